@@ -1,0 +1,11 @@
+import type { RetryOptions } from '../options/retry-options.interface.js';
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Aborts the call at once, waits included; an aborted call is never retried or dead-lettered. */
+  signal?: AbortSignal;
+  /** Total time for this call, retries included, in ms (at most `retry.totalTimeoutMs`). */
+  timeoutMs?: number;
+  /** Overrides of the module's retry policy for this call. */
+  retry?: Partial<RetryOptions>;
+}

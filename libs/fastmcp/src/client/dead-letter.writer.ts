@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from '../dlq/dead-letter-queue.interface.js';
+import type { FailedOperationInput } from '../dlq/failed-operation.interface.js';
+import type { FastMcpError } from '../errors/fastmcp.error.js';
+import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
+import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import { classifyError, deadLetterKindOf } from '../retry/classify-error.js';
+import type { RetryRun } from '../retry/retry-run.js';
+import { requestHeaders } from '../transport/request-headers.js';
+import type { OperationSpec } from './operation-spec.interface.js';
+
+/** Hands an operation that failed for good to the dead-letter queue, if its kind is stored. */
+@Injectable()
+export class DeadLetterWriter {
+  private readonly logger = new Logger('FastMCP Enhanced');
+
+  constructor(
+    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
+    @Optional() @Inject(DEAD_LETTER_QUEUE) private readonly dlq: DeadLetterQueue | null,
+  ) {}
+
+  async write(spec: OperationSpec<unknown>, run: RetryRun, error: FastMcpError): Promise<void> {
+    const dlqOptions = this.options.dlq;
+    const kind = deadLetterKindOf(error);
+    if (!this.dlq || !dlqOptions || !kind || !dlqOptions.storeKinds.includes(kind)) return;
+    const input = this.entryFor(spec, run, error);
+    try {
+      await this.dlq.store(input);
+    } catch (storeError) {
+      // The store buffers while Redis is away; reaching here means it refused the entry itself.
+      this.logger.error(
+        `Could not store failed operation in DLQ (${String(storeError)}): ${JSON.stringify({
+          ...input,
+          request: { method: input.request.method, params: input.request.params },
+        })}`,
+      );
+    }
+  }
+
+  private entryFor(
+    spec: OperationSpec<unknown>,
+    run: RetryRun,
+    error: FastMcpError,
+  ): FailedOperationInput {
+    const last = isRetryExhaustedError(error) ? error.lastError : error;
+    const target = spec.lastTarget();
+    return {
+      operation: spec.operation,
+      clientId: spec.clientId,
+      serverUrl: target?.url ?? '',
+      toolName: spec.toolName,
+      arguments: spec.arguments,
+      request: {
+        method: spec.method,
+        params: spec.params,
+        headers: target ? requestHeaders(target) : {},
+      },
+      error: error.message,
+      errorClass: classifyError(last, run.retryableStatusCodes).errorClass,
+      attempts: run.attempts,
+      retryCount: run.retryCount,
+      firstAttemptAt: new Date(run.startedAt).toISOString(),
+      failedAt: new Date(run.now()).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { AttemptRecord, FailedOperation } from '../dlq/failed-operation.interface.js';
+import type { OperationReplayer, ReplayOutcome } from '../dlq/operation-replayer.interface.js';
+import { FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
+import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import type { McpServerConfig } from '../options/server-config.interface.js';
+import { calculateBackoffWithJitter } from '../retry/backoff.js';
+import { classifyError } from '../retry/classify-error.js';
+import type { McpSession } from '../session/mcp-session.interface.js';
+import { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import type { CallOptions } from './call-options.interface.js';
+import { OperationRunner } from './operation-runner.js';
+import type { OperationSpec, RunMode } from './operation-spec.interface.js';
+import { McpOperations } from './mcp-operations.js';
+
+const WITH_RETRY: RunMode = { retry: true, deadLetter: true };
+const SINGLE_ATTEMPT: RunMode = { retry: false, deadLetter: false };
+const REPLAY: RunMode = { retry: true, deadLetter: false };
+
+/**
+ * The MCP client: connects client ids to servers over Streamable HTTP, lists and calls tools.
+ * `...WithRetry` methods retry under the module's policy and dead-letter what fails for good;
+ * `connect`, `listTools` and `callTool` make a single attempt (the basic client's contract).
+ */
+@Injectable()
+export class EnhancedFastMcpService implements OperationReplayer, OnApplicationShutdown {
+  private readonly logger = new Logger('FastMCP Enhanced');
+
+  constructor(
+    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
+    @Inject(McpHttpTransport) private readonly transport: McpHttpTransport,
+    @Inject(OperationRunner) private readonly runner: OperationRunner,
+    @Inject(McpOperations) private readonly operations: McpOperations,
+  ) {}
+
+  connectWithRetry(
+    clientId: string,
+    config?: Partial<McpServerConfig>,
+    opts: CallOptions = {},
+  ): Promise<McpSession> {
+    return this.runner.run(this.operations.connect(clientId, config), opts, WITH_RETRY);
+  }
+
+  listToolsWithRetry(clientId: string, opts: CallOptions = {}): Promise<Tool[]> {
+    return this.runner.run(this.operations.listTools(clientId), opts, WITH_RETRY);
+  }
+
+  callToolWithRetry(
+    clientId: string,
+    toolName: string,
+    args?: Record<string, unknown>,
+    opts: CallOptions = {},
+  ): Promise<CallToolResult> {
+    return this.runner.run(this.operations.callTool(clientId, toolName, args), opts, WITH_RETRY);
+  }
+
+  connect(
+    clientId: string,
+    config?: Partial<McpServerConfig>,
+    opts: CallOptions = {},
+  ): Promise<McpSession> {
+    return this.runner.run(this.operations.connect(clientId, config), opts, SINGLE_ATTEMPT);
+  }
+
+  listTools(clientId: string, opts: CallOptions = {}): Promise<Tool[]> {
+    return this.runner.run(this.operations.listTools(clientId), opts, SINGLE_ATTEMPT);
+  }
+
+  callTool(
+    clientId: string,
+    toolName: string,
+    args?: Record<string, unknown>,
+    opts: CallOptions = {},
+  ): Promise<CallToolResult> {
+    return this.runner.run(
+      this.operations.callTool(clientId, toolName, args),
+      opts,
+      SINGLE_ATTEMPT,
+    );
+  }
+
+  /** The session of a connected client id. */
+  getSession(clientId: string): McpSession | undefined {
+    return this.operations.sessions.session(clientId);
+  }
+
+  /** Ends the client id's session (HTTP DELETE) and forgets it. */
+  async disconnect(clientId: string): Promise<void> {
+    const connected = this.operations.forget(clientId);
+    if (connected?.target.sessionId) await this.transport.terminate(connected.target);
+  }
+
+  /** The delay before retry number `attempt` (1-based), jitter included, under the module's policy. */
+  calculateBackoffWithJitter(attempt: number): number {
+    return calculateBackoffWithJitter(attempt, this.options.retry);
+  }
+
+  /** Re-runs a dead-lettered operation with the normal retry; the DLQ keeps or removes the entry. */
+  async replay(entry: FailedOperation): Promise<ReplayOutcome> {
+    let spec: OperationSpec<unknown>;
+    try {
+      spec = this.operations.forEntry(entry);
+    } catch (error) {
+      return this.failedReplay(error, []);
+    }
+    const outcome = await this.runner.execute(spec, {}, REPLAY);
+    if (outcome.ok) return { ok: true, result: outcome.value };
+    return this.failedReplay(outcome.error, outcome.run.attempts);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const clientIds = this.operations.sessions.clientIds();
+    const results = await Promise.allSettled(clientIds.map((id) => this.disconnect(id)));
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') {
+        this.logger.warn(`Could not end the session of ${clientIds[i]}: ${String(result.reason)}`);
+      }
+    });
+    this.transport.close();
+  }
+
+  private failedReplay(error: unknown, attempts: AttemptRecord[]): ReplayOutcome {
+    const failure = isFastMcpError(error)
+      ? error
+      : new FastMcpError(String(error), { cause: error });
+    const last = isRetryExhaustedError(failure) ? failure.lastError : failure;
+    return {
+      ok: false,
+      error: failure,
+      errorSummary: failure.message,
+      errorClass: classifyError(last, this.options.retry.retryableStatusCodes).errorClass,
+      attempts,
+    };
+  }
+}

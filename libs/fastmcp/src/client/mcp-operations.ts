@@ -1,0 +1,188 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { FailedOperation } from '../dlq/failed-operation.interface.js';
+import { FastMcpError } from '../errors/fastmcp.error.js';
+import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
+import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import type { McpServerConfig } from '../options/server-config.interface.js';
+import type { RetryRun } from '../retry/retry-run.js';
+import { type ConnectedSession, performHandshake } from '../session/handshake.js';
+import type { McpSession } from '../session/mcp-session.interface.js';
+import { resolveServer } from '../session/resolve-server.js';
+import { SessionRegistry } from '../session/session-registry.js';
+import type { HttpTarget } from '../transport/http-target.interface.js';
+import { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import { parseCallToolResult, parseListToolsResult } from './mcp-results.js';
+import type { OperationSpec } from './operation-spec.interface.js';
+
+const MAX_TOOL_PAGES = 1000;
+
+/** Builds each MCP operation as an OperationSpec over the client's sessions. */
+@Injectable()
+export class McpOperations {
+  readonly sessions = new SessionRegistry();
+  /** Servers given to `connect*` explicitly, kept so a lost session re-initialises there. */
+  private readonly explicitServers = new Map<string, McpServerConfig>();
+
+  constructor(
+    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
+    @Inject(McpHttpTransport) private readonly transport: McpHttpTransport,
+  ) {}
+
+  connect(clientId: string, config?: Partial<McpServerConfig>): OperationSpec<McpSession> {
+    const server = resolveServer(
+      clientId,
+      this.options,
+      config ?? this.explicitServers.get(clientId),
+    );
+    const tracker = this.tracker(clientId, { url: server.url, headers: server.headers ?? {} });
+    return {
+      ...tracker,
+      operation: 'connect',
+      method: 'initialize',
+      attempt: async (run) => {
+        const existing = this.sessions.get(clientId);
+        if (existing && existing.session.url === server.url && !config) return existing.session;
+        if (config) this.explicitServers.set(clientId, server);
+        const { connected, replaced } = await this.sessions.replace(clientId, () =>
+          this.handshake(clientId, server, run),
+        );
+        if (replaced?.sessionId) void this.transport.terminate(replaced).catch(() => undefined);
+        tracker.track(connected);
+        return connected.session;
+      },
+    };
+  }
+
+  listTools(clientId: string): OperationSpec<Tool[]> {
+    const tracker = this.tracker(clientId);
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    return {
+      ...tracker,
+      operation: 'list_tools',
+      method: 'tools/list',
+      attempt: async (run) => {
+        // Pages already fetched are kept across retries: a retry resumes at the failed page.
+        for (let page = 0; page < MAX_TOOL_PAGES; page += 1) {
+          const connected = tracker.track(await this.sessionFor(clientId, run));
+          const params = cursor === undefined ? undefined : { cursor };
+          const { result } = await this.transport.request(
+            connected.target,
+            'tools/list',
+            params,
+            run,
+          );
+          const listed = parseListToolsResult(result, clientId);
+          tools.push(...listed.tools);
+          if (!listed.nextCursor) return tools;
+          cursor = listed.nextCursor;
+        }
+        throw new McpProtocolError(-32603, `tools/list did not end after ${MAX_TOOL_PAGES} pages`, {
+          clientId,
+        });
+      },
+    };
+  }
+
+  callTool(
+    clientId: string,
+    toolName: string,
+    args?: Record<string, unknown>,
+  ): OperationSpec<CallToolResult> {
+    const tracker = this.tracker(clientId);
+    const params = { name: toolName, arguments: args ?? {} };
+    return {
+      ...tracker,
+      operation: 'call_tool',
+      method: 'tools/call',
+      params,
+      toolName,
+      arguments: args,
+      attempt: async (run) => {
+        const connected = tracker.track(await this.sessionFor(clientId, run));
+        const { result } = await this.transport.request(
+          connected.target,
+          'tools/call',
+          params,
+          run,
+        );
+        return parseCallToolResult(result, clientId);
+      },
+    };
+  }
+
+  /** The operation a dead-letter entry describes, on the entry's client id. */
+  forEntry(entry: FailedOperation): OperationSpec<unknown> {
+    const knownServer = this.sessions.get(entry.clientId) || this.isConfigured(entry.clientId);
+    const fallback = knownServer ? undefined : { url: entry.serverUrl };
+    switch (entry.operation) {
+      case 'connect':
+        return this.connect(entry.clientId, fallback);
+      case 'list_tools':
+        if (fallback)
+          this.explicitServers.set(
+            entry.clientId,
+            resolveServer(entry.clientId, this.options, fallback),
+          );
+        return this.listTools(entry.clientId);
+      case 'call_tool':
+        if (entry.argumentsTruncated || !entry.toolName) {
+          throw new FastMcpError(`entry ${entry.id} cannot be replayed: its arguments were capped`);
+        }
+        if (fallback)
+          this.explicitServers.set(
+            entry.clientId,
+            resolveServer(entry.clientId, this.options, fallback),
+          );
+        return this.callTool(entry.clientId, entry.toolName, entry.arguments);
+    }
+  }
+
+  /** Forgets a client id's session and server; returns the session to end. */
+  forget(clientId: string): ConnectedSession | undefined {
+    this.explicitServers.delete(clientId);
+    return this.sessions.remove(clientId);
+  }
+
+  private sessionFor(clientId: string, run: RetryRun): Promise<ConnectedSession> {
+    return this.sessions.obtain(clientId, () => {
+      const server = resolveServer(clientId, this.options, this.explicitServers.get(clientId));
+      return this.handshake(clientId, server, run);
+    });
+  }
+
+  private handshake(
+    clientId: string,
+    server: McpServerConfig,
+    run: RetryRun,
+  ): Promise<ConnectedSession> {
+    return performHandshake(this.transport, clientId, server, this.options.clientInfo, run);
+  }
+
+  private isConfigured(clientId: string): boolean {
+    return this.options.servers[clientId] !== undefined || this.explicitServers.has(clientId);
+  }
+
+  /** Remembers the session an operation used, so a lost one is dropped and the entry names it. */
+  private tracker(clientId: string, initial?: HttpTarget) {
+    let current: ConnectedSession | undefined;
+    let target = initial;
+    if (!this.sessions.get(clientId) && !this.isConfigured(clientId) && !initial) {
+      resolveServer(clientId, this.options);
+    }
+    return {
+      clientId,
+      lastTarget: () => target,
+      dropSession: () => {
+        if (current) this.sessions.remove(clientId, current);
+      },
+      track: (connected: ConnectedSession) => {
+        current = connected;
+        target = connected.target;
+        return connected;
+      },
+    };
+  }
+}

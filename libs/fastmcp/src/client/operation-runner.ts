@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import { FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import { isMcpTransportError } from '../errors/mcp-transport.error.js';
+import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
+import { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
+import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import { OptionChecks } from '../options/option-checks.js';
+import type { RetryOptions } from '../options/retry-options.interface.js';
+import { checkRetry } from '../options/validate-options.js';
+import { classifyError } from '../retry/classify-error.js';
+import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
+import { RetryRun } from '../retry/retry-run.js';
+import type { CallOptions } from './call-options.interface.js';
+import { DeadLetterWriter } from './dead-letter.writer.js';
+import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interface.js';
+
+/**
+ * Runs one operation under the retry policy: attempts, re-initialises a lost session once,
+ * waits between retries, raises events, and hands a final failure to the dead-letter queue.
+ */
+@Injectable()
+export class OperationRunner {
+  constructor(
+    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
+    @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
+    @Inject(FASTMCP_CLOCK) private readonly clock: Clock,
+    @Inject(DeadLetterWriter) private readonly deadLetters: DeadLetterWriter,
+  ) {}
+
+  async run<T>(spec: OperationSpec<T>, opts: CallOptions, mode: RunMode): Promise<T> {
+    const outcome = await this.execute(spec, opts, mode);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  async execute<T>(
+    spec: OperationSpec<T>,
+    opts: CallOptions,
+    mode: RunMode,
+  ): Promise<RunOutcome<T>> {
+    const run = new RetryRun({
+      operation: spec.operation,
+      clientId: spec.clientId,
+      policy: this.policyFor(opts),
+      clock: this.clock,
+      events: this.events,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      singleAttempt: !mode.retry,
+    });
+    const context = { operation: spec.operation, clientId: spec.clientId };
+    this.events.emit('operation.started', { ...context, startedAt: run.startedAt });
+    try {
+      const value = await this.attemptUntilDone(spec, run);
+      this.events.emit('operation.succeeded', {
+        ...context,
+        durationMs: run.elapsedMs,
+        attempts: run.attempts.length + 1,
+      });
+      return { ok: true, value, run };
+    } catch (error) {
+      const final = this.asFastMcpError(error, spec);
+      const failed = isRetryExhaustedError(final) ? final.lastError : final;
+      this.events.emit('operation.failed', {
+        ...context,
+        durationMs: run.elapsedMs,
+        attempts: Math.max(run.attempts.length, 1),
+        errorClass: classifyError(failed, run.retryableStatusCodes).errorClass,
+        error:
+          isRetryExhaustedError(final) && isFastMcpError(failed) ? failed.message : final.message,
+        retriesExhausted: isRetryExhaustedError(final),
+      });
+      if (mode.deadLetter) await this.deadLetters.write(spec, run, final);
+      return { ok: false, error: final, run };
+    } finally {
+      run.endAttempt();
+    }
+  }
+
+  private async attemptUntilDone<T>(spec: OperationSpec<T>, run: RetryRun): Promise<T> {
+    let sessionRenewed = false;
+    for (;;) {
+      try {
+        return await spec.attempt(run);
+      } catch (error) {
+        if (run.isFinal(error)) throw error;
+        const failure = this.asFastMcpError(run.explainAbort(error), spec);
+        if (isMcpTransportError(failure) && failure.failure === 'session_lost') {
+          spec.dropSession();
+          if (!sessionRenewed) {
+            // The spec's one free re-initialisation: it does not use up a retry.
+            sessionRenewed = true;
+            run.recordFailure(failure);
+            continue;
+          }
+        }
+        await run.waitBeforeRetry(failure);
+      }
+    }
+  }
+
+  private policyFor(opts: CallOptions): RetryOptions {
+    if (!opts.retry && opts.timeoutMs === undefined) return this.options.retry;
+    const policy = { ...this.options.retry, ...opts.retry };
+    const checks = new OptionChecks();
+    if (opts.retry) checkRetry(checks, policy, 'opts.retry');
+    if (opts.timeoutMs !== undefined) checks.number('opts.timeoutMs', opts.timeoutMs, 1);
+    if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
+    return policy;
+  }
+
+  private asFastMcpError(error: unknown, spec: OperationSpec<unknown>): FastMcpError {
+    if (isFastMcpError(error)) return error;
+    return new FastMcpError(`unexpected failure: ${String(error)}`, {
+      cause: error,
+      clientId: spec.clientId,
+      operation: spec.operation,
+    });
+  }
+}

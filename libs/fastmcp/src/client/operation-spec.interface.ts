@@ -1,0 +1,30 @@
+import type { OperationName } from '../events/operation-name.js';
+import type { RetryRun } from '../retry/retry-run.js';
+import type { HttpTarget } from '../transport/http-target.interface.js';
+
+/** One operation as the runner sees it: what to try, and what to record if it fails for good. */
+export interface OperationSpec<T> {
+  operation: OperationName;
+  clientId: string;
+  toolName?: string;
+  arguments?: Record<string, unknown>;
+  /** The JSON-RPC method and params, kept in the dead-letter entry for replay. */
+  method: string;
+  params?: Record<string, unknown>;
+  /** The target of the last attempt (for the dead-letter entry), if one was resolved. */
+  lastTarget(): HttpTarget | undefined;
+  /** One attempt; HTTP-level retries happen inside it under the same run. */
+  attempt(run: RetryRun): Promise<T>;
+  /** Forgets the session so that the next attempt re-initialises. */
+  dropSession(): void;
+}
+
+export interface RunMode {
+  /** False for the single-attempt API (`connect`, `listTools`, `callTool`). */
+  retry: boolean;
+  /** False when replaying an entry: the DLQ keeps the entry itself. */
+  deadLetter: boolean;
+}
+
+export type RunOutcome<T> =
+  { ok: true; value: T; run: RetryRun } | { ok: false; error: unknown; run: RetryRun };

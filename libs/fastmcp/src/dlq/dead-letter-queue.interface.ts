@@ -1,0 +1,46 @@
+import type { OperationName } from '../events/operation-name.js';
+import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
+
+export interface PageRequest {
+  /** 1..500. Default 50. */
+  limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when there may be more entries after this page. */
+  nextCursor?: string;
+}
+
+export interface DlqStats {
+  total: number;
+  byOperation: Partial<Record<OperationName, number>>;
+  /** The top client ids by entry count. */
+  byClientId: Record<string, number>;
+  byErrorClass: Record<string, number>;
+  oldestAgeSeconds: number | null;
+  newestAt: string | null;
+}
+
+export interface ReplayResult {
+  id: string;
+  result: unknown;
+}
+
+/** A dead-letter queue store. Redis and in-memory stores implement it; inject it with `DEAD_LETTER_QUEUE`. */
+export interface DeadLetterQueue {
+  store(input: FailedOperationInput): Promise<FailedOperation>;
+  get(id: string): Promise<FailedOperation | null>;
+  delete(id: string): Promise<boolean>;
+  list(page?: PageRequest): Promise<Page<FailedOperation>>;
+  getByOperation(operation: OperationName, page?: PageRequest): Promise<Page<FailedOperation>>;
+  getByClientId(clientId: string, page?: PageRequest): Promise<Page<FailedOperation>>;
+  cleanup(olderThanMs: number): Promise<number>;
+  getStats(): Promise<DlqStats>;
+  replay(id: string): Promise<ReplayResult>;
+}
+
+/** Injection token of the active `DeadLetterQueue` (null when `dlq: false`). */
+export const DEAD_LETTER_QUEUE = Symbol('FastMcp:DeadLetterQueue');

@@ -1,0 +1,56 @@
+import type { ErrorClass } from '../events/fastmcp-events.interface.js';
+import type { OperationName } from '../events/operation-name.js';
+
+/** One attempt of a failed operation, as the DLQ keeps it. */
+export interface AttemptRecord {
+  /** ISO time the attempt started. */
+  at: string;
+  durationMs: number;
+  /** HTTP status, when the server answered. */
+  status?: number;
+  /** JSON-RPC error code, when the server answered with one. */
+  code?: number;
+  errorClass: ErrorClass;
+  /** Capped at 2 KiB. */
+  message: string;
+}
+
+/** The request that failed, enough to replay it. Secret headers are redacted. */
+export interface FailedRequest {
+  method: string;
+  params?: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/** What the client hands to the DLQ; the store assigns identity, expiry and replay state. */
+export interface FailedOperationInput {
+  operation: OperationName;
+  clientId: string;
+  serverUrl: string;
+  toolName?: string;
+  arguments?: Record<string, unknown>;
+  request: FailedRequest;
+  /** Short summary, e.g. `max retries exceeded` or `HTTP 400: bad request`. */
+  error: string;
+  errorClass: ErrorClass;
+  attempts: AttemptRecord[];
+  retryCount: number;
+  /** ISO time of the first attempt. */
+  firstAttemptAt: string;
+  /** ISO time of the final failure. */
+  failedAt: string;
+}
+
+export type FailedOperationStatus = 'dead' | 'replaying';
+
+/** One dead-letter entry. */
+export interface FailedOperation extends FailedOperationInput {
+  /** Unique and time-sortable. */
+  id: string;
+  /** True when `arguments` were larger than `dlq.maxArgumentBytes` and were capped. */
+  argumentsTruncated?: boolean;
+  /** ISO time after which retention removes the entry. */
+  expiresAt: string;
+  replayCount: number;
+  status: FailedOperationStatus;
+}

@@ -1,0 +1,38 @@
+import type { OperationName } from '../events/operation-name.js';
+
+export interface FastMcpErrorFields {
+  cause?: unknown;
+  clientId?: string;
+  operation?: OperationName;
+  attempt?: number;
+  status?: number;
+}
+
+const BRAND = Symbol.for('nestjs-fastmcp.error');
+
+/** Base of every error the module throws. The brand survives two copies of the package. */
+export class FastMcpError extends Error {
+  readonly [BRAND] = true;
+  override readonly name: string = 'FastMcpError';
+  readonly clientId?: string;
+  readonly operation?: OperationName;
+  readonly attempt?: number;
+  readonly status?: number;
+
+  constructor(message: string, fields: FastMcpErrorFields = {}) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.clientId = fields.clientId;
+    this.operation = fields.operation;
+    this.attempt = fields.attempt;
+    this.status = fields.status;
+  }
+}
+
+export function isFastMcpError(value: unknown): value is FastMcpError {
+  return typeof value === 'object' && value !== null && BRAND in value;
+}
+
+/** Guard for subclasses by name, so the check works across two copies of the package. */
+export function hasErrorName<T extends FastMcpError>(value: unknown, name: string): value is T {
+  return isFastMcpError(value) && value.name === name;
+}

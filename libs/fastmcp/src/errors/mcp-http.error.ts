@@ -1,0 +1,24 @@
+import { FastMcpError, type FastMcpErrorFields, hasErrorName } from './fastmcp.error.js';
+
+/** The server answered with an HTTP status that is not a success. */
+export class McpHttpError extends FastMcpError {
+  override readonly name = 'McpHttpError';
+  override readonly status: number;
+  /** Milliseconds the server asked to wait (Retry-After), when it said so. */
+  readonly retryAfterMs?: number;
+
+  constructor(
+    status: number,
+    fields: FastMcpErrorFields & { retryAfterMs?: number; detail?: string } = {},
+  ) {
+    super(fields.detail ? `HTTP ${status}: ${fields.detail}` : `HTTP ${status}`, {
+      ...fields,
+      status,
+    });
+    this.status = status;
+    this.retryAfterMs = fields.retryAfterMs;
+  }
+}
+
+export const isMcpHttpError = (value: unknown): value is McpHttpError =>
+  hasErrorName(value, 'McpHttpError');

@@ -1,0 +1,92 @@
+import type { OperationName } from './operation-name.js';
+
+/**
+ * Error classes, used as the metrics' `reason` label and the DLQ's `errorClass`:
+ * `http_<status>`, `timeout`, `network`, `stream_cut`, `session_lost`, `protocol_<code>`,
+ * `budget_exhausted`, `aborted`, `unknown`.
+ */
+export type ErrorClass = string;
+
+export interface OperationContext {
+  operation: OperationName;
+  clientId: string;
+}
+
+export interface OperationStartedEvent extends OperationContext {
+  startedAt: number;
+}
+
+export interface AttemptFailedEvent extends OperationContext {
+  /** 1 for the first attempt. */
+  attempt: number;
+  errorClass: ErrorClass;
+  error: string;
+  retryable: boolean;
+  durationMs: number;
+}
+
+export interface RetryScheduledEvent extends OperationContext {
+  /** 1 for the first retry. */
+  retry: number;
+  maxRetries: number;
+  delayMs: number;
+  /** The error class that caused the retry. */
+  reason: ErrorClass;
+  error: string;
+  cumulativeMs: number;
+}
+
+export interface OperationSucceededEvent extends OperationContext {
+  durationMs: number;
+  attempts: number;
+}
+
+export interface OperationFailedEvent extends OperationContext {
+  durationMs: number;
+  attempts: number;
+  errorClass: ErrorClass;
+  error: string;
+  /** True when every retry was used up (the "Max retries exceeded" case). */
+  retriesExhausted: boolean;
+}
+
+export interface DlqStoredEvent extends OperationContext {
+  id: string;
+  error: string;
+  errorClass: ErrorClass;
+}
+
+export interface DlqStoreFailedEvent extends OperationContext {
+  error: string;
+  /** `buffered`: held for a later write; `lost_to_log`: written to the log as the last resort. */
+  outcome: 'buffered' | 'lost_to_log';
+}
+
+export interface DlqFlushedEvent {
+  count: number;
+}
+
+export interface DlqEvictedEvent {
+  reason: 'ttl' | 'cap';
+  count: number;
+}
+
+export interface DlqReplayedEvent {
+  id: string;
+  result: 'success' | 'failure' | 'conflict';
+}
+
+export interface FastMcpEventMap {
+  'operation.started': OperationStartedEvent;
+  'attempt.failed': AttemptFailedEvent;
+  'retry.scheduled': RetryScheduledEvent;
+  'operation.succeeded': OperationSucceededEvent;
+  'operation.failed': OperationFailedEvent;
+  'dlq.stored': DlqStoredEvent;
+  'dlq.store_failed': DlqStoreFailedEvent;
+  'dlq.flushed': DlqFlushedEvent;
+  'dlq.evicted': DlqEvictedEvent;
+  'dlq.replayed': DlqReplayedEvent;
+}
+
+export type FastMcpEventName = keyof FastMcpEventMap;

@@ -1,0 +1,51 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+import { DeadLetterWriter } from './client/dead-letter.writer.js';
+import { EnhancedFastMcpService } from './client/enhanced-fastmcp.service.js';
+import { McpOperations } from './client/mcp-operations.js';
+import { OperationRunner } from './client/operation-runner.js';
+import { dlqExports, dlqProviders } from './dlq/dlq.providers.js';
+import { OPERATION_REPLAYER } from './dlq/operation-replayer.interface.js';
+import { FastMcpEvents } from './events/fastmcp-events.service.js';
+import { FASTMCP_MODULE_OPTIONS, FastMcpConfigurableModule } from './fastmcp.module-definition.js';
+import { FastMcpLogListener } from './logging/fastmcp-log.listener.js';
+import { metricsExports, metricsProviders } from './metrics/metrics.providers.js';
+import { FASTMCP_RESOLVED_OPTIONS } from './options/fastmcp-options.constants.js';
+import type { FastMcpModuleOptions } from './options/fastmcp-options.interface.js';
+import { resolveOptions } from './options/resolve-options.js';
+import { McpHttpTransport } from './transport/mcp-http.transport.js';
+import { SYSTEM_CLOCK } from './retry/clock.js';
+
+/**
+ * Registers the MCP client, the dead-letter queue and the metrics.
+ * `FastMcpModule.forRoot(options)` or `FastMcpModule.forRootAsync({ useFactory, inject, imports })`.
+ */
+@Module({
+  imports: [HttpModule.register({ maxRedirects: 0 })],
+  providers: [
+    {
+      provide: FASTMCP_RESOLVED_OPTIONS,
+      useFactory: (raw: FastMcpModuleOptions) => resolveOptions(raw),
+      inject: [FASTMCP_MODULE_OPTIONS],
+    },
+    SYSTEM_CLOCK,
+    FastMcpEvents,
+    FastMcpLogListener,
+    McpHttpTransport,
+    McpOperations,
+    DeadLetterWriter,
+    OperationRunner,
+    EnhancedFastMcpService,
+    { provide: OPERATION_REPLAYER, useExisting: EnhancedFastMcpService },
+    ...dlqProviders,
+    ...metricsProviders,
+  ],
+  exports: [
+    FASTMCP_RESOLVED_OPTIONS,
+    FastMcpEvents,
+    EnhancedFastMcpService,
+    ...dlqExports,
+    ...metricsExports,
+  ],
+})
+export class FastMcpModule extends FastMcpConfigurableModule {}

@@ -1,0 +1,63 @@
+export { FastMcpModule } from './fastmcp.module.js';
+export type { FastMcpModuleExtras } from './fastmcp.module-definition.js';
+export { FASTMCP_MODULE_OPTIONS } from './fastmcp.module-definition.js';
+
+export { EnhancedFastMcpService } from './client/enhanced-fastmcp.service.js';
+export type { CallOptions } from './client/call-options.interface.js';
+export type { McpSession } from './session/mcp-session.interface.js';
+
+export type {
+  FastMcpModuleOptions,
+  ResolvedFastMcpOptions,
+} from './options/fastmcp-options.interface.js';
+export type { RetryOptions } from './options/retry-options.interface.js';
+export type { McpServerConfig } from './options/server-config.interface.js';
+export type {
+  DlqOptions,
+  DlqRedisOptions,
+  DeadLetterKind,
+} from './options/dlq-options.interface.js';
+export type { MetricsOptions } from './options/metrics-options.interface.js';
+export { DEFAULT_RETRY_OPTIONS } from './options/fastmcp-options.defaults.js';
+export { FASTMCP_RESOLVED_OPTIONS } from './options/fastmcp-options.constants.js';
+export { InjectFastMcpOptions } from './options/inject-fastmcp-options.decorator.js';
+export { resolveOptions } from './options/resolve-options.js';
+
+export { FastMcpEvents } from './events/fastmcp-events.service.js';
+export type * from './events/fastmcp-events.interface.js';
+export { OPERATION_NAMES } from './events/operation-name.js';
+export type { OperationName } from './events/operation-name.js';
+
+export { FASTMCP_CLOCK, systemClock } from './retry/clock.js';
+export type { Clock } from './retry/clock.js';
+export { calculateBackoffWithJitter } from './retry/backoff.js';
+
+export { DEAD_LETTER_QUEUE } from './dlq/dead-letter-queue.interface.js';
+export type {
+  DeadLetterQueue,
+  DlqStats,
+  Page,
+  PageRequest,
+  ReplayResult,
+} from './dlq/dead-letter-queue.interface.js';
+export type {
+  AttemptRecord,
+  FailedOperation,
+  FailedOperationInput,
+  FailedOperationStatus,
+  FailedRequest,
+} from './dlq/failed-operation.interface.js';
+export { OPERATION_REPLAYER } from './dlq/operation-replayer.interface.js';
+export type { OperationReplayer, ReplayOutcome } from './dlq/operation-replayer.interface.js';
+
+export { FastMcpError, isFastMcpError } from './errors/fastmcp.error.js';
+export { FastMcpConfigError, isFastMcpConfigError } from './errors/fastmcp-config.error.js';
+export type { ConfigIssue } from './errors/fastmcp-config.error.js';
+export { McpHttpError, isMcpHttpError } from './errors/mcp-http.error.js';
+export { McpProtocolError, isMcpProtocolError } from './errors/mcp-protocol.error.js';
+export { McpTimeoutError, isMcpTimeoutError } from './errors/mcp-timeout.error.js';
+export { McpTransportError, isMcpTransportError } from './errors/mcp-transport.error.js';
+export type { TransportFailure } from './errors/mcp-transport.error.js';
+export { McpAbortedError, isMcpAbortedError } from './errors/mcp-aborted.error.js';
+export { RetryExhaustedError, isRetryExhaustedError } from './errors/retry-exhausted.error.js';
+export { UnknownClientError, isUnknownClientError } from './errors/unknown-client.error.js';

@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+
+/** Error kinds that can be dead-lettered. */
+export type DeadLetterKind =
+  'retries_exhausted' | 'budget_exhausted' | 'http' | 'transport' | 'timeout' | 'protocol';
+
+export interface DlqRedisOptions {
+  /** A Redis URL; the module opens the connection and closes it on shutdown. */
+  url?: string;
+  /** A connection the app owns (not closed by the module). */
+  client?: Redis;
+  /**
+   * Use the connection of `@liaoliaots/nestjs-redis`'s `RedisModule` with this namespace
+   * (`'default'` for the default one). The app must import `RedisModule`.
+   */
+  namespace?: string;
+}
+
+export interface DlqOptions {
+  /** `redis` (the default when `redis` is set) or `memory` (the default otherwise). */
+  store?: 'redis' | 'memory';
+  /** Where the Redis store connects. */
+  redis?: DlqRedisOptions;
+  /** Prefix of every key; a hash tag is added so all keys share one cluster slot. Default `fastmcp:dlq`. */
+  keyPrefix?: string;
+  /** How long an entry is kept, in ms. Default 7 days. */
+  ttlMs?: number;
+  /** Entries kept at most; the oldest are evicted (counted and logged). Default 100000. */
+  maxEntries?: number;
+  /** Serialized tool arguments kept at most, in bytes; larger ones are capped. Default 262144. */
+  maxArgumentBytes?: number;
+  /** Failure kinds that are stored. Default: all of them. */
+  storeKinds?: DeadLetterKind[];
+  /** Extra header names to redact, besides Authorization, Cookie and any name with token/secret/key. */
+  secretHeaders?: string[];
+  /** Entries held in memory while Redis is unreachable. Default 1000. */
+  bufferSize?: number;
+  /** How long a replay holds its lease, in ms. Default 60000. */
+  replayLeaseMs?: number;
+}

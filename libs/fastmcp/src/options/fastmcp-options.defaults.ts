@@ -1,0 +1,39 @@
+import type { DeadLetterKind } from './dlq-options.interface.js';
+import type { RetryOptions } from './retry-options.interface.js';
+
+export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
+  maxRetries: 3,
+  initialDelayMs: 100,
+  multiplier: 2,
+  maxDelayMs: 30_000,
+  jitter: 0.1,
+  totalTimeoutMs: 300_000,
+  requestTimeoutMs: 30_000,
+  retryableStatusCodes: [429, 500, 502, 503, 504],
+});
+
+export const ALL_DEAD_LETTER_KINDS: readonly DeadLetterKind[] = [
+  'retries_exhausted',
+  'budget_exhausted',
+  'http',
+  'transport',
+  'timeout',
+  'protocol',
+];
+
+export const DEFAULT_DLQ_OPTIONS = Object.freeze({
+  keyPrefix: 'fastmcp:dlq',
+  ttlMs: 7 * 24 * 60 * 60 * 1000,
+  maxEntries: 100_000,
+  maxArgumentBytes: 256 * 1024,
+  bufferSize: 1000,
+  replayLeaseMs: 60_000,
+});
+
+export const DEFAULT_METRICS_OPTIONS = Object.freeze({
+  namespace: 'fastmcp',
+  clientIdLabel: false,
+  maxClientIdLabels: 20,
+});
+
+export const DEFAULT_CLIENT_INFO = Object.freeze({ name: 'nestjs-fastmcp', version: '0.1.0' });

@@ -1,0 +1,32 @@
+import type { DlqOptions } from './dlq-options.interface.js';
+import type { MetricsOptions } from './metrics-options.interface.js';
+import type { RetryOptions } from './retry-options.interface.js';
+import type { McpServerConfig } from './server-config.interface.js';
+
+export interface FastMcpModuleOptions {
+  /** Server used for a client id that has no server of its own. No default. */
+  baseUrl?: string;
+  /** Servers known in advance, by client id. Default {}. */
+  servers?: Record<string, McpServerConfig>;
+  /** Retry policy; each field has its own default. */
+  retry?: Partial<RetryOptions>;
+  /** Dead-letter queue, or `false` to keep none. Default: in-memory store. */
+  dlq?: DlqOptions | false;
+  /** Prometheus metrics, or `false` to record none. Default: on, namespace `fastmcp`. */
+  metrics?: MetricsOptions | false;
+  /** `clientInfo` sent in `initialize`. Default `{ name: 'nestjs-fastmcp', version: <package> }`. */
+  clientInfo?: { name: string; version: string };
+}
+
+export interface ResolvedDlqOptions extends Required<Omit<DlqOptions, 'redis'>> {
+  redis?: DlqOptions['redis'];
+}
+
+export interface ResolvedFastMcpOptions {
+  readonly baseUrl?: string;
+  readonly servers: Readonly<Record<string, Readonly<McpServerConfig>>>;
+  readonly retry: Readonly<RetryOptions>;
+  readonly dlq: Readonly<ResolvedDlqOptions> | false;
+  readonly metrics: Readonly<Required<MetricsOptions>> | false;
+  readonly clientInfo: { name: string; version: string };
+}

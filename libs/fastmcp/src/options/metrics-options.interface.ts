@@ -1,0 +1,8 @@
+export interface MetricsOptions {
+  /** Prefix of every metric name. Default `fastmcp`. */
+  namespace?: string;
+  /** Add a `client_id` label (bounded by `maxClientIdLabels`). Default false. */
+  clientIdLabel?: boolean;
+  /** Distinct client ids labelled at most; others are labelled `other`. Default 20. */
+  maxClientIdLabels?: number;
+}

@@ -1,0 +1,58 @@
+import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import {
+  ALL_DEAD_LETTER_KINDS,
+  DEFAULT_CLIENT_INFO,
+  DEFAULT_DLQ_OPTIONS,
+  DEFAULT_METRICS_OPTIONS,
+  DEFAULT_RETRY_OPTIONS,
+} from './fastmcp-options.defaults.js';
+import type {
+  FastMcpModuleOptions,
+  ResolvedDlqOptions,
+  ResolvedFastMcpOptions,
+} from './fastmcp-options.interface.js';
+import { validateOptions } from './validate-options.js';
+
+/** Merges defaults once, validates once and freezes. Throws FastMcpConfigError listing every bad field. */
+export function resolveOptions(raw: FastMcpModuleOptions = {}): ResolvedFastMcpOptions {
+  const resolved: ResolvedFastMcpOptions = {
+    baseUrl: raw.baseUrl,
+    servers: { ...(raw.servers ?? {}) },
+    retry: { ...DEFAULT_RETRY_OPTIONS, ...definedFields(raw.retry ?? {}) },
+    dlq: raw.dlq === false ? false : resolveDlq(raw.dlq ?? {}),
+    metrics:
+      raw.metrics === false
+        ? false
+        : { ...DEFAULT_METRICS_OPTIONS, ...definedFields(raw.metrics ?? {}) },
+    clientInfo: raw.clientInfo ?? { ...DEFAULT_CLIENT_INFO },
+  };
+  const checks = validateOptions(raw, resolved);
+  if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
+  return deepFreeze(resolved);
+}
+
+function resolveDlq(
+  dlq: NonNullable<Exclude<FastMcpModuleOptions['dlq'], false>>,
+): ResolvedDlqOptions {
+  return {
+    ...DEFAULT_DLQ_OPTIONS,
+    store: dlq.redis ? 'redis' : 'memory',
+    storeKinds: [...ALL_DEAD_LETTER_KINDS],
+    secretHeaders: [],
+    ...definedFields(dlq),
+  };
+}
+
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, field]) => field !== undefined),
+  ) as Partial<T>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  // A Redis client handed in by the user must stay usable.
+  if (value.constructor !== Object && !Array.isArray(value)) return value;
+  for (const field of Object.values(value)) deepFreeze(field);
+  return Object.freeze(value);
+}

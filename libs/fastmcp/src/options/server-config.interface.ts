@@ -1,0 +1,8 @@
+export interface McpServerConfig {
+  /** The server's MCP endpoint, e.g. `http://127.0.0.1:8000/mcp`. */
+  url: string;
+  /** Extra headers on every request (e.g. Authorization). Never logged or dead-lettered. */
+  headers?: Record<string, string>;
+  /** Protocol version to ask for in `initialize`. Default: the newest supported, 2025-11-25. */
+  protocolVersion?: string;
+}

@@ -1,0 +1,97 @@
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import type { FastMcpModuleOptions, ResolvedFastMcpOptions } from './fastmcp-options.interface.js';
+import { OptionChecks } from './option-checks.js';
+import type { RetryOptions } from './retry-options.interface.js';
+import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
+
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const KEY_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
+const METRIC_NAMESPACE_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
+const HTTP_PROTOCOLS = ['http', 'https'] as const;
+
+/** Checks the user's options and the resolved ones; returns every problem found. */
+export function validateOptions(
+  raw: FastMcpModuleOptions,
+  resolved: ResolvedFastMcpOptions,
+): OptionChecks {
+  const checks = new OptionChecks();
+  if (raw.baseUrl !== undefined) checks.url('baseUrl', raw.baseUrl, HTTP_PROTOCOLS);
+  checkServers(checks, resolved);
+  checkRetry(checks, resolved.retry, 'retry');
+  checkDlq(checks, resolved);
+  if (resolved.metrics) {
+    checks.pattern(
+      'metrics.namespace',
+      resolved.metrics.namespace,
+      METRIC_NAMESPACE_PATTERN,
+      'a Prometheus name prefix ([a-zA-Z_][a-zA-Z0-9_]*)',
+    );
+    checks.integer('metrics.maxClientIdLabels', resolved.metrics.maxClientIdLabels, 1, 10_000);
+  }
+  return checks;
+}
+
+function checkServers(checks: OptionChecks, resolved: ResolvedFastMcpOptions): void {
+  if (!checks.plainObject('servers', resolved.servers)) return;
+  for (const [clientId, server] of Object.entries(resolved.servers)) {
+    const field = `servers.${clientId}`;
+    checks.pattern(field, clientId, CLIENT_ID_PATTERN, 'a client id of letters, digits, . _ : -');
+    if (!checks.plainObject(field, server)) continue;
+    checks.url(`${field}.url`, server.url, HTTP_PROTOCOLS);
+    if (server.headers !== undefined && checks.plainObject(`${field}.headers`, server.headers)) {
+      for (const [name, value] of Object.entries(server.headers)) {
+        if (typeof value !== 'string') checks.fail(`${field}.headers.${name}`, 'must be a string');
+      }
+    }
+    if (server.protocolVersion !== undefined) {
+      checks.oneOf(`${field}.protocolVersion`, server.protocolVersion, SUPPORTED_PROTOCOL_VERSIONS);
+    }
+  }
+}
+
+/** Checks a retry policy; `prefix` names it in the issues (`retry`, `opts.retry`). */
+export function checkRetry(checks: OptionChecks, retry: RetryOptions, prefix: string): void {
+  checks.integer(`${prefix}.maxRetries`, retry.maxRetries, 0, 100);
+  checks.number(`${prefix}.initialDelayMs`, retry.initialDelayMs, 0);
+  checks.number(`${prefix}.multiplier`, retry.multiplier, 1);
+  checks.number(`${prefix}.maxDelayMs`, retry.maxDelayMs, 0);
+  checks.number(`${prefix}.jitter`, retry.jitter, 0, 1);
+  checks.number(`${prefix}.totalTimeoutMs`, retry.totalTimeoutMs, 1);
+  checks.number(`${prefix}.requestTimeoutMs`, retry.requestTimeoutMs, 1);
+  if (!Array.isArray(retry.retryableStatusCodes)) {
+    checks.fail(`${prefix}.retryableStatusCodes`, 'must be an array of HTTP status codes');
+    return;
+  }
+  retry.retryableStatusCodes.forEach((code, i) =>
+    checks.integer(`${prefix}.retryableStatusCodes[${i}]`, code, 100, 599),
+  );
+}
+
+function checkDlq(checks: OptionChecks, { dlq }: ResolvedFastMcpOptions): void {
+  if (dlq === false) return;
+  checks.oneOf('dlq.store', dlq.store, ['redis', 'memory']);
+  if (dlq.store === 'redis') {
+    const redis = dlq.redis ?? {};
+    const sources = [redis.url, redis.client, redis.namespace].filter((s) => s !== undefined);
+    if (sources.length !== 1) {
+      checks.fail('dlq.redis', 'give exactly one of url, client or namespace for the Redis store');
+    }
+    if (redis.url !== undefined) checks.url('dlq.redis.url', redis.url, ['redis', 'rediss']);
+  }
+  checks.pattern('dlq.keyPrefix', dlq.keyPrefix, KEY_PREFIX_PATTERN, 'letters, digits, : . _ -');
+  checks.integer('dlq.ttlMs', dlq.ttlMs, 1000);
+  checks.integer('dlq.maxEntries', dlq.maxEntries, 1);
+  checks.integer('dlq.maxArgumentBytes', dlq.maxArgumentBytes, 64);
+  checks.integer('dlq.bufferSize', dlq.bufferSize, 1);
+  checks.integer('dlq.replayLeaseMs', dlq.replayLeaseMs, 100);
+  if (!Array.isArray(dlq.storeKinds)) {
+    checks.fail('dlq.storeKinds', 'must be an array');
+  } else {
+    dlq.storeKinds.forEach((kind, i) =>
+      checks.oneOf(`dlq.storeKinds[${i}]`, kind, ALL_DEAD_LETTER_KINDS),
+    );
+  }
+  if (!Array.isArray(dlq.secretHeaders) || dlq.secretHeaders.some((h) => typeof h !== 'string')) {
+    checks.fail('dlq.secretHeaders', 'must be an array of header names');
+  }
+}

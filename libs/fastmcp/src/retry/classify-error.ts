@@ -1,0 +1,50 @@
+import type { DeadLetterKind } from '../options/dlq-options.interface.js';
+import type { ErrorClass } from '../events/fastmcp-events.interface.js';
+import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
+import { isMcpHttpError } from '../errors/mcp-http.error.js';
+import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
+import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
+import { isMcpTransportError } from '../errors/mcp-transport.error.js';
+import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
+
+export interface ErrorClassification {
+  errorClass: ErrorClass;
+  retryable: boolean;
+  /** What the server asked us to wait, when it did (Retry-After on 429/503). */
+  retryAfterMs?: number;
+}
+
+/** Decides whether one attempt's failure is worth retrying, and names its class. */
+export function classifyError(
+  error: unknown,
+  retryableStatusCodes: readonly number[],
+): ErrorClassification {
+  if (isMcpHttpError(error)) {
+    const retryable = retryableStatusCodes.includes(error.status);
+    const honoursRetryAfter = error.status === 429 || error.status === 503;
+    return {
+      errorClass: `http_${error.status}`,
+      retryable,
+      retryAfterMs: retryable && honoursRetryAfter ? error.retryAfterMs : undefined,
+    };
+  }
+  if (isMcpTransportError(error)) return { errorClass: error.failure, retryable: true };
+  if (isMcpTimeoutError(error)) {
+    return error.scope === 'attempt'
+      ? { errorClass: 'timeout', retryable: true }
+      : { errorClass: 'budget_exhausted', retryable: false };
+  }
+  if (isMcpProtocolError(error)) return { errorClass: `protocol_${error.code}`, retryable: false };
+  if (isMcpAbortedError(error)) return { errorClass: 'aborted', retryable: false };
+  return { errorClass: 'unknown', retryable: false };
+}
+
+/** The DLQ kind of an operation's final error, or null when it must not be dead-lettered. */
+export function deadLetterKindOf(error: unknown): DeadLetterKind | null {
+  if (isRetryExhaustedError(error)) return 'retries_exhausted';
+  if (isMcpTimeoutError(error)) return error.scope === 'budget' ? 'budget_exhausted' : 'timeout';
+  if (isMcpHttpError(error)) return 'http';
+  if (isMcpTransportError(error)) return 'transport';
+  if (isMcpProtocolError(error)) return 'protocol';
+  return null;
+}

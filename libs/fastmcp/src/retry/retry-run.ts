@@ -1,0 +1,245 @@
+import type { AttemptRecord } from '../dlq/failed-operation.interface.js';
+import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import { McpAbortedError } from '../errors/mcp-aborted.error.js';
+import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
+import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
+import type { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import type { OperationName } from '../events/operation-name.js';
+import type { RetryOptions } from '../options/retry-options.interface.js';
+import { calculateBackoffWithJitter } from './backoff.js';
+import { classifyError, type ErrorClassification } from './classify-error.js';
+import type { Clock } from './clock.js';
+
+const MAX_ATTEMPT_MESSAGE = 2048;
+
+export interface RetryRunInit {
+  operation: OperationName;
+  clientId: string;
+  policy: Readonly<RetryOptions>;
+  clock: Clock;
+  events: FastMcpEvents;
+  /** The caller's signal: aborting it stops the call at once, without retry. */
+  signal?: AbortSignal;
+  /** The call's total budget, retries included (never more than `policy.totalTimeoutMs`). */
+  timeoutMs?: number;
+  /** One attempt only: the failure is thrown as it is, never wrapped in RetryExhaustedError. */
+  singleAttempt?: boolean;
+}
+
+/**
+ * The retry state of one operation: its deadline, its attempts and the retries it used.
+ * The HTTP layer (axios-retry hooks) and the operation layer (stream cuts, timeouts while
+ * reading a body) share one run, so both obey the same policy and budget.
+ */
+export class RetryRun {
+  readonly startedAt: number;
+  readonly deadline: number;
+  readonly attempts: AttemptRecord[] = [];
+  private retriesUsed = 0;
+  private attemptStartedAt = 0;
+  private attemptController?: AbortController;
+  private attemptTimer?: ReturnType<typeof setTimeout>;
+  private readonly recorded = new WeakMap<object, ErrorClassification>();
+  private readonly finalErrors = new WeakSet<object>();
+
+  constructor(private readonly init: RetryRunInit) {
+    this.startedAt = init.clock.now();
+    const budget = Math.min(init.policy.totalTimeoutMs, init.timeoutMs ?? Infinity);
+    this.deadline = this.startedAt + budget;
+  }
+
+  get operation(): OperationName {
+    return this.init.operation;
+  }
+
+  get clientId(): string {
+    return this.init.clientId;
+  }
+
+  get retryableStatusCodes(): readonly number[] {
+    return this.init.policy.retryableStatusCodes;
+  }
+
+  get retryCount(): number {
+    return this.retriesUsed;
+  }
+
+  now(): number {
+    return this.init.clock.now();
+  }
+
+  get elapsedMs(): number {
+    return this.init.clock.now() - this.startedAt;
+  }
+
+  get callerSignal(): AbortSignal | undefined {
+    return this.init.signal;
+  }
+
+  /** Starts an attempt; its signal aborts on the caller's abort or the attempt's own timeout. */
+  beginAttempt(): AbortSignal {
+    this.endAttempt();
+    this.throwIfAborted();
+    const now = this.init.clock.now();
+    const remaining = this.deadline - now;
+    if (remaining <= 0) throw this.budgetError(undefined);
+    this.attemptStartedAt = now;
+    const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, remaining);
+    const controller = new AbortController();
+    this.attemptController = controller;
+    this.attemptTimer = setTimeout(() => controller.abort(this.timeoutError(timeoutMs)), timeoutMs);
+    const caller = this.init.signal;
+    if (caller) {
+      const onAbort = (): void => controller.abort(this.abortedError());
+      caller.addEventListener('abort', onAbort, { once: true });
+      controller.signal.addEventListener('abort', () =>
+        caller.removeEventListener('abort', onAbort),
+      );
+    }
+    return controller.signal;
+  }
+
+  /** The current attempt's signal (started by `beginAttempt`). */
+  get attemptSignal(): AbortSignal | undefined {
+    return this.attemptController?.signal;
+  }
+
+  /** Clears the attempt timer. Call when the operation ends, whatever the outcome. */
+  endAttempt(): void {
+    clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
+  }
+
+  /** Turns an abort of the attempt into the error that explains it; other errors pass through. */
+  explainAbort(error: unknown): unknown {
+    if (this.init.signal?.aborted) return this.abortedError();
+    const reason: unknown = this.attemptController?.signal.reason;
+    if (this.attemptController?.signal.aborted && isFastMcpError(reason)) return reason;
+    return error;
+  }
+
+  /** Records a failed attempt once, however many layers see the same error. */
+  recordFailure(error: FastMcpError): ErrorClassification {
+    const known = this.recorded.get(error);
+    if (known) return known;
+    const classification = classifyError(error, this.init.policy.retryableStatusCodes);
+    this.recorded.set(error, classification);
+    const now = this.init.clock.now();
+    const started = this.attemptStartedAt || now;
+    this.attempts.push({
+      at: new Date(started).toISOString(),
+      durationMs: now - started,
+      status: error.status,
+      code: (error as { code?: unknown }).code as number | undefined,
+      errorClass: classification.errorClass,
+      message: error.message.slice(0, MAX_ATTEMPT_MESSAGE),
+    });
+    this.init.events.emit('attempt.failed', {
+      operation: this.operation,
+      clientId: this.clientId,
+      attempt: this.attempts.length,
+      errorClass: classification.errorClass,
+      error: error.message,
+      retryable: classification.retryable,
+      durationMs: now - started,
+    });
+    return classification;
+  }
+
+  /** Whether the policy allows another attempt after `error` (no waiting, no side effects). */
+  canRetry(error: FastMcpError): boolean {
+    const { retryable } = this.recordFailure(error);
+    return (
+      retryable &&
+      !this.init.singleAttempt &&
+      !this.init.signal?.aborted &&
+      this.retriesUsed < this.init.policy.maxRetries &&
+      this.init.clock.now() < this.deadline
+    );
+  }
+
+  /**
+   * Waits the delay before the next attempt, or throws the operation's final error:
+   * the error itself when it is not retryable, RetryExhaustedError when no retry is left,
+   * a budget McpTimeoutError when the wait would pass the deadline, McpAbortedError on abort.
+   */
+  async waitBeforeRetry(error: FastMcpError): Promise<void> {
+    try {
+      await this.retryOrThrow(error);
+    } catch (final) {
+      if (typeof final === 'object' && final !== null) this.finalErrors.add(final);
+      throw final;
+    }
+  }
+
+  /** True for an error this run already decided is the operation's final error. */
+  isFinal(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && this.finalErrors.has(error);
+  }
+
+  private async retryOrThrow(error: FastMcpError): Promise<void> {
+    const classification = this.recordFailure(error);
+    this.throwIfAborted();
+    if (!classification.retryable || this.init.singleAttempt) throw error;
+    if (this.retriesUsed >= this.init.policy.maxRetries) {
+      throw new RetryExhaustedError(this.attempts.length, this.elapsedMs, error, this.context());
+    }
+    const delayMs = this.delayFor(classification, error);
+    this.retriesUsed += 1;
+    this.init.events.emit('retry.scheduled', {
+      operation: this.operation,
+      clientId: this.clientId,
+      retry: this.retriesUsed,
+      maxRetries: this.init.policy.maxRetries,
+      delayMs,
+      reason: classification.errorClass,
+      error: error.message,
+      cumulativeMs: this.elapsedMs,
+    });
+    await this.init.clock.sleep(delayMs, this.init.signal).catch(() => {
+      throw this.abortedError();
+    });
+  }
+
+  private delayFor(classification: ErrorClassification, error: FastMcpError): number {
+    const remaining = this.deadline - this.init.clock.now();
+    const computed = calculateBackoffWithJitter(this.retriesUsed + 1, this.init.policy);
+    const asked = classification.retryAfterMs;
+    if (asked !== undefined && asked > computed) {
+      if (asked >= remaining) {
+        throw this.budgetError(
+          error,
+          `server asked to retry after ${asked}ms, past the remaining ${Math.max(0, remaining)}ms`,
+        );
+      }
+      return asked;
+    }
+    if (computed >= remaining) throw this.budgetError(error);
+    return computed;
+  }
+
+  private throwIfAborted(): void {
+    if (this.init.signal?.aborted) throw this.abortedError();
+  }
+
+  private context(): { clientId: string; operation: OperationName } {
+    return { clientId: this.clientId, operation: this.operation };
+  }
+
+  private abortedError(): McpAbortedError {
+    return new McpAbortedError({ ...this.context(), cause: this.init.signal?.reason });
+  }
+
+  private timeoutError(timeoutMs: number): McpTimeoutError {
+    if (this.init.clock.now() >= this.deadline) return this.budgetError(undefined);
+    return new McpTimeoutError('attempt', timeoutMs, this.context());
+  }
+
+  private budgetError(cause: unknown, detail?: string): McpTimeoutError {
+    return new McpTimeoutError('budget', this.deadline - this.startedAt, {
+      ...this.context(),
+      cause,
+      detail,
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import { UnknownClientError } from '../errors/unknown-client.error.js';
+import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import type { McpServerConfig } from '../options/server-config.interface.js';
+import { CLIENT_ID_PATTERN } from '../options/validate-options.js';
+
+/** The server of a client id: the given config, else `servers[clientId]`, else `baseUrl`. */
+export function resolveServer(
+  clientId: string,
+  options: ResolvedFastMcpOptions,
+  config?: Partial<McpServerConfig>,
+): McpServerConfig {
+  if (!CLIENT_ID_PATTERN.test(clientId)) {
+    throw new FastMcpConfigError([
+      {
+        field: 'clientId',
+        message: `must be letters, digits, . _ : - (got ${JSON.stringify(clientId)})`,
+      },
+    ]);
+  }
+  const known = options.servers[clientId];
+  const url = config?.url ?? known?.url ?? options.baseUrl;
+  if (!url) throw new UnknownClientError(clientId);
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new FastMcpConfigError([
+      { field: `servers.${clientId}.url`, message: 'must be an http(s) URL' },
+    ]);
+  }
+  return {
+    url,
+    headers: { ...(known?.headers ?? {}), ...(config?.headers ?? {}) },
+    protocolVersion: config?.protocolVersion ?? known?.protocolVersion,
+  };
+}

@@ -1,0 +1,87 @@
+import type { Readable } from 'node:stream';
+import { isAxiosError } from 'axios';
+import {
+  type FastMcpError,
+  isFastMcpError,
+  FastMcpError as BaseError,
+} from '../errors/fastmcp.error.js';
+import { McpHttpError } from '../errors/mcp-http.error.js';
+import { McpTransportError } from '../errors/mcp-transport.error.js';
+import { parseRetryAfter } from '../retry/retry-after.js';
+import type { RetryRun } from '../retry/retry-run.js';
+import { readBodyText } from './read-body.js';
+
+const ERROR_BODY_LIMIT = 4096;
+const NO_SESSION = /session/i;
+
+/**
+ * Turns what axios threw into the module's typed error, once per axios error: axios-retry's
+ * hooks and the transport's own catch see the same object.
+ */
+export class AxiosErrorConverter {
+  private readonly converted = new WeakMap<object, Promise<FastMcpError>>();
+
+  constructor(
+    private readonly run: RetryRun,
+    private readonly hadSession: boolean,
+    private readonly retryableStatusCodes: readonly number[],
+  ) {}
+
+  convert(error: unknown): Promise<FastMcpError> {
+    if (typeof error !== 'object' || error === null) return Promise.resolve(this.unknown(error));
+    let pending = this.converted.get(error);
+    if (!pending) {
+      pending = this.doConvert(error);
+      this.converted.set(error, pending);
+    }
+    return pending;
+  }
+
+  private async doConvert(error: object): Promise<FastMcpError> {
+    const explained = this.run.explainAbort(error);
+    if (explained !== error && isFastMcpError(explained)) return explained;
+    if (isFastMcpError(error)) return error;
+    if (!isAxiosError(error)) return this.unknown(error);
+    const fields = { clientId: this.run.clientId, operation: this.run.operation, cause: error };
+    const response = error.response;
+    if (!response) {
+      const code = error.code ?? 'ERR_NETWORK';
+      return new McpTransportError('network', `${code}: ${error.message}`, fields);
+    }
+    const stream = response.data as Readable | undefined;
+    const status = response.status;
+    if (this.retryableStatusCodes.includes(status)) {
+      stream?.destroy?.();
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.run.now());
+      return new McpHttpError(status, { ...fields, retryAfterMs });
+    }
+    const body = stream?.readable
+      ? await readBodyText(stream, ERROR_BODY_LIMIT).catch(() => '')
+      : '';
+    if (this.hadSession && (status === 404 || (status === 400 && NO_SESSION.test(body)))) {
+      return new McpTransportError('session_lost', `session lost (HTTP ${status})`, fields);
+    }
+    return new McpHttpError(status, { ...fields, detail: errorDetail(body) });
+  }
+
+  private unknown(error: unknown): FastMcpError {
+    return new BaseError(`unexpected failure: ${String(error)}`, {
+      clientId: this.run.clientId,
+      operation: this.run.operation,
+      cause: error,
+    });
+  }
+}
+
+/** A short, safe summary of an error body: the JSON-RPC error message if there is one. */
+function errorDetail(body: string): string | undefined {
+  const text = body.trim();
+  if (!text) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } };
+    if (typeof parsed.error?.message === 'string') return parsed.error.message.slice(0, 200);
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.slice(0, 200);
+}

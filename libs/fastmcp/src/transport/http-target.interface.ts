@@ -1,0 +1,15 @@
+/** Where one JSON-RPC message goes, and the headers that go with it. */
+export interface HttpTarget {
+  url: string;
+  /** The server's configured headers (may hold secrets: never logged). */
+  headers: Record<string, string>;
+  sessionId?: string;
+  protocolVersion?: string;
+}
+
+/** What a server answered to one request. */
+export interface TransportResponse {
+  result: Record<string, unknown>;
+  /** The `Mcp-Session-Id` the server assigned, if any. */
+  sessionId?: string;
+}

@@ -1,0 +1,59 @@
+import {
+  type JSONRPCMessage,
+  JSONRPCMessageSchema,
+  type JSONRPCNotification,
+  type JSONRPCRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+
+export type RequestId = string | number;
+
+export function jsonRpcRequest(
+  id: RequestId,
+  method: string,
+  params?: Record<string, unknown>,
+): JSONRPCRequest {
+  return params === undefined
+    ? { jsonrpc: '2.0', id, method }
+    : { jsonrpc: '2.0', id, method, params };
+}
+
+export function jsonRpcNotification(
+  method: string,
+  params?: Record<string, unknown>,
+): JSONRPCNotification {
+  return params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params };
+}
+
+/** Parses one JSON-RPC message (or a batch) with the SDK's schema; throws -32700 on garbage. */
+export function parseMessages(text: string): JSONRPCMessage[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new McpProtocolError(-32700, 'response is not valid JSON');
+  }
+  const items: unknown[] = Array.isArray(value) ? value : [value];
+  return items.map((item) => {
+    const parsed = JSONRPCMessageSchema.safeParse(item);
+    if (!parsed.success) throw new McpProtocolError(-32700, 'response is not a JSON-RPC message');
+    return parsed.data;
+  });
+}
+
+/**
+ * The result of the response to `id`, if `message` is that response. A JSON-RPC error becomes a
+ * typed McpProtocolError. Unrelated messages (notifications, server requests) give `undefined`.
+ */
+export function matchResponse(
+  message: JSONRPCMessage,
+  id: RequestId,
+): { result: Record<string, unknown> } | undefined {
+  if (!('id' in message) || message.id !== id || 'method' in message) return undefined;
+  if ('error' in message) {
+    const { code, message: text, data } = message.error;
+    throw new McpProtocolError(code, text, { data });
+  }
+  if ('result' in message) return { result: message.result };
+  return undefined;
+}

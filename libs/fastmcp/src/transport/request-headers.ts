@@ -1,0 +1,13 @@
+import type { HttpTarget } from './http-target.interface.js';
+
+/** The headers of one MCP request: the server's own, then the protocol's. */
+export function requestHeaders(target: HttpTarget): Record<string, string> {
+  const headers: Record<string, string> = {
+    ...target.headers,
+    accept: 'application/json, text/event-stream',
+    'content-type': 'application/json',
+  };
+  if (target.sessionId) headers['mcp-session-id'] = target.sessionId;
+  if (target.protocolVersion) headers['mcp-protocol-version'] = target.protocolVersion;
+  return headers;
+}
