@@ -1,0 +1,41 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import {
+  operationFailedFields,
+  operationFailedLine,
+  retriesExhaustedLine,
+  retryScheduledFields,
+  retryScheduledLine,
+} from './log-lines.js';
+
+/**
+ * Logs retries and failures under the `FastMCP Enhanced` context. Each line passes its fields as
+ * a plain object, which Nest's ConsoleLogger prints after the text, or as `params` (root fields
+ * with `flattenParams: true`) when `json: true`. Tool arguments and headers are never logged.
+ */
+@Injectable()
+export class FastMcpLogListener implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('FastMCP Enhanced');
+  private unsubscribes: Array<() => void> = [];
+
+  constructor(private readonly events: FastMcpEvents) {}
+
+  onModuleInit(): void {
+    if (this.unsubscribes.length > 0) return;
+    this.unsubscribes = [
+      this.events.on('retry.scheduled', (e) =>
+        this.logger.warn(retryScheduledLine(e), retryScheduledFields(e)),
+      ),
+      this.events.on('operation.failed', (e) => {
+        if (e.retriesExhausted)
+          this.logger.error(retriesExhaustedLine(e), operationFailedFields(e));
+        else this.logger.warn(operationFailedLine(e), operationFailedFields(e));
+      }),
+    ];
+  }
+
+  onModuleDestroy(): void {
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
+    this.unsubscribes = [];
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import {
+  DEAD_LETTER_QUEUE,
+  type DeadLetterQueue,
+  type DlqStats,
+} from '../dlq/dead-letter-queue.interface.js';
+import { DLQ_STATS_CACHE_MS, FASTMCP_METRICS_CLOCK } from './fastmcp-metrics.constants.js';
+
+/** What the DLQ gauges show. */
+export interface DlqGaugeValues {
+  entries: number;
+  oldestAgeSeconds: number;
+}
+
+/** `() => epoch ms`. */
+export type MetricsClock = () => number;
+
+/** A stats read slower than this keeps the last values, so a scrape never hangs on the store. */
+export const DLQ_STATS_TIMEOUT_MS = 1_000;
+
+/**
+ * Reads `DeadLetterQueue.getStats()` for the DLQ gauges at most once per 5 s, however many
+ * scrapes arrive; concurrent scrapes share one read. When the store fails or is slow, the last
+ * values stay (null before the first success) and `read()` still resolves.
+ */
+@Injectable()
+export class DlqStatsCache {
+  private readonly logger = new Logger('FastMCP Enhanced');
+  private last: DlqGaugeValues | null = null;
+  private readAt = Number.NEGATIVE_INFINITY;
+  private pending: Promise<DlqGaugeValues | null> | null = null;
+  private failing = false;
+
+  constructor(
+    @Inject(FASTMCP_METRICS_CLOCK) private readonly now: MetricsClock,
+    @Optional() @Inject(DEAD_LETTER_QUEUE) private readonly dlq: DeadLetterQueue | null = null,
+  ) {}
+
+  read(): Promise<DlqGaugeValues | null> {
+    const dlq = this.dlq;
+    if (!dlq) return Promise.resolve(null);
+    if (this.now() - this.readAt < DLQ_STATS_CACHE_MS) return Promise.resolve(this.last);
+    this.pending ??= this.refresh(dlq).finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  private async refresh(dlq: DeadLetterQueue): Promise<DlqGaugeValues | null> {
+    try {
+      const stats = await withTimeout(dlq.getStats(), DLQ_STATS_TIMEOUT_MS);
+      this.last = { entries: stats.total, oldestAgeSeconds: stats.oldestAgeSeconds ?? 0 };
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) {
+        this.logger.warn(
+          `DLQ stats unavailable, DLQ gauges keep their last values (error: ${String(error)})`,
+          { event: 'dlq.stats_failed' },
+        );
+      }
+      this.failing = true;
+    }
+    this.readAt = this.now();
+    return this.last;
+  }
+}
+
+function withTimeout(promise: Promise<DlqStats>, ms: number): Promise<DlqStats> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`getStats() took over ${ms}ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,23 @@
+/**
+ * The prom-client `Registry` the metrics are created in. Default: prom-client's global `register`
+ * (what `@willsoto/nestjs-prometheus` serves on `/metrics`). Override it per module with
+ * `FastMcpModule.forRoot({ extraProviders: [{ provide: FASTMCP_METRICS_REGISTRY, useValue: reg }] })`.
+ */
+export const FASTMCP_METRICS_REGISTRY = Symbol('FastMcp:MetricsRegistry');
+
+/** Clock (`() => epoch ms`) used to age the cached DLQ stats. Default `Date.now`. */
+export const FASTMCP_METRICS_CLOCK = Symbol('FastMcp:MetricsClock');
+
+/** How long one DLQ `getStats()` answer serves scrapes, in ms. */
+export const DLQ_STATS_CACHE_MS = 5_000;
+
+/** Buckets of `<ns>_retry_backoff_seconds`. */
+export const RETRY_BACKOFF_BUCKETS: readonly number[] = [0.001, 0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30];
+
+/** Buckets of `<ns>_operation_duration_seconds`. */
+export const OPERATION_DURATION_BUCKETS: readonly number[] = [
+  0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
+];
+
+/** The `client_id` value of client ids past `metrics.maxClientIdLabels`. */
+export const OTHER_CLIENT_ID_LABEL = 'other';

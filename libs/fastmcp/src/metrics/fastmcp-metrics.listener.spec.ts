@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createMetricsTestModule,
+  type MetricsTestModule,
+} from '../../../../test/support/metrics/metrics-test-module.js';
+import { emitScriptedRun } from '../../../../test/support/metrics/scripted-run.js';
+import type { FastMcpModuleOptions } from '../options/fastmcp-options.interface.js';
+import { FastMcpMetrics } from './fastmcp-metrics.service.js';
+
+const SCRIPTED_RUN_TEXT = readFileSync(
+  new URL('../../../../test/support/metrics/scripted-run.metrics.txt', import.meta.url),
+  'utf8',
+);
+
+describe('FastMcpMetricsListener', () => {
+  const open: MetricsTestModule[] = [];
+  const boot = async (options?: FastMcpModuleOptions): Promise<MetricsTestModule> => {
+    const booted = await createMetricsTestModule({ options });
+    open.push(booted);
+    return booted;
+  };
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map(({ moduleRef }) => moduleRef.close()));
+  });
+
+  it('counts two http_503 retries and one success exactly', async () => {
+    const { events, registry } = await boot();
+    const base = { clientId: 'client-1', operation: 'call_tool' as const };
+    events.emit('operation.started', { ...base, startedAt: 0 });
+    for (const [retry, delayMs] of [
+      [1, 110],
+      [2, 220],
+    ]) {
+      const error = 'HTTP 503';
+      events.emit('retry.scheduled', {
+        ...base,
+        ...{ retry, maxRetries: 3, delayMs, reason: 'http_503', error, cumulativeMs: 0 },
+      });
+    }
+    events.emit('operation.succeeded', { ...base, durationMs: 420, attempts: 3 });
+
+    expect(await registry.getSingleMetricAsString('fastmcp_retry_attempts_total')).toContain(
+      'fastmcp_retry_attempts_total{operation="call_tool",reason="http_503"} 2',
+    );
+    const backoff = await registry.getSingleMetricAsString('fastmcp_retry_backoff_seconds');
+    expect(lines(backoff, '_bucket')).toEqual([
+      'fastmcp_retry_backoff_seconds_bucket{le="0.001",operation="call_tool"} 0',
+      'fastmcp_retry_backoff_seconds_bucket{le="0.01",operation="call_tool"} 0',
+      'fastmcp_retry_backoff_seconds_bucket{le="0.1",operation="call_tool"} 0',
+      'fastmcp_retry_backoff_seconds_bucket{le="0.5",operation="call_tool"} 2',
+      'fastmcp_retry_backoff_seconds_bucket{le="1",operation="call_tool"} 2',
+      'fastmcp_retry_backoff_seconds_bucket{le="2.5",operation="call_tool"} 2',
+      'fastmcp_retry_backoff_seconds_bucket{le="5",operation="call_tool"} 2',
+      'fastmcp_retry_backoff_seconds_bucket{le="10",operation="call_tool"} 2',
+      'fastmcp_retry_backoff_seconds_bucket{le="30",operation="call_tool"} 2',
+      'fastmcp_retry_backoff_seconds_bucket{le="+Inf",operation="call_tool"} 2',
+    ]);
+    expect(backoff).toContain('fastmcp_retry_backoff_seconds_count{operation="call_tool"} 2');
+    expect(lines(await registry.getSingleMetricAsString('fastmcp_operations_total'), '{')).toEqual([
+      'fastmcp_operations_total{operation="connect",status="success"} 0',
+      'fastmcp_operations_total{operation="connect",status="error"} 0',
+      'fastmcp_operations_total{operation="list_tools",status="success"} 0',
+      'fastmcp_operations_total{operation="list_tools",status="error"} 0',
+      'fastmcp_operations_total{operation="call_tool",status="success"} 1',
+      'fastmcp_operations_total{operation="call_tool",status="error"} 0',
+    ]);
+  });
+
+  it('renders the whole scripted run as exact /metrics text', async () => {
+    const { events, registry } = await boot();
+    emitScriptedRun(events);
+    expect(await registry.metrics()).toBe(SCRIPTED_RUN_TEXT);
+  });
+
+  it('tracks operations in flight', async () => {
+    const { events, registry } = await boot();
+    const started = { clientId: 'c', operation: 'list_tools' as const, startedAt: 0 };
+    events.emit('operation.started', started);
+    events.emit('operation.started', started);
+    const inflight = () => registry.getSingleMetricAsString('fastmcp_inflight_operations');
+    expect(await inflight()).toContain('fastmcp_inflight_operations{operation="list_tools"} 2');
+    events.emit('operation.succeeded', { ...started, durationMs: 1, attempts: 1 });
+    events.emit('operation.failed', {
+      ...{ ...started, durationMs: 1, attempts: 1, errorClass: 'http_400', error: 'HTTP 400' },
+      retriesExhausted: false,
+    });
+    expect(await inflight()).toContain('fastmcp_inflight_operations{operation="list_tools"} 0');
+  });
+
+  it('prefixes every name with the namespace option', async () => {
+    const { events, registry } = await boot({ metrics: { namespace: 'acme_mcp' } });
+    emitScriptedRun(events);
+    expect(await registry.metrics()).toBe(SCRIPTED_RUN_TEXT.replaceAll('fastmcp_', 'acme_mcp_'));
+    expect(registry.getMetricsAsArray().map((m) => m.name)).toEqual(ALL_NAMES('acme_mcp'));
+  });
+
+  it('adds a bounded client_id label when asked', async () => {
+    const { events, registry } = await boot({
+      metrics: { clientIdLabel: true, maxClientIdLabels: 2 },
+    });
+    for (const clientId of ['a', 'b', 'c', 'd', 'a']) {
+      events.emit('operation.succeeded', {
+        clientId,
+        operation: 'connect',
+        durationMs: 5,
+        attempts: 1,
+      });
+    }
+    expect(lines(await registry.getSingleMetricAsString('fastmcp_operations_total'), '{')).toEqual([
+      'fastmcp_operations_total{operation="connect",client_id="a",status="success"} 2',
+      'fastmcp_operations_total{operation="connect",client_id="b",status="success"} 1',
+      'fastmcp_operations_total{operation="connect",client_id="other",status="success"} 2',
+    ]);
+    expect(await registry.getSingleMetricAsString('fastmcp_dlq_operations_total')).not.toContain(
+      'client_id',
+    );
+  });
+
+  it('registers nothing and listens to nothing when metrics are off', async () => {
+    const { moduleRef, events, registry } = await boot({ metrics: false });
+    emitScriptedRun(events);
+    expect(moduleRef.get(FastMcpMetrics).set).toBeNull();
+    expect(registry.getMetricsAsArray()).toEqual([]);
+    expect(await registry.metrics()).toBe('\n');
+  });
+
+  it('stops listening when the module closes', async () => {
+    const { moduleRef, events } = await createMetricsTestModule();
+    const set = moduleRef.get(FastMcpMetrics).set;
+    await moduleRef.close();
+    emitScriptedRun(events);
+    expect((await set?.retryAttempts.get())?.values).toEqual([]);
+  });
+});
+
+function lines(text: string, marker: string): string[] {
+  return text.split('\n').filter((line) => !line.startsWith('#') && line.includes(marker));
+}
+
+const ALL_NAMES = (ns: string): string[] =>
+  [
+    'retry_attempts_total',
+    'retry_backoff_seconds',
+    'operations_total',
+    'operation_duration_seconds',
+    'dlq_operations_total',
+    'inflight_operations',
+    'dlq_entries',
+    'dlq_oldest_entry_age_seconds',
+    'dlq_store_failures_total',
+    'dlq_evictions_total',
+    'dlq_replays_total',
+  ].map((suffix) => `${ns}_${suffix}`);

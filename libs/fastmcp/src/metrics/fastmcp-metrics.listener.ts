@@ -1,0 +1,73 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { OperationContext } from '../events/fastmcp-events.interface.js';
+import { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import { InjectFastMcpOptions } from '../options/inject-fastmcp-options.decorator.js';
+import { ClientIdLabels } from './client-id-labels.js';
+import type { FastMcpMetricSet } from './create-metric-set.js';
+import { FastMcpMetrics } from './fastmcp-metrics.service.js';
+
+type Labels = Record<string, string>;
+
+/** Turns the module's events into metrics. Does nothing when metrics are off. */
+@Injectable()
+export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
+  private readonly clientIds: ClientIdLabels | null;
+  private unsubscribes: Array<() => void> = [];
+
+  constructor(
+    private readonly events: FastMcpEvents,
+    private readonly metrics: FastMcpMetrics,
+    @InjectFastMcpOptions() options: ResolvedFastMcpOptions,
+  ) {
+    const config = options.metrics;
+    this.clientIds =
+      config && config.clientIdLabel ? new ClientIdLabels(config.maxClientIdLabels) : null;
+  }
+
+  onModuleInit(): void {
+    const set = this.metrics.set;
+    if (set && this.unsubscribes.length === 0) this.unsubscribes = this.subscribe(set);
+  }
+
+  onModuleDestroy(): void {
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
+    this.unsubscribes = [];
+  }
+
+  private subscribe(m: FastMcpMetricSet): Array<() => void> {
+    const on = this.events.on.bind(this.events);
+    return [
+      on('retry.scheduled', (e) => {
+        m.retryAttempts.inc(this.labels(e, { reason: e.reason }));
+        m.retryBackoff.observe(this.labels(e), e.delayMs / 1000);
+      }),
+      on('operation.started', (e) => m.inflight.inc(this.labels(e))),
+      on('operation.succeeded', (e) => {
+        const labels = this.labels(e);
+        m.inflight.dec(labels);
+        m.operations.inc({ ...labels, status: 'success' });
+        m.operationDuration.observe(labels, e.durationMs / 1000);
+      }),
+      on('operation.failed', (e) => {
+        const labels = this.labels(e);
+        m.inflight.dec(labels);
+        m.operations.inc({ ...labels, status: 'error' });
+        m.operationDuration.observe(labels, e.durationMs / 1000);
+      }),
+      on('dlq.stored', () => m.dlqOperations.inc()),
+      // `buffered` is a write's first failure; a later `lost_to_log` of the same write is not new.
+      on('dlq.store_failed', (e) => {
+        if (e.outcome === 'buffered') m.dlqStoreFailures.inc();
+      }),
+      on('dlq.evicted', (e) => m.dlqEvictions.inc({ reason: e.reason }, e.count)),
+      on('dlq.replayed', (e) => m.dlqReplays.inc({ result: e.result })),
+    ];
+  }
+
+  private labels(event: OperationContext, extra?: Labels): Labels {
+    const labels: Labels = { operation: event.operation, ...extra };
+    if (this.clientIds) labels.client_id = this.clientIds.label(event.clientId);
+    return labels;
+  }
+}

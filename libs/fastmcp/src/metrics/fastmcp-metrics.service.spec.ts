@@ -1,0 +1,73 @@
+import { register, Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createMetricsTestModule,
+  type MetricsTestModule,
+  type MetricsTestModuleSetup,
+} from '../../../../test/support/metrics/metrics-test-module.js';
+import { emitScriptedRun } from '../../../../test/support/metrics/scripted-run.js';
+import { isFastMcpConfigError } from '../errors/fastmcp-config.error.js';
+
+describe('FastMcpMetrics', () => {
+  const open: MetricsTestModule[] = [];
+  const boot = async (setup: MetricsTestModuleSetup = {}): Promise<MetricsTestModule> => {
+    const booted = await createMetricsTestModule(setup);
+    open.push(booted);
+    return booted;
+  };
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map(({ moduleRef }) => moduleRef.close()));
+  });
+
+  it("defaults to prom-client's global registry and leaves it clean on close", async () => {
+    const { moduleRef, registry } = await createMetricsTestModule({ registry: 'default' });
+    expect(registry).toBe(register);
+    expect(register.getSingleMetric('fastmcp_operations_total')).toBeDefined();
+    await moduleRef.close();
+    expect(register.getSingleMetric('fastmcp_operations_total')).toBeUndefined();
+  });
+
+  it('keeps two apps with their own registries apart', async () => {
+    const a = await boot();
+    const b = await boot();
+    emitScriptedRun(a.events);
+    expect(await a.registry.getSingleMetricAsString('fastmcp_dlq_operations_total')).toContain(
+      'fastmcp_dlq_operations_total 1',
+    );
+    expect(await b.registry.getSingleMetricAsString('fastmcp_dlq_operations_total')).toContain(
+      'fastmcp_dlq_operations_total 0',
+    );
+  });
+
+  it('fails start-up with every clashing name when a registry is shared', async () => {
+    const registry = new Registry();
+    await boot({ registry });
+    const error: unknown = await createMetricsTestModule({ registry }).catch((e: unknown) => e);
+    expect(isFastMcpConfigError(error)).toBe(true);
+    if (!isFastMcpConfigError(error)) return;
+    expect(error.issues).toHaveLength(11);
+    expect(error.issues[0]).toEqual({
+      field: 'metrics.namespace',
+      message: expect.stringContaining(
+        'metric fastmcp_retry_attempts_total is already registered',
+      ) as string,
+    });
+  });
+
+  it('shares a registry between modules with different namespaces', async () => {
+    const registry = new Registry();
+    await boot({ registry });
+    await boot({ registry, options: { metrics: { namespace: 'other_mcp' } } });
+    expect(registry.getMetricsAsArray()).toHaveLength(22);
+  });
+
+  it('lets a new module register again once the previous one closed', async () => {
+    const registry = new Registry();
+    const first = await createMetricsTestModule({ registry });
+    await first.moduleRef.close();
+    expect(registry.getMetricsAsArray()).toEqual([]);
+    await boot({ registry });
+    expect(registry.getMetricsAsArray()).toHaveLength(11);
+  });
+});

@@ -1,0 +1,103 @@
+import { OPERATION_DURATION_BUCKETS, RETRY_BACKOFF_BUCKETS } from './fastmcp-metrics.constants.js';
+
+export type MetricKind = 'counter' | 'gauge' | 'histogram';
+
+export interface MetricDefinition {
+  /** The name after `<namespace>_`. */
+  readonly suffix: string;
+  readonly kind: MetricKind;
+  readonly help: string;
+  readonly labelNames: readonly string[];
+  /** True when `metrics.clientIdLabel` adds a `client_id` label. */
+  readonly perClient: boolean;
+  readonly buckets?: readonly number[];
+}
+
+/** Every metric of the module: the seed's five, then the DLQ and in-flight ones. */
+export const METRIC_DEFINITIONS = {
+  retryAttempts: {
+    suffix: 'retry_attempts_total',
+    kind: 'counter',
+    help: 'Retries scheduled, by operation and the error class that caused them.',
+    labelNames: ['operation', 'reason'],
+    perClient: true,
+  },
+  retryBackoff: {
+    suffix: 'retry_backoff_seconds',
+    kind: 'histogram',
+    help: 'Delay waited before a retry, in seconds.',
+    labelNames: ['operation'],
+    perClient: true,
+    buckets: RETRY_BACKOFF_BUCKETS,
+  },
+  operations: {
+    suffix: 'operations_total',
+    kind: 'counter',
+    help: 'Operations finished, by operation and status (success or error), retries included.',
+    labelNames: ['operation', 'status'],
+    perClient: true,
+  },
+  operationDuration: {
+    suffix: 'operation_duration_seconds',
+    kind: 'histogram',
+    help: 'Duration of an operation, retries and waits included, in seconds.',
+    labelNames: ['operation'],
+    perClient: true,
+    buckets: OPERATION_DURATION_BUCKETS,
+  },
+  dlqOperations: {
+    suffix: 'dlq_operations_total',
+    kind: 'counter',
+    help: 'Failed operations stored in the dead-letter queue.',
+    labelNames: [],
+    perClient: false,
+  },
+  inflight: {
+    suffix: 'inflight_operations',
+    kind: 'gauge',
+    help: 'Operations started and not finished yet.',
+    labelNames: ['operation'],
+    perClient: true,
+  },
+  dlqEntries: {
+    suffix: 'dlq_entries',
+    kind: 'gauge',
+    help: 'Entries in the dead-letter queue, read from the store at scrape time (cached up to 5 s).',
+    labelNames: [],
+    perClient: false,
+  },
+  dlqOldestAge: {
+    suffix: 'dlq_oldest_entry_age_seconds',
+    kind: 'gauge',
+    help: 'Age of the oldest dead-letter entry in seconds (0 when empty), read at scrape time.',
+    labelNames: [],
+    perClient: false,
+  },
+  dlqStoreFailures: {
+    suffix: 'dlq_store_failures_total',
+    kind: 'counter',
+    help: 'Dead-letter writes that could not reach the store at first.',
+    labelNames: [],
+    perClient: false,
+  },
+  dlqEvictions: {
+    suffix: 'dlq_evictions_total',
+    kind: 'counter',
+    help: 'Dead-letter entries evicted, by reason (ttl or cap).',
+    labelNames: ['reason'],
+    perClient: false,
+  },
+  dlqReplays: {
+    suffix: 'dlq_replays_total',
+    kind: 'counter',
+    help: 'Dead-letter replays, by result (success, failure or conflict).',
+    labelNames: ['result'],
+    perClient: false,
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricKey = keyof typeof METRIC_DEFINITIONS;
+
+/** The full metric name, e.g. `fastmcp_retry_attempts_total`. */
+export const metricName = (namespace: string, key: MetricKey): string =>
+  `${namespace}_${METRIC_DEFINITIONS[key].suffix}`;
