@@ -1,0 +1,18 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerDemoTools } from './demo-tools.js';
+import { type FlakyGate } from './flaky-gate.js';
+import { installToolsPagination } from './tools-pagination.js';
+
+/** How each new McpServer (one per session, or per request when stateless) is built. */
+export interface DemoMcpServerBlueprint {
+  readonly flakyGate: FlakyGate;
+  readonly extraTools: number;
+  readonly toolsPageSize: number;
+}
+
+export function createDemoMcpServer(blueprint: DemoMcpServerBlueprint): McpServer {
+  const mcp = new McpServer({ name: 'demo-mcp-server', version: '1.0.0' });
+  const tools = registerDemoTools(mcp, blueprint.flakyGate, blueprint.extraTools);
+  if (blueprint.toolsPageSize > 0) installToolsPagination(mcp, tools, blueprint.toolsPageSize);
+  return mcp;
+}

@@ -1,0 +1,91 @@
+import {
+  type Agent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request as httpRequest,
+  type ServerResponse,
+} from 'node:http';
+import { type CutStreamFault } from './fault-proxy.types.js';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
+const REQUEST_ONLY = new Set(['content-length', 'host']);
+
+/** What {@link forwardRequest} needs to reach the upstream. */
+export interface Upstream {
+  readonly origin: URL;
+  readonly agent: Agent;
+}
+
+/** Forwards one request upstream and streams the answer back chunk by chunk, or cuts it. */
+export function forwardRequest(
+  upstream: Upstream,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+  onStatus: (status: number) => void,
+  cut?: CutStreamFault,
+): void {
+  const outgoing = httpRequest(
+    new URL(req.url ?? '/', upstream.origin),
+    {
+      method: req.method,
+      agent: upstream.agent,
+      headers: {
+        ...strip(req.headers, REQUEST_ONLY),
+        host: upstream.origin.host,
+        'content-length': body.length,
+      },
+    },
+    (upstreamRes) => {
+      const status = upstreamRes.statusCode ?? 502;
+      onStatus(status);
+      res.writeHead(status, strip(upstreamRes.headers));
+      res.flushHeaders();
+      if (cut) cutStream(upstreamRes, res, cut);
+      else upstreamRes.pipe(res);
+      upstreamRes.once('error', () => res.destroy());
+    },
+  );
+  outgoing.once('error', () => {
+    if (res.headersSent) res.destroy();
+    else res.writeHead(502, { 'content-type': 'text/plain' }).end('Bad Gateway (fault proxy)');
+  });
+  res.once('close', () => outgoing.destroy());
+  outgoing.end(body);
+}
+
+function cutStream(upstreamRes: IncomingMessage, res: ServerResponse, cut: CutStreamFault): void {
+  const kill = (): void => {
+    upstreamRes.destroy();
+    res.socket?.destroy();
+  };
+  if (cut.afterBytes === undefined) {
+    res.write(': cut by fault proxy\n\n', kill);
+    return;
+  }
+  let left = cut.afterBytes;
+  if (left <= 0) return kill();
+  let flushed = Promise.resolve();
+  upstreamRes.on('data', (chunk: Buffer) => {
+    if (left <= 0) return;
+    const part = chunk.subarray(0, left);
+    left -= part.length;
+    flushed = new Promise((resolve) => res.write(part, () => resolve()));
+    if (left <= 0) void flushed.then(kill);
+  });
+  upstreamRes.once('end', () => void flushed.then(kill));
+}
+
+function strip(headers: IncomingHttpHeaders, also = new Set<string>()): IncomingHttpHeaders {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name) && !also.has(name)),
+  );
+}
