@@ -1,0 +1,68 @@
+import type { AttemptRecord } from './failed-operation.interface.js';
+import { DLQ_ATTEMPTS_KEPT, DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
+
+/** What replaces arguments (or params) larger than the cap. */
+export interface TruncatedValue {
+  truncated: true;
+  originalBytes: number;
+  /** The start of the JSON, within the cap. */
+  preview: string;
+}
+
+/** Cuts a string to at most `maxBytes` of UTF-8, never inside a character. */
+export function capUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return text;
+  const suffix = '...[truncated]';
+  let end = Math.max(0, maxBytes - suffix.length);
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8') + suffix;
+}
+
+/** The value, or a truncation marker when its JSON is larger than `maxBytes` or not JSON at all. */
+export function capJson(
+  value: Record<string, unknown>,
+  maxBytes: number,
+): { value: Record<string, unknown>; truncated: boolean } {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) {
+    const marker: TruncatedValue = {
+      truncated: true,
+      originalBytes: -1,
+      preview: '[unserializable]',
+    };
+    return { value: { ...marker }, truncated: true };
+  }
+  const size = Buffer.byteLength(json, 'utf8');
+  if (size <= maxBytes)
+    return { value: JSON.parse(json) as Record<string, unknown>, truncated: false };
+  const marker: TruncatedValue = {
+    truncated: true,
+    originalBytes: size,
+    preview: capUtf8(json, Math.min(1024, Math.floor(maxBytes / 2))),
+  };
+  return { value: { ...marker }, truncated: true };
+}
+
+/** The last 10 attempts, each message capped at 2 KiB and fields reduced to known ones. */
+export function capAttempts(attempts: readonly AttemptRecord[]): AttemptRecord[] {
+  const kept: readonly AttemptRecord[] = Array.isArray(attempts)
+    ? (attempts as readonly AttemptRecord[]).slice(-DLQ_ATTEMPTS_KEPT)
+    : [];
+  return kept.map((a) => {
+    const record: AttemptRecord = {
+      at: String(a.at),
+      durationMs: Number(a.durationMs) || 0,
+      errorClass: capUtf8(String(a.errorClass), 64),
+      message: capUtf8(String(a.message ?? ''), DLQ_MESSAGE_MAX_BYTES),
+    };
+    if (typeof a.status === 'number') record.status = a.status;
+    if (typeof a.code === 'number') record.code = a.code;
+    return record;
+  });
+}

@@ -1,0 +1,85 @@
+import { DlqValidationError } from '../errors/dlq-validation.error.js';
+import type { ResolvedDlqOptions } from '../options/fastmcp-options.interface.js';
+import { DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
+import { capAttempts, capJson, capUtf8 } from './dlq-capping.js';
+import { newDlqId } from './dlq-id.js';
+import { assertClientId, assertOperation } from './dlq-input.validation.js';
+import { redactHeaders, redactUrl } from './dlq-redaction.js';
+import type {
+  FailedOperation,
+  FailedOperationInput,
+  FailedRequest,
+} from './failed-operation.interface.js';
+
+type EntryLimits = Pick<ResolvedDlqOptions, 'ttlMs' | 'maxArgumentBytes' | 'secretHeaders'>;
+
+/**
+ * Turns what the client hands over into a stored entry: a new id, secrets redacted, arguments,
+ * params and attempt messages capped. Whatever the caller passes, no secret header leaves here.
+ */
+export class DlqEntryBuilder {
+  private readonly secret: ReadonlySet<string>;
+
+  constructor(private readonly limits: EntryLimits) {
+    this.secret = new Set(limits.secretHeaders.map((h) => h.toLowerCase()));
+  }
+
+  build(input: FailedOperationInput, nowMs: number): FailedOperation {
+    if (typeof input !== 'object' || input === null) {
+      throw new DlqValidationError('entry', 'expected a FailedOperationInput object');
+    }
+    assertOperation(input.operation);
+    assertClientId(input.clientId);
+    const max = this.limits.maxArgumentBytes;
+    const args = isRecord(input.arguments) ? capJson(input.arguments, max) : undefined;
+    const request = this.request(input.request, args?.value);
+    const entry: FailedOperation = {
+      id: newDlqId(nowMs),
+      operation: input.operation,
+      clientId: input.clientId,
+      serverUrl: redactUrl(String(input.serverUrl ?? ''), this.secret),
+      request: request.value,
+      error: capUtf8(String(input.error ?? ''), DLQ_MESSAGE_MAX_BYTES),
+      errorClass: capUtf8(String(input.errorClass ?? 'unknown'), 64),
+      attempts: capAttempts(input.attempts),
+      retryCount: Number.isInteger(input.retryCount) ? input.retryCount : 0,
+      firstAttemptAt: String(input.firstAttemptAt ?? new Date(nowMs).toISOString()),
+      failedAt: String(input.failedAt ?? new Date(nowMs).toISOString()),
+      expiresAt: new Date(nowMs + this.limits.ttlMs).toISOString(),
+      replayCount: 0,
+      status: 'dead',
+    };
+    if (typeof input.toolName === 'string') entry.toolName = capUtf8(input.toolName, 256);
+    if (args) entry.arguments = args.value;
+    if (args?.truncated || request.truncated) entry.argumentsTruncated = true;
+    return entry;
+  }
+
+  private request(
+    raw: unknown,
+    cappedArgs: Record<string, unknown> | undefined,
+  ): { value: FailedRequest; truncated: boolean } {
+    const request = isRecord(raw) ? raw : {};
+    const out: FailedRequest = {
+      method: capUtf8(typeof request.method === 'string' ? request.method : '', 256),
+      headers: redactHeaders(request.headers, this.secret),
+    };
+    if (!isRecord(request.params)) return { value: out, truncated: false };
+    const params = { ...request.params };
+    let truncated = false;
+    if (isRecord(params.arguments)) {
+      const capped = cappedArgs
+        ? { value: cappedArgs, truncated: false }
+        : capJson(params.arguments, this.limits.maxArgumentBytes);
+      params.arguments = capped.value;
+      truncated = capped.truncated;
+    }
+    const capped = capJson(params, this.limits.maxArgumentBytes * 2);
+    out.params = capped.value;
+    return { value: out, truncated: truncated || capped.truncated };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,45 @@
+/** What replaces a secret header value or URL credential. */
+export const REDACTED = '[REDACTED]';
+
+const ALWAYS_SECRET = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization']);
+const SECRET_PARTS = /token|secret|api-?key|api_key|password|passwd|credential|session-key/i;
+
+/** True when a header (or query parameter) of this name may carry a secret. */
+export function isSecretName(name: string, extra: ReadonlySet<string>): boolean {
+  const lower = name.toLowerCase();
+  return ALWAYS_SECRET.has(lower) || extra.has(lower) || SECRET_PARTS.test(lower);
+}
+
+/** A copy of the headers with every secret value replaced; non-string values are dropped. */
+export function redactHeaders(
+  headers: unknown,
+  extra: ReadonlySet<string>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof headers !== 'object' || headers === null) return out;
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (isSecretName(name, extra)) out[name] = REDACTED;
+    else if (typeof value === 'string') out[name] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
+  }
+  return out;
+}
+
+/** The URL with user info and secret-looking query parameters redacted. */
+export function redactUrl(url: string, extra: ReadonlySet<string>): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  let changed = false;
+  if (parsed.username || parsed.password) {
+    parsed.username = parsed.username ? 'REDACTED' : '';
+    parsed.password = parsed.password ? 'REDACTED' : '';
+    changed = true;
+  }
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (isSecretName(name, extra)) {
+      parsed.searchParams.set(name, REDACTED);
+      changed = true;
+    }
+  }
+  return changed ? parsed.toString() : url;
+}

@@ -1,0 +1,108 @@
+import { DLQ_BUFFER_RETRY_INITIAL_MS, DLQ_BUFFER_RETRY_MAX_MS } from './dlq.constants.js';
+import type { FailedOperation } from './failed-operation.interface.js';
+
+export interface DlqWriteBufferHooks {
+  /** Writes one entry; must be idempotent by id (a retried write never duplicates). */
+  write(entry: FailedOperation): Promise<void>;
+  flushed(count: number): void;
+  lost(entry: FailedOperation, reason: string, error: unknown): void;
+}
+
+export interface DlqWriteBufferTiming {
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+/**
+ * A bounded in-process buffer of entries the store could not write. Retries in the background
+ * with exponential backoff (unref'd timers), in order, one write at a time.
+ */
+export class DlqWriteBuffer {
+  private readonly entries: FailedOperation[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private delayMs: number;
+  private closed = false;
+  private lastError: unknown;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly hooks: DlqWriteBufferHooks,
+    private readonly timing: DlqWriteBufferTiming = {
+      initialDelayMs: DLQ_BUFFER_RETRY_INITIAL_MS,
+      maxDelayMs: DLQ_BUFFER_RETRY_MAX_MS,
+    },
+  ) {
+    this.delayMs = timing.initialDelayMs;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Holds the entry for a later write; false (and logged as lost) when full or closed. */
+  push(entry: FailedOperation, error: unknown): boolean {
+    if (this.closed || this.entries.length >= this.capacity) {
+      this.hooks.lost(entry, this.closed ? 'shutting down' : 'buffer full', error);
+      return false;
+    }
+    this.lastError = error;
+    this.entries.push(entry);
+    this.schedule(this.delayMs);
+    return true;
+  }
+
+  /** The store works again: try the buffered entries now. */
+  kick(): void {
+    if (this.entries.length > 0 && !this.flushing) {
+      this.delayMs = this.timing.initialDelayMs;
+      this.schedule(0);
+    }
+  }
+
+  /** One pass: writes in order until one fails. Resolves when the pass ends. */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  /** Stops retrying; tries one last pass, then logs each entry still unwritten as lost. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+    for (const entry of this.entries.splice(0)) {
+      this.hooks.lost(entry, 'shutdown with entry unwritten', this.lastError);
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    let count = 0;
+    while (this.entries.length > 0) {
+      const entry = this.entries[0];
+      try {
+        await this.hooks.write(entry);
+      } catch (error) {
+        this.lastError = error;
+        this.delayMs = Math.min(this.delayMs * 2, this.timing.maxDelayMs);
+        this.schedule(this.delayMs);
+        break;
+      }
+      this.entries.shift();
+      count++;
+    }
+    if (this.entries.length === 0) this.delayMs = this.timing.initialDelayMs;
+    if (count > 0) this.hooks.flushed(count);
+  }
+}

@@ -1,0 +1,241 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import type { OperationName } from '../events/operation-name.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
+import type {
+  ResolvedDlqOptions,
+  ResolvedFastMcpOptions,
+} from '../options/fastmcp-options.interface.js';
+import { FASTMCP_CLOCK } from '../retry/clock.js';
+import type {
+  DeadLetterQueue,
+  DlqStats,
+  Page,
+  PageRequest,
+  ReplayResult,
+} from './dead-letter-queue.interface.js';
+import { DLQ_SWEEP_INTERVAL_MS, DLQ_WRITE_TIMEOUT_MS } from './dlq.constants.js';
+import { decodeCursor } from './dlq-cursor.js';
+import { DlqEntryBuilder } from './dlq-entry.builder.js';
+import {
+  assertClientId,
+  assertDlqId,
+  assertOlderThan,
+  assertOperation,
+  pageLimit,
+} from './dlq-input.validation.js';
+import { describe, DlqNotifier } from './dlq-notifier.js';
+import { type DlqLeaseStore, runReplay } from './dlq-replay.runner.js';
+import {
+  asUnavailable,
+  type DlqClock,
+  dlqOptionsOf,
+  resolveReplayer,
+  systemDlqClock,
+  withTimeout,
+} from './dlq-runtime.js';
+import { DlqWriteBuffer } from './dlq-write-buffer.js';
+import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
+import { DlqRedisHandle, waitUntilReady } from './redis-dlq.connection.js';
+import { RedisDlqKeys } from './redis-dlq.keys.js';
+import { RedisDlqReader } from './redis-dlq.reader.js';
+import { RedisDlqRepository } from './redis-dlq.repository.js';
+
+/**
+ * The dead-letter queue in Redis. Every mutation is one Lua script; retention is driven by a
+ * sorted set of expiry times; a store never fails because Redis is down (entries are buffered,
+ * retried with backoff, and logged in full as the last resort).
+ */
+@Injectable()
+export class RedisDlqService
+  implements DeadLetterQueue, DlqLeaseStore, OnModuleInit, OnApplicationShutdown
+{
+  private readonly options: Readonly<ResolvedDlqOptions>;
+  private readonly keys: RedisDlqKeys;
+  private readonly builder: DlqEntryBuilder;
+  private readonly notifier: DlqNotifier;
+  private readonly clock: DlqClock;
+  private readonly buffer: DlqWriteBuffer;
+  private readonly handle: DlqRedisHandle;
+  private timer: NodeJS.Timeout | undefined;
+  private closed: Promise<void> | undefined;
+
+  constructor(
+    @Inject(FASTMCP_RESOLVED_OPTIONS) options: ResolvedFastMcpOptions,
+    @Inject(FastMcpEvents) events: FastMcpEvents,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(FASTMCP_CLOCK) clock?: DlqClock,
+  ) {
+    this.options = dlqOptionsOf(options);
+    this.keys = new RedisDlqKeys(this.options.keyPrefix);
+    this.builder = new DlqEntryBuilder(this.options);
+    this.notifier = new DlqNotifier(events);
+    this.clock = clock ?? systemDlqClock;
+    this.handle = new DlqRedisHandle(this.options.redis, moduleRef, (error) =>
+      this.notifier.logger.warn(`DLQ Redis connection error: ${error.message}`),
+    );
+    this.buffer = new DlqWriteBuffer(this.options.bufferSize, {
+      write: (entry) => this.write(entry),
+      flushed: (count) => this.notifier.flushed(count),
+      lost: (entry, reason, error) => this.notifier.lostToLog(entry, reason, error),
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    const { redis, owned } = await this.handle.connect();
+    if (owned) await waitUntilReady(redis, 2000);
+    this.timer = setInterval(() => void this.sweepQuietly(), DLQ_SWEEP_INTERVAL_MS).unref();
+  }
+
+  /** Never throws because Redis is down: the entry is then buffered and written later. */
+  async store(input: FailedOperationInput): Promise<FailedOperation> {
+    const entry = this.builder.build(input, this.clock.now());
+    try {
+      await this.write(entry);
+      this.buffer.kick();
+    } catch (error) {
+      if (this.buffer.push(entry, error)) this.notifier.buffered(entry, error);
+    }
+    return entry;
+  }
+
+  get(id: string): Promise<FailedOperation | null> {
+    assertDlqId(id);
+    return this.guard(() => this.reader().get(id));
+  }
+
+  delete(id: string): Promise<boolean> {
+    assertDlqId(id);
+    return this.guard(async () => (await this.repository()).remove(id));
+  }
+
+  list(page: PageRequest = {}): Promise<Page<FailedOperation>> {
+    return this.page(this.keys.all, page);
+  }
+
+  getByOperation(operation: OperationName, page: PageRequest = {}): Promise<Page<FailedOperation>> {
+    assertOperation(operation);
+    return this.page(this.keys.byOperation(operation), page);
+  }
+
+  getByClientId(clientId: string, page: PageRequest = {}): Promise<Page<FailedOperation>> {
+    assertClientId(clientId);
+    return this.page(this.keys.byClient(clientId), page);
+  }
+
+  cleanup(olderThanMs: number): Promise<number> {
+    assertOlderThan(olderThanMs);
+    const before = this.clock.now() - olderThanMs;
+    return this.guard(async () => (await this.repository()).cleanup(before));
+  }
+
+  getStats(): Promise<DlqStats> {
+    return this.guard(async () => {
+      await this.sweepExpired();
+      return (await this.repository()).stats(this.clock.now());
+    });
+  }
+
+  replay(id: string): Promise<ReplayResult> {
+    assertDlqId(id);
+    return runReplay(id, {
+      store: this,
+      replayer: resolveReplayer(this.moduleRef),
+      notifier: this.notifier,
+      leaseMs: this.options.replayLeaseMs,
+      now: () => this.clock.now(),
+    });
+  }
+
+  /** Removes every expired entry, in bounded atomic batches. Runs on a timer and on each store. */
+  async sweepExpired(): Promise<number> {
+    const repository = await this.repository();
+    return repository.sweepAll(this.clock.now(), (ids) =>
+      this.notifier.evicted('ttl', ids, this.options.maxEntries),
+    );
+  }
+
+  /** Entries waiting in the in-process buffer for Redis to come back. */
+  get bufferedCount(): number {
+    return this.buffer.size;
+  }
+
+  /** Tries the buffered entries now (they are also retried in the background). */
+  flushBuffer(): Promise<void> {
+    return this.buffer.flush();
+  }
+
+  beginReplay(id: string, token: string, leaseMs: number): Promise<FailedOperation> {
+    return this.guard(async () => (await this.repository()).beginReplay(id, token, leaseMs));
+  }
+
+  async finishReplaySuccess(id: string, token: string): Promise<void> {
+    await (await this.repository()).finishReplaySuccess(id, token);
+  }
+
+  async finishReplayFailure(id: string, token: string, entry: FailedOperation): Promise<void> {
+    const reply = await (await this.repository()).finishReplayFailure(id, token, entry);
+    if (reply !== 'ok') {
+      this.notifier.logger.warn(`Replay result of DLQ entry ${id} not written back: ${reply}`);
+    }
+  }
+
+  /** Flushes or logs the buffer, and closes the connection if the module opened it. Idempotent. */
+  onApplicationShutdown(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  private async shutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.buffer.close();
+    await this.handle.close();
+  }
+
+  private async write(entry: FailedOperation): Promise<void> {
+    const repository = await this.repository();
+    const result = await withTimeout(
+      repository.insert(entry, this.clock.now(), this.options.maxEntries),
+      DLQ_WRITE_TIMEOUT_MS,
+    );
+    this.notifier.evicted('ttl', result.expired, this.options.maxEntries);
+    this.notifier.evicted('cap', result.evicted, this.options.maxEntries);
+    this.notifier.stored(entry);
+  }
+
+  private page(index: string, request: PageRequest): Promise<Page<FailedOperation>> {
+    const limit = pageLimit(request.limit);
+    const cursor = decodeCursor(request.cursor);
+    return this.guard(() => this.reader().page(index, limit, cursor));
+  }
+
+  private reader(): RedisDlqReader {
+    return new RedisDlqReader(
+      () => this.repository(),
+      this.keys,
+      () => this.clock.now(),
+    );
+  }
+
+  private async sweepQuietly(): Promise<void> {
+    await this.sweepExpired().catch((error: unknown) => {
+      this.notifier.logger.warn(`DLQ retention sweep failed: ${describe(error)}`);
+    });
+  }
+
+  private async repository(): Promise<RedisDlqRepository> {
+    const { redis } = await this.handle.connect();
+    return new RedisDlqRepository(redis, this.keys);
+  }
+
+  private guard<T>(run: () => Promise<T>): Promise<T> {
+    return run().catch(asUnavailable);
+  }
+}

@@ -1,0 +1,13 @@
+import { FastMcpError, type FastMcpErrorFields, hasErrorName } from './fastmcp.error.js';
+
+/** The dead-letter queue's store (Redis) could not be reached for a read, delete or replay. */
+export class DlqUnavailableError extends FastMcpError {
+  override readonly name = 'DlqUnavailableError';
+
+  constructor(message: string, fields: FastMcpErrorFields = {}) {
+    super(`dead-letter queue unavailable: ${message}`, fields);
+  }
+}
+
+export const isDlqUnavailableError = (value: unknown): value is DlqUnavailableError =>
+  hasErrorName(value, 'DlqUnavailableError');
