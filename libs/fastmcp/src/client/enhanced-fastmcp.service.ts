@@ -36,46 +36,50 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     @Inject(McpOperations) private readonly operations: McpOperations,
   ) {}
 
-  connectWithRetry(
+  async connectWithRetry(
     clientId: string,
     config?: Partial<McpServerConfig>,
     opts: CallOptions = {},
   ): Promise<McpSession> {
-    return this.runner.run(this.operations.connect(clientId, config), opts, WITH_RETRY);
+    return await this.runner.run(this.operations.connect(clientId, config), opts, WITH_RETRY);
   }
 
-  listToolsWithRetry(clientId: string, opts: CallOptions = {}): Promise<Tool[]> {
-    return this.runner.run(this.operations.listTools(clientId), opts, WITH_RETRY);
+  async listToolsWithRetry(clientId: string, opts: CallOptions = {}): Promise<Tool[]> {
+    return await this.runner.run(this.operations.listTools(clientId), opts, WITH_RETRY);
   }
 
-  callToolWithRetry(
+  async callToolWithRetry(
     clientId: string,
     toolName: string,
     args?: Record<string, unknown>,
     opts: CallOptions = {},
   ): Promise<CallToolResult> {
-    return this.runner.run(this.operations.callTool(clientId, toolName, args), opts, WITH_RETRY);
+    return await this.runner.run(
+      this.operations.callTool(clientId, toolName, args),
+      opts,
+      WITH_RETRY,
+    );
   }
 
-  connect(
+  async connect(
     clientId: string,
     config?: Partial<McpServerConfig>,
     opts: CallOptions = {},
   ): Promise<McpSession> {
-    return this.runner.run(this.operations.connect(clientId, config), opts, SINGLE_ATTEMPT);
+    return await this.runner.run(this.operations.connect(clientId, config), opts, SINGLE_ATTEMPT);
   }
 
-  listTools(clientId: string, opts: CallOptions = {}): Promise<Tool[]> {
-    return this.runner.run(this.operations.listTools(clientId), opts, SINGLE_ATTEMPT);
+  async listTools(clientId: string, opts: CallOptions = {}): Promise<Tool[]> {
+    return await this.runner.run(this.operations.listTools(clientId), opts, SINGLE_ATTEMPT);
   }
 
-  callTool(
+  async callTool(
     clientId: string,
     toolName: string,
     args?: Record<string, unknown>,
     opts: CallOptions = {},
   ): Promise<CallToolResult> {
-    return this.runner.run(
+    return await this.runner.run(
       this.operations.callTool(clientId, toolName, args),
       opts,
       SINGLE_ATTEMPT,

@@ -10,7 +10,7 @@ import { McpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
-import { McpTransportError } from '../errors/mcp-transport.error.js';
+import { isMcpTransportError, McpTransportError } from '../errors/mcp-transport.error.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
@@ -64,7 +64,12 @@ export class McpHttpTransport {
       retries: this.options.retry.maxRetries,
       retryDelay: () => 0,
       shouldResetTimeout: true,
-      retryCondition: async (error) => run.canRetry(await converter.convert(error)),
+      retryCondition: async (error) => {
+        const failure = await converter.convert(error);
+        // A lost session needs a new handshake first: the operation layer handles it.
+        if (isMcpTransportError(failure) && failure.failure === 'session_lost') return false;
+        return run.canRetry(failure);
+      },
       onRetry: async (_count, error, config) => {
         const failure = await converter.convert(error);
         this.cancelIfInterrupted(target, message, failure);

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import { DEFAULT_RETRY_OPTIONS } from './fastmcp-options.defaults.js';
+import type { FastMcpModuleOptions } from './fastmcp-options.interface.js';
+import { resolveOptions } from './resolve-options.js';
+
+function issuesOf(options: FastMcpModuleOptions): string[] {
+  try {
+    resolveOptions(options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FastMcpConfigError);
+    return (error as FastMcpConfigError).issues.map((i) => i.field);
+  }
+  throw new Error('expected a FastMcpConfigError');
+}
+
+describe('resolveOptions', () => {
+  it('fills every default and freezes the result', () => {
+    const resolved = resolveOptions({});
+    expect(resolved.retry).toEqual(DEFAULT_RETRY_OPTIONS);
+    expect(resolved.retry).toMatchObject({
+      maxRetries: 3,
+      initialDelayMs: 100,
+      multiplier: 2,
+      maxDelayMs: 30_000,
+      jitter: 0.1,
+      totalTimeoutMs: 300_000,
+      requestTimeoutMs: 30_000,
+      retryableStatusCodes: [429, 500, 502, 503, 504],
+    });
+    expect(resolved.dlq).toMatchObject({
+      store: 'memory',
+      ttlMs: 604_800_000,
+      maxEntries: 100_000,
+    });
+    expect(resolved.metrics).toMatchObject({ namespace: 'fastmcp' });
+    expect(Object.isFrozen(resolved.retry)).toBe(true);
+    expect(Object.isFrozen(resolved.retry.retryableStatusCodes)).toBe(true);
+  });
+
+  it('keeps given values over defaults and ignores undefined fields', () => {
+    const resolved = resolveOptions({ retry: { maxRetries: 5, jitter: undefined } });
+    expect(resolved.retry.maxRetries).toBe(5);
+    expect(resolved.retry.jitter).toBe(0.1);
+  });
+
+  it('picks the Redis store when a Redis source is given', () => {
+    const resolved = resolveOptions({ dlq: { redis: { url: 'redis://127.0.0.1:6390' } } });
+    expect(resolved.dlq && resolved.dlq.store).toBe('redis');
+    expect(resolveOptions({ dlq: false, metrics: false })).toMatchObject({
+      dlq: false,
+      metrics: false,
+    });
+  });
+
+  it('lists every bad field in one error', () => {
+    const fields = issuesOf({
+      baseUrl: 'not a url',
+      servers: { good: { url: 'ftp://x' }, 'bad id!': { url: 'http://127.0.0.1/mcp' } },
+      retry: {
+        maxRetries: -1,
+        initialDelayMs: -5,
+        multiplier: 0.5,
+        jitter: 1.5,
+        totalTimeoutMs: 0,
+        retryableStatusCodes: [503, 42],
+      },
+      dlq: { store: 'redis', keyPrefix: '{bad}', ttlMs: 10 },
+      metrics: { namespace: 'has-dash' },
+    });
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'baseUrl',
+        'servers.good.url',
+        'servers.bad id!',
+        'retry.maxRetries',
+        'retry.initialDelayMs',
+        'retry.multiplier',
+        'retry.jitter',
+        'retry.totalTimeoutMs',
+        'retry.retryableStatusCodes[1]',
+        'dlq.redis',
+        'dlq.keyPrefix',
+        'dlq.ttlMs',
+        'metrics.namespace',
+      ]),
+    );
+  });
+
+  it('names the field in the message', () => {
+    expect(() => resolveOptions({ retry: { jitter: 2 } })).toThrow(
+      /retry\.jitter: must be a finite number between 0 and 1/,
+    );
+    expect(() =>
+      resolveOptions({ servers: { a: { url: 'http://x/mcp', protocolVersion: '1999-01-01' } } }),
+    ).toThrow(/servers\.a\.protocolVersion/);
+  });
+});

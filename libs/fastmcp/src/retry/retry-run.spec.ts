@@ -1,0 +1,156 @@
+import { describe, expect, it, vi } from 'vitest';
+import { FakeClock } from '../../../../test/support/fake-clock.js';
+import { McpAbortedError } from '../errors/mcp-aborted.error.js';
+import { McpHttpError } from '../errors/mcp-http.error.js';
+import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
+import { McpTransportError } from '../errors/mcp-transport.error.js';
+import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
+import type { RetryScheduledEvent } from '../events/fastmcp-events.interface.js';
+import { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import { DEFAULT_RETRY_OPTIONS } from '../options/fastmcp-options.defaults.js';
+import type { RetryOptions } from '../options/retry-options.interface.js';
+import { RetryRun } from './retry-run.js';
+
+function setup(
+  policy: Partial<RetryOptions> = {},
+  extra: { signal?: AbortSignal; auto?: boolean } = {},
+) {
+  const clock = new FakeClock(undefined, extra.auto ?? true);
+  const events = new FastMcpEvents();
+  const retries: RetryScheduledEvent[] = [];
+  events.on('retry.scheduled', (e) => retries.push(e));
+  const run = new RetryRun({
+    operation: 'call_tool',
+    clientId: 'c1',
+    policy: { ...DEFAULT_RETRY_OPTIONS, jitter: 0, ...policy },
+    clock,
+    events,
+    signal: extra.signal,
+  });
+  return { clock, run, retries };
+}
+
+describe('RetryRun', () => {
+  it('waits 100, 200, 400 ms, then gives up with RetryExhaustedError after 3 retries', async () => {
+    const { clock, run, retries } = setup();
+    const failure = new McpHttpError(503);
+    for (let i = 0; i < 3; i += 1) await run.waitBeforeRetry(new McpHttpError(503));
+    const final = await run.waitBeforeRetry(failure).catch((e: unknown) => e);
+    expect(clock.sleeps).toEqual([100, 200, 400]);
+    expect(final).toBeInstanceOf(RetryExhaustedError);
+    expect((final as RetryExhaustedError).attempts).toBe(4);
+    expect((final as RetryExhaustedError).lastError).toBe(failure);
+    expect(run.isFinal(final)).toBe(true);
+    expect(retries.map((r) => [r.retry, r.maxRetries, r.delayMs, r.reason])).toEqual([
+      [1, 3, 100, 'http_503'],
+      [2, 3, 200, 'http_503'],
+      [3, 3, 400, 'http_503'],
+    ]);
+    expect(retries[2]?.cumulativeMs).toBe(300);
+    expect(run.attempts.map((a) => a.errorClass)).toEqual(Array(4).fill('http_503'));
+  });
+
+  it('throws a non-retryable error as it is, at once', async () => {
+    const { clock, run } = setup();
+    const failure = new McpProtocolError(-32602, 'bad params');
+    await expect(run.waitBeforeRetry(failure)).rejects.toBe(failure);
+    await expect(run.waitBeforeRetry(new McpHttpError(404))).rejects.toBeInstanceOf(McpHttpError);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('honours a Retry-After longer than the computed delay, and ignores a shorter one', async () => {
+    const { clock, run } = setup();
+    await run.waitBeforeRetry(new McpHttpError(429, { retryAfterMs: 1500 }));
+    await run.waitBeforeRetry(new McpHttpError(503, { retryAfterMs: 50 }));
+    expect(clock.sleeps).toEqual([1500, 200]);
+  });
+
+  it('gives up at once when Retry-After asks for more than the remaining budget', async () => {
+    const { clock, run } = setup({ totalTimeoutMs: 5000 });
+    const error = await run
+      .waitBeforeRetry(new McpHttpError(503, { retryAfterMs: 60_000 }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpTimeoutError);
+    expect((error as McpTimeoutError).scope).toBe('budget');
+    expect((error as Error).message).toContain('server asked to retry after 60000ms');
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('stops when the next delay would pass the total budget', async () => {
+    const { clock, run } = setup({ totalTimeoutMs: 350, maxRetries: 10 });
+    await run.waitBeforeRetry(new McpTransportError('network', 'reset'));
+    await run.waitBeforeRetry(new McpTransportError('network', 'reset'));
+    const error = await run
+      .waitBeforeRetry(new McpTransportError('network', 'reset'))
+      .catch((e: unknown) => e);
+    expect(clock.sleeps).toEqual([100, 200]);
+    expect(error).toBeInstanceOf(McpTimeoutError);
+    expect((error as McpTimeoutError).scope).toBe('budget');
+  });
+
+  it('uses the shorter of the call timeout and the total budget', () => {
+    const clock = new FakeClock();
+    const run = new RetryRun({
+      operation: 'connect',
+      clientId: 'c1',
+      policy: DEFAULT_RETRY_OPTIONS,
+      clock,
+      events: new FastMcpEvents(),
+      timeoutMs: 2000,
+    });
+    expect(run.deadline - run.startedAt).toBe(2000);
+  });
+
+  it('stops a backoff wait at once when the caller aborts', async () => {
+    const controller = new AbortController();
+    const { clock, run } = setup({}, { signal: controller.signal, auto: false });
+    const waiting = run.waitBeforeRetry(new McpHttpError(503));
+    await Promise.resolve();
+    expect(clock.pendingSleeps).toBe(1);
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(McpAbortedError);
+    expect(clock.pendingSleeps).toBe(0);
+    await expect(run.waitBeforeRetry(new McpHttpError(503))).rejects.toBeInstanceOf(
+      McpAbortedError,
+    );
+  });
+
+  it('does not retry after the caller aborted, whatever the error', () => {
+    const controller = new AbortController();
+    const { run } = setup({}, { signal: controller.signal });
+    controller.abort();
+    expect(run.canRetry(new McpHttpError(503))).toBe(false);
+    expect(() => run.beginAttempt()).toThrow(McpAbortedError);
+  });
+
+  it('records each failed attempt once, however many layers see it', () => {
+    const { run } = setup();
+    const failure = new McpHttpError(502);
+    expect(run.canRetry(failure)).toBe(true);
+    expect(run.canRetry(failure)).toBe(true);
+    expect(run.attempts).toHaveLength(1);
+    expect(run.attempts[0]).toMatchObject({
+      status: 502,
+      errorClass: 'http_502',
+      message: 'HTTP 502',
+    });
+  });
+
+  it('caps an attempt timeout at the remaining budget', () => {
+    vi.useFakeTimers();
+    try {
+      const { run } = setup({ totalTimeoutMs: 1000, requestTimeoutMs: 30_000 });
+      const signal = run.beginAttempt();
+      vi.advanceTimersByTime(999);
+      expect(signal.aborted).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(signal.aborted).toBe(true);
+      expect(signal.reason).toBeInstanceOf(McpTimeoutError);
+      expect((signal.reason as McpTimeoutError).timeoutMs).toBe(1000);
+      expect(run.explainAbort(new Error('canceled'))).toBe(signal.reason);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

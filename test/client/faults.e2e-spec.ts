@@ -1,0 +1,212 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  McpAbortedError,
+  McpHttpError,
+  McpTimeoutError,
+  RetryExhaustedError,
+  type OperationFailedEvent,
+} from '@app/fastmcp';
+import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
+import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
+import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
+
+const CALL = { method: 'tools/call' } as const;
+
+describe('retry through faults (official SDK server behind the fault proxy)', () => {
+  let server: DemoMcpServerHandle;
+  let proxy: FaultProxy;
+  let app: ClientTestApp;
+  const failures: OperationFailedEvent[] = [];
+
+  beforeAll(async () => {
+    server = await startDemoMcpServer({ stateful: true });
+    proxy = await startFaultProxy(server.url);
+    app = await startClientApp({
+      servers: { demo: { url: proxy.url } },
+      retry: { requestTimeoutMs: 400 },
+      dlq: false,
+    });
+    app.events.on('operation.failed', (e) => failures.push(e));
+    await app.client.connectWithRetry('demo');
+  });
+
+  afterEach(() => {
+    proxy.clear();
+    proxy.clearRequests();
+    app.retries.length = 0;
+    failures.length = 0;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await server?.close();
+  });
+
+  const callsSeen = (): number =>
+    proxy.requests.filter((r) => r.jsonRpcMethod === 'tools/call').length;
+
+  it('comes through a burst of 503s and reports each retry', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(503), times: 2 });
+    const result = await app.client.callToolWithRetry('demo', 'echo', { text: 'ok' });
+    expect(result.content).toEqual([{ type: 'text', text: 'ok' }]);
+    expect(app.retries.map((r) => [r.retry, r.reason])).toEqual([
+      [1, 'http_503'],
+      [2, 'http_503'],
+    ]);
+    expect(callsSeen()).toBe(3);
+    expect(server.requestCounts()['tools/call:echo']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('honours Retry-After in seconds on 429', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(429, { retryAfter: 1 }), times: 1 });
+    const started = Date.now();
+    await app.client.callToolWithRetry('demo', 'echo', { text: 'later' });
+    expect(app.retries[0]).toMatchObject({ reason: 'http_429', delayMs: 1000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('gives up at once when Retry-After is past the remaining budget', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(503, { retryAfter: 120 }), times: 1 });
+    const error = await app.client
+      .callToolWithRetry('demo', 'echo', { text: 'x' }, { timeoutMs: 3000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpTimeoutError);
+    expect((error as McpTimeoutError).scope).toBe('budget');
+    expect((error as Error).message).toMatch(/asked to retry after 120000ms/);
+    expect(callsSeen()).toBe(1);
+  });
+
+  it('retries a connection reset', async () => {
+    proxy.inject({ match: CALL, fault: faults.reset(), times: 1 });
+    await app.client.callToolWithRetry('demo', 'echo', { text: 'x' });
+    expect(app.retries.map((r) => r.reason)).toEqual(['network']);
+  });
+
+  it('retries a hang past the attempt timeout, and cancels the abandoned request', async () => {
+    proxy.inject({ match: CALL, fault: faults.hang(), times: 1 });
+    await app.client.callToolWithRetry('demo', 'echo', { text: 'x' });
+    expect(app.retries.map((r) => r.reason)).toEqual(['timeout']);
+    const [first, second] = proxy.requests.filter((r) => r.jsonRpcMethod === 'tools/call');
+    const firstId = (JSON.parse(first?.body ?? '{}') as { id: number }).id;
+    expect((JSON.parse(second?.body ?? '{}') as { id: number }).id).not.toBe(firstId);
+    await vi.waitFor(() => {
+      const cancel = proxy.requests.find((r) => r.jsonRpcMethod === 'notifications/cancelled');
+      expect(JSON.parse(cancel?.body ?? '{}')).toMatchObject({
+        params: { requestId: firstId, reason: 'timeout' },
+      });
+    });
+  });
+
+  it('retries an SSE stream cut before the answer', async () => {
+    proxy.inject({ match: CALL, fault: faults.cutStream(), times: 1 });
+    const result = await app.client.callToolWithRetry('demo', 'echo', { text: 'cut' });
+    expect(result.content).toEqual([{ type: 'text', text: 'cut' }]);
+    expect(app.retries.map((r) => r.reason)).toEqual(['stream_cut']);
+  });
+
+  it.each([404, 400] as const)(
+    're-initialises a session lost with %i once and resends',
+    async (status) => {
+      const before = app.client.getSession('demo')?.sessionId;
+      proxy.inject({ match: CALL, fault: faults.dropSession({ status }), times: 1 });
+      await app.client.callToolWithRetry('demo', 'echo', { text: 'again' });
+      const methods = proxy.requests.map((r) => r.jsonRpcMethod);
+      expect(methods).toEqual([
+        'tools/call',
+        'initialize',
+        'notifications/initialized',
+        'tools/call',
+      ]);
+      expect(app.retries).toEqual([]);
+      expect(app.client.getSession('demo')?.sessionId).not.toBe(before);
+    },
+  );
+
+  it('re-initialises when the real server dropped the session', async () => {
+    await server.dropSessions();
+    const result = await app.client.callToolWithRetry('demo', 'add', { a: 1, b: 2 });
+    expect(result.structuredContent).toEqual({ sum: 3 });
+    expect(proxy.requests.filter((r) => r.jsonRpcMethod === 'initialize')).toHaveLength(1);
+  });
+
+  it('fails with RetryExhaustedError after maxRetries, holding the last error', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(502), times: 10 });
+    const error = await app.client
+      .callToolWithRetry('demo', 'echo', { text: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryExhaustedError);
+    expect((error as RetryExhaustedError).attempts).toBe(4);
+    expect((error as RetryExhaustedError).lastError).toBeInstanceOf(McpHttpError);
+    expect(callsSeen()).toBe(4);
+    expect(failures[0]).toMatchObject({
+      retriesExhausted: true,
+      errorClass: 'http_502',
+      attempts: 4,
+    });
+  });
+
+  it('does not retry a non-retryable 4xx', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(403, { body: 'forbidden' }), times: 1 });
+    const error = await app.client
+      .callToolWithRetry('demo', 'echo', { text: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpHttpError);
+    expect((error as McpHttpError).status).toBe(403);
+    expect(callsSeen()).toBe(1);
+  });
+
+  it('stops at once when the caller aborts during a call, and cancels it on the server', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const error = await app.client
+      .callToolWithRetry(
+        'demo',
+        'slow',
+        { ms: 5000 },
+        { signal: controller.signal, retry: { requestTimeoutMs: 10_000 } },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpAbortedError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(app.retries).toEqual([]);
+    await vi.waitFor(() =>
+      expect(proxy.requests.some((r) => r.jsonRpcMethod === 'notifications/cancelled')).toBe(true),
+    );
+  });
+
+  it('stops at once when the caller aborts during a backoff', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(503, { retryAfter: 10 }), times: 1 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const started = Date.now();
+    const error = await app.client
+      .callToolWithRetry('demo', 'echo', { text: 'x' }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpAbortedError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(app.retries).toHaveLength(1);
+    expect(callsSeen()).toBe(1);
+  });
+
+  it('retries the handshake of a connect', async () => {
+    proxy.inject({ match: { method: 'initialize' }, fault: faults.status(503), times: 2 });
+    const session = await app.client.connectWithRetry('fresh', { url: proxy.url });
+    expect(session.sessionId).toBeTruthy();
+    expect(app.retries.map((r) => [r.operation, r.reason])).toEqual([
+      ['connect', 'http_503'],
+      ['connect', 'http_503'],
+    ]);
+    await app.client.disconnect('fresh');
+    expect(proxy.requests.at(-1)?.httpMethod).toBe('DELETE');
+  });
+
+  it('makes a single attempt with the basic API', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(503), times: 1 });
+    const error = await app.client.callTool('demo', 'echo', { text: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpHttpError);
+    expect(callsSeen()).toBe(1);
+  });
+});

@@ -1,0 +1,50 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import {
+  EnhancedFastMcpService,
+  FastMcpEvents,
+  FastMcpModule,
+  type FastMcpModuleOptions,
+  type RetryScheduledEvent,
+} from '@app/fastmcp';
+
+/** Fast retries for tests: real waits, but short ones. */
+export const FAST_RETRY = {
+  initialDelayMs: 5,
+  maxDelayMs: 50,
+  requestTimeoutMs: 2000,
+  totalTimeoutMs: 20_000,
+} as const;
+
+export interface ClientTestApp {
+  moduleRef: TestingModule;
+  client: EnhancedFastMcpService;
+  events: FastMcpEvents;
+  retries: RetryScheduledEvent[];
+  close(): Promise<void>;
+}
+
+/** Boots FastMcpModule (no metrics by default) and returns its client; close it after the test. */
+export async function startClientApp(options: FastMcpModuleOptions): Promise<ClientTestApp> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      FastMcpModule.forRootAsync({
+        useFactory: () => ({
+          metrics: false,
+          ...options,
+          retry: { ...FAST_RETRY, ...options.retry },
+        }),
+      }),
+    ],
+  }).compile();
+  await moduleRef.init();
+  const events = moduleRef.get(FastMcpEvents);
+  const retries: RetryScheduledEvent[] = [];
+  events.on('retry.scheduled', (event) => retries.push(event));
+  return {
+    moduleRef,
+    client: moduleRef.get(EnhancedFastMcpService),
+    events,
+    retries,
+    close: () => moduleRef.close(),
+  };
+}
