@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the system tools the tests need when they are missing: redis-server (the tests start
+# their own on a free port) and promtool (checks the alert rules). Debian packages, as root.
+set -euo pipefail
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+  echo "Missing: ${missing[*]}. Install them with: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "Installing ${missing[*]} (Debian packages) for the tests..."
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
