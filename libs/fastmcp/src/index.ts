@@ -50,6 +50,14 @@ export type {
 export { OPERATION_REPLAYER } from './dlq/operation-replayer.interface.js';
 export type { OperationReplayer, ReplayOutcome } from './dlq/operation-replayer.interface.js';
 
+export {
+  FASTMCP_METRICS_CLOCK,
+  FASTMCP_METRICS_REGISTRY,
+} from './metrics/fastmcp-metrics.constants.js';
+export { InjectFastMcpMetricsRegistry } from './metrics/inject-fastmcp-metrics-registry.decorator.js';
+export { FastMcpMetrics } from './metrics/fastmcp-metrics.service.js';
+export type { FastMcpMetricSet } from './metrics/create-metric-set.js';
+
 export { FastMcpError, isFastMcpError } from './errors/fastmcp.error.js';
 export { FastMcpConfigError, isFastMcpConfigError } from './errors/fastmcp-config.error.js';
 export type { ConfigIssue } from './errors/fastmcp-config.error.js';
