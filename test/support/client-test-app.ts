@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
   EnhancedFastMcpService,
@@ -24,8 +25,11 @@ export interface ClientTestApp {
 }
 
 /** Boots FastMcpModule (no metrics by default) and returns its client; close it after the test. */
-export async function startClientApp(options: FastMcpModuleOptions): Promise<ClientTestApp> {
-  const moduleRef = await Test.createTestingModule({
+export async function startClientApp(
+  options: FastMcpModuleOptions,
+  logger?: LoggerService,
+): Promise<ClientTestApp> {
+  const builder = Test.createTestingModule({
     imports: [
       FastMcpModule.forRootAsync({
         useFactory: () => ({
@@ -35,7 +39,9 @@ export async function startClientApp(options: FastMcpModuleOptions): Promise<Cli
         }),
       }),
     ],
-  }).compile();
+  });
+  if (logger) builder.setLogger(logger);
+  const moduleRef = await builder.compile();
   await moduleRef.init();
   const events = moduleRef.get(FastMcpEvents);
   const retries: RetryScheduledEvent[] = [];
