@@ -61,7 +61,7 @@ describe('the client dead-letters what fails for good (Redis store)', () => {
 
     const { items } = await dlq.list();
     expect(items).toHaveLength(1);
-    const entry = items[0]!;
+    const entry = items[0];
     expect(entry).toMatchObject({
       operation: 'call_tool',
       clientId: 'demo',
@@ -113,10 +113,10 @@ describe('the client dead-letters what fails for good (Redis store)', () => {
     server.resetFlaky(100);
     await app.client.callToolWithRetry('demo', 'flaky', {}).catch(() => undefined);
     const [entry] = (await dlq.list()).items;
-    await expect(dlq.replay(entry!.id)).rejects.toThrow();
-    const after = await dlq.get(entry!.id);
+    await expect(dlq.replay(entry.id)).rejects.toThrow();
+    const after = await dlq.get(entry.id);
     expect(after).toMatchObject({ replayCount: 1, status: 'dead' });
-    expect(after!.attempts.length).toBeGreaterThan(entry!.attempts.length);
+    expect(after!.attempts.length).toBeGreaterThan(entry.attempts.length);
     server.resetFlaky(0);
   });
 });
@@ -126,7 +126,7 @@ describe('the client without a DLQ', () => {
     const server = await startDemoMcpServer({ flakyFailures: 100 });
     const app = await startClientApp({ servers: { demo: { url: server.url } }, dlq: false });
     try {
-      expect(() => app.moduleRef.get(DEAD_LETTER_QUEUE)).not.toThrow();
+      expect(() => app.moduleRef.get<DeadLetterQueue | null>(DEAD_LETTER_QUEUE)).not.toThrow();
       expect(app.moduleRef.get(DEAD_LETTER_QUEUE)).toBeNull();
       await expect(app.client.callToolWithRetry('demo', 'flaky')).rejects.toBeInstanceOf(
         RetryExhaustedError,
