@@ -2,7 +2,7 @@ import { DlqValidationError } from '../errors/dlq-validation.error.js';
 import type { ResolvedDlqOptions } from '../options/fastmcp-options.interface.js';
 import { DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
 import { capAttempts, capJson, capUtf8 } from './dlq-capping.js';
-import { newDlqId } from './dlq-id.js';
+import { DlqIdGenerator } from './dlq-id.js';
 import { assertClientId, assertOperation } from './dlq-input.validation.js';
 import { redactHeaders, redactUrl } from './dlq-redaction.js';
 import type {
@@ -19,6 +19,7 @@ type EntryLimits = Pick<ResolvedDlqOptions, 'ttlMs' | 'maxArgumentBytes' | 'secr
  */
 export class DlqEntryBuilder {
   private readonly secret: ReadonlySet<string>;
+  private readonly ids = new DlqIdGenerator();
 
   constructor(private readonly limits: EntryLimits) {
     this.secret = new Set(limits.secretHeaders.map((h) => h.toLowerCase()));
@@ -34,7 +35,7 @@ export class DlqEntryBuilder {
     const args = isRecord(input.arguments) ? capJson(input.arguments, max) : undefined;
     const request = this.request(input.request, args?.value);
     const entry: FailedOperation = {
-      id: newDlqId(nowMs),
+      id: this.ids.next(nowMs),
       operation: input.operation,
       clientId: input.clientId,
       serverUrl: redactUrl(String(input.serverUrl ?? ''), this.secret),

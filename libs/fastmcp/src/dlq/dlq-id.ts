@@ -8,18 +8,46 @@ const RANDOM_CHARS = 16;
 /** A DLQ id: 10 chars of ms timestamp then 16 random chars, all Crockford base32 (a ULID). */
 export const DLQ_ID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
-/** A new unique id whose string order is its creation time order. */
-export function newDlqId(nowMs: number): string {
+/**
+ * Makes DLQ ids. Within one millisecond (or if the clock steps back) it increments the random
+ * part of the previous id instead of drawing a new one, so ids made here sort in creation order.
+ */
+export class DlqIdGenerator {
+  private lastTime = -1;
+  private lastRandom: number[] = [];
+
+  next(nowMs: number): string {
+    const time = Math.max(0, Math.floor(nowMs), this.lastTime);
+    if (time !== this.lastTime || !increment(this.lastRandom)) this.lastRandom = randomDigits();
+    this.lastTime = time;
+    return encodeTime(time) + this.lastRandom.map((d) => ALPHABET[d]).join('');
+  }
+}
+
+function encodeTime(ms: number): string {
   let time = '';
-  let rest = Math.max(0, Math.floor(nowMs));
+  let rest = ms;
   for (let i = 0; i < TIME_CHARS; i++) {
     time = ALPHABET[rest % 32] + time;
     rest = Math.floor(rest / 32);
   }
-  const bytes = randomBytes(RANDOM_CHARS);
-  let random = '';
-  for (const byte of bytes) random += ALPHABET[byte % 32];
-  return time + random;
+  return time;
+}
+
+function randomDigits(): number[] {
+  return [...randomBytes(RANDOM_CHARS)].map((byte) => byte % 32);
+}
+
+/** Adds one to base-32 digits in place; false on overflow. */
+function increment(digits: number[]): boolean {
+  for (let i = digits.length - 1; i >= 0; i--) {
+    if (digits[i] < 31) {
+      digits[i]++;
+      return true;
+    }
+    digits[i] = 0;
+  }
+  return false;
 }
 
 export function isDlqId(value: unknown): value is string {

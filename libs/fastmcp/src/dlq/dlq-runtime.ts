@@ -59,3 +59,12 @@ export function asUnavailable(error: unknown): never {
     cause: error,
   });
 }
+
+/** Runs `run` so that anything it throws becomes a rejected promise, like an async method. */
+export function settle<T>(run: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}

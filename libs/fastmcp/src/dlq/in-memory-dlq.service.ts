@@ -35,6 +35,7 @@ import {
   dlqOptionsOf,
   isExpired,
   resolveReplayer,
+  settle,
   systemDlqClock,
   withLiveStatus,
 } from './dlq-runtime.js';
@@ -68,6 +69,71 @@ export class InMemoryDlqService implements DeadLetterQueue, DlqLeaseStore, OnApp
   }
 
   store(input: FailedOperationInput): Promise<FailedOperation> {
+    return settle(() => this.storeNow(input));
+  }
+
+  get(id: string): Promise<FailedOperation | null> {
+    return settle(() => {
+      assertDlqId(id);
+      return this.read(id) ?? null;
+    });
+  }
+
+  delete(id: string): Promise<boolean> {
+    return settle(() => {
+      assertDlqId(id);
+      return this.state.remove(id);
+    });
+  }
+
+  list(page: PageRequest = {}): Promise<Page<FailedOperation>> {
+    return settle(() => this.page(page, () => true));
+  }
+
+  getByOperation(operation: OperationName, page: PageRequest = {}): Promise<Page<FailedOperation>> {
+    return settle(() => {
+      assertOperation(operation);
+      return this.page(page, (e) => e.operation === operation);
+    });
+  }
+
+  getByClientId(clientId: string, page: PageRequest = {}): Promise<Page<FailedOperation>> {
+    return settle(() => {
+      assertClientId(clientId);
+      return this.page(page, (e) => e.clientId === clientId);
+    });
+  }
+
+  cleanup(olderThanMs: number): Promise<number> {
+    return settle(() => {
+      assertOlderThan(olderThanMs);
+      const before = this.clock.now() - olderThanMs;
+      return this.state.removeOldest(Number.MAX_SAFE_INTEGER, (e) => dlqIdTime(e.id) < before)
+        .length;
+    });
+  }
+
+  getStats(): Promise<DlqStats> {
+    return settle(() => {
+      this.sweepExpired();
+      return this.state.stats(this.clock.now());
+    });
+  }
+
+  replay(id: string): Promise<ReplayResult> {
+    return settle(() => {
+      assertDlqId(id);
+      return runReplay(id, {
+        store: this,
+        replayer: resolveReplayer(this.moduleRef),
+        notifier: this.notifier,
+        leaseMs: this.options.replayLeaseMs,
+        now: () => this.clock.now(),
+      });
+    });
+  }
+
+  private storeNow(input: FailedOperationInput): FailedOperation {
     const entry = this.builder.build(input, this.clock.now());
     this.sweepExpired();
     this.state.put(entry);
@@ -77,58 +143,7 @@ export class InMemoryDlqService implements DeadLetterQueue, DlqLeaseStore, OnApp
       const evicted = this.state.removeOldest(Math.min(excess, DLQ_SWEEP_BATCH), () => true);
       this.notifier.evicted('cap', evicted, this.options.maxEntries);
     }
-    return Promise.resolve(entry);
-  }
-
-  get(id: string): Promise<FailedOperation | null> {
-    assertDlqId(id);
-    return Promise.resolve(this.read(id) ?? null);
-  }
-
-  delete(id: string): Promise<boolean> {
-    assertDlqId(id);
-    return Promise.resolve(this.state.remove(id));
-  }
-
-  list(page: PageRequest = {}): Promise<Page<FailedOperation>> {
-    return this.page(page, () => true);
-  }
-
-  getByOperation(operation: OperationName, page: PageRequest = {}): Promise<Page<FailedOperation>> {
-    assertOperation(operation);
-    return this.page(page, (e) => e.operation === operation);
-  }
-
-  getByClientId(clientId: string, page: PageRequest = {}): Promise<Page<FailedOperation>> {
-    assertClientId(clientId);
-    return this.page(page, (e) => e.clientId === clientId);
-  }
-
-  cleanup(olderThanMs: number): Promise<number> {
-    assertOlderThan(olderThanMs);
-    const before = this.clock.now() - olderThanMs;
-    let removed = 0;
-    for (let batch = DLQ_SWEEP_BATCH; batch === DLQ_SWEEP_BATCH;) {
-      batch = this.state.removeOldest(DLQ_SWEEP_BATCH, (e) => dlqIdTime(e.id) < before).length;
-      removed += batch;
-    }
-    return Promise.resolve(removed);
-  }
-
-  getStats(): Promise<DlqStats> {
-    this.sweepExpired();
-    return Promise.resolve(this.state.stats(this.clock.now()));
-  }
-
-  replay(id: string): Promise<ReplayResult> {
-    assertDlqId(id);
-    return runReplay(id, {
-      store: this,
-      replayer: resolveReplayer(this.moduleRef),
-      notifier: this.notifier,
-      leaseMs: this.options.replayLeaseMs,
-      now: () => this.clock.now(),
-    });
+    return entry;
   }
 
   /** Removes every expired entry; runs on each store, on stats and on a timer. */
@@ -182,7 +197,7 @@ export class InMemoryDlqService implements DeadLetterQueue, DlqLeaseStore, OnApp
   private page(
     request: PageRequest,
     filter: (entry: FailedOperation) => boolean,
-  ): Promise<Page<FailedOperation>> {
+  ): Page<FailedOperation> {
     const limit = pageLimit(request.limit);
     const cursor = decodeCursor(request.cursor);
     const now = this.clock.now();
@@ -191,13 +206,10 @@ export class InMemoryDlqService implements DeadLetterQueue, DlqLeaseStore, OnApp
       if (!filter(entry) || isExpired(entry, now)) continue;
       if (items.length === limit) {
         const last = items[items.length - 1];
-        return Promise.resolve({
-          items,
-          nextCursor: encodeCursor({ score: dlqIdTime(last.id), id: last.id }),
-        });
+        return { items, nextCursor: encodeCursor({ score: dlqIdTime(last.id), id: last.id }) };
       }
       items.push(withLiveStatus(entry, this.leaseLive(entry.id)));
     }
-    return Promise.resolve({ items });
+    return { items };
   }
 }

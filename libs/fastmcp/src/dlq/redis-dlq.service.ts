@@ -106,34 +106,37 @@ export class RedisDlqService
     return entry;
   }
 
-  get(id: string): Promise<FailedOperation | null> {
+  async get(id: string): Promise<FailedOperation | null> {
     assertDlqId(id);
-    return this.guard(() => this.reader().get(id));
+    return await this.guard(() => this.reader().get(id));
   }
 
-  delete(id: string): Promise<boolean> {
+  async delete(id: string): Promise<boolean> {
     assertDlqId(id);
-    return this.guard(async () => (await this.repository()).remove(id));
+    return await this.guard(async () => (await this.repository()).remove(id));
   }
 
-  list(page: PageRequest = {}): Promise<Page<FailedOperation>> {
-    return this.page(this.keys.all, page);
+  async list(page: PageRequest = {}): Promise<Page<FailedOperation>> {
+    return await this.page(this.keys.all, page);
   }
 
-  getByOperation(operation: OperationName, page: PageRequest = {}): Promise<Page<FailedOperation>> {
+  async getByOperation(
+    operation: OperationName,
+    page: PageRequest = {},
+  ): Promise<Page<FailedOperation>> {
     assertOperation(operation);
-    return this.page(this.keys.byOperation(operation), page);
+    return await this.page(this.keys.byOperation(operation), page);
   }
 
-  getByClientId(clientId: string, page: PageRequest = {}): Promise<Page<FailedOperation>> {
+  async getByClientId(clientId: string, page: PageRequest = {}): Promise<Page<FailedOperation>> {
     assertClientId(clientId);
-    return this.page(this.keys.byClient(clientId), page);
+    return await this.page(this.keys.byClient(clientId), page);
   }
 
-  cleanup(olderThanMs: number): Promise<number> {
+  async cleanup(olderThanMs: number): Promise<number> {
     assertOlderThan(olderThanMs);
     const before = this.clock.now() - olderThanMs;
-    return this.guard(async () => (await this.repository()).cleanup(before));
+    return await this.guard(async () => (await this.repository()).cleanup(before));
   }
 
   getStats(): Promise<DlqStats> {
@@ -143,9 +146,9 @@ export class RedisDlqService
     });
   }
 
-  replay(id: string): Promise<ReplayResult> {
+  async replay(id: string): Promise<ReplayResult> {
     assertDlqId(id);
-    return runReplay(id, {
+    return await runReplay(id, {
       store: this,
       replayer: resolveReplayer(this.moduleRef),
       notifier: this.notifier,
@@ -210,10 +213,10 @@ export class RedisDlqService
     this.notifier.stored(entry);
   }
 
-  private page(index: string, request: PageRequest): Promise<Page<FailedOperation>> {
+  private async page(index: string, request: PageRequest): Promise<Page<FailedOperation>> {
     const limit = pageLimit(request.limit);
     const cursor = decodeCursor(request.cursor);
-    return this.guard(() => this.reader().page(index, limit, cursor));
+    return await this.guard(() => this.reader().page(index, limit, cursor));
   }
 
   private reader(): RedisDlqReader {

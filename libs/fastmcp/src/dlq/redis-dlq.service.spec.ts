@@ -1,0 +1,240 @@
+import { RedisModule } from '@liaoliaots/nestjs-redis';
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dlqContract } from '../../../../test/support/dlq/dead-letter-queue.contract.js';
+import {
+  bootDlq,
+  type DlqInstance,
+  eventsNamed,
+  FakeReplayer,
+  failedInput,
+  TestClock,
+} from '../../../../test/support/dlq/dlq-test-context.js';
+import { type RedisServerHandle, startRedisServer } from '../../../../test/support/redis-server.js';
+import { isDlqUnavailableError } from '../errors/dlq-unavailable.error.js';
+import type { DlqOptions } from '../options/dlq-options.interface.js';
+import { DEAD_LETTER_QUEUE } from './dead-letter-queue.interface.js';
+import { RedisDlqKeys } from './redis-dlq.keys.js';
+import { RedisDlqRepository } from './redis-dlq.repository.js';
+import { RedisDlqService } from './redis-dlq.service.js';
+
+let server: RedisServerHandle;
+let admin: Redis;
+let prefixes = 0;
+const nextPrefix = (): string => `dlqtest:${process.pid}:${++prefixes}`;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  admin = new Redis(server.url);
+});
+
+afterAll(async () => {
+  await admin.quit();
+  await server.close();
+});
+
+dlqContract('RedisDlqService', {
+  open: (options, clock, replayer) => {
+    const dlq: DlqOptions = { ...options, redis: { url: server.url }, keyPrefix: nextPrefix() };
+    return Promise.resolve({
+      boot: () => bootDlq(dlq, clock, replayer),
+      sweep: (instance) => (instance.dlq as RedisDlqService).sweepExpired(),
+    });
+  },
+});
+
+/** Every key of a prefix (our own test server; never a user-given pattern in library code). */
+async function keysOf(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await admin.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys.sort();
+}
+
+/** Index members whose entry key is missing, across every sorted set and the meta hash. */
+async function danglingMembers(prefix: string): Promise<string[]> {
+  const keys = new RedisDlqKeys(prefix);
+  const dangling: string[] = [];
+  for (const key of await keysOf(prefix)) {
+    const type = await admin.type(key);
+    const isIndex = type === 'zset' && !key.includes(':stat:');
+    const ids = isIndex
+      ? await admin.zrange(key, 0, -1)
+      : type === 'hash'
+        ? await admin.hkeys(key)
+        : [];
+    for (const id of ids) if (!(await admin.exists(keys.entry(id)))) dangling.push(`${key} ${id}`);
+  }
+  return dangling;
+}
+
+describe('RedisDlqService on Redis', () => {
+  const clock = new TestClock();
+  const replayer = new FakeReplayer();
+  let instances: DlqInstance[] = [];
+
+  async function boot(
+    dlq: DlqOptions,
+    imports = [] as Parameters<typeof bootDlq>[3],
+  ): Promise<DlqInstance> {
+    const instance = await bootDlq(dlq, clock, replayer, imports);
+    instances.push(instance);
+    return instance;
+  }
+
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    for (const instance of instances) await instance.module.close();
+    instances = [];
+  });
+
+  it('keeps every key under one {prefix} hash tag and no dangling index member after TTL expiry', async () => {
+    const prefix = nextPrefix();
+    const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix, ttlMs: 1000 });
+    for (let i = 0; i < 6; i++) {
+      await dlq.store(
+        failedInput({ clientId: `c${i % 3}`, operation: i % 2 ? 'connect' : 'call_tool' }),
+      );
+    }
+    expect((await keysOf(prefix)).every((key) => key.startsWith(`{${prefix}}:`))).toBe(true);
+    clock.advance(1500);
+    const fresh = await dlq.store(failedInput({ clientId: 'fresh' }));
+    expect(await danglingMembers(prefix)).toEqual([]);
+    expect(await admin.zrange(`{${prefix}}:all`, 0, -1)).toEqual([fresh.id]);
+    expect(await admin.zrange(`{${prefix}}:exp`, 0, -1)).toEqual([fresh.id]);
+    clock.advance(1500);
+    expect(await (dlq as RedisDlqService).sweepExpired()).toBe(1);
+    expect(await keysOf(prefix)).toEqual([]);
+  });
+
+  it('sweeps more expired entries than one batch, 500 per atomic script call', async () => {
+    const prefix = nextPrefix();
+    const { dlq, events } = await boot({
+      redis: { url: server.url },
+      keyPrefix: prefix,
+      ttlMs: 1000,
+    });
+    for (let i = 0; i < 1203; i++) await dlq.store(failedInput({ clientId: `c${i % 7}` }));
+    clock.advance(2000);
+    expect(await (dlq as RedisDlqService).sweepExpired()).toBe(1203);
+    expect(eventsNamed(events, 'dlq.evicted').map((e) => e.count)).toEqual([500, 500, 203]);
+    expect(await keysOf(prefix)).toEqual([]);
+  });
+
+  it('heals ids whose entry vanished when a read meets them', async () => {
+    const prefix = nextPrefix();
+    const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    const [a, b, c] = [
+      await dlq.store(failedInput()),
+      await dlq.store(failedInput()),
+      await dlq.store(failedInput()),
+    ];
+    await admin.del(new RedisDlqKeys(prefix).entry(b.id));
+    expect((await dlq.getByClientId('github')).items.map((e) => e.id)).toEqual([c.id, a.id]);
+    expect(await danglingMembers(prefix)).toEqual([]);
+    expect(await dlq.getStats()).toMatchObject({ total: 2, byClientId: { github: 2 } });
+  });
+
+  it('stores idempotently by id, so a retried write never duplicates', async () => {
+    const prefix = nextPrefix();
+    const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    const entry = await dlq.store(failedInput());
+    const repository = new RedisDlqRepository(admin, new RedisDlqKeys(prefix));
+    expect(await repository.insert(entry, clock.now(), 100)).toMatchObject({ stored: false });
+    expect(await dlq.getStats()).toMatchObject({ total: 1, byClientId: { github: 1 } });
+  });
+
+  it('buffers a store while Redis is down and writes it exactly once when Redis is back', async () => {
+    const own = await startRedisServer();
+    try {
+      const { dlq, events } = await boot({ redis: { url: own.url }, keyPrefix: nextPrefix() });
+      await own.stop();
+      const started = Date.now();
+      const entry = await dlq.store(failedInput());
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(eventsNamed(events, 'dlq.store_failed')).toEqual([
+        expect.objectContaining({ outcome: 'buffered', clientId: 'github' }),
+      ]);
+      const read = await dlq.get(entry.id).catch((e: unknown) => e);
+      expect(isDlqUnavailableError(read)).toBe(true);
+      expect((dlq as RedisDlqService).bufferedCount).toBe(1);
+      await own.start();
+      await vi.waitFor(() => expect(eventsNamed(events, 'dlq.flushed')).toEqual([{ count: 1 }]), {
+        timeout: 15_000,
+        interval: 100,
+      });
+      expect(await dlq.get(entry.id)).toEqual(entry);
+      expect((await dlq.getStats()).total).toBe(1);
+      expect(eventsNamed(events, 'dlq.stored').map((e) => e.id)).toEqual([entry.id]);
+    } finally {
+      for (const instance of instances.splice(0)) await instance.module.close();
+      await own.close();
+    }
+  });
+
+  it('logs entries as full JSON at ERROR when the buffer is full or the app stops unwritten', async () => {
+    const own = await startRedisServer();
+    try {
+      const error = vi.spyOn(Logger.prototype, 'error');
+      const instance = await bootDlq(
+        { redis: { url: own.url }, keyPrefix: nextPrefix(), bufferSize: 1 },
+        clock,
+        replayer,
+      );
+      await own.stop();
+      const buffered = await instance.dlq.store(failedInput());
+      const overflow = await instance.dlq.store(failedInput());
+      await instance.module.close();
+      const lost = eventsNamed(instance.events, 'dlq.store_failed').map((e) => e.outcome);
+      expect(lost).toEqual(['buffered', 'lost_to_log', 'lost_to_log']);
+      const logged = error.mock.calls.map((call) => String(call[0]));
+      expect(logged.some((line) => line.includes(JSON.stringify(overflow)))).toBe(true);
+      expect(logged.some((line) => line.includes(JSON.stringify(buffered)))).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('closes a connection it opened (idempotently) but not one it was given', async () => {
+    const clients = async (): Promise<number> =>
+      String(await admin.client('LIST'))
+        .trim()
+        .split('\n').length;
+    const before = await clients();
+    const owned = await bootDlq(
+      { redis: { url: server.url }, keyPrefix: nextPrefix() },
+      clock,
+      replayer,
+    );
+    expect(await clients()).toBe(before + 1);
+    await owned.module.close();
+    await owned.module.get(RedisDlqService).onApplicationShutdown();
+    expect(await clients()).toBe(before);
+
+    const given = new Redis(server.url);
+    const borrowed = await bootDlq(
+      { redis: { client: given }, keyPrefix: nextPrefix() },
+      clock,
+      replayer,
+    );
+    await borrowed.dlq.store(failedInput());
+    await borrowed.module.close();
+    expect(given.status).toBe('ready');
+    await given.quit();
+  });
+
+  it('uses the @liaoliaots/nestjs-redis connection of a namespace', async () => {
+    const prefix = nextPrefix();
+    const { module } = await boot({ redis: { namespace: 'default' }, keyPrefix: prefix }, [
+      RedisModule.forRoot({ config: { url: server.url } }),
+    ]);
+    const dlq = module.get<RedisDlqService>(DEAD_LETTER_QUEUE);
+    const entry = await dlq.store(failedInput());
+    expect(await admin.exists(new RedisDlqKeys(prefix).entry(entry.id))).toBe(1);
+  });
+});

@@ -1,0 +1,426 @@
+import { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DeadLetterQueue } from '../../../libs/fastmcp/src/dlq/dead-letter-queue.interface.js';
+import { DLQ_ID_PATTERN } from '../../../libs/fastmcp/src/dlq/dlq-id.js';
+import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/failed-operation.interface.js';
+import { isDlqEntryNotFoundError } from '../../../libs/fastmcp/src/errors/dlq-entry-not-found.error.js';
+import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-validation.error.js';
+import { McpHttpError } from '../../../libs/fastmcp/src/errors/mcp-http.error.js';
+import { isReplayConflictError } from '../../../libs/fastmcp/src/errors/replay-conflict.error.js';
+import type { DlqOptions } from '../../../libs/fastmcp/src/options/dlq-options.interface.js';
+import {
+  type DlqInstance,
+  eventsNamed,
+  FakeReplayer,
+  failedInput,
+  TestClock,
+} from './dlq-test-context.js';
+
+/** What a store's spec gives the contract: boot instances over one fresh store. */
+export interface DlqContractTarget {
+  /** Boots an instance; instances of one `open` share the store (two app instances). */
+  open(options: DlqOptions, clock: TestClock, replayer: FakeReplayer): Promise<DlqStoreUnderTest>;
+}
+
+export interface DlqStoreUnderTest {
+  boot(): Promise<DlqInstance>;
+  /** Runs the retention sweep now. */
+  sweep(instance: DlqInstance): Promise<number>;
+}
+
+/** The behaviour both stores share; the Redis and in-memory specs run it. */
+export function dlqContract(name: string, target: DlqContractTarget): void {
+  describe(`${name}: DeadLetterQueue contract`, () => {
+    let clock: TestClock;
+    let replayer: FakeReplayer;
+    let instances: DlqInstance[];
+    let a: DlqInstance;
+    let dlq: DeadLetterQueue;
+    let store: DlqStoreUnderTest;
+
+    async function setup(options: DlqOptions = {}): Promise<void> {
+      store = await target.open(options, clock, replayer);
+      a = await store.boot();
+      instances.push(a);
+      dlq = a.dlq;
+    }
+
+    async function storeMany(count: number, stepMs = 1): Promise<FailedOperation[]> {
+      const out: FailedOperation[] = [];
+      for (let i = 0; i < count; i++) {
+        out.push(await dlq.store(failedInput()));
+        clock.advance(stepMs);
+      }
+      return out;
+    }
+
+    async function collect(
+      read: (cursor?: string) => Promise<{ items: FailedOperation[]; nextCursor?: string }>,
+      between?: () => Promise<void>,
+    ): Promise<string[]> {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await read(cursor);
+        ids.push(...page.items.map((e) => e.id));
+        cursor = page.nextCursor;
+        await between?.();
+      } while (cursor);
+      return ids;
+    }
+
+    beforeEach(async () => {
+      clock = new TestClock();
+      replayer = new FakeReplayer();
+      instances = [];
+      await setup();
+    });
+
+    afterEach(async () => {
+      vi.restoreAllMocks();
+      for (const instance of new Set(instances)) await instance.module.close();
+    });
+
+    it('stores an entry with a ULID, expiry and replay state, logs it and emits dlq.stored', async () => {
+      const log = vi.spyOn(Logger.prototype, 'log');
+      const entry = await dlq.store(failedInput());
+      expect(entry.id).toMatch(DLQ_ID_PATTERN);
+      expect(entry).toMatchObject({ status: 'dead', replayCount: 0, operation: 'call_tool' });
+      expect(Date.parse(entry.expiresAt)).toBe(clock.now() + 7 * 24 * 3600 * 1000);
+      expect(log).toHaveBeenCalledWith(
+        `Stored failed operation in DLQ: ${entry.id} (operation: call_tool, error: max retries exceeded)`,
+      );
+      expect(eventsNamed(a.events, 'dlq.stored')).toEqual([
+        {
+          id: entry.id,
+          operation: 'call_tool',
+          clientId: 'github',
+          error: 'max retries exceeded',
+          errorClass: 'http_503',
+        },
+      ]);
+      expect(await dlq.get(entry.id)).toEqual(entry);
+    });
+
+    it('redacts secret headers and URL credentials whatever the caller passes', async () => {
+      await setup({ secretHeaders: ['X-Tenant'] });
+      const entry = await dlq.store(
+        failedInput({
+          serverUrl: 'https://user:pw@mcp.example.com/mcp?access_token=abc&x=1',
+          request: {
+            method: 'tools/call',
+            headers: {
+              Authorization: 'Bearer a',
+              cookie: 'c',
+              'Set-Cookie': 's',
+              'Proxy-Authorization': 'p',
+              'X-Auth-Token': 't',
+              'X-Client-Secret': 'cs',
+              'X-Api-Key': 'k',
+              apikey: 'k2',
+              'x-tenant': 'acme',
+              Accept: 'application/json',
+            },
+          },
+        }),
+      );
+      const stored = JSON.stringify(await dlq.get(entry.id));
+      for (const secret of [
+        'Bearer a',
+        '"c"',
+        '"s"',
+        '"p"',
+        '"t"',
+        '"cs"',
+        '"k"',
+        '"k2"',
+        'acme',
+        'pw',
+        'abc',
+      ]) {
+        expect(stored).not.toContain(secret);
+      }
+      expect(entry.request.headers.Accept).toBe('application/json');
+      expect(entry.request.headers.Authorization).toBe('[REDACTED]');
+    });
+
+    it('caps oversized arguments and says so; keeps the last 10 attempts with 2 KiB messages', async () => {
+      await setup({ maxArgumentBytes: 1024 });
+      const big = { blob: 'x'.repeat(5000) };
+      const attempts = Array.from({ length: 15 }, (_, i) => ({
+        at: new Date().toISOString(),
+        durationMs: i,
+        errorClass: 'timeout',
+        message: `${i}:${'é'.repeat(3000)}`,
+      }));
+      const entry = await dlq.store(
+        failedInput({
+          arguments: big,
+          request: { method: 'tools/call', params: { name: 'x', arguments: big }, headers: {} },
+          attempts,
+        }),
+      );
+      const read = (await dlq.get(entry.id))!;
+      expect(read.argumentsTruncated).toBe(true);
+      expect(JSON.stringify(read.arguments).length).toBeLessThan(1024);
+      expect(JSON.stringify(read.request.params).length).toBeLessThan(2048);
+      expect(read.attempts).toHaveLength(10);
+      expect(read.attempts[0].durationMs).toBe(5);
+      for (const attempt of read.attempts)
+        expect(Buffer.byteLength(attempt.message)).toBeLessThanOrEqual(2048);
+      const small = await dlq.store(failedInput());
+      expect(small.argumentsTruncated).toBeUndefined();
+    });
+
+    it('gets and deletes by id', async () => {
+      const [first, second] = await storeMany(2);
+      expect(await dlq.delete(first.id)).toBe(true);
+      expect(await dlq.delete(first.id)).toBe(false);
+      expect(await dlq.get(first.id)).toBeNull();
+      expect((await dlq.get(second.id))?.id).toBe(second.id);
+    });
+
+    it('lists newest first with a keyset cursor, also among same-millisecond ids', async () => {
+      const spaced = await storeMany(5);
+      const sameMs = await storeMany(7, 0);
+      const expected = [...spaced, ...sameMs].map((e) => e.id).reverse();
+      expect(await collect((cursor) => dlq.list({ limit: 3, cursor }))).toEqual(expected);
+      expect((await dlq.list()).items.map((e) => e.id)).toEqual(expected);
+      const exact = await dlq.list({ limit: 12 });
+      expect(exact.nextCursor).toBeUndefined();
+    });
+
+    it('pages without duplicates or skips while entries are added and removed', async () => {
+      const before = (await storeMany(40)).map((e) => e.id);
+      const removed = new Set<string>();
+      let round = 0;
+      const seen = await collect(
+        (cursor) => dlq.list({ limit: 7, cursor }),
+        async () => {
+          await dlq.store(failedInput());
+          const victim = before[(round++ * 3) % 10];
+          if (await dlq.delete(victim)) removed.add(victim);
+        },
+      );
+      expect(new Set(seen).size).toBe(seen.length);
+      const missing = before.filter((id) => !seen.includes(id) && !removed.has(id));
+      expect(missing).toEqual([]);
+      expect(seen.every((id) => before.includes(id))).toBe(true);
+    });
+
+    it('filters by operation and by client id, with the same paging', async () => {
+      for (let i = 0; i < 5; i++) {
+        await dlq.store(failedInput({ clientId: i % 2 ? 'slack' : 'github' }));
+        await dlq.store(failedInput({ operation: 'list_tools', clientId: 'slack' }));
+        clock.advance(1);
+      }
+      const github = await collect((cursor) => dlq.getByClientId('github', { limit: 2, cursor }));
+      expect(github).toHaveLength(3);
+      const slack = await collect((cursor) => dlq.getByClientId('slack', { limit: 2, cursor }));
+      expect(slack).toHaveLength(7);
+      const lists = await collect((cursor) =>
+        dlq.getByOperation('list_tools', { limit: 4, cursor }),
+      );
+      expect(lists).toHaveLength(5);
+      expect((await dlq.getByOperation('connect')).items).toEqual([]);
+      expect((await dlq.getByClientId('nobody')).items).toEqual([]);
+    });
+
+    it('cleanup removes entries older than the given age and returns how many', async () => {
+      await storeMany(3);
+      clock.advance(10_000);
+      const fresh = await storeMany(2);
+      expect(await dlq.cleanup(5_000)).toBe(3);
+      expect((await dlq.list()).items.map((e) => e.id)).toEqual(fresh.map((e) => e.id).reverse());
+      expect(await dlq.cleanup(0)).toBe(2);
+      expect((await dlq.getStats()).total).toBe(0);
+    });
+
+    it('reports stats', async () => {
+      expect(await dlq.getStats()).toEqual({
+        total: 0,
+        byOperation: {},
+        byClientId: {},
+        byErrorClass: {},
+        oldestAgeSeconds: null,
+        newestAt: null,
+      });
+      const first = await dlq.store(failedInput());
+      clock.advance(5000);
+      await dlq.store(
+        failedInput({ operation: 'connect', clientId: 'slack', errorClass: 'network' }),
+      );
+      const last = await dlq.store(failedInput({ clientId: 'slack' }));
+      clock.advance(2000);
+      const stats = await dlq.getStats();
+      expect(stats).toEqual({
+        total: 3,
+        byOperation: { call_tool: 2, connect: 1 },
+        byClientId: { slack: 2, github: 1 },
+        byErrorClass: { http_503: 2, network: 1 },
+        oldestAgeSeconds: 7,
+        newestAt: new Date(clock.now() - 2000).toISOString(),
+      });
+      await dlq.delete(first.id);
+      await dlq.delete(last.id);
+      expect((await dlq.getStats()).byClientId).toEqual({ slack: 1 });
+    });
+
+    it('expires entries after ttlMs: hidden at once, swept on the next store, counted', async () => {
+      await setup({ ttlMs: 1000 });
+      const old = await storeMany(3);
+      clock.advance(1500);
+      expect(await dlq.get(old[0].id)).toBeNull();
+      expect((await dlq.list()).items).toEqual([]);
+      const fresh = await dlq.store(failedInput());
+      expect(eventsNamed(a.events, 'dlq.evicted')).toEqual([{ reason: 'ttl', count: 3 }]);
+      expect((await dlq.getStats()).total).toBe(1);
+      clock.advance(1500);
+      expect(await store.sweep(a)).toBe(1);
+      expect(await dlq.get(fresh.id)).toBeNull();
+    });
+
+    it('evicts the oldest beyond maxEntries, counted and logged', async () => {
+      await setup({ maxEntries: 3 });
+      const warn = vi.spyOn(Logger.prototype, 'warn');
+      const all = await storeMany(5);
+      expect((await dlq.list()).items.map((e) => e.id)).toEqual(
+        all
+          .slice(2)
+          .map((e) => e.id)
+          .reverse(),
+      );
+      expect(eventsNamed(a.events, 'dlq.evicted')).toEqual([
+        { reason: 'cap', count: 1 },
+        { reason: 'cap', count: 1 },
+      ]);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`evicted 1 oldest (${all[0].id})`));
+      expect((await dlq.getStats()).total).toBe(3);
+    });
+
+    it('replay that succeeds returns the result and removes the entry', async () => {
+      const entry = await dlq.store(failedInput());
+      const result = await dlq.replay(entry.id);
+      expect(result).toEqual({ id: entry.id, result: { content: [{ type: 'text', text: 'ok' }] } });
+      expect(replayer.calls[0]).toMatchObject({ id: entry.id, status: 'replaying' });
+      expect(await dlq.get(entry.id)).toBeNull();
+      expect((await dlq.getStats()).total).toBe(0);
+      expect(eventsNamed(a.events, 'dlq.replayed')).toEqual([{ id: entry.id, result: 'success' }]);
+    });
+
+    it('replay that fails again appends attempts, raises replayCount and releases the lease', async () => {
+      const entry = await dlq.store(failedInput());
+      const error = new McpHttpError(502);
+      const attempt = {
+        at: new Date().toISOString(),
+        durationMs: 5,
+        status: 502,
+        errorClass: 'http_502',
+        message: 'HTTP 502',
+      };
+      replayer.next = () =>
+        Promise.resolve({
+          ok: false,
+          error,
+          errorSummary: 'HTTP 502',
+          errorClass: 'http_502',
+          attempts: [attempt, attempt],
+        });
+      await expect(dlq.replay(entry.id)).rejects.toBe(error);
+      const after = (await dlq.get(entry.id))!;
+      expect(after).toMatchObject({
+        status: 'dead',
+        replayCount: 1,
+        error: 'HTTP 502',
+        errorClass: 'http_502',
+      });
+      expect(after.attempts).toHaveLength(3);
+      expect((await dlq.getStats()).byErrorClass).toEqual({ http_502: 1 });
+      await expect(dlq.replay(entry.id)).rejects.toBe(error);
+      expect((await dlq.get(entry.id))?.replayCount).toBe(2);
+      expect(eventsNamed(a.events, 'dlq.replayed').map((e) => e.result)).toEqual([
+        'failure',
+        'failure',
+      ]);
+    });
+
+    it('lets exactly one of two concurrent replays (two app instances) run', async () => {
+      const b = await store.boot();
+      instances.push(b);
+      const entry = await dlq.store(failedInput());
+      let release!: () => void;
+      replayer.next = () =>
+        new Promise((resolve) => (release = () => resolve({ ok: true, result: 1 })));
+      const first = dlq.replay(entry.id);
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      expect((await b.dlq.get(entry.id))?.status).toBe('replaying');
+      const second = await b.dlq.replay(entry.id).catch((e: unknown) => e);
+      expect(isReplayConflictError(second)).toBe(true);
+      expect(eventsNamed(b.events, 'dlq.replayed')).toEqual([{ id: entry.id, result: 'conflict' }]);
+      release();
+      await expect(first).resolves.toEqual({ id: entry.id, result: 1 });
+      expect(replayer.calls).toHaveLength(1);
+      expect(await b.dlq.get(entry.id)).toBeNull();
+    });
+
+    it('keeps the entry when a replay dies mid-way; a later replay proceeds after the lease expires', async () => {
+      await setup({ replayLeaseMs: 100 });
+      const entry = await dlq.store(failedInput());
+      let crash!: () => void;
+      replayer.next = () =>
+        new Promise((resolve) => (crash = () => resolve({ ok: true, result: 'late' })));
+      const stuck = dlq.replay(entry.id);
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      await sleep(150);
+      clock.advance(150);
+      expect((await dlq.get(entry.id))?.status).toBe('dead');
+      replayer.next = () => Promise.resolve({ ok: true, result: 'again' });
+      await expect(dlq.replay(entry.id)).resolves.toEqual({ id: entry.id, result: 'again' });
+      crash();
+      await stuck;
+      expect(await dlq.get(entry.id)).toBeNull();
+    });
+
+    it('rejects bad ids, filters, cursors and limits with DlqValidationError, touching nothing', async () => {
+      const entry = await dlq.store(failedInput());
+      const bad: Array<() => Promise<unknown>> = [
+        () => dlq.get('nope'),
+        () => dlq.get('*'),
+        () => dlq.delete(`${entry.id}*`),
+        () => dlq.delete('../../etc'),
+        () => dlq.replay(entry.id.toLowerCase()),
+        () => dlq.getByClientId('git*'),
+        () => dlq.getByClientId('a b'),
+        () => dlq.getByClientId('x'.repeat(200)),
+        () => dlq.getByOperation('drop_table' as never),
+        () => dlq.list({ limit: 0 }),
+        () => dlq.list({ limit: 501 }),
+        () => dlq.list({ limit: 2.5 }),
+        () => dlq.list({ cursor: 'not a cursor!' }),
+        () => dlq.list({ cursor: Buffer.from('v1:123:ABC').toString('base64url') }),
+        () => dlq.list({ cursor: Buffer.from(`v1:1:${entry.id}`).toString('base64url') }),
+        () => dlq.cleanup(-1),
+        () => dlq.store(failedInput({ clientId: 'bad client' })),
+        () => dlq.store(failedInput({ operation: 'nope' as never })),
+      ];
+      for (const call of bad) {
+        const error = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isDlqValidationError(error), String(error)).toBe(true);
+      }
+      expect((await dlq.list()).items.map((e) => e.id)).toEqual([entry.id]);
+      expect((await dlq.getStats()).total).toBe(1);
+    });
+
+    it('reports a missing entry on replay with DlqEntryNotFoundError', async () => {
+      const entry = await dlq.store(failedInput());
+      await dlq.delete(entry.id);
+      const error = await dlq.replay(entry.id).catch((e: unknown) => e);
+      expect(isDlqEntryNotFoundError(error)).toBe(true);
+      expect(replayer.calls).toHaveLength(0);
+    });
+  });
+}
