@@ -1,3 +1,4 @@
+import { HttpService } from '@nestjs/axios';
 import { Injectable, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -102,5 +103,18 @@ describe('FastMcpModule', () => {
       'retry.initialDelayMs',
       'retry.jitter',
     ]);
+  });
+});
+
+describe('FastMcpModule in two apps of one process', () => {
+  it('gives each app its own axios instance', async () => {
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => Test.createTestingModule({ imports: [FORMS.forRoot()] }).compile()),
+    );
+    try {
+      expect(a.get(HttpService).axiosRef).not.toBe(b.get(HttpService).axiosRef);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });

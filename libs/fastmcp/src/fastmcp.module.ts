@@ -21,7 +21,9 @@ import { SYSTEM_CLOCK } from './retry/clock.js';
  * `FastMcpModule.forRoot(options)` or `FastMcpModule.forRootAsync({ useFactory, inject, imports })`.
  */
 @Module({
-  imports: [HttpModule.register({ maxRedirects: 0 })],
+  // registerAsync: a factory makes one axios instance per app; `register` would share one
+  // instance (and its axios-retry interceptors and agents) between every app in the process.
+  imports: [HttpModule.registerAsync({ useFactory: () => ({ maxRedirects: 0 }) })],
   providers: [
     {
       provide: FASTMCP_RESOLVED_OPTIONS,
