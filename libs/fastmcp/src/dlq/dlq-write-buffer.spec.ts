@@ -1,0 +1,48 @@
+import { describe, expect, it, vi } from 'vitest';
+import { DlqIdGenerator } from './dlq-id.js';
+import { DlqWriteBuffer, type DlqWriteBufferHooks } from './dlq-write-buffer.js';
+import type { FailedOperation } from './failed-operation.interface.js';
+
+const ids = new DlqIdGenerator();
+const entry = (): FailedOperation => ({ id: ids.next(Date.now()) }) as FailedOperation;
+
+function hooks(failuresBeforeSuccess: number) {
+  let failures = failuresBeforeSuccess;
+  const written: string[] = [];
+  const write = vi.fn((e: FailedOperation) => {
+    if (failures-- > 0) return Promise.reject(new Error('down'));
+    written.push(e.id);
+    return Promise.resolve();
+  });
+  const flushed = vi.fn<DlqWriteBufferHooks['flushed']>();
+  const lost = vi.fn<DlqWriteBufferHooks['lost']>();
+  return { written, write, flushed, lost, hooks: { write, flushed, lost } };
+}
+
+describe('DlqWriteBuffer', () => {
+  it('retries in the background with backoff and writes each entry once, in order', async () => {
+    const h = hooks(3);
+    const buffer = new DlqWriteBuffer(10, h.hooks, { initialDelayMs: 5, maxDelayMs: 20 });
+    const entries = [entry(), entry(), entry()];
+    for (const e of entries) expect(buffer.push(e, new Error('down'))).toBe(true);
+    await vi.waitFor(() => expect(buffer.size).toBe(0));
+    expect(h.written).toEqual(entries.map((e) => e.id));
+    expect(h.flushed).toHaveBeenCalledWith(3);
+    expect(h.write).toHaveBeenCalledTimes(6);
+    await buffer.close();
+    expect(h.lost).not.toHaveBeenCalled();
+  });
+
+  it('hands an entry to `lost` when full, and every unwritten entry on close', async () => {
+    const h = hooks(Number.POSITIVE_INFINITY);
+    const buffer = new DlqWriteBuffer(2, h.hooks, { initialDelayMs: 1000, maxDelayMs: 1000 });
+    const [a, b, c] = [entry(), entry(), entry()];
+    buffer.push(a, 'e');
+    buffer.push(b, 'e');
+    expect(buffer.push(c, 'e')).toBe(false);
+    expect(h.lost).toHaveBeenCalledWith(c, 'buffer full', 'e');
+    await buffer.close();
+    expect(h.lost.mock.calls.map((call) => call[0])).toEqual([c, a, b]);
+    expect(buffer.push(entry(), 'e')).toBe(false);
+  });
+});
