@@ -9,6 +9,7 @@ import {
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
 import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
 import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { CapturingLogger } from '../support/capturing-logger.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 
 const CALL = { method: 'tools/call' } as const;
@@ -18,15 +19,19 @@ describe('retry through faults (official SDK server behind the fault proxy)', ()
   let proxy: FaultProxy;
   let app: ClientTestApp;
   const failures: OperationFailedEvent[] = [];
+  const logger = new CapturingLogger();
 
   beforeAll(async () => {
     server = await startDemoMcpServer({ stateful: true });
     proxy = await startFaultProxy(server.url);
-    app = await startClientApp({
-      servers: { demo: { url: proxy.url } },
-      retry: { requestTimeoutMs: 400 },
-      dlq: false,
-    });
+    app = await startClientApp(
+      {
+        servers: { demo: { url: proxy.url } },
+        retry: { requestTimeoutMs: 400 },
+        dlq: false,
+      },
+      logger,
+    );
     app.events.on('operation.failed', (e) => failures.push(e));
     await app.client.connectWithRetry('demo');
   });

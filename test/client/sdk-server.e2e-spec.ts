@@ -89,3 +89,43 @@ describe.each(MODES)('official SDK server (stateful: $stateful, json: $jsonRespo
     await expect(app.client.callToolWithRetry('nobody', 'echo')).rejects.toThrow(/nobody/);
   });
 });
+
+describe('sessions and protocol versions', () => {
+  let server: DemoMcpServerHandle;
+
+  beforeAll(async () => {
+    server = await startDemoMcpServer({ stateful: true });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it.each(['2025-06-18', '2025-03-26'])('negotiates down to %s when asked', async (version) => {
+    const proxy = await startFaultProxy(server.url);
+    const app = await startClientApp({
+      servers: { old: { url: proxy.url, protocolVersion: version } },
+    });
+    try {
+      const session = await app.client.connectWithRetry('old');
+      expect(session.protocolVersion).toBe(version);
+      await app.client.callToolWithRetry('old', 'echo', { text: 'v' });
+      expect(proxy.requests.at(-1)?.headers['mcp-protocol-version']).toBe(version);
+    } finally {
+      await app.close();
+      await proxy.close();
+    }
+  });
+
+  it('ends every session on application shutdown', async () => {
+    const app = await startClientApp({
+      servers: { a: { url: server.url }, b: { url: server.url } },
+    });
+    const before = server.sessionCount();
+    await Promise.all([app.client.connectWithRetry('a'), app.client.connectWithRetry('b')]);
+    expect(server.sessionCount()).toBe(before + 2);
+    await app.close();
+    expect(server.sessionCount()).toBe(before);
+    expect(server.requestCounts()['HTTP DELETE']).toBeGreaterThanOrEqual(2);
+  });
+});
