@@ -33,6 +33,8 @@ export type { Clock } from './retry/clock.js';
 export { calculateBackoffWithJitter } from './retry/backoff.js';
 
 export { DEAD_LETTER_QUEUE } from './dlq/dead-letter-queue.interface.js';
+export { RedisDlqService } from './dlq/redis-dlq.service.js';
+export { InMemoryDlqService } from './dlq/in-memory-dlq.service.js';
 export type {
   DeadLetterQueue,
   DlqStats,
@@ -69,3 +71,10 @@ export type { TransportFailure } from './errors/mcp-transport.error.js';
 export { McpAbortedError, isMcpAbortedError } from './errors/mcp-aborted.error.js';
 export { RetryExhaustedError, isRetryExhaustedError } from './errors/retry-exhausted.error.js';
 export { UnknownClientError, isUnknownClientError } from './errors/unknown-client.error.js';
+export { DlqValidationError, isDlqValidationError } from './errors/dlq-validation.error.js';
+export {
+  DlqEntryNotFoundError,
+  isDlqEntryNotFoundError,
+} from './errors/dlq-entry-not-found.error.js';
+export { DlqUnavailableError, isDlqUnavailableError } from './errors/dlq-unavailable.error.js';
+export { ReplayConflictError, isReplayConflictError } from './errors/replay-conflict.error.js';
