@@ -1,4 +1,5 @@
 import type { LoggerService, ModuleMetadata } from '@nestjs/common';
+import type { DlqClock } from '../../../libs/fastmcp/src/dlq/dlq-runtime.js';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
   DEAD_LETTER_QUEUE,
@@ -60,7 +61,7 @@ export interface DlqInstance {
 
 export async function bootDlq(
   dlq: DlqOptions | false,
-  clock: TestClock,
+  clock: DlqClock,
   replayer: OperationReplayer,
   imports: ModuleMetadata['imports'] = [],
 ): Promise<DlqInstance> {

@@ -1,0 +1,121 @@
+/**
+ * The Redis DLQ store on a real redis-server (a child process on a free port, never 6379):
+ *  - store() latency p50/p99 and throughput, against plain ioredis SET+ZADD of the same JSON on
+ *    the same connection (one round trip each: EVALSHA vs a two-command pipeline);
+ *  - with 100,000 entries: a page of 100 from list() and getByClientId(), getStats(), and
+ *    cleanup() of all 100,000.
+ *
+ *   node bench/run-ts.mjs bench/dlq-store.ts [--entries 100000] [--samples 5000]
+ *
+ * A plain script, not a `*.bench.ts` file: it needs percentiles and one-shot operations (a
+ * cleanup of 100,000 cannot be an iteration), and `vitest bench` would collect `*.bench.ts`.
+ */
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import type { DeadLetterQueue } from '../libs/fastmcp/src/dlq/dead-letter-queue.interface.js';
+import type { FailedOperation } from '../libs/fastmcp/src/dlq/failed-operation.interface.js';
+import { DLQ_REDIS_CONNECTION_OPTIONS } from '../libs/fastmcp/src/dlq/redis-dlq.connection.js';
+import { bootDlq, FakeReplayer, failedInput } from '../test/support/dlq/dlq-test-context.js';
+import { startRedisServer } from '../test/support/redis-server.js';
+import { percentile } from './support/stats.js';
+
+const CLIENTS = 50;
+const CONCURRENCY = 64;
+
+function arg(args: string[], name: string, fallback: number): number {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+}
+
+async function timed(count: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await run(i);
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+/** Runs `count` calls with `CONCURRENCY` in flight; returns ops/s. */
+async function throughput(count: number, run: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < count) await run(next++);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return count / ((performance.now() - start) / 1000);
+}
+
+const ms = (samples: number[]): string =>
+  `p50 ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms`;
+
+export async function main(args: string[]): Promise<number> {
+  const entries = arg(args, 'entries', 100_000);
+  const samples = arg(args, 'samples', 5_000);
+  const server = await startRedisServer();
+  const redis = new Redis(server.url, DLQ_REDIS_CONNECTION_OPTIONS);
+  await new Promise((resolve) => redis.once('ready', resolve));
+  const clock = { now: () => Date.now() };
+  const options = { redis: { client: redis }, keyPrefix: 'bench', maxEntries: entries * 2 };
+  const { module, dlq } = await bootDlq(options, clock, new FakeReplayer());
+  const results: Record<string, string> = {};
+  try {
+    const input = (i: number) => failedInput({ clientId: `client-${i % CLIENTS}` });
+    const sample: FailedOperation = await dlq.store(input(0));
+    const json = JSON.stringify(sample);
+    results.entryBytes = String(Buffer.byteLength(json));
+
+    const store = await timed(samples, (i) => dlq.store(input(i)));
+    const plain = await timed(samples, (i) =>
+      redis.pipeline().set(`plain:e:${i}`, json).zadd('plain:all', i, `id${i}`).exec(),
+    );
+    results['store() latency'] = ms(store);
+    results['plain SET+ZADD latency'] = ms(plain);
+    const storeRate = await throughput(samples, (i) => dlq.store(input(i)));
+    const plainRate = await throughput(samples, (i) =>
+      redis.pipeline().set(`plain:e2:${i}`, json).zadd('plain:all2', i, `id${i}`).exec(),
+    );
+    results['store() throughput (64 in flight)'] = `${storeRate.toFixed(0)} ops/s`;
+    results['plain SET+ZADD throughput (64 in flight)'] = `${plainRate.toFixed(0)} ops/s`;
+    await redis.del('plain:all', 'plain:all2');
+
+    await dlq.cleanup(0);
+    const fillStart = performance.now();
+    await throughput(entries, (i) => dlq.store(input(i)));
+    results[`fill ${entries}`] = `${((performance.now() - fillStart) / 1000).toFixed(1)} s`;
+    results['redis used_memory'] = /used_memory_human:(\S+)/.exec(await redis.info('memory'))![1];
+
+    const deep = await pageCursor(dlq, entries / 2);
+    results['list({limit:100}) first page'] = ms(await timed(200, () => dlq.list({ limit: 100 })));
+    results['list({limit:100}) page at 50%'] = ms(
+      await timed(200, () => dlq.list({ limit: 100, cursor: deep })),
+    );
+    results['getByClientId({limit:100})'] = ms(
+      await timed(200, (i) => dlq.getByClientId(`client-${i % CLIENTS}`, { limit: 100 })),
+    );
+    results[`getStats() with ${entries}`] = ms(await timed(200, () => dlq.getStats()));
+    const total = (await dlq.getStats()).total;
+    const cleanupStart = performance.now();
+    const removed = await dlq.cleanup(0);
+    const cleanupMs = performance.now() - cleanupStart;
+    results[`cleanup() of ${total}`] = `${cleanupMs.toFixed(0)} ms (${removed} removed)`;
+  } finally {
+    await module.close();
+    await redis.quit();
+    await server.close();
+  }
+  console.table(results);
+  console.log(JSON.stringify(results, null, 2));
+  return 0;
+}
+
+/** A cursor `depth` entries into the list, reached by paging with 500s. */
+async function pageCursor(dlq: DeadLetterQueue, depth: number): Promise<string | undefined> {
+  let cursor: string | undefined;
+  for (let seen = 0; seen < depth; seen += 500) {
+    cursor = (await dlq.list({ limit: 500, cursor })).nextCursor;
+  }
+  return cursor;
+}
