@@ -10,6 +10,7 @@ import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import { readBodyText } from './read-body.js';
+import { releaseStream } from './release-stream.js';
 
 const ERROR_BODY_LIMIT = 4096;
 const NO_SESSION = /session/i;
@@ -51,7 +52,7 @@ export class AxiosErrorConverter {
     const stream = response.data as Readable | undefined;
     const status = response.status;
     if (this.retryableStatusCodes.includes(status)) {
-      stream?.destroy?.();
+      releaseStream(stream);
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.run.now());
       return new McpHttpError(status, { ...fields, retryAfterMs });
     }

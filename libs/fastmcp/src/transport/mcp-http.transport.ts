@@ -19,6 +19,7 @@ import { AxiosErrorConverter } from './axios-error.converter.js';
 import type { HttpTarget, TransportResponse } from './http-target.interface.js';
 import { jsonRpcNotification, jsonRpcRequest, matchResponse, parseMessages } from './jsonrpc.js';
 import { readBodyText } from './read-body.js';
+import { releaseStream } from './release-stream.js';
 import { requestHeaders } from './request-headers.js';
 import { readSseResponse } from './sse-response.reader.js';
 
@@ -123,7 +124,7 @@ export class McpHttpTransport {
           cause: error,
         });
       });
-    response.data.destroy();
+    releaseStream(response.data);
     if (response.status >= 300) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
       throw new McpHttpError(response.status, { retryAfterMs });
@@ -138,7 +139,7 @@ export class McpHttpTransport {
       signal: AbortSignal.timeout(NOTIFICATION_TIMEOUT_MS),
       validateStatus: () => true,
     });
-    response.data.destroy();
+    releaseStream(response.data);
   }
 
   private nextRequestId(): number {

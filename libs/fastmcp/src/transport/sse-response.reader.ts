@@ -3,6 +3,7 @@ import { createParser } from 'eventsource-parser';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
+import { releaseStream } from './release-stream.js';
 
 /**
  * Reads an SSE response until the JSON-RPC response to `id` arrives, then stops reading.
@@ -26,7 +27,7 @@ export async function readSseResponse(
     },
   });
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
       parser.feed(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
       if (failure) throw failure;
       if (found) return found.result;
@@ -41,7 +42,7 @@ export async function readSseResponse(
       },
     );
   } finally {
-    stream.destroy();
+    releaseStream(stream);
   }
   throw new McpTransportError('stream_cut', 'SSE stream ended before the response arrived');
 }
