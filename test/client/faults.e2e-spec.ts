@@ -26,7 +26,7 @@ describe('retry through faults (official SDK server behind the fault proxy)', ()
     proxy = await startFaultProxy(server.url);
     app = await startClientApp(
       {
-        servers: { demo: { url: proxy.url } },
+        servers: { demo: { url: proxy.url }, lazy: { url: proxy.url } },
         retry: { requestTimeoutMs: 400 },
         dlq: false,
       },
@@ -206,6 +206,33 @@ describe('retry through faults (official SDK server behind the fault proxy)', ()
     ]);
     await app.client.disconnect('fresh');
     expect(proxy.requests.at(-1)?.httpMethod).toBe('DELETE');
+  });
+
+  it('shares one handshake between concurrent first calls', async () => {
+    const calls = await Promise.all(
+      [1, 2, 3].map((n) => app.client.callToolWithRetry('lazy', 'echo', { text: `${n}` })),
+    );
+    expect(calls.map((c) => c.content)).toEqual(
+      [1, 2, 3].map((n) => [{ type: 'text', text: `${n}` }]),
+    );
+    expect(proxy.requests.filter((r) => r.jsonRpcMethod === 'initialize')).toHaveLength(1);
+    await app.client.disconnect('lazy');
+  });
+
+  it('does not fail a caller because another caller aborted the handshake they shared', async () => {
+    proxy.inject({ match: { method: 'initialize' }, fault: faults.hang(), times: 1 });
+    const controller = new AbortController();
+    const first = app.client
+      .connectWithRetry('racy', { url: proxy.url }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    await vi.waitFor(() =>
+      expect(proxy.requests.some((r) => r.jsonRpcMethod === 'initialize')).toBe(true),
+    );
+    const second = app.client.callToolWithRetry('racy', 'echo', { text: 'mine' });
+    controller.abort();
+    expect(await first).toBeInstanceOf(McpAbortedError);
+    expect((await second).content).toEqual([{ type: 'text', text: 'mine' }]);
+    await app.client.disconnect('racy');
   });
 
   it('makes a single attempt with the basic API', async () => {

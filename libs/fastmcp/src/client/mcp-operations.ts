@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { FailedOperation } from '../dlq/failed-operation.interface.js';
 import { FastMcpError } from '../errors/fastmcp.error.js';
+import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
@@ -146,11 +148,28 @@ export class McpOperations {
     return this.sessions.remove(clientId);
   }
 
-  private sessionFor(clientId: string, run: RetryRun): Promise<ConnectedSession> {
-    return this.sessions.obtain(clientId, () => {
-      const server = resolveServer(clientId, this.options, this.explicitServers.get(clientId));
-      return this.handshake(clientId, server, run);
-    });
+  /**
+   * The client id's session, connecting under `run` if needed. Concurrent callers share one
+   * handshake; if that handshake ends for reasons of its own caller (an abort, a spent budget),
+   * this caller starts its own instead of failing with someone else's error.
+   */
+  private async sessionFor(clientId: string, run: RetryRun): Promise<ConnectedSession> {
+    for (let tries = 0; ; tries += 1) {
+      try {
+        return await this.sessions.obtain(clientId, () => {
+          const server = resolveServer(clientId, this.options, this.explicitServers.get(clientId));
+          return this.handshake(clientId, server, run);
+        });
+      } catch (error) {
+        if (tries >= 2 || !this.failedForAnotherCaller(error, run)) throw error;
+      }
+    }
+  }
+
+  private failedForAnotherCaller(error: unknown, run: RetryRun): boolean {
+    if (isMcpAbortedError(error)) return !run.callerSignal?.aborted;
+    if (isMcpTimeoutError(error) && error.scope === 'budget') return run.now() < run.deadline;
+    return false;
   }
 
   private handshake(
