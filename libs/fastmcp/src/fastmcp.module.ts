@@ -15,6 +15,7 @@ import type { FastMcpModuleOptions } from './options/fastmcp-options.interface.j
 import { resolveOptions } from './options/resolve-options.js';
 import { McpHttpTransport } from './transport/mcp-http.transport.js';
 import { SYSTEM_CLOCK } from './retry/clock.js';
+import { RetryPolicies } from './retry/retry-policies.js';
 
 /**
  * Registers the MCP client, the dead-letter queue and the metrics.
@@ -34,6 +35,7 @@ import { SYSTEM_CLOCK } from './retry/clock.js';
     FastMcpEvents,
     FastMcpLogListener,
     McpHttpTransport,
+    RetryPolicies,
     McpOperations,
     DeadLetterWriter,
     OperationRunner,

@@ -1,16 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import { FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
-import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
-import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
-import { OptionChecks } from '../options/option-checks.js';
-import type { RetryOptions } from '../options/retry-options.interface.js';
-import { checkRetry } from '../options/validate-options.js';
 import { classifyError } from '../retry/classify-error.js';
 import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
+import { RetryPolicies } from '../retry/retry-policies.js';
 import { RetryRun } from '../retry/retry-run.js';
 import type { CallOptions } from './call-options.interface.js';
 import { DeadLetterWriter } from './dead-letter.writer.js';
@@ -23,7 +18,7 @@ import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interf
 @Injectable()
 export class OperationRunner {
   constructor(
-    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
+    @Inject(RetryPolicies) private readonly policies: RetryPolicies,
     @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
     @Inject(FASTMCP_CLOCK) private readonly clock: Clock,
     @Inject(DeadLetterWriter) private readonly deadLetters: DeadLetterWriter,
@@ -43,7 +38,7 @@ export class OperationRunner {
     const run = new RetryRun({
       operation: spec.operation,
       clientId: spec.clientId,
-      policy: this.policyFor(opts),
+      policy: this.policies.forCall(spec.clientId, opts),
       clock: this.clock,
       events: this.events,
       signal: opts.signal,
@@ -99,16 +94,6 @@ export class OperationRunner {
         await run.waitBeforeRetry(failure);
       }
     }
-  }
-
-  private policyFor(opts: CallOptions): RetryOptions {
-    if (!opts.retry && opts.timeoutMs === undefined) return this.options.retry;
-    const policy = { ...this.options.retry, ...opts.retry };
-    const checks = new OptionChecks();
-    if (opts.retry) checkRetry(checks, policy, 'opts.retry');
-    if (opts.timeoutMs !== undefined) checks.number('opts.timeoutMs', opts.timeoutMs, 1);
-    if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
-    return policy;
   }
 
   private asFastMcpError(error: unknown, spec: OperationSpec<unknown>): FastMcpError {

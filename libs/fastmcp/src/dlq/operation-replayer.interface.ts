@@ -3,7 +3,13 @@ import type { AttemptRecord, FailedOperation } from './failed-operation.interfac
 /** The outcome of re-running a dead-lettered operation once, with the client's normal retry. */
 export type ReplayOutcome =
   | { ok: true; result: unknown }
-  | { ok: false; error: unknown; errorSummary: string; errorClass: string; attempts: AttemptRecord[] };
+  | {
+      ok: false;
+      error: unknown;
+      errorSummary: string;
+      errorClass: string;
+      attempts: AttemptRecord[];
+    };
 
 /** Re-runs a dead-lettered operation; `EnhancedFastMcpService` implements it. */
 export interface OperationReplayer {

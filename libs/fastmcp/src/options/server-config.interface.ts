@@ -1,3 +1,5 @@
+import type { RetryOptions } from './retry-options.interface.js';
+
 export interface McpServerConfig {
   /** The server's MCP endpoint, e.g. `http://127.0.0.1:8000/mcp`. */
   url: string;
@@ -5,4 +7,6 @@ export interface McpServerConfig {
   headers?: Record<string, string>;
   /** Protocol version to ask for in `initialize`. Default: the newest supported, 2025-11-25. */
   protocolVersion?: string;
+  /** This server's retry policy, over the module's `retry`. Default: the module's. */
+  retry?: Partial<RetryOptions>;
 }

@@ -43,6 +43,9 @@ function checkServers(checks: OptionChecks, resolved: ResolvedFastMcpOptions): v
         if (typeof value !== 'string') checks.fail(`${field}.headers.${name}`, 'must be a string');
       }
     }
+    if (server.retry !== undefined && checks.plainObject(`${field}.retry`, server.retry)) {
+      checkRetry(checks, { ...resolved.retry, ...server.retry }, `${field}.retry`);
+    }
     if (server.protocolVersion !== undefined) {
       checks.oneOf(`${field}.protocolVersion`, server.protocolVersion, SUPPORTED_PROTOCOL_VERSIONS);
     }

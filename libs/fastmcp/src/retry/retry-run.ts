@@ -56,6 +56,10 @@ export class RetryRun {
     return this.init.clientId;
   }
 
+  get policy(): Readonly<RetryOptions> {
+    return this.init.policy;
+  }
+
   get retryableStatusCodes(): readonly number[] {
     return this.init.policy.retryableStatusCodes;
   }

@@ -13,8 +13,6 @@ import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { isMcpTransportError, McpTransportError } from '../errors/mcp-transport.error.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
-import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
-import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { AxiosErrorConverter } from './axios-error.converter.js';
 import type { HttpTarget, TransportResponse } from './http-target.interface.js';
 import { jsonRpcNotification, jsonRpcRequest, matchResponse, parseMessages } from './jsonrpc.js';
@@ -37,10 +35,7 @@ export class McpHttpTransport {
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
   private requestIds = 0;
 
-  constructor(
-    private readonly http: HttpService,
-    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
-  ) {
+  constructor(@Inject(HttpService) private readonly http: HttpService) {
     const axios = http.axiosRef;
     axios.defaults.httpAgent = this.httpAgent;
     axios.defaults.httpsAgent = this.httpsAgent;
@@ -57,12 +52,12 @@ export class McpHttpTransport {
     const converter = new AxiosErrorConverter(
       run,
       target.sessionId !== undefined,
-      this.options.retry.retryableStatusCodes,
+      run.retryableStatusCodes,
     );
     // A retry is a new request for the server: it gets a fresh id, and the old one is cancelled.
     let message = jsonRpcRequest(this.nextRequestId(), method, params);
     const retryConfig: IAxiosRetryConfig = {
-      retries: this.options.retry.maxRetries,
+      retries: run.policy.maxRetries,
       retryDelay: () => 0,
       shouldResetTimeout: true,
       retryCondition: async (error) => {
