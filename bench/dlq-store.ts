@@ -48,64 +48,105 @@ async function throughput(count: number, run: (i: number) => Promise<unknown>): 
   return count / ((performance.now() - start) / 1000);
 }
 
-const ms = (samples: number[]): string =>
-  `p50 ${percentile(samples, 50).toFixed(3)} ms, p99 ${percentile(samples, 99).toFixed(3)} ms`;
+/** The figures of one run, in ms and ops/s (what `npm run bench` tabulates). */
+export interface DlqStoreFigures {
+  entryBytes: number;
+  storeP50Ms: number;
+  storeP99Ms: number;
+  plainP50Ms: number;
+  plainP99Ms: number;
+  storePerSec: number;
+  plainPerSec: number;
+  fillSeconds: number;
+  listFirstPageP50Ms: number;
+  listDeepPageP50Ms: number;
+  clientPageP50Ms: number;
+  statsP50Ms: number;
+  cleanupMs: number;
+}
 
-export async function main(args: string[]): Promise<number> {
-  const entries = arg(args, 'entries', 100_000);
-  const samples = arg(args, 'samples', 5_000);
+/** One run on a fresh redis-server: store vs plain writes, then reads at `entries`. */
+export async function measureDlqStore(entries: number, samples: number): Promise<DlqStoreFigures> {
   const server = await startRedisServer();
   const redis = new Redis(server.url, DLQ_REDIS_CONNECTION_OPTIONS);
   await new Promise((resolve) => redis.once('ready', resolve));
   const clock = { now: () => Date.now() };
   const options = { redis: { client: redis }, keyPrefix: 'bench', maxEntries: entries * 2 };
   const { module, dlq } = await bootDlq(options, clock, new FakeReplayer());
-  const results: Record<string, string> = {};
+  const p50 = (values: number[]): number => percentile(values, 50);
   try {
     const input = (i: number) => failedInput({ clientId: `client-${i % CLIENTS}` });
     const sample: FailedOperation = await dlq.store(input(0));
     const json = JSON.stringify(sample);
-    results.entryBytes = String(Buffer.byteLength(json));
 
     const store = await timed(samples, (i) => dlq.store(input(i)));
     const plain = await timed(samples, (i) =>
       redis.pipeline().set(`plain:e:${i}`, json).zadd('plain:all', i, `id${i}`).exec(),
     );
-    results['store() latency'] = ms(store);
-    results['plain SET+ZADD latency'] = ms(plain);
-    const storeRate = await throughput(samples, (i) => dlq.store(input(i)));
-    const plainRate = await throughput(samples, (i) =>
+    const storePerSec = await throughput(samples, (i) => dlq.store(input(i)));
+    const plainPerSec = await throughput(samples, (i) =>
       redis.pipeline().set(`plain:e2:${i}`, json).zadd('plain:all2', i, `id${i}`).exec(),
     );
-    results['store() throughput (64 in flight)'] = `${storeRate.toFixed(0)} ops/s`;
-    results['plain SET+ZADD throughput (64 in flight)'] = `${plainRate.toFixed(0)} ops/s`;
     await redis.del('plain:all', 'plain:all2');
 
     await dlq.cleanup(0);
     const fillStart = performance.now();
     await throughput(entries, (i) => dlq.store(input(i)));
-    results[`fill ${entries}`] = `${((performance.now() - fillStart) / 1000).toFixed(1)} s`;
-    results['redis used_memory'] = /used_memory_human:(\S+)/.exec(await redis.info('memory'))![1];
+    const fillSeconds = (performance.now() - fillStart) / 1000;
 
     const deep = await pageCursor(dlq, entries / 2);
-    results['list({limit:100}) first page'] = ms(await timed(200, () => dlq.list({ limit: 100 })));
-    results['list({limit:100}) page at 50%'] = ms(
-      await timed(200, () => dlq.list({ limit: 100, cursor: deep })),
+    const reads = Math.min(200, samples);
+    const listFirst = await timed(reads, () => dlq.list({ limit: 100 }));
+    const listDeep = await timed(reads, () => dlq.list({ limit: 100, cursor: deep }));
+    const byClient = await timed(reads, (i) =>
+      dlq.getByClientId(`client-${i % CLIENTS}`, { limit: 100 }),
     );
-    results['getByClientId({limit:100})'] = ms(
-      await timed(200, (i) => dlq.getByClientId(`client-${i % CLIENTS}`, { limit: 100 })),
-    );
-    results[`getStats() with ${entries}`] = ms(await timed(200, () => dlq.getStats()));
+    const stats = await timed(reads, () => dlq.getStats());
     const total = (await dlq.getStats()).total;
     const cleanupStart = performance.now();
     const removed = await dlq.cleanup(0);
     const cleanupMs = performance.now() - cleanupStart;
-    results[`cleanup() of ${total}`] = `${cleanupMs.toFixed(0)} ms (${removed} removed)`;
+    if (removed !== total) throw new Error(`cleanup removed ${removed} of ${total} entries`);
+    return {
+      entryBytes: Buffer.byteLength(json),
+      storeP50Ms: p50(store),
+      storeP99Ms: percentile(store, 99),
+      plainP50Ms: p50(plain),
+      plainP99Ms: percentile(plain, 99),
+      storePerSec,
+      plainPerSec,
+      fillSeconds,
+      listFirstPageP50Ms: p50(listFirst),
+      listDeepPageP50Ms: p50(listDeep),
+      clientPageP50Ms: p50(byClient),
+      statsP50Ms: p50(stats),
+      cleanupMs,
+    };
   } finally {
     await module.close();
     await redis.quit();
     await server.close();
   }
+}
+
+export async function main(args: string[]): Promise<number> {
+  const entries = arg(args, 'entries', 100_000);
+  const f = await measureDlqStore(entries, arg(args, 'samples', 5_000));
+  const lat = (p50: number, p99: number): string =>
+    `p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`;
+  const results: Record<string, string> = {
+    entryBytes: String(f.entryBytes),
+    'store() latency': lat(f.storeP50Ms, f.storeP99Ms),
+    'plain SET+ZADD latency': lat(f.plainP50Ms, f.plainP99Ms),
+    'store() throughput (64 in flight)': `${f.storePerSec.toFixed(0)} ops/s`,
+    'plain SET+ZADD throughput (64 in flight)': `${f.plainPerSec.toFixed(0)} ops/s`,
+    [`fill ${entries}`]: `${f.fillSeconds.toFixed(1)} s`,
+    'list({limit:100}) first page p50': `${f.listFirstPageP50Ms.toFixed(3)} ms`,
+    'list({limit:100}) page at 50% p50': `${f.listDeepPageP50Ms.toFixed(3)} ms`,
+    'getByClientId({limit:100}) p50': `${f.clientPageP50Ms.toFixed(3)} ms`,
+    [`getStats() with ${entries} p50`]: `${f.statsP50Ms.toFixed(3)} ms`,
+    [`cleanup() of ${entries}`]: `${f.cleanupMs.toFixed(0)} ms`,
+  };
   console.table(results);
   console.log(JSON.stringify(results, null, 2));
   return 0;

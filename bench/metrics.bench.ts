@@ -3,28 +3,19 @@
  * operation.succeeded, through a real FastMcpEvents bus) with the metrics listener attached and
  * without. One bench iteration is OPS_PER_ITERATION operations, so ns/op = mean ms * 1e6 / 1000.
  *
- *   npx vitest bench --run bench/metrics.bench.ts --outputJson bench/results.json
+ *   npx vitest bench --run bench/metrics.bench.ts
+ *
+ * `npm run bench` measures the same workload (bench/metrics-cost.ts) with the other comparisons.
  */
 import { afterAll, bench, describe } from 'vitest';
-import type { FastMcpEvents } from '../libs/fastmcp/src/events/fastmcp-events.service.js';
 import type { FastMcpModuleOptions } from '../libs/fastmcp/src/options/fastmcp-options.interface.js';
 import { createMetricsTestModule } from '../test/support/metrics/metrics-test-module.js';
+import { OPS_PER_ITERATION, runOperations } from './support/metrics-workload.js';
 
-export const OPS_PER_ITERATION = 1_000;
+export { OPS_PER_ITERATION };
 
 /** Long runs: shared CI machines are noisy. */
 const OPTIONS = { time: 3_000, warmupTime: 1_000 };
-
-const OPERATIONS = ['connect', 'list_tools', 'call_tool'] as const;
-const CLIENT_IDS = ['github', 'jira', 'slack', 'search'];
-
-function runOperations(events: FastMcpEvents): void {
-  for (let i = 0; i < OPS_PER_ITERATION; i += 1) {
-    const context = { operation: OPERATIONS[i % 3], clientId: CLIENT_IDS[i % 4] };
-    events.emit('operation.started', { ...context, startedAt: i });
-    events.emit('operation.succeeded', { ...context, durationMs: (i % 500) + 0.5, attempts: 1 });
-  }
-}
 
 async function boot(options: FastMcpModuleOptions) {
   return createMetricsTestModule({ options });

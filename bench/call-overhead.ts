@@ -1,0 +1,114 @@
+/**
+ * Call overhead: callToolWithRetry against the official SDK client and raw HTTP, calling `echo`
+ * on the same stateful SDK server (a child process), 2,000 calls sequential and at concurrency 16.
+ * The clients take turns within each round (rotated order), so drift hits them alike.
+ */
+import { type BenchClient, fastMcpClient, rawClient, sdkClient } from './support/bench-clients.js';
+import { percentile, type RoundSummary, rounds } from './support/stats.js';
+
+export interface CallOverheadOptions {
+  calls: number;
+  concurrency: number;
+  warmupCalls: number;
+  rounds: number;
+}
+
+export const DEFAULT_CALL_OVERHEAD: CallOverheadOptions = {
+  calls: 2000,
+  concurrency: 16,
+  warmupCalls: 400,
+  rounds: 3,
+};
+
+export interface LoadResult {
+  callsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export type CallOverheadResult = Record<
+  'sequential' | 'concurrent',
+  Record<string, Record<keyof LoadResult, RoundSummary>> & {
+    ratioVsSdk: RoundSummary;
+    ratioVsRaw: RoundSummary;
+  }
+>;
+
+/** `calls` calls of `client`, `concurrency` at a time; throughput and latency percentiles. */
+export async function load(
+  client: BenchClient,
+  calls: number,
+  concurrency: number,
+): Promise<LoadResult> {
+  const latencies = new Float64Array(calls);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < calls) {
+      const i = next++;
+      const start = performance.now();
+      await client.call(`call ${i}`);
+      latencies[i] = performance.now() - start;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = performance.now() - start;
+  const all = Array.from(latencies);
+  return {
+    callsPerSec: (calls / elapsed) * 1000,
+    p50Ms: percentile(all, 50),
+    p99Ms: percentile(all, 99),
+  };
+}
+
+export async function runCallOverhead(
+  url: string,
+  options: CallOverheadOptions = DEFAULT_CALL_OVERHEAD,
+): Promise<CallOverheadResult> {
+  const clients = [await fastMcpClient(url), await sdkClient(url), await rawClient(url)];
+  try {
+    for (const client of clients) {
+      await load(client, options.warmupCalls, 1);
+      await load(client, options.warmupCalls, options.concurrency);
+    }
+    return {
+      sequential: await compare(clients, options, 1),
+      concurrent: await compare(clients, options, options.concurrency),
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+}
+
+async function compare(
+  clients: BenchClient[],
+  options: CallOverheadOptions,
+  concurrency: number,
+): Promise<CallOverheadResult['sequential']> {
+  const [ours, sdk, raw] = clients.map((c) => c.name);
+  const perClient = await rounds(options.rounds, async (round) => {
+    const out: Record<string, number> = {};
+    for (let k = 0; k < clients.length; k += 1) {
+      const client = clients[(k + round) % clients.length];
+      const result = await load(client, options.calls, concurrency);
+      out[`${client.name}|callsPerSec`] = result.callsPerSec;
+      out[`${client.name}|p50Ms`] = result.p50Ms;
+      out[`${client.name}|p99Ms`] = result.p99Ms;
+    }
+    out.ratioVsSdk = out[`${ours}|callsPerSec`] / out[`${sdk}|callsPerSec`];
+    out.ratioVsRaw = out[`${ours}|callsPerSec`] / out[`${raw}|callsPerSec`];
+    return out;
+  });
+  const result = {
+    ratioVsSdk: perClient.ratioVsSdk,
+    ratioVsRaw: perClient.ratioVsRaw,
+  } as CallOverheadResult['sequential'];
+  for (const name of [ours, sdk, raw]) {
+    result[name] = {
+      callsPerSec: perClient[`${name}|callsPerSec`],
+      p50Ms: perClient[`${name}|p50Ms`],
+      p99Ms: perClient[`${name}|p99Ms`],
+    };
+  }
+  return result;
+}

@@ -1,0 +1,230 @@
+/**
+ * `npm run bench`: every comparison in one run, against the same server, after warm-up; the
+ * median of the rounds and their spread, printed as a table and written to bench/results.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { GO_SEED_NS_PER_OP, runBackoff } from './backoff.js';
+import {
+  type CallOverheadResult,
+  DEFAULT_CALL_OVERHEAD,
+  runCallOverhead,
+} from './call-overhead.js';
+import { type DlqStoreFigures, measureDlqStore } from './dlq-store.js';
+import { runMetricsCost } from './metrics-cost.js';
+import { runSessionMemory } from './session-memory.js';
+import { startDemoServerProcess } from './support/demo-server-process.js';
+import { rounds } from './support/stats.js';
+import { renderTable, type Row } from './support/table.js';
+
+const RESULTS = new URL('./results.json', import.meta.url);
+const TARGET_VS_SDK = 1.3;
+const TARGET_VS_RAW = 0.85;
+const DLQ_ENTRIES = 100_000;
+const DLQ_SAMPLES = 2_000;
+const DLQ_ROUNDS = 3;
+
+/** The SDK client's undici requests pile abort listeners on one signal; Node warns at 1,500. */
+function quietSdkListenerWarnings(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name !== 'MaxListenersExceededWarning') console.warn(warning);
+  });
+}
+
+function machine(): Record<string, string | number> {
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+function callRows(mode: string, result: CallOverheadResult['sequential']): Row[] {
+  const rows: Row[] = [];
+  for (const [name, figures] of Object.entries(result)) {
+    if (!('callsPerSec' in figures)) continue;
+    const section = `Call overhead, ${mode}`;
+    rows.push({ section, figure: `${name}: calls/s`, summary: figures.callsPerSec, unit: '/s' });
+    rows.push({ section, figure: `${name}: p50`, summary: figures.p50Ms, unit: 'ms' });
+    rows.push({ section, figure: `${name}: p99`, summary: figures.p99Ms, unit: 'ms' });
+  }
+  const met = (ratio: number, target: number): string =>
+    `target >= ${target}x: ${ratio >= target ? 'met' : 'MISSED'}`;
+  rows.push({
+    section: `Call overhead, ${mode}`,
+    figure: 'throughput ratio fastmcp / SDK',
+    summary: result.ratioVsSdk,
+    unit: 'x',
+    note: met(result.ratioVsSdk.median, TARGET_VS_SDK),
+  });
+  rows.push({
+    section: `Call overhead, ${mode}`,
+    figure: 'throughput ratio fastmcp / raw HTTP',
+    summary: result.ratioVsRaw,
+    unit: 'x',
+    note: met(result.ratioVsRaw.median, TARGET_VS_RAW),
+  });
+  return rows;
+}
+
+export async function main(): Promise<number> {
+  quietSdkListenerWarnings();
+  const started = performance.now();
+  const log = (step: string): void =>
+    console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0)} s] ${step}`);
+  const server = await startDemoServerProcess();
+  const results: Record<string, unknown> = {
+    machine: machine(),
+    startedAt: new Date().toISOString(),
+  };
+  const rows: Row[] = [];
+  try {
+    log(
+      `call overhead (${DEFAULT_CALL_OVERHEAD.calls} calls x ${DEFAULT_CALL_OVERHEAD.rounds} rounds)`,
+    );
+    const calls = await runCallOverhead(server.url);
+    results.callOverhead = calls;
+    rows.push(...callRows('sequential', calls.sequential));
+    rows.push(...callRows(`concurrency ${DEFAULT_CALL_OVERHEAD.concurrency}`, calls.concurrent));
+
+    log('heap per session (1,000 sessions)');
+    const memory = await runSessionMemory(server.url, () => server.dropSessions());
+    results.sessionMemory = memory;
+    const kb = (s: typeof memory.sdkBytesPerSession) => ({
+      ...s,
+      median: s.median / 1024,
+      min: s.min / 1024,
+      max: s.max / 1024,
+      rounds: s.rounds.map((r) => r / 1024),
+    });
+    rows.push({
+      section: 'Memory',
+      figure: 'fastmcp heap per session',
+      summary: kb(memory.fastMcpBytesPerSession),
+      unit: 'KiB',
+    });
+    rows.push({
+      section: 'Memory',
+      figure: 'SDK Client heap per session',
+      summary: kb(memory.sdkBytesPerSession),
+      unit: 'KiB',
+      note: 'one Client + transport per session',
+    });
+  } finally {
+    await server.close();
+  }
+
+  log('backoff');
+  const backoff = await runBackoff();
+  results.backoff = { ...backoff, goSeedNsPerOp: GO_SEED_NS_PER_OP };
+  rows.push({
+    section: 'Backoff',
+    figure: 'calculateBackoffWithJitter',
+    summary: backoff.nsPerOp,
+    unit: 'ns/op',
+    note: `seed's Go figure: ${GO_SEED_NS_PER_OP} ns/op`,
+  });
+
+  log('metrics on vs off');
+  const metrics = await runMetricsCost();
+  results.metrics = metrics;
+  rows.push({
+    section: 'Metrics',
+    figure: 'operation, metrics off',
+    summary: metrics.offNsPerOp,
+    unit: 'ns/op',
+  });
+  rows.push({
+    section: 'Metrics',
+    figure: 'operation, metrics on',
+    summary: metrics.onNsPerOp,
+    unit: 'ns/op',
+  });
+  rows.push({
+    section: 'Metrics',
+    figure: 'operation, metrics on + client_id',
+    summary: metrics.onClientIdNsPerOp,
+    unit: 'ns/op',
+  });
+  rows.push({
+    section: 'Metrics',
+    figure: 'cost of metrics (on - off)',
+    summary: metrics.costNsPerOp,
+    unit: 'ns/op',
+  });
+
+  log(`DLQ on Redis (${DLQ_ENTRIES} entries x ${DLQ_ROUNDS} rounds)`);
+  const dlq = await rounds(DLQ_ROUNDS, async () => {
+    const figures: Partial<DlqStoreFigures> = await measureDlqStore(DLQ_ENTRIES, DLQ_SAMPLES);
+    delete figures.entryBytes;
+    return figures as Omit<DlqStoreFigures, 'entryBytes'>;
+  });
+  results.dlq = dlq;
+  const d = 'DLQ (Redis)';
+  const plain = 'plain ioredis SET+ZADD, same JSON, same connection';
+  rows.push({ section: d, figure: 'store() p50', summary: dlq.storeP50Ms, unit: 'ms' });
+  rows.push({ section: d, figure: 'store() p99', summary: dlq.storeP99Ms, unit: 'ms' });
+  rows.push({
+    section: d,
+    figure: 'plain write p50',
+    summary: dlq.plainP50Ms,
+    unit: 'ms',
+    note: plain,
+  });
+  rows.push({
+    section: d,
+    figure: 'plain write p99',
+    summary: dlq.plainP99Ms,
+    unit: 'ms',
+    note: plain,
+  });
+  rows.push({
+    section: d,
+    figure: 'store() throughput, 64 in flight',
+    summary: dlq.storePerSec,
+    unit: '/s',
+  });
+  rows.push({
+    section: d,
+    figure: 'plain write throughput, 64 in flight',
+    summary: dlq.plainPerSec,
+    unit: '/s',
+    note: plain,
+  });
+  rows.push({
+    section: d,
+    figure: 'list() page of 100 @100k, p50',
+    summary: dlq.listFirstPageP50Ms,
+    unit: 'ms',
+  });
+  rows.push({
+    section: d,
+    figure: 'list() page of 100 at 50 % depth, p50',
+    summary: dlq.listDeepPageP50Ms,
+    unit: 'ms',
+  });
+  rows.push({
+    section: d,
+    figure: 'getByClientId() page of 100 @100k, p50',
+    summary: dlq.clientPageP50Ms,
+    unit: 'ms',
+    note: '50 client ids',
+  });
+  rows.push({ section: d, figure: 'getStats() @100k, p50', summary: dlq.statsP50Ms, unit: 'ms' });
+  rows.push({ section: d, figure: 'cleanup() of 100k', summary: dlq.cleanupMs, unit: 'ms' });
+
+  const table = renderTable(rows);
+  results.table = table;
+  results.durationSeconds = (performance.now() - started) / 1000;
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  const m = machine();
+  console.log(`\nMachine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}`);
+  console.log(`Rounds: median of 3 (5 for backoff and metrics); spread = (max - min) / median.\n`);
+  console.log(table);
+  console.log(
+    `\nWritten to bench/results.json in ${(results.durationSeconds as number).toFixed(0)} s.`,
+  );
+  return 0;
+}

@@ -1,0 +1,19 @@
+import type { FastMcpEvents } from '../../libs/fastmcp/src/events/fastmcp-events.service.js';
+
+/** Operations per workload run: ns/op = run time * 1e6 / OPS_PER_ITERATION (in ms). */
+export const OPS_PER_ITERATION = 1_000;
+
+const OPERATIONS = ['connect', 'list_tools', 'call_tool'] as const;
+const CLIENT_IDS = ['github', 'jira', 'slack', 'search'];
+
+/**
+ * The metrics benchmarks' synthetic operations: operation.started then operation.succeeded,
+ * through a real FastMcpEvents bus, OPS_PER_ITERATION times.
+ */
+export function runOperations(events: FastMcpEvents): void {
+  for (let i = 0; i < OPS_PER_ITERATION; i += 1) {
+    const context = { operation: OPERATIONS[i % 3], clientId: CLIENT_IDS[i % 4] };
+    events.emit('operation.started', { ...context, startedAt: i });
+    events.emit('operation.succeeded', { ...context, durationMs: (i % 500) + 0.5, attempts: 1 });
+  }
+}

@@ -1,0 +1,93 @@
+import { Agent } from 'node:http';
+import axios, { type AxiosInstance } from 'axios';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+
+interface JsonRpcResponse {
+  id?: number | string;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string };
+}
+
+/**
+ * The floor of the call-overhead comparison: MCP by hand over axios with a keep-alive agent.
+ * `initialize` and `notifications/initialized` once, then each `tools/call` is one POST with the
+ * session headers, answered as JSON or SSE. No retry, no validation, no events.
+ */
+export class RawMcpClient {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly http: AxiosInstance;
+  private sessionId = '';
+  private nextId = 0;
+
+  constructor(private readonly url: string) {
+    this.http = axios.create({
+      httpAgent: this.agent,
+      responseType: 'text',
+      transformResponse: (data: unknown) => data,
+      validateStatus: () => true,
+    });
+  }
+
+  async connect(): Promise<void> {
+    const init = await this.post({
+      method: 'initialize',
+      params: {
+        protocolVersion: LATEST_PROTOCOL_VERSION,
+        capabilities: {},
+        clientInfo: { name: 'raw-axios', version: '1.0.0' },
+      },
+    });
+    if (!init.result) throw new Error('initialize failed');
+    const ack = await this.http.post(
+      this.url,
+      JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+      { headers: this.headers() },
+    );
+    if (ack.status !== 202) throw new Error(`notifications/initialized: HTTP ${ack.status}`);
+  }
+
+  async callTool(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const reply = await this.post({ method: 'tools/call', params: { name, arguments: args } });
+    if (!reply.result) throw new Error(`tools/call failed: ${reply.error?.message}`);
+    return reply.result;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async post(message: { method: string; params: unknown }): Promise<JsonRpcResponse> {
+    const id = (this.nextId += 1);
+    const response = await this.http.post<string>(
+      this.url,
+      JSON.stringify({ jsonrpc: '2.0', id, ...message }),
+      { headers: this.headers() },
+    );
+    if (response.status !== 200) throw new Error(`${message.method}: HTTP ${response.status}`);
+    const session = response.headers['mcp-session-id'] as string | undefined;
+    if (session) this.sessionId = session;
+    const type = String(response.headers['content-type'] ?? '');
+    return type.includes('text/event-stream')
+      ? fromSse(response.data, id)
+      : (JSON.parse(response.data) as JsonRpcResponse);
+  }
+
+  private headers(): Record<string, string> {
+    return {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': LATEST_PROTOCOL_VERSION,
+      ...(this.sessionId ? { 'mcp-session-id': this.sessionId } : {}),
+    };
+  }
+}
+
+/** The response with `id` among the `data:` lines of an SSE body. */
+function fromSse(body: string, id: number): JsonRpcResponse {
+  for (const line of body.split('\n')) {
+    if (!line.startsWith('data:')) continue;
+    const message = JSON.parse(line.slice(5)) as JsonRpcResponse;
+    if (message.id === id) return message;
+  }
+  throw new Error(`no response with id ${id} in the SSE body`);
+}
