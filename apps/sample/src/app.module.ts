@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { register } from 'prom-client';
+import type { AppModuleOptions } from './app-module-options.interface.js';
+import { adminApiKeyProvider } from './auth/admin-api-key.provider.js';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { SampleConfigModule } from './config/sample-config.module.js';
+import { DlqModule } from './dlq/dlq.module.js';
+import { FastMcpExceptionFilter } from './errors/fastmcp-exception.filter.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { ToolsModule } from './tools/tools.module.js';
+
+/** The sample service: DLQ administration, MCP tools, /metrics, /health, behind the API key. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        SampleConfigModule.forRoot(options.env ?? process.env),
+        MetricsModule.forRoot(options.registry ?? register),
+        DlqModule,
+        ToolsModule,
+        HealthModule,
+      ],
+      providers: [
+        adminApiKeyProvider,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: FastMcpExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { SAMPLE_CONFIG } from '../config/sample-config.constants.js';
+import type { SampleConfig } from '../config/sample-config.interface.js';
+import { ADMIN_API_KEY, OPS_ENDPOINT } from './auth.constants.js';
+import { constantTimeEqual } from './constant-time-equal.js';
+
+/**
+ * Every route needs the admin API key, as `Authorization: Bearer <key>` or `x-api-key: <key>`,
+ * except /metrics and /health while METRICS_PUBLIC / HEALTH_PUBLIC are true.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(SAMPLE_CONFIG) private readonly config: SampleConfig,
+    @Inject(ADMIN_API_KEY) private readonly apiKey: string,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const ops = this.reflector.getAllAndOverride<'metrics' | 'health' | undefined>(OPS_ENDPOINT, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (ops === 'metrics' && this.config.metricsPublic) return true;
+    if (ops === 'health' && this.config.healthPublic) return true;
+    const given = presentedKey(context.switchToHttp().getRequest<IncomingMessage>());
+    if (given === undefined) {
+      throw new UnauthorizedException(
+        'missing API key: send "Authorization: Bearer <key>" or "x-api-key: <key>"',
+      );
+    }
+    if (!constantTimeEqual(given, this.apiKey)) throw new UnauthorizedException('invalid API key');
+    return true;
+  }
+}
+
+function presentedKey(request: IncomingMessage): string | undefined {
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string' && header !== '') return header;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}

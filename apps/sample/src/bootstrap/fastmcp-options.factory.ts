@@ -1,0 +1,17 @@
+import type { FastMcpModuleOptions, McpServerConfig } from '@app/fastmcp';
+import type { SampleConfig } from '../config/sample-config.interface.js';
+import type { DlqStore } from './dlq-store.interface.js';
+
+/** FastMcpModule's options: only the configured servers (no baseUrl: no other host is reachable). */
+export function createFastMcpOptions(
+  config: SampleConfig,
+  servers: Readonly<Record<string, McpServerConfig>>,
+  dlq: DlqStore,
+): FastMcpModuleOptions {
+  return {
+    servers: { ...servers },
+    retry: config.retry,
+    dlq: dlq.store === 'redis' ? { store: 'redis', redis: { url: dlq.url } } : { store: 'memory' },
+    metrics: { namespace: 'fastmcp' },
+  };
+}

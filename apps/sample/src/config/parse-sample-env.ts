@@ -1,0 +1,70 @@
+import { isFastMcpConfigError, resolveOptions } from '@app/fastmcp';
+import { EnvReader } from './env-reader.js';
+import { RETRY_ENV, readRetryEnv } from './retry-env.js';
+import type { SampleConfig } from './sample-config.interface.js';
+import { SampleConfigError } from './sample-config.error.js';
+import { BASE_URL_ENV, readServersEnv, SERVERS_ENV } from './servers-env.js';
+
+/** Reads and checks every variable; throws SampleConfigError naming each bad one. */
+export function parseSampleEnv(source: Record<string, string | undefined>): SampleConfig {
+  const env = new EnvReader(source);
+  const config: SampleConfig = {
+    port: env.integer('PORT', 0, 65_535) ?? 3000,
+    host: env.string('HOST') ?? '127.0.0.1',
+    servers: readServersEnv(env),
+    redisUrl: redisUrl(env),
+    dlqStore: env.oneOf('FASTMCP_DLQ', ['auto', 'redis', 'memory'], 'auto'),
+    retry: readRetryEnv(env),
+    adminApiKey: adminApiKey(env),
+    metricsPublic: env.boolean('METRICS_PUBLIC', true),
+    healthPublic: env.boolean('HEALTH_PUBLIC', true),
+    healthTimeoutMs: env.integer('HEALTH_TIMEOUT_MS', 100, 60_000) ?? 2000,
+    bodyLimit: bodyLimit(env),
+    demoFlakyFailures: env.integer('DEMO_FLAKY_FAILURES', 0, 1000) ?? 2,
+  };
+  if (config.dlqStore === 'redis' && !config.redisUrl) {
+    env.fail('FASTMCP_DLQ', 'is redis, so REDIS_URL must be set');
+  }
+  if (env.issues.length === 0) checkWithModule(env, config);
+  if (env.issues.length > 0) throw new SampleConfigError(env.issues);
+  return config;
+}
+
+/** Runs the module's own option checks and names the variable behind each bad field. */
+function checkWithModule(env: EnvReader, config: SampleConfig): void {
+  try {
+    resolveOptions({ servers: config.servers, retry: config.retry, dlq: false, metrics: false });
+  } catch (error) {
+    if (!isFastMcpConfigError(error)) throw error;
+    const fromBaseUrl = env.string(BASE_URL_ENV) !== undefined;
+    for (const issue of error.issues) {
+      const [section, key] = issue.field.split(/[.[]/);
+      const variable =
+        section === 'retry'
+          ? RETRY_ENV[key as keyof typeof RETRY_ENV]
+          : fromBaseUrl
+            ? BASE_URL_ENV
+            : SERVERS_ENV;
+      env.fail(variable, `${issue.field}: ${issue.message}`);
+    }
+  }
+}
+
+function redisUrl(env: EnvReader): string | undefined {
+  const raw = env.string('REDIS_URL');
+  if (raw === undefined || /^rediss?:\/\/[^\s]+$/.test(raw)) return raw;
+  return env.fail('REDIS_URL', 'expected redis://host:port or rediss://host:port');
+}
+
+function adminApiKey(env: EnvReader): string | undefined {
+  const key = env.string('ADMIN_API_KEY');
+  if (key === undefined || key.length >= 16) return key;
+  return env.fail('ADMIN_API_KEY', 'must be at least 16 characters');
+}
+
+function bodyLimit(env: EnvReader): string {
+  const raw = env.string('BODY_LIMIT') ?? '100kb';
+  if (/^\d+(b|kb|mb)$/i.test(raw)) return raw.toLowerCase();
+  env.fail('BODY_LIMIT', `expected a size such as 100kb or 1mb, got "${raw}"`);
+  return '100kb';
+}

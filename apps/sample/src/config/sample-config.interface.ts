@@ -1,0 +1,32 @@
+import type { McpServerConfig, RetryOptions } from '@app/fastmcp';
+
+/** Where the dead-letter queue lives: `auto` tries Redis and falls back to memory. */
+export type DlqStoreChoice = 'auto' | 'redis' | 'memory';
+
+/** The sample's configuration, read once from environment variables. */
+export interface SampleConfig {
+  /** PORT. Default 3000. */
+  port: number;
+  /** HOST. Default 127.0.0.1. */
+  host: string;
+  /** FASTMCP_SERVERS, or FASTMCP_BASE_URL as client id `default`. Empty: the demo server runs. */
+  servers: Record<string, McpServerConfig>;
+  /** REDIS_URL. No default. */
+  redisUrl?: string;
+  /** FASTMCP_DLQ. Default `auto`. */
+  dlqStore: DlqStoreChoice;
+  /** FASTMCP_RETRY_*. Unset fields keep the module's defaults. */
+  retry: Partial<RetryOptions>;
+  /** ADMIN_API_KEY. Default: a random key generated and printed at start. */
+  adminApiKey?: string;
+  /** METRICS_PUBLIC. Default true: /metrics needs no API key. */
+  metricsPublic: boolean;
+  /** HEALTH_PUBLIC. Default true: /health needs no API key. */
+  healthPublic: boolean;
+  /** HEALTH_TIMEOUT_MS: timeout of each health check. Default 2000. */
+  healthTimeoutMs: number;
+  /** BODY_LIMIT: largest JSON body accepted. Default `100kb`. */
+  bodyLimit: string;
+  /** DEMO_FLAKY_FAILURES: 503s the demo server's `flaky` tool serves first. Default 2. */
+  demoFlakyFailures: number;
+}

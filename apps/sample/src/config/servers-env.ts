@@ -1,0 +1,36 @@
+import type { McpServerConfig } from '@app/fastmcp';
+import type { EnvReader } from './env-reader.js';
+
+export const SERVERS_ENV = 'FASTMCP_SERVERS';
+export const BASE_URL_ENV = 'FASTMCP_BASE_URL';
+/** The client id FASTMCP_BASE_URL is configured under. */
+export const BASE_URL_CLIENT_ID = 'default';
+
+/**
+ * FASTMCP_SERVERS (`{"clientId": {"url": "...", "headers": {...}}}`), else FASTMCP_BASE_URL as
+ * client id `default`, else none. Only these client ids are ever reachable through the REST API.
+ */
+export function readServersEnv(env: EnvReader): Record<string, McpServerConfig> {
+  const servers = env.json(SERVERS_ENV);
+  const baseUrl = env.string(BASE_URL_ENV);
+  if (servers !== undefined && baseUrl !== undefined) {
+    env.fail(SERVERS_ENV, `set ${SERVERS_ENV} or ${BASE_URL_ENV}, not both`);
+    return {};
+  }
+  if (baseUrl !== undefined) return { [BASE_URL_CLIENT_ID]: { url: baseUrl } };
+  if (servers === undefined) return {};
+  if (!isRecord(servers) || Object.keys(servers).length === 0) {
+    env.fail(SERVERS_ENV, 'expected a non-empty JSON object {"clientId": {"url": "..."}}');
+    return {};
+  }
+  for (const [clientId, server] of Object.entries(servers)) {
+    if (!isRecord(server) || typeof server.url !== 'string') {
+      env.fail(SERVERS_ENV, `server "${clientId}" needs a "url" string`);
+    }
+  }
+  return servers as Record<string, McpServerConfig>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,89 @@
+import {
+  DEAD_LETTER_QUEUE,
+  DlqEntryNotFoundError,
+  type DeadLetterQueue,
+  type DlqStats,
+  type FailedOperation,
+  type Page,
+  type ReplayResult,
+} from '@app/fastmcp';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CleanupDlqDto } from './cleanup-dlq.dto.js';
+import { DlqBrowser } from './dlq-browser.service.js';
+import { durationToMs } from './duration.js';
+import { ListDlqQueryDto } from './list-dlq-query.dto.js';
+
+@ApiTags('dlq')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@ApiResponse({ status: 401, description: 'Missing or invalid API key' })
+@ApiResponse({ status: 503, description: 'The DLQ store is unreachable' })
+@Controller('dlq')
+export class DlqController {
+  constructor(
+    @Inject(DEAD_LETTER_QUEUE) private readonly dlq: DeadLetterQueue,
+    @Inject(DlqBrowser) private readonly browser: DlqBrowser,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List entries, newest first; filter by operation, clientId, errorClass',
+  })
+  @ApiResponse({ status: 400, description: 'Bad filter, cursor or limit' })
+  list(@Query() query: ListDlqQueryDto): Promise<Page<FailedOperation>> {
+    return this.browser.list(query);
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Counts by operation, client id and error class; oldest age' })
+  stats(): Promise<DlqStats> {
+    return this.dlq.getStats();
+  }
+
+  @Post('cleanup')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Remove entries older than olderThan (7d, 12h, ... or ms)' })
+  async cleanup(@Body() body: CleanupDlqDto): Promise<{ removed: number }> {
+    return { removed: await this.dlq.cleanup(durationToMs(body.olderThan)) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One entry' })
+  @ApiResponse({ status: 404, description: 'No entry has this id' })
+  async get(@Param('id') id: string): Promise<FailedOperation> {
+    const entry = await this.dlq.get(id);
+    if (!entry) throw new DlqEntryNotFoundError(id);
+    return entry;
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete an entry' })
+  @ApiResponse({ status: 404, description: 'No entry has this id' })
+  async delete(@Param('id') id: string): Promise<void> {
+    if (!(await this.dlq.delete(id))) throw new DlqEntryNotFoundError(id);
+  }
+
+  @Post(':id/replay')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Run the operation again; on success the entry is removed' })
+  @ApiResponse({ status: 404, description: 'No entry has this id' })
+  @ApiResponse({ status: 409, description: 'A replay of this entry is already running' })
+  @ApiResponse({ status: 502, description: 'The replay failed upstream; the entry stays' })
+  @ApiResponse({ status: 504, description: 'The replay timed out upstream; the entry stays' })
+  replay(@Param('id') id: string): Promise<ReplayResult> {
+    return this.dlq.replay(id);
+  }
+}

@@ -1,0 +1,25 @@
+import {
+  type FastMcpError,
+  isDlqEntryNotFoundError,
+  isDlqUnavailableError,
+  isDlqValidationError,
+  isMcpTimeoutError,
+  isReplayConflictError,
+  isRetryExhaustedError,
+  isUnknownClientError,
+} from '@app/fastmcp';
+import { HttpStatus } from '@nestjs/common';
+
+/**
+ * The HTTP status of a library error: unknown entry or client 404, bad DLQ argument 400, replay
+ * already running 409, DLQ store unreachable 503, upstream timeout 504, other upstream failure 502.
+ */
+export function fastMcpErrorStatus(error: FastMcpError): HttpStatus {
+  if (isDlqEntryNotFoundError(error) || isUnknownClientError(error)) return HttpStatus.NOT_FOUND;
+  if (isDlqValidationError(error)) return HttpStatus.BAD_REQUEST;
+  if (isReplayConflictError(error)) return HttpStatus.CONFLICT;
+  if (isDlqUnavailableError(error)) return HttpStatus.SERVICE_UNAVAILABLE;
+  const last = isRetryExhaustedError(error) ? error.lastError : error;
+  if (isMcpTimeoutError(last) || isMcpTimeoutError(error)) return HttpStatus.GATEWAY_TIMEOUT;
+  return HttpStatus.BAD_GATEWAY;
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { DLQ_STORE } from '../bootstrap/bootstrap.constants.js';
+import type { DlqStore } from '../bootstrap/dlq-store.interface.js';
+
+/** A connection of its own for /health's Redis ping, opened on first use, closed on shutdown. */
+@Injectable()
+export class RedisPingClient implements OnApplicationShutdown {
+  private redis: Redis | undefined;
+
+  constructor(@Inject(DLQ_STORE) private readonly store: DlqStore) {}
+
+  /** Resolves when Redis answers PING within `timeoutMs`; rejects otherwise. */
+  async ping(timeoutMs: number): Promise<void> {
+    if (this.store.store !== 'redis') return;
+    this.redis ??= this.connect(this.store.url, timeoutMs);
+    const timeout = new Promise<never>((_, reject) => {
+      setTimeout(() => reject(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs).unref();
+    });
+    await Promise.race([this.redis.ping(), timeout]);
+  }
+
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+    this.redis = undefined;
+  }
+
+  private connect(url: string, timeoutMs: number): Redis {
+    const redis = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: timeoutMs,
+      retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    });
+    redis.on('error', () => undefined);
+    return redis;
+  }
+}

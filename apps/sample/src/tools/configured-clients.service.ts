@@ -1,0 +1,37 @@
+import { EnhancedFastMcpService, type McpServerConfig, UnknownClientError } from '@app/fastmcp';
+import { Inject, Injectable } from '@nestjs/common';
+import { MCP_SERVERS } from '../bootstrap/bootstrap.constants.js';
+import type { McpClientView } from './mcp-client-view.interface.js';
+
+/** The configured client ids: the only ones a request can name. */
+@Injectable()
+export class ConfiguredClients {
+  constructor(
+    @Inject(MCP_SERVERS) private readonly servers: Readonly<Record<string, McpServerConfig>>,
+    @Inject(EnhancedFastMcpService) private readonly client: EnhancedFastMcpService,
+  ) {}
+
+  list(): McpClientView[] {
+    return Object.entries(this.servers).map(([clientId, server]) => {
+      const session = this.client.getSession(clientId);
+      return {
+        clientId,
+        url: displayUrl(server.url),
+        connected: session !== undefined,
+        ...(session
+          ? { protocolVersion: session.protocolVersion, serverName: session.serverInfo.name }
+          : {}),
+      };
+    });
+  }
+
+  /** Throws UnknownClientError (404) unless the client id is configured. */
+  assertConfigured(clientId: string): void {
+    if (!Object.hasOwn(this.servers, clientId)) throw new UnknownClientError(clientId);
+  }
+}
+
+function displayUrl(raw: string): string {
+  const url = new URL(raw);
+  return `${url.origin}${url.pathname}`;
+}

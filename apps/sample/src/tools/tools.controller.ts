@@ -1,0 +1,62 @@
+import { EnhancedFastMcpService } from '@app/fastmcp';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolDto } from './call-tool.dto.js';
+import { ClientParamsDto } from './client-params.dto.js';
+import { ConfiguredClients } from './configured-clients.service.js';
+import type { McpClientView } from './mcp-client-view.interface.js';
+import { ToolParamsDto } from './tool-params.dto.js';
+
+@ApiTags('mcp')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@ApiResponse({ status: 401, description: 'Missing or invalid API key' })
+@Controller('mcp/clients')
+export class ToolsController {
+  constructor(
+    @Inject(EnhancedFastMcpService) private readonly client: EnhancedFastMcpService,
+    @Inject(ConfiguredClients) private readonly clients: ConfiguredClients,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The configured client ids and whether they are connected' })
+  list(): McpClientView[] {
+    return this.clients.list();
+  }
+
+  @Post(':clientId/connect')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Connect (MCP initialize) with retries' })
+  @ApiResponse({ status: 404, description: 'Not a configured client id' })
+  @ApiResponse({ status: 502, description: 'The MCP server failed' })
+  @ApiResponse({ status: 504, description: 'The MCP server timed out' })
+  async connect(@Param() { clientId }: ClientParamsDto): Promise<McpClientView | undefined> {
+    this.clients.assertConfigured(clientId);
+    await this.client.connectWithRetry(clientId);
+    return this.clients.list().find((view) => view.clientId === clientId);
+  }
+
+  @Get(':clientId/tools')
+  @ApiOperation({ summary: "The server's tools, with retries" })
+  @ApiResponse({ status: 404, description: 'Not a configured client id' })
+  @ApiResponse({ status: 502, description: 'The MCP server failed' })
+  async tools(@Param() { clientId }: ClientParamsDto): Promise<{ tools: Tool[] }> {
+    this.clients.assertConfigured(clientId);
+    return { tools: await this.client.listToolsWithRetry(clientId) };
+  }
+
+  @Post(':clientId/tools/:toolName/call')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Call a tool with retries; a final failure goes to the DLQ' })
+  @ApiResponse({ status: 404, description: 'Not a configured client id' })
+  @ApiResponse({ status: 502, description: 'The MCP server failed (the call is dead-lettered)' })
+  @ApiResponse({ status: 504, description: 'The MCP server timed out' })
+  call(
+    @Param() { clientId, toolName }: ToolParamsDto,
+    @Body() body: CallToolDto,
+  ): Promise<CallToolResult> {
+    this.clients.assertConfigured(clientId);
+    return this.client.callToolWithRetry(clientId, toolName, body.arguments);
+  }
+}

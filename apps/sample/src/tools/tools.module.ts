@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { BootstrapModule } from '../bootstrap/bootstrap.module.js';
+import { McpClientModule } from '../bootstrap/mcp-client.module.js';
+import { ConfiguredClients } from './configured-clients.service.js';
+import { ToolsController } from './tools.controller.js';
+
+@Module({
+  imports: [BootstrapModule, McpClientModule],
+  controllers: [ToolsController],
+  providers: [ConfiguredClients],
+  exports: [ConfiguredClients],
+})
+export class ToolsModule {}
