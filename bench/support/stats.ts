@@ -1,3 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 /** Small statistics for the benchmarks: percentiles, median and spread of rounds. */
 
 /** The p-th percentile (0..100) of `values`, nearest-rank on a sorted copy. */
@@ -42,10 +45,22 @@ export async function rounds<K extends string>(
   ) as Record<K, RoundSummary>;
 }
 
-/** Forces a full GC when the process runs with --expose-gc (the bench script passes it). */
+/**
+ * Forces a full GC: `global.gc` under --expose-gc (the npm scripts pass it), else the flag is
+ * turned on at run time and a fresh context's `gc` is used (inside Vitest's workers).
+ */
 export function forceGc(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with node --expose-gc (npm run bench does)');
+  let gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
   gc();
   gc();
+}
+
+/** heapUsed after a full GC, in bytes. */
+export function heapUsedAfterGc(): number {
+  forceGc();
+  return process.memoryUsage().heapUsed;
 }

@@ -37,11 +37,24 @@ export function redisServerBinary(): string {
   return binary;
 }
 
-export async function startRedisServer(): Promise<RedisServerHandle> {
+export interface RedisServerOptions {
+  /**
+   * Keep the data across `stop()` / `start()`: an append-only file in the server's working
+   * directory, fsynced on every write. Default false (a restarted server comes back empty).
+   */
+  persistent?: boolean;
+}
+
+export async function startRedisServer(
+  options: RedisServerOptions = {},
+): Promise<RedisServerHandle> {
   const binary = redisServerBinary();
   const port = await findFreePort(HOST);
   const dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
-  const args = ['--save', '', '--appendonly', 'no', '--port', String(port), '--bind', HOST];
+  const persistence = options.persistent
+    ? ['--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
+  const args = ['--save', '', ...persistence, '--port', String(port), '--bind', HOST];
   let child: ChildProcess | undefined;
   const killOnExit = (): void => void child?.kill('SIGKILL');
   process.once('exit', killOnExit);
