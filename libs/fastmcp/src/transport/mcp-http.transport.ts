@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AxiosResponse } from 'axios';
+import { AxiosHeaders, type AxiosResponse } from 'axios';
 import axiosRetry, { type IAxiosRetryConfig } from 'axios-retry';
 import type { JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { McpHttpError } from '../errors/mcp-http.error.js';
@@ -71,7 +71,14 @@ export class McpHttpTransport {
         this.cancelIfInterrupted(target, message, failure);
         await run.waitBeforeRetry(failure);
         message = jsonRpcRequest(this.nextRequestId(), method, params);
-        config.data = JSON.stringify(message);
+        const body = JSON.stringify(message);
+        config.data = body;
+        // axios wrote the first body's Content-Length into these headers and never rewrites it;
+        // a new id can change the length (9 -> 10), so set the new body's length.
+        config.headers = AxiosHeaders.from(config.headers as AxiosHeaders | undefined).set(
+          'Content-Length',
+          Buffer.byteLength(body),
+        );
         config.signal = run.beginAttempt();
       },
     };
