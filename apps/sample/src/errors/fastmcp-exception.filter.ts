@@ -16,57 +16,55 @@ interface ReplyTarget {
   status(code: number): { json(body: unknown): void };
 }
 
-/** Maps every error to a JSON body: library errors by kind, HTTP exceptions as they are, the rest 500. */
+interface Reply {
+  status: number;
+  body: object;
+}
+
+/**
+ * The one place errors become HTTP: library errors by kind (see fastMcpErrorStatus), HTTP
+ * exceptions with their own body (validation messages, /health's report), body-parser's 4xx
+ * errors, and anything else as a bare 500. No stack trace ever goes into a body.
+ */
 @Catch()
 export class FastMcpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Sample');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<ReplyTarget>();
-    const body = this.toBody(exception);
-    if (response.headersSent) return;
-    response.status(body.statusCode).json(body);
+    const { status, body } = this.reply(exception);
+    if (!response.headersSent) response.status(status).json(body);
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  private reply(exception: unknown): Reply {
     if (isFastMcpError(exception)) {
-      const statusCode = fastMcpErrorStatus(exception);
-      return {
-        statusCode,
-        error: STATUS_CODES[statusCode] ?? 'Error',
-        message: exception.message,
+      const status = fastMcpErrorStatus(exception);
+      return plain(status, exception.message, {
         code: exception.name,
         ...(exception.clientId ? { clientId: exception.clientId } : {}),
-      };
+      });
     }
-    if (exception instanceof HttpException) return httpBody(exception);
-    const status = bodyParserStatus(exception);
-    if (status !== undefined)
-      return {
-        statusCode: status,
-        error: STATUS_CODES[status] ?? 'Error',
-        message: (exception as Error).message,
-      };
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      return typeof body === 'object' ? { status, body } : plain(status, exception.message);
+    }
+    const parserStatus = bodyParserStatus(exception);
+    if (parserStatus !== undefined) return plain(parserStatus, (exception as Error).message);
     this.logger.error(
       'Unhandled error',
       exception instanceof Error ? exception.stack : String(exception),
     );
-    const statusCode = HttpStatus.INTERNAL_SERVER_ERROR;
-    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: 'internal error' };
+    return plain(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error');
   }
 }
 
-function httpBody(exception: HttpException): ErrorBody {
-  const statusCode = exception.getStatus();
-  const response = exception.getResponse();
-  const message =
-    typeof response === 'object' && response !== null && 'message' in response
-      ? (response.message as string | string[])
-      : exception.message;
-  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+function plain(status: number, message: string, extra: Partial<ErrorBody> = {}): Reply {
+  const body: ErrorBody = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+  return { status, body: { ...body, ...extra } };
 }
 
-/** The 4xx status body-parser sets on its errors (body too large, bad JSON), if any. */
+/** The 4xx status body-parser puts on its errors (body too large, bad JSON), if it is one. */
 function bodyParserStatus(exception: unknown): number | undefined {
   if (!(exception instanceof Error) || !('type' in exception)) return undefined;
   const status = (exception as { status?: unknown }).status;

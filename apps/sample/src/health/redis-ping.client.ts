@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DLQ_STORE } from '../bootstrap/bootstrap.constants.js';
@@ -10,14 +11,20 @@ export class RedisPingClient implements OnApplicationShutdown {
 
   constructor(@Inject(DLQ_STORE) private readonly store: DlqStore) {}
 
-  /** Resolves when Redis answers PING within `timeoutMs`; rejects otherwise. */
+  /** Resolves when Redis answers PING within `timeoutMs` (connecting first if needed). */
   async ping(timeoutMs: number): Promise<void> {
     if (this.store.store !== 'redis') return;
-    this.redis ??= this.connect(this.store.url, timeoutMs);
-    const timeout = new Promise<never>((_, reject) => {
-      setTimeout(() => reject(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs).unref();
+    const redis = (this.redis ??= this.connect(this.store.url, timeoutMs));
+    const signal = AbortSignal.timeout(timeoutMs);
+    const timedOut = once(signal, 'abort').then(() => {
+      throw new Error(`no answer within ${timeoutMs}ms`);
     });
-    await Promise.race([this.redis.ping(), timeout]);
+    const answered = (async () => {
+      if (redis.status !== 'ready') await once(redis, 'ready', { signal });
+      await redis.ping();
+    })();
+    answered.catch(() => undefined);
+    await Promise.race([answered, timedOut]);
   }
 
   onApplicationShutdown(): void {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import type { Registry } from 'prom-client';
+import { collectProcessMetrics } from './default-metrics.js';
 import { METRICS_REGISTRY } from './metrics.constants.js';
 import { MetricsController } from './metrics.controller.js';
 
@@ -9,7 +10,8 @@ class MetricsRegistryModule {}
 
 /**
  * GET /metrics through @willsoto/nestjs-prometheus, on `registry` (prom-client's global one in
- * production, a fresh one per test app). Process metrics are collected into the same registry.
+ * production, a fresh one per test app). Process metrics are collected into the same registry
+ * (once per registry: the module is meant to be booted once per process with the default one).
  */
 @Module({})
 export class MetricsModule {
@@ -17,7 +19,15 @@ export class MetricsModule {
     const registryModule: DynamicModule = {
       module: MetricsRegistryModule,
       global: true,
-      providers: [{ provide: METRICS_REGISTRY, useValue: registry }],
+      providers: [
+        {
+          provide: METRICS_REGISTRY,
+          useFactory: () => {
+            collectProcessMetrics(registry);
+            return registry;
+          },
+        },
+      ],
       exports: [METRICS_REGISTRY],
     };
     return {
@@ -27,7 +37,7 @@ export class MetricsModule {
         PrometheusModule.registerAsync({
           imports: [registryModule],
           controller: MetricsController,
-          useFactory: () => ({ defaultMetrics: { enabled: true, config: { register: registry } } }),
+          useFactory: () => ({ defaultMetrics: { enabled: false } }),
         }),
       ],
     };

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
+import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
+import { findFreePort } from '../support/free-port.js';
+import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
+import { bodyOf, type SampleTestApp, startSampleApp } from './support/sample-test-app.js';
+
+describe('sample tools API', () => {
+  let redis: RedisServerHandle;
+  let demo: DemoMcpServerHandle;
+  let sample: SampleTestApp;
+
+  beforeAll(async () => {
+    [redis, demo] = await Promise.all([
+      startRedisServer(),
+      startDemoMcpServer({ flakyFailures: 0 }),
+    ]);
+    sample = await startSampleApp({
+      REDIS_URL: redis.url,
+      FASTMCP_SERVERS: JSON.stringify({
+        demo: { url: demo.url },
+        down: { url: `http://127.0.0.1:${await findFreePort()}/mcp` },
+      }),
+      FASTMCP_REQUEST_TIMEOUT_MS: '200',
+    });
+  });
+  afterAll(async () => {
+    await sample?.close();
+    await Promise.all([redis?.close(), demo?.close()]);
+  });
+
+  describe('the API key', () => {
+    it('is required: 401 without it, with a message saying how to send it', async () => {
+      const response = await sample.http.get('/mcp/clients').expect(401);
+      expect(bodyOf(response)).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'missing API key: send "Authorization: Bearer <key>" or "x-api-key: <key>"',
+      });
+    });
+
+    it('is refused when wrong, as x-api-key or Bearer', async () => {
+      await sample.http
+        .get('/mcp/clients')
+        .set('x-api-key', 'wrong')
+        .expect(401, /invalid API key/);
+      await sample.http.get('/dlq').set('authorization', 'Bearer wrong').expect(401);
+      await sample.http
+        .get('/dlq')
+        .set('authorization', 'Basic abc')
+        .expect(401, /missing/);
+    });
+
+    it('is accepted as Authorization: Bearer', async () => {
+      await sample.http
+        .get('/mcp/clients')
+        .set('authorization', `Bearer ${sample.auth['x-api-key']}`)
+        .expect(200);
+    });
+  });
+
+  it('GET /mcp/clients lists the configured client ids without headers', async () => {
+    const response = await sample.http.get('/mcp/clients').set(sample.auth).expect(200);
+    expect(bodyOf<unknown[]>(response)).toEqual([
+      { clientId: 'demo', url: demo.url, connected: false },
+      {
+        clientId: 'down',
+        url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/) as unknown,
+        connected: false,
+      },
+    ]);
+  });
+
+  it('POST /mcp/clients/:clientId/connect connects and reports the session', async () => {
+    const response = await sample.http
+      .post('/mcp/clients/demo/connect')
+      .set(sample.auth)
+      .expect(200);
+    expect(bodyOf(response)).toEqual({
+      clientId: 'demo',
+      url: demo.url,
+      connected: true,
+      protocolVersion: '2025-11-25',
+      serverName: 'demo-mcp-server',
+    });
+  });
+
+  it("GET /mcp/clients/:clientId/tools lists the server's tools", async () => {
+    const response = await sample.http.get('/mcp/clients/demo/tools').set(sample.auth).expect(200);
+    const names = bodyOf<{ tools: Array<{ name: string }> }>(response).tools.map((t) => t.name);
+    expect(names).toEqual(['echo', 'add', 'slow', 'fail', 'flaky']);
+  });
+
+  it('POST .../tools/:toolName/call calls the tool with { arguments }', async () => {
+    const response = await sample.http
+      .post('/mcp/clients/demo/tools/echo/call')
+      .set(sample.auth)
+      .send({ arguments: { text: 'hello' } })
+      .expect(200);
+    expect(bodyOf(response)).toEqual({ content: [{ type: 'text', text: 'hello' }] });
+  });
+
+  it('an upstream timeout is 504 and names the error', async () => {
+    const response = await sample.http
+      .post('/mcp/clients/demo/tools/slow/call')
+      .set(sample.auth)
+      .send({ arguments: { ms: 1000 } })
+      .expect(504);
+    expect(bodyOf(response)).toMatchObject({
+      statusCode: 504,
+      error: 'Gateway Timeout',
+      code: 'RetryExhaustedError',
+      clientId: 'demo',
+    });
+  });
+
+  it('a tool the server does not know is a tool error result, as MCP says', async () => {
+    const response = await sample.http
+      .post('/mcp/clients/demo/tools/nope/call')
+      .set(sample.auth)
+      .send({})
+      .expect(200);
+    expect(bodyOf(response)).toMatchObject({ isError: true });
+  });
+
+  it('an unreachable server is 502 after the retries', async () => {
+    const response = await sample.http
+      .post('/mcp/clients/down/tools/echo/call')
+      .set(sample.auth)
+      .send({ arguments: { text: 'x' } })
+      .expect(502);
+    expect(bodyOf(response)).toMatchObject({
+      statusCode: 502,
+      error: 'Bad Gateway',
+      code: 'RetryExhaustedError',
+      clientId: 'down',
+    });
+  });
+
+  describe('bad input', () => {
+    it('an unknown client id is 404 and never reaches a server', async () => {
+      for (const request of [
+        sample.http.post('/mcp/clients/elsewhere/connect'),
+        sample.http.get('/mcp/clients/elsewhere/tools'),
+        sample.http.post('/mcp/clients/elsewhere/tools/echo/call').send({}),
+      ]) {
+        const response = await request.set(sample.auth).expect(404);
+        expect(bodyOf(response)).toMatchObject({
+          code: 'UnknownClientError',
+          clientId: 'elsewhere',
+        });
+      }
+    });
+
+    it('a malformed client id or tool name is 400', async () => {
+      await sample.http
+        .get('/mcp/clients/%20bad/tools')
+        .set(sample.auth)
+        .expect(400, /clientId must be/);
+      await sample.http
+        .post('/mcp/clients/demo/tools/b%20ad/call')
+        .set(sample.auth)
+        .send({})
+        .expect(400, /toolName must be/);
+    });
+
+    it('extra fields are refused', async () => {
+      const response = await sample.http
+        .post('/mcp/clients/demo/tools/echo/call')
+        .set(sample.auth)
+        .send({ arguments: { text: 'x' }, url: 'http://169.254.169.254/' })
+        .expect(400);
+      expect(bodyOf(response).message).toEqual(['property url should not exist']);
+    });
+
+    it('wrong types are refused', async () => {
+      const response = await sample.http
+        .post('/mcp/clients/demo/tools/echo/call')
+        .set(sample.auth)
+        .send({ arguments: 'text' })
+        .expect(400);
+      expect(bodyOf(response).message).toEqual(['arguments must be an object']);
+    });
+
+    it('malformed JSON is 400 and an oversized body 413, without a stack trace', async () => {
+      const bad = await sample.http
+        .post('/mcp/clients/demo/tools/echo/call')
+        .set(sample.auth)
+        .set('content-type', 'application/json')
+        .send('{"arguments":')
+        .expect(400);
+      const big = await sample.http
+        .post('/mcp/clients/demo/tools/echo/call')
+        .set(sample.auth)
+        .send({ arguments: { text: 'x'.repeat(200_000) } })
+        .expect(413);
+      expect(bodyOf(big)).toEqual({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: 'request entity too large',
+      });
+      for (const response of [bad, big]) expect(response.text).not.toMatch(/\bat .+\.js:\d+/);
+    });
+  });
+});
