@@ -242,3 +242,26 @@ describe('retry through faults (official SDK server behind the fault proxy)', ()
     expect(callsSeen()).toBe(1);
   });
 });
+
+describe('a retried request whose new id is one digit longer', () => {
+  it('is sent whole (Content-Length follows the new body)', async () => {
+    const server = await startDemoMcpServer({ stateful: true });
+    const proxy = await startFaultProxy(server.url);
+    const app = await startClientApp({ servers: { demo: { url: proxy.url } }, dlq: false });
+    try {
+      await app.client.connectWithRetry('demo'); // request id 1
+      for (let id = 2; id <= 8; id += 1)
+        await app.client.callToolWithRetry('demo', 'echo', { text: 'x' });
+      proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(503), times: 1 });
+      const result = await app.client.callToolWithRetry('demo', 'echo', { text: 'ten' }); // ids 9, 10
+      expect(result.content).toEqual([{ type: 'text', text: 'ten' }]);
+      const last = proxy.requests.at(-1);
+      expect(JSON.parse(last?.body ?? '{}')).toMatchObject({ id: 10 });
+      expect(Number(last?.headers['content-length'])).toBe(Buffer.byteLength(last?.body ?? ''));
+    } finally {
+      await app.close();
+      await proxy.close();
+      await server.close();
+    }
+  });
+});
