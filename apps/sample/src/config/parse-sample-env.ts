@@ -20,7 +20,7 @@ export function parseSampleEnv(source: Record<string, string | undefined>): Samp
     healthPublic: env.boolean('HEALTH_PUBLIC', true),
     healthTimeoutMs: env.integer('HEALTH_TIMEOUT_MS', 100, 60_000) ?? 2000,
     bodyLimit: bodyLimit(env),
-    demoFlakyFailures: env.integer('DEMO_FLAKY_FAILURES', 0, 1000) ?? 2,
+    demoFlakyFailures: env.integer('DEMO_FLAKY_FAILURES', 0, 1000) ?? 6,
   };
   if (config.dlqStore === 'redis' && !config.redisUrl) {
     env.fail('FASTMCP_DLQ', 'is redis, so REDIS_URL must be set');

@@ -27,6 +27,6 @@ export interface SampleConfig {
   healthTimeoutMs: number;
   /** BODY_LIMIT: largest JSON body accepted. Default `100kb`. */
   bodyLimit: string;
-  /** DEMO_FLAKY_FAILURES: 503s the demo server's `flaky` tool serves first. Default 2. */
+  /** DEMO_FLAKY_FAILURES: 503s the demo server's `flaky` tool serves first. Default 6. */
   demoFlakyFailures: number;
 }
