@@ -3,6 +3,7 @@ import {
   DEAD_LETTER_QUEUE,
   McpAbortedError,
   RetryExhaustedError,
+  UnknownClientError,
   type DeadLetterQueue,
 } from '@app/fastmcp';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
@@ -77,7 +78,8 @@ describe('the client dead-letters what fails for good (Redis store)', () => {
     });
     expect(entry.attempts.map((a) => a.status)).toEqual([503, 503, 503, 503]);
     expect(JSON.stringify(entry)).not.toContain('top-secret');
-    expect(entry.request.headers['mcp-session-id']).toBe(app.client.getSession('demo')?.sessionId);
+    expect(entry.request.headers['mcp-session-id']).toBe('[REDACTED]');
+    expect(entry.request.headers['mcp-protocol-version']).toBe('2025-11-25');
     expect(logger.messages()).toContain(
       `Stored failed operation in DLQ: ${entry.id} (operation: call_tool, error: max retries exceeded)`,
     );
@@ -118,6 +120,36 @@ describe('the client dead-letters what fails for good (Redis store)', () => {
     expect(after).toMatchObject({ replayCount: 1, status: 'dead' });
     expect(after!.attempts.length).toBeGreaterThan(entry.attempts.length);
     server.resetFlaky(0);
+  });
+});
+
+describe('replaying an entry of a client id this app does not know', () => {
+  it('fails with UnknownClientError and never calls the URL stored in the entry', async () => {
+    const server = await startDemoMcpServer();
+    const app = await startClientApp({ servers: {}, dlq: {} });
+    try {
+      const dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+      const entry = await dlq.store({
+        operation: 'call_tool',
+        clientId: 'stranger',
+        serverUrl: server.url,
+        toolName: 'echo',
+        arguments: { text: 'x' },
+        request: { method: 'tools/call', params: { name: 'echo' }, headers: {} },
+        error: 'HTTP 500',
+        errorClass: 'http_500',
+        attempts: [],
+        retryCount: 0,
+        firstAttemptAt: new Date().toISOString(),
+        failedAt: new Date().toISOString(),
+      });
+      await expect(dlq.replay(entry.id)).rejects.toBeInstanceOf(UnknownClientError);
+      expect(server.requestCounts()['initialize'] ?? 0).toBe(0);
+      expect(await dlq.get(entry.id)).toMatchObject({ replayCount: 1, status: 'dead' });
+    } finally {
+      await app.close();
+      await server.close();
+    }
   });
 });
 

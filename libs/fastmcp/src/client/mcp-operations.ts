@@ -115,29 +115,21 @@ export class McpOperations {
     };
   }
 
-  /** The operation a dead-letter entry describes, on the entry's client id. */
+  /**
+   * The operation a dead-letter entry describes, on the entry's client id and that client id's
+   * own server (never the URL stored in the entry: whatever can write to the DLQ cannot make
+   * this app call a host it was not configured for).
+   */
   forEntry(entry: FailedOperation): OperationSpec<unknown> {
-    const knownServer = this.sessions.get(entry.clientId) || this.isConfigured(entry.clientId);
-    const fallback = knownServer ? undefined : { url: entry.serverUrl };
     switch (entry.operation) {
       case 'connect':
-        return this.connect(entry.clientId, fallback);
+        return this.connect(entry.clientId);
       case 'list_tools':
-        if (fallback)
-          this.explicitServers.set(
-            entry.clientId,
-            resolveServer(entry.clientId, this.options, fallback),
-          );
         return this.listTools(entry.clientId);
       case 'call_tool':
         if (entry.argumentsTruncated || !entry.toolName) {
           throw new FastMcpError(`entry ${entry.id} cannot be replayed: its arguments were capped`);
         }
-        if (fallback)
-          this.explicitServers.set(
-            entry.clientId,
-            resolveServer(entry.clientId, this.options, fallback),
-          );
         return this.callTool(entry.clientId, entry.toolName, entry.arguments);
     }
   }

@@ -1,7 +1,14 @@
 /** What replaces a secret header value or URL credential. */
 export const REDACTED = '[REDACTED]';
 
-const ALWAYS_SECRET = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization']);
+// mcp-session-id: whoever holds it can act in the session, so it counts as a credential.
+const ALWAYS_SECRET = new Set([
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'proxy-authorization',
+  'mcp-session-id',
+]);
 const SECRET_PARTS = /token|secret|api-?key|api_key|password|passwd|credential|session-key/i;
 
 /** True when a header (or query parameter) of this name may carry a secret. */
