@@ -1,8 +1,10 @@
 /**
  * Heap per connected client session, with 1,000 sessions: FastMcpModule (one client id per
- * session) against 1,000 official SDK clients, on the same server. Heap after a forced GC,
- * before and after connecting, divided by the sessions.
+ * session) against 1,000 official SDK clients, on the same server. The heap (after forced GC)
+ * with the sessions connected minus the heap once they are closed again, per session: measured
+ * by release, so garbage left by earlier work cannot make the figure drift.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { bootFastMcp } from './support/bench-clients.js';
@@ -22,20 +24,26 @@ async function inBatches(count: number, run: (i: number) => Promise<unknown>): P
   }
 }
 
-function heapUsed(): number {
+/** heapUsed after GC, once finalizers of earlier work (closed apps and clients) have run. */
+async function heapUsed(): Promise<number> {
+  for (let i = 0; i < 3; i += 1) {
+    forceGc();
+    await sleep(100);
+  }
   forceGc();
   return process.memoryUsage().heapUsed;
 }
 
 async function fastMcpRound(url: string, sessions: number): Promise<number> {
   const { app, client } = await bootFastMcp({ baseUrl: url, metrics: {}, dlq: {} });
+  const ids = Array.from({ length: sessions }, (_, i) => `client-${i}`);
   try {
     await client.connectWithRetry('warm-up');
-    const before = heapUsed();
-    await inBatches(sessions, (i) => client.connectWithRetry(`client-${i}`));
-    const after = heapUsed();
-    if (client.getSession(`client-${sessions - 1}`) === undefined) throw new Error('not connected');
-    return (after - before) / sessions;
+    await inBatches(sessions, (i) => client.connectWithRetry(ids[i]));
+    const connected = await heapUsed();
+    await inBatches(sessions, (i) => client.disconnect(ids[i]));
+    const released = await heapUsed();
+    return (connected - released) / sessions;
   } finally {
     await app.close();
   }
@@ -48,15 +56,11 @@ async function sdkRound(url: string, sessions: number): Promise<number> {
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
     clients.push(client);
   };
-  try {
-    await connect();
-    const before = heapUsed();
-    await inBatches(sessions, connect);
-    const after = heapUsed();
-    return (after - before) / sessions;
-  } finally {
-    await Promise.allSettled(clients.map((c) => c.close()));
-  }
+  await inBatches(sessions, connect);
+  const connected = await heapUsed();
+  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
+  const released = await heapUsed();
+  return (connected - released) / sessions;
 }
 
 export async function runSessionMemory(

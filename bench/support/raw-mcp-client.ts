@@ -58,11 +58,14 @@ export class RawMcpClient {
 
   private async post(message: { method: string; params: unknown }): Promise<JsonRpcResponse> {
     const id = (this.nextId += 1);
-    const response = await this.http.post<string>(
-      this.url,
-      JSON.stringify({ jsonrpc: '2.0', id, ...message }),
-      { headers: this.headers() },
-    );
+    const body = JSON.stringify({ jsonrpc: '2.0', id, ...message });
+    const send = () => this.http.post<string>(this.url, body, { headers: this.headers() });
+    // A keep-alive socket the server closed while idle (its 5 s keepAliveTimeout) fails with
+    // ECONNRESET when reused: send once more on a fresh socket, as any keep-alive client must.
+    const response = await send().catch((error: { code?: string }) => {
+      if (error.code === 'ECONNRESET') return send();
+      throw error;
+    });
     if (response.status !== 200) throw new Error(`${message.method}: HTTP ${response.status}`);
     const session = response.headers['mcp-session-id'] as string | undefined;
     if (session) this.sessionId = session;
