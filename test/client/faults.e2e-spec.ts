@@ -129,6 +129,24 @@ describe('retry through faults (official SDK server behind the fault proxy)', ()
     },
   );
 
+  it('starts the handshake again when the session is lost at notifications/initialized', async () => {
+    proxy.inject({
+      match: { method: 'notifications/initialized' },
+      fault: faults.dropSession(),
+      times: 1,
+    });
+    const session = await app.client.connectWithRetry('handshake', { url: proxy.url });
+    expect(session.sessionId).toBeTruthy();
+    expect(proxy.requests.map((r) => r.jsonRpcMethod)).toEqual([
+      'initialize',
+      'notifications/initialized',
+      'initialize',
+      'notifications/initialized',
+    ]);
+    expect(app.retries).toEqual([]);
+    await app.client.disconnect('handshake');
+  });
+
   it('re-initialises when the real server dropped the session', async () => {
     await server.dropSessions();
     const result = await app.client.callToolWithRetry('demo', 'add', { a: 1, b: 2 });

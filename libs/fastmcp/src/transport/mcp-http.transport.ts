@@ -127,6 +127,9 @@ export class McpHttpTransport {
         });
       });
     releaseStream(response.data);
+    if (response.status === 404 && target.sessionId) {
+      throw new McpTransportError('session_lost', `session lost (HTTP 404 to ${message.method})`);
+    }
     if (response.status >= 300) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
       throw new McpHttpError(response.status, { retryAfterMs });
