@@ -90,6 +90,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect(Date.parse(entry.expiresAt)).toBe(clock.now() + 7 * 24 * 3600 * 1000);
       expect(log).toHaveBeenCalledWith(
         `Stored failed operation in DLQ: ${entry.id} (operation: call_tool, error: max retries exceeded)`,
+        expect.objectContaining({ event: 'dlq.stored', id: entry.id, operation: 'call_tool' }),
       );
       expect(eventsNamed(a.events, 'dlq.stored')).toEqual([
         {

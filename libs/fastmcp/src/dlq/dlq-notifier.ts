@@ -12,6 +12,7 @@ export class DlqNotifier {
   stored(entry: FailedOperation): void {
     this.logger.log(
       `Stored failed operation in DLQ: ${entry.id} (operation: ${entry.operation}, error: ${entry.error})`,
+      fieldsOf('dlq.stored', entry),
     );
     this.events.emit('dlq.stored', {
       id: entry.id,
@@ -25,6 +26,7 @@ export class DlqNotifier {
   buffered(entry: FailedOperation, error: unknown): void {
     this.logger.warn(
       `DLQ store unavailable, buffered entry ${entry.id} for a later write: ${describe(error)}`,
+      fieldsOf('dlq.buffered', entry),
     );
     this.storeFailed(entry, error, 'buffered');
   }
@@ -70,6 +72,18 @@ export class DlqNotifier {
       outcome,
     });
   }
+}
+
+/** Structured fields of a DLQ log line, for JSON log pipelines (no arguments, no headers). */
+function fieldsOf(event: string, entry: FailedOperation): Record<string, unknown> {
+  return {
+    event,
+    id: entry.id,
+    clientId: entry.clientId,
+    operation: entry.operation,
+    errorClass: entry.errorClass,
+    attempts: entry.attempts.length,
+  };
 }
 
 export function describe(error: unknown): string {
