@@ -1,6 +1,9 @@
 import { OPERATION_NAMES } from '../events/operation-name.js';
 import { LuaScript } from './lua-script.js';
 
+/** How long a deleted or replayed id stays refused by `store`, in ms. */
+const TOMBSTONE_MS = 60 * 60 * 1000;
+
 /*
  * Every mutation of the Redis store is one of these scripts, so it is atomic. ARGV[1] is always
  * the key base `{prefix}`; KEYS[1] is a key of the same slot (declared for cluster routing).
@@ -30,6 +33,11 @@ local function remove(id)
   for _, op in ipairs(OPS) do redis.call('ZREM', base .. ':op:' .. op, id) end
   return existed
 end
+-- A tombstone keeps a late retry of a write that had in fact succeeded (a timeout after the
+-- write) from bringing back an entry that was deleted or replayed in the meantime.
+local function bury(id)
+  redis.call('SET', base .. ':gone:' .. id, '1', 'PX', ${TOMBSTONE_MS})
+end
 local function sweep(now, batch)
   local ids = redis.call('ZRANGEBYSCORE', base .. ':exp', '-inf', now, 'LIMIT', 0, batch)
   for _, id in ipairs(ids) do remove(id) end
@@ -44,7 +52,8 @@ local op, client, class = ARGV[6], ARGV[7], ARGV[8]
 local batch, max = tonumber(ARGV[10]), tonumber(ARGV[11])
 local expired = sweep(ARGV[9], batch)
 local evicted = {}
-if redis.call('EXISTS', base .. ':e:' .. id) == 1 or redis.call('HEXISTS', base .. ':meta', id) == 1 then
+if redis.call('EXISTS', base .. ':e:' .. id) == 1 or redis.call('HEXISTS', base .. ':meta', id) == 1
+  or redis.call('EXISTS', base .. ':gone:' .. id) == 1 then
   return {0, expired, evicted}
 end
 redis.call('SET', base .. ':e:' .. id, json)
@@ -66,7 +75,9 @@ return {1, expired, evicted}
 
 /** ARGV: base, id. Returns 1 when an entry was removed. */
 export const DELETE_SCRIPT = new LuaScript(`${PRELUDE}
-return remove(ARGV[2])
+local removed = remove(ARGV[2])
+if removed == 1 then bury(ARGV[2]) end
+return removed
 `);
 
 /** ARGV: base, now, batch. Returns the ids removed because they expired. */
@@ -111,6 +122,7 @@ return 'ok'
 export const FINISH_SUCCESS_SCRIPT = new LuaScript(`${PRELUDE}
 local id = ARGV[2]
 remove(id)
+bury(id)
 if redis.call('GET', base .. ':lease:' .. id) == ARGV[3] then redis.call('DEL', base .. ':lease:' .. id) end
 return 'ok'
 `);

@@ -149,6 +149,17 @@ describe('RedisDlqService on Redis', () => {
     expect(await dlq.getStats()).toMatchObject({ total: 1, byClientId: { github: 1 } });
   });
 
+  it('never brings back a deleted entry when a late retry of its write arrives', async () => {
+    const prefix = nextPrefix();
+    const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    const entry = await dlq.store(failedInput());
+    await dlq.delete(entry.id);
+    const repository = new RedisDlqRepository(admin, new RedisDlqKeys(prefix));
+    expect(await repository.insert(entry, clock.now(), 100)).toMatchObject({ stored: false });
+    expect(await dlq.get(entry.id)).toBeNull();
+    expect(await dlq.getStats()).toMatchObject({ total: 0 });
+  });
+
   it('buffers a store while Redis is down and writes it exactly once when Redis is back', async () => {
     const own = await startRedisServer();
     try {
