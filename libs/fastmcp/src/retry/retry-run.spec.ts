@@ -124,6 +124,19 @@ describe('RetryRun', () => {
     expect(() => run.beginAttempt()).toThrow(McpAbortedError);
   });
 
+  it('leaves no listener on a long-lived caller signal once attempts end', () => {
+    const controller = new AbortController();
+    const added = vi.spyOn(controller.signal, 'addEventListener');
+    const removed = vi.spyOn(controller.signal, 'removeEventListener');
+    const { run } = setup({}, { signal: controller.signal });
+    for (let i = 0; i < 5; i += 1) run.beginAttempt();
+    run.endAttempt();
+    expect(added).toHaveBeenCalledTimes(5);
+    expect(removed.mock.calls.map((call) => call[1])).toEqual(
+      added.mock.calls.map((call) => call[1]),
+    );
+  });
+
   it('records each failed attempt once, however many layers see it', () => {
     const { run } = setup();
     const failure = new McpHttpError(502);

@@ -39,6 +39,7 @@ export class RetryRun {
   private attemptStartedAt = 0;
   private attemptController?: AbortController;
   private attemptTimer?: ReturnType<typeof setTimeout>;
+  private detachCaller?: () => void;
   private readonly recorded = new WeakMap<object, ErrorClassification>();
   private readonly finalErrors = new WeakSet<object>();
 
@@ -96,9 +97,7 @@ export class RetryRun {
     if (caller) {
       const onAbort = (): void => controller.abort(this.abortedError());
       caller.addEventListener('abort', onAbort, { once: true });
-      controller.signal.addEventListener('abort', () =>
-        caller.removeEventListener('abort', onAbort),
-      );
+      this.detachCaller = () => caller.removeEventListener('abort', onAbort);
     }
     return controller.signal;
   }
@@ -112,6 +111,9 @@ export class RetryRun {
   endAttempt(): void {
     clearTimeout(this.attemptTimer);
     this.attemptTimer = undefined;
+    // A caller's signal often outlives many calls: leave no listener on it.
+    this.detachCaller?.();
+    this.detachCaller = undefined;
   }
 
   /** Turns an abort of the attempt into the error that explains it; other errors pass through. */
