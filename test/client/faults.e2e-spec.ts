@@ -261,6 +261,69 @@ describe('retry through faults (official SDK server behind the fault proxy)', ()
   });
 });
 
+describe('retries of multi-page and budgeted operations', () => {
+  let server: DemoMcpServerHandle;
+  let proxy: FaultProxy;
+  let app: ClientTestApp;
+
+  beforeAll(async () => {
+    server = await startDemoMcpServer({ extraTools: 25, toolsPageSize: 10 });
+    proxy = await startFaultProxy(server.url);
+    app = await startClientApp({
+      servers: { demo: { url: proxy.url } },
+      retry: { requestTimeoutMs: 300 },
+      dlq: false,
+    });
+    await app.client.connectWithRetry('demo');
+  });
+
+  afterEach(() => {
+    proxy.clear();
+    proxy.clearRequests();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await server?.close();
+  });
+
+  it('resumes tools/list at the page that failed', async () => {
+    const list = { method: 'tools/list' } as const;
+    proxy.inject({ match: list, fault: faults.status(503), after: 1, times: 1 });
+    const tools = await app.client.listToolsWithRetry('demo');
+    expect(tools).toHaveLength(30);
+    expect(new Set(tools.map((t) => t.name)).size).toBe(30);
+    const cursors = proxy.requests
+      .filter((r) => r.jsonRpcMethod === 'tools/list')
+      .map((r) => (JSON.parse(r.body) as { params?: { cursor?: string } }).params?.cursor);
+    // page 1, page 2 (503), page 2 again with the same cursor, page 3
+    expect(cursors).toHaveLength(4);
+    expect(cursors[0]).toBeUndefined();
+    expect(cursors[2]).toBe(cursors[1]);
+    expect(cursors[3]).not.toBe(cursors[2]);
+  });
+
+  it('stops within its own budget (opts.timeoutMs) when every attempt hangs', async () => {
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.hang(), times: 20 });
+    const error = await app.client
+      .callToolWithRetry(
+        'demo',
+        'echo',
+        { text: 'x' },
+        { timeoutMs: 700, retry: { maxRetries: 10 } },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpTimeoutError);
+    expect((error as McpTimeoutError).scope).toBe('budget');
+    expect((error as McpTimeoutError).timeoutMs).toBe(700);
+    // Attempts time out at 300 ms, so at most three fit in a 700 ms budget.
+    const attempts = proxy.requests.filter((r) => r.jsonRpcMethod === 'tools/call').length;
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(3);
+  });
+});
+
 describe('a retried request whose new id is one digit longer', () => {
   it('is sent whole (Content-Length follows the new body)', async () => {
     const server = await startDemoMcpServer({ stateful: true });

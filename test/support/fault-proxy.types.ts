@@ -54,6 +54,8 @@ export interface FaultRule {
   readonly fault: Fault;
   /** How many matching requests get the fault. Default: 1. */
   readonly times?: number;
+  /** How many matching requests pass untouched before the fault applies. Default: 0. */
+  readonly after?: number;
 }
 
 /** A queued rule, live: `remaining` goes down and `hits` up as requests match it. */
@@ -61,6 +63,8 @@ export interface InjectedFault {
   readonly rule: FaultRule;
   remaining: number;
   hits: number;
+  /** Matching requests let through so far (see `after`). */
+  passed: number;
 }
 
 /** One request the proxy received. */

@@ -16,7 +16,7 @@ export class FaultQueue {
   private rules: InjectedFault[] = [];
 
   inject(rule: FaultRule): InjectedFault {
-    const injected: InjectedFault = { rule, remaining: rule.times ?? 1, hits: 0 };
+    const injected: InjectedFault = { rule, remaining: rule.times ?? 1, hits: 0, passed: 0 };
     this.rules.push(injected);
     return injected;
   }
@@ -29,6 +29,10 @@ export class FaultQueue {
   take(facts: RequestFacts): Fault | undefined {
     const injected = this.rules.find((r) => r.remaining > 0 && matches(r.rule.match, facts));
     if (!injected) return undefined;
+    if (injected.passed < (injected.rule.after ?? 0)) {
+      injected.passed += 1;
+      return undefined;
+    }
     injected.remaining -= 1;
     injected.hits += 1;
     this.rules = this.rules.filter((r) => r.remaining > 0);
