@@ -228,6 +228,25 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect((await dlq.getByClientId('nobody')).items).toEqual([]);
     });
 
+    it('filters by error class with the same paging; an odd class is stored as unknown', async () => {
+      for (let i = 0; i < 5; i++) {
+        await dlq.store(failedInput({ errorClass: i % 2 ? 'timeout' : 'protocol_-32602' }));
+        clock.advance(1);
+      }
+      await dlq.store(failedInput({ errorClass: 'not a class!' }));
+      const protocol = await collect((cursor) =>
+        dlq.getByErrorClass('protocol_-32602', { limit: 2, cursor }),
+      );
+      expect(protocol).toHaveLength(3);
+      const classes = await Promise.all(
+        protocol.map(async (id) => (await dlq.get(id))?.errorClass),
+      );
+      expect(classes).toEqual(Array(3).fill('protocol_-32602'));
+      expect(await collect((cursor) => dlq.getByErrorClass('timeout', { cursor }))).toHaveLength(2);
+      expect((await dlq.getByErrorClass('unknown')).items).toHaveLength(1);
+      expect((await dlq.getByErrorClass('http_500')).items).toEqual([]);
+    });
+
     it('cleanup removes entries older than the given age and returns how many', async () => {
       await storeMany(3);
       clock.advance(10_000);
@@ -338,6 +357,8 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       });
       expect(after.attempts).toHaveLength(3);
       expect((await dlq.getStats()).byErrorClass).toEqual({ http_502: 1 });
+      expect((await dlq.getByErrorClass('http_502')).items.map((e) => e.id)).toEqual([entry.id]);
+      expect((await dlq.getByErrorClass('http_503')).items).toEqual([]);
       await expect(dlq.replay(entry.id)).rejects.toBe(error);
       expect((await dlq.get(entry.id))?.replayCount).toBe(2);
       expect(eventsNamed(a.events, 'dlq.replayed').map((e) => e.result)).toEqual([
@@ -395,6 +416,8 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         () => dlq.getByClientId('a b'),
         () => dlq.getByClientId('x'.repeat(200)),
         () => dlq.getByOperation('drop_table' as never),
+        () => dlq.getByErrorClass('http_*'),
+        () => dlq.getByErrorClass(''),
         () => dlq.list({ limit: 0 }),
         () => dlq.list({ limit: 501 }),
         () => dlq.list({ limit: 2.5 }),

@@ -12,9 +12,9 @@ import type { ListDlqQueryDto } from './list-dlq-query.dto.js';
 const MAX_PAGES_PER_REQUEST = 20;
 
 /**
- * Lists DLQ entries with the store's indexes (all, by client id, by operation). Filters the store
- * has no index for (errorClass, or operation together with clientId) are applied to its pages, so
- * such a page may hold fewer than `limit` items and still have a nextCursor.
+ * Lists DLQ entries with the store's indexes (all, by error class, by client id, by operation).
+ * When several filters are given, one index is read and the other filters are applied to its
+ * pages, so such a page may hold fewer than `limit` items and still have a nextCursor.
  */
 @Injectable()
 export class DlqBrowser {
@@ -22,8 +22,10 @@ export class DlqBrowser {
 
   async list(query: ListDlqQueryDto): Promise<Page<FailedOperation>> {
     const limit = query.limit ?? 50;
-    const filtered = query.errorClass !== undefined || (query.clientId && query.operation);
-    if (!filtered) return await this.read(query, { limit, cursor: query.cursor });
+    const filters = [query.errorClass, query.clientId, query.operation].filter(
+      (f) => f !== undefined,
+    );
+    if (filters.length <= 1) return await this.read(query, { limit, cursor: query.cursor });
 
     const items: FailedOperation[] = [];
     let cursor = query.cursor;
@@ -38,6 +40,7 @@ export class DlqBrowser {
   }
 
   private read(query: ListDlqQueryDto, page: PageRequest): Promise<Page<FailedOperation>> {
+    if (query.errorClass !== undefined) return this.dlq.getByErrorClass(query.errorClass, page);
     if (query.clientId !== undefined) return this.dlq.getByClientId(query.clientId, page);
     if (query.operation !== undefined) return this.dlq.getByOperation(query.operation, page);
     return this.dlq.list(page);
@@ -47,6 +50,7 @@ export class DlqBrowser {
 function matches(entry: FailedOperation, query: ListDlqQueryDto): boolean {
   return (
     (query.operation === undefined || entry.operation === query.operation) &&
+    (query.clientId === undefined || entry.clientId === query.clientId) &&
     (query.errorClass === undefined || entry.errorClass === query.errorClass)
   );
 }

@@ -37,6 +37,8 @@ export interface DeadLetterQueue {
   list(page?: PageRequest): Promise<Page<FailedOperation>>;
   getByOperation(operation: OperationName, page?: PageRequest): Promise<Page<FailedOperation>>;
   getByClientId(clientId: string, page?: PageRequest): Promise<Page<FailedOperation>>;
+  /** Entries whose last failure has this class (`http_503`, `timeout`, ...), newest first. */
+  getByErrorClass(errorClass: string, page?: PageRequest): Promise<Page<FailedOperation>>;
   cleanup(olderThanMs: number): Promise<number>;
   getStats(): Promise<DlqStats>;
   replay(id: string): Promise<ReplayResult>;

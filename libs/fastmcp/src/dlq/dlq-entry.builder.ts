@@ -3,7 +3,7 @@ import type { ResolvedDlqOptions } from '../options/fastmcp-options.interface.js
 import { DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
 import { capAttempts, capJson, capUtf8 } from './dlq-capping.js';
 import { DlqIdGenerator } from './dlq-id.js';
-import { assertClientId, assertOperation } from './dlq-input.validation.js';
+import { assertClientId, assertOperation, ERROR_CLASS_PATTERN } from './dlq-input.validation.js';
 import { redactHeaders, redactUrl } from './dlq-redaction.js';
 import type {
   FailedOperation,
@@ -41,7 +41,7 @@ export class DlqEntryBuilder {
       serverUrl: redactUrl(String(input.serverUrl ?? ''), this.secret),
       request: request.value,
       error: capUtf8(String(input.error ?? ''), DLQ_MESSAGE_MAX_BYTES),
-      errorClass: capUtf8(String(input.errorClass ?? 'unknown'), 64),
+      errorClass: errorClassOf(input.errorClass),
       attempts: capAttempts(input.attempts),
       retryCount: Number.isInteger(input.retryCount) ? input.retryCount : 0,
       firstAttemptAt: String(input.firstAttemptAt ?? new Date(nowMs).toISOString()),
@@ -79,6 +79,11 @@ export class DlqEntryBuilder {
     out.params = capped.value;
     return { value: out, truncated: truncated || capped.truncated };
   }
+}
+
+/** The class as an index can hold it: a well-formed class, or `unknown`. */
+export function errorClassOf(value: unknown): string {
+  return typeof value === 'string' && ERROR_CLASS_PATTERN.test(value) ? value : 'unknown';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -23,6 +23,18 @@ export function assertClientId(clientId: unknown): asserts clientId is string {
   }
 }
 
+/** Error classes as the client names them: `http_503`, `protocol_-32602`, `stream_cut`... */
+export const ERROR_CLASS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+
+export function assertErrorClass(errorClass: unknown): asserts errorClass is string {
+  if (typeof errorClass !== 'string' || !ERROR_CLASS_PATTERN.test(errorClass)) {
+    throw new DlqValidationError(
+      'errorClass',
+      `expected 1-64 chars of letters, digits, _ . : - (e.g. http_503), got ${show(errorClass)}`,
+    );
+  }
+}
+
 export function assertOperation(operation: unknown): asserts operation is OperationName {
   if (!OPERATION_NAMES.includes(operation as OperationName)) {
     throw new DlqValidationError(

@@ -1,3 +1,4 @@
+import { errorClassOf } from './dlq-entry.builder.js';
 import { randomUUID } from 'node:crypto';
 import { FastMcpError } from '../errors/fastmcp.error.js';
 import { isReplayConflictError } from '../errors/replay-conflict.error.js';
@@ -57,7 +58,7 @@ export async function runReplay(id: string, ctx: ReplayContext): Promise<ReplayR
     replayCount: entry.replayCount + 1,
     attempts: capAttempts([...entry.attempts, ...(outcome.attempts ?? [])]),
     error: capUtf8(outcome.errorSummary, DLQ_MESSAGE_MAX_BYTES),
-    errorClass: capUtf8(outcome.errorClass, 64),
+    errorClass: errorClassOf(outcome.errorClass),
     failedAt: new Date(ctx.now()).toISOString(),
   };
   await ctx.store.finishReplayFailure(id, token, failed).catch((error: unknown) => {

@@ -24,6 +24,7 @@ import { dlqIdTime } from './dlq-id.js';
 import {
   assertClientId,
   assertDlqId,
+  assertErrorClass,
   assertOlderThan,
   assertOperation,
   pageLimit,
@@ -101,6 +102,12 @@ export class InMemoryDlqService implements DeadLetterQueue, DlqLeaseStore, OnApp
     return settle(() => {
       assertClientId(clientId);
       return this.page(page, (e) => e.clientId === clientId);
+    });
+  }
+  getByErrorClass(errorClass: string, page: PageRequest = {}): Promise<Page<FailedOperation>> {
+    return settle(() => {
+      assertErrorClass(errorClass);
+      return this.page(page, (e) => e.errorClass === errorClass);
     });
   }
 

@@ -35,6 +35,10 @@ export class RedisDlqKeys {
     return `${this.base}:client:${clientId}`;
   }
 
+  byErrorClass(errorClass: string): string {
+    return `${this.base}:class:${errorClass}`;
+  }
+
   /** Count sorted sets behind `getStats()`: `op`, `client` or `class`. */
   stat(kind: 'op' | 'client' | 'class'): string {
     return `${this.base}:stat:${kind}`;

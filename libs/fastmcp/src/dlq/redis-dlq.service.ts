@@ -27,6 +27,7 @@ import { DlqEntryBuilder } from './dlq-entry.builder.js';
 import {
   assertClientId,
   assertDlqId,
+  assertErrorClass,
   assertOlderThan,
   assertOperation,
   pageLimit,
@@ -131,6 +132,14 @@ export class RedisDlqService
   async getByClientId(clientId: string, page: PageRequest = {}): Promise<Page<FailedOperation>> {
     assertClientId(clientId);
     return await this.page(this.keys.byClient(clientId), page);
+  }
+
+  async getByErrorClass(
+    errorClass: string,
+    page: PageRequest = {},
+  ): Promise<Page<FailedOperation>> {
+    assertErrorClass(errorClass);
+    return await this.page(this.keys.byErrorClass(errorClass), page);
   }
 
   async cleanup(olderThanMs: number): Promise<number> {
