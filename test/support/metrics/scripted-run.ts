@@ -57,8 +57,19 @@ export function emitScriptedRun(events: FastMcpEvents, clientId = 'client-1'): v
     error: 'max retries exceeded',
     errorClass: 'timeout',
   });
-  events.emit('dlq.store_failed', { ...connect, error: 'ECONNREFUSED', outcome: 'buffered' });
-  events.emit('dlq.store_failed', { ...connect, error: 'ECONNREFUSED', outcome: 'lost_to_log' });
+  events.emit('dlq.store_failed', {
+    ...connect,
+    error: 'ECONNREFUSED',
+    outcome: 'buffered',
+    firstWrite: true,
+  });
+  // The same buffered entry, lost at shutdown: not a new failed write.
+  events.emit('dlq.store_failed', {
+    ...connect,
+    error: 'ECONNREFUSED',
+    outcome: 'lost_to_log',
+    firstWrite: false,
+  });
   events.emit('dlq.evicted', { reason: 'ttl', count: 3 });
   events.emit('dlq.replayed', { id: 'dlq-1', result: 'success' });
 }

@@ -28,15 +28,15 @@ export class DlqNotifier {
       `DLQ store unavailable, buffered entry ${entry.id} for a later write: ${describe(error)}`,
       fieldsOf('dlq.buffered', entry),
     );
-    this.storeFailed(entry, error, 'buffered');
+    this.storeFailed(entry, error, 'buffered', true);
   }
 
   /** The last resort: the whole entry goes to the log at ERROR level, and is counted. */
-  lostToLog(entry: FailedOperation, reason: string, error: unknown): void {
+  lostToLog(entry: FailedOperation, reason: string, error: unknown, firstWrite: boolean): void {
     this.logger.error(
       `DLQ entry could not be stored (${reason}: ${describe(error)}); full entry: ${JSON.stringify(entry)}`,
     );
-    this.storeFailed(entry, error, 'lost_to_log');
+    this.storeFailed(entry, error, 'lost_to_log', firstWrite);
   }
 
   flushed(count: number): void {
@@ -64,12 +64,14 @@ export class DlqNotifier {
     entry: FailedOperation,
     error: unknown,
     outcome: 'buffered' | 'lost_to_log',
+    firstWrite: boolean,
   ): void {
     this.events.emit('dlq.store_failed', {
       operation: entry.operation,
       clientId: entry.clientId,
       error: describe(error),
       outcome,
+      firstWrite,
     });
   }
 }

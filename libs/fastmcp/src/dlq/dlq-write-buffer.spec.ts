@@ -40,7 +40,7 @@ describe('DlqWriteBuffer', () => {
     buffer.push(a, 'e');
     buffer.push(b, 'e');
     expect(buffer.push(c, 'e')).toBe(false);
-    expect(h.lost).toHaveBeenCalledWith(c, 'buffer full', 'e');
+    expect(h.lost).toHaveBeenCalledWith(c, 'buffer full', 'e', true);
     await buffer.close();
     expect(h.lost.mock.calls.map((call) => call[0])).toEqual([c, a, b]);
     expect(buffer.push(entry(), 'e')).toBe(false);

@@ -5,7 +5,8 @@ export interface DlqWriteBufferHooks {
   /** Writes one entry; must be idempotent by id (a retried write never duplicates). */
   write(entry: FailedOperation): Promise<void>;
   flushed(count: number): void;
-  lost(entry: FailedOperation, reason: string, error: unknown): void;
+  /** `firstWrite`: the entry never reached the buffer (full or closed) rather than being held in it. */
+  lost(entry: FailedOperation, reason: string, error: unknown, firstWrite: boolean): void;
 }
 
 export interface DlqWriteBufferTiming {
@@ -43,7 +44,7 @@ export class DlqWriteBuffer {
   /** Holds the entry for a later write; false (and logged as lost) when full or closed. */
   push(entry: FailedOperation, error: unknown): boolean {
     if (this.closed || this.entries.length >= this.capacity) {
-      this.hooks.lost(entry, this.closed ? 'shutting down' : 'buffer full', error);
+      this.hooks.lost(entry, this.closed ? 'shutting down' : 'buffer full', error, true);
       return false;
     }
     this.lastError = error;
@@ -74,7 +75,7 @@ export class DlqWriteBuffer {
     this.timer = undefined;
     await this.flush();
     for (const entry of this.entries.splice(0)) {
-      this.hooks.lost(entry, 'shutdown with entry unwritten', this.lastError);
+      this.hooks.lost(entry, 'shutdown with entry unwritten', this.lastError, false);
     }
   }
 

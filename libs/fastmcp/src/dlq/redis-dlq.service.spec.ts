@@ -201,8 +201,15 @@ describe('RedisDlqService on Redis', () => {
       const buffered = await instance.dlq.store(failedInput());
       const overflow = await instance.dlq.store(failedInput());
       await instance.module.close();
-      const lost = eventsNamed(instance.events, 'dlq.store_failed').map((e) => e.outcome);
-      expect(lost).toEqual(['buffered', 'lost_to_log', 'lost_to_log']);
+      const lost = eventsNamed(instance.events, 'dlq.store_failed').map((e) => [
+        e.outcome,
+        e.firstWrite,
+      ]);
+      expect(lost).toEqual([
+        ['buffered', true],
+        ['lost_to_log', true],
+        ['lost_to_log', false],
+      ]);
       const logged = error.mock.calls.map((call) => String(call[0]));
       expect(logged.some((line) => line.includes(JSON.stringify(overflow)))).toBe(true);
       expect(logged.some((line) => line.includes(JSON.stringify(buffered)))).toBe(true);

@@ -85,7 +85,8 @@ export class RedisDlqService
     this.buffer = new DlqWriteBuffer(this.options.bufferSize, {
       write: (entry) => this.write(entry),
       flushed: (count) => this.notifier.flushed(count),
-      lost: (entry, reason, error) => this.notifier.lostToLog(entry, reason, error),
+      lost: (entry, reason, error, firstWrite) =>
+        this.notifier.lostToLog(entry, reason, error, firstWrite),
     });
   }
 

@@ -60,6 +60,8 @@ export interface DlqStoreFailedEvent extends OperationContext {
   error: string;
   /** `buffered`: held for a later write; `lost_to_log`: written to the log as the last resort. */
   outcome: 'buffered' | 'lost_to_log';
+  /** True when this is the entry's first failed write (not a buffered entry lost at shutdown). */
+  firstWrite: boolean;
 }
 
 export interface DlqFlushedEvent {

@@ -58,7 +58,7 @@ export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
       on('dlq.stored', () => m.dlqOperations.inc()),
       // `buffered` is a write's first failure; a later `lost_to_log` of the same write is not new.
       on('dlq.store_failed', (e) => {
-        if (e.outcome === 'buffered') m.dlqStoreFailures.inc();
+        if (e.firstWrite) m.dlqStoreFailures.inc();
       }),
       on('dlq.evicted', (e) => m.dlqEvictions.inc({ reason: e.reason }, e.count)),
       on('dlq.replayed', (e) => m.dlqReplays.inc({ result: e.result })),
