@@ -58,6 +58,7 @@ export class McpOperations {
   }
 
   listTools(clientId: string): OperationSpec<Tool[]> {
+    this.assertKnown(clientId);
     const tracker = this.tracker(clientId);
     const tools: Tool[] = [];
     let cursor: string | undefined;
@@ -93,6 +94,7 @@ export class McpOperations {
     toolName: string,
     args?: Record<string, unknown>,
   ): OperationSpec<CallToolResult> {
+    this.assertKnown(clientId);
     const tracker = this.tracker(clientId);
     const params = { name: toolName, arguments: args ?? {} };
     return {
@@ -176,13 +178,17 @@ export class McpOperations {
     return this.options.servers[clientId] !== undefined || this.explicitServers.has(clientId);
   }
 
+  /** Fails at once, before any attempt or event, for a client id with no session and no server. */
+  private assertKnown(clientId: string): void {
+    if (!this.sessions.get(clientId) && !this.isConfigured(clientId)) {
+      resolveServer(clientId, this.options);
+    }
+  }
+
   /** Remembers the session an operation used, so a lost one is dropped and the entry names it. */
   private tracker(clientId: string, initial?: HttpTarget) {
     let current: ConnectedSession | undefined;
     let target = initial;
-    if (!this.sessions.get(clientId) && !this.isConfigured(clientId) && !initial) {
-      resolveServer(clientId, this.options);
-    }
     return {
       clientId,
       lastTarget: () => target,
