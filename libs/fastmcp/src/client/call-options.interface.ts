@@ -1,3 +1,4 @@
+import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
 
 /** Options of one call. */
@@ -8,4 +9,10 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Overrides of the module's retry policy for this call. */
   retry?: Partial<RetryOptions>;
+  /** Receives the server's `notifications/progress` for this call. */
+  onProgress?: (progress: Progress) => void;
+  /** A progress notification restarts the attempt timeout. Default: on for `tools/call`. */
+  resetTimeoutOnProgress?: boolean;
+  /** Hard cap on one attempt however much progress arrives, in ms. Default: the call's budget. */
+  maxTotalTimeoutMs?: number;
 }

@@ -78,6 +78,31 @@ export interface DlqReplayedEvent {
   result: 'success' | 'failure' | 'conflict';
 }
 
+/** A server's `notifications/progress` for a request of this client. */
+export interface ServerProgressEvent {
+  clientId: string;
+  progressToken: string | number;
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+/** A server's `notifications/message` (a log line the server sent). */
+export interface ServerMessageEvent {
+  clientId: string;
+  level: string;
+  logger?: string;
+  data: unknown;
+}
+
+/** A request the server sent to the client, and how it was answered. */
+export interface ServerRequestEvent {
+  clientId: string;
+  method: string;
+  /** `handled`, `unsupported` (-32601 sent) or `failed` (the handler threw; -32603 sent). */
+  outcome: 'handled' | 'unsupported' | 'failed';
+}
+
 export interface FastMcpEventMap {
   'operation.started': OperationStartedEvent;
   'attempt.failed': AttemptFailedEvent;
@@ -89,6 +114,9 @@ export interface FastMcpEventMap {
   'dlq.flushed': DlqFlushedEvent;
   'dlq.evicted': DlqEvictedEvent;
   'dlq.replayed': DlqReplayedEvent;
+  'server.progress': ServerProgressEvent;
+  'server.message': ServerMessageEvent;
+  'server.request': ServerRequestEvent;
 }
 
 export type FastMcpEventName = keyof FastMcpEventMap;

@@ -1,3 +1,4 @@
+import type { McpClientHandlers } from './client-handlers.interface.js';
 import type { DlqOptions } from './dlq-options.interface.js';
 import type { MetricsOptions } from './metrics-options.interface.js';
 import type { RetryOptions } from './retry-options.interface.js';
@@ -16,6 +17,8 @@ export interface FastMcpModuleOptions {
   metrics?: MetricsOptions | false;
   /** `clientInfo` sent in `initialize`. Default `{ name: 'nestjs-fastmcp', version: <package> }`. */
   clientInfo?: { name: string; version: string };
+  /** Handlers for requests servers send (elicitation, sampling, roots). Default: none. */
+  handlers?: McpClientHandlers;
 }
 
 export interface ResolvedDlqOptions extends Required<Omit<DlqOptions, 'redis'>> {
@@ -29,4 +32,5 @@ export interface ResolvedFastMcpOptions {
   readonly dlq: Readonly<ResolvedDlqOptions> | false;
   readonly metrics: Readonly<Required<MetricsOptions>> | false;
   readonly clientInfo: { name: string; version: string };
+  readonly handlers: Readonly<McpClientHandlers>;
 }

@@ -25,6 +25,7 @@ export function resolveOptions(raw: FastMcpModuleOptions = {}): ResolvedFastMcpO
         ? false
         : { ...DEFAULT_METRICS_OPTIONS, ...definedFields(raw.metrics ?? {}) },
     clientInfo: raw.clientInfo ?? { ...DEFAULT_CLIENT_INFO },
+    handlers: { ...(raw.handlers ?? {}) },
   };
   const checks = validateOptions(raw, resolved);
   if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);

@@ -1,3 +1,4 @@
+import type { McpServerAuthOptions } from './auth-options.interface.js';
 import type { RetryOptions } from './retry-options.interface.js';
 
 export interface McpServerConfig {
@@ -9,4 +10,6 @@ export interface McpServerConfig {
   protocolVersion?: string;
   /** This server's retry policy, over the module's `retry`. Default: the module's. */
   retry?: Partial<RetryOptions>;
+  /** OAuth 2.1 for this server: an SDK `OAuthClientProvider` or client credentials. Default: none. */
+  auth?: McpServerAuthOptions;
 }

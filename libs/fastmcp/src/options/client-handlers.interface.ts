@@ -1,0 +1,34 @@
+import type {
+  CreateMessageRequest,
+  CreateMessageResult,
+  ElicitRequest,
+  ElicitResult,
+  ListRootsResult,
+} from '@modelcontextprotocol/sdk/types.js';
+
+/** Where a server's request came from. */
+export interface ServerRequestContext {
+  clientId: string;
+  /** Aborts when the call that carried the request ends. */
+  signal: AbortSignal;
+}
+
+/**
+ * Answers to requests that servers send to the client. A capability is declared in `initialize`
+ * only when its handler is set; a request without a handler is answered with -32601.
+ * With `forRootAsync`, build these in `useFactory` to use injected services.
+ */
+export interface McpClientHandlers {
+  /** `elicitation/create` (form mode; schema defaults are filled into an accepted answer). */
+  elicitation?: (
+    params: ElicitRequest['params'],
+    context: ServerRequestContext,
+  ) => Promise<ElicitResult> | ElicitResult;
+  /** `sampling/createMessage`. */
+  sampling?: (
+    params: CreateMessageRequest['params'],
+    context: ServerRequestContext,
+  ) => Promise<CreateMessageResult> | CreateMessageResult;
+  /** `roots/list`. */
+  roots?: (context: ServerRequestContext) => Promise<ListRootsResult> | ListRootsResult;
+}
