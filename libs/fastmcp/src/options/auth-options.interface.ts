@@ -17,3 +17,12 @@ export interface ClientCredentialsAuthOptions {
  * interface the SDK's own transports take), or the built-in client-credentials config.
  */
 export type McpServerAuthOptions = OAuthClientProvider | ClientCredentialsAuthOptions;
+
+/**
+ * A provider for the authorization-code flow in a server-side app: after the SDK calls
+ * `redirectToAuthorization(url)`, the module awaits `authorizationCode()` (the app delivers the
+ * code from its callback route) and exchanges it. A provider without it fails with McpAuthError.
+ */
+export interface InteractiveOAuthClientProvider extends OAuthClientProvider {
+  authorizationCode(): Promise<string>;
+}
