@@ -13,6 +13,8 @@ import { metricsExports, metricsProviders } from './metrics/metrics.providers.js
 import { FASTMCP_RESOLVED_OPTIONS } from './options/fastmcp-options.constants.js';
 import type { FastMcpModuleOptions } from './options/fastmcp-options.interface.js';
 import { resolveOptions } from './options/resolve-options.js';
+import { ServerAuthRegistry } from './auth/server-auth.registry.js';
+import { ServerMessageDispatcher } from './protocol/server-message.dispatcher.js';
 import { McpHttpTransport } from './transport/mcp-http.transport.js';
 import { SYSTEM_CLOCK } from './retry/clock.js';
 import { RetryPolicies } from './retry/retry-policies.js';
@@ -34,6 +36,8 @@ import { RetryPolicies } from './retry/retry-policies.js';
     SYSTEM_CLOCK,
     FastMcpEvents,
     FastMcpLogListener,
+    ServerMessageDispatcher,
+    ServerAuthRegistry,
     McpHttpTransport,
     RetryPolicies,
     McpOperations,

@@ -3,6 +3,11 @@ export interface AuthChallenge {
   status: 401 | 403;
   /** The raw `WWW-Authenticate` header, if the server sent one. */
   wwwAuthenticate?: string;
+  /**
+   * The `Authorization` header the refused request carried, if the transport knows it. A
+   * challenge to a token that was already replaced is then answered with the new one, no flow.
+   */
+  authorization?: string;
 }
 
 /**
@@ -18,4 +23,10 @@ export interface ServerAuth {
    * step-up passed its limit. Concurrent challenges share one flow.
    */
   onChallenge(challenge: AuthChallenge): Promise<void>;
+  /**
+   * A request this auth authorized got an answer other than 401/403: ends a run of 403
+   * step-ups. Optional for the transport; without it a step-up for a scope not asked before
+   * starts a new run.
+   */
+  onSuccess?(): void;
 }

@@ -55,7 +55,7 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     opts: CallOptions = {},
   ): Promise<CallToolResult> {
     return await this.runner.run(
-      this.operations.callTool(clientId, toolName, args),
+      this.operations.callTool(clientId, toolName, args, opts),
       opts,
       WITH_RETRY,
     );
@@ -80,7 +80,7 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     opts: CallOptions = {},
   ): Promise<CallToolResult> {
     return await this.runner.run(
-      this.operations.callTool(clientId, toolName, args),
+      this.operations.callTool(clientId, toolName, args, opts),
       opts,
       SINGLE_ATTEMPT,
     );

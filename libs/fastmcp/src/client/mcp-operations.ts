@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { FailedOperation } from '../dlq/failed-operation.interface.js';
 import { FastMcpError } from '../errors/fastmcp.error.js';
@@ -15,8 +15,12 @@ import { resolveServer } from '../session/resolve-server.js';
 import { SessionRegistry } from '../session/session-registry.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { McpHttpTransport } from '../transport/mcp-http.transport.js';
-import { parseCallToolResult, parseListToolsResult } from './mcp-results.js';
+import { clientCapabilities } from '../protocol/client-capabilities.js';
+import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
+import type { CallOptions } from './call-options.interface.js';
+import { parseCallToolResult, parseToolsPage } from './mcp-results.js';
 import type { OperationSpec } from './operation-spec.interface.js';
+import { ToolCatalog } from './tool-catalog.js';
 
 const MAX_TOOL_PAGES = 1000;
 
@@ -24,12 +28,15 @@ const MAX_TOOL_PAGES = 1000;
 @Injectable()
 export class McpOperations {
   readonly sessions = new SessionRegistry();
+  private readonly catalog = new ToolCatalog();
+  private readonly logger = new Logger('FastMCP Enhanced');
   /** Servers given to `connect*` explicitly, kept so a lost session re-initialises there. */
   private readonly explicitServers = new Map<string, McpServerConfig>();
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
     @Inject(McpHttpTransport) private readonly transport: McpHttpTransport,
+    @Inject(ServerAuthRegistry) private readonly auth: ServerAuthRegistry,
   ) {}
 
   connect(clientId: string, config?: Partial<McpServerConfig>): OperationSpec<McpSession> {
@@ -62,14 +69,21 @@ export class McpOperations {
     const tracker = this.tracker(clientId);
     const tools: Tool[] = [];
     let cursor: string | undefined;
+    let listedOn: ConnectedSession | undefined;
     return {
       ...tracker,
       operation: 'list_tools',
       method: 'tools/list',
       attempt: async (run) => {
-        // Pages already fetched are kept across retries: a retry resumes at the failed page.
+        // Pages already fetched are kept across retries: a retry resumes at the failed page,
+        // unless the session changed (a cursor means nothing to a new session).
         for (let page = 0; page < MAX_TOOL_PAGES; page += 1) {
           const connected = tracker.track(await this.sessionFor(clientId, run));
+          if (listedOn && listedOn !== connected) {
+            tools.length = 0;
+            cursor = undefined;
+          }
+          listedOn = connected;
           const params = cursor === undefined ? undefined : { cursor };
           const { result } = await this.transport.request(
             connected.target,
@@ -77,9 +91,17 @@ export class McpOperations {
             params,
             run,
           );
-          const listed = parseListToolsResult(result, clientId);
+          const listed = parseToolsPage(result, clientId);
+          if (listed.skipped.length > 0) {
+            this.logger.warn(
+              `Skipped ${listed.skipped.length} invalid tool(s) from ${clientId}: ${listed.skipped.join(', ')}`,
+            );
+          }
           tools.push(...listed.tools);
-          if (!listed.nextCursor) return tools;
+          if (!listed.nextCursor) {
+            this.catalog.remember(clientId, tools);
+            return tools;
+          }
           cursor = listed.nextCursor;
         }
         throw new McpProtocolError(-32603, `tools/list did not end after ${MAX_TOOL_PAGES} pages`, {
@@ -93,10 +115,18 @@ export class McpOperations {
     clientId: string,
     toolName: string,
     args?: Record<string, unknown>,
+    opts: CallOptions = {},
   ): OperationSpec<CallToolResult> {
     this.assertKnown(clientId);
     const tracker = this.tracker(clientId);
     const params = { name: toolName, arguments: args ?? {} };
+    const exchange = {
+      progress: {
+        onProgress: opts.onProgress,
+        resetTimeout: opts.resetTimeoutOnProgress ?? true,
+        maxAttemptMs: opts.maxTotalTimeoutMs,
+      },
+    };
     return {
       ...tracker,
       operation: 'call_tool',
@@ -111,8 +141,11 @@ export class McpOperations {
           'tools/call',
           params,
           run,
+          exchange,
         );
-        return parseCallToolResult(result, clientId);
+        const parsed = parseCallToolResult(result, clientId);
+        this.catalog.checkResult(clientId, toolName, parsed);
+        return parsed;
       },
     };
   }
@@ -139,6 +172,7 @@ export class McpOperations {
   /** Forgets a client id's session and server; returns the session to end. */
   forget(clientId: string): ConnectedSession | undefined {
     this.explicitServers.delete(clientId);
+    this.catalog.forget(clientId);
     return this.sessions.remove(clientId);
   }
 
@@ -171,7 +205,12 @@ export class McpOperations {
     server: McpServerConfig,
     run: RetryRun,
   ): Promise<ConnectedSession> {
-    return performHandshake(this.transport, clientId, server, this.options.clientInfo, run);
+    const client = {
+      clientInfo: this.options.clientInfo,
+      capabilities: clientCapabilities(this.options.handlers),
+      auth: this.auth.forClient(clientId, server),
+    };
+    return performHandshake(this.transport, clientId, server, client, run);
   }
 
   private isConfigured(clientId: string): boolean {

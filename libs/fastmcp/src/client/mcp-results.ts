@@ -1,10 +1,17 @@
 import {
   type CallToolResult,
   CallToolResultSchema,
-  type ListToolsResult,
-  ListToolsResultSchema,
+  type Tool,
+  ToolSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+
+/** One page of `tools/list`: the tools that are valid MCP, and the names of those skipped. */
+export interface ToolsPage {
+  tools: Tool[];
+  nextCursor?: string;
+  skipped: string[];
+}
 
 /** Checks a `tools/call` result against the SDK's schema. */
 export function parseCallToolResult(result: unknown, clientId: string): CallToolResult {
@@ -15,11 +22,27 @@ export function parseCallToolResult(result: unknown, clientId: string): CallTool
   return parsed.data;
 }
 
-/** Checks a `tools/list` page against the SDK's schema. */
-export function parseListToolsResult(result: unknown, clientId: string): ListToolsResult {
-  const parsed = ListToolsResultSchema.safeParse(result);
-  if (!parsed.success) {
+/**
+ * Checks a `tools/list` page tool by tool: one tool that is not valid MCP is skipped (and named),
+ * rather than failing the whole listing. A page that is not a listing at all is an error.
+ */
+export function parseToolsPage(result: unknown, clientId: string): ToolsPage {
+  const page = result as { tools?: unknown; nextCursor?: unknown } | undefined;
+  const cursor = page?.nextCursor;
+  if (!Array.isArray(page?.tools) || (cursor !== undefined && typeof cursor !== 'string')) {
     throw new McpProtocolError(-32603, 'the tools/list result is not valid MCP', { clientId });
   }
-  return parsed.data;
+  const tools: Tool[] = [];
+  const skipped: string[] = [];
+  for (const candidate of page.tools as unknown[]) {
+    const parsed = ToolSchema.safeParse(candidate);
+    if (parsed.success) tools.push(parsed.data);
+    else skipped.push(nameOf(candidate));
+  }
+  return { tools, nextCursor: cursor || undefined, skipped };
+}
+
+function nameOf(candidate: unknown): string {
+  const name = (candidate as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name.slice(0, 100) : '(unnamed)';
 }

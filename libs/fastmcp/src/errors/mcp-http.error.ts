@@ -6,10 +6,16 @@ export class McpHttpError extends FastMcpError {
   override readonly status: number;
   /** Milliseconds the server asked to wait (Retry-After), when it said so. */
   readonly retryAfterMs?: number;
+  /** The server's `WWW-Authenticate` challenge on a 401 or 403. */
+  readonly wwwAuthenticate?: string;
 
   constructor(
     status: number,
-    fields: FastMcpErrorFields & { retryAfterMs?: number; detail?: string } = {},
+    fields: FastMcpErrorFields & {
+      retryAfterMs?: number;
+      detail?: string;
+      wwwAuthenticate?: string;
+    } = {},
   ) {
     super(fields.detail ? `HTTP ${status}: ${fields.detail}` : `HTTP ${status}`, {
       ...fields,
@@ -17,6 +23,7 @@ export class McpHttpError extends FastMcpError {
     });
     this.status = status;
     this.retryAfterMs = fields.retryAfterMs;
+    this.wwwAuthenticate = fields.wwwAuthenticate;
   }
 }
 

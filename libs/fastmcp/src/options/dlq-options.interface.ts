@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 
 /** Error kinds that can be dead-lettered. */
 export type DeadLetterKind =
-  'retries_exhausted' | 'budget_exhausted' | 'http' | 'transport' | 'timeout' | 'protocol';
+  'retries_exhausted' | 'budget_exhausted' | 'http' | 'transport' | 'timeout' | 'protocol' | 'auth';
 
 export interface DlqRedisOptions {
   /** A Redis URL; the module opens the connection and closes it on shutdown. */

@@ -19,6 +19,7 @@ export const ALL_DEAD_LETTER_KINDS: readonly DeadLetterKind[] = [
   'transport',
   'timeout',
   'protocol',
+  'auth',
 ];
 
 export const DEFAULT_DLQ_OPTIONS = Object.freeze({

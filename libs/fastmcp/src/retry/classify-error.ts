@@ -1,5 +1,6 @@
 import type { DeadLetterKind } from '../options/dlq-options.interface.js';
 import type { ErrorClass } from '../events/fastmcp-events.interface.js';
+import { isMcpAuthError } from '../errors/mcp-auth.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
@@ -19,6 +20,7 @@ export function classifyError(
   error: unknown,
   retryableStatusCodes: readonly number[],
 ): ErrorClassification {
+  if (isMcpAuthError(error)) return { errorClass: 'auth', retryable: false };
   if (isMcpHttpError(error)) {
     const retryable = retryableStatusCodes.includes(error.status);
     const honoursRetryAfter = error.status === 429 || error.status === 503;
@@ -42,6 +44,7 @@ export function classifyError(
 /** The DLQ kind of an operation's final error, or null when it must not be dead-lettered. */
 export function deadLetterKindOf(error: unknown): DeadLetterKind | null {
   if (isRetryExhaustedError(error)) return 'retries_exhausted';
+  if (isMcpAuthError(error)) return 'auth';
   if (isMcpTimeoutError(error)) return error.scope === 'budget' ? 'budget_exhausted' : 'timeout';
   if (isMcpHttpError(error)) return 'http';
   if (isMcpTransportError(error)) return 'transport';

@@ -11,6 +11,8 @@ import { classifyError, type ErrorClassification } from './classify-error.js';
 import type { Clock } from './clock.js';
 
 const MAX_ATTEMPT_MESSAGE = 2048;
+/** Resumptions of one request's stream by `Last-Event-ID` before it counts as cut for good. */
+export const MAX_RESUMPTIONS = 20;
 
 export interface RetryRunInit {
   operation: OperationName;
@@ -100,6 +102,43 @@ export class RetryRun {
       this.detachCaller = () => caller.removeEventListener('abort', onAbort);
     }
     return controller.signal;
+  }
+
+  /**
+   * Restarts the attempt timeout (a server's progress shows the request is alive), never past
+   * `maxAttemptMs` from the attempt's start nor past the budget.
+   */
+  extendAttempt(maxAttemptMs = Infinity): void {
+    const controller = this.attemptController;
+    if (!controller || controller.signal.aborted) return;
+    const now = this.init.clock.now();
+    const limit = Math.min(this.attemptStartedAt + maxAttemptMs, this.deadline);
+    const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, limit - now);
+    if (timeoutMs <= 0) return;
+    clearTimeout(this.attemptTimer);
+    this.attemptTimer = setTimeout(() => controller.abort(this.timeoutError(timeoutMs)), timeoutMs);
+  }
+
+  /**
+   * Waits before resuming a broken or closed stream (the server's `retry`, within the budget).
+   * A resumption is not a retry: the request is not sent again, so it uses none of `maxRetries`.
+   */
+  async waitToResume(delayMs: number, resumption: number, reason: FastMcpError): Promise<void> {
+    this.throwIfAborted();
+    if (this.init.clock.now() + delayMs >= this.deadline) throw this.budgetError(reason);
+    this.init.events.emit('retry.scheduled', {
+      operation: this.operation,
+      clientId: this.clientId,
+      retry: resumption,
+      maxRetries: MAX_RESUMPTIONS,
+      delayMs,
+      reason: 'stream_resume',
+      error: reason.message,
+      cumulativeMs: this.elapsedMs,
+    });
+    await this.init.clock.sleep(delayMs, this.attemptSignal).catch(() => {
+      throw this.explainAbort(this.abortedError());
+    });
   }
 
   /** The current attempt's signal (started by `beginAttempt`). */

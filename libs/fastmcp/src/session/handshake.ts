@@ -1,7 +1,10 @@
 import {
+  type ClientCapabilities,
   InitializeResultSchema,
   LATEST_PROTOCOL_VERSION,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerAuth } from '../auth/server-auth.interface.js';
+import { NEGOTIABLE_PROTOCOL_VERSIONS } from '../options/protocol-versions.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import type { RetryRun } from '../retry/retry-run.js';
@@ -10,12 +13,16 @@ import type { HttpTarget } from '../transport/http-target.interface.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import type { McpSession } from './mcp-session.interface.js';
 
-/** Protocol revisions this client speaks, newest first (Streamable HTTP). */
-export const NEGOTIABLE_PROTOCOL_VERSIONS = [LATEST_PROTOCOL_VERSION, '2025-06-18', '2025-03-26'];
-
 export interface ConnectedSession {
   session: McpSession;
   target: HttpTarget;
+}
+
+/** Who the client is to this server. */
+export interface HandshakeClient {
+  clientInfo: { name: string; version: string };
+  capabilities: ClientCapabilities;
+  auth?: ServerAuth;
 }
 
 /** `initialize`, then `notifications/initialized`: the MCP handshake with one server. */
@@ -23,29 +30,32 @@ export async function performHandshake(
   transport: McpHttpTransport,
   clientId: string,
   server: McpServerConfig,
-  clientInfo: { name: string; version: string },
+  client: HandshakeClient,
   run: RetryRun,
 ): Promise<ConnectedSession> {
+  const { clientInfo, capabilities } = client;
   const requested = server.protocolVersion ?? LATEST_PROTOCOL_VERSION;
-  const target: HttpTarget = { url: server.url, headers: server.headers ?? {} };
+  const target: HttpTarget = { url: server.url, headers: server.headers ?? {}, auth: client.auth };
   const { result, sessionId } = await transport.request(
     target,
     'initialize',
-    { protocolVersion: requested, capabilities: {}, clientInfo },
+    { protocolVersion: requested, capabilities, clientInfo },
     run,
   );
   const parsed = InitializeResultSchema.safeParse(result);
   if (!parsed.success) {
     throw new McpProtocolError(-32603, 'the initialize result is not valid MCP', { clientId });
   }
-  const { protocolVersion, serverInfo, capabilities, instructions } = parsed.data;
+  const { protocolVersion, serverInfo, instructions } = parsed.data;
   if (!NEGOTIABLE_PROTOCOL_VERSIONS.includes(protocolVersion)) {
+    // End the session the server just made for us: nobody will ever use it.
+    if (sessionId) await transport.terminate({ ...target, sessionId }).catch(() => undefined);
     throw new McpProtocolError(-32602, `unsupported protocol version ${protocolVersion}`, {
       clientId,
     });
   }
   const connected: HttpTarget = { ...target, sessionId, protocolVersion };
-  await transport.notify(
+  await transport.send(
     connected,
     jsonRpcNotification('notifications/initialized'),
     run.attemptSignal,
@@ -57,7 +67,7 @@ export async function performHandshake(
       sessionId,
       protocolVersion,
       serverInfo,
-      capabilities,
+      capabilities: parsed.data.capabilities,
       instructions,
     },
     target: connected,

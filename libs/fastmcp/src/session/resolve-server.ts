@@ -30,5 +30,6 @@ export function resolveServer(
     url,
     headers: { ...(known?.headers ?? {}), ...(config?.headers ?? {}) },
     protocolVersion: config?.protocolVersion ?? known?.protocolVersion,
+    auth: config?.auth ?? known?.auth,
   };
 }

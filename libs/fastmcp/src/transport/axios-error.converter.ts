@@ -62,7 +62,12 @@ export class AxiosErrorConverter {
     if (this.hadSession && (status === 404 || (status === 400 && NO_SESSION.test(body)))) {
       return new McpTransportError('session_lost', `session lost (HTTP ${status})`, fields);
     }
-    return new McpHttpError(status, { ...fields, detail: errorDetail(body) });
+    const challenge = response.headers['www-authenticate'] as unknown;
+    return new McpHttpError(status, {
+      ...fields,
+      detail: errorDetail(body),
+      wwwAuthenticate: typeof challenge === 'string' ? challenge : undefined,
+    });
   }
 
   private unknown(error: unknown): FastMcpError {

@@ -1,3 +1,5 @@
+import type { ServerAuth } from '../auth/server-auth.interface.js';
+
 /** Where one JSON-RPC message goes, and the headers that go with it. */
 export interface HttpTarget {
   url: string;
@@ -5,6 +7,8 @@ export interface HttpTarget {
   headers: Record<string, string>;
   sessionId?: string;
   protocolVersion?: string;
+  /** The server's OAuth state, when `auth` is configured. */
+  auth?: ServerAuth;
 }
 
 /** What a server answered to one request. */

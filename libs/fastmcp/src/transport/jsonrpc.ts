@@ -25,6 +25,15 @@ export function jsonRpcNotification(
   return params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params };
 }
 
+/** `params` with `_meta.progressToken` set, so the server may report progress on it. */
+export function withProgressToken(
+  params: Record<string, unknown> | undefined,
+  token: RequestId,
+): Record<string, unknown> {
+  const meta = (params?._meta ?? {}) as Record<string, unknown>;
+  return { ...params, _meta: { ...meta, progressToken: token } };
+}
+
 /** Parses one JSON-RPC message (or a batch) with the SDK's schema; throws -32700 on garbage. */
 export function parseMessages(text: string): JSONRPCMessage[] {
   let value: unknown;

@@ -5,29 +5,37 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { AxiosHeaders, type AxiosResponse } from 'axios';
 import axiosRetry, { type IAxiosRetryConfig } from 'axios-retry';
-import type { JSONRPCNotification, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { McpHttpError } from '../errors/mcp-http.error.js';
+import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { AuthChallenge } from '../auth/server-auth.interface.js';
+import type { FastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
-import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { isMcpHttpError, McpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { isMcpTransportError, McpTransportError } from '../errors/mcp-transport.error.js';
+import {
+  type ExchangeContext,
+  ServerMessageDispatcher,
+} from '../protocol/server-message.dispatcher.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
-import type { RetryRun } from '../retry/retry-run.js';
+import { MAX_RESUMPTIONS, type RetryRun } from '../retry/retry-run.js';
 import { AxiosErrorConverter } from './axios-error.converter.js';
+import type { ExchangeOptions } from './exchange-options.interface.js';
 import type { HttpTarget, TransportResponse } from './http-target.interface.js';
-import { jsonRpcNotification, jsonRpcRequest, matchResponse, parseMessages } from './jsonrpc.js';
-import { readBodyText } from './read-body.js';
+import { jsonRpcNotification, jsonRpcRequest, withProgressToken } from './jsonrpc.js';
 import { releaseStream } from './release-stream.js';
 import { requestHeaders } from './request-headers.js';
-import { readSseResponse } from './sse-response.reader.js';
+import { headerValue, readResponse } from './response-reader.js';
+import type { MessageSink, SseCursor } from './sse-response.reader.js';
 
-const JSON_BODY_LIMIT = 32 * 1024 * 1024;
-const NOTIFICATION_TIMEOUT_MS = 5000;
+const MESSAGE_TIMEOUT_MS = 5000;
+/** Answers to a resumption GET that mean the stream cannot be resumed: re-sending is left. */
+const RESUMPTION_REFUSED = [400, 404, 405];
 
 /**
  * MCP Streamable HTTP over the module's axios instance: one JSON-RPC message per POST, the
- * answer read as JSON or as an SSE stream. axios-retry drives the HTTP attempts; every decision
- * (what retries, how long to wait, when to stop) is the RetryRun's, handed over through its hooks.
+ * answer read as JSON or as an SSE stream, resumed by `Last-Event-ID` when the stream ends
+ * early. axios-retry drives the HTTP attempts; every decision (what retries, how long to wait,
+ * when to stop) is the RetryRun's, handed over through its hooks.
  */
 @Injectable()
 export class McpHttpTransport {
@@ -35,19 +43,92 @@ export class McpHttpTransport {
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
   private requestIds = 0;
 
-  constructor(@Inject(HttpService) private readonly http: HttpService) {
+  constructor(
+    @Inject(HttpService) private readonly http: HttpService,
+    @Inject(ServerMessageDispatcher) private readonly dispatcher: ServerMessageDispatcher,
+  ) {
     const axios = http.axiosRef;
     axios.defaults.httpAgent = this.httpAgent;
     axios.defaults.httpsAgent = this.httpsAgent;
     axiosRetry(axios, { retries: 0 });
   }
 
-  /** Sends a request and returns the result of its response, retrying under `run`. */
+  /**
+   * Sends a request and returns the result of its response, retrying under `run`. A 401 (or a
+   * 403 `insufficient_scope`) on a server with `auth` runs the OAuth flow, then re-sends once.
+   */
   async request(
     target: HttpTarget,
     method: string,
     params: Record<string, unknown> | undefined,
     run: RetryRun,
+    exchange: ExchangeOptions = {},
+  ): Promise<TransportResponse> {
+    for (let challenged = false; ; challenged = true) {
+      const authorization = await target.auth?.authorization();
+      try {
+        const response = await this.exchange(target, authorization, method, params, run, exchange);
+        target.auth?.onSuccess?.();
+        return response;
+      } catch (error) {
+        const challenge = authChallengeOf(error);
+        if (!challenge || !target.auth || challenged) throw error;
+        await target.auth.onChallenge({ ...challenge, authorization });
+      }
+    }
+  }
+
+  /** Posts one message the server answers with 202 (a notification, or a response to it). */
+  async send(target: HttpTarget, message: JSONRPCMessage, signal?: AbortSignal): Promise<void> {
+    const timeout = AbortSignal.timeout(MESSAGE_TIMEOUT_MS);
+    const label = 'method' in message ? message.method : 'response';
+    const response = await this.http.axiosRef
+      .post<Readable>(target.url, JSON.stringify(message), {
+        headers: requestHeaders(target, await target.auth?.authorization()),
+        responseType: 'stream',
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        validateStatus: () => true,
+      })
+      .catch((error: unknown) => {
+        const code = (error as { code?: string }).code ?? 'ERR_NETWORK';
+        throw new McpTransportError('network', `${code}: ${label} not delivered`, {
+          cause: error,
+        });
+      });
+    releaseStream(response.data);
+    if (response.status === 404 && target.sessionId) {
+      throw new McpTransportError('session_lost', `session lost (HTTP 404 to ${label})`);
+    }
+    if (response.status >= 300) {
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
+      throw new McpHttpError(response.status, { retryAfterMs });
+    }
+  }
+
+  /** Ends a session with HTTP DELETE; a server that does not allow it (405) is fine. */
+  async terminate(target: HttpTarget): Promise<void> {
+    const response = await this.http.axiosRef.delete<Readable>(target.url, {
+      headers: requestHeaders(target, await target.auth?.authorization()),
+      responseType: 'stream',
+      signal: AbortSignal.timeout(MESSAGE_TIMEOUT_MS),
+      validateStatus: () => true,
+    });
+    releaseStream(response.data);
+  }
+
+  /** Closes the keep-alive sockets; the client service calls it after ending its sessions. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  private async exchange(
+    target: HttpTarget,
+    authorization: string | undefined,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    run: RetryRun,
+    exchange: ExchangeOptions,
   ): Promise<TransportResponse> {
     const converter = new AxiosErrorConverter(
       run,
@@ -55,7 +136,11 @@ export class McpHttpTransport {
       run.retryableStatusCodes,
     );
     // A retry is a new request for the server: it gets a fresh id, and the old one is cancelled.
-    let message = jsonRpcRequest(this.nextRequestId(), method, params);
+    const build = (): JSONRPCRequest => {
+      const id = this.nextRequestId();
+      return jsonRpcRequest(id, method, exchange.progress ? withProgressToken(params, id) : params);
+    };
+    let message = build();
     const retryConfig: IAxiosRetryConfig = {
       retries: run.policy.maxRetries,
       retryDelay: () => 0,
@@ -70,7 +155,7 @@ export class McpHttpTransport {
         const failure = await converter.convert(error);
         this.cancelIfInterrupted(target, message, failure);
         await run.waitBeforeRetry(failure);
-        message = jsonRpcRequest(this.nextRequestId(), method, params);
+        message = build();
         const body = JSON.stringify(message);
         config.data = body;
         // axios wrote the first body's Content-Length into these headers and never rewrites it;
@@ -85,7 +170,7 @@ export class McpHttpTransport {
     let response: AxiosResponse<Readable>;
     try {
       response = await this.http.axiosRef.post<Readable>(target.url, JSON.stringify(message), {
-        headers: requestHeaders(target),
+        headers: requestHeaders(target, authorization),
         responseType: 'stream',
         signal: run.beginAttempt(),
         'axios-retry': retryConfig,
@@ -96,55 +181,105 @@ export class McpHttpTransport {
       throw failure;
     }
     const sessionId = headerValue(response.headers['mcp-session-id']);
+    const answering: HttpTarget = sessionId ? { ...target, sessionId } : target;
     try {
-      const result = await this.readResult(response, message.id, run.attemptSignal);
+      const result = await this.readWithResumption(answering, response, message, run, exchange);
       return { result, sessionId };
     } catch (error) {
       const failure = run.explainAbort(error);
-      this.cancelIfInterrupted(target, message, failure);
+      this.cancelIfInterrupted(answering, message, failure);
       throw failure;
     }
   }
 
-  /** Sends a notification once; the server answers 202 Accepted. */
-  async notify(
+  /**
+   * Reads the answer; when the stream ends or breaks after an event id, waits the server's
+   * `retry` and picks the stream up again by GET with `Last-Event-ID` (the request is not re-sent).
+   */
+  private async readWithResumption(
     target: HttpTarget,
-    message: JSONRPCNotification,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    const timeout = AbortSignal.timeout(NOTIFICATION_TIMEOUT_MS);
-    const response = await this.http.axiosRef
-      .post<Readable>(target.url, JSON.stringify(message), {
-        headers: requestHeaders(target),
-        responseType: 'stream',
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        validateStatus: () => true,
-      })
-      .catch((error: unknown) => {
-        const code = (error as { code?: string }).code ?? 'ERR_NETWORK';
-        throw new McpTransportError('network', `${code}: ${message.method} not delivered`, {
-          cause: error,
-        });
-      });
-    releaseStream(response.data);
-    if (response.status === 404 && target.sessionId) {
-      throw new McpTransportError('session_lost', `session lost (HTTP 404 to ${message.method})`);
-    }
-    if (response.status >= 300) {
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());
-      throw new McpHttpError(response.status, { retryAfterMs });
+    response: AxiosResponse<Readable>,
+    message: JSONRPCRequest,
+    run: RetryRun,
+    exchange: ExchangeOptions,
+  ): Promise<Record<string, unknown>> {
+    const cursor: SseCursor = {};
+    const sink = this.sinkFor(target, message, run, exchange);
+    const resumptions = { count: 0 };
+    let stream = response;
+    for (;;) {
+      try {
+        return await readResponse(stream, message.id, sink, cursor, run.attemptSignal);
+      } catch (error) {
+        const failure = run.explainAbort(error);
+        if (!isStreamCut(failure) || cursor.lastEventId === undefined) throw failure;
+        stream = await this.resume(target, cursor, run, failure, resumptions);
+      }
     }
   }
 
-  /** Ends a session with HTTP DELETE; a server that does not allow it (405) is fine. */
-  async terminate(target: HttpTarget): Promise<void> {
-    const response = await this.http.axiosRef.delete<Readable>(target.url, {
-      headers: requestHeaders(target),
-      responseType: 'stream',
-      signal: AbortSignal.timeout(NOTIFICATION_TIMEOUT_MS),
-      validateStatus: () => true,
-    });
-    releaseStream(response.data);
+  private async resume(
+    target: HttpTarget,
+    cursor: SseCursor,
+    run: RetryRun,
+    failure: FastMcpError,
+    resumptions: { count: number },
+  ): Promise<AxiosResponse<Readable>> {
+    for (;;) {
+      resumptions.count += 1;
+      if (resumptions.count > MAX_RESUMPTIONS) throw failure;
+      await run.waitToResume(
+        cursor.retryMs ?? run.policy.initialDelayMs,
+        resumptions.count,
+        failure,
+      );
+      const response = await this.http.axiosRef
+        .get<Readable>(target.url, {
+          headers: {
+            ...requestHeaders(target, await target.auth?.authorization()),
+            accept: 'text/event-stream',
+            'last-event-id': cursor.lastEventId ?? '',
+          },
+          responseType: 'stream',
+          signal: run.attemptSignal,
+          validateStatus: () => true,
+        })
+        .catch((error: unknown) => {
+          if (run.attemptSignal?.aborted) throw run.explainAbort(error);
+          return undefined;
+        });
+      if (!response) continue;
+      const type = headerValue(response.headers['content-type']) ?? '';
+      if (response.status === 200 && type.includes('text/event-stream')) return response;
+      releaseStream(response.data);
+      if (RESUMPTION_REFUSED.includes(response.status)) {
+        throw new McpTransportError(
+          'stream_cut',
+          `the server would not resume the stream (HTTP ${response.status})`,
+          { cause: failure, clientId: run.clientId, operation: run.operation },
+        );
+      }
+    }
+  }
+
+  private sinkFor(
+    target: HttpTarget,
+    message: JSONRPCRequest,
+    run: RetryRun,
+    exchange: ExchangeOptions,
+  ): MessageSink {
+    const progress = exchange.progress;
+    const context: ExchangeContext = {
+      clientId: run.clientId,
+      signal: run.attemptSignal ?? AbortSignal.timeout(MESSAGE_TIMEOUT_MS),
+      progressToken: progress ? message.id : undefined,
+      reply: (answer) => this.send(target, answer),
+      onProgress: (update) => {
+        if (progress?.resetTimeout) run.extendAttempt(progress.maxAttemptMs);
+        progress?.onProgress?.(update);
+      },
+    };
+    return (incoming) => this.dispatcher.dispatch(incoming, context);
   }
 
   private nextRequestId(): number {
@@ -161,45 +296,21 @@ export class McpHttpTransport {
       requestId: message.id,
       reason,
     });
-    this.notify(target, cancelled).catch(() => undefined);
-  }
-
-  /** Closes the keep-alive sockets; the client service calls it after ending its sessions. */
-  close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-  }
-
-  private async readResult(
-    response: AxiosResponse<Readable>,
-    id: JSONRPCRequest['id'],
-    signal: AbortSignal | undefined,
-  ): Promise<Record<string, unknown>> {
-    const stream = response.data;
-    const onAbort = (): void => {
-      stream.destroy(signal?.reason instanceof Error ? signal.reason : undefined);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const type = headerValue(response.headers['content-type']) ?? '';
-      if (type.includes('text/event-stream')) return await readSseResponse(stream, id);
-      const text = await readBodyText(stream, JSON_BODY_LIMIT).catch((error: unknown) => {
-        throw new McpTransportError('stream_cut', 'response body broke before it ended', {
-          cause: error,
-        });
-      });
-      for (const message of parseMessages(text)) {
-        const match = matchResponse(message, id);
-        if (match) return match.result;
-      }
-      throw new McpProtocolError(-32603, `no response with id ${String(id)} in the answer`);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    this.send(target, cancelled).catch(() => undefined);
   }
 }
 
-function headerValue(value: unknown): string | undefined {
-  if (Array.isArray(value)) return headerValue(value[0]);
-  return typeof value === 'string' ? value : undefined;
+function isStreamCut(error: unknown): error is McpTransportError {
+  return isMcpTransportError(error) && error.failure === 'stream_cut';
+}
+
+/** The OAuth challenge in a failure: a 401, or a 403 that asks for more scope. */
+function authChallengeOf(error: unknown): AuthChallenge | undefined {
+  if (!isMcpHttpError(error)) return undefined;
+  const wwwAuthenticate = error.wwwAuthenticate;
+  if (error.status === 401) return { status: 401, wwwAuthenticate };
+  if (error.status === 403 && /insufficient_scope/.test(wwwAuthenticate ?? '')) {
+    return { status: 403, wwwAuthenticate };
+  }
+  return undefined;
 }

@@ -5,22 +5,41 @@ import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
 import { releaseStream } from './release-stream.js';
 
+/** Where a stream stands for resumption: the last event id seen and the server's `retry`. */
+export interface SseCursor {
+  lastEventId?: string;
+  retryMs?: number;
+}
+
+/** Receives every message of the stream that is not the awaited response. */
+export type MessageSink = (message: JSONRPCMessage) => void;
+
 /**
- * Reads an SSE response until the JSON-RPC response to `id` arrives, then stops reading.
- * Events with empty data and `:` comments are skipped, unrelated messages ignored.
- * A stream that ends or breaks before the response is a retryable `stream_cut`.
+ * Reads an SSE stream until the JSON-RPC response to `id` arrives, then stops reading.
+ * Server requests and notifications go to `sink`; events with empty data (priming events) and
+ * `:` comments only move the cursor. A stream that ends or breaks first is a `stream_cut`;
+ * `cursor` then tells whether it can be resumed.
  */
 export async function readSseResponse(
   stream: Readable,
   id: RequestId,
+  sink: MessageSink,
+  cursor: SseCursor,
 ): Promise<Record<string, unknown>> {
   let found: { result: Record<string, unknown> } | undefined;
   let failure: Error | undefined;
   const parser = createParser({
+    onRetry: (ms) => {
+      cursor.retryMs = ms;
+    },
     onEvent: (event) => {
+      if (event.id !== undefined) cursor.lastEventId = event.id;
       if (found || failure || event.data.trim() === '') return;
       try {
-        found = firstMatch(parseMessages(event.data), id);
+        for (const message of parseMessages(event.data)) {
+          found ??= matchResponse(message, id);
+          if (!isResponse(message)) sink(message);
+        }
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
       }
@@ -47,15 +66,8 @@ export async function readSseResponse(
   throw new McpTransportError('stream_cut', 'SSE stream ended before the response arrived');
 }
 
-function firstMatch(
-  messages: JSONRPCMessage[],
-  id: RequestId,
-): { result: Record<string, unknown> } | undefined {
-  for (const message of messages) {
-    const match = matchResponse(message, id);
-    if (match) return match;
-  }
-  return undefined;
+function isResponse(message: JSONRPCMessage): boolean {
+  return 'id' in message && !('method' in message);
 }
 
 function describe(error: unknown): string {

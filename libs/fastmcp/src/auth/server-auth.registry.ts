@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type {
+  ClientCredentialsAuthOptions,
+  McpServerAuthOptions,
+} from '../options/auth-options.interface.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
+import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import type { McpServerConfig } from '../options/server-config.interface.js';
+import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
+import {
+  clientCredentialsSecrets,
+  createClientCredentialsProvider,
+} from './client-credentials-provider.js';
+import { OAuthServerAuth } from './oauth-server-auth.js';
+import type { ServerAuth } from './server-auth.interface.js';
+
+interface Entry {
+  auth: McpServerAuthOptions;
+  url: string;
+  serverAuth: ServerAuth;
+}
+
+/**
+ * One ServerAuth per client id, so every caller of a client id shares its tokens and its
+ * flows. A client id given another auth object or another server URL gets a new one.
+ */
+@Injectable()
+export class ServerAuthRegistry {
+  private readonly byClientId = new Map<string, Entry>();
+
+  constructor(
+    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
+    @Inject(FASTMCP_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** The ServerAuth of `clientId` on `server`; undefined when the server has no `auth`. */
+  forClient(clientId: string, server: McpServerConfig): ServerAuth | undefined {
+    const auth = server.auth;
+    if (!auth) return undefined;
+    const cached = this.byClientId.get(clientId);
+    if (cached && cached.auth === auth && cached.url === server.url) return cached.serverAuth;
+    const serverAuth = this.create(clientId, server, auth);
+    this.byClientId.set(clientId, { auth, url: server.url, serverAuth });
+    return serverAuth;
+  }
+
+  private create(
+    clientId: string,
+    server: McpServerConfig,
+    auth: McpServerAuthOptions,
+  ): ServerAuth {
+    const credentials = isClientCredentials(auth) ? auth : undefined;
+    const provider: OAuthClientProvider = credentials
+      ? createClientCredentialsProvider(credentials)
+      : (auth as OAuthClientProvider);
+    return new OAuthServerAuth({
+      provider,
+      serverUrl: server.url,
+      clientId,
+      now: () => this.clock.now(),
+      requestTimeoutMs: server.retry?.requestTimeoutMs ?? this.options.retry.requestTimeoutMs,
+      secrets: credentials ? clientCredentialsSecrets(credentials) : [],
+    });
+  }
+}
+
+export function isClientCredentials(
+  auth: McpServerAuthOptions,
+): auth is ClientCredentialsAuthOptions {
+  return (auth as Partial<ClientCredentialsAuthOptions>).type === 'client_credentials';
+}

@@ -1,0 +1,57 @@
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import type {
+  JsonSchemaType,
+  JsonSchemaValidator,
+} from '@modelcontextprotocol/sdk/validation/types.js';
+import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+
+/**
+ * The tools each client id last listed, so that a call's `structuredContent` is checked against
+ * the tool's `outputSchema`. A tool that was never listed is not checked.
+ */
+export class ToolCatalog {
+  private readonly validator = new AjvJsonSchemaValidator();
+  private readonly byClient = new Map<string, Map<string, Tool>>();
+  private readonly compiled = new WeakMap<Tool, JsonSchemaValidator<unknown>>();
+
+  remember(clientId: string, tools: readonly Tool[]): void {
+    this.byClient.set(clientId, new Map(tools.map((tool) => [tool.name, tool])));
+  }
+
+  forget(clientId: string): void {
+    this.byClient.delete(clientId);
+  }
+
+  /** Throws McpProtocolError when a successful result does not match the tool's output schema. */
+  checkResult(clientId: string, toolName: string, result: CallToolResult): void {
+    const tool = this.byClient.get(clientId)?.get(toolName);
+    if (!tool?.outputSchema || result.isError) return;
+    const fields = { clientId, operation: 'call_tool' as const };
+    if (result.structuredContent === undefined) {
+      throw new McpProtocolError(
+        -32602,
+        `tool ${toolName} has an outputSchema but returned no structuredContent`,
+        fields,
+      );
+    }
+    const check = this.validatorFor(tool);
+    const verdict = check(result.structuredContent);
+    if (!verdict.valid) {
+      throw new McpProtocolError(
+        -32602,
+        `structuredContent of tool ${toolName} does not match its outputSchema: ${verdict.errorMessage}`,
+        fields,
+      );
+    }
+  }
+
+  private validatorFor(tool: Tool): JsonSchemaValidator<unknown> {
+    let check = this.compiled.get(tool);
+    if (!check) {
+      check = this.validator.getValidator(tool.outputSchema as JsonSchemaType);
+      this.compiled.set(tool, check);
+    }
+    return check;
+  }
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ErrorCode,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  LoggingMessageNotificationSchema,
+  type Progress,
+  ProgressNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import type { ServerRequestEvent } from '../events/fastmcp-events.interface.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
+import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import type { ServerRequestContext } from '../options/client-handlers.interface.js';
+import { applyElicitationDefaults } from './elicitation-defaults.js';
+
+/** The request that a stream belongs to, and how to answer the server on it. */
+export interface ExchangeContext {
+  clientId: string;
+  signal: AbortSignal;
+  /** The progress token sent with the request, if any. */
+  progressToken?: string | number;
+  /** Posts a JSON-RPC response back to the server. */
+  reply(message: JSONRPCMessage): Promise<void>;
+  onProgress?(progress: Progress): void;
+}
+
+class MethodNotFound extends Error {}
+
+/**
+ * Handles what a server sends on a stream besides the awaited response: its requests (ping,
+ * elicitation, sampling, roots) are answered by the handlers in the options, its progress and
+ * log notifications are raised as events.
+ */
+@Injectable()
+export class ServerMessageDispatcher {
+  constructor(
+    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
+    @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
+  ) {}
+
+  dispatch(message: JSONRPCMessage, context: ExchangeContext): void {
+    if (!('method' in message)) return;
+    if ('id' in message) {
+      void this.answer(message, context);
+      return;
+    }
+    this.notify(message, context);
+  }
+
+  private notify(message: JSONRPCMessage, context: ExchangeContext): void {
+    const progress = ProgressNotificationSchema.safeParse(message);
+    if (progress.success) {
+      const { progressToken, ...rest } = progress.data.params;
+      this.events.emit('server.progress', { clientId: context.clientId, progressToken, ...rest });
+      if (progressToken === context.progressToken) context.onProgress?.(rest);
+      return;
+    }
+    const log = LoggingMessageNotificationSchema.safeParse(message);
+    if (log.success) {
+      const { level, logger, data } = log.data.params;
+      this.events.emit('server.message', { clientId: context.clientId, level, logger, data });
+    }
+  }
+
+  private async answer(request: JSONRPCRequest, context: ExchangeContext): Promise<void> {
+    let outcome: ServerRequestEvent['outcome'] = 'handled';
+    let reply: JSONRPCMessage;
+    try {
+      const result = await this.handle(request, {
+        clientId: context.clientId,
+        signal: context.signal,
+      });
+      reply = { jsonrpc: '2.0', id: request.id, result: result as Record<string, unknown> };
+    } catch (error) {
+      const notFound = error instanceof MethodNotFound;
+      outcome = notFound ? 'unsupported' : 'failed';
+      reply = {
+        jsonrpc: '2.0',
+        id: request.id,
+        error: notFound
+          ? { code: ErrorCode.MethodNotFound, message: `Method not found: ${request.method}` }
+          : {
+              code: ErrorCode.InternalError,
+              message: `The client could not answer ${request.method}`,
+            },
+      };
+    }
+    this.events.emit('server.request', {
+      clientId: context.clientId,
+      method: request.method,
+      outcome,
+    });
+    await context.reply(reply).catch(() => undefined);
+  }
+
+  private async handle(request: JSONRPCRequest, context: ServerRequestContext): Promise<unknown> {
+    const { handlers } = this.options;
+    switch (request.method) {
+      case 'ping':
+        return {};
+      case 'elicitation/create': {
+        if (!handlers.elicitation) break;
+        const { params } = ElicitRequestSchema.parse(request);
+        return applyElicitationDefaults(params, await handlers.elicitation(params, context));
+      }
+      case 'sampling/createMessage': {
+        if (!handlers.sampling) break;
+        const { params } = CreateMessageRequestSchema.parse(request);
+        return await handlers.sampling(params, context);
+      }
+      case 'roots/list':
+        if (!handlers.roots) break;
+        return await handlers.roots(context);
+    }
+    throw new MethodNotFound();
+  }
+}

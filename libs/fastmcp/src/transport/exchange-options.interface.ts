@@ -1,0 +1,12 @@
+import type { Progress } from '@modelcontextprotocol/sdk/types.js';
+
+/** What one request asks of its exchange with the server beyond the answer. */
+export interface ExchangeOptions {
+  /** Ask for progress: a progressToken goes into `_meta`, progress reaches `onProgress`. */
+  progress?: {
+    onProgress?: (progress: Progress) => void;
+    /** Progress restarts the attempt timeout, up to `maxAttemptMs` from the attempt's start. */
+    resetTimeout: boolean;
+    maxAttemptMs?: number;
+  };
+}

@@ -1,0 +1,50 @@
+import type { Readable } from 'node:stream';
+import type { AxiosResponse } from 'axios';
+import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { McpTransportError } from '../errors/mcp-transport.error.js';
+import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
+import { readBodyText } from './read-body.js';
+import { type MessageSink, readSseResponse, type SseCursor } from './sse-response.reader.js';
+
+const JSON_BODY_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * The result of the response to `id`, read from a JSON answer or an SSE stream. The stream is
+ * destroyed when `signal` aborts (the attempt's timeout or the caller's abort).
+ */
+export async function readResponse(
+  response: AxiosResponse<Readable>,
+  id: RequestId,
+  sink: MessageSink,
+  cursor: SseCursor,
+  signal: AbortSignal | undefined,
+): Promise<Record<string, unknown>> {
+  const stream = response.data;
+  const onAbort = (): void => {
+    stream.destroy(signal?.reason instanceof Error ? signal.reason : undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (headerValue(response.headers['content-type'])?.includes('text/event-stream')) {
+      return await readSseResponse(stream, id, sink, cursor);
+    }
+    const text = await readBodyText(stream, JSON_BODY_LIMIT).catch((error: unknown) => {
+      throw new McpTransportError('stream_cut', 'response body broke before it ended', {
+        cause: error,
+      });
+    });
+    for (const message of parseMessages(text)) {
+      const match = matchResponse(message, id);
+      if (match) return match.result;
+      sink(message);
+    }
+    throw new McpProtocolError(-32603, `no response with id ${String(id)} in the answer`);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+export function headerValue(value: unknown): string | undefined {
+  if (Array.isArray(value)) return headerValue(value[0]);
+  return typeof value === 'string' ? value : undefined;
+}
