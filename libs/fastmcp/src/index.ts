@@ -13,6 +13,11 @@ export type {
 export type { RetryOptions } from './options/retry-options.interface.js';
 export type { McpServerConfig } from './options/server-config.interface.js';
 export type {
+  ClientCredentialsAuthOptions,
+  InteractiveOAuthClientProvider,
+  McpServerAuthOptions,
+} from './options/auth-options.interface.js';
+export type {
   DlqOptions,
   DlqRedisOptions,
   DeadLetterKind,
@@ -69,6 +74,7 @@ export { McpTimeoutError, isMcpTimeoutError } from './errors/mcp-timeout.error.j
 export { McpTransportError, isMcpTransportError } from './errors/mcp-transport.error.js';
 export type { TransportFailure } from './errors/mcp-transport.error.js';
 export { McpAbortedError, isMcpAbortedError } from './errors/mcp-aborted.error.js';
+export { McpAuthError, isMcpAuthError } from './errors/mcp-auth.error.js';
 export { RetryExhaustedError, isRetryExhaustedError } from './errors/retry-exhausted.error.js';
 export { UnknownClientError, isUnknownClientError } from './errors/unknown-client.error.js';
 export { DlqValidationError, isDlqValidationError } from './errors/dlq-validation.error.js';

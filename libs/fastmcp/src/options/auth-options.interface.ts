@@ -3,13 +3,26 @@ import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.
 /** Machine-to-machine OAuth (client credentials grant), run by the SDK's own providers. */
 export interface ClientCredentialsAuthOptions {
   type: 'client_credentials';
+  /** The client id registered with the authorization server. Required. */
   clientId: string;
-  /** The client secret (client_secret_basic or _post, as the server supports). */
+  /** The client secret (client_secret_basic or _post, as the server supports). No default. */
   clientSecret?: string;
-  /** Sign a JWT assertion instead of sending a secret (private_key_jwt). */
+  /**
+   * Sign a JWT assertion instead of sending a secret (private_key_jwt): `key` is a PKCS#8 PEM
+   * private key (the shared secret for HS*), `alg` its JOSE algorithm: RS256/384/512,
+   * PS256/384/512, ES256/384/512 or HS256/384/512. No default.
+   */
   privateKeyJwt?: { key: string; alg: string };
-  /** Scope to ask for. Default: what the server advertises. */
+  /**
+   * Scope to ask for. Default: none sent (the authorization server's default grant); a 403
+   * `insufficient_scope` adds the scopes it names.
+   */
   scope?: string;
+  /**
+   * The authorization server's issuer URL: the credentials are only ever sent there. Default:
+   * none, so the first authorization server the MCP server names gets them (the SDK warns).
+   */
+  issuer?: string;
 }
 
 /**

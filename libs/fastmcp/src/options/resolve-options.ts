@@ -29,7 +29,13 @@ export function resolveOptions(raw: FastMcpModuleOptions = {}): ResolvedFastMcpO
   };
   const checks = validateOptions(raw, resolved);
   if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
-  return deepFreeze(resolved);
+  return deepFreeze(resolved, statefulAuth(resolved));
+}
+
+/** `servers.*.auth` objects that are OAuth providers: they keep tokens, so they stay mutable. */
+function statefulAuth(resolved: ResolvedFastMcpOptions): Set<unknown> {
+  const auths = Object.values(resolved.servers).map((server) => server.auth);
+  return new Set(auths.filter((auth) => auth !== undefined && !('type' in auth)));
 }
 
 function resolveDlq(
@@ -50,10 +56,10 @@ function definedFields<T extends object>(value: T): Partial<T> {
   ) as Partial<T>;
 }
 
-function deepFreeze<T>(value: T): T {
+function deepFreeze<T>(value: T, keep: ReadonlySet<unknown>): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  // A Redis client handed in by the user must stay usable.
-  if (value.constructor !== Object && !Array.isArray(value)) return value;
-  for (const field of Object.values(value)) deepFreeze(field);
+  // A Redis client or an OAuth provider handed in by the user must stay usable.
+  if (keep.has(value) || (value.constructor !== Object && !Array.isArray(value))) return value;
+  for (const field of Object.values(value)) deepFreeze(field, keep);
   return Object.freeze(value);
 }

@@ -3,6 +3,7 @@ import type { FastMcpModuleOptions, ResolvedFastMcpOptions } from './fastmcp-opt
 import { OptionChecks } from './option-checks.js';
 import type { RetryOptions } from './retry-options.interface.js';
 import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
+import { checkServerAuth } from './validate-auth-options.js';
 
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
@@ -49,6 +50,7 @@ function checkServers(checks: OptionChecks, resolved: ResolvedFastMcpOptions): v
     if (server.protocolVersion !== undefined) {
       checks.oneOf(`${field}.protocolVersion`, server.protocolVersion, SUPPORTED_PROTOCOL_VERSIONS);
     }
+    if (server.auth !== undefined) checkServerAuth(checks, `${field}.auth`, server.auth);
   }
 }
 

@@ -1,0 +1,222 @@
+import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { isMcpAuthError, McpAuthError } from '../errors/mcp-auth.error.js';
+import type { InteractiveOAuthClientProvider } from '../options/auth-options.interface.js';
+import { fetchWithTimeout } from './auth-fetch.js';
+import { authFailureReason } from './auth-failure-reason.js';
+import { coversScopes, unionScopes } from './oauth-scopes.js';
+import { isStepUp, parseChallenge } from './parse-challenge.js';
+import { canWidenScope } from './scope-widening.js';
+import { SecretScrubber } from './secret-scrubber.js';
+import type { AuthChallenge, ServerAuth } from './server-auth.interface.js';
+import { TokenLifetime } from './token-lifetime.js';
+
+export interface OAuthServerAuthOptions {
+  /** Holds the client registration and the tokens; every flow runs the SDK's `auth()` over it. */
+  provider: OAuthClientProvider;
+  /** The MCP server's URL (the protected resource). */
+  serverUrl: string;
+  /** The client id, named in errors. Default: none. */
+  clientId?: string;
+  /** Time source for token expiry. Default `Date.now`. */
+  now?: () => number;
+  /** Timeout of each request to the authorization server, in ms. Default 30000. */
+  requestTimeoutMs?: number;
+  /** Values that must never appear in an error (client secret, private key). Default []. */
+  secrets?: readonly string[];
+  /** 403 step-ups in a row without a successful request in between. Default 2. */
+  maxStepUps?: number;
+}
+
+type Status = AuthChallenge['status'];
+
+const NEEDS_USER =
+  "the server needs a user's authorization and the provider has no authorizationCode()";
+
+/**
+ * ServerAuth over one OAuthClientProvider and one server: the SDK's `auth()` does discovery,
+ * registration, PKCE, token requests and refresh; this class decides when to run it, runs one
+ * flow at a time for every caller, refreshes before expiry, bounds 403 step-ups and turns
+ * failures into McpAuthError without secrets.
+ */
+export class OAuthServerAuth implements ServerAuth {
+  private readonly provider: OAuthClientProvider;
+  private readonly serverUrl: string;
+  private readonly server: string;
+  private readonly now: () => number;
+  private readonly fetchFn: FetchLike;
+  private readonly maxStepUps: number;
+  private readonly lifetime = new TokenLifetime();
+  private flight?: { promise: Promise<void>; scope?: string };
+  private resourceMetadataUrl?: URL;
+  /** Every scope a challenge named: asked for in each later flow. */
+  private scope?: string;
+  private stepUps = 0;
+  private stepUpScope?: string;
+
+  constructor(private readonly options: OAuthServerAuthOptions) {
+    this.provider = options.provider;
+    this.serverUrl = options.serverUrl;
+    this.server = displayUrl(options.serverUrl);
+    this.now = options.now ?? Date.now;
+    this.fetchFn = fetchWithTimeout(options.requestTimeoutMs ?? 30_000);
+    this.maxStepUps = options.maxStepUps ?? 2;
+  }
+
+  async authorization(): Promise<string | undefined> {
+    await this.flight?.promise.catch(() => undefined);
+    const token = await this.accessToken();
+    if (token === undefined || !this.lifetime.refreshDue(token, this.now())) return bearer(token);
+    try {
+      await this.fly(401);
+    } catch (error) {
+      // Near expiry the old token still works; past it, the failure is the request's.
+      if (this.lifetime.expired(token, this.now())) throw error;
+    }
+    return bearer(await this.accessToken());
+  }
+
+  async onChallenge(challenge: AuthChallenge): Promise<void> {
+    const parsed = parseChallenge(challenge);
+    if (parsed.resourceMetadataUrl) this.resourceMetadataUrl = parsed.resourceMetadataUrl;
+    const stepUp = isStepUp(challenge, parsed);
+    if (await this.joinedFlight(stepUp ? (parsed.scope ?? '') : undefined)) return;
+    if (await this.isStale(challenge)) return;
+    if (stepUp) this.countStepUp(parsed.scope);
+    if (parsed.scope) {
+      this.scope = unionScopes(this.scope, parsed.scope);
+      if (canWidenScope(this.provider)) this.provider.widenScope(parsed.scope);
+    }
+    await this.fly(challenge.status);
+  }
+
+  onSuccess(): void {
+    this.stepUps = 0;
+  }
+
+  /** Waits for a running flow; true when that flow already did what this challenge needs. */
+  private async joinedFlight(stepUpScope: string | undefined): Promise<boolean> {
+    const running = this.flight;
+    if (!running) return false;
+    await running.promise;
+    return stepUpScope === undefined || coversScopes(running.scope, stepUpScope);
+  }
+
+  /** A challenge to a token that was replaced since: the re-sent request carries the new one. */
+  private async isStale(challenge: AuthChallenge): Promise<boolean> {
+    if (challenge.authorization === undefined) return false;
+    return challenge.authorization !== bearer(await this.accessToken());
+  }
+
+  /** A run of step-ups ends on a success, or when the server asks for a scope not asked yet. */
+  private countStepUp(scope: string | undefined): void {
+    if (!coversScopes(this.stepUpScope, scope)) this.stepUps = 0;
+    this.stepUps += 1;
+    this.stepUpScope = unionScopes(this.stepUpScope, scope);
+    if (this.stepUps <= this.maxStepUps) return;
+    const asked = scope ? ` (it asks for "${scope.slice(0, 100)}")` : '';
+    throw new McpAuthError(
+      403,
+      this.server,
+      `scope step-up limit: ${this.maxStepUps} step-ups in a row did not satisfy the server${asked}`,
+      { clientId: this.options.clientId },
+    );
+  }
+
+  /** Runs one flow for every caller at a time. */
+  private fly(status: Status): Promise<void> {
+    if (this.flight) return this.flight.promise;
+    const promise = this.runFlow(status).finally(() => {
+      if (this.flight?.promise === promise) this.flight = undefined;
+    });
+    this.flight = { promise, scope: this.scope };
+    return promise;
+  }
+
+  private async runFlow(status: Status): Promise<void> {
+    const startedAt = this.now();
+    const before = await this.tokens().catch(() => undefined);
+    try {
+      const options = {
+        serverUrl: this.serverUrl,
+        resourceMetadataUrl: this.resourceMetadataUrl,
+        scope: this.scope,
+        fetchFn: this.fetchFn,
+      };
+      if ((await auth(this.provider, options)) === 'REDIRECT') {
+        await this.exchangeCode(options, status);
+      }
+      this.lifetime.observe(await this.tokens(), startedAt);
+    } catch (error) {
+      throw await this.failure(error, status, before);
+    }
+  }
+
+  /** After a REDIRECT: the app's authorizationCode(), exchanged by the SDK. */
+  private async exchangeCode(options: Parameters<typeof auth>[1], status: Status): Promise<void> {
+    const clientId = this.options.clientId;
+    if (!isInteractive(this.provider)) {
+      throw new McpAuthError(status, this.server, NEEDS_USER, { clientId });
+    }
+    const authorizationCode = await this.provider.authorizationCode();
+    if ((await auth(this.provider, { ...options, authorizationCode })) !== 'AUTHORIZED') {
+      throw new McpAuthError(status, this.server, 'the authorization code gave no token', {
+        clientId,
+      });
+    }
+  }
+
+  private async accessToken(): Promise<string | undefined> {
+    try {
+      return (await this.tokens())?.access_token;
+    } catch (error) {
+      throw await this.failure(error, 401);
+    }
+  }
+
+  private async tokens(): Promise<OAuthTokens | undefined> {
+    return await this.provider.tokens();
+  }
+
+  private async failure(
+    error: unknown,
+    status: Status,
+    before?: OAuthTokens,
+  ): Promise<McpAuthError> {
+    if (isMcpAuthError(error)) return error;
+    const now = await this.tokens().catch(() => undefined);
+    const client = await Promise.resolve()
+      .then(() => this.provider.clientInformation())
+      .catch(() => undefined);
+    const scrubber = new SecretScrubber([
+      ...(this.options.secrets ?? []),
+      before?.access_token,
+      before?.refresh_token,
+      now?.access_token,
+      now?.refresh_token,
+      client?.client_secret,
+    ]);
+    return new McpAuthError(status, this.server, authFailureReason(error, scrubber), {
+      clientId: this.options.clientId,
+      cause: scrubber.scrubError(error),
+    });
+  }
+}
+
+function bearer(token: string | undefined): string | undefined {
+  return token === undefined ? undefined : `Bearer ${token}`;
+}
+
+function isInteractive(provider: OAuthClientProvider): provider is InteractiveOAuthClientProvider {
+  return (
+    typeof (provider as Partial<InteractiveOAuthClientProvider>).authorizationCode === 'function'
+  );
+}
+
+/** The URL without credentials or query, for errors. */
+function displayUrl(raw: string): string {
+  if (!URL.canParse(raw)) return '(invalid URL)';
+  const url = new URL(raw);
+  return `${url.origin}${url.pathname}`;
+}

@@ -1,0 +1,49 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { InvalidClientError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import { describe, expect, it } from 'vitest';
+import { SecretScrubber } from './secret-scrubber.js';
+
+const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
+
+describe('SecretScrubber', () => {
+  const scrubber = new SecretScrubber(['s3cr3t-value', pem, undefined, 'abc']);
+
+  it('removes known secrets, PEM keys (also JSON-escaped), and credential shapes', () => {
+    const text = [
+      'secret s3cr3t-value here',
+      `key ${pem}`,
+      `escaped ${JSON.stringify(pem)}`,
+      'Authorization: Bearer eyJhbGciOi.payload.sig',
+      'Basic dXNlcjpwYXNz',
+      'body client_secret=hunter2&client_assertion=eyJx.eyJy.zzz&grant_type=client_credentials',
+      '{"access_token":"opaque-1","refresh_token": "opaque-2"}',
+      'https://user:pa55@auth.example.com/token?code=xyz&state=1',
+    ].join('\n');
+    const out = scrubber.scrub(text);
+    for (const secret of ['s3cr3t-value', 'MIG', 'hunter2', 'eyJ', 'opaque-1', 'opaque-2']) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).not.toMatch(/pa55|dXNlcjpwYXNz|code=xyz/);
+    expect(out).toContain('grant_type=client_credentials');
+    expect(out).toContain('https://[REDACTED]@auth.example.com/token?code=[REDACTED]&state=1');
+    // Too short to search for without mangling ordinary words.
+    expect(scrubber.scrub('abc')).toBe('abc');
+  });
+
+  it('copies an error with its prototype and OAuth code, scrubbed down the cause chain', () => {
+    const inner = new Error('upstream said client_secret=s3cr3t-value');
+    const error = new InvalidClientError('bad secret s3cr3t-value', 'https://x/err');
+    Object.defineProperty(error, 'cause', { value: inner, enumerable: false });
+    Object.assign(error, { response: { headers: { authorization: 'Bearer raw' } } });
+    const copy = scrubber.scrubError(error) as InvalidClientError & { response?: unknown };
+    expect(copy).toBeInstanceOf(InvalidClientError);
+    expect(copy.errorCode).toBe('invalid_client');
+    expect(copy.message).toBe('bad secret [REDACTED]');
+    expect(copy.stack).not.toContain('s3cr3t-value');
+    expect((copy.cause as Error).message).toBe('upstream said client_secret=[REDACTED]');
+    expect(copy.response).toBeUndefined();
+    expect(error.message).toContain('s3cr3t-value');
+  });
+});

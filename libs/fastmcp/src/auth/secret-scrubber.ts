@@ -1,0 +1,79 @@
+const REDACTED = '[REDACTED]';
+/** Known secrets shorter than this are not searched for (they would match ordinary words). */
+const MIN_SECRET_LENGTH = 6;
+
+const PATTERNS: Array<[RegExp, string]> = [
+  // PEM private keys, also with escaped newlines.
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, REDACTED],
+  // Credentials of an Authorization header.
+  [/\b(Bearer|Basic|DPoP)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+  // JWTs (client assertions, JWT access tokens).
+  [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
+  // Form, query and JSON fields that carry a credential.
+  [
+    /\b(client_secret|client_assertion|access_token|refresh_token|id_token|code_verifier|password|assertion)(\\?["']?\s*[=:]\s*\\?["']?)[^"'&\s,}\\]+/gi,
+    `$1$2${REDACTED}`,
+  ],
+  [/([?&]code=)[^&\s"']+/g, `$1${REDACTED}`],
+  // URL credentials: scheme://user:password@host
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi, `$1${REDACTED}@`],
+];
+
+/** Removes secrets from text meant for errors and logs: known values, and credential shapes. */
+export class SecretScrubber {
+  private readonly secrets: string[];
+
+  constructor(secrets: Iterable<string | undefined>) {
+    const known = new Set<string>();
+    for (const secret of secrets) {
+      if (typeof secret !== 'string') continue;
+      known.add(secret);
+      // A PEM key also by each line of its body, in case it shows up re-wrapped.
+      for (const line of secret.split(/\r?\n/)) if (!line.startsWith('-----')) known.add(line);
+    }
+    // Longest first, so a secret containing another is removed whole.
+    this.secrets = [...known]
+      .map((s) => s.trim())
+      .filter((s) => s.length >= MIN_SECRET_LENGTH)
+      .sort((a, b) => b.length - a.length);
+  }
+
+  scrub(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+    return out;
+  }
+
+  /**
+   * A copy of an error (same prototype, so `instanceof` and OAuth error codes still work) whose
+   * strings are scrubbed, down its `cause` chain. Values that are neither strings, numbers nor
+   * errors are dropped: nothing a serialiser reaches can hold a secret.
+   */
+  scrubError(error: unknown, depth = 0): unknown {
+    if (!(error instanceof Error)) return this.scrubValue(error, depth);
+    const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
+    for (const key of Reflect.ownKeys(error)) {
+      const descriptor = Object.getOwnPropertyDescriptor(error, key);
+      if (!descriptor || !('value' in descriptor)) continue;
+      const value: unknown = descriptor.value;
+      Object.defineProperty(copy, key, { ...descriptor, value: this.scrubValue(value, depth) });
+    }
+    Object.defineProperty(copy, 'stack', {
+      value: this.scrub(error.stack ?? `${error.name}: ${error.message}`),
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
+    return copy;
+  }
+
+  private scrubValue(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return this.scrub(value);
+    if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) {
+      return value;
+    }
+    if (value instanceof Error && depth < 3) return this.scrubError(value, depth + 1);
+    return undefined;
+  }
+}

@@ -1,0 +1,94 @@
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { Test } from '@nestjs/testing';
+import { describe, expect, it } from 'vitest';
+import { FastMcpModule } from '../fastmcp.module.js';
+import type { ClientCredentialsAuthOptions } from '../options/auth-options.interface.js';
+import type { McpServerConfig } from '../options/server-config.interface.js';
+import { resolveOptions } from '../options/resolve-options.js';
+import type { Clock } from '../retry/clock.js';
+import { ServerAuthRegistry } from './server-auth.registry.js';
+
+const URL_A = 'http://127.0.0.1:9/mcp';
+const clock: Clock = { now: () => 0, sleep: () => Promise.resolve() };
+const credentials: ClientCredentialsAuthOptions = {
+  type: 'client_credentials',
+  clientId: 'svc',
+  clientSecret: 'svc-secret-value',
+  issuer: 'http://127.0.0.1:9',
+};
+
+/** A provider that already holds a token (as one restored from storage would). */
+function providerWithToken(token: string): OAuthClientProvider {
+  let tokens: OAuthTokens | undefined = { access_token: token, token_type: 'Bearer' };
+  return {
+    redirectUrl: undefined,
+    clientMetadata: { redirect_uris: [] },
+    clientInformation: () => ({ client_id: 'c' }),
+    tokens: () => tokens,
+    saveTokens: (next) => void (tokens = next),
+    redirectToAuthorization: () => undefined,
+    saveCodeVerifier: () => undefined,
+    codeVerifier: () => '',
+  };
+}
+
+function registryFor(servers: Record<string, McpServerConfig>): ServerAuthRegistry {
+  return new ServerAuthRegistry(resolveOptions({ servers }), clock);
+}
+
+describe('ServerAuthRegistry', () => {
+  it('has no ServerAuth for a server without auth', () => {
+    const registry = registryFor({ plain: { url: URL_A } });
+    expect(registry.forClient('plain', { url: URL_A })).toBeUndefined();
+  });
+
+  it('gives every caller of a client id the same ServerAuth, and each client id its own', () => {
+    const servers = { a: { url: URL_A, auth: credentials }, b: { url: URL_A, auth: credentials } };
+    const registry = registryFor(servers);
+    const first = registry.forClient('a', servers.a);
+    expect(first).toBeDefined();
+    // Another config object carrying the same auth object (as resolveServer builds) shares it.
+    expect(registry.forClient('a', { ...servers.a, headers: { x: '1' } })).toBe(first);
+    expect(registry.forClient('b', servers.b)).not.toBe(first);
+  });
+
+  it('starts over for a client id given another auth object or another server URL', () => {
+    const registry = registryFor({ a: { url: URL_A, auth: credentials } });
+    const first = registry.forClient('a', { url: URL_A, auth: credentials });
+    const otherAuth = registry.forClient('a', { url: URL_A, auth: { ...credentials } });
+    expect(otherAuth).not.toBe(first);
+    const otherUrl = registry.forClient('a', { url: 'http://127.0.0.1:10/mcp', auth: credentials });
+    expect(otherUrl).not.toBe(otherAuth);
+    expect(registry.forClient('a', { url: 'http://127.0.0.1:10/mcp', auth: credentials })).toBe(
+      otherUrl,
+    );
+  });
+
+  it('sends no token before any flow, and the provider token as a Bearer header', async () => {
+    const provider = providerWithToken('tok-123');
+    const registry = registryFor({});
+    await expect(
+      registry.forClient('cc', { url: URL_A, auth: credentials })?.authorization(),
+    ).resolves.toBeUndefined();
+    await expect(
+      registry.forClient('sdk', { url: URL_A, auth: provider })?.authorization(),
+    ).resolves.toBe('Bearer tok-123');
+    await provider.saveTokens({ access_token: 'tok-456', token_type: 'Bearer' });
+    await expect(
+      registry.forClient('sdk', { url: URL_A, auth: provider })?.authorization(),
+    ).resolves.toBe('Bearer tok-456');
+  });
+
+  it('is provided by FastMcpModule', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [FastMcpModule.forRoot({ metrics: false, dlq: false })],
+    }).compile();
+    try {
+      const registry = moduleRef.get(ServerAuthRegistry);
+      expect(registry.forClient('a', { url: URL_A, auth: credentials })).toBeDefined();
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});

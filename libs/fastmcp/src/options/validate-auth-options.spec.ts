@@ -1,0 +1,147 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+import { describe, expect, it } from 'vitest';
+import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import type { McpServerAuthOptions } from './auth-options.interface.js';
+import { resolveOptions } from './resolve-options.js';
+
+const URL_ = 'http://127.0.0.1:9/mcp';
+const rsaKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
+const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
+
+/** The issues of `servers.github.auth = auth`, as `field: message` lines. */
+function issuesFor(auth: unknown): string[] {
+  try {
+    resolveOptions({ servers: { github: { url: URL_, auth: auth as McpServerAuthOptions } } });
+  } catch (error) {
+    expect(error).toBeInstanceOf(FastMcpConfigError);
+    return (error as FastMcpConfigError).issues.map((i) => `${i.field}: ${i.message}`);
+  }
+  return [];
+}
+
+function plainProvider(): OAuthClientProvider & { saved: unknown[] } {
+  const saved: unknown[] = [];
+  return {
+    saved,
+    redirectUrl: undefined,
+    clientMetadata: { redirect_uris: [], grant_types: ['client_credentials'] },
+    clientInformation: () => ({ client_id: 'c' }),
+    tokens: () => undefined,
+    saveTokens(tokens) {
+      saved.push(tokens);
+    },
+    redirectToAuthorization: () => undefined,
+    saveCodeVerifier: () => undefined,
+    codeVerifier: () => '',
+  };
+}
+
+describe('servers.*.auth options', () => {
+  it('accepts client credentials with a secret, with a PEM key, and SDK providers', () => {
+    expect(issuesFor({ type: 'client_credentials', clientId: 'a', clientSecret: 's' })).toEqual([]);
+    expect(
+      issuesFor({
+        type: 'client_credentials',
+        clientId: 'a',
+        privateKeyJwt: { key: rsaKey, alg: 'PS256' },
+        scope: 'mcp:read',
+        issuer: 'https://auth.example.com',
+      }),
+    ).toEqual([]);
+    expect(
+      issuesFor({
+        type: 'client_credentials',
+        clientId: 'a',
+        privateKeyJwt: { key: ecKey, alg: 'ES256' },
+      }),
+    ).toEqual([]);
+    const sdk = new ClientCredentialsProvider({
+      clientId: 'a',
+      clientSecret: 's',
+      expectedIssuer: 'https://auth.example.com',
+    });
+    expect(issuesFor(sdk)).toEqual([]);
+    expect(issuesFor(plainProvider())).toEqual([]);
+  });
+
+  it('names every bad client-credentials field', () => {
+    expect(
+      issuesFor({ type: 'client_credentials', clientId: ' ', scope: '', issuer: 'ftp://x' }),
+    ).toEqual([
+      'servers.github.auth.clientId: must be a non-empty string',
+      'servers.github.auth: give exactly one of clientSecret or privateKeyJwt',
+      'servers.github.auth.scope: must be a non-empty string',
+      'servers.github.auth.issuer: must use http or https, got ftp',
+    ]);
+    expect(issuesFor({ type: 'password', clientId: 'a', clientSecret: 's' })).toEqual([
+      'servers.github.auth.type: must be one of "client_credentials"',
+    ]);
+    expect(
+      issuesFor({
+        type: 'client_credentials',
+        clientId: 'a',
+        clientSecret: 's',
+        privateKeyJwt: { key: rsaKey, alg: 'RS256' },
+      }),
+    ).toEqual(['servers.github.auth: give exactly one of clientSecret or privateKeyJwt']);
+  });
+
+  it('checks the JOSE algorithm and that the key can sign with it, never quoting the key', () => {
+    const jwt = (key: string, alg: string) =>
+      issuesFor({ type: 'client_credentials', clientId: 'a', privateKeyJwt: { key, alg } });
+    expect(jwt(rsaKey, 'EdDSA')).toEqual([
+      expect.stringMatching(/^servers\.github\.auth\.privateKeyJwt\.alg: must be one of "RS256",/),
+    ]);
+    expect(jwt(rsaKey, 'ES256')).toEqual([
+      'servers.github.auth.privateKeyJwt.key: ES256 needs an EC prime256v1 key',
+    ]);
+    expect(jwt(ecKey, 'ES384')).toEqual([
+      'servers.github.auth.privateKeyJwt.key: ES384 needs an EC secp384r1 key',
+    ]);
+    expect(jwt(ecKey, 'RS256')).toEqual([
+      'servers.github.auth.privateKeyJwt.key: RS256 needs an RSA key, got ec',
+    ]);
+    const broken = rsaKey.replace(/[A-Za-z]{20}/, 'x');
+    const issues = [...jwt('not a pem', 'RS256'), ...jwt(broken, 'RS256')];
+    expect(issues).toEqual([
+      'servers.github.auth.privateKeyJwt.key: must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)',
+      'servers.github.auth.privateKeyJwt.key: is not a readable PKCS#8 PEM private key',
+    ]);
+    expect(issues.join('\n')).not.toContain('MII');
+    expect(jwt('shared-hmac-secret', 'HS256')).toEqual([]);
+    expect(jwt('', 'HS256')).toEqual([
+      'servers.github.auth.privateKeyJwt.key: must be a non-empty string',
+    ]);
+  });
+
+  it('names what an object lacks to be an OAuthClientProvider', () => {
+    expect(issuesFor({ clientId: 'a', clientSecret: 's' })).toEqual([
+      "servers.github.auth.clientMetadata: must be an object: auth is { type: 'client_credentials', ... } or an OAuthClientProvider",
+      'servers.github.auth.tokens: must be a function (OAuthClientProvider)',
+      'servers.github.auth.clientInformation: must be a function (OAuthClientProvider)',
+      'servers.github.auth.saveTokens: must be a function (OAuthClientProvider)',
+    ]);
+    expect(issuesFor('Bearer abc')).toEqual(['servers.github.auth: must be an object']);
+  });
+
+  it('freezes a client-credentials config but leaves a plain-object provider usable', () => {
+    const provider = plainProvider();
+    const credentials = { type: 'client_credentials' as const, clientId: 'a', clientSecret: 's' };
+    const resolved = resolveOptions({
+      servers: { a: { url: URL_, auth: provider }, b: { url: URL_, auth: credentials } },
+    });
+    expect(Object.isFrozen(resolved.servers.a)).toBe(true);
+    expect(resolved.servers.a.auth).toBe(provider);
+    expect(Object.isFrozen(provider)).toBe(false);
+    expect(Object.isFrozen(provider.clientMetadata)).toBe(false);
+    void provider.saveTokens({ access_token: 't', token_type: 'Bearer' });
+    expect(provider.saved).toHaveLength(1);
+    expect(Object.isFrozen(credentials)).toBe(true);
+  });
+});

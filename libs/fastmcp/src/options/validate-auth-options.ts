@@ -1,0 +1,96 @@
+import { createPrivateKey } from 'node:crypto';
+import { PRIVATE_KEY_JWT_ALGORITHMS } from '../auth/jwt-algorithms.js';
+import type { OptionChecks } from './option-checks.js';
+
+const PROVIDER_METHODS = ['tokens', 'clientInformation', 'saveTokens'] as const;
+const EC_CURVES: Record<string, string> = {
+  ES256: 'prime256v1',
+  ES384: 'secp384r1',
+  ES512: 'secp521r1',
+};
+
+/**
+ * Checks `servers.X.auth`: a client-credentials config (`type: 'client_credentials'`) or an
+ * SDK `OAuthClientProvider`. Messages never quote a secret or a key.
+ */
+export function checkServerAuth(checks: OptionChecks, field: string, auth: unknown): void {
+  if (!checks.plainObject(field, auth)) return;
+  if ('type' in auth) checkClientCredentials(checks, field, auth);
+  else checkProvider(checks, field, auth);
+}
+
+function checkClientCredentials(
+  checks: OptionChecks,
+  field: string,
+  auth: Record<string, unknown>,
+): void {
+  checks.oneOf(`${field}.type`, auth.type, ['client_credentials']);
+  nonEmpty(checks, `${field}.clientId`, auth.clientId);
+  const { clientSecret, privateKeyJwt } = auth;
+  if ((clientSecret === undefined) === (privateKeyJwt === undefined)) {
+    checks.fail(field, 'give exactly one of clientSecret or privateKeyJwt');
+  }
+  if (clientSecret !== undefined) nonEmpty(checks, `${field}.clientSecret`, clientSecret);
+  if (privateKeyJwt !== undefined)
+    checkPrivateKeyJwt(checks, `${field}.privateKeyJwt`, privateKeyJwt);
+  if (auth.scope !== undefined) nonEmpty(checks, `${field}.scope`, auth.scope);
+  if (auth.issuer !== undefined) checks.url(`${field}.issuer`, auth.issuer, ['http', 'https']);
+}
+
+function checkPrivateKeyJwt(checks: OptionChecks, field: string, jwt: unknown): void {
+  if (!checks.plainObject(field, jwt)) return;
+  checks.oneOf(`${field}.alg`, jwt.alg, PRIVATE_KEY_JWT_ALGORITHMS);
+  if (!nonEmpty(checks, `${field}.key`, jwt.key)) return;
+  if (typeof jwt.alg !== 'string' || jwt.alg.startsWith('HS')) return;
+  const problem = keyProblem(jwt.key, jwt.alg);
+  if (problem) checks.fail(`${field}.key`, problem);
+}
+
+/** Why a PEM key cannot sign with `alg` (RS*, PS*, ES*), if it cannot. */
+function keyProblem(key: string, alg: string): string | undefined {
+  if (!key.includes('-----BEGIN PRIVATE KEY-----')) {
+    return 'must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)';
+  }
+  let type: string | undefined;
+  let curve: string | undefined;
+  try {
+    const parsed = createPrivateKey(key);
+    type = parsed.asymmetricKeyType;
+    curve = parsed.asymmetricKeyDetails?.namedCurve;
+  } catch {
+    return 'is not a readable PKCS#8 PEM private key';
+  }
+  if (alg.startsWith('ES')) {
+    if (type !== 'ec' || curve !== EC_CURVES[alg])
+      return `${alg} needs an EC ${EC_CURVES[alg]} key`;
+  } else if (type !== 'rsa' && type !== 'rsa-pss') {
+    return `${alg} needs an RSA key, got ${String(type)}`;
+  }
+  return undefined;
+}
+
+function checkProvider(checks: OptionChecks, field: string, auth: Record<string, unknown>): void {
+  let metadata: unknown;
+  try {
+    metadata = auth.clientMetadata;
+  } catch {
+    metadata = undefined;
+  }
+  if (typeof metadata !== 'object' || metadata === null) {
+    checks.fail(
+      `${field}.clientMetadata`,
+      "must be an object: auth is { type: 'client_credentials', ... } or an OAuthClientProvider",
+    );
+  }
+  for (const method of PROVIDER_METHODS) {
+    if (typeof auth[method] !== 'function') {
+      checks.fail(`${field}.${method}`, 'must be a function (OAuthClientProvider)');
+    }
+  }
+}
+
+function nonEmpty(checks: OptionChecks, field: string, value: unknown): value is string {
+  if (typeof value === 'string' && value.trim().length > 0) return true;
+  checks.fail(field, 'must be a non-empty string');
+  return false;
+}
