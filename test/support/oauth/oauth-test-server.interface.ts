@@ -1,0 +1,69 @@
+/** How a client proves itself at the token endpoint. */
+export type TokenAuthMethod =
+  'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+/** A client the authorization server knows in advance. */
+export interface OAuthTestClient {
+  clientId: string;
+  /** Its secret (client_secret_basic / _post). */
+  secret?: string;
+  /** Its SPKI PEM public key (private_key_jwt). */
+  publicKey?: string;
+  /** Scopes it may be granted; others it asks for are left out of the grant. */
+  scopes: string[];
+}
+
+export interface OAuthTestServerOptions {
+  /** Pre-registered clients. Default []. */
+  clients?: OAuthTestClient[];
+  /** `expires_in` of access tokens, in seconds. Default 3600. */
+  expiresInSeconds?: number;
+  /** `token_endpoint_auth_methods_supported`. Default basic, post, private_key_jwt, none. */
+  authMethods?: TokenAuthMethod[];
+  /** Scopes a client registered at /register may be granted. Default mcp:read, mcp:admin. */
+  registeredClientScopes?: string[];
+  /**
+   * Scope a tool needs (tools/call answers 403 insufficient_scope without it). Default
+   * `admin_action` mcp:admin and `root_action` mcp:root (a scope no client may be granted).
+   */
+  toolScopes?: Record<string, string>;
+  /** Tools whose calls the HTTP layer answers 503 (for dead letters). Default []. */
+  unavailableTools?: string[];
+  /** A careless server: token errors quote the credentials they were sent. Default false. */
+  echoCredentialsInErrors?: boolean;
+}
+
+/** One request to the token endpoint. */
+export interface TokenRequestRecord {
+  grantType: string;
+  clientId?: string;
+  authMethod?: TokenAuthMethod;
+  scope?: string;
+  resource?: string;
+  status: number;
+}
+
+/** One request to the MCP endpoint. */
+export interface McpRequestRecord {
+  status: number;
+  rpcMethod?: string;
+  toolName?: string;
+}
+
+export interface OAuthTestServerHandle {
+  /** The MCP endpoint (the protected resource), e.g. `http://127.0.0.1:41234/mcp`. */
+  readonly url: string;
+  /** The authorization server's issuer, e.g. `http://127.0.0.1:41234`. */
+  readonly issuer: string;
+  readonly tokenRequests: TokenRequestRecord[];
+  readonly mcpRequests: McpRequestRecord[];
+  /** Every access and refresh token issued, to look for them where they must not be. */
+  readonly issuedTokens: string[];
+  /** Dynamic registrations made. */
+  readonly registrations: number;
+  /** Forgets every access token (refresh tokens stay). */
+  revokeAccessTokens(): void;
+  /** Empties the request records. */
+  clearRecords(): void;
+  close(): Promise<void>;
+}
