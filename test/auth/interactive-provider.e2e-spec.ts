@@ -16,7 +16,7 @@ describe('an SDK OAuthClientProvider as servers.*.auth (authorization code)', ()
   });
 
   it('registers, gets the code from authorizationCode(), exchanges it, and later refreshes', async () => {
-    server = await startOAuthTestServer({ expiresInSeconds: 1 });
+    server = await startOAuthTestServer({ expiresInSeconds: 2 });
     const provider = new AutoConsentProvider();
     app = await startClientApp({ servers: { notes: { url: server.url, auth: provider } } });
 
@@ -28,7 +28,7 @@ describe('an SDK OAuthClientProvider as servers.*.auth (authorization code)', ()
     expect(authorizeUrl.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorizeUrl.searchParams.get('resource')).toBe(server.url);
 
-    await sleep(1100);
+    await sleep(2100);
     await app.client.callToolWithRetry('notes', 'echo', { text: 'later' });
     expect(server.tokenRequests.map((r) => `${r.grantType} ${r.status}`)).toEqual([
       'authorization_code 200',

@@ -62,11 +62,11 @@ describe('one token per client id: shared, single-flight, refreshed before expir
   });
 
   it('refreshes a token before sending it past its expiry: no 401 after the first', async () => {
-    const { server, app } = await setUp(1);
+    const { server, app } = await setUp(2);
     await echo(app, 'first');
     expect(server.tokenRequests).toHaveLength(1);
     expect(unauthorized(server)).toBe(1);
-    await sleep(1100);
+    await sleep(2100);
     await echo(app, 'after expiry');
     await echo(app, 'and again');
     // The server would have refused the old token; the client replaced it before sending.
