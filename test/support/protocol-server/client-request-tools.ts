@@ -33,7 +33,8 @@ export const PROFILE_FORM: ElicitRequestFormParams = {
  * Tools that send a request to the client on their POST's SSE stream (through `extra`, so the
  * request is related to the call) and report what came back, with the client capability the
  * server saw in `initialize`. They send the request whatever the capability says, so a client
- * that declares nothing can be seen answering -32601.
+ * that declares nothing can be seen answering -32601. `elicit_profile` waits `waitMs` for the
+ * answer when given (then answers with the timeout error, -32001).
  */
 export function registerClientRequestTools(mcp: McpServer): void {
   const capabilities = () => mcp.server.getClientCapabilities() ?? {};
@@ -41,10 +42,14 @@ export function registerClientRequestTools(mcp: McpServer): void {
 
   mcp.registerTool(
     'elicit_profile',
-    { description: 'Asks the user for a profile (elicitation/create) and reports the answer' },
-    async (extra) => {
+    {
+      description: 'Asks the user for a profile (elicitation/create) and reports the answer',
+      inputSchema: { waitMs: z.number().int().positive().optional() },
+    },
+    async ({ waitMs }, extra) => {
       const request = { method: 'elicitation/create', params: PROFILE_FORM } as const;
-      const answer = await answerOf(() => extra.sendRequest(request, ElicitResultSchema, options));
+      const timeout = { timeout: waitMs ?? CLIENT_ANSWER_TIMEOUT_MS };
+      const answer = await answerOf(() => extra.sendRequest(request, ElicitResultSchema, timeout));
       return toolReport({ capability: capabilities().elicitation ?? null, answer });
     },
   );
