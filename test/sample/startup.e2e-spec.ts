@@ -4,7 +4,15 @@ import { createApp } from '../../apps/sample/src/create-app.js';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
 import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
 import { findFreePort } from '../support/free-port.js';
+import { startOAuthTestServer } from '../support/oauth/oauth-test-server.js';
 import { bodyOf, serversEnv, startSampleApp, TEST_API_KEY } from './support/sample-test-app.js';
+
+/** FASTMCP_SERVERS with one client-credentials server `github`, its auth fields overridden. */
+function authServersEnv(auth: Record<string, unknown>, url = 'http://127.0.0.1:9/mcp'): string {
+  return JSON.stringify({
+    github: { url, auth: { type: 'client_credentials', clientId: 'svc', ...auth } },
+  });
+}
 
 /** The start error of an app that must not start. */
 async function startError(env: Record<string, string>): Promise<Error> {
@@ -43,10 +51,57 @@ describe('sample app start-up', () => {
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY: must be at least 16 characters'],
     [{ METRICS_PUBLIC: 'maybe' }, 'METRICS_PUBLIC: expected true or false'],
     [{ BODY_LIMIT: 'huge' }, 'BODY_LIMIT'],
+    [
+      { FASTMCP_SERVERS: authServersEnv({ clientSecretEnv: 'GITHUB_MCP_SECRET' }) },
+      'GITHUB_MCP_SECRET: is not set (FASTMCP_SERVERS server "github" auth.clientSecretEnv names it)',
+    ],
+    [
+      { FASTMCP_SERVERS: authServersEnv({ clientSecret: 'inline-secret' }) },
+      'FASTMCP_SERVERS: server "github" auth: name the variable holding the secret',
+    ],
+    [
+      { FASTMCP_SERVERS: authServersEnv({ clientSecretEnv: 'S', clientId: '' }), S: 'secret' },
+      'FASTMCP_SERVERS: servers.github.auth.clientId: must be a non-empty string',
+    ],
   ])('refuses %j with a message naming the variable', async (env, message) => {
     const error = await startError(env);
     expect(error.name).toBe('SampleConfigError');
     expect(error.message).toContain(message);
+  });
+
+  it('never repeats an inline secret in the start error', async () => {
+    const error = await startError({
+      FASTMCP_SERVERS: authServersEnv({ clientSecret: 'inline-secret-value' }),
+    });
+    expect(error.message).not.toContain('inline-secret-value');
+  });
+
+  it('calls an OAuth-protected server with client credentials whose secret is in a named variable', async () => {
+    const oauth = await startOAuthTestServer({
+      clients: [{ clientId: 'svc', secret: 'svc-secret-0123456789', scopes: ['mcp:read'] }],
+    });
+    const sample = await startSampleApp({
+      FASTMCP_SERVERS: authServersEnv(
+        { clientSecretEnv: 'GITHUB_MCP_SECRET', scope: 'mcp:read', issuer: oauth.issuer },
+        oauth.url,
+      ),
+      GITHUB_MCP_SECRET: 'svc-secret-0123456789',
+    });
+    try {
+      const call = await sample.http
+        .post('/mcp/clients/github/tools/whoami/call')
+        .set(sample.auth)
+        .send({ arguments: {} })
+        .expect(200);
+      const [content] = bodyOf<{ content: Array<{ text: string }> }>(call).content;
+      expect(JSON.parse(content.text)).toEqual({ clientId: 'svc', scopes: ['mcp:read'] });
+      expect(oauth.tokenRequests).toEqual([
+        expect.objectContaining({ clientId: 'svc', scope: 'mcp:read', status: 200 }),
+      ]);
+    } finally {
+      await sample.close();
+      await oauth.close();
+    }
   });
 
   it('lists every bad variable at once', async () => {

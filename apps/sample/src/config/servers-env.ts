@@ -1,5 +1,6 @@
 import type { McpServerConfig } from '@app/fastmcp';
 import type { EnvReader } from './env-reader.js';
+import { readServerAuthEnv } from './server-auth-env.js';
 
 export const SERVERS_ENV = 'FASTMCP_SERVERS';
 export const BASE_URL_ENV = 'FASTMCP_BASE_URL';
@@ -7,8 +8,9 @@ export const BASE_URL_ENV = 'FASTMCP_BASE_URL';
 export const BASE_URL_CLIENT_ID = 'default';
 
 /**
- * FASTMCP_SERVERS (`{"clientId": {"url": "...", "headers": {...}}}`), else FASTMCP_BASE_URL as
- * client id `default`, else none. Only these client ids are ever reachable through the REST API.
+ * FASTMCP_SERVERS (`{"clientId": {"url": "...", "headers": {...}, "auth": {...}}}`, `auth` as
+ * readServerAuthEnv reads it), else FASTMCP_BASE_URL as client id `default`, else none. Only
+ * these client ids are ever reachable through the REST API.
  */
 export function readServersEnv(env: EnvReader): Record<string, McpServerConfig> {
   const servers = env.json(SERVERS_ENV);
@@ -23,12 +25,19 @@ export function readServersEnv(env: EnvReader): Record<string, McpServerConfig> 
     env.fail(SERVERS_ENV, 'expected a non-empty JSON object {"clientId": {"url": "..."}}');
     return {};
   }
+  const configs: Record<string, McpServerConfig> = {};
   for (const [clientId, server] of Object.entries(servers)) {
     if (!isRecord(server) || typeof server.url !== 'string') {
       env.fail(SERVERS_ENV, `server "${clientId}" needs a "url" string`);
+      continue;
     }
+    const config = server as unknown as McpServerConfig;
+    configs[clientId] =
+      server.auth === undefined
+        ? config
+        : { ...config, auth: readServerAuthEnv(env, clientId, server.auth) };
   }
-  return servers as Record<string, McpServerConfig>;
+  return configs;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
