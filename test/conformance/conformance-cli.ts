@@ -56,26 +56,11 @@ export async function listClientScenarios(): Promise<string[]> {
 }
 
 /**
- * The command the suite starts for each scenario (it appends the server URL). The suite splits
- * it on spaces, so the paths must have none.
+ * Runs one client scenario against `command` (the suite appends the server URL and splits the
+ * command on spaces); results (checks.json, the client's output) go to `outputDir`.
  */
-export function driverCommand(): string {
-  const parts = [
-    process.execPath,
-    join(ROOT, 'bench/run-ts.mjs'),
-    join(ROOT, 'test/conformance/driver.ts'),
-  ];
-  const spaced = parts.find((part) => part.includes(' '));
-  if (spaced)
-    throw new Error(
-      `the conformance runner cannot start a command from a path with spaces: ${spaced}`,
-    );
-  return parts.join(' ');
-}
-
-/** Runs one client scenario against the driver; results (checks.json...) go to `outputDir`. */
-export function runScenario(scenario: string, outputDir: string): Promise<CliRun> {
-  const args = ['client', '--command', driverCommand(), '--scenario', scenario];
+export function runScenario(scenario: string, command: string, outputDir: string): Promise<CliRun> {
+  const args = ['client', '--command', command, '--scenario', scenario];
   return runCli([...args, '--timeout', '30000', '-o', outputDir], 90_000);
 }
 

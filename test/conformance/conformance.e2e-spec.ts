@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureReport, listClientScenarios, runScenario, RUNNER_NODE } from './conformance-cli.js';
+import { buildDriver, type BuiltDriver } from './build-driver.js';
 import { RunGate } from './run-gate.js';
 import { CONFORMANCE_SCENARIOS, type ConformanceScenario } from './scenario-names.js';
 
@@ -23,14 +24,17 @@ const weightOf = (scenario: ConformanceScenario): number =>
 const SCENARIO_TIMEOUT_MS = 150_000;
 
 describe('MCP conformance suite 0.1.16, client scenarios', () => {
+  let driver: BuiltDriver;
   let outputDir: string;
   let keepOutput = false;
 
   beforeAll(async () => {
     outputDir = await mkdtemp(join(tmpdir(), 'fastmcp-conformance-'));
-  });
+    driver = await buildDriver();
+  }, 60_000);
 
   afterAll(async () => {
+    await driver?.remove();
     if (outputDir && !keepOutput) await rm(outputDir, { recursive: true, force: true });
   });
 
@@ -55,7 +59,9 @@ describe('MCP conformance suite 0.1.16, client scenarios', () => {
       it(
         scenario,
         async () => {
-          const run = await gate.run(weightOf(scenario), () => runScenario(scenario, outputDir));
+          const run = await gate.run(weightOf(scenario), () =>
+            runScenario(scenario, driver.command, outputDir),
+          );
           if (run.code !== 0) {
             keepOutput = true;
             const how = run.code === null ? 'was killed after 90 s' : `exited ${run.code}`;

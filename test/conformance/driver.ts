@@ -6,6 +6,7 @@
  *   MCP_CONFORMANCE_SCENARIO=<name> [MCP_CONFORMANCE_CONTEXT=<json>] \
  *     node bench/run-ts.mjs test/conformance/driver.ts <server-url>
  *
+ * (conformance.e2e-spec.ts runs it bundled once by build-driver.ts, which starts faster.)
  * Exit code 0 when every step succeeded; otherwise 1, with the error on stderr (the suite
  * prints it). Whether the scenario passes is for the suite's checks to say: in some scenarios
  * (resource-mismatch, scope-retry-limit) a well-behaved client must give up with an error.
