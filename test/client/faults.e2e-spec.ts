@@ -13,6 +13,7 @@ import { CapturingLogger } from '../support/capturing-logger.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 
 const CALL = { method: 'tools/call' } as const;
+const ECHO_REPEATS = { echo: { retry: 'always' } } as const;
 
 describe('retry through faults (official SDK server behind the fault proxy)', () => {
   let server: DemoMcpServerHandle;
@@ -26,7 +27,8 @@ describe('retry through faults (official SDK server behind the fault proxy)', ()
     proxy = await startFaultProxy(server.url);
     app = await startClientApp(
       {
-        servers: { demo: { url: proxy.url }, lazy: { url: proxy.url } },
+        // These tests are about retry mechanics, so echo is marked safe to repeat.
+        servers: { demo: { url: proxy.url, tools: ECHO_REPEATS }, lazy: { url: proxy.url } },
         retry: { requestTimeoutMs: 400 },
         dlq: false,
       },
@@ -270,7 +272,7 @@ describe('retries of multi-page and budgeted operations', () => {
     server = await startDemoMcpServer({ extraTools: 25, toolsPageSize: 10 });
     proxy = await startFaultProxy(server.url);
     app = await startClientApp({
-      servers: { demo: { url: proxy.url } },
+      servers: { demo: { url: proxy.url, tools: ECHO_REPEATS } },
       retry: { requestTimeoutMs: 300 },
       dlq: false,
     });

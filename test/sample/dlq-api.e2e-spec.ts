@@ -38,7 +38,8 @@ describe('sample DLQ administration API (Redis store)', () => {
         down: { url: `http://127.0.0.1:${await findFreePort()}/mcp` },
       }),
     });
-    // Six dead letters: 3 flaky (HTTP 503), 1 slow (timeout), 2 on a server that is down.
+    // Six dead letters: 3 flaky (HTTP 503), 1 slow (timeout: delivery unknown), 2 on a server
+    // that is down.
     for (let i = 0; i < 3; i += 1) await call('demo', 'flaky', { i }).expect(502);
     await call('demo', 'slow', { ms: 2000 }).expect(504);
     await call('down', 'echo', { text: 'a' }).expect(502);
@@ -87,8 +88,9 @@ describe('sample DLQ administration API (Redis store)', () => {
     expect((await page('?operation=connect')).items).toHaveLength(0);
     expect((await page('?clientId=down')).items.map((e) => e.clientId)).toEqual(['down', 'down']);
     expect((await page('?errorClass=http_503')).items).toHaveLength(3);
-    const timeouts = (await page('?clientId=demo&operation=call_tool&errorClass=timeout')).items;
-    expect(timeouts.map((e) => e.toolName)).toEqual(['slow']);
+    const unknown = (await page('?clientId=demo&operation=call_tool&errorClass=delivery_unknown'))
+      .items;
+    expect(unknown.map((e) => [e.toolName, e.deliveryUnknown])).toEqual([['slow', true]]);
     expect((await page('?clientId=nobody')).items).toEqual([]);
   });
 
@@ -164,12 +166,25 @@ describe('sample DLQ administration API (Redis store)', () => {
     await sample.http.post(`/dlq/${ABSENT_ID}/replay`).set(sample.auth).expect(404);
   });
 
+  it('an entry whose delivery is unknown is not replayed without force (409, nothing sent)', async () => {
+    const [slow] = (await page('?errorClass=delivery_unknown')).items;
+    const before = demo.requestCounts()['tools/call:slow'] ?? 0;
+    const response = await sample.http.post(`/dlq/${slow.id}/replay`).set(sample.auth).expect(409);
+    expect(bodyOf(response)).toMatchObject({
+      code: 'ReplayConflictError',
+      message: expect.stringContaining('replay it with force') as unknown,
+    });
+    expect(demo.requestCounts()['tools/call:slow'] ?? 0).toBe(before);
+    await sample.http.post(`/dlq/${slow.id}/replay?force=maybe`).set(sample.auth).expect(400);
+  });
+
   it('a second replay of an entry while the first runs is 409', async () => {
-    const [slow] = (await page('?errorClass=timeout')).items;
+    const [slow] = (await page('?errorClass=delivery_unknown')).items;
+    const forced = `/dlq/${slow.id}/replay?force=true`;
     const [first, second] = await Promise.all([
-      sample.http.post(`/dlq/${slow.id}/replay`).set(sample.auth),
+      sample.http.post(forced).set(sample.auth),
       new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
-        sample.http.post(`/dlq/${slow.id}/replay`).set(sample.auth),
+        sample.http.post(forced).set(sample.auth),
       ),
     ]);
     expect(first.status).toBe(504);

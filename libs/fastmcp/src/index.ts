@@ -11,7 +11,7 @@ export type {
   ResolvedFastMcpOptions,
 } from './options/fastmcp-options.interface.js';
 export type { RetryOptions } from './options/retry-options.interface.js';
-export type { McpServerConfig } from './options/server-config.interface.js';
+export type { McpServerConfig, ToolRetryMode } from './options/server-config.interface.js';
 export type {
   ClientCredentialsAuthOptions,
   InteractiveOAuthClientProvider,
@@ -45,6 +45,7 @@ export type {
   DlqStats,
   Page,
   PageRequest,
+  ReplayOptions,
   ReplayResult,
 } from './dlq/dead-letter-queue.interface.js';
 export type {
@@ -76,6 +77,11 @@ export type { TransportFailure } from './errors/mcp-transport.error.js';
 export { McpAbortedError, isMcpAbortedError } from './errors/mcp-aborted.error.js';
 export { McpAuthError, isMcpAuthError } from './errors/mcp-auth.error.js';
 export { RetryExhaustedError, isRetryExhaustedError } from './errors/retry-exhausted.error.js';
+export {
+  McpDeliveryUnknownError,
+  isMcpDeliveryUnknownError,
+} from './errors/mcp-delivery-unknown.error.js';
+export type { Delivery } from './errors/fastmcp.error.js';
 export { UnknownClientError, isUnknownClientError } from './errors/unknown-client.error.js';
 export { DlqValidationError, isDlqValidationError } from './errors/dlq-validation.error.js';
 export {

@@ -11,6 +11,8 @@ export const RETRY_ENV: Readonly<Record<keyof RetryOptions, string>> = {
   totalTimeoutMs: 'FASTMCP_RETRY_TOTAL_TIMEOUT_MS',
   requestTimeoutMs: 'FASTMCP_REQUEST_TIMEOUT_MS',
   retryableStatusCodes: 'FASTMCP_RETRY_STATUS_CODES',
+  notDeliveredStatusCodes: 'FASTMCP_RETRY_NOT_DELIVERED_STATUS_CODES',
+  ambiguousToolCalls: 'FASTMCP_RETRY_AMBIGUOUS_TOOL_CALLS',
 };
 
 /** The retry options set in the environment; ranges are checked by the module's own validation. */
@@ -23,15 +25,23 @@ export function readRetryEnv(env: EnvReader): Partial<RetryOptions> {
     jitter: env.number(RETRY_ENV.jitter),
     totalTimeoutMs: env.number(RETRY_ENV.totalTimeoutMs),
     requestTimeoutMs: env.number(RETRY_ENV.requestTimeoutMs),
-    retryableStatusCodes: statusCodes(env),
+    retryableStatusCodes: statusCodes(env, RETRY_ENV.retryableStatusCodes),
+    notDeliveredStatusCodes: statusCodes(env, RETRY_ENV.notDeliveredStatusCodes),
+    ambiguousToolCalls: ambiguousToolCalls(env),
   };
   return Object.fromEntries(Object.entries(retry).filter(([, v]) => v !== undefined));
 }
 
-function statusCodes(env: EnvReader): number[] | undefined {
-  const raw = env.string(RETRY_ENV.retryableStatusCodes);
+function statusCodes(env: EnvReader, name: string): number[] | undefined {
+  const raw = env.string(name);
   if (raw === undefined) return undefined;
   const codes = raw.split(',').map((part) => part.trim());
   if (codes.every((code) => /^\d{3}$/.test(code))) return codes.map(Number);
-  return env.fail(RETRY_ENV.retryableStatusCodes, 'expected comma-separated HTTP status codes');
+  return env.fail(name, 'expected comma-separated HTTP status codes');
+}
+
+function ambiguousToolCalls(env: EnvReader): RetryOptions['ambiguousToolCalls'] | undefined {
+  const raw = env.string(RETRY_ENV.ambiguousToolCalls);
+  if (raw === undefined || raw === 'when-safe' || raw === 'always') return raw;
+  return env.fail(RETRY_ENV.ambiguousToolCalls, 'expected when-safe or always');
 }

@@ -24,6 +24,7 @@ import { CleanupDlqDto } from './cleanup-dlq.dto.js';
 import { DlqBrowser } from './dlq-browser.service.js';
 import { durationToMs } from './duration.js';
 import { ListDlqQueryDto } from './list-dlq-query.dto.js';
+import { ReplayDlqQueryDto } from './replay-dlq-query.dto.js';
 
 @ApiTags('dlq')
 @ApiBearerAuth()
@@ -80,10 +81,14 @@ export class DlqController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Run the operation again; on success the entry is removed' })
   @ApiResponse({ status: 404, description: 'No entry has this id' })
-  @ApiResponse({ status: 409, description: 'A replay of this entry is already running' })
+  @ApiResponse({
+    status: 409,
+    description:
+      'A replay of this entry is already running, or the entry is deliveryUnknown and force is not set',
+  })
   @ApiResponse({ status: 502, description: 'The replay failed upstream; the entry stays' })
   @ApiResponse({ status: 504, description: 'The replay timed out upstream; the entry stays' })
-  replay(@Param('id') id: string): Promise<ReplayResult> {
-    return this.dlq.replay(id);
+  replay(@Param('id') id: string, @Query() query: ReplayDlqQueryDto): Promise<ReplayResult> {
+    return this.dlq.replay(id, { force: query.force === 'true' });
   }
 }

@@ -3,6 +3,7 @@ import {
   isDlqEntryNotFoundError,
   isDlqUnavailableError,
   isDlqValidationError,
+  isMcpDeliveryUnknownError,
   isMcpTimeoutError,
   isReplayConflictError,
   isRetryExhaustedError,
@@ -12,14 +13,18 @@ import { HttpStatus } from '@nestjs/common';
 
 /**
  * The HTTP status of a library error: unknown entry or client 404, bad DLQ argument 400, replay
- * already running 409, DLQ store unreachable 503, upstream timeout 504, other upstream failure 502.
+ * already running (or delivery unknown without force) 409, DLQ store unreachable 503, upstream timeout 504, other upstream failure 502.
  */
 export function fastMcpErrorStatus(error: FastMcpError): HttpStatus {
   if (isDlqEntryNotFoundError(error) || isUnknownClientError(error)) return HttpStatus.NOT_FOUND;
   if (isDlqValidationError(error)) return HttpStatus.BAD_REQUEST;
   if (isReplayConflictError(error)) return HttpStatus.CONFLICT;
   if (isDlqUnavailableError(error)) return HttpStatus.SERVICE_UNAVAILABLE;
-  const last = isRetryExhaustedError(error) ? error.lastError : error;
+  const last = isRetryExhaustedError(error)
+    ? error.lastError
+    : isMcpDeliveryUnknownError(error)
+      ? error.cause
+      : error;
   if (isMcpTimeoutError(last) || isMcpTimeoutError(error)) return HttpStatus.GATEWAY_TIMEOUT;
   return HttpStatus.BAD_GATEWAY;
 }

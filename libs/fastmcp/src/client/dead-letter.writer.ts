@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from '../dlq/dead-letter-queue.interface.js';
 import type { FailedOperationInput } from '../dlq/failed-operation.interface.js';
 import type { FastMcpError } from '../errors/fastmcp.error.js';
+import { isMcpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
@@ -62,6 +63,7 @@ export class DeadLetterWriter {
       retryCount: run.retryCount,
       firstAttemptAt: new Date(run.startedAt).toISOString(),
       failedAt: new Date(run.now()).toISOString(),
+      ...(isMcpDeliveryUnknownError(error) ? { deliveryUnknown: true } : {}),
     };
   }
 }

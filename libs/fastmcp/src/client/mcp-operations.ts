@@ -21,6 +21,7 @@ import type { CallOptions } from './call-options.interface.js';
 import { parseCallToolResult, parseToolsPage } from './mcp-results.js';
 import type { OperationSpec } from './operation-spec.interface.js';
 import { ToolCatalog } from './tool-catalog.js';
+import { isSafeToRepeat } from './tool-repeat-safety.js';
 
 const MAX_TOOL_PAGES = 1000;
 
@@ -134,6 +135,12 @@ export class McpOperations {
       params,
       toolName,
       arguments: args,
+      safeToRepeat: () =>
+        isSafeToRepeat(
+          this.explicitServers.get(clientId) ?? this.options.servers[clientId],
+          toolName,
+          this.catalog.tool(clientId, toolName),
+        ),
       attempt: async (run) => {
         const connected = tracker.track(await this.sessionFor(clientId, run));
         const { result } = await this.transport.request(

@@ -44,6 +44,8 @@ export class OperationRunner {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
       singleAttempt: !mode.retry,
+      toolName: spec.toolName,
+      safeToRepeat: spec.safeToRepeat?.bind(spec),
     });
     const context = { operation: spec.operation, clientId: spec.clientId };
     this.events.emit('operation.started', { ...context, startedAt: run.startedAt });

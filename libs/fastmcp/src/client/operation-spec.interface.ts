@@ -15,6 +15,11 @@ export interface OperationSpec<T> {
   lastTarget(): HttpTarget | undefined;
   /** One attempt; HTTP-level retries happen inside it under the same run. */
   attempt(run: RetryRun): Promise<T>;
+  /**
+   * Whether the request may be re-sent after a failure that may have reached the server.
+   * Absent for safe operations (connect, list_tools), which always may.
+   */
+  safeToRepeat?(): boolean;
   /** Forgets the session so that the next attempt re-initialises. */
   dropSession(): void;
 }

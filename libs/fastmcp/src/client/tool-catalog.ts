@@ -19,6 +19,10 @@ export class ToolCatalog {
     this.byClient.set(clientId, new Map(tools.map((tool) => [tool.name, tool])));
   }
 
+  tool(clientId: string, toolName: string): Tool | undefined {
+    return this.byClient.get(clientId)?.get(toolName);
+  }
+
   forget(clientId: string): void {
     this.byClient.delete(clientId);
   }

@@ -41,7 +41,16 @@ export interface DeadLetterQueue {
   getByErrorClass(errorClass: string, page?: PageRequest): Promise<Page<FailedOperation>>;
   cleanup(olderThanMs: number): Promise<number>;
   getStats(): Promise<DlqStats>;
-  replay(id: string): Promise<ReplayResult>;
+  /**
+   * Re-runs the entry once with the normal retry. An entry marked `deliveryUnknown` (the tool may
+   * already have run) needs `force: true`, or ReplayConflictError is thrown and nothing is sent.
+   */
+  replay(id: string, options?: ReplayOptions): Promise<ReplayResult>;
+}
+
+export interface ReplayOptions {
+  /** Replay an entry whose first delivery is unknown (the tool may run twice). Default false. */
+  force?: boolean;
 }
 
 /** Injection token of the active `DeadLetterQueue` (null when `dlq: false`). */

@@ -53,6 +53,7 @@ export class DlqEntryBuilder {
     if (typeof input.toolName === 'string') entry.toolName = capUtf8(input.toolName, 256);
     if (args) entry.arguments = args.value;
     if (args?.truncated || request.truncated) entry.argumentsTruncated = true;
+    if (input.deliveryUnknown === true) entry.deliveryUnknown = true;
     return entry;
   }
 

@@ -1,8 +1,8 @@
 import { errorClassOf } from './dlq-entry.builder.js';
 import { randomUUID } from 'node:crypto';
 import { FastMcpError } from '../errors/fastmcp.error.js';
-import { isReplayConflictError } from '../errors/replay-conflict.error.js';
-import type { ReplayResult } from './dead-letter-queue.interface.js';
+import { isReplayConflictError, ReplayConflictError } from '../errors/replay-conflict.error.js';
+import type { ReplayOptions, ReplayResult } from './dead-letter-queue.interface.js';
 import { DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
 import { capAttempts, capUtf8 } from './dlq-capping.js';
 import { describe, type DlqNotifier } from './dlq-notifier.js';
@@ -32,7 +32,11 @@ export interface ReplayContext {
  * failure the entry goes back to `dead` with the new attempts and the error is thrown. If the
  * process dies in between, the lease expires and the entry is still there.
  */
-export async function runReplay(id: string, ctx: ReplayContext): Promise<ReplayResult> {
+export async function runReplay(
+  id: string,
+  ctx: ReplayContext,
+  options: ReplayOptions = {},
+): Promise<ReplayResult> {
   const token = randomUUID();
   let entry: FailedOperation;
   try {
@@ -40,6 +44,15 @@ export async function runReplay(id: string, ctx: ReplayContext): Promise<ReplayR
   } catch (error) {
     if (isReplayConflictError(error)) ctx.notifier.replayed(id, 'conflict');
     throw error;
+  }
+  if (entry.deliveryUnknown && !options.force) {
+    await ctx.store.finishReplayFailure(id, token, { ...entry, status: 'dead' });
+    ctx.notifier.replayed(id, 'conflict');
+    throw new ReplayConflictError(id, {
+      reason:
+        `dead-letter entry ${id} may already have run (delivery unknown): ` +
+        'replay it with force to run it again',
+    });
   }
   const outcome = await replayOnce(ctx.replayer, entry);
   if (outcome.ok) {

@@ -39,6 +39,11 @@ export interface FailedOperationInput {
   firstAttemptAt: string;
   /** ISO time of the final failure. */
   failedAt: string;
+  /**
+   * True when the call failed after it may have reached the server (McpDeliveryUnknownError):
+   * the tool may already have run, so a replay needs `force`.
+   */
+  deliveryUnknown?: boolean;
 }
 
 export type FailedOperationStatus = 'dead' | 'replaying';

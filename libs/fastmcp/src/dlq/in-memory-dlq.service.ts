@@ -15,6 +15,7 @@ import type {
   DlqStats,
   Page,
   PageRequest,
+  ReplayOptions,
   ReplayResult,
 } from './dead-letter-queue.interface.js';
 import { DLQ_SWEEP_BATCH, DLQ_SWEEP_INTERVAL_MS } from './dlq.constants.js';
@@ -127,16 +128,20 @@ export class InMemoryDlqService implements DeadLetterQueue, DlqLeaseStore, OnApp
     });
   }
 
-  replay(id: string): Promise<ReplayResult> {
+  replay(id: string, options: ReplayOptions = {}): Promise<ReplayResult> {
     return settle(() => {
       assertDlqId(id);
-      return runReplay(id, {
-        store: this,
-        replayer: resolveReplayer(this.moduleRef),
-        notifier: this.notifier,
-        leaseMs: this.options.replayLeaseMs,
-        now: () => this.clock.now(),
-      });
+      return runReplay(
+        id,
+        {
+          store: this,
+          replayer: resolveReplayer(this.moduleRef),
+          notifier: this.notifier,
+          leaseMs: this.options.replayLeaseMs,
+          now: () => this.clock.now(),
+        },
+        options,
+      );
     });
   }
 

@@ -19,6 +19,7 @@ import type {
   DlqStats,
   Page,
   PageRequest,
+  ReplayOptions,
   ReplayResult,
 } from './dead-letter-queue.interface.js';
 import { DLQ_SWEEP_INTERVAL_MS, DLQ_WRITE_TIMEOUT_MS } from './dlq.constants.js';
@@ -156,15 +157,19 @@ export class RedisDlqService
     });
   }
 
-  async replay(id: string): Promise<ReplayResult> {
+  async replay(id: string, options: ReplayOptions = {}): Promise<ReplayResult> {
     assertDlqId(id);
-    return await runReplay(id, {
-      store: this,
-      replayer: resolveReplayer(this.moduleRef),
-      notifier: this.notifier,
-      leaseMs: this.options.replayLeaseMs,
-      now: () => this.clock.now(),
-    });
+    return await runReplay(
+      id,
+      {
+        store: this,
+        replayer: resolveReplayer(this.moduleRef),
+        notifier: this.notifier,
+        leaseMs: this.options.replayLeaseMs,
+        now: () => this.clock.now(),
+      },
+      options,
+    );
   }
 
   /** Removes every expired entry, in bounded atomic batches. Runs on a timer and on each store. */

@@ -1,11 +1,19 @@
 import type { OperationName } from '../events/operation-name.js';
 
+/**
+ * Whether a failed request may have reached the server: `not_delivered` (refused, never
+ * written, or refused by status) is safe to send again; `unknown` may already have run.
+ */
+export type Delivery = 'not_delivered' | 'unknown';
+
 export interface FastMcpErrorFields {
   cause?: unknown;
   clientId?: string;
   operation?: OperationName;
   attempt?: number;
   status?: number;
+  /** Set when the failure itself proves whether the request was delivered. */
+  delivery?: Delivery;
 }
 
 const BRAND = Symbol.for('nestjs-fastmcp.error');
@@ -18,6 +26,7 @@ export class FastMcpError extends Error {
   readonly operation?: OperationName;
   readonly attempt?: number;
   readonly status?: number;
+  readonly delivery?: Delivery;
 
   constructor(message: string, fields: FastMcpErrorFields = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
@@ -25,6 +34,7 @@ export class FastMcpError extends Error {
     this.operation = fields.operation;
     this.attempt = fields.attempt;
     this.status = fields.status;
+    this.delivery = fields.delivery;
   }
 }
 

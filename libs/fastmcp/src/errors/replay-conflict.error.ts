@@ -5,8 +5,8 @@ export class ReplayConflictError extends FastMcpError {
   override readonly name = 'ReplayConflictError';
   readonly id: string;
 
-  constructor(id: string, fields: FastMcpErrorFields = {}) {
-    super(`dead-letter entry ${id} is already being replayed`, fields);
+  constructor(id: string, fields: FastMcpErrorFields & { reason?: string } = {}) {
+    super(fields.reason ?? `dead-letter entry ${id} is already being replayed`, fields);
     this.id = id;
   }
 }

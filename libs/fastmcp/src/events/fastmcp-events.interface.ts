@@ -36,6 +36,13 @@ export interface RetryScheduledEvent extends OperationContext {
   cumulativeMs: number;
 }
 
+/** A retry not made because the call may already have run (McpDeliveryUnknownError). */
+export interface RetryWithheldEvent extends OperationContext {
+  toolName?: string;
+  /** The failure after which delivery is unknown, e.g. `HTTP 502`. */
+  error: string;
+}
+
 export interface OperationSucceededEvent extends OperationContext {
   durationMs: number;
   attempts: number;
@@ -107,6 +114,7 @@ export interface FastMcpEventMap {
   'operation.started': OperationStartedEvent;
   'attempt.failed': AttemptFailedEvent;
   'retry.scheduled': RetryScheduledEvent;
+  'retry.withheld': RetryWithheldEvent;
   'operation.succeeded': OperationSucceededEvent;
   'operation.failed': OperationFailedEvent;
   'dlq.stored': DlqStoredEvent;

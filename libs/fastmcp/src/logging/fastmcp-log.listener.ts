@@ -6,6 +6,7 @@ import {
   retriesExhaustedLine,
   retryScheduledFields,
   retryScheduledLine,
+  retryWithheldLine,
 } from './log-lines.js';
 
 /**
@@ -25,6 +26,14 @@ export class FastMcpLogListener implements OnModuleInit, OnModuleDestroy {
     this.unsubscribes = [
       this.events.on('retry.scheduled', (e) =>
         this.logger.warn(retryScheduledLine(e), retryScheduledFields(e)),
+      ),
+      this.events.on('retry.withheld', (e) =>
+        this.logger.warn(retryWithheldLine(e), {
+          event: 'retry.withheld',
+          clientId: e.clientId,
+          operation: e.operation,
+          toolName: e.toolName,
+        }),
       ),
       this.events.on('operation.failed', (e) => {
         if (e.retriesExhausted)

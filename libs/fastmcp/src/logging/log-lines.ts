@@ -1,6 +1,7 @@
 import type {
   OperationFailedEvent,
   RetryScheduledEvent,
+  RetryWithheldEvent,
 } from '../events/fastmcp-events.interface.js';
 
 /** Longest error text put in a log line; server messages can be long. */
@@ -28,6 +29,12 @@ export function operationFailedLine(e: OperationFailedEvent): string {
     `Operation ${e.operation} failed for client ${e.clientId} ` +
     `(error: ${cap(e.error)}, attempts: ${e.attempts})`
   );
+}
+
+/** `Retry withheld for call_tool (tool: pay, delivery unknown after HTTP 502)` */
+export function retryWithheldLine(e: RetryWithheldEvent): string {
+  const tool = e.toolName ? `tool: ${e.toolName}, ` : '';
+  return `Retry withheld for ${e.operation} (${tool}delivery unknown after ${cap(e.error)})`;
 }
 
 /** Structured fields of a retry line, for JSON log pipelines. */

@@ -143,6 +143,7 @@ const ALL_NAMES = (ns: string): string[] =>
   [
     'retry_attempts_total',
     'retry_backoff_seconds',
+    'delivery_unknown_total',
     'operations_total',
     'operation_duration_seconds',
     'dlq_operations_total',

@@ -42,6 +42,7 @@ export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
         m.retryAttempts.inc(this.labels(e, { reason: e.reason }));
         m.retryBackoff.observe(this.labels(e), e.delayMs / 1000);
       }),
+      on('retry.withheld', (e) => m.deliveryUnknown.inc(this.labels(e))),
       on('operation.started', (e) => m.inflight.inc(this.labels(e))),
       on('operation.succeeded', (e) => {
         const labels = this.labels(e);

@@ -46,7 +46,7 @@ describe('FastMcpMetrics', () => {
     const error: unknown = await createMetricsTestModule({ registry }).catch((e: unknown) => e);
     expect(isFastMcpConfigError(error)).toBe(true);
     if (!isFastMcpConfigError(error)) return;
-    expect(error.issues).toHaveLength(11);
+    expect(error.issues).toHaveLength(12);
     expect(error.issues[0]).toEqual({
       field: 'metrics.namespace',
       message: expect.stringContaining(
@@ -59,7 +59,7 @@ describe('FastMcpMetrics', () => {
     const registry = new Registry();
     await boot({ registry });
     await boot({ registry, options: { metrics: { namespace: 'other_mcp' } } });
-    expect(registry.getMetricsAsArray()).toHaveLength(22);
+    expect(registry.getMetricsAsArray()).toHaveLength(24);
   });
 
   it('lets a new module register again once the previous one closed', async () => {
@@ -68,6 +68,6 @@ describe('FastMcpMetrics', () => {
     await first.moduleRef.close();
     expect(registry.getMetricsAsArray()).toEqual([]);
     await boot({ registry });
-    expect(registry.getMetricsAsArray()).toHaveLength(11);
+    expect(registry.getMetricsAsArray()).toHaveLength(12);
   });
 });

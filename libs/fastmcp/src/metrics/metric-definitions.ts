@@ -30,6 +30,13 @@ export const METRIC_DEFINITIONS = {
     perClient: true,
     buckets: RETRY_BACKOFF_BUCKETS,
   },
+  deliveryUnknown: {
+    suffix: 'delivery_unknown_total',
+    kind: 'counter',
+    help: 'Calls that failed after they may have reached the server and were not re-sent.',
+    labelNames: ['operation'],
+    perClient: true,
+  },
   operations: {
     suffix: 'operations_total',
     kind: 'counter',

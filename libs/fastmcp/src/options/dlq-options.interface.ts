@@ -2,7 +2,14 @@ import type { Redis } from 'ioredis';
 
 /** Error kinds that can be dead-lettered. */
 export type DeadLetterKind =
-  'retries_exhausted' | 'budget_exhausted' | 'http' | 'transport' | 'timeout' | 'protocol' | 'auth';
+  | 'retries_exhausted'
+  | 'budget_exhausted'
+  | 'http'
+  | 'transport'
+  | 'timeout'
+  | 'protocol'
+  | 'auth'
+  | 'delivery_unknown';
 
 export interface DlqRedisOptions {
   /** A Redis URL; the module opens the connection and closes it on shutdown. */

@@ -10,6 +10,8 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
   totalTimeoutMs: 300_000,
   requestTimeoutMs: 30_000,
   retryableStatusCodes: [429, 500, 502, 503, 504],
+  notDeliveredStatusCodes: [429, 503],
+  ambiguousToolCalls: 'when-safe',
 });
 
 export const ALL_DEAD_LETTER_KINDS: readonly DeadLetterKind[] = [
@@ -20,6 +22,7 @@ export const ALL_DEAD_LETTER_KINDS: readonly DeadLetterKind[] = [
   'timeout',
   'protocol',
   'auth',
+  'delivery_unknown',
 ];
 
 export const DEFAULT_DLQ_OPTIONS = Object.freeze({

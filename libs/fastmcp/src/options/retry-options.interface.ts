@@ -15,4 +15,17 @@ export interface RetryOptions {
   requestTimeoutMs: number;
   /** HTTP statuses that are retried. Default [429, 500, 502, 503, 504]. */
   retryableStatusCodes: number[];
+  /**
+   * Statuses that prove the server refused the request without running it (a server's or a
+   * proxy's refusal), so any call may be sent again. Default [429, 503].
+   */
+  notDeliveredStatusCodes: number[];
+  /**
+   * `tools/call` after a failure that may have reached the server (a timeout or cut stream after
+   * the request was written, 500, 502, 504): `when-safe` re-sends only a tool known to be safe to
+   * repeat (see `servers.X.tools` and `trustToolAnnotations`) and otherwise fails with
+   * McpDeliveryUnknownError; `always` re-sends every tool (for tools that are all idempotent).
+   * Default `when-safe`.
+   */
+  ambiguousToolCalls: 'when-safe' | 'always';
 }

@@ -1,6 +1,8 @@
 import type { McpServerAuthOptions } from './auth-options.interface.js';
 import type { RetryOptions } from './retry-options.interface.js';
 
+export type ToolRetryMode = 'always' | 'never' | 'idempotent';
+
 export interface McpServerConfig {
   /** The server's MCP endpoint, e.g. `http://127.0.0.1:8000/mcp`. */
   url: string;
@@ -10,6 +12,17 @@ export interface McpServerConfig {
   protocolVersion?: string;
   /** This server's retry policy, over the module's `retry`. Default: the module's. */
   retry?: Partial<RetryOptions>;
+  /**
+   * Per-tool retry after a failure that may have reached the server: `always` re-sends,
+   * `never` does not, `idempotent` re-sends when the tool's annotations say it is idempotent or
+   * read-only (trusted for this tool). Default: none (see `trustToolAnnotations`).
+   */
+  tools?: Record<string, { retry: ToolRetryMode }>;
+  /**
+   * Trust this server's `idempotentHint`/`readOnlyHint` annotations to decide whether a tool may
+   * be re-sent (annotations are untrusted by the spec). Default false.
+   */
+  trustToolAnnotations?: boolean;
   /** OAuth 2.1 for this server: an SDK `OAuthClientProvider` or client credentials. Default: none. */
   auth?: McpServerAuthOptions;
 }

@@ -1,10 +1,12 @@
-import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { FastMcpModuleOptions, ResolvedFastMcpOptions } from './fastmcp-options.interface.js';
 import { OptionChecks } from './option-checks.js';
+import { NEGOTIABLE_PROTOCOL_VERSIONS } from './protocol-versions.js';
 import type { RetryOptions } from './retry-options.interface.js';
+import type { McpServerConfig } from './server-config.interface.js';
 import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
 import { checkServerAuth } from './validate-auth-options.js';
 
+const TOOL_RETRY_MODES = ['always', 'never', 'idempotent'];
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
 const METRIC_NAMESPACE_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
@@ -48,9 +50,26 @@ function checkServers(checks: OptionChecks, resolved: ResolvedFastMcpOptions): v
       checkRetry(checks, { ...resolved.retry, ...server.retry }, `${field}.retry`);
     }
     if (server.protocolVersion !== undefined) {
-      checks.oneOf(`${field}.protocolVersion`, server.protocolVersion, SUPPORTED_PROTOCOL_VERSIONS);
+      checks.oneOf(
+        `${field}.protocolVersion`,
+        server.protocolVersion,
+        NEGOTIABLE_PROTOCOL_VERSIONS,
+      );
     }
+    checkToolPolicies(checks, field, server);
     if (server.auth !== undefined) checkServerAuth(checks, `${field}.auth`, server.auth);
+  }
+}
+
+function checkToolPolicies(checks: OptionChecks, field: string, server: McpServerConfig): void {
+  if (server.trustToolAnnotations !== undefined) {
+    checks.oneOf(`${field}.trustToolAnnotations`, server.trustToolAnnotations, [true, false]);
+  }
+  if (server.tools === undefined || !checks.plainObject(`${field}.tools`, server.tools)) return;
+  for (const [name, policy] of Object.entries(server.tools)) {
+    if (checks.plainObject(`${field}.tools.${name}`, policy)) {
+      checks.oneOf(`${field}.tools.${name}.retry`, policy.retry, TOOL_RETRY_MODES);
+    }
   }
 }
 
@@ -69,6 +88,14 @@ export function checkRetry(checks: OptionChecks, retry: RetryOptions, prefix: st
   }
   retry.retryableStatusCodes.forEach((code, i) =>
     checks.integer(`${prefix}.retryableStatusCodes[${i}]`, code, 100, 599),
+  );
+  checks.oneOf(`${prefix}.ambiguousToolCalls`, retry.ambiguousToolCalls, ['when-safe', 'always']);
+  if (!Array.isArray(retry.notDeliveredStatusCodes)) {
+    checks.fail(`${prefix}.notDeliveredStatusCodes`, 'must be an array of HTTP status codes');
+    return;
+  }
+  retry.notDeliveredStatusCodes.forEach((code, i) =>
+    checks.integer(`${prefix}.notDeliveredStatusCodes[${i}]`, code, 100, 599),
   );
 }
 

@@ -1,5 +1,6 @@
 import type { DeadLetterKind } from '../options/dlq-options.interface.js';
 import type { ErrorClass } from '../events/fastmcp-events.interface.js';
+import { isMcpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { isMcpAuthError } from '../errors/mcp-auth.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
@@ -21,6 +22,7 @@ export function classifyError(
   retryableStatusCodes: readonly number[],
 ): ErrorClassification {
   if (isMcpAuthError(error)) return { errorClass: 'auth', retryable: false };
+  if (isMcpDeliveryUnknownError(error)) return { errorClass: 'delivery_unknown', retryable: false };
   if (isMcpHttpError(error)) {
     const retryable = retryableStatusCodes.includes(error.status);
     const honoursRetryAfter = error.status === 429 || error.status === 503;
@@ -45,6 +47,7 @@ export function classifyError(
 export function deadLetterKindOf(error: unknown): DeadLetterKind | null {
   if (isRetryExhaustedError(error)) return 'retries_exhausted';
   if (isMcpAuthError(error)) return 'auth';
+  if (isMcpDeliveryUnknownError(error)) return 'delivery_unknown';
   if (isMcpTimeoutError(error)) return error.scope === 'budget' ? 'budget_exhausted' : 'timeout';
   if (isMcpHttpError(error)) return 'http';
   if (isMcpTransportError(error)) return 'transport';

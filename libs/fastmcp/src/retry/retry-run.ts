@@ -1,5 +1,6 @@
 import type { AttemptRecord } from '../dlq/failed-operation.interface.js';
 import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
 import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
@@ -9,6 +10,7 @@ import type { RetryOptions } from '../options/retry-options.interface.js';
 import { calculateBackoffWithJitter } from './backoff.js';
 import { classifyError, type ErrorClassification } from './classify-error.js';
 import type { Clock } from './clock.js';
+import { deliveryOf } from './delivery.js';
 
 const MAX_ATTEMPT_MESSAGE = 2048;
 /** Resumptions of one request's stream by `Last-Event-ID` before it counts as cut for good. */
@@ -26,6 +28,13 @@ export interface RetryRunInit {
   timeoutMs?: number;
   /** One attempt only: the failure is thrown as it is, never wrapped in RetryExhaustedError. */
   singleAttempt?: boolean;
+  /** The tool of a `tools/call`, named when a retry is withheld. */
+  toolName?: string;
+  /**
+   * Whether the request may be sent again after a failure that may have reached the server.
+   * Absent: always (safe operations). Asked at decision time.
+   */
+  safeToRepeat?: () => boolean;
 }
 
 /**
@@ -197,6 +206,7 @@ export class RetryRun {
     return (
       retryable &&
       !this.init.singleAttempt &&
+      !this.withholds(error) &&
       !this.init.signal?.aborted &&
       this.retriesUsed < this.init.policy.maxRetries &&
       this.init.clock.now() < this.deadline
@@ -226,6 +236,7 @@ export class RetryRun {
     const classification = this.recordFailure(error);
     this.throwIfAborted();
     if (!classification.retryable || this.init.singleAttempt) throw error;
+    if (this.withholds(error)) throw this.deliveryUnknown(error);
     if (this.retriesUsed >= this.init.policy.maxRetries) {
       throw new RetryExhaustedError(this.attempts.length, this.elapsedMs, error, this.context());
     }
@@ -244,6 +255,23 @@ export class RetryRun {
     await this.init.clock.sleep(delayMs, this.init.signal).catch(() => {
       throw this.abortedError();
     });
+  }
+
+  /** True when `error` may have reached the server and the request is not safe to repeat. */
+  private withholds(error: FastMcpError): boolean {
+    const safeToRepeat = this.init.safeToRepeat;
+    if (!safeToRepeat || this.init.policy.ambiguousToolCalls === 'always') return false;
+    const delivery = deliveryOf(error, this.init.policy.notDeliveredStatusCodes);
+    return delivery === 'unknown' && !safeToRepeat();
+  }
+
+  private deliveryUnknown(error: FastMcpError): McpDeliveryUnknownError {
+    this.init.events.emit('retry.withheld', {
+      ...this.context(),
+      toolName: this.init.toolName,
+      error: error.message,
+    });
+    return new McpDeliveryUnknownError(this.init.toolName, error, this.context());
   }
 
   private delayFor(classification: ErrorClassification, error: FastMcpError): number {

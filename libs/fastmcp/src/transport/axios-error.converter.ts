@@ -6,6 +6,7 @@ import {
   FastMcpError as BaseError,
 } from '../errors/fastmcp.error.js';
 import { McpHttpError } from '../errors/mcp-http.error.js';
+import { isMcpTimeoutError, McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
@@ -14,6 +15,14 @@ import { releaseStream } from './release-stream.js';
 
 const ERROR_BODY_LIMIT = 4096;
 const NO_SESSION = /session/i;
+/** Connection failures that prove nothing was sent. */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 /**
  * Turns what axios threw into the module's typed error, once per axios error: axios-retry's
@@ -40,14 +49,27 @@ export class AxiosErrorConverter {
 
   private async doConvert(error: object): Promise<FastMcpError> {
     const explained = this.run.explainAbort(error);
-    if (explained !== error && isFastMcpError(explained)) return explained;
+    const written = requestWritten(error);
+    if (explained !== error && isFastMcpError(explained)) {
+      return isMcpTimeoutError(explained) && explained.scope === 'attempt' && !written
+        ? new McpTimeoutError('attempt', explained.timeoutMs, {
+            clientId: this.run.clientId,
+            operation: this.run.operation,
+            delivery: 'not_delivered',
+          })
+        : explained;
+    }
     if (isFastMcpError(error)) return error;
     if (!isAxiosError(error)) return this.unknown(error);
     const fields = { clientId: this.run.clientId, operation: this.run.operation, cause: error };
     const response = error.response;
     if (!response) {
       const code = error.code ?? 'ERR_NETWORK';
-      return new McpTransportError('network', `${code}: ${error.message}`, fields);
+      const delivery = NEVER_CONNECTED.has(code) || !written ? 'not_delivered' : 'unknown';
+      return new McpTransportError('network', `${code}: ${error.message}`, {
+        ...fields,
+        delivery,
+      });
     }
     const stream = response.data as Readable | undefined;
     const status = response.status;
@@ -60,7 +82,10 @@ export class AxiosErrorConverter {
       ? await readBodyText(stream, ERROR_BODY_LIMIT).catch(() => '')
       : '';
     if (this.hadSession && (status === 404 || (status === 400 && NO_SESSION.test(body)))) {
-      return new McpTransportError('session_lost', `session lost (HTTP ${status})`, fields);
+      return new McpTransportError('session_lost', `session lost (HTTP ${status})`, {
+        ...fields,
+        delivery: 'not_delivered',
+      });
     }
     const challenge = response.headers['www-authenticate'] as unknown;
     return new McpHttpError(status, {
@@ -77,6 +102,15 @@ export class AxiosErrorConverter {
       cause: error,
     });
   }
+}
+
+/**
+ * True when the whole request was handed to the socket, so the server may have it. Node keeps a
+ * request in its own buffer until the connection is up: a request still there was not sent.
+ */
+function requestWritten(error: object): boolean {
+  const request = (error as { request?: { writableFinished?: boolean } }).request;
+  return request?.writableFinished === true;
 }
 
 /** A short, safe summary of an error body: the JSON-RPC error message if there is one. */
