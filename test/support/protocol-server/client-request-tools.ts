@@ -34,7 +34,8 @@ export const PROFILE_FORM: ElicitRequestFormParams = {
  * request is related to the call) and report what came back, with the client capability the
  * server saw in `initialize`. They send the request whatever the capability says, so a client
  * that declares nothing can be seen answering -32601. `elicit_profile` waits `waitMs` for the
- * answer when given (then answers with the timeout error, -32001).
+ * answer when given (then answers with the timeout error, -32001); with `closeStream` it first
+ * closes its SSE stream, so its request reaches the client only on a resumed stream.
  */
 export function registerClientRequestTools(mcp: McpServer): void {
   const capabilities = () => mcp.server.getClientCapabilities() ?? {};
@@ -44,9 +45,13 @@ export function registerClientRequestTools(mcp: McpServer): void {
     'elicit_profile',
     {
       description: 'Asks the user for a profile (elicitation/create) and reports the answer',
-      inputSchema: { waitMs: z.number().int().positive().optional() },
+      inputSchema: {
+        waitMs: z.number().int().positive().optional(),
+        closeStream: z.boolean().optional(),
+      },
     },
-    async ({ waitMs }, extra) => {
+    async ({ waitMs, closeStream }, extra) => {
+      if (closeStream) extra.closeSSEStream?.();
       const request = { method: 'elicitation/create', params: PROFILE_FORM } as const;
       const timeout = { timeout: waitMs ?? CLIENT_ANSWER_TIMEOUT_MS };
       const answer = await answerOf(() => extra.sendRequest(request, ElicitResultSchema, timeout));
