@@ -21,6 +21,7 @@ export function applyFault(fault: Fault | undefined, ctx: FaultContext): void {
     case undefined:
       return forwardRequest(ctx.upstream, req, ctx.body, res, setStatus);
     case 'cutStream':
+    case 'loseAnswer':
       return forwardRequest(ctx.upstream, req, ctx.body, res, setStatus, fault);
     case 'status':
       return setStatus(replyStatus(res, fault));

@@ -2,6 +2,7 @@ import {
   type CutStreamFault,
   type DropSessionFault,
   type HangFault,
+  type LoseAnswerFault,
   type ResetFault,
   type StatusFault,
 } from './fault-proxy.types.js';
@@ -21,6 +22,10 @@ export const faults = {
   }),
   dropSession: (options: Omit<DropSessionFault, 'kind'> = {}): DropSessionFault => ({
     kind: 'dropSession',
+    ...options,
+  }),
+  loseAnswer: (options: Omit<LoseAnswerFault, 'kind'> = {}): LoseAnswerFault => ({
+    kind: 'loseAnswer',
     ...options,
   }),
 };

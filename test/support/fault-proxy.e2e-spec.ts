@@ -149,6 +149,27 @@ describe.each([
     await expect(call).rejects.toThrow();
   });
 
+  it('loseAnswer: the server runs the call, the client gets a bare 502', async () => {
+    const client = await connect();
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.loseAnswer({ code: 502 }) });
+    const before = upstream.requestCounts()['tools/call:echo'] ?? 0;
+    await expect(client.callTool({ name: 'echo', arguments: { text: 'x' } })).rejects.toMatchObject(
+      { code: 502 },
+    );
+    expect(upstream.requestCounts()['tools/call:echo']).toBe(before + 1);
+    expect(proxy.requests.find((r) => r.fault?.kind === 'loseAnswer')?.status).toBe(502);
+  });
+
+  it('loseAnswer: without a code, cuts the stream after the whole answer came back', async () => {
+    proxy.inject({ fault: faults.loseAnswer() });
+    const sessionsBefore = upstream.sessionCount();
+    const res = await rawHttpPost(proxy.url, INITIALIZE_REQUEST);
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe(': cut by fault proxy\n\n');
+    expect(res.error).toBeInstanceOf(Error);
+    expect(upstream.sessionCount()).toBe(sessionsBefore + (options.stateful ? 1 : 0));
+  });
+
   it.each([
     { status: 404 as const, code: -32001, message: 'Session not found' },
     { status: 400 as const, code: -32000, message: 'Bad Request: No valid session ID provided' },

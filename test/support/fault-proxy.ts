@@ -12,6 +12,7 @@ export type {
   FaultMatch,
   FaultRule,
   InjectedFault,
+  LoseAnswerFault,
   ProxyRequestLog,
 } from './fault-proxy.types.js';
 

@@ -37,7 +37,18 @@ export interface DropSessionFault {
   readonly status?: 404 | 400;
 }
 
-export type Fault = StatusFault | ResetFault | HangFault | CutStreamFault | DropSessionFault;
+/**
+ * Forward, let the upstream answer in full (the server did the work), then lose that answer:
+ * reply `code` with an empty body (a gateway's 502 or 504), or, without `code`, send the
+ * upstream headers and an SSE comment, then cut the connection.
+ */
+export interface LoseAnswerFault {
+  readonly kind: 'loseAnswer';
+  readonly code?: number;
+}
+
+export type Fault =
+  StatusFault | ResetFault | HangFault | CutStreamFault | DropSessionFault | LoseAnswerFault;
 
 /** Which requests a fault applies to; every given field must match. Empty: any request. */
 export interface FaultMatch {

@@ -5,7 +5,7 @@ import {
   request as httpRequest,
   type ServerResponse,
 } from 'node:http';
-import { type CutStreamFault } from './fault-proxy.types.js';
+import { type CutStreamFault, type LoseAnswerFault } from './fault-proxy.types.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -24,14 +24,14 @@ export interface Upstream {
   readonly agent: Agent;
 }
 
-/** Forwards one request upstream and streams the answer back chunk by chunk, or cuts it. */
+/** Forwards one request upstream and streams the answer back chunk by chunk, cuts or loses it. */
 export function forwardRequest(
   upstream: Upstream,
   req: IncomingMessage,
   body: Buffer,
   res: ServerResponse,
   onStatus: (status: number) => void,
-  cut?: CutStreamFault,
+  fault?: CutStreamFault | LoseAnswerFault,
 ): void {
   const outgoing = httpRequest(
     new URL(req.url ?? '/', upstream.origin),
@@ -45,13 +45,14 @@ export function forwardRequest(
       },
     },
     (upstreamRes) => {
+      upstreamRes.once('error', () => res.destroy());
+      if (fault?.kind === 'loseAnswer') return loseAnswer(upstreamRes, res, onStatus, fault);
       const status = upstreamRes.statusCode ?? 502;
       onStatus(status);
       res.writeHead(status, strip(upstreamRes.headers));
       res.flushHeaders();
-      if (cut) cutStream(upstreamRes, res, cut);
+      if (fault) cutStream(upstreamRes, res, fault);
       else upstreamRes.pipe(res);
-      upstreamRes.once('error', () => res.destroy());
     },
   );
   outgoing.once('error', () => {
@@ -82,6 +83,26 @@ function cutStream(upstreamRes: IncomingMessage, res: ServerResponse, cut: CutSt
     if (left <= 0) void flushed.then(kill);
   });
   upstreamRes.once('end', () => void flushed.then(kill));
+}
+
+/** Reads the whole upstream answer, then replies `fault.code` instead, or cuts before the answer. */
+function loseAnswer(
+  upstreamRes: IncomingMessage,
+  res: ServerResponse,
+  onStatus: (status: number) => void,
+  fault: LoseAnswerFault,
+): void {
+  upstreamRes.resume();
+  upstreamRes.once('end', () => {
+    if (fault.code !== undefined) {
+      onStatus(fault.code);
+      res.writeHead(fault.code, { 'content-length': 0 }).end();
+      return;
+    }
+    onStatus(upstreamRes.statusCode ?? 502);
+    res.writeHead(upstreamRes.statusCode ?? 502, strip(upstreamRes.headers, REQUEST_ONLY));
+    res.write(': cut by fault proxy\n\n', () => res.socket?.destroy());
+  });
 }
 
 function strip(headers: IncomingHttpHeaders, also = new Set<string>()): IncomingHttpHeaders {

@@ -1,0 +1,234 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { Registry } from 'prom-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEAD_LETTER_QUEUE,
+  type DeadLetterQueue,
+  EnhancedFastMcpService,
+  FASTMCP_METRICS_REGISTRY,
+  FastMcpModule,
+  isMcpDeliveryUnknownError,
+  McpDeliveryUnknownError,
+  ReplayConflictError,
+} from '@app/fastmcp';
+import { CapturingLogger } from '../support/capturing-logger.js';
+import { FAST_RETRY, startClientApp, type ClientTestApp } from '../support/client-test-app.js';
+import {
+  type CountingToolsServer,
+  startCountingToolsServer,
+} from '../support/counting-tools-server.js';
+import {
+  faults,
+  type LoseAnswerFault,
+  startFaultProxy,
+  type FaultProxy,
+} from '../support/fault-proxy.js';
+
+/** A failure after which the call may have run: the server did the work, the answer is lost. */
+interface AmbiguousFault {
+  readonly name: string;
+  /** The proxy loses the answer this way; absent: the tool is slower than requestTimeoutMs. */
+  readonly lose?: LoseAnswerFault;
+  /** What the McpDeliveryUnknownError's `cause` looks like. */
+  readonly cause: Record<string, unknown>;
+}
+
+const AMBIGUOUS: AmbiguousFault[] = [
+  {
+    name: 'a 502 returned after the server ran the call',
+    lose: faults.loseAnswer({ code: 502 }),
+    cause: { name: 'McpHttpError', status: 502, message: 'HTTP 502' },
+  },
+  {
+    name: 'a 504 returned after the server ran the call',
+    lose: faults.loseAnswer({ code: 504 }),
+    cause: { name: 'McpHttpError', status: 504 },
+  },
+  {
+    name: 'the answer stream cut after the server answered',
+    lose: faults.loseAnswer(),
+    cause: { name: 'McpTransportError', failure: 'stream_cut' },
+  },
+  {
+    name: 'an attempt timeout while the tool runs at the server',
+    cause: { name: 'McpTimeoutError', scope: 'attempt' },
+  },
+];
+const REQUEST_TIMEOUT_MS = 400;
+const SLOW_MS = 5000;
+
+let server: CountingToolsServer;
+let proxy: FaultProxy;
+
+beforeAll(async () => {
+  server = await startCountingToolsServer();
+  proxy = await startFaultProxy(server.url);
+});
+afterEach(() => {
+  proxy.clear();
+  proxy.clearRequests();
+  server.reset();
+});
+afterAll(async () => {
+  await proxy?.close();
+  await server?.close();
+});
+
+const callsSeen = (tool: string): number =>
+  proxy.requests.filter((r) => r.jsonRpcMethod === 'tools/call' && r.toolName === tool).length;
+const arm = (fault: AmbiguousFault, tool: string): void => {
+  if (fault.lose)
+    proxy.inject({ match: { method: 'tools/call', toolName: tool }, fault: fault.lose });
+  else server.slowNext(tool, SLOW_MS);
+};
+
+describe('tools/call after a failure that may have reached the server', () => {
+  let app: ClientTestApp;
+  let legacy: ClientTestApp;
+
+  beforeAll(async () => {
+    const url = proxy.url;
+    const retry = { requestTimeoutMs: REQUEST_TIMEOUT_MS };
+    app = await startClientApp({
+      servers: {
+        plain: { url },
+        policy: { url, tools: { pay: { retry: 'always' } } },
+        trusted: { url, trustToolAnnotations: true },
+      },
+      retry,
+      dlq: false,
+    });
+    legacy = await startClientApp({
+      servers: { plain: { url } },
+      retry: { ...retry, ambiguousToolCalls: 'always' },
+      dlq: false,
+    });
+    // Annotations count only once listed: list them, so that "untrusted" means ignored.
+    await app.client.listToolsWithRetry('plain');
+    await app.client.listToolsWithRetry('trusted');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await legacy?.close();
+  });
+
+  describe.each(AMBIGUOUS)('after $name', (fault) => {
+    const failsOnce = async (client: EnhancedFastMcpService, id: string, tool: string) => {
+      arm(fault, tool);
+      const error = await client.callToolWithRetry(id, tool, { id: 'a' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(McpDeliveryUnknownError);
+      expect((error as McpDeliveryUnknownError).toolName).toBe(tool);
+      expect((error as Error).cause).toMatchObject(fault.cause);
+      expect(server.executions(tool)).toBe(1);
+      expect(callsSeen(tool)).toBe(1);
+    };
+    const runsTwice = async (client: EnhancedFastMcpService, id: string, tool: string) => {
+      arm(fault, tool);
+      const result = await client.callToolWithRetry(id, tool, { id: 'b' });
+      expect(result.content).toEqual([{ type: 'text', text: 'b' }]);
+      expect(server.executions(tool)).toBe(2);
+      expect(callsSeen(tool)).toBe(2);
+    };
+
+    it('an unannotated tool ran once and the call fails with McpDeliveryUnknownError', () =>
+      failsOnce(app.client, 'plain', 'pay'));
+
+    it("tools: { pay: { retry: 'always' } } re-sends it: it ran twice, the call succeeds", () =>
+      runsTwice(app.client, 'policy', 'pay'));
+
+    it.each(['upsert', 'lookup'])('%s (annotated) is re-sent on a trusted server', (tool) =>
+      runsTwice(app.client, 'trusted', tool),
+    );
+
+    it.each(['upsert', 'lookup'])('%s (annotated) is not re-sent on an untrusted one', (tool) =>
+      failsOnce(app.client, 'plain', tool),
+    );
+
+    it("retry.ambiguousToolCalls: 'always' re-sends the unannotated tool", () =>
+      runsTwice(legacy.client, 'plain', 'pay'));
+  });
+
+  it.each([503, 429])('re-sends pay after a %i the proxy answered in its stead', async (code) => {
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(code) });
+    const result = await app.client.callToolWithRetry('plain', 'pay', { id: 'c' });
+    expect(result.content).toEqual([{ type: 'text', text: 'c' }]);
+    expect(callsSeen('pay')).toBe(2);
+    expect(server.executions('pay')).toBe(1);
+  });
+});
+
+describe('a call withheld from retry: the DLQ entry, the log line and the metric', () => {
+  let moduleRef: TestingModule;
+  let client: EnhancedFastMcpService;
+  let dlq: DeadLetterQueue;
+  const registry = new Registry();
+  const logger = new CapturingLogger();
+
+  beforeAll(async () => {
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        FastMcpModule.forRoot({
+          servers: { plain: { url: proxy.url } },
+          retry: FAST_RETRY,
+          dlq: {},
+          extraProviders: [{ provide: FASTMCP_METRICS_REGISTRY, useValue: registry }],
+        }),
+      ],
+    })
+      .setLogger(logger)
+      .compile();
+    await moduleRef.init();
+    client = moduleRef.get(EnhancedFastMcpService);
+    dlq = moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+  });
+  afterAll(async () => {
+    await moduleRef?.close();
+  });
+
+  const withheldLines = (): string[] =>
+    logger.lines
+      .filter((l) => l.level === 'warn' && l.message.startsWith('Retry withheld'))
+      .map((l) => l.message);
+  const deliveryUnknownSeries = async (): Promise<string[]> =>
+    (await registry.metrics())
+      .split('\n')
+      .filter((line) => line.startsWith('fastmcp_delivery_unknown_total{'));
+
+  it('dead-letters it as deliveryUnknown; replay needs force; one WARN line, one count', async () => {
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.loseAnswer({ code: 502 }) });
+    const error = await client
+      .callToolWithRetry('plain', 'pay', { id: 'order-1' })
+      .catch((e: unknown) => e);
+    expect(isMcpDeliveryUnknownError(error)).toBe(true);
+    const { items } = await dlq.list();
+    expect(items).toHaveLength(1);
+    const [entry] = items;
+    expect(entry).toMatchObject({
+      clientId: 'plain',
+      toolName: 'pay',
+      arguments: { id: 'order-1' },
+      errorClass: 'delivery_unknown',
+      deliveryUnknown: true,
+      status: 'dead',
+    });
+
+    const refused = await dlq.replay(entry.id).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ReplayConflictError);
+    expect((refused as Error).message).toMatch(/delivery unknown.*replay it with force/);
+    expect(callsSeen('pay')).toBe(1);
+    expect(server.executions('pay')).toBe(1);
+    expect(await dlq.get(entry.id)).toMatchObject({ status: 'dead', deliveryUnknown: true });
+
+    const replayed = await dlq.replay(entry.id, { force: true });
+    expect(replayed).toMatchObject({ id: entry.id, result: { content: [{ text: 'order-1' }] } });
+    expect(server.executions('pay')).toBe(2);
+    expect(await dlq.get(entry.id)).toBeNull();
+
+    expect(withheldLines()).toEqual([
+      'Retry withheld for call_tool (tool: pay, delivery unknown after HTTP 502)',
+    ]);
+    expect(await deliveryUnknownSeries()).toEqual([
+      'fastmcp_delivery_unknown_total{operation="call_tool"} 1',
+    ]);
+  });
+});
