@@ -71,6 +71,23 @@ describe('OAuthServerAuth', () => {
     });
   });
 
+  it('while the token endpoint is down, tries an early refresh at most every 5 s', async () => {
+    await auth.onChallenge(CHALLENGE);
+    const first = await auth.authorization();
+    server.setTokenEndpointDown(true);
+    clock.advance(LIFETIME_S * 900);
+    expect(await auth.authorization()).toBe(first);
+    expect(await auth.authorization()).toBe(first);
+    expect(server.tokenRequests.map((r) => r.status)).toEqual([200, 503]);
+    clock.advance(4_999);
+    expect(await auth.authorization()).toBe(first);
+    expect(server.tokenRequests).toHaveLength(2);
+    server.setTokenEndpointDown(false);
+    clock.advance(1);
+    expect(await auth.authorization()).not.toBe(first);
+    expect(server.tokenRequests.map((r) => r.status)).toEqual([200, 503, 200]);
+  });
+
   it('shares one flow between concurrent challenges, and ignores one to a replaced token', async () => {
     await Promise.all([1, 2, 3, 4].map(() => auth.onChallenge(CHALLENGE)));
     expect(server.tokenRequests).toHaveLength(1);

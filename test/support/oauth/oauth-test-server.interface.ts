@@ -63,6 +63,8 @@ export interface OAuthTestServerHandle {
   readonly registrations: number;
   /** Forgets every access token (refresh tokens stay). */
   revokeAccessTokens(): void;
+  /** While down, the token endpoint answers 503 temporarily_unavailable. */
+  setTokenEndpointDown(down: boolean): void;
   /** Empties the request records. */
   clearRecords(): void;
   close(): Promise<void>;

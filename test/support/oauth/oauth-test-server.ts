@@ -62,6 +62,7 @@ export async function startOAuthTestServer(
   });
   const registeredScopes = options.registeredClientScopes ?? ['mcp:read', 'mcp:admin'];
   let registrations = 0;
+  const outage = { down: false };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', issuer);
@@ -94,6 +95,7 @@ export async function startOAuthTestServer(
             codes,
             records: tokenRequests,
             echoCredentialsInErrors: options.echoCredentialsInErrors ?? false,
+            outage,
           },
           req,
           res,
@@ -126,6 +128,7 @@ export async function startOAuthTestServer(
       return registrations;
     },
     revokeAccessTokens: () => tokens.revokeAccessTokens(),
+    setTokenEndpointDown: (down) => void (outage.down = down),
     clearRecords: () => {
       tokenRequests.length = 0;
       mcpRequests.length = 0;

@@ -14,6 +14,8 @@ interface TokenEndpointDeps {
   codes: AuthorizationCodes;
   records: TokenRequestRecord[];
   echoCredentialsInErrors: boolean;
+  /** While true, every token request gets 503 temporarily_unavailable. */
+  outage: { down: boolean };
 }
 
 /** POST /token: client_credentials, authorization_code (PKCE S256) and refresh_token grants. */
@@ -30,6 +32,10 @@ export async function handleTokenRequest(
     status: 400,
   };
   deps.records.push(record);
+  if (deps.outage.down) {
+    record.status = 503;
+    return sendOAuthError(res, 503, 'temporarily_unavailable', 'down for maintenance');
+  }
   let client: OAuthTestClient;
   try {
     const authenticated = await deps.authenticator.authenticate(req, form);

@@ -31,6 +31,8 @@ export interface OAuthServerAuthOptions {
 
 type Status = AuthChallenge['status'];
 
+/** How long a failed early refresh waits before the next try, while the token still works. */
+const REFRESH_PAUSE_MS = 5_000;
 const NEEDS_USER =
   "the server needs a user's authorization and the provider has no authorizationCode()";
 
@@ -54,6 +56,7 @@ export class OAuthServerAuth implements ServerAuth {
   private scope?: string;
   private stepUps = 0;
   private stepUpScope?: string;
+  private refreshPausedUntil = 0;
 
   constructor(private readonly options: OAuthServerAuthOptions) {
     this.provider = options.provider;
@@ -67,12 +70,16 @@ export class OAuthServerAuth implements ServerAuth {
   async authorization(): Promise<string | undefined> {
     await this.flight?.promise.catch(() => undefined);
     const token = await this.accessToken();
-    if (token === undefined || !this.lifetime.refreshDue(token, this.now())) return bearer(token);
+    const now = this.now();
+    if (token === undefined || !this.lifetime.refreshDue(token, now)) return bearer(token);
+    // After a failed early refresh the still-valid token is sent for a while, no flow per request.
+    if (now < this.refreshPausedUntil && !this.lifetime.expired(token, now)) return bearer(token);
     try {
       await this.fly(401);
     } catch (error) {
       // Near expiry the old token still works; past it, the failure is the request's.
       if (this.lifetime.expired(token, this.now())) throw error;
+      this.refreshPausedUntil = this.now() + REFRESH_PAUSE_MS;
     }
     return bearer(await this.accessToken());
   }
