@@ -3,7 +3,8 @@ import type { FastMcpEvents } from '../../../libs/fastmcp/src/events/fastmcp-eve
 /**
  * A call_tool that succeeds on its third attempt after two HTTP 503 retries (110 ms and 220 ms),
  * then a connect that gives up after one timeout retry, then one DLQ store, a buffered store
- * failure that is later lost, a TTL eviction of 3 entries and a replay.
+ * failure that is later lost, a TTL eviction of 3 entries and a replay; then two attempts that
+ * waited for the rate limit (250 ms and 40 ms), with one still queued at the end.
  */
 export function emitScriptedRun(events: FastMcpEvents, clientId = 'client-1'): void {
   const base = { clientId, operation: 'call_tool' as const };
@@ -72,4 +73,8 @@ export function emitScriptedRun(events: FastMcpEvents, clientId = 'client-1'): v
   });
   events.emit('dlq.evicted', { reason: 'ttl', count: 3 });
   events.emit('dlq.replayed', { id: 'dlq-1', result: 'success' });
+
+  for (const queued of [1, 2, 1]) events.emit('bulkhead.queue', { server: clientId, queued });
+  events.emit('ratelimit.waited', { server: clientId, waitedMs: 250 });
+  events.emit('ratelimit.waited', { server: clientId, waitedMs: 40 });
 }

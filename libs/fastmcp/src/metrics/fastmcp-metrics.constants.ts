@@ -19,5 +19,13 @@ export const OPERATION_DURATION_BUCKETS: readonly number[] = [
   0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
 ];
 
+/**
+ * Buckets of `<ns>_ratelimit_wait_seconds`: a token at 100/s is 10 ms away; a full queue at the
+ * 1/s floor is minutes away (the call's timeout ends it first).
+ */
+export const RATE_LIMIT_WAIT_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
+
 /** The `client_id` value of client ids past `metrics.maxClientIdLabels`. */
 export const OTHER_CLIENT_ID_LABEL = 'other';

@@ -153,4 +153,6 @@ const ALL_NAMES = (ns: string): string[] =>
     'dlq_store_failures_total',
     'dlq_evictions_total',
     'dlq_replays_total',
+    'ratelimit_wait_seconds',
+    'bulkhead_queue',
   ].map((suffix) => `${ns}_${suffix}`);

@@ -63,6 +63,10 @@ export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
       }),
       on('dlq.evicted', (e) => m.dlqEvictions.inc({ reason: e.reason }, e.count)),
       on('dlq.replayed', (e) => m.dlqReplays.inc({ result: e.result })),
+      on('ratelimit.waited', (e) =>
+        m.rateLimitWait.observe({ server: e.server }, e.waitedMs / 1000),
+      ),
+      on('bulkhead.queue', (e) => m.bulkheadQueue.set({ server: e.server }, e.queued)),
     ];
   }
 

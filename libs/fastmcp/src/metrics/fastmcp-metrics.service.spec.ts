@@ -7,6 +7,10 @@ import {
 } from '../../../../test/support/metrics/metrics-test-module.js';
 import { emitScriptedRun } from '../../../../test/support/metrics/scripted-run.js';
 import { isFastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import { METRIC_DEFINITIONS } from './metric-definitions.js';
+
+/** Every metric; their names are listed one by one in the listener spec. */
+const METRIC_COUNT = Object.keys(METRIC_DEFINITIONS).length;
 
 describe('FastMcpMetrics', () => {
   const open: MetricsTestModule[] = [];
@@ -46,7 +50,7 @@ describe('FastMcpMetrics', () => {
     const error: unknown = await createMetricsTestModule({ registry }).catch((e: unknown) => e);
     expect(isFastMcpConfigError(error)).toBe(true);
     if (!isFastMcpConfigError(error)) return;
-    expect(error.issues).toHaveLength(12);
+    expect(error.issues).toHaveLength(METRIC_COUNT);
     expect(error.issues[0]).toEqual({
       field: 'metrics.namespace',
       message: expect.stringContaining(
@@ -59,7 +63,7 @@ describe('FastMcpMetrics', () => {
     const registry = new Registry();
     await boot({ registry });
     await boot({ registry, options: { metrics: { namespace: 'other_mcp' } } });
-    expect(registry.getMetricsAsArray()).toHaveLength(24);
+    expect(registry.getMetricsAsArray()).toHaveLength(2 * METRIC_COUNT);
   });
 
   it('lets a new module register again once the previous one closed', async () => {
@@ -68,6 +72,6 @@ describe('FastMcpMetrics', () => {
     await first.moduleRef.close();
     expect(registry.getMetricsAsArray()).toEqual([]);
     await boot({ registry });
-    expect(registry.getMetricsAsArray()).toHaveLength(12);
+    expect(registry.getMetricsAsArray()).toHaveLength(METRIC_COUNT);
   });
 });

@@ -1,4 +1,8 @@
-import { OPERATION_DURATION_BUCKETS, RETRY_BACKOFF_BUCKETS } from './fastmcp-metrics.constants.js';
+import {
+  OPERATION_DURATION_BUCKETS,
+  RATE_LIMIT_WAIT_BUCKETS,
+  RETRY_BACKOFF_BUCKETS,
+} from './fastmcp-metrics.constants.js';
 
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
@@ -13,7 +17,7 @@ export interface MetricDefinition {
   readonly buckets?: readonly number[];
 }
 
-/** Every metric of the module: the seed's five, then the DLQ and in-flight ones. */
+/** Every metric of the module: the seed's five, the DLQ and in-flight ones, then the pipeline's. */
 export const METRIC_DEFINITIONS = {
   retryAttempts: {
     suffix: 'retry_attempts_total',
@@ -99,6 +103,21 @@ export const METRIC_DEFINITIONS = {
     kind: 'counter',
     help: 'Dead-letter replays, by result (success, failure or conflict).',
     labelNames: ['result'],
+    perClient: false,
+  },
+  rateLimitWait: {
+    suffix: 'ratelimit_wait_seconds',
+    kind: 'histogram',
+    help: "Time an attempt waited for its server's rate limit or bulkhead, in seconds (waits only).",
+    labelNames: ['server'],
+    perClient: false,
+    buckets: RATE_LIMIT_WAIT_BUCKETS,
+  },
+  bulkheadQueue: {
+    suffix: 'bulkhead_queue',
+    kind: 'gauge',
+    help: "Attempts waiting in their server's rate limit and bulkhead queue.",
+    labelNames: ['server'],
     perClient: false,
   },
 } as const satisfies Record<string, MetricDefinition>;
