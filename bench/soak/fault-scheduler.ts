@@ -91,6 +91,10 @@ export class FaultScheduler {
         };
       case 'dropSession':
         return { fault: faults.dropSession(), times: 1 };
+      case 'lostAnswer': {
+        const code = [502, 504, undefined][Math.floor(this.random() * 3)];
+        return { fault: faults.loseAnswer(code === undefined ? {} : { code }), times: 1 };
+      }
     }
   }
 }

@@ -4,6 +4,10 @@ import type { FailedOperation, FastMcpEvents } from '@app/fastmcp';
 export interface OpRecord {
   readonly op: number;
   readonly clientId: string;
+  /** `echo` (safe to repeat) or `pay` (not: never re-sent after an ambiguous failure). */
+  readonly tool: string;
+  /** Sent as the echo text or the pay id (`op-<n>`); the answer must be the same text. */
+  readonly callId: string;
   readonly startedAt: number;
   outcome?: 'succeeded' | 'failed';
   /** What the caller saw: from the call to its settlement (the DLQ write included). */
@@ -18,6 +22,8 @@ export interface OpRecord {
   errorClass?: string;
   /** A success whose text was not the one sent. */
   wrongResult?: boolean;
+  /** The caller got McpDeliveryUnknownError. */
+  deliveryUnknown?: boolean;
 }
 
 /** What the run measured besides the operations themselves. */
@@ -80,11 +86,13 @@ export class SoakAccounting {
     return () => offs.forEach((off) => off());
   }
 
-  begin(clientId: string): OpRecord {
+  begin(clientId: string, tool = 'echo'): OpRecord {
     this.nextOp += 1;
     const record: OpRecord = {
       op: this.nextOp,
       clientId,
+      tool,
+      callId: opText(this.nextOp),
       startedAt: performance.now(),
       retries: 0,
       highestRetry: 0,
@@ -122,7 +130,7 @@ export class SoakAccounting {
       `${badEnds} operations without exactly one, ${this.orphanEvents} orphan events`,
     );
     const wrong = succeeded.filter((r) => r.wrongResult).length;
-    add(wrong === 0, 'every success echoed its own text', `${wrong} wrong results`);
+    add(wrong === 0, 'every success answered with its own text or id', `${wrong} wrong results`);
 
     const inDlq = new Map<number, number>();
     let unknown = 0;
@@ -219,13 +227,13 @@ export class SoakAccounting {
   }
 }
 
-/** The operation number a soak entry carries in its echo text (`op-<n>`). */
+/** The operation number a soak entry carries in its echo text or pay id (`op-<n>`). */
 export function opText(op: number): string {
   return `op-${op}`;
 }
 
-function opOf(entry: FailedOperation): number | undefined {
-  const text = entry.arguments?.text;
+export function opOf(entry: FailedOperation): number | undefined {
+  const text = entry.arguments?.text ?? entry.arguments?.id;
   const match = typeof text === 'string' ? /^op-(\d+)$/.exec(text) : null;
   return match ? Number(match[1]) : undefined;
 }

@@ -12,13 +12,20 @@ export interface FaultRates {
   cutStream: number;
   /** HTTP 404 "Session not found", as from a server that lost the session. */
   dropSession: number;
+  /** The server runs the request, then the proxy answers 502 or 504, or cuts the stream. */
+  lostAnswer: number;
 }
 
 export interface SoakOptions {
   /** How long callers start new operations, in seconds. Default 60. */
   seconds: number;
-  /** Concurrent callers, each with its own client id, one operation at a time. Default 16. */
+  /** Concurrent callers of echo, each with its own client id, one at a time. Default 16. */
   concurrency: number;
+  /**
+   * Concurrent callers of the non-idempotent `pay` (a counting server in this process, behind
+   * its own fault proxy), besides the echo callers. Default: a quarter of `concurrency`, at least 1.
+   */
+  payConcurrency: number;
   rates: FaultRates;
   /** The module's retry policy: short, so that some operations fail for good. */
   retry: {
@@ -51,14 +58,17 @@ export const DEFAULT_FAULT_RATES: FaultRates = {
   hang: 0.01,
   cutStream: 0.02,
   dropSession: 0.02,
+  lostAnswer: 0.02,
 };
 
 /** Defaults for a run of `seconds`, with `overrides` applied. */
 export function soakOptions(overrides: Partial<SoakOptions> = {}): SoakOptions {
   const seconds = overrides.seconds ?? 60;
+  const concurrency = overrides.concurrency ?? 16;
   return {
     seconds,
-    concurrency: 16,
+    concurrency,
+    payConcurrency: Math.max(1, Math.floor(concurrency / 4)),
     rates: DEFAULT_FAULT_RATES,
     retry: {
       maxRetries: 2,

@@ -1,13 +1,26 @@
 import type { Registry } from 'prom-client';
-import { type FailedOperation, FastMcpEvents, RedisDlqService } from '@app/fastmcp';
+import {
+  type FailedOperation,
+  FastMcpEvents,
+  isMcpDeliveryUnknownError,
+  type McpServerConfig,
+  RedisDlqService,
+} from '@app/fastmcp';
 import { startFaultProxy } from '../../test/support/fault-proxy.js';
 import { startRedisServer } from '../../test/support/redis-server.js';
 import { bootFastMcp } from '../support/bench-clients.js';
 import { startDemoServerProcess } from '../support/demo-server-process.js';
 import { heapUsedAfterGc } from '../support/stats.js';
 import { FaultScheduler } from './fault-scheduler.js';
-import { type RedisOutage, runRedisChaos } from './redis-chaos.js';
-import { opText, SoakAccounting, type SoakCheck } from './soak-accounting.js';
+import { runRedisChaos } from './redis-chaos.js';
+import { SoakAccounting, type SoakCheck } from './soak-accounting.js';
+import { faultLine, progressLine, render } from './soak-report.js';
+import {
+  checkSideEffects,
+  PAY_TOOL,
+  type SideEffectTotals,
+  startPayTarget,
+} from './side-effects.js';
 import { type SoakOptions, soakOptions } from './soak-options.js';
 
 /** The store's own write timeout: a failed call may wait this long for its DLQ write. */
@@ -18,12 +31,19 @@ export interface SoakReport {
   checks: SoakCheck[];
   /** The accounting as printed. */
   text: string;
+  /** The non-idempotent calls against the server's count of executions. */
+  sideEffects: SideEffectTotals;
 }
+
+/** echo is read-only: re-sending it after any failure is safe, so the soak says so. */
+const ECHO_SAFE = { echo: { retry: 'always' } } as const;
 
 /**
  * The soak: N callers run callToolWithRetry (retries, metrics in their own Registry, the Redis
  * DLQ) through a fault-injecting proxy to a real MCP server in a child process, while Redis is
- * stopped and restarted and the server drops its sessions; then the accounting.
+ * stopped and restarted and the server drops its sessions; then the accounting. Besides them,
+ * M callers run the non-idempotent `pay` of a counting server behind its own proxy: the server's
+ * count of executions per call id shows that no call ran twice.
  */
 export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<SoakReport> {
   const options = soakOptions(overrides);
@@ -39,8 +59,15 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     cleanups.unshift(() => server.close());
     const proxy = await startFaultProxy(server.url);
     cleanups.unshift(() => proxy.close());
+    const pay = await startPayTarget(options.rates);
+    cleanups.unshift(() => pay.close());
+    const servers: Record<string, McpServerConfig> = {};
+    const echoIds = Array.from({ length: options.concurrency }, (_, i) => `soak-${i}`);
+    const payIds = Array.from({ length: options.payConcurrency }, (_, i) => `pay-${i}`);
+    for (const id of echoIds) servers[id] = { url: proxy.url, tools: ECHO_SAFE };
+    for (const id of payIds) servers[id] = { url: pay.proxy.url };
     const { app, client, registry } = await bootFastMcp({
-      baseUrl: proxy.url,
+      servers,
       retry: options.retry,
       metrics: {},
       dlq: { redis: { url: redis.url } },
@@ -52,7 +79,8 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     const dlq = app.get(RedisDlqService);
     const scheduler = new FaultScheduler(proxy, options.rates);
     log(
-      `soak: ${options.seconds} s, ${options.concurrency} callers, server ${server.url} (pid ${server.pid}), redis ${redis.url}`,
+      `soak: ${options.seconds} s, ${options.concurrency} echo + ${options.payConcurrency} ${PAY_TOOL} callers, ` +
+        `server ${server.url} (pid ${server.pid}), ${PAY_TOOL} server ${pay.server.url}, redis ${redis.url}`,
     );
 
     const heapStart = heapUsedAfterGc();
@@ -60,6 +88,7 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     const endAt = Date.now() + durationMs;
     const stop = new AbortController();
     scheduler.start();
+    pay.scheduler.start();
     const chaos = runRedisChaos(
       redis,
       {
@@ -74,27 +103,33 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     const dropper = setInterval(() => {
       serverDrops += 1;
       server.dropSessions().catch(() => undefined);
+      pay.server.dropSessions().catch(() => undefined);
     }, options.serverDropEveryMs);
     const progress = setInterval(() => log(progressLine(accounting, endAt)), 5000);
 
-    const caller = async (clientId: string): Promise<void> => {
+    const caller = async (clientId: string, tool: 'echo' | 'pay'): Promise<void> => {
       while (Date.now() < endAt) {
-        const record = accounting.begin(clientId);
-        const text = opText(record.op);
+        const record = accounting.begin(clientId, tool);
+        const args = tool === 'echo' ? { text: record.callId } : { id: record.callId };
         try {
-          const result = await client.callToolWithRetry(clientId, 'echo', { text });
+          const result = await client.callToolWithRetry(clientId, tool, args);
           const echoed = (result.content[0] as { text?: string } | undefined)?.text;
-          accounting.end(record, 'succeeded', echoed !== text);
-        } catch {
+          accounting.end(record, 'succeeded', echoed !== record.callId);
+        } catch (error) {
+          record.deliveryUnknown = isMcpDeliveryUnknownError(error) || undefined;
           accounting.end(record, 'failed');
         }
       }
     };
-    await Promise.all(Array.from({ length: options.concurrency }, (_, i) => caller(`soak-${i}`)));
+    await Promise.all([
+      ...echoIds.map((id) => caller(id, 'echo')),
+      ...payIds.map((id) => caller(id, 'pay')),
+    ]);
     const wallMs = durationMs + (Date.now() - endAt);
     clearInterval(dropper);
     clearInterval(progress);
     scheduler.stop();
+    pay.scheduler.stop();
     stop.abort();
     const outages = await chaos;
     if (!redis.isRunning()) await redis.start();
@@ -126,8 +161,19 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
         heapGrowthBoundMiB: options.heapGrowthBoundMiB,
       },
     );
-    const text = render(options, accounting, scheduler, outages, serverDrops, wallMs, checks);
-    return { ok: checks.every((c) => c.ok), checks, text };
+    const sideEffects = checkSideEffects(
+      accounting.records,
+      pay.server.executionsById(),
+      dlqEntries,
+      metrics.deliveryUnknown,
+    );
+    checks.push(...sideEffects.checks);
+    const faultLines = [
+      `  faults taken: ${faultLine(scheduler)}`,
+      `  faults taken (${PAY_TOOL} server): ${faultLine(pay.scheduler)}`,
+    ];
+    const text = render(options, accounting, faultLines, outages, serverDrops, wallMs, checks);
+    return { ok: checks.every((c) => c.ok), checks, text, sideEffects: sideEffects.totals };
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     process.off('unhandledRejection', onUnhandled);
@@ -150,6 +196,7 @@ async function readMetrics(registry: Registry): Promise<{
   error: number;
   dlqStored: number;
   retries: number;
+  deliveryUnknown: number;
 }> {
   const values = async (name: string) =>
     (await registry.getSingleMetric(name)?.get())?.values ?? [];
@@ -163,54 +210,6 @@ async function readMetrics(registry: Registry): Promise<{
     error: sum(operations, { operation: 'call_tool', status: 'error' }),
     dlqStored: sum(await values('fastmcp_dlq_operations_total')),
     retries: sum(await values('fastmcp_retry_attempts_total')),
+    deliveryUnknown: sum(await values('fastmcp_delivery_unknown_total')),
   };
-}
-
-function progressLine(accounting: SoakAccounting, endAt: number): string {
-  const done = accounting.records.filter((r) => r.outcome);
-  const failed = done.filter((r) => r.outcome === 'failed').length;
-  return `${Math.max(0, Math.round((endAt - Date.now()) / 1000))} s left: ${done.length} operations, ${failed} failed`;
-}
-
-function render(
-  options: SoakOptions,
-  accounting: SoakAccounting,
-  scheduler: FaultScheduler,
-  outages: RedisOutage[],
-  serverDrops: number,
-  wallMs: number,
-  checks: SoakCheck[],
-): string {
-  const records = accounting.records;
-  const failed = records.filter((r) => r.outcome === 'failed').length;
-  const r = options.retry;
-  const faultLine = (Object.keys(scheduler.injected) as Array<keyof typeof scheduler.injected>)
-    .map((k) => `${k} ${scheduler.hits[k]}`)
-    .join(', ');
-  const rates = Object.entries(options.rates)
-    .map(([k, v]) => `${k} ${(v * 100).toFixed(1)} %`)
-    .join(', ');
-  const lines = [
-    `Soak accounting: ${options.seconds} s, ${options.concurrency} callers, ${(wallMs / 1000).toFixed(1)} s wall`,
-    `  policy: maxRetries ${r.maxRetries}, requestTimeoutMs ${r.requestTimeoutMs}, totalTimeoutMs ${r.totalTimeoutMs}`,
-    `  fault rates per POST: ${rates}`,
-    `  faults taken: ${faultLine} (of ${scheduler.requests} POSTs)`,
-    `  redis-server outages: ${outages.length} (${outages.map((o) => `${o.restartedAt - o.stoppedAt} ms`).join(', ')}), AOF persistence on`,
-    `  server-side session drops: ${serverDrops}`,
-    `  operations: ${records.length} started, ${records.length - failed} succeeded, ${failed} failed ` +
-      `(${((records.length / wallMs) * 1000).toFixed(0)} ops/s)`,
-    `  failures by class: ${
-      accounting
-        .failureClasses()
-        .map(([c, n]) => `${c} ${n}`)
-        .join(', ') || 'none'
-    }`,
-    '',
-    ...checks.map((c) => `  [${c.ok ? ' OK ' : 'FAIL'}] ${c.name}: ${c.detail}`),
-    '',
-    checks.every((c) => c.ok)
-      ? 'RESULT: clean'
-      : `RESULT: ${checks.filter((c) => !c.ok).length} mismatch(es)`,
-  ];
-  return lines.join('\n');
 }

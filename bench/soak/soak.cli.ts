@@ -1,6 +1,6 @@
 /**
- * `npm run soak -- --seconds 60 --concurrency 16`: runs the soak, prints the accounting, and
- * exits 1 on any mismatch. Fault rates: `--rate-<kind> <0..1>`, e.g. `--rate-hang 0.02`.
+ * `npm run soak -- --seconds 60 --concurrency 16 --pay-concurrency 4`: runs the soak, prints the
+ * accounting, and exits 1 on any mismatch. Fault rates: `--rate-<kind> <0..1>`, e.g. `--rate-hang 0.02`.
  */
 import { runSoak } from './soak-runner.js';
 import { DEFAULT_FAULT_RATES, type FaultRates, type SoakOptions } from './soak-options.js';
@@ -20,8 +20,10 @@ function parse(args: string[]): Partial<SoakOptions> {
   const out: Partial<SoakOptions> = { rates, log: (line) => console.error(`[soak] ${line}`) };
   const seconds = value('seconds');
   const concurrency = value('concurrency');
+  const payConcurrency = value('pay-concurrency');
   if (seconds !== undefined) out.seconds = seconds;
   if (concurrency !== undefined) out.concurrency = Math.max(1, Math.floor(concurrency));
+  if (payConcurrency !== undefined) out.payConcurrency = Math.max(1, Math.floor(payConcurrency));
   return out;
 }
 
