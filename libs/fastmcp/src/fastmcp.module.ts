@@ -18,6 +18,7 @@ import { ServerMessageDispatcher } from './protocol/server-message.dispatcher.js
 import { McpHttpTransport } from './transport/mcp-http.transport.js';
 import { SYSTEM_CLOCK } from './retry/clock.js';
 import { RetryPolicies } from './retry/retry-policies.js';
+import { ServerPipelines } from './pipeline/server-pipelines.js';
 
 /**
  * Registers the MCP client, the dead-letter queue and the metrics.
@@ -25,7 +26,7 @@ import { RetryPolicies } from './retry/retry-policies.js';
  */
 @Module({
   // registerAsync: a factory makes one axios instance per app; `register` would share one
-  // instance (and its axios-retry interceptors and agents) between every app in the process.
+  // instance (and its agents) between every app in the process.
   imports: [HttpModule.registerAsync({ useFactory: () => ({ maxRedirects: 0 }) })],
   providers: [
     {
@@ -40,6 +41,7 @@ import { RetryPolicies } from './retry/retry-policies.js';
     ServerAuthRegistry,
     McpHttpTransport,
     RetryPolicies,
+    ServerPipelines,
     McpOperations,
     DeadLetterWriter,
     OperationRunner,
@@ -52,6 +54,7 @@ import { RetryPolicies } from './retry/retry-policies.js';
     FASTMCP_RESOLVED_OPTIONS,
     FastMcpEvents,
     EnhancedFastMcpService,
+    ServerPipelines,
     ...dlqExports,
     ...metricsExports,
   ],

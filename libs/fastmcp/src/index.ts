@@ -82,6 +82,21 @@ export {
   isMcpDeliveryUnknownError,
 } from './errors/mcp-delivery-unknown.error.js';
 export type { Delivery } from './errors/fastmcp.error.js';
+export { CircuitOpenError, isCircuitOpenError } from './errors/circuit-open.error.js';
+export { RateLimitedError, isRateLimitedError } from './errors/rate-limited.error.js';
+export type {
+  CircuitBreakerOptions,
+  RateLimitOptions,
+  ResilienceOptions,
+  RetryBudgetOptions,
+} from './options/resilience-options.interface.js';
+export { ServerPipelines } from './pipeline/server-pipelines.js';
+export type {
+  Admission,
+  AttemptInfo,
+  AttemptPolicy,
+  RetryVerdict,
+} from './pipeline/attempt-policy.interface.js';
 export { UnknownClientError, isUnknownClientError } from './errors/unknown-client.error.js';
 export { DlqValidationError, isDlqValidationError } from './errors/dlq-validation.error.js';
 export {

@@ -1,14 +1,21 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { BootstrapModule } from '../bootstrap/bootstrap.module.js';
+import { McpClientModule } from '../bootstrap/mcp-client.module.js';
+import { CircuitHealthIndicator } from './circuit.health.js';
 import { DlqStoreHealthIndicator } from './dlq-store.health.js';
 import { HealthController } from './health.controller.js';
 import { McpServerHealthIndicator } from './mcp-server.health.js';
 import { RedisPingClient } from './redis-ping.client.js';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), BootstrapModule],
+  imports: [TerminusModule.forRoot({ logger: false }), BootstrapModule, McpClientModule],
   controllers: [HealthController],
-  providers: [RedisPingClient, DlqStoreHealthIndicator, McpServerHealthIndicator],
+  providers: [
+    RedisPingClient,
+    DlqStoreHealthIndicator,
+    McpServerHealthIndicator,
+    CircuitHealthIndicator,
+  ],
 })
 export class HealthModule {}

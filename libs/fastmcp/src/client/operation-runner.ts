@@ -7,6 +7,7 @@ import { classifyError } from '../retry/classify-error.js';
 import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
 import { RetryPolicies } from '../retry/retry-policies.js';
 import { RetryRun } from '../retry/retry-run.js';
+import { ServerPipelines } from '../pipeline/server-pipelines.js';
 import type { CallOptions } from './call-options.interface.js';
 import { DeadLetterWriter } from './dead-letter.writer.js';
 import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interface.js';
@@ -22,6 +23,7 @@ export class OperationRunner {
     @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
     @Inject(FASTMCP_CLOCK) private readonly clock: Clock,
     @Inject(DeadLetterWriter) private readonly deadLetters: DeadLetterWriter,
+    @Inject(ServerPipelines) private readonly pipelines: ServerPipelines,
   ) {}
 
   async run<T>(spec: OperationSpec<T>, opts: CallOptions, mode: RunMode): Promise<T> {
@@ -45,6 +47,7 @@ export class OperationRunner {
       timeoutMs: opts.timeoutMs,
       singleAttempt: !mode.retry,
       toolName: spec.toolName,
+      pipeline: this.pipelines.forServer(spec.clientId),
       safeToRepeat: spec.safeToRepeat?.bind(spec),
     });
     const context = { operation: spec.operation, clientId: spec.clientId };

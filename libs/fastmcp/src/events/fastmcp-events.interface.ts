@@ -110,6 +110,32 @@ export interface ServerRequestEvent {
   outcome: 'handled' | 'unsupported' | 'failed';
 }
 
+export type CircuitState = 'closed' | 'half_open' | 'open';
+
+/** A server's circuit breaker changed state. */
+export interface CircuitTransitionEvent {
+  server: string;
+  from: CircuitState;
+  to: CircuitState;
+}
+
+/** A retry was not made because the server's retry budget was empty. */
+export interface RetryBudgetExhaustedEvent extends OperationContext {
+  server: string;
+}
+
+/** An attempt waited for the server's rate limit (or bulkhead) before going out. */
+export interface RateLimitWaitedEvent {
+  server: string;
+  waitedMs: number;
+}
+
+/** How many attempts wait in a server's bulkhead queue now. */
+export interface BulkheadQueueEvent {
+  server: string;
+  queued: number;
+}
+
 export interface FastMcpEventMap {
   'operation.started': OperationStartedEvent;
   'attempt.failed': AttemptFailedEvent;
@@ -125,6 +151,10 @@ export interface FastMcpEventMap {
   'server.progress': ServerProgressEvent;
   'server.message': ServerMessageEvent;
   'server.request': ServerRequestEvent;
+  'circuit.transition': CircuitTransitionEvent;
+  'retry.budget_exhausted': RetryBudgetExhaustedEvent;
+  'ratelimit.waited': RateLimitWaitedEvent;
+  'bulkhead.queue': BulkheadQueueEvent;
 }
 
 export type FastMcpEventName = keyof FastMcpEventMap;

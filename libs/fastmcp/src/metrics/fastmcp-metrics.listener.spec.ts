@@ -155,4 +155,7 @@ const ALL_NAMES = (ns: string): string[] =>
     'dlq_replays_total',
     'ratelimit_wait_seconds',
     'bulkhead_queue',
+    'circuit_state',
+    'circuit_transitions_total',
+    'retry_budget_exhausted_total',
   ].map((suffix) => `${ns}_${suffix}`);

@@ -10,6 +10,9 @@ import { FastMcpMetrics } from './fastmcp-metrics.service.js';
 type Labels = Record<string, string>;
 
 /** Turns the module's events into metrics. Does nothing when metrics are off. */
+/** `fastmcp_circuit_state` values. */
+const CIRCUIT_STATE_VALUES = { closed: 0, half_open: 1, open: 2 } as const;
+
 @Injectable()
 export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
   private readonly clientIds: ClientIdLabels | null;
@@ -67,6 +70,11 @@ export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
         m.rateLimitWait.observe({ server: e.server }, e.waitedMs / 1000),
       ),
       on('bulkhead.queue', (e) => m.bulkheadQueue.set({ server: e.server }, e.queued)),
+      on('circuit.transition', (e) => {
+        m.circuitState.set({ server: e.server }, CIRCUIT_STATE_VALUES[e.to]);
+        m.circuitTransitions.inc({ server: e.server, to: e.to });
+      }),
+      on('retry.budget_exhausted', (e) => m.retryBudgetExhausted.inc({ server: e.server })),
     ];
   }
 

@@ -120,6 +120,27 @@ export const METRIC_DEFINITIONS = {
     labelNames: ['server'],
     perClient: false,
   },
+  circuitState: {
+    suffix: 'circuit_state',
+    kind: 'gauge',
+    help: "State of a server's circuit breaker: 0 closed, 1 half-open, 2 open.",
+    labelNames: ['server'],
+    perClient: false,
+  },
+  circuitTransitions: {
+    suffix: 'circuit_transitions_total',
+    kind: 'counter',
+    help: "Changes of a server's circuit breaker state, by the state entered.",
+    labelNames: ['server', 'to'],
+    perClient: false,
+  },
+  retryBudgetExhausted: {
+    suffix: 'retry_budget_exhausted_total',
+    kind: 'counter',
+    help: "Retries not made because the server's retry budget was empty.",
+    labelNames: ['server'],
+    perClient: false,
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricKey = keyof typeof METRIC_DEFINITIONS;

@@ -9,7 +9,9 @@ export type DeadLetterKind =
   | 'timeout'
   | 'protocol'
   | 'auth'
-  | 'delivery_unknown';
+  | 'delivery_unknown'
+  | 'circuit_open'
+  | 'rate_limited';
 
 export interface DlqRedisOptions {
   /** A Redis URL; the module opens the connection and closes it on shutdown. */

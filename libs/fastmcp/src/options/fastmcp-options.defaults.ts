@@ -23,6 +23,8 @@ export const ALL_DEAD_LETTER_KINDS: readonly DeadLetterKind[] = [
   'protocol',
   'auth',
   'delivery_unknown',
+  'circuit_open',
+  'rate_limited',
 ];
 
 export const DEFAULT_DLQ_OPTIONS = Object.freeze({

@@ -1,6 +1,7 @@
 import type { McpClientHandlers } from './client-handlers.interface.js';
 import type { DlqOptions } from './dlq-options.interface.js';
 import type { MetricsOptions } from './metrics-options.interface.js';
+import type { ResilienceOptions } from './resilience-options.interface.js';
 import type { RetryOptions } from './retry-options.interface.js';
 import type { McpServerConfig } from './server-config.interface.js';
 
@@ -17,6 +18,8 @@ export interface FastMcpModuleOptions {
   metrics?: MetricsOptions | false;
   /** `clientInfo` sent in `initialize`. Default `{ name: 'nestjs-fastmcp', version: <package> }`. */
   clientInfo?: { name: string; version: string };
+  /** The per-server attempt pipeline: circuit breaker (off), retry budget (on), rate limit (off). */
+  resilience?: ResilienceOptions;
   /** Handlers for requests servers send (elicitation, sampling, roots). Default: none. */
   handlers?: McpClientHandlers;
 }
@@ -33,4 +36,5 @@ export interface ResolvedFastMcpOptions {
   readonly metrics: Readonly<Required<MetricsOptions>> | false;
   readonly clientInfo: { name: string; version: string };
   readonly handlers: Readonly<McpClientHandlers>;
+  readonly resilience: Readonly<ResilienceOptions>;
 }

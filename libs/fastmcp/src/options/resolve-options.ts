@@ -26,6 +26,7 @@ export function resolveOptions(raw: FastMcpModuleOptions = {}): ResolvedFastMcpO
         : { ...DEFAULT_METRICS_OPTIONS, ...definedFields(raw.metrics ?? {}) },
     clientInfo: raw.clientInfo ?? { ...DEFAULT_CLIENT_INFO },
     handlers: { ...(raw.handlers ?? {}) },
+    resilience: { ...(raw.resilience ?? {}) },
   };
   const checks = validateOptions(raw, resolved);
   if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);

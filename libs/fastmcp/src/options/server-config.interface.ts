@@ -1,4 +1,5 @@
 import type { McpServerAuthOptions } from './auth-options.interface.js';
+import type { ResilienceOptions } from './resilience-options.interface.js';
 import type { RetryOptions } from './retry-options.interface.js';
 
 export type ToolRetryMode = 'always' | 'never' | 'idempotent';
@@ -23,6 +24,8 @@ export interface McpServerConfig {
    * be re-sent (annotations are untrusted by the spec). Default false.
    */
   trustToolAnnotations?: boolean;
+  /** This server's attempt pipeline (breaker, retry budget, rate limit), over the module's. */
+  resilience?: ResilienceOptions;
   /** OAuth 2.1 for this server: an SDK `OAuthClientProvider` or client credentials. Default: none. */
   auth?: McpServerAuthOptions;
 }

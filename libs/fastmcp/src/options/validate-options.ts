@@ -5,6 +5,7 @@ import type { RetryOptions } from './retry-options.interface.js';
 import type { McpServerConfig } from './server-config.interface.js';
 import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
 import { checkServerAuth } from './validate-auth-options.js';
+import { checkResilience } from './validate-resilience-options.js';
 
 const TOOL_RETRY_MODES = ['always', 'never', 'idempotent'];
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -22,6 +23,7 @@ export function validateOptions(
   checkServers(checks, resolved);
   checkRetry(checks, resolved.retry, 'retry');
   checkDlq(checks, resolved);
+  checkResilience(checks, 'resilience', raw.resilience);
   if (resolved.metrics) {
     checks.pattern(
       'metrics.namespace',
@@ -58,6 +60,7 @@ function checkServers(checks: OptionChecks, resolved: ResolvedFastMcpOptions): v
     }
     checkToolPolicies(checks, field, server);
     if (server.auth !== undefined) checkServerAuth(checks, `${field}.auth`, server.auth);
+    checkResilience(checks, `${field}.resilience`, server.resilience, resolved.resilience);
   }
 }
 

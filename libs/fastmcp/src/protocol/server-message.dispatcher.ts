@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  CancelledNotificationSchema,
   CreateMessageRequestSchema,
   ElicitRequestSchema,
   ErrorCode,
+  type JSONRPCErrorResponse,
   type JSONRPCMessage,
   type JSONRPCRequest,
   LoggingMessageNotificationSchema,
@@ -19,7 +21,10 @@ import { applyElicitationDefaults } from './elicitation-defaults.js';
 /** The request that a stream belongs to, and how to answer the server on it. */
 export interface ExchangeContext {
   clientId: string;
+  /** Aborts when the exchange ends, however it ends. */
   signal: AbortSignal;
+  /** The server's requests being handled now, by id, so `notifications/cancelled` reaches them. */
+  handling: Map<string | number, AbortController>;
   /** The progress token sent with the request, if any. */
   progressToken?: string | number;
   /** Posts a JSON-RPC response back to the server. */
@@ -28,11 +33,12 @@ export interface ExchangeContext {
 }
 
 class MethodNotFound extends Error {}
+class InvalidParams extends Error {}
 
 /**
  * Handles what a server sends on a stream besides the awaited response: its requests (ping,
  * elicitation, sampling, roots) are answered by the handlers in the options, its progress and
- * log notifications are raised as events.
+ * log notifications are raised as events, its cancellations abort the handler concerned.
  */
 @Injectable()
 export class ServerMessageDispatcher {
@@ -51,6 +57,12 @@ export class ServerMessageDispatcher {
   }
 
   private notify(message: JSONRPCMessage, context: ExchangeContext): void {
+    const cancelled = CancelledNotificationSchema.safeParse(message);
+    if (cancelled.success) {
+      const { requestId } = cancelled.data.params;
+      if (requestId !== undefined) context.handling.get(requestId)?.abort();
+      return;
+    }
     const progress = ProgressNotificationSchema.safeParse(message);
     if (progress.success) {
       const { progressToken, ...rest } = progress.data.params;
@@ -66,33 +78,27 @@ export class ServerMessageDispatcher {
   }
 
   private async answer(request: JSONRPCRequest, context: ExchangeContext): Promise<void> {
+    const controller = new AbortController();
+    const signal = AbortSignal.any([context.signal, controller.signal]);
+    context.handling.set(request.id, controller);
     let outcome: ServerRequestEvent['outcome'] = 'handled';
     let reply: JSONRPCMessage;
     try {
-      const result = await this.handle(request, {
-        clientId: context.clientId,
-        signal: context.signal,
-      });
+      const result = await this.handle(request, { clientId: context.clientId, signal });
       reply = { jsonrpc: '2.0', id: request.id, result: result as Record<string, unknown> };
     } catch (error) {
-      const notFound = error instanceof MethodNotFound;
-      outcome = notFound ? 'unsupported' : 'failed';
-      reply = {
-        jsonrpc: '2.0',
-        id: request.id,
-        error: notFound
-          ? { code: ErrorCode.MethodNotFound, message: `Method not found: ${request.method}` }
-          : {
-              code: ErrorCode.InternalError,
-              message: `The client could not answer ${request.method}`,
-            },
-      };
+      outcome = error instanceof MethodNotFound ? 'unsupported' : 'failed';
+      reply = { jsonrpc: '2.0', id: request.id, error: errorFor(error, request.method) };
+    } finally {
+      context.handling.delete(request.id);
     }
     this.events.emit('server.request', {
       clientId: context.clientId,
       method: request.method,
       outcome,
     });
+    // A request the server cancelled, or whose exchange is over, is not answered.
+    if (signal.aborted) return;
     await context.reply(reply).catch(() => undefined);
   }
 
@@ -103,12 +109,12 @@ export class ServerMessageDispatcher {
         return {};
       case 'elicitation/create': {
         if (!handlers.elicitation) break;
-        const { params } = ElicitRequestSchema.parse(request);
+        const { params } = parseRequest(ElicitRequestSchema, request);
         return applyElicitationDefaults(params, await handlers.elicitation(params, context));
       }
       case 'sampling/createMessage': {
         if (!handlers.sampling) break;
-        const { params } = CreateMessageRequestSchema.parse(request);
+        const { params } = parseRequest(CreateMessageRequestSchema, request);
         return await handlers.sampling(params, context);
       }
       case 'roots/list':
@@ -117,4 +123,23 @@ export class ServerMessageDispatcher {
     }
     throw new MethodNotFound();
   }
+}
+
+function parseRequest<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  request: JSONRPCRequest,
+): T {
+  const parsed = schema.safeParse(request);
+  if (!parsed.success) throw new InvalidParams();
+  return parsed.data;
+}
+
+function errorFor(error: unknown, method: string): JSONRPCErrorResponse['error'] {
+  if (error instanceof MethodNotFound) {
+    return { code: ErrorCode.MethodNotFound, message: `Method not found: ${method}` };
+  }
+  if (error instanceof InvalidParams) {
+    return { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}` };
+  }
+  return { code: ErrorCode.InternalError, message: `The client could not answer ${method}` };
 }

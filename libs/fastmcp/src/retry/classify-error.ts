@@ -1,5 +1,7 @@
 import type { DeadLetterKind } from '../options/dlq-options.interface.js';
 import type { ErrorClass } from '../events/fastmcp-events.interface.js';
+import { isCircuitOpenError } from '../errors/circuit-open.error.js';
+import { isRateLimitedError } from '../errors/rate-limited.error.js';
 import { isMcpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { isMcpAuthError } from '../errors/mcp-auth.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
@@ -23,6 +25,8 @@ export function classifyError(
 ): ErrorClassification {
   if (isMcpAuthError(error)) return { errorClass: 'auth', retryable: false };
   if (isMcpDeliveryUnknownError(error)) return { errorClass: 'delivery_unknown', retryable: false };
+  if (isCircuitOpenError(error)) return { errorClass: 'circuit_open', retryable: false };
+  if (isRateLimitedError(error)) return { errorClass: 'rate_limited', retryable: false };
   if (isMcpHttpError(error)) {
     const retryable = retryableStatusCodes.includes(error.status);
     const honoursRetryAfter = error.status === 429 || error.status === 503;
@@ -48,6 +52,8 @@ export function deadLetterKindOf(error: unknown): DeadLetterKind | null {
   if (isRetryExhaustedError(error)) return 'retries_exhausted';
   if (isMcpAuthError(error)) return 'auth';
   if (isMcpDeliveryUnknownError(error)) return 'delivery_unknown';
+  if (isCircuitOpenError(error)) return 'circuit_open';
+  if (isRateLimitedError(error)) return 'rate_limited';
   if (isMcpTimeoutError(error)) return error.scope === 'budget' ? 'budget_exhausted' : 'timeout';
   if (isMcpHttpError(error)) return 'http';
   if (isMcpTransportError(error)) return 'transport';

@@ -116,20 +116,23 @@ describe('RetryRun', () => {
     );
   });
 
-  it('does not retry after the caller aborted, whatever the error', () => {
+  it('does not retry after the caller aborted, whatever the error', async () => {
     const controller = new AbortController();
-    const { run } = setup({}, { signal: controller.signal });
+    const { run, clock } = setup({}, { signal: controller.signal });
     controller.abort();
-    expect(run.canRetry(new McpHttpError(503))).toBe(false);
-    expect(() => run.beginAttempt()).toThrow(McpAbortedError);
+    await expect(run.waitBeforeRetry(new McpHttpError(503))).rejects.toBeInstanceOf(
+      McpAbortedError,
+    );
+    await expect(run.beginAttempt()).rejects.toBeInstanceOf(McpAbortedError);
+    expect(clock.sleeps).toEqual([]);
   });
 
-  it('leaves no listener on a long-lived caller signal once attempts end', () => {
+  it('leaves no listener on a long-lived caller signal once attempts end', async () => {
     const controller = new AbortController();
     const added = vi.spyOn(controller.signal, 'addEventListener');
     const removed = vi.spyOn(controller.signal, 'removeEventListener');
     const { run } = setup({}, { signal: controller.signal });
-    for (let i = 0; i < 5; i += 1) run.beginAttempt();
+    for (let i = 0; i < 5; i += 1) await run.beginAttempt();
     run.endAttempt();
     expect(added).toHaveBeenCalledTimes(5);
     expect(removed.mock.calls.map((call) => call[1])).toEqual(
@@ -140,8 +143,8 @@ describe('RetryRun', () => {
   it('records each failed attempt once, however many layers see it', () => {
     const { run } = setup();
     const failure = new McpHttpError(502);
-    expect(run.canRetry(failure)).toBe(true);
-    expect(run.canRetry(failure)).toBe(true);
+    expect(run.recordFailure(failure).retryable).toBe(true);
+    expect(run.recordFailure(failure).retryable).toBe(true);
     expect(run.attempts).toHaveLength(1);
     expect(run.attempts[0]).toMatchObject({
       status: 502,
@@ -150,11 +153,11 @@ describe('RetryRun', () => {
     });
   });
 
-  it('caps an attempt timeout at the remaining budget', () => {
+  it('caps an attempt timeout at the remaining budget', async () => {
     vi.useFakeTimers();
     try {
       const { run } = setup({ totalTimeoutMs: 1000, requestTimeoutMs: 30_000 });
-      const signal = run.beginAttempt();
+      const signal = await run.beginAttempt();
       vi.advanceTimersByTime(999);
       expect(signal.aborted).toBe(false);
       vi.advanceTimersByTime(1);

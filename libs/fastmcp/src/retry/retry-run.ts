@@ -11,6 +11,8 @@ import { calculateBackoffWithJitter } from './backoff.js';
 import { classifyError, type ErrorClassification } from './classify-error.js';
 import type { Clock } from './clock.js';
 import { deliveryOf } from './delivery.js';
+import type { AttemptInfo } from '../pipeline/attempt-policy.interface.js';
+import { OPEN_PIPELINE, type ServerPipeline } from '../pipeline/server-pipeline.js';
 
 const MAX_ATTEMPT_MESSAGE = 2048;
 /** Resumptions of one request's stream by `Last-Event-ID` before it counts as cut for good. */
@@ -28,6 +30,8 @@ export interface RetryRunInit {
   timeoutMs?: number;
   /** One attempt only: the failure is thrown as it is, never wrapped in RetryExhaustedError. */
   singleAttempt?: boolean;
+  /** The server's attempt pipeline (breaker, retry budget, rate limit). Default: none. */
+  pipeline?: ServerPipeline;
   /** The tool of a `tools/call`, named when a retry is withheld. */
   toolName?: string;
   /**
@@ -38,9 +42,9 @@ export interface RetryRunInit {
 }
 
 /**
- * The retry state of one operation: its deadline, its attempts and the retries it used.
- * The HTTP layer (axios-retry hooks) and the operation layer (stream cuts, timeouts while
- * reading a body) share one run, so both obey the same policy and budget.
+ * The retry state of one operation: its deadline, its attempts and the retries it used. The
+ * operation runner's single loop asks it, after each failed attempt, whether and when to try
+ * again; each attempt is admitted by the server's pipeline and reports back to it.
  */
 export class RetryRun {
   readonly startedAt: number;
@@ -53,11 +57,20 @@ export class RetryRun {
   private detachCaller?: () => void;
   private readonly recorded = new WeakMap<object, ErrorClassification>();
   private readonly finalErrors = new WeakSet<object>();
+  private releaseAdmission?: () => void;
 
   constructor(private readonly init: RetryRunInit) {
     this.startedAt = init.clock.now();
     const budget = Math.min(init.policy.totalTimeoutMs, init.timeoutMs ?? Infinity);
     this.deadline = this.startedAt + budget;
+  }
+
+  private get pipeline(): ServerPipeline {
+    return this.init.pipeline ?? OPEN_PIPELINE;
+  }
+
+  private get attemptInfo(): AttemptInfo {
+    return { server: this.clientId, operation: this.operation };
   }
 
   get operation(): OperationName {
@@ -92,10 +105,15 @@ export class RetryRun {
     return this.init.signal;
   }
 
-  /** Starts an attempt; its signal aborts on the caller's abort or the attempt's own timeout. */
-  beginAttempt(): AbortSignal {
+  /**
+   * Starts an attempt once the server's pipeline admits it (a breaker, a rate limit); its
+   * signal aborts on the caller's abort or the attempt's own timeout.
+   */
+  async beginAttempt(): Promise<AbortSignal> {
     this.endAttempt();
     this.throwIfAborted();
+    if (this.deadline - this.init.clock.now() <= 0) throw this.budgetError(undefined);
+    this.releaseAdmission = await this.pipeline.admit(this.attemptInfo, this.init.signal);
     const now = this.init.clock.now();
     const remaining = this.deadline - now;
     if (remaining <= 0) throw this.budgetError(undefined);
@@ -103,7 +121,7 @@ export class RetryRun {
     const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, remaining);
     const controller = new AbortController();
     this.attemptController = controller;
-    this.attemptTimer = setTimeout(() => controller.abort(this.timeoutError(timeoutMs)), timeoutMs);
+    this.armTimer(controller, timeoutMs, timeoutMs === remaining);
     const caller = this.init.signal;
     if (caller) {
       const onAbort = (): void => controller.abort(this.abortedError());
@@ -125,7 +143,7 @@ export class RetryRun {
     const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, limit - now);
     if (timeoutMs <= 0) return;
     clearTimeout(this.attemptTimer);
-    this.attemptTimer = setTimeout(() => controller.abort(this.timeoutError(timeoutMs)), timeoutMs);
+    this.armTimer(controller, timeoutMs, timeoutMs === this.deadline - now);
   }
 
   /**
@@ -155,10 +173,17 @@ export class RetryRun {
     return this.attemptController?.signal;
   }
 
-  /** Clears the attempt timer. Call when the operation ends, whatever the outcome. */
+  /** The attempt got an answer: the pipeline hears of it. */
+  recordSuccess(): void {
+    this.pipeline.succeeded(this.attemptInfo);
+  }
+
+  /** Clears the attempt timer and frees its admission. Call when the attempt ends. */
   endAttempt(): void {
     clearTimeout(this.attemptTimer);
     this.attemptTimer = undefined;
+    this.releaseAdmission?.();
+    this.releaseAdmission = undefined;
     // A caller's signal often outlives many calls: leave no listener on it.
     this.detachCaller?.();
     this.detachCaller = undefined;
@@ -178,6 +203,8 @@ export class RetryRun {
     if (known) return known;
     const classification = classifyError(error, this.init.policy.retryableStatusCodes);
     this.recorded.set(error, classification);
+    const delivery = deliveryOf(error, this.init.policy.notDeliveredStatusCodes);
+    this.pipeline.failed(this.attemptInfo, error, delivery);
     const now = this.init.clock.now();
     const started = this.attemptStartedAt || now;
     this.attempts.push({
@@ -198,19 +225,6 @@ export class RetryRun {
       durationMs: now - started,
     });
     return classification;
-  }
-
-  /** Whether the policy allows another attempt after `error` (no waiting, no side effects). */
-  canRetry(error: FastMcpError): boolean {
-    const { retryable } = this.recordFailure(error);
-    return (
-      retryable &&
-      !this.init.singleAttempt &&
-      !this.withholds(error) &&
-      !this.init.signal?.aborted &&
-      this.retriesUsed < this.init.policy.maxRetries &&
-      this.init.clock.now() < this.deadline
-    );
   }
 
   /**
@@ -241,6 +255,8 @@ export class RetryRun {
       throw new RetryExhaustedError(this.attempts.length, this.elapsedMs, error, this.context());
     }
     const delayMs = this.delayFor(classification, error);
+    // Last, so a vetoed retry has not taken a token from the server's budget for nothing.
+    if (!this.pipeline.allowRetry(this.attemptInfo).allowed) throw error;
     this.retriesUsed += 1;
     this.init.events.emit('retry.scheduled', {
       operation: this.operation,
@@ -303,8 +319,19 @@ export class RetryRun {
     return new McpAbortedError({ ...this.context(), cause: this.init.signal?.reason });
   }
 
-  private timeoutError(timeoutMs: number): McpTimeoutError {
-    if (this.init.clock.now() >= this.deadline) return this.budgetError(undefined);
+  /**
+   * A timer cut short by the deadline ends the call's budget, whatever the clock reads when it
+   * fires (a timer may fire a millisecond early).
+   */
+  private armTimer(controller: AbortController, timeoutMs: number, atDeadline: boolean): void {
+    this.attemptTimer = setTimeout(
+      () => controller.abort(this.timeoutError(timeoutMs, atDeadline)),
+      timeoutMs,
+    );
+  }
+
+  private timeoutError(timeoutMs: number, atDeadline = false): McpTimeoutError {
+    if (atDeadline || this.init.clock.now() >= this.deadline) return this.budgetError(undefined);
     return new McpTimeoutError('attempt', timeoutMs, this.context());
   }
 

@@ -31,5 +31,7 @@ export function resolveServer(
     headers: { ...(known?.headers ?? {}), ...(config?.headers ?? {}) },
     protocolVersion: config?.protocolVersion ?? known?.protocolVersion,
     auth: config?.auth ?? known?.auth,
+    tools: config?.tools ?? known?.tools,
+    trustToolAnnotations: config?.trustToolAnnotations ?? known?.trustToolAnnotations,
   };
 }

@@ -24,30 +24,16 @@ const NEVER_CONNECTED = new Set([
   'EHOSTUNREACH',
 ]);
 
-/**
- * Turns what axios threw into the module's typed error, once per axios error: axios-retry's
- * hooks and the transport's own catch see the same object.
- */
+/** Turns what axios threw into the module's typed error, with what it proves about delivery. */
 export class AxiosErrorConverter {
-  private readonly converted = new WeakMap<object, Promise<FastMcpError>>();
-
   constructor(
     private readonly run: RetryRun,
     private readonly hadSession: boolean,
     private readonly retryableStatusCodes: readonly number[],
   ) {}
 
-  convert(error: unknown): Promise<FastMcpError> {
-    if (typeof error !== 'object' || error === null) return Promise.resolve(this.unknown(error));
-    let pending = this.converted.get(error);
-    if (!pending) {
-      pending = this.doConvert(error);
-      this.converted.set(error, pending);
-    }
-    return pending;
-  }
-
-  private async doConvert(error: object): Promise<FastMcpError> {
+  async convert(error: unknown): Promise<FastMcpError> {
+    if (typeof error !== 'object' || error === null) return this.unknown(error);
     const explained = this.run.explainAbort(error);
     const written = requestWritten(error);
     if (explained !== error && isFastMcpError(explained)) {

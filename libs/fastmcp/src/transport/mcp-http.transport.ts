@@ -3,8 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
-import { AxiosHeaders, type AxiosResponse } from 'axios';
-import axiosRetry, { type IAxiosRetryConfig } from 'axios-retry';
+import type { AxiosResponse } from 'axios';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthChallenge } from '../auth/server-auth.interface.js';
 import type { FastMcpError } from '../errors/fastmcp.error.js';
@@ -34,8 +33,8 @@ const RESUMPTION_REFUSED = [400, 404, 405];
 /**
  * MCP Streamable HTTP over the module's axios instance: one JSON-RPC message per POST, the
  * answer read as JSON or as an SSE stream, resumed by `Last-Event-ID` when the stream ends
- * early. axios-retry drives the HTTP attempts; every decision (what retries, how long to wait,
- * when to stop) is the RetryRun's, handed over through its hooks.
+ * early. Each call of `request` is one attempt: it is admitted by the server's pipeline and
+ * reports how it ended; the operation runner's single loop decides whether to try again.
  */
 @Injectable()
 export class McpHttpTransport {
@@ -50,11 +49,10 @@ export class McpHttpTransport {
     const axios = http.axiosRef;
     axios.defaults.httpAgent = this.httpAgent;
     axios.defaults.httpsAgent = this.httpsAgent;
-    axiosRetry(axios, { retries: 0 });
   }
 
   /**
-   * Sends a request and returns the result of its response, retrying under `run`. A 401 (or a
+   * Sends a request and returns the result of its response: one attempt of `run`. A 401 (or a
    * 403 `insufficient_scope`) on a server with `auth` runs the OAuth flow, then re-sends once.
    */
   async request(
@@ -135,48 +133,22 @@ export class McpHttpTransport {
       target.sessionId !== undefined,
       run.retryableStatusCodes,
     );
-    // A retry is a new request for the server: it gets a fresh id, and the old one is cancelled.
-    const build = (): JSONRPCRequest => {
-      const id = this.nextRequestId();
-      return jsonRpcRequest(id, method, exchange.progress ? withProgressToken(params, id) : params);
-    };
-    let message = build();
-    const retryConfig: IAxiosRetryConfig = {
-      retries: run.policy.maxRetries,
-      retryDelay: () => 0,
-      shouldResetTimeout: true,
-      retryCondition: async (error) => {
-        const failure = await converter.convert(error);
-        // A lost session needs a new handshake first: the operation layer handles it.
-        if (isMcpTransportError(failure) && failure.failure === 'session_lost') return false;
-        return run.canRetry(failure);
-      },
-      onRetry: async (_count, error, config) => {
-        const failure = await converter.convert(error);
-        this.cancelIfInterrupted(target, message, failure);
-        await run.waitBeforeRetry(failure);
-        message = build();
-        const body = JSON.stringify(message);
-        config.data = body;
-        // axios wrote the first body's Content-Length into these headers and never rewrites it;
-        // a new id can change the length (9 -> 10), so set the new body's length.
-        config.headers = AxiosHeaders.from(config.headers as AxiosHeaders | undefined).set(
-          'Content-Length',
-          Buffer.byteLength(body),
-        );
-        config.signal = run.beginAttempt();
-      },
-    };
+    const id = this.nextRequestId();
+    const message = jsonRpcRequest(
+      id,
+      method,
+      exchange.progress ? withProgressToken(params, id) : params,
+    );
     let response: AxiosResponse<Readable>;
     try {
+      const signal = await run.beginAttempt();
       response = await this.http.axiosRef.post<Readable>(target.url, JSON.stringify(message), {
         headers: requestHeaders(target, authorization),
         responseType: 'stream',
-        signal: run.beginAttempt(),
-        'axios-retry': retryConfig,
+        signal,
       });
     } catch (error) {
-      const failure = run.isFinal(error) ? error : await converter.convert(error);
+      const failure = await converter.convert(error);
       this.cancelIfInterrupted(target, message, failure);
       throw failure;
     }
@@ -184,6 +156,7 @@ export class McpHttpTransport {
     const answering: HttpTarget = sessionId ? { ...target, sessionId } : target;
     try {
       const result = await this.readWithResumption(answering, response, message, run, exchange);
+      run.recordSuccess();
       return { result, sessionId };
     } catch (error) {
       const failure = run.explainAbort(error);
@@ -204,17 +177,21 @@ export class McpHttpTransport {
     exchange: ExchangeOptions,
   ): Promise<Record<string, unknown>> {
     const cursor: SseCursor = {};
-    const sink = this.sinkFor(target, message, run, exchange);
+    const { sink, end } = this.sinkFor(target, message, run, exchange);
     const resumptions = { count: 0 };
     let stream = response;
-    for (;;) {
-      try {
-        return await readResponse(stream, message.id, sink, cursor, run.attemptSignal);
-      } catch (error) {
-        const failure = run.explainAbort(error);
-        if (!isStreamCut(failure) || cursor.lastEventId === undefined) throw failure;
-        stream = await this.resume(target, cursor, run, failure, resumptions);
+    try {
+      for (;;) {
+        try {
+          return await readResponse(stream, message.id, sink, cursor, run.attemptSignal);
+        } catch (error) {
+          const failure = run.explainAbort(error);
+          if (!isStreamCut(failure) || cursor.lastEventId === undefined) throw failure;
+          stream = await this.resume(target, cursor, run, failure, resumptions);
+        }
       }
+    } finally {
+      end();
     }
   }
 
@@ -262,16 +239,20 @@ export class McpHttpTransport {
     }
   }
 
+  /** The sink of one exchange's stream, and the call that ends the exchange for its handlers. */
   private sinkFor(
     target: HttpTarget,
     message: JSONRPCRequest,
     run: RetryRun,
     exchange: ExchangeOptions,
-  ): MessageSink {
+  ): { sink: MessageSink; end: () => void } {
     const progress = exchange.progress;
+    const ended = new AbortController();
+    const attempt = run.attemptSignal;
     const context: ExchangeContext = {
       clientId: run.clientId,
-      signal: run.attemptSignal ?? AbortSignal.timeout(MESSAGE_TIMEOUT_MS),
+      signal: attempt ? AbortSignal.any([ended.signal, attempt]) : ended.signal,
+      handling: new Map(),
       progressToken: progress ? message.id : undefined,
       reply: (answer) => this.send(target, answer),
       onProgress: (update) => {
@@ -279,7 +260,10 @@ export class McpHttpTransport {
         progress?.onProgress?.(update);
       },
     };
-    return (incoming) => this.dispatcher.dispatch(incoming, context);
+    return {
+      sink: (incoming) => this.dispatcher.dispatch(incoming, context),
+      end: () => ended.abort(),
+    };
   }
 
   private nextRequestId(): number {

@@ -1,0 +1,50 @@
+import type { Delivery, FastMcpError } from '../errors/fastmcp.error.js';
+import type { AttemptInfo, AttemptPolicy, RetryVerdict } from './attempt-policy.interface.js';
+
+/**
+ * The attempt policies of one server, composed in order like cockatiel's `wrap`: an attempt is
+ * admitted only when every policy admits it (a refusal releases what earlier ones granted), and
+ * every policy hears how it ended.
+ */
+export class ServerPipeline {
+  constructor(readonly policies: readonly AttemptPolicy[]) {}
+
+  /** Admits one attempt; returns its release, or throws the refusing policy's error. */
+  async admit(attempt: AttemptInfo, signal?: AbortSignal): Promise<() => void> {
+    const releases: Array<() => void> = [];
+    const releaseAll = (): void => {
+      for (const release of releases.splice(0).reverse()) release();
+    };
+    try {
+      for (const policy of this.policies) {
+        if (!policy.admit) continue;
+        const admission = await policy.admit(attempt, signal);
+        if (!admission.admitted) throw admission.error;
+        if (admission.release) releases.push(admission.release);
+      }
+    } catch (error) {
+      releaseAll();
+      throw error;
+    }
+    return releaseAll;
+  }
+
+  succeeded(attempt: AttemptInfo): void {
+    for (const policy of this.policies) policy.onSuccess?.(attempt);
+  }
+
+  failed(attempt: AttemptInfo, error: FastMcpError, delivery: Delivery): void {
+    for (const policy of this.policies) policy.onFailure?.(attempt, error, delivery);
+  }
+
+  allowRetry(attempt: AttemptInfo): RetryVerdict {
+    for (const policy of this.policies) {
+      const verdict = policy.allowRetry?.(attempt);
+      if (verdict && !verdict.allowed) return verdict;
+    }
+    return { allowed: true };
+  }
+}
+
+/** A pipeline with no policies: every attempt is admitted, every retry allowed. */
+export const OPEN_PIPELINE = new ServerPipeline([]);
