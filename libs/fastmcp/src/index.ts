@@ -10,7 +10,11 @@ export type {
   FastMcpModuleOptions,
   ResolvedFastMcpOptions,
 } from './options/fastmcp-options.interface.js';
-export type { RetryOptions } from './options/retry-options.interface.js';
+export type {
+  OperationRetryOverrides,
+  RetryOptions,
+  RetryOptionsInput,
+} from './options/retry-options.interface.js';
 export type { McpServerConfig, ToolRetryMode } from './options/server-config.interface.js';
 export type {
   ClientCredentialsAuthOptions,

@@ -40,7 +40,7 @@ export class OperationRunner {
     const run = new RetryRun({
       operation: spec.operation,
       clientId: spec.clientId,
-      policy: this.policies.forCall(spec.clientId, opts),
+      policy: this.policies.forCall(spec.clientId, opts, spec.operation),
       clock: this.clock,
       events: this.events,
       signal: opts.signal,

@@ -2,7 +2,11 @@ import type { McpClientHandlers } from './client-handlers.interface.js';
 import type { DlqOptions } from './dlq-options.interface.js';
 import type { MetricsOptions } from './metrics-options.interface.js';
 import type { ResilienceOptions } from './resilience-options.interface.js';
-import type { RetryOptions } from './retry-options.interface.js';
+import type {
+  OperationRetryOverrides,
+  RetryOptions,
+  RetryOptionsInput,
+} from './retry-options.interface.js';
 import type { McpServerConfig } from './server-config.interface.js';
 
 export interface FastMcpModuleOptions {
@@ -11,7 +15,7 @@ export interface FastMcpModuleOptions {
   /** Servers known in advance, by client id. Default {}. */
   servers?: Record<string, McpServerConfig>;
   /** Retry policy; each field has its own default. */
-  retry?: Partial<RetryOptions>;
+  retry?: RetryOptionsInput;
   /** Dead-letter queue, or `false` to keep none. Default: in-memory store. */
   dlq?: DlqOptions | false;
   /** Prometheus metrics, or `false` to record none. Default: on, namespace `fastmcp`. */
@@ -32,6 +36,8 @@ export interface ResolvedFastMcpOptions {
   readonly baseUrl?: string;
   readonly servers: Readonly<Record<string, Readonly<McpServerConfig>>>;
   readonly retry: Readonly<RetryOptions>;
+  /** The module's `retry.operations`. */
+  readonly retryOperations: Readonly<OperationRetryOverrides>;
   readonly dlq: Readonly<ResolvedDlqOptions> | false;
   readonly metrics: Readonly<Required<MetricsOptions>> | false;
   readonly clientInfo: { name: string; version: string };

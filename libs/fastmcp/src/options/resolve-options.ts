@@ -6,6 +6,7 @@ import {
   DEFAULT_METRICS_OPTIONS,
   DEFAULT_RETRY_OPTIONS,
 } from './fastmcp-options.defaults.js';
+import { retryPolicyFields } from './retry-policy-fields.js';
 import type {
   FastMcpModuleOptions,
   ResolvedDlqOptions,
@@ -18,7 +19,8 @@ export function resolveOptions(raw: FastMcpModuleOptions = {}): ResolvedFastMcpO
   const resolved: ResolvedFastMcpOptions = {
     baseUrl: raw.baseUrl,
     servers: { ...(raw.servers ?? {}) },
-    retry: { ...DEFAULT_RETRY_OPTIONS, ...definedFields(raw.retry ?? {}) },
+    retry: { ...DEFAULT_RETRY_OPTIONS, ...definedFields(retryPolicyFields(raw.retry) ?? {}) },
+    retryOperations: { ...(raw.retry?.operations ?? {}) },
     dlq: raw.dlq === false ? false : resolveDlq(raw.dlq ?? {}),
     metrics:
       raw.metrics === false

@@ -1,3 +1,5 @@
+import type { OperationName } from '../events/operation-name.js';
+
 export interface RetryOptions {
   /** Retries after the first attempt. Default 3. */
   maxRetries: number;
@@ -28,4 +30,16 @@ export interface RetryOptions {
    * Default `when-safe`.
    */
   ambiguousToolCalls: 'when-safe' | 'always';
+}
+
+/** Overrides of the retry policy for one kind of operation. */
+export type OperationRetryOverrides = Partial<Record<OperationName, Partial<RetryOptions>>>;
+
+/**
+ * A retry policy as configured: any fields of RetryOptions, plus `operations` to override them
+ * per operation (`connect`, `list_tools`, `call_tool`) beneath a call's own `opts.retry`.
+ */
+export interface RetryOptionsInput extends Partial<RetryOptions> {
+  /** Per-operation overrides, over this level's policy. Default: none. */
+  operations?: OperationRetryOverrides;
 }

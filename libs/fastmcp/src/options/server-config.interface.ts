@@ -1,6 +1,6 @@
 import type { McpServerAuthOptions } from './auth-options.interface.js';
 import type { ResilienceOptions } from './resilience-options.interface.js';
-import type { RetryOptions } from './retry-options.interface.js';
+import type { RetryOptionsInput } from './retry-options.interface.js';
 
 export type ToolRetryMode = 'always' | 'never' | 'idempotent';
 
@@ -12,7 +12,7 @@ export interface McpServerConfig {
   /** Protocol version to ask for in `initialize`. Default: the newest supported, 2025-11-25. */
   protocolVersion?: string;
   /** This server's retry policy, over the module's `retry`. Default: the module's. */
-  retry?: Partial<RetryOptions>;
+  retry?: RetryOptionsInput;
   /**
    * Per-tool retry after a failure that may have reached the server: `always` re-sends,
    * `never` does not, `idempotent` re-sends when the tool's annotations say it is idempotent or

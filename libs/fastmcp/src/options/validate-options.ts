@@ -1,7 +1,9 @@
 import type { FastMcpModuleOptions, ResolvedFastMcpOptions } from './fastmcp-options.interface.js';
 import { OptionChecks } from './option-checks.js';
 import { NEGOTIABLE_PROTOCOL_VERSIONS } from './protocol-versions.js';
-import type { RetryOptions } from './retry-options.interface.js';
+import type { OperationRetryOverrides, RetryOptions } from './retry-options.interface.js';
+import { retryPolicyFields } from './retry-policy-fields.js';
+import { OPERATION_NAMES } from '../events/operation-name.js';
 import type { McpServerConfig } from './server-config.interface.js';
 import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
 import { checkServerAuth } from './validate-auth-options.js';
@@ -22,6 +24,7 @@ export function validateOptions(
   if (raw.baseUrl !== undefined) checks.url('baseUrl', raw.baseUrl, HTTP_PROTOCOLS);
   checkServers(checks, resolved);
   checkRetry(checks, resolved.retry, 'retry');
+  checkOperationRetries(checks, resolved.retry, raw.retry?.operations, 'retry.operations');
   checkDlq(checks, resolved);
   checkResilience(checks, 'resilience', raw.resilience);
   if (resolved.metrics) {
@@ -48,8 +51,11 @@ function checkServers(checks: OptionChecks, resolved: ResolvedFastMcpOptions): v
         if (typeof value !== 'string') checks.fail(`${field}.headers.${name}`, 'must be a string');
       }
     }
-    if (server.retry !== undefined && checks.plainObject(`${field}.retry`, server.retry)) {
-      checkRetry(checks, { ...resolved.retry, ...server.retry }, `${field}.retry`);
+    const retry = server.retry;
+    if (retry !== undefined && checks.plainObject(`${field}.retry`, retry)) {
+      const merged = { ...resolved.retry, ...retryPolicyFields(server.retry) };
+      checkRetry(checks, merged, `${field}.retry`);
+      checkOperationRetries(checks, merged, server.retry?.operations, `${field}.retry.operations`);
     }
     if (server.protocolVersion !== undefined) {
       checks.oneOf(
@@ -72,6 +78,21 @@ function checkToolPolicies(checks: OptionChecks, field: string, server: McpServe
   for (const [name, policy] of Object.entries(server.tools)) {
     if (checks.plainObject(`${field}.tools.${name}`, policy)) {
       checks.oneOf(`${field}.tools.${name}.retry`, policy.retry, TOOL_RETRY_MODES);
+    }
+  }
+}
+
+function checkOperationRetries(
+  checks: OptionChecks,
+  base: RetryOptions,
+  operations: OperationRetryOverrides | undefined,
+  field: string,
+): void {
+  if (operations === undefined || !checks.plainObject(field, operations)) return;
+  for (const [operation, overrides] of Object.entries(operations)) {
+    checks.oneOf(`${field}.${operation}`, operation, OPERATION_NAMES);
+    if (checks.plainObject(`${field}.${operation}`, overrides)) {
+      checkRetry(checks, { ...base, ...overrides }, `${field}.${operation}`);
     }
   }
 }

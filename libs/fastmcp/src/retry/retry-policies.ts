@@ -5,32 +5,48 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.j
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { OptionChecks } from '../options/option-checks.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
+import { retryPolicyFields } from '../options/retry-policy-fields.js';
+import type { OperationName } from '../events/operation-name.js';
 import { checkRetry } from '../options/validate-options.js';
 
 /**
- * The retry policy of each server: the module's `retry`, then `servers[clientId].retry`, then
- * the call's own `opts.retry`. Per-server concerns (a circuit breaker, a retry budget) join here.
+ * The retry policy of each operation: the module's `retry`, then `servers[clientId].retry`, then
+ * `retry.operations[op]` of the module and of the server, then the call's own `opts.retry`.
  */
 @Injectable()
 export class RetryPolicies {
-  private readonly byClient = new Map<string, Readonly<RetryOptions>>();
+  private readonly byOperation = new Map<string, Readonly<RetryOptions>>();
 
   constructor(@Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions) {}
 
   /** The policy of a client id's server (validated at start-up, merged once). */
   forClient(clientId: string): Readonly<RetryOptions> {
-    let policy = this.byClient.get(clientId);
+    return this.forOperation(clientId);
+  }
+
+  /** The policy of one kind of operation on a client id's server (merged once). */
+  forOperation(clientId: string, operation?: OperationName): Readonly<RetryOptions> {
+    const key = `${operation ?? ''}\u0000${clientId}`;
+    let policy = this.byOperation.get(key);
     if (!policy) {
       const own = this.options.servers[clientId]?.retry;
-      policy = own ? Object.freeze({ ...this.options.retry, ...own }) : this.options.retry;
-      this.byClient.set(clientId, policy);
+      const layers = [
+        retryPolicyFields(own),
+        operation ? this.options.retryOperations[operation] : undefined,
+        operation ? own?.operations?.[operation] : undefined,
+      ].filter((layer) => layer !== undefined);
+      policy =
+        layers.length === 0
+          ? this.options.retry
+          : Object.freeze(Object.assign({}, this.options.retry, ...layers) as RetryOptions);
+      this.byOperation.set(key, policy);
     }
     return policy;
   }
 
   /** The policy of one call; its overrides are checked like the module options. */
-  forCall(clientId: string, opts: CallOptions): Readonly<RetryOptions> {
-    const base = this.forClient(clientId);
+  forCall(clientId: string, opts: CallOptions, operation?: OperationName): Readonly<RetryOptions> {
+    const base = this.forOperation(clientId, operation);
     if (!opts.retry && opts.timeoutMs === undefined) return base;
     const policy = { ...base, ...opts.retry };
     const checks = new OptionChecks();
