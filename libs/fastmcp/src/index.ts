@@ -11,6 +11,10 @@ export type {
   ResolvedFastMcpOptions,
 } from './options/fastmcp-options.interface.js';
 export type {
+  McpClientHandlers,
+  ServerRequestContext,
+} from './options/client-handlers.interface.js';
+export type {
   OperationRetryOverrides,
   RetryOptions,
   RetryOptionsInput,

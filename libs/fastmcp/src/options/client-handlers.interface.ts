@@ -9,7 +9,7 @@ import type {
 /** Where a server's request came from. */
 export interface ServerRequestContext {
   clientId: string;
-  /** Aborts when the call that carried the request ends. */
+  /** Aborts when the call that carried the request ends, or when the server cancels it. */
   signal: AbortSignal;
 }
 
