@@ -11,6 +11,7 @@ export function createFastMcpOptions(
   return {
     servers: { ...servers },
     retry: config.retry,
+    resilience: config.resilience,
     dlq: dlq.store === 'redis' ? { store: 'redis', redis: { url: dlq.url } } : { store: 'memory' },
     metrics: { namespace: 'fastmcp' },
   };

@@ -1,5 +1,6 @@
 import { isFastMcpConfigError, resolveOptions } from '@app/fastmcp';
 import { EnvReader } from './env-reader.js';
+import { readResilienceEnv, RESILIENCE_ENV } from './resilience-env.js';
 import { RETRY_ENV, readRetryEnv } from './retry-env.js';
 import type { SampleConfig } from './sample-config.interface.js';
 import { SampleConfigError } from './sample-config.error.js';
@@ -15,6 +16,7 @@ export function parseSampleEnv(source: Record<string, string | undefined>): Samp
     redisUrl: redisUrl(env),
     dlqStore: env.oneOf('FASTMCP_DLQ', ['auto', 'redis', 'memory'], 'auto'),
     retry: readRetryEnv(env),
+    resilience: readResilienceEnv(env),
     adminApiKey: adminApiKey(env),
     metricsPublic: env.boolean('METRICS_PUBLIC', true),
     healthPublic: env.boolean('HEALTH_PUBLIC', true),
@@ -33,7 +35,13 @@ export function parseSampleEnv(source: Record<string, string | undefined>): Samp
 /** Runs the module's own option checks and names the variable behind each bad field. */
 function checkWithModule(env: EnvReader, config: SampleConfig): void {
   try {
-    resolveOptions({ servers: config.servers, retry: config.retry, dlq: false, metrics: false });
+    resolveOptions({
+      servers: config.servers,
+      retry: config.retry,
+      resilience: config.resilience,
+      dlq: false,
+      metrics: false,
+    });
   } catch (error) {
     if (!isFastMcpConfigError(error)) throw error;
     const fromBaseUrl = env.string(BASE_URL_ENV) !== undefined;
@@ -42,9 +50,11 @@ function checkWithModule(env: EnvReader, config: SampleConfig): void {
       const variable =
         section === 'retry'
           ? RETRY_ENV[key as keyof typeof RETRY_ENV]
-          : fromBaseUrl
-            ? BASE_URL_ENV
-            : SERVERS_ENV;
+          : section === 'resilience'
+            ? RESILIENCE_ENV
+            : fromBaseUrl
+              ? BASE_URL_ENV
+              : SERVERS_ENV;
       env.fail(variable, `${issue.field}: ${issue.message}`);
     }
   }

@@ -1,4 +1,4 @@
-import type { McpServerConfig, RetryOptions } from '@app/fastmcp';
+import type { McpServerConfig, ResilienceOptions, RetryOptions } from '@app/fastmcp';
 
 /** Where the dead-letter queue lives: `auto` tries Redis and falls back to memory. */
 export type DlqStoreChoice = 'auto' | 'redis' | 'memory';
@@ -17,6 +17,12 @@ export interface SampleConfig {
   dlqStore: DlqStoreChoice;
   /** FASTMCP_RETRY_*. Unset fields keep the module's defaults. */
   retry: Partial<RetryOptions>;
+  /**
+   * FASTMCP_RESILIENCE: the module-level circuit breaker, retry budget and rate limit (a server
+   * in FASTMCP_SERVERS can override them with its own `resilience`). Default: the module's
+   * (retry budget on; breaker and rate limit off).
+   */
+  resilience?: ResilienceOptions;
   /** ADMIN_API_KEY. Default: a random key generated and printed at start. */
   adminApiKey?: string;
   /** METRICS_PUBLIC. Default true: /metrics needs no API key. */

@@ -1,5 +1,6 @@
 import type { McpServerConfig } from '@app/fastmcp';
 import type { EnvReader } from './env-reader.js';
+import { checkResilienceFields } from './resilience-env.js';
 import { readServerAuthEnv } from './server-auth-env.js';
 
 export const SERVERS_ENV = 'FASTMCP_SERVERS';
@@ -8,9 +9,10 @@ export const BASE_URL_ENV = 'FASTMCP_BASE_URL';
 export const BASE_URL_CLIENT_ID = 'default';
 
 /**
- * FASTMCP_SERVERS (`{"clientId": {"url": "...", "headers": {...}, "auth": {...}}}`, `auth` as
- * readServerAuthEnv reads it), else FASTMCP_BASE_URL as client id `default`, else none. Only
- * these client ids are ever reachable through the REST API.
+ * FASTMCP_SERVERS (`{"clientId": {"url": "...", "headers": {...}, "auth": {...}, "resilience":
+ * {...}}}`, `auth` as readServerAuthEnv reads it, `resilience` as the module's, its field names
+ * checked), else FASTMCP_BASE_URL as client id `default`, else none. Only these client ids are
+ * ever reachable through the REST API.
  */
 export function readServersEnv(env: EnvReader): Record<string, McpServerConfig> {
   const servers = env.json(SERVERS_ENV);
@@ -30,6 +32,9 @@ export function readServersEnv(env: EnvReader): Record<string, McpServerConfig> 
     if (!isRecord(server) || typeof server.url !== 'string') {
       env.fail(SERVERS_ENV, `server "${clientId}" needs a "url" string`);
       continue;
+    }
+    if (server.resilience !== undefined) {
+      checkResilienceFields(env, SERVERS_ENV, `server "${clientId}" resilience`, server.resilience);
     }
     const config = server as unknown as McpServerConfig;
     configs[clientId] =
