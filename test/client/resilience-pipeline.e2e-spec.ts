@@ -192,11 +192,9 @@ describe('circuit breaker', () => {
     expect(app.transitions).toEqual([{ server: 's', from: 'closed', to: 'open' }]);
   });
 
-  // Known library bug: the breaker only hears of a probe that succeeds or fails with a failure
-  // it counts. A probe ending otherwise (a 4xx, an abort, a lost session, a refusal by a later
-  // policy) keeps its probe slot, so the circuit stays half-open and refuses every call for good.
-  // Flip to `it` once the probe slot is given back.
-  it.fails('known bug: a probe answered with a 4xx leaves the circuit half-open for good', async () => {
+  // A probe ending neither in success nor in a counted failure (a 4xx, an abort, a refusal by a
+  // later policy) must not keep its probe slot, or the circuit would refuse every call for good.
+  it('a probe answered with a 4xx gives its slot back, and the next call probes again', async () => {
     const app = await connectedApp(
       { circuitBreaker: { consecutiveFailures: 2, openMs: OPEN_MS } },
       { retry: { maxRetries: 0 } },
@@ -340,11 +338,9 @@ describe('rate limit queue (bulkhead)', () => {
     expect(app.rateLimitWaits.length).toBe(1);
   });
 
-  // Known library bug: an attempt waiting in the queue ignores the call's deadline (only the
-  // caller's signal ends the wait), and when it is finally admitted past the deadline its token is
-  // spent on an attempt never sent. At 1 request/s, three calls with a 500 ms budget end after
-  // about 1, 2 and 3 s. Flip to `it` once the wait ends at the deadline.
-  it.fails('known bug: a call waiting for the rate limit outlives its total budget', async () => {
+  // An attempt waiting in the queue stops at the call's deadline: at 1 request/s, three calls
+  // with a 500 ms budget all end well before the third token would be due.
+  it('a call waiting for the rate limit ends at its total budget', async () => {
     const app = await connectedApp(
       { rateLimit: { requestsPerSecond: 1, maxConcurrent: 8, maxQueue: 100 } },
       { retry: { maxRetries: 0, totalTimeoutMs: 500, requestTimeoutMs: 500 } },

@@ -18,6 +18,9 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
   private openedAt = 0;
   private probesSent = 0;
   private probesPassed = 0;
+  private probesInFlight = 0;
+  /** Bumped on every state change, so a probe admitted in an earlier state is not counted. */
+  private generation = 0;
   private readonly window: FailureWindow;
 
   constructor(
@@ -39,7 +42,8 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
     if (this.state === 'closed') return { admitted: true };
     if (this.state === 'half_open' && this.probesSent < this.options.halfOpenProbes) {
       this.probesSent += 1;
-      return { admitted: true };
+      this.probesInFlight += 1;
+      return { admitted: true, release: this.probeRelease() };
     }
     const retryAt = this.state === 'open' ? this.openedAt + this.options.openMs : now;
     return { admitted: false, error: new CircuitOpenError(this.context.server, retryAt) };
@@ -65,6 +69,21 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
     if (this.shouldOpen()) this.open();
   }
 
+  /**
+   * When a probe ends, a probe that neither passed nor counted as a failure (a 4xx, an abort, a
+   * refusal by a later policy) gives its slot back, so the next call probes again.
+   */
+  private probeRelease(): () => void {
+    const generation = this.generation;
+    let released = false;
+    return () => {
+      if (released || generation !== this.generation) return;
+      released = true;
+      this.probesInFlight -= 1;
+      if (this.probesPassed + this.probesInFlight < this.probesSent) this.probesSent -= 1;
+    };
+  }
+
   private shouldOpen(): boolean {
     if (this.options.mode === 'consecutive') {
       return this.consecutive >= this.options.consecutiveFailures;
@@ -84,6 +103,8 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
     this.consecutive = 0;
     this.probesSent = 0;
     this.probesPassed = 0;
+    this.probesInFlight = 0;
+    this.generation += 1;
     if (next === 'closed') this.window.clear();
     if (from !== next) {
       this.context.events.emit('circuit.transition', {

@@ -113,7 +113,7 @@ export class RetryRun {
     this.endAttempt();
     this.throwIfAborted();
     if (this.deadline - this.init.clock.now() <= 0) throw this.budgetError(undefined);
-    this.releaseAdmission = await this.pipeline.admit(this.attemptInfo, this.init.signal);
+    this.releaseAdmission = await this.admit();
     const now = this.init.clock.now();
     const remaining = this.deadline - now;
     if (remaining <= 0) throw this.budgetError(undefined);
@@ -171,6 +171,23 @@ export class RetryRun {
   /** The current attempt's signal (started by `beginAttempt`). */
   get attemptSignal(): AbortSignal | undefined {
     return this.attemptController?.signal;
+  }
+
+  /** Waits for the server's pipeline to admit the attempt, never past the call's budget. */
+  private async admit(): Promise<() => void> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.deadline - this.init.clock.now());
+    const caller = this.init.signal;
+    const signal = caller ? AbortSignal.any([caller, deadline.signal]) : deadline.signal;
+    try {
+      return await this.pipeline.admit(this.attemptInfo, signal);
+    } catch (error) {
+      if (caller?.aborted) throw this.abortedError();
+      if (deadline.signal.aborted) throw this.budgetError(error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The attempt got an answer: the pipeline hears of it. */
