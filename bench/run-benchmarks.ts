@@ -12,6 +12,11 @@ import {
 } from './call-overhead.js';
 import { type DlqStoreFigures, measureDlqStore } from './dlq-store.js';
 import { runMetricsCost } from './metrics-cost.js';
+import {
+  DEFAULT_PIPELINE_COST,
+  type PipelineCostResult,
+  runPipelineCost,
+} from './pipeline-cost.js';
 import { runSessionMemory } from './session-memory.js';
 import { startDemoServerProcess } from './support/demo-server-process.js';
 import { rounds } from './support/stats.js';
@@ -69,6 +74,55 @@ function callRows(mode: string, result: CallOverheadResult['sequential']): Row[]
   return rows;
 }
 
+function pipelineRows(result: PipelineCostResult): Row[] {
+  const section = 'Resilience pipeline';
+  const policies = 'breaker, retry budget, rate limit (never throttling)';
+  const rows: Row[] = [];
+  for (const [mode, figures] of [
+    ['sequential', result.sequential],
+    [`concurrency ${DEFAULT_PIPELINE_COST.concurrency}`, result.concurrent],
+  ] as const) {
+    rows.push(
+      {
+        section,
+        figure: `${mode}: every policy off, calls/s`,
+        summary: figures.offCallsPerSec,
+        unit: '/s',
+      },
+      {
+        section,
+        figure: `${mode}: every policy on, calls/s`,
+        summary: figures.onCallsPerSec,
+        unit: '/s',
+        note: policies,
+      },
+      { section, figure: `${mode}: throughput ratio on / off`, summary: figures.ratio, unit: 'x' },
+    );
+  }
+  rows.push(
+    {
+      section,
+      figure: 'one attempt, pipeline only: off',
+      summary: result.attempt.offNs,
+      unit: 'ns/op',
+      note: 'admit, success, release; no network',
+    },
+    {
+      section,
+      figure: 'one attempt, pipeline only: on',
+      summary: result.attempt.onNs,
+      unit: 'ns/op',
+    },
+    {
+      section,
+      figure: 'cost of the policies per attempt (on - off)',
+      summary: result.attempt.costNs,
+      unit: 'ns/op',
+    },
+  );
+  return rows;
+}
+
 export async function main(): Promise<number> {
   quietSdkListenerWarnings();
   const started = performance.now();
@@ -88,6 +142,13 @@ export async function main(): Promise<number> {
     results.callOverhead = calls;
     rows.push(...callRows('sequential', calls.sequential));
     rows.push(...callRows(`concurrency ${DEFAULT_CALL_OVERHEAD.concurrency}`, calls.concurrent));
+
+    log(
+      `resilience pipeline on vs off (${DEFAULT_PIPELINE_COST.calls} calls x ${DEFAULT_PIPELINE_COST.rounds} rounds)`,
+    );
+    const pipeline = await runPipelineCost(server.url);
+    results.pipelineCost = pipeline;
+    rows.push(...pipelineRows(pipeline));
 
     log('heap per session (1,000 sessions)');
     const memory = await runSessionMemory(server.url, () => server.dropSessions());
@@ -221,7 +282,9 @@ export async function main(): Promise<number> {
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   const m = machine();
   console.log(`\nMachine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}`);
-  console.log(`Rounds: median of 3 (5 for backoff and metrics); spread = (max - min) / median.\n`);
+  console.log(
+    `Rounds: median of 3 (5 for backoff, metrics and the resilience pipeline); spread = (max - min) / median.\n`,
+  );
   console.log(table);
   console.log(
     `\nWritten to bench/results.json in ${(results.durationSeconds as number).toFixed(0)} s.`,

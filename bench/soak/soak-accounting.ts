@@ -86,6 +86,11 @@ export class SoakAccounting {
     return () => offs.forEach((off) => off());
   }
 
+  /** The operation `clientId`'s caller is running now, if any. */
+  currentOf(clientId: string): OpRecord | undefined {
+    return this.current.get(clientId);
+  }
+
   begin(clientId: string, tool = 'echo'): OpRecord {
     this.nextOp += 1;
     const record: OpRecord = {

@@ -1,3 +1,5 @@
+import type { ResilienceOptions } from '@app/fastmcp';
+
 /** Probability that a POST to the MCP server gets this fault (the scheduler's rates). */
 export interface FaultRates {
   /** A burst of 1 to 3 consecutive HTTP 503s. */
@@ -35,6 +37,12 @@ export interface SoakOptions {
     initialDelayMs: number;
     maxDelayMs: number;
   };
+  /**
+   * The module-level resilience pipeline of every client id: by default a circuit breaker that
+   * opens after 3 counted failures in a row for 1 s, and a retry budget of 10 % of attempts plus
+   * 1 retry a second (tighter than the module's default, so that it vetoes some retries).
+   */
+  resilience: ResilienceOptions;
   /** Redis stop/start cycles during the run (at least 2). Default: one per 20 s, at least 2. */
   redisOutages: number;
   /** How long each Redis outage lasts, in ms. Default: a tenth of the run, at most 3000. */
@@ -76,6 +84,10 @@ export function soakOptions(overrides: Partial<SoakOptions> = {}): SoakOptions {
       totalTimeoutMs: 3000,
       initialDelayMs: 50,
       maxDelayMs: 400,
+    },
+    resilience: {
+      circuitBreaker: { consecutiveFailures: 3, openMs: 1000 },
+      retryBudget: { ratio: 0.1, minPerSecond: 1 },
     },
     redisOutages: Math.max(2, Math.floor(seconds / 20)),
     redisOutageMs: Math.min(3000, seconds * 100),

@@ -1,7 +1,6 @@
-import type { Registry } from 'prom-client';
 import {
-  type FailedOperation,
   FastMcpEvents,
+  isCircuitOpenError,
   isMcpDeliveryUnknownError,
   type McpServerConfig,
   RedisDlqService,
@@ -12,8 +11,10 @@ import { bootFastMcp } from '../support/bench-clients.js';
 import { startDemoServerProcess } from '../support/demo-server-process.js';
 import { heapUsedAfterGc } from '../support/stats.js';
 import { FaultScheduler } from './fault-scheduler.js';
+import { PipelineAccounting } from './pipeline-accounting.js';
 import { runRedisChaos } from './redis-chaos.js';
 import { SoakAccounting, type SoakCheck } from './soak-accounting.js';
+import { readAll, readMetrics } from './soak-evidence.js';
 import { faultLine, progressLine, render } from './soak-report.js';
 import {
   checkSideEffects,
@@ -34,6 +35,10 @@ export interface SoakReport {
   /** The non-idempotent calls against the server's count of executions. */
   sideEffects: SideEffectTotals;
 }
+
+/** A caller refused by an open circuit waits until probes go out, and at least this long. */
+const CIRCUIT_PAUSE_MIN_MS = 50;
+const CIRCUIT_PAUSE_MAX_MS = 2000;
 
 /** echo is read-only: re-sending it after any failure is safe, so the soak says so. */
 const ECHO_SAFE = { echo: { retry: 'always' } } as const;
@@ -66,16 +71,21 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     const payIds = Array.from({ length: options.payConcurrency }, (_, i) => `pay-${i}`);
     for (const id of echoIds) servers[id] = { url: proxy.url, tools: ECHO_SAFE };
     for (const id of payIds) servers[id] = { url: pay.proxy.url };
+    const bootedAt = Date.now();
     const { app, client, registry } = await bootFastMcp({
       servers,
       retry: options.retry,
+      resilience: options.resilience,
       metrics: {},
       dlq: { redis: { url: redis.url } },
     });
     cleanups.unshift(() => app.close());
     const accounting = new SoakAccounting();
-    const detach = accounting.attach(app.get(FastMcpEvents));
-    cleanups.unshift(() => Promise.resolve(detach()));
+    const pipeline = new PipelineAccounting();
+    const events = app.get(FastMcpEvents);
+    const detach = accounting.attach(events);
+    const detachPipeline = pipeline.attach(events, (id) => accounting.currentOf(id));
+    cleanups.unshift(() => Promise.resolve([detach(), detachPipeline()]));
     const dlq = app.get(RedisDlqService);
     const scheduler = new FaultScheduler(proxy, options.rates);
     log(
@@ -118,6 +128,8 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
         } catch (error) {
           record.deliveryUnknown = isMcpDeliveryUnknownError(error) || undefined;
           accounting.end(record, 'failed');
+          // As a well-behaved caller does: no spinning on a circuit that fails fast.
+          if (isCircuitOpenError(error)) await pause(error.retryAt - Date.now(), endAt);
         }
       }
     };
@@ -161,6 +173,22 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
         heapGrowthBoundMiB: options.heapGrowthBoundMiB,
       },
     );
+    checks.push(
+      ...pipeline.check(
+        {
+          records: accounting.records,
+          dlqEntries,
+          metrics: metrics.pipeline,
+          posts: scheduler.requests + pay.scheduler.requests,
+          clients: echoIds.length + payIds.length,
+          seconds: (Date.now() - bootedAt) / 1000,
+        },
+        {
+          resilience: options.resilience,
+          probeLimitMs: options.retry.totalTimeoutMs + options.budgetSlackMs,
+        },
+      ),
+    );
     const sideEffects = checkSideEffects(
       accounting.records,
       pay.server.executionsById(),
@@ -171,6 +199,8 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     const faultLines = [
       `  faults taken: ${faultLine(scheduler)}`,
       `  faults taken (${PAY_TOOL} server): ${faultLine(pay.scheduler)}`,
+      `  resilience: ${JSON.stringify(options.resilience)}`,
+      `  pipeline: ${pipeline.summary()}`,
     ];
     const text = render(options, accounting, faultLines, outages, serverDrops, wallMs, checks);
     return { ok: checks.every((c) => c.ok), checks, text, sideEffects: sideEffects.totals };
@@ -180,36 +210,9 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
   }
 }
 
-async function readAll(dlq: RedisDlqService): Promise<FailedOperation[]> {
-  const entries: FailedOperation[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await dlq.list({ limit: 500, cursor });
-    entries.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return entries;
-}
-
-async function readMetrics(registry: Registry): Promise<{
-  success: number;
-  error: number;
-  dlqStored: number;
-  retries: number;
-  deliveryUnknown: number;
-}> {
-  const values = async (name: string) =>
-    (await registry.getSingleMetric(name)?.get())?.values ?? [];
-  const sum = (list: Array<{ value: number; labels: Record<string, unknown> }>, match = {}) =>
-    list
-      .filter((v) => Object.entries(match).every(([k, want]) => v.labels[k] === want))
-      .reduce((total, v) => total + v.value, 0);
-  const operations = await values('fastmcp_operations_total');
-  return {
-    success: sum(operations, { operation: 'call_tool', status: 'success' }),
-    error: sum(operations, { operation: 'call_tool', status: 'error' }),
-    dlqStored: sum(await values('fastmcp_dlq_operations_total')),
-    retries: sum(await values('fastmcp_retry_attempts_total')),
-    deliveryUnknown: sum(await values('fastmcp_delivery_unknown_total')),
-  };
+/** Sleeps `ms` clamped to the caller pause bounds, never past `endAt`. */
+function pause(ms: number, endAt: number): Promise<void> {
+  const clamped = Math.min(CIRCUIT_PAUSE_MAX_MS, Math.max(CIRCUIT_PAUSE_MIN_MS, ms));
+  const wait = Math.max(0, Math.min(clamped, endAt - Date.now()));
+  return new Promise((resolve) => setTimeout(resolve, wait));
 }
