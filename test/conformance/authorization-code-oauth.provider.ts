@@ -1,4 +1,4 @@
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { InteractiveOAuthClientProvider } from '@app/fastmcp';
 import type {
   OAuthClientInformationMixed,
   OAuthClientMetadata,
@@ -22,7 +22,7 @@ export interface AuthorizationCodeProviderOptions {
  * redirects off, and the code is read from its Location; `authorizationCode()` hands it to the
  * module, which exchanges it.
  */
-export class AuthorizationCodeOAuthProvider implements OAuthClientProvider {
+export class AuthorizationCodeOAuthProvider implements InteractiveOAuthClientProvider {
   readonly clientMetadataUrl?: string;
   private information?: OAuthClientInformationMixed;
   private savedTokens?: OAuthTokens;

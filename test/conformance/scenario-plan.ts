@@ -1,4 +1,4 @@
-import type { FastMcpModuleOptions, McpServerConfig } from '@app/fastmcp';
+import type { McpClientHandlers, McpServerAuthOptions } from '@app/fastmcp';
 import { AuthorizationCodeOAuthProvider } from './authorization-code-oauth.provider.js';
 import { CrossAppAccessOAuthProvider } from './cross-app-access-oauth.provider.js';
 import {
@@ -20,8 +20,8 @@ export interface ToolCall {
 
 /** What the driver configures and does for one scenario; every plan connects and lists tools. */
 export interface ScenarioPlan {
-  auth?: McpServerConfig['auth'];
-  handlers?: FastMcpModuleOptions['handlers'];
+  auth?: McpServerAuthOptions;
+  handlers?: McpClientHandlers;
   call?: ToolCall;
 }
 
