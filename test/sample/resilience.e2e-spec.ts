@@ -65,8 +65,8 @@ describe('sample app: resilience from the environment, circuits in /health', () 
     failNext(2);
     await call('guarded', 'g1').expect(502);
     await call('guarded', 'g2').expect(502);
-    const refused = await call('guarded', 'g3').expect(502);
-    expect(bodyOf(refused)).toMatchObject({ code: 'CircuitOpenError' });
+    const refused = await call('guarded', 'g3').expect(503);
+    expect(bodyOf(refused)).toMatchObject({ code: 'CircuitOpenError', clientId: 'guarded' });
     expect(toolCallsSeen()).toBe(2);
 
     const response = await sample.http.get('/health').expect(503);

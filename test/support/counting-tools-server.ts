@@ -61,7 +61,7 @@ export async function startCountingToolsServer(): Promise<CountingToolsServer> {
     }
     return mcp;
   };
-  const sessions = new StatefulSessions(newServer, false);
+  const sessions = new StatefulSessions(newServer, {});
   const server = createServer((req, res) => {
     void (async () => {
       const body =

@@ -14,7 +14,7 @@ import type {
   ProtocolSdkServerHandle,
   ProtocolSdkServerOptions,
 } from './protocol-sdk-server.interface.js';
-import { ProtocolSessions } from './protocol-sessions.js';
+import { StatefulSessions } from '../../../apps/sample/src/demo-server/stateful-sessions.js';
 import { registerResumptionTools } from './resumption-tools.js';
 
 const HOST = '127.0.0.1';
@@ -43,7 +43,7 @@ export async function startProtocolSdkServer(
     registerResumptionTools(mcp, executions);
     return mcp;
   };
-  const sessions = new ProtocolSessions(newServer, { eventStore, retryIntervalMs });
+  const sessions = new StatefulSessions(newServer, { eventStore, retryInterval: retryIntervalMs });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (new URL(req.url ?? '/', 'http://x').pathname !== PATH) {

@@ -23,7 +23,7 @@ export async function startDemoMcpServer(
   const flakyGate = new FlakyGate(resolved.flakyFailures);
   const counter = new RequestCounter();
   const newServer = () => createDemoMcpServer({ ...resolved, flakyGate });
-  const sessions = new StatefulSessions(newServer, resolved.jsonResponse);
+  const sessions = new StatefulSessions(newServer, { enableJsonResponse: resolved.jsonResponse });
   const mode = resolved.stateful
     ? sessions
     : new StatelessRequests(newServer, resolved.jsonResponse);

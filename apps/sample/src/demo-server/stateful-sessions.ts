@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import {
+  StreamableHTTPServerTransport,
+  type StreamableHTTPServerTransportOptions,
+} from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { replyJsonRpcError } from './http-replies.js';
 
@@ -10,13 +13,19 @@ interface Session {
   readonly transport: StreamableHTTPServerTransport;
 }
 
+/** What each session's transport is built with, besides its session id (JSON answers, events). */
+export type SessionTransportOptions = Omit<
+  StreamableHTTPServerTransportOptions,
+  'sessionIdGenerator' | 'onsessioninitialized'
+>;
+
 /** One McpServer + transport per `Mcp-Session-Id`, created by an initialize request. */
 export class StatefulSessions {
   private readonly sessions = new Map<string, Session>();
 
   constructor(
     private readonly createServer: () => McpServer,
-    private readonly jsonResponse: boolean,
+    private readonly transportOptions: SessionTransportOptions,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -46,8 +55,8 @@ export class StatefulSessions {
   private async open(): Promise<StreamableHTTPServerTransport> {
     const mcp = this.createServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      ...this.transportOptions,
       sessionIdGenerator: randomUUID,
-      enableJsonResponse: this.jsonResponse,
       onsessioninitialized: (id) => void this.sessions.set(id, { mcp, transport }),
     });
     transport.onclose = () => {

@@ -1,6 +1,8 @@
 import {
   type FastMcpError,
+  isCircuitOpenError,
   isDlqEntryNotFoundError,
+  isRateLimitedError,
   isDlqUnavailableError,
   isDlqValidationError,
   isMcpDeliveryUnknownError,
@@ -13,13 +15,16 @@ import { HttpStatus } from '@nestjs/common';
 
 /**
  * The HTTP status of a library error: unknown entry or client 404, bad DLQ argument 400, replay
- * already running (or delivery unknown without force) 409, DLQ store unreachable 503, upstream timeout 504, other upstream failure 502.
+ * already running (or delivery unknown without force) 409, DLQ store unreachable, circuit open
+ * or rate limit full 503, upstream timeout 504, other upstream failure 502.
  */
 export function fastMcpErrorStatus(error: FastMcpError): HttpStatus {
   if (isDlqEntryNotFoundError(error) || isUnknownClientError(error)) return HttpStatus.NOT_FOUND;
   if (isDlqValidationError(error)) return HttpStatus.BAD_REQUEST;
   if (isReplayConflictError(error)) return HttpStatus.CONFLICT;
-  if (isDlqUnavailableError(error)) return HttpStatus.SERVICE_UNAVAILABLE;
+  if (isDlqUnavailableError(error) || isCircuitOpenError(error) || isRateLimitedError(error)) {
+    return HttpStatus.SERVICE_UNAVAILABLE;
+  }
   const last = isRetryExhaustedError(error)
     ? error.lastError
     : isMcpDeliveryUnknownError(error)

@@ -96,3 +96,28 @@ describe('resolveOptions', () => {
     ).toThrow(/servers\.a\.protocolVersion/);
   });
 });
+
+describe('resilience options', () => {
+  it('names unknown and bad fields once, at the level that has them', () => {
+    const error = (() => {
+      try {
+        resolveOptions({
+          resilience: { circuitBreaker: { openMs: 0 } },
+          servers: {
+            a: {
+              url: 'http://127.0.0.1:1/mcp',
+              resilience: { retryBudget: { ratio: 0.2 }, rateLimit: { openMS: 5 } as never },
+            },
+          },
+        });
+      } catch (caught) {
+        return caught as FastMcpConfigError;
+      }
+      throw new Error('expected a FastMcpConfigError');
+    })();
+    expect(error.issues.map((issue) => issue.field).sort()).toEqual([
+      'resilience.circuitBreaker.openMs',
+      'servers.a.resilience.rateLimit.openMS',
+    ]);
+  });
+});

@@ -66,7 +66,7 @@ function checkServers(checks: OptionChecks, resolved: ResolvedFastMcpOptions): v
     }
     checkToolPolicies(checks, field, server);
     if (server.auth !== undefined) checkServerAuth(checks, `${field}.auth`, server.auth);
-    checkResilience(checks, `${field}.resilience`, server.resilience, resolved.resilience);
+    checkResilience(checks, `${field}.resilience`, server.resilience);
   }
 }
 

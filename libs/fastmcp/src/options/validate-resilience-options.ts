@@ -1,22 +1,45 @@
 import type { OptionChecks } from './option-checks.js';
-import { resolveResilience } from './resilience-defaults.js';
+import {
+  DEFAULT_CIRCUIT_BREAKER,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_RETRY_BUDGET,
+  resolveResilience,
+} from './resilience-defaults.js';
 import type { ResilienceOptions } from './resilience-options.interface.js';
 
-/** Checks one level of `resilience` (module or server), merged as it will be used. */
+const KNOWN_FIELDS: Record<keyof ResilienceOptions, readonly string[]> = {
+  circuitBreaker: Object.keys(DEFAULT_CIRCUIT_BREAKER),
+  retryBudget: Object.keys(DEFAULT_RETRY_BUDGET),
+  rateLimit: Object.keys(DEFAULT_RATE_LIMIT),
+};
+
+/**
+ * Checks one level of `resilience` (module or server) over the defaults: a bad module value is
+ * reported once, under `resilience`, not again under each server that overrides something else.
+ */
 export function checkResilience(
   checks: OptionChecks,
   field: string,
   own: ResilienceOptions | undefined,
-  moduleLevel?: ResilienceOptions,
 ): void {
   if (own === undefined) return;
   if (!checks.plainObject(field, own)) return;
-  for (const key of ['circuitBreaker', 'retryBudget', 'rateLimit'] as const) {
-    const value = own[key];
-    if (value !== undefined && value !== false) checks.plainObject(`${field}.${key}`, value);
+  for (const key of Object.keys(own)) {
+    const known = KNOWN_FIELDS[key as keyof ResilienceOptions];
+    if (!known) {
+      checks.fail(`${field}.${key}`, 'is not an option (circuitBreaker, retryBudget, rateLimit)');
+      continue;
+    }
+    const value = own[key as keyof ResilienceOptions];
+    if (value === undefined || value === false || !checks.plainObject(`${field}.${key}`, value)) {
+      continue;
+    }
+    for (const name of Object.keys(value)) {
+      if (!known.includes(name)) checks.fail(`${field}.${key}.${name}`, 'is not an option');
+    }
   }
   if (checks.issues.some((issue) => issue.field.startsWith(field))) return;
-  const { circuitBreaker, retryBudget, rateLimit } = resolveResilience(moduleLevel, own);
+  const { circuitBreaker, retryBudget, rateLimit } = resolveResilience(undefined, own);
   if (circuitBreaker) {
     const at = `${field}.circuitBreaker`;
     checks.oneOf(`${at}.mode`, circuitBreaker.mode, ['consecutive', 'rate']);

@@ -39,10 +39,10 @@ describe('CircuitBreakerPolicy', () => {
     const { policy, transitions, fail } = breaker();
     fail();
     fail();
-    expect(policy.admit()).toEqual({ admitted: true });
+    expect(policy.admit(ATTEMPT)).toEqual({ admitted: true });
     fail();
     expect(policy.current).toBe('open');
-    const refused = policy.admit();
+    const refused = policy.admit(ATTEMPT);
     expect(refused.admitted).toBe(false);
     expect(!refused.admitted && refused.error).toBeInstanceOf(CircuitOpenError);
     expect(transitions).toEqual([{ server: 'pay', from: 'closed', to: 'open' }]);
@@ -82,12 +82,12 @@ describe('CircuitBreakerPolicy', () => {
     fail();
     fail();
     clock.advance(999);
-    expect(policy.admit().admitted).toBe(false);
+    expect(policy.admit(ATTEMPT).admitted).toBe(false);
     clock.advance(1);
-    expect(policy.admit().admitted).toBe(true);
+    expect(policy.admit(ATTEMPT).admitted).toBe(true);
     expect(policy.current).toBe('half_open');
-    expect(policy.admit().admitted).toBe(true);
-    expect(policy.admit().admitted).toBe(false);
+    expect(policy.admit(ATTEMPT).admitted).toBe(true);
+    expect(policy.admit(ATTEMPT).admitted).toBe(false);
     policy.onSuccess();
     expect(policy.current).toBe('half_open');
     policy.onSuccess();
@@ -101,10 +101,10 @@ describe('CircuitBreakerPolicy', () => {
     fail();
     fail();
     clock.advance(1000);
-    expect(policy.admit().admitted).toBe(true);
+    expect(policy.admit(ATTEMPT).admitted).toBe(true);
     fail();
     expect(policy.current).toBe('open');
-    const refused = policy.admit();
+    const refused = policy.admit(ATTEMPT);
     expect(!refused.admitted && (refused.error as CircuitOpenError).retryAt).toBe(
       clock.now() + 1000,
     );

@@ -34,7 +34,7 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
     return this.state;
   }
 
-  admit(): Admission {
+  admit(attempt: AttemptInfo): Admission {
     const now = this.context.clock.now();
     if (this.state === 'open' && now - this.openedAt >= this.options.openMs) {
       this.moveTo('half_open');
@@ -46,7 +46,8 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
       return { admitted: true, release: this.probeRelease() };
     }
     const retryAt = this.state === 'open' ? this.openedAt + this.options.openMs : now;
-    return { admitted: false, error: new CircuitOpenError(this.context.server, retryAt) };
+    const fields = { clientId: attempt.server, operation: attempt.operation };
+    return { admitted: false, error: new CircuitOpenError(this.context.server, retryAt, fields) };
   }
 
   onSuccess(): void {
