@@ -79,6 +79,11 @@ export { FastMcpConfigError, isFastMcpConfigError } from './errors/fastmcp-confi
 export type { ConfigIssue } from './errors/fastmcp-config.error.js';
 export { McpHttpError, isMcpHttpError } from './errors/mcp-http.error.js';
 export { McpProtocolError, isMcpProtocolError } from './errors/mcp-protocol.error.js';
+export {
+  McpResponseTooLargeError,
+  isMcpResponseTooLargeError,
+} from './errors/mcp-response-too-large.error.js';
+export type { ResponseLimit } from './errors/mcp-response-too-large.error.js';
 export { McpTimeoutError, isMcpTimeoutError } from './errors/mcp-timeout.error.js';
 export { McpTransportError, isMcpTransportError } from './errors/mcp-transport.error.js';
 export type { TransportFailure } from './errors/mcp-transport.error.js';

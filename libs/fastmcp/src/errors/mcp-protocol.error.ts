@@ -1,8 +1,17 @@
-import { FastMcpError, type FastMcpErrorFields, hasErrorName } from './fastmcp.error.js';
+import {
+  FastMcpError,
+  type FastMcpErrorFields,
+  hasErrorName,
+  isFastMcpError,
+} from './fastmcp.error.js';
+
+/** Marks McpProtocolError and its subclasses (McpResponseTooLargeError). */
+const PROTOCOL_BRAND = Symbol.for('nestjs-fastmcp.protocol-error');
 
 /** The server answered the request with a JSON-RPC error, or with something that is not MCP. */
 export class McpProtocolError extends FastMcpError {
-  override readonly name = 'McpProtocolError';
+  readonly [PROTOCOL_BRAND] = true;
+  override readonly name: string = 'McpProtocolError';
   /** The JSON-RPC error code; -32700 when the answer could not be parsed at all. */
   readonly code: number;
   readonly data?: unknown;
@@ -14,5 +23,6 @@ export class McpProtocolError extends FastMcpError {
   }
 }
 
+/** True for McpProtocolError and its subclasses, also from another copy of the package. */
 export const isMcpProtocolError = (value: unknown): value is McpProtocolError =>
-  hasErrorName(value, 'McpProtocolError');
+  hasErrorName(value, 'McpProtocolError') || (isFastMcpError(value) && PROTOCOL_BRAND in value);

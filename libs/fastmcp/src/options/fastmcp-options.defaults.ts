@@ -43,3 +43,8 @@ export const DEFAULT_METRICS_OPTIONS = Object.freeze({
 });
 
 export const DEFAULT_CLIENT_INFO = Object.freeze({ name: 'nestjs-fastmcp', version: '0.1.0' });
+
+export const DEFAULT_RESPONSE_LIMITS = Object.freeze({
+  maxResponseBytes: 32 * 1024 * 1024,
+  maxBufferedResponseBytes: 256 * 1024 * 1024,
+});

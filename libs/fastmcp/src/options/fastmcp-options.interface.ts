@@ -26,6 +26,18 @@ export interface FastMcpModuleOptions {
   resilience?: ResilienceOptions;
   /** Handlers for requests servers send (elicitation, sampling, roots). Default: none. */
   handlers?: McpClientHandlers;
+  /**
+   * Largest answer a server may send, in bytes: one JSON body, or everything one SSE stream
+   * carries (its lines and events included). Past it the attempt fails with
+   * McpResponseTooLargeError and its socket is closed. A server's own value overrides it.
+   * Default 33554432 (32 MiB).
+   */
+  maxResponseBytes?: number;
+  /**
+   * Bytes every answer in flight may hold together, shared by all servers of this module: an
+   * answer that would pass it fails with McpResponseTooLargeError. Default 268435456 (256 MiB).
+   */
+  maxBufferedResponseBytes?: number;
 }
 
 export interface ResolvedDlqOptions extends Required<Omit<DlqOptions, 'redis'>> {
@@ -43,4 +55,6 @@ export interface ResolvedFastMcpOptions {
   readonly clientInfo: { name: string; version: string };
   readonly handlers: Readonly<McpClientHandlers>;
   readonly resilience: Readonly<ResilienceOptions>;
+  readonly maxResponseBytes: number;
+  readonly maxBufferedResponseBytes: number;
 }

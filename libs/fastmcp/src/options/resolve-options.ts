@@ -4,6 +4,7 @@ import {
   DEFAULT_CLIENT_INFO,
   DEFAULT_DLQ_OPTIONS,
   DEFAULT_METRICS_OPTIONS,
+  DEFAULT_RESPONSE_LIMITS,
   DEFAULT_RETRY_OPTIONS,
 } from './fastmcp-options.defaults.js';
 import { retryPolicyFields } from './retry-policy-fields.js';
@@ -29,6 +30,9 @@ export function resolveOptions(raw: FastMcpModuleOptions = {}): ResolvedFastMcpO
     clientInfo: raw.clientInfo ?? { ...DEFAULT_CLIENT_INFO },
     handlers: { ...(raw.handlers ?? {}) },
     resilience: { ...(raw.resilience ?? {}) },
+    maxResponseBytes: raw.maxResponseBytes ?? DEFAULT_RESPONSE_LIMITS.maxResponseBytes,
+    maxBufferedResponseBytes:
+      raw.maxBufferedResponseBytes ?? DEFAULT_RESPONSE_LIMITS.maxBufferedResponseBytes,
   };
   const checks = validateOptions(raw, resolved);
   if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);

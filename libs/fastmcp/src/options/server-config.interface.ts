@@ -28,4 +28,6 @@ export interface McpServerConfig {
   resilience?: ResilienceOptions;
   /** OAuth 2.1 for this server: an SDK `OAuthClientProvider` or client credentials. Default: none. */
   auth?: McpServerAuthOptions;
+  /** Largest answer this server may send, in bytes. Default: the module's `maxResponseBytes`. */
+  maxResponseBytes?: number;
 }

@@ -8,6 +8,7 @@ import type { McpServerConfig } from './server-config.interface.js';
 import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
 import { checkServerAuth } from './validate-auth-options.js';
 import { checkResilience } from './validate-resilience-options.js';
+import { checkResponseLimits } from './validate-response-limits.js';
 
 const TOOL_RETRY_MODES = ['always', 'never', 'idempotent'];
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -27,6 +28,7 @@ export function validateOptions(
   checkOperationRetries(checks, resolved.retry, raw.retry?.operations, 'retry.operations');
   checkDlq(checks, resolved);
   checkResilience(checks, 'resilience', raw.resilience);
+  checkResponseLimits(checks, resolved);
   if (resolved.metrics) {
     checks.pattern(
       'metrics.namespace',

@@ -7,6 +7,7 @@ import { isMcpAuthError } from '../errors/mcp-auth.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
+import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
@@ -41,6 +42,9 @@ export function classifyError(
     return error.scope === 'attempt'
       ? { errorClass: 'timeout', retryable: true }
       : { errorClass: 'budget_exhausted', retryable: false };
+  }
+  if (isMcpResponseTooLargeError(error)) {
+    return { errorClass: 'response_too_large', retryable: false };
   }
   if (isMcpProtocolError(error)) return { errorClass: `protocol_${error.code}`, retryable: false };
   if (isMcpAbortedError(error)) return { errorClass: 'aborted', retryable: false };

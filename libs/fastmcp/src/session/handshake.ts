@@ -35,7 +35,12 @@ export async function performHandshake(
 ): Promise<ConnectedSession> {
   const { clientInfo, capabilities } = client;
   const requested = server.protocolVersion ?? LATEST_PROTOCOL_VERSION;
-  const target: HttpTarget = { url: server.url, headers: server.headers ?? {}, auth: client.auth };
+  const target: HttpTarget = {
+    url: server.url,
+    headers: server.headers ?? {},
+    auth: client.auth,
+    maxResponseBytes: server.maxResponseBytes,
+  };
   const { result, sessionId } = await transport.request(
     target,
     'initialize',

@@ -2,7 +2,9 @@ import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import { UnknownClientError } from '../errors/unknown-client.error.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
+import { OptionChecks } from '../options/option-checks.js';
 import { CLIENT_ID_PATTERN } from '../options/validate-options.js';
+import { MAX_RESPONSE_BYTES, MIN_RESPONSE_BYTES } from '../options/validate-response-limits.js';
 
 /** The server of a client id: the given config, else `servers[clientId]`, else `baseUrl`. */
 export function resolveServer(
@@ -26,8 +28,20 @@ export function resolveServer(
       { field: `servers.${clientId}.url`, message: 'must be an http(s) URL' },
     ]);
   }
+  const maxResponseBytes = config?.maxResponseBytes ?? known?.maxResponseBytes;
+  if (maxResponseBytes !== undefined) {
+    const checks = new OptionChecks();
+    checks.integer(
+      `servers.${clientId}.maxResponseBytes`,
+      maxResponseBytes,
+      MIN_RESPONSE_BYTES,
+      MAX_RESPONSE_BYTES,
+    );
+    if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
+  }
   return {
     url,
+    maxResponseBytes,
     headers: { ...(known?.headers ?? {}), ...(config?.headers ?? {}) },
     protocolVersion: config?.protocolVersion ?? known?.protocolVersion,
     auth: config?.auth ?? known?.auth,

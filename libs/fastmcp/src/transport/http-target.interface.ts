@@ -9,6 +9,8 @@ export interface HttpTarget {
   protocolVersion?: string;
   /** The server's OAuth state, when `auth` is configured. */
   auth?: ServerAuth;
+  /** The server's own `maxResponseBytes`; default: the module's. */
+  maxResponseBytes?: number;
 }
 
 /** What a server answered to one request. */

@@ -23,6 +23,7 @@ import type { HttpTarget, TransportResponse } from './http-target.interface.js';
 import { jsonRpcNotification, jsonRpcRequest, withProgressToken } from './jsonrpc.js';
 import { releaseStream } from './release-stream.js';
 import { requestHeaders } from './request-headers.js';
+import { ResponseBudget } from './response-budget.js';
 import { headerValue, readResponse } from './response-reader.js';
 import type { MessageSink, SseCursor } from './sse-response.reader.js';
 
@@ -45,6 +46,7 @@ export class McpHttpTransport {
   constructor(
     @Inject(HttpService) private readonly http: HttpService,
     @Inject(ServerMessageDispatcher) private readonly dispatcher: ServerMessageDispatcher,
+    @Inject(ResponseBudget) private readonly budget: ResponseBudget,
   ) {
     const axios = http.axiosRef;
     axios.defaults.httpAgent = this.httpAgent;
@@ -168,6 +170,7 @@ export class McpHttpTransport {
   /**
    * Reads the answer; when the stream ends or breaks after an event id, waits the server's
    * `retry` and picks the stream up again by GET with `Last-Event-ID` (the request is not re-sent).
+   * One meter counts the answer's bytes across its resumed streams.
    */
   private async readWithResumption(
     target: HttpTarget,
@@ -178,12 +181,13 @@ export class McpHttpTransport {
   ): Promise<Record<string, unknown>> {
     const cursor: SseCursor = {};
     const { sink, end } = this.sinkFor(target, message, run, exchange);
+    const meter = this.budget.meter(target, { clientId: run.clientId, operation: run.operation });
     const resumptions = { count: 0 };
     let stream = response;
     try {
       for (;;) {
         try {
-          return await readResponse(stream, message.id, sink, cursor, run.attemptSignal);
+          return await readResponse(stream, message.id, sink, cursor, meter, run.attemptSignal);
         } catch (error) {
           const failure = run.explainAbort(error);
           if (!isStreamCut(failure) || cursor.lastEventId === undefined) throw failure;
@@ -191,6 +195,7 @@ export class McpHttpTransport {
         }
       }
     } finally {
+      meter.release();
       end();
     }
   }

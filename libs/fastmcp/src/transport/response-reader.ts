@@ -1,22 +1,24 @@
 import type { Readable } from 'node:stream';
 import type { AxiosResponse } from 'axios';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
+import type { AnswerMeter } from './answer-meter.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
-import { readBodyText } from './read-body.js';
+import { readMeteredText } from './read-body.js';
 import { type MessageSink, readSseResponse, type SseCursor } from './sse-response.reader.js';
 
-const JSON_BODY_LIMIT = 32 * 1024 * 1024;
-
 /**
- * The result of the response to `id`, read from a JSON answer or an SSE stream. The stream is
- * destroyed when `signal` aborts (the attempt's timeout or the caller's abort).
+ * The result of the response to `id`, read from a JSON answer or an SSE stream, its bytes
+ * counted on `meter`. The stream is destroyed when `signal` aborts (the attempt's timeout or the
+ * caller's abort), or when the answer is too large.
  */
 export async function readResponse(
   response: AxiosResponse<Readable>,
   id: RequestId,
   sink: MessageSink,
   cursor: SseCursor,
+  meter: AnswerMeter,
   signal: AbortSignal | undefined,
 ): Promise<Record<string, unknown>> {
   const stream = response.data;
@@ -26,9 +28,10 @@ export async function readResponse(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (headerValue(response.headers['content-type'])?.includes('text/event-stream')) {
-      return await readSseResponse(stream, id, sink, cursor);
+      return await readSseResponse(stream, id, sink, cursor, meter);
     }
-    const text = await readBodyText(stream, JSON_BODY_LIMIT).catch((error: unknown) => {
+    const text = await readMeteredText(stream, meter).catch((error: unknown) => {
+      if (isMcpResponseTooLargeError(error)) throw error;
       throw new McpTransportError('stream_cut', 'response body broke before it ended', {
         cause: error,
       });

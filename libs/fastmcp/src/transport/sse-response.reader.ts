@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
 import { createParser } from 'eventsource-parser';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
+import type { AnswerMeter } from './answer-meter.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
 import { releaseStream } from './release-stream.js';
 
@@ -18,17 +20,24 @@ export type MessageSink = (message: JSONRPCMessage) => void;
  * Reads an SSE stream until the JSON-RPC response to `id` arrives, then stops reading.
  * Server requests and notifications go to `sink`; events with empty data (priming events) and
  * `:` comments only move the cursor. A stream that ends or breaks first is a `stream_cut`;
- * `cursor` then tells whether it can be resumed.
+ * `cursor` then tells whether it can be resumed. Its bytes are counted on `meter`: a line, an
+ * event or a stream past the limits fails with McpResponseTooLargeError, the stream destroyed.
  */
 export async function readSseResponse(
   stream: Readable,
   id: RequestId,
   sink: MessageSink,
   cursor: SseCursor,
+  meter: AnswerMeter,
 ): Promise<Record<string, unknown>> {
   let found: { result: Record<string, unknown> } | undefined;
   let failure: Error | undefined;
   const parser = createParser({
+    // A line or an event is never longer than the whole answer may be.
+    maxBufferSize: meter.maxBytes,
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') failure ??= meter.tooLarge();
+    },
     onRetry: (ms) => {
       cursor.retryMs = ms;
     },
@@ -47,11 +56,19 @@ export async function readSseResponse(
   });
   try {
     for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
-      parser.feed(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+      const text = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+      meter.add(Buffer.isBuffer(chunk) ? chunk.length : Buffer.byteLength(text));
+      parser.feed(text);
       if (failure) throw failure;
       if (found) return found.result;
     }
   } catch (error) {
+    const tooLarge = [failure, error].find(isMcpResponseTooLargeError);
+    if (tooLarge) {
+      // Not drained: the rest may never end. The socket goes with the stream.
+      stream.destroy();
+      throw tooLarge;
+    }
     if (failure) throw failure;
     throw new McpTransportError(
       'stream_cut',

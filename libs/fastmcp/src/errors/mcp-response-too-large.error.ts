@@ -1,0 +1,40 @@
+import { type FastMcpErrorFields, isFastMcpError } from './fastmcp.error.js';
+import { McpProtocolError } from './mcp-protocol.error.js';
+
+const BRAND = Symbol.for('nestjs-fastmcp.response-too-large');
+
+/** The JSON-RPC code the error carries (it is the client's refusal, not the server's). */
+export const RESPONSE_TOO_LARGE_CODE = -32603;
+
+/**
+ * Which limit an answer passed: `answer`, its own `maxResponseBytes` (a line, an event, or the
+ * whole answer); `buffered`, the `maxBufferedResponseBytes` every answer in flight shares.
+ */
+export type ResponseLimit = 'answer' | 'buffered';
+
+/**
+ * An answer was larger than the client will hold: the attempt failed, its socket was closed,
+ * and it is not retried (the server would only send it again). A McpProtocolError.
+ */
+export class McpResponseTooLargeError extends McpProtocolError {
+  readonly [BRAND] = true;
+  override readonly name: string = 'McpResponseTooLargeError';
+  readonly limit: ResponseLimit;
+  /** The limit passed, in bytes. */
+  readonly limitBytes: number;
+
+  constructor(limit: ResponseLimit, limitBytes: number, fields: FastMcpErrorFields = {}) {
+    super(
+      RESPONSE_TOO_LARGE_CODE,
+      limit === 'answer'
+        ? `response too large: over maxResponseBytes (${limitBytes} bytes)`
+        : `response too large: answers in flight would pass maxBufferedResponseBytes (${limitBytes} bytes)`,
+      fields,
+    );
+    this.limit = limit;
+    this.limitBytes = limitBytes;
+  }
+}
+
+export const isMcpResponseTooLargeError = (value: unknown): value is McpResponseTooLargeError =>
+  isFastMcpError(value) && BRAND in value;
