@@ -8,7 +8,7 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.j
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { classifyError, deadLetterKindOf } from '../retry/classify-error.js';
 import type { RetryRun } from '../retry/retry-run.js';
-import { requestHeaders } from '../transport/request-headers.js';
+import { protocolHeaders } from '../transport/request-headers.js';
 import type { OperationSpec } from './operation-spec.interface.js';
 
 /** Hands an operation that failed for good to the dead-letter queue, if its kind is stored. */
@@ -55,7 +55,8 @@ export class DeadLetterWriter {
       request: {
         method: spec.method,
         params: spec.params,
-        headers: target ? requestHeaders(target) : {},
+        // Never the configured headers: they may hold secrets, and replay takes them from config.
+        headers: target ? protocolHeaders(target) : {},
       },
       error: error.message,
       errorClass: classifyError(last, run.retryableStatusCodes).errorClass,

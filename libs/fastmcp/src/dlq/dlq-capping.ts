@@ -50,7 +50,10 @@ export function capJson(
 }
 
 /** The last 10 attempts, each message capped at 2 KiB and fields reduced to known ones. */
-export function capAttempts(attempts: readonly AttemptRecord[]): AttemptRecord[] {
+export function capAttempts(
+  attempts: readonly AttemptRecord[],
+  scrub: (text: string) => string = (text) => text,
+): AttemptRecord[] {
   const kept: readonly AttemptRecord[] = Array.isArray(attempts)
     ? (attempts as readonly AttemptRecord[]).slice(-DLQ_ATTEMPTS_KEPT)
     : [];
@@ -59,7 +62,7 @@ export function capAttempts(attempts: readonly AttemptRecord[]): AttemptRecord[]
       at: String(a.at),
       durationMs: Number(a.durationMs) || 0,
       errorClass: capUtf8(String(a.errorClass), 64),
-      message: capUtf8(String(a.message ?? ''), DLQ_MESSAGE_MAX_BYTES),
+      message: capUtf8(scrub(String(a.message ?? '')), DLQ_MESSAGE_MAX_BYTES),
     };
     if (typeof a.status === 'number') record.status = a.status;
     if (typeof a.code === 'number') record.code = a.code;

@@ -1,3 +1,4 @@
+import { SecretScrubber } from '../auth/secret-scrubber.js';
 import { DlqValidationError } from '../errors/dlq-validation.error.js';
 import type { ResolvedDlqOptions } from '../options/fastmcp-options.interface.js';
 import { DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
@@ -15,14 +16,23 @@ type EntryLimits = Pick<ResolvedDlqOptions, 'ttlMs' | 'maxArgumentBytes' | 'secr
 
 /**
  * Turns what the client hands over into a stored entry: a new id, secrets redacted, arguments,
- * params and attempt messages capped. Whatever the caller passes, no secret header leaves here.
+ * params and attempt messages capped. Whatever the caller passes, no secret header leaves here:
+ * not by its name, nor by its value when that is one of `secretValues` (the configured header
+ * values) or looks like a credential; the error texts are scrubbed of them too.
  */
 export class DlqEntryBuilder {
   private readonly secret: ReadonlySet<string>;
+  private readonly values: ReadonlySet<string>;
+  private readonly scrubber: SecretScrubber;
   private readonly ids = new DlqIdGenerator();
 
-  constructor(private readonly limits: EntryLimits) {
+  constructor(
+    private readonly limits: EntryLimits,
+    secretValues: readonly string[] = [],
+  ) {
     this.secret = new Set(limits.secretHeaders.map((h) => h.toLowerCase()));
+    this.values = new Set(secretValues.map((v) => v.trim()));
+    this.scrubber = new SecretScrubber(secretValues);
   }
 
   build(input: FailedOperationInput, nowMs: number): FailedOperation {
@@ -40,9 +50,9 @@ export class DlqEntryBuilder {
       clientId: input.clientId,
       serverUrl: redactUrl(String(input.serverUrl ?? ''), this.secret),
       request: request.value,
-      error: capUtf8(String(input.error ?? ''), DLQ_MESSAGE_MAX_BYTES),
+      error: capUtf8(this.scrubber.scrub(String(input.error ?? '')), DLQ_MESSAGE_MAX_BYTES),
       errorClass: errorClassOf(input.errorClass),
-      attempts: capAttempts(input.attempts),
+      attempts: capAttempts(input.attempts, (text) => this.scrubber.scrub(text)),
       retryCount: Number.isInteger(input.retryCount) ? input.retryCount : 0,
       firstAttemptAt: String(input.firstAttemptAt ?? new Date(nowMs).toISOString()),
       failedAt: String(input.failedAt ?? new Date(nowMs).toISOString()),
@@ -57,6 +67,10 @@ export class DlqEntryBuilder {
     return entry;
   }
 
+  private isSecretValue(value: string): boolean {
+    return this.values.has(value.trim()) || this.scrubber.scrub(value) !== value;
+  }
+
   private request(
     raw: unknown,
     cappedArgs: Record<string, unknown> | undefined,
@@ -64,7 +78,7 @@ export class DlqEntryBuilder {
     const request = isRecord(raw) ? raw : {};
     const out: FailedRequest = {
       method: capUtf8(typeof request.method === 'string' ? request.method : '', 256),
-      headers: redactHeaders(request.headers, this.secret),
+      headers: redactHeaders(request.headers, this.secret, (value) => this.isSecretValue(value)),
     };
     if (!isRecord(request.params)) return { value: out, truncated: false };
     const params = { ...request.params };

@@ -17,17 +17,30 @@ export function isSecretName(name: string, extra: ReadonlySet<string>): boolean 
   return ALWAYS_SECRET.has(lower) || extra.has(lower) || SECRET_PARTS.test(lower);
 }
 
-/** A copy of the headers with every secret value replaced; non-string values are dropped. */
+/**
+ * A copy of the headers with every secret value replaced: by the header's name, or by its value
+ * (`isSecretValue`: a configured header value, a token), whatever the name. Non-string values
+ * are dropped.
+ */
 export function redactHeaders(
   headers: unknown,
   extra: ReadonlySet<string>,
+  isSecretValue: (value: string) => boolean = () => false,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   if (typeof headers !== 'object' || headers === null) return out;
-  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (isSecretName(name, extra)) out[name] = REDACTED;
-    else if (typeof value === 'string') out[name] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
+  for (const [name, raw] of Object.entries(headers as Record<string, unknown>)) {
+    if (isSecretName(name, extra)) {
+      out[name] = REDACTED;
+      continue;
+    }
+    const value =
+      typeof raw === 'string'
+        ? raw
+        : typeof raw === 'number' || typeof raw === 'boolean'
+          ? String(raw)
+          : undefined;
+    if (value !== undefined) out[name] = isSecretValue(value) ? REDACTED : value;
   }
   return out;
 }

@@ -21,6 +21,7 @@ import type {
 import { DLQ_SWEEP_BATCH, DLQ_SWEEP_INTERVAL_MS } from './dlq.constants.js';
 import { decodeCursor, encodeCursor } from './dlq-cursor.js';
 import { DlqEntryBuilder } from './dlq-entry.builder.js';
+import { configuredSecrets } from '../auth/configured-secrets.js';
 import { dlqIdTime } from './dlq-id.js';
 import {
   assertClientId,
@@ -64,7 +65,7 @@ export class InMemoryDlqService implements DeadLetterQueue, DlqLeaseStore, OnApp
     @Optional() @Inject(FASTMCP_CLOCK) clock?: DlqClock,
   ) {
     this.options = dlqOptionsOf(options);
-    this.builder = new DlqEntryBuilder(this.options);
+    this.builder = new DlqEntryBuilder(this.options, configuredSecrets(options));
     this.notifier = new DlqNotifier(events);
     this.clock = clock ?? systemDlqClock;
     this.timer = setInterval(() => this.sweepExpired(), DLQ_SWEEP_INTERVAL_MS).unref();

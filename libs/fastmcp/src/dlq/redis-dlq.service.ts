@@ -25,6 +25,7 @@ import type {
 import { DLQ_SWEEP_INTERVAL_MS, DLQ_WRITE_TIMEOUT_MS } from './dlq.constants.js';
 import { decodeCursor } from './dlq-cursor.js';
 import { DlqEntryBuilder } from './dlq-entry.builder.js';
+import { configuredSecrets } from '../auth/configured-secrets.js';
 import {
   assertClientId,
   assertDlqId,
@@ -77,7 +78,7 @@ export class RedisDlqService
   ) {
     this.options = dlqOptionsOf(options);
     this.keys = new RedisDlqKeys(this.options.keyPrefix);
-    this.builder = new DlqEntryBuilder(this.options);
+    this.builder = new DlqEntryBuilder(this.options, configuredSecrets(options));
     this.notifier = new DlqNotifier(events);
     this.clock = clock ?? systemDlqClock;
     this.handle = new DlqRedisHandle(this.options.redis, moduleRef, (error) =>
