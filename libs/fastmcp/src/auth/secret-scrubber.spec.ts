@@ -46,4 +46,15 @@ describe('SecretScrubber', () => {
     expect(copy.response).toBeUndefined();
     expect(error.message).toContain('s3cr3t-value');
   });
+
+  it('copies a JSON value with every string scrubbed, keys too, to a bounded depth', () => {
+    const value = { 's3cr3t-value': ['Bearer abc.def', { n: 1, ok: true, nil: null }] };
+    expect(scrubber.scrubJson(value)).toEqual({
+      '[REDACTED]': ['Bearer [REDACTED]', { n: 1, ok: true, nil: null }],
+    });
+    let deep: unknown = 's3cr3t-value';
+    for (let i = 0; i < 20; i += 1) deep = [deep];
+    expect(JSON.stringify(scrubber.scrubJson(deep))).not.toContain('s3cr3t-value');
+    expect(JSON.stringify(scrubber.scrubJson(deep))).toContain('[...]');
+  });
 });

@@ -1,6 +1,7 @@
 const REDACTED = '[REDACTED]';
 /** Known secrets shorter than this are not searched for (they would match ordinary words). */
 const MIN_SECRET_LENGTH = 6;
+const MAX_JSON_DEPTH = 10;
 
 const PATTERNS: Array<[RegExp, string]> = [
   // PEM private keys, also with escaped newlines.
@@ -43,6 +44,20 @@ export class SecretScrubber {
     for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
     for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
     return out;
+  }
+
+  /** A copy of a JSON value with every string (keys too) scrubbed; deeper than 10 levels, `[...]`. */
+  scrubJson(value: unknown, depth = 0): unknown {
+    if (typeof value === 'string') return this.scrub(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (depth >= MAX_JSON_DEPTH) return '[...]';
+    if (Array.isArray(value)) return value.map((item: unknown) => this.scrubJson(item, depth + 1));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        this.scrub(key),
+        this.scrubJson(item, depth + 1),
+      ]),
+    );
   }
 
   /**

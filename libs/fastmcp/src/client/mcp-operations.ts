@@ -15,6 +15,7 @@ import { resolveServer } from '../session/resolve-server.js';
 import { SessionRegistry } from '../session/session-registry.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import { UpstreamText } from '../transport/upstream-text.js';
 import { clientCapabilities } from '../protocol/client-capabilities.js';
 import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
 import type { CallOptions } from './call-options.interface.js';
@@ -94,8 +95,9 @@ export class McpOperations {
           );
           const listed = parseToolsPage(result, clientId);
           if (listed.skipped.length > 0) {
+            const names = new UpstreamText(connected.target).scrub(listed.skipped.join(', '));
             this.logger.warn(
-              `Skipped ${listed.skipped.length} invalid tool(s) from ${clientId}: ${listed.skipped.join(', ')}`,
+              `Skipped ${listed.skipped.length} invalid tool(s) from ${clientId}: ${names}`,
             );
           }
           tools.push(...listed.tools);

@@ -1,4 +1,5 @@
 import type { OperationName } from '../events/operation-name.js';
+import { detachCause } from './detach-cause.js';
 
 /**
  * Whether a failed request may have reached the server: `not_delivered` (refused, never
@@ -29,7 +30,8 @@ export class FastMcpError extends Error {
   readonly delivery?: Delivery;
 
   constructor(message: string, fields: FastMcpErrorFields = {}) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    // Kept, but never with an axios request config (the headers sent) inside.
+    super(message, fields.cause === undefined ? undefined : { cause: detachCause(fields.cause) });
     this.clientId = fields.clientId;
     this.operation = fields.operation;
     this.attempt = fields.attempt;

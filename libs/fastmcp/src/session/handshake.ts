@@ -11,6 +11,7 @@ import type { RetryRun } from '../retry/retry-run.js';
 import { jsonRpcNotification } from '../transport/jsonrpc.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import { UpstreamText } from '../transport/upstream-text.js';
 import type { McpSession } from './mcp-session.interface.js';
 
 export interface ConnectedSession {
@@ -55,9 +56,8 @@ export async function performHandshake(
   if (!NEGOTIABLE_PROTOCOL_VERSIONS.includes(protocolVersion)) {
     // End the session the server just made for us: nobody will ever use it.
     if (sessionId) await transport.terminate({ ...target, sessionId }).catch(() => undefined);
-    throw new McpProtocolError(-32602, `unsupported protocol version ${protocolVersion}`, {
-      clientId,
-    });
+    const version = new UpstreamText(target).scrub(protocolVersion.slice(0, 100));
+    throw new McpProtocolError(-32602, `unsupported protocol version ${version}`, { clientId });
   }
   const connected: HttpTarget = { ...target, sessionId, protocolVersion };
   await transport.send(

@@ -12,6 +12,7 @@ import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import { readBodyText } from './read-body.js';
 import { releaseStream } from './release-stream.js';
+import type { UpstreamText } from './upstream-text.js';
 
 const ERROR_BODY_LIMIT = 4096;
 const NO_SESSION = /session/i;
@@ -30,6 +31,7 @@ export class AxiosErrorConverter {
     private readonly run: RetryRun,
     private readonly hadSession: boolean,
     private readonly retryableStatusCodes: readonly number[],
+    private readonly upstream: UpstreamText,
   ) {}
 
   async convert(error: unknown): Promise<FastMcpError> {
@@ -76,7 +78,7 @@ export class AxiosErrorConverter {
     const challenge = response.headers['www-authenticate'] as unknown;
     return new McpHttpError(status, {
       ...fields,
-      detail: errorDetail(body),
+      detail: errorDetail(body, this.upstream),
       wwwAuthenticate: typeof challenge === 'string' ? challenge : undefined,
     });
   }
@@ -99,15 +101,19 @@ function requestWritten(error: object): boolean {
   return request?.writableFinished === true;
 }
 
-/** A short, safe summary of an error body: the JSON-RPC error message if there is one. */
-function errorDetail(body: string): string | undefined {
+/**
+ * A short, safe summary of an error body: the JSON-RPC error message if there is one, scrubbed
+ * of the request's secrets (a server may repeat its headers) before it is cut short.
+ */
+function errorDetail(body: string, upstream: UpstreamText): string | undefined {
   const text = body.trim();
   if (!text) return undefined;
   try {
     const parsed = JSON.parse(text) as { error?: { message?: unknown } };
-    if (typeof parsed.error?.message === 'string') return parsed.error.message.slice(0, 200);
+    const message = parsed.error?.message;
+    if (typeof message === 'string') return upstream.scrub(message).slice(0, 200);
   } catch {
     // not JSON: fall through to the raw text
   }
-  return text.slice(0, 200);
+  return upstream.scrub(text).slice(0, 200);
 }

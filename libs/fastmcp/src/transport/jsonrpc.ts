@@ -5,6 +5,7 @@ import {
   type JSONRPCRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { UpstreamText } from './upstream-text.js';
 
 export type RequestId = string | number;
 
@@ -52,16 +53,19 @@ export function parseMessages(text: string): JSONRPCMessage[] {
 
 /**
  * The result of the response to `id`, if `message` is that response. A JSON-RPC error becomes a
- * typed McpProtocolError. Unrelated messages (notifications, server requests) give `undefined`.
+ * typed McpProtocolError, its message and data scrubbed by `upstream` (a server may repeat the
+ * request's headers in them; without one, of credential shapes only). Unrelated messages
+ * (notifications, server requests) give `undefined`.
  */
 export function matchResponse(
   message: JSONRPCMessage,
   id: RequestId,
+  upstream: UpstreamText = new UpstreamText({ headers: {}, url: '' }),
 ): { result: Record<string, unknown> } | undefined {
   if (!('id' in message) || message.id !== id || 'method' in message) return undefined;
   if ('error' in message) {
     const { code, message: text, data } = message.error;
-    throw new McpProtocolError(code, text, { data });
+    throw new McpProtocolError(code, upstream.scrub(text), { data: upstream.scrubJson(data) });
   }
   if ('result' in message) return { result: message.result };
   return undefined;

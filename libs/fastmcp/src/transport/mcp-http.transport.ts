@@ -24,10 +24,19 @@ import { jsonRpcNotification, jsonRpcRequest, withProgressToken } from './jsonrp
 import { releaseStream } from './release-stream.js';
 import { requestHeaders } from './request-headers.js';
 import { ResponseBudget } from './response-budget.js';
+import { UpstreamText } from './upstream-text.js';
 import { headerValue, readResponse } from './response-reader.js';
 import type { MessageSink, SseCursor } from './sse-response.reader.js';
 
 const MESSAGE_TIMEOUT_MS = 5000;
+
+/** The request an answer is read for, and what reads it. */
+interface AnswerReading {
+  message: JSONRPCRequest;
+  run: RetryRun;
+  exchange: ExchangeOptions;
+  upstream: UpstreamText;
+}
 /** Answers to a resumption GET that mean the stream cannot be resumed: re-sending is left. */
 const RESUMPTION_REFUSED = [400, 404, 405];
 
@@ -130,10 +139,13 @@ export class McpHttpTransport {
     run: RetryRun,
     exchange: ExchangeOptions,
   ): Promise<TransportResponse> {
+    // What the server says back is scrubbed of this request's secrets before it goes anywhere.
+    const upstream = new UpstreamText(target, authorization);
     const converter = new AxiosErrorConverter(
       run,
       target.sessionId !== undefined,
       run.retryableStatusCodes,
+      upstream,
     );
     const id = this.nextRequestId();
     const message = jsonRpcRequest(
@@ -157,7 +169,8 @@ export class McpHttpTransport {
     const sessionId = headerValue(response.headers['mcp-session-id']);
     const answering: HttpTarget = sessionId ? { ...target, sessionId } : target;
     try {
-      const result = await this.readWithResumption(answering, response, message, run, exchange);
+      const reading = { message, run, exchange, upstream };
+      const result = await this.readWithResumption(answering, response, reading);
       run.recordSuccess();
       return { result, sessionId };
     } catch (error) {
@@ -175,9 +188,7 @@ export class McpHttpTransport {
   private async readWithResumption(
     target: HttpTarget,
     response: AxiosResponse<Readable>,
-    message: JSONRPCRequest,
-    run: RetryRun,
-    exchange: ExchangeOptions,
+    { message, run, exchange, upstream }: AnswerReading,
   ): Promise<Record<string, unknown>> {
     const cursor: SseCursor = {};
     const { sink, end } = this.sinkFor(target, message, run, exchange);
@@ -187,7 +198,8 @@ export class McpHttpTransport {
     try {
       for (;;) {
         try {
-          return await readResponse(stream, message.id, sink, cursor, meter, run.attemptSignal);
+          const signal = run.attemptSignal;
+          return await readResponse(stream, message.id, sink, cursor, meter, signal, upstream);
         } catch (error) {
           const failure = run.explainAbort(error);
           if (!isStreamCut(failure) || cursor.lastEventId === undefined) throw failure;

@@ -6,12 +6,13 @@ import { McpTransportError } from '../errors/mcp-transport.error.js';
 import type { AnswerMeter } from './answer-meter.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
 import { readMeteredText } from './read-body.js';
+import type { UpstreamText } from './upstream-text.js';
 import { type MessageSink, readSseResponse, type SseCursor } from './sse-response.reader.js';
 
 /**
  * The result of the response to `id`, read from a JSON answer or an SSE stream, its bytes
  * counted on `meter`. The stream is destroyed when `signal` aborts (the attempt's timeout or the
- * caller's abort), or when the answer is too large.
+ * caller's abort), or when the answer is too large. `upstream` scrubs a JSON-RPC error's text.
  */
 export async function readResponse(
   response: AxiosResponse<Readable>,
@@ -20,6 +21,7 @@ export async function readResponse(
   cursor: SseCursor,
   meter: AnswerMeter,
   signal: AbortSignal | undefined,
+  upstream?: UpstreamText,
 ): Promise<Record<string, unknown>> {
   const stream = response.data;
   const onAbort = (): void => {
@@ -28,7 +30,7 @@ export async function readResponse(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (headerValue(response.headers['content-type'])?.includes('text/event-stream')) {
-      return await readSseResponse(stream, id, sink, cursor, meter);
+      return await readSseResponse(stream, id, sink, cursor, meter, upstream);
     }
     const text = await readMeteredText(stream, meter).catch((error: unknown) => {
       if (isMcpResponseTooLargeError(error)) throw error;
@@ -37,7 +39,7 @@ export async function readResponse(
       });
     });
     for (const message of parseMessages(text)) {
-      const match = matchResponse(message, id);
+      const match = matchResponse(message, id, upstream);
       if (match) return match.result;
       sink(message);
     }

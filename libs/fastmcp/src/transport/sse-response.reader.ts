@@ -6,6 +6,7 @@ import { McpTransportError } from '../errors/mcp-transport.error.js';
 import type { AnswerMeter } from './answer-meter.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
 import { releaseStream } from './release-stream.js';
+import type { UpstreamText } from './upstream-text.js';
 
 /** Where a stream stands for resumption: the last event id seen and the server's `retry`. */
 export interface SseCursor {
@@ -29,6 +30,7 @@ export async function readSseResponse(
   sink: MessageSink,
   cursor: SseCursor,
   meter: AnswerMeter,
+  upstream?: UpstreamText,
 ): Promise<Record<string, unknown>> {
   let found: { result: Record<string, unknown> } | undefined;
   let failure: Error | undefined;
@@ -46,7 +48,7 @@ export async function readSseResponse(
       if (found || failure || event.data.trim() === '') return;
       try {
         for (const message of parseMessages(event.data)) {
-          found ??= matchResponse(message, id);
+          found ??= matchResponse(message, id, upstream);
           if (!isResponse(message)) sink(message);
         }
       } catch (error) {

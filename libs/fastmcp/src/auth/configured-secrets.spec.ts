@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { configuredSecrets, headerValueSecrets, urlSecrets } from './configured-secrets.js';
+
+describe('configured secrets', () => {
+  it('a header value, and its credential after a scheme', () => {
+    expect(headerValueSecrets(' Bearer tok-123456 ')).toEqual(['Bearer tok-123456', 'tok-123456']);
+    expect(headerValueSecrets('SECRET789')).toEqual(['SECRET789']);
+    expect(headerValueSecrets('')).toEqual([]);
+  });
+
+  it('URL credentials as written, decoded, paired and Basic-encoded', () => {
+    const secrets = urlSecrets('http://svc%40corp:p%3Ass@127.0.0.1/mcp');
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        'p%3Ass',
+        'p:ss',
+        'svc@corp:p:ss',
+        Buffer.from('svc@corp:p:ss').toString('base64'),
+      ]),
+    );
+    expect(urlSecrets('http://127.0.0.1/mcp')).toEqual([]);
+    expect(urlSecrets('not a url')).toEqual([]);
+  });
+
+  it("every server's header values and URL credentials, and the base URL's", () => {
+    const secrets = configuredSecrets({
+      baseUrl: 'http://base:b4se-pass@127.0.0.1/mcp',
+      servers: {
+        a: { url: 'http://127.0.0.1/mcp', headers: { 'X-Custom': 'SECRET789' } },
+        b: { url: 'http://u:pa55-word@127.0.0.1/mcp' },
+      },
+    });
+    expect(secrets).toEqual(expect.arrayContaining(['SECRET789', 'pa55-word', 'b4se-pass']));
+  });
+});

@@ -1,0 +1,34 @@
+import { targetSecrets } from '../auth/configured-secrets.js';
+import { SecretScrubber } from '../auth/secret-scrubber.js';
+import type { HttpTarget } from './http-target.interface.js';
+
+/**
+ * Scrubs what a server says back about one request (an error body, a JSON-RPC error, a protocol
+ * version) before it becomes an error message, a log line or a dead-letter field: the server's
+ * configured header values, the request's OAuth header, the URL's credentials and credential
+ * shapes. Its scrubber is built on first use: an answer without an error costs nothing.
+ */
+export class UpstreamText {
+  private scrubber?: SecretScrubber;
+
+  constructor(
+    private readonly target: Pick<HttpTarget, 'headers' | 'url'>,
+    private readonly authorization?: string,
+  ) {}
+
+  scrub(text: string): string {
+    return this.get().scrub(text);
+  }
+
+  /** A copy of a JSON value (a JSON-RPC error's `data`) with every string scrubbed. */
+  scrubJson(value: unknown): unknown {
+    return value === undefined ? undefined : this.get().scrubJson(value);
+  }
+
+  private get(): SecretScrubber {
+    this.scrubber ??= new SecretScrubber(
+      targetSecrets(this.target.headers, this.target.url, this.authorization),
+    );
+    return this.scrubber;
+  }
+}
