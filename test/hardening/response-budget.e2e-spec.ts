@@ -20,8 +20,29 @@ let app: ClientTestApp;
 let release: () => void = () => undefined;
 const held = new Promise<void>((resolve) => (release = resolve));
 
-/** Sends 3 MiB of the answer's one event, waits, then the rest. */
-async function answer({ res, message }: ScriptedRequest): Promise<void> {
+/** 3 MiB of notifications, 1 KiB each, sent to every `chatty` call before any call's result. */
+const chattyArrived: Array<() => void> = [];
+async function chatty({ res, message }: ScriptedRequest): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const noise = JSON.stringify({
+    jsonrpc: '2.0',
+    method: 'notifications/noise',
+    params: { pad: 'x'.repeat(960) },
+  });
+  res.write(`data: ${noise}\n\n`.repeat(PART / 1024));
+  await new Promise<void>((resolve) => {
+    chattyArrived.push(resolve);
+    if (chattyArrived.length === 3) for (const go of chattyArrived.splice(0)) go();
+  });
+  await sleep(300);
+  const result = { content: [{ type: 'text', text: 'done' }] };
+  res.end(`data: ${JSON.stringify({ jsonrpc: '2.0', id: message.id, result })}\n\n`);
+}
+
+/** `part`: sends 3 MiB of the answer's one event, waits, then the rest. */
+async function answer(request: ScriptedRequest): Promise<void> {
+  if (request.message.params?.name === 'chatty') return chatty(request);
+  const { res, message } = request;
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   res.once('close', () => release());
   const head = `data: {"jsonrpc":"2.0","id":${JSON.stringify(message.id)},"result":{"content":[{"type":"text","text":"`;
@@ -56,4 +77,13 @@ it('three 3 MiB answers at once against an 8 MiB budget: one fails as too large'
   expect(server.count('tools/call')).toBe(3);
   // The budget is given back: the same calls one at a time all pass.
   for (let i = 0; i < 3; i += 1) await app.client.callToolWithRetry('shared', 'part');
+});
+
+it('events already read are not held: three streams of 3 MiB of small events all pass', async () => {
+  const calls = await Promise.all(
+    [1, 2, 3].map(() => app.client.callToolWithRetry('shared', 'chatty')),
+  );
+  expect(calls.map((c) => c.content)).toEqual(
+    Array.from({ length: 3 }, () => [{ type: 'text', text: 'done' }]),
+  );
 });

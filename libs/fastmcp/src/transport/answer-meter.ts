@@ -9,11 +9,13 @@ export interface BytePool {
 }
 
 /**
- * Counts the bytes of one answer as they arrive, against its own cap and the shared pool. The
- * bytes stay taken from the pool until `release`, when the answer is over.
+ * Counts the bytes of one answer as they arrive, against its own cap (every byte of the answer)
+ * and the shared pool (the bytes it still holds: until `release` when the answer is over, or
+ * `holdAtMost` when a stream has parsed what it read).
  */
 export class AnswerMeter {
   private bytes = 0;
+  private held = 0;
 
   constructor(
     readonly maxBytes: number,
@@ -28,6 +30,14 @@ export class AnswerMeter {
       throw new McpResponseTooLargeError('buffered', this.pool.limit, this.fields);
     }
     this.bytes += count;
+    this.held += count;
+  }
+
+  /** The answer now holds at most `bytes` unparsed: the rest goes back to the pool. */
+  holdAtMost(bytes: number): void {
+    if (this.held <= bytes) return;
+    this.pool.release(this.held - bytes);
+    this.held = bytes;
   }
 
   /** The error of an answer over its own cap. */
@@ -35,9 +45,9 @@ export class AnswerMeter {
     return new McpResponseTooLargeError('answer', this.maxBytes, this.fields);
   }
 
-  /** Gives the answer's bytes back to the pool. Idempotent. */
+  /** Gives what the answer holds back to the pool. Idempotent. */
   release(): void {
-    this.pool.release(this.bytes);
-    this.bytes = 0;
+    this.pool.release(this.held);
+    this.held = 0;
   }
 }

@@ -22,7 +22,8 @@ export type MessageSink = (message: JSONRPCMessage) => void;
  * Server requests and notifications go to `sink`; events with empty data (priming events) and
  * `:` comments only move the cursor. A stream that ends or breaks first is a `stream_cut`;
  * `cursor` then tells whether it can be resumed. Its bytes are counted on `meter`: a line, an
- * event or a stream past the limits fails with McpResponseTooLargeError, the stream destroyed.
+ * event or a stream past the limits fails with McpResponseTooLargeError, the stream destroyed;
+ * events already parsed stop counting against the bytes answers in flight may hold.
  */
 export async function readSseResponse(
   stream: Readable,
@@ -34,6 +35,8 @@ export async function readSseResponse(
 ): Promise<Record<string, unknown>> {
   let found: { result: Record<string, unknown> } | undefined;
   let failure: Error | undefined;
+  /** Set when the parser let go of what it had read: an event or a comment ended. */
+  let parsed = false;
   const parser = createParser({
     // A line or an event is never longer than the whole answer may be.
     maxBufferSize: meter.maxBytes,
@@ -43,7 +46,11 @@ export async function readSseResponse(
     onRetry: (ms) => {
       cursor.retryMs = ms;
     },
+    onComment: () => {
+      parsed = true;
+    },
     onEvent: (event) => {
+      parsed = true;
       if (event.id !== undefined) cursor.lastEventId = event.id;
       if (found || failure || event.data.trim() === '') return;
       try {
@@ -59,8 +66,12 @@ export async function readSseResponse(
   try {
     for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
       const text = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
-      meter.add(Buffer.isBuffer(chunk) ? chunk.length : Buffer.byteLength(text));
+      const bytes = Buffer.isBuffer(chunk) ? chunk.length : Buffer.byteLength(text);
+      meter.add(bytes);
       parser.feed(text);
+      // An event ended in this chunk: what the parser still holds came after it, in this chunk.
+      if (parsed) meter.holdAtMost(bytes);
+      parsed = false;
       if (failure) throw failure;
       if (found) return found.result;
     }
