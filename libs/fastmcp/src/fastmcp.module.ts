@@ -16,6 +16,7 @@ import { resolveOptions } from './options/resolve-options.js';
 import { ServerAuthRegistry } from './auth/server-auth.registry.js';
 import { ServerMessageDispatcher } from './protocol/server-message.dispatcher.js';
 import { McpHttpTransport } from './transport/mcp-http.transport.js';
+import { ServerStreamListener } from './transport/server-stream.listener.js';
 import { ResponseBudget } from './transport/response-budget.js';
 import { SYSTEM_CLOCK } from './retry/clock.js';
 import { RetryPolicies } from './retry/retry-policies.js';
@@ -42,6 +43,7 @@ import { ServerPipelines } from './pipeline/server-pipelines.js';
     ServerAuthRegistry,
     ResponseBudget,
     McpHttpTransport,
+    ServerStreamListener,
     RetryPolicies,
     ServerPipelines,
     McpOperations,

@@ -16,6 +16,7 @@ import { SessionRegistry } from '../session/session-registry.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import { UpstreamText } from '../transport/upstream-text.js';
+import { ServerStreamListener } from '../transport/server-stream.listener.js';
 import { clientCapabilities } from '../protocol/client-capabilities.js';
 import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
 import type { CallOptions } from './call-options.interface.js';
@@ -39,6 +40,7 @@ export class McpOperations {
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
     @Inject(McpHttpTransport) private readonly transport: McpHttpTransport,
     @Inject(ServerAuthRegistry) private readonly auth: ServerAuthRegistry,
+    @Inject(ServerStreamListener) private readonly listener: ServerStreamListener,
   ) {}
 
   connect(clientId: string, config?: Partial<McpServerConfig>): OperationSpec<McpSession> {
@@ -209,7 +211,7 @@ export class McpOperations {
     return false;
   }
 
-  private handshake(
+  private async handshake(
     clientId: string,
     server: McpServerConfig,
     run: RetryRun,
@@ -219,7 +221,12 @@ export class McpOperations {
       capabilities: clientCapabilities(this.options.handlers),
       auth: this.auth.forClient(clientId, server),
     };
-    return performHandshake(this.transport, clientId, server, client, run);
+    const connected = await performHandshake(this.transport, clientId, server, client, run);
+    const handlers = this.options.handlers;
+    const listen =
+      server.listen ?? Boolean(handlers.elicitation ?? handlers.sampling ?? handlers.roots);
+    if (listen) connected.stopListening = this.listener.listen(connected.target, clientId);
+    return connected;
   }
 
   private isConfigured(clientId: string): boolean {

@@ -26,6 +26,12 @@ export interface McpServerConfig {
   trustToolAnnotations?: boolean;
   /** This server's attempt pipeline (breaker, retry budget, rate limit), over the module's. */
   resilience?: ResilienceOptions;
+  /**
+   * Open the session's GET stream after the handshake, so the server can send requests that
+   * belong to no call (e.g. an elicitation outside a tool's answer). Default: on when any of
+   * `handlers` is set.
+   */
+  listen?: boolean;
   /** OAuth 2.1 for this server: an SDK `OAuthClientProvider` or client credentials. Default: none. */
   auth?: McpServerAuthOptions;
   /** Largest answer this server may send, in bytes. Default: the module's `maxResponseBytes`. */

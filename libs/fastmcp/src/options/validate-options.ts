@@ -67,6 +67,7 @@ function checkServers(checks: OptionChecks, resolved: ResolvedFastMcpOptions): v
       );
     }
     checkToolPolicies(checks, field, server);
+    if (server.listen !== undefined) checks.oneOf(`${field}.listen`, server.listen, [true, false]);
     if (server.auth !== undefined) checkServerAuth(checks, `${field}.auth`, server.auth);
     checkResilience(checks, `${field}.resilience`, server.resilience);
   }

@@ -17,6 +17,8 @@ import type { McpSession } from './mcp-session.interface.js';
 export interface ConnectedSession {
   session: McpSession;
   target: HttpTarget;
+  /** Closes the session's GET stream, when the client listens on one. */
+  stopListening?: () => void;
 }
 
 /** Who the client is to this server. */

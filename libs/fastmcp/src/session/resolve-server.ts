@@ -47,5 +47,6 @@ export function resolveServer(
     auth: config?.auth ?? known?.auth,
     tools: config?.tools ?? known?.tools,
     trustToolAnnotations: config?.trustToolAnnotations ?? known?.trustToolAnnotations,
+    listen: config?.listen ?? known?.listen,
   };
 }

@@ -37,7 +37,9 @@ export class SessionRegistry {
     clientId: string,
     connect: () => Promise<ConnectedSession>,
   ): Promise<{ connected: ConnectedSession; replaced?: HttpTarget }> {
-    const replaced = this.sessions.get(clientId)?.target;
+    const previous = this.sessions.get(clientId);
+    previous?.stopListening?.();
+    const replaced = previous?.target;
     this.sessions.delete(clientId);
     const connected = await this.connectOnce(clientId, connect);
     return {
@@ -51,6 +53,7 @@ export class SessionRegistry {
     const current = this.sessions.get(clientId);
     if (!current || (onlyIf && current !== onlyIf)) return undefined;
     this.sessions.delete(clientId);
+    current.stopListening?.();
     return current;
   }
 

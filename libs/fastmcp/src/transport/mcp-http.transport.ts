@@ -64,7 +64,8 @@ export class McpHttpTransport {
 
   /**
    * Sends a request and returns the result of its response: one attempt of `run`. A 401 (or a
-   * 403 `insufficient_scope`) on a server with `auth` runs the OAuth flow, then re-sends once.
+   * 403 `insufficient_scope`) on a server with `auth` runs the OAuth flow, then re-sends once
+   * for each of the two.
    */
   async request(
     target: HttpTarget,
@@ -73,7 +74,9 @@ export class McpHttpTransport {
     run: RetryRun,
     exchange: ExchangeOptions = {},
   ): Promise<TransportResponse> {
-    for (let challenged = false; ; challenged = true) {
+    // One re-send per kind of challenge: a 401 flow may be followed by a 403 step-up.
+    const challenged = new Set<number>();
+    for (;;) {
       const authorization = await target.auth?.authorization();
       try {
         const response = await this.exchange(target, authorization, method, params, run, exchange);
@@ -81,7 +84,8 @@ export class McpHttpTransport {
         return response;
       } catch (error) {
         const challenge = authChallengeOf(error);
-        if (!challenge || !target.auth || challenged) throw error;
+        if (!challenge || !target.auth || challenged.has(challenge.status)) throw error;
+        challenged.add(challenge.status);
         await target.auth.onChallenge({ ...challenge, authorization });
       }
     }

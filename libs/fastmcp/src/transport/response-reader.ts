@@ -16,7 +16,7 @@ import { type MessageSink, readSseResponse, type SseCursor } from './sse-respons
  */
 export async function readResponse(
   response: AxiosResponse<Readable>,
-  id: RequestId,
+  id: RequestId | undefined,
   sink: MessageSink,
   cursor: SseCursor,
   meter: AnswerMeter,
@@ -39,7 +39,7 @@ export async function readResponse(
       });
     });
     for (const message of parseMessages(text)) {
-      const match = matchResponse(message, id, upstream);
+      const match = id === undefined ? undefined : matchResponse(message, id, upstream);
       if (match) return match.result;
       sink(message);
     }

@@ -27,7 +27,7 @@ export type MessageSink = (message: JSONRPCMessage) => void;
  */
 export async function readSseResponse(
   stream: Readable,
-  id: RequestId,
+  id: RequestId | undefined,
   sink: MessageSink,
   cursor: SseCursor,
   meter: AnswerMeter,
@@ -55,7 +55,7 @@ export async function readSseResponse(
       if (found || failure || event.data.trim() === '') return;
       try {
         for (const message of parseMessages(event.data)) {
-          found ??= matchResponse(message, id, upstream);
+          if (id !== undefined) found ??= matchResponse(message, id, upstream);
           if (!isResponse(message)) sink(message);
         }
       } catch (error) {

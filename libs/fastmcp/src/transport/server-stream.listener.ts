@@ -1,0 +1,96 @@
+import type { Readable } from 'node:stream';
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AxiosResponse } from 'axios';
+import {
+  type ExchangeContext,
+  ServerMessageDispatcher,
+} from '../protocol/server-message.dispatcher.js';
+import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
+import type { HttpTarget } from './http-target.interface.js';
+import { McpHttpTransport } from './mcp-http.transport.js';
+import { releaseStream } from './release-stream.js';
+import { requestHeaders } from './request-headers.js';
+import { ResponseBudget } from './response-budget.js';
+import { headerValue, readResponse } from './response-reader.js';
+import type { SseCursor } from './sse-response.reader.js';
+
+/** Wait before reopening a stream whose server sent no `retry:`. */
+const REOPEN_DELAY_MS = 1000;
+/** Failed opens in a row (network errors, 5xx) before the client stops listening. */
+const MAX_FAILED_OPENS = 5;
+
+/**
+ * The session's own GET stream, on which a server sends requests and notifications that belong
+ * to no call (an elicitation a tool asks for outside its answer, a ping). Its requests are
+ * answered through the same dispatcher as a call's stream. A 4xx (405: the server offers no such
+ * stream) ends listening; an ended stream is reopened with `Last-Event-ID` after its `retry:`.
+ */
+@Injectable()
+export class ServerStreamListener {
+  constructor(
+    @Inject(HttpService) private readonly http: HttpService,
+    @Inject(ServerMessageDispatcher) private readonly dispatcher: ServerMessageDispatcher,
+    @Inject(ResponseBudget) private readonly budget: ResponseBudget,
+    @Inject(McpHttpTransport) private readonly transport: McpHttpTransport,
+    @Inject(FASTMCP_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Starts listening in the background; returns what stops it. */
+  listen(target: HttpTarget, clientId: string): () => void {
+    const controller = new AbortController();
+    void this.keepListening(target, clientId, controller.signal).catch(() => undefined);
+    return () => controller.abort();
+  }
+
+  private async keepListening(target: HttpTarget, clientId: string, signal: AbortSignal) {
+    const cursor: SseCursor = {};
+    const context: ExchangeContext = {
+      clientId,
+      signal,
+      handling: new Map(),
+      reply: (answer) => this.transport.send(target, answer),
+    };
+    const sink = (message: Parameters<ServerMessageDispatcher['dispatch']>[0]): void =>
+      this.dispatcher.dispatch(message, context);
+    for (let failed = 0; failed < MAX_FAILED_OPENS && !signal.aborted;) {
+      const response = await this.open(target, cursor, signal);
+      if (response === 'refused') return;
+      if (response) {
+        failed = 0;
+        const meter = this.budget.meter(target, { clientId });
+        await readResponse(response, undefined, sink, cursor, meter, signal).catch(() => undefined);
+        meter.release();
+      } else {
+        failed += 1;
+      }
+      if (signal.aborted) return;
+      await this.clock.sleep(cursor.retryMs ?? REOPEN_DELAY_MS, signal).catch(() => undefined);
+    }
+  }
+
+  private async open(
+    target: HttpTarget,
+    cursor: SseCursor,
+    signal: AbortSignal,
+  ): Promise<AxiosResponse<Readable> | 'refused' | undefined> {
+    const headers = {
+      ...requestHeaders(target, await target.auth?.authorization()),
+      accept: 'text/event-stream',
+      ...(cursor.lastEventId === undefined ? {} : { 'last-event-id': cursor.lastEventId }),
+    };
+    const response = await this.http.axiosRef
+      .get<Readable>(target.url, {
+        headers,
+        responseType: 'stream',
+        signal,
+        validateStatus: () => true,
+      })
+      .catch(() => undefined);
+    if (!response) return undefined;
+    const type = headerValue(response.headers['content-type']) ?? '';
+    if (response.status === 200 && type.includes('text/event-stream')) return response;
+    releaseStream(response.data);
+    return response.status >= 400 && response.status < 500 ? 'refused' : undefined;
+  }
+}
