@@ -101,6 +101,35 @@ describe('FastMcpLogListener', () => {
     );
   });
 
+  it('warns when a circuit opens or a retry budget runs dry, and notes the other transitions', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const log = vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const { events } = await boot();
+    events.emit('circuit.transition', { server: 'pay', from: 'closed', to: 'open' });
+    events.emit('circuit.transition', { server: 'pay', from: 'open', to: 'half_open' });
+    events.emit('retry.budget_exhausted', {
+      server: 'pay',
+      clientId: 'pay',
+      operation: 'call_tool',
+    });
+    expect(warn.mock.calls).toEqual([
+      [
+        'Circuit for pay: closed -> open',
+        { event: 'circuit.transition', server: 'pay', from: 'closed', to: 'open' },
+      ],
+      [
+        'Retry budget of pay is empty: no retry for call_tool',
+        { event: 'retry.budget_exhausted', server: 'pay', operation: 'call_tool' },
+      ],
+    ]);
+    expect(log).toHaveBeenCalledWith('Circuit for pay: open -> half_open', {
+      event: 'circuit.transition',
+      server: 'pay',
+      from: 'open',
+      to: 'half_open',
+    });
+  });
+
   it('logs while metrics are off', async () => {
     const warn = vi.spyOn(Logger.prototype, 'warn');
     const { events } = await boot(false);

@@ -7,6 +7,8 @@ import {
   retryScheduledFields,
   retryScheduledLine,
   retryWithheldLine,
+  circuitTransitionLine,
+  retryBudgetExhaustedLine,
 } from './log-lines.js';
 
 /**
@@ -33,6 +35,18 @@ export class FastMcpLogListener implements OnModuleInit, OnModuleDestroy {
           clientId: e.clientId,
           operation: e.operation,
           toolName: e.toolName,
+        }),
+      ),
+      this.events.on('circuit.transition', (e) => {
+        const fields = { event: 'circuit.transition', server: e.server, from: e.from, to: e.to };
+        if (e.to === 'open') this.logger.warn(circuitTransitionLine(e), fields);
+        else this.logger.log(circuitTransitionLine(e), fields);
+      }),
+      this.events.on('retry.budget_exhausted', (e) =>
+        this.logger.warn(retryBudgetExhaustedLine(e), {
+          event: 'retry.budget_exhausted',
+          server: e.server,
+          operation: e.operation,
         }),
       ),
       this.events.on('operation.failed', (e) => {

@@ -2,6 +2,8 @@ import type {
   OperationFailedEvent,
   RetryScheduledEvent,
   RetryWithheldEvent,
+  CircuitTransitionEvent,
+  RetryBudgetExhaustedEvent,
 } from '../events/fastmcp-events.interface.js';
 
 /** Longest error text put in a log line; server messages can be long. */
@@ -35,6 +37,16 @@ export function operationFailedLine(e: OperationFailedEvent): string {
 export function retryWithheldLine(e: RetryWithheldEvent): string {
   const tool = e.toolName ? `tool: ${e.toolName}, ` : '';
   return `Retry withheld for ${e.operation} (${tool}delivery unknown after ${cap(e.error)})`;
+}
+
+/** `Circuit for github: closed -> open` */
+export function circuitTransitionLine(e: CircuitTransitionEvent): string {
+  return `Circuit for ${e.server}: ${e.from} -> ${e.to}`;
+}
+
+/** `Retry budget of github is empty: no retry for call_tool` */
+export function retryBudgetExhaustedLine(e: RetryBudgetExhaustedEvent): string {
+  return `Retry budget of ${e.server} is empty: no retry for ${e.operation}`;
 }
 
 /** Structured fields of a retry line, for JSON log pipelines. */
