@@ -85,7 +85,6 @@ export class OperationRunner {
       try {
         return await spec.attempt(run);
       } catch (error) {
-        if (run.isFinal(error)) throw error;
         const failure = this.asFastMcpError(run.explainAbort(error), spec);
         if (isMcpTransportError(failure) && failure.failure === 'session_lost') {
           spec.dropSession();

@@ -41,7 +41,6 @@ describe('RetryRun', () => {
     expect(final).toBeInstanceOf(RetryExhaustedError);
     expect((final as RetryExhaustedError).attempts).toBe(4);
     expect((final as RetryExhaustedError).lastError).toBe(failure);
-    expect(run.isFinal(final)).toBe(true);
     expect(retries.map((r) => [r.retry, r.maxRetries, r.delayMs, r.reason])).toEqual([
       [1, 3, 100, 'http_503'],
       [2, 3, 200, 'http_503'],

@@ -56,7 +56,6 @@ export class RetryRun {
   private attemptTimer?: ReturnType<typeof setTimeout>;
   private detachCaller?: () => void;
   private readonly recorded = new WeakMap<object, ErrorClassification>();
-  private readonly finalErrors = new WeakSet<object>();
   private releaseAdmission?: () => void;
 
   constructor(private readonly init: RetryRunInit) {
@@ -250,20 +249,6 @@ export class RetryRun {
    * a budget McpTimeoutError when the wait would pass the deadline, McpAbortedError on abort.
    */
   async waitBeforeRetry(error: FastMcpError): Promise<void> {
-    try {
-      await this.retryOrThrow(error);
-    } catch (final) {
-      if (typeof final === 'object' && final !== null) this.finalErrors.add(final);
-      throw final;
-    }
-  }
-
-  /** True for an error this run already decided is the operation's final error. */
-  isFinal(error: unknown): boolean {
-    return typeof error === 'object' && error !== null && this.finalErrors.has(error);
-  }
-
-  private async retryOrThrow(error: FastMcpError): Promise<void> {
     const classification = this.recordFailure(error);
     this.throwIfAborted();
     if (!classification.retryable || this.init.singleAttempt) throw error;

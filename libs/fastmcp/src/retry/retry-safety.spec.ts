@@ -61,7 +61,6 @@ describe('retry safety of tools/call', () => {
     expect(final).toBeInstanceOf(McpDeliveryUnknownError);
     expect((final as McpDeliveryUnknownError).cause).toBe(failure);
     expect((final as McpDeliveryUnknownError).toolName).toBe('pay');
-    expect(run.isFinal(final)).toBe(true);
     expect(clock.sleeps).toEqual([]);
     expect(withheld).toEqual([
       { operation: 'call_tool', clientId: 'pay-server', toolName: 'pay', error: failure.message },
