@@ -119,7 +119,7 @@ describe('sample app start-up', () => {
     expect(error.message).toContain('FASTMCP_DLQ=redis');
   });
 
-  it('an unreachable Redis falls back to the in-memory DLQ with a warning saying how to fix it', async () => {
+  it('an unreachable Redis at start keeps the Redis store, says so, and /health reports it down', async () => {
     const sample = await startSampleApp({
       REDIS_URL: deadRedisUrl,
       FASTMCP_SERVERS: serversEnv('demo', demo.url),
@@ -127,8 +127,27 @@ describe('sample app start-up', () => {
     try {
       const warnings = sample.logger.lines.filter((l) => l.level === 'warn').map((l) => l.message);
       expect(warnings.join('\n')).toMatch(
-        /Redis at REDIS_URL is unreachable .*dead letters are kept in memory.*set REDIS_URL=redis:\/\//,
+        /DLQ store: Redis at redis:\/\/127\.0\.0\.1:\d+ \(REDIS_URL is set\), unreachable at start .*buffered/,
       );
+      const health = await sample.http.get('/health').expect(503);
+      expect(bodyOf<{ details: Record<string, unknown> }>(health).details.redis).toMatchObject({
+        status: 'down',
+        dlq: 'redis',
+      });
+    } finally {
+      await sample.close();
+    }
+  });
+
+  it('FASTMCP_DLQ=memory keeps dead letters in memory on purpose and says so', async () => {
+    const sample = await startSampleApp({
+      FASTMCP_DLQ: 'memory',
+      REDIS_URL: deadRedisUrl,
+      FASTMCP_SERVERS: serversEnv('demo', demo.url),
+    });
+    try {
+      const lines = sample.logger.lines.map((l) => l.message).join('\n');
+      expect(lines).toContain('DLQ store: memory (FASTMCP_DLQ=memory)');
       const health = await sample.http.get('/health').expect(200);
       expect(bodyOf<{ details: Record<string, unknown> }>(health).details.redis).toMatchObject({
         status: 'up',

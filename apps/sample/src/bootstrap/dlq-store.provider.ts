@@ -10,29 +10,44 @@ const PROBE_TIMEOUT_MS = 2000;
 const HOW_TO = 'set REDIS_URL=redis://host:6379 to keep dead letters in Redis';
 
 /**
- * Redis when REDIS_URL answers; otherwise the in-memory DLQ with a warning, unless FASTMCP_DLQ=redis
- * asks for Redis, in which case the start fails.
+ * With REDIS_URL set, the Redis store from the start: while Redis is unreachable it buffers and
+ * keeps reconnecting (FASTMCP_DLQ=redis makes an unreachable Redis fail the start instead).
+ * Memory when FASTMCP_DLQ=memory or REDIS_URL is unset. The log says which store and why.
  */
 export async function chooseDlqStore(config: SampleConfig, logger: Logger): Promise<DlqStore> {
-  if (config.dlqStore === 'memory') return { store: 'memory' };
+  if (config.dlqStore === 'memory') {
+    logger.log('DLQ store: memory (FASTMCP_DLQ=memory): dead letters are lost on restart');
+    return { store: 'memory' };
+  }
   if (!config.redisUrl) {
     logger.warn(
-      `REDIS_URL is not set: dead letters are kept in memory and lost on restart; ${HOW_TO}`,
+      `REDIS_URL is not set: dead letters are kept in memory and lost on restart (DLQ store: memory); ${HOW_TO}`,
     );
     return { store: 'memory' };
   }
+  const where = redisAddress(config.redisUrl);
   const failure = await probeRedis(config.redisUrl, PROBE_TIMEOUT_MS);
-  if (failure === null) return { store: 'redis', url: config.redisUrl };
+  if (failure === null) {
+    logger.log(`DLQ store: Redis at ${where} (REDIS_URL is set and answered)`);
+    return { store: 'redis', url: config.redisUrl };
+  }
   if (config.dlqStore === 'redis') {
     throw new SampleConfigError([
       { variable: 'REDIS_URL', message: `Redis is unreachable (${failure}) and FASTMCP_DLQ=redis` },
     ]);
   }
   logger.warn(
-    `Redis at REDIS_URL is unreachable (${failure}): dead letters are kept in memory and lost on ` +
-      `restart; start Redis or ${HOW_TO} (FASTMCP_DLQ=redis makes this an error)`,
+    `DLQ store: Redis at ${where} (REDIS_URL is set), unreachable at start (${failure}): dead ` +
+      'letters are buffered in memory and written once it answers; /health reports redis down ' +
+      'until then (FASTMCP_DLQ=memory chooses memory, FASTMCP_DLQ=redis makes this an error)',
   );
-  return { store: 'memory' };
+  return { store: 'redis', url: config.redisUrl };
+}
+
+/** host:port/db of a Redis URL, never its credentials. */
+function redisAddress(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
 }
 
 export const dlqStoreProvider: Provider = {
