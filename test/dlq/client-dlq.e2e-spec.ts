@@ -171,3 +171,44 @@ describe('the client without a DLQ', () => {
     }
   });
 });
+
+describe('the server URL a dead letter records', () => {
+  let server: DemoMcpServerHandle;
+  let proxy: FaultProxy;
+  let app: ClientTestApp;
+  let dlq: DeadLetterQueue;
+
+  beforeAll(async () => {
+    server = await startDemoMcpServer();
+    proxy = await startFaultProxy(server.url);
+    const url = new URL(proxy.url);
+    url.username = 'user';
+    url.password = 'pw';
+    url.search = '?token=abc&sig=SECRET';
+    app = await startClientApp({
+      servers: { demo: { url: url.toString() } },
+      dlq: { storeKinds: ['retries_exhausted', 'http'] },
+    });
+    dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+  });
+
+  afterEach(async () => {
+    proxy.clear();
+    const page = await dlq.list({ limit: 500 });
+    await Promise.all(page.items.map((entry) => dlq.delete(entry.id)));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await server?.close();
+  });
+
+  it('is the configured URL without its query or credentials', async () => {
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(403), times: 1 });
+    await expect(app.client.callToolWithRetry('demo', 'echo', { text: 'x' })).rejects.toThrow();
+    const { items } = await dlq.list();
+    expect(items.map((e) => e.serverUrl)).toEqual([proxy.url]);
+    expect(JSON.stringify(items)).not.toMatch(/SECRET|token=|pw@/);
+  });
+});

@@ -146,6 +146,17 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect(entry.request.headers.Authorization).toBe('[REDACTED]');
     });
 
+    it('keeps the server URL without its query, fragment or credentials', async () => {
+      await setup();
+      const entry = await dlq.store(
+        failedInput({
+          serverUrl: 'https://user:pw@mcp.example.com:8443/mcp?token=[REDACTED]&sig=SECRET#frag',
+        }),
+      );
+      expect(entry.serverUrl).toBe('https://mcp.example.com:8443/mcp');
+      expect((await dlq.get(entry.id))?.serverUrl).toBe('https://mcp.example.com:8443/mcp');
+    });
+
     it('caps oversized arguments and says so; keeps the last 10 attempts with 2 KiB messages', async () => {
       await setup({ maxArgumentBytes: 1024 });
       const big = { blob: 'x'.repeat(5000) };

@@ -5,7 +5,7 @@ import { DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
 import { capAttempts, capJson, capUtf8 } from './dlq-capping.js';
 import { DlqIdGenerator } from './dlq-id.js';
 import { assertClientId, assertOperation, ERROR_CLASS_PATTERN } from './dlq-input.validation.js';
-import { redactHeaders, redactUrl } from './dlq-redaction.js';
+import { redactHeaders, storedUrl } from './dlq-redaction.js';
 import type {
   FailedOperation,
   FailedOperationInput,
@@ -48,7 +48,7 @@ export class DlqEntryBuilder {
       id: this.ids.next(nowMs),
       operation: input.operation,
       clientId: input.clientId,
-      serverUrl: redactUrl(String(input.serverUrl ?? ''), this.secret),
+      serverUrl: storedUrl(String(input.serverUrl ?? '')),
       request: request.value,
       error: capUtf8(this.scrubber.scrub(String(input.error ?? '')), DLQ_MESSAGE_MAX_BYTES),
       errorClass: errorClassOf(input.errorClass),

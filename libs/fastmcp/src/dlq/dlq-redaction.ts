@@ -45,21 +45,17 @@ export function redactHeaders(
   return out;
 }
 
-/** The URL with user info and secret-looking query parameters redacted. */
-export function redactUrl(url: string, extra: ReadonlySet<string>): string {
-  if (!URL.canParse(url)) return url;
+/**
+ * The URL as an entry keeps it: scheme, host, port and path only. The query and fragment may
+ * carry tokens or signatures whatever their names, and user info is a credential, so all go.
+ * A value that is not a URL is kept only up to its first `?` or `#`.
+ */
+export function storedUrl(url: string): string {
+  if (!URL.canParse(url)) return url.split(/[?#]/, 1)[0];
   const parsed = new URL(url);
-  let changed = false;
-  if (parsed.username || parsed.password) {
-    parsed.username = parsed.username ? 'REDACTED' : '';
-    parsed.password = parsed.password ? 'REDACTED' : '';
-    changed = true;
-  }
-  for (const name of [...parsed.searchParams.keys()]) {
-    if (isSecretName(name, extra)) {
-      parsed.searchParams.set(name, REDACTED);
-      changed = true;
-    }
-  }
-  return changed ? parsed.toString() : url;
+  parsed.username = '';
+  parsed.password = '';
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.toString();
 }
