@@ -204,6 +204,16 @@ describe('the server URL a dead letter records', () => {
     await server?.close();
   });
 
+  // First of this block: the client has no session yet, so the failure is the handshake's.
+  it('is the configured URL when the call failed during the handshake', async () => {
+    proxy.inject({ match: { method: 'initialize' }, fault: faults.status(403), times: 1 });
+    await expect(app.client.callToolWithRetry('demo', 'echo', { text: 'x' })).rejects.toThrow();
+    const { items } = await dlq.list();
+    expect(items.map((e) => [e.serverUrl, e.request.headers.accept])).toEqual([
+      [proxy.url, 'application/json, text/event-stream'],
+    ]);
+  });
+
   it('is the configured URL without its query or credentials', async () => {
     proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(403), times: 1 });
     await expect(app.client.callToolWithRetry('demo', 'echo', { text: 'x' })).rejects.toThrow();

@@ -8,6 +8,7 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.j
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { classifyError, deadLetterKindOf } from '../retry/classify-error.js';
 import type { RetryRun } from '../retry/retry-run.js';
+import type { HttpTarget } from '../transport/http-target.interface.js';
 import { protocolHeaders } from '../transport/request-headers.js';
 import type { OperationSpec } from './operation-spec.interface.js';
 
@@ -45,7 +46,8 @@ export class DeadLetterWriter {
     error: FastMcpError,
   ): FailedOperationInput {
     const last = isRetryExhaustedError(error) ? error.lastError : error;
-    const target = spec.lastTarget();
+    // No target yet when the handshake failed: the configured server is where the call went.
+    const target = spec.lastTarget() ?? this.configuredTarget(spec.clientId);
     return {
       operation: spec.operation,
       clientId: spec.clientId,
@@ -66,5 +68,13 @@ export class DeadLetterWriter {
       failedAt: new Date(run.now()).toISOString(),
       ...(isMcpDeliveryUnknownError(error) ? { deliveryUnknown: true } : {}),
     };
+  }
+
+  /** The configured server of `clientId`, without its headers (an entry never holds them). */
+  private configuredTarget(clientId: string): HttpTarget | undefined {
+    const server = Object.hasOwn(this.options.servers, clientId)
+      ? this.options.servers[clientId]
+      : undefined;
+    return server && { url: server.url, headers: {} };
   }
 }
