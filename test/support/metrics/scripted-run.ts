@@ -73,6 +73,7 @@ export function emitScriptedRun(events: FastMcpEvents, clientId = 'client-1'): v
   });
   events.emit('dlq.evicted', { reason: 'ttl', count: 3 });
   events.emit('dlq.replayed', { id: 'dlq-1', result: 'success' });
+  events.emit('dlq.corrupt_entry', { key: '{fastmcp:dlq}:e:dlq-2' });
 
   for (const queued of [1, 2, 1]) events.emit('bulkhead.queue', { server: clientId, queued });
   events.emit('ratelimit.waited', { server: clientId, waitedMs: 250 });

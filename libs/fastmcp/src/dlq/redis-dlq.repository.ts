@@ -7,6 +7,7 @@ import {
   DLQ_STATS_TOP_ERROR_CLASSES,
   DLQ_SWEEP_BATCH,
 } from './dlq.constants.js';
+import type { DlqCorruptEntries } from './dlq-corrupt-entries.js';
 import type { DlqCursor } from './dlq-cursor.js';
 import { dlqIdTime } from './dlq-id.js';
 import type { FailedOperation } from './failed-operation.interface.js';
@@ -25,6 +26,7 @@ export class RedisDlqRepository {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisDlqKeys,
+    private readonly corrupt?: DlqCorruptEntries,
   ) {}
 
   /** Sweeps a batch of expired entries, stores the entry if its id is new, evicts beyond the cap. */
@@ -89,11 +91,24 @@ export class RedisDlqRepository {
     return [...ties, ...older];
   }
 
-  /** The entries of these ids, null where the entry is gone. */
+  /**
+   * The entries of these ids, null where the entry is gone or its value is not JSON (reported to
+   * `corrupt`; `heal` keeps such an entry, since its key exists).
+   */
   async entries(ids: readonly string[]): Promise<Array<FailedOperation | null>> {
     if (ids.length === 0) return [];
-    const values = await this.redis.mget(ids.map((id) => this.keys.entry(id)));
-    return values.map((json) => (json === null ? null : (JSON.parse(json) as FailedOperation)));
+    const keys = ids.map((id) => this.keys.entry(id));
+    const values = await this.redis.mget(keys);
+    return values.map((json, i) => (json === null ? null : this.parse(json, keys[i])));
+  }
+
+  private parse(json: string, key: string): FailedOperation | null {
+    try {
+      return JSON.parse(json) as FailedOperation;
+    } catch {
+      this.corrupt?.report(key);
+      return null;
+    }
   }
 
   /** Which of these ids have a live replay lease. */

@@ -13,6 +13,7 @@ import {
 } from '../../../../test/support/dlq/dlq-test-context.js';
 import { type RedisServerHandle, startRedisServer } from '../../../../test/support/redis-server.js';
 import { isDlqUnavailableError } from '../errors/dlq-unavailable.error.js';
+import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import type { DlqOptions } from '../options/dlq-options.interface.js';
 import { DEAD_LETTER_QUEUE } from './dead-letter-queue.interface.js';
 import { RedisDlqKeys } from './redis-dlq.keys.js';
@@ -124,6 +125,34 @@ describe('RedisDlqService on Redis', () => {
     expect(await (dlq as RedisDlqService).sweepExpired()).toBe(1203);
     expect(eventsNamed(events, 'dlq.evicted').map((e) => e.count)).toEqual([500, 500, 203]);
     expect(await keysOf(prefix)).toEqual([]);
+  });
+
+  it('skips an entry whose value is not JSON, reports its key once and returns the rest', async () => {
+    const prefix = nextPrefix();
+    const { dlq, module } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    const corrupt: string[] = [];
+    module.get(FastMcpEvents).on('dlq.corrupt_entry', (event) => corrupt.push(event.key));
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const [a, b, c] = [
+      await dlq.store(failedInput()),
+      await dlq.store(failedInput()),
+      await dlq.store(failedInput()),
+    ];
+    const key = new RedisDlqKeys(prefix).entry(b.id);
+    await admin.set(key, '{"id": not json');
+    for (let read = 0; read < 2; read++) {
+      expect((await dlq.list()).items.map((e) => e.id)).toEqual([c.id, a.id]);
+      expect((await dlq.getByClientId('github')).items.map((e) => e.id)).toEqual([c.id, a.id]);
+      expect((await dlq.list({ limit: 1 })).items.map((e) => e.id)).toEqual([c.id]);
+    }
+    expect(await dlq.get(b.id)).toBeNull();
+    expect(corrupt).toEqual([key]);
+    const lines = warn.mock.calls.map(([message]) => String(message));
+    expect(lines.filter((line) => line.includes(key))).toEqual([
+      `Skipped a corrupt DLQ entry (its value is not JSON): ${key}`,
+    ]);
+    // Kept for an operator to look at: a read never deletes it.
+    expect(await admin.get(key)).toBe('{"id": not json');
   });
 
   it('heals ids whose entry vanished when a read meets them', async () => {

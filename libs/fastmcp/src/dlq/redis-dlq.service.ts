@@ -24,6 +24,7 @@ import type {
 } from './dead-letter-queue.interface.js';
 import { DLQ_SWEEP_INTERVAL_MS, DLQ_WRITE_TIMEOUT_MS } from './dlq.constants.js';
 import { decodeCursor } from './dlq-cursor.js';
+import { DlqCorruptEntries } from './dlq-corrupt-entries.js';
 import { DlqEntryBuilder } from './dlq-entry.builder.js';
 import { configuredSecrets } from '../auth/configured-secrets.js';
 import {
@@ -67,6 +68,7 @@ export class RedisDlqService
   private readonly clock: DlqClock;
   private readonly buffer: DlqWriteBuffer;
   private readonly handle: DlqRedisHandle;
+  private readonly corrupt: DlqCorruptEntries;
   private timer: NodeJS.Timeout | undefined;
   private closed: Promise<void> | undefined;
 
@@ -80,6 +82,7 @@ export class RedisDlqService
     this.keys = new RedisDlqKeys(this.options.keyPrefix);
     this.builder = new DlqEntryBuilder(this.options, configuredSecrets(options));
     this.notifier = new DlqNotifier(events);
+    this.corrupt = new DlqCorruptEntries(events);
     this.clock = clock ?? systemDlqClock;
     this.handle = new DlqRedisHandle(this.options.redis, moduleRef, (error) =>
       this.notifier.logger.warn(`DLQ Redis connection error: ${error.message}`),
@@ -251,7 +254,7 @@ export class RedisDlqService
 
   private async repository(): Promise<RedisDlqRepository> {
     const { redis } = await this.handle.connect();
-    return new RedisDlqRepository(redis, this.keys);
+    return new RedisDlqRepository(redis, this.keys, this.corrupt);
   }
 
   private guard<T>(run: () => Promise<T>): Promise<T> {

@@ -80,6 +80,12 @@ export interface DlqEvictedEvent {
   count: number;
 }
 
+/** A stored entry that could not be read (not JSON): skipped by reads, raised once per key. */
+export interface DlqCorruptEntryEvent {
+  /** The store's key of the entry, e.g. `{fastmcp:dlq}:e:<id>`. */
+  key: string;
+}
+
 export interface DlqReplayedEvent {
   id: string;
   result: 'success' | 'failure' | 'conflict';
@@ -148,6 +154,7 @@ export interface FastMcpEventMap {
   'dlq.flushed': DlqFlushedEvent;
   'dlq.evicted': DlqEvictedEvent;
   'dlq.replayed': DlqReplayedEvent;
+  'dlq.corrupt_entry': DlqCorruptEntryEvent;
   'server.progress': ServerProgressEvent;
   'server.message': ServerMessageEvent;
   'server.request': ServerRequestEvent;

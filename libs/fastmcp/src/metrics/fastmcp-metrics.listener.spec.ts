@@ -158,4 +158,5 @@ const ALL_NAMES = (ns: string): string[] =>
     'circuit_state',
     'circuit_transitions_total',
     'retry_budget_exhausted_total',
+    'dlq_corrupt_entries_total',
   ].map((suffix) => `${ns}_${suffix}`);

@@ -141,6 +141,13 @@ export const METRIC_DEFINITIONS = {
     labelNames: ['server'],
     perClient: false,
   },
+  dlqCorruptEntries: {
+    suffix: 'dlq_corrupt_entries_total',
+    kind: 'counter',
+    help: 'Dead-letter entries skipped because the store holds a value that is not JSON (once per entry).',
+    labelNames: [],
+    perClient: false,
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricKey = keyof typeof METRIC_DEFINITIONS;
