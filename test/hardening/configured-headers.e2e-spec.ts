@@ -1,6 +1,9 @@
 // Issue 12, item 2: a server's configured header values never reach a dead letter (in memory or
 // in Redis) nor a log line, the shutdown log of unwritten entries included; replay sends them
 // again from the configuration.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_QUEUE, type DeadLetterQueue, type FailedOperation } from '@app/fastmcp';
 import { CapturingLogger } from '../support/capturing-logger.js';
@@ -110,6 +113,8 @@ describe('in-memory store', () => {
 
 describe('Redis store', () => {
   const logger = new CapturingLogger();
+  const dir = mkdtempSync(join(tmpdir(), 'headers-spill-'));
+  const spillFile = join(dir, 'spill.jsonl');
   let redis: RedisServerHandle;
   let app: ClientTestApp | undefined;
   beforeAll(async () => {
@@ -117,7 +122,7 @@ describe('Redis store', () => {
     app = await startClientApp(
       {
         servers: { secure: { url: server.url, headers: HEADERS } },
-        dlq: { redis: { url: redis.url } },
+        dlq: { redis: { url: redis.url }, spillFile },
       },
       logger,
     );
@@ -126,6 +131,7 @@ describe('Redis store', () => {
   afterAll(async () => {
     await app?.close();
     await redis.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps no configured value in Redis', async () => {
@@ -135,7 +141,7 @@ describe('Redis store', () => {
     expectNoSecret(dump);
   });
 
-  it('keeps none in the ERROR line of an entry still unwritten at shutdown', async () => {
+  it('keeps none in the spill file of an entry still unwritten at shutdown', async () => {
     await redis.stop();
     failing = true;
     await expect(
@@ -143,8 +149,8 @@ describe('Redis store', () => {
     ).rejects.toThrow(/400/);
     await (app as ClientTestApp).close();
     app = undefined;
-    const lost = logger.lines.filter((l) => /shutdown with entry unwritten/.test(l.message));
-    expect(lost).toHaveLength(1);
-    expect(lost[0]?.message).toContain('"toolName":"work"');
+    const spilled = readFileSync(spillFile, 'utf8');
+    expect(spilled).toContain('"toolName":"work"');
+    expectNoSecret(spilled);
   });
 });

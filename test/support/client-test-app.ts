@@ -35,6 +35,8 @@ export async function startClientApp(
         useFactory: () => ({
           metrics: false,
           ...options,
+          // No spill file unless a spec names one: the working directory stays clean.
+          dlq: options.dlq === false ? false : { spillFile: false, ...options.dlq },
           retry: { ...FAST_RETRY, ...options.retry },
         }),
       }),

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Registry } from 'prom-client';
 import request from 'supertest';
@@ -30,8 +33,15 @@ export interface SampleTestApp {
 export async function startSampleApp(env: Record<string, string>): Promise<SampleTestApp> {
   const registry = new Registry();
   const logger = new CapturingLogger();
+  // Each app its own spill file: the working directory stays clean and no app imports another's.
+  const spillDir = mkdtempSync(join(tmpdir(), 'sample-spill-'));
   const app = await createApp({
-    env: { ADMIN_API_KEY: TEST_API_KEY, ...FAST_RETRY_ENV, ...env },
+    env: {
+      ADMIN_API_KEY: TEST_API_KEY,
+      FASTMCP_DLQ_SPILL_FILE: join(spillDir, 'spill.jsonl'),
+      ...FAST_RETRY_ENV,
+      ...env,
+    },
     registry,
     logger,
   });
@@ -42,7 +52,10 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
     registry,
     logger,
     auth: { 'x-api-key': TEST_API_KEY },
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      rmSync(spillDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -68,7 +68,11 @@ export async function bootDlq(
   const module = await Test.createTestingModule({
     imports,
     providers: [
-      { provide: FASTMCP_RESOLVED_OPTIONS, useValue: resolveOptions({ dlq }) },
+      // No spill file unless a spec names one: the working directory stays clean.
+      {
+        provide: FASTMCP_RESOLVED_OPTIONS,
+        useValue: resolveOptions({ dlq: dlq && { spillFile: false, ...dlq } }),
+      },
       FastMcpEvents,
       { provide: FASTMCP_CLOCK, useValue: clock },
       { provide: OPERATION_REPLAYER, useValue: replayer },

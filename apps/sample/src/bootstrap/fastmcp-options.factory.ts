@@ -12,7 +12,12 @@ export function createFastMcpOptions(
     servers: { ...servers },
     retry: config.retry,
     resilience: config.resilience,
-    dlq: dlq.store === 'redis' ? { store: 'redis', redis: { url: dlq.url } } : { store: 'memory' },
+    dlq: {
+      ...(dlq.store === 'redis'
+        ? { store: 'redis', redis: { url: dlq.url } }
+        : { store: 'memory' }),
+      ...(config.dlqSpillFile ? { spillFile: config.dlqSpillFile } : {}),
+    },
     metrics: { namespace: 'fastmcp' },
   };
 }

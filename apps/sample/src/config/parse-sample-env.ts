@@ -15,6 +15,7 @@ export function parseSampleEnv(source: Record<string, string | undefined>): Samp
     servers: readServersEnv(env),
     redisUrl: redisUrl(env),
     dlqStore: env.oneOf('FASTMCP_DLQ', ['auto', 'redis', 'memory'], 'auto'),
+    dlqSpillFile: env.string('FASTMCP_DLQ_SPILL_FILE'),
     retry: readRetryEnv(env),
     resilience: readResilienceEnv(env),
     adminApiKey: adminApiKey(env),

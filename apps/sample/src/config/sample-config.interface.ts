@@ -15,6 +15,8 @@ export interface SampleConfig {
   redisUrl?: string;
   /** FASTMCP_DLQ. Default `auto`. */
   dlqStore: DlqStoreChoice;
+  /** FASTMCP_DLQ_SPILL_FILE: where buffered dead letters go at shutdown. Default: the module's. */
+  dlqSpillFile?: string;
   /** FASTMCP_RETRY_*. Unset fields keep the module's defaults. */
   retry: Partial<RetryOptions>;
   /**

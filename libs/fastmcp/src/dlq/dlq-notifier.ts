@@ -39,6 +39,21 @@ export class DlqNotifier {
     this.storeFailed(entry, error, 'lost_to_log', firstWrite);
   }
 
+  spilled(ids: readonly string[], path: string): void {
+    this.logger.warn(
+      `DLQ store unavailable at shutdown: spilled ${ids.length} buffered entries to ${path} ` +
+        `for the next start to import (${ids.join(', ')})`,
+    );
+  }
+
+  imported(count: number, path: string, buffered: number): void {
+    this.logger.log(
+      `Imported ${count} dead letters from the spill file ${path}` +
+        (buffered > 0 ? ` (${buffered} buffered until the store answers)` : '') +
+        '; file removed',
+    );
+  }
+
   flushed(count: number): void {
     this.logger.log(`Flushed ${count} buffered DLQ entries to the store`);
     this.events.emit('dlq.flushed', { count });

@@ -53,6 +53,11 @@ export class DlqWriteBuffer {
     return true;
   }
 
+  /** Removes and returns every held entry, oldest first (to spill them elsewhere). */
+  takeAll(): FailedOperation[] {
+    return this.entries.splice(0);
+  }
+
   /** The store works again: try the buffered entries now. */
   kick(): void {
     if (this.entries.length > 0 && !this.flushing) {

@@ -1,4 +1,10 @@
-import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { DlqEntryNotFoundError } from '../errors/dlq-entry-not-found.error.js';
 import { ReplayConflictError } from '../errors/replay-conflict.error.js';
@@ -43,6 +49,7 @@ import {
   withLiveStatus,
 } from './dlq-runtime.js';
 import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
+import { DlqSpillFile } from './dlq-spill-file.js';
 import { InMemoryDlqState } from './in-memory-dlq.state.js';
 
 /**
@@ -50,7 +57,9 @@ import { InMemoryDlqState } from './in-memory-dlq.state.js';
  * semantics as `RedisDlqService`: TTL, cap, keyset paging, stats and the replay lease.
  */
 @Injectable()
-export class InMemoryDlqService implements DeadLetterQueue, DlqLeaseStore, OnApplicationShutdown {
+export class InMemoryDlqService
+  implements DeadLetterQueue, DlqLeaseStore, OnModuleInit, OnApplicationShutdown
+{
   private readonly options: Readonly<ResolvedDlqOptions>;
   private readonly state = new InMemoryDlqState();
   private readonly builder: DlqEntryBuilder;
@@ -69,6 +78,20 @@ export class InMemoryDlqService implements DeadLetterQueue, DlqLeaseStore, OnApp
     this.notifier = new DlqNotifier(events);
     this.clock = clock ?? systemDlqClock;
     this.timer = setInterval(() => this.sweepExpired(), DLQ_SWEEP_INTERVAL_MS).unref();
+  }
+
+  /** Takes in what an earlier run spilled (see `dlq.spillFile`), then removes the file. */
+  onModuleInit(): void {
+    if (!this.options.spillFile) return;
+    const file = new DlqSpillFile(this.options.spillFile);
+    const entries = file.read();
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      this.state.put(entry);
+      this.notifier.stored(entry);
+    }
+    file.remove();
+    this.notifier.imported(entries.length, file.path, 0);
   }
 
   store(input: FailedOperationInput): Promise<FailedOperation> {

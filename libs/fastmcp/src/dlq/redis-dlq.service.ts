@@ -1,4 +1,5 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   type OnApplicationShutdown,
@@ -45,6 +46,7 @@ import {
   systemDlqClock,
   withTimeout,
 } from './dlq-runtime.js';
+import { DlqSpillFile } from './dlq-spill-file.js';
 import { DlqWriteBuffer } from './dlq-write-buffer.js';
 import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
 import { DlqRedisHandle, waitUntilReady } from './redis-dlq.connection.js';
@@ -59,7 +61,12 @@ import { RedisDlqRepository } from './redis-dlq.repository.js';
  */
 @Injectable()
 export class RedisDlqService
-  implements DeadLetterQueue, DlqLeaseStore, OnModuleInit, OnApplicationShutdown
+  implements
+    DeadLetterQueue,
+    DlqLeaseStore,
+    OnModuleInit,
+    BeforeApplicationShutdown,
+    OnApplicationShutdown
 {
   private readonly options: Readonly<ResolvedDlqOptions>;
   private readonly keys: RedisDlqKeys;
@@ -69,6 +76,7 @@ export class RedisDlqService
   private readonly buffer: DlqWriteBuffer;
   private readonly handle: DlqRedisHandle;
   private readonly corrupt: DlqCorruptEntries;
+  private readonly spillFile: DlqSpillFile | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed: Promise<void> | undefined;
 
@@ -84,6 +92,7 @@ export class RedisDlqService
     this.notifier = new DlqNotifier(events);
     this.corrupt = new DlqCorruptEntries(events);
     this.clock = clock ?? systemDlqClock;
+    this.spillFile = this.options.spillFile ? new DlqSpillFile(this.options.spillFile) : undefined;
     this.handle = new DlqRedisHandle(this.options.redis, moduleRef, (error) =>
       this.notifier.logger.warn(`DLQ Redis connection error: ${error.message}`),
     );
@@ -98,6 +107,7 @@ export class RedisDlqService
   async onModuleInit(): Promise<void> {
     const { redis, owned } = await this.handle.connect();
     if (owned) await waitUntilReady(redis, 2000);
+    await this.importSpill();
     this.timer = setInterval(() => void this.sweepQuietly(), DLQ_SWEEP_INTERVAL_MS).unref();
   }
 
@@ -209,7 +219,15 @@ export class RedisDlqService
     }
   }
 
-  /** Flushes or logs the buffer, and closes the connection if the module opened it. Idempotent. */
+  /**
+   * The first step of shutdown, before in-flight calls drain: the buffer goes to Redis if it is
+   * back, else to the spill file, at once.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.spill();
+  }
+
+  /** Spills (or logs) the buffer, and closes the connection if the module opened it. Idempotent. */
   onApplicationShutdown(): Promise<void> {
     this.closed ??= this.shutdown();
     return this.closed;
@@ -217,8 +235,46 @@ export class RedisDlqService
 
   private async shutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.spill();
     await this.buffer.close();
     await this.handle.close();
+  }
+
+  /** Writes what an earlier run spilled (buffering what Redis refuses), then removes the file. */
+  private async importSpill(): Promise<void> {
+    const file = this.spillFile;
+    const entries = file?.read() ?? [];
+    if (!file || entries.length === 0) return;
+    let buffered = 0;
+    for (const entry of entries) {
+      try {
+        await this.write(entry);
+      } catch (error) {
+        if (this.buffer.push(entry, error)) this.notifier.buffered(entry, error);
+        buffered++;
+      }
+    }
+    file.remove();
+    this.notifier.imported(entries.length, file.path, buffered);
+  }
+
+  /** One pass of the buffer into Redis; what is left goes to the spill file (if there is one). */
+  private async spill(): Promise<void> {
+    await this.buffer.flush();
+    const file = this.spillFile;
+    if (!file || this.buffer.size === 0) return;
+    const entries = this.buffer.takeAll();
+    try {
+      file.save(entries);
+      this.notifier.spilled(
+        entries.map((entry) => entry.id),
+        file.path,
+      );
+    } catch (error) {
+      for (const entry of entries) {
+        this.notifier.lostToLog(entry, `spill file ${file.path} not written`, error, false);
+      }
+    }
   }
 
   private async write(entry: FailedOperation): Promise<void> {

@@ -46,4 +46,10 @@ export interface DlqOptions {
   bufferSize?: number;
   /** How long a replay holds its lease, in ms. Default 60000. */
   replayLeaseMs?: number;
+  /**
+   * Where buffered entries go when the app stops before Redis is back (one JSON entry a line,
+   * mode 0600); the next start imports them into the store and removes the file. `false`: logged
+   * at ERROR instead. Default `fastmcp-dlq-spill.jsonl` in the working directory.
+   */
+  spillFile?: string | false;
 }

@@ -36,6 +36,9 @@ export const DEFAULT_DLQ_OPTIONS = Object.freeze({
   replayLeaseMs: 60_000,
 });
 
+/** The DLQ spill file's name, in the working directory. */
+export const DEFAULT_DLQ_SPILL_FILE = 'fastmcp-dlq-spill.jsonl';
+
 export const DEFAULT_METRICS_OPTIONS = Object.freeze({
   namespace: 'fastmcp',
   clientIdLabel: false,

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import {
   ALL_DEAD_LETTER_KINDS,
   DEFAULT_CLIENT_INFO,
+  DEFAULT_DLQ_SPILL_FILE,
   DEFAULT_DLQ_OPTIONS,
   DEFAULT_METRICS_OPTIONS,
   DEFAULT_RESPONSE_LIMITS,
@@ -53,6 +55,7 @@ function resolveDlq(
     store: dlq.redis ? 'redis' : 'memory',
     storeKinds: [...ALL_DEAD_LETTER_KINDS],
     secretHeaders: [],
+    spillFile: join(process.cwd(), DEFAULT_DLQ_SPILL_FILE),
     ...definedFields(dlq),
   };
 }

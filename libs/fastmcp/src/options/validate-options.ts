@@ -143,6 +143,9 @@ function checkDlq(checks: OptionChecks, { dlq }: ResolvedFastMcpOptions): void {
   checks.integer('dlq.maxArgumentBytes', dlq.maxArgumentBytes, 64);
   checks.integer('dlq.bufferSize', dlq.bufferSize, 1);
   checks.integer('dlq.replayLeaseMs', dlq.replayLeaseMs, 100);
+  if (dlq.spillFile !== false && (typeof dlq.spillFile !== 'string' || dlq.spillFile === '')) {
+    checks.fail('dlq.spillFile', 'must be a file path or false');
+  }
   if (!Array.isArray(dlq.storeKinds)) {
     checks.fail('dlq.storeKinds', 'must be an array');
   } else {

@@ -1,0 +1,110 @@
+// Issue 12, item 6: buffered dead letters survive a shutdown while Redis is down. Each is logged
+// by id at WARN when buffered; shutdown spills them to a file (no secrets in it); the next start
+// imports them into the store and removes the file.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  bootDlq,
+  type DlqInstance,
+  FakeReplayer,
+  failedInput,
+  TestClock,
+} from '../support/dlq/dlq-test-context.js';
+import { type RedisServerHandle, startRedisServer } from '../support/redis-server.js';
+import { DlqSpillFile } from '../../libs/fastmcp/src/dlq/dlq-spill-file.js';
+import type { FailedOperation } from '../../libs/fastmcp/src/dlq/failed-operation.interface.js';
+import { RedisDlqService } from '../../libs/fastmcp/src/dlq/redis-dlq.service.js';
+
+const clock = new TestClock();
+const replayer = new FakeReplayer();
+
+describe('DLQ spill file', () => {
+  let redis: RedisServerHandle;
+  let dir: string;
+  let spillFile: string;
+  const open: DlqInstance[] = [];
+  const boot = async (store: 'redis' | 'memory'): Promise<DlqInstance> => {
+    const instance = await bootDlq(
+      store === 'redis'
+        ? { redis: { url: redis.url }, keyPrefix: 'spilltest', spillFile }
+        : { store: 'memory', spillFile },
+      clock,
+      replayer,
+    );
+    open.push(instance);
+    return instance;
+  };
+  const spilledIds = (): string[] =>
+    readFileSync(spillFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as FailedOperation).id);
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    dir = mkdtempSync(join(tmpdir(), 'dlq-spill-'));
+    spillFile = join(dir, 'spill.jsonl');
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    for (const instance of open.splice(0)) await instance.module.close();
+    rmSync(spillFile, { force: true });
+    await redis.start();
+  });
+  afterAll(async () => {
+    await redis.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Three entries buffered while Redis is down, and the WARN lines of that moment. */
+  const bufferThree = async (): Promise<{ ids: string[]; warnings: string[] }> => {
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const first = await boot('redis');
+    await redis.stop();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await first.dlq.store(failedInput())).id);
+    const warnings = warn.mock.calls.map((call) => String(call[0]));
+    await first.module.close();
+    open.splice(open.indexOf(first), 1);
+    return { ids, warnings };
+  };
+
+  it('logs each buffered id at WARN at once, and shutdown spills exactly those entries, with no secret', async () => {
+    const { ids, warnings } = await bufferThree();
+    for (const id of ids) {
+      expect(warnings.filter((line) => line.includes(`buffered entry ${id} `))).toHaveLength(1);
+    }
+    expect(spilledIds()).toEqual(ids);
+    const text = readFileSync(spillFile, 'utf8');
+    expect(text).not.toContain('s3cret');
+    expect(text).toContain('[REDACTED]');
+  });
+
+  it('the next start imports the spilled entries into Redis and removes the file', async () => {
+    const { ids } = await bufferThree();
+    await redis.start();
+    const next = await boot('redis');
+    expect(existsSync(spillFile)).toBe(false);
+    for (const id of ids) expect((await next.dlq.get(id))?.id).toBe(id);
+    expect((await next.dlq.list()).items.map((e) => e.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('the next start with the in-memory store imports them too', async () => {
+    const { ids } = await bufferThree();
+    const next = await boot('memory');
+    expect(existsSync(spillFile)).toBe(false);
+    expect((await next.dlq.list()).items.map((e) => e.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('spills at once, in beforeApplicationShutdown, before anything else shuts down', async () => {
+    const first = await boot('redis');
+    await redis.stop();
+    const entry = await first.dlq.store(failedInput());
+    await first.module.get(RedisDlqService).beforeApplicationShutdown();
+    expect(spilledIds()).toEqual([entry.id]);
+    expect(new DlqSpillFile(spillFile).read()).toEqual([entry]);
+  });
+});
