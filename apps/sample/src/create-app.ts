@@ -6,13 +6,17 @@ import { AppModule } from './app.module.js';
 import { SAMPLE_CONFIG } from './config/sample-config.constants.js';
 import type { SampleConfig } from './config/sample-config.interface.js';
 import { setupSwagger } from './swagger.setup.js';
+import { BodyShapePipe } from './validation/body-shape.pipe.js';
 
 export interface CreateAppOptions extends AppModuleOptions {
   /** Nest's logger option (e.g. false in tests). Default: Nest's console logger. */
   logger?: NestApplicationOptions['logger'];
 }
 
-/** Builds the app: body limit, validation, OpenAPI. The caller listens and enables shutdown hooks. */
+/**
+ * Builds the app: body limit, body depth and keys, validation, OpenAPI. The caller listens and
+ * enables shutdown hooks.
+ */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bodyParser: false,
@@ -22,6 +26,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   const config = app.get<SampleConfig>(SAMPLE_CONFIG);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useGlobalPipes(
+    new BodyShapePipe(config.maxBodyDepth),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
   setupSwagger(app);

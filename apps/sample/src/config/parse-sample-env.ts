@@ -23,6 +23,7 @@ export function parseSampleEnv(source: Record<string, string | undefined>): Samp
     healthPublic: env.boolean('HEALTH_PUBLIC', true),
     healthTimeoutMs: env.integer('HEALTH_TIMEOUT_MS', 100, 60_000) ?? 2000,
     bodyLimit: bodyLimit(env),
+    maxBodyDepth: env.integer('FASTMCP_MAX_BODY_DEPTH', 1, 1000) ?? 64,
     demoFlakyFailures: env.integer('DEMO_FLAKY_FAILURES', 0, 1000) ?? 6,
   };
   if (config.dlqStore === 'redis' && !config.redisUrl) {

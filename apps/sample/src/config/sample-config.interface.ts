@@ -35,6 +35,8 @@ export interface SampleConfig {
   healthTimeoutMs: number;
   /** BODY_LIMIT: largest JSON body accepted. Default `100kb`. */
   bodyLimit: string;
+  /** FASTMCP_MAX_BODY_DEPTH: deepest nesting of a JSON body (the body is level 1). Default 64. */
+  maxBodyDepth: number;
   /** DEMO_FLAKY_FAILURES: 503s the demo server's `flaky` tool serves first. Default 6. */
   demoFlakyFailures: number;
 }

@@ -4,7 +4,8 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 
 /**
  * `mcp:<clientId>`: the server answers an HTTP request within the timeout with a status below 500.
- * The check sends no configured header and reports no address, so /health can stay public.
+ * The check sends no configured header, no URL credentials (fetch refuses a URL holding them) and
+ * reports no address, so /health can stay public.
  */
 @Injectable()
 export class McpServerHealthIndicator {
@@ -17,7 +18,7 @@ export class McpServerHealthIndicator {
   ): Promise<HealthIndicatorResult> {
     const indicator = this.health.check(`mcp:${clientId}`);
     try {
-      const response = await fetch(server.url, {
+      const response = await fetch(withoutCredentials(server.url), {
         headers: { accept: 'application/json' },
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
@@ -33,4 +34,12 @@ export class McpServerHealthIndicator {
       });
     }
   }
+}
+
+/** `url` without `user:password@`. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
 }

@@ -11,7 +11,10 @@ export class RedisPingClient implements OnApplicationShutdown {
 
   constructor(@Inject(DLQ_STORE) private readonly store: DlqStore) {}
 
-  /** Resolves when Redis answers PING within `timeoutMs` (connecting first if needed). */
+  /**
+   * Resolves when Redis answers PING within `timeoutMs` (connecting first if needed); otherwise
+   * rejects with `no answer within <timeoutMs>ms` or `unreachable`, never the driver's message.
+   */
   async ping(timeoutMs: number): Promise<void> {
     if (this.store.store !== 'redis') return;
     const redis = (this.redis ??= this.connect(this.store.url, timeoutMs));
@@ -24,7 +27,12 @@ export class RedisPingClient implements OnApplicationShutdown {
       await redis.ping();
     })();
     answered.catch(() => undefined);
-    await Promise.race([answered, timedOut]);
+    try {
+      await Promise.race([answered, timedOut]);
+    } catch {
+      // Never the driver's text (`connect ECONNREFUSED host:port`): /health may be public.
+      throw new Error(signal.aborted ? `no answer within ${timeoutMs}ms` : 'unreachable');
+    }
   }
 
   onApplicationShutdown(): void {

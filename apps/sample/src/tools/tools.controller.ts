@@ -1,10 +1,22 @@
 import { EnhancedFastMcpService } from '@app/fastmcp';
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Param,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { CallToolDto } from './call-tool.dto.js';
+import { ClientAbortSignal } from './client-abort-signal.decorator.js';
 import { ClientParamsDto } from './client-params.dto.js';
 import { ConfiguredClients } from './configured-clients.service.js';
+import { JsonBodyGuard } from './json-body.guard.js';
 import type { McpClientView } from './mcp-client-view.interface.js';
 import { ToolParamsDto } from './tool-params.dto.js';
 
@@ -48,15 +60,22 @@ export class ToolsController {
 
   @Post(':clientId/tools/:toolName/call')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Call a tool with retries; a final failure goes to the DLQ' })
+  @UseGuards(JsonBodyGuard)
+  @ApiOperation({
+    summary:
+      'Call a tool with retries; a final failure goes to the DLQ; a client hanging up cancels it',
+  })
+  @ApiResponse({ status: 400, description: 'Invalid body: too deeply nested, a forbidden key...' })
   @ApiResponse({ status: 404, description: 'Not a configured client id' })
+  @ApiResponse({ status: 415, description: 'The body is not application/json' })
   @ApiResponse({ status: 502, description: 'The MCP server failed (the call is dead-lettered)' })
   @ApiResponse({ status: 504, description: 'The MCP server timed out' })
   call(
     @Param() { clientId, toolName }: ToolParamsDto,
     @Body() body: CallToolDto,
+    @ClientAbortSignal() signal: AbortSignal,
   ): Promise<CallToolResult> {
     this.clients.assertConfigured(clientId);
-    return this.client.callToolWithRetry(clientId, toolName, body.arguments);
+    return this.client.callToolWithRetry(clientId, toolName, body.arguments, { signal });
   }
 }
