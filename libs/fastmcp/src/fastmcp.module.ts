@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { DeadLetterWriter } from './client/dead-letter.writer.js';
 import { EnhancedFastMcpService } from './client/enhanced-fastmcp.service.js';
 import { McpOperations } from './client/mcp-operations.js';
+import { InFlightOperations } from './client/in-flight-operations.js';
 import { OperationRunner } from './client/operation-runner.js';
 import { dlqExports, dlqProviders } from './dlq/dlq.providers.js';
 import { OPERATION_REPLAYER } from './dlq/operation-replayer.interface.js';
@@ -48,6 +49,7 @@ import { ServerPipelines } from './pipeline/server-pipelines.js';
     ServerPipelines,
     McpOperations,
     DeadLetterWriter,
+    InFlightOperations,
     OperationRunner,
     EnhancedFastMcpService,
     { provide: OPERATION_REPLAYER, useExisting: EnhancedFastMcpService },

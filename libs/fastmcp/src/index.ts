@@ -85,9 +85,11 @@ export {
 } from './errors/mcp-response-too-large.error.js';
 export type { ResponseLimit } from './errors/mcp-response-too-large.error.js';
 export { McpTimeoutError, isMcpTimeoutError } from './errors/mcp-timeout.error.js';
+export { McpSocketWaitError, isMcpSocketWaitError } from './errors/mcp-socket-wait.error.js';
 export { McpTransportError, isMcpTransportError } from './errors/mcp-transport.error.js';
 export type { TransportFailure } from './errors/mcp-transport.error.js';
 export { McpAbortedError, isMcpAbortedError } from './errors/mcp-aborted.error.js';
+export { FastMcpShutdownError, isFastMcpShutdownError } from './errors/fastmcp-shutdown.error.js';
 export { McpAuthError, isMcpAuthError } from './errors/mcp-auth.error.js';
 export { RetryExhaustedError, isRetryExhaustedError } from './errors/retry-exhausted.error.js';
 export {

@@ -5,6 +5,7 @@ import {
   isRateLimitedError,
   isDlqUnavailableError,
   isDlqValidationError,
+  isFastMcpShutdownError,
   isMcpDeliveryUnknownError,
   isMcpTimeoutError,
   isReplayConflictError,
@@ -15,14 +16,19 @@ import { HttpStatus } from '@nestjs/common';
 
 /**
  * The HTTP status of a library error: unknown entry or client 404, bad DLQ argument 400, replay
- * already running (or delivery unknown without force) 409, DLQ store unreachable, circuit open
- * or rate limit full 503, upstream timeout 504, other upstream failure 502.
+ * already running (or delivery unknown without force) 409, DLQ store unreachable, circuit open,
+ * rate limit full or shutting down 503, upstream timeout 504, other upstream failure 502.
  */
 export function fastMcpErrorStatus(error: FastMcpError): HttpStatus {
   if (isDlqEntryNotFoundError(error) || isUnknownClientError(error)) return HttpStatus.NOT_FOUND;
   if (isDlqValidationError(error)) return HttpStatus.BAD_REQUEST;
   if (isReplayConflictError(error)) return HttpStatus.CONFLICT;
-  if (isDlqUnavailableError(error) || isCircuitOpenError(error) || isRateLimitedError(error)) {
+  if (
+    isDlqUnavailableError(error) ||
+    isCircuitOpenError(error) ||
+    isRateLimitedError(error) ||
+    isFastMcpShutdownError(error)
+  ) {
     return HttpStatus.SERVICE_UNAVAILABLE;
   }
   const last = isRetryExhaustedError(error)

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { FastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 import { FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
@@ -10,6 +11,7 @@ import { RetryRun } from '../retry/retry-run.js';
 import { ServerPipelines } from '../pipeline/server-pipelines.js';
 import type { CallOptions } from './call-options.interface.js';
 import { DeadLetterWriter } from './dead-letter.writer.js';
+import { InFlightOperations } from './in-flight-operations.js';
 import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interface.js';
 
 /**
@@ -24,6 +26,7 @@ export class OperationRunner {
     @Inject(FASTMCP_CLOCK) private readonly clock: Clock,
     @Inject(DeadLetterWriter) private readonly deadLetters: DeadLetterWriter,
     @Inject(ServerPipelines) private readonly pipelines: ServerPipelines,
+    @Inject(InFlightOperations) private readonly inFlight: InFlightOperations,
   ) {}
 
   async run<T>(spec: OperationSpec<T>, opts: CallOptions, mode: RunMode): Promise<T> {
@@ -37,13 +40,27 @@ export class OperationRunner {
     opts: CallOptions,
     mode: RunMode,
   ): Promise<RunOutcome<T>> {
+    const ticket = this.inFlight.admit(spec.clientId, spec.operation);
+    try {
+      return await this.executeAdmitted(spec, opts, mode, ticket.signal);
+    } finally {
+      ticket.done();
+    }
+  }
+
+  private async executeAdmitted<T>(
+    spec: OperationSpec<T>,
+    opts: CallOptions,
+    mode: RunMode,
+    shutdown: AbortSignal,
+  ): Promise<RunOutcome<T>> {
     const run = new RetryRun({
       operation: spec.operation,
       clientId: spec.clientId,
       policy: this.policies.forCall(spec.clientId, opts, spec.operation),
       clock: this.clock,
       events: this.events,
-      signal: opts.signal,
+      signal: opts.signal ? AbortSignal.any([opts.signal, shutdown]) : shutdown,
       timeoutMs: opts.timeoutMs,
       singleAttempt: !mode.retry,
       toolName: spec.toolName,
@@ -61,7 +78,9 @@ export class OperationRunner {
       });
       return { ok: true, value, run };
     } catch (error) {
-      const final = this.asFastMcpError(error, spec);
+      const final = shutdown.aborted
+        ? this.endedByShutdown(shutdown, error, spec)
+        : this.asFastMcpError(error, spec);
       const failed = isRetryExhaustedError(final) ? final.lastError : final;
       this.events.emit('operation.failed', {
         ...context,
@@ -98,6 +117,20 @@ export class OperationRunner {
         await run.waitBeforeRetry(failure);
       }
     }
+  }
+
+  /** The grace ran out: the caller gets FastMcpShutdownError, with what it ended as the cause. */
+  private endedByShutdown(
+    shutdown: AbortSignal,
+    error: unknown,
+    spec: OperationSpec<unknown>,
+  ): FastMcpError {
+    const reason = shutdown.reason as FastMcpError;
+    return new FastMcpShutdownError(reason.message.replace(/^shutting down: /, ''), {
+      cause: error,
+      clientId: spec.clientId,
+      operation: spec.operation,
+    });
   }
 
   private asFastMcpError(error: unknown, spec: OperationSpec<unknown>): FastMcpError {

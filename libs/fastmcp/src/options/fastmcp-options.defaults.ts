@@ -36,6 +36,9 @@ export const DEFAULT_DLQ_OPTIONS = Object.freeze({
   replayLeaseMs: 60_000,
 });
 
+/** How long calls still running at shutdown may take to finish, in ms. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
 /** The DLQ spill file's name, in the working directory. */
 export const DEFAULT_DLQ_SPILL_FILE = 'fastmcp-dlq-spill.jsonl';
 

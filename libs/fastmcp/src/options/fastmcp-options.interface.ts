@@ -38,6 +38,11 @@ export interface FastMcpModuleOptions {
    * answer that would pass it fails with McpResponseTooLargeError. Default 268435456 (256 MiB).
    */
   maxBufferedResponseBytes?: number;
+  /**
+   * On shutdown, after new calls are refused and the DLQ buffer is spilled: how long calls still
+   * running may take to finish, in ms; then they end with FastMcpShutdownError. Default 10000.
+   */
+  shutdownGraceMs?: number;
 }
 
 export interface ResolvedDlqOptions extends Required<Omit<DlqOptions, 'redis'>> {
@@ -57,4 +62,5 @@ export interface ResolvedFastMcpOptions {
   readonly resilience: Readonly<ResilienceOptions>;
   readonly maxResponseBytes: number;
   readonly maxBufferedResponseBytes: number;
+  readonly shutdownGraceMs: number;
 }

@@ -7,6 +7,7 @@ import {
   DEFAULT_DLQ_OPTIONS,
   DEFAULT_METRICS_OPTIONS,
   DEFAULT_RESPONSE_LIMITS,
+  DEFAULT_SHUTDOWN_GRACE_MS,
   DEFAULT_RETRY_OPTIONS,
 } from './fastmcp-options.defaults.js';
 import { retryPolicyFields } from './retry-policy-fields.js';
@@ -35,6 +36,7 @@ export function resolveOptions(raw: FastMcpModuleOptions = {}): ResolvedFastMcpO
     maxResponseBytes: raw.maxResponseBytes ?? DEFAULT_RESPONSE_LIMITS.maxResponseBytes,
     maxBufferedResponseBytes:
       raw.maxBufferedResponseBytes ?? DEFAULT_RESPONSE_LIMITS.maxBufferedResponseBytes,
+    shutdownGraceMs: raw.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
   };
   const checks = validateOptions(raw, resolved);
   if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);

@@ -29,6 +29,7 @@ export function validateOptions(
   checkDlq(checks, resolved);
   checkResilience(checks, 'resilience', raw.resilience);
   checkResponseLimits(checks, resolved);
+  checks.integer('shutdownGraceMs', resolved.shutdownGraceMs, 0);
   if (resolved.metrics) {
     checks.pattern(
       'metrics.namespace',

@@ -1,0 +1,12 @@
+import { FastMcpShutdownError } from '@app/fastmcp';
+import { HttpStatus } from '@nestjs/common';
+import { describe, expect, it } from 'vitest';
+import { fastMcpErrorStatus } from './fastmcp-error-status.js';
+
+describe('fastMcpErrorStatus', () => {
+  it('answers 503 to a call refused or ended because the app is shutting down', () => {
+    expect(fastMcpErrorStatus(new FastMcpShutdownError('no new call is accepted'))).toBe(
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
+  });
+});
