@@ -1,3 +1,4 @@
+import { FASTMCP_RESOLVED_OPTIONS, type ResolvedFastMcpOptions } from '@app/fastmcp';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../apps/sample/src/create-app.js';
@@ -44,6 +45,7 @@ describe('sample app start-up', () => {
     [{ FASTMCP_BASE_URL: 'nope' }, 'FASTMCP_BASE_URL: servers.default.url'],
     [{ FASTMCP_RETRY_JITTER: '2' }, 'FASTMCP_RETRY_JITTER: retry.jitter'],
     [{ FASTMCP_RETRY_MAX_RETRIES: 'x' }, 'FASTMCP_RETRY_MAX_RETRIES: expected an integer'],
+    [{ FASTMCP_SHUTDOWN_GRACE_MS: 'soon' }, 'FASTMCP_SHUTDOWN_GRACE_MS: expected an integer'],
     [{ FASTMCP_RETRY_STATUS_CODES: '503,abc' }, 'FASTMCP_RETRY_STATUS_CODES'],
     [{ REDIS_URL: 'http://localhost' }, 'REDIS_URL: expected redis://'],
     [{ FASTMCP_DLQ: 'disk' }, 'FASTMCP_DLQ: expected one of auto, redis, memory, got "disk"'],
@@ -101,6 +103,23 @@ describe('sample app start-up', () => {
     } finally {
       await sample.close();
       await oauth.close();
+    }
+  });
+
+  it('passes FASTMCP_SHUTDOWN_GRACE_MS and FASTMCP_DLQ_SPILL_FILE to the module', async () => {
+    const sample = await startSampleApp({
+      FASTMCP_SHUTDOWN_GRACE_MS: '1234',
+      FASTMCP_DLQ_SPILL_FILE: '/tmp/sample-startup-spill.jsonl',
+      FASTMCP_SERVERS: serversEnv('demo', demo.url),
+    });
+    try {
+      const options = sample.app.get<ResolvedFastMcpOptions>(FASTMCP_RESOLVED_OPTIONS, {
+        strict: false,
+      });
+      expect(options.shutdownGraceMs).toBe(1234);
+      expect(options.dlq && options.dlq.spillFile).toBe('/tmp/sample-startup-spill.jsonl');
+    } finally {
+      await sample.close();
     }
   });
 

@@ -19,5 +19,6 @@ export function createFastMcpOptions(
       ...(config.dlqSpillFile ? { spillFile: config.dlqSpillFile } : {}),
     },
     metrics: { namespace: 'fastmcp' },
+    ...(config.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: config.shutdownGraceMs }),
   };
 }

@@ -16,6 +16,7 @@ export function parseSampleEnv(source: Record<string, string | undefined>): Samp
     redisUrl: redisUrl(env),
     dlqStore: env.oneOf('FASTMCP_DLQ', ['auto', 'redis', 'memory'], 'auto'),
     dlqSpillFile: env.string('FASTMCP_DLQ_SPILL_FILE'),
+    shutdownGraceMs: env.integer('FASTMCP_SHUTDOWN_GRACE_MS', 0, 600_000),
     retry: readRetryEnv(env),
     resilience: readResilienceEnv(env),
     adminApiKey: adminApiKey(env),

@@ -17,6 +17,8 @@ export interface SampleConfig {
   dlqStore: DlqStoreChoice;
   /** FASTMCP_DLQ_SPILL_FILE: where buffered dead letters go at shutdown. Default: the module's. */
   dlqSpillFile?: string;
+  /** FASTMCP_SHUTDOWN_GRACE_MS: how long running calls may finish at shutdown. Default: the module's. */
+  shutdownGraceMs?: number;
   /** FASTMCP_RETRY_*. Unset fields keep the module's defaults. */
   retry: Partial<RetryOptions>;
   /**
