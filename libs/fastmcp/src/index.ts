@@ -85,6 +85,7 @@ export {
 } from './errors/mcp-response-too-large.error.js';
 export type { ResponseLimit } from './errors/mcp-response-too-large.error.js';
 export { McpTimeoutError, isMcpTimeoutError } from './errors/mcp-timeout.error.js';
+export { McpSocketWaitError, isMcpSocketWaitError } from './errors/mcp-socket-wait.error.js';
 export { McpTransportError, isMcpTransportError } from './errors/mcp-transport.error.js';
 export type { TransportFailure } from './errors/mcp-transport.error.js';
 export { McpAbortedError, isMcpAbortedError } from './errors/mcp-aborted.error.js';

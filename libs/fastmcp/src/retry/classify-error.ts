@@ -8,6 +8,7 @@ import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
+import { isMcpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
@@ -38,6 +39,7 @@ export function classifyError(
     };
   }
   if (isMcpTransportError(error)) return { errorClass: error.failure, retryable: true };
+  if (isMcpSocketWaitError(error)) return { errorClass: 'socket_wait', retryable: true };
   if (isMcpTimeoutError(error)) {
     return error.scope === 'attempt'
       ? { errorClass: 'timeout', retryable: true }
@@ -60,7 +62,7 @@ export function deadLetterKindOf(error: unknown): DeadLetterKind | null {
   if (isRateLimitedError(error)) return 'rate_limited';
   if (isMcpTimeoutError(error)) return error.scope === 'budget' ? 'budget_exhausted' : 'timeout';
   if (isMcpHttpError(error)) return 'http';
-  if (isMcpTransportError(error)) return 'transport';
+  if (isMcpTransportError(error) || isMcpSocketWaitError(error)) return 'transport';
   if (isMcpProtocolError(error)) return 'protocol';
   return null;
 }

@@ -3,6 +3,7 @@ import { FakeClock } from '../../../../test/support/fake-clock.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
 import { McpHttpError } from '../errors/mcp-http.error.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { McpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
 import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
@@ -10,6 +11,7 @@ import type { RetryScheduledEvent } from '../events/fastmcp-events.interface.js'
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { DEFAULT_RETRY_OPTIONS } from '../options/fastmcp-options.defaults.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
+import { classifyError } from './classify-error.js';
 import { RetryRun } from './retry-run.js';
 
 function setup(
@@ -164,6 +166,57 @@ describe('RetryRun', () => {
       expect(signal.reason).toBeInstanceOf(McpTimeoutError);
       expect((signal.reason as McpTimeoutError).timeoutMs).toBe(1000);
       expect(run.explainAbort(new Error('canceled'))).toBe(signal.reason);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('bounds the wait for a pooled socket with McpSocketWaitError, not delivered and retried', async () => {
+    vi.useFakeTimers();
+    try {
+      const { run } = setup({ requestTimeoutMs: 500 });
+      const signal = await run.beginAttempt({ awaitSocket: true });
+      vi.advanceTimersByTime(499);
+      expect(signal.aborted).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(signal.reason).toBeInstanceOf(McpSocketWaitError);
+      expect(signal.reason).toMatchObject({ waitedMs: 500, delivery: 'not_delivered' });
+      expect(classifyError(signal.reason, [])).toEqual({
+        errorClass: 'socket_wait',
+        retryable: true,
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('starts the attempt timeout when the request is written, not while it waits', async () => {
+    vi.useFakeTimers();
+    try {
+      const { run } = setup({ requestTimeoutMs: 500 });
+      const signal = await run.beginAttempt({ awaitSocket: true });
+      vi.advanceTimersByTime(400);
+      run.requestWritten(signal);
+      vi.advanceTimersByTime(499);
+      expect(signal.aborted).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(signal.reason).toBeInstanceOf(McpTimeoutError);
+      expect((signal.reason as McpTimeoutError).scope).toBe('attempt');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("ignores a late socket of an attempt that has ended (never restarts the next one's timer)", async () => {
+    vi.useFakeTimers();
+    try {
+      const { run } = setup({ requestTimeoutMs: 500 });
+      const first = await run.beginAttempt({ awaitSocket: true });
+      const second = await run.beginAttempt();
+      vi.advanceTimersByTime(400);
+      run.requestWritten(first);
+      vi.advanceTimersByTime(100);
+      expect(second.reason).toBeInstanceOf(McpTimeoutError);
     } finally {
       vi.useRealTimers();
     }

@@ -2,6 +2,7 @@ import type { AttemptRecord } from '../dlq/failed-operation.interface.js';
 import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
+import { McpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
 import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import type { FastMcpEvents } from '../events/fastmcp-events.service.js';
@@ -54,6 +55,7 @@ export class RetryRun {
   private attemptStartedAt = 0;
   private attemptController?: AbortController;
   private attemptTimer?: ReturnType<typeof setTimeout>;
+  private awaitingSocket = false;
   private detachCaller?: () => void;
   private readonly recorded = new WeakMap<object, ErrorClassification>();
   private releaseAdmission?: () => void;
@@ -106,9 +108,11 @@ export class RetryRun {
 
   /**
    * Starts an attempt once the server's pipeline admits it (a breaker, a rate limit); its
-   * signal aborts on the caller's abort or the attempt's own timeout.
+   * signal aborts on the caller's abort or the attempt's own timeout. With `awaitSocket`, the
+   * timeout starts at `requestWritten`; until then the wait for a pooled socket has its own
+   * bound of `requestTimeoutMs`, past which the attempt fails with McpSocketWaitError.
    */
-  async beginAttempt(): Promise<AbortSignal> {
+  async beginAttempt({ awaitSocket = false } = {}): Promise<AbortSignal> {
     this.endAttempt();
     this.throwIfAborted();
     if (this.deadline - this.init.clock.now() <= 0) throw this.budgetError(undefined);
@@ -120,7 +124,8 @@ export class RetryRun {
     const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, remaining);
     const controller = new AbortController();
     this.attemptController = controller;
-    this.armTimer(controller, timeoutMs, timeoutMs === remaining);
+    if (awaitSocket) this.armSocketWait(controller, timeoutMs, timeoutMs === remaining);
+    else this.armTimer(controller, timeoutMs, timeoutMs === remaining);
     const caller = this.init.signal;
     if (caller) {
       const onAbort = (): void => controller.abort(this.abortedError());
@@ -128,6 +133,28 @@ export class RetryRun {
       this.detachCaller = () => caller.removeEventListener('abort', onAbort);
     }
     return controller.signal;
+  }
+
+  /**
+   * The request of the attempt whose signal is `signal` got its socket and is being written:
+   * its timeout starts now (within the budget). Ignored for an attempt that has ended.
+   */
+  requestWritten(signal: AbortSignal): void {
+    const controller = this.attemptController;
+    if (!controller || controller.signal !== signal || signal.aborted || !this.awaitingSocket) {
+      return;
+    }
+    this.awaitingSocket = false;
+    clearTimeout(this.attemptTimer);
+    const now = this.init.clock.now();
+    this.attemptStartedAt = now;
+    const remaining = this.deadline - now;
+    if (remaining <= 0) {
+      controller.abort(this.budgetError(undefined));
+      return;
+    }
+    const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, remaining);
+    this.armTimer(controller, timeoutMs, timeoutMs === remaining);
   }
 
   /**
@@ -198,6 +225,7 @@ export class RetryRun {
   endAttempt(): void {
     clearTimeout(this.attemptTimer);
     this.attemptTimer = undefined;
+    this.awaitingSocket = false;
     this.releaseAdmission?.();
     this.releaseAdmission = undefined;
     // A caller's signal often outlives many calls: leave no listener on it.
@@ -325,6 +353,16 @@ export class RetryRun {
    * A timer cut short by the deadline ends the call's budget, whatever the clock reads when it
    * fires (a timer may fire a millisecond early).
    */
+  private armSocketWait(controller: AbortController, waitMs: number, atDeadline: boolean): void {
+    this.awaitingSocket = true;
+    this.attemptTimer = setTimeout(() => {
+      const budgetSpent = atDeadline || this.init.clock.now() >= this.deadline;
+      controller.abort(
+        budgetSpent ? this.budgetError(undefined) : new McpSocketWaitError(waitMs, this.context()),
+      );
+    }, waitMs);
+  }
+
   private armTimer(controller: AbortController, timeoutMs: number, atDeadline: boolean): void {
     this.attemptTimer = setTimeout(
       () => controller.abort(this.timeoutError(timeoutMs, atDeadline)),

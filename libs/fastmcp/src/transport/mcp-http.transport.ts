@@ -1,5 +1,3 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
@@ -23,6 +21,7 @@ import type { HttpTarget, TransportResponse } from './http-target.interface.js';
 import { jsonRpcNotification, jsonRpcRequest, withProgressToken } from './jsonrpc.js';
 import { releaseStream } from './release-stream.js';
 import { requestHeaders } from './request-headers.js';
+import { SocketWatch, SocketWatchingHttpAgent, SocketWatchingHttpsAgent } from './socket-watch.js';
 import { ResponseBudget } from './response-budget.js';
 import { UpstreamText } from './upstream-text.js';
 import { headerValue, readResponse } from './response-reader.js';
@@ -48,8 +47,16 @@ const RESUMPTION_REFUSED = [400, 404, 405];
  */
 @Injectable()
 export class McpHttpTransport {
-  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
+  // An attempt's timeout starts when its request gets a socket, not while it waits for one.
+  private readonly sockets = new SocketWatch();
+  private readonly httpAgent = new SocketWatchingHttpAgent(
+    { keepAlive: true, maxSockets: 256 },
+    this.sockets,
+  );
+  private readonly httpsAgent = new SocketWatchingHttpsAgent(
+    { keepAlive: true, maxSockets: 256 },
+    this.sockets,
+  );
   private requestIds = 0;
 
   constructor(
@@ -159,12 +166,16 @@ export class McpHttpTransport {
     );
     let response: AxiosResponse<Readable>;
     try {
-      const signal = await run.beginAttempt();
-      response = await this.http.axiosRef.post<Readable>(target.url, JSON.stringify(message), {
-        headers: requestHeaders(target, authorization),
-        responseType: 'stream',
-        signal,
-      });
+      const signal = await run.beginAttempt({ awaitSocket: true });
+      response = await this.sockets.run(
+        () => run.requestWritten(signal),
+        () =>
+          this.http.axiosRef.post<Readable>(target.url, JSON.stringify(message), {
+            headers: requestHeaders(target, authorization),
+            responseType: 'stream',
+            signal,
+          }),
+      );
     } catch (error) {
       const failure = await converter.convert(error);
       this.cancelIfInterrupted(target, message, failure);
