@@ -29,48 +29,106 @@ export interface MetricSetConfig {
 
 const METRIC_KEYS = Object.keys(METRIC_DEFINITIONS) as MetricKey[];
 
+type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
+
 /**
- * Creates every metric in `registry` only. A name already in the registry fails start-up with a
- * FastMcpConfigError naming each clash: metrics are never silently shared between modules.
+ * How many metric sets use each metric: a second module on the same registry (two
+ * FastMcpModule instances on prom-client's default one) reuses the first's metrics, and the
+ * last one to close removes them. Keyed by the metric objects, so it holds nothing of its own.
+ */
+const users = new WeakMap<object, number>();
+
+/**
+ * Creates every metric in `registry` only, or reuses one already there with the same name,
+ * type, labels (and buckets): two modules on one registry then count into the same metrics.
+ * A name taken by a different metric fails start-up with a FastMcpConfigError naming each clash.
  */
 export function createMetricSet(
   registry: Registry,
   config: MetricSetConfig,
   collectors: GaugeCollectors = {},
 ): FastMcpMetricSet {
-  assertNoClash(registry, config.namespace);
-  const entries = METRIC_KEYS.map((key) => [
-    key,
-    createMetric(registry, config, METRIC_DEFINITIONS[key], key, collectors[key]),
-  ]);
+  const existing = new Map<MetricKey, AnyMetric>();
+  for (const key of METRIC_KEYS) {
+    const metric = registry.getSingleMetric(metricName(config.namespace, key));
+    if (metric) existing.set(key, metric as AnyMetric);
+  }
+  assertNoClash(config, existing);
+  const entries = METRIC_KEYS.map((key) => {
+    const metric =
+      existing.get(key) ??
+      createMetric(registry, config, METRIC_DEFINITIONS[key], key, collectors[key]);
+    users.set(metric, (users.get(metric) ?? 0) + 1);
+    return [key, metric];
+  });
   return Object.fromEntries(entries) as FastMcpMetricSet;
 }
 
-/** Removes from `registry` the metrics of `set` (only those still registered as ours). */
+/** Removes from `registry` the metrics of `set` that no other set uses (and still ours). */
 export function removeMetricSet(
   registry: Registry,
   namespace: string,
   set: FastMcpMetricSet,
 ): void {
   for (const key of METRIC_KEYS) {
+    const metric = set[key];
+    const left = (users.get(metric) ?? 1) - 1;
+    if (left > 0) {
+      users.set(metric, left);
+      continue;
+    }
+    users.delete(metric);
     const name = metricName(namespace, key);
-    if (registry.getSingleMetric(name) === set[key]) registry.removeSingleMetric(name);
+    if (registry.getSingleMetric(name) === metric) registry.removeSingleMetric(name);
   }
 }
 
-function assertNoClash(registry: Registry, namespace: string): void {
-  const clashes = METRIC_KEYS.map((key) => metricName(namespace, key)).filter(
-    (name) => registry.getSingleMetric(name) !== undefined,
-  );
+function assertNoClash(config: MetricSetConfig, existing: ReadonlyMap<MetricKey, AnyMetric>): void {
+  const clashes = [...existing]
+    .filter(
+      ([key, metric]) => !sameShape(metric, METRIC_DEFINITIONS[key], labelNamesOf(config, key)),
+    )
+    .map(([key]) => metricName(config.namespace, key));
   if (clashes.length === 0) return;
   throw new FastMcpConfigError(
     clashes.map((name) => ({
       field: 'metrics.namespace',
       message:
-        `metric ${name} is already registered in the metrics registry; give this module its own ` +
-        'registry (provide FASTMCP_METRICS_REGISTRY) or a different metrics.namespace',
+        `metric ${name} is already registered in the metrics registry with another type or ` +
+        'labels; give this module its own registry (provide FASTMCP_METRICS_REGISTRY) or a ' +
+        'different metrics.namespace',
     })),
   );
+}
+
+/** Internals prom-client keeps on every metric (and `upperBounds` on histograms). */
+interface MetricShape {
+  labelNames?: readonly string[];
+  upperBounds?: readonly number[];
+}
+
+function sameShape(metric: AnyMetric, definition: MetricDefinition, labelNames: string[]): boolean {
+  const kindMatches =
+    definition.kind === 'counter'
+      ? metric instanceof Counter
+      : definition.kind === 'gauge'
+        ? metric instanceof Gauge
+        : metric instanceof Histogram;
+  const shape = metric as unknown as MetricShape;
+  const sameList = (a: readonly unknown[] = [], b: readonly unknown[] = []): boolean =>
+    a.length === b.length && a.every((value, i) => value === b[i]);
+  return (
+    kindMatches &&
+    sameList([...(shape.labelNames ?? [])].sort(), [...labelNames].sort()) &&
+    (definition.kind !== 'histogram' || sameList(shape.upperBounds, definition.buckets))
+  );
+}
+
+function labelNamesOf(config: MetricSetConfig, key: MetricKey): string[] {
+  const definition: MetricDefinition = METRIC_DEFINITIONS[key];
+  const labelNames = [...definition.labelNames];
+  if (definition.perClient && config.clientIdLabel) labelNames.push('client_id');
+  return labelNames;
 }
 
 function createMetric(
@@ -79,9 +137,8 @@ function createMetric(
   definition: MetricDefinition,
   key: MetricKey,
   collector: ((gauge: Gauge<string>) => Promise<void>) | undefined,
-): Counter<string> | Gauge<string> | Histogram<string> {
-  const labelNames = [...definition.labelNames];
-  if (definition.perClient && config.clientIdLabel) labelNames.push('client_id');
+): AnyMetric {
+  const labelNames = labelNamesOf(config, key);
   const common = {
     name: metricName(config.namespace, key),
     help: definition.help,

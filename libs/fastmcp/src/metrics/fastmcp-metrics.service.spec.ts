@@ -1,4 +1,4 @@
-import { register, Registry } from 'prom-client';
+import { Counter, Gauge, register, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createMetricsTestModule,
@@ -44,17 +44,56 @@ describe('FastMcpMetrics', () => {
     );
   });
 
-  it('fails start-up with every clashing name when a registry is shared', async () => {
+  it('lets two modules on the default registry share identical metrics; the last to close removes them', async () => {
+    const running: MetricsTestModule[] = [];
+    try {
+      running.push(await createMetricsTestModule({ registry: 'default' }));
+      running.push(await createMetricsTestModule({ registry: 'default' }));
+      const [a, b] = running;
+      expect(register.getMetricsAsArray()).toHaveLength(METRIC_COUNT);
+      emitScriptedRun(a.events);
+      emitScriptedRun(b.events);
+      const total = (): Promise<string> =>
+        register.getSingleMetricAsString('fastmcp_dlq_operations_total');
+      expect(await total()).toContain('fastmcp_dlq_operations_total 2');
+      await running.shift()?.moduleRef.close();
+      expect(register.getMetricsAsArray()).toHaveLength(METRIC_COUNT);
+      emitScriptedRun(b.events);
+      expect(await total()).toContain('fastmcp_dlq_operations_total 3');
+      // A scrape still works once the module whose collectors the shared gauges kept has closed.
+      expect(await register.metrics()).toContain('fastmcp_dlq_entries ');
+    } finally {
+      for (const { moduleRef } of running.splice(0)) await moduleRef.close();
+    }
+    expect(register.getMetricsAsArray()).toEqual([]);
+  });
+
+  it('fails start-up naming each metric registered with another type or labels', async () => {
     const registry = new Registry();
-    await boot({ registry });
+    new Gauge({
+      name: 'fastmcp_operations_total',
+      help: 'x',
+      labelNames: ['operation', 'status'],
+      registers: [registry],
+    });
+    new Counter({
+      name: 'fastmcp_retry_attempts_total',
+      help: 'x',
+      labelNames: ['operation'],
+      registers: [registry],
+    });
+    new Counter({ name: 'fastmcp_dlq_operations_total', help: 'x', registers: [registry] });
     const error: unknown = await createMetricsTestModule({ registry }).catch((e: unknown) => e);
     expect(isFastMcpConfigError(error)).toBe(true);
     if (!isFastMcpConfigError(error)) return;
-    expect(error.issues).toHaveLength(METRIC_COUNT);
+    expect(error.issues.map((issue) => issue.message.split(' is ')[0])).toEqual([
+      'metric fastmcp_retry_attempts_total',
+      'metric fastmcp_operations_total',
+    ]);
     expect(error.issues[0]).toEqual({
       field: 'metrics.namespace',
       message: expect.stringContaining(
-        'metric fastmcp_retry_attempts_total is already registered',
+        'already registered in the metrics registry with another type or labels',
       ) as string,
     });
   });
