@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   parseJsonRpcBody,
@@ -16,6 +15,7 @@ import type {
 } from './protocol-sdk-server.interface.js';
 import { StatefulSessions } from '../../../apps/sample/src/demo-server/stateful-sessions.js';
 import { registerResumptionTools } from './resumption-tools.js';
+import { serveOnLoopback } from '../loopback-server.js';
 
 const HOST = '127.0.0.1';
 const PATH = '/mcp';
@@ -66,17 +66,8 @@ export async function startProtocolSdkServer(
     return sessions.handle(req, res, body);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (res.headersSent) res.destroy();
-      else res.writeHead(500).end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await serveOnLoopback(handle);
+  const { port } = server;
 
   let closing: Promise<void> | undefined;
   return {
@@ -90,10 +81,7 @@ export async function startProtocolSdkServer(
     close: () =>
       (closing ??= (async () => {
         await sessions.closeAll();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await server.close();
       })()),
   };
 }

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readRequestText } from '../../../apps/sample/src/demo-server/json-rpc-body.js';
 import type {
   RawMcpServerHandle,
@@ -10,6 +9,7 @@ import type {
 } from './raw-mcp-server.interface.js';
 import { answerOnSse, PendingAsks } from './raw-sse-call.js';
 import { toolsListAnswer } from './raw-tool-pages.js';
+import { serveOnLoopback } from '../loopback-server.js';
 
 const HOST = '127.0.0.1';
 const PATH = '/mcp';
@@ -109,17 +109,8 @@ export async function startRawMcpServer(
     return onPost(req, res, entry.message);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (res.headersSent) res.destroy();
-      else res.writeHead(500).end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await serveOnLoopback(handle);
+  const { port } = server;
 
   let closing: Promise<void> | undefined;
   return {
@@ -129,11 +120,7 @@ export async function startRawMcpServer(
     deletedSessions,
     liveSessions: () => [...sessions],
     dropSessions: () => sessions.clear(),
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
+    close: () => (closing ??= server.close()),
   };
 }
 
