@@ -22,6 +22,7 @@ import { ResponseBudget } from './transport/response-budget.js';
 import { SYSTEM_CLOCK } from './retry/clock.js';
 import { RetryPolicies } from './retry/retry-policies.js';
 import { ServerPipelines } from './pipeline/server-pipelines.js';
+import { tracingProviders } from './tracing/tracing.providers.js';
 
 /**
  * Registers the MCP client, the dead-letter queue and the metrics.
@@ -55,6 +56,7 @@ import { ServerPipelines } from './pipeline/server-pipelines.js';
     { provide: OPERATION_REPLAYER, useExisting: EnhancedFastMcpService },
     ...dlqProviders,
     ...metricsProviders,
+    ...tracingProviders,
   ],
   exports: [
     FASTMCP_RESOLVED_OPTIONS,

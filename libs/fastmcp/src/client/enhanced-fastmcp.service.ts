@@ -110,7 +110,7 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     } catch (error) {
       return this.failedReplay(error, []);
     }
-    const outcome = await this.runner.execute(spec, {}, REPLAY);
+    const outcome = await this.runner.execute(spec, {}, { ...REPLAY, replayOf: entry.id });
     if (outcome.ok) return { ok: true, result: outcome.value };
     return this.failedReplay(outcome.error, outcome.run.attempts);
   }

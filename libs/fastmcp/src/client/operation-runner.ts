@@ -9,6 +9,11 @@ import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
 import { RetryPolicies } from '../retry/retry-policies.js';
 import { RetryRun } from '../retry/retry-run.js';
 import { ServerPipelines } from '../pipeline/server-pipelines.js';
+import {
+  FASTMCP_TRACER,
+  type OperationTrace,
+  type OperationTracer,
+} from '../tracing/operation-tracer.interface.js';
 import type { CallOptions } from './call-options.interface.js';
 import { DeadLetterWriter } from './dead-letter.writer.js';
 import { InFlightOperations } from './in-flight-operations.js';
@@ -27,6 +32,7 @@ export class OperationRunner {
     @Inject(DeadLetterWriter) private readonly deadLetters: DeadLetterWriter,
     @Inject(ServerPipelines) private readonly pipelines: ServerPipelines,
     @Inject(InFlightOperations) private readonly inFlight: InFlightOperations,
+    @Inject(FASTMCP_TRACER) private readonly tracer: OperationTracer,
   ) {}
 
   async run<T>(spec: OperationSpec<T>, opts: CallOptions, mode: RunMode): Promise<T> {
@@ -54,6 +60,13 @@ export class OperationRunner {
     mode: RunMode,
     shutdown: AbortSignal,
   ): Promise<RunOutcome<T>> {
+    const trace = this.tracer.start({
+      operation: spec.operation,
+      clientId: spec.clientId,
+      method: spec.method,
+      toolName: spec.toolName,
+      replayOf: mode.replayOf,
+    });
     const run = new RetryRun({
       operation: spec.operation,
       clientId: spec.clientId,
@@ -66,7 +79,22 @@ export class OperationRunner {
       toolName: spec.toolName,
       pipeline: this.pipelines.forServer(spec.clientId),
       safeToRepeat: spec.safeToRepeat?.bind(spec),
+      trace,
     });
+    if (!trace) return await this.perform(spec, run, mode, shutdown);
+    return await trace.run(async () => {
+      const outcome = await this.perform(spec, run, mode, shutdown);
+      this.endTrace(trace, spec, outcome);
+      return outcome;
+    });
+  }
+
+  private async perform<T>(
+    spec: OperationSpec<T>,
+    run: RetryRun,
+    mode: RunMode,
+    shutdown: AbortSignal,
+  ): Promise<RunOutcome<T>> {
     const context = { operation: spec.operation, clientId: spec.clientId };
     this.events.emit('operation.started', { ...context, startedAt: run.startedAt });
     try {
@@ -96,6 +124,18 @@ export class OperationRunner {
     } finally {
       run.endAttempt();
     }
+  }
+
+  private endTrace<T>(trace: OperationTrace, spec: OperationSpec<T>, outcome: RunOutcome<T>): void {
+    const target = spec.lastTarget();
+    const { run } = outcome;
+    trace.end({
+      ...(outcome.ok ? { value: outcome.value } : { error: outcome.error }),
+      attempts: outcome.ok ? run.attempts.length + 1 : Math.max(run.attempts.length, 1),
+      retries: run.retryCount,
+      sessionId: target?.sessionId,
+      protocolVersion: target?.protocolVersion,
+    });
   }
 
   private async attemptUntilDone<T>(spec: OperationSpec<T>, run: RetryRun): Promise<T> {

@@ -29,6 +29,8 @@ export interface RunMode {
   retry: boolean;
   /** False when replaying an entry: the DLQ keeps the entry itself. */
   deadLetter: boolean;
+  /** The id of the dead-letter entry being replayed (named on the operation's span). */
+  replayOf?: string;
 }
 
 export type RunOutcome<T> =

@@ -43,6 +43,11 @@ export interface FastMcpModuleOptions {
    * running may take to finish, in ms; then they end with FastMcpShutdownError. Default 10000.
    */
   shutdownGraceMs?: number;
+  /**
+   * OpenTelemetry spans through `@opentelemetry/api` (an optional peer dependency): recorded only
+   * when the app registered a tracer provider; `false` turns them off. Default true.
+   */
+  tracing?: boolean;
 }
 
 export interface ResolvedDlqOptions extends Required<Omit<DlqOptions, 'redis'>> {
@@ -63,4 +68,5 @@ export interface ResolvedFastMcpOptions {
   readonly maxResponseBytes: number;
   readonly maxBufferedResponseBytes: number;
   readonly shutdownGraceMs: number;
+  readonly tracing: boolean;
 }

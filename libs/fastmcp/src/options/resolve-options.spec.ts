@@ -34,6 +34,7 @@ describe('resolveOptions', () => {
       maxEntries: 100_000,
     });
     expect(resolved.metrics).toMatchObject({ namespace: 'fastmcp' });
+    expect(resolved.tracing).toBe(true);
     expect(Object.isFrozen(resolved.retry)).toBe(true);
     expect(Object.isFrozen(resolved.retry.retryableStatusCodes)).toBe(true);
   });
@@ -94,6 +95,9 @@ describe('resolveOptions', () => {
     expect(() =>
       resolveOptions({ servers: { a: { url: 'http://x/mcp', protocolVersion: '1999-01-01' } } }),
     ).toThrow(/servers\.a\.protocolVersion/);
+    expect(() => resolveOptions({ tracing: 'yes' as unknown as boolean })).toThrow(
+      /tracing: must be one of true, false/,
+    );
   });
 });
 

@@ -37,6 +37,7 @@ export function resolveOptions(raw: FastMcpModuleOptions = {}): ResolvedFastMcpO
     maxBufferedResponseBytes:
       raw.maxBufferedResponseBytes ?? DEFAULT_RESPONSE_LIMITS.maxBufferedResponseBytes,
     shutdownGraceMs: raw.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+    tracing: raw.tracing ?? true,
   };
   const checks = validateOptions(raw, resolved);
   if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);

@@ -30,6 +30,7 @@ export function validateOptions(
   checkResilience(checks, 'resilience', raw.resilience);
   checkResponseLimits(checks, resolved);
   checks.integer('shutdownGraceMs', resolved.shutdownGraceMs, 0);
+  checks.oneOf('tracing', resolved.tracing, [true, false]);
   if (resolved.metrics) {
     checks.pattern(
       'metrics.namespace',

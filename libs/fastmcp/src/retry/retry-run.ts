@@ -14,6 +14,7 @@ import type { Clock } from './clock.js';
 import { deliveryOf } from './delivery.js';
 import type { AttemptInfo } from '../pipeline/attempt-policy.interface.js';
 import { OPEN_PIPELINE, type ServerPipeline } from '../pipeline/server-pipeline.js';
+import type { OperationTrace } from '../tracing/operation-tracer.interface.js';
 
 const MAX_ATTEMPT_MESSAGE = 2048;
 /** Resumptions of one request's stream by `Last-Event-ID` before it counts as cut for good. */
@@ -40,6 +41,8 @@ export interface RetryRunInit {
    * Absent: always (safe operations). Asked at decision time.
    */
   safeToRepeat?: () => boolean;
+  /** The operation's span, when it is traced: each request starts its attempt's span there. */
+  trace?: OperationTrace;
 }
 
 /**
@@ -100,6 +103,10 @@ export class RetryRun {
 
   get elapsedMs(): number {
     return this.init.clock.now() - this.startedAt;
+  }
+
+  get trace(): OperationTrace | undefined {
+    return this.init.trace;
   }
 
   get callerSignal(): AbortSignal | undefined {

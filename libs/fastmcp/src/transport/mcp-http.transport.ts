@@ -16,6 +16,7 @@ import {
 import { parseRetryAfter } from '../retry/retry-after.js';
 import { MAX_RESUMPTIONS, type RetryRun } from '../retry/retry-run.js';
 import { AxiosErrorConverter } from './axios-error.converter.js';
+import { traceAttempt, withTraceHeaders, withTraceMeta } from './attempt-trace.js';
 import type { ExchangeOptions } from './exchange-options.interface.js';
 import type { HttpTarget, TransportResponse } from './http-target.interface.js';
 import { jsonRpcNotification, jsonRpcRequest, withProgressToken } from './jsonrpc.js';
@@ -159,10 +160,11 @@ export class McpHttpTransport {
       upstream,
     );
     const id = this.nextRequestId();
+    const attempt = traceAttempt(run, target, method, id, params);
     const message = jsonRpcRequest(
       id,
       method,
-      exchange.progress ? withProgressToken(params, id) : params,
+      withTraceMeta(exchange.progress ? withProgressToken(params, id) : params, attempt),
     );
     let response: AxiosResponse<Readable>;
     try {
@@ -171,25 +173,29 @@ export class McpHttpTransport {
         () => run.requestWritten(signal),
         () =>
           this.http.axiosRef.post<Readable>(target.url, JSON.stringify(message), {
-            headers: requestHeaders(target, authorization),
+            headers: withTraceHeaders(requestHeaders(target, authorization), attempt),
             responseType: 'stream',
             signal,
           }),
       );
     } catch (error) {
       const failure = await converter.convert(error);
+      attempt?.end({ error: failure });
       this.cancelIfInterrupted(target, message, failure);
       throw failure;
     }
     const sessionId = headerValue(response.headers['mcp-session-id']);
+    attempt?.responded(response.status, sessionId);
     const answering: HttpTarget = sessionId ? { ...target, sessionId } : target;
     try {
       const reading = { message, run, exchange, upstream };
       const result = await this.readWithResumption(answering, response, reading);
       run.recordSuccess();
+      attempt?.end({ result });
       return { result, sessionId };
     } catch (error) {
       const failure = run.explainAbort(error);
+      attempt?.end({ error: failure });
       this.cancelIfInterrupted(answering, message, failure);
       throw failure;
     }

@@ -1,0 +1,78 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type * as otel from '@opentelemetry/api';
+import type {
+  AttemptTrace,
+  OperationTrace,
+  OperationTraceEnd,
+  TraceAttributes,
+  TracedRequest,
+} from './operation-tracer.interface.js';
+import { OtelAttemptTrace } from './otel-attempt.trace.js';
+import {
+  definedAttributes,
+  isToolError,
+  requestAttributes,
+  spanError,
+  spanName,
+  TOOL_ERROR,
+} from './trace-attributes.js';
+
+/** One operation's OpenTelemetry span: parent of its attempts' spans, holder of its events. */
+export class OtelOperationTrace implements OperationTrace {
+  private attempts = 0;
+  private ended = false;
+
+  constructor(
+    private readonly api: typeof otel,
+    private readonly tracer: otel.Tracer,
+    private readonly span: otel.Span,
+    /** The caller's context the operation started in. */
+    private readonly parent: otel.Context,
+    private readonly scope: AsyncLocalStorage<OperationTrace>,
+  ) {}
+
+  attempt(request: TracedRequest): AttemptTrace {
+    this.attempts += 1;
+    const context = this.api.trace.setSpan(this.parent, this.span);
+    const span = this.tracer.startSpan(
+      spanName(request.method, request.toolName),
+      {
+        kind: this.api.SpanKind.CLIENT,
+        attributes: definedAttributes(requestAttributes(request, this.attempts)),
+      },
+      context,
+    );
+    return new OtelAttemptTrace(this.api, span, context);
+  }
+
+  event(name: string, attributes: TraceAttributes): void {
+    if (!this.ended) this.span.addEvent(name, definedAttributes(attributes));
+  }
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return this.scope.run(this, fn);
+  }
+
+  end(outcome: OperationTraceEnd): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.span.setAttributes(
+      definedAttributes({
+        'fastmcp.attempts': outcome.attempts,
+        'fastmcp.retries': outcome.retries,
+        'mcp.session.id': outcome.sessionId,
+        'mcp.protocol.version': outcome.protocolVersion,
+      }),
+    );
+    if (outcome.error !== undefined) {
+      const failure = spanError(outcome.error);
+      this.span.setAttributes(definedAttributes(failure.attributes));
+      this.span.setAttribute('error.type', failure.type);
+      this.span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: failure.message });
+    } else if (isToolError(outcome.value)) {
+      this.span.setAttribute('error.type', TOOL_ERROR);
+      this.span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: TOOL_ERROR });
+    }
+    this.span.end();
+  }
+}

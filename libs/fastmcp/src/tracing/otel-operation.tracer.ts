@@ -1,0 +1,49 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type * as otel from '@opentelemetry/api';
+import type {
+  OperationTrace,
+  OperationTracer,
+  TracedOperation,
+} from './operation-tracer.interface.js';
+import { OtelOperationTrace } from './otel-operation.trace.js';
+import { definedAttributes, spanName } from './trace-attributes.js';
+
+/**
+ * Spans through `@opentelemetry/api` only: whatever provider, sampler and propagator the app
+ * registered. With none registered the operation's span does not record, so `start` returns
+ * undefined and the call goes on untraced.
+ */
+export class OtelOperationTracer implements OperationTracer {
+  private readonly scope = new AsyncLocalStorage<OperationTrace>();
+  private readonly tracer: otel.Tracer;
+
+  constructor(
+    private readonly api: typeof otel,
+    version: string,
+  ) {
+    // A ProxyTracer: a provider registered later is used from then on.
+    this.tracer = api.trace.getTracer('nestjs-fastmcp', version);
+  }
+
+  start(operation: TracedOperation): OperationTrace | undefined {
+    const parent = this.api.context.active();
+    const name = spanName(operation.operation, operation.toolName);
+    const span = this.tracer.startSpan(operation.replayOf ? `replay ${name}` : name, {}, parent);
+    if (!span.isRecording()) return undefined;
+    span.setAttributes(
+      definedAttributes({
+        'mcp.method.name': operation.method,
+        'gen_ai.tool.name': operation.toolName,
+        'gen_ai.operation.name': operation.operation === 'call_tool' ? 'execute_tool' : undefined,
+        'fastmcp.operation': operation.operation,
+        'fastmcp.client_id': operation.clientId,
+        'fastmcp.replay.entry_id': operation.replayOf,
+      }),
+    );
+    return new OtelOperationTrace(this.api, this.tracer, span, parent, this.scope);
+  }
+
+  current(): OperationTrace | undefined {
+    return this.scope.getStore();
+  }
+}

@@ -1,0 +1,288 @@
+// OpenTelemetry spans of the client, recorded by the SDK's in-memory exporter, against an
+// official-SDK server behind the fault proxy.
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEAD_LETTER_QUEUE, type DeadLetterQueue, RetryExhaustedError } from '@app/fastmcp';
+import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
+import { startTraceMetaServer, type TraceMetaServer } from '../support/trace-meta-server.js';
+
+const CALL = { method: 'tools/call' } as const;
+const SERVERS = (url: string) =>
+  ({ traced: { url, tools: { echo: { retry: 'always' } } } }) as const;
+
+function registerOtel(exporter: InMemorySpanExporter): void {
+  trace.setGlobalTracerProvider(
+    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+  );
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+}
+
+function unregisterOtel(): void {
+  trace.disable();
+  propagation.disable();
+  context.disable();
+}
+
+const idOf = (span: ReadableSpan): string => span.spanContext().spanId;
+const traceparentOf = (span: ReadableSpan): string =>
+  `00-${span.spanContext().traceId}-${idOf(span)}-01`;
+
+describe('tracing with a provider registered', () => {
+  const exporter = new InMemorySpanExporter();
+  let server: TraceMetaServer;
+  let proxy: FaultProxy;
+  let app: ClientTestApp;
+
+  const spanNamed = (name: string): ReadableSpan => {
+    const found = exporter.getFinishedSpans().filter((s) => s.name === name);
+    expect(found, `spans named ${name}`).toHaveLength(1);
+    return found[0];
+  };
+  const childrenOf = (parent: ReadableSpan): ReadableSpan[] =>
+    exporter.getFinishedSpans().filter((s) => s.parentSpanContext?.spanId === idOf(parent));
+  /** Runs `fn` under an active span of the caller's own, as an app handling a request would. */
+  const asCaller = <T>(fn: () => Promise<T>): Promise<T> =>
+    trace.getTracer('test').startActiveSpan('caller', async (span) => {
+      try {
+        return await fn();
+      } finally {
+        span.end();
+      }
+    });
+
+  beforeAll(async () => {
+    registerOtel(exporter);
+    server = await startTraceMetaServer();
+    proxy = await startFaultProxy(server.url);
+    app = await startClientApp({ servers: SERVERS(proxy.url), dlq: {} });
+    await app.client.connectWithRetry('traced');
+  });
+
+  afterEach(() => {
+    exporter.reset();
+    proxy.clear();
+    proxy.clearRequests();
+    server.received.length = 0;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await server?.close();
+    unregisterOtel();
+  });
+
+  it('traces a call that retried twice and succeeded: the operation under the caller, one span per attempt, retries as events', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(503), times: 2 });
+    const result = await asCaller(() =>
+      app.client.callToolWithRetry('traced', 'echo', { text: 'hi' }),
+    );
+    expect(result.content).toEqual([{ type: 'text', text: 'hi' }]);
+
+    const caller = spanNamed('caller');
+    const operation = spanNamed('call_tool echo');
+    expect(operation.parentSpanContext?.spanId).toBe(idOf(caller));
+    expect(operation.spanContext().traceId).toBe(caller.spanContext().traceId);
+    expect(operation.status.code).toBe(SpanStatusCode.UNSET);
+    const sessionId = app.client.getSession('traced')?.sessionId;
+    expect(sessionId).toBeTruthy();
+    expect(operation.attributes).toMatchObject({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.tool.name': 'echo',
+      'gen_ai.operation.name': 'execute_tool',
+      'mcp.protocol.version': '2025-11-25',
+      'mcp.session.id': sessionId,
+      'fastmcp.client_id': 'traced',
+      'fastmcp.attempts': 3,
+      'fastmcp.retries': 2,
+    });
+    expect(operation.attributes['error.type']).toBeUndefined();
+
+    const retries = operation.events.filter((e) => e.name === 'fastmcp.retry');
+    expect(
+      retries.map((e) => [
+        e.attributes?.['fastmcp.retry.number'],
+        e.attributes?.['fastmcp.retry.reason'],
+      ]),
+    ).toEqual([
+      [1, 'http_503'],
+      [2, 'http_503'],
+    ]);
+    for (const retry of retries) {
+      expect(retry.attributes?.['fastmcp.backoff.delay_ms']).toBeGreaterThan(0);
+    }
+
+    const attempts = childrenOf(operation);
+    expect(
+      attempts.map((s) => [
+        s.name,
+        s.kind,
+        s.attributes['fastmcp.attempt'],
+        s.attributes['http.response.status_code'],
+        s.attributes['error.type'],
+        s.status.code,
+      ]),
+    ).toEqual([
+      ['tools/call echo', SpanKind.CLIENT, 1, 503, '503', SpanStatusCode.ERROR],
+      ['tools/call echo', SpanKind.CLIENT, 2, 503, '503', SpanStatusCode.ERROR],
+      ['tools/call echo', SpanKind.CLIENT, 3, 200, undefined, SpanStatusCode.UNSET],
+    ]);
+    expect(attempts[2].attributes).toMatchObject({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.tool.name': 'echo',
+      'mcp.session.id': sessionId,
+      'mcp.protocol.version': '2025-11-25',
+      'http.request.method': 'POST',
+      'network.protocol.name': 'http',
+      'server.address': '127.0.0.1',
+      'server.port': proxy.port,
+      'url.full': proxy.url,
+    });
+    // Each attempt is a new JSON-RPC request.
+    expect(new Set(attempts.map((s) => s.attributes['jsonrpc.request.id'])).size).toBe(3);
+  });
+
+  it('sends the attempt span as the traceparent, in params._meta and in the HTTP header', async () => {
+    await asCaller(() => app.client.callToolWithRetry('traced', 'echo', { text: 'meta' }));
+    const [attempt] = childrenOf(spanNamed('call_tool echo'));
+    expect(server.received).toEqual([
+      {
+        tool: 'echo',
+        metaTraceparent: traceparentOf(attempt),
+        headerTraceparent: traceparentOf(attempt),
+      },
+    ]);
+  });
+
+  it('traces a call that ended in the DLQ: four failed attempts, three retries, the DLQ write; then its replay', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(503), times: 4 });
+    const error = await app.client
+      .callToolWithRetry('traced', 'echo', { text: 'lost' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryExhaustedError);
+    const dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    const [entry] = (await dlq.list()).items;
+    expect(entry).toBeDefined();
+    // The trace context went with the requests, never into the entry that a replay re-sends.
+    expect(entry.request.params).toEqual({ name: 'echo', arguments: { text: 'lost' } });
+
+    const operation = spanNamed('call_tool echo');
+    expect(operation.parentSpanContext).toBeUndefined();
+    expect(operation.status.code).toBe(SpanStatusCode.ERROR);
+    expect(operation.attributes).toMatchObject({
+      'error.type': '503',
+      'http.response.status_code': 503,
+      'fastmcp.attempts': 4,
+      'fastmcp.retries': 3,
+    });
+    expect(operation.events.map((e) => e.name)).toEqual([
+      'fastmcp.retry',
+      'fastmcp.retry',
+      'fastmcp.retry',
+      'fastmcp.dlq.stored',
+    ]);
+    expect(operation.events[3].attributes).toEqual({
+      'fastmcp.dlq.entry_id': entry.id,
+      'fastmcp.dlq.error_class': 'http_503',
+    });
+    const attempts = childrenOf(operation);
+    expect(attempts.map((s) => s.attributes['error.type'])).toEqual(['503', '503', '503', '503']);
+
+    exporter.reset();
+    await dlq.replay(entry.id);
+    const replay = spanNamed('replay call_tool echo');
+    expect(replay.attributes).toMatchObject({
+      'fastmcp.replay.entry_id': entry.id,
+      'gen_ai.tool.name': 'echo',
+      'fastmcp.attempts': 1,
+    });
+    expect(childrenOf(replay).map((s) => [s.name, s.status.code])).toEqual([
+      ['tools/call echo', SpanStatusCode.UNSET],
+    ]);
+  });
+
+  it('marks a tool result with isError as error.type=tool_error', async () => {
+    const result = await app.client.callToolWithRetry('traced', 'broken');
+    expect(result.isError).toBe(true);
+    const operation = spanNamed('call_tool broken');
+    const [attempt] = childrenOf(operation);
+    for (const span of [operation, attempt]) {
+      expect(span.attributes['error.type']).toBe('tool_error');
+      expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    }
+  });
+
+  it('traces connect and list_tools, the handshake as an initialize attempt', async () => {
+    await app.client.disconnect('traced');
+    await app.client.listToolsWithRetry('traced');
+    const operation = spanNamed('list_tools');
+    expect(childrenOf(operation).map((s) => s.name)).toEqual(['initialize', 'tools/list']);
+    const [initialize] = childrenOf(operation);
+    expect(initialize.attributes).toMatchObject({
+      'mcp.method.name': 'initialize',
+      'mcp.protocol.version': '2025-11-25',
+    });
+    expect(initialize.attributes['mcp.session.id']).toBe(
+      app.client.getSession('traced')?.sessionId,
+    );
+  });
+});
+
+describe('tracing without a provider, or turned off', () => {
+  let server: TraceMetaServer;
+
+  beforeAll(async () => {
+    server = await startTraceMetaServer();
+  });
+
+  afterEach(() => {
+    server.received.length = 0;
+    unregisterOtel();
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('makes no span and sends no trace context when no provider is registered', async () => {
+    // A propagator and a context manager, but no tracer provider: nothing records.
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const app = await startClientApp({ servers: SERVERS(server.url) });
+    try {
+      await app.client.callToolWithRetry('traced', 'echo', { text: 'dark' });
+      // A provider registered afterwards sees nothing of the call that went before it.
+      const exporter = new InMemorySpanExporter();
+      registerOtel(exporter);
+      expect(exporter.getFinishedSpans()).toEqual([]);
+      expect(server.received).toEqual([
+        { tool: 'echo', metaTraceparent: undefined, headerTraceparent: undefined },
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('makes no span with tracing: false, even with a provider registered', async () => {
+    const exporter = new InMemorySpanExporter();
+    registerOtel(exporter);
+    const app = await startClientApp({ servers: SERVERS(server.url), tracing: false });
+    try {
+      await app.client.callToolWithRetry('traced', 'echo', { text: 'off' });
+      expect(exporter.getFinishedSpans()).toEqual([]);
+      expect(server.received[0]?.metaTraceparent).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+});
