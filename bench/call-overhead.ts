@@ -1,9 +1,18 @@
 /**
- * Call overhead: callToolWithRetry against the official SDK client and raw HTTP, calling `echo`
- * on the same stateful SDK server (a child process), 2,000 calls sequential and at concurrency 16.
- * The clients take turns within each round (rotated order), so drift hits them alike.
+ * Call overhead: callToolWithRetry against the official clients (SDK 1.x, v2, @ai-sdk/mcp) and
+ * raw HTTP (axios; node:http keep-alive), calling `echo` on the same stateful SDK server (a child
+ * process), 2,000 calls sequential and at concurrency 16. The clients take turns within each
+ * round (rotated order), so drift hits them alike.
  */
-import { type BenchClient, fastMcpClient, rawClient, sdkClient } from './support/bench-clients.js';
+import {
+  aiSdkClient,
+  type BenchClient,
+  fastMcpClient,
+  rawAxiosClient,
+  rawNodeHttpClient,
+  sdkClient,
+  sdkV2Client,
+} from './support/bench-clients.js';
 import { percentile, type RoundSummary, rounds } from './support/stats.js';
 
 export interface CallOverheadOptions {
@@ -17,7 +26,7 @@ export const DEFAULT_CALL_OVERHEAD: CallOverheadOptions = {
   calls: 2000,
   concurrency: 16,
   warmupCalls: 400,
-  rounds: 3,
+  rounds: 5,
 };
 
 export interface LoadResult {
@@ -26,13 +35,13 @@ export interface LoadResult {
   p99Ms: number;
 }
 
-export type CallOverheadResult = Record<
-  'sequential' | 'concurrent',
-  Record<string, Record<keyof LoadResult, RoundSummary>> & {
-    ratioVsSdk: RoundSummary;
-    ratioVsRaw: RoundSummary;
-  }
->;
+/** Per client its figures; per other client the throughput ratio of the first (ours) to it. */
+export interface CallComparison {
+  clients: Record<string, Record<keyof LoadResult, RoundSummary>>;
+  ratios: Record<string, RoundSummary>;
+}
+
+export type CallOverheadResult = Record<'sequential' | 'concurrent', CallComparison>;
 
 /** `calls` calls of `client`, `concurrency` at a time; throughput and latency percentiles. */
 export async function load(
@@ -61,11 +70,24 @@ export async function load(
   };
 }
 
+/** The clients compared, ours first. */
+async function startClients(url: string): Promise<BenchClient[]> {
+  return [
+    await fastMcpClient(url),
+    await fastMcpClient(url, { clientId: 'bench-untraced', tracing: false }),
+    await sdkClient(url),
+    await sdkV2Client(url),
+    await aiSdkClient(url),
+    await rawAxiosClient(url),
+    await rawNodeHttpClient(url),
+  ];
+}
+
 export async function runCallOverhead(
   url: string,
   options: CallOverheadOptions = DEFAULT_CALL_OVERHEAD,
 ): Promise<CallOverheadResult> {
-  const clients = [await fastMcpClient(url), await sdkClient(url), await rawClient(url)];
+  const clients = await startClients(url);
   try {
     for (const client of clients) {
       await load(client, options.warmupCalls, 1);
@@ -84,8 +106,9 @@ async function compare(
   clients: BenchClient[],
   options: CallOverheadOptions,
   concurrency: number,
-): Promise<CallOverheadResult['sequential']> {
-  const [ours, sdk, raw] = clients.map((c) => c.name);
+): Promise<CallComparison> {
+  const names = clients.map((c) => c.name);
+  const ours = names[0];
   const perClient = await rounds(options.rounds, async (round) => {
     const out: Record<string, number> = {};
     for (let k = 0; k < clients.length; k += 1) {
@@ -95,20 +118,19 @@ async function compare(
       out[`${client.name}|p50Ms`] = result.p50Ms;
       out[`${client.name}|p99Ms`] = result.p99Ms;
     }
-    out.ratioVsSdk = out[`${ours}|callsPerSec`] / out[`${sdk}|callsPerSec`];
-    out.ratioVsRaw = out[`${ours}|callsPerSec`] / out[`${raw}|callsPerSec`];
+    for (const name of names.slice(1)) {
+      out[`ratio|${name}`] = out[`${ours}|callsPerSec`] / out[`${name}|callsPerSec`];
+    }
     return out;
   });
-  const result = {
-    ratioVsSdk: perClient.ratioVsSdk,
-    ratioVsRaw: perClient.ratioVsRaw,
-  } as CallOverheadResult['sequential'];
-  for (const name of [ours, sdk, raw]) {
-    result[name] = {
+  const result: CallComparison = { clients: {}, ratios: {} };
+  for (const name of names) {
+    result.clients[name] = {
       callsPerSec: perClient[`${name}|callsPerSec`],
       p50Ms: perClient[`${name}|p50Ms`],
       p99Ms: perClient[`${name}|p99Ms`],
     };
+    if (name !== ours) result.ratios[name] = perClient[`ratio|${name}`];
   }
   return result;
 }

@@ -1,5 +1,10 @@
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { createMCPClient } from '@ai-sdk/mcp';
+import {
+  Client as ClientV2,
+  StreamableHTTPClientTransport as StreamableHTTPClientTransportV2,
+} from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Registry } from 'prom-client';
@@ -9,6 +14,7 @@ import {
   FastMcpModule,
   type FastMcpModuleOptions,
 } from '@app/fastmcp';
+import { axiosSender, nodeHttpSender, type RawSender } from './raw-http-senders.js';
 import { RawMcpClient } from './raw-mcp-client.js';
 
 /** One way of calling a tool, as the call-overhead comparison sees it. */
@@ -35,35 +41,74 @@ export async function bootFastMcp(
   return { app, client: app.get(EnhancedFastMcpService), registry };
 }
 
-/** callToolWithRetry: retries, metrics (own Registry) and the in-memory DLQ on. */
-export async function fastMcpClient(url: string, clientId = 'bench'): Promise<BenchClient> {
-  const { app, client } = await bootFastMcp({ baseUrl: url, metrics: {}, dlq: {} });
+/**
+ * callToolWithRetry: retries, metrics (own Registry) and the in-memory DLQ on; tracing on by
+ * default (no tracer provider is registered in the bench, so no span records).
+ */
+export async function fastMcpClient(
+  url: string,
+  { clientId = 'bench', tracing = true }: { clientId?: string; tracing?: boolean } = {},
+): Promise<BenchClient> {
+  const { app, client } = await bootFastMcp({ baseUrl: url, metrics: {}, dlq: {}, tracing });
   await client.connectWithRetry(clientId);
   return {
-    name: 'fastmcp callToolWithRetry',
+    name: tracing ? 'fastmcp callToolWithRetry' : 'fastmcp, tracing: false',
     call: (text) => client.callToolWithRetry(clientId, 'echo', { text }),
     close: () => app.close(),
   };
 }
 
-/** The official SDK: Client + StreamableHTTPClientTransport. */
+/** The official SDK 1.x: Client + StreamableHTTPClientTransport. */
 export async function sdkClient(url: string): Promise<BenchClient> {
   const client = new Client({ name: 'bench-sdk', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   return {
-    name: 'SDK Client',
+    name: 'SDK 1.x Client',
     call: (text) => client.callTool({ name: 'echo', arguments: { text } }),
     close: () => client.close(),
   };
 }
 
-/** Hand-written JSON-RPC over axios with a keep-alive agent, on one session. */
-export async function rawClient(url: string): Promise<BenchClient> {
-  const client = new RawMcpClient(url);
+/** The official v2 client, `@modelcontextprotocol/client`. */
+export async function sdkV2Client(url: string): Promise<BenchClient> {
+  const client = new ClientV2({ name: 'bench-sdk-v2', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransportV2(new URL(url)));
+  return {
+    name: 'SDK v2 Client',
+    call: (text) => client.callTool({ name: 'echo', arguments: { text } }),
+    close: () => client.close(),
+  };
+}
+
+/** `@ai-sdk/mcp`'s client (the 1.x line, which runs on Node 20): its `echo` tool's `execute`. */
+export async function aiSdkClient(url: string): Promise<BenchClient> {
+  const client = await createMCPClient({ transport: { type: 'http', url } });
+  const tools = await client.tools();
+  const echo = tools.echo;
+  if (!echo?.execute) throw new Error('@ai-sdk/mcp: no echo tool');
+  const execute = echo.execute.bind(echo);
+  let calls = 0;
+  return {
+    name: 'AI SDK MCP client',
+    call: async (text) => execute({ text }, { toolCallId: `c${(calls += 1)}`, messages: [] }),
+    close: () => client.close(),
+  };
+}
+
+/** Hand-written JSON-RPC over a keep-alive sender, on one session. */
+async function rawClient(url: string, sender: RawSender): Promise<BenchClient> {
+  const client = new RawMcpClient(url, sender);
   await client.connect();
   return {
-    name: 'raw HTTP (axios)',
+    name: sender.name,
     call: (text) => client.callTool('echo', { text }),
     close: () => Promise.resolve(client.close()),
   };
 }
+
+/** Raw MCP over axios with its default adapter and a keep-alive agent. */
+export const rawAxiosClient = (url: string): Promise<BenchClient> => rawClient(url, axiosSender());
+
+/** Raw MCP over `node:http` with a keep-alive agent: the practical limit. */
+export const rawNodeHttpClient = (url: string): Promise<BenchClient> =>
+  rawClient(url, nodeHttpSender());

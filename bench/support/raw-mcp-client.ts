@@ -1,6 +1,5 @@
-import { Agent } from 'node:http';
-import axios, { type AxiosInstance } from 'axios';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import type { RawReply, RawSender } from './raw-http-senders.js';
 
 interface JsonRpcResponse {
   id?: number | string;
@@ -9,24 +8,18 @@ interface JsonRpcResponse {
 }
 
 /**
- * The floor of the call-overhead comparison: MCP by hand over axios with a keep-alive agent.
- * `initialize` and `notifications/initialized` once, then each `tools/call` is one POST with the
- * session headers, answered as JSON or SSE. No retry, no validation, no events.
+ * The floor of the call-overhead comparison: MCP by hand over a keep-alive HTTP sender (axios or
+ * node:http). `initialize` and `notifications/initialized` once, then each `tools/call` is one
+ * POST with the session headers, answered as JSON or SSE. No retry, no validation, no events.
  */
 export class RawMcpClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  private readonly http: AxiosInstance;
   private sessionId = '';
   private nextId = 0;
 
-  constructor(private readonly url: string) {
-    this.http = axios.create({
-      httpAgent: this.agent,
-      responseType: 'text',
-      transformResponse: (data: unknown) => data,
-      validateStatus: () => true,
-    });
-  }
+  constructor(
+    private readonly url: string,
+    private readonly sender: RawSender,
+  ) {}
 
   async connect(): Promise<void> {
     const init = await this.post({
@@ -34,14 +27,14 @@ export class RawMcpClient {
       params: {
         protocolVersion: LATEST_PROTOCOL_VERSION,
         capabilities: {},
-        clientInfo: { name: 'raw-axios', version: '1.0.0' },
+        clientInfo: { name: 'raw-client', version: '1.0.0' },
       },
     });
     if (!init.result) throw new Error('initialize failed');
-    const ack = await this.http.post(
+    const ack = await this.sender.post(
       this.url,
       JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
-      { headers: this.headers() },
+      this.headers(),
     );
     if (ack.status !== 202) throw new Error(`notifications/initialized: HTTP ${ack.status}`);
   }
@@ -53,13 +46,13 @@ export class RawMcpClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.sender.close();
   }
 
   private async post(message: { method: string; params: unknown }): Promise<JsonRpcResponse> {
     const id = (this.nextId += 1);
     const body = JSON.stringify({ jsonrpc: '2.0', id, ...message });
-    const send = () => this.http.post<string>(this.url, body, { headers: this.headers() });
+    const send = (): Promise<RawReply> => this.sender.post(this.url, body, this.headers());
     // A keep-alive socket the server closed while idle (its 5 s keepAliveTimeout) fails with
     // ECONNRESET when reused: send once more on a fresh socket, as any keep-alive client must.
     const response = await send().catch((error: { code?: string }) => {
@@ -67,12 +60,10 @@ export class RawMcpClient {
       throw error;
     });
     if (response.status !== 200) throw new Error(`${message.method}: HTTP ${response.status}`);
-    const session = response.headers['mcp-session-id'] as string | undefined;
-    if (session) this.sessionId = session;
-    const type = String(response.headers['content-type'] ?? '');
-    return type.includes('text/event-stream')
-      ? fromSse(response.data, id)
-      : (JSON.parse(response.data) as JsonRpcResponse);
+    if (response.sessionId) this.sessionId = response.sessionId;
+    return response.contentType.includes('text/event-stream')
+      ? fromSse(response.text, id)
+      : (JSON.parse(response.text) as JsonRpcResponse);
   }
 
   private headers(): Record<string, string> {
