@@ -305,9 +305,7 @@ export async function main(): Promise<number> {
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   const m = machine();
   console.log(`\nMachine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}`);
-  console.log(
-    `Rounds: median of 5 (3 for memory and the DLQ); spread = (max - min) / median.\n`,
-  );
+  console.log(`Rounds: median of 5 (3 for memory and the DLQ); spread = (max - min) / median.\n`);
   console.log(table);
   console.log(
     `\nWritten to bench/results.json in ${(results.durationSeconds as number).toFixed(0)} s.`,
