@@ -6,6 +6,7 @@ import { InjectFastMcpOptions } from '../options/inject-fastmcp-options.decorato
 import { ClientIdLabels } from './client-id-labels.js';
 import type { FastMcpMetricSet } from './create-metric-set.js';
 import { FastMcpMetrics } from './fastmcp-metrics.service.js';
+import { OperationLabels } from './operation-labels.js';
 
 type Labels = Record<string, string>;
 
@@ -16,6 +17,7 @@ const CIRCUIT_STATE_VALUES = { closed: 0, half_open: 1, open: 2 } as const;
 @Injectable()
 export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
   private readonly clientIds: ClientIdLabels | null;
+  private readonly operationLabels: OperationLabels;
   private unsubscribes: Array<() => void> = [];
 
   constructor(
@@ -26,6 +28,7 @@ export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
     const config = options.metrics;
     this.clientIds =
       config && config.clientIdLabel ? new ClientIdLabels(config.maxClientIdLabels) : null;
+    this.operationLabels = new OperationLabels(this.clientIds);
   }
 
   onModuleInit(): void {
@@ -46,18 +49,18 @@ export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
         m.retryBackoff.observe(this.labels(e), e.delayMs / 1000);
       }),
       on('retry.withheld', (e) => m.deliveryUnknown.inc(this.labels(e))),
-      on('operation.started', (e) => m.inflight.inc(this.labels(e))),
+      on('operation.started', (e) => m.inflight.inc(this.operationLabels.of(e).base)),
       on('operation.succeeded', (e) => {
-        const labels = this.labels(e);
-        m.inflight.dec(labels);
-        m.operations.inc({ ...labels, status: 'success' });
-        m.operationDuration.observe(labels, e.durationMs / 1000);
+        const labels = this.operationLabels.of(e);
+        m.inflight.dec(labels.base);
+        m.operations.inc(labels.success);
+        m.operationDuration.observe(labels.base, e.durationMs / 1000);
       }),
       on('operation.failed', (e) => {
-        const labels = this.labels(e);
-        m.inflight.dec(labels);
-        m.operations.inc({ ...labels, status: 'error' });
-        m.operationDuration.observe(labels, e.durationMs / 1000);
+        const labels = this.operationLabels.of(e);
+        m.inflight.dec(labels.base);
+        m.operations.inc(labels.error);
+        m.operationDuration.observe(labels.base, e.durationMs / 1000);
       }),
       on('dlq.stored', () => m.dlqOperations.inc()),
       // `buffered` is a write's first failure; a later `lost_to_log` of the same write is not new.

@@ -36,4 +36,14 @@ describe('calculateBackoffWithJitter', () => {
     expect(calculateBackoffWithJitter(2, DEFAULT_RETRY_OPTIONS, () => 1)).toBeCloseTo(220);
     expect(calculateBackoffWithJitter(2, { ...DEFAULT_RETRY_OPTIONS, jitter: 0 })).toBe(200);
   });
+
+  it('grows by any multiplier, and not at all by 1', () => {
+    const fixed = { ...DEFAULT_RETRY_OPTIONS, jitter: 0 };
+    expect(calculateBackoffWithJitter(5, { ...fixed, multiplier: 1.5 })).toBeCloseTo(
+      100 * 1.5 ** 4,
+    );
+    expect(calculateBackoffWithJitter(7, { ...fixed, multiplier: 1 })).toBe(100);
+    expect(calculateBackoffWithJitter(0, fixed)).toBe(100);
+    expect(calculateBackoffWithJitter(100, { ...fixed, maxDelayMs: 5000 })).toBe(5000);
+  });
 });

