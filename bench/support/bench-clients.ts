@@ -7,6 +7,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { AxiosAdapter } from 'axios';
 import { Registry } from 'prom-client';
 import {
   EnhancedFastMcpService,
@@ -112,3 +113,7 @@ export const rawAxiosClient = (url: string): Promise<BenchClient> => rawClient(u
 /** Raw MCP over `node:http` with a keep-alive agent: the practical limit. */
 export const rawNodeHttpClient = (url: string): Promise<BenchClient> =>
   rawClient(url, nodeHttpSender());
+
+/** Raw MCP over axios with a given adapter (the module's lean one, to weigh axios's core). */
+export const rawAxiosWith = (url: string, adapter: AxiosAdapter, name: string): Promise<BenchClient> =>
+  rawClient(url, axiosSender(adapter, name));

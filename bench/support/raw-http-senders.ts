@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import axios from 'axios';
+import axios, { type AxiosAdapter } from 'axios';
 
 /** What one POST answered, read in full as text. */
 export interface RawReply {
@@ -20,16 +20,17 @@ const header = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined;
 
 /** axios with its default (http) adapter and a keep-alive agent. */
-export function axiosSender(): RawSender {
+export function axiosSender(adapter?: AxiosAdapter, name = 'raw HTTP (axios)'): RawSender {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const http = axios.create({
     httpAgent: agent,
     responseType: 'text',
     transformResponse: (data: unknown) => data,
     validateStatus: () => true,
+    ...(adapter ? { adapter } : {}),
   });
   return {
-    name: 'raw HTTP (axios)',
+    name,
     post: async (url, body, headers) => {
       const response = await http.post<string>(url, body, { headers });
       return {

@@ -23,6 +23,8 @@ export type RetryVerdict = { allowed: true } | { allowed: false; reason: string 
 export interface AttemptPolicy {
   /** Before an attempt goes out: admit it, perhaps after a wait, or fail it fast. */
   admit?(attempt: AttemptInfo, signal?: AbortSignal): Admission | Promise<Admission>;
+  /** True when `admit` may wait (a rate limit): only then does it get a bounded signal. */
+  readonly admitMayWait?: boolean;
   /** The attempt got an answer (an `isError` tool result is an answer). */
   onSuccess?(attempt: AttemptInfo): void;
   /** The attempt failed; `delivery` says whether it may have reached the server. */

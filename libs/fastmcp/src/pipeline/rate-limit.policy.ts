@@ -22,6 +22,7 @@ import { TokenBucket } from './token-bucket.js';
  * no queue-length event and no rate limit.
  */
 export class RateLimitPolicy implements AttemptPolicy {
+  readonly admitMayWait = true;
   private inFlight = 0;
   private readonly queue: Array<{ grant: () => void }> = [];
   private readonly rate: AdaptiveRate;

@@ -7,7 +7,12 @@ import type { AttemptInfo, AttemptPolicy, RetryVerdict } from './attempt-policy.
  * every policy hears how it ended.
  */
 export class ServerPipeline {
-  constructor(readonly policies: readonly AttemptPolicy[]) {}
+  /** True when a policy may make an attempt wait (a rate limit): admission then needs a bound. */
+  readonly admitMayWait: boolean;
+
+  constructor(readonly policies: readonly AttemptPolicy[]) {
+    this.admitMayWait = policies.some((policy) => policy.admitMayWait === true);
+  }
 
   /** Admits one attempt; returns its release, or throws the refusing policy's error. */
   async admit(attempt: AttemptInfo, signal?: AbortSignal): Promise<() => void> {

@@ -208,6 +208,8 @@ export class RetryRun {
 
   /** Waits for the server's pipeline to admit the attempt, never past the call's budget. */
   private async admit(): Promise<() => void> {
+    // Nothing may wait: no timer, no signal.
+    if (!this.pipeline.admitMayWait) return await this.pipeline.admit(this.attemptInfo);
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.deadline - this.init.clock.now());
     const caller = this.init.signal;

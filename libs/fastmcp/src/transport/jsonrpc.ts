@@ -45,10 +45,31 @@ export function parseMessages(text: string): JSONRPCMessage[] {
   }
   const items: unknown[] = Array.isArray(value) ? value : [value];
   return items.map((item) => {
+    if (isPlainResult(item)) return item;
     const parsed = JSONRPCMessageSchema.safeParse(item);
     if (!parsed.success) throw new McpProtocolError(-32700, 'response is not a JSON-RPC message');
     return parsed.data;
   });
+}
+
+/**
+ * A success response in its plain shape (`jsonrpc`, `id`, an object `result`): what almost every
+ * answer is, so it skips the schema. Its result is checked by the operation that asked for it.
+ */
+function isPlainResult(item: unknown): item is JSONRPCMessage {
+  if (typeof item !== 'object' || item === null) return false;
+  const message = item as Record<string, unknown>;
+  const id = message.id;
+  const result = message.result;
+  return (
+    message.jsonrpc === '2.0' &&
+    (typeof id === 'string' || typeof id === 'number') &&
+    typeof result === 'object' &&
+    result !== null &&
+    !Array.isArray(result) &&
+    !('method' in message) &&
+    !('error' in message)
+  );
 }
 
 /**

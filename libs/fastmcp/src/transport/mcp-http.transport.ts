@@ -19,6 +19,7 @@ import { AxiosErrorConverter } from './axios-error.converter.js';
 import { traceAttempt, withTraceHeaders, withTraceMeta } from './attempt-trace.js';
 import type { ExchangeOptions } from './exchange-options.interface.js';
 import type { HttpTarget, TransportResponse } from './http-target.interface.js';
+import { leanHttpAdapter } from './lean-http.adapter.js';
 import { jsonRpcNotification, jsonRpcRequest, withProgressToken } from './jsonrpc.js';
 import { releaseStream } from './release-stream.js';
 import { requestHeaders } from './request-headers.js';
@@ -29,6 +30,8 @@ import { headerValue, readResponse } from './response-reader.js';
 import type { MessageSink, SseCursor } from './sse-response.reader.js';
 
 const MESSAGE_TIMEOUT_MS = 5000;
+/** The abort reason of an exchange's handlers once its answer is in (made once: no stack per call). */
+const EXCHANGE_ENDED = new Error('the exchange ended');
 
 /** The request an answer is read for, and what reads it. */
 interface AnswerReading {
@@ -68,6 +71,7 @@ export class McpHttpTransport {
     const axios = http.axiosRef;
     axios.defaults.httpAgent = this.httpAgent;
     axios.defaults.httpsAgent = this.httpsAgent;
+    axios.defaults.adapter = leanHttpAdapter();
   }
 
   /**
@@ -285,11 +289,21 @@ export class McpHttpTransport {
     exchange: ExchangeOptions,
   ): { sink: MessageSink; end: () => void } {
     const progress = exchange.progress;
-    const ended = new AbortController();
     const attempt = run.attemptSignal;
+    // Made only when the server sends a request on the stream: most answers have none.
+    let ended: AbortController | undefined;
+    let signal: AbortSignal | undefined;
+    let finished = false;
     const context: ExchangeContext = {
       clientId: run.clientId,
-      signal: attempt ? AbortSignal.any([ended.signal, attempt]) : ended.signal,
+      get signal(): AbortSignal {
+        if (!signal) {
+          ended = new AbortController();
+          if (finished) ended.abort(EXCHANGE_ENDED);
+          signal = attempt ? AbortSignal.any([ended.signal, attempt]) : ended.signal;
+        }
+        return signal;
+      },
       handling: new Map(),
       progressToken: progress ? message.id : undefined,
       reply: (answer) => this.send(target, answer),
@@ -300,7 +314,10 @@ export class McpHttpTransport {
     };
     return {
       sink: (incoming) => this.dispatcher.dispatch(incoming, context),
-      end: () => ended.abort(),
+      end: () => {
+        finished = true;
+        ended?.abort(EXCHANGE_ENDED);
+      },
     };
   }
 

@@ -1,0 +1,144 @@
+// The module's axios adapter against a real node:http server on 127.0.0.1: what axios's own
+// http adapter did for the transport, it still does.
+import { Agent } from 'node:http';
+import type { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import axios, { type AxiosAdapter, CanceledError, isAxiosError } from 'axios';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { leanHttpAdapter } from '../../libs/fastmcp/src/transport/lean-http.adapter.js';
+import { type LoopbackServer, serveOnLoopback } from '../support/loopback-server.js';
+
+const readAll = async (stream: Readable): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+describe('leanHttpAdapter', () => {
+  let server: LoopbackServer;
+  let url: string;
+  const seen: Array<{ method?: string; headers: Record<string, unknown>; body: string }> = [];
+  const fallbacks: string[] = [];
+  const agent = new Agent({ keepAlive: true });
+  const fallback: AxiosAdapter = (config) => {
+    fallbacks.push(String(config.url));
+    return axios.getAdapter('http')(config);
+  };
+  const http = axios.create({
+    adapter: leanHttpAdapter(fallback),
+    httpAgent: agent,
+    maxRedirects: 0,
+  });
+  const stream = { responseType: 'stream' } as const;
+
+  beforeAll(async () => {
+    server = await serveOnLoopback(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += String(chunk);
+      seen.push({ method: req.method, headers: req.headers, body });
+      if (req.url === '/gzip') {
+        res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' });
+        res.end(gzipSync('{"ok":true}'));
+      } else if (req.url === '/busy') {
+        res.writeHead(503, { 'retry-after': '2' }).end('busy');
+      } else if (req.url === '/hang') {
+        res.writeHead(200);
+        res.write('partial');
+      } else {
+        res.writeHead(200, { 'mcp-session-id': 's-1' }).end(`echo:${body}`);
+      }
+    });
+    url = `http://127.0.0.1:${server.port}`;
+  });
+
+  afterEach(() => {
+    seen.length = 0;
+    fallbacks.length = 0;
+  });
+
+  afterAll(async () => {
+    agent.destroy();
+    await server.close();
+  });
+
+  it('sends headers and body in one request and answers with a stream and its headers', async () => {
+    const response = await http.post<Readable>(`${url}/echo`, '{"a":1}', {
+      ...stream,
+      headers: { 'content-type': 'application/json', 'mcp-session-id': 'abc' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers['mcp-session-id']).toBe('s-1');
+    expect(await readAll(response.data)).toBe('echo:{"a":1}');
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      body: '{"a":1}',
+      headers: {
+        'content-type': 'application/json',
+        'mcp-session-id': 'abc',
+        'content-length': '7',
+        'accept-encoding': 'gzip, br',
+      },
+    });
+    expect(fallbacks).toEqual([]);
+  });
+
+  it('decompresses a gzip answer', async () => {
+    const response = await http.get<Readable>(`${url}/gzip`, stream);
+    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(await readAll(response.data)).toBe('{"ok":true}');
+  });
+
+  it('rejects a refused status as axios does: an AxiosError with the response and its stream', async () => {
+    const error = await http.post(`${url}/busy`, 'x', stream).catch((e: unknown) => e);
+    expect(isAxiosError(error)).toBe(true);
+    if (!isAxiosError(error)) return;
+    expect(error.code).toBe('ERR_BAD_RESPONSE');
+    expect(error.response?.status).toBe(503);
+    expect(error.response?.headers['retry-after']).toBe('2');
+    expect(await readAll(error.response?.data as Readable)).toBe('busy');
+    const accepted = await http.post(`${url}/busy`, 'x', { ...stream, validateStatus: () => true });
+    expect(accepted.status).toBe(503);
+    (accepted.data as Readable).resume();
+  });
+
+  it('cancels by signal, before and during the request', async () => {
+    const before = await http
+      .get(`${url}/echo`, { ...stream, signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
+    expect(before).toBeInstanceOf(CanceledError);
+    const controller = new AbortController();
+    const response = await http.get<Readable>(`${url}/hang`, {
+      ...stream,
+      signal: controller.signal,
+    });
+    const reading = readAll(response.data).catch((e: unknown) => e);
+    controller.abort();
+    expect(await reading).toBeInstanceOf(Error);
+  });
+
+  it('fails a refused connection with the socket error code', async () => {
+    const closed = await serveOnLoopback(() => Promise.resolve());
+    await closed.close();
+    const error = await http
+      .post(`http://127.0.0.1:${closed.port}/`, 'x', stream)
+      .catch((e: unknown) => e);
+    expect(isAxiosError(error) && error.code).toBe('ECONNREFUSED');
+  });
+
+  it("leaves to axios's http adapter what it does not do: other response types, redirects, proxies", async () => {
+    const json = await http.post<string>(`${url}/echo`, 'plain', { responseType: 'text' });
+    expect(json.data).toBe('echo:plain');
+    await http
+      .get(`${url}/echo`, { ...stream, maxRedirects: 5 })
+      .then((r) => (r.data as Readable).resume());
+    process.env.HTTP_PROXY = 'http://127.0.0.1:9';
+    try {
+      const proxied = await http.get(`${url}/echo`, { ...stream, proxy: false });
+      (proxied.data as Readable).resume();
+      await http.get(`${url}/echo`, stream).catch(() => undefined);
+    } finally {
+      delete process.env.HTTP_PROXY;
+    }
+    expect(fallbacks).toEqual([`${url}/echo`, `${url}/echo`, `${url}/echo`]);
+  });
+});
