@@ -30,6 +30,7 @@ import { headerValue, readResponse } from './response-reader.js';
 import type { MessageSink, SseCursor } from './sse-response.reader.js';
 
 const MESSAGE_TIMEOUT_MS = 5000;
+const NO_TRANSFORM: [] = [];
 /** The abort reason of an exchange's handlers once its answer is in (made once: no stack per call). */
 const EXCHANGE_ENDED = new Error('the exchange ended');
 
@@ -176,10 +177,16 @@ export class McpHttpTransport {
       response = await this.sockets.run(
         () => run.requestWritten(signal),
         () =>
-          this.http.axiosRef.post<Readable>(target.url, JSON.stringify(message), {
+          this.http.axiosRef.request<Readable>({
+            method: 'post',
+            url: target.url,
+            data: JSON.stringify(message),
             headers: withTraceHeaders(requestHeaders(target, authorization), attempt),
             responseType: 'stream',
             signal,
+            // The body is JSON already and the answer a stream: axios's transforms have no work.
+            transformRequest: NO_TRANSFORM,
+            transformResponse: NO_TRANSFORM,
           }),
       );
     } catch (error) {
