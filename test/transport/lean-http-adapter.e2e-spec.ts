@@ -5,7 +5,15 @@ import type { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import axios, { type AxiosAdapter, CanceledError, isAxiosError } from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { leanHttpAdapter } from '../../libs/fastmcp/src/transport/lean-http.adapter.js';
+import {
+  leanHttpAdapter,
+  type SocketHook,
+} from '../../libs/fastmcp/src/transport/lean-http.adapter.js';
+import {
+  SocketWatch,
+  SocketWatchingHttpAgent,
+  watchedFallback,
+} from '../../libs/fastmcp/src/transport/socket-watch.js';
 import { type LoopbackServer, serveOnLoopback } from '../support/loopback-server.js';
 
 const readAll = async (stream: Readable): Promise<string> => {
@@ -140,5 +148,31 @@ describe('leanHttpAdapter', () => {
       delete process.env.HTTP_PROXY;
     }
     expect(fallbacks).toEqual([`${url}/echo`, `${url}/echo`, `${url}/echo`]);
+  });
+
+  it("tells a request when it gets its socket, on its own path and through axios's adapter", async () => {
+    const watch = new SocketWatch();
+    const watchingAgent = new SocketWatchingHttpAgent({ keepAlive: true }, watch);
+    const watched = axios.create({
+      adapter: leanHttpAdapter(watchedFallback(watch, axios.getAdapter('http'))),
+      httpAgent: watchingAgent,
+      maxRedirects: 0,
+    });
+    try {
+      const sockets: string[] = [];
+      const lean: SocketHook & { responseType: 'stream' } = {
+        ...stream,
+        onSocket: () => sockets.push('lean'),
+      };
+      await watched.get<Readable>(`${url}/echo`, lean).then((r) => r.data.resume());
+      const viaAxios: SocketHook & { responseType: 'text' } = {
+        responseType: 'text',
+        onSocket: () => sockets.push('axios'),
+      };
+      await watched.get(`${url}/echo`, viaAxios);
+      expect(sockets).toEqual(['lean', 'axios']);
+    } finally {
+      watchingAgent.destroy();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type * as otel from '@opentelemetry/api';
 import type { AttemptTrace } from './operation-tracer.interface.js';
-import { definedAttributes, isToolError, spanError, TOOL_ERROR } from './trace-attributes.js';
+import { recordOutcome } from './span-outcome.js';
 
 /** One attempt's OpenTelemetry span; its context is what the request carries to the server. */
 export class OtelAttemptTrace implements AttemptTrace {
@@ -23,15 +23,7 @@ export class OtelAttemptTrace implements AttemptTrace {
   end({ error, result }: { error?: unknown; result?: Record<string, unknown> }): void {
     if (this.ended) return;
     this.ended = true;
-    if (error !== undefined) {
-      const failure = spanError(error);
-      this.span.setAttributes(definedAttributes(failure.attributes));
-      this.span.setAttribute('error.type', failure.type);
-      this.span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: failure.message });
-    } else if (isToolError(result)) {
-      this.span.setAttribute('error.type', TOOL_ERROR);
-      this.span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: TOOL_ERROR });
-    }
+    recordOutcome(this.api, this.span, error, result);
     this.span.end();
   }
 }

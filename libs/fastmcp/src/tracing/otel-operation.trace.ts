@@ -8,14 +8,8 @@ import type {
   TracedRequest,
 } from './operation-tracer.interface.js';
 import { OtelAttemptTrace } from './otel-attempt.trace.js';
-import {
-  definedAttributes,
-  isToolError,
-  requestAttributes,
-  spanError,
-  spanName,
-  TOOL_ERROR,
-} from './trace-attributes.js';
+import { recordOutcome } from './span-outcome.js';
+import { definedAttributes, requestAttributes, spanName } from './trace-attributes.js';
 
 /** One operation's OpenTelemetry span: parent of its attempts' spans, holder of its events. */
 export class OtelOperationTrace implements OperationTrace {
@@ -64,15 +58,7 @@ export class OtelOperationTrace implements OperationTrace {
         'mcp.protocol.version': outcome.protocolVersion,
       }),
     );
-    if (outcome.error !== undefined) {
-      const failure = spanError(outcome.error);
-      this.span.setAttributes(definedAttributes(failure.attributes));
-      this.span.setAttribute('error.type', failure.type);
-      this.span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: failure.message });
-    } else if (isToolError(outcome.value)) {
-      this.span.setAttribute('error.type', TOOL_ERROR);
-      this.span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: TOOL_ERROR });
-    }
+    recordOutcome(this.api, this.span, outcome.error, outcome.value);
     this.span.end();
   }
 }

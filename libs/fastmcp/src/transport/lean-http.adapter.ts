@@ -17,6 +17,11 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 
+/** A request's own hook, called when it gets its socket (it leaves the agent's queue). */
+export interface SocketHook {
+  onSocket?: () => void;
+}
+
 const PROXY_VARIABLES = [
   'HTTP_PROXY',
   'http_proxy',
@@ -79,6 +84,8 @@ function send(config: InternalAxiosRequestConfig): Promise<AxiosResponse<Readabl
       req.destroy();
       reject(new CanceledError(undefined, config, req));
     };
+    const onSocket = (config as SocketHook).onSocket;
+    if (onSocket) req.once('socket', onSocket);
     signal?.addEventListener('abort', onAbort, { once: true });
     const done = (): void => signal?.removeEventListener('abort', onAbort);
     req.once('error', (error) => {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
-import type { AxiosResponse } from 'axios';
+import { type AxiosRequestConfig, type AxiosResponse, getAdapter } from 'axios';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthChallenge } from '../auth/server-auth.interface.js';
 import type { FastMcpError } from '../errors/fastmcp.error.js';
@@ -19,11 +19,16 @@ import { AxiosErrorConverter } from './axios-error.converter.js';
 import { traceAttempt, withTraceHeaders, withTraceMeta } from './attempt-trace.js';
 import type { ExchangeOptions } from './exchange-options.interface.js';
 import type { HttpTarget, TransportResponse } from './http-target.interface.js';
-import { leanHttpAdapter } from './lean-http.adapter.js';
+import { leanHttpAdapter, type SocketHook } from './lean-http.adapter.js';
 import { jsonRpcNotification, jsonRpcRequest, withProgressToken } from './jsonrpc.js';
 import { releaseStream } from './release-stream.js';
 import { requestHeaders } from './request-headers.js';
-import { SocketWatch, SocketWatchingHttpAgent, SocketWatchingHttpsAgent } from './socket-watch.js';
+import {
+  SocketWatch,
+  SocketWatchingHttpAgent,
+  SocketWatchingHttpsAgent,
+  watchedFallback,
+} from './socket-watch.js';
 import { ResponseBudget } from './response-budget.js';
 import { UpstreamText } from './upstream-text.js';
 import { headerValue, readResponse } from './response-reader.js';
@@ -72,7 +77,7 @@ export class McpHttpTransport {
     const axios = http.axiosRef;
     axios.defaults.httpAgent = this.httpAgent;
     axios.defaults.httpsAgent = this.httpsAgent;
-    axios.defaults.adapter = leanHttpAdapter();
+    axios.defaults.adapter = leanHttpAdapter(watchedFallback(this.sockets, getAdapter('http')));
   }
 
   /**
@@ -174,21 +179,19 @@ export class McpHttpTransport {
     let response: AxiosResponse<Readable>;
     try {
       const signal = await run.beginAttempt({ awaitSocket: true });
-      response = await this.sockets.run(
-        () => run.requestWritten(signal),
-        () =>
-          this.http.axiosRef.request<Readable>({
-            method: 'post',
-            url: target.url,
-            data: JSON.stringify(message),
-            headers: withTraceHeaders(requestHeaders(target, authorization), attempt),
-            responseType: 'stream',
-            signal,
-            // The body is JSON already and the answer a stream: axios's transforms have no work.
-            transformRequest: NO_TRANSFORM,
-            transformResponse: NO_TRANSFORM,
-          }),
-      );
+      const config: AxiosRequestConfig & SocketHook = {
+        method: 'post',
+        url: target.url,
+        data: JSON.stringify(message),
+        headers: withTraceHeaders(requestHeaders(target, authorization), attempt),
+        responseType: 'stream',
+        signal,
+        // The body is JSON already and the answer a stream: axios's transforms have no work.
+        transformRequest: NO_TRANSFORM,
+        transformResponse: NO_TRANSFORM,
+        onSocket: () => run.requestWritten(signal),
+      };
+      response = await this.http.axiosRef.request<Readable>(config);
     } catch (error) {
       const failure = await converter.convert(error);
       attempt?.end({ error: failure });

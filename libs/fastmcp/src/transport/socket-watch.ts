@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent as HttpAgent, type AgentOptions, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from 'node:https';
+import type { AxiosAdapter } from 'axios';
+import type { SocketHook } from './lean-http.adapter.js';
 
 /** `Agent#addRequest`: public in Node, absent from its typings. */
 interface AgentInternals {
@@ -22,6 +24,17 @@ export class SocketWatch {
     const onSocket = this.current.getStore();
     if (onSocket) request.once('socket', onSocket);
   }
+}
+
+/**
+ * axios's own http adapter behind `fallback`, with each request's `onSocket` hook kept: the
+ * lean adapter calls the hook itself; axios's adapter makes its request through the agent.
+ */
+export function watchedFallback(watch: SocketWatch, fallback: AxiosAdapter): AxiosAdapter {
+  return (config) => {
+    const onSocket = (config as SocketHook).onSocket;
+    return onSocket ? watch.run(onSocket, () => fallback(config)) : fallback(config);
+  };
 }
 
 export class SocketWatchingHttpAgent extends HttpAgent {
