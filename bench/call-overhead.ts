@@ -33,6 +33,8 @@ export interface LoadResult {
   callsPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time of this process per call (the server runs in its own): steadier than calls/s on a shared machine. */
+  cpuUsPerCall: number;
 }
 
 /** Per client its figures; per other client the throughput ratio of the first (ours) to it. */
@@ -60,13 +62,16 @@ export async function load(
     }
   };
   const start = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
+  const used = process.cpuUsage(cpu);
   const elapsed = performance.now() - start;
   const all = Array.from(latencies);
   return {
     callsPerSec: (calls / elapsed) * 1000,
     p50Ms: percentile(all, 50),
     p99Ms: percentile(all, 99),
+    cpuUsPerCall: (used.user + used.system) / calls,
   };
 }
 
@@ -117,6 +122,7 @@ async function compare(
       out[`${client.name}|callsPerSec`] = result.callsPerSec;
       out[`${client.name}|p50Ms`] = result.p50Ms;
       out[`${client.name}|p99Ms`] = result.p99Ms;
+      out[`${client.name}|cpuUsPerCall`] = result.cpuUsPerCall;
     }
     for (const name of names.slice(1)) {
       out[`ratio|${name}`] = out[`${ours}|callsPerSec`] / out[`${name}|callsPerSec`];
@@ -129,6 +135,7 @@ async function compare(
       callsPerSec: perClient[`${name}|callsPerSec`],
       p50Ms: perClient[`${name}|p50Ms`],
       p99Ms: perClient[`${name}|p99Ms`],
+      cpuUsPerCall: perClient[`${name}|cpuUsPerCall`],
     };
     if (name !== ours) result.ratios[name] = perClient[`ratio|${name}`];
   }

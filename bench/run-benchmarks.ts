@@ -68,6 +68,12 @@ function callRows(mode: string, result: CallComparison, concurrent: boolean): Ro
     rows.push({ section, figure: `${name}: calls/s`, summary: figures.callsPerSec, unit: '/s' });
     rows.push({ section, figure: `${name}: p50`, summary: figures.p50Ms, unit: 'ms' });
     rows.push({ section, figure: `${name}: p99`, summary: figures.p99Ms, unit: 'ms' });
+    rows.push({
+      section,
+      figure: `${name}: CPU per call`,
+      summary: figures.cpuUsPerCall,
+      unit: 'us',
+    });
   }
   const ours = Object.keys(result.clients)[0];
   for (const [baseline, ratio] of Object.entries(result.ratios)) {
