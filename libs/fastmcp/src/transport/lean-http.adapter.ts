@@ -3,9 +3,11 @@ import {
   type ClientRequest,
   type IncomingMessage,
   request as httpRequest,
+  type RequestOptions,
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
+import { urlToHttpOptions } from 'node:url';
 import { createBrotliDecompress, createUnzip } from 'node:zlib';
 import axios, {
   type AxiosAdapter,
@@ -71,14 +73,13 @@ function send(config: InternalAxiosRequestConfig): Promise<AxiosResponse<Readabl
       reject(new CanceledError(undefined, config));
       return;
     }
-    const url = new URL(config.url as string);
-    const https = url.protocol === 'https:';
+    const target = targetOf(config.url as string);
     const body = config.data as string | Buffer | undefined;
-    const headers = requestHeaders(config, body);
-    const req: ClientRequest = (https ? httpsRequest : httpRequest)(url, {
+    const req: ClientRequest = (target.https ? httpsRequest : httpRequest)({
+      ...target.options,
       method: (config.method ?? 'get').toUpperCase(),
-      headers,
-      agent: (https ? config.httpsAgent : config.httpAgent) as Agent | undefined,
+      headers: requestHeaders(config, body),
+      agent: (target.https ? config.httpsAgent : config.httpAgent) as Agent | undefined,
     });
     const onAbort = (): void => {
       req.destroy();
@@ -100,20 +101,43 @@ function send(config: InternalAxiosRequestConfig): Promise<AxiosResponse<Readabl
   });
 }
 
+interface Target {
+  https: boolean;
+  options: RequestOptions;
+}
+
+/** Parsed URLs of the servers called (a handful): a request does not parse its URL again. */
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 256;
+
+function targetOf(url: string): Target {
+  let target = targets.get(url);
+  if (!target) {
+    const parsed = new URL(url);
+    target = { https: parsed.protocol === 'https:', options: urlToHttpOptions(parsed) };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
 function requestHeaders(
   config: InternalAxiosRequestConfig,
   body: string | Buffer | undefined,
 ): Record<string, string | string[]> {
-  const headers = AxiosHeaders.from(config.headers);
-  headers.set('User-Agent', `axios/${axios.VERSION}`, false);
-  headers.set('Accept-Encoding', 'gzip, br', false);
-  if (body !== undefined) headers.set('Content-Length', String(Buffer.byteLength(body)));
   const plain: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers.toJSON())) {
-    if (value !== undefined && value !== null) {
-      plain[name] = Array.isArray(value) ? value.map(String) : String(value);
-    }
+  let agent = false;
+  let encoding = false;
+  for (const [name, value] of Object.entries(config.headers.toJSON())) {
+    if (value === undefined || value === null) continue;
+    plain[name] = Array.isArray(value) ? value.map(String) : String(value);
+    const lower = name.toLowerCase();
+    agent ||= lower === 'user-agent';
+    encoding ||= lower === 'accept-encoding';
   }
+  if (!agent) plain['user-agent'] = `axios/${axios.VERSION}`;
+  if (!encoding) plain['accept-encoding'] = 'gzip, br';
+  if (body !== undefined) plain['content-length'] = String(Buffer.byteLength(body));
   return plain;
 }
 
