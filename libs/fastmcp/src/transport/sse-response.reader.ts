@@ -64,7 +64,7 @@ export async function readSseResponse(
     },
   });
   try {
-    for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
+    await readUntil(stream, (chunk) => {
       const text = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
       const bytes = Buffer.isBuffer(chunk) ? chunk.length : Buffer.byteLength(text);
       meter.add(bytes);
@@ -72,9 +72,10 @@ export async function readSseResponse(
       // An event ended in this chunk: what the parser still holds came after it, in this chunk.
       if (parsed) meter.holdAtMost(bytes);
       parsed = false;
-      if (failure) throw failure;
-      if (found) return found.result;
-    }
+      return failure !== undefined || found !== undefined;
+    });
+    if (failure) throw failure;
+    if (found) return found.result;
   } catch (error) {
     const tooLarge = [failure, error].find(isMcpResponseTooLargeError);
     if (tooLarge) {
@@ -94,6 +95,61 @@ export async function readSseResponse(
     releaseStream(stream);
   }
   throw new McpTransportError('stream_cut', 'SSE stream ended before the response arrived');
+}
+
+/**
+ * Feeds the stream's chunks to `onChunk` until it returns true (the stream is then paused, not
+ * destroyed), or the stream ends. Rejects with the stream's error, with what `onChunk` threw, or
+ * when the stream closes before its end. Listeners rather than an async iterator: no promise per
+ * chunk on the path of every answer.
+ */
+function readUntil(stream: Readable, onChunk: (chunk: unknown) => boolean): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (stream.readableEnded) {
+      resolve();
+      return;
+    }
+    if (stream.destroyed) {
+      reject(stream.errored ?? new Error('the stream closed before its end'));
+      return;
+    }
+    const detach = (): void => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+    };
+    const onData = (chunk: unknown): void => {
+      let done: boolean;
+      try {
+        done = onChunk(chunk);
+      } catch (error) {
+        detach();
+        reject(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      if (!done) return;
+      detach();
+      stream.pause();
+      resolve();
+    };
+    const onEnd = (): void => {
+      detach();
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      detach();
+      reject(error);
+    };
+    const onClose = (): void => {
+      detach();
+      reject(new Error('the stream closed before its end'));
+    };
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+    stream.once('close', onClose);
+  });
 }
 
 function isResponse(message: JSONRPCMessage): boolean {
