@@ -6,7 +6,7 @@ import { adminApiKeyProvider } from './auth/admin-api-key.provider.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { SampleConfigModule } from './config/sample-config.module.js';
 import { DlqModule } from './dlq/dlq.module.js';
-import { FastMcpExceptionFilter } from './errors/fastmcp-exception.filter.js';
+import { ErrorResponseFilter } from './errors/error-response.filter.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ToolsModule } from './tools/tools.module.js';
@@ -27,7 +27,7 @@ export class AppModule {
       providers: [
         adminApiKeyProvider,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_FILTER, useClass: FastMcpExceptionFilter },
+        { provide: APP_FILTER, useClass: ErrorResponseFilter },
       ],
     };
   }

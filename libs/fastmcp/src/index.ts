@@ -35,6 +35,7 @@ export { DEFAULT_RETRY_OPTIONS } from './options/fastmcp-options.defaults.js';
 export { FASTMCP_RESOLVED_OPTIONS } from './options/fastmcp-options.constants.js';
 export { InjectFastMcpOptions } from './options/inject-fastmcp-options.decorator.js';
 export { resolveOptions } from './options/resolve-options.js';
+export { CLIENT_ID_PATTERN } from './options/validate-options.js';
 
 export { FastMcpEvents } from './events/fastmcp-events.service.js';
 export type * from './events/fastmcp-events.interface.js';
@@ -46,6 +47,9 @@ export type { Clock } from './retry/clock.js';
 export { calculateBackoffWithJitter } from './retry/backoff.js';
 
 export { DEAD_LETTER_QUEUE } from './dlq/dead-letter-queue.interface.js';
+export { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq/dlq.constants.js';
+export { DLQ_ID_PATTERN } from './dlq/dlq-id.js';
+export { ERROR_CLASS_PATTERN } from './dlq/dlq-input.validation.js';
 export { RedisDlqService } from './dlq/redis-dlq.service.js';
 export { InMemoryDlqService } from './dlq/in-memory-dlq.service.js';
 export type {
