@@ -1,6 +1,7 @@
 import { type NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { setupAdminConsole } from './admin/admin-console.setup.js';
 import type { AppModuleOptions } from './app-module-options.interface.js';
 import { AppModule } from './app.module.js';
 import { SAMPLE_CONFIG } from './config/sample-config.constants.js';
@@ -14,7 +15,7 @@ export interface CreateAppOptions extends AppModuleOptions {
 }
 
 /**
- * Builds the app: body limit, body depth and keys, validation, OpenAPI. The caller listens and
+ * Builds the app: body limit, body depth and keys, validation, OpenAPI, the DLQ console. The caller listens and
  * enables shutdown hooks.
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
@@ -30,5 +31,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
   setupSwagger(app);
+  setupAdminConsole(app);
   return app;
 }

@@ -9,7 +9,9 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   const { port, host } = app.get<SampleConfig>(SAMPLE_CONFIG);
   await app.listen(port, host);
-  new Logger('Sample').log(`Listening on ${await app.getUrl()} (OpenAPI at /docs)`);
+  new Logger('Sample').log(
+    `Listening on ${await app.getUrl()} (OpenAPI at /docs, DLQ console at /admin)`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {
