@@ -49,6 +49,7 @@ export { calculateBackoffWithJitter } from './retry/backoff.js';
 export { DEAD_LETTER_QUEUE } from './dlq/dead-letter-queue.interface.js';
 export { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq/dlq.constants.js';
 export { DLQ_ID_PATTERN } from './dlq/dlq-id.js';
+export { DLQ_REDIS_CONNECTION_OPTIONS } from './dlq/redis-dlq.connection.js';
 export { ERROR_CLASS_PATTERN } from './dlq/dlq-input.validation.js';
 export { RedisDlqService } from './dlq/redis-dlq.service.js';
 export { InMemoryDlqService } from './dlq/in-memory-dlq.service.js';
