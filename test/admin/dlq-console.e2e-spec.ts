@@ -84,14 +84,14 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
       REDIS_URL: redis.url,
       FASTMCP_DLQ: 'redis',
       DEMO_FLAKY_FAILURES: '6',
-      FASTMCP_REQUEST_TIMEOUT_MS: '500',
+      FASTMCP_REQUEST_TIMEOUT_MS: '1000',
     });
     const { port } = sample.app.getHttpServer().address() as AddressInfo;
     consoleUrl = `http://127.0.0.1:${port}/admin`;
     // Three attempts each (2 retries): two flaky calls use up the six 503s.
     await call('flaky', { run: 1 }).expect(502);
     await call('flaky', { run: 2 }).expect(502);
-    await call('slow', { ms: 1500 }).expect(504);
+    await call('slow', { ms: 3000 }).expect(504);
     const entries = (await dlq().list({ limit: 10 })).items;
     ids.flaky = entries.filter((e) => e.toolName === 'flaky').map((e) => e.id);
     ids.slow = entries.find((e) => e.toolName === 'slow')?.id ?? '';
@@ -171,6 +171,26 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     await expect.poll(() => rows().count()).toBe(2);
     const classes = await rows().locator('td:nth-child(6)').allTextContents();
     expect(classes).toEqual(['http_503', 'http_503']);
+  });
+
+  it('filters by age, operation and client id, alone or with the error class', async () => {
+    await page.getByLabel('Age', { exact: true }).selectOption({ label: 'Older than 1 hour' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect
+      .poll(() => page.locator('#entries-body').textContent())
+      .toBe('No dead letters match.');
+    await page.getByLabel('Age', { exact: true }).selectOption({ label: 'Newer than 1 hour' });
+    await page.getByLabel('Operation', { exact: true }).selectOption('call_tool');
+    await page.getByLabel('Client id', { exact: true }).fill('demo');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => rows().count()).toBe(2);
+    await page.getByLabel('Operation', { exact: true }).selectOption('connect');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => rows().count()).toBe(0);
+    await page.getByLabel('Operation', { exact: true }).selectOption('');
+    await page.getByLabel('Age', { exact: true }).selectOption('');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => rows().count()).toBe(2);
   });
 
   it('opens a flaky entry and shows its request and its three 503 attempts', async () => {
@@ -296,6 +316,33 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     expect(reads.some((url) => url.endsWith('/admin/'))).toBe(false);
   });
 
+  it('pages with the next cursor, and a refresh stays on the page', async () => {
+    for (let i = 0; i < 30; i += 1) await dlq().store({ ...hostileEntry(), error: `bulk ${i}` });
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => rows().count()).toBe(25);
+    expect(await page.locator('#page-label').textContent()).toBe('Page 1');
+    const firstPage = await rowIds();
+    const cursors: string[] = [];
+    page.on('request', (request) => {
+      const cursor = new URL(request.url()).searchParams.get('cursor');
+      if (cursor) cursors.push(cursor);
+    });
+    await page.getByRole('button', { name: 'Next page' }).click();
+    // 32 entries: the 30 new ones and the two left by the refresh test.
+    await expect.poll(() => rows().count()).toBe(7);
+    expect(await page.locator('#page-label').textContent()).toBe('Page 2');
+    const secondPage = await rowIds();
+    expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    // The timer reads page 2 again with the same cursor.
+    const before = cursors.length;
+    await expect.poll(() => cursors.length, { timeout: 12_000 }).toBeGreaterThan(before);
+    expect(new Set(cursors).size).toBe(1);
+    expect(await page.locator('#page-label').textContent()).toBe('Page 2');
+    await page.getByRole('button', { name: 'First page' }).click();
+    await expect.poll(rowIds).toEqual(firstPage);
+  });
+
   it('signs out: the data and the key are gone', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.getByLabel('API key').isVisible()).toBe(true);
@@ -308,7 +355,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     try {
       await phone.goto(consoleUrl);
       await signIn(phone, TEST_API_KEY);
-      await expect.poll(() => phone.locator('#entries-body tr[data-id]').count()).toBe(2);
+      await expect.poll(() => phone.locator('#entries-body tr[data-id]').count()).toBe(25);
       const scrollWidth = await phone.evaluate('document.documentElement.scrollWidth');
       expect(scrollWidth).toBeLessThanOrEqual(390);
       expect(await phone.getByRole('button', { name: 'Apply filters' }).isVisible()).toBe(true);
