@@ -139,6 +139,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     await signIn(page, TEST_API_KEY);
     await expect.poll(() => rows().count()).toBe(4);
     expect(await page.locator('#sign-in-view').isVisible()).toBe(false);
+    expect(await page.evaluate('document.activeElement.id')).toBe('overview-title');
     const totals = await page.locator('#overview-totals').textContent();
     expect(totals).toContain('Dead letters4');
     const breakdowns = await page.locator('#overview-breakdowns').textContent();
@@ -348,13 +349,16 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     await expect.poll(() => page.getByLabel('API key').isVisible()).toBe(true);
     expect(await page.locator('#app-view').isVisible()).toBe(false);
     expect(await page.locator('#entries-body tr').count()).toBe(0);
+    expect(await page.evaluate('document.activeElement.id')).toBe('api-key');
   });
 
   it('fits a 390 px wide screen without sideways scrolling', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     try {
       await phone.goto(consoleUrl);
-      await signIn(phone, TEST_API_KEY);
+      // Keyboard only: the key field has the focus on load, Enter signs in.
+      await phone.keyboard.type(TEST_API_KEY);
+      await phone.keyboard.press('Enter');
       await expect.poll(() => phone.locator('#entries-body tr[data-id]').count()).toBe(25);
       const scrollWidth = await phone.evaluate('document.documentElement.scrollWidth');
       expect(scrollWidth).toBeLessThanOrEqual(390);
