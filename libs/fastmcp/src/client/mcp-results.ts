@@ -1,10 +1,7 @@
-import {
-  type CallToolResult,
-  CallToolResultSchema,
-  type Tool,
-  ToolSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/core';
+import { type CallToolResult, type Tool, ToolSchema } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { scanParamHeaders } from '../protocol/mcp-param-headers.js';
 
 /** One page of `tools/list`: the tools that are valid MCP, and the names of those skipped. */
 export interface ToolsPage {
@@ -13,13 +10,16 @@ export interface ToolsPage {
   skipped: string[];
 }
 
-/** Checks a `tools/call` result against the SDK's schema. */
+/**
+ * Checks a `tools/call` result against the schema of `@modelcontextprotocol/core`, which
+ * follows 2026-07-28: `structuredContent` may be any JSON value.
+ */
 export function parseCallToolResult(result: unknown, clientId: string): CallToolResult {
   const parsed = CallToolResultSchema.safeParse(result);
   if (!parsed.success) {
     throw new McpProtocolError(-32603, 'the tools/call result is not valid MCP', { clientId });
   }
-  return parsed.data;
+  return parsed.data as CallToolResult;
 }
 
 /**
@@ -36,7 +36,8 @@ export function parseToolsPage(result: unknown, clientId: string): ToolsPage {
   const skipped: string[] = [];
   for (const candidate of page.tools as unknown[]) {
     const parsed = ToolSchema.safeParse(candidate);
-    if (parsed.success) tools.push(parsed.data);
+    // A tool whose x-mcp-header annotations break the rules is rejected (2026-07-28 Streamable HTTP).
+    if (parsed.success && scanParamHeaders(parsed.data.inputSchema).valid) tools.push(parsed.data);
     else skipped.push(nameOf(candidate));
   }
   return { tools, nextCursor: cursor || undefined, skipped };

@@ -1,0 +1,106 @@
+import {
+  acceptedContent,
+  type CallToolResult,
+  fromJsonSchema,
+  inputRequired,
+  type InputRequiredResult,
+  McpServer,
+  type ProtocolEra,
+} from '@modelcontextprotocol/server';
+import * as z from 'zod/v4';
+
+/** The tool whose inputSchema mirrors `region` into `Mcp-Param-Region`. */
+export const ROUTE_INPUT_SCHEMA = {
+  type: 'object',
+  properties: {
+    region: { type: 'string', 'x-mcp-header': 'Region' },
+    query: { type: 'string' },
+  },
+} as const;
+
+/** A tool name outside the header-safe set, carried in `Mcp-Name` Base64-encoded. */
+export const NON_ASCII_TOOL = 'grüße';
+
+const CONFIRM_SCHEMA = {
+  type: 'object' as const,
+  properties: { confirm: { type: 'boolean' as const } },
+  required: ['confirm'],
+};
+
+/** Counts each tool's executions, so a test can tell a retry from a single run. */
+export type ToolRuns = Map<string, number>;
+
+/**
+ * The same tools for every set-up: text echo, an `isError` result, an `x-mcp-header` tool, a
+ * non-ASCII name, and a tool that asks for confirmation (an `input_required` round in the
+ * modern era, an elicitation request on the stream in the 2025 era).
+ */
+export function buildEraServer(era: ProtocolEra, runs: ToolRuns): McpServer {
+  const server = new McpServer({ name: 'era-test-server', version: '2.4.0' });
+  const count = (name: string) => runs.set(name, (runs.get(name) ?? 0) + 1);
+  server.registerTool(
+    'echo',
+    { description: 'Echo text', inputSchema: z.object({ text: z.string() }) },
+    ({ text }) => {
+      count('echo');
+      return { content: [{ type: 'text' as const, text: `${text} (${era})` }] };
+    },
+  );
+  server.registerTool('fail', { description: 'Always an isError result' }, () => {
+    count('fail');
+    return { content: [{ type: 'text' as const, text: 'it went wrong' }], isError: true };
+  });
+  server.registerTool(
+    'route',
+    {
+      description: 'Routes by region',
+      inputSchema: fromJsonSchema<{ region?: string; query?: string }>(ROUTE_INPUT_SCHEMA),
+    },
+    (args) => {
+      count('route');
+      return { content: [{ type: 'text' as const, text: `routed ${args.region ?? '<none>'}` }] };
+    },
+  );
+  // The SDK warns about a name outside its recommended set: that is the point of this tool.
+  quietly(() =>
+    server.registerTool(NON_ASCII_TOOL, { description: 'A greeting' }, () => {
+      count(NON_ASCII_TOOL);
+      return { content: [{ type: 'text' as const, text: 'hallo' }] };
+    }),
+  );
+  server.registerTool(
+    'confirm',
+    { description: 'Asks the user to confirm', inputSchema: z.object({ action: z.string() }) },
+    async ({ action }, ctx): Promise<CallToolResult | InputRequiredResult> => {
+      count('confirm');
+      const message = `Really ${action}?`;
+      if (era === 'modern') {
+        const answer = acceptedContent(ctx.mcpReq.inputResponses, 'confirm');
+        if (answer === undefined) {
+          return inputRequired({
+            inputRequests: {
+              confirm: inputRequired.elicit({ message, requestedSchema: CONFIRM_SCHEMA }),
+            },
+            requestState: `state-for-${action}`,
+          });
+        }
+        return { content: [{ type: 'text', text: `${action}: ${String(answer.confirm)}` }] };
+      }
+      const answer = await ctx.mcpReq.elicitInput({ message, requestedSchema: CONFIRM_SCHEMA });
+      return {
+        content: [{ type: 'text', text: `${action}: ${String(answer.content?.confirm)}` }],
+      };
+    },
+  );
+  return server;
+}
+
+function quietly(register: () => void): void {
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    register();
+  } finally {
+    console.warn = warn;
+  }
+}
