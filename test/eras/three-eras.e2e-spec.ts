@@ -75,7 +75,15 @@ describe('one FastMcpModule with default options, three servers: modern only, du
 
     it('lists the tools', async () => {
       const names = (await app.client.listTools(setUp)).map((tool) => tool.name);
-      expect(names).toEqual(['echo', 'fail', 'route', NON_ASCII_TOOL, 'confirm']);
+      expect(names).toEqual([
+        'echo',
+        'fail',
+        'route',
+        NON_ASCII_TOOL,
+        'confirm',
+        'summarise',
+        'insist',
+      ]);
     });
 
     it('calls a tool', async () => {

@@ -92,6 +92,29 @@ export function buildEraServer(era: ProtocolEra, runs: ToolRuns): McpServer {
       };
     },
   );
+  server.registerTool(
+    'summarise',
+    { description: 'Needs a sampling round (modern era)' },
+    (): CallToolResult | InputRequiredResult => {
+      count('summarise');
+      if (era !== 'modern') return { content: [{ type: 'text', text: 'no sampling here' }] };
+      const sample = inputRequired.createMessage({
+        messages: [{ role: 'user', content: { type: 'text', text: 'Summarise' } }],
+        maxTokens: 10,
+      });
+      return inputRequired({ inputRequests: { sample } });
+    },
+  );
+  server.registerTool(
+    'insist',
+    { description: 'Asks for another round every time (modern era)' },
+    (ctx): CallToolResult | InputRequiredResult => {
+      count('insist');
+      if (era !== 'modern') return { content: [{ type: 'text', text: 'fine' }] };
+      const round = Number(ctx.mcpReq.requestState<string>() ?? '0') + 1;
+      return inputRequired({ requestState: String(round) });
+    },
+  );
   return server;
 }
 
