@@ -12,6 +12,7 @@ const MODERN_CODES = new Set([
   MISSING_CLIENT_CAPABILITY,
   UNSUPPORTED_PROTOCOL_VERSION,
 ]);
+const LEGACY_STATUSES = new Set([400, 404, 405]);
 /** Statuses whose JSON-RPC body a modern server answers with in-band (400; 404 with -32601). */
 const IN_BAND_STATUSES = new Set([400, 404]);
 
@@ -26,6 +27,17 @@ export function jsonRpcErrorOf(error: unknown): { code: number; data?: unknown }
 export function isModernError(error: unknown): boolean {
   const rpc = jsonRpcErrorOf(error);
   return rpc !== undefined && MODERN_CODES.has(rpc.code);
+}
+
+/**
+ * True when a modern request got the answer of a 2025-era server: a 400, 404 or 405 with no
+ * JSON-RPC error, or with one from the implementation-defined range (-32000 to -32019, where
+ * 2025 SDKs put "Server not initialized" and "Session not found"). The era verdict is stale.
+ */
+export function isLegacyAnswer(error: unknown): boolean {
+  if (!isMcpHttpError(error) || !LEGACY_STATUSES.has(error.status)) return false;
+  const code = error.jsonRpc?.code;
+  return code === undefined || (code <= -32000 && code >= -32019);
 }
 
 /** The versions an unsupported-version error lists in `data.supported`. */

@@ -83,15 +83,17 @@ export class McpConnector {
    * connection-level failure or a version error. True when the connection itself is done for.
    */
   failed(clientId: string, connection: McpConnection, error: unknown): boolean {
+    const broken = connection.isBroken?.(error) ?? false;
     // A server that could not be reached may come back as another one. A reset exchange or a
     // lost 2025 session says nothing about the era: `initialize` opens another session.
-    const connectionLevel =
-      isMcpUnsupportedVersionError(error) ||
-      (isMcpTransportError(error) &&
-        error.failure === 'network' &&
-        error.delivery === 'not_delivered');
-    if (connectionLevel) this.verdicts.delete(cacheKey(clientId, connection.session.url));
-    return connection.isBroken?.(error) ?? false;
+    const unreachable =
+      isMcpTransportError(error) &&
+      error.failure === 'network' &&
+      error.delivery === 'not_delivered';
+    if (broken || unreachable || isMcpUnsupportedVersionError(error)) {
+      this.verdicts.delete(cacheKey(clientId, connection.session.url));
+    }
+    return broken;
   }
 
   private async legacy(

@@ -1,4 +1,4 @@
-import { isMcpTransportError } from '../errors/mcp-transport.error.js';
+import { isMcpTransportError, McpTransportError } from '../errors/mcp-transport.error.js';
 import {
   isMcpUnsupportedVersionError,
   type McpUnsupportedVersionError,
@@ -6,7 +6,7 @@ import {
 import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { paramHeaders, scanParamHeaders } from '../protocol/mcp-param-headers.js';
-import { HEADER_MISMATCH, typedModernError } from '../protocol/modern-errors.js';
+import { HEADER_MISMATCH, isLegacyAnswer, typedModernError } from '../protocol/modern-errors.js';
 import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/modern-envelope.js';
 import type { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
 import type { RetryRun } from '../retry/retry-run.js';
@@ -75,6 +75,7 @@ export class ModernConnection implements McpConnection {
           headers,
         }));
       } catch (error) {
+        if (isLegacyAnswer(error)) throw this.eraLost(error, run);
         const typed = typedModernError(error, this.deps.versions, run.clientId);
         if (isMcpUnsupportedVersionError(typed) && !versionSwitched) {
           const next = this.commonVersion(typed);
@@ -116,7 +117,20 @@ export class ModernConnection implements McpConnection {
   isBroken(error: unknown): boolean {
     return (
       isMcpUnsupportedVersionError(error) ||
-      (isMcpTransportError(error) && error.failure === 'network')
+      (isMcpTransportError(error) && error.failure !== 'stream_cut')
+    );
+  }
+
+  /**
+   * The server answered like a 2025-era one (rolled back, or replaced behind the URL): as with a
+   * lost session, the request did not run and the connection is negotiated again.
+   */
+  private eraLost(error: unknown, run: RetryRun): McpTransportError {
+    const status = (error as { status?: number }).status;
+    return new McpTransportError(
+      'session_lost',
+      `the server no longer speaks ${this.current.protocolVersion ?? 'the modern era'} (HTTP ${status})`,
+      { clientId: run.clientId, operation: run.operation, delivery: 'not_delivered', cause: error },
     );
   }
 
