@@ -5,7 +5,8 @@ import {
 } from '../errors/mcp-unsupported-version.error.js';
 import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
-import { paramHeaders, scanParamHeaders } from '../protocol/mcp-param-headers.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { type ParamHeader, paramHeaders, scanParamHeaders } from '../protocol/mcp-param-headers.js';
 import { HEADER_MISMATCH, isLegacyAnswer, typedModernError } from '../protocol/modern-errors.js';
 import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/modern-envelope.js';
 import type { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
@@ -36,6 +37,8 @@ export interface ModernConnectionDeps {
  */
 export class ModernConnection implements McpConnection {
   private current: HttpTarget;
+  /** Each listed tool's `x-mcp-header` declarations, scanned once. */
+  private readonly declared = new WeakMap<Tool, ParamHeader[]>();
 
   constructor(
     private readonly deps: ModernConnectionDeps,
@@ -174,9 +177,14 @@ export class ModernConnection implements McpConnection {
     params: Record<string, unknown> | undefined,
   ): Record<string, string> {
     if (!tool) return {};
-    const scan = scanParamHeaders(tool.inputSchema);
-    if (!scan.valid) return {};
-    return paramHeaders(scan.headers, params?.arguments as Record<string, unknown> | undefined);
+    let declared = this.declared.get(tool);
+    if (!declared) {
+      const scan = scanParamHeaders(tool.inputSchema);
+      declared = scan.valid ? scan.headers : [];
+      this.declared.set(tool, declared);
+    }
+    if (declared.length === 0) return {};
+    return paramHeaders(declared, params?.arguments as Record<string, unknown> | undefined);
   }
 
   private commonVersion(error: McpUnsupportedVersionError): string | undefined {
