@@ -83,6 +83,7 @@ describe('one FastMcpModule with default options, three servers: modern only, du
         'confirm',
         'summarise',
         'insist',
+        'wait',
       ]);
     });
 

@@ -115,6 +115,20 @@ export function buildEraServer(era: ProtocolEra, runs: ToolRuns): McpServer {
       return inputRequired({ requestState: String(round) });
     },
   );
+  server.registerTool(
+    'wait',
+    { description: 'Waits until the request is cancelled, then counts wait-cancelled' },
+    async (ctx): Promise<CallToolResult> => {
+      count('wait');
+      const { signal } = ctx.mcpReq;
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      count('wait-cancelled');
+      return { content: [] };
+    },
+  );
   return server;
 }
 
