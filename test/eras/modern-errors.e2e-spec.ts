@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   isMcpHttpError,
   isMcpInputRequiredError,
@@ -10,9 +10,8 @@ import {
   type McpProtocolError,
   type McpUnsupportedVersionError,
 } from '@app/fastmcp';
-import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
-import { type EraServerHandle, startEraServer } from '../support/era-server/era-server.js';
-import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { useModernBehindProxy } from '../support/era-server/modern-behind-proxy.js';
+import { faults } from '../support/fault-proxy.js';
 
 const CALL = { method: 'tools/call' } as const;
 const jsonRpcError = (code: number, message: string, data?: unknown) => ({
@@ -22,42 +21,22 @@ const jsonRpcError = (code: number, message: string, data?: unknown) => ({
 });
 
 describe('the errors of a modern server (2026-07-28)', () => {
-  let server: EraServerHandle;
-  let proxy: FaultProxy;
-  let app: ClientTestApp;
+  const set = useModernBehindProxy(
+    (url) => ({
+      modern: { url, tools: { echo: { retry: 'always' } } },
+      fresh: { url },
+      probed: { url },
+    }),
+    'modern',
+  );
 
-  beforeAll(async () => {
-    server = await startEraServer('modern');
-    proxy = await startFaultProxy(server.url);
-    app = await startClientApp({
-      servers: {
-        modern: { url: proxy.url, tools: { echo: { retry: 'always' } } },
-        fresh: { url: proxy.url },
-      },
-      dlq: false,
-    });
-    await app.client.connectWithRetry('modern');
-  });
-
-  afterEach(() => {
-    proxy.clear();
-    proxy.clearRequests();
-    app.retries.length = 0;
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await proxy?.close();
-    await server?.close();
-  });
-
-  const methods = () => proxy.requests.map((r) => r.jsonRpcMethod);
+  const methods = () => set.proxy.requests.map((r) => r.jsonRpcMethod);
   const call = (clientId: string, tool: string, args: Record<string, unknown> = {}) =>
-    app.client.callToolWithRetry(clientId, tool, args).catch((e: unknown) => e);
+    set.app.client.callToolWithRetry(clientId, tool, args).catch((e: unknown) => e);
 
   it('-32022 with no common version: a typed error naming both lists, then a new probe', async () => {
     const data = { supported: ['2025-11-25'], requested: '2026-07-28' };
-    proxy.inject({
+    set.proxy.inject({
       match: CALL,
       fault: faults.status(400, {
         body: jsonRpcError(-32022, 'Unsupported protocol version', data),
@@ -71,11 +50,25 @@ describe('the errors of a modern server (2026-07-28)', () => {
     expect(error.serverVersions).toEqual(['2025-11-25']);
     expect(error.clientVersions).toEqual(['2026-07-28']);
     expect(error.message).toMatch(/\[2025-11-25\].*\[2026-07-28\]/);
-    expect(app.retries).toEqual([]);
+    expect(set.app.retries).toEqual([]);
     // The verdict is forgotten: the next call probes again, and the server answers modern.
-    proxy.clearRequests();
-    await app.client.callToolWithRetry('modern', 'echo', { text: 'again' });
+    set.proxy.clearRequests();
+    await set.app.client.callToolWithRetry('modern', 'echo', { text: 'again' });
     expect(methods()).toEqual(['server/discover', 'tools/call']);
+  });
+
+  it('a probe answered -32022 is a modern server: it speaks a version the error lists', async () => {
+    const data = { supported: ['2026-07-28'], requested: '2026-07-28' };
+    set.proxy.inject({
+      match: { method: 'server/discover' },
+      fault: faults.status(400, { body: jsonRpcError(-32022, 'Unsupported', data) }),
+      times: 1,
+    });
+    const session = await set.app.client.connect('probed');
+    expect(session).toMatchObject({ era: 'modern', protocolVersion: '2026-07-28' });
+    expect(methods()).toEqual(['server/discover']);
+    const result = await set.app.client.callTool('probed', 'echo', { text: 'p' });
+    expect(result.content).toEqual([{ type: 'text', text: 'p (modern)' }]);
   });
 
   it('-32021: a typed, non-retried error naming the missing capability', async () => {
@@ -83,27 +76,29 @@ describe('the errors of a modern server (2026-07-28)', () => {
     expect(isMcpMissingCapabilityError(error)).toBe(true);
     expect(error.capabilities).toEqual(['sampling']);
     expect(error.status).toBe(400);
-    expect(app.retries).toEqual([]);
+    expect(set.app.retries).toEqual([]);
     expect(methods()).toEqual(['tools/call']);
   });
 
   it('-32020: refreshes the tool list, then sends the call once more with its headers', async () => {
     // `fresh` never listed its tools: the first call lacks Mcp-Param-Region.
-    const result = await app.client.callToolWithRetry('fresh', 'route', { region: 'ap-south-1' });
+    const result = await set.app.client.callToolWithRetry('fresh', 'route', {
+      region: 'ap-south-1',
+    });
     expect(result.content).toEqual([{ type: 'text', text: 'routed ap-south-1' }]);
-    const calls = proxy.requests.filter((r) => r.jsonRpcMethod === 'tools/call');
+    const calls = set.proxy.requests.filter((r) => r.jsonRpcMethod === 'tools/call');
     expect(calls.map((r) => r.headers['mcp-param-region'])).toEqual([undefined, 'ap-south-1']);
     expect(methods().filter((m) => m !== 'server/discover')).toEqual([
       'tools/call',
       'tools/list',
       'tools/call',
     ]);
-    expect(app.retries).toEqual([]);
+    expect(set.app.retries).toEqual([]);
   });
 
   it('keeps the JSON-RPC code and data of a 400 body', async () => {
     const data = { field: 'text' };
-    proxy.inject({
+    set.proxy.inject({
       match: CALL,
       fault: faults.status(400, { body: jsonRpcError(-32602, 'Invalid params', data) }),
       times: 1,
@@ -113,11 +108,11 @@ describe('the errors of a modern server (2026-07-28)', () => {
     expect(error.code).toBe(-32602);
     expect(error.data).toEqual(data);
     expect(error.status).toBe(400);
-    expect(app.retries).toEqual([]);
+    expect(set.app.retries).toEqual([]);
   });
 
   it('reads a 404 with -32601 as an unknown method, not a lost session', async () => {
-    proxy.inject({
+    set.proxy.inject({
       match: CALL,
       fault: faults.status(404, { body: jsonRpcError(-32601, 'Method not found') }),
       times: 1,
@@ -130,7 +125,7 @@ describe('the errors of a modern server (2026-07-28)', () => {
   });
 
   it('keeps the JSON-RPC body of another 4xx on McpHttpError', async () => {
-    proxy.inject({
+    set.proxy.inject({
       match: CALL,
       fault: faults.status(409, { body: jsonRpcError(-32000, 'Conflict', { retry: false }) }),
       times: 1,
@@ -148,13 +143,13 @@ describe('the errors of a modern server (2026-07-28)', () => {
     const error = (await call('modern', 'insist')) as McpInputRequiredError;
     expect(isMcpInputRequiredError(error)).toBe(true);
     expect(error.failure).toBe('too_many_rounds');
-    const rounds = proxy.requests.filter((r) => r.toolName === 'insist');
+    const rounds = set.proxy.requests.filter((r) => r.toolName === 'insist');
     expect(rounds).toHaveLength(8);
     // Each round echoes the exact requestState of the one before.
     const states = rounds.map(
       (r) => (JSON.parse(r.body) as { params: { requestState?: string } }).params.requestState,
     );
     expect(states).toEqual([undefined, '1', '2', '3', '4', '5', '6', '7']);
-    expect(app.retries).toEqual([]);
+    expect(set.app.retries).toEqual([]);
   });
 });
