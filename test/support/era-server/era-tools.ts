@@ -4,6 +4,7 @@ import {
   fromJsonSchema,
   inputRequired,
   type InputRequiredResult,
+  inputResponse,
   McpServer,
   type ProtocolEra,
 } from '@modelcontextprotocol/server';
@@ -94,15 +95,27 @@ export function buildEraServer(era: ProtocolEra, runs: ToolRuns): McpServer {
   );
   server.registerTool(
     'summarise',
-    { description: 'Needs a sampling round (modern era)' },
-    (): CallToolResult | InputRequiredResult => {
+    { description: 'Needs a sampling and a roots round (modern era)' },
+    (ctx): CallToolResult | InputRequiredResult => {
       count('summarise');
       if (era !== 'modern') return { content: [{ type: 'text', text: 'no sampling here' }] };
-      const sample = inputRequired.createMessage({
-        messages: [{ role: 'user', content: { type: 'text', text: 'Summarise' } }],
-        maxTokens: 10,
-      });
-      return inputRequired({ inputRequests: { sample } });
+      const sample = inputResponse(ctx.mcpReq.inputResponses, 'sample');
+      const roots = inputResponse(ctx.mcpReq.inputResponses, 'roots');
+      if (sample.kind !== 'sampling' || roots.kind !== 'roots') {
+        return inputRequired({
+          inputRequests: {
+            sample: inputRequired.createMessage({
+              messages: [{ role: 'user', content: { type: 'text', text: 'Summarise' } }],
+              maxTokens: 10,
+            }),
+            roots: inputRequired.listRoots(),
+          },
+        });
+      }
+      const said = sample.result.content;
+      const text = !Array.isArray(said) && said.type === 'text' ? said.text : '?';
+      const where = roots.roots.map((root) => root.uri).join(', ');
+      return { content: [{ type: 'text', text: `${text} in ${where}` }] };
     },
   );
   server.registerTool(
