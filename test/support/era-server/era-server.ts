@@ -30,11 +30,16 @@ export interface EraServerHandle {
  * An MCP server built with `@modelcontextprotocol/server` 2.4.0 on 127.0.0.1: modern only
  * (`createMcpHandler` with `legacy: 'reject'`), dual (`createMcpHandler`'s default, which also
  * serves 2025 clients) or legacy only (a sessionful 2025 Streamable HTTP transport).
+ * `toolsTtlMs` sets the `ttlMs` of its `tools/list` results (2026-07-28 cache hints).
  */
-export async function startEraServer(setUp: EraSetUp): Promise<EraServerHandle> {
+export async function startEraServer(
+  setUp: EraSetUp,
+  options: { toolsTtlMs?: number } = {},
+): Promise<EraServerHandle> {
   const runs: ToolRuns = new Map();
   const requests: SeenRequest[] = [];
-  const { handler, close } = setUp === 'legacy' ? legacyHandler(runs) : modernHandler(setUp, runs);
+  const { handler, close } =
+    setUp === 'legacy' ? legacyHandler(runs) : modernHandler(setUp, runs, options.toolsTtlMs);
   const server = await serveOnLoopback(async (req, res) => {
     const seen: SeenRequest = { httpMethod: req.method ?? 'GET', headers: req.headers };
     requests.push(seen);
@@ -67,8 +72,9 @@ export async function startEraServer(setUp: EraSetUp): Promise<EraServerHandle> 
 function modernHandler(
   setUp: 'modern' | 'dual',
   runs: ToolRuns,
+  toolsTtlMs?: number,
 ): { handler: FetchHandler; close: () => Promise<void> } {
-  const mcp = createMcpHandler(({ era }) => buildEraServer(era, runs), {
+  const mcp = createMcpHandler(({ era }) => buildEraServer(era, runs, toolsTtlMs), {
     legacy: setUp === 'modern' ? 'reject' : 'stateless',
   });
   return { handler: (request) => mcp.fetch(request), close: () => mcp.close() };

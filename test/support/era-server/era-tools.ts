@@ -36,8 +36,12 @@ export type ToolRuns = Map<string, number>;
  * non-ASCII name, and a tool that asks for confirmation (an `input_required` round in the
  * modern era, an elicitation request on the stream in the 2025 era).
  */
-export function buildEraServer(era: ProtocolEra, runs: ToolRuns): McpServer {
-  const server = new McpServer({ name: 'era-test-server', version: '2.4.0' });
+export function buildEraServer(era: ProtocolEra, runs: ToolRuns, toolsTtlMs?: number): McpServer {
+  const cacheHints =
+    toolsTtlMs === undefined
+      ? undefined
+      : { 'tools/list': { ttlMs: toolsTtlMs, cacheScope: 'private' as const } };
+  const server = new McpServer({ name: 'era-test-server', version: '2.4.0' }, { cacheHints });
   const count = (name: string) => runs.set(name, (runs.get(name) ?? 0) + 1);
   server.registerTool(
     'echo',

@@ -70,11 +70,14 @@ export class McpOperations {
     const tools: Tool[] = [];
     let cursor: string | undefined;
     let listedOn: McpConnection | undefined;
+    let ttlMs: number | undefined;
     return {
       ...tracker,
       operation: 'list_tools',
       method: 'tools/list',
       attempt: async (run) => {
+        const cached = this.cachesTools(clientId) && this.catalog.fresh(clientId, run.now());
+        if (cached) return cached;
         // Pages already fetched are kept across retries: a retry resumes at the failed page,
         // unless the session changed (a cursor means nothing to a new session).
         for (let page = 0; page < MAX_TOOL_PAGES; page += 1) {
@@ -88,8 +91,10 @@ export class McpOperations {
           const result = await this.send(clientId, connected, 'tools/list', params, run);
           const listed = this.toolsPage(result, clientId, connected);
           tools.push(...listed.tools);
+          ttlMs = Math.min(ttlMs ?? Infinity, listed.ttlMs ?? 0);
           if (!listed.nextCursor) {
-            this.catalog.remember(clientId, tools);
+            const fresh = this.cachesTools(clientId) && ttlMs > 0 ? run.now() + ttlMs : undefined;
+            this.catalog.remember(clientId, tools, fresh);
             return tools;
           }
           cursor = listed.nextCursor;
@@ -252,6 +257,12 @@ export class McpOperations {
       );
     }
     return listed;
+  }
+
+  /** `servers.X.toolListCache`: a listing is reused while the server's `ttlMs` lasts. */
+  private cachesTools(clientId: string): boolean {
+    const server = this.explicitServers.get(clientId) ?? this.options.servers[clientId];
+    return server?.toolListCache === true;
   }
 
   private isConfigured(clientId: string): boolean {

@@ -8,6 +8,8 @@ export interface ToolsPage {
   tools: Tool[];
   nextCursor?: string;
   skipped: string[];
+  /** How long the page may be reused, in ms (2026-07-28 `ttlMs`), when the server said. */
+  ttlMs?: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export function parseCallToolResult(result: unknown, clientId: string): CallTool
  * rather than failing the whole listing. A page that is not a listing at all is an error.
  */
 export function parseToolsPage(result: unknown, clientId: string): ToolsPage {
-  const page = result as { tools?: unknown; nextCursor?: unknown } | undefined;
+  const page = result as { tools?: unknown; nextCursor?: unknown; ttlMs?: unknown } | undefined;
   const cursor = page?.nextCursor;
   if (!Array.isArray(page?.tools) || (cursor !== undefined && typeof cursor !== 'string')) {
     throw new McpProtocolError(-32603, 'the tools/list result is not valid MCP', { clientId });
@@ -40,7 +42,9 @@ export function parseToolsPage(result: unknown, clientId: string): ToolsPage {
     if (parsed.success && scanParamHeaders(parsed.data.inputSchema).valid) tools.push(parsed.data);
     else skipped.push(nameOf(candidate));
   }
-  return { tools, nextCursor: cursor || undefined, skipped };
+  const ttl = page.ttlMs;
+  const ttlMs = typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0 ? ttl : undefined;
+  return { tools, nextCursor: cursor || undefined, skipped, ttlMs };
 }
 
 function nameOf(candidate: unknown): string {

@@ -37,6 +37,12 @@ export interface McpServerConfig {
    * `handlers` is set.
    */
   listen?: boolean;
+  /**
+   * Answer `listTools` from the last listing while the server's `ttlMs` (2026-07-28 list
+   * results) lasts, without a request. A 2025-era server sends no `ttlMs`: nothing is cached.
+   * Default false.
+   */
+  toolListCache?: boolean;
   /** OAuth 2.1 for this server: an SDK `OAuthClientProvider` or client credentials. Default: none. */
   auth?: McpServerAuthOptions;
   /** Largest answer this server may send, in bytes. Default: the module's `maxResponseBytes`. */

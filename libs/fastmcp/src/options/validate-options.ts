@@ -69,6 +69,9 @@ function checkServers(checks: OptionChecks, resolved: ResolvedFastMcpOptions): v
     }
     checkToolPolicies(checks, field, server);
     if (server.listen !== undefined) checks.oneOf(`${field}.listen`, server.listen, [true, false]);
+    if (server.toolListCache !== undefined) {
+      checks.oneOf(`${field}.toolListCache`, server.toolListCache, [true, false]);
+    }
     if (server.auth !== undefined) checkServerAuth(checks, `${field}.auth`, server.auth);
     checkResilience(checks, `${field}.resilience`, server.resilience);
   }
