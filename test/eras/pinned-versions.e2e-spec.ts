@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMcpUnsupportedVersionError, type McpUnsupportedVersionError } from '@app/fastmcp';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import { type EraServerHandle, startEraServer } from '../support/era-server/era-server.js';
+import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 
 describe('a pinned protocol version skips the guess', () => {
   let dual: EraServerHandle;
@@ -47,5 +48,51 @@ describe('a pinned protocol version skips the guess', () => {
     expect(isMcpUnsupportedVersionError(error)).toBe(true);
     expect(error.clientVersions).toEqual(['2026-07-28']);
     expect(legacy.requests.map((r) => r.body?.method)).toEqual(['server/discover']);
+  });
+});
+
+describe('what a server says back about its versions is scrubbed', () => {
+  const SECRET = 'sekret-token-4711';
+  let server: EraServerHandle;
+  let proxy: FaultProxy;
+  let app: ClientTestApp;
+
+  beforeAll(async () => {
+    server = await startEraServer('modern');
+    proxy = await startFaultProxy(server.url);
+    app = await startClientApp({
+      servers: {
+        pinned: {
+          url: proxy.url,
+          protocolVersion: '2026-07-28',
+          headers: { authorization: `Bearer ${SECRET}` },
+        },
+      },
+      dlq: false,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await server?.close();
+  });
+
+  it('names the versions of a discover result without the configured header value', async () => {
+    // The app's first request (id 1) is the probe: answered with a version list that echoes
+    // the Authorization header.
+    const result = { supportedVersions: [`Bearer ${SECRET}`], capabilities: {} };
+    proxy.inject({
+      match: { method: 'server/discover' },
+      fault: faults.status(200, { body: { jsonrpc: '2.0', id: 1, result } }),
+      times: 1,
+    });
+    const error = (await app.client
+      .connect('pinned')
+      .catch((e: unknown) => e)) as McpUnsupportedVersionError;
+    expect(isMcpUnsupportedVersionError(error)).toBe(true);
+    expect(error.serverVersions).toHaveLength(1);
+    expect(error.message).not.toContain(SECRET);
+    expect(JSON.stringify(error.serverVersions)).not.toContain(SECRET);
   });
 });

@@ -7,6 +7,7 @@ import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/
 import type { RetryRun } from '../retry/retry-run.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import { UpstreamText } from '../transport/upstream-text.js';
 
 /** What the server's answer to `server/discover` says about its era. */
 export type EraVerdict =
@@ -57,6 +58,13 @@ export async function probeEra(
   const parsed = DiscoverResultSchema.safeParse(result);
   if (!parsed.success) return { era: 'legacy' };
   const common = versions.find((v) => parsed.data.supportedVersions.includes(v));
-  if (!common) return { era: 'legacy', serverVersions: parsed.data.supportedVersions };
+  if (!common) {
+    // Named in an error message later: scrubbed like anything else the server says back.
+    const upstream = new UpstreamText(target);
+    const named = parsed.data.supportedVersions
+      .slice(0, 20)
+      .map((v) => upstream.scrub(v.slice(0, 100)));
+    return { era: 'legacy', serverVersions: named };
+  }
   return { era: 'modern', version: common, discover: parsed.data };
 }
