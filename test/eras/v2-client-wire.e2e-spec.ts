@@ -102,3 +102,52 @@ describe('what goes over the wire, next to the official v2 client (versionNegoti
     },
   );
 });
+
+describe('an input_required round on the wire, next to the official v2 client', () => {
+  let server: EraServerHandle;
+  let app: ClientTestApp;
+  const rounds: Record<'reference' | 'ours', SeenRequest[]> = { reference: [], ours: [] };
+  const accept = { action: 'accept' as const, content: { confirm: true } };
+
+  beforeAll(async () => {
+    server = await startEraServer('modern');
+    const v2 = new Client(
+      { name: 'reference', version: '2.4.0' },
+      { versionNegotiation: { mode: 'auto' }, capabilities: { elicitation: { form: {} } } },
+    );
+    v2.setRequestHandler('elicitation/create', () => Promise.resolve(accept));
+    await v2.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+    await v2.callTool({ name: 'confirm', arguments: { action: 'ship' } });
+    await v2.close();
+    rounds.reference = server.requests.splice(0).filter((r) => r.body?.method === 'tools/call');
+
+    app = await startClientApp({
+      servers: { modern: { url: server.url } },
+      handlers: { elicitation: () => Promise.resolve(accept) },
+      dlq: false,
+    });
+    await app.client.callTool('modern', 'confirm', { action: 'ship' });
+    rounds.ours = server.requests.splice(0).filter((r) => r.body?.method === 'tools/call');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await server?.close();
+  });
+
+  const retried = (requests: SeenRequest[]) => {
+    const { _meta, ...params } = requests[1]?.body?.params ?? {};
+    return { params, hasMeta: _meta !== undefined };
+  };
+
+  it('both take two rounds and re-issue the same params: answers and the exact requestState', () => {
+    expect(rounds.reference).toHaveLength(2);
+    expect(rounds.ours).toHaveLength(2);
+    const theirs = retried(rounds.reference);
+    const mine = retried(rounds.ours);
+    expect(Object.keys(mine.params).sort()).toEqual(Object.keys(theirs.params).sort());
+    expect(mine.params).toEqual(theirs.params);
+    expect(mine.params.requestState).toBe('state-for-ship');
+    expect(mine.hasMeta && theirs.hasMeta).toBe(true);
+  });
+});
