@@ -5,6 +5,7 @@ export { FASTMCP_MODULE_OPTIONS } from './fastmcp.module-definition.js';
 export { EnhancedFastMcpService } from './client/enhanced-fastmcp.service.js';
 export type { CallOptions } from './client/call-options.interface.js';
 export type { McpSession } from './session/mcp-session.interface.js';
+export type { ProtocolEra } from './protocol/protocol-era.js';
 
 export type {
   FastMcpModuleOptions,
@@ -83,7 +84,21 @@ export { FastMcpError, isFastMcpError } from './errors/fastmcp.error.js';
 export { FastMcpConfigError, isFastMcpConfigError } from './errors/fastmcp-config.error.js';
 export type { ConfigIssue } from './errors/fastmcp-config.error.js';
 export { McpHttpError, isMcpHttpError } from './errors/mcp-http.error.js';
+export type { HttpJsonRpcError } from './errors/mcp-http.error.js';
 export { McpProtocolError, isMcpProtocolError } from './errors/mcp-protocol.error.js';
+export {
+  McpUnsupportedVersionError,
+  isMcpUnsupportedVersionError,
+} from './errors/mcp-unsupported-version.error.js';
+export {
+  McpMissingCapabilityError,
+  isMcpMissingCapabilityError,
+} from './errors/mcp-missing-capability.error.js';
+export {
+  McpInputRequiredError,
+  isMcpInputRequiredError,
+} from './errors/mcp-input-required.error.js';
+export type { InputRequiredFailure } from './errors/mcp-input-required.error.js';
 export {
   McpResponseTooLargeError,
   isMcpResponseTooLargeError,
