@@ -1,5 +1,6 @@
 import {
   DEAD_LETTER_QUEUE,
+  DLQ_DEFAULT_PAGE_LIMIT,
   type DeadLetterQueue,
   type FailedOperation,
   type Page,
@@ -21,7 +22,7 @@ export class DlqBrowser {
   constructor(@Inject(DEAD_LETTER_QUEUE) private readonly dlq: DeadLetterQueue) {}
 
   async list(query: ListDlqQueryDto): Promise<Page<FailedOperation>> {
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? DLQ_DEFAULT_PAGE_LIMIT;
     const filters = [query.errorClass, query.clientId, query.operation].filter(
       (f) => f !== undefined,
     );

@@ -60,6 +60,9 @@ export class DlqEntryBuilder {
       replayCount: 0,
       status: 'dead',
     };
+    if (input.protocolEra === 'legacy' || input.protocolEra === 'modern') {
+      entry.protocolEra = input.protocolEra;
+    }
     if (typeof input.toolName === 'string') entry.toolName = capUtf8(input.toolName, 256);
     if (args) entry.arguments = args.value;
     if (args?.truncated || request.truncated) entry.argumentsTruncated = true;
