@@ -274,6 +274,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         byOperation: {},
         byClientId: {},
         byErrorClass: {},
+        byPriority: {},
         oldestAgeSeconds: null,
         newestAt: null,
       });
@@ -290,6 +291,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         byOperation: { call_tool: 2, connect: 1 },
         byClientId: { slack: 2, github: 1 },
         byErrorClass: { http_503: 2, network: 1 },
+        byPriority: { normal: 3 },
         oldestAgeSeconds: 7,
         newestAt: new Date(clock.now() - 2000).toISOString(),
       });

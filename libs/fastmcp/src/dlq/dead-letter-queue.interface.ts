@@ -1,5 +1,9 @@
 import type { OperationName } from '../events/operation-name.js';
-import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
+import type {
+  DlqPriority,
+  FailedOperation,
+  FailedOperationInput,
+} from './failed-operation.interface.js';
 
 export interface PageRequest {
   /** 1..500. Default 50. */
@@ -20,6 +24,7 @@ export interface DlqStats {
   /** The top client ids by entry count. */
   byClientId: Record<string, number>;
   byErrorClass: Record<string, number>;
+  byPriority: Partial<Record<DlqPriority, number>>;
   oldestAgeSeconds: number | null;
   newestAt: string | null;
 }

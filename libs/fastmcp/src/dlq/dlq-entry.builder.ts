@@ -4,7 +4,12 @@ import type { ResolvedDlqOptions } from '../options/fastmcp-options.interface.js
 import { DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
 import { capAttempts, capJson, capUtf8 } from './dlq-capping.js';
 import { DlqIdGenerator } from './dlq-id.js';
-import { assertClientId, assertOperation, ERROR_CLASS_PATTERN } from './dlq-input.validation.js';
+import {
+  assertClientId,
+  assertOperation,
+  ERROR_CLASS_PATTERN,
+  priorityOf,
+} from './dlq-input.validation.js';
 import { redactHeaders, storedUrl } from './dlq-redaction.js';
 import type {
   FailedOperation,
@@ -59,6 +64,7 @@ export class DlqEntryBuilder {
       expiresAt: new Date(nowMs + this.limits.ttlMs).toISOString(),
       replayCount: 0,
       status: 'dead',
+      priority: priorityOf(input.priority),
     };
     if (typeof input.toolName === 'string') entry.toolName = capUtf8(input.toolName, 256);
     if (args) entry.arguments = args.value;

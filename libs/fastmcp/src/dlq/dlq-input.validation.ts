@@ -3,6 +3,7 @@ import { OPERATION_NAMES, type OperationName } from '../events/operation-name.js
 import { CLIENT_ID_PATTERN } from '../options/validate-options.js';
 import { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq.constants.js';
 import { isDlqId } from './dlq-id.js';
+import { DLQ_PRIORITIES, type DlqPriority } from './failed-operation.interface.js';
 
 /** Shows at most 64 characters of a rejected value in an error message. */
 function show(value: unknown): string {
@@ -63,4 +64,20 @@ export function assertOlderThan(olderThanMs: unknown): asserts olderThanMs is nu
       `expected a finite number >= 0, got ${show(olderThanMs)}`,
     );
   }
+}
+
+export function assertPriority(priority: unknown): asserts priority is DlqPriority {
+  if (!DLQ_PRIORITIES.includes(priority as DlqPriority)) {
+    throw new DlqValidationError(
+      'priority',
+      `expected one of ${DLQ_PRIORITIES.join(', ')}, got ${show(priority)}`,
+    );
+  }
+}
+
+/** The priority of a new entry: `normal` when none is given, else a valid one. */
+export function priorityOf(priority: unknown): DlqPriority {
+  if (priority === undefined) return 'normal';
+  assertPriority(priority);
+  return priority;
 }

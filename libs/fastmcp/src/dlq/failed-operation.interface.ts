@@ -1,6 +1,12 @@
 import type { ErrorClass } from '../events/fastmcp-events.interface.js';
 import type { OperationName } from '../events/operation-name.js';
 
+/** How urgent an entry is: redrive and bulk replay take high before normal before low. */
+export type DlqPriority = 'high' | 'normal' | 'low';
+
+/** Every priority, most urgent first. */
+export const DLQ_PRIORITIES: readonly DlqPriority[] = ['high', 'normal', 'low'];
+
 /** One attempt of a failed operation, as the DLQ keeps it. */
 export interface AttemptRecord {
   /** ISO time the attempt started. */
@@ -44,6 +50,8 @@ export interface FailedOperationInput {
    * the tool may already have run, so a replay needs `force`.
    */
   deliveryUnknown?: boolean;
+  /** From `opts.priority` or the tool's config (`servers.*.tools.*.priority`). Default `normal`. */
+  priority?: DlqPriority;
 }
 
 export type FailedOperationStatus = 'dead' | 'replaying';
@@ -58,4 +66,15 @@ export interface FailedOperation extends FailedOperationInput {
   expiresAt: string;
   replayCount: number;
   status: FailedOperationStatus;
+  priority: DlqPriority;
+  /** How often this failure happened within the dedup window (absent: once). */
+  occurrences?: number;
+  /** ISO time of the latest of those failures (absent: `failedAt`). */
+  lastFailedAt?: string;
+  /** Automatic redrives tried so far. */
+  redriveCount?: number;
+  /** ISO time of the next automatic redrive, while a redrive policy matches the entry. */
+  nextRedriveAt?: string;
+  /** Set when the entry used up its policy's `maxRedrives`: it stays dead until an operator acts. */
+  redriveExhausted?: boolean;
 }

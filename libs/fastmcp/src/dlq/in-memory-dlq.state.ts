@@ -83,12 +83,15 @@ export class InMemoryDlqState {
     const byOperation: DlqStats['byOperation'] = {};
     const byClient = new Map<string, number>();
     const byClass = new Map<string, number>();
+    const byPriority: DlqStats['byPriority'] = {};
     for (const id of this.ids) {
       const entry = this.get(id);
       if (!entry) continue;
       byOperation[entry.operation] = (byOperation[entry.operation] ?? 0) + 1;
       byClient.set(entry.clientId, (byClient.get(entry.clientId) ?? 0) + 1);
       byClass.set(entry.errorClass, (byClass.get(entry.errorClass) ?? 0) + 1);
+      const priority = entry.priority ?? 'normal';
+      byPriority[priority] = (byPriority[priority] ?? 0) + 1;
     }
     const oldest = this.ids[0];
     const newest = this.ids[this.ids.length - 1];
@@ -97,6 +100,7 @@ export class InMemoryDlqState {
       byOperation,
       byClientId: top(byClient, DLQ_STATS_TOP_CLIENTS),
       byErrorClass: top(byClass, DLQ_STATS_TOP_ERROR_CLASSES),
+      byPriority,
       oldestAgeSeconds: oldest ? Math.max(0, Math.floor((nowMs - dlqIdTime(oldest)) / 1000)) : null,
       newestAt: newest ? new Date(dlqIdTime(newest)).toISOString() : null,
     };

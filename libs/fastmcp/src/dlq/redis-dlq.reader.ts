@@ -3,8 +3,9 @@ import { type DlqCursor, encodeCursor } from './dlq-cursor.js';
 import { dlqIdTime } from './dlq-id.js';
 import { isExpired, withLiveStatus } from './dlq-runtime.js';
 import type { FailedOperation } from './failed-operation.interface.js';
-import type { RedisDlqKeys } from './redis-dlq.keys.js';
-import type { RedisDlqRepository } from './redis-dlq.repository.js';
+import type { RedisDlqKeys } from './redis/redis-dlq.keys.js';
+import { pageIds } from './redis/redis-dlq.index-reads.js';
+import type { RedisDlqRepository } from './redis/redis-dlq.repository.js';
 
 /**
  * Reads of the Redis store. Pages are keyset-paged on (score, id), so entries added or removed
@@ -40,7 +41,7 @@ export class RedisDlqReader {
     let cursor = start;
     for (;;) {
       const want = limit - items.length + 1;
-      const ids = await repository.pageIds(index, cursor, want);
+      const ids = await pageIds(repository.redis, index, cursor, want);
       const entries = await repository.entries(ids);
       const dangling: string[] = [];
       for (let i = 0; i < ids.length; i++) {

@@ -16,9 +16,11 @@ import { isDlqUnavailableError } from '../errors/dlq-unavailable.error.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import type { DlqOptions } from '../options/dlq-options.interface.js';
 import { DEAD_LETTER_QUEUE } from './dead-letter-queue.interface.js';
-import { RedisDlqKeys } from './redis-dlq.keys.js';
-import { RedisDlqRepository } from './redis-dlq.repository.js';
+import { RedisDlqKeys } from './redis/redis-dlq.keys.js';
+import { RedisDlqRepository } from './redis/redis-dlq.repository.js';
 import { RedisDlqService } from './redis-dlq.service.js';
+
+const NO_DEDUP = { dueAt: 0, dedupKey: '-', dedupWindowMs: 0 };
 
 let server: RedisServerHandle;
 let admin: Redis;
@@ -174,7 +176,7 @@ describe('RedisDlqService on Redis', () => {
     const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
     const entry = await dlq.store(failedInput());
     const repository = new RedisDlqRepository(admin, new RedisDlqKeys(prefix));
-    expect(await repository.insert(entry, clock.now(), 100)).toMatchObject({ stored: false });
+    expect(await repository.insert(entry, clock.now(), NO_DEDUP)).toMatchObject({ kind: 'known' });
     expect(await dlq.getStats()).toMatchObject({ total: 1, byClientId: { github: 1 } });
   });
 
@@ -184,7 +186,7 @@ describe('RedisDlqService on Redis', () => {
     const entry = await dlq.store(failedInput());
     await dlq.delete(entry.id);
     const repository = new RedisDlqRepository(admin, new RedisDlqKeys(prefix));
-    expect(await repository.insert(entry, clock.now(), 100)).toMatchObject({ stored: false });
+    expect(await repository.insert(entry, clock.now(), NO_DEDUP)).toMatchObject({ kind: 'known' });
     expect(await dlq.get(entry.id)).toBeNull();
     expect(await dlq.getStats()).toMatchObject({ total: 0 });
   });

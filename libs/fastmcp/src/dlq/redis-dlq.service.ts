@@ -49,10 +49,11 @@ import {
 import { DlqSpillFile } from './dlq-spill-file.js';
 import { DlqWriteBuffer } from './dlq-write-buffer.js';
 import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
-import { DlqRedisHandle, waitUntilReady } from './redis-dlq.connection.js';
-import { RedisDlqKeys } from './redis-dlq.keys.js';
+import { DlqRedisHandle, waitUntilReady } from './redis/redis-dlq.connection.js';
+import { RedisDlqKeys } from './redis/redis-dlq.keys.js';
+import { readStats } from './redis/redis-dlq.index-reads.js';
 import { RedisDlqReader } from './redis-dlq.reader.js';
-import { RedisDlqRepository } from './redis-dlq.repository.js';
+import { RedisDlqRepository } from './redis/redis-dlq.repository.js';
 
 /**
  * The dead-letter queue in Redis. Every mutation is one Lua script; retention is driven by a
@@ -167,7 +168,8 @@ export class RedisDlqService
   getStats(): Promise<DlqStats> {
     return this.guard(async () => {
       await this.sweepExpired();
-      return (await this.repository()).stats(this.clock.now());
+      const repository = await this.repository();
+      return readStats(repository.redis, this.keys, this.clock.now());
     });
   }
 
@@ -189,7 +191,7 @@ export class RedisDlqService
   /** Removes every expired entry, in bounded atomic batches. Runs on a timer and on each store. */
   async sweepExpired(): Promise<number> {
     const repository = await this.repository();
-    return repository.sweepAll(this.clock.now(), (ids) =>
+    return repository.sweepExpired(this.clock.now(), (ids) =>
       this.notifier.evicted('ttl', ids, this.options.maxEntries),
     );
   }
@@ -209,7 +211,7 @@ export class RedisDlqService
   }
 
   async finishReplaySuccess(id: string, token: string): Promise<void> {
-    await (await this.repository()).finishReplaySuccess(id, token);
+    await (await this.repository()).remove(id, token);
   }
 
   async finishReplayFailure(id: string, token: string, entry: FailedOperation): Promise<void> {
@@ -279,13 +281,30 @@ export class RedisDlqService
 
   private async write(entry: FailedOperation): Promise<void> {
     const repository = await this.repository();
-    const result = await withTimeout(
-      repository.insert(entry, this.clock.now(), this.options.maxEntries),
+    const reply = await withTimeout(
+      repository.insert(entry, this.clock.now(), {
+        dueAt: 0,
+        dedupKey: '-',
+        dedupWindowMs: 0,
+      }),
       DLQ_WRITE_TIMEOUT_MS,
     );
-    this.notifier.evicted('ttl', result.expired, this.options.maxEntries);
-    this.notifier.evicted('cap', result.evicted, this.options.maxEntries);
+    if (reply.kind !== 'stored') return;
     this.notifier.stored(entry);
+    if (reply.expiredDue > 0 || reply.total > this.options.maxEntries) {
+      await this.trim(repository).catch((error: unknown) => {
+        this.notifier.logger.warn(`DLQ retention after a store failed: ${describe(error)}`);
+      });
+    }
+  }
+
+  /** Retention and the cap, after a store that found expired entries or too many. */
+  private async trim(repository: RedisDlqRepository): Promise<void> {
+    await repository.sweepExpired(this.clock.now(), (ids) =>
+      this.notifier.evicted('ttl', ids, this.options.maxEntries),
+    );
+    const evicted = await repository.evictBeyond(this.options.maxEntries);
+    this.notifier.evicted('cap', evicted, this.options.maxEntries);
   }
 
   private async page(index: string, request: PageRequest): Promise<Page<FailedOperation>> {

@@ -24,6 +24,7 @@ const stats = (total: number, oldestAgeSeconds: number | null): DlqStats => ({
   byOperation: {},
   byClientId: {},
   byErrorClass: {},
+  byPriority: {},
   newestAt: null,
 });
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, ClusterNode, ClusterOptions, Redis } from 'ioredis';
 
 /** Error kinds that can be dead-lettered. */
 export type DeadLetterKind =
@@ -16,8 +16,15 @@ export type DeadLetterKind =
 export interface DlqRedisOptions {
   /** A Redis URL; the module opens the connection and closes it on shutdown. */
   url?: string;
-  /** A connection the app owns (not closed by the module). */
-  client?: Redis;
+  /** A connection the app owns (not closed by the module): one node, or an ioredis `Cluster`. */
+  client?: Redis | Cluster;
+  /**
+   * A Redis Cluster the module connects to (and closes on shutdown): its seed `nodes`
+   * (`{ host, port }` or `'host:port'`) and ioredis `ClusterOptions` over the module's
+   * (no offline queue, TRYAGAIN retried every 100 ms, 2 s timeouts). Every DLQ key shares one
+   * hash tag, so the whole queue lives in one slot. Default none.
+   */
+  cluster?: { nodes: ClusterNode[]; options?: ClusterOptions };
   /**
    * Use the connection of `@liaoliaots/nestjs-redis`'s `RedisModule` with this namespace
    * (`'default'` for the default one). The app must import `RedisModule`.

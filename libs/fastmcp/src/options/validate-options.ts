@@ -132,11 +132,17 @@ function checkDlq(checks: OptionChecks, { dlq }: ResolvedFastMcpOptions): void {
   checks.oneOf('dlq.store', dlq.store, ['redis', 'memory']);
   if (dlq.store === 'redis') {
     const redis = dlq.redis ?? {};
-    const sources = [redis.url, redis.client, redis.namespace].filter((s) => s !== undefined);
+    const sources = [redis.url, redis.client, redis.cluster, redis.namespace].filter(
+      (s) => s !== undefined,
+    );
     if (sources.length !== 1) {
-      checks.fail('dlq.redis', 'give exactly one of url, client or namespace for the Redis store');
+      checks.fail(
+        'dlq.redis',
+        'give exactly one of url, client, cluster or namespace for the Redis store',
+      );
     }
     if (redis.url !== undefined) checks.url('dlq.redis.url', redis.url, ['redis', 'rediss']);
+    if (redis.cluster !== undefined) checkClusterNodes(checks, redis.cluster);
   }
   checks.pattern('dlq.keyPrefix', dlq.keyPrefix, KEY_PREFIX_PATTERN, 'letters, digits, : . _ -');
   checks.integer('dlq.ttlMs', dlq.ttlMs, 1000);
@@ -157,4 +163,25 @@ function checkDlq(checks: OptionChecks, { dlq }: ResolvedFastMcpOptions): void {
   if (!Array.isArray(dlq.secretHeaders) || dlq.secretHeaders.some((h) => typeof h !== 'string')) {
     checks.fail('dlq.secretHeaders', 'must be an array of header names');
   }
+}
+
+function checkClusterNodes(checks: OptionChecks, cluster: unknown): void {
+  const nodes = (cluster as { nodes?: unknown } | null)?.nodes;
+  if (!Array.isArray(nodes) || nodes.length === 0) {
+    checks.fail(
+      'dlq.redis.cluster.nodes',
+      'must be a non-empty array of { host, port } or "host:port"',
+    );
+    return;
+  }
+  nodes.forEach((node: unknown, i) => {
+    const ok =
+      (typeof node === 'string' && /^[^\s:]+:\d{1,5}$/.test(node)) ||
+      (typeof node === 'number' && Number.isInteger(node)) ||
+      (typeof node === 'object' &&
+        node !== null &&
+        (node as { port?: unknown }).port !== undefined &&
+        Number.isInteger((node as { port?: unknown }).port));
+    if (!ok) checks.fail(`dlq.redis.cluster.nodes[${i}]`, 'expected { host, port } or "host:port"');
+  });
 }

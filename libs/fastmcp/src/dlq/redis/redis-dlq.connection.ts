@@ -1,7 +1,8 @@
 import type { ModuleRef } from '@nestjs/core';
-import { Redis, type RedisOptions } from 'ioredis';
-import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
-import type { DlqRedisOptions } from '../options/dlq-options.interface.js';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
+import type { DlqRedisOptions } from '../../options/dlq-options.interface.js';
+import type { DlqRedisClient } from './redis-client.js';
 
 /**
  * Options of a connection the module opens: commands fail at once while disconnected (no
@@ -16,13 +17,28 @@ export const DLQ_REDIS_CONNECTION_OPTIONS: RedisOptions = {
   lazyConnect: false,
 };
 
+/**
+ * Options of a cluster the module opens. While a slot moves, a script whose keys are split
+ * between the two nodes gets TRYAGAIN: it is sent again every 100 ms, up to 50 times (5 s),
+ * after which the write is buffered like any other failure.
+ */
+export const DLQ_CLUSTER_OPTIONS: ClusterOptions = {
+  enableOfflineQueue: false,
+  retryDelayOnTryAgain: 100,
+  retryDelayOnMoved: 0,
+  retryDelayOnClusterDown: 100,
+  maxRedirections: 50,
+  clusterRetryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+  redisOptions: { connectTimeout: 2000, maxRetriesPerRequest: 1 },
+};
+
 export interface DlqRedisConnection {
-  redis: Redis;
+  redis: DlqRedisClient;
   /** True when the module opened it, and so closes it on shutdown. */
   owned: boolean;
 }
 
-/** The connection the options name: a URL (opened here), a client, or a nestjs-redis namespace. */
+/** The connection the options name: a URL or cluster (opened here), a client, or a namespace. */
 export async function resolveDlqRedis(
   options: DlqRedisOptions | undefined,
   moduleRef: ModuleRef,
@@ -30,6 +46,15 @@ export async function resolveDlqRedis(
   if (options?.client) return { redis: options.client, owned: false };
   if (options?.url)
     return { redis: new Redis(options.url, DLQ_REDIS_CONNECTION_OPTIONS), owned: true };
+  if (options?.cluster) {
+    const { nodes, options: own = {} } = options.cluster;
+    const merged: ClusterOptions = {
+      ...DLQ_CLUSTER_OPTIONS,
+      ...own,
+      redisOptions: { ...DLQ_CLUSTER_OPTIONS.redisOptions, ...own.redisOptions },
+    };
+    return { redis: new Cluster(nodes, merged), owned: true };
+  }
   if (options?.namespace !== undefined) {
     const { RedisService } = await import('@liaoliaots/nestjs-redis');
     const service = moduleRef.get(RedisService, { strict: false });
@@ -38,13 +63,13 @@ export async function resolveDlqRedis(
   throw new FastMcpConfigError([
     {
       field: 'dlq.redis',
-      message: 'give exactly one of url, client or namespace for the Redis store',
+      message: 'give exactly one of url, client, cluster or namespace for the Redis store',
     },
   ]);
 }
 
 /** Resolves when the connection is ready or after `timeoutMs`, whichever comes first. */
-export function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+export function waitUntilReady(redis: DlqRedisClient, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
@@ -86,7 +111,7 @@ export class DlqRedisHandle {
 }
 
 /** Reports connection errors at most every 10 s (ioredis would print unhandled ones). */
-function watchErrors(redis: Redis, onError: (error: Error) => void): void {
+function watchErrors(redis: DlqRedisClient, onError: (error: Error) => void): void {
   let lastAt = 0;
   redis.on('error', (error: Error) => {
     if (Date.now() - lastAt < 10_000) return;
