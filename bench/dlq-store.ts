@@ -12,8 +12,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import type { DeadLetterQueue } from '../libs/fastmcp/src/dlq/dead-letter-queue.interface.js';
-import type { FailedOperation } from '../libs/fastmcp/src/dlq/failed-operation.interface.js';
+import type { DeadLetterQueue } from '../libs/fastmcp/src/dlq/core/dead-letter-queue.interface.js';
+import type { FailedOperation } from '../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { DLQ_REDIS_CONNECTION_OPTIONS } from '../libs/fastmcp/src/dlq/redis/redis-dlq.connection.js';
 import { bootDlq, FakeReplayer, failedInput } from '../test/support/dlq/dlq-test-context.js';
 import { startRedisServer } from '../test/support/redis-server.js';

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisDlqService } from '../../libs/fastmcp/src/dlq/redis-dlq.service.js';
-import type { FailedOperation } from '../../libs/fastmcp/src/dlq/failed-operation.interface.js';
+import type { FailedOperation } from '../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import type { DlqOptions } from '../../libs/fastmcp/src/options/dlq-options.interface.js';
 import { dlqContract } from '../support/dlq/dead-letter-queue.contract.js';
 import { checkIntegrity } from '../support/dlq/dlq-integrity.js';
@@ -29,12 +28,12 @@ afterAll(async () => {
 
 const clusterOptions = (): DlqOptions['redis'] => ({ cluster: { nodes: [...cluster.nodes] } });
 
-dlqContract('RedisDlqService on a 3-master Redis Cluster', {
+dlqContract('RedisDlqStorage on a 3-master Redis Cluster', {
   open: (options, clock, replayer) => {
     const dlq: DlqOptions = { ...options, redis: clusterOptions(), keyPrefix: nextPrefix() };
     return Promise.resolve({
       boot: () => bootDlq(dlq, clock, replayer),
-      sweep: (instance) => (instance.dlq as RedisDlqService).sweepExpired(),
+      sweep: (instance) => instance.queue.sweepExpired(),
     });
   },
 });
@@ -123,7 +122,7 @@ describe('the Redis store through a live slot reshard', () => {
       // Nothing buffered (every store reached Redis), nothing lost, the indexes agree.
       for (const instance of [a, b]) {
         expect(eventsNamed(instance.events, 'dlq.store_failed')).toEqual([]);
-        expect((instance.dlq as RedisDlqService).bufferedCount).toBe(0);
+        expect(instance.queue.bufferedCount).toBe(0);
       }
       const { problems, ids } = await checkIntegrity(cluster.node(target), prefix);
       expect(problems).toEqual([]);

@@ -6,7 +6,7 @@ import { McpOperations } from './client/mcp-operations.js';
 import { InFlightOperations } from './client/in-flight-operations.js';
 import { OperationRunner } from './client/operation-runner.js';
 import { dlqExports, dlqProviders } from './dlq/dlq.providers.js';
-import { OPERATION_REPLAYER } from './dlq/operation-replayer.interface.js';
+import { OPERATION_REPLAYER } from './dlq/replay/operation-replayer.interface.js';
 import { FastMcpEvents } from './events/fastmcp-events.service.js';
 import { FASTMCP_MODULE_OPTIONS, FastMcpConfigurableModule } from './fastmcp.module-definition.js';
 import { FastMcpLogListener } from './logging/fastmcp-log.listener.js';

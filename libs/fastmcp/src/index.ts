@@ -28,6 +28,8 @@ export type {
 export type {
   DlqOptions,
   DlqRedisOptions,
+  DlqRedriveMatch,
+  DlqRedrivePolicy,
   DeadLetterKind,
 } from './options/dlq-options.interface.js';
 export type { MetricsOptions } from './options/metrics-options.interface.js';
@@ -45,9 +47,19 @@ export { FASTMCP_CLOCK, systemClock } from './retry/clock.js';
 export type { Clock } from './retry/clock.js';
 export { calculateBackoffWithJitter } from './retry/backoff.js';
 
-export { DEAD_LETTER_QUEUE } from './dlq/dead-letter-queue.interface.js';
-export { RedisDlqService } from './dlq/redis-dlq.service.js';
-export { InMemoryDlqService } from './dlq/in-memory-dlq.service.js';
+export { DEAD_LETTER_QUEUE } from './dlq/core/dead-letter-queue.interface.js';
+export { DeadLetterQueueService } from './dlq/core/dead-letter-queue.service.js';
+export { DlqReplayService } from './dlq/replay/dlq-replay.service.js';
+export { DLQ_STORAGE } from './dlq/core/dlq-storage.token.js';
+export type {
+  DlqFinishResult,
+  DlqIndex,
+  DlqInsertOptions,
+  DlqInsertResult,
+  DlqJobRecord,
+  DlqStorage,
+} from './dlq/core/dlq-storage.interface.js';
+export { DLQ_PRIORITIES } from './dlq/core/failed-operation.interface.js';
 export type {
   DeadLetterQueue,
   DlqStats,
@@ -55,16 +67,20 @@ export type {
   PageRequest,
   ReplayOptions,
   ReplayResult,
-} from './dlq/dead-letter-queue.interface.js';
+} from './dlq/core/dead-letter-queue.interface.js';
 export type {
   AttemptRecord,
+  DlqPriority,
   FailedOperation,
   FailedOperationInput,
   FailedOperationStatus,
   FailedRequest,
-} from './dlq/failed-operation.interface.js';
-export { OPERATION_REPLAYER } from './dlq/operation-replayer.interface.js';
-export type { OperationReplayer, ReplayOutcome } from './dlq/operation-replayer.interface.js';
+} from './dlq/core/failed-operation.interface.js';
+export { OPERATION_REPLAYER } from './dlq/replay/operation-replayer.interface.js';
+export type {
+  OperationReplayer,
+  ReplayOutcome,
+} from './dlq/replay/operation-replayer.interface.js';
 
 export {
   FASTMCP_METRICS_CLOCK,

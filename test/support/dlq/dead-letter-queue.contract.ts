@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DeadLetterQueue } from '../../../libs/fastmcp/src/dlq/dead-letter-queue.interface.js';
-import { DLQ_ID_PATTERN } from '../../../libs/fastmcp/src/dlq/dlq-id.js';
-import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/failed-operation.interface.js';
+import type { DeadLetterQueue } from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.interface.js';
+import { DLQ_ID_PATTERN } from '../../../libs/fastmcp/src/dlq/core/dlq-id.js';
+import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { isDlqEntryNotFoundError } from '../../../libs/fastmcp/src/errors/dlq-entry-not-found.error.js';
 import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-validation.error.js';
 import { McpHttpError } from '../../../libs/fastmcp/src/errors/mcp-http.error.js';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { decodeMeta, RedisDlqKeys } from '../../../libs/fastmcp/src/dlq/redis/redis-dlq.keys.js';
-import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/failed-operation.interface.js';
+import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 
 /** Every key of a prefix on one node (our own test server; never a pattern in library code). */
 export async function keysOf(node: Redis, prefix: string): Promise<string[]> {

@@ -3,7 +3,7 @@ import {
   DEAD_LETTER_QUEUE,
   type DeadLetterQueue,
   type DlqStats,
-} from '../dlq/dead-letter-queue.interface.js';
+} from '../dlq/core/dead-letter-queue.interface.js';
 import { DLQ_STATS_CACHE_MS, FASTMCP_METRICS_CLOCK } from './fastmcp-metrics.constants.js';
 
 /** What the DLQ gauges show. */

@@ -20,12 +20,17 @@ export function loadLua(name: string, seen: ReadonlySet<string> = new Set()): st
  * key the script touches is passed in `keys`, so a cluster routes and checks them as one slot.
  */
 export class LuaScript {
-  readonly source: string;
-  readonly sha: string;
+  private loaded: { source: string; sha: string } | undefined;
 
-  constructor(readonly name: string) {
-    this.source = loadLua(name);
-    this.sha = createHash('sha1').update(this.source).digest('hex');
+  constructor(readonly name: string) {}
+
+  /** Read on first use, so an app that never talks to Redis never reads the files. */
+  get source(): string {
+    return this.load().source;
+  }
+
+  get sha(): string {
+    return this.load().sha;
   }
 
   async run(
@@ -39,5 +44,13 @@ export class LuaScript {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       return redis.eval(this.source, keys.length, ...keys, ...args);
     }
+  }
+
+  private load(): { source: string; sha: string } {
+    if (!this.loaded) {
+      const source = loadLua(this.name);
+      this.loaded = { source, sha: createHash('sha1').update(source).digest('hex') };
+    }
+    return this.loaded;
   }
 }

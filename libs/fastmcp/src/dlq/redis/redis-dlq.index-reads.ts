@@ -1,6 +1,6 @@
-import type { DlqStats } from '../dead-letter-queue.interface.js';
-import { DLQ_STATS_TOP_CLIENTS, DLQ_STATS_TOP_ERROR_CLASSES } from '../dlq.constants.js';
-import type { DlqCursor } from '../dlq-cursor.js';
+import type { DlqStats } from '../core/dead-letter-queue.interface.js';
+import { DLQ_STATS_TOP_CLIENTS, DLQ_STATS_TOP_ERROR_CLASSES } from '../core/dlq.constants.js';
+import type { DlqCursor } from '../core/dlq-cursor.js';
 import type { DlqRedisClient } from './redis-client.js';
 import type { RedisDlqKeys } from './redis-dlq.keys.js';
 

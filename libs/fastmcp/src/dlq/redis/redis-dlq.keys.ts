@@ -1,4 +1,3 @@
-
 /** The fields of an entry its indexes are keyed by, as the `meta` hash keeps them. */
 export interface DlqEntryMeta {
   operation: string;

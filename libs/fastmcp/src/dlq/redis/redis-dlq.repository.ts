@@ -1,9 +1,9 @@
 import { DlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
 import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
-import { DLQ_SWEEP_BATCH } from '../dlq.constants.js';
-import type { DlqCorruptEntries } from '../dlq-corrupt-entries.js';
-import { dlqIdTime } from '../dlq-id.js';
-import type { FailedOperation } from '../failed-operation.interface.js';
+import { DLQ_SWEEP_BATCH } from '../core/dlq.constants.js';
+import type { DlqCorruptEntries } from '../core/dlq-corrupt-entries.js';
+import { dlqIdTime } from '../core/dlq-id.js';
+import type { FailedOperation } from '../core/failed-operation.interface.js';
 import type { DlqRedisClient } from './redis-client.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
 import { decodeMeta, type DlqEntryMeta, encodeMeta, type RedisDlqKeys } from './redis-dlq.keys.js';
@@ -161,7 +161,10 @@ export class RedisDlqRepository {
   }
 
   /** Removes every entry created before `beforeMs`, in atomic batches; returns the count. */
-  async cleanup(beforeMs: number): Promise<number> {
+  async cleanup(
+    beforeMs: number,
+    onBatch: (ids: string[]) => void = () => undefined,
+  ): Promise<number> {
     let removed = 0;
     for (;;) {
       const ids = await this.redis.zrangebyscore(
@@ -173,7 +176,9 @@ export class RedisDlqRepository {
         DLQ_SWEEP_BATCH,
       );
       if (ids.length === 0) return removed;
-      removed += (await this.removeMany('before', Math.floor(beforeMs), ids)).length;
+      const done = await this.removeMany('before', Math.floor(beforeMs), ids);
+      onBatch(done);
+      removed += done.length;
       if (ids.length < DLQ_SWEEP_BATCH) return removed;
     }
   }

@@ -8,4 +8,7 @@ export const DLQ_SCRIPTS = {
   beginReplay: new LuaScript('begin-replay'),
   finishFailure: new LuaScript('finish-failure'),
   replace: new LuaScript('replace'),
+  lease: new LuaScript('lease'),
+  release: new LuaScript('release'),
+  saveJob: new LuaScript('save-job'),
 } as const;

@@ -1,6 +1,6 @@
-import { SecretScrubber } from '../auth/secret-scrubber.js';
-import { DlqValidationError } from '../errors/dlq-validation.error.js';
-import type { ResolvedDlqOptions } from '../options/fastmcp-options.interface.js';
+import { SecretScrubber } from '../../auth/secret-scrubber.js';
+import { DlqValidationError } from '../../errors/dlq-validation.error.js';
+import type { ResolvedDlqOptions } from '../../options/fastmcp-options.interface.js';
 import { DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
 import { capAttempts, capJson, capUtf8 } from './dlq-capping.js';
 import { DlqIdGenerator } from './dlq-id.js';

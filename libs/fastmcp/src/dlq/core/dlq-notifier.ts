@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import type { FastMcpEvents } from '../../events/fastmcp-events.service.js';
 import { DLQ_LOGGER_CONTEXT } from './dlq.constants.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
@@ -20,6 +20,20 @@ export class DlqNotifier {
       clientId: entry.clientId,
       error: entry.error,
       errorClass: entry.errorClass,
+    });
+  }
+
+  /** A failure folded into a recent entry of the same failure (dedup). */
+  deduplicated(entry: FailedOperation, droppedId: string): void {
+    this.logger.log(
+      `Failed operation ${droppedId} is a repeat of DLQ entry ${entry.id} (operation: ${entry.operation}, occurrences: ${entry.occurrences ?? 1})`,
+      fieldsOf('dlq.deduplicated', entry),
+    );
+    this.events.emit('dlq.deduplicated', {
+      id: entry.id,
+      operation: entry.operation,
+      clientId: entry.clientId,
+      occurrences: entry.occurrences ?? 1,
     });
   }
 

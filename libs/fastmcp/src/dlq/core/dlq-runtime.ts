@@ -1,12 +1,10 @@
-import type { ModuleRef } from '@nestjs/core';
-import { DlqUnavailableError } from '../errors/dlq-unavailable.error.js';
-import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
-import { isFastMcpError } from '../errors/fastmcp.error.js';
+import { DlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
+import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
+import { isFastMcpError } from '../../errors/fastmcp.error.js';
 import type {
   ResolvedDlqOptions,
   ResolvedFastMcpOptions,
-} from '../options/fastmcp-options.interface.js';
-import { OPERATION_REPLAYER, type OperationReplayer } from './operation-replayer.interface.js';
+} from '../../options/fastmcp-options.interface.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
 /** The time source a store reads; `FASTMCP_CLOCK` satisfies it. */
@@ -24,11 +22,6 @@ export function dlqOptionsOf(options: ResolvedFastMcpOptions): Readonly<Resolved
     ]);
   }
   return options.dlq;
-}
-
-/** The replayer, looked up at replay time so the client and the DLQ do not form a cycle. */
-export function resolveReplayer(moduleRef: ModuleRef): OperationReplayer {
-  return moduleRef.get<OperationReplayer>(OPERATION_REPLAYER, { strict: false });
 }
 
 /** The entry as a reader sees it: `replaying` only while a live lease backs it. */

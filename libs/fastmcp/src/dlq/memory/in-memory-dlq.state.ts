@@ -1,23 +1,17 @@
-import type { DlqStats } from './dead-letter-queue.interface.js';
-import { DLQ_STATS_TOP_CLIENTS, DLQ_STATS_TOP_ERROR_CLASSES } from './dlq.constants.js';
-import type { DlqCursor } from './dlq-cursor.js';
-import { dlqIdTime } from './dlq-id.js';
-import type { FailedOperation } from './failed-operation.interface.js';
-
-interface Lease {
-  token: string;
-  until: number;
-}
+import type { DlqStats } from '../core/dead-letter-queue.interface.js';
+import { DLQ_STATS_TOP_CLIENTS, DLQ_STATS_TOP_ERROR_CLASSES } from '../core/dlq.constants.js';
+import type { DlqCursor } from '../core/dlq-cursor.js';
+import { dlqIdTime } from '../core/dlq-id.js';
+import type { FailedOperation } from '../core/failed-operation.interface.js';
 
 /**
- * The in-memory store's data: entries by id, ids in time order, and replay leases. Entries are
+ * The in-memory store's data: entries by id and ids in time order. Entries are
  * kept as JSON strings, so what goes in and out is copied exactly as the Redis store does.
  */
 export class InMemoryDlqState {
   private readonly entries = new Map<string, string>();
   /** Ids ascending; ids sort by time, so this is also expiry order under one TTL. */
   private readonly ids: string[] = [];
-  private readonly leases = new Map<string, Lease>();
 
   get size(): number {
     return this.ids.length;
@@ -70,13 +64,15 @@ export class InMemoryDlqState {
     }
   }
 
-  lease(id: string): Lease | undefined {
-    return this.leases.get(id);
-  }
-
-  setLease(id: string, lease: Lease | undefined): void {
-    if (lease) this.leases.set(id, lease);
-    else this.leases.delete(id);
+  /** How many entries, oldest first, `test` holds for before it first fails. */
+  countWhile(test: (entry: FailedOperation) => boolean): number {
+    let count = 0;
+    for (const id of this.ids) {
+      const entry = this.get(id);
+      if (entry && !test(entry)) break;
+      count++;
+    }
+    return count;
   }
 
   stats(nowMs: number): DlqStats {

@@ -1,5 +1,5 @@
-import type { ErrorClass } from '../events/fastmcp-events.interface.js';
-import type { OperationName } from '../events/operation-name.js';
+import type { ErrorClass } from '../../events/fastmcp-events.interface.js';
+import type { OperationName } from '../../events/operation-name.js';
 
 /** How urgent an entry is: redrive and bulk replay take high before normal before low. */
 export type DlqPriority = 'high' | 'normal' | 'low';

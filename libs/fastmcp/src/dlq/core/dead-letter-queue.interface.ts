@@ -1,4 +1,4 @@
-import type { OperationName } from '../events/operation-name.js';
+import type { OperationName } from '../../events/operation-name.js';
 import type {
   DlqPriority,
   FailedOperation,

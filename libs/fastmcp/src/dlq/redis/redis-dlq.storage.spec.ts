@@ -2,7 +2,7 @@ import { RedisModule } from '@liaoliaots/nestjs-redis';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dlqContract } from '../../../../test/support/dlq/dead-letter-queue.contract.js';
+import { dlqContract } from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
 import {
   bootDlq,
   type DlqInstance,
@@ -10,15 +10,18 @@ import {
   FakeReplayer,
   failedInput,
   TestClock,
-} from '../../../../test/support/dlq/dlq-test-context.js';
-import { type RedisServerHandle, startRedisServer } from '../../../../test/support/redis-server.js';
-import { isDlqUnavailableError } from '../errors/dlq-unavailable.error.js';
-import { FastMcpEvents } from '../events/fastmcp-events.service.js';
-import type { DlqOptions } from '../options/dlq-options.interface.js';
-import { DEAD_LETTER_QUEUE } from './dead-letter-queue.interface.js';
-import { RedisDlqKeys } from './redis/redis-dlq.keys.js';
-import { RedisDlqRepository } from './redis/redis-dlq.repository.js';
-import { RedisDlqService } from './redis-dlq.service.js';
+} from '../../../../../test/support/dlq/dlq-test-context.js';
+import {
+  type RedisServerHandle,
+  startRedisServer,
+} from '../../../../../test/support/redis-server.js';
+import { isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
+import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
+import type { DlqOptions } from '../../options/dlq-options.interface.js';
+import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from '../core/dead-letter-queue.interface.js';
+import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
+import { RedisDlqKeys } from './redis-dlq.keys.js';
+import { RedisDlqRepository } from './redis-dlq.repository.js';
 
 const NO_DEDUP = { dueAt: 0, dedupKey: '-', dedupWindowMs: 0 };
 
@@ -37,12 +40,12 @@ afterAll(async () => {
   await server.close();
 });
 
-dlqContract('RedisDlqService', {
+dlqContract('RedisDlqStorage', {
   open: (options, clock, replayer) => {
     const dlq: DlqOptions = { ...options, redis: { url: server.url }, keyPrefix: nextPrefix() };
     return Promise.resolve({
       boot: () => bootDlq(dlq, clock, replayer),
-      sweep: (instance) => (instance.dlq as RedisDlqService).sweepExpired(),
+      sweep: (instance) => instance.queue.sweepExpired(),
     });
   },
 });
@@ -57,6 +60,15 @@ async function keysOf(prefix: string): Promise<string[]> {
     cursor = next;
   } while (cursor !== '0');
   return keys.sort();
+}
+
+/** Keys of a prefix but the dedup keys, which expire on their own after the dedup window. */
+async function lastingKeys(prefix: string): Promise<string[]> {
+  const lasting: string[] = [];
+  for (const key of await keysOf(prefix)) {
+    if (!key.includes(':dedup:') || (await admin.pttl(key)) <= 0) lasting.push(key);
+  }
+  return lasting;
 }
 
 /** Index members whose entry key is missing, across every sorted set and the meta hash. */
@@ -76,7 +88,7 @@ async function danglingMembers(prefix: string): Promise<string[]> {
   return dangling;
 }
 
-describe('RedisDlqService on Redis', () => {
+describe('RedisDlqStorage on Redis', () => {
   const clock = new TestClock();
   const replayer = new FakeReplayer();
   let instances: DlqInstance[] = [];
@@ -98,7 +110,11 @@ describe('RedisDlqService on Redis', () => {
 
   it('keeps every key under one {prefix} hash tag and no dangling index member after TTL expiry', async () => {
     const prefix = nextPrefix();
-    const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix, ttlMs: 1000 });
+    const { dlq, queue } = await boot({
+      redis: { url: server.url },
+      keyPrefix: prefix,
+      ttlMs: 1000,
+    });
     for (let i = 0; i < 6; i++) {
       await dlq.store(
         failedInput({ clientId: `c${i % 3}`, operation: i % 2 ? 'connect' : 'call_tool' }),
@@ -111,22 +127,22 @@ describe('RedisDlqService on Redis', () => {
     expect(await admin.zrange(`{${prefix}}:all`, 0, -1)).toEqual([fresh.id]);
     expect(await admin.zrange(`{${prefix}}:exp`, 0, -1)).toEqual([fresh.id]);
     clock.advance(1500);
-    expect(await (dlq as RedisDlqService).sweepExpired()).toBe(1);
-    expect(await keysOf(prefix)).toEqual([]);
+    expect(await queue.sweepExpired()).toBe(1);
+    expect(await lastingKeys(prefix)).toEqual([]);
   });
 
   it('sweeps more expired entries than one batch, 500 per atomic script call', async () => {
     const prefix = nextPrefix();
-    const { dlq, events } = await boot({
+    const { dlq, queue, events } = await boot({
       redis: { url: server.url },
       keyPrefix: prefix,
       ttlMs: 1000,
     });
     for (let i = 0; i < 1203; i++) await dlq.store(failedInput({ clientId: `c${i % 7}` }));
     clock.advance(2000);
-    expect(await (dlq as RedisDlqService).sweepExpired()).toBe(1203);
+    expect(await queue.sweepExpired()).toBe(1203);
     expect(eventsNamed(events, 'dlq.evicted').map((e) => e.count)).toEqual([500, 500, 203]);
-    expect(await keysOf(prefix)).toEqual([]);
+    expect(await lastingKeys(prefix)).toEqual([]);
   });
 
   it('skips an entry whose value is not JSON, reports its key once and returns the rest', async () => {
@@ -194,7 +210,10 @@ describe('RedisDlqService on Redis', () => {
   it('buffers a store while Redis is down and writes it exactly once when Redis is back', async () => {
     const own = await startRedisServer();
     try {
-      const { dlq, events } = await boot({ redis: { url: own.url }, keyPrefix: nextPrefix() });
+      const { dlq, queue, events } = await boot({
+        redis: { url: own.url },
+        keyPrefix: nextPrefix(),
+      });
       await own.stop();
       const started = Date.now();
       const entry = await dlq.store(failedInput());
@@ -204,7 +223,7 @@ describe('RedisDlqService on Redis', () => {
       ]);
       const read = await dlq.get(entry.id).catch((e: unknown) => e);
       expect(isDlqUnavailableError(read)).toBe(true);
-      expect((dlq as RedisDlqService).bufferedCount).toBe(1);
+      expect(queue.bufferedCount).toBe(1);
       await own.start();
       await vi.waitFor(() => expect(eventsNamed(events, 'dlq.flushed')).toEqual([{ count: 1 }]), {
         timeout: 15_000,
@@ -262,7 +281,7 @@ describe('RedisDlqService on Redis', () => {
     );
     expect(await clients()).toBe(before + 1);
     await owned.module.close();
-    await owned.module.get(RedisDlqService).onApplicationShutdown();
+    await owned.module.get(DeadLetterQueueService).onApplicationShutdown();
     expect(await clients()).toBe(before);
 
     const given = new Redis(server.url);
@@ -282,7 +301,7 @@ describe('RedisDlqService on Redis', () => {
     const { module } = await boot({ redis: { namespace: 'default' }, keyPrefix: prefix }, [
       RedisModule.forRoot({ config: { url: server.url } }),
     ]);
-    const dlq = module.get<RedisDlqService>(DEAD_LETTER_QUEUE);
+    const dlq = module.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
     const entry = await dlq.store(failedInput());
     expect(await admin.exists(new RedisDlqKeys(prefix).entry(entry.id))).toBe(1);
   });

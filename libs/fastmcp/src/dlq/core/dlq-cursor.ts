@@ -1,4 +1,4 @@
-import { DlqValidationError } from '../errors/dlq-validation.error.js';
+import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import { dlqIdTime, isDlqId } from './dlq-id.js';
 
 /** The position after which a page starts: the (score, id) of the previous page's last item. */

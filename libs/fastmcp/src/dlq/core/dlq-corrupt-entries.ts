@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import type { FastMcpEvents } from '../../events/fastmcp-events.service.js';
 import { DLQ_LOGGER_CONTEXT } from './dlq.constants.js';
 
 /** Keys remembered as reported; past this many, a key may be reported (and counted) again. */

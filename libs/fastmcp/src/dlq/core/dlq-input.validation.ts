@@ -1,6 +1,6 @@
-import { DlqValidationError } from '../errors/dlq-validation.error.js';
-import { OPERATION_NAMES, type OperationName } from '../events/operation-name.js';
-import { CLIENT_ID_PATTERN } from '../options/validate-options.js';
+import { DlqValidationError } from '../../errors/dlq-validation.error.js';
+import { OPERATION_NAMES, type OperationName } from '../../events/operation-name.js';
+import { CLIENT_ID_PATTERN } from '../../options/validate-options.js';
 import { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq.constants.js';
 import { isDlqId } from './dlq-id.js';
 import { DLQ_PRIORITIES, type DlqPriority } from './failed-operation.interface.js';

@@ -1,4 +1,4 @@
-import type { AttemptRecord, FailedOperation } from './failed-operation.interface.js';
+import type { AttemptRecord, FailedOperation } from '../core/failed-operation.interface.js';
 
 /** The outcome of re-running a dead-lettered operation once, with the client's normal retry. */
 export type ReplayOutcome =
