@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FailedOperation } from '../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import type { DlqOptions } from '../../libs/fastmcp/src/options/dlq-options.interface.js';
-import { dlqContract } from '../support/dlq/dead-letter-queue.contract.js';
+import { dlqContract, type DlqContractTarget } from '../support/dlq/dead-letter-queue.contract.js';
+import { dlqOperationsContract } from '../support/dlq/dlq-operations.contract.js';
 import { checkIntegrity } from '../support/dlq/dlq-integrity.js';
 import {
   bootDlq,
@@ -28,7 +29,7 @@ afterAll(async () => {
 
 const clusterOptions = (): DlqOptions['redis'] => ({ cluster: { nodes: [...cluster.nodes] } });
 
-dlqContract('RedisDlqStorage on a 3-master Redis Cluster', {
+const target: DlqContractTarget = {
   open: (options, clock, replayer) => {
     const dlq: DlqOptions = { ...options, redis: clusterOptions(), keyPrefix: nextPrefix() };
     return Promise.resolve({
@@ -36,7 +37,10 @@ dlqContract('RedisDlqStorage on a 3-master Redis Cluster', {
       sweep: (instance) => instance.queue.sweepExpired(),
     });
   },
-});
+};
+
+dlqContract('RedisDlqStorage on a 3-master Redis Cluster', target);
+dlqOperationsContract('RedisDlqStorage on a 3-master Redis Cluster', target);
 
 /** Runs `work` over `items` with at most `limit` at a time; collects what each one throws. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>) {

@@ -147,7 +147,7 @@ export async function moveSlot(
   await source.cluster('SETSLOT', slot, 'MIGRATING', targetId);
   let moved = 0;
   for (;;) {
-    const keys = (await source.cluster('GETKEYSINSLOT', slot, options.batch ?? 10));
+    const keys = await source.cluster('GETKEYSINSLOT', slot, options.batch ?? 10);
     if (keys.length === 0) break;
     await source.migrate(HOST, toPort, '', 0, 5000, 'KEYS', ...keys);
     moved += keys.length;

@@ -7,6 +7,8 @@ import { InFlightOperations } from './client/in-flight-operations.js';
 import { OperationRunner } from './client/operation-runner.js';
 import { dlqExports, dlqProviders } from './dlq/dlq.providers.js';
 import { OPERATION_REPLAYER } from './dlq/replay/operation-replayer.interface.js';
+import { REDRIVE_GATE } from './dlq/replay/redrive-gate.interface.js';
+import { PipelineRedriveGate } from './client/pipeline-redrive.gate.js';
 import { FastMcpEvents } from './events/fastmcp-events.service.js';
 import { FASTMCP_MODULE_OPTIONS, FastMcpConfigurableModule } from './fastmcp.module-definition.js';
 import { FastMcpLogListener } from './logging/fastmcp-log.listener.js';
@@ -53,6 +55,7 @@ import { ServerPipelines } from './pipeline/server-pipelines.js';
     OperationRunner,
     EnhancedFastMcpService,
     { provide: OPERATION_REPLAYER, useExisting: EnhancedFastMcpService },
+    { provide: REDRIVE_GATE, useClass: PipelineRedriveGate },
     ...dlqProviders,
     ...metricsProviders,
   ],

@@ -19,7 +19,11 @@ export type {
   RetryOptions,
   RetryOptionsInput,
 } from './options/retry-options.interface.js';
-export type { McpServerConfig, ToolRetryMode } from './options/server-config.interface.js';
+export type {
+  McpServerConfig,
+  ToolConfig,
+  ToolRetryMode,
+} from './options/server-config.interface.js';
 export type {
   ClientCredentialsAuthOptions,
   InteractiveOAuthClientProvider,
@@ -50,6 +54,16 @@ export { calculateBackoffWithJitter } from './retry/backoff.js';
 export { DEAD_LETTER_QUEUE } from './dlq/core/dead-letter-queue.interface.js';
 export { DeadLetterQueueService } from './dlq/core/dead-letter-queue.service.js';
 export { DlqReplayService } from './dlq/replay/dlq-replay.service.js';
+export { DlqBulkReplayService } from './dlq/replay/dlq-bulk-replay.service.js';
+export { DlqRedriver } from './dlq/replay/dlq-redriver.service.js';
+export { REDRIVE_GATE } from './dlq/replay/redrive-gate.interface.js';
+export type { RedriveGate } from './dlq/replay/redrive-gate.interface.js';
+export type {
+  BulkReplayJob,
+  BulkReplayRequest,
+  BulkReplayState,
+} from './dlq/replay/bulk-replay-job.interface.js';
+export type { DlqFilter } from './dlq/core/dlq-filter.js';
 export { DLQ_STORAGE } from './dlq/core/dlq-storage.token.js';
 export type {
   DlqFinishResult,
@@ -62,6 +76,7 @@ export type {
 export { DLQ_PRIORITIES } from './dlq/core/failed-operation.interface.js';
 export type {
   DeadLetterQueue,
+  DlqImportResult,
   DlqStats,
   Page,
   PageRequest,

@@ -275,6 +275,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         byClientId: {},
         byErrorClass: {},
         byPriority: {},
+        dueForRedrive: 0,
         oldestAgeSeconds: null,
         newestAt: null,
       });
@@ -292,6 +293,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         byClientId: { slack: 2, github: 1 },
         byErrorClass: { http_503: 2, network: 1 },
         byPriority: { normal: 3 },
+        dueForRedrive: 0,
         oldestAgeSeconds: 7,
         newestAt: new Date(clock.now() - 2000).toISOString(),
       });

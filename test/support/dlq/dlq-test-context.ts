@@ -8,6 +8,8 @@ import {
 import { dlqProviders } from '../../../libs/fastmcp/src/dlq/dlq.providers.js';
 import { DeadLetterQueueService } from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
 import { DlqReplayService } from '../../../libs/fastmcp/src/dlq/replay/dlq-replay.service.js';
+import { DlqBulkReplayService } from '../../../libs/fastmcp/src/dlq/replay/dlq-bulk-replay.service.js';
+import { DlqRedriver } from '../../../libs/fastmcp/src/dlq/replay/dlq-redriver.service.js';
 import type {
   FailedOperation,
   FailedOperationInput,
@@ -61,6 +63,8 @@ export interface DlqInstance {
   dlq: DeadLetterQueue;
   queue: DeadLetterQueueService;
   replays: DlqReplayService;
+  jobs: DlqBulkReplayService;
+  redriver: DlqRedriver;
   events: RecordedEvent[];
 }
 
@@ -104,6 +108,8 @@ export async function bootDlq(
     dlq: module.get<DeadLetterQueue>(DEAD_LETTER_QUEUE),
     queue: module.get(DeadLetterQueueService),
     replays: module.get(DlqReplayService),
+    jobs: module.get(DlqBulkReplayService),
+    redriver: module.get(DlqRedriver),
     events,
   };
 }

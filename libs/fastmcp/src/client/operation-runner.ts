@@ -91,7 +91,7 @@ export class OperationRunner {
           isRetryExhaustedError(final) && isFastMcpError(failed) ? failed.message : final.message,
         retriesExhausted: isRetryExhaustedError(final),
       });
-      if (mode.deadLetter) await this.deadLetters.write(spec, run, final);
+      if (mode.deadLetter) await this.deadLetters.write(spec, run, final, opts.priority);
       return { ok: false, error: final, run };
     } finally {
       run.endAttempt();

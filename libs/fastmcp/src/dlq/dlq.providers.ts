@@ -12,6 +12,8 @@ import { DLQ_STORAGE } from './core/dlq-storage.token.js';
 import { DeadLetterQueueFacade } from './dead-letter-queue.facade.js';
 import { MemoryDlqStorage } from './memory/memory-dlq.storage.js';
 import { RedisDlqStorage } from './redis/redis-dlq.storage.js';
+import { DlqBulkReplayService } from './replay/dlq-bulk-replay.service.js';
+import { DlqRedriver } from './replay/dlq-redriver.service.js';
 import { DlqReplayService } from './replay/dlq-replay.service.js';
 
 /** The storage the options choose (`dlq.store`); null with `dlq: false`. */
@@ -46,6 +48,8 @@ export const dlqProviders: Provider[] = [
   },
   DeadLetterQueueService,
   DlqReplayService,
+  DlqBulkReplayService,
+  DlqRedriver,
   {
     provide: DEAD_LETTER_QUEUE,
     useFactory: (
@@ -62,4 +66,6 @@ export const dlqExports: Array<string | symbol | Provider> = [
   DEAD_LETTER_QUEUE,
   DeadLetterQueueService,
   DlqReplayService,
+  DlqBulkReplayService,
+  DlqRedriver,
 ];

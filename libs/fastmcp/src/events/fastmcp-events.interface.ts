@@ -104,8 +104,8 @@ export interface DlqDeduplicatedEvent {
 export interface DlqRedrivenEvent {
   id: string;
   clientId: string;
-  /** `exhausted`: it failed and used up `maxRedrives` (the entry stays, marked). */
-  result: 'success' | 'failure' | 'exhausted' | 'skipped';
+  /** `exhausted`: failed and used up `maxRedrives` (the entry stays, marked); `held`: the server's circuit is open or its rate limit has a queue; `skipped`: another instance has it. */
+  result: 'success' | 'failure' | 'exhausted' | 'held' | 'skipped';
 }
 
 /** A server's `notifications/progress` for a request of this client. */

@@ -25,6 +25,7 @@ const stats = (total: number, oldestAgeSeconds: number | null): DlqStats => ({
   byClientId: {},
   byErrorClass: {},
   byPriority: {},
+  dueForRedrive: 0,
   newestAt: null,
 });
 

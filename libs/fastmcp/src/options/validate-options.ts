@@ -80,7 +80,12 @@ function checkToolPolicies(checks: OptionChecks, field: string, server: McpServe
   if (server.tools === undefined || !checks.plainObject(`${field}.tools`, server.tools)) return;
   for (const [name, policy] of Object.entries(server.tools)) {
     if (checks.plainObject(`${field}.tools.${name}`, policy)) {
-      checks.oneOf(`${field}.tools.${name}.retry`, policy.retry, TOOL_RETRY_MODES);
+      if (policy.retry !== undefined || policy.priority === undefined) {
+        checks.oneOf(`${field}.tools.${name}.retry`, policy.retry, TOOL_RETRY_MODES);
+      }
+      if (policy.priority !== undefined) {
+        checks.oneOf(`${field}.tools.${name}.priority`, policy.priority, ['high', 'normal', 'low']);
+      }
     }
   }
 }

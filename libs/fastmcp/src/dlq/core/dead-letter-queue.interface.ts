@@ -25,8 +25,17 @@ export interface DlqStats {
   byClientId: Record<string, number>;
   byErrorClass: Record<string, number>;
   byPriority: Partial<Record<DlqPriority, number>>;
+  /** Entries an automatic redrive policy will replay when due. */
+  dueForRedrive: number;
   oldestAgeSeconds: number | null;
   newestAt: string | null;
+}
+
+/** What `import` did: entries written, entries skipped (id known), lines refused and why. */
+export interface DlqImportResult {
+  imported: number;
+  skipped: number;
+  invalid: Array<{ line: number; reason: string }>;
 }
 
 export interface ReplayResult {

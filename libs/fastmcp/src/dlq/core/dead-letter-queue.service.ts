@@ -6,21 +6,25 @@ import {
   type OnModuleInit,
   Optional,
 } from '@nestjs/common';
-import { configuredSecrets } from '../../auth/configured-secrets.js';
 import { DlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
 import type { OperationName } from '../../events/operation-name.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constants.js';
-import type {
-  ResolvedDlqOptions,
-  ResolvedFastMcpOptions,
-} from '../../options/fastmcp-options.interface.js';
+import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
 import { FASTMCP_CLOCK } from '../../retry/clock.js';
-import type { DlqStats, Page, PageRequest } from './dead-letter-queue.interface.js';
+import type {
+  DlqImportResult,
+  DlqStats,
+  Page,
+  PageRequest,
+} from './dead-letter-queue.interface.js';
 import { DLQ_SWEEP_INTERVAL_MS, DLQ_WRITE_TIMEOUT_MS } from './dlq.constants.js';
 import { decodeCursor } from './dlq-cursor.js';
-import { DlqEntryBuilder } from './dlq-entry.builder.js';
-import { DlqEntryWriter } from './dlq-entry.writer.js';
+import type { DlqWriteResult } from './dlq-entry.writer.js';
+import { assertFilter, type DlqFilter, indexFor, matcher } from './dlq-filter.js';
+import { importedEntry } from './dlq-import.js';
+import { assembleDlq, type DlqParts } from './dlq-parts.js';
+import { pageByPriority } from './dlq-priority-page.js';
 import {
   assertClientId,
   assertDlqId,
@@ -33,16 +37,13 @@ import {
 import { describe, DlqNotifier } from './dlq-notifier.js';
 import { DlqPageReader } from './dlq-page.reader.js';
 import { asUnavailable, type DlqClock, systemDlqClock, withTimeout } from './dlq-runtime.js';
-import { DlqShutdownSpill } from './dlq-shutdown-spill.js';
 import type { DlqIndex, DlqStorage } from './dlq-storage.interface.js';
 import { DLQ_STORAGE } from './dlq-storage.token.js';
-import { DlqWriteBuffer } from './dlq-write-buffer.js';
 import type {
   DlqPriority,
   FailedOperation,
   FailedOperationInput,
 } from './failed-operation.interface.js';
-import { DlqRedrivePlan } from './dlq-redrive.plan.js';
 
 /**
  * The dead-letter queue: the one service to inject, whatever the store (`dlq.store`). It owns
@@ -57,7 +58,7 @@ export class DeadLetterQueueService
 {
   readonly notifier: DlqNotifier;
   readonly clock: DlqClock;
-  private readonly parts: ActiveParts | null;
+  private readonly parts: DlqParts | null;
   private timer: NodeJS.Timeout | undefined;
   private closed: Promise<void> | undefined;
 
@@ -69,7 +70,12 @@ export class DeadLetterQueueService
   ) {
     this.notifier = new DlqNotifier(events);
     this.clock = clock ?? systemDlqClock;
-    this.parts = options.dlq === false || !storage ? null : this.assemble(options, storage);
+    this.parts =
+      options.dlq === false || !storage
+        ? null
+        : assembleDlq(options, options.dlq, storage, this.notifier, this.clock, (entry) =>
+            this.write(entry),
+          );
   }
 
   /** False with `dlq: false`. */
@@ -97,9 +103,9 @@ export class DeadLetterQueueService
     const { builder, buffer } = this.active();
     const entry = builder.build(input, this.clock.now());
     try {
-      const stored = await this.write(entry);
+      const written = await this.write(entry);
       buffer.kick();
-      return stored;
+      return written.entry;
     } catch (error) {
       if (buffer.push(entry, error)) this.notifier.buffered(entry, error);
       return entry;
@@ -196,8 +202,57 @@ export class DeadLetterQueueService
     return this.guard((storage) => this.reader(storage).page(index, limit, cursor, keep));
   }
 
-  /** Writes an entry as is (ids kept): the spill import and `import`. */
-  async write(entry: FailedOperation): Promise<FailedOperation> {
+  /** Entries sorted by priority (high, normal, low), newest first within each. */
+  async listByPriority(page: PageRequest = {}): Promise<Page<FailedOperation>> {
+    const limit = pageLimit(page.limit);
+    return this.guard((storage) =>
+      pageByPriority(
+        (index, want, cursor) => this.reader(storage).page(index, want, cursor),
+        limit,
+        page.cursor,
+      ),
+    );
+  }
+
+  /** Every entry the filter takes, newest first, page by page (secrets were redacted at store). */
+  async *export(filter: DlqFilter = {}): AsyncGenerator<FailedOperation> {
+    assertFilter(filter);
+    const keep = matcher(filter, this.clock.now());
+    let cursor: string | undefined;
+    do {
+      const page = await this.page(indexFor(filter), { limit: 500, cursor }, keep);
+      yield* page.items;
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
+  /**
+   * Takes exported entries back: ids kept, entries whose id is already stored (or was lately
+   * deleted) skipped, each rebuilt so redaction and caps apply. Lines that are not entries are
+   * counted as invalid with their reason.
+   */
+  async import(entries: Iterable<unknown> | AsyncIterable<unknown>): Promise<DlqImportResult> {
+    const { builder, writer } = this.active();
+    const result: DlqImportResult = { imported: 0, skipped: 0, invalid: [] };
+    let line = 0;
+    for await (const raw of entries) {
+      line++;
+      let entry: FailedOperation;
+      try {
+        entry = importedEntry(raw, builder, this.clock.now());
+      } catch (error) {
+        result.invalid.push({ line, reason: describe(error) });
+        continue;
+      }
+      const written = await writer.write(entry, false).catch(asUnavailable);
+      if (written.outcome === 'stored') result.imported++;
+      else result.skipped++;
+    }
+    return result;
+  }
+
+  /** Writes an entry as is (its id kept), with the write timeout: the buffer and the spill. */
+  async write(entry: FailedOperation): Promise<DlqWriteResult> {
     const { writer } = this.active();
     return withTimeout(writer.write(entry), DLQ_WRITE_TIMEOUT_MS);
   }
@@ -231,46 +286,12 @@ export class DeadLetterQueueService
     });
   }
 
-  private active(): ActiveParts {
+  private active(): DlqParts {
     if (!this.parts) throw new DlqUnavailableError('the dead-letter queue is off (dlq: false)');
     return this.parts;
-  }
-
-  private assemble(options: ResolvedFastMcpOptions, storage: DlqStorage): ActiveParts {
-    const dlq = options.dlq as Readonly<ResolvedDlqOptions>;
-    const plan = new DlqRedrivePlan(dlq.redrive);
-    const writer = new DlqEntryWriter(
-      storage,
-      {
-        maxEntries: dlq.maxEntries,
-        dedupWindowMs: dlq.dedupWindowMs,
-        now: () => this.clock.now(),
-        dueAt: (entry) => plan.firstDueAt(entry, this.clock.now()),
-      },
-      this.notifier,
-    );
-    const buffer = new DlqWriteBuffer(dlq.bufferSize, {
-      write: (entry) => this.write(entry).then(() => undefined),
-      flushed: (count) => this.notifier.flushed(count),
-      lost: (entry, reason, error, first) => this.notifier.lostToLog(entry, reason, error, first),
-    });
-    const spill = new DlqShutdownSpill(dlq.spillFile, buffer, this.notifier, (entry) =>
-      this.write(entry),
-    );
-    const builder = new DlqEntryBuilder(dlq, configuredSecrets(options));
-    return { options: dlq, storage, builder, writer, buffer, spill };
   }
 
   private async guard<T>(run: (storage: DlqStorage) => Promise<T>): Promise<T> {
     return run(this.active().storage).catch(asUnavailable);
   }
-}
-
-interface ActiveParts {
-  options: Readonly<ResolvedDlqOptions>;
-  storage: DlqStorage;
-  builder: DlqEntryBuilder;
-  writer: DlqEntryWriter;
-  buffer: DlqWriteBuffer;
-  spill: DlqShutdownSpill;
 }

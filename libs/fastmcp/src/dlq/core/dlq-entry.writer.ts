@@ -3,6 +3,11 @@ import { failureFingerprint } from './dlq-fingerprint.js';
 import type { DlqStorage } from './dlq-storage.interface.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
+export interface DlqWriteResult {
+  entry: FailedOperation;
+  outcome: 'stored' | 'known' | 'folded';
+}
+
 export interface DlqWriteRules {
   maxEntries: number;
   /** 0: every failure is its own entry. */
@@ -24,30 +29,33 @@ export class DlqEntryWriter {
     private readonly notifier: DlqNotifier,
   ) {}
 
-  /** The entry as stored: this one, or the earlier entry it was folded into. */
-  async write(given: FailedOperation): Promise<FailedOperation> {
+  /**
+   * The entry as stored (`stored`), the same id already there (`known`), or the earlier entry
+   * of the same failure it was folded into (`folded`). `dedup: false` (imports) keeps it apart.
+   */
+  async write(given: FailedOperation, dedup = true): Promise<DlqWriteResult> {
     const dueAt = given.redriveExhausted ? 0 : this.rules.dueAt(given);
     const entry = dueAt > 0 ? { ...given, nextRedriveAt: new Date(dueAt).toISOString() } : given;
     const options = {
       nowMs: this.rules.now(),
       dueAt,
       fingerprint: failureFingerprint(entry),
-      dedupWindowMs: this.rules.dedupWindowMs,
+      dedupWindowMs: dedup ? this.rules.dedupWindowMs : 0,
     };
     let reply = await this.storage.insert(entry, options);
     if (reply.kind === 'duplicate') {
       const bumped = await this.bump(reply.id, entry);
-      if (bumped) return bumped;
+      if (bumped) return { entry: bumped, outcome: 'folded' };
       reply = await this.storage.insert(entry, { ...options, ignoreDedup: true });
     }
-    if (reply.kind === 'duplicate' || reply.kind === 'known') return entry;
+    if (reply.kind !== 'stored') return { entry, outcome: 'known' };
     this.notifier.stored(entry);
     if (reply.expiredDue > 0 || reply.total > this.rules.maxEntries) {
       await this.trim().catch((error: unknown) => {
         this.notifier.logger.warn(`DLQ retention after a store failed: ${describe(error)}`);
       });
     }
-    return entry;
+    return { entry, outcome: 'stored' };
   }
 
   /** Retention, then the cap. */

@@ -92,6 +92,8 @@ export interface DlqStorage {
 
   /** Ids whose next redrive time is at or before `nowMs`, soonest first. */
   due(nowMs: number, limit: number): Promise<string[]>;
+  /** Sets (ms) or clears (0) an entry's next redrive time. */
+  setDue(id: string, dueAt: number): Promise<void>;
   /** How many entries wait for a redrive. */
   dueCount(): Promise<number>;
 

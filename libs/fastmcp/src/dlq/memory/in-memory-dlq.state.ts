@@ -75,7 +75,7 @@ export class InMemoryDlqState {
     return count;
   }
 
-  stats(nowMs: number): DlqStats {
+  stats(nowMs: number): Omit<DlqStats, 'dueForRedrive'> {
     const byOperation: DlqStats['byOperation'] = {};
     const byClient = new Map<string, number>();
     const byClass = new Map<string, number>();

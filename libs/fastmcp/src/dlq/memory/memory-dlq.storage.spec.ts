@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { dlqContract } from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
+import {
+  dlqContract,
+  type DlqContractTarget,
+} from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
+import { dlqOperationsContract } from '../../../../../test/support/dlq/dlq-operations.contract.js';
 import {
   bootDlq,
   type DlqInstance,
@@ -14,7 +18,7 @@ import { DLQ_STORAGE } from '../core/dlq-storage.token.js';
 import { DlqReplayService } from '../replay/dlq-replay.service.js';
 import { MemoryDlqStorage } from './memory-dlq.storage.js';
 
-dlqContract('MemoryDlqStorage', {
+const target: DlqContractTarget = {
   open: (options, clock, replayer) => {
     let instance: Promise<DlqInstance> | undefined;
     return Promise.resolve({
@@ -23,7 +27,10 @@ dlqContract('MemoryDlqStorage', {
       sweep: (booted) => booted.queue.sweepExpired(),
     });
   },
-});
+};
+
+dlqContract('MemoryDlqStorage', target);
+dlqOperationsContract('MemoryDlqStorage', target);
 
 describe('dlqProviders', () => {
   it('resolves DeadLetterQueueService over the memory storage by default', async () => {

@@ -91,7 +91,7 @@ export class MemoryDlqStorage implements DlqStorage {
   }
 
   stats(nowMs: number): Promise<DlqStats> {
-    return Promise.resolve(this.state.stats(nowMs));
+    return Promise.resolve({ ...this.state.stats(nowMs), dueForRedrive: this.dueAt.size });
   }
 
   sweep(
@@ -166,6 +166,12 @@ export class MemoryDlqStorage implements DlqStorage {
   due(nowMs: number, limit: number): Promise<string[]> {
     const ids = [...this.dueAt].filter(([, at]) => at <= nowMs).sort((a, b) => a[1] - b[1]);
     return Promise.resolve(ids.slice(0, limit).map(([id]) => id));
+  }
+
+  setDue(id: string, dueAt: number): Promise<void> {
+    if (dueAt <= 0) this.dueAt.delete(id);
+    else if (this.dueAt.has(id)) this.dueAt.set(id, dueAt);
+    return Promise.resolve();
   }
 
   dueCount(): Promise<number> {

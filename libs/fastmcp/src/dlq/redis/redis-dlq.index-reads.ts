@@ -44,12 +44,13 @@ export async function readStats(
     .zrange(keys.stat('prio'), 0, -1, 'WITHSCORES')
     .zrange(keys.all, 0, 0, 'WITHSCORES')
     .zrange(keys.all, -1, -1, 'WITHSCORES')
+    .zcard(keys.due)
     .exec();
   const values = (reply ?? []).map(([error, value]) => {
     if (error) throw error;
     return value;
   });
-  const [total, ops, clients, classes, priorities, oldest, newest] = values as [
+  const [total, ops, clients, classes, priorities, oldest, newest, due] = values as [
     number,
     string[],
     string[],
@@ -57,6 +58,7 @@ export async function readStats(
     string[],
     string[],
     string[],
+    number,
   ];
   return {
     total,
@@ -67,6 +69,7 @@ export async function readStats(
     oldestAgeSeconds:
       oldest.length === 2 ? Math.max(0, Math.floor((nowMs - Number(oldest[1])) / 1000)) : null,
     newestAt: newest.length === 2 ? new Date(Number(newest[1])).toISOString() : null,
+    dueForRedrive: due,
   };
 }
 

@@ -2,7 +2,11 @@ import { RedisModule } from '@liaoliaots/nestjs-redis';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dlqContract } from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
+import {
+  dlqContract,
+  type DlqContractTarget,
+} from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
+import { dlqOperationsContract } from '../../../../../test/support/dlq/dlq-operations.contract.js';
 import {
   bootDlq,
   type DlqInstance,
@@ -40,7 +44,7 @@ afterAll(async () => {
   await server.close();
 });
 
-dlqContract('RedisDlqStorage', {
+const target: DlqContractTarget = {
   open: (options, clock, replayer) => {
     const dlq: DlqOptions = { ...options, redis: { url: server.url }, keyPrefix: nextPrefix() };
     return Promise.resolve({
@@ -48,7 +52,10 @@ dlqContract('RedisDlqStorage', {
       sweep: (instance) => instance.queue.sweepExpired(),
     });
   },
-});
+};
+
+dlqContract('RedisDlqStorage', target);
+dlqOperationsContract('RedisDlqStorage', target);
 
 /** Every key of a prefix (our own test server; never a user-given pattern in library code). */
 async function keysOf(prefix: string): Promise<string[]> {

@@ -129,6 +129,12 @@ export class RedisDlqStorage implements DlqStorage {
     return redis.zrangebyscore(this.keys.due, '-inf', nowMs, 'LIMIT', 0, limit);
   }
 
+  async setDue(id: string, dueAt: number): Promise<void> {
+    const { redis } = await this.handle.connect();
+    if (dueAt > 0) await redis.zadd(this.keys.due, 'XX', dueAt, id);
+    else await redis.zrem(this.keys.due, id);
+  }
+
   async dueCount(): Promise<number> {
     const { redis } = await this.handle.connect();
     return redis.zcard(this.keys.due);
