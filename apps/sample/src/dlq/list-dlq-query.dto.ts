@@ -1,4 +1,9 @@
-import { OPERATION_NAMES, type OperationName } from '@app/fastmcp';
+import {
+  DLQ_PRIORITIES,
+  type DlqPriority,
+  OPERATION_NAMES,
+  type OperationName,
+} from '@app/fastmcp';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -20,6 +25,20 @@ export class ListDlqQueryDto {
   @IsOptional()
   @Matches(/^[a-z][a-z0-9_-]{0,63}$/, { message: 'errorClass must look like http_503 or timeout' })
   errorClass?: string;
+
+  @ApiPropertyOptional({ enum: DLQ_PRIORITIES })
+  @IsOptional()
+  @IsIn(DLQ_PRIORITIES)
+  priority?: DlqPriority;
+
+  @ApiPropertyOptional({
+    enum: ['newest', 'priority'],
+    default: 'newest',
+    description: 'newest: newest first; priority: high, normal, low, newest first within each',
+  })
+  @IsOptional()
+  @IsIn(['newest', 'priority'])
+  sort?: 'newest' | 'priority';
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
   @IsOptional()
