@@ -27,8 +27,8 @@ if window > 0 and ARGV[12] ~= '1' then
   local other = redis.call('GET', KEYS[11])
   if other and other ~= id then return { 2, other } end
 end
-if redis.call('EXISTS', KEYS[9]) == 1 or redis.call('HEXISTS', KEYS[3], id) == 1
-  or redis.call('EXISTS', KEYS[10]) == 1 then
+-- One EXISTS for the entry and its tombstone (the meta field exists only with the entry).
+if redis.call('EXISTS', KEYS[9], KEYS[10]) > 0 then
   return { 0, redis.call('ZCARD', KEYS[1]), redis.call('ZCOUNT', KEYS[2], '-inf', ARGV[9]) }
 end
 local score = ARGV[3]
