@@ -7,6 +7,7 @@ import {
   type DlqContractTarget,
 } from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
 import { dlqOperationsContract } from '../../../../../test/support/dlq/dlq-operations.contract.js';
+import { keysOf as keysOfPrefix } from '../../../../../test/support/dlq/dlq-integrity.js';
 import {
   bootDlq,
   type DlqInstance,
@@ -57,17 +58,8 @@ const target: DlqContractTarget = {
 dlqContract('RedisDlqStorage', target);
 dlqOperationsContract('RedisDlqStorage', target);
 
-/** Every key of a prefix (our own test server; never a user-given pattern in library code). */
-async function keysOf(prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await admin.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys.sort();
-}
+/** Every key of a prefix on the test server. */
+const keysOf = (prefix: string): Promise<string[]> => keysOfPrefix(admin, prefix);
 
 /** Keys of a prefix but the dedup keys, which expire on their own after the dedup window. */
 async function lastingKeys(prefix: string): Promise<string[]> {
