@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-validation.error.js';
 import { McpHttpError } from '../../../libs/fastmcp/src/errors/mcp-http.error.js';
+import { DlqRedriver } from '../../../libs/fastmcp/src/dlq/replay/dlq-redriver.service.js';
+import { FastMcpEvents } from '../../../libs/fastmcp/src/events/fastmcp-events.service.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../../../libs/fastmcp/src/options/fastmcp-options.constants.js';
 import type { DlqOptions } from '../../../libs/fastmcp/src/options/dlq-options.interface.js';
 import type { DlqContractTarget, DlqStoreUnderTest } from './dead-letter-queue.contract.js';
 import {
@@ -183,6 +186,31 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(await queue.get(unknown.id)).not.toBeNull();
       expect(eventsNamed(events, 'dlq.redriven')).toEqual([
         { id: fine.id, clientId: 'github', result: 'success' },
+      ]);
+    });
+
+    it('holds redrives to a server the gate holds (open circuit), using up no redrive', async () => {
+      const a = await boot({ redrive: [{ after: 10 }] });
+      const holding = {
+        holdReason: (clientId: string) => (clientId === 'pay' ? 'circuit open' : null),
+      };
+      const redriver = new DlqRedriver(
+        a.module.get(FASTMCP_RESOLVED_OPTIONS),
+        a.queue,
+        a.replays,
+        a.module.get(FastMcpEvents),
+        holding,
+      );
+      const held = await a.queue.store(failedInput({ clientId: 'pay' }));
+      const free = await a.queue.store(failedInput({ clientId: 'search' }));
+      clock.advance(10);
+      expect(await redriver.redriveDue()).toBe(1);
+      expect(replayer.calls.map((c) => c.id)).toEqual([free.id]);
+      expect(await a.queue.get(held.id)).toMatchObject({ replayCount: 0 });
+      expect((await a.queue.getStats()).dueForRedrive).toBe(1);
+      expect(eventsNamed(a.events, 'dlq.redriven').map((e) => [e.clientId, e.result])).toEqual([
+        ['pay', 'held'],
+        ['search', 'success'],
       ]);
     });
 
