@@ -22,7 +22,7 @@ import { DLQ_SWEEP_INTERVAL_MS, DLQ_WRITE_TIMEOUT_MS } from './dlq.constants.js'
 import { decodeCursor } from './dlq-cursor.js';
 import type { DlqWriteResult } from './dlq-entry.writer.js';
 import { assertFilter, type DlqFilter, indexFor, matcher } from './dlq-filter.js';
-import { importedEntry } from './dlq-import.js';
+import { importEntries } from './dlq-import.js';
 import { assembleDlq, type DlqParts } from './dlq-parts.js';
 import { pageByPriority } from './dlq-priority-page.js';
 import {
@@ -233,22 +233,7 @@ export class DeadLetterQueueService
    */
   async import(entries: Iterable<unknown> | AsyncIterable<unknown>): Promise<DlqImportResult> {
     const { builder, writer } = this.active();
-    const result: DlqImportResult = { imported: 0, skipped: 0, invalid: [] };
-    let line = 0;
-    for await (const raw of entries) {
-      line++;
-      let entry: FailedOperation;
-      try {
-        entry = importedEntry(raw, builder, this.clock.now());
-      } catch (error) {
-        result.invalid.push({ line, reason: describe(error) });
-        continue;
-      }
-      const written = await writer.write(entry, false).catch(asUnavailable);
-      if (written.outcome === 'stored') result.imported++;
-      else result.skipped++;
-    }
-    return result;
+    return importEntries(entries, builder, writer, () => this.clock.now());
   }
 
   /** Writes an entry as is (its id kept), with the write timeout: the buffer and the spill. */

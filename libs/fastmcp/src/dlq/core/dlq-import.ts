@@ -1,4 +1,8 @@
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
+import type { DlqImportResult } from './dead-letter-queue.interface.js';
+import type { DlqEntryWriter } from './dlq-entry.writer.js';
+import { describe } from './dlq-notifier.js';
+import { asUnavailable } from './dlq-runtime.js';
 import type { DlqEntryBuilder } from './dlq-entry.builder.js';
 import { assertDlqId, priorityOf } from './dlq-input.validation.js';
 import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
@@ -31,4 +35,29 @@ export function importedEntry(
   if (Number.isInteger(given.redriveCount)) entry.redriveCount = Number(given.redriveCount);
   if (given.redriveExhausted === true) entry.redriveExhausted = true;
   return entry;
+}
+
+/** Writes each entry with its id (no dedup): known ids skipped, bad lines listed with why. */
+export async function importEntries(
+  entries: Iterable<unknown> | AsyncIterable<unknown>,
+  builder: DlqEntryBuilder,
+  writer: DlqEntryWriter,
+  now: () => number,
+): Promise<DlqImportResult> {
+  const result: DlqImportResult = { imported: 0, skipped: 0, invalid: [] };
+  let line = 0;
+  for await (const raw of entries) {
+    line++;
+    let entry: FailedOperation;
+    try {
+      entry = importedEntry(raw, builder, now());
+    } catch (error) {
+      result.invalid.push({ line, reason: describe(error) });
+      continue;
+    }
+    const written = await writer.write(entry, false).catch(asUnavailable);
+    if (written.outcome === 'stored') result.imported++;
+    else result.skipped++;
+  }
+  return result;
 }
