@@ -50,7 +50,8 @@ import type {
  * the rules (validation, redaction, paging and cursors, dedup, retention, the write buffer and
  * the shutdown spill, events) over a narrow `DlqStorage`. A store never fails because Redis is
  * down: entries are buffered, retried with backoff, spilled at shutdown, logged as last resort.
- * With `dlq: false` it still resolves, and every call but `store` throws DlqUnavailableError.
+ * With `dlq: false` it still resolves (`enabled` is false) and every call throws
+ * DlqUnavailableError.
  */
 @Injectable()
 export class DeadLetterQueueService

@@ -51,12 +51,14 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, OnApplicati
   /** Takes the snapshot, records the job and starts it here; returns it as recorded. */
   async start(request: BulkReplayRequest = {}): Promise<BulkReplayJob> {
     const settings = checked(request);
-    const ids: FailedOperation[] = [];
+    // Only what the order needs is kept: a snapshot of 100,000 stays small.
+    const ids: Array<Pick<FailedOperation, 'id' | 'priority'>> = [];
     for await (const entry of this.queue.export(settings.filter)) {
-      ids.push(entry);
+      ids.push({ id: entry.id, priority: entry.priority });
       if (ids.length >= settings.limit) break;
     }
-    const rank = (e: FailedOperation): number => DLQ_PRIORITIES.indexOf(e.priority ?? 'normal');
+    const rank = (e: Pick<FailedOperation, 'priority'>): number =>
+      DLQ_PRIORITIES.indexOf(e.priority ?? 'normal');
     ids.sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : 1));
     const now = new Date(this.queue.clock.now()).toISOString();
     const job: BulkReplayJob = {

@@ -46,7 +46,11 @@ export class DlqRedriver implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationBootstrap(): void {
     const dlq = this.options.dlq;
     if (dlq === false || dlq.redrive.length === 0 || !this.queue.enabled) return;
-    this.timer = setInterval(() => void this.runQuietly(), dlq.redriveIntervalMs).unref();
+    this.timer = setInterval(() => void this.runQuietly(), this.intervalMs).unref();
+  }
+
+  private get intervalMs(): number {
+    return this.options.dlq === false ? 0 : this.options.dlq.redriveIntervalMs;
   }
 
   /** One round now: redrives every entry due (up to 100); returns how many were tried. */
@@ -76,8 +80,9 @@ export class DlqRedriver implements OnApplicationBootstrap, OnApplicationShutdow
         await storage.setDue(entry.id, 0);
         continue;
       }
-      const held = this.gate?.holdReason(entry.clientId);
-      if (held) {
+      if (this.gate?.holdReason(entry.clientId)) {
+        // Looked at again next round, so held entries never crowd out other servers' ones.
+        await storage.setDue(entry.id, this.queue.clock.now() + this.intervalMs);
         this.emit(entry, 'held');
         continue;
       }

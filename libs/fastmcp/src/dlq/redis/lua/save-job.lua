@@ -11,6 +11,10 @@
     1
 ]]
 redis.call('SET', KEYS[1], ARGV[2], 'PX', tonumber(ARGV[4]))
-if ARGV[5] == '1' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1]) end
+if ARGV[5] == '1' then
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+  -- The list keeps the latest 1000 jobs; older records expire on their own.
+  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1001)
+end
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4])) end
 return 1
