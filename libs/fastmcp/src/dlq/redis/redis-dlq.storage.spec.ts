@@ -107,6 +107,33 @@ describe('RedisDlqStorage on Redis', () => {
     instances = [];
   });
 
+  it('finishes a bulk replay job on a second instance when the first stops half-way, each entry once', async () => {
+    const options = { redis: { url: server.url }, keyPrefix: nextPrefix() };
+    const own = new FakeReplayer();
+    const a = await bootDlq(options, clock, own);
+    const b = await boot(options);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await a.queue.store(failedInput())).id);
+    own.next = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { ok: true, result: 'ok' };
+    };
+    const job = await a.jobs.start({ concurrency: 1, ratePerSecond: 1000 });
+    await vi.waitFor(() => expect(own.calls.length).toBeGreaterThanOrEqual(2));
+    // The instance stops: its run ends after the replay in flight and its lease goes.
+    await a.module.close();
+    const half = (await b.jobs.get(job.id))!;
+    expect(half.state).toBe('running');
+    expect(half.done).toBeGreaterThanOrEqual(2);
+    expect(half.done).toBeLessThan(6);
+    expect(await b.jobs.resumeOrphans()).toBe(1);
+    await b.jobs.settled(job.id);
+    expect(await b.jobs.get(job.id)).toMatchObject({ state: 'done', done: 6, succeeded: 6 });
+    const replayed = [...own.calls, ...replayer.calls].map((entry) => entry.id);
+    expect(replayed.sort()).toEqual([...ids].sort());
+    expect((await b.queue.getStats()).total).toBe(0);
+  });
+
   it('keeps every key under one {prefix} hash tag and no dangling index member after TTL expiry', async () => {
     const prefix = nextPrefix();
     const { dlq, queue } = await boot({

@@ -4,7 +4,7 @@ import {
   Inject,
   Injectable,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import { isDlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
@@ -28,7 +28,7 @@ const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * per-entry replay leases keep an entry from running twice.
  */
 @Injectable()
-export class DlqBulkReplayService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly running = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -125,7 +125,8 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, OnApplicati
     return this.running.get(id) ?? Promise.resolve();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the store's connection closes: running work ends and its leases are released. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await Promise.all([...this.running.values()]);
@@ -141,10 +142,9 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, OnApplicati
       .catch((error: unknown) => {
         this.queue.notifier.logger.warn(`Bulk replay job ${id} paused: ${describe(error)}`);
       })
-      .finally(() => {
-        this.running.delete(id);
-        void storage.releaseLease(`job:${id}`, token).catch(() => undefined);
-      });
+      .then(() => storage.releaseLease(`job:${id}`, token))
+      .catch(() => undefined)
+      .finally(() => this.running.delete(id));
     this.running.set(id, run);
     return true;
   }

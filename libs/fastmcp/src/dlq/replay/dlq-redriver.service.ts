@@ -2,7 +2,7 @@ import {
   Inject,
   Injectable,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
   Optional,
 } from '@nestjs/common';
 import { isDlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
@@ -30,7 +30,7 @@ type RedriveResult = DlqRedrivenEvent['result'];
  * a queue.
  */
 @Injectable()
-export class DlqRedriver implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DlqRedriver implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<number> | undefined;
   private stopped = false;
@@ -59,7 +59,8 @@ export class DlqRedriver implements OnApplicationBootstrap, OnApplicationShutdow
     return this.round;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the store's connection closes: running work ends and its leases are released. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.round?.catch(() => undefined);
