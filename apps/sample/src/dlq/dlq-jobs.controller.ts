@@ -1,7 +1,6 @@
 import { type BulkReplayJob, DlqBulkReplayService } from '@app/fastmcp';
 import {
   Body,
-  Controller,
   Delete,
   Get,
   HttpCode,
@@ -11,17 +10,13 @@ import {
   Param,
   Post,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { DlqApiController } from './dlq-api.decorator.js';
 import { BulkReplayDto } from './bulk-replay.dto.js';
 import { toDlqFilter } from './dlq-filter.dto.js';
 
 /** Bulk replay jobs over the library's `DlqBulkReplayService`. */
-@ApiTags('dlq')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@ApiResponse({ status: 401, description: 'Missing or invalid API key' })
-@ApiResponse({ status: 503, description: 'The DLQ store is unreachable' })
-@Controller('dlq')
+@DlqApiController()
 export class DlqJobsController {
   constructor(@Inject(DlqBulkReplayService) private readonly jobs: DlqBulkReplayService) {}
 

@@ -1,7 +1,6 @@
 import { DeadLetterQueueService, type DlqImportResult } from '@app/fastmcp';
 import {
   BadRequestException,
-  Controller,
   Get,
   HttpCode,
   HttpStatus,
@@ -11,17 +10,9 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOperation,
-  ApiProduces,
-  ApiResponse,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse } from '@nestjs/swagger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DlqApiController } from './dlq-api.decorator.js';
 import { DlqFilterDto, toDlqFilter } from './dlq-filter.dto.js';
 import { ndjsonLines } from './ndjson.js';
 
@@ -29,12 +20,7 @@ import { ndjsonLines } from './ndjson.js';
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 /** NDJSON export and import of the DLQ (secrets were redacted before any entry existed). */
-@ApiTags('dlq')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@ApiResponse({ status: 401, description: 'Missing or invalid API key' })
-@ApiResponse({ status: 503, description: 'The DLQ store is unreachable' })
-@Controller('dlq')
+@DlqApiController()
 export class DlqTransferController {
   constructor(@Inject(DeadLetterQueueService) private readonly dlq: DeadLetterQueueService) {}
 
