@@ -11,6 +11,7 @@ import {
   runCallOverhead,
 } from './call-overhead.js';
 import { type DlqStoreFigures, measureDlqStore } from './dlq-store.js';
+import { modernCallRows, runModernCallOverhead } from './modern-call-overhead.js';
 import { runMetricsCost } from './metrics-cost.js';
 import {
   DEFAULT_PIPELINE_COST,
@@ -179,6 +180,11 @@ export async function main(): Promise<number> {
   } finally {
     await server.close();
   }
+
+  log('call overhead against a 2026-07-28 server (fastmcp and the v2 SDK client)');
+  const modernCalls = await runModernCallOverhead();
+  results.modernCallOverhead = modernCalls;
+  rows.push(...modernCallRows(modernCalls));
 
   log('backoff');
   const backoff = await runBackoff();

@@ -28,13 +28,17 @@ export interface DemoServerProcess {
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 
-/** Starts the demo server in a child process and waits for its URL. */
-export async function startDemoServerProcess(): Promise<DemoServerProcess> {
-  const child = spawn(
-    process.execPath,
-    ['bench/run-ts.mjs', 'bench/support/demo-server.child.ts'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
-  );
+/**
+ * Starts the demo server (or another child speaking the same IPC, e.g. the 2026-07-28 server)
+ * in a child process and waits for its URL.
+ */
+export async function startDemoServerProcess(
+  script = 'bench/support/demo-server.child.ts',
+): Promise<DemoServerProcess> {
+  const child = spawn(process.execPath, ['bench/run-ts.mjs', script], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   const killOnExit = (): void => void child.kill('SIGKILL');
   process.once('exit', killOnExit);
   try {

@@ -72,8 +72,9 @@ describe('client credentials (real authorization server, official SDK MCP server
         status: 200,
       }),
     ]);
-    // One 401 (the first initialize, sent before any token), then every request authorized.
-    expect(server.mcpRequests.map((r) => r.status)).toEqual([401, 200, 202, 200, 200]);
+    // One 401 (the server/discover probe, sent before any token), then every request authorized:
+    // the probe again (400: a 2025-era server), initialize, initialized and the two calls.
+    expect(server.mcpRequests.map((r) => r.status)).toEqual([401, 400, 200, 202, 200, 200]);
   });
 
   it('sends the secret in the body when the server only takes client_secret_post', async () => {

@@ -140,6 +140,7 @@ describe('retry through faults (official SDK server behind the fault proxy)', ()
     const session = await app.client.connectWithRetry('handshake', { url: proxy.url });
     expect(session.sessionId).toBeTruthy();
     expect(proxy.requests.map((r) => r.jsonRpcMethod)).toEqual([
+      'server/discover',
       'initialize',
       'notifications/initialized',
       'initialize',
@@ -332,8 +333,8 @@ describe('a retried request whose new id is one digit longer', () => {
     const proxy = await startFaultProxy(server.url);
     const app = await startClientApp({ servers: { demo: { url: proxy.url } }, dlq: false });
     try {
-      await app.client.connectWithRetry('demo'); // request id 1
-      for (let id = 2; id <= 8; id += 1)
+      await app.client.connectWithRetry('demo'); // request ids 1 (server/discover), 2 (initialize)
+      for (let id = 3; id <= 8; id += 1)
         await app.client.callToolWithRetry('demo', 'echo', { text: 'x' });
       proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(503), times: 1 });
       const result = await app.client.callToolWithRetry('demo', 'echo', { text: 'ten' }); // ids 9, 10

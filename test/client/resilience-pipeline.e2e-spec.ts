@@ -45,7 +45,10 @@ async function connectedApp(
   options: Omit<FastMcpModuleOptions, 'servers'> = {},
   ids: string[] = ['s'],
 ): Promise<PipelineTestApp> {
-  const servers = Object.fromEntries(ids.map((id) => [id, { url: proxy.url, resilience }]));
+  // Pinned to the 2025 era: each test counts what the pipeline admits from the connect on, and
+  // at 1 request/s a server/discover probe would spend a rate-limit token of its own.
+  const server = { url: proxy.url, resilience, protocolVersion: '2025-11-25' };
+  const servers = Object.fromEntries(ids.map((id) => [id, server]));
   const app = await startPipelineApp({ ...options, servers });
   apps.push(app);
   for (const id of ids) await app.client.connectWithRetry(id);

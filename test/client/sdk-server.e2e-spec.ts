@@ -31,15 +31,20 @@ describe.each(MODES)('official SDK server (stateful: $stateful, json: $jsonRespo
     await server?.close();
   });
 
-  it('connects with the handshake and negotiates the newest protocol', async () => {
+  it('probes server/discover, falls back to the handshake and negotiates 2025-11-25', async () => {
     const session = await app.client.connectWithRetry('demo');
     expect(session.protocolVersion).toBe('2025-11-25');
     expect(session.serverInfo.name).toBeTruthy();
     expect(session.capabilities.tools).toBeDefined();
     expect(session.sessionId === undefined).toBe(!mode.stateful);
     const methods = proxy.requests.map((r) => r.jsonRpcMethod);
-    expect(methods.slice(0, 2)).toEqual(['initialize', 'notifications/initialized']);
-    const initialized = proxy.requests[1];
+    expect(methods.slice(0, 3)).toEqual([
+      'server/discover',
+      'initialize',
+      'notifications/initialized',
+    ]);
+    expect(session.era).toBe('legacy');
+    const initialized = proxy.requests[2];
     expect(initialized?.headers['mcp-protocol-version']).toBe('2025-11-25');
     expect(initialized?.headers['mcp-session-id']).toBe(session.sessionId);
     expect(initialized?.headers.accept).toBe('application/json, text/event-stream');

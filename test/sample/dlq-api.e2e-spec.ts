@@ -145,7 +145,7 @@ describe('sample DLQ administration API (Redis store)', () => {
         'operation must be one of the following values: connect, list_tools, call_tool',
       ],
       ['?clientId=%20x', 'clientId must be 1-128 letters'],
-      ['?errorClass=HTTP%20503', 'errorClass must look like http_503 or timeout'],
+      ['?errorClass=HTTP%20503', 'errorClass must be 1-64 letters, digits, _ . : -'],
       ['?sort=asc', 'sort must be one of the following values: newest, priority'],
       ['?order=asc', 'property order should not exist'],
     ])('%s', async (query, message) => {
@@ -154,6 +154,12 @@ describe('sample DLQ administration API (Redis store)', () => {
       expect(body.statusCode).toBe(400);
       expect([body.message].flat().join('; ')).toContain(message);
     });
+  });
+
+  it("accepts any error class the library's pattern accepts (the DTO uses it)", async () => {
+    for (const errorClass of ['Stream.cut', 'protocol:-32602', '0day']) {
+      await sample.http.get('/dlq').query({ errorClass }).set(sample.auth).expect(200);
+    }
   });
 
   it('POST /dlq/:id/replay that fails again is 502; the entry stays with its replay counted', async () => {

@@ -128,7 +128,7 @@ describe('sample operations endpoints: /metrics, /health, /docs, shutdown', () =
     }
   });
 
-  it('closing the app ends the MCP sessions and closes its Redis connections', async () => {
+  it('uses one Redis connection (DLQ store and /health), and closing ends the sessions and closes it', async () => {
     const watcher = new Redis(redis.url);
     try {
       const clients = async (): Promise<number> =>
@@ -140,7 +140,8 @@ describe('sample operations endpoints: /metrics, /health, /docs, shutdown', () =
       await sample.http.post('/mcp/clients/demo/connect').set(sample.auth).expect(200);
       await sample.http.get('/health').expect(200); // opens the health ping connection
       expect(demo.sessionCount()).toBe(1);
-      expect(await clients()).toBeGreaterThan(before);
+      await sample.http.get('/dlq/stats').set(sample.auth).expect(200);
+      expect(await clients()).toBe(before + 1);
       await sample.close();
       expect(demo.sessionCount()).toBe(0);
       await expect.poll(clients).toBe(before);

@@ -32,8 +32,8 @@ export interface ScriptedMcpServerHandle {
 const HOST = '127.0.0.1';
 
 /**
- * An MCP server on node:http that does the handshake (initialize as JSON with a session id,
- * notifications with 202, DELETE with 200) and hands every other request to `answer`, for
+ * An MCP server on node:http that does the 2025 handshake (a 400 to the `server/discover` probe,
+ * initialize as JSON with a session id, notifications with 202, DELETE with 200) and hands every other request to `answer`, for
  * answers no real server sends: endless streams, huge events, echoed headers.
  */
 export async function startScriptedMcpServer(
@@ -48,6 +48,12 @@ export async function startScriptedMcpServer(
     posts.push({ headers: req.headers, message });
     if (message.id === undefined || message.method === undefined) {
       return void res.writeHead(202).end();
+    }
+    if (message.method === 'server/discover') {
+      // What a 2025-era server answers to the 2026-07-28 probe: no session, so a plain 400.
+      const error = { code: -32000, message: 'Bad Request: Server not initialized' };
+      res.writeHead(400, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error }));
     }
     if (message.method === 'initialize') {
       const result = {

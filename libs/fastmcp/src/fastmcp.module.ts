@@ -18,6 +18,7 @@ import type { FastMcpModuleOptions } from './options/fastmcp-options.interface.j
 import { resolveOptions } from './options/resolve-options.js';
 import { ServerAuthRegistry } from './auth/server-auth.registry.js';
 import { ServerMessageDispatcher } from './protocol/server-message.dispatcher.js';
+import { McpConnector } from './session/mcp-connector.js';
 import { McpHttpTransport } from './transport/mcp-http.transport.js';
 import { ServerStreamListener } from './transport/server-stream.listener.js';
 import { ResponseBudget } from './transport/response-budget.js';
@@ -47,6 +48,7 @@ import { ServerPipelines } from './pipeline/server-pipelines.js';
     ResponseBudget,
     McpHttpTransport,
     ServerStreamListener,
+    McpConnector,
     RetryPolicies,
     ServerPipelines,
     McpOperations,

@@ -5,6 +5,7 @@ export { FASTMCP_MODULE_OPTIONS } from './fastmcp.module-definition.js';
 export { EnhancedFastMcpService } from './client/enhanced-fastmcp.service.js';
 export type { CallOptions } from './client/call-options.interface.js';
 export type { McpSession } from './session/mcp-session.interface.js';
+export type { ProtocolEra } from './protocol/protocol-era.js';
 
 export type {
   FastMcpModuleOptions,
@@ -41,6 +42,7 @@ export { DEFAULT_RETRY_OPTIONS } from './options/fastmcp-options.defaults.js';
 export { FASTMCP_RESOLVED_OPTIONS } from './options/fastmcp-options.constants.js';
 export { InjectFastMcpOptions } from './options/inject-fastmcp-options.decorator.js';
 export { resolveOptions } from './options/resolve-options.js';
+export { CLIENT_ID_PATTERN } from './options/validate-options.js';
 
 export { FastMcpEvents } from './events/fastmcp-events.service.js';
 export type * from './events/fastmcp-events.interface.js';
@@ -74,6 +76,10 @@ export type {
   DlqStorage,
 } from './dlq/core/dlq-storage.interface.js';
 export { DLQ_PRIORITIES } from './dlq/core/failed-operation.interface.js';
+export { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq/core/dlq.constants.js';
+export { DLQ_ID_PATTERN } from './dlq/core/dlq-id.js';
+export { DLQ_REDIS_CONNECTION_OPTIONS } from './dlq/redis/redis-dlq.connection.js';
+export { ERROR_CLASS_PATTERN } from './dlq/core/dlq-input.validation.js';
 export type {
   DeadLetterQueue,
   DlqImportResult,
@@ -109,7 +115,21 @@ export { FastMcpError, isFastMcpError } from './errors/fastmcp.error.js';
 export { FastMcpConfigError, isFastMcpConfigError } from './errors/fastmcp-config.error.js';
 export type { ConfigIssue } from './errors/fastmcp-config.error.js';
 export { McpHttpError, isMcpHttpError } from './errors/mcp-http.error.js';
+export type { HttpJsonRpcError } from './errors/mcp-http.error.js';
 export { McpProtocolError, isMcpProtocolError } from './errors/mcp-protocol.error.js';
+export {
+  McpUnsupportedVersionError,
+  isMcpUnsupportedVersionError,
+} from './errors/mcp-unsupported-version.error.js';
+export {
+  McpMissingCapabilityError,
+  isMcpMissingCapabilityError,
+} from './errors/mcp-missing-capability.error.js';
+export {
+  McpInputRequiredError,
+  isMcpInputRequiredError,
+} from './errors/mcp-input-required.error.js';
+export type { InputRequiredFailure } from './errors/mcp-input-required.error.js';
 export {
   McpResponseTooLargeError,
   isMcpResponseTooLargeError,

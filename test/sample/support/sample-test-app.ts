@@ -35,7 +35,7 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
   const logger = new CapturingLogger();
   // Each app its own spill file: the working directory stays clean and no app imports another's.
   const spillDir = mkdtempSync(join(tmpdir(), 'sample-spill-'));
-  const app = await createApp({
+  const sample = await createApp({
     env: {
       ADMIN_API_KEY: TEST_API_KEY,
       FASTMCP_DLQ_SPILL_FILE: join(spillDir, 'spill.jsonl'),
@@ -45,6 +45,7 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
     registry,
     logger,
   });
+  const { app } = sample;
   await app.listen(0, '127.0.0.1');
   return {
     app,
@@ -53,7 +54,7 @@ export async function startSampleApp(env: Record<string, string>): Promise<Sampl
     logger,
     auth: { 'x-api-key': TEST_API_KEY },
     close: async () => {
-      await app.close();
+      await sample.close();
       rmSync(spillDir, { recursive: true, force: true });
     },
   };

@@ -1,13 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
-import { parseSampleEnv } from './parse-sample-env.js';
 import { SAMPLE_CONFIG } from './sample-config.constants.js';
 import type { SampleConfig } from './sample-config.interface.js';
 
-/** Reads the environment once through @nestjs/config and provides the checked SampleConfig. */
+/**
+ * Provides the SampleConfig, parsed and checked once at start (parseSampleEnv, in createApp),
+ * through @nestjs/config.
+ */
 @Module({})
 export class SampleConfigModule {
-  static forRoot(env: Record<string, string | undefined>): DynamicModule {
+  static forRoot(config: SampleConfig): DynamicModule {
     return {
       module: SampleConfigModule,
       global: true,
@@ -15,7 +17,7 @@ export class SampleConfigModule {
         ConfigModule.forRoot({
           ignoreEnvFile: true,
           skipProcessEnv: true,
-          load: [registerAs('sample', () => parseSampleEnv(env))],
+          load: [registerAs('sample', () => config)],
         }),
       ],
       providers: [

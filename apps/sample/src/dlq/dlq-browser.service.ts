@@ -1,5 +1,6 @@
 import {
   DEAD_LETTER_QUEUE,
+  DLQ_DEFAULT_PAGE_LIMIT,
   type DeadLetterQueue,
   DeadLetterQueueService,
   type FailedOperation,
@@ -25,7 +26,7 @@ export class DlqBrowser {
   ) {}
 
   async list(query: ListDlqQueryDto): Promise<Page<FailedOperation>> {
-    const limit = query.limit ?? 50;
+    const limit = query.limit ?? DLQ_DEFAULT_PAGE_LIMIT;
     const filters = [query.errorClass, query.clientId, query.operation, query.priority].filter(
       (f) => f !== undefined,
     );

@@ -1,6 +1,10 @@
 import {
+  CLIENT_ID_PATTERN,
+  DLQ_DEFAULT_PAGE_LIMIT,
+  DLQ_MAX_PAGE_LIMIT,
   DLQ_PRIORITIES,
   type DlqPriority,
+  ERROR_CLASS_PATTERN,
   OPERATION_NAMES,
   type OperationName,
 } from '@app/fastmcp';
@@ -16,14 +20,17 @@ export class ListDlqQueryDto {
 
   @ApiPropertyOptional({ example: 'demo' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, {
+  @Matches(CLIENT_ID_PATTERN, {
     message: 'clientId must be 1-128 letters, digits, . _ : - starting with a letter or digit',
   })
   clientId?: string;
 
   @ApiPropertyOptional({ example: 'http_503', description: 'http_<status>, timeout, network, ...' })
   @IsOptional()
-  @Matches(/^[a-z][a-z0-9_-]{0,63}$/, { message: 'errorClass must look like http_503 or timeout' })
+  @Matches(ERROR_CLASS_PATTERN, {
+    message:
+      'errorClass must be 1-64 letters, digits, _ . : - starting with a letter or digit (e.g. http_503)',
+  })
   errorClass?: string;
 
   @ApiPropertyOptional({ enum: DLQ_PRIORITIES })
@@ -46,11 +53,15 @@ export class ListDlqQueryDto {
   @MaxLength(256)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: DLQ_MAX_PAGE_LIMIT,
+    default: DLQ_DEFAULT_PAGE_LIMIT,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(500)
+  @Max(DLQ_MAX_PAGE_LIMIT)
   limit?: number;
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { BootstrapModule } from '../bootstrap/bootstrap.module.js';
 import { McpClientModule } from '../bootstrap/mcp-client.module.js';
 import { CircuitHealthIndicator } from './circuit.health.js';
 import { DlqStoreHealthIndicator } from './dlq-store.health.js';
@@ -9,7 +8,7 @@ import { McpServerHealthIndicator } from './mcp-server.health.js';
 import { RedisPingClient } from './redis-ping.client.js';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), BootstrapModule, McpClientModule],
+  imports: [TerminusModule.forRoot({ logger: false }), McpClientModule],
   controllers: [HealthController],
   providers: [
     RedisPingClient,

@@ -1,23 +1,21 @@
 import { once } from 'node:events';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
 import { DLQ_STORE } from '../bootstrap/bootstrap.constants.js';
 import type { DlqStore } from '../bootstrap/dlq-store.interface.js';
 
-/** A connection of its own for /health's Redis ping, opened on first use, closed on shutdown. */
+/** /health's Redis ping, on the app's one connection (the DLQ store's). */
 @Injectable()
-export class RedisPingClient implements OnApplicationShutdown {
-  private redis: Redis | undefined;
-
+export class RedisPingClient {
   constructor(@Inject(DLQ_STORE) private readonly store: DlqStore) {}
 
   /**
-   * Resolves when Redis answers PING within `timeoutMs` (connecting first if needed); otherwise
-   * rejects with `no answer within <timeoutMs>ms` or `unreachable`, never the driver's message.
+   * Resolves when Redis answers PING within `timeoutMs` (waiting for a reconnect if needed);
+   * otherwise rejects with `no answer within <timeoutMs>ms` or `unreachable`, never the driver's
+   * message.
    */
   async ping(timeoutMs: number): Promise<void> {
     if (this.store.store !== 'redis') return;
-    const redis = (this.redis ??= this.connect(this.store.url, timeoutMs));
+    const { redis } = this.store;
     const signal = AbortSignal.timeout(timeoutMs);
     const timedOut = once(signal, 'abort').then(() => {
       throw new Error(`no answer within ${timeoutMs}ms`);
@@ -33,21 +31,5 @@ export class RedisPingClient implements OnApplicationShutdown {
       // Never the driver's text (`connect ECONNREFUSED host:port`): /health may be public.
       throw new Error(signal.aborted ? `no answer within ${timeoutMs}ms` : 'unreachable');
     }
-  }
-
-  onApplicationShutdown(): void {
-    this.redis?.disconnect();
-    this.redis = undefined;
-  }
-
-  private connect(url: string, timeoutMs: number): Redis {
-    const redis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: timeoutMs,
-      retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
-    });
-    redis.on('error', () => undefined);
-    return redis;
   }
 }

@@ -1,4 +1,4 @@
-import { EnhancedFastMcpService, type McpServerConfig, UnknownClientError } from '@app/fastmcp';
+import { EnhancedFastMcpService, type McpServerConfig } from '@app/fastmcp';
 import { Inject, Injectable } from '@nestjs/common';
 import { MCP_SERVERS } from '../bootstrap/bootstrap.constants.js';
 import type { McpClientView } from './mcp-client-view.interface.js';
@@ -23,11 +23,6 @@ export class ConfiguredClients {
           : {}),
       };
     });
-  }
-
-  /** Throws UnknownClientError (404) unless the client id is configured. */
-  assertConfigured(clientId: string): void {
-    if (!Object.hasOwn(this.servers, clientId)) throw new UnknownClientError(clientId);
   }
 }
 

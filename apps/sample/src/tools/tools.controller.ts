@@ -15,6 +15,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { CallToolDto } from './call-tool.dto.js';
 import { ClientAbortSignal } from './client-abort-signal.decorator.js';
 import { ClientParamsDto } from './client-params.dto.js';
+import { ConfiguredClientPipe } from './configured-client.pipe.js';
 import { ConfiguredClients } from './configured-clients.service.js';
 import { JsonBodyGuard } from './json-body.guard.js';
 import type { McpClientView } from './mcp-client-view.interface.js';
@@ -43,8 +44,9 @@ export class ToolsController {
   @ApiResponse({ status: 404, description: 'Not a configured client id' })
   @ApiResponse({ status: 502, description: 'The MCP server failed' })
   @ApiResponse({ status: 504, description: 'The MCP server timed out' })
-  async connect(@Param() { clientId }: ClientParamsDto): Promise<McpClientView | undefined> {
-    this.clients.assertConfigured(clientId);
+  async connect(
+    @Param(ConfiguredClientPipe) { clientId }: ClientParamsDto,
+  ): Promise<McpClientView | undefined> {
     await this.client.connectWithRetry(clientId);
     return this.clients.list().find((view) => view.clientId === clientId);
   }
@@ -53,8 +55,9 @@ export class ToolsController {
   @ApiOperation({ summary: "The server's tools, with retries" })
   @ApiResponse({ status: 404, description: 'Not a configured client id' })
   @ApiResponse({ status: 502, description: 'The MCP server failed' })
-  async tools(@Param() { clientId }: ClientParamsDto): Promise<{ tools: Tool[] }> {
-    this.clients.assertConfigured(clientId);
+  async tools(
+    @Param(ConfiguredClientPipe) { clientId }: ClientParamsDto,
+  ): Promise<{ tools: Tool[] }> {
     return { tools: await this.client.listToolsWithRetry(clientId) };
   }
 
@@ -71,11 +74,10 @@ export class ToolsController {
   @ApiResponse({ status: 502, description: 'The MCP server failed (the call is dead-lettered)' })
   @ApiResponse({ status: 504, description: 'The MCP server timed out' })
   call(
-    @Param() { clientId, toolName }: ToolParamsDto,
+    @Param(ConfiguredClientPipe) { clientId, toolName }: ToolParamsDto,
     @Body() body: CallToolDto,
     @ClientAbortSignal() signal: AbortSignal,
   ): Promise<CallToolResult> {
-    this.clients.assertConfigured(clientId);
     return this.client.callToolWithRetry(clientId, toolName, body.arguments, { signal });
   }
 }

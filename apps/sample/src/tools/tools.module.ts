@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { BootstrapModule } from '../bootstrap/bootstrap.module.js';
 import { McpClientModule } from '../bootstrap/mcp-client.module.js';
 import { ConfiguredClients } from './configured-clients.service.js';
 import { ToolsController } from './tools.controller.js';
 
 @Module({
-  imports: [BootstrapModule, McpClientModule],
+  imports: [McpClientModule],
   controllers: [ToolsController],
   providers: [ConfiguredClients],
   exports: [ConfiguredClients],

@@ -59,6 +59,7 @@ export class DeadLetterWriter {
       operation: spec.operation,
       clientId: spec.clientId,
       serverUrl: target?.url ?? '',
+      ...(target?.era ? { protocolEra: target.era } : {}),
       toolName: spec.toolName,
       arguments: spec.arguments,
       request: {

@@ -94,10 +94,9 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     return this.operations.sessions.session(clientId);
   }
 
-  /** Ends the client id's session (HTTP DELETE) and forgets it. */
+  /** Ends the client id's connection (a 2025 session's HTTP DELETE) and forgets it. */
   async disconnect(clientId: string): Promise<void> {
-    const connected = this.operations.forget(clientId);
-    if (connected?.target.sessionId) await this.transport.terminate(connected.target);
+    await this.operations.forget(clientId)?.end();
   }
 
   /** The delay before retry number `attempt` (1-based), jitter included, under the module's policy. */

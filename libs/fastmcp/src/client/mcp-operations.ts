@@ -9,16 +9,14 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.j
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import type { RetryRun } from '../retry/retry-run.js';
-import { type ConnectedSession, performHandshake } from '../session/handshake.js';
+import type { McpConnection, ToolRouting } from '../session/mcp-connection.interface.js';
+import { McpConnector } from '../session/mcp-connector.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
 import { resolveServer } from '../session/resolve-server.js';
 import { SessionRegistry } from '../session/session-registry.js';
+import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
-import { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import { UpstreamText } from '../transport/upstream-text.js';
-import { ServerStreamListener } from '../transport/server-stream.listener.js';
-import { clientCapabilities } from '../protocol/client-capabilities.js';
-import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
 import type { CallOptions } from './call-options.interface.js';
 import { parseCallToolResult, parseToolsPage } from './mcp-results.js';
 import type { OperationSpec } from './operation-spec.interface.js';
@@ -27,7 +25,7 @@ import { isSafeToRepeat } from './tool-repeat-safety.js';
 
 const MAX_TOOL_PAGES = 1000;
 
-/** Builds each MCP operation as an OperationSpec over the client's sessions. */
+/** Builds each MCP operation as an OperationSpec over the client's connections, whatever their era. */
 @Injectable()
 export class McpOperations {
   readonly sessions = new SessionRegistry();
@@ -38,9 +36,7 @@ export class McpOperations {
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
-    @Inject(McpHttpTransport) private readonly transport: McpHttpTransport,
-    @Inject(ServerAuthRegistry) private readonly auth: ServerAuthRegistry,
-    @Inject(ServerStreamListener) private readonly listener: ServerStreamListener,
+    @Inject(McpConnector) private readonly connector: McpConnector,
   ) {}
 
   connect(clientId: string, config?: Partial<McpServerConfig>): OperationSpec<McpSession> {
@@ -59,9 +55,9 @@ export class McpOperations {
         if (existing && existing.session.url === server.url && !config) return existing.session;
         if (config) this.explicitServers.set(clientId, server);
         const { connected, replaced } = await this.sessions.replace(clientId, () =>
-          this.handshake(clientId, server, run),
+          this.connector.connect(clientId, server, run),
         );
-        if (replaced?.sessionId) void this.transport.terminate(replaced).catch(() => undefined);
+        if (replaced) void replaced.end().catch(() => undefined);
         tracker.track(connected);
         return connected.session;
       },
@@ -73,12 +69,15 @@ export class McpOperations {
     const tracker = this.tracker(clientId);
     const tools: Tool[] = [];
     let cursor: string | undefined;
-    let listedOn: ConnectedSession | undefined;
+    let listedOn: McpConnection | undefined;
+    let ttlMs: number | undefined;
     return {
       ...tracker,
       operation: 'list_tools',
       method: 'tools/list',
       attempt: async (run) => {
+        const cached = this.cachesTools(clientId) && this.catalog.fresh(clientId, run.now());
+        if (cached) return cached;
         // Pages already fetched are kept across retries: a retry resumes at the failed page,
         // unless the session changed (a cursor means nothing to a new session).
         for (let page = 0; page < MAX_TOOL_PAGES; page += 1) {
@@ -89,22 +88,13 @@ export class McpOperations {
           }
           listedOn = connected;
           const params = cursor === undefined ? undefined : { cursor };
-          const { result } = await this.transport.request(
-            connected.target,
-            'tools/list',
-            params,
-            run,
-          );
-          const listed = parseToolsPage(result, clientId);
-          if (listed.skipped.length > 0) {
-            const names = new UpstreamText(connected.target).scrub(listed.skipped.join(', '));
-            this.logger.warn(
-              `Skipped ${listed.skipped.length} invalid tool(s) from ${clientId}: ${names}`,
-            );
-          }
+          const result = await this.send(clientId, connected, 'tools/list', params, run);
+          const listed = this.toolsPage(result, clientId, connected);
           tools.push(...listed.tools);
+          ttlMs = Math.min(ttlMs ?? Infinity, listed.ttlMs ?? 0);
           if (!listed.nextCursor) {
-            this.catalog.remember(clientId, tools);
+            const fresh = this.cachesTools(clientId) && ttlMs > 0 ? run.now() + ttlMs : undefined;
+            this.catalog.remember(clientId, tools, fresh);
             return tools;
           }
           cursor = listed.nextCursor;
@@ -147,12 +137,21 @@ export class McpOperations {
         ),
       attempt: async (run) => {
         const connected = tracker.track(await this.sessionFor(clientId, run));
-        const { result } = await this.transport.request(
-          connected.target,
+        const routing: ToolRouting = {
+          tool: this.catalog.tool(clientId, toolName),
+          refreshTool: async () => {
+            await this.relist(clientId, connected, run);
+            return this.catalog.tool(clientId, toolName);
+          },
+        };
+        const result = await this.send(
+          clientId,
+          connected,
           'tools/call',
           params,
           run,
           exchange,
+          routing,
         );
         const parsed = parseCallToolResult(result, clientId);
         this.catalog.checkResult(clientId, toolName, parsed);
@@ -180,8 +179,8 @@ export class McpOperations {
     }
   }
 
-  /** Forgets a client id's session and server; returns the session to end. */
-  forget(clientId: string): ConnectedSession | undefined {
+  /** Forgets a client id's connection and server; returns the connection to end. */
+  forget(clientId: string): McpConnection | undefined {
     this.explicitServers.delete(clientId);
     this.catalog.forget(clientId);
     return this.sessions.remove(clientId);
@@ -192,12 +191,12 @@ export class McpOperations {
    * handshake; if that handshake ends for reasons of its own caller (an abort, a spent budget),
    * this caller starts its own instead of failing with someone else's error.
    */
-  private async sessionFor(clientId: string, run: RetryRun): Promise<ConnectedSession> {
+  private async sessionFor(clientId: string, run: RetryRun): Promise<McpConnection> {
     for (let tries = 0; ; tries += 1) {
       try {
         return await this.sessions.obtain(clientId, () => {
           const server = resolveServer(clientId, this.options, this.explicitServers.get(clientId));
-          return this.handshake(clientId, server, run);
+          return this.connector.connect(clientId, server, run);
         });
       } catch (error) {
         if (tries >= 2 || !this.failedForAnotherCaller(error, run)) throw error;
@@ -211,22 +210,59 @@ export class McpOperations {
     return false;
   }
 
-  private async handshake(
+  /** One request on a connection; a failure that breaks the connection drops it. */
+  private async send(
     clientId: string,
-    server: McpServerConfig,
+    connected: McpConnection,
+    method: string,
+    params: Record<string, unknown> | undefined,
     run: RetryRun,
-  ): Promise<ConnectedSession> {
-    const client = {
-      clientInfo: this.options.clientInfo,
-      capabilities: clientCapabilities(this.options.handlers),
-      auth: this.auth.forClient(clientId, server),
-    };
-    const connected = await performHandshake(this.transport, clientId, server, client, run);
-    const handlers = this.options.handlers;
-    const listen =
-      server.listen ?? Boolean(handlers.elicitation ?? handlers.sampling ?? handlers.roots);
-    if (listen) connected.stopListening = this.listener.listen(connected.target, clientId);
-    return connected;
+    exchange?: ExchangeOptions,
+    routing?: ToolRouting,
+  ): Promise<Record<string, unknown>> {
+    try {
+      return await connected.request(method, params, run, exchange, routing);
+    } catch (error) {
+      if (this.connector.failed(clientId, connected, error)) {
+        this.sessions.remove(clientId, connected);
+      }
+      throw error;
+    }
+  }
+
+  /** Lists every page again on `connected` (a header mismatch asks for it) and remembers them. */
+  private async relist(clientId: string, connected: McpConnection, run: RetryRun): Promise<void> {
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_TOOL_PAGES; page += 1) {
+      const params = cursor === undefined ? undefined : { cursor };
+      const listed = this.toolsPage(
+        await this.send(clientId, connected, 'tools/list', params, run),
+        clientId,
+        connected,
+      );
+      tools.push(...listed.tools);
+      cursor = listed.nextCursor;
+      if (!cursor) break;
+    }
+    this.catalog.remember(clientId, tools);
+  }
+
+  private toolsPage(result: unknown, clientId: string, connected: McpConnection) {
+    const listed = parseToolsPage(result, clientId);
+    if (listed.skipped.length > 0) {
+      const names = new UpstreamText(connected.target).scrub(listed.skipped.join(', '));
+      this.logger.warn(
+        `Skipped ${listed.skipped.length} invalid tool(s) from ${clientId}: ${names}`,
+      );
+    }
+    return listed;
+  }
+
+  /** `servers.X.toolListCache`: a listing is reused while the server's `ttlMs` lasts. */
+  private cachesTools(clientId: string): boolean {
+    const server = this.explicitServers.get(clientId) ?? this.options.servers[clientId];
+    return server?.toolListCache === true;
   }
 
   private isConfigured(clientId: string): boolean {
@@ -242,7 +278,7 @@ export class McpOperations {
 
   /** Remembers the session an operation used, so a lost one is dropped and the entry names it. */
   private tracker(clientId: string, initial?: HttpTarget) {
-    let current: ConnectedSession | undefined;
+    let current: McpConnection | undefined;
     let target = initial;
     return {
       clientId,
@@ -250,7 +286,7 @@ export class McpOperations {
       dropSession: () => {
         if (current) this.sessions.remove(clientId, current);
       },
-      track: (connected: ConnectedSession) => {
+      track: (connected: McpConnection) => {
         current = connected;
         target = connected.target;
         return connected;

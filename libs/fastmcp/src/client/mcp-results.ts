@@ -1,25 +1,27 @@
-import {
-  type CallToolResult,
-  CallToolResultSchema,
-  type Tool,
-  ToolSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/core';
+import { type CallToolResult, type Tool, ToolSchema } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { scanParamHeaders } from '../protocol/mcp-param-headers.js';
 
 /** One page of `tools/list`: the tools that are valid MCP, and the names of those skipped. */
 export interface ToolsPage {
   tools: Tool[];
   nextCursor?: string;
   skipped: string[];
+  /** How long the page may be reused, in ms (2026-07-28 `ttlMs`), when the server said. */
+  ttlMs?: number;
 }
 
-/** Checks a `tools/call` result against the SDK's schema. */
+/**
+ * Checks a `tools/call` result against the schema of `@modelcontextprotocol/core`, which
+ * follows 2026-07-28: `structuredContent` may be any JSON value.
+ */
 export function parseCallToolResult(result: unknown, clientId: string): CallToolResult {
   const parsed = CallToolResultSchema.safeParse(result);
   if (!parsed.success) {
     throw new McpProtocolError(-32603, 'the tools/call result is not valid MCP', { clientId });
   }
-  return parsed.data;
+  return parsed.data as CallToolResult;
 }
 
 /**
@@ -27,7 +29,7 @@ export function parseCallToolResult(result: unknown, clientId: string): CallTool
  * rather than failing the whole listing. A page that is not a listing at all is an error.
  */
 export function parseToolsPage(result: unknown, clientId: string): ToolsPage {
-  const page = result as { tools?: unknown; nextCursor?: unknown } | undefined;
+  const page = result as { tools?: unknown; nextCursor?: unknown; ttlMs?: unknown } | undefined;
   const cursor = page?.nextCursor;
   if (!Array.isArray(page?.tools) || (cursor !== undefined && typeof cursor !== 'string')) {
     throw new McpProtocolError(-32603, 'the tools/list result is not valid MCP', { clientId });
@@ -36,10 +38,13 @@ export function parseToolsPage(result: unknown, clientId: string): ToolsPage {
   const skipped: string[] = [];
   for (const candidate of page.tools as unknown[]) {
     const parsed = ToolSchema.safeParse(candidate);
-    if (parsed.success) tools.push(parsed.data);
+    // A tool whose x-mcp-header annotations break the rules is rejected (2026-07-28 Streamable HTTP).
+    if (parsed.success && scanParamHeaders(parsed.data.inputSchema).valid) tools.push(parsed.data);
     else skipped.push(nameOf(candidate));
   }
-  return { tools, nextCursor: cursor || undefined, skipped };
+  const ttl = page.ttlMs;
+  const ttlMs = typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0 ? ttl : undefined;
+  return { tools, nextCursor: cursor || undefined, skipped, ttlMs };
 }
 
 function nameOf(candidate: unknown): string {

@@ -13,10 +13,22 @@ import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 export class ToolCatalog {
   private readonly validator = new AjvJsonSchemaValidator();
   private readonly byClient = new Map<string, Map<string, Tool>>();
+  /** Until when each client id's listing may answer `listTools` (a server's `ttlMs`). */
+  private readonly freshUntil = new Map<string, number>();
   private readonly compiled = new WeakMap<Tool, JsonSchemaValidator<unknown>>();
 
-  remember(clientId: string, tools: readonly Tool[]): void {
+  /** Keeps a listing; with `freshUntil`, `fresh` returns it until then. */
+  remember(clientId: string, tools: readonly Tool[], freshUntil?: number): void {
     this.byClient.set(clientId, new Map(tools.map((tool) => [tool.name, tool])));
+    if (freshUntil === undefined) this.freshUntil.delete(clientId);
+    else this.freshUntil.set(clientId, freshUntil);
+  }
+
+  /** The last listing of `clientId` while it is fresh at `now`, else undefined. */
+  fresh(clientId: string, now: number): Tool[] | undefined {
+    const until = this.freshUntil.get(clientId);
+    if (until === undefined || now >= until) return undefined;
+    return [...(this.byClient.get(clientId)?.values() ?? [])];
   }
 
   tool(clientId: string, toolName: string): Tool | undefined {
@@ -25,6 +37,7 @@ export class ToolCatalog {
 
   forget(clientId: string): void {
     this.byClient.delete(clientId);
+    this.freshUntil.delete(clientId);
   }
 
   /** Throws McpProtocolError when a successful result does not match the tool's output schema. */

@@ -1,5 +1,12 @@
 import { FastMcpError, type FastMcpErrorFields, hasErrorName } from './fastmcp.error.js';
 
+/** The JSON-RPC error a 4xx body carried (message and data scrubbed of the request's secrets). */
+export interface HttpJsonRpcError {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
 /** The server answered with an HTTP status that is not a success. */
 export class McpHttpError extends FastMcpError {
   override readonly name = 'McpHttpError';
@@ -8,6 +15,8 @@ export class McpHttpError extends FastMcpError {
   readonly retryAfterMs?: number;
   /** The server's `WWW-Authenticate` challenge on a 401 or 403. */
   readonly wwwAuthenticate?: string;
+  /** The JSON-RPC error in the body, when the server sent one (e.g. -32022 with `data`). */
+  readonly jsonRpc?: HttpJsonRpcError;
 
   constructor(
     status: number,
@@ -15,6 +24,7 @@ export class McpHttpError extends FastMcpError {
       retryAfterMs?: number;
       detail?: string;
       wwwAuthenticate?: string;
+      jsonRpc?: HttpJsonRpcError;
     } = {},
   ) {
     super(fields.detail ? `HTTP ${status}: ${fields.detail}` : `HTTP ${status}`, {
@@ -24,6 +34,7 @@ export class McpHttpError extends FastMcpError {
     this.status = status;
     this.retryAfterMs = fields.retryAfterMs;
     this.wwwAuthenticate = fields.wwwAuthenticate;
+    this.jsonRpc = fields.jsonRpc;
   }
 }
 

@@ -135,6 +135,14 @@ describe('resolveOptions', () => {
       resolveOptions({ servers: { a: { url: 'http://x/mcp', protocolVersion: '1999-01-01' } } }),
     ).toThrow(/servers\.a\.protocolVersion/);
   });
+
+  it.each(['auto', '2026-07-28', '2025-11-25', '2025-03-26'])(
+    'accepts servers.*.protocolVersion %s',
+    (protocolVersion) => {
+      const resolved = resolveOptions({ servers: { a: { url: 'http://x/mcp', protocolVersion } } });
+      expect(resolved.servers.a.protocolVersion).toBe(protocolVersion);
+    },
+  );
 });
 
 describe('resilience options', () => {

@@ -16,7 +16,12 @@ export interface McpServerConfig {
   url: string;
   /** Extra headers on every request (e.g. Authorization). Never logged or dead-lettered. */
   headers?: Record<string, string>;
-  /** Protocol version to ask for in `initialize`. Default: the newest supported, 2025-11-25. */
+  /**
+   * The protocol revision to speak: `'auto'` probes `server/discover` and speaks 2026-07-28 to a
+   * server that answers it, else falls back to the `initialize` handshake (2025-11-25); a pinned
+   * revision (`'2026-07-28'`, `'2025-11-25'`, `'2025-06-18'`, `'2025-03-26'`) is used as is.
+   * Default `'auto'`.
+   */
   protocolVersion?: string;
   /** This server's retry policy, over the module's `retry`. Default: the module's. */
   retry?: RetryOptionsInput;
@@ -39,6 +44,12 @@ export interface McpServerConfig {
    * `handlers` is set.
    */
   listen?: boolean;
+  /**
+   * Answer `listTools` from the last listing while the server's `ttlMs` (2026-07-28 list
+   * results) lasts, without a request. A 2025-era server sends no `ttlMs`: nothing is cached.
+   * Default false.
+   */
+  toolListCache?: boolean;
   /** OAuth 2.1 for this server: an SDK `OAuthClientProvider` or client credentials. Default: none. */
   auth?: McpServerAuthOptions;
   /** Largest answer this server may send, in bytes. Default: the module's `maxResponseBytes`. */

@@ -1,6 +1,6 @@
 import type { FastMcpModuleOptions, ResolvedFastMcpOptions } from './fastmcp-options.interface.js';
 import { OptionChecks } from './option-checks.js';
-import { NEGOTIABLE_PROTOCOL_VERSIONS } from './protocol-versions.js';
+import { CONFIGURABLE_PROTOCOL_VERSIONS } from './protocol-versions.js';
 import type { OperationRetryOverrides, RetryOptions } from './retry-options.interface.js';
 import { retryPolicyFields } from './retry-policy-fields.js';
 import { OPERATION_NAMES } from '../events/operation-name.js';
@@ -63,11 +63,14 @@ function checkServers(checks: OptionChecks, resolved: ResolvedFastMcpOptions): v
       checks.oneOf(
         `${field}.protocolVersion`,
         server.protocolVersion,
-        NEGOTIABLE_PROTOCOL_VERSIONS,
+        CONFIGURABLE_PROTOCOL_VERSIONS,
       );
     }
     checkToolPolicies(checks, field, server);
     if (server.listen !== undefined) checks.oneOf(`${field}.listen`, server.listen, [true, false]);
+    if (server.toolListCache !== undefined) {
+      checks.oneOf(`${field}.toolListCache`, server.toolListCache, [true, false]);
+    }
     if (server.auth !== undefined) checkServerAuth(checks, `${field}.auth`, server.auth);
     checkResilience(checks, `${field}.resilience`, server.resilience);
   }

@@ -11,6 +11,7 @@ import {
   type Progress,
   ProgressNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import type { ServerRequestEvent } from '../events/fastmcp-events.interface.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
@@ -46,6 +47,22 @@ export class ServerMessageDispatcher {
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
     @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
   ) {}
+
+  /**
+   * Answers the input requests of a modern `input_required` result with the same handlers, by
+   * key: the `inputResponses` of the retried request. Throws McpInputRequiredError when a
+   * request has no handler or its handler fails.
+   */
+  async answerInputRequests(
+    requests: Record<string, unknown>,
+    context: ServerRequestContext,
+  ): Promise<Record<string, unknown>> {
+    const entries = Object.entries(requests);
+    const answers = await Promise.all(
+      entries.map(async ([key, value]) => [key, await this.answerInput(key, value, context)]),
+    );
+    return Object.fromEntries(answers) as Record<string, unknown>;
+  }
 
   dispatch(message: JSONRPCMessage, context: ExchangeContext): void {
     if (!('method' in message)) return;
@@ -100,6 +117,34 @@ export class ServerMessageDispatcher {
     // A request the server cancelled, or whose exchange is over, is not answered.
     if (signal.aborted) return;
     await context.reply(reply).catch(() => undefined);
+  }
+
+  private async answerInput(
+    key: string,
+    value: unknown,
+    context: ServerRequestContext,
+  ): Promise<unknown> {
+    const { method, params } = (value ?? {}) as { method?: unknown; params?: unknown };
+    const fields = { clientId: context.clientId, method: String(method) };
+    if (typeof method !== 'string') {
+      throw new McpInputRequiredError('invalid', `input request ${key} has no method`, fields);
+    }
+    const request = { jsonrpc: '2.0' as const, id: key, method, params } as JSONRPCRequest;
+    let outcome: ServerRequestEvent['outcome'] = 'handled';
+    try {
+      return await this.handle(request, context);
+    } catch (error) {
+      outcome = error instanceof MethodNotFound ? 'unsupported' : 'failed';
+      if (error instanceof MethodNotFound) {
+        throw new McpInputRequiredError('no_handler', `no handler for ${method}`, fields);
+      }
+      throw new McpInputRequiredError('handler_failed', `the ${method} handler failed`, {
+        ...fields,
+        cause: error,
+      });
+    } finally {
+      this.events.emit('server.request', { clientId: context.clientId, method, outcome });
+    }
   }
 
   private async handle(request: JSONRPCRequest, context: ServerRequestContext): Promise<unknown> {

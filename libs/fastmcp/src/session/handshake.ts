@@ -12,14 +12,7 @@ import { jsonRpcNotification } from '../transport/jsonrpc.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import { UpstreamText } from '../transport/upstream-text.js';
-import type { McpSession } from './mcp-session.interface.js';
-
-export interface ConnectedSession {
-  session: McpSession;
-  target: HttpTarget;
-  /** Closes the session's GET stream, when the client listens on one. */
-  stopListening?: () => void;
-}
+import { LegacySession } from './legacy-session.js';
 
 /** Who the client is to this server. */
 export interface HandshakeClient {
@@ -28,16 +21,18 @@ export interface HandshakeClient {
   auth?: ServerAuth;
 }
 
-/** `initialize`, then `notifications/initialized`: the MCP handshake with one server. */
+/** `initialize`, then `notifications/initialized`: the 2025-era handshake with one server. */
 export async function performHandshake(
   transport: McpHttpTransport,
   clientId: string,
   server: McpServerConfig,
   client: HandshakeClient,
   run: RetryRun,
-): Promise<ConnectedSession> {
+): Promise<LegacySession> {
   const { clientInfo, capabilities } = client;
-  const requested = server.protocolVersion ?? LATEST_PROTOCOL_VERSION;
+  const pinned = server.protocolVersion;
+  const requested =
+    pinned && NEGOTIABLE_PROTOCOL_VERSIONS.includes(pinned) ? pinned : LATEST_PROTOCOL_VERSION;
   const target: HttpTarget = {
     url: server.url,
     headers: server.headers ?? {},
@@ -61,22 +56,21 @@ export async function performHandshake(
     const version = new UpstreamText(target).scrub(protocolVersion.slice(0, 100));
     throw new McpProtocolError(-32602, `unsupported protocol version ${version}`, { clientId });
   }
-  const connected: HttpTarget = { ...target, sessionId, protocolVersion };
+  const connected: HttpTarget = { ...target, sessionId, protocolVersion, era: 'legacy' };
   await transport.send(
     connected,
     jsonRpcNotification('notifications/initialized'),
     run.attemptSignal,
   );
-  return {
-    session: {
-      clientId,
-      url: server.url,
-      sessionId,
-      protocolVersion,
-      serverInfo,
-      capabilities: parsed.data.capabilities,
-      instructions,
-    },
-    target: connected,
+  const session = {
+    clientId,
+    url: server.url,
+    sessionId,
+    protocolVersion,
+    era: 'legacy' as const,
+    serverInfo,
+    capabilities: parsed.data.capabilities,
+    instructions,
   };
+  return new LegacySession(transport, session, connected);
 }

@@ -48,5 +48,6 @@ export function resolveServer(
     tools: config?.tools ?? known?.tools,
     trustToolAnnotations: config?.trustToolAnnotations ?? known?.trustToolAnnotations,
     listen: config?.listen ?? known?.listen,
+    toolListCache: config?.toolListCache ?? known?.toolListCache,
   };
 }

@@ -1,16 +1,15 @@
-import type { HttpTarget } from '../transport/http-target.interface.js';
-import type { ConnectedSession } from './handshake.js';
+import type { McpConnection } from './mcp-connection.interface.js';
 import type { McpSession } from './mcp-session.interface.js';
 
 /**
- * The sessions of one client service, by client id. Concurrent connects of one client id
+ * The connections (2025 sessions or modern connections) of one client service, by client id. Concurrent connects of one client id
  * share one handshake.
  */
 export class SessionRegistry {
-  private readonly sessions = new Map<string, ConnectedSession>();
-  private readonly pending = new Map<string, Promise<ConnectedSession>>();
+  private readonly sessions = new Map<string, McpConnection>();
+  private readonly pending = new Map<string, Promise<McpConnection>>();
 
-  get(clientId: string): ConnectedSession | undefined {
+  get(clientId: string): McpConnection | undefined {
     return this.sessions.get(clientId);
   }
 
@@ -23,10 +22,7 @@ export class SessionRegistry {
   }
 
   /** The session of `clientId`, connecting with `connect` when there is none yet. */
-  async obtain(
-    clientId: string,
-    connect: () => Promise<ConnectedSession>,
-  ): Promise<ConnectedSession> {
+  async obtain(clientId: string, connect: () => Promise<McpConnection>): Promise<McpConnection> {
     const existing = this.sessions.get(clientId);
     if (existing) return existing;
     return this.connectOnce(clientId, connect);
@@ -35,21 +31,18 @@ export class SessionRegistry {
   /** Connects anew, replacing any session of `clientId`; returns the one it replaced. */
   async replace(
     clientId: string,
-    connect: () => Promise<ConnectedSession>,
-  ): Promise<{ connected: ConnectedSession; replaced?: HttpTarget }> {
+    connect: () => Promise<McpConnection>,
+  ): Promise<{ connected: McpConnection; replaced?: McpConnection }> {
     const previous = this.sessions.get(clientId);
     previous?.stopListening?.();
-    const replaced = previous?.target;
     this.sessions.delete(clientId);
     const connected = await this.connectOnce(clientId, connect);
-    return {
-      connected,
-      replaced: replaced?.sessionId === connected.target.sessionId ? undefined : replaced,
-    };
+    const same = previous?.target.sessionId === connected.target.sessionId;
+    return { connected, replaced: same ? undefined : previous };
   }
 
   /** Forgets a session if it is still the given one (a lost session), or whatever it is. */
-  remove(clientId: string, onlyIf?: ConnectedSession): ConnectedSession | undefined {
+  remove(clientId: string, onlyIf?: McpConnection): McpConnection | undefined {
     const current = this.sessions.get(clientId);
     if (!current || (onlyIf && current !== onlyIf)) return undefined;
     this.sessions.delete(clientId);
@@ -59,8 +52,8 @@ export class SessionRegistry {
 
   private connectOnce(
     clientId: string,
-    connect: () => Promise<ConnectedSession>,
-  ): Promise<ConnectedSession> {
+    connect: () => Promise<McpConnection>,
+  ): Promise<McpConnection> {
     let pending = this.pending.get(clientId);
     if (!pending) {
       pending = connect()

@@ -5,7 +5,7 @@ import {
   isFastMcpError,
   FastMcpError as BaseError,
 } from '../errors/fastmcp.error.js';
-import { McpHttpError } from '../errors/mcp-http.error.js';
+import { type HttpJsonRpcError, McpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpTimeoutError, McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
@@ -80,6 +80,7 @@ export class AxiosErrorConverter {
       ...fields,
       detail: errorDetail(body, this.upstream),
       wwwAuthenticate: typeof challenge === 'string' ? challenge : undefined,
+      jsonRpc: jsonRpcError(body, this.upstream),
     });
   }
 
@@ -99,6 +100,24 @@ export class AxiosErrorConverter {
 function requestWritten(error: object): boolean {
   const request = (error as { request?: { writableFinished?: boolean } }).request;
   return request?.writableFinished === true;
+}
+
+/** The JSON-RPC error of a body, scrubbed, when it is one; its code and data are kept whole. */
+function jsonRpcError(body: string, upstream: UpstreamText): HttpJsonRpcError | undefined {
+  try {
+    const parsed = JSON.parse(body) as {
+      error?: { code?: unknown; message?: unknown; data?: unknown };
+    };
+    const error = parsed.error;
+    if (!error || typeof error.code !== 'number' || !Number.isInteger(error.code)) return undefined;
+    const message =
+      typeof error.message === 'string' ? upstream.scrub(error.message).slice(0, 200) : '';
+    return error.data === undefined
+      ? { code: error.code, message }
+      : { code: error.code, message, data: upstream.scrubJson(error.data) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -9,4 +9,6 @@ export interface ExchangeOptions {
     resetTimeout: boolean;
     maxAttemptMs?: number;
   };
+  /** Headers of this one request, over the target's (e.g. `Mcp-Method`, `Mcp-Param-*`). */
+  headers?: Record<string, string>;
 }

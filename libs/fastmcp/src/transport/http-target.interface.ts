@@ -1,4 +1,5 @@
 import type { ServerAuth } from '../auth/server-auth.interface.js';
+import type { ProtocolEra } from '../protocol/protocol-era.js';
 
 /** Where one JSON-RPC message goes, and the headers that go with it. */
 export interface HttpTarget {
@@ -7,6 +8,11 @@ export interface HttpTarget {
   headers: Record<string, string>;
   sessionId?: string;
   protocolVersion?: string;
+  /**
+   * The era spoken: `modern` streams are never resumed and a cancelled request's stream is just
+   * closed (no `notifications/cancelled`). Default `legacy`.
+   */
+  era?: ProtocolEra;
   /** The server's OAuth state, when `auth` is configured. */
   auth?: ServerAuth;
   /** The server's own `maxResponseBytes`; default: the module's. */

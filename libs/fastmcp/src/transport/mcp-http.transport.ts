@@ -171,7 +171,7 @@ export class McpHttpTransport {
         () => run.requestWritten(signal),
         () =>
           this.http.axiosRef.post<Readable>(target.url, JSON.stringify(message), {
-            headers: requestHeaders(target, authorization),
+            headers: { ...requestHeaders(target, authorization), ...exchange.headers },
             responseType: 'stream',
             signal,
           }),
@@ -217,7 +217,9 @@ export class McpHttpTransport {
           return await readResponse(stream, message.id, sink, cursor, meter, signal, upstream);
         } catch (error) {
           const failure = run.explainAbort(error);
-          if (!isStreamCut(failure) || cursor.lastEventId === undefined) throw failure;
+          // A modern stream cannot be resumed: the request is lost, a retry re-issues it.
+          const resumable = target.era !== 'modern' && cursor.lastEventId !== undefined;
+          if (!isStreamCut(failure) || !resumable) throw failure;
           stream = await this.resume(target, cursor, run, failure, resumptions);
         }
       }
@@ -303,10 +305,13 @@ export class McpHttpTransport {
     return this.requestIds;
   }
 
-  /** Tells the server to stop work on a request we stopped waiting for (not `initialize`). */
+  /**
+   * Tells the server to stop work on a request we stopped waiting for (not `initialize`). In the
+   * modern era the closed stream is the cancellation: nothing is sent.
+   */
   private cancelIfInterrupted(target: HttpTarget, message: JSONRPCRequest, failure: unknown): void {
     const interrupted = isMcpTimeoutError(failure) || isMcpAbortedError(failure);
-    if (!interrupted || message.method === 'initialize') return;
+    if (!interrupted || message.method === 'initialize' || target.era === 'modern') return;
     const reason = isMcpTimeoutError(failure) ? 'timeout' : 'aborted by the caller';
     const cancelled = jsonRpcNotification('notifications/cancelled', {
       requestId: message.id,

@@ -66,6 +66,9 @@ export class DlqEntryBuilder {
       status: 'dead',
       priority: priorityOf(input.priority),
     };
+    if (input.protocolEra === 'legacy' || input.protocolEra === 'modern') {
+      entry.protocolEra = input.protocolEra;
+    }
     if (typeof input.toolName === 'string') entry.toolName = capUtf8(input.toolName, 256);
     if (args) entry.arguments = args.value;
     if (args?.truncated || request.truncated) entry.argumentsTruncated = true;

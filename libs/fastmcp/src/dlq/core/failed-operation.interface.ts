@@ -33,6 +33,11 @@ export interface FailedOperationInput {
   operation: OperationName;
   clientId: string;
   serverUrl: string;
+  /**
+   * The protocol era of the failed request (`modern`: 2026-07-28, `legacy`: 2025), when a
+   * connection was open. Informative: a replay speaks whatever era the server speaks then.
+   */
+  protocolEra?: 'legacy' | 'modern';
   toolName?: string;
   arguments?: Record<string, unknown>;
   request: FailedRequest;

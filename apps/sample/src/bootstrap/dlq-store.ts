@@ -1,12 +1,9 @@
-import { Logger, type Provider } from '@nestjs/common';
-import { SAMPLE_CONFIG } from '../config/sample-config.constants.js';
+import type { Logger } from '@nestjs/common';
 import type { SampleConfig } from '../config/sample-config.interface.js';
 import { SampleConfigError } from '../config/sample-config.error.js';
-import { DLQ_STORE } from './bootstrap.constants.js';
 import type { DlqStore } from './dlq-store.interface.js';
-import { probeRedis } from './redis-probe.js';
+import { closeSampleRedis, openSampleRedis } from './sample-redis.js';
 
-const PROBE_TIMEOUT_MS = 2000;
 const HOW_TO = 'set REDIS_URL=redis://host:6379 to keep dead letters in Redis';
 
 /**
@@ -26,12 +23,14 @@ export async function chooseDlqStore(config: SampleConfig, logger: Logger): Prom
     return { store: 'memory' };
   }
   const where = redisAddress(config.redisUrl);
-  const failure = await probeRedis(config.redisUrl, PROBE_TIMEOUT_MS);
+  const { redis, failure } = await openSampleRedis(config.redisUrl, logger);
+  const store: DlqStore = { store: 'redis', url: config.redisUrl, redis };
   if (failure === null) {
     logger.log(`DLQ store: Redis at ${where} (REDIS_URL is set and answered)`);
-    return { store: 'redis', url: config.redisUrl };
+    return store;
   }
   if (config.dlqStore === 'redis') {
+    await closeSampleRedis(redis);
     throw new SampleConfigError([
       { variable: 'REDIS_URL', message: `Redis is unreachable (${failure}) and FASTMCP_DLQ=redis` },
     ]);
@@ -41,7 +40,7 @@ export async function chooseDlqStore(config: SampleConfig, logger: Logger): Prom
       'letters are buffered in memory and written once it answers; /health reports redis down ' +
       'until then (FASTMCP_DLQ=memory chooses memory, FASTMCP_DLQ=redis makes this an error)',
   );
-  return { store: 'redis', url: config.redisUrl };
+  return store;
 }
 
 /** host:port/db of a Redis URL, never its credentials. */
@@ -49,9 +48,3 @@ function redisAddress(url: string): string {
   const parsed = new URL(url);
   return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
 }
-
-export const dlqStoreProvider: Provider = {
-  provide: DLQ_STORE,
-  useFactory: (config: SampleConfig) => chooseDlqStore(config, new Logger('Sample')),
-  inject: [SAMPLE_CONFIG],
-};

@@ -22,12 +22,13 @@ interface Reply {
 }
 
 /**
- * The one place errors become HTTP: library errors by kind (see fastMcpErrorStatus), HTTP
- * exceptions with their own body (validation messages, /health's report), body-parser's 4xx
- * errors, and anything else as a bare 500. No stack trace ever goes into a body.
+ * Catches every error and writes its error response: the one place errors become HTTP. Library
+ * errors by kind (see fastMcpErrorStatus), HTTP exceptions with their own body (validation
+ * messages, /health's report), body-parser's 4xx errors, and anything else as a bare 500. No
+ * stack trace ever goes into a body.
  */
 @Catch()
-export class FastMcpExceptionFilter implements ExceptionFilter {
+export class ErrorResponseFilter implements ExceptionFilter {
   private readonly logger = new Logger('Sample');
 
   catch(exception: unknown, host: ArgumentsHost): void {

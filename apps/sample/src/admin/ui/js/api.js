@@ -1,0 +1,93 @@
+/** A refused or failed request, with the API's own message (its ErrorBody). */
+export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   * @param {string} [code]
+   */
+  constructor(status, message, code) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * @typedef {{ at: string, durationMs: number, status?: number, code?: number, errorClass: string, message: string }} Attempt
+ * @typedef {{ method: string, params?: Record<string, unknown>, headers: Record<string, string> }} FailedRequest
+ * @typedef {{ id: string, operation: string, clientId: string, serverUrl: string, toolName?: string,
+ *   arguments?: Record<string, unknown>, argumentsTruncated?: boolean, request: FailedRequest,
+ *   error: string, errorClass: string, attempts: Attempt[], retryCount: number, firstAttemptAt: string,
+ *   failedAt: string, expiresAt: string, replayCount: number, status: string,
+ *   deliveryUnknown?: boolean, priority?: string }} Entry
+ * @typedef {{ items: Entry[], nextCursor?: string }} EntryPage
+ * @typedef {{ total: number, byOperation: Record<string, number>, byClientId: Record<string, number>,
+ *   byErrorClass: Record<string, number>, byPriority?: Record<string, number>,
+ *   oldestAgeSeconds: number | null, newestAt: string | null }} Stats
+ * @typedef {{ operation?: string, clientId?: string, errorClass?: string, cursor?: string, limit?: number }} ListQuery
+ */
+
+/**
+ * The REST API that /docs documents, called with the admin key. The key lives only in this
+ * closure: never in the URL, storage or a cookie, so a reload asks for it again.
+ * @param {string} key
+ */
+export function createApi(key) {
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {{ query?: Record<string, string | number | undefined>, body?: unknown }} [options]
+   * @returns {Promise<any>}
+   */
+  async function request(method, path, options = {}) {
+    const url = new URL(path, window.location.origin);
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
+    }
+    /** @type {Record<string, string>} */
+    const headers = { 'x-api-key': key, accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(url, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+    if (response.status === 204) return undefined;
+    const body = await response.json().catch(() => undefined);
+    if (!response.ok) throw new ApiError(response.status, messageOf(response, body), body?.code);
+    return body;
+  }
+
+  const entryPath = (/** @type {string} */ id) => `/dlq/${encodeURIComponent(id)}`;
+  return {
+    /** @returns {Promise<Stats>} */
+    stats: () => request('GET', '/dlq/stats'),
+    /** @param {ListQuery} query @returns {Promise<EntryPage>} */
+    list: (query) => request('GET', '/dlq', { query }),
+    /** @param {string} id @returns {Promise<Entry>} */
+    get: (id) => request('GET', entryPath(id)),
+    /** @param {string} id @returns {Promise<void>} */
+    remove: (id) => request('DELETE', entryPath(id)),
+    /** @param {string} id @param {boolean} force @returns {Promise<{ id: string, result: unknown }>} */
+    replay: (id, force) =>
+      request('POST', `${entryPath(id)}/replay`, { query: force ? { force: 'true' } : {} }),
+    /** @param {string} olderThan @returns {Promise<{ removed: number }>} */
+    cleanup: (olderThan) => request('POST', '/dlq/cleanup', { body: { olderThan } }),
+  };
+}
+
+/** @typedef {ReturnType<typeof createApi>} Api */
+
+/**
+ * @param {Response} response
+ * @param {any} body
+ */
+function messageOf(response, body) {
+  const message = body?.message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string' && message !== '') return message;
+  return `HTTP ${response.status}`;
+}

@@ -1,0 +1,198 @@
+import { byId, el } from './dom.js';
+import { ago, durationMs, formatTime } from './format.js';
+
+/**
+ * @typedef {import('./api.js').Api} Api
+ * @typedef {import('./api.js').Entry} Entry
+ * @typedef {import('./api.js').EntryPage} EntryPage
+ * @typedef {{ operation: string, clientId: string, errorClass: string, age: string }} Filters
+ */
+
+const PAGE_SIZE = 25;
+/** API pages read at most to fill one page when the age filter drops entries. */
+const MAX_READS = 10;
+
+/**
+ * The list: filters, newest-first keyset pages ("Next page" follows nextCursor), selection.
+ * `load()` keeps the filters, the page and the selection, so a refresh never loses them.
+ */
+export class ListView {
+  /** @param {() => Api} api */
+  constructor(api) {
+    this.api = api;
+    /** @type {Filters} */
+    this.filters = { operation: '', clientId: '', errorClass: '', age: '' };
+    /** The cursor each page of this filter started at; the last one is the current page. */
+    /** @type {Array<string | undefined>} */
+    this.cursors = [undefined];
+    /** @type {string | undefined} */
+    this.nextCursor = undefined;
+    /** @type {Map<string, Entry>} */
+    this.selected = new Map();
+    /** @type {Entry[]} */
+    this.items = [];
+    this.signature = '';
+  }
+
+  /** @param {Filters} filters */
+  setFilters(filters) {
+    this.filters = filters;
+    this.firstPage();
+  }
+
+  firstPage() {
+    this.cursors = [undefined];
+    this.selected.clear();
+  }
+
+  /** Moves to the next page, when there is one. */
+  nextPage() {
+    if (this.nextCursor === undefined) return;
+    this.cursors.push(this.nextCursor);
+    this.selected.clear();
+  }
+
+  /** Reads the current page and shows it (re-drawn only when its entries changed). */
+  async load() {
+    const page = await this.read(this.cursors[this.cursors.length - 1]);
+    this.items = page.items;
+    this.nextCursor = page.nextCursor;
+    for (const id of this.selected.keys()) {
+      const entry = page.items.find((item) => item.id === id);
+      if (entry) this.selected.set(id, entry);
+      else this.selected.delete(id);
+    }
+    const signature = JSON.stringify([
+      page.items.map((e) => [e.id, e.replayCount, e.status]),
+      page.nextCursor,
+    ]);
+    if (signature !== this.signature) this.render();
+    else this.updateAges();
+    this.signature = signature;
+    this.renderControls();
+  }
+
+  /**
+   * One page of the filters: operation, client id and error class are the API's; age is applied
+   * here, reading on while entries are dropped (newest first: "newer than" ends at the first
+   * older entry).
+   * @param {string | undefined} cursor
+   * @returns {Promise<EntryPage>}
+   */
+  async read(cursor) {
+    const { operation, clientId, errorClass, age } = this.filters;
+    const query = { operation, clientId, errorClass };
+    if (age === '') return this.api().list({ ...query, cursor, limit: PAGE_SIZE });
+    const [direction, amount] = age.split(':');
+    const threshold = Date.now() - (durationMs(amount) ?? 0);
+    /** @type {Entry[]} */
+    const items = [];
+    let next = cursor;
+    for (let reads = 0; reads < MAX_READS && items.length < PAGE_SIZE; reads += 1) {
+      const page = await this.api().list({
+        ...query,
+        cursor: next,
+        limit: PAGE_SIZE - items.length,
+      });
+      const newer = (/** @type {Entry} */ e) => Date.parse(e.failedAt) >= threshold;
+      if (direction === 'newer') {
+        const kept = page.items.filter(newer);
+        items.push(...kept);
+        if (kept.length < page.items.length) return { items };
+      } else {
+        items.push(...page.items.filter((e) => !newer(e)));
+      }
+      next = page.nextCursor;
+      if (next === undefined) return { items };
+    }
+    return { items, nextCursor: next };
+  }
+
+  render() {
+    const body = byId('entries-body', HTMLTableSectionElement);
+    if (this.items.length === 0) {
+      body.replaceChildren(el('tr', {}, [el('td', { colspan: '9' }, ['No dead letters match.'])]));
+      return;
+    }
+    body.replaceChildren(...this.items.map((entry) => this.row(entry)));
+  }
+
+  /** @param {Entry} entry */
+  row(entry) {
+    const box = el('input', {
+      type: 'checkbox',
+      'aria-label': `Select entry ${entry.id}`,
+      'data-id': entry.id,
+    });
+    box.checked = this.selected.has(entry.id);
+    box.addEventListener('change', () => {
+      if (box.checked) this.selected.set(entry.id, entry);
+      else this.selected.delete(entry.id);
+      this.renderControls();
+    });
+    return el('tr', { 'data-id': entry.id }, [
+      el('td', {}, [box]),
+      el('td', {}, [
+        el('time', { datetime: entry.failedAt, title: formatTime(entry.failedAt) }, [
+          ago(entry.failedAt),
+        ]),
+      ]),
+      el('td', {}, [entry.operation]),
+      el('td', {}, [entry.clientId]),
+      el('td', {}, [entry.toolName ?? '']),
+      el('td', {}, [entry.errorClass]),
+      el('td', { class: 'error-cell' }, [
+        entry.error,
+        entry.deliveryUnknown ? ' ' : null,
+        entry.deliveryUnknown ? el('span', { class: 'badge' }, ['delivery unknown']) : null,
+      ]),
+      el('td', { class: 'num' }, [entry.replayCount]),
+      el('td', {}, [
+        el('a', { href: `#/entries/${entry.id}`, 'aria-label': `Open entry ${entry.id}` }, [
+          'Open',
+        ]),
+      ]),
+    ]);
+  }
+
+  updateAges() {
+    for (const time of byId('entries-body', HTMLTableSectionElement).querySelectorAll('time')) {
+      time.textContent = ago(time.dateTime);
+    }
+  }
+
+  renderControls() {
+    const count = this.selected.size;
+    byId('selection-count', HTMLSpanElement).textContent = `${count} selected`;
+    byId('replay-selected', HTMLButtonElement).disabled = count === 0;
+    byId('delete-selected', HTMLButtonElement).disabled = count === 0;
+    const all = byId('select-page', HTMLInputElement);
+    all.checked = this.items.length > 0 && count === this.items.length;
+    all.indeterminate = count > 0 && count < this.items.length;
+    byId('page-label', HTMLSpanElement).textContent = `Page ${this.cursors.length}`;
+    byId('page-first', HTMLButtonElement).disabled = this.cursors.length === 1;
+    byId('page-next', HTMLButtonElement).disabled = this.nextCursor === undefined;
+  }
+
+  /** @param {boolean} selected */
+  selectPage(selected) {
+    this.selected.clear();
+    if (selected) for (const entry of this.items) this.selected.set(entry.id, entry);
+    for (const box of byId('entries-body', HTMLTableSectionElement).querySelectorAll(
+      'input[type=checkbox]',
+    )) {
+      /** @type {HTMLInputElement} */ (box).checked = selected;
+    }
+    this.renderControls();
+  }
+
+  /** Forgets everything shown (sign-out). */
+  clear() {
+    this.items = [];
+    this.selected.clear();
+    this.cursors = [undefined];
+    this.nextCursor = undefined;
+    this.signature = '';
+    byId('entries-body', HTMLTableSectionElement).replaceChildren();
+  }
+}

@@ -1,0 +1,222 @@
+import { ApiError, createApi } from './api.js';
+import { cleanupOlderThan, deleteEntries, messageOf, replayEntries } from './bulk-actions.js';
+import { isAsking } from './confirm-dialog.js';
+import { DetailView } from './detail-view.js';
+import { byId } from './dom.js';
+import { ListView } from './list-view.js';
+import { refreshOverview } from './overview.js';
+
+/** @typedef {import('./api.js').Api} Api */
+
+const REFRESH_MS = 5000;
+const ENTRY_ROUTE = /^#\/entries\/([0-9A-Z]{26})$/;
+
+/** @type {Api | null} */
+let api = null;
+let busy = false;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let timer;
+
+const signedIn = () => {
+  if (!api) throw new Error('signed out');
+  return api;
+};
+const list = new ListView(signedIn);
+const detail = new DetailView(signedIn, announce);
+
+const keyInput = byId('api-key', HTMLInputElement);
+const signInError = byId('sign-in-error', HTMLParagraphElement);
+const listMessage = byId('list-message', HTMLParagraphElement);
+
+/** @param {string} text */
+function announce(text) {
+  byId('status', HTMLParagraphElement).textContent = text;
+}
+
+byId('sign-in-form', HTMLFormElement).addEventListener('submit', (event) => {
+  event.preventDefault();
+  void signIn(keyInput.value.trim());
+});
+
+/** @param {string} key */
+async function signIn(key) {
+  signInError.textContent = '';
+  keyInput.removeAttribute('aria-invalid');
+  if (key === '') return refuse('Enter the API key.');
+  const candidate = createApi(key);
+  try {
+    await candidate.stats();
+  } catch (error) {
+    return refuse(
+      error instanceof ApiError && error.status === 401
+        ? 'This API key was refused. Check it and try again.'
+        : `Could not sign in: ${messageOf(error)}`,
+    );
+  }
+  api = candidate;
+  keyInput.value = '';
+  byId('sign-in-view', HTMLElement).hidden = true;
+  byId('app-view', HTMLDivElement).hidden = false;
+  byId('sign-out', HTMLButtonElement).hidden = false;
+  byId('signed-in-note', HTMLParagraphElement).hidden = false;
+  announce('Signed in.');
+  timer = setInterval(() => void autoRefresh(), REFRESH_MS);
+  await route();
+  if (!ENTRY_ROUTE.test(window.location.hash)) byId('overview-title', HTMLHeadingElement).focus();
+}
+
+/** @param {string} message */
+function refuse(message) {
+  signInError.textContent = message;
+  keyInput.setAttribute('aria-invalid', 'true');
+  keyInput.focus();
+}
+
+/** @param {string} [message] */
+function signOut(message = 'Signed out.') {
+  api = null;
+  clearInterval(timer);
+  list.clear();
+  for (const id of ['overview-totals', 'overview-breakdowns', 'chart', 'chart-legend']) {
+    byId(id, HTMLElement).replaceChildren();
+  }
+  listMessage.textContent = '';
+  byId('cleanup-result', HTMLParagraphElement).textContent = '';
+  byId('app-view', HTMLDivElement).hidden = true;
+  byId('sign-out', HTMLButtonElement).hidden = true;
+  byId('signed-in-note', HTMLParagraphElement).hidden = true;
+  byId('sign-in-view', HTMLElement).hidden = false;
+  announce(message);
+  keyInput.focus();
+}
+
+byId('sign-out', HTMLButtonElement).addEventListener('click', () => signOut());
+
+/** Shows the list (with the overview) or one entry, after the hash. */
+async function route() {
+  if (!api) return;
+  const match = ENTRY_ROUTE.exec(window.location.hash);
+  for (const id of ['overview', 'list-view', 'cleanup'])
+    byId(id, HTMLElement).hidden = match !== null;
+  byId('detail-view', HTMLElement).hidden = match === null;
+  if (match) await detail.show(match[1]);
+  else await refresh();
+}
+
+window.addEventListener('hashchange', () => void route());
+
+async function refresh() {
+  if (!api || busy) return;
+  busy = true;
+  try {
+    await Promise.all([refreshOverview(api), list.load()]);
+    if (listMessage.dataset.kind === 'error') setListMessage('');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      signOut('The API key is no longer accepted: sign in again.');
+    } else {
+      setListMessage(`Could not load the queue: ${messageOf(error)}`, 'error');
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+/** Every few seconds, unless paused, hidden, on an entry, or while asking or acting. */
+async function autoRefresh() {
+  const onEntry = ENTRY_ROUTE.test(window.location.hash);
+  if (!byId('auto-refresh', HTMLInputElement).checked || document.hidden || onEntry || isAsking())
+    return;
+  await refresh();
+}
+
+/**
+ * @param {string} text
+ * @param {'error' | 'info'} [kind]
+ */
+function setListMessage(text, kind = 'info') {
+  listMessage.textContent = text;
+  listMessage.dataset.kind = kind;
+  listMessage.className = kind === 'error' ? 'list-message error-text' : 'list-message';
+}
+
+const filtersForm = byId('filters', HTMLFormElement);
+filtersForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  setListMessage('');
+  const value = (/** @type {string} */ name) =>
+    String(new FormData(filtersForm).get(name) ?? '').trim();
+  list.setFilters({
+    operation: value('operation'),
+    clientId: value('clientId'),
+    errorClass: value('errorClass'),
+    age: value('age'),
+  });
+  void refresh();
+});
+filtersForm.addEventListener('reset', () => {
+  // The form clears its fields after this event.
+  setTimeout(() => {
+    list.setFilters({ operation: '', clientId: '', errorClass: '', age: '' });
+    void refresh();
+  });
+});
+
+byId('page-first', HTMLButtonElement).addEventListener('click', () => {
+  list.firstPage();
+  void refresh();
+});
+byId('page-next', HTMLButtonElement).addEventListener('click', () => {
+  list.nextPage();
+  void refresh();
+});
+byId('select-page', HTMLInputElement).addEventListener('change', (event) => {
+  list.selectPage(/** @type {HTMLInputElement} */ (event.target).checked);
+});
+
+/** @param {typeof replayEntries} action */
+async function onSelected(action) {
+  const entries = [...list.selected.values()];
+  if (entries.length === 0 || busy) return;
+  busy = true;
+  try {
+    const summary = await action(signedIn(), entries, (text) => setListMessage(text));
+    if (summary !== null) {
+      list.selected.clear();
+      setListMessage(summary);
+    }
+  } catch (error) {
+    setListMessage(messageOf(error), 'error');
+  } finally {
+    busy = false;
+  }
+  await refresh();
+}
+
+byId('replay-selected', HTMLButtonElement).addEventListener(
+  'click',
+  () => void onSelected(replayEntries),
+);
+byId('delete-selected', HTMLButtonElement).addEventListener(
+  'click',
+  () => void onSelected(deleteEntries),
+);
+
+byId('cleanup-form', HTMLFormElement).addEventListener('submit', (event) => {
+  event.preventDefault();
+  const result = byId('cleanup-result', HTMLParagraphElement);
+  const olderThan = byId('cleanup-age', HTMLInputElement).value.trim();
+  result.className = '';
+  void cleanupOlderThan(signedIn(), olderThan)
+    .then(async (summary) => {
+      if (summary === null) return;
+      result.textContent = summary;
+      await refresh();
+    })
+    .catch((error) => {
+      result.textContent = messageOf(error);
+      result.className = 'error-text';
+    });
+});
+
+keyInput.focus();

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { encodeHeaderValue, paramHeaders, scanParamHeaders } from './mcp-param-headers.js';
+
+describe('x-mcp-header (2026-07-28 Streamable HTTP, custom headers from tool parameters)', () => {
+  it.each([
+    ['us-west1', 'us-west1'],
+    ['Hello, 世界', '=?base64?SGVsbG8sIOS4lueVjA==?='],
+    [' padded ', '=?base64?IHBhZGRlZCA=?='],
+    ['line1\nline2', '=?base64?bGluZTEKbGluZTI=?='],
+    ['=?base64?literal?=', '=?base64?PT9iYXNlNjQ/bGl0ZXJhbD89?='],
+  ])('encodes %j as the spec table does', (value, encoded) => {
+    expect(encodeHeaderValue(value)).toBe(encoded);
+  });
+
+  it('mirrors string, integer and boolean arguments at their property paths', () => {
+    const scan = scanParamHeaders({
+      type: 'object',
+      properties: {
+        region: { type: 'string', 'x-mcp-header': 'Region' },
+        limit: { type: 'integer', 'x-mcp-header': 'Limit' },
+        target: {
+          type: 'object',
+          properties: { dry: { type: 'boolean', 'x-mcp-header': 'Dry-Run' } },
+        },
+        query: { type: 'string' },
+      },
+    });
+    expect(scan.valid).toBe(true);
+    if (!scan.valid) return;
+    const args = { region: 'eu', limit: 42, target: { dry: false }, query: 'select' };
+    expect(paramHeaders(scan.headers, args)).toEqual({
+      'mcp-param-region': 'eu',
+      'mcp-param-limit': '42',
+      'mcp-param-dry-run': 'false',
+    });
+    expect(paramHeaders(scan.headers, { region: null, target: {} })).toEqual({});
+  });
+
+  it.each([
+    ['a number', { a: { type: 'number', 'x-mcp-header': 'A' } }],
+    ['an object', { a: { type: 'object', 'x-mcp-header': 'A' } }],
+    ['a name that is no token', { a: { type: 'string', 'x-mcp-header': 'A B' } }],
+    [
+      'a name declared twice',
+      { a: { type: 'string', 'x-mcp-header': 'A' }, b: { type: 'string', 'x-mcp-header': 'a' } },
+    ],
+  ])('rejects a schema with %s', (_what, properties) => {
+    expect(scanParamHeaders({ type: 'object', properties }).valid).toBe(false);
+  });
+
+  it('rejects an annotation under items, anyOf or $defs', () => {
+    const under = (keyword: string, sub: unknown) => ({
+      type: 'object',
+      properties: { list: { type: 'array', [keyword]: sub } },
+    });
+    const annotated = { type: 'string', 'x-mcp-header': 'X' };
+    expect(scanParamHeaders(under('items', annotated)).valid).toBe(false);
+    expect(scanParamHeaders(under('anyOf', [annotated])).valid).toBe(false);
+    expect(scanParamHeaders({ type: 'object', $defs: { x: annotated } }).valid).toBe(false);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * `Mcp-Param-{Name}` headers (2026-07-28 Streamable HTTP, "Custom Headers from Tool
+ * Parameters"): a tool's `inputSchema` marks arguments with `x-mcp-header`; the client mirrors
+ * their values into headers, Base64-encoded when they are not plain header-safe ASCII.
+ */
+
+const X_MCP_HEADER = 'x-mcp-header';
+/** RFC 9110 field-name token (`1*tchar`). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const PRIMITIVE_TYPES = new Set(['string', 'integer', 'boolean']);
+/** Keywords a `properties`-only chain must not pass through: an annotation under one is invalid. */
+const UNREACHABLE = [
+  'items',
+  'prefixItems',
+  'contains',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'propertyNames',
+  'patternProperties',
+  'dependentSchemas',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  '$defs',
+  'definitions',
+];
+const SENTINEL_PREFIX = '=?base64?';
+const SENTINEL_SUFFIX = '?=';
+
+export interface ParamHeader {
+  /** The chain of `properties` keys to the argument. */
+  path: string[];
+  headerName: string;
+}
+
+export type ParamHeaderScan =
+  { valid: true; headers: ParamHeader[] } | { valid: false; reason: string };
+
+/** The `x-mcp-header` declarations of an `inputSchema`, or why the tool must be rejected. */
+export function scanParamHeaders(inputSchema: unknown): ParamHeaderScan {
+  const headers: ParamHeader[] = [];
+  const seen = new Set<string>();
+  const visit = (node: unknown, path: string[], reachable: boolean): string | undefined => {
+    if (typeof node !== 'object' || node === null) return undefined;
+    const schema = node as Record<string, unknown>;
+    if (X_MCP_HEADER in schema) {
+      const where = path.join('.') || '<root>';
+      const name = schema[X_MCP_HEADER];
+      if (!reachable || path.length === 0) return `${where}: x-mcp-header off a properties chain`;
+      if (typeof name !== 'string' || !TOKEN.test(name)) {
+        return `${where}: x-mcp-header is not an HTTP token`;
+      }
+      if (typeof schema.type !== 'string' || !PRIMITIVE_TYPES.has(schema.type)) {
+        return `${where}: x-mcp-header on a non-primitive (string, integer, boolean) property`;
+      }
+      if (seen.has(name.toLowerCase())) return `x-mcp-header ${name} is declared twice`;
+      seen.add(name.toLowerCase());
+      headers.push({ path, headerName: name });
+    }
+    const properties = schema.properties;
+    if (typeof properties === 'object' && properties !== null) {
+      for (const [key, child] of Object.entries(properties)) {
+        const fault = visit(child, [...path, key], reachable);
+        if (fault) return fault;
+      }
+    }
+    for (const keyword of UNREACHABLE) {
+      const sub = schema[keyword];
+      if (sub === undefined) continue;
+      const branches = Array.isArray(sub)
+        ? (sub as unknown[])
+        : ['patternProperties', 'dependentSchemas', '$defs', 'definitions'].includes(keyword) &&
+            typeof sub === 'object' &&
+            sub !== null
+          ? Object.values(sub)
+          : [sub];
+      for (const branch of branches) {
+        const fault = visit(branch, [...path, `<${keyword}>`], false);
+        if (fault) return fault;
+      }
+    }
+    return undefined;
+  };
+  const fault = visit(inputSchema, [], true);
+  return fault ? { valid: false, reason: fault } : { valid: true, headers };
+}
+
+/** The `Mcp-Param-*` headers of one call: a value that is absent, null or not primitive has none. */
+export function paramHeaders(
+  declared: readonly ParamHeader[],
+  args: Record<string, unknown> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { path, headerName } of declared) {
+    let value: unknown = args;
+    for (const key of path) {
+      value =
+        typeof value === 'object' && value !== null
+          ? (value as Record<string, unknown>)[key]
+          : undefined;
+    }
+    const text = headerText(value);
+    if (text !== undefined) out[`mcp-param-${headerName.toLowerCase()}`] = encodeHeaderValue(text);
+  }
+  return out;
+}
+
+/**
+ * A value as an HTTP field value: as is when it is plain visible ASCII, else (non-ASCII, control
+ * characters, leading or trailing space, or a value that looks encoded) `=?base64?…?=` of UTF-8.
+ */
+export function encodeHeaderValue(value: string): string {
+  return needsBase64(value)
+    ? `${SENTINEL_PREFIX}${Buffer.from(value, 'utf8').toString('base64')}${SENTINEL_SUFFIX}`
+    : value;
+}
+
+function needsBase64(value: string): boolean {
+  if (value.length === 0 || value !== value.trim()) return true;
+  if (value.startsWith(SENTINEL_PREFIX) && value.endsWith(SENTINEL_SUFFIX)) return true;
+  return !/^[\t\x20-\x7e]*$/.test(value);
+}
+
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return undefined;
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { McpHttpError } from '../errors/mcp-http.error.js';
+import { isMcpMissingCapabilityError } from '../errors/mcp-missing-capability.error.js';
+import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { isMcpUnsupportedVersionError } from '../errors/mcp-unsupported-version.error.js';
+import { isLegacyAnswer, isModernError, typedModernError } from './modern-errors.js';
+
+const http = (status: number, code?: number, data?: unknown) =>
+  new McpHttpError(status, {
+    jsonRpc: code === undefined ? undefined : { code, message: 'm', data },
+  });
+
+describe('the errors of the 2026-07-28 revision', () => {
+  it('recognises -32020, -32021 and -32022 in a 4xx body or a JSON-RPC answer', () => {
+    expect(isModernError(http(400, -32022))).toBe(true);
+    expect(isModernError(new McpProtocolError(-32021, 'm'))).toBe(true);
+    expect(isModernError(http(400, -32000))).toBe(false);
+    expect(isModernError(http(400))).toBe(false);
+  });
+
+  it('types -32022 and -32021 and keeps their data', () => {
+    const version = typedModernError(
+      http(400, -32022, { supported: ['2027-01-01'], requested: '2026-07-28' }),
+      ['2026-07-28'],
+      'c',
+    );
+    expect(isMcpUnsupportedVersionError(version)).toBe(true);
+    expect(version).toMatchObject({
+      serverVersions: ['2027-01-01'],
+      clientVersions: ['2026-07-28'],
+      status: 400,
+      clientId: 'c',
+    });
+    const capability = typedModernError(
+      http(400, -32021, { requiredCapabilities: { sampling: {}, roots: {} } }),
+      [],
+      'c',
+    );
+    expect(isMcpMissingCapabilityError(capability)).toBe(true);
+    expect(capability).toMatchObject({ capabilities: ['sampling', 'roots'], code: -32021 });
+  });
+
+  it('delivers a 400 or 404 JSON-RPC body as McpProtocolError, other statuses as they are', () => {
+    const unknown = typedModernError(http(404, -32601), [], 'c');
+    expect(unknown).toBeInstanceOf(McpProtocolError);
+    expect(unknown).toMatchObject({ code: -32601, status: 404 });
+    const conflict = http(409, -32000);
+    expect(typedModernError(conflict, [], 'c')).toBe(conflict);
+    const plain = http(400);
+    expect(typedModernError(plain, [], 'c')).toBe(plain);
+  });
+
+  it('tells a 2025-era answer to a modern request from a modern error', () => {
+    expect(isLegacyAnswer(http(400))).toBe(true);
+    expect(isLegacyAnswer(http(400, -32000))).toBe(true);
+    expect(isLegacyAnswer(http(405))).toBe(true);
+    expect(isLegacyAnswer(http(404, -32601))).toBe(false);
+    expect(isLegacyAnswer(http(400, -32022))).toBe(false);
+    expect(isLegacyAnswer(http(503))).toBe(false);
+  });
+});

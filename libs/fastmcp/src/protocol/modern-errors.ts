@@ -1,0 +1,81 @@
+import { isMcpHttpError } from '../errors/mcp-http.error.js';
+import { isMcpProtocolError, McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { McpMissingCapabilityError } from '../errors/mcp-missing-capability.error.js';
+import { McpUnsupportedVersionError } from '../errors/mcp-unsupported-version.error.js';
+
+/** Error codes the 2026-07-28 revision defines: recognising one identifies a modern server. */
+export const HEADER_MISMATCH = -32020;
+export const MISSING_CLIENT_CAPABILITY = -32021;
+export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+const MODERN_CODES = new Set([
+  HEADER_MISMATCH,
+  MISSING_CLIENT_CAPABILITY,
+  UNSUPPORTED_PROTOCOL_VERSION,
+]);
+const LEGACY_STATUSES = new Set([400, 404, 405]);
+/** Statuses whose JSON-RPC body a modern server answers with in-band (400; 404 with -32601). */
+const IN_BAND_STATUSES = new Set([400, 404]);
+
+/** The JSON-RPC error a failure carries, from a 4xx body or a 200 answer. */
+export function jsonRpcErrorOf(error: unknown): { code: number; data?: unknown } | undefined {
+  if (isMcpHttpError(error)) return error.jsonRpc;
+  if (isMcpProtocolError(error)) return { code: error.code, data: error.data };
+  return undefined;
+}
+
+/** True when a failure is one of the modern revision's own errors. */
+export function isModernError(error: unknown): boolean {
+  const rpc = jsonRpcErrorOf(error);
+  return rpc !== undefined && MODERN_CODES.has(rpc.code);
+}
+
+/**
+ * True when a modern request got the answer of a 2025-era server: a 400, 404 or 405 with no
+ * JSON-RPC error, or with one from the implementation-defined range (-32000 to -32019, where
+ * 2025 SDKs put "Server not initialized" and "Session not found"). The era verdict is stale.
+ */
+export function isLegacyAnswer(error: unknown): boolean {
+  if (!isMcpHttpError(error) || !LEGACY_STATUSES.has(error.status)) return false;
+  const code = error.jsonRpc?.code;
+  return code === undefined || (code <= -32000 && code >= -32019);
+}
+
+/** The versions an unsupported-version error lists in `data.supported`. */
+export function supportedVersionsOf(data: unknown): string[] {
+  const supported = (data as { supported?: unknown } | undefined)?.supported;
+  return Array.isArray(supported)
+    ? supported.filter((v): v is string => typeof v === 'string')
+    : [];
+}
+
+/**
+ * A modern server's error as the typed error it means: a 400 or 404 with a JSON-RPC body becomes
+ * McpProtocolError (code, message and `data` kept; -32022 and -32021 as their own subclasses).
+ * Anything else is returned as it is.
+ */
+export function typedModernError(
+  error: unknown,
+  clientVersions: readonly string[],
+  clientId: string,
+): unknown {
+  let rpc: { code: number; message: string; data?: unknown } | undefined;
+  let status: number | undefined;
+  if (isMcpHttpError(error) && IN_BAND_STATUSES.has(error.status)) {
+    rpc = error.jsonRpc;
+    status = error.status;
+  } else if (isMcpProtocolError(error) && MODERN_CODES.has(error.code)) {
+    rpc = { code: error.code, message: error.message, data: error.data };
+  }
+  if (!rpc) return error;
+  const fields = { clientId, status, data: rpc.data, cause: error };
+  if (rpc.code === UNSUPPORTED_PROTOCOL_VERSION) {
+    return new McpUnsupportedVersionError(supportedVersionsOf(rpc.data), clientVersions, fields);
+  }
+  if (rpc.code === MISSING_CLIENT_CAPABILITY) {
+    const required = (rpc.data as { requiredCapabilities?: unknown } | undefined)
+      ?.requiredCapabilities;
+    const names = typeof required === 'object' && required !== null ? Object.keys(required) : [];
+    return new McpMissingCapabilityError(names, fields);
+  }
+  return isMcpProtocolError(error) ? error : new McpProtocolError(rpc.code, rpc.message, fields);
+}

@@ -1,0 +1,70 @@
+import { DiscoverResultSchema } from '@modelcontextprotocol/core';
+import { isMcpHttpError } from '../errors/mcp-http.error.js';
+import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
+import { isMcpUnsupportedVersionError } from '../errors/mcp-unsupported-version.error.js';
+import { isModernError, typedModernError } from '../protocol/modern-errors.js';
+import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/modern-envelope.js';
+import type { RetryRun } from '../retry/retry-run.js';
+import type { HttpTarget } from '../transport/http-target.interface.js';
+import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import { UpstreamText } from '../transport/upstream-text.js';
+
+/** What the server's answer to `server/discover` says about its era. */
+export type EraVerdict =
+  | { era: 'legacy'; serverVersions?: readonly string[] }
+  | {
+      era: 'modern';
+      version: string;
+      /** The discover result, when the server gave one (absent after a modern error). */
+      discover?: Record<string, unknown>;
+    };
+
+/** Answers to a modern request that a 2025-era server gives (without a modern error body). */
+const LEGACY_STATUSES = new Set([400, 404, 405]);
+
+/**
+ * Probes with `server/discover` (2026-07-28): a discover result or a recognised modern error
+ * means a modern server; a 400/404/405 or a JSON-RPC error that is not modern means a 2025-era
+ * one. Other failures (network, 5xx, timeouts) are thrown for the retry to judge.
+ */
+export async function probeEra(
+  transport: McpHttpTransport,
+  target: HttpTarget,
+  client: ClientEnvelope,
+  versions: readonly string[],
+  run: RetryRun,
+): Promise<EraVerdict> {
+  const version = versions[0];
+  const params = withEnvelope(undefined, version, client);
+  const probeTarget: HttpTarget = { ...target, era: 'modern', protocolVersion: version };
+  let result: Record<string, unknown>;
+  try {
+    ({ result } = await transport.request(probeTarget, 'server/discover', params, run, {
+      headers: standardHeaders('server/discover', params, version),
+    }));
+  } catch (error) {
+    if (isModernError(error)) {
+      const typed = typedModernError(error, versions, run.clientId);
+      if (!isMcpUnsupportedVersionError(typed)) return { era: 'modern', version };
+      const common = versions.find((v) => typed.serverVersions.includes(v));
+      if (common) return { era: 'modern', version: common };
+      return { era: 'legacy', serverVersions: typed.serverVersions };
+    }
+    const legacy =
+      (isMcpHttpError(error) && LEGACY_STATUSES.has(error.status)) || isMcpProtocolError(error);
+    if (legacy) return { era: 'legacy' };
+    throw error;
+  }
+  const parsed = DiscoverResultSchema.safeParse(result);
+  if (!parsed.success) return { era: 'legacy' };
+  const common = versions.find((v) => parsed.data.supportedVersions.includes(v));
+  if (!common) {
+    // Named in an error message later: scrubbed like anything else the server says back.
+    const upstream = new UpstreamText(target);
+    const named = parsed.data.supportedVersions
+      .slice(0, 20)
+      .map((v) => upstream.scrub(v.slice(0, 100)));
+    return { era: 'legacy', serverVersions: named };
+  }
+  return { era: 'modern', version: common, discover: parsed.data };
+}

@@ -1,0 +1,31 @@
+import type { RetryRun } from '../retry/retry-run.js';
+import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
+import type { HttpTarget } from '../transport/http-target.interface.js';
+import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import type { McpConnection } from './mcp-connection.interface.js';
+import type { McpSession } from './mcp-session.interface.js';
+
+/** A 2025-era connection: the session `initialize` opened, ended with DELETE. */
+export class LegacySession implements McpConnection {
+  stopListening?: () => void;
+
+  constructor(
+    private readonly transport: McpHttpTransport,
+    readonly session: McpSession,
+    readonly target: HttpTarget,
+  ) {}
+
+  async request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    run: RetryRun,
+    exchange?: ExchangeOptions,
+  ): Promise<Record<string, unknown>> {
+    const { result } = await this.transport.request(this.target, method, params, run, exchange);
+    return result;
+  }
+
+  async end(): Promise<void> {
+    if (this.target.sessionId) await this.transport.terminate(this.target);
+  }
+}

@@ -1,0 +1,152 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
+import { isMcpTransportError } from '../errors/mcp-transport.error.js';
+import {
+  isMcpUnsupportedVersionError,
+  McpUnsupportedVersionError,
+} from '../errors/mcp-unsupported-version.error.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
+import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import {
+  MODERN_PROTOCOL_VERSIONS,
+  NEGOTIABLE_PROTOCOL_VERSIONS,
+} from '../options/protocol-versions.js';
+import type { McpServerConfig } from '../options/server-config.interface.js';
+import { clientCapabilities } from '../protocol/client-capabilities.js';
+import type { ClientEnvelope } from '../protocol/modern-envelope.js';
+import { isModernError } from '../protocol/modern-errors.js';
+import { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
+import type { RetryRun } from '../retry/retry-run.js';
+import type { HttpTarget } from '../transport/http-target.interface.js';
+import { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import { ServerStreamListener } from '../transport/server-stream.listener.js';
+import { type EraVerdict, probeEra } from './discover-probe.js';
+import { performHandshake } from './handshake.js';
+import type { McpConnection } from './mcp-connection.interface.js';
+import { modernSession } from './modern-session.js';
+import { ModernConnection } from './modern-connection.js';
+
+/**
+ * Opens a client id's connection in the era its server speaks. A pinned 2025 revision does the
+ * `initialize` handshake; `'auto'` (the default) probes `server/discover` first and falls back to
+ * `initialize`. The verdict is kept per client id and server URL for the life of the client, and
+ * forgotten after a connection-level failure or a version error, so the next connect probes again.
+ */
+@Injectable()
+export class McpConnector {
+  private readonly verdicts = new Map<string, EraVerdict>();
+
+  constructor(
+    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
+    @Inject(McpHttpTransport) private readonly transport: McpHttpTransport,
+    @Inject(ServerMessageDispatcher) private readonly dispatcher: ServerMessageDispatcher,
+    @Inject(ServerAuthRegistry) private readonly auth: ServerAuthRegistry,
+    @Inject(ServerStreamListener) private readonly listener: ServerStreamListener,
+  ) {}
+
+  async connect(clientId: string, server: McpServerConfig, run: RetryRun): Promise<McpConnection> {
+    const pinned = server.protocolVersion;
+    if (pinned && NEGOTIABLE_PROTOCOL_VERSIONS.includes(pinned)) {
+      return this.legacy(clientId, server, run);
+    }
+    const versions = pinned && pinned !== 'auto' ? [pinned] : MODERN_PROTOCOL_VERSIONS;
+    const key = cacheKey(clientId, server.url);
+    let verdict = this.verdicts.get(key);
+    const cached = verdict !== undefined;
+    if (!verdict) {
+      verdict = await probeEra(
+        this.transport,
+        this.targetOf(clientId, server),
+        this.envelope(),
+        versions,
+        run,
+      );
+      this.verdicts.set(key, verdict);
+    }
+    if (verdict.era === 'modern') return this.modern(clientId, server, verdict, versions);
+    if (pinned && pinned !== 'auto') {
+      this.verdicts.delete(key);
+      throw new McpUnsupportedVersionError(verdict.serverVersions ?? [], versions, { clientId });
+    }
+    try {
+      return await this.legacy(clientId, server, run);
+    } catch (error) {
+      // A modern error to `initialize`: the server changed era since the verdict; probe again.
+      if (!cached || !isModernError(error)) throw error;
+      this.verdicts.delete(key);
+      return this.connect(clientId, server, run);
+    }
+  }
+
+  /**
+   * Called with every failed request of a connection: forgets the era verdict after a
+   * connection-level failure or a version error. True when the connection itself is done for.
+   */
+  failed(clientId: string, connection: McpConnection, error: unknown): boolean {
+    const broken = connection.isBroken?.(error) ?? false;
+    // A server that could not be reached may come back as another one. A reset exchange or a
+    // lost 2025 session says nothing about the era: `initialize` opens another session.
+    const unreachable =
+      isMcpTransportError(error) &&
+      error.failure === 'network' &&
+      error.delivery === 'not_delivered';
+    if (broken || unreachable || isMcpUnsupportedVersionError(error)) {
+      this.verdicts.delete(cacheKey(clientId, connection.session.url));
+    }
+    return broken;
+  }
+
+  private async legacy(
+    clientId: string,
+    server: McpServerConfig,
+    run: RetryRun,
+  ): Promise<McpConnection> {
+    const client = { ...this.envelope(), auth: this.auth.forClient(clientId, server) };
+    const connected = await performHandshake(this.transport, clientId, server, client, run);
+    const handlers = this.options.handlers;
+    const listen =
+      server.listen ?? Boolean(handlers.elicitation ?? handlers.sampling ?? handlers.roots);
+    if (listen) connected.stopListening = this.listener.listen(connected.target, clientId);
+    return connected;
+  }
+
+  private modern(
+    clientId: string,
+    server: McpServerConfig,
+    verdict: Extract<EraVerdict, { era: 'modern' }>,
+    versions: readonly string[],
+  ): McpConnection {
+    const target: HttpTarget = {
+      ...this.targetOf(clientId, server),
+      era: 'modern',
+      protocolVersion: verdict.version,
+    };
+    const deps = {
+      transport: this.transport,
+      dispatcher: this.dispatcher,
+      client: this.envelope(),
+      versions: [verdict.version, ...versions.filter((v) => v !== verdict.version)],
+    };
+    return new ModernConnection(deps, modernSession(clientId, server.url, verdict), target);
+  }
+
+  private targetOf(clientId: string, server: McpServerConfig): HttpTarget {
+    return {
+      url: server.url,
+      headers: server.headers ?? {},
+      auth: this.auth.forClient(clientId, server),
+      maxResponseBytes: server.maxResponseBytes,
+    };
+  }
+
+  private envelope(): ClientEnvelope {
+    return {
+      clientInfo: this.options.clientInfo,
+      capabilities: clientCapabilities(this.options.handlers),
+    };
+  }
+}
+
+function cacheKey(clientId: string, url: string): string {
+  return `${clientId}\n${url}`;
+}

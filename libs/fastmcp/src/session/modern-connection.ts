@@ -1,0 +1,193 @@
+import { isMcpTransportError, McpTransportError } from '../errors/mcp-transport.error.js';
+import {
+  isMcpUnsupportedVersionError,
+  type McpUnsupportedVersionError,
+} from '../errors/mcp-unsupported-version.error.js';
+import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
+import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { type ParamHeader, paramHeaders, scanParamHeaders } from '../protocol/mcp-param-headers.js';
+import { HEADER_MISMATCH, isLegacyAnswer, typedModernError } from '../protocol/modern-errors.js';
+import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/modern-envelope.js';
+import type { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
+import type { RetryRun } from '../retry/retry-run.js';
+import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
+import type { HttpTarget } from '../transport/http-target.interface.js';
+import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import type { McpConnection, ToolRouting } from './mcp-connection.interface.js';
+import type { McpSession } from './mcp-session.interface.js';
+
+/** Rounds of `input_required` one request may take before the client gives up. */
+export const MAX_INPUT_ROUNDS = 8;
+
+/** What a modern connection needs besides the transport. */
+export interface ModernConnectionDeps {
+  transport: McpHttpTransport;
+  dispatcher: ServerMessageDispatcher;
+  client: ClientEnvelope;
+  /** The modern revisions this client offers, preferred first. */
+  versions: readonly string[];
+}
+
+/**
+ * A 2026-07-28 connection: no session; every request carries the `_meta` envelope and the
+ * standard headers, its `input_required` rounds are answered by the handlers, and the modern
+ * errors get their prescribed handling (-32022: another version once; -32020: refresh the tool,
+ * then once more).
+ */
+export class ModernConnection implements McpConnection {
+  private current: HttpTarget;
+  /** Each listed tool's `x-mcp-header` declarations, scanned once. */
+  private readonly declared = new WeakMap<Tool, ParamHeader[]>();
+
+  constructor(
+    private readonly deps: ModernConnectionDeps,
+    readonly session: McpSession,
+    target: HttpTarget,
+  ) {
+    this.current = target;
+  }
+
+  get target(): HttpTarget {
+    return this.current;
+  }
+
+  async request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    run: RetryRun,
+    exchange: ExchangeOptions = {},
+    routing: ToolRouting = {},
+  ): Promise<Record<string, unknown>> {
+    let tool = routing.tool;
+    let versionSwitched = false;
+    let refreshed = false;
+    let rounds = 0;
+    let input: Record<string, unknown> = {};
+    for (;;) {
+      const version = this.current.protocolVersion ?? this.deps.versions[0];
+      const body = withEnvelope({ ...params, ...input }, version, this.deps.client);
+      const headers = {
+        ...standardHeaders(method, body, version),
+        ...this.paramHeadersOf(tool, params),
+      };
+      let result: Record<string, unknown>;
+      try {
+        ({ result } = await this.deps.transport.request(this.current, method, body, run, {
+          ...exchange,
+          headers,
+        }));
+      } catch (error) {
+        if (isLegacyAnswer(error)) throw this.eraLost(error, run);
+        const typed = typedModernError(error, this.deps.versions, run.clientId);
+        if (isMcpUnsupportedVersionError(typed) && !versionSwitched) {
+          const next = this.commonVersion(typed);
+          if (next && next !== version) {
+            versionSwitched = true;
+            this.current = { ...this.current, protocolVersion: next };
+            continue;
+          }
+        }
+        if (
+          isMcpProtocolError(typed) &&
+          typed.code === HEADER_MISMATCH &&
+          !refreshed &&
+          routing.refreshTool
+        ) {
+          refreshed = true;
+          tool = await routing.refreshTool();
+          continue;
+        }
+        throw typed;
+      }
+      if (result.resultType !== 'input_required') return result;
+      rounds += 1;
+      if (rounds >= MAX_INPUT_ROUNDS) {
+        throw new McpInputRequiredError(
+          'too_many_rounds',
+          `${method} still needs input after ${rounds} rounds`,
+          {
+            clientId: run.clientId,
+            operation: run.operation,
+          },
+        );
+      }
+      input = await this.answer(result, run);
+    }
+  }
+
+  /** True when a failure means this connection must be negotiated again. */
+  isBroken(error: unknown): boolean {
+    return (
+      isMcpUnsupportedVersionError(error) ||
+      (isMcpTransportError(error) && error.failure !== 'stream_cut')
+    );
+  }
+
+  /**
+   * The server answered like a 2025-era one (rolled back, or replaced behind the URL): as with a
+   * lost session, the request did not run and the connection is negotiated again.
+   */
+  private eraLost(error: unknown, run: RetryRun): McpTransportError {
+    const status = (error as { status?: number }).status;
+    return new McpTransportError(
+      'session_lost',
+      `the server no longer speaks ${this.current.protocolVersion ?? 'the modern era'} (HTTP ${status})`,
+      { clientId: run.clientId, operation: run.operation, delivery: 'not_delivered', cause: error },
+    );
+  }
+
+  async end(): Promise<void> {
+    // Nothing lives on the server between requests: there is nothing to end.
+  }
+
+  /** The `inputResponses` (and the exact `requestState`) of the next round. */
+  private async answer(
+    result: Record<string, unknown>,
+    run: RetryRun,
+  ): Promise<Record<string, unknown>> {
+    const { inputRequests, requestState } = result;
+    const fields = { clientId: run.clientId, operation: run.operation };
+    if (requestState !== undefined && typeof requestState !== 'string') {
+      throw new McpInputRequiredError('invalid', 'requestState is not a string', fields);
+    }
+    const requests =
+      typeof inputRequests === 'object' && inputRequests !== null ? inputRequests : undefined;
+    if (!requests && requestState === undefined) {
+      throw new McpInputRequiredError('invalid', 'neither inputRequests nor requestState', fields);
+    }
+    const signal = AbortSignal.any([
+      ...(run.callerSignal ? [run.callerSignal] : []),
+      AbortSignal.timeout(Math.max(run.deadline - run.now(), 0)),
+    ]);
+    const next: Record<string, unknown> = {};
+    if (requests) {
+      const context = { clientId: run.clientId, signal };
+      next.inputResponses = await this.deps.dispatcher.answerInputRequests(
+        requests as Record<string, unknown>,
+        context,
+      );
+    }
+    if (requestState !== undefined) next.requestState = requestState;
+    return next;
+  }
+
+  private paramHeadersOf(
+    tool: ToolRouting['tool'],
+    params: Record<string, unknown> | undefined,
+  ): Record<string, string> {
+    if (!tool) return {};
+    let declared = this.declared.get(tool);
+    if (!declared) {
+      const scan = scanParamHeaders(tool.inputSchema);
+      declared = scan.valid ? scan.headers : [];
+      this.declared.set(tool, declared);
+    }
+    if (declared.length === 0) return {};
+    return paramHeaders(declared, params?.arguments as Record<string, unknown> | undefined);
+  }
+
+  private commonVersion(error: McpUnsupportedVersionError): string | undefined {
+    return this.deps.versions.find((version) => error.serverVersions.includes(version));
+  }
+}
