@@ -1,26 +1,34 @@
 /**
- * The Redis DLQ store on a real redis-server (a child process on a free port, never 6379):
- *  - store() latency p50/p99 and throughput, against plain ioredis SET+ZADD of the same JSON on
- *    the same connection (one round trip each: EVALSHA vs a two-command pipeline);
- *  - with 100,000 entries: a page of 100 from list() and getByClientId(), getStats(), and
- *    cleanup() of all 100,000.
+ * The Redis DLQ on real servers started here (never 6379): a single `redis-server`, or a
+ * 3-master Redis Cluster (`redis-cli --cluster create`).
+ *  - store() latency p50/p99 and throughput with 64 in flight, against plain ioredis SET+ZADD
+ *    of the same JSON on the same connection;
+ *  - with `entries` stored: a page of 100 from list() (first page and at half depth), from
+ *    each filter (client id, operation, error class, priority) and sorted by priority;
+ *    getStats(); cleanup() of all of them, with the process's peak RSS while it runs.
  *
- *   node bench/run-ts.mjs bench/dlq-store.ts [--entries 100000] [--samples 5000]
+ *   node bench/run-ts.mjs bench/dlq-store.ts [--entries 1000000] [--samples 2000] [--cluster]
  *
  * A plain script, not a `*.bench.ts` file: it needs percentiles and one-shot operations (a
- * cleanup of 100,000 cannot be an iteration), and `vitest bench` would collect `*.bench.ts`.
+ * cleanup of a million cannot be an iteration), and `vitest bench` would collect `*.bench.ts`.
  */
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
-import type { DeadLetterQueue } from '../libs/fastmcp/src/dlq/dead-letter-queue.interface.js';
-import type { FailedOperation } from '../libs/fastmcp/src/dlq/failed-operation.interface.js';
-import { DLQ_REDIS_CONNECTION_OPTIONS } from '../libs/fastmcp/src/dlq/redis-dlq.connection.js';
+import { Cluster, Redis } from 'ioredis';
+import type { DeadLetterQueueService } from '../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
+import { DlqIdGenerator } from '../libs/fastmcp/src/dlq/core/dlq-id.js';
+import type { FailedOperation } from '../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
+import { DLQ_REDIS_CONNECTION_OPTIONS } from '../libs/fastmcp/src/dlq/redis/redis-dlq.connection.js';
+import type { DlqRedisClient } from '../libs/fastmcp/src/dlq/redis/redis-client.js';
 import { bootDlq, FakeReplayer, failedInput } from '../test/support/dlq/dlq-test-context.js';
+import { startRedisCluster } from '../test/support/redis-cluster.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { percentile } from './support/stats.js';
 
 const CLIENTS = 50;
 const CONCURRENCY = 64;
+const CLASSES = ['http_503', 'http_502', 'timeout', 'network', 'circuit_open'] as const;
+const OPERATIONS = ['call_tool', 'call_tool', 'call_tool', 'list_tools', 'connect'] as const;
+const PRIORITIES = ['normal', 'normal', 'normal', 'high', 'low'] as const;
 
 function arg(args: string[], name: string, fallback: number): number {
   const at = args.indexOf(`--${name}`);
@@ -48,7 +56,7 @@ async function throughput(count: number, run: (i: number) => Promise<unknown>): 
   return count / ((performance.now() - start) / 1000);
 }
 
-/** The figures of one run, in ms and ops/s (what `npm run bench` tabulates). */
+/** The figures of one run, in ms, ops/s and MiB (what `npm run bench` tabulates). */
 export interface DlqStoreFigures {
   entryBytes: number;
   storeP50Ms: number;
@@ -61,52 +69,120 @@ export interface DlqStoreFigures {
   listFirstPageP50Ms: number;
   listDeepPageP50Ms: number;
   clientPageP50Ms: number;
+  operationPageP50Ms: number;
+  errorClassPageP50Ms: number;
+  priorityPageP50Ms: number;
+  byPriorityPageP50Ms: number;
   statsP50Ms: number;
   cleanupMs: number;
+  cleanupPeakRssMiB: number;
+  cleanupRssGrowthMiB: number;
 }
 
-/** One run on a fresh redis-server: store vs plain writes, then reads at `entries`. */
-export async function measureDlqStore(entries: number, samples: number): Promise<DlqStoreFigures> {
-  const server = await startRedisServer();
-  const redis = new Redis(server.url, DLQ_REDIS_CONNECTION_OPTIONS);
-  await new Promise((resolve) => redis.once('ready', resolve));
+export type DlqBenchTarget = 'single' | 'cluster';
+
+interface Target {
+  client: DlqRedisClient;
+  redis: { client: DlqRedisClient };
+  close(): Promise<void>;
+}
+
+async function openTarget(kind: DlqBenchTarget): Promise<Target> {
+  if (kind === 'single') {
+    const server = await startRedisServer();
+    const redis = new Redis(server.url, DLQ_REDIS_CONNECTION_OPTIONS);
+    await new Promise((resolve) => redis.once('ready', resolve));
+    return {
+      client: redis,
+      redis: { client: redis },
+      close: async () => {
+        await redis.quit();
+        await server.close();
+      },
+    };
+  }
+  const cluster = await startRedisCluster(3);
+  const client = new Cluster([...cluster.nodes], { enableOfflineQueue: true });
+  await new Promise((resolve) => client.once('ready', resolve));
+  return {
+    client,
+    redis: { client },
+    close: async () => {
+      await client.quit();
+      await cluster.close();
+    },
+  };
+}
+
+/** One run on fresh servers: store vs plain writes, then reads and cleanup at `entries`. */
+export async function measureDlqStore(
+  entries: number,
+  samples: number,
+  kind: DlqBenchTarget = 'single',
+): Promise<DlqStoreFigures> {
+  const target = await openTarget(kind);
   const clock = { now: () => Date.now() };
-  const options = { redis: { client: redis }, keyPrefix: 'bench', maxEntries: entries * 2 };
-  const { module, dlq } = await bootDlq(options, clock, new FakeReplayer());
+  // Default options (dedup on: every input differs, so each store adds an entry).
+  const options = { redis: target.redis, keyPrefix: 'bench', maxEntries: entries * 2 };
+  const { module, queue } = await bootDlq(options, clock, new FakeReplayer());
   const p50 = (values: number[]): number => percentile(values, 50);
+  const redis = target.client;
   try {
     const input = (i: number) => failedInput({ clientId: `client-${i % CLIENTS}` });
-    const sample: FailedOperation = await dlq.store(input(0));
+    const sample: FailedOperation = await queue.store(input(0));
     const json = JSON.stringify(sample);
-
-    const store = await timed(samples, (i) => dlq.store(input(i)));
+    // Warm-up (JIT, connection, scripts loaded), not measured.
+    await throughput(samples, (i) => queue.store(input(i)));
+    await queue.cleanup(0);
+    // Plain keys share the DLQ's hash tag, so on a cluster they go to the same node.
+    const store = await timed(samples, (i) => queue.store(input(i)));
     const plain = await timed(samples, (i) =>
-      redis.pipeline().set(`plain:e:${i}`, json).zadd('plain:all', i, `id${i}`).exec(),
+      redis
+        .pipeline()
+        .set(`{bench}:plain:e:${i}`, json)
+        .zadd('{bench}:plain:all', i, `id${i}`)
+        .exec(),
     );
-    const storePerSec = await throughput(samples, (i) => dlq.store(input(i)));
+    const storePerSec = await throughput(samples, (i) => queue.store(input(i)));
     const plainPerSec = await throughput(samples, (i) =>
-      redis.pipeline().set(`plain:e2:${i}`, json).zadd('plain:all2', i, `id${i}`).exec(),
+      redis
+        .pipeline()
+        .set(`{bench}:plain:e2:${i}`, json)
+        .zadd('{bench}:plain:all2', i, `id${i}`)
+        .exec(),
     );
-    await redis.del('plain:all', 'plain:all2');
+    await queue.cleanup(0);
 
-    await dlq.cleanup(0);
     const fillStart = performance.now();
-    await throughput(entries, (i) => dlq.store(input(i)));
+    await fill(queue, sample, entries);
     const fillSeconds = (performance.now() - fillStart) / 1000;
 
-    const deep = await pageCursor(dlq, entries / 2);
+    const deep = await pageCursor(queue, entries / 2);
     const reads = Math.min(200, samples);
-    const listFirst = await timed(reads, () => dlq.list({ limit: 100 }));
-    const listDeep = await timed(reads, () => dlq.list({ limit: 100, cursor: deep }));
+    const listFirst = await timed(reads, () => queue.list({ limit: 100 }));
+    const listDeep = await timed(reads, () => queue.list({ limit: 100, cursor: deep }));
     const byClient = await timed(reads, (i) =>
-      dlq.getByClientId(`client-${i % CLIENTS}`, { limit: 100 }),
+      queue.getByClientId(`client-${i % CLIENTS}`, { limit: 100 }),
     );
-    const stats = await timed(reads, () => dlq.getStats());
-    const total = (await dlq.getStats()).total;
+    const byOperation = await timed(reads, () =>
+      queue.getByOperation('list_tools', { limit: 100 }),
+    );
+    const byClass = await timed(reads, () => queue.getByErrorClass('timeout', { limit: 100 }));
+    const byPriority = await timed(reads, () => queue.getByPriority('high', { limit: 100 }));
+    const sorted = await timed(reads, () => queue.listByPriority({ limit: 100 }));
+    const stats = await timed(reads, () => queue.getStats());
+    const total = (await queue.getStats()).total;
+
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
     const cleanupStart = performance.now();
-    const removed = await dlq.cleanup(0);
+    const removed = await queue.cleanup(0);
     const cleanupMs = performance.now() - cleanupStart;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
     if (removed !== total) throw new Error(`cleanup removed ${removed} of ${total} entries`);
+    const mib = (bytes: number): number => bytes / 1024 / 1024;
     return {
       entryBytes: Buffer.byteLength(json),
       storeP50Ms: p50(store),
@@ -119,44 +195,67 @@ export async function measureDlqStore(entries: number, samples: number): Promise
       listFirstPageP50Ms: p50(listFirst),
       listDeepPageP50Ms: p50(listDeep),
       clientPageP50Ms: p50(byClient),
+      operationPageP50Ms: p50(byOperation),
+      errorClassPageP50Ms: p50(byClass),
+      priorityPageP50Ms: p50(byPriority),
+      byPriorityPageP50Ms: p50(sorted),
       statsP50Ms: p50(stats),
       cleanupMs,
+      cleanupPeakRssMiB: mib(peak),
+      cleanupRssGrowthMiB: mib(peak - rssBefore),
     };
   } finally {
     await module.close();
-    await redis.quit();
-    await server.close();
+    await target.close();
   }
 }
 
+/**
+ * Stores `count` entries through the storage's insert (the Lua script every store runs), built
+ * from one entry with new ids and a spread of client ids, operations, classes and priorities.
+ */
+async function fill(queue: DeadLetterQueueService, template: FailedOperation, count: number) {
+  const storage = queue.activeStorage();
+  const ids = new DlqIdGenerator();
+  const expiresAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+  await throughput(count, (i) => {
+    const entry: FailedOperation = {
+      ...template,
+      id: ids.next(Date.now()),
+      clientId: `client-${i % CLIENTS}`,
+      operation: OPERATIONS[i % OPERATIONS.length],
+      errorClass: CLASSES[i % CLASSES.length],
+      priority: PRIORITIES[i % PRIORITIES.length],
+      expiresAt,
+    };
+    const options = { nowMs: Date.now(), dueAt: 0, fingerprint: '-', dedupWindowMs: 0 };
+    return storage.insert(entry, options);
+  });
+}
+
 export async function main(args: string[]): Promise<number> {
-  const entries = arg(args, 'entries', 100_000);
-  const f = await measureDlqStore(entries, arg(args, 'samples', 5_000));
-  const lat = (p50: number, p99: number): string =>
-    `p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`;
-  const results: Record<string, string> = {
-    entryBytes: String(f.entryBytes),
-    'store() latency': lat(f.storeP50Ms, f.storeP99Ms),
-    'plain SET+ZADD latency': lat(f.plainP50Ms, f.plainP99Ms),
-    'store() throughput (64 in flight)': `${f.storePerSec.toFixed(0)} ops/s`,
-    'plain SET+ZADD throughput (64 in flight)': `${f.plainPerSec.toFixed(0)} ops/s`,
-    [`fill ${entries}`]: `${f.fillSeconds.toFixed(1)} s`,
-    'list({limit:100}) first page p50': `${f.listFirstPageP50Ms.toFixed(3)} ms`,
-    'list({limit:100}) page at 50% p50': `${f.listDeepPageP50Ms.toFixed(3)} ms`,
-    'getByClientId({limit:100}) p50': `${f.clientPageP50Ms.toFixed(3)} ms`,
-    [`getStats() with ${entries} p50`]: `${f.statsP50Ms.toFixed(3)} ms`,
-    [`cleanup() of ${entries}`]: `${f.cleanupMs.toFixed(0)} ms`,
-  };
-  console.table(results);
-  console.log(JSON.stringify(results, null, 2));
+  const entries = arg(args, 'entries', Number(process.env.DLQ_BENCH_ENTRIES ?? 1_000_000));
+  const kind: DlqBenchTarget = args.includes('--cluster') ? 'cluster' : 'single';
+  const f = await measureDlqStore(entries, arg(args, 'samples', 2_000), kind);
+  console.table(
+    Object.fromEntries(
+      Object.entries(f as unknown as Record<string, number>).map(([name, value]) => [
+        name,
+        Number(value.toFixed(3)),
+      ]),
+    ),
+  );
   return 0;
 }
 
 /** A cursor `depth` entries into the list, reached by paging with 500s. */
-async function pageCursor(dlq: DeadLetterQueue, depth: number): Promise<string | undefined> {
+async function pageCursor(
+  queue: DeadLetterQueueService,
+  depth: number,
+): Promise<string | undefined> {
   let cursor: string | undefined;
   for (let seen = 0; seen < depth; seen += 500) {
-    cursor = (await dlq.list({ limit: 500, cursor })).nextCursor;
+    cursor = (await queue.list({ limit: 500, cursor })).nextCursor;
   }
   return cursor;
 }

@@ -22,9 +22,12 @@ import { renderTable, type Row } from './support/table.js';
 const RESULTS = new URL('./results.json', import.meta.url);
 const TARGET_VS_SDK = 1.5;
 const TARGET_VS_RAW_NODE = 0.8;
-const DLQ_ENTRIES = 100_000;
-const DLQ_SAMPLES = 2_000;
-const DLQ_ROUNDS = 3;
+/** Entries the single-node DLQ figures are taken at; `DLQ_BENCH_ENTRIES=100000` for a quick run. */
+const DLQ_ENTRIES = Number(process.env.DLQ_BENCH_ENTRIES ?? 1_000_000);
+/** Entries of the 3-master cluster run. */
+const DLQ_CLUSTER_ENTRIES = Number(process.env.DLQ_BENCH_CLUSTER_ENTRIES ?? 100_000);
+const DLQ_SAMPLES = Number(process.env.DLQ_BENCH_SAMPLES ?? 5_000);
+const DLQ_ROUNDS = Number(process.env.DLQ_BENCH_ROUNDS ?? 1);
 
 /** The SDK client's undici requests pile abort listeners on one signal; Node warns at 1,500. */
 function quietSdkListenerWarnings(): void {
@@ -251,65 +254,20 @@ export async function main(): Promise<number> {
     unit: 'ns/op',
   });
 
-  log(`DLQ on Redis (${DLQ_ENTRIES} entries x ${DLQ_ROUNDS} rounds)`);
-  const dlq = await rounds(DLQ_ROUNDS, async () => {
-    const figures: Partial<DlqStoreFigures> = await measureDlqStore(DLQ_ENTRIES, DLQ_SAMPLES);
-    delete figures.entryBytes;
-    return figures as Omit<DlqStoreFigures, 'entryBytes'>;
-  });
-  results.dlq = dlq;
-  const d = 'DLQ (Redis)';
-  const plain = 'plain ioredis SET+ZADD, same JSON, same connection';
-  rows.push({ section: d, figure: 'store() p50', summary: dlq.storeP50Ms, unit: 'ms' });
-  rows.push({ section: d, figure: 'store() p99', summary: dlq.storeP99Ms, unit: 'ms' });
-  rows.push({
-    section: d,
-    figure: 'plain write p50',
-    summary: dlq.plainP50Ms,
-    unit: 'ms',
-    note: plain,
-  });
-  rows.push({
-    section: d,
-    figure: 'plain write p99',
-    summary: dlq.plainP99Ms,
-    unit: 'ms',
-    note: plain,
-  });
-  rows.push({
-    section: d,
-    figure: 'store() throughput, 64 in flight',
-    summary: dlq.storePerSec,
-    unit: '/s',
-  });
-  rows.push({
-    section: d,
-    figure: 'plain write throughput, 64 in flight',
-    summary: dlq.plainPerSec,
-    unit: '/s',
-    note: plain,
-  });
-  rows.push({
-    section: d,
-    figure: 'list() page of 100 @100k, p50',
-    summary: dlq.listFirstPageP50Ms,
-    unit: 'ms',
-  });
-  rows.push({
-    section: d,
-    figure: 'list() page of 100 at 50 % depth, p50',
-    summary: dlq.listDeepPageP50Ms,
-    unit: 'ms',
-  });
-  rows.push({
-    section: d,
-    figure: 'getByClientId() page of 100 @100k, p50',
-    summary: dlq.clientPageP50Ms,
-    unit: 'ms',
-    note: '50 client ids',
-  });
-  rows.push({ section: d, figure: 'getStats() @100k, p50', summary: dlq.statsP50Ms, unit: 'ms' });
-  rows.push({ section: d, figure: 'cleanup() of 100k', summary: dlq.cleanupMs, unit: 'ms' });
+  for (const [kind, entries] of [
+    ['single', DLQ_ENTRIES],
+    ['cluster', DLQ_CLUSTER_ENTRIES],
+  ] as const) {
+    const d = kind === 'single' ? 'DLQ (Redis)' : 'DLQ (3-master cluster)';
+    log(`${d}, ${entries} entries x ${DLQ_ROUNDS} rounds`);
+    const dlq = await rounds(DLQ_ROUNDS, async () => {
+      const figures: Partial<DlqStoreFigures> = await measureDlqStore(entries, DLQ_SAMPLES, kind);
+      delete figures.entryBytes;
+      return figures as Omit<DlqStoreFigures, 'entryBytes'>;
+    });
+    results[kind === 'single' ? 'dlq' : 'dlqCluster'] = dlq;
+    rows.push(...dlqRows(d, dlq, entries));
+  }
 
   const table = renderTable(rows);
   results.table = table;
@@ -323,4 +281,39 @@ export async function main(): Promise<number> {
     `\nWritten to bench/results.json in ${(results.durationSeconds as number).toFixed(0)} s.`,
   );
   return 0;
+}
+
+function dlqRows(
+  d: string,
+  dlq: Record<keyof Omit<DlqStoreFigures, 'entryBytes'>, RoundSummary>,
+  entries: number,
+): Row[] {
+  const at = entries >= 1_000_000 ? `@${entries / 1_000_000}M` : `@${entries / 1000}k`;
+  const plain = 'plain ioredis SET+ZADD, same JSON, same connection';
+  const row = (figure: string, summary: RoundSummary, unit: string, note?: string): Row => ({
+    section: d,
+    figure,
+    summary,
+    unit,
+    ...(note && { note }),
+  });
+  return [
+    row('store() p50', dlq.storeP50Ms, 'ms'),
+    row('store() p99', dlq.storeP99Ms, 'ms'),
+    row('plain write p50', dlq.plainP50Ms, 'ms', plain),
+    row('plain write p99', dlq.plainP99Ms, 'ms', plain),
+    row('store() throughput, 64 in flight', dlq.storePerSec, '/s'),
+    row('plain write throughput, 64 in flight', dlq.plainPerSec, '/s', plain),
+    row(`list() page of 100 ${at}, p50`, dlq.listFirstPageP50Ms, 'ms'),
+    row('list() page of 100 at 50 % depth, p50', dlq.listDeepPageP50Ms, 'ms'),
+    row(`getByClientId() page of 100 ${at}, p50`, dlq.clientPageP50Ms, 'ms', '50 client ids'),
+    row(`getByOperation() page of 100 ${at}, p50`, dlq.operationPageP50Ms, 'ms', '1 in 5'),
+    row(`getByErrorClass() page of 100 ${at}, p50`, dlq.errorClassPageP50Ms, 'ms', '1 in 5'),
+    row(`getByPriority() page of 100 ${at}, p50`, dlq.priorityPageP50Ms, 'ms', 'high: 1 in 5'),
+    row(`listByPriority() page of 100 ${at}, p50`, dlq.byPriorityPageP50Ms, 'ms'),
+    row(`getStats() ${at}, p50`, dlq.statsP50Ms, 'ms'),
+    row(`cleanup() of ${at.slice(1)}`, dlq.cleanupMs, 'ms'),
+    row('cleanup() peak RSS of the process', dlq.cleanupPeakRssMiB, 'MiB'),
+    row('cleanup() RSS growth', dlq.cleanupRssGrowthMiB, 'MiB', 'peak minus RSS before'),
+  ];
 }

@@ -1,11 +1,11 @@
 import type { Registry } from 'prom-client';
-import type { FailedOperation, RedisDlqService } from '@app/fastmcp';
+import type { FailedOperation, DeadLetterQueueService } from '@app/fastmcp';
 import type { PipelineMetrics } from './pipeline-accounting.js';
 
 type Sample = { value: number; labels: Record<string, unknown> };
 
 /** Every entry of the DLQ, page by page. */
-export async function readAll(dlq: RedisDlqService): Promise<FailedOperation[]> {
+export async function readAll(dlq: DeadLetterQueueService): Promise<FailedOperation[]> {
   const entries: FailedOperation[] = [];
   let cursor: string | undefined;
   do {

@@ -3,7 +3,7 @@ import {
   isCircuitOpenError,
   isMcpDeliveryUnknownError,
   type McpServerConfig,
-  RedisDlqService,
+  DeadLetterQueueService,
 } from '@app/fastmcp';
 import { startFaultProxy } from '../../test/support/fault-proxy.js';
 import { startRedisServer } from '../../test/support/redis-server.js';
@@ -86,7 +86,7 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     const detach = accounting.attach(events);
     const detachPipeline = pipeline.attach(events, (id) => accounting.currentOf(id));
     cleanups.unshift(() => Promise.resolve([detach(), detachPipeline()]));
-    const dlq = app.get(RedisDlqService);
+    const dlq = app.get(DeadLetterQueueService);
     const scheduler = new FaultScheduler(proxy, options.rates);
     log(
       `soak: ${options.seconds} s, ${options.concurrency} echo + ${options.payConcurrency} ${PAY_TOOL} callers, ` +

@@ -17,17 +17,21 @@ const ATTACK = '<img src=x onerror=alert(1)>';
 const ATTACK_ARGUMENT = '<script>alert(2)</script>';
 
 /** A dead letter an attacker shaped: its upstream error and tool argument are HTML. */
+// Each entry a different failure (its own arguments), or the DLQ's dedup would fold them into one.
+let entries = 0;
+
 function hostileEntry(): Parameters<DeadLetterQueue['store']>[0] {
   const at = new Date().toISOString();
+  const n = ++entries;
   return {
     operation: 'call_tool',
     clientId: 'demo',
     serverUrl: 'http://127.0.0.1:9/mcp',
     toolName: 'echo',
-    arguments: { text: ATTACK_ARGUMENT },
+    arguments: { text: ATTACK_ARGUMENT, n },
     request: {
       method: 'tools/call',
-      params: { name: 'echo', arguments: { text: ATTACK_ARGUMENT } },
+      params: { name: 'echo', arguments: { text: ATTACK_ARGUMENT, n } },
       headers: { 'content-type': 'application/json' },
     },
     error: ATTACK,

@@ -14,9 +14,9 @@ import {
   TestClock,
 } from '../support/dlq/dlq-test-context.js';
 import { type RedisServerHandle, startRedisServer } from '../support/redis-server.js';
-import { DlqSpillFile } from '../../libs/fastmcp/src/dlq/dlq-spill-file.js';
-import type { FailedOperation } from '../../libs/fastmcp/src/dlq/failed-operation.interface.js';
-import { RedisDlqService } from '../../libs/fastmcp/src/dlq/redis-dlq.service.js';
+import { DlqSpillFile } from '../../libs/fastmcp/src/dlq/core/dlq-spill-file.js';
+import type { FailedOperation } from '../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
+import { DeadLetterQueueService } from '../../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
 
 const clock = new TestClock();
 const replayer = new FakeReplayer();
@@ -103,7 +103,7 @@ describe('DLQ spill file', () => {
     const first = await boot('redis');
     await redis.stop();
     const entry = await first.dlq.store(failedInput());
-    await first.module.get(RedisDlqService).beforeApplicationShutdown();
+    await first.module.get(DeadLetterQueueService).beforeApplicationShutdown();
     expect(spilledIds()).toEqual([entry.id]);
     expect(new DlqSpillFile(spillFile).read()).toEqual([entry]);
   });

@@ -45,7 +45,9 @@ describe('the packed library in an app outside the workspace', () => {
     expect(files).toContain('package/package.json');
     expect(files).toContain('package/index.js');
     expect(files).toContain('package/index.d.ts');
-    expect(files).toContain('package/dlq/redis-dlq.scripts.js');
+    expect(files).toContain('package/dlq/redis/redis-dlq.scripts.js');
+    expect(files).toContain('package/dlq/redis/lua/insert.lua');
+    expect(files).toContain('package/dlq/redis/lua/includes/entry-keys.lua');
     expect(files.filter((f) => /\.spec\.|\/test\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual(
       [],
     );

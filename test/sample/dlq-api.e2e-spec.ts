@@ -146,7 +146,8 @@ describe('sample DLQ administration API (Redis store)', () => {
       ],
       ['?clientId=%20x', 'clientId must be 1-128 letters'],
       ['?errorClass=HTTP%20503', 'errorClass must be 1-64 letters, digits, _ . : -'],
-      ['?sort=asc', 'property sort should not exist'],
+      ['?sort=asc', 'sort must be one of the following values: newest, priority'],
+      ['?order=asc', 'property order should not exist'],
     ])('%s', async (query, message) => {
       const response = await sample.http.get(`/dlq${query}`).set(sample.auth).expect(400);
       const body = bodyOf<{ statusCode: number; message: string | string[] }>(response);

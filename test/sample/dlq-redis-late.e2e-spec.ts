@@ -58,11 +58,13 @@ describe('sample app: REDIS_URL set, Redis down at start and back later', () => 
     await Promise.all([redis?.close(), demo?.close()]);
   });
 
+  // Other arguments each time: the same failure again would be folded into one entry (dedup).
+  let calls = 0;
   const fail = () =>
     sample.http
       .post('/mcp/clients/demo/tools/flaky/call')
       .set(sample.auth)
-      .send({ arguments: {} })
+      .send({ arguments: { call: ++calls } })
       .expect(502);
   const health = async (): Promise<{ status: number; body: HealthBody }> => {
     const response = await sample.http.get('/health');

@@ -107,6 +107,11 @@ describe('sample operations endpoints: /metrics, /health, /docs, shutdown', () =
       expect(Object.keys(doc.paths).sort()).toEqual([
         '/dlq',
         '/dlq/cleanup',
+        '/dlq/export',
+        '/dlq/import',
+        '/dlq/jobs',
+        '/dlq/jobs/{id}',
+        '/dlq/replay',
         '/dlq/stats',
         '/dlq/{id}',
         '/dlq/{id}/replay',

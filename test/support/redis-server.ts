@@ -43,18 +43,31 @@ export interface RedisServerOptions {
    * directory, fsynced on every write. Default false (a restarted server comes back empty).
    */
   persistent?: boolean;
+  /** More `redis-server` arguments (e.g. cluster mode). */
+  args?: readonly string[];
+  /** The port to listen on. Default: a free one. */
+  port?: number;
 }
 
 export async function startRedisServer(
   options: RedisServerOptions = {},
 ): Promise<RedisServerHandle> {
   const binary = redisServerBinary();
-  const port = await findFreePort(HOST);
+  const port = options.port ?? (await findFreePort(HOST));
   const dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
   const persistence = options.persistent
     ? ['--appendonly', 'yes', '--appendfsync', 'always']
     : ['--appendonly', 'no'];
-  const args = ['--save', '', ...persistence, '--port', String(port), '--bind', HOST];
+  const args = [
+    '--save',
+    '',
+    ...persistence,
+    '--port',
+    String(port),
+    '--bind',
+    HOST,
+    ...(options.args ?? []),
+  ];
   let child: ChildProcess | undefined;
   const killOnExit = (): void => void child?.kill('SIGKILL');
   process.once('exit', killOnExit);

@@ -6,7 +6,9 @@ import { McpOperations } from './client/mcp-operations.js';
 import { InFlightOperations } from './client/in-flight-operations.js';
 import { OperationRunner } from './client/operation-runner.js';
 import { dlqExports, dlqProviders } from './dlq/dlq.providers.js';
-import { OPERATION_REPLAYER } from './dlq/operation-replayer.interface.js';
+import { OPERATION_REPLAYER } from './dlq/replay/operation-replayer.interface.js';
+import { REDRIVE_GATE } from './dlq/replay/redrive-gate.interface.js';
+import { PipelineRedriveGate } from './client/pipeline-redrive.gate.js';
 import { FastMcpEvents } from './events/fastmcp-events.service.js';
 import { FASTMCP_MODULE_OPTIONS, FastMcpConfigurableModule } from './fastmcp.module-definition.js';
 import { FastMcpLogListener } from './logging/fastmcp-log.listener.js';
@@ -56,6 +58,7 @@ import { tracingProviders } from './tracing/tracing.providers.js';
     OperationRunner,
     EnhancedFastMcpService,
     { provide: OPERATION_REPLAYER, useExisting: EnhancedFastMcpService },
+    { provide: REDRIVE_GATE, useClass: PipelineRedriveGate },
     ...dlqProviders,
     ...metricsProviders,
     ...tracingProviders,

@@ -20,7 +20,11 @@ export type {
   RetryOptions,
   RetryOptionsInput,
 } from './options/retry-options.interface.js';
-export type { McpServerConfig, ToolRetryMode } from './options/server-config.interface.js';
+export type {
+  McpServerConfig,
+  ToolConfig,
+  ToolRetryMode,
+} from './options/server-config.interface.js';
 export type {
   ClientCredentialsAuthOptions,
   InteractiveOAuthClientProvider,
@@ -29,6 +33,8 @@ export type {
 export type {
   DlqOptions,
   DlqRedisOptions,
+  DlqRedriveMatch,
+  DlqRedrivePolicy,
   DeadLetterKind,
 } from './options/dlq-options.interface.js';
 export type { MetricsOptions } from './options/metrics-options.interface.js';
@@ -47,30 +53,55 @@ export { FASTMCP_CLOCK, systemClock } from './retry/clock.js';
 export type { Clock } from './retry/clock.js';
 export { calculateBackoffWithJitter } from './retry/backoff.js';
 
-export { DEAD_LETTER_QUEUE } from './dlq/dead-letter-queue.interface.js';
-export { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq/dlq.constants.js';
-export { DLQ_ID_PATTERN } from './dlq/dlq-id.js';
-export { DLQ_REDIS_CONNECTION_OPTIONS } from './dlq/redis-dlq.connection.js';
-export { ERROR_CLASS_PATTERN } from './dlq/dlq-input.validation.js';
-export { RedisDlqService } from './dlq/redis-dlq.service.js';
-export { InMemoryDlqService } from './dlq/in-memory-dlq.service.js';
+export { DEAD_LETTER_QUEUE } from './dlq/core/dead-letter-queue.interface.js';
+export { DeadLetterQueueService } from './dlq/core/dead-letter-queue.service.js';
+export { DlqReplayService } from './dlq/replay/dlq-replay.service.js';
+export { DlqBulkReplayService } from './dlq/replay/dlq-bulk-replay.service.js';
+export { DlqRedriver } from './dlq/replay/dlq-redriver.service.js';
+export { REDRIVE_GATE } from './dlq/replay/redrive-gate.interface.js';
+export type { RedriveGate } from './dlq/replay/redrive-gate.interface.js';
+export type {
+  BulkReplayJob,
+  BulkReplayRequest,
+  BulkReplayState,
+} from './dlq/replay/bulk-replay-job.interface.js';
+export type { DlqFilter } from './dlq/core/dlq-filter.js';
+export { DLQ_STORAGE } from './dlq/core/dlq-storage.token.js';
+export type {
+  DlqFinishResult,
+  DlqIndex,
+  DlqInsertOptions,
+  DlqInsertResult,
+  DlqJobRecord,
+  DlqStorage,
+} from './dlq/core/dlq-storage.interface.js';
+export { DLQ_PRIORITIES } from './dlq/core/failed-operation.interface.js';
+export { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq/core/dlq.constants.js';
+export { DLQ_ID_PATTERN } from './dlq/core/dlq-id.js';
+export { DLQ_REDIS_CONNECTION_OPTIONS } from './dlq/redis/redis-dlq.connection.js';
+export { ERROR_CLASS_PATTERN } from './dlq/core/dlq-input.validation.js';
 export type {
   DeadLetterQueue,
+  DlqImportResult,
   DlqStats,
   Page,
   PageRequest,
   ReplayOptions,
   ReplayResult,
-} from './dlq/dead-letter-queue.interface.js';
+} from './dlq/core/dead-letter-queue.interface.js';
 export type {
   AttemptRecord,
+  DlqPriority,
   FailedOperation,
   FailedOperationInput,
   FailedOperationStatus,
   FailedRequest,
-} from './dlq/failed-operation.interface.js';
-export { OPERATION_REPLAYER } from './dlq/operation-replayer.interface.js';
-export type { OperationReplayer, ReplayOutcome } from './dlq/operation-replayer.interface.js';
+} from './dlq/core/failed-operation.interface.js';
+export { OPERATION_REPLAYER } from './dlq/replay/operation-replayer.interface.js';
+export type {
+  OperationReplayer,
+  ReplayOutcome,
+} from './dlq/replay/operation-replayer.interface.js';
 
 export {
   FASTMCP_METRICS_CLOCK,

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DeadLetterQueue } from '../../../libs/fastmcp/src/dlq/dead-letter-queue.interface.js';
-import { DLQ_ID_PATTERN } from '../../../libs/fastmcp/src/dlq/dlq-id.js';
-import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/failed-operation.interface.js';
+import type { DeadLetterQueue } from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.interface.js';
+import { DLQ_ID_PATTERN } from '../../../libs/fastmcp/src/dlq/core/dlq-id.js';
+import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { isDlqEntryNotFoundError } from '../../../libs/fastmcp/src/errors/dlq-entry-not-found.error.js';
 import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-validation.error.js';
 import { McpHttpError } from '../../../libs/fastmcp/src/errors/mcp-http.error.js';
@@ -274,6 +274,8 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         byOperation: {},
         byClientId: {},
         byErrorClass: {},
+        byPriority: {},
+        dueForRedrive: 0,
         oldestAgeSeconds: null,
         newestAt: null,
       });
@@ -290,6 +292,8 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         byOperation: { call_tool: 2, connect: 1 },
         byClientId: { slack: 2, github: 1 },
         byErrorClass: { http_503: 2, network: 1 },
+        byPriority: { normal: 3 },
+        dueForRedrive: 0,
         oldestAgeSeconds: 7,
         newestAt: new Date(clock.now() - 2000).toISOString(),
       });

@@ -1,20 +1,24 @@
 import type { LoggerService, ModuleMetadata } from '@nestjs/common';
-import type { DlqClock } from '../../../libs/fastmcp/src/dlq/dlq-runtime.js';
+import type { DlqClock } from '../../../libs/fastmcp/src/dlq/core/dlq-runtime.js';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
   DEAD_LETTER_QUEUE,
   type DeadLetterQueue,
-} from '../../../libs/fastmcp/src/dlq/dead-letter-queue.interface.js';
+} from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.interface.js';
 import { dlqProviders } from '../../../libs/fastmcp/src/dlq/dlq.providers.js';
+import { DeadLetterQueueService } from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
+import { DlqReplayService } from '../../../libs/fastmcp/src/dlq/replay/dlq-replay.service.js';
+import { DlqBulkReplayService } from '../../../libs/fastmcp/src/dlq/replay/dlq-bulk-replay.service.js';
+import { DlqRedriver } from '../../../libs/fastmcp/src/dlq/replay/dlq-redriver.service.js';
 import type {
   FailedOperation,
   FailedOperationInput,
-} from '../../../libs/fastmcp/src/dlq/failed-operation.interface.js';
+} from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import {
   OPERATION_REPLAYER,
   type OperationReplayer,
   type ReplayOutcome,
-} from '../../../libs/fastmcp/src/dlq/operation-replayer.interface.js';
+} from '../../../libs/fastmcp/src/dlq/replay/operation-replayer.interface.js';
 import type { FastMcpEventMap } from '../../../libs/fastmcp/src/events/fastmcp-events.interface.js';
 import { FastMcpEvents } from '../../../libs/fastmcp/src/events/fastmcp-events.service.js';
 import type { DlqOptions } from '../../../libs/fastmcp/src/options/dlq-options.interface.js';
@@ -55,7 +59,12 @@ export type RecordedEvent = {
 /** One app instance's DLQ, booted in a TestingModule through the real `dlqProviders`. */
 export interface DlqInstance {
   module: TestingModule;
+  /** What `DEAD_LETTER_QUEUE` resolves to: the queue's methods and `replay`. */
   dlq: DeadLetterQueue;
+  queue: DeadLetterQueueService;
+  replays: DlqReplayService;
+  jobs: DlqBulkReplayService;
+  redriver: DlqRedriver;
   events: RecordedEvent[];
 }
 
@@ -89,10 +98,20 @@ export async function bootDlq(
     'dlq.flushed',
     'dlq.evicted',
     'dlq.replayed',
+    'dlq.deduplicated',
+    'dlq.redriven',
   ] as const) {
     bus.on(name, (event) => events.push([name, event] as RecordedEvent));
   }
-  return { module, dlq: module.get<DeadLetterQueue>(DEAD_LETTER_QUEUE), events };
+  return {
+    module,
+    dlq: module.get<DeadLetterQueue>(DEAD_LETTER_QUEUE),
+    queue: module.get(DeadLetterQueueService),
+    replays: module.get(DlqReplayService),
+    jobs: module.get(DlqBulkReplayService),
+    redriver: module.get(DlqRedriver),
+    events,
+  };
 }
 
 /** Keeps test output quiet; specs that check log lines spy on Logger.prototype. */

@@ -4,7 +4,7 @@ import { register, Registry } from 'prom-client';
 import {
   DEAD_LETTER_QUEUE,
   type DeadLetterQueue,
-} from '../../../libs/fastmcp/src/dlq/dead-letter-queue.interface.js';
+} from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.interface.js';
 import { FastMcpEvents } from '../../../libs/fastmcp/src/events/fastmcp-events.service.js';
 import { FastMcpLogListener } from '../../../libs/fastmcp/src/logging/fastmcp-log.listener.js';
 import { FASTMCP_METRICS_REGISTRY } from '../../../libs/fastmcp/src/metrics/fastmcp-metrics.constants.js';

@@ -2,6 +2,7 @@ import {
   DEAD_LETTER_QUEUE,
   DLQ_DEFAULT_PAGE_LIMIT,
   type DeadLetterQueue,
+  DeadLetterQueueService,
   type FailedOperation,
   type Page,
   type PageRequest,
@@ -19,14 +20,18 @@ const MAX_PAGES_PER_REQUEST = 20;
  */
 @Injectable()
 export class DlqBrowser {
-  constructor(@Inject(DEAD_LETTER_QUEUE) private readonly dlq: DeadLetterQueue) {}
+  constructor(
+    @Inject(DEAD_LETTER_QUEUE) private readonly dlq: DeadLetterQueue,
+    @Inject(DeadLetterQueueService) private readonly queue: DeadLetterQueueService,
+  ) {}
 
   async list(query: ListDlqQueryDto): Promise<Page<FailedOperation>> {
     const limit = query.limit ?? DLQ_DEFAULT_PAGE_LIMIT;
-    const filters = [query.errorClass, query.clientId, query.operation].filter(
+    const filters = [query.errorClass, query.clientId, query.operation, query.priority].filter(
       (f) => f !== undefined,
     );
-    if (filters.length <= 1) return await this.read(query, { limit, cursor: query.cursor });
+    if (filters.length === 0 || (filters.length === 1 && query.sort !== 'priority'))
+      return await this.read(query, { limit, cursor: query.cursor });
 
     const items: FailedOperation[] = [];
     let cursor = query.cursor;
@@ -41,9 +46,11 @@ export class DlqBrowser {
   }
 
   private read(query: ListDlqQueryDto, page: PageRequest): Promise<Page<FailedOperation>> {
+    if (query.sort === 'priority') return this.queue.listByPriority(page);
     if (query.errorClass !== undefined) return this.dlq.getByErrorClass(query.errorClass, page);
     if (query.clientId !== undefined) return this.dlq.getByClientId(query.clientId, page);
     if (query.operation !== undefined) return this.dlq.getByOperation(query.operation, page);
+    if (query.priority !== undefined) return this.queue.getByPriority(query.priority, page);
     return this.dlq.list(page);
   }
 }
@@ -52,6 +59,7 @@ function matches(entry: FailedOperation, query: ListDlqQueryDto): boolean {
   return (
     (query.operation === undefined || entry.operation === query.operation) &&
     (query.clientId === undefined || entry.clientId === query.clientId) &&
-    (query.errorClass === undefined || entry.errorClass === query.errorClass)
+    (query.errorClass === undefined || entry.errorClass === query.errorClass) &&
+    (query.priority === undefined || entry.priority === query.priority)
   );
 }

@@ -2,6 +2,8 @@ import {
   CLIENT_ID_PATTERN,
   DLQ_DEFAULT_PAGE_LIMIT,
   DLQ_MAX_PAGE_LIMIT,
+  DLQ_PRIORITIES,
+  type DlqPriority,
   ERROR_CLASS_PATTERN,
   OPERATION_NAMES,
   type OperationName,
@@ -30,6 +32,20 @@ export class ListDlqQueryDto {
       'errorClass must be 1-64 letters, digits, _ . : - starting with a letter or digit (e.g. http_503)',
   })
   errorClass?: string;
+
+  @ApiPropertyOptional({ enum: DLQ_PRIORITIES })
+  @IsOptional()
+  @IsIn(DLQ_PRIORITIES)
+  priority?: DlqPriority;
+
+  @ApiPropertyOptional({
+    enum: ['newest', 'priority'],
+    default: 'newest',
+    description: 'newest: newest first; priority: high, normal, low, newest first within each',
+  })
+  @IsOptional()
+  @IsIn(['newest', 'priority'])
+  sort?: 'newest' | 'priority';
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
   @IsOptional()

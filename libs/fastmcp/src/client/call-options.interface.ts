@@ -15,4 +15,6 @@ export interface CallOptions {
   resetTimeoutOnProgress?: boolean;
   /** Hard cap on one attempt however much progress arrives, in ms. Default: the call's budget. */
   maxTotalTimeoutMs?: number;
+  /** DLQ priority if this call is dead-lettered. Default: the tool's `priority`, else `normal`. */
+  priority?: 'high' | 'normal' | 'low';
 }

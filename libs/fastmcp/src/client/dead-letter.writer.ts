@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from '../dlq/dead-letter-queue.interface.js';
-import type { FailedOperationInput } from '../dlq/failed-operation.interface.js';
+import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js';
+import type { DlqPriority, FailedOperationInput } from '../dlq/core/failed-operation.interface.js';
 import type { FastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
@@ -19,14 +19,21 @@ export class DeadLetterWriter {
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
-    @Optional() @Inject(DEAD_LETTER_QUEUE) private readonly dlq: DeadLetterQueue | null,
+    @Optional() @Inject(DeadLetterQueueService) private readonly dlq: DeadLetterQueueService | null,
   ) {}
 
-  async write(spec: OperationSpec<unknown>, run: RetryRun, error: FastMcpError): Promise<void> {
+  async write(
+    spec: OperationSpec<unknown>,
+    run: RetryRun,
+    error: FastMcpError,
+    priority?: DlqPriority,
+  ): Promise<void> {
     const dlqOptions = this.options.dlq;
     const kind = deadLetterKindOf(error);
-    if (!this.dlq || !dlqOptions || !kind || !dlqOptions.storeKinds.includes(kind)) return;
+    if (!this.dlq?.enabled || !dlqOptions || !kind || !dlqOptions.storeKinds.includes(kind)) return;
     const input = this.entryFor(spec, run, error);
+    const chosen = priority ?? this.toolPriority(spec.clientId, spec.toolName);
+    if (chosen) input.priority = chosen;
     try {
       await this.dlq.store(input);
     } catch (storeError) {
@@ -69,6 +76,12 @@ export class DeadLetterWriter {
       failedAt: new Date(run.now()).toISOString(),
       ...(isMcpDeliveryUnknownError(error) ? { deliveryUnknown: true } : {}),
     };
+  }
+
+  private toolPriority(clientId: string, toolName?: string): DlqPriority | undefined {
+    if (!toolName || !Object.hasOwn(this.options.servers, clientId)) return undefined;
+    const tools = this.options.servers[clientId].tools;
+    return tools && Object.hasOwn(tools, toolName) ? tools[toolName].priority : undefined;
   }
 
   /** The configured server of `clientId`, without its headers (an entry never holds them). */

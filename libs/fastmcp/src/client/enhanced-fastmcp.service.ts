@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { AttemptRecord, FailedOperation } from '../dlq/failed-operation.interface.js';
-import type { OperationReplayer, ReplayOutcome } from '../dlq/operation-replayer.interface.js';
+import type { AttemptRecord, FailedOperation } from '../dlq/core/failed-operation.interface.js';
+import type {
+  OperationReplayer,
+  ReplayOutcome,
+} from '../dlq/replay/operation-replayer.interface.js';
 import { FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';

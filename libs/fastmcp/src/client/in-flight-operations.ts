@@ -5,7 +5,7 @@ import {
   Logger,
   Optional,
 } from '@nestjs/common';
-import { RedisDlqService } from '../dlq/redis-dlq.service.js';
+import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js';
 import { FastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 import type { OperationName } from '../events/operation-name.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
@@ -31,7 +31,9 @@ export class InFlightOperations implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
-    @Optional() @Inject(RedisDlqService) private readonly redisDlq?: RedisDlqService | null,
+    @Optional()
+    @Inject(DeadLetterQueueService)
+    private readonly dlq?: DeadLetterQueueService | null,
   ) {}
 
   get size(): number {
@@ -60,7 +62,7 @@ export class InFlightOperations implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    await this.redisDlq?.beforeApplicationShutdown();
+    await this.dlq?.beforeApplicationShutdown();
     if (this.running.size === 0) return;
     const graceMs = this.options.shutdownGraceMs;
     let timer: NodeJS.Timeout | undefined;

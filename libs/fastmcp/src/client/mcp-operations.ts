@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { FailedOperation } from '../dlq/failed-operation.interface.js';
+import type { FailedOperation } from '../dlq/core/failed-operation.interface.js';
 import { FastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';

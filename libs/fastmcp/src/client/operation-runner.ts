@@ -81,9 +81,9 @@ export class OperationRunner {
       safeToRepeat: spec.safeToRepeat?.bind(spec),
       trace,
     });
-    if (!trace) return await this.perform(spec, run, mode, shutdown);
+    if (!trace) return await this.perform(spec, run, mode, shutdown, opts.priority);
     return await trace.run(async () => {
-      const outcome = await this.perform(spec, run, mode, shutdown);
+      const outcome = await this.perform(spec, run, mode, shutdown, opts.priority);
       this.endTrace(trace, spec, outcome);
       return outcome;
     });
@@ -94,6 +94,7 @@ export class OperationRunner {
     run: RetryRun,
     mode: RunMode,
     shutdown: AbortSignal,
+    priority: CallOptions['priority'],
   ): Promise<RunOutcome<T>> {
     const context = { operation: spec.operation, clientId: spec.clientId };
     this.events.emit('operation.started', { ...context, startedAt: run.startedAt });
@@ -119,7 +120,7 @@ export class OperationRunner {
           isRetryExhaustedError(final) && isFastMcpError(failed) ? failed.message : final.message,
         retriesExhausted: isRetryExhaustedError(final),
       });
-      if (mode.deadLetter) await this.deadLetters.write(spec, run, final);
+      if (mode.deadLetter) await this.deadLetters.write(spec, run, final, priority);
       return { ok: false, error: final, run };
     } finally {
       run.endAttempt();

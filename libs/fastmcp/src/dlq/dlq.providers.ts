@@ -3,58 +3,69 @@ import { ModuleRef } from '@nestjs/core';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
-import { FASTMCP_CLOCK } from '../retry/clock.js';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from './dead-letter-queue.interface.js';
-import type { DlqClock } from './dlq-runtime.js';
-import { InMemoryDlqService } from './in-memory-dlq.service.js';
-import { RedisDlqService } from './redis-dlq.service.js';
+import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from './core/dead-letter-queue.interface.js';
+import { DeadLetterQueueService } from './core/dead-letter-queue.service.js';
+import { DlqCorruptEntries } from './core/dlq-corrupt-entries.js';
+import { DlqNotifier } from './core/dlq-notifier.js';
+import type { DlqStorage } from './core/dlq-storage.interface.js';
+import { DLQ_STORAGE } from './core/dlq-storage.token.js';
+import { DeadLetterQueueFacade } from './dead-letter-queue.facade.js';
+import { MemoryDlqStorage } from './memory/memory-dlq.storage.js';
+import { RedisDlqStorage } from './redis/redis-dlq.storage.js';
+import { DlqBulkReplayService } from './replay/dlq-bulk-replay.service.js';
+import { DlqRedriver } from './replay/dlq-redriver.service.js';
+import { DlqReplayService } from './replay/dlq-replay.service.js';
 
-const STORE_DEPS = [
-  FASTMCP_RESOLVED_OPTIONS,
-  FastMcpEvents,
-  ModuleRef,
-  { token: FASTMCP_CLOCK, optional: true },
-];
-
-type StoreArgs = [ResolvedFastMcpOptions, FastMcpEvents, ModuleRef, DlqClock | undefined];
-
-function activeStore(options: ResolvedFastMcpOptions): 'redis' | 'memory' | null {
-  return options.dlq === false ? null : options.dlq.store;
+/** The storage the options choose (`dlq.store`); null with `dlq: false`. */
+function createStorage(
+  options: ResolvedFastMcpOptions,
+  events: FastMcpEvents,
+  moduleRef: ModuleRef,
+): DlqStorage | null {
+  const dlq = options.dlq;
+  if (dlq === false) return null;
+  if (dlq.store === 'memory') return new MemoryDlqStorage();
+  const logger = new DlqNotifier(events).logger;
+  return new RedisDlqStorage(
+    dlq.redis,
+    dlq.keyPrefix,
+    moduleRef,
+    new DlqCorruptEntries(events),
+    (error) => logger.warn(`DLQ Redis connection error: ${error.message}`),
+  );
 }
 
 /**
- * The DLQ store the options choose, under its own class and under `DEAD_LETTER_QUEUE`. Only the
- * chosen store is created; the other class, and the token with `dlq: false`, resolve to null.
+ * The DLQ: `DeadLetterQueueService` (always resolves; inject it), `DlqReplayService`, the
+ * storage under `DLQ_STORAGE`, and `DEAD_LETTER_QUEUE` for apps written against it (null with
+ * `dlq: false`).
  */
 export const dlqProviders: Provider[] = [
   {
-    provide: RedisDlqService,
-    useFactory: (...args: StoreArgs) =>
-      activeStore(args[0]) === 'redis' ? new RedisDlqService(...args) : null,
-    inject: STORE_DEPS,
+    provide: DLQ_STORAGE,
+    useFactory: createStorage,
+    inject: [FASTMCP_RESOLVED_OPTIONS, FastMcpEvents, ModuleRef],
   },
-  {
-    provide: InMemoryDlqService,
-    useFactory: (...args: StoreArgs) =>
-      activeStore(args[0]) === 'memory' ? new InMemoryDlqService(...args) : null,
-    inject: STORE_DEPS,
-  },
+  DeadLetterQueueService,
+  DlqReplayService,
+  DlqBulkReplayService,
+  DlqRedriver,
   {
     provide: DEAD_LETTER_QUEUE,
     useFactory: (
       options: ResolvedFastMcpOptions,
-      redis: RedisDlqService | null,
-      memory: InMemoryDlqService | null,
-    ): DeadLetterQueue | null => {
-      const store = activeStore(options);
-      return store === 'redis' ? redis : store === 'memory' ? memory : null;
-    },
-    inject: [FASTMCP_RESOLVED_OPTIONS, RedisDlqService, InMemoryDlqService],
+      queue: DeadLetterQueueService,
+      replays: DlqReplayService,
+    ): DeadLetterQueue | null =>
+      options.dlq === false ? null : new DeadLetterQueueFacade(queue, replays),
+    inject: [FASTMCP_RESOLVED_OPTIONS, DeadLetterQueueService, DlqReplayService],
   },
 ];
 
 export const dlqExports: Array<string | symbol | Provider> = [
   DEAD_LETTER_QUEUE,
-  RedisDlqService,
-  InMemoryDlqService,
+  DeadLetterQueueService,
+  DlqReplayService,
+  DlqBulkReplayService,
+  DlqRedriver,
 ];

@@ -91,6 +91,23 @@ export interface DlqReplayedEvent {
   result: 'success' | 'failure' | 'conflict';
 }
 
+/** A failure folded into a recent DLQ entry of the same failure (dedup). */
+export interface DlqDeduplicatedEvent {
+  id: string;
+  operation: OperationName;
+  clientId: string;
+  /** The entry's occurrences now. */
+  occurrences: number;
+}
+
+/** An automatic redrive of a DLQ entry ended. */
+export interface DlqRedrivenEvent {
+  id: string;
+  clientId: string;
+  /** `exhausted`: failed and used up `maxRedrives` (the entry stays, marked); `held`: the server's circuit is open or its rate limit has a queue; `skipped`: another instance has it. */
+  result: 'success' | 'failure' | 'exhausted' | 'held' | 'skipped';
+}
+
 /** A server's `notifications/progress` for a request of this client. */
 export interface ServerProgressEvent {
   clientId: string;
@@ -155,6 +172,8 @@ export interface FastMcpEventMap {
   'dlq.evicted': DlqEvictedEvent;
   'dlq.replayed': DlqReplayedEvent;
   'dlq.corrupt_entry': DlqCorruptEntryEvent;
+  'dlq.deduplicated': DlqDeduplicatedEvent;
+  'dlq.redriven': DlqRedrivenEvent;
   'server.progress': ServerProgressEvent;
   'server.message': ServerMessageEvent;
   'server.request': ServerRequestEvent;

@@ -3,7 +3,7 @@ import {
   createMetricsTestModule,
   type MetricsTestModule,
 } from '../../../../test/support/metrics/metrics-test-module.js';
-import type { DlqStats } from '../dlq/dead-letter-queue.interface.js';
+import type { DlqStats } from '../dlq/core/dead-letter-queue.interface.js';
 import { DLQ_STATS_TIMEOUT_MS } from './dlq-stats.cache.js';
 import { FASTMCP_METRICS_CLOCK } from './fastmcp-metrics.constants.js';
 
@@ -24,6 +24,8 @@ const stats = (total: number, oldestAgeSeconds: number | null): DlqStats => ({
   byOperation: {},
   byClientId: {},
   byErrorClass: {},
+  byPriority: {},
+  dueForRedrive: 0,
   newestAt: null,
 });
 

@@ -3,13 +3,15 @@ import {
   DEAD_LETTER_QUEUE,
   type DeadLetterQueue,
   type DlqStats,
-} from '../dlq/dead-letter-queue.interface.js';
+} from '../dlq/core/dead-letter-queue.interface.js';
 import { DLQ_STATS_CACHE_MS, FASTMCP_METRICS_CLOCK } from './fastmcp-metrics.constants.js';
 
 /** What the DLQ gauges show. */
 export interface DlqGaugeValues {
   entries: number;
   oldestAgeSeconds: number;
+  /** Entries waiting for an automatic redrive. */
+  dueEntries: number;
 }
 
 /** `() => epoch ms`. */
@@ -47,7 +49,11 @@ export class DlqStatsCache {
   private async refresh(dlq: DeadLetterQueue): Promise<DlqGaugeValues | null> {
     try {
       const stats = await withTimeout(dlq.getStats(), DLQ_STATS_TIMEOUT_MS);
-      this.last = { entries: stats.total, oldestAgeSeconds: stats.oldestAgeSeconds ?? 0 };
+      this.last = {
+        entries: stats.total,
+        oldestAgeSeconds: stats.oldestAgeSeconds ?? 0,
+        dueEntries: stats.dueForRedrive ?? 0,
+      };
       this.failing = false;
     } catch (error) {
       if (!this.failing) {

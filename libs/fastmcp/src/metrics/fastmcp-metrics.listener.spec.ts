@@ -150,6 +150,8 @@ const ALL_NAMES = (ns: string): string[] =>
     'inflight_operations',
     'dlq_entries',
     'dlq_oldest_entry_age_seconds',
+    'dlq_due_entries',
+    'dlq_redrives_total',
     'dlq_store_failures_total',
     'dlq_evictions_total',
     'dlq_replays_total',

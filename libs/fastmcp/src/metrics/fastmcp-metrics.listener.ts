@@ -69,6 +69,7 @@ export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
       }),
       on('dlq.evicted', (e) => m.dlqEvictions.inc({ reason: e.reason }, e.count)),
       on('dlq.replayed', (e) => m.dlqReplays.inc({ result: e.result })),
+      on('dlq.redriven', (e) => m.dlqRedrives.inc({ result: e.result })),
       on('dlq.corrupt_entry', () => m.dlqCorruptEntries.inc()),
       on('ratelimit.waited', (e) =>
         m.rateLimitWait.observe({ server: e.server }, e.waitedMs / 1000),

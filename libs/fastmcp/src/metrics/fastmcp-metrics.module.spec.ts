@@ -1,8 +1,11 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { register, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from '../dlq/dead-letter-queue.interface.js';
-import type { FailedOperationInput } from '../dlq/failed-operation.interface.js';
+import {
+  DEAD_LETTER_QUEUE,
+  type DeadLetterQueue,
+} from '../dlq/core/dead-letter-queue.interface.js';
+import type { FailedOperationInput } from '../dlq/core/failed-operation.interface.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { FastMcpModule } from '../fastmcp.module.js';
 import type { FastMcpModuleOptions } from '../options/fastmcp-options.interface.js';

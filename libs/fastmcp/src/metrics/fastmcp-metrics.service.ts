@@ -15,6 +15,7 @@ import { InjectFastMcpMetricsRegistry } from './inject-fastmcp-metrics-registry.
 const STATUSES = ['success', 'error'] as const;
 const EVICTION_REASONS = ['ttl', 'cap'] as const;
 const REPLAY_RESULTS = ['success', 'failure', 'conflict'] as const;
+const REDRIVE_RESULTS = ['success', 'failure', 'exhausted', 'held', 'skipped'] as const;
 
 /**
  * Owns the module's metrics in the injected registry: creates them at start-up (none when
@@ -55,6 +56,10 @@ function createAndZero(
       const values = await dlqStats.read();
       if (values) gauge.set(values.oldestAgeSeconds);
     },
+    dlqDueEntries: async (gauge) => {
+      const values = await dlqStats.read();
+      if (values) gauge.set(values.dueEntries);
+    },
   });
   zeroKnownSeries(set, config.clientIdLabel);
   return set;
@@ -64,6 +69,7 @@ function createAndZero(
 function zeroKnownSeries(set: FastMcpMetricSet, clientIdLabel: boolean): void {
   for (const reason of EVICTION_REASONS) set.dlqEvictions.inc({ reason }, 0);
   for (const result of REPLAY_RESULTS) set.dlqReplays.inc({ result }, 0);
+  for (const result of REDRIVE_RESULTS) set.dlqRedrives.inc({ result }, 0);
   // With a client_id label the series are only known once a client is seen.
   if (clientIdLabel) return;
   for (const operation of OPERATION_NAMES) {

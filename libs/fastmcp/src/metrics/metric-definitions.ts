@@ -84,6 +84,20 @@ export const METRIC_DEFINITIONS = {
     labelNames: [],
     perClient: false,
   },
+  dlqDueEntries: {
+    suffix: 'dlq_due_entries',
+    kind: 'gauge',
+    help: 'Dead-letter entries an automatic redrive policy waits to replay, read at scrape time.',
+    labelNames: [],
+    perClient: false,
+  },
+  dlqRedrives: {
+    suffix: 'dlq_redrives_total',
+    kind: 'counter',
+    help: 'Automatic redrives, by result (success, failure, exhausted, held, skipped).',
+    labelNames: ['result'],
+    perClient: false,
+  },
   dlqStoreFailures: {
     suffix: 'dlq_store_failures_total',
     kind: 'counter',

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, ClusterNode, ClusterOptions, Redis } from 'ioredis';
+import type { OperationName } from '../events/operation-name.js';
 
 /** Error kinds that can be dead-lettered. */
 export type DeadLetterKind =
@@ -16,13 +17,44 @@ export type DeadLetterKind =
 export interface DlqRedisOptions {
   /** A Redis URL; the module opens the connection and closes it on shutdown. */
   url?: string;
-  /** A connection the app owns (not closed by the module). */
-  client?: Redis;
+  /** A connection the app owns (not closed by the module): one node, or an ioredis `Cluster`. */
+  client?: Redis | Cluster;
+  /**
+   * A Redis Cluster the module connects to (and closes on shutdown): its seed `nodes`
+   * (`{ host, port }` or `'host:port'`) and ioredis `ClusterOptions` over the module's
+   * (no offline queue, TRYAGAIN retried every 100 ms, 2 s timeouts). Every DLQ key shares one
+   * hash tag, so the whole queue lives in one slot. Default none.
+   */
+  cluster?: { nodes: ClusterNode[]; options?: ClusterOptions };
   /**
    * Use the connection of `@liaoliaots/nestjs-redis`'s `RedisModule` with this namespace
    * (`'default'` for the default one). The app must import `RedisModule`.
    */
   namespace?: string;
+}
+
+/** Which entries an automatic redrive policy takes; every given list must contain the entry's value. */
+export interface DlqRedriveMatch {
+  /** Error classes of the last failure, e.g. `['http_503', 'timeout', 'circuit_open']`. */
+  errorClass?: string[];
+  operation?: OperationName[];
+  clientId?: string[];
+}
+
+/**
+ * An automatic redrive: matching entries are replayed in the background when due, on every
+ * instance (per-entry leases: each entry once), never when marked `deliveryUnknown`, held while
+ * the server's circuit is open and paced by its rate limit.
+ */
+export interface DlqRedrivePolicy {
+  /** Which entries. Default: all of them (but `deliveryUnknown` ones). */
+  match?: DlqRedriveMatch;
+  /** Delay before the first redrive: ms or `30s`, `5m`, `2h`, `1d`. Required. */
+  after: number | string;
+  /** Each next delay is the previous times this (>= 1). Default 2. */
+  backoff?: number;
+  /** Redrives at most; then the entry stays dead with `redriveExhausted: true`. Default 5. */
+  maxRedrives?: number;
 }
 
 export interface DlqOptions {
@@ -44,6 +76,16 @@ export interface DlqOptions {
   secretHeaders?: string[];
   /** Entries held in memory while Redis is unreachable. Default 1000. */
   bufferSize?: number;
+  /**
+   * The same failure again (operation, client id, tool and arguments) within this many ms of an
+   * entry raises that entry's `occurrences` and `lastFailedAt` instead of adding one. `0` turns
+   * dedup off. Default 300000 (5 min).
+   */
+  dedupWindowMs?: number;
+  /** Automatic redrive policies, first match wins. Default `[]` (none). */
+  redrive?: DlqRedrivePolicy[];
+  /** How often each instance looks for due entries to redrive, in ms. Default 5000. */
+  redriveIntervalMs?: number;
   /** How long a replay holds its lease, in ms. Default 60000. */
   replayLeaseMs?: number;
   /**

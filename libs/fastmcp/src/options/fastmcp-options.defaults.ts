@@ -34,6 +34,8 @@ export const DEFAULT_DLQ_OPTIONS = Object.freeze({
   maxArgumentBytes: 256 * 1024,
   bufferSize: 1000,
   replayLeaseMs: 60_000,
+  dedupWindowMs: 5 * 60_000,
+  redriveIntervalMs: 5000,
 });
 
 /** How long calls still running at shutdown may take to finish, in ms. */

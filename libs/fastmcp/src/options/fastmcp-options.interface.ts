@@ -1,5 +1,5 @@
 import type { McpClientHandlers } from './client-handlers.interface.js';
-import type { DlqOptions } from './dlq-options.interface.js';
+import type { DlqOptions, DlqRedriveMatch } from './dlq-options.interface.js';
 import type { MetricsOptions } from './metrics-options.interface.js';
 import type { ResilienceOptions } from './resilience-options.interface.js';
 import type {
@@ -50,8 +50,16 @@ export interface FastMcpModuleOptions {
   tracing?: boolean;
 }
 
-export interface ResolvedDlqOptions extends Required<Omit<DlqOptions, 'redis'>> {
+export interface ResolvedRedrivePolicy {
+  match: DlqRedriveMatch;
+  afterMs: number;
+  backoff: number;
+  maxRedrives: number;
+}
+
+export interface ResolvedDlqOptions extends Required<Omit<DlqOptions, 'redis' | 'redrive'>> {
   redis?: DlqOptions['redis'];
+  redrive: ResolvedRedrivePolicy[];
 }
 
 export interface ResolvedFastMcpOptions {

@@ -88,6 +88,46 @@ describe('resolveOptions', () => {
     );
   });
 
+  it('names every bad DLQ cluster, dedup and redrive field', () => {
+    const fields = issuesOf({
+      dlq: {
+        redis: { cluster: { nodes: ['no-port', { host: 'h' }] } },
+        dedupWindowMs: -1,
+        redriveIntervalMs: 5,
+        redrive: [
+          {
+            after: 'soon',
+            backoff: 0.5,
+            maxRedrives: 0,
+            match: { errorClass: 'http_503' as never },
+          },
+          { after: '5m', match: { nope: [] } as never },
+        ],
+      },
+    });
+    expect(fields).toEqual([
+      'dlq.redis.cluster.nodes[0]',
+      'dlq.redis.cluster.nodes[1]',
+      'dlq.dedupWindowMs',
+      'dlq.redriveIntervalMs',
+      'dlq.redrive[0].after',
+      'dlq.redrive[0].backoff',
+      'dlq.redrive[0].maxRedrives',
+      'dlq.redrive[0].match.errorClass',
+      'dlq.redrive[1].match.nope',
+    ]);
+    const resolved = resolveOptions({
+      dlq: {
+        redis: { cluster: { nodes: [{ host: '127.0.0.1', port: 7000 }, '127.0.0.1:7001'] } },
+        redrive: [{ match: { errorClass: ['http_503'] }, after: '5m' }],
+      },
+    });
+    expect(resolved.dlq && resolved.dlq.redrive).toEqual([
+      { match: { errorClass: ['http_503'] }, afterMs: 300_000, backoff: 2, maxRedrives: 5 },
+    ]);
+    expect(resolved.dlq && resolved.dlq.dedupWindowMs).toBe(300_000);
+  });
+
   it('names the field in the message', () => {
     expect(() => resolveOptions({ retry: { jitter: 2 } })).toThrow(
       /retry\.jitter: must be a finite number between 0 and 1/,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { durationMs } from './duration.js';
 import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import {
   ALL_DEAD_LETTER_KINDS,
@@ -60,6 +61,15 @@ function resolveDlq(
     secretHeaders: [],
     spillFile: join(process.cwd(), DEFAULT_DLQ_SPILL_FILE),
     ...definedFields(dlq),
+    // Not an array: kept as given, for the validation to name.
+    redrive: Array.isArray(dlq.redrive)
+      ? dlq.redrive.map((policy) => ({
+          match: policy?.match ?? {},
+          afterMs: durationMs(policy?.after),
+          backoff: policy?.backoff ?? 2,
+          maxRedrives: policy?.maxRedrives ?? 5,
+        }))
+      : (dlq.redrive ?? []),
   };
 }
 

@@ -4,6 +4,13 @@ import type { RetryOptionsInput } from './retry-options.interface.js';
 
 export type ToolRetryMode = 'always' | 'never' | 'idempotent';
 
+export interface ToolConfig {
+  /** Re-send after a failure that may have reached the server (see `tools`). Default: none. */
+  retry?: ToolRetryMode;
+  /** DLQ priority of this tool's dead letters (a call's `opts.priority` goes over it). Default `normal`. */
+  priority?: 'high' | 'normal' | 'low';
+}
+
 export interface McpServerConfig {
   /** The server's MCP endpoint, e.g. `http://127.0.0.1:8000/mcp`. */
   url: string;
@@ -23,7 +30,7 @@ export interface McpServerConfig {
    * `never` does not, `idempotent` re-sends when the tool's annotations say it is idempotent or
    * read-only (trusted for this tool). Default: none (see `trustToolAnnotations`).
    */
-  tools?: Record<string, { retry: ToolRetryMode }>;
+  tools?: Record<string, ToolConfig>;
   /**
    * Trust this server's `idempotentHint`/`readOnlyHint` annotations to decide whether a tool may
    * be re-sent (annotations are untrusted by the spec). Default false.

@@ -5,14 +5,13 @@ import type { OperationRetryOverrides, RetryOptions } from './retry-options.inte
 import { retryPolicyFields } from './retry-policy-fields.js';
 import { OPERATION_NAMES } from '../events/operation-name.js';
 import type { McpServerConfig } from './server-config.interface.js';
-import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
 import { checkServerAuth } from './validate-auth-options.js';
 import { checkResilience } from './validate-resilience-options.js';
 import { checkResponseLimits } from './validate-response-limits.js';
+import { checkDlq } from './validate-dlq-options.js';
 
 const TOOL_RETRY_MODES = ['always', 'never', 'idempotent'];
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const KEY_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
 const METRIC_NAMESPACE_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
 const HTTP_PROTOCOLS = ['http', 'https'] as const;
 
@@ -85,7 +84,12 @@ function checkToolPolicies(checks: OptionChecks, field: string, server: McpServe
   if (server.tools === undefined || !checks.plainObject(`${field}.tools`, server.tools)) return;
   for (const [name, policy] of Object.entries(server.tools)) {
     if (checks.plainObject(`${field}.tools.${name}`, policy)) {
-      checks.oneOf(`${field}.tools.${name}.retry`, policy.retry, TOOL_RETRY_MODES);
+      if (policy.retry !== undefined || policy.priority === undefined) {
+        checks.oneOf(`${field}.tools.${name}.retry`, policy.retry, TOOL_RETRY_MODES);
+      }
+      if (policy.priority !== undefined) {
+        checks.oneOf(`${field}.tools.${name}.priority`, policy.priority, ['high', 'normal', 'low']);
+      }
     }
   }
 }
@@ -129,36 +133,4 @@ export function checkRetry(checks: OptionChecks, retry: RetryOptions, prefix: st
   retry.notDeliveredStatusCodes.forEach((code, i) =>
     checks.integer(`${prefix}.notDeliveredStatusCodes[${i}]`, code, 100, 599),
   );
-}
-
-function checkDlq(checks: OptionChecks, { dlq }: ResolvedFastMcpOptions): void {
-  if (dlq === false) return;
-  checks.oneOf('dlq.store', dlq.store, ['redis', 'memory']);
-  if (dlq.store === 'redis') {
-    const redis = dlq.redis ?? {};
-    const sources = [redis.url, redis.client, redis.namespace].filter((s) => s !== undefined);
-    if (sources.length !== 1) {
-      checks.fail('dlq.redis', 'give exactly one of url, client or namespace for the Redis store');
-    }
-    if (redis.url !== undefined) checks.url('dlq.redis.url', redis.url, ['redis', 'rediss']);
-  }
-  checks.pattern('dlq.keyPrefix', dlq.keyPrefix, KEY_PREFIX_PATTERN, 'letters, digits, : . _ -');
-  checks.integer('dlq.ttlMs', dlq.ttlMs, 1000);
-  checks.integer('dlq.maxEntries', dlq.maxEntries, 1);
-  checks.integer('dlq.maxArgumentBytes', dlq.maxArgumentBytes, 64);
-  checks.integer('dlq.bufferSize', dlq.bufferSize, 1);
-  checks.integer('dlq.replayLeaseMs', dlq.replayLeaseMs, 100);
-  if (dlq.spillFile !== false && (typeof dlq.spillFile !== 'string' || dlq.spillFile === '')) {
-    checks.fail('dlq.spillFile', 'must be a file path or false');
-  }
-  if (!Array.isArray(dlq.storeKinds)) {
-    checks.fail('dlq.storeKinds', 'must be an array');
-  } else {
-    dlq.storeKinds.forEach((kind, i) =>
-      checks.oneOf(`dlq.storeKinds[${i}]`, kind, ALL_DEAD_LETTER_KINDS),
-    );
-  }
-  if (!Array.isArray(dlq.secretHeaders) || dlq.secretHeaders.some((h) => typeof h !== 'string')) {
-    checks.fail('dlq.secretHeaders', 'must be an array of header names');
-  }
 }

@@ -34,6 +34,11 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
     return this.state;
   }
 
+  /** True while attempts would fail fast: open, and `openMs` not over yet. */
+  get blocking(): boolean {
+    return this.state === 'open' && this.context.clock.now() - this.openedAt < this.options.openMs;
+  }
+
   admit(attempt: AttemptInfo): Admission {
     const now = this.context.clock.now();
     if (this.state === 'open' && now - this.openedAt >= this.options.openMs) {

@@ -38,6 +38,11 @@ export class RateLimitPolicy implements AttemptPolicy {
     this.bucket = new TokenBucket(this.rate.current, context.clock.now());
   }
 
+  /** Attempts waiting for a slot or a token now. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   /** Requests per second allowed now (lower than configured after throttling). */
   get currentRate(): number {
     return this.rate.current;

@@ -1,4 +1,4 @@
-import type { AttemptRecord } from '../dlq/failed-operation.interface.js';
+import type { AttemptRecord } from '../dlq/core/failed-operation.interface.js';
 import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';

@@ -1,0 +1,66 @@
+import {
+  DLQ_PRIORITIES,
+  type DlqFilter,
+  type DlqPriority,
+  OPERATION_NAMES,
+  type OperationName,
+} from '@app/fastmcp';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { durationToMs } from './duration.js';
+import { IsDuration } from './is-duration.validator.js';
+
+/** Which entries an export or a bulk replay takes (query string or JSON body). */
+export class DlqFilterDto {
+  @ApiPropertyOptional({ enum: OPERATION_NAMES })
+  @IsOptional()
+  @IsIn(OPERATION_NAMES)
+  operation?: OperationName;
+
+  @ApiPropertyOptional({ example: 'demo' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, {
+    message: 'clientId must be 1-128 letters, digits, . _ : - starting with a letter or digit',
+  })
+  clientId?: string;
+
+  @ApiPropertyOptional({ example: 'http_503' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, {
+    message: 'errorClass must look like http_503 or timeout',
+  })
+  errorClass?: string;
+
+  @ApiPropertyOptional({ enum: DLQ_PRIORITIES })
+  @IsOptional()
+  @IsIn(DLQ_PRIORITIES)
+  priority?: DlqPriority;
+
+  @ApiPropertyOptional({
+    description: 'Only entries that failed longer ago than this (7d, 12h, ... or ms)',
+    example: '1h',
+  })
+  @IsOptional()
+  @IsDuration()
+  olderThan?: string | number;
+
+  @ApiPropertyOptional({
+    description: 'Only entries that failed more recently than this',
+    example: '7d',
+  })
+  @IsOptional()
+  @IsDuration()
+  newerThan?: string | number;
+}
+
+/** The library's filter of a validated DTO. */
+export function toDlqFilter(dto: DlqFilterDto): DlqFilter {
+  const filter: DlqFilter = {};
+  if (dto.operation !== undefined) filter.operation = dto.operation;
+  if (dto.clientId !== undefined) filter.clientId = dto.clientId;
+  if (dto.errorClass !== undefined) filter.errorClass = dto.errorClass;
+  if (dto.priority !== undefined) filter.priority = dto.priority;
+  if (dto.olderThan !== undefined) filter.olderThanMs = durationToMs(dto.olderThan);
+  if (dto.newerThan !== undefined) filter.newerThanMs = durationToMs(dto.newerThan);
+  return filter;
+}

@@ -1,0 +1,65 @@
+import { type BulkReplayJob, DlqBulkReplayService } from '@app/fastmcp';
+import {
+  Body,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+} from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { DlqApiController } from './dlq-api.decorator.js';
+import { BulkReplayDto } from './bulk-replay.dto.js';
+import { toDlqFilter } from './dlq-filter.dto.js';
+
+/** Bulk replay jobs over the library's `DlqBulkReplayService`. */
+@DlqApiController()
+export class DlqJobsController {
+  constructor(@Inject(DlqBulkReplayService) private readonly jobs: DlqBulkReplayService) {}
+
+  @Post('replay')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary:
+      'Start a bulk replay job over a snapshot of the matching ids (high priority first), at a rate and concurrency',
+  })
+  @ApiResponse({ status: 202, description: 'The job, as recorded at its start' })
+  @ApiResponse({ status: 400, description: 'Bad filter, rate, concurrency or limit' })
+  start(@Body() body: BulkReplayDto): Promise<BulkReplayJob> {
+    return this.jobs.start({
+      filter: toDlqFilter(body.filter ?? {}),
+      ratePerSecond: body.rate,
+      concurrency: body.concurrency,
+      limit: body.limit,
+      force: body.force,
+    });
+  }
+
+  @Get('jobs')
+  @ApiOperation({ summary: 'The latest bulk replay jobs, newest first' })
+  list(): Promise<BulkReplayJob[]> {
+    return this.jobs.list();
+  }
+
+  @Get('jobs/:id')
+  @ApiOperation({ summary: 'A job and its progress: total, done, succeeded, failed, skipped' })
+  @ApiResponse({ status: 404, description: 'No job has this id' })
+  async get(@Param('id') id: string): Promise<BulkReplayJob> {
+    return found(id, await this.jobs.get(id));
+  }
+
+  @Delete('jobs/:id')
+  @ApiOperation({ summary: 'Cancel a running job (replays in flight finish)' })
+  @ApiResponse({ status: 404, description: 'No job has this id' })
+  async cancel(@Param('id') id: string): Promise<BulkReplayJob> {
+    return found(id, await this.jobs.cancel(id));
+  }
+}
+
+function found(id: string, job: BulkReplayJob | null): BulkReplayJob {
+  if (!job) throw new NotFoundException(`bulk replay job ${id} not found`);
+  return job;
+}

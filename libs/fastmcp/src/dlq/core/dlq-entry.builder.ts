@@ -1,0 +1,115 @@
+import { SecretScrubber } from '../../auth/secret-scrubber.js';
+import { DlqValidationError } from '../../errors/dlq-validation.error.js';
+import type { ResolvedDlqOptions } from '../../options/fastmcp-options.interface.js';
+import { DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
+import { capAttempts, capJson, capUtf8 } from './dlq-capping.js';
+import { DlqIdGenerator } from './dlq-id.js';
+import {
+  assertClientId,
+  assertOperation,
+  ERROR_CLASS_PATTERN,
+  priorityOf,
+} from './dlq-input.validation.js';
+import { redactHeaders, storedUrl } from './dlq-redaction.js';
+import type {
+  FailedOperation,
+  FailedOperationInput,
+  FailedRequest,
+} from './failed-operation.interface.js';
+
+type EntryLimits = Pick<ResolvedDlqOptions, 'ttlMs' | 'maxArgumentBytes' | 'secretHeaders'>;
+
+/**
+ * Turns what the client hands over into a stored entry: a new id, secrets redacted, arguments,
+ * params and attempt messages capped. Whatever the caller passes, no secret header leaves here:
+ * not by its name, nor by its value when that is one of `secretValues` (the configured header
+ * values) or looks like a credential; the error texts are scrubbed of them too.
+ */
+export class DlqEntryBuilder {
+  private readonly secret: ReadonlySet<string>;
+  private readonly values: ReadonlySet<string>;
+  private readonly scrubber: SecretScrubber;
+  private readonly ids = new DlqIdGenerator();
+
+  constructor(
+    private readonly limits: EntryLimits,
+    secretValues: readonly string[] = [],
+  ) {
+    this.secret = new Set(limits.secretHeaders.map((h) => h.toLowerCase()));
+    this.values = new Set(secretValues.map((v) => v.trim()));
+    this.scrubber = new SecretScrubber(secretValues);
+  }
+
+  build(input: FailedOperationInput, nowMs: number): FailedOperation {
+    if (typeof input !== 'object' || input === null) {
+      throw new DlqValidationError('entry', 'expected a FailedOperationInput object');
+    }
+    assertOperation(input.operation);
+    assertClientId(input.clientId);
+    const max = this.limits.maxArgumentBytes;
+    const args = isRecord(input.arguments) ? capJson(input.arguments, max) : undefined;
+    const request = this.request(input.request, args?.value);
+    const entry: FailedOperation = {
+      id: this.ids.next(nowMs),
+      operation: input.operation,
+      clientId: input.clientId,
+      serverUrl: storedUrl(String(input.serverUrl ?? '')),
+      request: request.value,
+      error: capUtf8(this.scrubber.scrub(String(input.error ?? '')), DLQ_MESSAGE_MAX_BYTES),
+      errorClass: errorClassOf(input.errorClass),
+      attempts: capAttempts(input.attempts, (text) => this.scrubber.scrub(text)),
+      retryCount: Number.isInteger(input.retryCount) ? input.retryCount : 0,
+      firstAttemptAt: String(input.firstAttemptAt ?? new Date(nowMs).toISOString()),
+      failedAt: String(input.failedAt ?? new Date(nowMs).toISOString()),
+      expiresAt: new Date(nowMs + this.limits.ttlMs).toISOString(),
+      replayCount: 0,
+      status: 'dead',
+      priority: priorityOf(input.priority),
+    };
+    if (input.protocolEra === 'legacy' || input.protocolEra === 'modern') {
+      entry.protocolEra = input.protocolEra;
+    }
+    if (typeof input.toolName === 'string') entry.toolName = capUtf8(input.toolName, 256);
+    if (args) entry.arguments = args.value;
+    if (args?.truncated || request.truncated) entry.argumentsTruncated = true;
+    if (input.deliveryUnknown === true) entry.deliveryUnknown = true;
+    return entry;
+  }
+
+  private isSecretValue(value: string): boolean {
+    return this.values.has(value.trim()) || this.scrubber.scrub(value) !== value;
+  }
+
+  private request(
+    raw: unknown,
+    cappedArgs: Record<string, unknown> | undefined,
+  ): { value: FailedRequest; truncated: boolean } {
+    const request = isRecord(raw) ? raw : {};
+    const out: FailedRequest = {
+      method: capUtf8(typeof request.method === 'string' ? request.method : '', 256),
+      headers: redactHeaders(request.headers, this.secret, (value) => this.isSecretValue(value)),
+    };
+    if (!isRecord(request.params)) return { value: out, truncated: false };
+    const params = { ...request.params };
+    let truncated = false;
+    if (isRecord(params.arguments)) {
+      const capped = cappedArgs
+        ? { value: cappedArgs, truncated: false }
+        : capJson(params.arguments, this.limits.maxArgumentBytes);
+      params.arguments = capped.value;
+      truncated = capped.truncated;
+    }
+    const capped = capJson(params, this.limits.maxArgumentBytes * 2);
+    out.params = capped.value;
+    return { value: out, truncated: truncated || capped.truncated };
+  }
+}
+
+/** The class as an index can hold it: a well-formed class, or `unknown`. */
+export function errorClassOf(value: unknown): string {
+  return typeof value === 'string' && ERROR_CLASS_PATTERN.test(value) ? value : 'unknown';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,81 @@
+import { describe, type DlqNotifier } from './dlq-notifier.js';
+import { failureFingerprint } from './dlq-fingerprint.js';
+import type { DlqStorage } from './dlq-storage.interface.js';
+import type { FailedOperation } from './failed-operation.interface.js';
+
+export interface DlqWriteResult {
+  entry: FailedOperation;
+  outcome: 'stored' | 'known' | 'folded';
+}
+
+export interface DlqWriteRules {
+  maxEntries: number;
+  /** 0: every failure is its own entry. */
+  dedupWindowMs: number;
+  now(): number;
+  /** Time (ms) of the entry's first automatic redrive, 0 for none. */
+  dueAt(entry: FailedOperation): number;
+}
+
+/**
+ * Writes one entry: idempotent by id (a retried write never duplicates), folded into a recent
+ * entry of the same failure (dedup: `occurrences` and `lastFailedAt` go up), then retention and
+ * the cap when the insert says they are due.
+ */
+export class DlqEntryWriter {
+  constructor(
+    private readonly storage: DlqStorage,
+    private readonly rules: DlqWriteRules,
+    private readonly notifier: DlqNotifier,
+  ) {}
+
+  /**
+   * The entry as stored (`stored`), the same id already there (`known`), or the earlier entry
+   * of the same failure it was folded into (`folded`). `dedup: false` (imports) keeps it apart.
+   */
+  async write(given: FailedOperation, dedup = true): Promise<DlqWriteResult> {
+    const dueAt = given.redriveExhausted ? 0 : this.rules.dueAt(given);
+    const entry = dueAt > 0 ? { ...given, nextRedriveAt: new Date(dueAt).toISOString() } : given;
+    const options = {
+      nowMs: this.rules.now(),
+      dueAt,
+      fingerprint: failureFingerprint(entry),
+      dedupWindowMs: dedup ? this.rules.dedupWindowMs : 0,
+    };
+    let reply = await this.storage.insert(entry, options);
+    if (reply.kind === 'duplicate') {
+      const bumped = await this.bump(reply.id, entry);
+      if (bumped) return { entry: bumped, outcome: 'folded' };
+      reply = await this.storage.insert(entry, { ...options, ignoreDedup: true });
+    }
+    if (reply.kind !== 'stored') return { entry, outcome: 'known' };
+    this.notifier.stored(entry);
+    if (reply.expiredDue > 0 || reply.total > this.rules.maxEntries) {
+      await this.trim().catch((error: unknown) => {
+        this.notifier.logger.warn(`DLQ retention after a store failed: ${describe(error)}`);
+      });
+    }
+    return { entry, outcome: 'stored' };
+  }
+
+  /** Retention, then the cap. */
+  async trim(): Promise<number> {
+    const max = this.rules.maxEntries;
+    const expired = await this.storage.sweep('expired', this.rules.now(), (ids) =>
+      this.notifier.evicted('ttl', ids, max),
+    );
+    const evicted = await this.storage.evictBeyond(max);
+    this.notifier.evicted('cap', evicted, max);
+    return expired + evicted.length;
+  }
+
+  private async bump(id: string, again: FailedOperation): Promise<FailedOperation | null> {
+    const bumped = await this.storage.update(id, (entry) => ({
+      ...entry,
+      occurrences: (entry.occurrences ?? 1) + 1,
+      lastFailedAt: again.failedAt,
+    }));
+    if (bumped) this.notifier.deduplicated(bumped, again.id);
+    return bumped;
+  }
+}

@@ -1,0 +1,69 @@
+import { DlqValidationError } from '../../errors/dlq-validation.error.js';
+import type { OperationName } from '../../events/operation-name.js';
+import {
+  assertClientId,
+  assertErrorClass,
+  assertOperation,
+  assertPriority,
+} from './dlq-input.validation.js';
+import { dlqIdTime } from './dlq-id.js';
+import type { DlqIndex } from './dlq-storage.interface.js';
+import type { DlqPriority, FailedOperation } from './failed-operation.interface.js';
+
+/** Which entries an export or a bulk replay takes; every given field must hold. */
+export interface DlqFilter {
+  operation?: OperationName;
+  clientId?: string;
+  /** The class of the last failure. */
+  errorClass?: string;
+  priority?: DlqPriority;
+  /** Only entries created at least this many ms ago. */
+  olderThanMs?: number;
+  /** Only entries created at most this many ms ago. */
+  newerThanMs?: number;
+}
+
+/** Throws DlqValidationError naming the first bad field. */
+export function assertFilter(filter: unknown): asserts filter is DlqFilter {
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
+    throw new DlqValidationError('filter', 'expected an object');
+  }
+  const f = filter as Record<string, unknown>;
+  if (f.operation !== undefined) assertOperation(f.operation);
+  if (f.clientId !== undefined) assertClientId(f.clientId);
+  if (f.errorClass !== undefined) assertErrorClass(f.errorClass);
+  if (f.priority !== undefined) assertPriority(f.priority);
+  for (const field of ['olderThanMs', 'newerThanMs'] as const) {
+    const value = f[field];
+    if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) {
+      throw new DlqValidationError(
+        field,
+        `expected a number of ms >= 0, got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+}
+
+/** The narrowest index the filter allows reading. */
+export function indexFor(filter: DlqFilter): DlqIndex {
+  if (filter.clientId !== undefined) return { by: 'clientId', value: filter.clientId };
+  if (filter.errorClass !== undefined) return { by: 'errorClass', value: filter.errorClass };
+  if (filter.operation !== undefined) return { by: 'operation', value: filter.operation };
+  if (filter.priority !== undefined) return { by: 'priority', value: filter.priority };
+  return { by: 'all' };
+}
+
+/** The filter as a test on entries, at time `nowMs`. */
+export function matcher(filter: DlqFilter, nowMs: number): (entry: FailedOperation) => boolean {
+  return (entry) => {
+    const age = nowMs - dlqIdTime(entry.id);
+    return (
+      (filter.operation === undefined || entry.operation === filter.operation) &&
+      (filter.clientId === undefined || entry.clientId === filter.clientId) &&
+      (filter.errorClass === undefined || entry.errorClass === filter.errorClass) &&
+      (filter.priority === undefined || (entry.priority ?? 'normal') === filter.priority) &&
+      (filter.olderThanMs === undefined || age >= filter.olderThanMs) &&
+      (filter.newerThanMs === undefined || age <= filter.newerThanMs)
+    );
+  };
+}

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import type { FailedOperation } from './failed-operation.interface.js';
+
+/**
+ * What makes two failures "the same" for dedup: operation, client id, tool and arguments. The
+ * arguments are hashed with their keys sorted, so `{a,b}` and `{b,a}` match; nothing of them is
+ * kept in a key.
+ */
+export function failureFingerprint(entry: FailedOperation): string {
+  const hash = createHash('sha256');
+  hash.update(`${entry.operation}\n${entry.clientId}\n${entry.toolName ?? ''}\n`);
+  hash.update(stableJson(entry.arguments ?? null));
+  return hash.digest('base64url').slice(0, 32);
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const fields = Object.keys(value)
+      .sort()
+      .map(
+        (key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`,
+      );
+    return `{${fields.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

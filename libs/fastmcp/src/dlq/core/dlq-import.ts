@@ -1,0 +1,63 @@
+import { DlqValidationError } from '../../errors/dlq-validation.error.js';
+import type { DlqImportResult } from './dead-letter-queue.interface.js';
+import type { DlqEntryWriter } from './dlq-entry.writer.js';
+import { describe } from './dlq-notifier.js';
+import { asUnavailable } from './dlq-runtime.js';
+import type { DlqEntryBuilder } from './dlq-entry.builder.js';
+import { assertDlqId, priorityOf } from './dlq-input.validation.js';
+import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
+
+/**
+ * An exported entry brought back: rebuilt through the entry builder (so redaction and caps
+ * apply whatever the file holds), with its id, expiry and replay history kept.
+ */
+export function importedEntry(
+  raw: unknown,
+  builder: DlqEntryBuilder,
+  nowMs: number,
+): FailedOperation {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new DlqValidationError('entry', 'expected a JSON object per line');
+  }
+  const given = raw as Partial<FailedOperation>;
+  assertDlqId(given.id);
+  const built = builder.build(given as FailedOperationInput, nowMs);
+  const expiresAt = Date.parse(String(given.expiresAt));
+  const entry: FailedOperation = {
+    ...built,
+    id: given.id,
+    expiresAt: Number.isFinite(expiresAt) ? new Date(expiresAt).toISOString() : built.expiresAt,
+    replayCount: Number.isInteger(given.replayCount) ? Number(given.replayCount) : 0,
+    priority: priorityOf(given.priority),
+  };
+  if (Number.isInteger(given.occurrences)) entry.occurrences = Number(given.occurrences);
+  if (typeof given.lastFailedAt === 'string') entry.lastFailedAt = given.lastFailedAt;
+  if (Number.isInteger(given.redriveCount)) entry.redriveCount = Number(given.redriveCount);
+  if (given.redriveExhausted === true) entry.redriveExhausted = true;
+  return entry;
+}
+
+/** Writes each entry with its id (no dedup): known ids skipped, bad lines listed with why. */
+export async function importEntries(
+  entries: Iterable<unknown> | AsyncIterable<unknown>,
+  builder: DlqEntryBuilder,
+  writer: DlqEntryWriter,
+  now: () => number,
+): Promise<DlqImportResult> {
+  const result: DlqImportResult = { imported: 0, skipped: 0, invalid: [] };
+  let line = 0;
+  for await (const raw of entries) {
+    line++;
+    let entry: FailedOperation;
+    try {
+      entry = importedEntry(raw, builder, now());
+    } catch (error) {
+      result.invalid.push({ line, reason: describe(error) });
+      continue;
+    }
+    const written = await writer.write(entry, false).catch(asUnavailable);
+    if (written.outcome === 'stored') result.imported++;
+    else result.skipped++;
+  }
+  return result;
+}

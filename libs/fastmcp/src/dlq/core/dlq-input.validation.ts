@@ -1,0 +1,83 @@
+import { DlqValidationError } from '../../errors/dlq-validation.error.js';
+import { OPERATION_NAMES, type OperationName } from '../../events/operation-name.js';
+import { CLIENT_ID_PATTERN } from '../../options/validate-options.js';
+import { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq.constants.js';
+import { isDlqId } from './dlq-id.js';
+import { DLQ_PRIORITIES, type DlqPriority } from './failed-operation.interface.js';
+
+/** Shows at most 64 characters of a rejected value in an error message. */
+function show(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 64 ? `${text.slice(0, 64)}...` : text;
+}
+
+export function assertDlqId(id: unknown): asserts id is string {
+  if (!isDlqId(id)) throw new DlqValidationError('id', `expected a 26-char ULID, got ${show(id)}`);
+}
+
+export function assertClientId(clientId: unknown): asserts clientId is string {
+  if (typeof clientId !== 'string' || !CLIENT_ID_PATTERN.test(clientId)) {
+    throw new DlqValidationError(
+      'clientId',
+      `expected 1-128 chars of letters, digits, . _ : - starting with a letter or digit, got ${show(clientId)}`,
+    );
+  }
+}
+
+/** Error classes as the client names them: `http_503`, `protocol_-32602`, `stream_cut`... */
+export const ERROR_CLASS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+
+export function assertErrorClass(errorClass: unknown): asserts errorClass is string {
+  if (typeof errorClass !== 'string' || !ERROR_CLASS_PATTERN.test(errorClass)) {
+    throw new DlqValidationError(
+      'errorClass',
+      `expected 1-64 chars of letters, digits, _ . : - (e.g. http_503), got ${show(errorClass)}`,
+    );
+  }
+}
+
+export function assertOperation(operation: unknown): asserts operation is OperationName {
+  if (!OPERATION_NAMES.includes(operation as OperationName)) {
+    throw new DlqValidationError(
+      'operation',
+      `expected one of ${OPERATION_NAMES.join(', ')}, got ${show(operation)}`,
+    );
+  }
+}
+
+/** The page limit to use: default 50, else an integer 1..500. */
+export function pageLimit(limit: unknown): number {
+  if (limit === undefined) return DLQ_DEFAULT_PAGE_LIMIT;
+  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > DLQ_MAX_PAGE_LIMIT) {
+    throw new DlqValidationError(
+      'limit',
+      `expected an integer 1..${DLQ_MAX_PAGE_LIMIT}, got ${show(limit)}`,
+    );
+  }
+  return limit as number;
+}
+
+export function assertOlderThan(olderThanMs: unknown): asserts olderThanMs is number {
+  if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) {
+    throw new DlqValidationError(
+      'olderThanMs',
+      `expected a finite number >= 0, got ${show(olderThanMs)}`,
+    );
+  }
+}
+
+export function assertPriority(priority: unknown): asserts priority is DlqPriority {
+  if (!DLQ_PRIORITIES.includes(priority as DlqPriority)) {
+    throw new DlqValidationError(
+      'priority',
+      `expected one of ${DLQ_PRIORITIES.join(', ')}, got ${show(priority)}`,
+    );
+  }
+}
+
+/** The priority of a new entry: `normal` when none is given, else a valid one. */
+export function priorityOf(priority: unknown): DlqPriority {
+  if (priority === undefined) return 'normal';
+  assertPriority(priority);
+  return priority;
+}

@@ -1,0 +1,54 @@
+import { configuredSecrets } from '../../auth/configured-secrets.js';
+import type {
+  ResolvedDlqOptions,
+  ResolvedFastMcpOptions,
+} from '../../options/fastmcp-options.interface.js';
+import { DlqEntryBuilder } from './dlq-entry.builder.js';
+import { DlqEntryWriter, type DlqWriteResult } from './dlq-entry.writer.js';
+import type { DlqNotifier } from './dlq-notifier.js';
+import { DlqRedrivePlan } from './dlq-redrive.plan.js';
+import type { DlqClock } from './dlq-runtime.js';
+import { DlqShutdownSpill } from './dlq-shutdown-spill.js';
+import type { DlqStorage } from './dlq-storage.interface.js';
+import { DlqWriteBuffer } from './dlq-write-buffer.js';
+import type { FailedOperation } from './failed-operation.interface.js';
+
+/** What an active queue (not `dlq: false`) works with. */
+export interface DlqParts {
+  options: Readonly<ResolvedDlqOptions>;
+  storage: DlqStorage;
+  builder: DlqEntryBuilder;
+  writer: DlqEntryWriter;
+  buffer: DlqWriteBuffer;
+  spill: DlqShutdownSpill;
+}
+
+/** Wires the queue's parts; `write` is the queue's timed write, used by the buffer and spill. */
+export function assembleDlq(
+  options: ResolvedFastMcpOptions,
+  dlq: Readonly<ResolvedDlqOptions>,
+  storage: DlqStorage,
+  notifier: DlqNotifier,
+  clock: DlqClock,
+  write: (entry: FailedOperation) => Promise<DlqWriteResult>,
+): DlqParts {
+  const plan = new DlqRedrivePlan(dlq.redrive);
+  const writer = new DlqEntryWriter(
+    storage,
+    {
+      maxEntries: dlq.maxEntries,
+      dedupWindowMs: dlq.dedupWindowMs,
+      now: () => clock.now(),
+      dueAt: (entry) => plan.firstDueAt(entry, clock.now()),
+    },
+    notifier,
+  );
+  const buffer = new DlqWriteBuffer(dlq.bufferSize, {
+    write: (entry) => write(entry).then(() => undefined),
+    flushed: (count) => notifier.flushed(count),
+    lost: (entry, reason, error, first) => notifier.lostToLog(entry, reason, error, first),
+  });
+  const spill = new DlqShutdownSpill(dlq.spillFile, buffer, notifier, write);
+  const builder = new DlqEntryBuilder(dlq, configuredSecrets(options));
+  return { options: dlq, storage, builder, writer, buffer, spill };
+}

@@ -1,0 +1,63 @@
+import { DlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
+import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
+import { isFastMcpError } from '../../errors/fastmcp.error.js';
+import type {
+  ResolvedDlqOptions,
+  ResolvedFastMcpOptions,
+} from '../../options/fastmcp-options.interface.js';
+import type { FailedOperation } from './failed-operation.interface.js';
+
+/** The time source a store reads; `FASTMCP_CLOCK` satisfies it. */
+export interface DlqClock {
+  now(): number;
+}
+
+export const systemDlqClock: DlqClock = { now: () => Date.now() };
+
+/** The DLQ options of the resolved module options; throws when the DLQ is off. */
+export function dlqOptionsOf(options: ResolvedFastMcpOptions): Readonly<ResolvedDlqOptions> {
+  if (options.dlq === false) {
+    throw new FastMcpConfigError([
+      { field: 'dlq', message: 'a DLQ store was created with dlq: false' },
+    ]);
+  }
+  return options.dlq;
+}
+
+/** The entry as a reader sees it: `replaying` only while a live lease backs it. */
+export function withLiveStatus(entry: FailedOperation, leaseLive: boolean): FailedOperation {
+  return entry.status === 'replaying' && !leaseLive ? { ...entry, status: 'dead' } : entry;
+}
+
+/** True when retention should have removed the entry by `nowMs`. */
+export function isExpired(entry: FailedOperation, nowMs: number): boolean {
+  const at = Date.parse(entry.expiresAt);
+  return Number.isFinite(at) && at <= nowMs;
+}
+
+/** Rejects with DlqUnavailableError when `promise` takes longer than `ms` (timer unref'd). */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DlqUnavailableError(`write timed out after ${ms}ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Rethrows a module error as is; anything else (a Redis failure) as DlqUnavailableError. */
+export function asUnavailable(error: unknown): never {
+  if (isFastMcpError(error)) throw error;
+  throw new DlqUnavailableError(error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
+}
+
+/** Runs `run` so that anything it throws becomes a rejected promise, like an async method. */
+export function settle<T>(run: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}

@@ -1,0 +1,58 @@
+import type { DlqNotifier } from './dlq-notifier.js';
+import { DlqSpillFile } from './dlq-spill-file.js';
+import type { DlqWriteBuffer } from './dlq-write-buffer.js';
+import type { FailedOperation } from './failed-operation.interface.js';
+
+/**
+ * Nothing is dropped at shutdown: what the buffer still holds goes to the store if it is back,
+ * else to the spill file, which the next start writes into the store and removes.
+ */
+export class DlqShutdownSpill {
+  private readonly file: DlqSpillFile | undefined;
+
+  constructor(
+    path: string | false,
+    private readonly buffer: DlqWriteBuffer,
+    private readonly notifier: DlqNotifier,
+    private readonly write: (entry: FailedOperation) => Promise<unknown>,
+  ) {
+    this.file = path ? new DlqSpillFile(path) : undefined;
+  }
+
+  /** Writes what an earlier run spilled (buffering what the store refuses), then removes it. */
+  async importFile(): Promise<void> {
+    const file = this.file;
+    const entries = file?.read() ?? [];
+    if (!file || entries.length === 0) return;
+    let buffered = 0;
+    for (const entry of entries) {
+      try {
+        await this.write(entry);
+      } catch (error) {
+        if (this.buffer.push(entry, error)) this.notifier.buffered(entry, error);
+        buffered++;
+      }
+    }
+    file.remove();
+    this.notifier.imported(entries.length, file.path, buffered);
+  }
+
+  /** One pass of the buffer into the store; what is left goes to the spill file (if any). */
+  async spill(): Promise<void> {
+    await this.buffer.flush();
+    const file = this.file;
+    if (!file || this.buffer.size === 0) return;
+    const entries = this.buffer.takeAll();
+    try {
+      file.save(entries);
+      this.notifier.spilled(
+        entries.map((entry) => entry.id),
+        file.path,
+      );
+    } catch (error) {
+      for (const entry of entries) {
+        this.notifier.lostToLog(entry, `spill file ${file.path} not written`, error, false);
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import type { DlqStats } from './dead-letter-queue.interface.js';
+import type { DlqCursor } from './dlq-cursor.js';
+import type { FailedOperation } from './failed-operation.interface.js';
+
+/** An index entries can be paged by: every entry, or those with one field's value. */
+export type DlqIndex =
+  { by: 'all' } | { by: 'operation' | 'clientId' | 'errorClass' | 'priority'; value: string };
+
+export interface DlqInsertOptions {
+  nowMs: number;
+  /** Time (ms) of the first automatic redrive, 0 for none. */
+  dueAt: number;
+  /** Fingerprint of the failure (dedup) and how long it names this entry; window 0: no dedup. */
+  fingerprint: string;
+  dedupWindowMs: number;
+  /** Store even if the fingerprint names another entry (that entry turned out to be gone). */
+  ignoreDedup?: boolean;
+}
+
+export type DlqInsertResult =
+  /** `known`: the id was stored before (or deleted lately): nothing changed. */
+  | { kind: 'stored' | 'known'; total: number; expiredDue: number }
+  /** A recent entry has the same fingerprint. */
+  | { kind: 'duplicate'; id: string };
+
+export type DlqFinishResult = 'ok' | 'taken' | 'missing' | 'changed';
+
+/** A bulk replay job as the storage keeps it (the service owns its meaning). */
+export interface DlqJobRecord {
+  id: string;
+  /** JSON of the job's state. */
+  state: string;
+}
+
+/**
+ * Where entries live. Each method is atomic on its own; the rules (validation, redaction,
+ * paging, retention policy, leases' meaning, events) are `DeadLetterQueueService`'s. A new
+ * store implements this and nothing else.
+ */
+export interface DlqStorage {
+  /** Connects; called once at start. */
+  open(): Promise<void>;
+  /** Disconnects what it opened; idempotent. */
+  close(): Promise<void>;
+
+  /** Adds an entry with its index memberships, unless its id is known or a duplicate is recent. */
+  insert(entry: FailedOperation, options: DlqInsertOptions): Promise<DlqInsertResult>;
+  /** Removes an entry and leaves a tombstone; releases the lease when `leaseToken` holds it. */
+  remove(id: string, leaseToken?: string): Promise<boolean>;
+  /** The entries of these ids, null where gone or unreadable. */
+  read(ids: readonly string[]): Promise<Array<FailedOperation | null>>;
+  /** Up to `count` ids of an index, newest first, strictly after `cursor`. */
+  page(index: DlqIndex, cursor: DlqCursor | undefined, count: number): Promise<string[]>;
+  /** Drops ids whose entry is gone from every index. */
+  heal(index: DlqIndex, ids: readonly string[]): Promise<void>;
+  stats(nowMs: number): Promise<DlqStats>;
+  /**
+   * Removes, in bounded batches, entries expired at `boundMs` (`expired`) or created before it
+   * (`before`); `onBatch` gets each batch's ids. Returns how many.
+   */
+  sweep(
+    mode: 'expired' | 'before',
+    boundMs: number,
+    onBatch: (ids: string[]) => void,
+  ): Promise<number>;
+  /** Removes the oldest entries beyond `maxEntries` (one batch at most); returns their ids. */
+  evictBeyond(maxEntries: number): Promise<string[]>;
+  /**
+   * Changes an entry's JSON with `change` (compare-and-set, tried again if it changed
+   * meanwhile); `change` returning null leaves it. Indexed fields must not change. Returns the
+   * new entry, or null when it is gone.
+   */
+  update(
+    id: string,
+    change: (entry: FailedOperation) => FailedOperation | null,
+  ): Promise<FailedOperation | null>;
+
+  /** Which of these ids have a live replay lease. */
+  liveLeases(ids: readonly string[], nowMs: number): Promise<Set<string>>;
+  /** Takes the lease and marks the entry `replaying`; throws not-found or conflict. */
+  beginReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<FailedOperation>;
+  /**
+   * Writes the entry back after a failed replay and releases the lease. `dueAt`: next redrive
+   * time (ms), 0 to clear it, -1 to leave it.
+   */
+  finishReplayFailure(
+    id: string,
+    token: string,
+    entry: FailedOperation,
+    dueAt: number,
+  ): Promise<DlqFinishResult>;
+
+  /** Ids whose next redrive time is at or before `nowMs`, soonest first. */
+  due(nowMs: number, limit: number): Promise<string[]>;
+  /** Sets (ms) or clears (0) an entry's next redrive time. */
+  setDue(id: string, dueAt: number): Promise<void>;
+  /** How many entries wait for a redrive. */
+  dueCount(): Promise<number>;
+
+  /** Takes (or renews, with the same token) a named lease; false when another holds it. */
+  lease(name: string, token: string, ms: number, nowMs: number): Promise<boolean>;
+  releaseLease(name: string, token: string): Promise<void>;
+
+  /** Saves a job's state (and, when given, its snapshot of ids). */
+  saveJob(job: DlqJobRecord, ids?: readonly string[]): Promise<void>;
+  job(id: string): Promise<DlqJobRecord | null>;
+  /** Job ids, newest first. */
+  jobIds(limit: number): Promise<string[]>;
+  /** Ids of a job's snapshot from position `from`, `count` at most. */
+  jobSnapshot(id: string, from: number, count: number): Promise<string[]>;
+}

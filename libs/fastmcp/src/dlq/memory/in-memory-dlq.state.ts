@@ -1,0 +1,122 @@
+import type { DlqStats } from '../core/dead-letter-queue.interface.js';
+import { DLQ_STATS_TOP_CLIENTS, DLQ_STATS_TOP_ERROR_CLASSES } from '../core/dlq.constants.js';
+import type { DlqCursor } from '../core/dlq-cursor.js';
+import { dlqIdTime } from '../core/dlq-id.js';
+import type { FailedOperation } from '../core/failed-operation.interface.js';
+
+/**
+ * The in-memory store's data: entries by id and ids in time order. Entries are
+ * kept as JSON strings, so what goes in and out is copied exactly as the Redis store does.
+ */
+export class InMemoryDlqState {
+  private readonly entries = new Map<string, string>();
+  /** Ids ascending; ids sort by time, so this is also expiry order under one TTL. */
+  private readonly ids: string[] = [];
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  get(id: string): FailedOperation | undefined {
+    const json = this.entries.get(id);
+    return json === undefined ? undefined : (JSON.parse(json) as FailedOperation);
+  }
+
+  /** Adds or replaces; adding an id that is present changes nothing (idempotent store). */
+  put(entry: FailedOperation, replace = false): boolean {
+    const present = this.entries.has(entry.id);
+    if (present && !replace) return false;
+    if (!present && replace) return false;
+    this.entries.set(entry.id, JSON.stringify(entry));
+    if (!present) this.ids.splice(this.position(entry.id), 0, entry.id);
+    return true;
+  }
+
+  remove(id: string): boolean {
+    if (!this.entries.delete(id)) return false;
+    const at = this.position(id);
+    if (this.ids[at] === id) this.ids.splice(at, 1);
+    return true;
+  }
+
+  /** Removes up to `max` entries, oldest first, while `test` holds. Returns their ids. */
+  removeOldest(max: number, test: (entry: FailedOperation) => boolean): string[] {
+    const removed: string[] = [];
+    while (removed.length < max && this.ids.length > 0) {
+      const entry = this.get(this.ids[0]);
+      if (entry && !test(entry)) break;
+      this.remove(this.ids[0]);
+      removed.push(entry?.id ?? '');
+    }
+    return removed;
+  }
+
+  /** Entries newest first, strictly after the cursor (older than it). */
+  *newestFirst(cursor: DlqCursor | undefined): Generator<FailedOperation> {
+    let at = cursor ? this.position(cursor.id) - 1 : this.ids.length - 1;
+    for (; at >= 0; at--) {
+      const entry = this.get(this.ids[at]);
+      if (entry) yield entry;
+    }
+  }
+
+  /** How many entries, oldest first, `test` holds for before it first fails. */
+  countWhile(test: (entry: FailedOperation) => boolean): number {
+    let count = 0;
+    for (const id of this.ids) {
+      const entry = this.get(id);
+      if (entry && !test(entry)) break;
+      count++;
+    }
+    return count;
+  }
+
+  stats(nowMs: number): Omit<DlqStats, 'dueForRedrive'> {
+    const byOperation: DlqStats['byOperation'] = {};
+    const byClient = new Map<string, number>();
+    const byClass = new Map<string, number>();
+    const byPriority: DlqStats['byPriority'] = {};
+    for (const id of this.ids) {
+      const entry = this.get(id);
+      if (!entry) continue;
+      byOperation[entry.operation] = (byOperation[entry.operation] ?? 0) + 1;
+      byClient.set(entry.clientId, (byClient.get(entry.clientId) ?? 0) + 1);
+      byClass.set(entry.errorClass, (byClass.get(entry.errorClass) ?? 0) + 1);
+      const priority = entry.priority ?? 'normal';
+      byPriority[priority] = (byPriority[priority] ?? 0) + 1;
+    }
+    const oldest = this.ids[0];
+    const newest = this.ids[this.ids.length - 1];
+    return {
+      total: this.ids.length,
+      byOperation,
+      byClientId: top(byClient, DLQ_STATS_TOP_CLIENTS),
+      byErrorClass: top(byClass, DLQ_STATS_TOP_ERROR_CLASSES),
+      byPriority,
+      oldestAgeSeconds: oldest ? Math.max(0, Math.floor((nowMs - dlqIdTime(oldest)) / 1000)) : null,
+      newestAt: newest ? new Date(dlqIdTime(newest)).toISOString() : null,
+    };
+  }
+
+  /** Index of the first id >= `id` (binary search). */
+  private position(id: string): number {
+    let low = 0;
+    let high = this.ids.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.ids[mid] < id) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
+
+/** The `n` largest counts, largest first (ties by name). */
+export function top(counts: Map<string, number>, n: number): Record<string, number> {
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n);
+  return Object.fromEntries(sorted);
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dlqContract,
+  type DlqContractTarget,
+} from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
+import { dlqOperationsContract } from '../../../../../test/support/dlq/dlq-operations.contract.js';
+import {
+  bootDlq,
+  type DlqInstance,
+  FakeReplayer,
+  failedInput,
+  TestClock,
+} from '../../../../../test/support/dlq/dlq-test-context.js';
+import { isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
+import { DEAD_LETTER_QUEUE } from '../core/dead-letter-queue.interface.js';
+import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
+import { DLQ_STORAGE } from '../core/dlq-storage.token.js';
+import { DlqReplayService } from '../replay/dlq-replay.service.js';
+import { MemoryDlqStorage } from './memory-dlq.storage.js';
+
+const target: DlqContractTarget = {
+  open: (options, clock, replayer) => {
+    let instance: Promise<DlqInstance> | undefined;
+    return Promise.resolve({
+      // One process, one store: a second "instance" is the same service.
+      boot: () => (instance ??= bootDlq({ ...options, store: 'memory' }, clock, replayer)),
+      sweep: (booted) => booted.queue.sweepExpired(),
+    });
+  },
+};
+
+dlqContract('MemoryDlqStorage', target);
+dlqOperationsContract('MemoryDlqStorage', target);
+
+describe('dlqProviders', () => {
+  it('resolves DeadLetterQueueService over the memory storage by default', async () => {
+    const { module, queue, dlq } = await bootDlq({}, new TestClock(), new FakeReplayer());
+    expect(queue.enabled).toBe(true);
+    expect(queue.storeKind).toBe('memory');
+    expect(module.get(DLQ_STORAGE)).toBeInstanceOf(MemoryDlqStorage);
+    const entry = await queue.store(failedInput());
+    expect(await dlq.get(entry.id)).toEqual(entry);
+    await module.close();
+  });
+
+  it('still resolves DeadLetterQueueService with dlq: false, which refuses every read', async () => {
+    const { module } = await bootDlq(false, new TestClock(), new FakeReplayer());
+    const queue = module.get(DeadLetterQueueService);
+    expect(queue.enabled).toBe(false);
+    expect(module.get(DlqReplayService)).toBeInstanceOf(DlqReplayService);
+    expect(module.get(DEAD_LETTER_QUEUE)).toBeNull();
+    const error = await queue.list().catch((e: unknown) => e);
+    expect(isDlqUnavailableError(error)).toBe(true);
+    expect(String(error)).toContain('dlq: false');
+    await module.close();
+  });
+});

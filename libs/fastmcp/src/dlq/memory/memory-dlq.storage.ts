@@ -1,0 +1,253 @@
+import { DlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
+import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
+import type { DlqStats } from '../core/dead-letter-queue.interface.js';
+import { DLQ_SWEEP_BATCH } from '../core/dlq.constants.js';
+import type { DlqCursor } from '../core/dlq-cursor.js';
+import { dlqIdTime } from '../core/dlq-id.js';
+import type {
+  DlqFinishResult,
+  DlqIndex,
+  DlqInsertOptions,
+  DlqInsertResult,
+  DlqJobRecord,
+  DlqStorage,
+} from '../core/dlq-storage.interface.js';
+import type { FailedOperation } from '../core/failed-operation.interface.js';
+import { InMemoryDlqState } from './in-memory-dlq.state.js';
+
+/** How long a deleted or replayed id stays refused by `insert`, in ms (as in Redis). */
+const TOMBSTONE_MS = 60 * 60 * 1000;
+
+interface Held {
+  token: string;
+  until: number;
+}
+
+/**
+ * The DLQ in process memory, for development and apps without Redis. The same semantics as the
+ * Redis storage; time comes from the caller, so fake clocks drive leases and tombstones.
+ */
+export class MemoryDlqStorage implements DlqStorage {
+  private readonly state = new InMemoryDlqState();
+  private readonly leases = new Map<string, Held>();
+  private readonly tombstones = new Map<string, number>();
+  private readonly fingerprints = new Map<string, { id: string; until: number }>();
+  private readonly dueAt = new Map<string, number>();
+  private readonly jobs = new Map<string, { state: string; ids: string[]; at: number }>();
+
+  open(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  insert(entry: FailedOperation, options: DlqInsertOptions): Promise<DlqInsertResult> {
+    const now = options.nowMs;
+    const known = this.fingerprints.get(options.fingerprint);
+    if (options.dedupWindowMs > 0 && !options.ignoreDedup && known && known.until > now) {
+      if (known.id !== entry.id) return Promise.resolve({ kind: 'duplicate', id: known.id });
+    }
+    this.prune(now);
+    const buried = (this.tombstones.get(entry.id) ?? 0) > Date.now();
+    const stored = !buried && this.state.put(entry);
+    if (stored) {
+      if (options.dueAt > 0) this.dueAt.set(entry.id, options.dueAt);
+      if (options.dedupWindowMs > 0) {
+        const until = now + options.dedupWindowMs;
+        this.fingerprints.set(options.fingerprint, { id: entry.id, until });
+      }
+    }
+    return Promise.resolve({
+      kind: stored ? 'stored' : 'known',
+      total: this.state.size,
+      expiredDue: this.state.countWhile((e) => Date.parse(e.expiresAt) <= now),
+    });
+  }
+
+  remove(id: string, leaseToken = ''): Promise<boolean> {
+    const removed = this.drop(id);
+    this.tombstones.set(id, Date.now() + TOMBSTONE_MS);
+    if (leaseToken && this.leases.get(id)?.token === leaseToken) this.leases.delete(id);
+    return Promise.resolve(removed);
+  }
+
+  read(ids: readonly string[]): Promise<Array<FailedOperation | null>> {
+    return Promise.resolve(ids.map((id) => this.state.get(id) ?? null));
+  }
+
+  page(index: DlqIndex, cursor: DlqCursor | undefined, count: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (const entry of this.state.newestFirst(cursor)) {
+      if (ids.length === count) break;
+      if (matches(entry, index)) ids.push(entry.id);
+    }
+    return Promise.resolve(ids);
+  }
+
+  heal(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  stats(nowMs: number): Promise<DlqStats> {
+    return Promise.resolve({ ...this.state.stats(nowMs), dueForRedrive: this.dueAt.size });
+  }
+
+  sweep(
+    mode: 'expired' | 'before',
+    boundMs: number,
+    onBatch: (ids: string[]) => void,
+  ): Promise<number> {
+    const test =
+      mode === 'expired'
+        ? (e: FailedOperation) => Date.parse(e.expiresAt) <= boundMs
+        : (e: FailedOperation) => dlqIdTime(e.id) < boundMs;
+    let removed = 0;
+    for (;;) {
+      const ids = this.state.removeOldest(DLQ_SWEEP_BATCH, test);
+      for (const id of ids) this.forget(id);
+      if (ids.length > 0) onBatch(ids);
+      removed += ids.length;
+      if (ids.length < DLQ_SWEEP_BATCH) return Promise.resolve(removed);
+    }
+  }
+
+  evictBeyond(maxEntries: number): Promise<string[]> {
+    const excess = this.state.size - maxEntries;
+    if (excess <= 0) return Promise.resolve([]);
+    const ids = this.state.removeOldest(Math.min(excess, DLQ_SWEEP_BATCH), () => true);
+    for (const id of ids) this.forget(id);
+    return Promise.resolve(ids);
+  }
+
+  update(
+    id: string,
+    change: (entry: FailedOperation) => FailedOperation | null,
+  ): Promise<FailedOperation | null> {
+    const entry = this.state.get(id);
+    if (!entry) return Promise.resolve(null);
+    const next = change(entry);
+    if (next) this.state.put(next, true);
+    return Promise.resolve(next ?? entry);
+  }
+
+  liveLeases(ids: readonly string[], nowMs: number): Promise<Set<string>> {
+    return Promise.resolve(new Set(ids.filter((id) => this.held(id, nowMs))));
+  }
+
+  beginReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<FailedOperation> {
+    const entry = this.state.get(id);
+    if (!entry) return Promise.reject(new DlqEntryNotFoundError(id));
+    if (this.held(id, nowMs)) return Promise.reject(new ReplayConflictError(id));
+    const replaying: FailedOperation = { ...entry, status: 'replaying' };
+    this.leases.set(id, { token, until: nowMs + leaseMs });
+    this.state.put(replaying, true);
+    return Promise.resolve(replaying);
+  }
+
+  finishReplayFailure(
+    id: string,
+    token: string,
+    entry: FailedOperation,
+    dueAt: number,
+  ): Promise<DlqFinishResult> {
+    const lease = this.leases.get(id);
+    if (lease && lease.token !== token && lease.until > Date.now()) {
+      return Promise.resolve('taken');
+    }
+    if (lease) this.leases.delete(id);
+    if (!this.state.put(entry, true)) return Promise.resolve('missing');
+    if (dueAt > 0) this.dueAt.set(id, dueAt);
+    else if (dueAt === 0) this.dueAt.delete(id);
+    return Promise.resolve('ok');
+  }
+
+  due(nowMs: number, limit: number): Promise<string[]> {
+    const ids = [...this.dueAt].filter(([, at]) => at <= nowMs).sort((a, b) => a[1] - b[1]);
+    return Promise.resolve(ids.slice(0, limit).map(([id]) => id));
+  }
+
+  setDue(id: string, dueAt: number): Promise<void> {
+    if (dueAt <= 0) this.dueAt.delete(id);
+    else if (this.dueAt.has(id)) this.dueAt.set(id, dueAt);
+    return Promise.resolve();
+  }
+
+  dueCount(): Promise<number> {
+    return Promise.resolve(this.dueAt.size);
+  }
+
+  lease(name: string, token: string, ms: number, nowMs: number): Promise<boolean> {
+    const key = `lease:${name}`;
+    const held = this.leases.get(key);
+    if (held && held.token !== token && held.until > nowMs) return Promise.resolve(false);
+    this.leases.set(key, { token, until: nowMs + ms });
+    return Promise.resolve(true);
+  }
+
+  releaseLease(name: string, token: string): Promise<void> {
+    const key = `lease:${name}`;
+    if (this.leases.get(key)?.token === token) this.leases.delete(key);
+    return Promise.resolve();
+  }
+
+  saveJob(job: DlqJobRecord, ids?: readonly string[]): Promise<void> {
+    const known = this.jobs.get(job.id);
+    const snapshot = ids ? [...ids] : (known?.ids ?? []);
+    this.jobs.set(job.id, { state: job.state, ids: snapshot, at: known?.at ?? Date.now() });
+    return Promise.resolve();
+  }
+
+  job(id: string): Promise<DlqJobRecord | null> {
+    const job = this.jobs.get(id);
+    return Promise.resolve(job ? { id, state: job.state } : null);
+  }
+
+  jobIds(limit: number): Promise<string[]> {
+    const ids = [...this.jobs].sort((a, b) => b[1].at - a[1].at).map(([id]) => id);
+    return Promise.resolve(ids.slice(0, limit));
+  }
+
+  jobSnapshot(id: string, from: number, count: number): Promise<string[]> {
+    return Promise.resolve(this.jobs.get(id)?.ids.slice(from, from + count) ?? []);
+  }
+
+  /** Forgets tombstones and fingerprints past their time, once there are many. */
+  private prune(nowMs: number): void {
+    if (this.tombstones.size + this.fingerprints.size < 10_000) return;
+    for (const [id, until] of this.tombstones) if (until <= Date.now()) this.tombstones.delete(id);
+    for (const [key, seen] of this.fingerprints)
+      if (seen.until <= nowMs) this.fingerprints.delete(key);
+  }
+
+  private held(id: string, nowMs: number): boolean {
+    const lease = this.leases.get(id);
+    if (lease && lease.until <= nowMs) this.leases.delete(id);
+    return lease !== undefined && lease.until > nowMs;
+  }
+
+  private drop(id: string): boolean {
+    this.forget(id);
+    return this.state.remove(id);
+  }
+
+  private forget(id: string): void {
+    this.dueAt.delete(id);
+  }
+}
+
+function matches(entry: FailedOperation, index: DlqIndex): boolean {
+  switch (index.by) {
+    case 'all':
+      return true;
+    case 'operation':
+      return entry.operation === index.value;
+    case 'clientId':
+      return entry.clientId === index.value;
+    case 'errorClass':
+      return entry.errorClass === index.value;
+    case 'priority':
+      return (entry.priority ?? 'normal') === index.value;
+  }
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { DlqRedisClient } from './redis-client.js';
+
+const INCLUDE = /^--- @include "([\w/-]+)"$/gm;
+
+/** The text of `lua/<name>.lua` with its `--- @include "<file>"` lines replaced by those files. */
+export function loadLua(name: string, seen: ReadonlySet<string> = new Set()): string {
+  if (seen.has(name)) throw new Error(`Lua include cycle at ${name}`);
+  const source = readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+  return source.replace(INCLUDE, (_, include: string) =>
+    loadLua(include, new Set([...seen, name])),
+  );
+}
+
+/**
+ * A Lua script run with EVALSHA, falling back to EVAL once when the server does not know it
+ * (after a restart, on a fresh node, or on the node a slot just moved to). Works the same on a
+ * connection the app owns, so the module never adds commands to a client it was handed. Every
+ * key the script touches is passed in `keys`, so a cluster routes and checks them as one slot.
+ */
+export class LuaScript {
+  private loaded: { source: string; sha: string } | undefined;
+
+  constructor(readonly name: string) {}
+
+  /** Read on first use, so an app that never talks to Redis never reads the files. */
+  get source(): string {
+    return this.load().source;
+  }
+
+  get sha(): string {
+    return this.load().sha;
+  }
+
+  async run(
+    redis: DlqRedisClient,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+  ): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+
+  private load(): { source: string; sha: string } {
+    if (!this.loaded) {
+      const source = loadLua(this.name);
+      this.loaded = { source, sha: createHash('sha1').update(source).digest('hex') };
+    }
+    return this.loaded;
+  }
+}

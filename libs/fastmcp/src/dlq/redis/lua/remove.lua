@@ -1,0 +1,27 @@
+--[[
+  Deletes one entry (an operator's delete, or a replay that succeeded), leaves a tombstone so a
+  late retry of its first write cannot bring it back, and releases the replay lease if it is ours.
+
+  Input:
+    KEYS[1..8] core keys (see includes/entry-keys.lua)
+    KEYS[9] tombstone      KEYS[10] lease
+    KEYS[11] entry         KEYS[12..15] op, client, class and priority index (when it has meta)
+
+    ARGV[1] base           ARGV[2] id
+    ARGV[3] the meta the caller read ('' for none)
+    ARGV[4] tombstone life (ms)
+    ARGV[5] lease token to release ('' for none)
+
+  Output:
+    1 removed, 0 nothing to remove, -1 the meta changed since the caller read it (read again)
+]]
+--- @include "includes/entry-keys"
+local id, expected = ARGV[2], ARGV[3]
+local meta = redis.call('HGET', KEYS[3], id)
+if (meta or '') ~= expected then return -1 end
+local keys = entryKeys(id, meta or nil)
+if not keys then return -1 end
+local removed = removeEntry(id, meta or nil, keys)
+redis.call('SET', KEYS[9], '1', 'PX', tonumber(ARGV[4]))
+if ARGV[5] ~= '' and redis.call('GET', KEYS[10]) == ARGV[5] then redis.call('DEL', KEYS[10]) end
+return removed

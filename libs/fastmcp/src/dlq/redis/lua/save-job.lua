@@ -1,0 +1,20 @@
+--[[
+  Saves a bulk replay job's state; on its first save, also its place in the job list (its
+  snapshot of ids was pushed just before). Job records expire with the entries' retention.
+
+  Input:
+    KEYS[1] job            KEYS[2] job snapshot (list of ids)     KEYS[3] jobs (by creation)
+    ARGV[1] job id         ARGV[2] state JSON     ARGV[3] creation time (ms)
+    ARGV[4] life (ms)      ARGV[5] 1 on the first save
+
+  Output:
+    1
+]]
+redis.call('SET', KEYS[1], ARGV[2], 'PX', tonumber(ARGV[4]))
+if ARGV[5] == '1' then
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+  -- The list keeps the latest 1000 jobs; older records expire on their own.
+  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1001)
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4])) end
+return 1

@@ -1,0 +1,121 @@
+import type { ModuleRef } from '@nestjs/core';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
+import type { DlqRedisOptions } from '../../options/dlq-options.interface.js';
+import type { DlqRedisClient } from './redis-client.js';
+
+/**
+ * Options of a connection the module opens: commands fail at once while disconnected (no
+ * offline queue) instead of hanging, and reconnects back off up to 2 s, forever.
+ */
+export const DLQ_REDIS_CONNECTION_OPTIONS: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2000,
+  commandTimeout: 2000,
+  retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+  lazyConnect: false,
+};
+
+/**
+ * Options of a cluster the module opens. While a slot moves, a script whose keys are split
+ * between the two nodes gets TRYAGAIN: it is sent again every 100 ms, up to 50 times (5 s),
+ * after which the write is buffered like any other failure.
+ */
+export const DLQ_CLUSTER_OPTIONS: ClusterOptions = {
+  enableOfflineQueue: false,
+  retryDelayOnTryAgain: 100,
+  retryDelayOnMoved: 0,
+  retryDelayOnClusterDown: 100,
+  maxRedirections: 50,
+  clusterRetryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+  redisOptions: { connectTimeout: 2000, maxRetriesPerRequest: 1 },
+};
+
+export interface DlqRedisConnection {
+  redis: DlqRedisClient;
+  /** True when the module opened it, and so closes it on shutdown. */
+  owned: boolean;
+}
+
+/** The connection the options name: a URL or cluster (opened here), a client, or a namespace. */
+export async function resolveDlqRedis(
+  options: DlqRedisOptions | undefined,
+  moduleRef: ModuleRef,
+): Promise<DlqRedisConnection> {
+  if (options?.client) return { redis: options.client, owned: false };
+  if (options?.url)
+    return { redis: new Redis(options.url, DLQ_REDIS_CONNECTION_OPTIONS), owned: true };
+  if (options?.cluster) {
+    const { nodes, options: own = {} } = options.cluster;
+    const merged: ClusterOptions = {
+      ...DLQ_CLUSTER_OPTIONS,
+      ...own,
+      redisOptions: { ...DLQ_CLUSTER_OPTIONS.redisOptions, ...own.redisOptions },
+    };
+    return { redis: new Cluster(nodes, merged), owned: true };
+  }
+  if (options?.namespace !== undefined) {
+    const { RedisService } = await import('@liaoliaots/nestjs-redis');
+    const service = moduleRef.get(RedisService, { strict: false });
+    return { redis: service.getOrThrow(options.namespace), owned: false };
+  }
+  throw new FastMcpConfigError([
+    {
+      field: 'dlq.redis',
+      message: 'give exactly one of url, client, cluster or namespace for the Redis store',
+    },
+  ]);
+}
+
+/** Resolves when the connection is ready or after `timeoutMs`, whichever comes first. */
+export function waitUntilReady(redis: DlqRedisClient, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    timer.unref();
+    redis.once('ready', done);
+  });
+}
+
+/**
+ * The store's Redis connection, resolved once on first use. Closes it on `close()` only when
+ * the module opened it; a client the app gave (or nestjs-redis owns) is left open.
+ */
+export class DlqRedisHandle {
+  private connection: Promise<DlqRedisConnection> | undefined;
+
+  constructor(
+    private readonly options: DlqRedisOptions | undefined,
+    private readonly moduleRef: ModuleRef,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  connect(): Promise<DlqRedisConnection> {
+    this.connection ??= resolveDlqRedis(this.options, this.moduleRef).then((connection) => {
+      if (connection.owned) watchErrors(connection.redis, this.onError);
+      return connection;
+    });
+    return this.connection;
+  }
+
+  async close(): Promise<void> {
+    const connection = await this.connection?.catch(() => undefined);
+    if (connection?.owned) await connection.redis.quit().catch(() => connection.redis.disconnect());
+  }
+}
+
+/** Reports connection errors at most every 10 s (ioredis would print unhandled ones). */
+function watchErrors(redis: DlqRedisClient, onError: (error: Error) => void): void {
+  let lastAt = 0;
+  redis.on('error', (error: Error) => {
+    if (Date.now() - lastAt < 10_000) return;
+    lastAt = Date.now();
+    onError(error);
+  });
+}

@@ -1,0 +1,124 @@
+/** The fields of an entry its indexes are keyed by, as the `meta` hash keeps them. */
+export interface DlqEntryMeta {
+  operation: string;
+  clientId: string;
+  errorClass: string;
+  priority: string;
+}
+
+export function encodeMeta(meta: DlqEntryMeta): string {
+  return `${meta.operation}\n${meta.clientId}\n${meta.errorClass}\n${meta.priority}`;
+}
+
+export function decodeMeta(raw: string): DlqEntryMeta | null {
+  const parts = raw.split('\n');
+  if (parts.length !== 4) return null;
+  const [operation, clientId, errorClass, priority] = parts;
+  return { operation, clientId, errorClass, priority };
+}
+
+/**
+ * Key names of the Redis store. Every key starts with `{<prefix>}`, one hash tag, so all of them
+ * live in one Redis Cluster slot; every script is handed every key it touches, computed here.
+ * Only validated ids, client ids, classes and operation names are ever put in a key; no key is
+ * ever used as a pattern.
+ */
+export class RedisDlqKeys {
+  /** `{prefix}`: the base every key builds on. */
+  readonly base: string;
+  /** Sorted set of every id, scored by creation time (ms). */
+  readonly all: string;
+  /** Sorted set of every id, scored by expiry time (ms): drives retention. */
+  readonly expiry: string;
+  /** Hash id -> encoded `DlqEntryMeta`. */
+  readonly meta: string;
+  /** Sorted set of ids a redrive policy matches, scored by their next redrive time (ms). */
+  readonly due: string;
+  /** The keys every removing script gets first, in the order `includes/entry-keys.lua` names. */
+  readonly core: readonly string[];
+
+  constructor(prefix: string) {
+    this.base = `{${prefix}}`;
+    this.all = `${this.base}:all`;
+    this.expiry = `${this.base}:exp`;
+    this.meta = `${this.base}:meta`;
+    this.due = `${this.base}:due`;
+    this.core = [
+      this.all,
+      this.expiry,
+      this.meta,
+      this.due,
+      this.stat('op'),
+      this.stat('client'),
+      this.stat('class'),
+      this.stat('prio'),
+    ];
+  }
+
+  entry(id: string): string {
+    return `${this.base}:e:${id}`;
+  }
+
+  lease(id: string): string {
+    return `${this.base}:lease:${id}`;
+  }
+
+  /** Set when an entry is deleted or replayed, so a late retry of its write cannot restore it. */
+  tombstone(id: string): string {
+    return `${this.base}:gone:${id}`;
+  }
+
+  /** Names the entry of a recent failure with this fingerprint (dedup). */
+  dedup(fingerprint: string): string {
+    return `${this.base}:dedup:${fingerprint}`;
+  }
+
+  byOperation(operation: string): string {
+    return `${this.base}:op:${operation}`;
+  }
+
+  byClient(clientId: string): string {
+    return `${this.base}:client:${clientId}`;
+  }
+
+  byErrorClass(errorClass: string): string {
+    return `${this.base}:class:${errorClass}`;
+  }
+
+  byPriority(priority: string): string {
+    return `${this.base}:prio:${priority}`;
+  }
+
+  /** Count sorted sets behind `getStats()`. */
+  stat(kind: 'op' | 'client' | 'class' | 'prio'): string {
+    return `${this.base}:stat:${kind}`;
+  }
+
+  /** The four index keys of an entry with this meta: operation, client, class, priority. */
+  indexes(meta: DlqEntryMeta): string[] {
+    return [
+      this.byOperation(meta.operation),
+      this.byClient(meta.clientId),
+      this.byErrorClass(meta.errorClass),
+      this.byPriority(meta.priority),
+    ];
+  }
+
+  /** Job records of bulk replays. */
+  job(id: string): string {
+    return `${this.base}:job:${id}`;
+  }
+
+  jobIds(id: string): string {
+    return `${this.base}:job:${id}:ids`;
+  }
+
+  jobLease(id: string): string {
+    return `${this.base}:job:${id}:lease`;
+  }
+
+  /** Sorted set of job ids by creation time. */
+  get jobs(): string {
+    return `${this.base}:jobs`;
+  }
+}

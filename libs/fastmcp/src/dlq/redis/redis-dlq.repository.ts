@@ -1,0 +1,299 @@
+import { DlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
+import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
+import { DLQ_SWEEP_BATCH } from '../core/dlq.constants.js';
+import type { DlqCorruptEntries } from '../core/dlq-corrupt-entries.js';
+import { dlqIdTime } from '../core/dlq-id.js';
+import type { FailedOperation } from '../core/failed-operation.interface.js';
+import type { DlqRedisClient } from './redis-client.js';
+import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
+import { decodeMeta, type DlqEntryMeta, encodeMeta, type RedisDlqKeys } from './redis-dlq.keys.js';
+
+/** How long a deleted or replayed id stays refused by `insert`, in ms. */
+export const DLQ_TOMBSTONE_MS = 60 * 60 * 1000;
+
+/** Times a compare-and-set is tried again after the entry changed under it. */
+const CAS_TRIES = 8;
+
+export type InsertReply =
+  | { kind: 'stored' | 'known'; total: number; expiredDue: number }
+  | { kind: 'duplicate'; id: string };
+
+export interface InsertOptions {
+  /** First redrive time (ms), 0 for none. */
+  dueAt: number;
+  /** Dedup key of this failure and its window; window 0: no dedup. */
+  dedupKey: string;
+  dedupWindowMs: number;
+  /** Store even when the dedup key names another entry (which turned out to be gone). */
+  ignoreDedup?: boolean;
+}
+
+export type RemoveMode = 'expired' | 'before' | 'evict' | 'dangling';
+
+export function metaOf(entry: FailedOperation): DlqEntryMeta {
+  return {
+    operation: entry.operation,
+    clientId: entry.clientId,
+    errorClass: entry.errorClass,
+    priority: entry.priority ?? 'normal',
+  };
+}
+
+/**
+ * The Redis store's data access: one script per mutation (every key it touches declared, all in
+ * one slot), plain reads for the rest. Scripts that remove an entry need its index keys, so the
+ * entry's meta is read first and the script checks it is unchanged (else it is read again).
+ */
+export class RedisDlqRepository {
+  constructor(
+    readonly redis: DlqRedisClient,
+    readonly keys: RedisDlqKeys,
+    private readonly corrupt?: DlqCorruptEntries,
+  ) {}
+
+  async insert(
+    entry: FailedOperation,
+    nowMs: number,
+    options: InsertOptions,
+  ): Promise<InsertReply> {
+    const meta = metaOf(entry);
+    const k = this.keys;
+    const keys = [
+      ...k.core,
+      k.entry(entry.id),
+      k.tombstone(entry.id),
+      k.dedup(options.dedupKey),
+      ...k.indexes(meta),
+    ];
+    const reply = (await DLQ_SCRIPTS.insert.run(this.redis, keys, [
+      entry.id,
+      JSON.stringify(entry),
+      dlqIdTime(entry.id),
+      Date.parse(entry.expiresAt),
+      meta.operation,
+      meta.clientId,
+      meta.errorClass,
+      meta.priority,
+      nowMs,
+      options.dueAt,
+      options.dedupWindowMs,
+      options.ignoreDedup ? 1 : 0,
+    ])) as [number, number | string, number?];
+    if (reply[0] === 2) return { kind: 'duplicate', id: String(reply[1]) };
+    const kind = reply[0] === 1 ? 'stored' : 'known';
+    return { kind, total: Number(reply[1]), expiredDue: Number(reply[2]) };
+  }
+
+  /** Removes an entry and leaves a tombstone; releases the lease when `token` holds it. */
+  async remove(id: string, token = ''): Promise<boolean> {
+    const k = this.keys;
+    for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
+      const raw = await this.redis.hget(k.meta, id);
+      const meta = raw === null ? null : decodeMeta(raw);
+      const keys = [
+        ...k.core,
+        k.tombstone(id),
+        k.lease(id),
+        k.entry(id),
+        ...(meta ? k.indexes(meta) : []),
+      ];
+      const args = [id, raw ?? '', DLQ_TOMBSTONE_MS, token];
+      const reply = Number(await DLQ_SCRIPTS.remove.run(this.redis, keys, [k.base, ...args]));
+      if (reply !== -1) return reply === 1;
+    }
+    throw new ReplayConflictError(id, { reason: `dead-letter entry ${id} kept changing` });
+  }
+
+  /**
+   * Removes those of `ids` that still qualify under `mode`, atomically; `index` is the index the
+   * ids were read from (healing drops them there too). Returns the ids removed.
+   */
+  async removeMany(
+    mode: RemoveMode,
+    bound: number,
+    ids: readonly string[],
+    index = this.keys.all,
+  ): Promise<string[]> {
+    let pending = [...ids];
+    const removed: string[] = [];
+    for (let attempt = 0; pending.length > 0 && attempt < CAS_TRIES; attempt++) {
+      const raws = await this.redis.hmget(this.keys.meta, ...pending);
+      const entryKeys = new Set<string>();
+      const args: Array<string | number> = [this.keys.base, mode, bound];
+      pending.forEach((id, i) => {
+        const raw = raws[i];
+        const meta = raw === null ? null : decodeMeta(raw);
+        entryKeys.add(this.keys.entry(id));
+        for (const key of meta ? this.keys.indexes(meta) : []) entryKeys.add(key);
+        args.push(id, raw ?? '');
+      });
+      const keys = [...this.keys.core, index, ...entryKeys];
+      const [done, stale] = (await DLQ_SCRIPTS.removeMany.run(this.redis, keys, args)) as [
+        string[],
+        number,
+      ];
+      removed.push(...done);
+      if (stale === 0) break;
+      const finished = new Set(done);
+      pending = pending.filter((id) => !finished.has(id));
+    }
+    return removed;
+  }
+
+  /** Removes every expired entry, one atomic batch of 500 per script call; returns the count. */
+  async sweepExpired(nowMs: number, onBatch: (ids: string[]) => void): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const ids = await this.redis.zrangebyscore(
+        this.keys.expiry,
+        '-inf',
+        nowMs,
+        'LIMIT',
+        0,
+        DLQ_SWEEP_BATCH,
+      );
+      if (ids.length === 0) return removed;
+      const done = await this.removeMany('expired', nowMs, ids);
+      onBatch(done);
+      removed += done.length;
+      if (ids.length < DLQ_SWEEP_BATCH) return removed;
+    }
+  }
+
+  /** Removes every entry created before `beforeMs`, in atomic batches; returns the count. */
+  async cleanup(
+    beforeMs: number,
+    onBatch: (ids: string[]) => void = () => undefined,
+  ): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const ids = await this.redis.zrangebyscore(
+        this.keys.all,
+        '-inf',
+        `(${Math.floor(beforeMs)}`,
+        'LIMIT',
+        0,
+        DLQ_SWEEP_BATCH,
+      );
+      if (ids.length === 0) return removed;
+      const done = await this.removeMany('before', Math.floor(beforeMs), ids);
+      onBatch(done);
+      removed += done.length;
+      if (ids.length < DLQ_SWEEP_BATCH) return removed;
+    }
+  }
+
+  /** Removes the oldest entries beyond `maxEntries` (a batch at most); returns their ids. */
+  async evictBeyond(maxEntries: number): Promise<string[]> {
+    const excess = (await this.redis.zcard(this.keys.all)) - maxEntries;
+    if (excess <= 0) return [];
+    const ids = await this.redis.zrange(this.keys.all, 0, Math.min(excess, DLQ_SWEEP_BATCH) - 1);
+    return this.removeMany('evict', 0, ids);
+  }
+
+  /** Drops ids whose entry is gone from every index (and from `index`, the one read). */
+  async heal(index: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return (await this.removeMany('dangling', 0, ids, index)).length;
+  }
+
+  /**
+   * The entries of these ids, null where the entry is gone or its value is not JSON (reported to
+   * `corrupt`; `heal` keeps such an entry, since its key exists).
+   */
+  async entries(ids: readonly string[]): Promise<Array<FailedOperation | null>> {
+    if (ids.length === 0) return [];
+    const keys = ids.map((id) => this.keys.entry(id));
+    const values = await this.redis.mget(...keys);
+    return values.map((json, i) => (json === null ? null : this.parse(json, keys[i])));
+  }
+
+  /** Which of these ids have a live replay lease. */
+  async liveLeases(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const values = await this.redis.mget(...ids.map((id) => this.keys.lease(id)));
+    return new Set(ids.filter((_, i) => values[i] !== null));
+  }
+
+  /** Takes the lease and writes status `replaying`, atomically (compare-and-set on the JSON). */
+  async beginReplay(id: string, token: string, leaseMs: number): Promise<FailedOperation> {
+    for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
+      const current = await this.redis.get(this.keys.entry(id));
+      if (current === null) throw new DlqEntryNotFoundError(id);
+      const replaying: FailedOperation = {
+        ...(JSON.parse(current) as FailedOperation),
+        status: 'replaying',
+      };
+      const reply = await DLQ_SCRIPTS.beginReplay.run(
+        this.redis,
+        [this.keys.entry(id), this.keys.lease(id)],
+        [token, leaseMs, current, JSON.stringify(replaying)],
+      );
+      if (reply === 'ok') return replaying;
+      if (reply === 'missing') throw new DlqEntryNotFoundError(id);
+      if (reply === 'conflict') throw new ReplayConflictError(id);
+    }
+    throw new ReplayConflictError(id);
+  }
+
+  /**
+   * Writes the entry back after a failed replay and releases the lease; `dueAt`: next redrive
+   * time (ms), 0 to clear it, -1 to leave it. Returns ok, taken (another lease) or missing.
+   */
+  async finishReplayFailure(
+    id: string,
+    token: string,
+    entry: FailedOperation,
+    dueAt = -1,
+  ): Promise<string> {
+    const k = this.keys;
+    for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
+      const raw = await this.redis.hget(k.meta, id);
+      const old = raw === null ? null : decodeMeta(raw);
+      const next = old ? { ...old, errorClass: entry.errorClass } : metaOf(entry);
+      const keys = [
+        k.lease(id),
+        k.entry(id),
+        k.meta,
+        k.stat('class'),
+        k.byErrorClass(old?.errorClass ?? entry.errorClass),
+        k.byErrorClass(entry.errorClass),
+        k.all,
+        k.due,
+      ];
+      const args = [
+        token,
+        id,
+        JSON.stringify(entry),
+        raw ?? '',
+        encodeMeta(next),
+        old?.errorClass ?? entry.errorClass,
+        entry.errorClass,
+        dueAt,
+      ];
+      const reply = String(await DLQ_SCRIPTS.finishFailure.run(this.redis, keys, args));
+      if (reply !== 'changed') return reply;
+    }
+    return 'changed';
+  }
+
+  /** Replaces the entry's JSON if it is still `expected`: ok, missing or changed. */
+  async replace(id: string, expected: string, next: FailedOperation): Promise<string> {
+    const args = [expected, JSON.stringify(next)];
+    return String(await DLQ_SCRIPTS.replace.run(this.redis, [this.keys.entry(id)], args));
+  }
+
+  /** The entry's stored JSON, as `replace` compares it. */
+  raw(id: string): Promise<string | null> {
+    return this.redis.get(this.keys.entry(id));
+  }
+
+  private parse(json: string, key: string): FailedOperation | null {
+    try {
+      return JSON.parse(json) as FailedOperation;
+    } catch {
+      this.corrupt?.report(key);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,334 @@
+import { RedisModule } from '@liaoliaots/nestjs-redis';
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  dlqContract,
+  type DlqContractTarget,
+} from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
+import { dlqOperationsContract } from '../../../../../test/support/dlq/dlq-operations.contract.js';
+import { keysOf as keysOfPrefix } from '../../../../../test/support/dlq/dlq-integrity.js';
+import {
+  bootDlq,
+  type DlqInstance,
+  eventsNamed,
+  FakeReplayer,
+  failedInput,
+  TestClock,
+} from '../../../../../test/support/dlq/dlq-test-context.js';
+import {
+  type RedisServerHandle,
+  startRedisServer,
+} from '../../../../../test/support/redis-server.js';
+import { isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
+import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
+import type { DlqOptions } from '../../options/dlq-options.interface.js';
+import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from '../core/dead-letter-queue.interface.js';
+import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
+import { RedisDlqKeys } from './redis-dlq.keys.js';
+import { RedisDlqRepository } from './redis-dlq.repository.js';
+
+const NO_DEDUP = { dueAt: 0, dedupKey: '-', dedupWindowMs: 0 };
+
+let server: RedisServerHandle;
+let admin: Redis;
+let prefixes = 0;
+const nextPrefix = (): string => `dlqtest:${process.pid}:${++prefixes}`;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  admin = new Redis(server.url);
+});
+
+afterAll(async () => {
+  await admin.quit();
+  await server.close();
+});
+
+const target: DlqContractTarget = {
+  open: (options, clock, replayer) => {
+    const dlq: DlqOptions = { ...options, redis: { url: server.url }, keyPrefix: nextPrefix() };
+    return Promise.resolve({
+      boot: () => bootDlq(dlq, clock, replayer),
+      sweep: (instance) => instance.queue.sweepExpired(),
+    });
+  },
+};
+
+dlqContract('RedisDlqStorage', target);
+dlqOperationsContract('RedisDlqStorage', target);
+
+/** Every key of a prefix on the test server. */
+const keysOf = (prefix: string): Promise<string[]> => keysOfPrefix(admin, prefix);
+
+/** Keys of a prefix but the dedup keys, which expire on their own after the dedup window. */
+async function lastingKeys(prefix: string): Promise<string[]> {
+  const lasting: string[] = [];
+  for (const key of await keysOf(prefix)) {
+    if (!key.includes(':dedup:') || (await admin.pttl(key)) <= 0) lasting.push(key);
+  }
+  return lasting;
+}
+
+/** Index members whose entry key is missing, across every sorted set and the meta hash. */
+async function danglingMembers(prefix: string): Promise<string[]> {
+  const keys = new RedisDlqKeys(prefix);
+  const dangling: string[] = [];
+  for (const key of await keysOf(prefix)) {
+    const type = await admin.type(key);
+    const isIndex = type === 'zset' && !key.includes(':stat:');
+    const ids = isIndex
+      ? await admin.zrange(key, 0, -1)
+      : type === 'hash'
+        ? await admin.hkeys(key)
+        : [];
+    for (const id of ids) if (!(await admin.exists(keys.entry(id)))) dangling.push(`${key} ${id}`);
+  }
+  return dangling;
+}
+
+describe('RedisDlqStorage on Redis', () => {
+  const clock = new TestClock();
+  const replayer = new FakeReplayer();
+  let instances: DlqInstance[] = [];
+
+  async function boot(
+    dlq: DlqOptions,
+    imports = [] as Parameters<typeof bootDlq>[3],
+  ): Promise<DlqInstance> {
+    const instance = await bootDlq(dlq, clock, replayer, imports);
+    instances.push(instance);
+    return instance;
+  }
+
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    for (const instance of instances) await instance.module.close();
+    instances = [];
+  });
+
+  it('finishes a bulk replay job on a second instance when the first stops half-way, each entry once', async () => {
+    const options = { redis: { url: server.url }, keyPrefix: nextPrefix() };
+    const own = new FakeReplayer();
+    const a = await bootDlq(options, clock, own);
+    const b = await boot(options);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await a.queue.store(failedInput())).id);
+    own.next = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { ok: true, result: 'ok' };
+    };
+    const job = await a.jobs.start({ concurrency: 1, ratePerSecond: 1000 });
+    await vi.waitFor(() => expect(own.calls.length).toBeGreaterThanOrEqual(2));
+    // The instance stops: its run ends after the replay in flight and its lease goes.
+    await a.module.close();
+    const half = (await b.jobs.get(job.id))!;
+    expect(half.state).toBe('running');
+    expect(half.done).toBeGreaterThanOrEqual(2);
+    expect(half.done).toBeLessThan(6);
+    expect(await b.jobs.resumeOrphans()).toBe(1);
+    await b.jobs.settled(job.id);
+    expect(await b.jobs.get(job.id)).toMatchObject({ state: 'done', done: 6, succeeded: 6 });
+    const replayed = [...own.calls, ...replayer.calls].map((entry) => entry.id);
+    expect(replayed.sort()).toEqual([...ids].sort());
+    expect((await b.queue.getStats()).total).toBe(0);
+  });
+
+  it('keeps every key under one {prefix} hash tag and no dangling index member after TTL expiry', async () => {
+    const prefix = nextPrefix();
+    const { dlq, queue } = await boot({
+      redis: { url: server.url },
+      keyPrefix: prefix,
+      ttlMs: 1000,
+    });
+    for (let i = 0; i < 6; i++) {
+      await dlq.store(
+        failedInput({ clientId: `c${i % 3}`, operation: i % 2 ? 'connect' : 'call_tool' }),
+      );
+    }
+    expect((await keysOf(prefix)).every((key) => key.startsWith(`{${prefix}}:`))).toBe(true);
+    clock.advance(1500);
+    const fresh = await dlq.store(failedInput({ clientId: 'fresh' }));
+    expect(await danglingMembers(prefix)).toEqual([]);
+    expect(await admin.zrange(`{${prefix}}:all`, 0, -1)).toEqual([fresh.id]);
+    expect(await admin.zrange(`{${prefix}}:exp`, 0, -1)).toEqual([fresh.id]);
+    clock.advance(1500);
+    expect(await queue.sweepExpired()).toBe(1);
+    expect(await lastingKeys(prefix)).toEqual([]);
+  });
+
+  it('sweeps more expired entries than one batch, 500 per atomic script call', async () => {
+    const prefix = nextPrefix();
+    const { dlq, queue, events } = await boot({
+      redis: { url: server.url },
+      keyPrefix: prefix,
+      ttlMs: 1000,
+    });
+    for (let i = 0; i < 1203; i++) await dlq.store(failedInput({ clientId: `c${i % 7}` }));
+    clock.advance(2000);
+    expect(await queue.sweepExpired()).toBe(1203);
+    expect(eventsNamed(events, 'dlq.evicted').map((e) => e.count)).toEqual([500, 500, 203]);
+    expect(await lastingKeys(prefix)).toEqual([]);
+  });
+
+  it('skips an entry whose value is not JSON, reports its key once and returns the rest', async () => {
+    const prefix = nextPrefix();
+    const { dlq, module } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    const corrupt: string[] = [];
+    module.get(FastMcpEvents).on('dlq.corrupt_entry', (event) => corrupt.push(event.key));
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const [a, b, c] = [
+      await dlq.store(failedInput()),
+      await dlq.store(failedInput()),
+      await dlq.store(failedInput()),
+    ];
+    const key = new RedisDlqKeys(prefix).entry(b.id);
+    await admin.set(key, '{"id": not json');
+    for (let read = 0; read < 2; read++) {
+      expect((await dlq.list()).items.map((e) => e.id)).toEqual([c.id, a.id]);
+      expect((await dlq.getByClientId('github')).items.map((e) => e.id)).toEqual([c.id, a.id]);
+      expect((await dlq.list({ limit: 1 })).items.map((e) => e.id)).toEqual([c.id]);
+    }
+    expect(await dlq.get(b.id)).toBeNull();
+    expect(corrupt).toEqual([key]);
+    const lines = warn.mock.calls.map(([message]) => String(message));
+    expect(lines.filter((line) => line.includes(key))).toEqual([
+      `Skipped a corrupt DLQ entry (its value is not JSON): ${key}`,
+    ]);
+    // Kept for an operator to look at: a read never deletes it.
+    expect(await admin.get(key)).toBe('{"id": not json');
+  });
+
+  it('heals ids whose entry vanished when a read meets them', async () => {
+    const prefix = nextPrefix();
+    const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    const [a, b, c] = [
+      await dlq.store(failedInput()),
+      await dlq.store(failedInput()),
+      await dlq.store(failedInput()),
+    ];
+    await admin.del(new RedisDlqKeys(prefix).entry(b.id));
+    expect((await dlq.getByClientId('github')).items.map((e) => e.id)).toEqual([c.id, a.id]);
+    expect(await danglingMembers(prefix)).toEqual([]);
+    expect(await dlq.getStats()).toMatchObject({ total: 2, byClientId: { github: 2 } });
+  });
+
+  it('stores idempotently by id, so a retried write never duplicates', async () => {
+    const prefix = nextPrefix();
+    const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    const entry = await dlq.store(failedInput());
+    const repository = new RedisDlqRepository(admin, new RedisDlqKeys(prefix));
+    expect(await repository.insert(entry, clock.now(), NO_DEDUP)).toMatchObject({ kind: 'known' });
+    expect(await dlq.getStats()).toMatchObject({ total: 1, byClientId: { github: 1 } });
+  });
+
+  it('never brings back a deleted entry when a late retry of its write arrives', async () => {
+    const prefix = nextPrefix();
+    const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    const entry = await dlq.store(failedInput());
+    await dlq.delete(entry.id);
+    const repository = new RedisDlqRepository(admin, new RedisDlqKeys(prefix));
+    expect(await repository.insert(entry, clock.now(), NO_DEDUP)).toMatchObject({ kind: 'known' });
+    expect(await dlq.get(entry.id)).toBeNull();
+    expect(await dlq.getStats()).toMatchObject({ total: 0 });
+  });
+
+  it('buffers a store while Redis is down and writes it exactly once when Redis is back', async () => {
+    const own = await startRedisServer();
+    try {
+      const { dlq, queue, events } = await boot({
+        redis: { url: own.url },
+        keyPrefix: nextPrefix(),
+      });
+      await own.stop();
+      const started = Date.now();
+      const entry = await dlq.store(failedInput());
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(eventsNamed(events, 'dlq.store_failed')).toEqual([
+        expect.objectContaining({ outcome: 'buffered', clientId: 'github' }),
+      ]);
+      const read = await dlq.get(entry.id).catch((e: unknown) => e);
+      expect(isDlqUnavailableError(read)).toBe(true);
+      expect(queue.bufferedCount).toBe(1);
+      await own.start();
+      await vi.waitFor(() => expect(eventsNamed(events, 'dlq.flushed')).toEqual([{ count: 1 }]), {
+        timeout: 15_000,
+        interval: 100,
+      });
+      expect(await dlq.get(entry.id)).toEqual(entry);
+      expect((await dlq.getStats()).total).toBe(1);
+      expect(eventsNamed(events, 'dlq.stored').map((e) => e.id)).toEqual([entry.id]);
+    } finally {
+      for (const instance of instances.splice(0)) await instance.module.close();
+      await own.close();
+    }
+  });
+
+  it('logs entries as full JSON at ERROR when the buffer is full or the app stops unwritten', async () => {
+    const own = await startRedisServer();
+    try {
+      const error = vi.spyOn(Logger.prototype, 'error');
+      const instance = await bootDlq(
+        { redis: { url: own.url }, keyPrefix: nextPrefix(), bufferSize: 1 },
+        clock,
+        replayer,
+      );
+      await own.stop();
+      const buffered = await instance.dlq.store(failedInput());
+      const overflow = await instance.dlq.store(failedInput());
+      await instance.module.close();
+      const lost = eventsNamed(instance.events, 'dlq.store_failed').map((e) => [
+        e.outcome,
+        e.firstWrite,
+      ]);
+      expect(lost).toEqual([
+        ['buffered', true],
+        ['lost_to_log', true],
+        ['lost_to_log', false],
+      ]);
+      const logged = error.mock.calls.map((call) => String(call[0]));
+      expect(logged.some((line) => line.includes(JSON.stringify(overflow)))).toBe(true);
+      expect(logged.some((line) => line.includes(JSON.stringify(buffered)))).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('closes a connection it opened (idempotently) but not one it was given', async () => {
+    const clients = async (): Promise<number> =>
+      String(await admin.client('LIST'))
+        .trim()
+        .split('\n').length;
+    const before = await clients();
+    const owned = await bootDlq(
+      { redis: { url: server.url }, keyPrefix: nextPrefix() },
+      clock,
+      replayer,
+    );
+    expect(await clients()).toBe(before + 1);
+    await owned.module.close();
+    await owned.module.get(DeadLetterQueueService).onApplicationShutdown();
+    expect(await clients()).toBe(before);
+
+    const given = new Redis(server.url);
+    const borrowed = await bootDlq(
+      { redis: { client: given }, keyPrefix: nextPrefix() },
+      clock,
+      replayer,
+    );
+    await borrowed.dlq.store(failedInput());
+    await borrowed.module.close();
+    expect(given.status).toBe('ready');
+    await given.quit();
+  });
+
+  it('uses the @liaoliaots/nestjs-redis connection of a namespace', async () => {
+    const prefix = nextPrefix();
+    const { module } = await boot({ redis: { namespace: 'default' }, keyPrefix: prefix }, [
+      RedisModule.forRoot({ config: { url: server.url } }),
+    ]);
+    const dlq = module.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    const entry = await dlq.store(failedInput());
+    expect(await admin.exists(new RedisDlqKeys(prefix).entry(entry.id))).toBe(1);
+  });
+});

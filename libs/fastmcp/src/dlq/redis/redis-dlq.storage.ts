@@ -1,0 +1,202 @@
+import type { ModuleRef } from '@nestjs/core';
+import type { DlqRedisOptions } from '../../options/dlq-options.interface.js';
+import type { DlqStats } from '../core/dead-letter-queue.interface.js';
+import type { DlqCorruptEntries } from '../core/dlq-corrupt-entries.js';
+import type { DlqCursor } from '../core/dlq-cursor.js';
+import type {
+  DlqFinishResult,
+  DlqIndex,
+  DlqInsertOptions,
+  DlqInsertResult,
+  DlqJobRecord,
+  DlqStorage,
+} from '../core/dlq-storage.interface.js';
+import type { FailedOperation } from '../core/failed-operation.interface.js';
+import { DlqRedisHandle, waitUntilReady } from './redis-dlq.connection.js';
+import { pageIds, readStats } from './redis-dlq.index-reads.js';
+import { RedisDlqKeys } from './redis-dlq.keys.js';
+import { RedisDlqRepository } from './redis-dlq.repository.js';
+import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
+
+const CAS_TRIES = 8;
+const JOB_LIFE_MS = 7 * 24 * 3600 * 1000;
+
+/** The DLQ in Redis (one node or a cluster): every mutation one script, every key in one slot. */
+export class RedisDlqStorage implements DlqStorage {
+  private readonly keys: RedisDlqKeys;
+  private readonly handle: DlqRedisHandle;
+
+  constructor(
+    options: DlqRedisOptions | undefined,
+    keyPrefix: string,
+    moduleRef: ModuleRef,
+    private readonly corrupt: DlqCorruptEntries,
+    onError: (error: Error) => void,
+  ) {
+    this.keys = new RedisDlqKeys(keyPrefix);
+    this.handle = new DlqRedisHandle(options, moduleRef, onError);
+  }
+
+  async open(): Promise<void> {
+    const { redis, owned } = await this.handle.connect();
+    if (owned) await waitUntilReady(redis, 2000);
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+
+  async insert(entry: FailedOperation, options: DlqInsertOptions): Promise<DlqInsertResult> {
+    return (await this.repository()).insert(entry, options.nowMs, {
+      dueAt: options.dueAt,
+      dedupKey: options.fingerprint,
+      dedupWindowMs: options.dedupWindowMs,
+      ignoreDedup: options.ignoreDedup,
+    });
+  }
+
+  async remove(id: string, leaseToken = ''): Promise<boolean> {
+    return (await this.repository()).remove(id, leaseToken);
+  }
+
+  async read(ids: readonly string[]): Promise<Array<FailedOperation | null>> {
+    return (await this.repository()).entries(ids);
+  }
+
+  async page(index: DlqIndex, cursor: DlqCursor | undefined, count: number): Promise<string[]> {
+    return pageIds((await this.repository()).redis, this.indexKey(index), cursor, count);
+  }
+
+  async heal(index: DlqIndex, ids: readonly string[]): Promise<void> {
+    await (await this.repository()).heal(this.indexKey(index), ids);
+  }
+
+  async stats(nowMs: number): Promise<DlqStats> {
+    return readStats((await this.repository()).redis, this.keys, nowMs);
+  }
+
+  async sweep(
+    mode: 'expired' | 'before',
+    boundMs: number,
+    onBatch: (ids: string[]) => void,
+  ): Promise<number> {
+    const repository = await this.repository();
+    if (mode === 'expired') return repository.sweepExpired(boundMs, onBatch);
+    return repository.cleanup(boundMs, onBatch);
+  }
+
+  async evictBeyond(maxEntries: number): Promise<string[]> {
+    return (await this.repository()).evictBeyond(maxEntries);
+  }
+
+  async update(
+    id: string,
+    change: (entry: FailedOperation) => FailedOperation | null,
+  ): Promise<FailedOperation | null> {
+    const repository = await this.repository();
+    for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
+      const raw = await repository.raw(id);
+      if (raw === null) return null;
+      const next = change(JSON.parse(raw) as FailedOperation);
+      if (!next) return JSON.parse(raw) as FailedOperation;
+      const reply = await repository.replace(id, raw, next);
+      if (reply === 'ok') return next;
+      if (reply === 'missing') return null;
+    }
+    return null;
+  }
+
+  async liveLeases(ids: readonly string[]): Promise<Set<string>> {
+    return (await this.repository()).liveLeases(ids);
+  }
+
+  async beginReplay(id: string, token: string, leaseMs: number): Promise<FailedOperation> {
+    return (await this.repository()).beginReplay(id, token, leaseMs);
+  }
+
+  async finishReplayFailure(
+    id: string,
+    token: string,
+    entry: FailedOperation,
+    dueAt: number,
+  ): Promise<DlqFinishResult> {
+    const reply = await (await this.repository()).finishReplayFailure(id, token, entry, dueAt);
+    return reply as DlqFinishResult;
+  }
+
+  async due(nowMs: number, limit: number): Promise<string[]> {
+    const { redis } = await this.handle.connect();
+    return redis.zrangebyscore(this.keys.due, '-inf', nowMs, 'LIMIT', 0, limit);
+  }
+
+  async setDue(id: string, dueAt: number): Promise<void> {
+    const { redis } = await this.handle.connect();
+    if (dueAt > 0) await redis.zadd(this.keys.due, 'XX', dueAt, id);
+    else await redis.zrem(this.keys.due, id);
+  }
+
+  async dueCount(): Promise<number> {
+    const { redis } = await this.handle.connect();
+    return redis.zcard(this.keys.due);
+  }
+
+  async lease(name: string, token: string, ms: number): Promise<boolean> {
+    const { redis } = await this.handle.connect();
+    const key = `${this.keys.base}:lease:${name}`;
+    return (await DLQ_SCRIPTS.lease.run(redis, [key], [token, ms])) === 1;
+  }
+
+  async releaseLease(name: string, token: string): Promise<void> {
+    const { redis } = await this.handle.connect();
+    await DLQ_SCRIPTS.release.run(redis, [`${this.keys.base}:lease:${name}`], [token]);
+  }
+
+  async saveJob(job: DlqJobRecord, ids?: readonly string[]): Promise<void> {
+    const { redis } = await this.handle.connect();
+    const snapshot = this.keys.jobIds(job.id);
+    if (ids) {
+      await redis.del(snapshot);
+      for (let i = 0; i < ids.length; i += 1000)
+        await redis.rpush(snapshot, ...ids.slice(i, i + 1000));
+    }
+    const keys = [this.keys.job(job.id), snapshot, this.keys.jobs];
+    const args = [job.id, job.state, Date.now(), JOB_LIFE_MS, ids ? 1 : 0];
+    await DLQ_SCRIPTS.saveJob.run(redis, keys, args);
+  }
+
+  async job(id: string): Promise<DlqJobRecord | null> {
+    const { redis } = await this.handle.connect();
+    const state = await redis.get(this.keys.job(id));
+    return state === null ? null : { id, state };
+  }
+
+  async jobIds(limit: number): Promise<string[]> {
+    const { redis } = await this.handle.connect();
+    return redis.zrevrange(this.keys.jobs, 0, limit - 1);
+  }
+
+  async jobSnapshot(id: string, from: number, count: number): Promise<string[]> {
+    const { redis } = await this.handle.connect();
+    return redis.lrange(this.keys.jobIds(id), from, from + count - 1);
+  }
+
+  private indexKey(index: DlqIndex): string {
+    switch (index.by) {
+      case 'all':
+        return this.keys.all;
+      case 'operation':
+        return this.keys.byOperation(index.value);
+      case 'clientId':
+        return this.keys.byClient(index.value);
+      case 'errorClass':
+        return this.keys.byErrorClass(index.value);
+      case 'priority':
+        return this.keys.byPriority(index.value);
+    }
+  }
+
+  private async repository(): Promise<RedisDlqRepository> {
+    const { redis } = await this.handle.connect();
+    return new RedisDlqRepository(redis, this.keys, this.corrupt);
+  }
+}

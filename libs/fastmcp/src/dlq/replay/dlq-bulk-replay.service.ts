@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
+import { DlqValidationError } from '../../errors/dlq-validation.error.js';
+import { isDlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
+import { isReplayConflictError } from '../../errors/replay-conflict.error.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constants.js';
+import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
+import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
+import { assertFilter } from '../core/dlq-filter.js';
+import { describe } from '../core/dlq-notifier.js';
+import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.interface.js';
+import type { BulkReplayJob, BulkReplayRequest } from './bulk-replay-job.interface.js';
+import { DlqReplayService } from './dlq-replay.service.js';
+
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Bulk replay jobs. A job replays a snapshot of ids taken at its start (high priority first,
+ * oldest first within one), at a rate and a concurrency, and records its progress in the store.
+ * It runs under a job lease renewed as it goes: when its instance dies, another instance
+ * (each looks every `redriveIntervalMs`) takes the lease and goes on from the recorded progress;
+ * per-entry replay leases keep an entry from running twice.
+ */
+@Injectable()
+export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly running = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly leaseMs: number;
+
+  constructor(
+    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
+    @Inject(DeadLetterQueueService) private readonly queue: DeadLetterQueueService,
+    @Inject(DlqReplayService) private readonly replays: DlqReplayService,
+  ) {
+    this.leaseMs = options.dlq === false ? 0 : Math.max(options.dlq.replayLeaseMs, 1000);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.dlq === false || !this.queue.enabled) return;
+    const every = this.options.dlq.redriveIntervalMs;
+    this.timer = setInterval(() => void this.resumeQuietly(), every).unref();
+  }
+
+  /** Takes the snapshot, records the job and starts it here; returns it as recorded. */
+  async start(request: BulkReplayRequest = {}): Promise<BulkReplayJob> {
+    const settings = checked(request);
+    // Only what the order needs is kept: a snapshot of 100,000 stays small.
+    const ids: Array<Pick<FailedOperation, 'id' | 'priority'>> = [];
+    for await (const entry of this.queue.export(settings.filter)) {
+      ids.push({ id: entry.id, priority: entry.priority });
+      if (ids.length >= settings.limit) break;
+    }
+    const rank = (e: Pick<FailedOperation, 'priority'>): number =>
+      DLQ_PRIORITIES.indexOf(e.priority ?? 'normal');
+    ids.sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : 1));
+    const now = new Date(this.queue.clock.now()).toISOString();
+    const job: BulkReplayJob = {
+      id: randomUUID(),
+      state: ids.length === 0 ? 'done' : 'running',
+      createdAt: now,
+      updatedAt: now,
+      filter: settings.filter,
+      ratePerSecond: settings.ratePerSecond,
+      concurrency: settings.concurrency,
+      force: settings.force,
+      total: ids.length,
+      done: 0,
+      succeeded: 0,
+      failed: 0,
+      skipped: 0,
+    };
+    const storage = this.queue.activeStorage();
+    await storage.saveJob(
+      { id: job.id, state: JSON.stringify(job) },
+      ids.map((e) => e.id),
+    );
+    if (job.state === 'running') await this.claim(job.id);
+    return job;
+  }
+
+  async get(id: string): Promise<BulkReplayJob | null> {
+    if (typeof id !== 'string' || !JOB_ID.test(id)) {
+      throw new DlqValidationError('jobId', 'expected a job id (a UUID)');
+    }
+    const record = await this.queue.activeStorage().job(id);
+    return record ? (JSON.parse(record.state) as BulkReplayJob) : null;
+  }
+
+  /** The latest jobs, newest first. */
+  async list(limit = 20): Promise<BulkReplayJob[]> {
+    const ids = await this.queue.activeStorage().jobIds(Math.min(Math.max(1, limit), 100));
+    const jobs = await Promise.all(ids.map((id) => this.get(id)));
+    return jobs.filter((job): job is BulkReplayJob => job !== null);
+  }
+
+  /** Stops a running job after the replays in flight; null when there is no such job. */
+  async cancel(id: string): Promise<BulkReplayJob | null> {
+    const job = await this.get(id);
+    if (!job || job.state !== 'running') return job;
+    const cancelled = { ...job, state: 'cancelled' as const, updatedAt: this.isoNow() };
+    await this.queue.activeStorage().saveJob({ id, state: JSON.stringify(cancelled) });
+    return cancelled;
+  }
+
+  /** Takes over running jobs whose instance stopped renewing their lease; returns how many. */
+  async resumeOrphans(): Promise<number> {
+    let taken = 0;
+    for (const job of await this.list(100)) {
+      if (job.state === 'running' && !this.running.has(job.id) && (await this.claim(job.id))) {
+        taken++;
+      }
+    }
+    return taken;
+  }
+
+  /** Resolves when this instance's run of the job ends (for tests and shutdown). */
+  settled(id: string): Promise<void> {
+    return this.running.get(id) ?? Promise.resolve();
+  }
+
+  /** Before the store's connection closes: running work ends and its leases are released. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await Promise.all([...this.running.values()]);
+  }
+
+  private async claim(id: string): Promise<boolean> {
+    const token = randomUUID();
+    const storage = this.queue.activeStorage();
+    if (!(await storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now()))) {
+      return false;
+    }
+    const run = this.run(id, token)
+      .catch((error: unknown) => {
+        this.queue.notifier.logger.warn(`Bulk replay job ${id} paused: ${describe(error)}`);
+      })
+      .then(() => storage.releaseLease(`job:${id}`, token))
+      .catch(() => undefined)
+      .finally(() => this.running.delete(id));
+    this.running.set(id, run);
+    return true;
+  }
+
+  private async run(id: string, token: string): Promise<void> {
+    const storage = this.queue.activeStorage();
+    for (;;) {
+      const job = await this.get(id);
+      if (!job || job.state !== 'running' || this.stopped) return;
+      if (!(await storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now()))) return;
+      const ids = await storage.jobSnapshot(id, job.done, job.concurrency);
+      const tally = { succeeded: 0, failed: 0, skipped: 0 };
+      await Promise.all(
+        ids.map(async (entryId, i) => {
+          await sleep((1000 / job.ratePerSecond) * i);
+          tally[await this.replayOne(entryId, job.force)]++;
+        }),
+      );
+      const latest = (await this.get(id)) ?? job;
+      const next: BulkReplayJob = {
+        ...job,
+        state: latest.state === 'cancelled' ? 'cancelled' : ids.length === 0 ? 'done' : 'running',
+        done: job.done + ids.length,
+        succeeded: job.succeeded + tally.succeeded,
+        failed: job.failed + tally.failed,
+        skipped: job.skipped + tally.skipped,
+        updatedAt: this.isoNow(),
+      };
+      if (next.done >= next.total && next.state === 'running') next.state = 'done';
+      await storage.saveJob({ id, state: JSON.stringify(next) });
+      if (next.state !== 'running') return;
+      await sleep(1000 / job.ratePerSecond);
+    }
+  }
+
+  private async replayOne(id: string, force: boolean): Promise<'succeeded' | 'failed' | 'skipped'> {
+    try {
+      await this.replays.run(id, { force });
+      return 'succeeded';
+    } catch (error) {
+      return isReplayConflictError(error) || isDlqEntryNotFoundError(error) ? 'skipped' : 'failed';
+    }
+  }
+
+  private isoNow(): string {
+    return new Date(this.queue.clock.now()).toISOString();
+  }
+
+  private async resumeQuietly(): Promise<void> {
+    await this.resumeOrphans().catch((error: unknown) => {
+      this.queue.notifier.logger.warn(`Bulk replay pickup failed: ${describe(error)}`);
+    });
+  }
+}
+
+function checked(request: BulkReplayRequest): Required<BulkReplayRequest> {
+  const filter = request.filter ?? {};
+  assertFilter(filter);
+  const number = (field: string, value: unknown, fallback: number, min: number, max: number) => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !(value >= min && value <= max)) {
+      throw new DlqValidationError(
+        field,
+        `expected a number ${min}..${max}, got ${JSON.stringify(value)}`,
+      );
+    }
+    return value;
+  };
+  return {
+    filter,
+    ratePerSecond: number('ratePerSecond', request.ratePerSecond, 10, 0.1, 1000),
+    concurrency: Math.floor(number('concurrency', request.concurrency, 4, 1, 32)),
+    limit: Math.floor(number('limit', request.limit, 10_000, 1, 100_000)),
+    force: request.force === true,
+  };
+}

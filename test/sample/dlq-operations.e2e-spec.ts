@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BulkReplayJob, FailedOperation, Page } from '@app/fastmcp';
+import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
+import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
+import { findFreePort } from '../support/free-port.js';
+import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
+import { bodyOf, type SampleTestApp, startSampleApp } from './support/sample-test-app.js';
+
+describe('sample DLQ operations API: priority, export/import, bulk replay jobs (Redis store)', () => {
+  let redis: RedisServerHandle;
+  let demo: DemoMcpServerHandle;
+  let sample: SampleTestApp;
+
+  const call = (clientId: string, tool: string, args: Record<string, unknown> = {}) =>
+    sample.http
+      .post(`/mcp/clients/${clientId}/tools/${tool}/call`)
+      .set(sample.auth)
+      .send({ arguments: args });
+  const job = async (id: string): Promise<BulkReplayJob> =>
+    bodyOf<BulkReplayJob>(await sample.http.get(`/dlq/jobs/${id}`).set(sample.auth).expect(200));
+
+  beforeAll(async () => {
+    [redis, demo] = await Promise.all([
+      startRedisServer(),
+      startDemoMcpServer({ flakyFailures: 1000 }),
+    ]);
+    sample = await startSampleApp({
+      REDIS_URL: redis.url,
+      FASTMCP_DLQ: 'redis',
+      FASTMCP_REQUEST_TIMEOUT_MS: '150',
+      FASTMCP_SERVERS: JSON.stringify({
+        demo: { url: demo.url, headers: { authorization: 'Bearer do-not-export-me' } },
+        down: { url: `http://127.0.0.1:${await findFreePort()}/mcp` },
+      }),
+    });
+    for (let i = 0; i < 3; i += 1) await call('demo', 'flaky', { i }).expect(502);
+    await call('down', 'echo', { text: 'a' }).expect(502);
+  });
+  afterAll(async () => {
+    await sample?.close();
+    await Promise.all([redis?.close(), demo?.close()]);
+  });
+
+  it('GET /dlq?sort=priority and ?priority= read the priority indexes', async () => {
+    const sorted = bodyOf<Page<FailedOperation>>(
+      await sample.http.get('/dlq?sort=priority&limit=3').set(sample.auth).expect(200),
+    );
+    expect(sorted.items).toHaveLength(3);
+    expect(sorted.items.every((e) => e.priority === 'normal')).toBe(true);
+    const rest = bodyOf<Page<FailedOperation>>(
+      await sample.http
+        .get(`/dlq?sort=priority&cursor=${sorted.nextCursor}`)
+        .set(sample.auth)
+        .expect(200),
+    );
+    expect(rest.items).toHaveLength(1);
+    const high = await sample.http.get('/dlq?priority=high').set(sample.auth).expect(200);
+    expect(bodyOf<Page<FailedOperation>>(high).items).toEqual([]);
+    await sample.http.get('/dlq?priority=urgent').set(sample.auth).expect(400);
+  });
+
+  it('GET /dlq/export streams NDJSON, POST /dlq/import brings it back with its ids', async () => {
+    const exported = await sample.http
+      .get('/dlq/export?clientId=demo')
+      .set(sample.auth)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        response.on('end', () => done(null, text));
+      })
+      .expect(200);
+    expect(exported.headers['content-type']).toContain('application/x-ndjson');
+    const body = exported.body as string;
+    const lines = body.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(body).not.toContain('do-not-export-me');
+    const ids = lines.map((line) => (JSON.parse(line) as FailedOperation).id);
+
+    for (const id of ids) await sample.http.delete(`/dlq/${id}`).set(sample.auth).expect(204);
+    // A deleted id is refused for an hour (a late retry must not bring it back): import into a
+    // store that never had them is what restores; here the tombstones make them `skipped`.
+    const again = await sample.http
+      .post('/dlq/import')
+      .set(sample.auth)
+      .set('content-type', 'application/x-ndjson')
+      .send(`${body}not json\n`)
+      .expect(200);
+    expect(again.body).toEqual({
+      imported: 0,
+      skipped: 3,
+      invalid: [{ line: 4, reason: 'invalid DLQ entry: expected a JSON object per line' }],
+    });
+    // The same entries under new ids (another last character) are new to the store.
+    const renamed = lines.map((line, i) => {
+      const last = ids[i].at(-1) === 'A' ? 'B' : 'A';
+      return line.replace(ids[i], `${ids[i].slice(0, 25)}${last}`);
+    });
+    const imported = await sample.http
+      .post('/dlq/import')
+      .set(sample.auth)
+      .set('content-type', 'application/x-ndjson')
+      .send(renamed.slice(0, 2).join('\n'))
+      .expect(200);
+    expect(imported.body).toMatchObject({ imported: 2, skipped: 0 });
+    await sample.http.get('/dlq/export?priority=urgent').set(sample.auth).expect(400);
+  });
+
+  it('POST /dlq/replay starts a job; GET /dlq/jobs/:id shows its progress; DELETE cancels', async () => {
+    const started = await sample.http
+      .post('/dlq/replay')
+      .set(sample.auth)
+      .send({ filter: { clientId: 'down' }, rate: 100, concurrency: 2 })
+      .expect(202);
+    const id = bodyOf<BulkReplayJob>(started).id;
+    expect(bodyOf<BulkReplayJob>(started)).toMatchObject({ state: 'running', total: 1 });
+    let seen = await job(id);
+    for (let i = 0; i < 100 && seen.state === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = await job(id);
+    }
+    expect(seen).toMatchObject({ state: 'done', total: 1, done: 1, failed: 1, succeeded: 0 });
+    const list = await sample.http.get('/dlq/jobs').set(sample.auth).expect(200);
+    expect(bodyOf<BulkReplayJob[]>(list).map((j) => j.id)).toContain(id);
+    const cancelled = await sample.http.delete(`/dlq/jobs/${id}`).set(sample.auth).expect(200);
+    expect(bodyOf<BulkReplayJob>(cancelled).state).toBe('done');
+
+    await sample.http.post('/dlq/replay').set(sample.auth).send({ rate: 0 }).expect(400);
+    await sample.http.post('/dlq/replay').set(sample.auth).send({ extra: 1 }).expect(400);
+    await sample.http.get('/dlq/jobs/nope').set(sample.auth).expect(400);
+    await sample.http
+      .get('/dlq/jobs/00000000-0000-4000-8000-000000000000')
+      .set(sample.auth)
+      .expect(404);
+    await sample.http.post('/dlq/replay').send({}).expect(401);
+  });
+});

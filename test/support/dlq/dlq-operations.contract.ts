@@ -1,0 +1,311 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
+import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-validation.error.js';
+import { McpHttpError } from '../../../libs/fastmcp/src/errors/mcp-http.error.js';
+import { DlqRedriver } from '../../../libs/fastmcp/src/dlq/replay/dlq-redriver.service.js';
+import { FastMcpEvents } from '../../../libs/fastmcp/src/events/fastmcp-events.service.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../../../libs/fastmcp/src/options/fastmcp-options.constants.js';
+import type { DlqOptions } from '../../../libs/fastmcp/src/options/dlq-options.interface.js';
+import type { DlqContractTarget, DlqStoreUnderTest } from './dead-letter-queue.contract.js';
+import {
+  type DlqInstance,
+  eventsNamed,
+  FakeReplayer,
+  failedInput,
+  TestClock,
+} from './dlq-test-context.js';
+
+const failing = (replayer: FakeReplayer): void => {
+  replayer.next = () =>
+    Promise.resolve({
+      ok: false,
+      error: new McpHttpError(503),
+      errorSummary: 'HTTP 503',
+      errorClass: 'http_503',
+      attempts: [],
+    });
+};
+
+/** Dedup, priority, export/import, automatic redrive and bulk replay, on every store. */
+export function dlqOperationsContract(name: string, target: DlqContractTarget): void {
+  describe(`${name}: operating the queue`, () => {
+    let clock: TestClock;
+    let replayer: FakeReplayer;
+    let store: DlqStoreUnderTest;
+    let instances: DlqInstance[];
+
+    async function boot(options: DlqOptions = {}): Promise<DlqInstance> {
+      store = await target.open(options, clock, replayer);
+      const instance = await store.boot();
+      instances.push(instance);
+      return instance;
+    }
+
+    beforeEach(() => {
+      clock = new TestClock();
+      replayer = new FakeReplayer();
+      instances = [];
+    });
+
+    afterEach(async () => {
+      vi.restoreAllMocks();
+      for (const instance of new Set(instances)) await instance.module.close();
+    });
+
+    it('folds the same failure within the window into one entry (occurrences, lastFailedAt)', async () => {
+      const { queue, events } = await boot();
+      const input = failedInput();
+      const first = await queue.store(input);
+      clock.advance(1000);
+      const again = await queue.store({ ...input, failedAt: new Date(clock.now()).toISOString() });
+      expect(again.id).toBe(first.id);
+      expect(again).toMatchObject({
+        occurrences: 2,
+        lastFailedAt: new Date(clock.now()).toISOString(),
+      });
+      const reordered = { ...input, arguments: { ...input.arguments } };
+      await queue.store(reordered);
+      expect((await queue.get(first.id))?.occurrences).toBe(3);
+      await queue.store(failedInput({ toolName: 'other' }));
+      expect((await queue.getStats()).total).toBe(2);
+      expect(eventsNamed(events, 'dlq.deduplicated').map((e) => e.occurrences)).toEqual([2, 3]);
+      expect(eventsNamed(events, 'dlq.stored')).toHaveLength(2);
+    });
+
+    it('keeps every failure apart with dedupWindowMs: 0', async () => {
+      const { queue } = await boot({ dedupWindowMs: 0 });
+      const input = failedInput();
+      const [a, b] = [await queue.store(input), await queue.store(input)];
+      expect(a.id).not.toBe(b.id);
+      expect((await queue.getStats()).total).toBe(2);
+    });
+
+    it('sorts by priority then age, pages across priorities, filters and counts by priority', async () => {
+      const { queue } = await boot();
+      const stored: FailedOperation[] = [];
+      for (const priority of ['low', 'high', 'normal', 'high', 'low', 'normal'] as const) {
+        stored.push(await queue.store(failedInput({ priority })));
+        clock.advance(1);
+      }
+      const ids = (p: string) =>
+        stored
+          .filter((e) => e.priority === p)
+          .map((e) => e.id)
+          .reverse();
+      const expected = [...ids('high'), ...ids('normal'), ...ids('low')];
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await queue.listByPriority({ limit: 2, cursor });
+        seen.push(...page.items.map((e) => e.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(expected);
+      expect((await queue.getByPriority('high')).items.map((e) => e.id)).toEqual(ids('high'));
+      expect((await queue.getStats()).byPriority).toEqual({ high: 2, normal: 2, low: 2 });
+      const bad = await queue
+        .store(failedInput({ priority: 'urgent' as never }))
+        .catch((e: unknown) => e);
+      expect(isDlqValidationError(bad)).toBe(true);
+    });
+
+    it('exports entries as they are and imports them back with their ids, skipping known ones', async () => {
+      const { queue } = await boot();
+      const a = await queue.store(failedInput({ clientId: 'slack', priority: 'high' }));
+      clock.advance(5);
+      const b = await queue.store(failedInput({ clientId: 'github' }));
+      const exported: FailedOperation[] = [];
+      for await (const entry of queue.export()) exported.push(entry);
+      expect(exported.map((e) => e.id)).toEqual([b.id, a.id]);
+      const slack: FailedOperation[] = [];
+      for await (const entry of queue.export({ clientId: 'slack' })) slack.push(entry);
+      expect(slack).toEqual([a]);
+      expect(JSON.stringify(exported)).not.toContain('s3cret');
+
+      const other = await boot({ keyPrefix: undefined });
+      await other.queue.cleanup(0);
+      const lines = [
+        ...exported.map((e) => JSON.parse(JSON.stringify(e)) as unknown),
+        'junk',
+        { id: 'x' },
+      ];
+      const first = await other.queue.import(lines);
+      expect(first).toEqual({
+        imported: 2,
+        skipped: 0,
+        invalid: [
+          { line: 3, reason: expect.stringContaining('JSON object') as string },
+          { line: 4, reason: expect.stringContaining('ULID') as string },
+        ],
+      });
+      expect(await other.queue.get(a.id)).toEqual(a);
+      expect(await other.queue.import(exported)).toMatchObject({ imported: 0, skipped: 2 });
+    });
+
+    it('redrives a matching entry when due, with backoff, until maxRedrives marks it exhausted', async () => {
+      const { queue, redriver, events } = await boot({
+        redrive: [{ match: { errorClass: ['http_503'] }, after: '1s', backoff: 2, maxRedrives: 2 }],
+      });
+      failing(replayer);
+      const entry = await queue.store(failedInput());
+      const other = await queue.store(failedInput({ errorClass: 'http_400' }));
+      expect(entry.nextRedriveAt).toBe(new Date(clock.now() + 1000).toISOString());
+      expect(other.nextRedriveAt).toBeUndefined();
+      expect((await queue.getStats()).dueForRedrive).toBe(1);
+      expect(await redriver.redriveDue()).toBe(0);
+      clock.advance(1000);
+      expect(await redriver.redriveDue()).toBe(1);
+      const once = (await queue.get(entry.id))!;
+      expect(once).toMatchObject({ redriveCount: 1, replayCount: 1, status: 'dead' });
+      expect(once.nextRedriveAt).toBe(new Date(clock.now() + 2000).toISOString());
+      clock.advance(1999);
+      expect(await redriver.redriveDue()).toBe(0);
+      clock.advance(1);
+      expect(await redriver.redriveDue()).toBe(1);
+      const exhausted = (await queue.get(entry.id))!;
+      expect(exhausted).toMatchObject({ redriveCount: 2, redriveExhausted: true });
+      expect(exhausted.nextRedriveAt).toBeUndefined();
+      expect((await queue.getStats()).dueForRedrive).toBe(0);
+      expect(eventsNamed(events, 'dlq.redriven').map((e) => e.result)).toEqual([
+        'failure',
+        'exhausted',
+      ]);
+      expect(replayer.calls.map((c) => c.id)).toEqual([entry.id, entry.id]);
+    });
+
+    it('never redrives deliveryUnknown entries; a redrive that succeeds removes the entry', async () => {
+      const { queue, redriver, events } = await boot({ redrive: [{ after: 100 }] });
+      const unknown = await queue.store(failedInput({ deliveryUnknown: true }));
+      const fine = await queue.store(failedInput());
+      expect(unknown.nextRedriveAt).toBeUndefined();
+      clock.advance(100);
+      expect(await redriver.redriveDue()).toBe(1);
+      expect(replayer.calls.map((c) => c.id)).toEqual([fine.id]);
+      expect(await queue.get(fine.id)).toBeNull();
+      expect(await queue.get(unknown.id)).not.toBeNull();
+      expect(eventsNamed(events, 'dlq.redriven')).toEqual([
+        { id: fine.id, clientId: 'github', result: 'success' },
+      ]);
+    });
+
+    it('holds redrives to a server the gate holds (open circuit), using up no redrive', async () => {
+      const a = await boot({ redrive: [{ after: 10 }] });
+      const holding = {
+        holdReason: (clientId: string) => (clientId === 'pay' ? 'circuit open' : null),
+      };
+      const redriver = new DlqRedriver(
+        a.module.get(FASTMCP_RESOLVED_OPTIONS),
+        a.queue,
+        a.replays,
+        a.module.get(FastMcpEvents),
+        holding,
+      );
+      const held = await a.queue.store(failedInput({ clientId: 'pay' }));
+      const free = await a.queue.store(failedInput({ clientId: 'search' }));
+      clock.advance(10);
+      expect(await redriver.redriveDue()).toBe(1);
+      expect(replayer.calls.map((c) => c.id)).toEqual([free.id]);
+      expect(await a.queue.get(held.id)).toMatchObject({ replayCount: 0 });
+      expect((await a.queue.getStats()).dueForRedrive).toBe(1);
+      expect(eventsNamed(a.events, 'dlq.redriven').map((e) => [e.clientId, e.result])).toEqual([
+        ['pay', 'held'],
+        ['search', 'success'],
+      ]);
+    });
+
+    it('redrives each due entry once when two instances run rounds at the same time', async () => {
+      const a = await boot({ redrive: [{ after: 10 }] });
+      const b = await store.boot();
+      instances.push(b);
+      replayer.next = async () => {
+        await sleep(5);
+        return { ok: true, result: 'ok' };
+      };
+      const stored = [];
+      for (let i = 0; i < 6; i++) stored.push(await a.queue.store(failedInput()));
+      clock.advance(10);
+      await Promise.all([a.redriver.redriveDue(), b.redriver.redriveDue()]);
+      expect(replayer.calls.map((c) => c.id).sort()).toEqual(stored.map((e) => e.id).sort());
+      expect((await a.queue.getStats()).total).toBe(0);
+    });
+
+    it('runs a bulk replay job over a snapshot, high priority first, with progress', async () => {
+      const { queue, jobs } = await boot();
+      const low = await queue.store(failedInput({ priority: 'low' }));
+      const high = await queue.store(failedInput({ priority: 'high' }));
+      const unknown = await queue.store(failedInput({ deliveryUnknown: true }));
+      const elsewhere = await queue.store(failedInput({ clientId: 'slack' }));
+      replayer.next = (entry) =>
+        Promise.resolve(
+          entry.id === low.id
+            ? {
+                ok: false,
+                error: new McpHttpError(503),
+                errorSummary: 'HTTP 503',
+                errorClass: 'http_503',
+                attempts: [],
+              }
+            : { ok: true, result: 'ok' },
+        );
+      const job = await jobs.start({ filter: { clientId: 'github' }, ratePerSecond: 1000 });
+      expect(job).toMatchObject({ state: 'running', total: 3, done: 0 });
+      // Stored after the snapshot: not part of the job.
+      const late = await queue.store(failedInput());
+      await jobs.settled(job.id);
+      expect(await jobs.get(job.id)).toMatchObject({
+        state: 'done',
+        total: 3,
+        done: 3,
+        succeeded: 1,
+        failed: 1,
+        skipped: 1,
+      });
+      expect(replayer.calls.map((c) => c.id)).toEqual([high.id, low.id]);
+      expect(await queue.get(unknown.id)).not.toBeNull();
+      expect(await queue.get(elsewhere.id)).not.toBeNull();
+      expect(await queue.get(late.id)).not.toBeNull();
+      expect((await jobs.list()).map((j) => j.id)).toContain(job.id);
+      expect(isDlqValidationError(await jobs.get('nope').catch((e: unknown) => e))).toBe(true);
+      expect(
+        isDlqValidationError(await jobs.start({ concurrency: 0 }).catch((e: unknown) => e)),
+      ).toBe(true);
+    });
+
+    it('cancels a running job, and another instance resumes a job whose instance died', async () => {
+      const a = await boot();
+      for (let i = 0; i < 6; i++) await a.queue.store(failedInput());
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      replayer.next = async () => {
+        await gate;
+        return { ok: true, result: 'ok' };
+      };
+      const job = await a.jobs.start({ concurrency: 2, ratePerSecond: 1000 });
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(2));
+      expect((await a.jobs.cancel(job.id))?.state).toBe('cancelled');
+      release();
+      await a.jobs.settled(job.id);
+      expect(await a.jobs.get(job.id)).toMatchObject({ state: 'cancelled', done: 2, succeeded: 2 });
+      expect(replayer.calls).toHaveLength(2);
+
+      // An instance that recorded a job and died before running it: its lease is not held.
+      const storage = a.queue.activeStorage();
+      const orphan = { ...(await a.jobs.get(job.id))!, id: '00000000-0000-4000-8000-000000000001' };
+      const rest = await storage.jobSnapshot(job.id, 2, 10);
+      await storage.saveJob(
+        {
+          id: orphan.id,
+          state: JSON.stringify({ ...orphan, state: 'running', total: 4, done: 0, succeeded: 0 }),
+        },
+        rest,
+      );
+      const b = await store.boot();
+      instances.push(b);
+      expect(await b.jobs.resumeOrphans()).toBe(1);
+      await b.jobs.settled(orphan.id);
+      expect(await b.jobs.get(orphan.id)).toMatchObject({ state: 'done', done: 4, succeeded: 4 });
+      expect((await a.queue.getStats()).total).toBe(0);
+    });
+  });
+}
