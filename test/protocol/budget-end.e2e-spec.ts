@@ -27,8 +27,9 @@ describe('a call that runs out of budget while progress keeps its attempt alive'
         .callToolWithRetry(
           CLIENT,
           'progress_work',
-          { steps: 20, intervalMs: 40 },
-          { retry: { requestTimeoutMs: 200 }, timeoutMs: 300 + (i % 7) * 13 },
+          // Progress every 10 ms keeps a 250 ms attempt alive unless the machine stalls for ~240 ms.
+          { steps: 80, intervalMs: 10 },
+          { retry: { requestTimeoutMs: 250 }, timeoutMs: 300 + (i % 7) * 13 },
         )
         .then(
           () => undefined,

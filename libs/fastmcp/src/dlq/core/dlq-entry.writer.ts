@@ -3,6 +3,8 @@ import { failureFingerprint } from './dlq-fingerprint.js';
 import type { DlqStorage } from './dlq-storage.interface.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
+const ANNOUNCED_IDS_KEPT = 10_000;
+
 export interface DlqWriteResult {
   entry: FailedOperation;
   outcome: 'stored' | 'known' | 'folded';
@@ -23,6 +25,9 @@ export interface DlqWriteRules {
  * the cap when the insert says they are due.
  */
 export class DlqEntryWriter {
+  /** Ids announced as stored lately, so a write whose answer was lost is counted once. */
+  private readonly announced = new Set<string>();
+
   constructor(
     private readonly storage: DlqStorage,
     private readonly rules: DlqWriteRules,
@@ -31,9 +36,14 @@ export class DlqEntryWriter {
 
   /**
    * The entry as stored (`stored`), the same id already there (`known`), or the earlier entry
-   * of the same failure it was folded into (`folded`). `dedup: false` (imports) keeps it apart.
+   * of the same failure it was folded into (`folded`). An import keeps entries apart (no dedup)
+   * and skips known ids silently.
    */
-  async write(given: FailedOperation, dedup = true): Promise<DlqWriteResult> {
+  async write(
+    given: FailedOperation,
+    source: 'failure' | 'import' = 'failure',
+  ): Promise<DlqWriteResult> {
+    const dedup = source === 'failure';
     const dueAt = given.redriveExhausted ? 0 : this.rules.dueAt(given);
     const entry = dueAt > 0 ? { ...given, nextRedriveAt: new Date(dueAt).toISOString() } : given;
     const options = {
@@ -48,14 +58,28 @@ export class DlqEntryWriter {
       if (bumped) return { entry: bumped, outcome: 'folded' };
       reply = await this.storage.insert(entry, { ...options, ignoreDedup: true });
     }
-    if (reply.kind !== 'stored') return { entry, outcome: 'known' };
-    this.notifier.stored(entry);
+    if (reply.kind !== 'stored') {
+      // A failure's id is new, so a known id means an earlier try of this write landed and its
+      // answer was lost (a connection cut, ioredis re-sending, the buffer retrying): announce it.
+      if (dedup) this.announce(entry);
+      return { entry, outcome: 'known' };
+    }
+    this.announce(entry);
     if (reply.expiredDue > 0 || reply.total > this.rules.maxEntries) {
       await this.trim().catch((error: unknown) => {
         this.notifier.logger.warn(`DLQ retention after a store failed: ${describe(error)}`);
       });
     }
     return { entry, outcome: 'stored' };
+  }
+
+  private announce(entry: FailedOperation): void {
+    if (this.announced.has(entry.id)) return;
+    this.announced.add(entry.id);
+    if (this.announced.size > ANNOUNCED_IDS_KEPT) {
+      this.announced.delete(this.announced.values().next().value as string);
+    }
+    this.notifier.stored(entry);
   }
 
   /** Retention, then the cap. */

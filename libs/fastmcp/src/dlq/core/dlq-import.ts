@@ -55,7 +55,7 @@ export async function importEntries(
       result.invalid.push({ line, reason: describe(error) });
       continue;
     }
-    const written = await writer.write(entry, false).catch(asUnavailable);
+    const written = await writer.write(entry, 'import').catch(asUnavailable);
     if (written.outcome === 'stored') result.imported++;
     else result.skipped++;
   }

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { failedInput } from '../../../../../test/support/dlq/dlq-test-context.js';
+import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
+import { MemoryDlqStorage } from '../memory/memory-dlq.storage.js';
+import { DlqEntryBuilder } from './dlq-entry.builder.js';
+import { DlqEntryWriter } from './dlq-entry.writer.js';
+import { DlqNotifier } from './dlq-notifier.js';
+
+function writerWithEvents(): { writer: DlqEntryWriter; stored: string[] } {
+  const events = new FastMcpEvents();
+  const stored: string[] = [];
+  events.on('dlq.stored', (event) => stored.push(event.id));
+  const writer = new DlqEntryWriter(
+    new MemoryDlqStorage(),
+    { maxEntries: 1000, dedupWindowMs: 0, now: () => Date.now(), dueAt: () => 0 },
+    new DlqNotifier(events),
+  );
+  return { writer, stored };
+}
+
+const builder = new DlqEntryBuilder({ ttlMs: 60_000, maxArgumentBytes: 4096, secretHeaders: [] });
+
+describe('DlqEntryWriter', () => {
+  it('announces a failure once when a second try finds its first landed (answer lost)', async () => {
+    const { writer, stored } = writerWithEvents();
+    const entry = builder.build(failedInput(), Date.now());
+
+    const first = await writer.write(entry);
+    const again = await writer.write(entry);
+
+    expect([first.outcome, again.outcome]).toEqual(['stored', 'known']);
+    expect(stored).toEqual([entry.id]);
+  });
+
+  it('announces a failure whose only answer was "known" (written by a try that lost its answer)', async () => {
+    const storage = new MemoryDlqStorage();
+    const events = new FastMcpEvents();
+    const stored: string[] = [];
+    events.on('dlq.stored', (event) => stored.push(event.id));
+    const rules = { maxEntries: 1000, dedupWindowMs: 0, now: () => Date.now(), dueAt: () => 0 };
+    const entry = builder.build(failedInput(), Date.now());
+    // The try whose answer was lost, by a writer whose events nobody hears.
+    await new DlqEntryWriter(storage, rules, new DlqNotifier(new FastMcpEvents())).write(entry);
+
+    const retried = await new DlqEntryWriter(storage, rules, new DlqNotifier(events)).write(entry);
+
+    expect(retried.outcome).toBe('known');
+    expect(stored).toEqual([entry.id]);
+  });
+
+  it('skips a known id on import without announcing it', async () => {
+    const { writer, stored } = writerWithEvents();
+    const entry = builder.build(failedInput(), Date.now());
+    await writer.write(entry, 'import');
+
+    const again = await writer.write(entry, 'import');
+
+    expect(again.outcome).toBe('known');
+    expect(stored).toEqual([entry.id]);
+  });
+});
