@@ -112,12 +112,15 @@ export class JobsPanel {
     if (!watched) return;
     try {
       const job = await this.api().job(watched.id);
+      // Signed out, or another job watched, while the request ran.
+      if (this.current !== watched) return;
       this.watch(job);
       if (job.state !== 'running') {
         this.onFinished();
         await this.load();
       }
     } catch (failure) {
+      if (this.current !== watched) return;
       byId('job-error', HTMLParagraphElement).textContent =
         `Could not read the job's progress: ${messageOf(failure)}`;
     }
