@@ -15,6 +15,7 @@ const ENTRY_ROUTE = /^#\/entries\/([0-9A-Z]{26})$/;
 /** @type {Api | null} */
 let api = null;
 let busy = false;
+let again = false;
 /** @type {ReturnType<typeof setInterval> | undefined} */
 let timer;
 
@@ -113,8 +114,14 @@ async function route() {
 window.addEventListener('hashchange', () => void route());
 
 async function refresh() {
-  if (!api || busy) return;
+  if (!api) return;
+  // A click (first page, a filter) during a refresh is not dropped: it runs once that one ends.
+  if (busy) {
+    again = true;
+    return;
+  }
   busy = true;
+  again = false;
   try {
     await Promise.all([refreshOverview(api), list.load(), jobs.load()]);
     if (listMessage.dataset.kind === 'error') setListMessage('');
@@ -127,6 +134,7 @@ async function refresh() {
   } finally {
     busy = false;
   }
+  if (again) await refresh();
 }
 
 /** Every few seconds, unless paused, hidden, on an entry, or while asking or acting. */
