@@ -372,7 +372,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     });
     await page.getByLabel('Error class', { exact: true }).fill('http_503');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await expect.poll(() => rows().count()).toBe(3);
+    await expect.poll(() => rows().count(), { timeout: 5_000 }).toBe(3);
     await page.getByRole('button', { name: 'Replay all matching…' }).click();
     const dialog = page.getByRole('dialog');
     expect(await dialog.textContent()).toContain('the dead letters with errorClass http_503');
@@ -384,14 +384,14 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
       { filter: { errorClass: 'http_503' }, rate: 10, concurrency: 4, limit: 1000, force: false },
     ]);
     await expect
-      .poll(() => page.locator('#entries-body').textContent())
+      .poll(() => page.locator('#entries-body').textContent(), { timeout: 5_000 })
       .toBe('No dead letters match.');
     for (const copy of copies) expect(await dlq().get(copy.id)).toBeNull();
     expect(await dlq().get(other.id)).not.toBeNull();
     const job = page.locator('#jobs-body tr').first();
     // Started, state, filter, total, done, succeeded, failed, skipped, action.
     await expect
-      .poll(async () => (await job.locator('td').allTextContents()).slice(1))
+      .poll(async () => (await job.locator('td').allTextContents()).slice(1), { timeout: 5_000 })
       .toEqual(['done', 'errorClass http_503', '3', '3', '3', '0', '0', '']);
     await page.screenshot({ path: `${ARTIFACTS}admin-jobs.png`, fullPage: true });
     await dlq().delete(other.id);
@@ -402,20 +402,24 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
       [11, 12, 13, 14, 15].map((run) => dlq().store(flakyEntry(run))),
     );
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await expect.poll(() => rows().count()).toBe(5);
+    await expect.poll(() => rows().count(), { timeout: 5_000 }).toBe(5);
     // One replay every 5 seconds, one at a time: the job is still running when it is cancelled.
     await page.getByLabel('Rate (replays per second)').fill('0.2');
     await page.getByLabel('At once').fill('1');
     await page.getByRole('button', { name: 'Replay all matching…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Start the job' }).click();
-    await expect.poll(() => page.locator('#job-state').textContent()).toContain(': running.');
+    await expect
+      .poll(() => page.locator('#job-state').textContent(), { timeout: 5_000 })
+      .toContain(': running.');
     await page.getByRole('button', { name: 'Cancel job', exact: true }).click();
-    await expect.poll(() => page.locator('#job-state').textContent()).toContain(': cancelled.');
+    await expect
+      .poll(() => page.locator('#job-state').textContent(), { timeout: 5_000 })
+      .toContain(': cancelled.');
     expect(await page.getByRole('button', { name: 'Cancel job', exact: true }).isVisible()).toBe(
       false,
     );
     await expect
-      .poll(() => page.locator('#jobs-body tr').first().textContent())
+      .poll(() => page.locator('#jobs-body tr').first().textContent(), { timeout: 5_000 })
       .toContain('cancelled');
     const [latest] = (await sample.http.get('/dlq/jobs').set(sample.auth).expect(200))
       .body as BulkReplayJob[];
