@@ -380,6 +380,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     await expect
       .poll(() => page.locator('#job-state').textContent(), { timeout: 10_000 })
       .toMatch(/: done\. 3 of 3 done: 3 succeeded, 0 failed, 0 skipped\.$/);
+    expect(await page.locator('#status').textContent()).toContain(': done. 3 of 3 done');
     expect(started).toEqual([
       { filter: { errorClass: 'http_503' }, rate: 10, concurrency: 4, limit: 1000, force: false },
     ]);

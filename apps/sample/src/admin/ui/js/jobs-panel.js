@@ -28,8 +28,10 @@ export class JobsPanel {
    * @param {() => Api} api
    * @param {() => JobFilter} filter the list's applied filters
    * @param {() => void} onFinished called when a watched job ends (the list changed)
+   * @param {(text: string) => void} announce
    */
-  constructor(api, filter, onFinished) {
+  constructor(api, filter, onFinished, announce) {
+    this.announce = announce;
     this.api = api;
     this.filter = filter;
     this.onFinished = onFinished;
@@ -116,6 +118,8 @@ export class JobsPanel {
       if (this.current !== watched) return;
       this.watch(job);
       if (job.state !== 'running') {
+        // The progress line is not live (it changes every second): its end is announced once.
+        this.announce(progressText(job));
         this.onFinished();
         await this.load();
       }
@@ -183,9 +187,7 @@ export class JobsPanel {
     const bar = byId('job-bar', HTMLProgressElement);
     bar.max = Math.max(job.total, 1);
     bar.value = job.total === 0 ? 1 : job.done;
-    byId('job-state', HTMLParagraphElement).textContent =
-      `Job ${job.id}: ${job.state}. ${job.done} of ${job.total} done: ` +
-      `${job.succeeded} succeeded, ${job.failed} failed, ${job.skipped} skipped.`;
+    byId('job-state', HTMLParagraphElement).textContent = progressText(job);
     byId('job-cancel', HTMLButtonElement).hidden = job.state !== 'running';
   }
 
@@ -198,6 +200,14 @@ export class JobsPanel {
     byId('job-error', HTMLParagraphElement).textContent = '';
     byId('jobs-body', HTMLTableSectionElement).replaceChildren();
   }
+}
+
+/** @param {Job} job */
+function progressText(job) {
+  return (
+    `Job ${job.id}: ${job.state}. ${job.done} of ${job.total} done: ` +
+    `${job.succeeded} succeeded, ${job.failed} failed, ${job.skipped} skipped.`
+  );
 }
 
 /**

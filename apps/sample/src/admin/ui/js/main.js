@@ -29,6 +29,7 @@ const jobs = new JobsPanel(
   signedIn,
   () => list.jobFilter(),
   () => void refresh(),
+  announce,
 );
 
 const keyInput = byId('api-key', HTMLInputElement);
