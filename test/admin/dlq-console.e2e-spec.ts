@@ -1,7 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue, type FailedOperation } from '@app/fastmcp';
+import {
+  type BulkReplayJob,
+  DEAD_LETTER_QUEUE,
+  type DeadLetterQueue,
+  DlqBulkReplayService,
+  type FailedOperation,
+} from '@app/fastmcp';
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
@@ -37,6 +43,29 @@ function hostileEntry(): Parameters<DeadLetterQueue['store']>[0] {
     error: ATTACK,
     errorClass: 'protocol_-32603',
     attempts: [{ at, durationMs: 3, code: -32603, errorClass: 'protocol_-32603', message: ATTACK }],
+    retryCount: 0,
+    firstAttemptAt: at,
+    failedAt: at,
+  };
+}
+
+/** A dead-lettered call of the demo's `flaky` tool, as the client writes one (it now succeeds). */
+function flakyEntry(run: number): Parameters<DeadLetterQueue['store']>[0] {
+  const at = new Date().toISOString();
+  return {
+    operation: 'call_tool',
+    clientId: 'demo',
+    serverUrl: 'http://127.0.0.1:9/mcp',
+    toolName: 'flaky',
+    arguments: { run },
+    request: {
+      method: 'tools/call',
+      params: { name: 'flaky', arguments: { run } },
+      headers: { 'content-type': 'application/json' },
+    },
+    error: 'HTTP 503',
+    errorClass: 'http_503',
+    attempts: [{ at, durationMs: 2, status: 503, errorClass: 'http_503', message: 'HTTP 503' }],
     retryCount: 0,
     firstAttemptAt: at,
     failedAt: at,
@@ -99,7 +128,10 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     const entries = (await dlq().list({ limit: 10 })).items;
     ids.flaky = entries.filter((e) => e.toolName === 'flaky').map((e) => e.id);
     ids.slow = entries.find((e) => e.toolName === 'slow')?.id ?? '';
-    ids.hostile = (await dlq().store(hostileEntry())).id;
+    // Stored twice: the DLQ folds the repeat into one entry with two occurrences.
+    const hostile = { ...hostileEntry(), priority: 'low' as const };
+    ids.hostile = (await dlq().store(hostile)).id;
+    expect((await dlq().store(hostile)).id).toBe(ids.hostile);
     expect(ids.flaky).toHaveLength(2);
     expect(entries.find((e) => e.id === ids.slow)?.deliveryUnknown).toBe(true);
 
@@ -148,6 +180,9 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     expect(totals).toContain('Dead letters4');
     const breakdowns = await page.locator('#overview-breakdowns').textContent();
     expect(breakdowns).toContain('http_503');
+    expect(breakdowns).toContain('By priority');
+    expect(breakdowns).toContain('normal3');
+    expect(breakdowns).toContain('low1');
     expect(await page.locator('#chart svg rect').count()).toBeGreaterThan(0);
   });
 
@@ -168,6 +203,30 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     const order = await rowIds();
     expect(order).toEqual([...order].sort().reverse());
     await page.screenshot({ path: `${ARTIFACTS}admin-list.png`, fullPage: true });
+  });
+
+  it('shows the priority and filters and sorts by it', async () => {
+    const hostileRow = page.locator(`#entries-body tr[data-id="${ids.hostile}"]`);
+    expect(await hostileRow.locator('td:nth-child(7)').textContent()).toBe('low');
+    expect((await rowIds())[0]).toBe(ids.hostile);
+    const apply = () => page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByLabel('Priority', { exact: true }).selectOption('low');
+    await apply();
+    await expect.poll(rowIds).toEqual([ids.hostile]);
+    await page.getByLabel('Priority', { exact: true }).selectOption('high');
+    await apply();
+    await expect
+      .poll(() => page.locator('#entries-body').textContent())
+      .toBe('No dead letters match.');
+    await page.getByLabel('Priority', { exact: true }).selectOption('');
+    await page.getByLabel('Sort', { exact: true }).selectOption('priority');
+    await apply();
+    // Normal before low: the newest entry, the low one, comes last.
+    await expect.poll(async () => (await rowIds()).at(-1)).toBe(ids.hostile);
+    expect(await rows().count()).toBe(4);
+    await page.getByLabel('Sort', { exact: true }).selectOption('newest');
+    await apply();
+    await expect.poll(async () => (await rowIds())[0]).toBe(ids.hostile);
   });
 
   it('filters by error class', async () => {
@@ -208,6 +267,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     expect(await page.locator('#detail-params').textContent()).toContain('"flaky"');
     expect(await page.locator('#detail-headers').textContent()).toContain('[REDACTED]');
     expect(await page.locator('#detail-fields').textContent()).toContain('Replay count0');
+    expect(await page.locator('#detail-fields').textContent()).toContain('Prioritynormal');
     await page.screenshot({ path: `${ARTIFACTS}admin-detail.png`, fullPage: true });
   });
 
@@ -265,6 +325,10 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
       .poll(() => page.locator('#detail-params').textContent())
       .toContain(ATTACK_ARGUMENT);
     expect(await page.locator('#detail-attempts').textContent()).toContain(ATTACK);
+    const fields = await page.locator('#detail-fields').textContent();
+    expect(fields).toContain('Prioritylow');
+    expect(fields).toContain('Occurrences2');
+    expect(fields).toContain('Last failed at');
     expect(await page.locator('#detail-view img, #detail-view script').count()).toBe(0);
     expect(dialogs.map((d) => d.message())).toEqual([]);
     await openList();
@@ -295,6 +359,82 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
       .poll(() => page.locator('#entries-body').textContent())
       .toBe('No dead letters match.');
     expect(await page.locator('#overview-totals').textContent()).toContain('Dead letters0');
+  });
+
+  it('replays every matching entry in a bulk job and shows its progress until done', async () => {
+    const copies = await Promise.all([1, 2, 3].map((run) => dlq().store(flakyEntry(run))));
+    const other = await dlq().store({ ...hostileEntry(), errorClass: 'timeout' });
+    const started: unknown[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/dlq/replay')) {
+        started.push(request.postDataJSON());
+      }
+    });
+    await page.getByLabel('Error class', { exact: true }).fill('http_503');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => rows().count(), { timeout: 5_000 }).toBe(3);
+    await page.getByRole('button', { name: 'Replay all matching…' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain('the dead letters with errorClass http_503');
+    await dialog.getByRole('button', { name: 'Start the job' }).click();
+    await expect
+      .poll(() => page.locator('#job-state').textContent(), { timeout: 10_000 })
+      .toMatch(/: done\. 3 of 3 done: 3 succeeded, 0 failed, 0 skipped\.$/);
+    expect(await page.locator('#status').textContent()).toContain(': done. 3 of 3 done');
+    expect(started).toEqual([
+      { filter: { errorClass: 'http_503' }, rate: 10, concurrency: 4, limit: 1000, force: false },
+    ]);
+    await expect
+      .poll(() => page.locator('#entries-body').textContent(), { timeout: 5_000 })
+      .toBe('No dead letters match.');
+    for (const copy of copies) expect(await dlq().get(copy.id)).toBeNull();
+    expect(await dlq().get(other.id)).not.toBeNull();
+    const job = page.locator('#jobs-body tr').first();
+    // Started, state, filter, total, done, succeeded, failed, skipped, action.
+    await expect
+      .poll(async () => (await job.locator('td').allTextContents()).slice(1), { timeout: 5_000 })
+      .toEqual(['done', 'errorClass http_503', '3', '3', '3', '0', '0', '']);
+    await page.screenshot({ path: `${ARTIFACTS}admin-jobs.png`, fullPage: true });
+    await dlq().delete(other.id);
+  });
+
+  it('cancels a running job: the entries it had not reached stay', async () => {
+    const copies = await Promise.all(
+      [11, 12, 13, 14, 15].map((run) => dlq().store(flakyEntry(run))),
+    );
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => rows().count(), { timeout: 5_000 }).toBe(5);
+    // One replay every 5 seconds, one at a time: the job is still running when it is cancelled.
+    await page.getByLabel('Rate (replays per second)').fill('0.2');
+    await page.getByLabel('At once').fill('1');
+    await page.getByRole('button', { name: 'Replay all matching…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Start the job' }).click();
+    await expect
+      .poll(() => page.locator('#job-state').textContent(), { timeout: 5_000 })
+      .toContain(': running.');
+    await page.getByRole('button', { name: 'Cancel job', exact: true }).click();
+    await expect
+      .poll(() => page.locator('#job-state').textContent(), { timeout: 5_000 })
+      .toContain(': cancelled.');
+    expect(await page.getByRole('button', { name: 'Cancel job', exact: true }).isVisible()).toBe(
+      false,
+    );
+    await expect
+      .poll(() => page.locator('#jobs-body tr').first().textContent(), { timeout: 5_000 })
+      .toContain('cancelled');
+    const [latest] = (await sample.http.get('/dlq/jobs').set(sample.auth).expect(200))
+      .body as BulkReplayJob[];
+    expect(latest.state).toBe('cancelled');
+    await sample.app.get(DlqBulkReplayService).settled(latest.id);
+    const settled = (await sample.http.get(`/dlq/jobs/${latest.id}`).set(sample.auth))
+      .body as BulkReplayJob;
+    expect(settled.state).toBe('cancelled');
+    expect(settled.done).toBeLessThan(5);
+    const left = (await Promise.all(copies.map((c) => dlq().get(c.id)))).filter((e) => e !== null);
+    expect(left).toHaveLength(5 - settled.succeeded);
+    for (const entry of left) await dlq().delete(entry.id);
+    await page.getByLabel('Rate (replays per second)').fill('10');
+    await page.getByLabel('At once').fill('4');
   });
 
   it('refreshes itself and keeps the filter', async () => {

@@ -20,12 +20,20 @@ export class ApiError extends Error {
  *   arguments?: Record<string, unknown>, argumentsTruncated?: boolean, request: FailedRequest,
  *   error: string, errorClass: string, attempts: Attempt[], retryCount: number, firstAttemptAt: string,
  *   failedAt: string, expiresAt: string, replayCount: number, status: string,
- *   deliveryUnknown?: boolean, priority?: string }} Entry
+ *   deliveryUnknown?: boolean, priority?: string, occurrences?: number, lastFailedAt?: string,
+ *   redriveCount?: number, nextRedriveAt?: string, redriveExhausted?: boolean }} Entry
  * @typedef {{ items: Entry[], nextCursor?: string }} EntryPage
  * @typedef {{ total: number, byOperation: Record<string, number>, byClientId: Record<string, number>,
- *   byErrorClass: Record<string, number>, byPriority?: Record<string, number>,
+ *   byErrorClass: Record<string, number>, byPriority?: Record<string, number>, dueForRedrive?: number,
  *   oldestAgeSeconds: number | null, newestAt: string | null }} Stats
- * @typedef {{ operation?: string, clientId?: string, errorClass?: string, cursor?: string, limit?: number }} ListQuery
+ * @typedef {{ operation?: string, clientId?: string, errorClass?: string, priority?: string,
+ *   sort?: string, cursor?: string, limit?: number }} ListQuery
+ * @typedef {{ operation?: string, clientId?: string, errorClass?: string, priority?: string,
+ *   olderThan?: string, newerThan?: string }} JobFilter
+ * @typedef {{ filter: JobFilter, rate: number, concurrency: number, limit: number, force: boolean }} JobRequest
+ * @typedef {{ id: string, state: 'running' | 'done' | 'cancelled', createdAt: string, updatedAt: string,
+ *   filter: Record<string, unknown>, ratePerSecond: number, concurrency: number, force: boolean,
+ *   total: number, done: number, succeeded: number, failed: number, skipped: number }} Job
  */
 
 /**
@@ -62,6 +70,7 @@ export function createApi(key) {
   }
 
   const entryPath = (/** @type {string} */ id) => `/dlq/${encodeURIComponent(id)}`;
+  const jobPath = (/** @type {string} */ id) => `/dlq/jobs/${encodeURIComponent(id)}`;
   return {
     /** @returns {Promise<Stats>} */
     stats: () => request('GET', '/dlq/stats'),
@@ -76,6 +85,14 @@ export function createApi(key) {
       request('POST', `${entryPath(id)}/replay`, { query: force ? { force: 'true' } : {} }),
     /** @param {string} olderThan @returns {Promise<{ removed: number }>} */
     cleanup: (olderThan) => request('POST', '/dlq/cleanup', { body: { olderThan } }),
+    /** @param {JobRequest} body @returns {Promise<Job>} */
+    startJob: (body) => request('POST', '/dlq/replay', { body }),
+    /** @returns {Promise<Job[]>} */
+    jobs: () => request('GET', '/dlq/jobs'),
+    /** @param {string} id @returns {Promise<Job>} */
+    job: (id) => request('GET', jobPath(id)),
+    /** @param {string} id @returns {Promise<Job>} */
+    cancelJob: (id) => request('DELETE', jobPath(id)),
   };
 }
 

@@ -87,6 +87,7 @@ export class DetailView {
       ['Expires at', formatTime(entry.expiresAt)],
     ];
     if (entry.priority !== undefined) fields.push(['Priority', entry.priority]);
+    fields.push(...dedupAndRedrive(entry));
     if (entry.argumentsTruncated)
       fields.push(['Arguments', 'truncated (larger than the store keeps)']);
     byId('detail-fields', HTMLDListElement).replaceChildren(...definitions(fields));
@@ -185,6 +186,26 @@ export class DetailView {
     byId('detail-replay', HTMLButtonElement).disabled = !enabled;
     byId('detail-delete', HTMLButtonElement).disabled = !enabled;
   }
+}
+
+/**
+ * Occurrences (the store folds repeats of one failure into one entry) and the automatic redrive,
+ * when the store recorded them.
+ * @param {Entry} entry
+ * @returns {Array<[string, string]>}
+ */
+function dedupAndRedrive(entry) {
+  /** @type {Array<[string, string]>} */
+  const fields = [];
+  if (entry.occurrences !== undefined) fields.push(['Occurrences', String(entry.occurrences)]);
+  if (entry.lastFailedAt !== undefined)
+    fields.push(['Last failed at', formatTime(entry.lastFailedAt)]);
+  if (entry.redriveCount !== undefined) fields.push(['Redrives', String(entry.redriveCount)]);
+  if (entry.nextRedriveAt !== undefined)
+    fields.push(['Next redrive', formatTime(entry.nextRedriveAt)]);
+  if (entry.redriveExhausted)
+    fields.push(['Redrive exhausted', 'yes: automatic redrives stopped; replay or delete it']);
+  return fields;
 }
 
 /** @param {Array<[string, string]>} pairs */

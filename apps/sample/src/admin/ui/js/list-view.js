@@ -5,12 +5,23 @@ import { ago, durationMs, formatTime } from './format.js';
  * @typedef {import('./api.js').Api} Api
  * @typedef {import('./api.js').Entry} Entry
  * @typedef {import('./api.js').EntryPage} EntryPage
- * @typedef {{ operation: string, clientId: string, errorClass: string, age: string }} Filters
+ * @typedef {{ operation: string, clientId: string, errorClass: string, priority: string, sort: string,
+ *   age: string }} Filters
  */
 
 const PAGE_SIZE = 25;
 /** API pages read at most to fill one page when the age filter drops entries. */
 const MAX_READS = 10;
+
+/** @type {Filters} */
+export const NO_FILTERS = {
+  operation: '',
+  clientId: '',
+  errorClass: '',
+  priority: '',
+  sort: 'newest',
+  age: '',
+};
 
 /**
  * The list: filters, newest-first keyset pages ("Next page" follows nextCursor), selection.
@@ -21,7 +32,7 @@ export class ListView {
   constructor(api) {
     this.api = api;
     /** @type {Filters} */
-    this.filters = { operation: '', clientId: '', errorClass: '', age: '' };
+    this.filters = { ...NO_FILTERS };
     /** The cursor each page of this filter started at; the last one is the current page. */
     /** @type {Array<string | undefined>} */
     this.cursors = [undefined];
@@ -73,15 +84,21 @@ export class ListView {
   }
 
   /**
-   * One page of the filters: operation, client id and error class are the API's; age is applied
-   * here, reading on while entries are dropped (newest first: "newer than" ends at the first
-   * older entry).
+   * One page of the filters: operation, client id, error class, priority and sort are the API's;
+   * age is applied here, reading on while entries are dropped (newest first: "newer than" ends at
+   * the first older entry).
    * @param {string | undefined} cursor
    * @returns {Promise<EntryPage>}
    */
   async read(cursor) {
-    const { operation, clientId, errorClass, age } = this.filters;
-    const query = { operation, clientId, errorClass };
+    const { operation, clientId, errorClass, priority, sort, age } = this.filters;
+    const query = {
+      operation,
+      clientId,
+      errorClass,
+      priority,
+      sort: sort === 'newest' ? '' : sort,
+    };
     if (age === '') return this.api().list({ ...query, cursor, limit: PAGE_SIZE });
     const [direction, amount] = age.split(':');
     const threshold = Date.now() - (durationMs(amount) ?? 0);
@@ -98,7 +115,7 @@ export class ListView {
       if (direction === 'newer') {
         const kept = page.items.filter(newer);
         items.push(...kept);
-        if (kept.length < page.items.length) return { items };
+        if (kept.length < page.items.length && sort === 'newest') return { items };
       } else {
         items.push(...page.items.filter((e) => !newer(e)));
       }
@@ -111,7 +128,7 @@ export class ListView {
   render() {
     const body = byId('entries-body', HTMLTableSectionElement);
     if (this.items.length === 0) {
-      body.replaceChildren(el('tr', {}, [el('td', { colspan: '9' }, ['No dead letters match.'])]));
+      body.replaceChildren(el('tr', {}, [el('td', { colspan: '10' }, ['No dead letters match.'])]));
       return;
     }
     body.replaceChildren(...this.items.map((entry) => this.row(entry)));
@@ -141,6 +158,7 @@ export class ListView {
       el('td', {}, [entry.clientId]),
       el('td', {}, [entry.toolName ?? '']),
       el('td', {}, [entry.errorClass]),
+      el('td', {}, [entry.priority ?? '']),
       el('td', { class: 'error-cell' }, [
         entry.error,
         entry.deliveryUnknown ? ' ' : null,
@@ -184,6 +202,21 @@ export class ListView {
       /** @type {HTMLInputElement} */ (box).checked = selected;
     }
     this.renderControls();
+  }
+
+  /** The applied filters as a bulk replay job's filter (the API's names and durations). */
+  jobFilter() {
+    const { operation, clientId, errorClass, priority, age } = this.filters;
+    /** @type {import('./api.js').JobFilter} */
+    const filter = {};
+    if (operation !== '') filter.operation = operation;
+    if (clientId !== '') filter.clientId = clientId;
+    if (errorClass !== '') filter.errorClass = errorClass;
+    if (priority !== '') filter.priority = priority;
+    const [direction, amount] = age.split(':');
+    if (direction === 'older') filter.olderThan = amount;
+    if (direction === 'newer') filter.newerThan = amount;
+    return filter;
   }
 
   /** Forgets everything shown (sign-out). */

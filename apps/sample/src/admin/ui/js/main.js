@@ -3,7 +3,8 @@ import { cleanupOlderThan, deleteEntries, messageOf, replayEntries } from './bul
 import { isAsking } from './confirm-dialog.js';
 import { DetailView } from './detail-view.js';
 import { byId } from './dom.js';
-import { ListView } from './list-view.js';
+import { JobsPanel } from './jobs-panel.js';
+import { ListView, NO_FILTERS } from './list-view.js';
 import { refreshOverview } from './overview.js';
 
 /** @typedef {import('./api.js').Api} Api */
@@ -14,6 +15,7 @@ const ENTRY_ROUTE = /^#\/entries\/([0-9A-Z]{26})$/;
 /** @type {Api | null} */
 let api = null;
 let busy = false;
+let again = false;
 /** @type {ReturnType<typeof setInterval> | undefined} */
 let timer;
 
@@ -23,6 +25,12 @@ const signedIn = () => {
 };
 const list = new ListView(signedIn);
 const detail = new DetailView(signedIn, announce);
+const jobs = new JobsPanel(
+  signedIn,
+  () => list.jobFilter(),
+  () => void refresh(),
+  announce,
+);
 
 const keyInput = byId('api-key', HTMLInputElement);
 const signInError = byId('sign-in-error', HTMLParagraphElement);
@@ -77,6 +85,7 @@ function signOut(message = 'Signed out.') {
   api = null;
   clearInterval(timer);
   list.clear();
+  jobs.clear();
   for (const id of ['overview-totals', 'overview-breakdowns', 'chart', 'chart-legend']) {
     byId(id, HTMLElement).replaceChildren();
   }
@@ -96,7 +105,7 @@ byId('sign-out', HTMLButtonElement).addEventListener('click', () => signOut());
 async function route() {
   if (!api) return;
   const match = ENTRY_ROUTE.exec(window.location.hash);
-  for (const id of ['overview', 'list-view', 'cleanup'])
+  for (const id of ['overview', 'list-view', 'jobs', 'cleanup'])
     byId(id, HTMLElement).hidden = match !== null;
   byId('detail-view', HTMLElement).hidden = match === null;
   if (match) await detail.show(match[1]);
@@ -106,10 +115,16 @@ async function route() {
 window.addEventListener('hashchange', () => void route());
 
 async function refresh() {
-  if (!api || busy) return;
+  if (!api) return;
+  // A click (first page, a filter) during a refresh is not dropped: it runs once that one ends.
+  if (busy) {
+    again = true;
+    return;
+  }
   busy = true;
+  again = false;
   try {
-    await Promise.all([refreshOverview(api), list.load()]);
+    await Promise.all([refreshOverview(api), list.load(), jobs.load()]);
     if (listMessage.dataset.kind === 'error') setListMessage('');
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -120,6 +135,7 @@ async function refresh() {
   } finally {
     busy = false;
   }
+  if (again) await refresh();
 }
 
 /** Every few seconds, unless paused, hidden, on an entry, or while asking or acting. */
@@ -150,6 +166,8 @@ filtersForm.addEventListener('submit', (event) => {
     operation: value('operation'),
     clientId: value('clientId'),
     errorClass: value('errorClass'),
+    priority: value('priority'),
+    sort: value('sort') || 'newest',
     age: value('age'),
   });
   void refresh();
@@ -157,7 +175,7 @@ filtersForm.addEventListener('submit', (event) => {
 filtersForm.addEventListener('reset', () => {
   // The form clears its fields after this event.
   setTimeout(() => {
-    list.setFilters({ operation: '', clientId: '', errorClass: '', age: '' });
+    list.setFilters({ ...NO_FILTERS });
     void refresh();
   });
 });

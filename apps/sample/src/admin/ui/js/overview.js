@@ -22,6 +22,7 @@ export async function refreshOverview(api) {
     ),
     total('Newest entry', stats.newestAt === null ? 'none' : ago(stats.newestAt, now)),
     total('Error classes', String(Object.keys(stats.byErrorClass).length)),
+    stats.dueForRedrive === undefined ? '' : total('Due for redrive', String(stats.dueForRedrive)),
   );
   const breakdowns = [
     breakdown('By operation', 'Operation', stats.byOperation),
