@@ -307,5 +307,40 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(await b.jobs.get(orphan.id)).toMatchObject({ state: 'done', done: 4, succeeded: 4 });
       expect((await a.queue.getStats()).total).toBe(0);
     });
+
+    it('starts no replay of a cancelled job that was still waiting for its turn', async () => {
+      const a = await boot();
+      for (let i = 0; i < 3; i++) await a.queue.store(failedInput());
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      replayer.next = async () => {
+        await gate;
+        return { ok: true, result: 'ok' };
+      };
+      // One batch of three, paced at 4/s: the second replay waits 250 ms, the third 500 ms.
+      const job = await a.jobs.start({ concurrency: 3, ratePerSecond: 4 });
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      await a.jobs.cancel(job.id);
+      release();
+      await a.jobs.settled(job.id);
+
+      expect(replayer.calls).toHaveLength(1);
+      expect(await a.jobs.get(job.id)).toMatchObject({ state: 'cancelled', done: 1, succeeded: 1 });
+      expect((await a.queue.getStats()).total).toBe(2);
+    });
+
+    it('keeps a cancelled job cancelled when a progress save races the cancel, with its counts', async () => {
+      const a = await boot();
+      const storage = a.queue.activeStorage();
+      const id = '00000000-0000-4000-8000-000000000002';
+      const record = (fields: object) => ({ id, state: JSON.stringify({ id, ...fields }) });
+      await storage.saveJob(record({ state: 'running', total: 5, done: 0 }), ['a', 'b']);
+      await storage.saveJob(record({ state: 'cancelled', total: 5, done: 0 }));
+
+      await storage.saveJob(record({ state: 'running', total: 5, done: 2 }));
+
+      const saved = await storage.job(id);
+      expect(JSON.parse(saved!.state)).toEqual({ id, state: 'cancelled', total: 5, done: 2 });
+    });
   });
 }

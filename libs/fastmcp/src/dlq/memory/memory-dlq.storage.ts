@@ -195,7 +195,8 @@ export class MemoryDlqStorage implements DlqStorage {
   saveJob(job: DlqJobRecord, ids?: readonly string[]): Promise<void> {
     const known = this.jobs.get(job.id);
     const snapshot = ids ? [...ids] : (known?.ids ?? []);
-    this.jobs.set(job.id, { state: job.state, ids: snapshot, at: known?.at ?? Date.now() });
+    const state = known ? keepCancelled(known.state, job.state) : job.state;
+    this.jobs.set(job.id, { state, ids: snapshot, at: known?.at ?? Date.now() });
     return Promise.resolve();
   }
 
@@ -250,4 +251,11 @@ function matches(entry: FailedOperation, index: DlqIndex): boolean {
     case 'priority':
       return (entry.priority ?? 'normal') === index.value;
   }
+}
+
+/** A cancelled job stays cancelled: a progress save that raced the cancel keeps only its counts. */
+function keepCancelled(saved: string, next: string): string {
+  if ((JSON.parse(saved) as { state?: string }).state !== 'cancelled') return next;
+  const job = JSON.parse(next) as { state?: string };
+  return job.state === 'cancelled' ? next : JSON.stringify({ ...job, state: 'cancelled' });
 }

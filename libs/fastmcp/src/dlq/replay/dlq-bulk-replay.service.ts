@@ -160,14 +160,17 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
       await Promise.all(
         ids.map(async (entryId, i) => {
           await sleep((1000 / job.ratePerSecond) * i);
+          // A replay still waiting for its turn when the job is cancelled does not start.
+          if (i > 0 && (await this.get(id))?.state === 'cancelled') return;
           tally[await this.replayOne(entryId, job.force)]++;
         }),
       );
       const latest = (await this.get(id)) ?? job;
+      const ran = tally.succeeded + tally.failed + tally.skipped;
       const next: BulkReplayJob = {
         ...job,
         state: latest.state === 'cancelled' ? 'cancelled' : ids.length === 0 ? 'done' : 'running',
-        done: job.done + ids.length,
+        done: job.done + ran,
         succeeded: job.succeeded + tally.succeeded,
         failed: job.failed + tally.failed,
         skipped: job.skipped + tally.skipped,

@@ -1,6 +1,8 @@
 --[[
   Saves a bulk replay job's state; on its first save, also its place in the job list (its
   snapshot of ids was pushed just before). Job records expire with the entries' retention.
+  A cancelled job stays cancelled: a runner's progress save that raced the cancel keeps its
+  counts but not its 'running' state.
 
   Input:
     KEYS[1] job            KEYS[2] job snapshot (list of ids)     KEYS[3] jobs (by creation)
@@ -10,7 +12,19 @@
   Output:
     1
 ]]
-redis.call('SET', KEYS[1], ARGV[2], 'PX', tonumber(ARGV[4]))
+local state = ARGV[2]
+local current = redis.call('GET', KEYS[1])
+if current then
+  local ok, saved = pcall(cjson.decode, current)
+  if ok and type(saved) == 'table' and saved.state == 'cancelled' then
+    local next = cjson.decode(state)
+    if next.state ~= 'cancelled' then
+      next.state = 'cancelled'
+      state = cjson.encode(next)
+    end
+  end
+end
+redis.call('SET', KEYS[1], state, 'PX', tonumber(ARGV[4]))
 if ARGV[5] == '1' then
   redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
   -- The list keeps the latest 1000 jobs; older records expire on their own.
