@@ -125,7 +125,7 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
         this.logger.warn(`Could not end the session of ${clientIds[i]}: ${String(result.reason)}`);
       }
     });
-    this.transport.close();
+    await this.transport.close();
   }
 
   private failedReplay(error: unknown, attempts: AttemptRecord[]): ReplayOutcome {

@@ -17,11 +17,34 @@ export interface ToolsPage {
  * follows 2026-07-28: `structuredContent` may be any JSON value.
  */
 export function parseCallToolResult(result: unknown, clientId: string): CallToolResult {
+  if (isPlainTextResult(result)) return result;
   const parsed = CallToolResultSchema.safeParse(result);
   if (!parsed.success) {
     throw new McpProtocolError(-32603, 'the tools/call result is not valid MCP', { clientId });
   }
   return parsed.data as CallToolResult;
+}
+
+const RESULT_KEYS = new Set(['content', 'isError']);
+
+/**
+ * The common answer, text blocks and an optional `isError`, with nothing else: valid MCP as it is,
+ * so it skips the schema (which would return the same value). Any other shape goes to the schema.
+ */
+function isPlainTextResult(result: unknown): result is CallToolResult {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) return false;
+  const { content, isError } = result as { content?: unknown; isError?: unknown };
+  if (!Array.isArray(content) || (isError !== undefined && typeof isError !== 'boolean')) {
+    return false;
+  }
+  for (const key in result) if (!RESULT_KEYS.has(key)) return false;
+  for (const block of content as unknown[]) {
+    if (typeof block !== 'object' || block === null) return false;
+    const { type, text } = block as { type?: unknown; text?: unknown };
+    if (type !== 'text' || typeof text !== 'string') return false;
+    for (const key in block) if (key !== 'type' && key !== 'text') return false;
+  }
+  return true;
 }
 
 /**

@@ -20,6 +20,8 @@ import { traceAttempt, withTraceHeaders, withTraceMeta } from './attempt-trace.j
 import type { ExchangeOptions } from './exchange-options.interface.js';
 import type { HttpTarget, TransportResponse } from './http-target.interface.js';
 import { leanHttpAdapter, type SocketHook } from './lean-http.adapter.js';
+import { OriginPools } from './origin-pools.js';
+import { undiciAdapter } from './undici.adapter.js';
 import { jsonRpcNotification, jsonRpcRequest, withProgressToken } from './jsonrpc.js';
 import { releaseStream } from './release-stream.js';
 import { requestHeaders } from './request-headers.js';
@@ -67,6 +69,8 @@ export class McpHttpTransport {
     { keepAlive: true, maxSockets: 256 },
     this.sockets,
   );
+  // Plain http: servers are called over undici pools; https and the rest over the agents.
+  private readonly pools = new OriginPools();
   private requestIds = 0;
 
   constructor(
@@ -77,7 +81,8 @@ export class McpHttpTransport {
     const axios = http.axiosRef;
     axios.defaults.httpAgent = this.httpAgent;
     axios.defaults.httpsAgent = this.httpsAgent;
-    axios.defaults.adapter = leanHttpAdapter(watchedFallback(this.sockets, getAdapter('http')));
+    const lean = leanHttpAdapter(watchedFallback(this.sockets, getAdapter('http')));
+    axios.defaults.adapter = undiciAdapter(this.pools, this.httpAgent, lean);
   }
 
   /**
@@ -148,9 +153,10 @@ export class McpHttpTransport {
   }
 
   /** Closes the keep-alive sockets; the client service calls it after ending its sessions. */
-  close(): void {
+  async close(): Promise<void> {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    await this.pools.close();
   }
 
   private async exchange(
