@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue, type FailedOperation } from '@app/fastmcp';
+import { DeadLetterQueueService, type FailedOperation } from '@app/fastmcp';
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
@@ -20,7 +20,7 @@ const ATTACK_ARGUMENT = '<script>alert(2)</script>';
 // Each entry a different failure (its own arguments), or the DLQ's dedup would fold them into one.
 let entries = 0;
 
-function hostileEntry(): Parameters<DeadLetterQueue['store']>[0] {
+function hostileEntry(): Parameters<DeadLetterQueueService['store']>[0] {
   const at = new Date().toISOString();
   const n = ++entries;
   return {
@@ -57,8 +57,8 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     hostile: '',
   };
 
-  const dlq = (): DeadLetterQueue =>
-    sample.app.get<DeadLetterQueue>(DEAD_LETTER_QUEUE, { strict: false });
+  const dlq = (): DeadLetterQueueService =>
+    sample.app.get(DeadLetterQueueService, { strict: false });
   const call = (tool: string, args: Record<string, unknown> = {}) =>
     sample.http
       .post(`/mcp/clients/demo/tools/${tool}/call`)
