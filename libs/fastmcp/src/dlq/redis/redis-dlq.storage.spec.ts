@@ -75,12 +75,12 @@ async function danglingMembers(prefix: string): Promise<string[]> {
   const dangling: string[] = [];
   for (const key of await keysOf(prefix)) {
     const type = await admin.type(key);
-    const isIndex = type === 'zset' && !key.includes(':stat:');
-    const ids = isIndex
-      ? await admin.zrange(key, 0, -1)
-      : type === 'hash'
-        ? await admin.hkeys(key)
-        : [];
+    const ids =
+      type === 'zset'
+        ? await admin.zrange(key, 0, -1)
+        : key === keys.meta
+          ? await admin.hkeys(key)
+          : [];
     for (const id of ids) if (!(await admin.exists(keys.entry(id)))) dangling.push(`${key} ${id}`);
   }
   return dangling;
