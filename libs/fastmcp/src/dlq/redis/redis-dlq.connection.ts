@@ -6,13 +6,10 @@ import type { DlqRedisClient } from './redis-client.js';
 
 /**
  * Options of a connection the module opens: commands fail at once while disconnected (no
- * offline queue) instead of hanging, and reconnects back off up to 2 s, forever. Commands sent
- * in the same tick go out in one write (auto-pipelining): many stores in flight cost one
- * syscall, not one each.
+ * offline queue) instead of hanging, and reconnects back off up to 2 s, forever.
  */
 export const DLQ_REDIS_CONNECTION_OPTIONS: RedisOptions = {
   enableOfflineQueue: false,
-  enableAutoPipelining: true,
   maxRetriesPerRequest: 1,
   connectTimeout: 2000,
   commandTimeout: 2000,
