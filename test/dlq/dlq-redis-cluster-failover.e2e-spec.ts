@@ -73,14 +73,19 @@ describe('the Redis store when the master of its slot dies', () => {
       await killed.stop();
 
       for (let i = 40; i < 70; i++) await storeOne(i);
-      expect(eventsNamed(a.events, 'dlq.store_failed').length).toBeGreaterThan(0);
-      expect(a.dlq.bufferedCount).toBeGreaterThan(0);
+      // Some of these were buffered (the failover may already be over before the last ones).
+      const buffered = eventsNamed(a.events, 'dlq.store_failed').filter(
+        (event) => event.outcome === 'buffered',
+      );
+      expect(buffered.length).toBeGreaterThan(0);
 
       await vi.waitFor(() => expect(a.dlq.bufferedCount).toBe(0), {
         timeout: 30_000,
         interval: 100,
       });
-      expect(await cluster.ownerOf(slot)).toBe(replica!.port);
+      // The replica is the master now (asked of it: the node `ownerOf` asks may be the dead one).
+      expect((await replication(replica!.port)).role).toBe('master');
+      // Each entry written once, the buffered ones too: one dlq.stored per id, none missing.
       const stored = eventsNamed(a.events, 'dlq.stored').map((event) => event.id);
       expect(stored.sort()).toEqual([...expected].sort());
       expect(
