@@ -124,7 +124,7 @@ export async function measureDlqStore(
   const clock = { now: () => Date.now() };
   // Default options (dedup on: every input differs, so each store adds an entry).
   const options = { redis: target.redis, keyPrefix: 'bench', maxEntries: entries * 2 };
-  const { module, queue } = await bootDlq(options, clock, new FakeReplayer());
+  const { module, dlq: queue } = await bootDlq(options, clock, new FakeReplayer());
   const p50 = (values: number[]): number => percentile(values, 50);
   const redis = target.client;
   try {

@@ -3,8 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   type BulkReplayJob,
-  DEAD_LETTER_QUEUE,
-  type DeadLetterQueue,
+  DeadLetterQueueService,
   DlqBulkReplayService,
   type FailedOperation,
 } from '@app/fastmcp';
@@ -26,7 +25,7 @@ const ATTACK_ARGUMENT = '<script>alert(2)</script>';
 // Each entry a different failure (its own arguments), or the DLQ's dedup would fold them into one.
 let entries = 0;
 
-function hostileEntry(): Parameters<DeadLetterQueue['store']>[0] {
+function hostileEntry(): Parameters<DeadLetterQueueService['store']>[0] {
   const at = new Date().toISOString();
   const n = ++entries;
   return {
@@ -50,7 +49,7 @@ function hostileEntry(): Parameters<DeadLetterQueue['store']>[0] {
 }
 
 /** A dead-lettered call of the demo's `flaky` tool, as the client writes one (it now succeeds). */
-function flakyEntry(run: number): Parameters<DeadLetterQueue['store']>[0] {
+function flakyEntry(run: number): Parameters<DeadLetterQueueService['store']>[0] {
   const at = new Date().toISOString();
   return {
     operation: 'call_tool',
@@ -86,8 +85,8 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     hostile: '',
   };
 
-  const dlq = (): DeadLetterQueue =>
-    sample.app.get<DeadLetterQueue>(DEAD_LETTER_QUEUE, { strict: false });
+  const dlq = (): DeadLetterQueueService =>
+    sample.app.get(DeadLetterQueueService, { strict: false });
   const call = (tool: string, args: Record<string, unknown> = {}) =>
     sample.http
       .post(`/mcp/clients/demo/tools/${tool}/call`)

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue, isMcpAuthError } from '@app/fastmcp';
+import { DeadLetterQueueService, isMcpAuthError } from '@app/fastmcp';
 import { CapturingLogger } from '../support/capturing-logger.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import { startOAuthTestServer } from '../support/oauth/oauth-test-server.js';
@@ -17,7 +17,7 @@ describe('tokens and secrets never reach a dead letter or a log line', () => {
 
   /** Everything the app recorded: every log line with its params, every dead letter. */
   async function recorded(logger: CapturingLogger): Promise<string> {
-    const dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    const dlq = app.moduleRef.get(DeadLetterQueueService);
     const { items } = await dlq.list({ limit: 100 });
     return JSON.stringify({ lines: logger.lines, items });
   }

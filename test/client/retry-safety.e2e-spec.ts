@@ -2,8 +2,8 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEAD_LETTER_QUEUE,
-  type DeadLetterQueue,
+  DeadLetterQueueService,
+  DlqReplayService,
   EnhancedFastMcpService,
   FASTMCP_METRICS_REGISTRY,
   FastMcpModule,
@@ -160,7 +160,7 @@ describe('tools/call after a failure that may have reached the server', () => {
 describe('a call withheld from retry: the DLQ entry, the log line and the metric', () => {
   let moduleRef: TestingModule;
   let client: EnhancedFastMcpService;
-  let dlq: DeadLetterQueue;
+  let dlq: DeadLetterQueueService;
   const registry = new Registry();
   const logger = new CapturingLogger();
 
@@ -179,7 +179,7 @@ describe('a call withheld from retry: the DLQ entry, the log line and the metric
       .compile();
     await moduleRef.init();
     client = moduleRef.get(EnhancedFastMcpService);
-    dlq = moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    dlq = moduleRef.get(DeadLetterQueueService);
   });
   afterAll(async () => {
     await moduleRef?.close();
@@ -212,14 +212,17 @@ describe('a call withheld from retry: the DLQ entry, the log line and the metric
       status: 'dead',
     });
 
-    const refused = await dlq.replay(entry.id).catch((e: unknown) => e);
+    const refused = await moduleRef
+      .get(DlqReplayService)
+      .replay(entry.id)
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ReplayConflictError);
     expect((refused as Error).message).toMatch(/delivery unknown.*replay it with force/);
     expect(callsSeen('pay')).toBe(1);
     expect(server.executions('pay')).toBe(1);
     expect(await dlq.get(entry.id)).toMatchObject({ status: 'dead', deliveryUnknown: true });
 
-    const replayed = await dlq.replay(entry.id, { force: true });
+    const replayed = await moduleRef.get(DlqReplayService).replay(entry.id, { force: true });
     expect(replayed).toMatchObject({ id: entry.id, result: { content: [{ text: 'order-1' }] } });
     expect(server.executions('pay')).toBe(2);
     expect(await dlq.get(entry.id)).toBeNull();

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEAD_LETTER_QUEUE,
+  DeadLetterQueueService,
+  DlqReplayService,
   McpAbortedError,
   RetryExhaustedError,
   UnknownClientError,
-  type DeadLetterQueue,
 } from '@app/fastmcp';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
 import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
@@ -18,7 +18,7 @@ describe('the client dead-letters what fails for good (Redis store)', () => {
   let server: DemoMcpServerHandle;
   let proxy: FaultProxy;
   let app: ClientTestApp;
-  let dlq: DeadLetterQueue;
+  let dlq: DeadLetterQueueService;
   const logger = new CapturingLogger();
 
   beforeAll(async () => {
@@ -37,7 +37,7 @@ describe('the client dead-letters what fails for good (Redis store)', () => {
       },
       logger,
     );
-    dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    dlq = app.moduleRef.get(DeadLetterQueueService);
   });
 
   afterEach(async () => {
@@ -85,7 +85,7 @@ describe('the client dead-letters what fails for good (Redis store)', () => {
     );
 
     server.resetFlaky(0);
-    const replayed = await dlq.replay(entry.id);
+    const replayed = await app.moduleRef.get(DlqReplayService).replay(entry.id);
     expect(replayed.result).toMatchObject({ content: [{ type: 'text' }] });
     expect((await dlq.list()).items).toEqual([]);
   });
@@ -115,7 +115,7 @@ describe('the client dead-letters what fails for good (Redis store)', () => {
     server.resetFlaky(100);
     await app.client.callToolWithRetry('demo', 'flaky', {}).catch(() => undefined);
     const [entry] = (await dlq.list()).items;
-    await expect(dlq.replay(entry.id)).rejects.toThrow();
+    await expect(app.moduleRef.get(DlqReplayService).replay(entry.id)).rejects.toThrow();
     const after = await dlq.get(entry.id);
     expect(after).toMatchObject({ replayCount: 1, status: 'dead' });
     expect(after!.attempts.length).toBeGreaterThan(entry.attempts.length);
@@ -128,7 +128,7 @@ describe('replaying an entry of a client id this app does not know', () => {
     const server = await startDemoMcpServer();
     const app = await startClientApp({ servers: {}, dlq: {} });
     try {
-      const dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+      const dlq = app.moduleRef.get(DeadLetterQueueService);
       const entry = await dlq.store({
         operation: 'call_tool',
         clientId: 'stranger',
@@ -143,7 +143,9 @@ describe('replaying an entry of a client id this app does not know', () => {
         firstAttemptAt: new Date().toISOString(),
         failedAt: new Date().toISOString(),
       });
-      await expect(dlq.replay(entry.id)).rejects.toBeInstanceOf(UnknownClientError);
+      await expect(app.moduleRef.get(DlqReplayService).replay(entry.id)).rejects.toBeInstanceOf(
+        UnknownClientError,
+      );
       expect(server.requestCounts()['initialize'] ?? 0).toBe(0);
       expect(await dlq.get(entry.id)).toMatchObject({ replayCount: 1, status: 'dead' });
     } finally {
@@ -158,8 +160,7 @@ describe('the client without a DLQ', () => {
     const server = await startDemoMcpServer({ flakyFailures: 100 });
     const app = await startClientApp({ servers: { demo: { url: server.url } }, dlq: false });
     try {
-      expect(() => app.moduleRef.get<DeadLetterQueue | null>(DEAD_LETTER_QUEUE)).not.toThrow();
-      expect(app.moduleRef.get(DEAD_LETTER_QUEUE)).toBeNull();
+      expect(app.moduleRef.get(DeadLetterQueueService).enabled).toBe(false);
       await expect(app.client.callToolWithRetry('demo', 'flaky')).rejects.toBeInstanceOf(
         RetryExhaustedError,
       );
@@ -176,7 +177,7 @@ describe('the server URL a dead letter records', () => {
   let server: DemoMcpServerHandle;
   let proxy: FaultProxy;
   let app: ClientTestApp;
-  let dlq: DeadLetterQueue;
+  let dlq: DeadLetterQueueService;
 
   beforeAll(async () => {
     server = await startDemoMcpServer();
@@ -189,7 +190,7 @@ describe('the server URL a dead letter records', () => {
       servers: { demo: { url: url.toString() } },
       dlq: { storeKinds: ['retries_exhausted', 'http'] },
     });
-    dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    dlq = app.moduleRef.get(DeadLetterQueueService);
   });
 
   afterEach(async () => {

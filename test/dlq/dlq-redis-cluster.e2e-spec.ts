@@ -34,7 +34,7 @@ const target: DlqContractTarget = {
     const dlq: DlqOptions = { ...options, redis: clusterOptions(), keyPrefix: nextPrefix() };
     return Promise.resolve({
       boot: () => bootDlq(dlq, clock, replayer),
-      sweep: (instance) => instance.queue.sweepExpired(),
+      sweep: (instance) => instance.dlq.sweepExpired(),
     });
   },
 };
@@ -110,7 +110,7 @@ describe('the Redis store through a live slot reshard', () => {
             if (await b.dlq.delete(id)) deleted.push(id);
           }),
           pool(toReplay, 4, async (id) => {
-            await a.dlq.replay(id);
+            await a.replays.replay(id);
             replayed.push(id);
           }),
           move.then(() => []),
@@ -126,7 +126,7 @@ describe('the Redis store through a live slot reshard', () => {
       // Nothing buffered (every store reached Redis), nothing lost, the indexes agree.
       for (const instance of [a, b]) {
         expect(eventsNamed(instance.events, 'dlq.store_failed')).toEqual([]);
-        expect(instance.queue.bufferedCount).toBe(0);
+        expect(instance.dlq.bufferedCount).toBe(0);
       }
       const { problems, ids } = await checkIntegrity(cluster.node(target), prefix);
       expect(problems).toEqual([]);

@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from '@app/fastmcp';
+import { DeadLetterQueueService, DlqReplayService } from '@app/fastmcp';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import { type EraServerHandle, startEraServer } from '../support/era-server/era-server.js';
 import { forwardRequest } from '../support/forward-request.js';
@@ -34,7 +34,7 @@ describe('dead letters record the era; a replay speaks whatever the server speak
   let legacy: EraServerHandle;
   let front: Awaited<ReturnType<typeof startSwitch>>;
   let app: ClientTestApp;
-  let dlq: DeadLetterQueue;
+  let dlq: DeadLetterQueueService;
 
   beforeAll(async () => {
     [modern, legacy] = await Promise.all([startEraServer('modern'), startEraServer('legacy')]);
@@ -44,7 +44,7 @@ describe('dead letters record the era; a replay speaks whatever the server speak
       retry: { maxRetries: 1 },
       dlq: { storeKinds: ['retries_exhausted'] },
     });
-    dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    dlq = app.moduleRef.get(DeadLetterQueueService);
   });
 
   afterAll(async () => {
@@ -68,7 +68,7 @@ describe('dead letters record the era; a replay speaks whatever the server speak
     // The server comes back as a 2025-era one: the replay finds out and runs there.
     front.switchTo(legacy);
     front.setDown(false);
-    const replayed = await dlq.replay(entry.id);
+    const replayed = await app.moduleRef.get(DlqReplayService).replay(entry.id);
     expect(replayed.result).toEqual({ content: [{ type: 'text', text: 'later (legacy)' }] });
     expect(legacy.runs.get('echo')).toBe(1);
     expect(app.client.getSession('svc')?.era).toBe('legacy');

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue, type FailedOperation } from '@app/fastmcp';
+import { DeadLetterQueueService, DlqReplayService, type FailedOperation } from '@app/fastmcp';
 import { CapturingLogger } from '../support/capturing-logger.js';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
 import { dumpRedis } from '../support/redis-dump.js';
@@ -43,7 +43,7 @@ afterAll(() => server.close());
 
 async function failOnce(app: ClientTestApp): Promise<FailedOperation> {
   failing = true;
-  const dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+  const dlq = app.moduleRef.get(DeadLetterQueueService);
   const before = new Set((await dlq.list({ limit: 100 })).items.map((e) => e.id));
   await expect(app.client.callToolWithRetry('secure', 'work', { n: 1 })).rejects.toThrow(/400/);
   const added = (await dlq.list({ limit: 100 })).items.filter((e) => !before.has(e.id));
@@ -69,8 +69,7 @@ describe('in-memory store', () => {
     expectNoSecret(JSON.stringify(entry));
 
     failing = false;
-    const dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
-    const replayed = await dlq.replay(entry.id);
+    const replayed = await app.moduleRef.get(DlqReplayService).replay(entry.id);
     expect(replayed.result).toMatchObject({ content: [{ type: 'text', text: 'ok' }] });
     const sent = server.posts.at(-1);
     expect(sent?.message.method).toBe('tools/call');
@@ -83,7 +82,7 @@ describe('in-memory store', () => {
   });
 
   it('redacts a header whose value is a configured one, whatever its name', async () => {
-    const dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    const dlq = app.moduleRef.get(DeadLetterQueueService);
     const stored = await dlq.store({
       operation: 'call_tool',
       clientId: 'secure',

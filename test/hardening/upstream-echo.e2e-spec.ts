@@ -3,7 +3,7 @@
 // credentials into an error, a dead letter, a log line or the sample app's REST error body.
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from '@app/fastmcp';
+import { DeadLetterQueueService } from '@app/fastmcp';
 import { CapturingLogger } from '../support/capturing-logger.js';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
 import { InMemoryOAuthProvider } from '../support/oauth/in-memory-oauth-provider.js';
@@ -97,7 +97,7 @@ describe('the client', () => {
     expectNoSecret(JSON.stringify(error));
     expectNoSecret(inspect(error, { depth: 20, showHidden: true }));
 
-    const dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    const dlq = app.moduleRef.get(DeadLetterQueueService);
     const { items } = await dlq.list({ limit: 100 });
     expect(items.some((entry) => entry.clientId === clientId && entry.toolName === tool)).toBe(
       true,

@@ -2,8 +2,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import {
   type CircuitTransitionEvent,
-  DEAD_LETTER_QUEUE,
-  type DeadLetterQueue,
+  DeadLetterQueueService,
   EnhancedFastMcpService,
   FASTMCP_METRICS_REGISTRY,
   FastMcpEvents,
@@ -22,7 +21,7 @@ export interface PipelineTestApp {
   moduleRef: TestingModule;
   client: EnhancedFastMcpService;
   pipelines: ServerPipelines;
-  dlq: DeadLetterQueue;
+  dlq: DeadLetterQueueService;
   registry: Registry;
   transitions: CircuitTransitionEvent[];
   budgetExhausted: RetryBudgetExhaustedEvent[];
@@ -58,7 +57,7 @@ export async function startPipelineApp(options: FastMcpModuleOptions): Promise<P
     moduleRef,
     client: moduleRef.get(EnhancedFastMcpService),
     pipelines: moduleRef.get(ServerPipelines),
-    dlq: moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE),
+    dlq: moduleRef.get(DeadLetterQueueService),
     registry,
     transitions: [],
     budgetExhausted: [],

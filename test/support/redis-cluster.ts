@@ -9,7 +9,7 @@ const run = promisify(execFile);
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 20_000;
 
-/** A real Redis Cluster of `redis-server` processes on 127.0.0.1, masters only. */
+/** A real Redis Cluster of `redis-server` processes on 127.0.0.1. */
 export interface RedisClusterHandle {
   readonly nodes: ReadonlyArray<{ host: string; port: number }>;
   readonly servers: readonly RedisServerHandle[];
@@ -28,11 +28,22 @@ export function redisCliBinary(): string {
   return process.env.REDIS_CLI_BIN ?? redisServerBinary().replace(/redis-server$/, 'redis-cli');
 }
 
+export interface RedisClusterSetup {
+  /** Replicas per master (a replica takes over when its master dies). Default 0. */
+  replicas?: number;
+  /** `cluster-node-timeout`: how long a silent node takes to be failed over, in ms. Default 5000. */
+  nodeTimeoutMs?: number;
+}
+
 /**
- * Starts `masters` cluster-enabled servers (no persistence), each with its own free port and bus
- * port, joins them with `redis-cli --cluster create` and waits until every node says `ok`.
+ * Starts `masters` cluster-enabled servers (no persistence), and `replicas` per master, each with
+ * its own free port and bus port, joins them with `redis-cli --cluster create` and waits until
+ * every node says `ok`.
  */
-export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
+export async function startRedisCluster(
+  masters = 3,
+  { replicas = 0, nodeTimeoutMs = 5000 }: RedisClusterSetup = {},
+): Promise<RedisClusterHandle> {
   const servers: RedisServerHandle[] = [];
   const connections = new Map<number, Redis>();
   const clients: Cluster[] = [];
@@ -44,7 +55,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
       await Promise.all(servers.map((server) => server.close()));
     })());
   try {
-    for (let i = 0; i < masters; i++) {
+    for (let i = 0; i < masters * (1 + replicas); i++) {
       const busPort = await findFreePort(HOST);
       const args = [
         '--cluster-enabled',
@@ -54,7 +65,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
         '--cluster-port',
         String(busPort),
         '--cluster-node-timeout',
-        '5000',
+        String(nodeTimeoutMs),
       ];
       servers.push(await startRedisServer({ args }));
     }
@@ -64,7 +75,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
       'create',
       ...addresses,
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ]);
     const node = (port: number): Redis => {

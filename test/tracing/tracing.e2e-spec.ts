@@ -10,7 +10,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue, RetryExhaustedError } from '@app/fastmcp';
+import { DeadLetterQueueService, DlqReplayService, RetryExhaustedError } from '@app/fastmcp';
 import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import { startTraceMetaServer, type TraceMetaServer } from '../support/trace-meta-server.js';
@@ -170,7 +170,7 @@ describe('tracing with a provider registered', () => {
       .callToolWithRetry('traced', 'echo', { text: 'lost' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryExhaustedError);
-    const dlq = app.moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    const dlq = app.moduleRef.get(DeadLetterQueueService);
     const [entry] = (await dlq.list()).items;
     expect(entry).toBeDefined();
     // The trace context went with the requests, never into the entry that a replay re-sends.
@@ -199,7 +199,7 @@ describe('tracing with a provider registered', () => {
     expect(attempts.map((s) => s.attributes['error.type'])).toEqual(['503', '503', '503', '503']);
 
     exporter.reset();
-    await dlq.replay(entry.id);
+    await app.moduleRef.get(DlqReplayService).replay(entry.id);
     const replay = spanNamed('replay call_tool echo');
     expect(replay.attributes).toMatchObject({
       'fastmcp.replay.entry_id': entry.id,

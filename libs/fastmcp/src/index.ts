@@ -53,7 +53,6 @@ export { FASTMCP_CLOCK, systemClock } from './retry/clock.js';
 export type { Clock } from './retry/clock.js';
 export { calculateBackoffWithJitter } from './retry/backoff.js';
 
-export { DEAD_LETTER_QUEUE } from './dlq/core/dead-letter-queue.interface.js';
 export { DeadLetterQueueService } from './dlq/core/dead-letter-queue.service.js';
 export { DlqReplayService } from './dlq/replay/dlq-replay.service.js';
 export { DlqBulkReplayService } from './dlq/replay/dlq-bulk-replay.service.js';
@@ -81,7 +80,6 @@ export { DLQ_ID_PATTERN } from './dlq/core/dlq-id.js';
 export { DLQ_REDIS_CONNECTION_OPTIONS } from './dlq/redis/redis-dlq.connection.js';
 export { ERROR_CLASS_PATTERN } from './dlq/core/dlq-input.validation.js';
 export type {
-  DeadLetterQueue,
   DlqImportResult,
   DlqStats,
   Page,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DeadLetterQueue } from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.interface.js';
+import type { DeadLetterQueueService } from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
 import { DLQ_ID_PATTERN } from '../../../libs/fastmcp/src/dlq/core/dlq-id.js';
 import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { isDlqEntryNotFoundError } from '../../../libs/fastmcp/src/errors/dlq-entry-not-found.error.js';
@@ -36,7 +36,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
     let replayer: FakeReplayer;
     let instances: DlqInstance[];
     let a: DlqInstance;
-    let dlq: DeadLetterQueue;
+    let dlq: DeadLetterQueueService;
     let store: DlqStoreUnderTest;
 
     async function setup(options: DlqOptions = {}): Promise<void> {
@@ -336,7 +336,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
 
     it('replay that succeeds returns the result and removes the entry', async () => {
       const entry = await dlq.store(failedInput());
-      const result = await dlq.replay(entry.id);
+      const result = await a.replays.replay(entry.id);
       expect(result).toEqual({ id: entry.id, result: { content: [{ type: 'text', text: 'ok' }] } });
       expect(replayer.calls[0]).toMatchObject({ id: entry.id, status: 'replaying' });
       expect(await dlq.get(entry.id)).toBeNull();
@@ -362,7 +362,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
           errorClass: 'http_502',
           attempts: [attempt, attempt],
         });
-      await expect(dlq.replay(entry.id)).rejects.toBe(error);
+      await expect(a.replays.replay(entry.id)).rejects.toBe(error);
       const after = (await dlq.get(entry.id))!;
       expect(after).toMatchObject({
         status: 'dead',
@@ -374,7 +374,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect((await dlq.getStats()).byErrorClass).toEqual({ http_502: 1 });
       expect((await dlq.getByErrorClass('http_502')).items.map((e) => e.id)).toEqual([entry.id]);
       expect((await dlq.getByErrorClass('http_503')).items).toEqual([]);
-      await expect(dlq.replay(entry.id)).rejects.toBe(error);
+      await expect(a.replays.replay(entry.id)).rejects.toBe(error);
       expect((await dlq.get(entry.id))?.replayCount).toBe(2);
       expect(eventsNamed(a.events, 'dlq.replayed').map((e) => e.result)).toEqual([
         'failure',
@@ -389,10 +389,10 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       let release!: () => void;
       replayer.next = () =>
         new Promise((resolve) => (release = () => resolve({ ok: true, result: 1 })));
-      const first = dlq.replay(entry.id);
+      const first = a.replays.replay(entry.id);
       await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
       expect((await b.dlq.get(entry.id))?.status).toBe('replaying');
-      const second = await b.dlq.replay(entry.id).catch((e: unknown) => e);
+      const second = await b.replays.replay(entry.id).catch((e: unknown) => e);
       expect(isReplayConflictError(second)).toBe(true);
       expect(eventsNamed(b.events, 'dlq.replayed')).toEqual([{ id: entry.id, result: 'conflict' }]);
       release();
@@ -407,13 +407,13 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       let crash!: () => void;
       replayer.next = () =>
         new Promise((resolve) => (crash = () => resolve({ ok: true, result: 'late' })));
-      const stuck = dlq.replay(entry.id);
+      const stuck = a.replays.replay(entry.id);
       await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
       await sleep(150);
       clock.advance(150);
       expect((await dlq.get(entry.id))?.status).toBe('dead');
       replayer.next = () => Promise.resolve({ ok: true, result: 'again' });
-      await expect(dlq.replay(entry.id)).resolves.toEqual({ id: entry.id, result: 'again' });
+      await expect(a.replays.replay(entry.id)).resolves.toEqual({ id: entry.id, result: 'again' });
       crash();
       await stuck;
       expect(await dlq.get(entry.id)).toBeNull();
@@ -426,7 +426,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         () => dlq.get('*'),
         () => dlq.delete(`${entry.id}*`),
         () => dlq.delete('../../etc'),
-        () => dlq.replay(entry.id.toLowerCase()),
+        () => a.replays.replay(entry.id.toLowerCase()),
         () => dlq.getByClientId('git*'),
         () => dlq.getByClientId('a b'),
         () => dlq.getByClientId('x'.repeat(200)),
@@ -457,7 +457,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
     it('reports a missing entry on replay with DlqEntryNotFoundError', async () => {
       const entry = await dlq.store(failedInput());
       await dlq.delete(entry.id);
-      const error = await dlq.replay(entry.id).catch((e: unknown) => e);
+      const error = await a.replays.replay(entry.id).catch((e: unknown) => e);
       expect(isDlqEntryNotFoundError(error)).toBe(true);
       expect(replayer.calls).toHaveLength(0);
     });

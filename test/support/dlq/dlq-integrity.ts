@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { decodeMeta, RedisDlqKeys } from '../../../libs/fastmcp/src/dlq/redis/redis-dlq.keys.js';
+import {
+  classCountField,
+  clientCountField,
+  decodeMeta,
+  RedisDlqKeys,
+} from '../../../libs/fastmcp/src/dlq/redis/redis-dlq.keys.js';
 import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 
 /** Every key of a prefix on one node (our own test server; never a pattern in library code). */
@@ -37,18 +42,17 @@ export async function checkIntegrity(
   const members = new Map<string, Set<string>>();
   for (const key of all) {
     const type = await node.type(key);
-    if (type !== 'zset' || key.includes(':stat:') || key === keys.due || key === keys.jobs)
-      continue;
+    if (type !== 'zset' || key === keys.due || key === keys.jobs) continue;
     const ids = await node.zrange(key, 0, -1);
     members.set(key, new Set(ids));
     for (const id of ids) if (!entries.has(id)) problems.push(`${key} has ${id} without entry`);
   }
   const meta = await node.hgetall(keys.meta);
   for (const id of Object.keys(meta)) if (!entries.has(id)) problems.push(`meta has ${id}`);
+  // What the counts hash should hold: entries by client id and by error class.
   const counts = new Map<string, number>();
-  const count = (stat: string, member: string): void => {
-    const name = `${keys.stat(stat as 'op')} ${member}`;
-    counts.set(name, (counts.get(name) ?? 0) + 1);
+  const count = (field: string): void => {
+    counts.set(field, (counts.get(field) ?? 0) + 1);
   };
   for (const [id, entry] of entries) {
     const decoded = meta[id] === undefined ? null : decodeMeta(meta[id]);
@@ -64,24 +68,14 @@ export async function checkIntegrity(
     for (const index of want) {
       if (!members.get(index)?.has(id)) problems.push(`${id} missing from ${index}`);
     }
-    count('op', entry.operation);
-    count('client', entry.clientId);
-    count('class', entry.errorClass);
-    count('prio', entry.priority);
+    count(clientCountField(entry.clientId));
+    count(classCountField(entry.errorClass));
   }
-  for (const stat of ['op', 'client', 'class', 'prio'] as const) {
-    const flat = await node.zrange(keys.stat(stat), 0, -1, 'WITHSCORES');
-    const stored = new Map<string, number>();
-    for (let i = 0; i < flat.length; i += 2) stored.set(flat[i], Number(flat[i + 1]));
-    const names = new Set([...stored.keys()]);
-    for (const name of counts.keys()) {
-      if (name.startsWith(`${keys.stat(stat)} `)) names.add(name.slice(keys.stat(stat).length + 1));
-    }
-    for (const member of names) {
-      const real = counts.get(`${keys.stat(stat)} ${member}`) ?? 0;
-      if ((stored.get(member) ?? 0) !== real) {
-        problems.push(`${keys.stat(stat)} ${member}: ${stored.get(member) ?? 0} != ${real}`);
-      }
+  const stored = await node.hgetall(keys.counts);
+  for (const field of new Set([...Object.keys(stored), ...counts.keys()])) {
+    const real = counts.get(field) ?? 0;
+    if (Number(stored[field] ?? 0) !== real) {
+      problems.push(`${keys.counts} ${field}: ${stored[field] ?? 0} != ${real}`);
     }
   }
   return { problems, ids: [...entries.keys()].sort() };

@@ -54,7 +54,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
     });
 
     it('folds the same failure within the window into one entry (occurrences, lastFailedAt)', async () => {
-      const { queue, events } = await boot();
+      const { dlq: queue, events } = await boot();
       const input = failedInput();
       const first = await queue.store(input);
       clock.advance(1000);
@@ -74,7 +74,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
     });
 
     it('keeps every failure apart with dedupWindowMs: 0', async () => {
-      const { queue } = await boot({ dedupWindowMs: 0 });
+      const { dlq: queue } = await boot({ dedupWindowMs: 0 });
       const input = failedInput();
       const [a, b] = [await queue.store(input), await queue.store(input)];
       expect(a.id).not.toBe(b.id);
@@ -82,7 +82,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
     });
 
     it('sorts by priority then age, pages across priorities, filters and counts by priority', async () => {
-      const { queue } = await boot();
+      const { dlq: queue } = await boot();
       const stored: FailedOperation[] = [];
       for (const priority of ['low', 'high', 'normal', 'high', 'low', 'normal'] as const) {
         stored.push(await queue.store(failedInput({ priority })));
@@ -111,7 +111,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
     });
 
     it('exports entries as they are and imports them back with their ids, skipping known ones', async () => {
-      const { queue } = await boot();
+      const { dlq: queue } = await boot();
       const a = await queue.store(failedInput({ clientId: 'slack', priority: 'high' }));
       clock.advance(5);
       const b = await queue.store(failedInput({ clientId: 'github' }));
@@ -124,13 +124,13 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(JSON.stringify(exported)).not.toContain('s3cret');
 
       const other = await boot({ keyPrefix: undefined });
-      await other.queue.cleanup(0);
+      await other.dlq.cleanup(0);
       const lines = [
         ...exported.map((e) => JSON.parse(JSON.stringify(e)) as unknown),
         'junk',
         { id: 'x' },
       ];
-      const first = await other.queue.import(lines);
+      const first = await other.dlq.import(lines);
       expect(first).toEqual({
         imported: 2,
         skipped: 0,
@@ -139,12 +139,16 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
           { line: 4, reason: expect.stringContaining('ULID') as string },
         ],
       });
-      expect(await other.queue.get(a.id)).toEqual(a);
-      expect(await other.queue.import(exported)).toMatchObject({ imported: 0, skipped: 2 });
+      expect(await other.dlq.get(a.id)).toEqual(a);
+      expect(await other.dlq.import(exported)).toMatchObject({ imported: 0, skipped: 2 });
     });
 
     it('redrives a matching entry when due, with backoff, until maxRedrives marks it exhausted', async () => {
-      const { queue, redriver, events } = await boot({
+      const {
+        dlq: queue,
+        redriver,
+        events,
+      } = await boot({
         redrive: [{ match: { errorClass: ['http_503'] }, after: '1s', backoff: 2, maxRedrives: 2 }],
       });
       failing(replayer);
@@ -175,7 +179,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
     });
 
     it('never redrives deliveryUnknown entries; a redrive that succeeds removes the entry', async () => {
-      const { queue, redriver, events } = await boot({ redrive: [{ after: 100 }] });
+      const { dlq: queue, redriver, events } = await boot({ redrive: [{ after: 100 }] });
       const unknown = await queue.store(failedInput({ deliveryUnknown: true }));
       const fine = await queue.store(failedInput());
       expect(unknown.nextRedriveAt).toBeUndefined();
@@ -196,18 +200,18 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       };
       const redriver = new DlqRedriver(
         a.module.get(FASTMCP_RESOLVED_OPTIONS),
-        a.queue,
+        a.dlq,
         a.replays,
         a.module.get(FastMcpEvents),
         holding,
       );
-      const held = await a.queue.store(failedInput({ clientId: 'pay' }));
-      const free = await a.queue.store(failedInput({ clientId: 'search' }));
+      const held = await a.dlq.store(failedInput({ clientId: 'pay' }));
+      const free = await a.dlq.store(failedInput({ clientId: 'search' }));
       clock.advance(10);
       expect(await redriver.redriveDue()).toBe(1);
       expect(replayer.calls.map((c) => c.id)).toEqual([free.id]);
-      expect(await a.queue.get(held.id)).toMatchObject({ replayCount: 0 });
-      expect((await a.queue.getStats()).dueForRedrive).toBe(1);
+      expect(await a.dlq.get(held.id)).toMatchObject({ replayCount: 0 });
+      expect((await a.dlq.getStats()).dueForRedrive).toBe(1);
       expect(eventsNamed(a.events, 'dlq.redriven').map((e) => [e.clientId, e.result])).toEqual([
         ['pay', 'held'],
         ['search', 'success'],
@@ -223,15 +227,15 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
         return { ok: true, result: 'ok' };
       };
       const stored = [];
-      for (let i = 0; i < 6; i++) stored.push(await a.queue.store(failedInput()));
+      for (let i = 0; i < 6; i++) stored.push(await a.dlq.store(failedInput()));
       clock.advance(10);
       await Promise.all([a.redriver.redriveDue(), b.redriver.redriveDue()]);
       expect(replayer.calls.map((c) => c.id).sort()).toEqual(stored.map((e) => e.id).sort());
-      expect((await a.queue.getStats()).total).toBe(0);
+      expect((await a.dlq.getStats()).total).toBe(0);
     });
 
     it('runs a bulk replay job over a snapshot, high priority first, with progress', async () => {
-      const { queue, jobs } = await boot();
+      const { dlq: queue, jobs } = await boot();
       const low = await queue.store(failedInput({ priority: 'low' }));
       const high = await queue.store(failedInput({ priority: 'high' }));
       const unknown = await queue.store(failedInput({ deliveryUnknown: true }));
@@ -274,7 +278,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
 
     it('cancels a running job, and another instance resumes a job whose instance died', async () => {
       const a = await boot();
-      for (let i = 0; i < 6; i++) await a.queue.store(failedInput());
+      for (let i = 0; i < 6; i++) await a.dlq.store(failedInput());
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       replayer.next = async () => {
@@ -290,7 +294,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(replayer.calls).toHaveLength(2);
 
       // An instance that recorded a job and died before running it: its lease is not held.
-      const storage = a.queue.activeStorage();
+      const storage = a.dlq.activeStorage();
       const orphan = { ...(await a.jobs.get(job.id))!, id: '00000000-0000-4000-8000-000000000001' };
       const rest = await storage.jobSnapshot(job.id, 2, 10);
       await storage.saveJob(
@@ -305,12 +309,12 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(await b.jobs.resumeOrphans()).toBe(1);
       await b.jobs.settled(orphan.id);
       expect(await b.jobs.get(orphan.id)).toMatchObject({ state: 'done', done: 4, succeeded: 4 });
-      expect((await a.queue.getStats()).total).toBe(0);
+      expect((await a.dlq.getStats()).total).toBe(0);
     });
 
     it('starts no replay of a cancelled job that was still waiting for its turn', async () => {
       const a = await boot();
-      for (let i = 0; i < 3; i++) await a.queue.store(failedInput());
+      for (let i = 0; i < 3; i++) await a.dlq.store(failedInput());
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       replayer.next = async () => {
@@ -326,12 +330,12 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
 
       expect(replayer.calls).toHaveLength(1);
       expect(await a.jobs.get(job.id)).toMatchObject({ state: 'cancelled', done: 1, succeeded: 1 });
-      expect((await a.queue.getStats()).total).toBe(2);
+      expect((await a.dlq.getStats()).total).toBe(2);
     });
 
     it('keeps a cancelled job cancelled when a progress save races the cancel, with its counts', async () => {
       const a = await boot();
-      const storage = a.queue.activeStorage();
+      const storage = a.dlq.activeStorage();
       const id = '00000000-0000-4000-8000-000000000002';
       const record = (fields: object) => ({ id, state: JSON.stringify({ id, ...fields }) });
       await storage.saveJob(record({ state: 'running', total: 5, done: 0 }), ['a', 'b']);

@@ -1,10 +1,6 @@
 import type { LoggerService, ModuleMetadata } from '@nestjs/common';
 import type { DlqClock } from '../../../libs/fastmcp/src/dlq/core/dlq-runtime.js';
 import { Test, type TestingModule } from '@nestjs/testing';
-import {
-  DEAD_LETTER_QUEUE,
-  type DeadLetterQueue,
-} from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.interface.js';
 import { dlqProviders } from '../../../libs/fastmcp/src/dlq/dlq.providers.js';
 import { DeadLetterQueueService } from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
 import { DlqReplayService } from '../../../libs/fastmcp/src/dlq/replay/dlq-replay.service.js';
@@ -59,9 +55,7 @@ export type RecordedEvent = {
 /** One app instance's DLQ, booted in a TestingModule through the real `dlqProviders`. */
 export interface DlqInstance {
   module: TestingModule;
-  /** What `DEAD_LETTER_QUEUE` resolves to: the queue's methods and `replay`. */
-  dlq: DeadLetterQueue;
-  queue: DeadLetterQueueService;
+  dlq: DeadLetterQueueService;
   replays: DlqReplayService;
   jobs: DlqBulkReplayService;
   redriver: DlqRedriver;
@@ -105,8 +99,7 @@ export async function bootDlq(
   }
   return {
     module,
-    dlq: module.get<DeadLetterQueue>(DEAD_LETTER_QUEUE),
-    queue: module.get(DeadLetterQueueService),
+    dlq: module.get(DeadLetterQueueService),
     replays: module.get(DlqReplayService),
     jobs: module.get(DlqBulkReplayService),
     redriver: module.get(DlqRedriver),

@@ -1,13 +1,11 @@
 import type { Provider } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { register, Registry } from 'prom-client';
-import {
-  DEAD_LETTER_QUEUE,
-  type DeadLetterQueue,
-} from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.interface.js';
+import { DeadLetterQueueService } from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
 import { FastMcpEvents } from '../../../libs/fastmcp/src/events/fastmcp-events.service.js';
 import { FastMcpLogListener } from '../../../libs/fastmcp/src/logging/fastmcp-log.listener.js';
 import { FASTMCP_METRICS_REGISTRY } from '../../../libs/fastmcp/src/metrics/fastmcp-metrics.constants.js';
+import type { DlqStatsSource } from '../../../libs/fastmcp/src/metrics/dlq-stats.cache.js';
 import { metricsProviders } from '../../../libs/fastmcp/src/metrics/metrics.providers.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../../../libs/fastmcp/src/options/fastmcp-options.constants.js';
 import type { FastMcpModuleOptions } from '../../../libs/fastmcp/src/options/fastmcp-options.interface.js';
@@ -23,8 +21,8 @@ export interface MetricsTestModuleSetup {
   options?: FastMcpModuleOptions;
   /** Default: a new Registry; `'default'` keeps the module's own default (prom-client's `register`). */
   registry?: Registry | 'default';
-  /** Default: none (null, as with `dlq: false`). */
-  dlq?: Pick<DeadLetterQueue, 'getStats'> | null;
+  /** Stands in for `DeadLetterQueueService`. Default: none (the gauges stay at 0). */
+  dlq?: DlqStatsSource | null;
   providers?: Provider[];
   /** Also boot FastMcpLogListener. Default false. */
   logs?: boolean;
@@ -45,7 +43,7 @@ export async function createMetricsTestModule(
       FastMcpEvents,
       ...(setup.logs ? [FastMcpLogListener] : []),
       { provide: FASTMCP_RESOLVED_OPTIONS, useValue: resolveOptions(setup.options) },
-      { provide: DEAD_LETTER_QUEUE, useValue: setup.dlq ?? null },
+      { provide: DeadLetterQueueService, useValue: setup.dlq ?? null },
       ...metricsProviders,
       ...registryProvider,
       ...(setup.providers ?? []),

@@ -1,7 +1,5 @@
 import {
-  DEAD_LETTER_QUEUE,
   DLQ_DEFAULT_PAGE_LIMIT,
-  type DeadLetterQueue,
   DeadLetterQueueService,
   type FailedOperation,
   type Page,
@@ -20,10 +18,7 @@ const MAX_PAGES_PER_REQUEST = 20;
  */
 @Injectable()
 export class DlqBrowser {
-  constructor(
-    @Inject(DEAD_LETTER_QUEUE) private readonly dlq: DeadLetterQueue,
-    @Inject(DeadLetterQueueService) private readonly queue: DeadLetterQueueService,
-  ) {}
+  constructor(@Inject(DeadLetterQueueService) private readonly dlq: DeadLetterQueueService) {}
 
   async list(query: ListDlqQueryDto): Promise<Page<FailedOperation>> {
     const limit = query.limit ?? DLQ_DEFAULT_PAGE_LIMIT;
@@ -46,11 +41,11 @@ export class DlqBrowser {
   }
 
   private read(query: ListDlqQueryDto, page: PageRequest): Promise<Page<FailedOperation>> {
-    if (query.sort === 'priority') return this.queue.listByPriority(page);
+    if (query.sort === 'priority') return this.dlq.listByPriority(page);
     if (query.errorClass !== undefined) return this.dlq.getByErrorClass(query.errorClass, page);
     if (query.clientId !== undefined) return this.dlq.getByClientId(query.clientId, page);
     if (query.operation !== undefined) return this.dlq.getByOperation(query.operation, page);
-    if (query.priority !== undefined) return this.queue.getByPriority(query.priority, page);
+    if (query.priority !== undefined) return this.dlq.getByPriority(query.priority, page);
     return this.dlq.list(page);
   }
 }

@@ -1,7 +1,7 @@
 import {
-  DEAD_LETTER_QUEUE,
   DlqEntryNotFoundError,
-  type DeadLetterQueue,
+  DeadLetterQueueService,
+  DlqReplayService,
   type DlqStats,
   type FailedOperation,
   type Page,
@@ -34,7 +34,8 @@ import { ReplayDlqQueryDto } from './replay-dlq-query.dto.js';
 @Controller('dlq')
 export class DlqController {
   constructor(
-    @Inject(DEAD_LETTER_QUEUE) private readonly dlq: DeadLetterQueue,
+    @Inject(DeadLetterQueueService) private readonly dlq: DeadLetterQueueService,
+    @Inject(DlqReplayService) private readonly replays: DlqReplayService,
     @Inject(DlqBrowser) private readonly browser: DlqBrowser,
   ) {}
 
@@ -89,6 +90,6 @@ export class DlqController {
   @ApiResponse({ status: 502, description: 'The replay failed upstream; the entry stays' })
   @ApiResponse({ status: 504, description: 'The replay timed out upstream; the entry stays' })
   replay(@Param('id') id: string, @Query() query: ReplayDlqQueryDto): Promise<ReplayResult> {
-    return this.dlq.replay(id, { force: query.force === 'true' });
+    return this.replays.replay(id, { force: query.force === 'true' });
   }
 }

@@ -3,13 +3,11 @@ import { ModuleRef } from '@nestjs/core';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from './core/dead-letter-queue.interface.js';
 import { DeadLetterQueueService } from './core/dead-letter-queue.service.js';
 import { DlqCorruptEntries } from './core/dlq-corrupt-entries.js';
 import { DlqNotifier } from './core/dlq-notifier.js';
 import type { DlqStorage } from './core/dlq-storage.interface.js';
 import { DLQ_STORAGE } from './core/dlq-storage.token.js';
-import { DeadLetterQueueFacade } from './dead-letter-queue.facade.js';
 import { MemoryDlqStorage } from './memory/memory-dlq.storage.js';
 import { RedisDlqStorage } from './redis/redis-dlq.storage.js';
 import { DlqBulkReplayService } from './replay/dlq-bulk-replay.service.js';
@@ -36,9 +34,8 @@ function createStorage(
 }
 
 /**
- * The DLQ: `DeadLetterQueueService` (always resolves; inject it), `DlqReplayService`, the
- * storage under `DLQ_STORAGE`, and `DEAD_LETTER_QUEUE` for apps written against it (null with
- * `dlq: false`).
+ * The DLQ: `DeadLetterQueueService` (the one token to inject; it always resolves, disabled with
+ * `dlq: false`), `DlqReplayService`, and the storage under `DLQ_STORAGE`.
  */
 export const dlqProviders: Provider[] = [
   {
@@ -50,20 +47,9 @@ export const dlqProviders: Provider[] = [
   DlqReplayService,
   DlqBulkReplayService,
   DlqRedriver,
-  {
-    provide: DEAD_LETTER_QUEUE,
-    useFactory: (
-      options: ResolvedFastMcpOptions,
-      queue: DeadLetterQueueService,
-      replays: DlqReplayService,
-    ): DeadLetterQueue | null =>
-      options.dlq === false ? null : new DeadLetterQueueFacade(queue, replays),
-    inject: [FASTMCP_RESOLVED_OPTIONS, DeadLetterQueueService, DlqReplayService],
-  },
 ];
 
 export const dlqExports: Array<string | symbol | Provider> = [
-  DEAD_LETTER_QUEUE,
   DeadLetterQueueService,
   DlqReplayService,
   DlqBulkReplayService,

@@ -7,8 +7,9 @@ import type { DlqStats } from '../dlq/core/dead-letter-queue.interface.js';
 import { DLQ_STATS_TIMEOUT_MS } from './dlq-stats.cache.js';
 import { FASTMCP_METRICS_CLOCK } from './fastmcp-metrics.constants.js';
 
-/** A store that answers `getStats()` only; enough for the gauges. */
+/** A queue that answers `getStats()` only; enough for the gauges. */
 class FakeStatsStore {
+  readonly enabled = true;
   calls = 0;
   next: () => Promise<DlqStats> = () => Promise.resolve(stats(0, null));
 

@@ -1,9 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import {
-  DEAD_LETTER_QUEUE,
-  type DeadLetterQueue,
-  type DlqStats,
-} from '../dlq/core/dead-letter-queue.interface.js';
+import type { DlqStats } from '../dlq/core/dead-letter-queue.interface.js';
+import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js';
 import { DLQ_STATS_CACHE_MS, FASTMCP_METRICS_CLOCK } from './fastmcp-metrics.constants.js';
 
 /** What the DLQ gauges show. */
@@ -14,6 +11,9 @@ export interface DlqGaugeValues {
   dueEntries: number;
 }
 
+/** What the gauges read from `DeadLetterQueueService`. */
+export type DlqStatsSource = Pick<DeadLetterQueueService, 'enabled' | 'getStats'>;
+
 /** `() => epoch ms`. */
 export type MetricsClock = () => number;
 
@@ -21,7 +21,7 @@ export type MetricsClock = () => number;
 export const DLQ_STATS_TIMEOUT_MS = 1_000;
 
 /**
- * Reads `DeadLetterQueue.getStats()` for the DLQ gauges at most once per 5 s, however many
+ * Reads `DeadLetterQueueService.getStats()` for the DLQ gauges at most once per 5 s, however many
  * scrapes arrive; concurrent scrapes share one read. When the store fails or is slow, the last
  * values stay (null before the first success) and `read()` still resolves.
  */
@@ -35,18 +35,20 @@ export class DlqStatsCache {
 
   constructor(
     @Inject(FASTMCP_METRICS_CLOCK) private readonly now: MetricsClock,
-    @Optional() @Inject(DEAD_LETTER_QUEUE) private readonly dlq: DeadLetterQueue | null = null,
+    @Optional()
+    @Inject(DeadLetterQueueService)
+    private readonly dlq: DlqStatsSource | null = null,
   ) {}
 
   read(): Promise<DlqGaugeValues | null> {
     const dlq = this.dlq;
-    if (!dlq) return Promise.resolve(null);
+    if (!dlq?.enabled) return Promise.resolve(null);
     if (this.now() - this.readAt < DLQ_STATS_CACHE_MS) return Promise.resolve(this.last);
     this.pending ??= this.refresh(dlq).finally(() => (this.pending = null));
     return this.pending;
   }
 
-  private async refresh(dlq: DeadLetterQueue): Promise<DlqGaugeValues | null> {
+  private async refresh(dlq: DlqStatsSource): Promise<DlqGaugeValues | null> {
     try {
       const stats = await withTimeout(dlq.getStats(), DLQ_STATS_TIMEOUT_MS);
       this.last = {

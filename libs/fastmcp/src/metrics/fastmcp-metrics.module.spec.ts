@@ -1,10 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { register, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  DEAD_LETTER_QUEUE,
-  type DeadLetterQueue,
-} from '../dlq/core/dead-letter-queue.interface.js';
+import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js';
 import type { FailedOperationInput } from '../dlq/core/failed-operation.interface.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { FastMcpModule } from '../fastmcp.module.js';
@@ -58,7 +55,7 @@ describe('FastMcpModule metrics', () => {
     expect(a.get(FASTMCP_METRICS_REGISTRY)).toBe(registryA);
     expect(b.get(FASTMCP_METRICS_REGISTRY)).toBe(registryB);
 
-    await a.get<DeadLetterQueue>(DEAD_LETTER_QUEUE).store(failed);
+    await a.get(DeadLetterQueueService).store(failed);
     a.get(FastMcpEvents).emit('operation.succeeded', {
       ...{ operation: 'connect', clientId: 'client-1', durationMs: 12, attempts: 1 },
     });
@@ -84,7 +81,7 @@ describe('FastMcpModule metrics', () => {
   it('registers no metric when metrics are off', async () => {
     const registry = new Registry();
     const moduleRef = await boot({ metrics: false }, registry);
-    await moduleRef.get<DeadLetterQueue>(DEAD_LETTER_QUEUE).store(failed);
+    await moduleRef.get(DeadLetterQueueService).store(failed);
     expect(registry.getMetricsAsArray()).toEqual([]);
   });
 });

@@ -1,9 +1,5 @@
 import type { OperationName } from '../../events/operation-name.js';
-import type {
-  DlqPriority,
-  FailedOperation,
-  FailedOperationInput,
-} from './failed-operation.interface.js';
+import type { DlqPriority } from './failed-operation.interface.js';
 
 export interface PageRequest {
   /** 1..500. Default 50. */
@@ -43,29 +39,7 @@ export interface ReplayResult {
   result: unknown;
 }
 
-/** A dead-letter queue store. Redis and in-memory stores implement it; inject it with `DEAD_LETTER_QUEUE`. */
-export interface DeadLetterQueue {
-  store(input: FailedOperationInput): Promise<FailedOperation>;
-  get(id: string): Promise<FailedOperation | null>;
-  delete(id: string): Promise<boolean>;
-  list(page?: PageRequest): Promise<Page<FailedOperation>>;
-  getByOperation(operation: OperationName, page?: PageRequest): Promise<Page<FailedOperation>>;
-  getByClientId(clientId: string, page?: PageRequest): Promise<Page<FailedOperation>>;
-  /** Entries whose last failure has this class (`http_503`, `timeout`, ...), newest first. */
-  getByErrorClass(errorClass: string, page?: PageRequest): Promise<Page<FailedOperation>>;
-  cleanup(olderThanMs: number): Promise<number>;
-  getStats(): Promise<DlqStats>;
-  /**
-   * Re-runs the entry once with the normal retry. An entry marked `deliveryUnknown` (the tool may
-   * already have run) needs `force: true`, or ReplayConflictError is thrown and nothing is sent.
-   */
-  replay(id: string, options?: ReplayOptions): Promise<ReplayResult>;
-}
-
 export interface ReplayOptions {
   /** Replay an entry whose first delivery is unknown (the tool may run twice). Default false. */
   force?: boolean;
 }
-
-/** Injection token of the active `DeadLetterQueue` (null when `dlq: false`). */
-export const DEAD_LETTER_QUEUE = Symbol('FastMcp:DeadLetterQueue');

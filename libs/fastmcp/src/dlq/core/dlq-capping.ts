@@ -11,8 +11,9 @@ export interface TruncatedValue {
 
 /** Cuts a string to at most `maxBytes` of UTF-8, never inside a character. */
 export function capUtf8(text: string, maxBytes: number): string {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short texts need no copy to be measured.
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
   const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= maxBytes) return text;
   const suffix = '...[truncated]';
   let end = Math.max(0, maxBytes - suffix.length);
   while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;

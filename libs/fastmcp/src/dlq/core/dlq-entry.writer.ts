@@ -46,11 +46,12 @@ export class DlqEntryWriter {
     const dedup = source === 'failure';
     const dueAt = given.redriveExhausted ? 0 : this.rules.dueAt(given);
     const entry = dueAt > 0 ? { ...given, nextRedriveAt: new Date(dueAt).toISOString() } : given;
+    const dedupWindowMs = dedup ? this.rules.dedupWindowMs : 0;
     const options = {
       nowMs: this.rules.now(),
       dueAt,
-      fingerprint: failureFingerprint(entry),
-      dedupWindowMs: dedup ? this.rules.dedupWindowMs : 0,
+      fingerprint: dedupWindowMs > 0 ? failureFingerprint(entry) : '',
+      dedupWindowMs,
     };
     let reply = await this.storage.insert(entry, options);
     if (reply.kind === 'duplicate') {

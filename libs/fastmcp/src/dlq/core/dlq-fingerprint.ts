@@ -7,10 +7,12 @@ import type { FailedOperation } from './failed-operation.interface.js';
  * kept in a key.
  */
 export function failureFingerprint(entry: FailedOperation): string {
-  const hash = createHash('sha256');
-  hash.update(`${entry.operation}\n${entry.clientId}\n${entry.toolName ?? ''}\n`);
-  hash.update(stableJson(entry.arguments ?? null));
-  return hash.digest('base64url').slice(0, 32);
+  // sha1 is enough here (a key name, not a secret) and the cheapest digest node:crypto has.
+  return createHash('sha1')
+    .update(
+      `${entry.operation}\n${entry.clientId}\n${entry.toolName ?? ''}\n${stableJson(entry.arguments ?? null)}`,
+    )
+    .digest('base64url');
 }
 
 function stableJson(value: unknown): string {

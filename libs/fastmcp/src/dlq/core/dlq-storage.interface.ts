@@ -10,7 +10,7 @@ export interface DlqInsertOptions {
   nowMs: number;
   /** Time (ms) of the first automatic redrive, 0 for none. */
   dueAt: number;
-  /** Fingerprint of the failure (dedup) and how long it names this entry; window 0: no dedup. */
+  /** Fingerprint of the failure (dedup; '' without a window) and how long it names this entry. */
   fingerprint: string;
   dedupWindowMs: number;
   /** Store even if the fingerprint names another entry (that entry turned out to be gone). */

@@ -2,6 +2,7 @@ import type { DlqStats } from '../core/dead-letter-queue.interface.js';
 import { DLQ_STATS_TOP_CLIENTS, DLQ_STATS_TOP_ERROR_CLASSES } from '../core/dlq.constants.js';
 import type { DlqCursor } from '../core/dlq-cursor.js';
 import { dlqIdTime } from '../core/dlq-id.js';
+import { topCounts } from '../core/dlq-top-counts.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 
 /**
@@ -94,8 +95,8 @@ export class InMemoryDlqState {
     return {
       total: this.ids.length,
       byOperation,
-      byClientId: top(byClient, DLQ_STATS_TOP_CLIENTS),
-      byErrorClass: top(byClass, DLQ_STATS_TOP_ERROR_CLASSES),
+      byClientId: topCounts(byClient, DLQ_STATS_TOP_CLIENTS),
+      byErrorClass: topCounts(byClass, DLQ_STATS_TOP_ERROR_CLASSES),
       byPriority,
       oldestAgeSeconds: oldest ? Math.max(0, Math.floor((nowMs - dlqIdTime(oldest)) / 1000)) : null,
       newestAt: newest ? new Date(dlqIdTime(newest)).toISOString() : null,
@@ -116,7 +117,3 @@ export class InMemoryDlqState {
 }
 
 /** The `n` largest counts, largest first (ties by name). */
-export function top(counts: Map<string, number>, n: number): Record<string, number> {
-  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n);
-  return Object.fromEntries(sorted);
-}

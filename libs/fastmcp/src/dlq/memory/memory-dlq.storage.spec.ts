@@ -12,7 +12,6 @@ import {
   TestClock,
 } from '../../../../../test/support/dlq/dlq-test-context.js';
 import { isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
-import { DEAD_LETTER_QUEUE } from '../core/dead-letter-queue.interface.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { DLQ_STORAGE } from '../core/dlq-storage.token.js';
 import { DlqReplayService } from '../replay/dlq-replay.service.js';
@@ -24,7 +23,7 @@ const target: DlqContractTarget = {
     return Promise.resolve({
       // One process, one store: a second "instance" is the same service.
       boot: () => (instance ??= bootDlq({ ...options, store: 'memory' }, clock, replayer)),
-      sweep: (booted) => booted.queue.sweepExpired(),
+      sweep: (booted) => booted.dlq.sweepExpired(),
     });
   },
 };
@@ -34,11 +33,11 @@ dlqOperationsContract('MemoryDlqStorage', target);
 
 describe('dlqProviders', () => {
   it('resolves DeadLetterQueueService over the memory storage by default', async () => {
-    const { module, queue, dlq } = await bootDlq({}, new TestClock(), new FakeReplayer());
-    expect(queue.enabled).toBe(true);
-    expect(queue.storeKind).toBe('memory');
+    const { module, dlq } = await bootDlq({}, new TestClock(), new FakeReplayer());
+    expect(dlq.enabled).toBe(true);
+    expect(dlq.storeKind).toBe('memory');
     expect(module.get(DLQ_STORAGE)).toBeInstanceOf(MemoryDlqStorage);
-    const entry = await queue.store(failedInput());
+    const entry = await dlq.store(failedInput());
     expect(await dlq.get(entry.id)).toEqual(entry);
     await module.close();
   });
@@ -48,7 +47,6 @@ describe('dlqProviders', () => {
     const queue = module.get(DeadLetterQueueService);
     expect(queue.enabled).toBe(false);
     expect(module.get(DlqReplayService)).toBeInstanceOf(DlqReplayService);
-    expect(module.get(DEAD_LETTER_QUEUE)).toBeNull();
     const error = await queue.list().catch((e: unknown) => e);
     expect(isDlqUnavailableError(error)).toBe(true);
     expect(String(error)).toContain('dlq: false');

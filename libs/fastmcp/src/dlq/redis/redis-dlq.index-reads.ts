@@ -1,6 +1,9 @@
 import type { DlqStats } from '../core/dead-letter-queue.interface.js';
 import { DLQ_STATS_TOP_CLIENTS, DLQ_STATS_TOP_ERROR_CLASSES } from '../core/dlq.constants.js';
 import type { DlqCursor } from '../core/dlq-cursor.js';
+import { topCounts } from '../core/dlq-top-counts.js';
+import { DLQ_PRIORITIES } from '../core/failed-operation.interface.js';
+import { OPERATION_NAMES } from '../../events/operation-name.js';
 import type { DlqRedisClient } from './redis-client.js';
 import type { RedisDlqKeys } from './redis-dlq.keys.js';
 
@@ -29,43 +32,43 @@ export async function pageIds(
   return [...ties, ...older];
 }
 
-/** The counts behind `getStats()`, read in one transaction (every key is in one slot). */
+/**
+ * The counts behind `getStats()`, read in one transaction (every key is in one slot): by
+ * operation and priority the sizes of their indexes, by client id and error class the `counts`
+ * hash (the largest first).
+ */
 export async function readStats(
   redis: DlqRedisClient,
   keys: RedisDlqKeys,
   nowMs: number,
 ): Promise<DlqStats> {
-  const reply = await redis
+  let tx = redis
     .multi()
     .zcard(keys.all)
-    .zrange(keys.stat('op'), 0, -1, 'WITHSCORES')
-    .zrevrange(keys.stat('client'), 0, DLQ_STATS_TOP_CLIENTS - 1, 'WITHSCORES')
-    .zrevrange(keys.stat('class'), 0, DLQ_STATS_TOP_ERROR_CLASSES - 1, 'WITHSCORES')
-    .zrange(keys.stat('prio'), 0, -1, 'WITHSCORES')
+    .hgetall(keys.counts)
     .zrange(keys.all, 0, 0, 'WITHSCORES')
     .zrange(keys.all, -1, -1, 'WITHSCORES')
-    .zcard(keys.due)
-    .exec();
-  const values = (reply ?? []).map(([error, value]) => {
+    .zcard(keys.due);
+  for (const operation of OPERATION_NAMES) tx = tx.zcard(keys.byOperation(operation));
+  for (const priority of DLQ_PRIORITIES) tx = tx.zcard(keys.byPriority(priority));
+  const values = ((await tx.exec()) ?? []).map(([error, value]) => {
     if (error) throw error;
     return value;
   });
-  const [total, ops, clients, classes, priorities, oldest, newest, due] = values as [
+  const [total, counts, oldest, newest, due] = values as [
     number,
-    string[],
-    string[],
-    string[],
-    string[],
+    Record<string, string>,
     string[],
     string[],
     number,
   ];
+  const sizes = values.slice(5) as number[];
   return {
     total,
-    byOperation: pairs(ops),
-    byClientId: pairs(clients),
-    byErrorClass: pairs(classes),
-    byPriority: pairs(priorities),
+    byOperation: nonZero(OPERATION_NAMES, sizes),
+    byClientId: top(counts, 'client:', DLQ_STATS_TOP_CLIENTS),
+    byErrorClass: top(counts, 'class:', DLQ_STATS_TOP_ERROR_CLASSES),
+    byPriority: nonZero(DLQ_PRIORITIES, sizes.slice(OPERATION_NAMES.length)),
     oldestAgeSeconds:
       oldest.length === 2 ? Math.max(0, Math.floor((nowMs - Number(oldest[1])) / 1000)) : null,
     newestAt: newest.length === 2 ? new Date(Number(newest[1])).toISOString() : null,
@@ -73,8 +76,26 @@ export async function readStats(
   };
 }
 
-function pairs(flat: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = Number(flat[i + 1]);
+function nonZero<K extends string>(
+  names: readonly K[],
+  sizes: readonly number[],
+): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  names.forEach((name, i) => {
+    if (sizes[i] > 0) out[name] = sizes[i];
+  });
   return out;
+}
+
+/** The `limit` largest counts of the fields starting with `prefix`, the prefix cut off. */
+function top(
+  counts: Record<string, string>,
+  prefix: string,
+  limit: number,
+): Record<string, number> {
+  const found = new Map<string, number>();
+  for (const [field, value] of Object.entries(counts)) {
+    if (field.startsWith(prefix)) found.set(field.slice(prefix.length), Number(value));
+  }
+  return topCounts(found, limit);
 }

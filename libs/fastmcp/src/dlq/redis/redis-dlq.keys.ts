@@ -17,6 +17,19 @@ export function decodeMeta(raw: string): DlqEntryMeta | null {
   return { operation, clientId, errorClass, priority };
 }
 
+/** The field of `counts` that holds the entries of a client id. */
+export function clientCountField(clientId: string): string {
+  return `client:${clientId}`;
+}
+
+/** The field of `counts` that holds the entries of an error class. */
+export function classCountField(errorClass: string): string {
+  return `class:${errorClass}`;
+}
+
+/** Distinct metas whose index key names are kept (cleared when full: a bound, not an LRU). */
+const INDEX_NAMES_CACHED = 1024;
+
 /**
  * Key names of the Redis store. Every key starts with `{<prefix>}`, one hash tag, so all of them
  * live in one Redis Cluster slot; every script is handed every key it touches, computed here.
@@ -24,6 +37,8 @@ export function decodeMeta(raw: string): DlqEntryMeta | null {
  * ever used as a pattern.
  */
 export class RedisDlqKeys {
+  private readonly indexNames = new Map<string, readonly string[]>();
+
   /** `{prefix}`: the base every key builds on. */
   readonly base: string;
   /** Sorted set of every id, scored by creation time (ms). */
@@ -34,6 +49,11 @@ export class RedisDlqKeys {
   readonly meta: string;
   /** Sorted set of ids a redrive policy matches, scored by their next redrive time (ms). */
   readonly due: string;
+  /**
+   * Hash of entry counts by client id (`client:<id>`) and error class (`class:<name>`), behind
+   * `getStats()`. Counts by operation and priority are the sizes of their indexes.
+   */
+  readonly counts: string;
   /** The keys every removing script gets first, in the order `includes/entry-keys.lua` names. */
   readonly core: readonly string[];
 
@@ -43,16 +63,8 @@ export class RedisDlqKeys {
     this.expiry = `${this.base}:exp`;
     this.meta = `${this.base}:meta`;
     this.due = `${this.base}:due`;
-    this.core = [
-      this.all,
-      this.expiry,
-      this.meta,
-      this.due,
-      this.stat('op'),
-      this.stat('client'),
-      this.stat('class'),
-      this.stat('prio'),
-    ];
+    this.counts = `${this.base}:counts`;
+    this.core = [this.all, this.expiry, this.meta, this.due, this.counts];
   }
 
   entry(id: string): string {
@@ -89,19 +101,24 @@ export class RedisDlqKeys {
     return `${this.base}:prio:${priority}`;
   }
 
-  /** Count sorted sets behind `getStats()`. */
-  stat(kind: 'op' | 'client' | 'class' | 'prio'): string {
-    return `${this.base}:stat:${kind}`;
-  }
-
-  /** The four index keys of an entry with this meta: operation, client, class, priority. */
-  indexes(meta: DlqEntryMeta): string[] {
-    return [
-      this.byOperation(meta.operation),
-      this.byClient(meta.clientId),
-      this.byErrorClass(meta.errorClass),
-      this.byPriority(meta.priority),
-    ];
+  /**
+   * The four index keys of an entry with this meta: operation, client, class, priority. Built
+   * once per meta (a store has few distinct ones), since every write needs them.
+   */
+  indexes(meta: DlqEntryMeta): readonly string[] {
+    const encoded = encodeMeta(meta);
+    let names = this.indexNames.get(encoded);
+    if (!names) {
+      if (this.indexNames.size >= INDEX_NAMES_CACHED) this.indexNames.clear();
+      names = [
+        this.byOperation(meta.operation),
+        this.byClient(meta.clientId),
+        this.byErrorClass(meta.errorClass),
+        this.byPriority(meta.priority),
+      ];
+      this.indexNames.set(encoded, names);
+    }
+    return names;
   }
 
   /** Job records of bulk replays. */

@@ -6,7 +6,14 @@ import { dlqIdTime } from '../core/dlq-id.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import type { DlqRedisClient } from './redis-client.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
-import { decodeMeta, type DlqEntryMeta, encodeMeta, type RedisDlqKeys } from './redis-dlq.keys.js';
+import {
+  classCountField,
+  clientCountField,
+  decodeMeta,
+  type DlqEntryMeta,
+  encodeMeta,
+  type RedisDlqKeys,
+} from './redis-dlq.keys.js';
 
 /** How long a deleted or replayed id stays refused by `insert`, in ms. */
 export const DLQ_TOMBSTONE_MS = 60 * 60 * 1000;
@@ -58,25 +65,20 @@ export class RedisDlqRepository {
   ): Promise<InsertReply> {
     const meta = metaOf(entry);
     const k = this.keys;
-    const keys = [
-      ...k.core,
-      k.entry(entry.id),
-      k.tombstone(entry.id),
-      k.dedup(options.dedupKey),
-      ...k.indexes(meta),
-    ];
+    const dedup = options.dedupWindowMs > 0;
+    const keys = [...k.core, k.entry(entry.id), k.tombstone(entry.id), ...k.indexes(meta)];
+    if (dedup) keys.push(k.dedup(options.dedupKey));
     const reply = (await DLQ_SCRIPTS.insert.run(this.redis, keys, [
       entry.id,
       JSON.stringify(entry),
       dlqIdTime(entry.id),
       Date.parse(entry.expiresAt),
-      meta.operation,
-      meta.clientId,
-      meta.errorClass,
-      meta.priority,
+      encodeMeta(meta),
+      clientCountField(meta.clientId),
+      classCountField(meta.errorClass),
       nowMs,
       options.dueAt,
-      options.dedupWindowMs,
+      dedup ? options.dedupWindowMs : 0,
       options.ignoreDedup ? 1 : 0,
     ])) as [number, number | string, number?];
     if (reply[0] === 2) return { kind: 'duplicate', id: String(reply[1]) };
@@ -255,7 +257,7 @@ export class RedisDlqRepository {
         k.lease(id),
         k.entry(id),
         k.meta,
-        k.stat('class'),
+        k.counts,
         k.byErrorClass(old?.errorClass ?? entry.errorClass),
         k.byErrorClass(entry.errorClass),
         k.all,

@@ -23,7 +23,6 @@ import {
 import { isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
 import type { DlqOptions } from '../../options/dlq-options.interface.js';
-import { DEAD_LETTER_QUEUE, type DeadLetterQueue } from '../core/dead-letter-queue.interface.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { RedisDlqKeys } from './redis-dlq.keys.js';
 import { RedisDlqRepository } from './redis-dlq.repository.js';
@@ -50,7 +49,7 @@ const target: DlqContractTarget = {
     const dlq: DlqOptions = { ...options, redis: { url: server.url }, keyPrefix: nextPrefix() };
     return Promise.resolve({
       boot: () => bootDlq(dlq, clock, replayer),
-      sweep: (instance) => instance.queue.sweepExpired(),
+      sweep: (instance) => instance.dlq.sweepExpired(),
     });
   },
 };
@@ -76,12 +75,12 @@ async function danglingMembers(prefix: string): Promise<string[]> {
   const dangling: string[] = [];
   for (const key of await keysOf(prefix)) {
     const type = await admin.type(key);
-    const isIndex = type === 'zset' && !key.includes(':stat:');
-    const ids = isIndex
-      ? await admin.zrange(key, 0, -1)
-      : type === 'hash'
-        ? await admin.hkeys(key)
-        : [];
+    const ids =
+      type === 'zset'
+        ? await admin.zrange(key, 0, -1)
+        : key === keys.meta
+          ? await admin.hkeys(key)
+          : [];
     for (const id of ids) if (!(await admin.exists(keys.entry(id)))) dangling.push(`${key} ${id}`);
   }
   return dangling;
@@ -113,7 +112,7 @@ describe('RedisDlqStorage on Redis', () => {
     const a = await bootDlq(options, clock, own);
     const b = await boot(options);
     const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push((await a.queue.store(failedInput())).id);
+    for (let i = 0; i < 6; i++) ids.push((await a.dlq.store(failedInput())).id);
     own.next = async () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       return { ok: true, result: 'ok' };
@@ -131,12 +130,12 @@ describe('RedisDlqStorage on Redis', () => {
     expect(await b.jobs.get(job.id)).toMatchObject({ state: 'done', done: 6, succeeded: 6 });
     const replayed = [...own.calls, ...replayer.calls].map((entry) => entry.id);
     expect(replayed.sort()).toEqual([...ids].sort());
-    expect((await b.queue.getStats()).total).toBe(0);
+    expect((await b.dlq.getStats()).total).toBe(0);
   });
 
   it('keeps every key under one {prefix} hash tag and no dangling index member after TTL expiry', async () => {
     const prefix = nextPrefix();
-    const { dlq, queue } = await boot({
+    const { dlq } = await boot({
       redis: { url: server.url },
       keyPrefix: prefix,
       ttlMs: 1000,
@@ -153,20 +152,20 @@ describe('RedisDlqStorage on Redis', () => {
     expect(await admin.zrange(`{${prefix}}:all`, 0, -1)).toEqual([fresh.id]);
     expect(await admin.zrange(`{${prefix}}:exp`, 0, -1)).toEqual([fresh.id]);
     clock.advance(1500);
-    expect(await queue.sweepExpired()).toBe(1);
+    expect(await dlq.sweepExpired()).toBe(1);
     expect(await lastingKeys(prefix)).toEqual([]);
   });
 
   it('sweeps more expired entries than one batch, 500 per atomic script call', async () => {
     const prefix = nextPrefix();
-    const { dlq, queue, events } = await boot({
+    const { dlq, events } = await boot({
       redis: { url: server.url },
       keyPrefix: prefix,
       ttlMs: 1000,
     });
     for (let i = 0; i < 1203; i++) await dlq.store(failedInput({ clientId: `c${i % 7}` }));
     clock.advance(2000);
-    expect(await queue.sweepExpired()).toBe(1203);
+    expect(await dlq.sweepExpired()).toBe(1203);
     expect(eventsNamed(events, 'dlq.evicted').map((e) => e.count)).toEqual([500, 500, 203]);
     expect(await lastingKeys(prefix)).toEqual([]);
   });
@@ -236,7 +235,7 @@ describe('RedisDlqStorage on Redis', () => {
   it('buffers a store while Redis is down and writes it exactly once when Redis is back', async () => {
     const own = await startRedisServer();
     try {
-      const { dlq, queue, events } = await boot({
+      const { dlq, events } = await boot({
         redis: { url: own.url },
         keyPrefix: nextPrefix(),
       });
@@ -249,7 +248,7 @@ describe('RedisDlqStorage on Redis', () => {
       ]);
       const read = await dlq.get(entry.id).catch((e: unknown) => e);
       expect(isDlqUnavailableError(read)).toBe(true);
-      expect(queue.bufferedCount).toBe(1);
+      expect(dlq.bufferedCount).toBe(1);
       await own.start();
       await vi.waitFor(() => expect(eventsNamed(events, 'dlq.flushed')).toEqual([{ count: 1 }]), {
         timeout: 15_000,
@@ -327,7 +326,7 @@ describe('RedisDlqStorage on Redis', () => {
     const { module } = await boot({ redis: { namespace: 'default' }, keyPrefix: prefix }, [
       RedisModule.forRoot({ config: { url: server.url } }),
     ]);
-    const dlq = module.get<DeadLetterQueue>(DEAD_LETTER_QUEUE);
+    const dlq = module.get(DeadLetterQueueService);
     const entry = await dlq.store(failedInput());
     expect(await admin.exists(new RedisDlqKeys(prefix).entry(entry.id))).toBe(1);
   });

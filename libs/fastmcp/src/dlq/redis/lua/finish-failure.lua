@@ -4,7 +4,7 @@
   lease. Does nothing when another replay holds the entry now.
 
   Input:
-    KEYS[1] lease          KEYS[2] entry         KEYS[3] meta          KEYS[4] stat:class
+    KEYS[1] lease          KEYS[2] entry         KEYS[3] meta          KEYS[4] counts
     KEYS[5] old class index                      KEYS[6] new class index
     KEYS[7] all            KEYS[8] due
 
@@ -30,9 +30,9 @@ if meta and ARGV[6] ~= ARGV[7] then
   if score then redis.call('ZADD', KEYS[6], score, id) end
   -- Add before taking away: a key emptied mid-script must not be written again (a migrating slot
   -- would refuse it half-way).
-  redis.call('ZINCRBY', KEYS[4], 1, ARGV[7])
-  if tonumber(redis.call('ZINCRBY', KEYS[4], -1, ARGV[6])) <= 0 then
-    redis.call('ZREM', KEYS[4], ARGV[6])
+  redis.call('HINCRBY', KEYS[4], 'class:' .. ARGV[7], 1)
+  if redis.call('HINCRBY', KEYS[4], 'class:' .. ARGV[6], -1) <= 0 then
+    redis.call('HDEL', KEYS[4], 'class:' .. ARGV[6])
   end
   redis.call('HSET', KEYS[3], id, ARGV[5])
 end

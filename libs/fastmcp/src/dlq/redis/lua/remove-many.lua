@@ -4,9 +4,9 @@
   (an index member whose entry is gone). Atomic per batch; no tombstone.
 
   Input:
-    KEYS[1..8] core keys (see includes/entry-keys.lua)
-    KEYS[9] the index that was read (healing drops the id from it too; else `all`)
-    KEYS[10..] for each entry: its entry key and its four index keys (deduplicated)
+    KEYS[1..5] core keys (see includes/entry-keys.lua)
+    KEYS[6] the index that was read (healing drops the id from it too; else `all`)
+    KEYS[7..] for each entry: its entry key and its four index keys (deduplicated)
 
     ARGV[1] base
     ARGV[2] mode: expired | before | evict | dangling
@@ -37,7 +37,7 @@ for i = 4, #ARGV - 1, 2 do
       qualifies = redis.call('ZSCORE', KEYS[1], id) ~= false
     else
       qualifies = redis.call('EXISTS', keys.entry) == 0
-      if qualifies then redis.call('ZREM', KEYS[9], id) end
+      if qualifies then redis.call('ZREM', KEYS[6], id) end
     end
     if qualifies then
       removeEntry(id, meta or nil, keys)

@@ -3,9 +3,9 @@
   late retry of its first write cannot bring it back, and releases the replay lease if it is ours.
 
   Input:
-    KEYS[1..8] core keys (see includes/entry-keys.lua)
-    KEYS[9] tombstone      KEYS[10] lease
-    KEYS[11] entry         KEYS[12..15] op, client, class and priority index (when it has meta)
+    KEYS[1..5] core keys (see includes/entry-keys.lua)
+    KEYS[6] tombstone      KEYS[7] lease
+    KEYS[8] entry          KEYS[9..12] op, client, class and priority index (when it has meta)
 
     ARGV[1] base           ARGV[2] id
     ARGV[3] the meta the caller read ('' for none)
@@ -22,6 +22,6 @@ if (meta or '') ~= expected then return -1 end
 local keys = entryKeys(id, meta or nil)
 if not keys then return -1 end
 local removed = removeEntry(id, meta or nil, keys)
-redis.call('SET', KEYS[9], '1', 'PX', tonumber(ARGV[4]))
-if ARGV[5] ~= '' and redis.call('GET', KEYS[10]) == ARGV[5] then redis.call('DEL', KEYS[10]) end
+redis.call('SET', KEYS[6], '1', 'PX', tonumber(ARGV[4]))
+if ARGV[5] ~= '' and redis.call('GET', KEYS[7]) == ARGV[5] then redis.call('DEL', KEYS[7]) end
 return removed

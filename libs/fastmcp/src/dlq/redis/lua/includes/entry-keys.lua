@@ -8,10 +8,8 @@
     KEYS[2] exp          sorted set of ids by expiry time
     KEYS[3] meta         hash id -> "operation\nclientId\nerrorClass\npriority"
     KEYS[4] due          sorted set of ids by next redrive time
-    KEYS[5] stat:op      counts by operation
-    KEYS[6] stat:client  counts by client id
-    KEYS[7] stat:class   counts by error class
-    KEYS[8] stat:prio    counts by priority
+    KEYS[5] counts       hash "client:<id>" / "class:<name>" -> entries (operation and priority
+                         counts are the sizes of their indexes)
   ARGV[1] is the key base `{prefix}`.
 ]]
 local base = ARGV[1]
@@ -43,8 +41,8 @@ local function entryKeys(id, meta)
   return keys
 end
 
-local function decr(key, member)
-  if tonumber(redis.call('ZINCRBY', key, -1, member)) <= 0 then redis.call('ZREM', key, member) end
+local function decr(field)
+  if redis.call('HINCRBY', KEYS[5], field, -1) <= 0 then redis.call('HDEL', KEYS[5], field) end
 end
 
 -- Removes an entry with every index membership and count; 1 when there was something to remove.
@@ -54,10 +52,9 @@ local function removeEntry(id, meta, keys)
   redis.call('ZREM', KEYS[2], id)
   redis.call('ZREM', KEYS[4], id)
   if not meta then return existed end
-  for i, index in ipairs(keys.indexes) do
-    redis.call('ZREM', index, id)
-    decr(KEYS[4 + i], keys.fields[i])
-  end
+  for _, index in ipairs(keys.indexes) do redis.call('ZREM', index, id) end
+  decr('client:' .. keys.fields[2])
+  decr('class:' .. keys.fields[3])
   redis.call('HDEL', KEYS[3], id)
   return 1
 end
