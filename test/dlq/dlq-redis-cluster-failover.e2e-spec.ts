@@ -13,8 +13,9 @@ import { type RedisClusterHandle, startRedisCluster } from '../support/redis-clu
 let cluster: RedisClusterHandle;
 
 beforeAll(async () => {
-  // One replica per master and a short node timeout, so a dead master is failed over in seconds.
-  cluster = await startRedisCluster(3, { replicas: 1, nodeTimeoutMs: 1000 });
+  // One replica per master. The node timeout (3 s) is longer than the DLQ's write timeout (2 s),
+  // so a store made right after the master dies cannot wait for the failover: it is buffered.
+  cluster = await startRedisCluster(3, { replicas: 1, nodeTimeoutMs: 3000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -73,7 +74,7 @@ describe('the Redis store when the master of its slot dies', () => {
       await killed.stop();
 
       for (let i = 40; i < 70; i++) await storeOne(i);
-      // Some of these were buffered (the failover may already be over before the last ones).
+      // The first of these outlived the write timeout and were buffered (later ones may not be).
       const buffered = eventsNamed(a.events, 'dlq.store_failed').filter(
         (event) => event.outcome === 'buffered',
       );
