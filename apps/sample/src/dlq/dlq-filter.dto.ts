@@ -1,7 +1,9 @@
 import {
+  CLIENT_ID_PATTERN,
   DLQ_PRIORITIES,
   type DlqFilter,
   type DlqPriority,
+  ERROR_CLASS_PATTERN,
   OPERATION_NAMES,
   type OperationName,
 } from '@app/fastmcp';
@@ -19,15 +21,16 @@ export class DlqFilterDto {
 
   @ApiPropertyOptional({ example: 'demo' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, {
+  @Matches(CLIENT_ID_PATTERN, {
     message: 'clientId must be 1-128 letters, digits, . _ : - starting with a letter or digit',
   })
   clientId?: string;
 
-  @ApiPropertyOptional({ example: 'http_503' })
+  @ApiPropertyOptional({ example: 'http_503', description: 'http_<status>, timeout, network, ...' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, {
-    message: 'errorClass must look like http_503 or timeout',
+  @Matches(ERROR_CLASS_PATTERN, {
+    message:
+      'errorClass must be 1-64 letters, digits, _ . : - starting with a letter or digit (e.g. http_503)',
   })
   errorClass?: string;
 

@@ -1,43 +1,16 @@
-import {
-  CLIENT_ID_PATTERN,
-  DLQ_DEFAULT_PAGE_LIMIT,
-  DLQ_MAX_PAGE_LIMIT,
-  DLQ_PRIORITIES,
-  type DlqPriority,
-  ERROR_CLASS_PATTERN,
-  OPERATION_NAMES,
-  type OperationName,
-} from '@app/fastmcp';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from '@app/fastmcp';
+import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DlqFilterDto } from './dlq-filter.dto.js';
 
-export class ListDlqQueryDto {
-  @ApiPropertyOptional({ enum: OPERATION_NAMES })
-  @IsOptional()
-  @IsIn(OPERATION_NAMES)
-  operation?: OperationName;
-
-  @ApiPropertyOptional({ example: 'demo' })
-  @IsOptional()
-  @Matches(CLIENT_ID_PATTERN, {
-    message: 'clientId must be 1-128 letters, digits, . _ : - starting with a letter or digit',
-  })
-  clientId?: string;
-
-  @ApiPropertyOptional({ example: 'http_503', description: 'http_<status>, timeout, network, ...' })
-  @IsOptional()
-  @Matches(ERROR_CLASS_PATTERN, {
-    message:
-      'errorClass must be 1-64 letters, digits, _ . : - starting with a letter or digit (e.g. http_503)',
-  })
-  errorClass?: string;
-
-  @ApiPropertyOptional({ enum: DLQ_PRIORITIES })
-  @IsOptional()
-  @IsIn(DLQ_PRIORITIES)
-  priority?: DlqPriority;
-
+/** The list's filters are the export's and bulk replay's, less the age. */
+export class ListDlqQueryDto extends PickType(DlqFilterDto, [
+  'operation',
+  'clientId',
+  'errorClass',
+  'priority',
+] as const) {
   @ApiPropertyOptional({
     enum: ['newest', 'priority'],
     default: 'newest',
