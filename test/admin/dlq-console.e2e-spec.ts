@@ -97,8 +97,10 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     await target.getByLabel('API key').fill(key);
     await target.getByRole('button', { name: 'Sign in' }).click();
   };
-  const rowIds = async (): Promise<Array<string | null>> =>
-    Promise.all((await rows().all()).map((row) => row.getAttribute('data-id')));
+  // One read of the whole list: reading row by row (`all()`, then each row) waits forever for a
+  // row that a re-render removed in between, which hung a test and left its filter behind.
+  const rowIds = (): Promise<Array<string | null>> =>
+    rows().evaluateAll((found) => found.map((row) => row.getAttribute('data-id')));
   const openEntry = async (id: string): Promise<void> => {
     await page.getByRole('link', { name: `Open entry ${id}` }).click();
     await expect.poll(() => page.locator('#detail-title').textContent()).toBe(`Dead letter ${id}`);
@@ -136,6 +138,8 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A missing element fails its step with a message, well before the test's own timeout.
+    page.setDefaultTimeout(10_000);
     page.on('dialog', (dialog) => {
       dialogs.push(dialog);
       void dialog.dismiss();
