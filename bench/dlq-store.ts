@@ -128,14 +128,18 @@ export async function measureDlqStore(
   const p50 = (values: number[]): number => percentile(values, 50);
   const redis = target.client;
   try {
-    const input = (i: number) => failedInput({ clientId: `client-${i % CLIENTS}` });
-    const sample: FailedOperation = await queue.store(input(0));
+    // Inputs are made before the clock starts, as the plain writes' JSON is: each one differs.
+    const inputs = () =>
+      Array.from({ length: samples }, (_, i) => failedInput({ clientId: `client-${i % CLIENTS}` }));
+    const sample: FailedOperation = await queue.store(inputs()[0]);
     const json = JSON.stringify(sample);
     // Warm-up (JIT, connection, scripts loaded), not measured.
-    await throughput(samples, (i) => queue.store(input(i)));
+    const warmUp = inputs();
+    await throughput(samples, (i) => queue.store(warmUp[i]));
     await queue.cleanup(0);
     // Plain keys share the DLQ's hash tag, so on a cluster they go to the same node.
-    const store = await timed(samples, (i) => queue.store(input(i)));
+    const sequential = inputs();
+    const store = await timed(samples, (i) => queue.store(sequential[i]));
     const plain = await timed(samples, (i) =>
       redis
         .pipeline()
@@ -143,7 +147,8 @@ export async function measureDlqStore(
         .zadd('{bench}:plain:all', i, `id${i}`)
         .exec(),
     );
-    const storePerSec = await throughput(samples, (i) => queue.store(input(i)));
+    const concurrent = inputs();
+    const storePerSec = await throughput(samples, (i) => queue.store(concurrent[i]));
     const plainPerSec = await throughput(samples, (i) =>
       redis
         .pipeline()

@@ -115,5 +115,8 @@ export const rawNodeHttpClient = (url: string): Promise<BenchClient> =>
   rawClient(url, nodeHttpSender());
 
 /** Raw MCP over axios with a given adapter (the module's lean one, to weigh axios's core). */
-export const rawAxiosWith = (url: string, adapter: AxiosAdapter, name: string): Promise<BenchClient> =>
-  rawClient(url, axiosSender(adapter, name));
+export const rawAxiosWith = (
+  url: string,
+  adapter: AxiosAdapter,
+  name: string,
+): Promise<BenchClient> => rawClient(url, axiosSender(adapter, name));

@@ -100,7 +100,9 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
   // One read of the whole list: reading row by row (`all()`, then each row) waits forever for a
   // row that a re-render removed in between, which hung a test and left its filter behind.
   const rowIds = (): Promise<Array<string | null>> =>
-    rows().evaluateAll((found) => found.map((row) => row.getAttribute('data-id')));
+    rows().evaluateAll((found: Array<{ getAttribute(name: string): string | null }>) =>
+      found.map((row) => row.getAttribute('data-id')),
+    );
   const openEntry = async (id: string): Promise<void> => {
     await page.getByRole('link', { name: `Open entry ${id}` }).click();
     await expect.poll(() => page.locator('#detail-title').textContent()).toBe(`Dead letter ${id}`);
@@ -338,6 +340,8 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
   });
 
   it('replays a selection: the delivery-unknown entry is skipped unless ticked', async () => {
+    // The list is read again on the way back from an entry: select once it is there.
+    await expect.poll(rowIds).toEqual([ids.hostile, ids.slow]);
     await page.getByLabel('Select every entry on this page').check();
     expect(await page.locator('#selection-count').textContent()).toBe('2 selected');
     await page.getByRole('button', { name: 'Replay selected' }).click();
