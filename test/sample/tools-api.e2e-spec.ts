@@ -81,6 +81,7 @@ describe('sample tools API', () => {
       url: demo.url,
       connected: true,
       protocolVersion: '2025-11-25',
+      era: 'legacy',
       serverName: 'demo-mcp-server',
     });
   });

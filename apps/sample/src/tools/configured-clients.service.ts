@@ -19,7 +19,11 @@ export class ConfiguredClients {
         url: displayUrl(server.url),
         connected: session !== undefined,
         ...(session
-          ? { protocolVersion: session.protocolVersion, serverName: session.serverInfo.name }
+          ? {
+              protocolVersion: session.protocolVersion,
+              era: session.era,
+              serverName: session.serverInfo.name,
+            }
           : {}),
       };
     });

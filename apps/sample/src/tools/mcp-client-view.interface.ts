@@ -5,5 +5,7 @@ export interface McpClientView {
   url: string;
   connected: boolean;
   protocolVersion?: string;
+  /** `modern` (2026-07-28) or `legacy` (2025), as negotiation chose. */
+  era?: 'modern' | 'legacy';
   serverName?: string;
 }
