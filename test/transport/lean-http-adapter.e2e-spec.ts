@@ -2,7 +2,6 @@
 // http adapter did for the transport, it still does.
 import { Agent } from 'node:http';
 import type { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
 import axios, { type AxiosAdapter, CanceledError, isAxiosError } from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,18 +13,13 @@ import {
   SocketWatchingHttpAgent,
   watchedFallback,
 } from '../../libs/fastmcp/src/transport/socket-watch.js';
+import { readAll, type SeenRequest, serveAdapterRoutes } from '../support/adapter-test-server.js';
 import { type LoopbackServer, serveOnLoopback } from '../support/loopback-server.js';
-
-const readAll = async (stream: Readable): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-};
 
 describe('leanHttpAdapter', () => {
   let server: LoopbackServer;
   let url: string;
-  const seen: Array<{ method?: string; headers: Record<string, unknown>; body: string }> = [];
+  const seen: SeenRequest[] = [];
   const fallbacks: string[] = [];
   const agent = new Agent({ keepAlive: true });
   const fallback: AxiosAdapter = (config) => {
@@ -40,22 +34,7 @@ describe('leanHttpAdapter', () => {
   const stream = { responseType: 'stream' } as const;
 
   beforeAll(async () => {
-    server = await serveOnLoopback(async (req, res) => {
-      let body = '';
-      for await (const chunk of req) body += String(chunk);
-      seen.push({ method: req.method, headers: req.headers, body });
-      if (req.url === '/gzip') {
-        res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' });
-        res.end(gzipSync('{"ok":true}'));
-      } else if (req.url === '/busy') {
-        res.writeHead(503, { 'retry-after': '2' }).end('busy');
-      } else if (req.url === '/hang') {
-        res.writeHead(200);
-        res.write('partial');
-      } else {
-        res.writeHead(200, { 'mcp-session-id': 's-1' }).end(`echo:${body}`);
-      }
-    });
+    server = await serveAdapterRoutes(seen);
     url = `http://127.0.0.1:${server.port}`;
   });
 

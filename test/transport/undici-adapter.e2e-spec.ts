@@ -2,29 +2,18 @@
 // node:http adapter does for the transport, it does too, and it hands the rest on.
 import { Agent } from 'node:http';
 import type { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
 import axios, { type AxiosAdapter, CanceledError, isAxiosError } from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SocketHook } from '../../libs/fastmcp/src/transport/lean-http.adapter.js';
 import { OriginPools } from '../../libs/fastmcp/src/transport/origin-pools.js';
 import { undiciAdapter } from '../../libs/fastmcp/src/transport/undici.adapter.js';
+import { readAll, type SeenRequest, serveAdapterRoutes } from '../support/adapter-test-server.js';
 import { type LoopbackServer, serveOnLoopback } from '../support/loopback-server.js';
-
-const readAll = async (stream: Readable): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-};
 
 describe('undiciAdapter', () => {
   let server: LoopbackServer;
   let url: string;
-  const seen: Array<{
-    method?: string;
-    url?: string;
-    headers: Record<string, unknown>;
-    body: string;
-  }> = [];
+  const seen: SeenRequest[] = [];
   const fallbacks: string[] = [];
   const agent = new Agent({ keepAlive: true });
   const pools = new OriginPools();
@@ -40,24 +29,7 @@ describe('undiciAdapter', () => {
   const stream = { responseType: 'stream' } as const;
 
   beforeAll(async () => {
-    server = await serveOnLoopback(async (req, res) => {
-      let body = '';
-      for await (const chunk of req) body += String(chunk);
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body });
-      if (req.url === '/gzip') {
-        res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' });
-        res.end(gzipSync('{"ok":true}'));
-      } else if (req.url === '/busy') {
-        res.writeHead(503, { 'retry-after': '2' }).end('busy');
-      } else if (req.url === '/hang') {
-        res.writeHead(200);
-        res.write('partial');
-      } else if (req.url === '/reset') {
-        req.socket.destroy();
-      } else {
-        res.writeHead(200, { 'mcp-session-id': 's-1' }).end(`echo:${body}`);
-      }
-    });
+    server = await serveAdapterRoutes(seen);
     url = `http://127.0.0.1:${server.port}`;
   });
 
