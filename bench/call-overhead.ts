@@ -94,17 +94,25 @@ export async function runCallOverhead(
 ): Promise<CallOverheadResult> {
   const clients = await startClients(url);
   try {
-    for (const client of clients) {
-      await load(client, options.warmupCalls, 1);
-      await load(client, options.warmupCalls, options.concurrency);
-    }
-    return {
-      sequential: await compare(clients, options, 1),
-      concurrent: await compare(clients, options, options.concurrency),
-    };
+    return await compareClients(clients, options);
   } finally {
     await Promise.all(clients.map((c) => c.close()));
   }
+}
+
+/** Warms every client up, then compares them sequentially and at `options.concurrency`. */
+export async function compareClients(
+  clients: BenchClient[],
+  options: CallOverheadOptions,
+): Promise<CallOverheadResult> {
+  for (const client of clients) {
+    await load(client, options.warmupCalls, 1);
+    await load(client, options.warmupCalls, options.concurrency);
+  }
+  return {
+    sequential: await compare(clients, options, 1),
+    concurrent: await compare(clients, options, options.concurrency),
+  };
 }
 
 async function compare(

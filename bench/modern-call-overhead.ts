@@ -4,94 +4,48 @@
  * calling `echo` on a modern-only `@modelcontextprotocol/server` 2.4.0 in a child process. Same
  * shape as the 2025 rows: sequential and at concurrency 16, clients taking turns in each round.
  */
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { type CallOverheadOptions, DEFAULT_CALL_OVERHEAD, load } from './call-overhead.js';
-import { type BenchClient, fastMcpClient } from './support/bench-clients.js';
+import {
+  type CallOverheadOptions,
+  type CallOverheadResult,
+  compareClients,
+  DEFAULT_CALL_OVERHEAD,
+} from './call-overhead.js';
+import { fastMcpClient, sdkV2Client } from './support/bench-clients.js';
 import { startDemoServerProcess } from './support/demo-server-process.js';
-import { type RoundSummary, rounds } from './support/stats.js';
 import type { Row } from './support/table.js';
 
 const SECTION = 'Call overhead, 2026-07-28 server';
 const CHILD = 'bench/support/modern-server.child.ts';
-
-type Figures = Record<'ours' | 'v2', Record<'callsPerSec' | 'p50Ms' | 'p99Ms', RoundSummary>> & {
-  ratioVsV2: RoundSummary;
-};
-export type ModernCallOverheadResult = Record<'sequential' | 'concurrent', Figures>;
-
-async function v2Client(url: string): Promise<BenchClient> {
-  const client = new Client(
-    { name: 'bench-v2', version: '2.4.0' },
-    { versionNegotiation: { mode: 'auto' } },
-  );
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  return {
-    name: 'v2 SDK Client',
-    call: (text) => client.callTool({ name: 'echo', arguments: { text } }),
-    close: () => client.close(),
-  };
-}
+/** The row names: fastMcpClient's own, and the one given to the v2 client. */
+const OURS = 'fastmcp callToolWithRetry';
+const V2 = 'v2 SDK Client';
 
 export async function runModernCallOverhead(
   options: CallOverheadOptions = DEFAULT_CALL_OVERHEAD,
-): Promise<ModernCallOverheadResult> {
+): Promise<CallOverheadResult> {
   const server = await startDemoServerProcess(CHILD);
-  const clients = {
-    ours: await fastMcpClient(server.url, { clientId: 'modern' }),
-    v2: await v2Client(server.url),
-  };
+  const clients = [
+    await fastMcpClient(server.url, { clientId: 'modern' }),
+    await sdkV2Client(server.url, { name: V2, options: { versionNegotiation: { mode: 'auto' } } }),
+  ];
   try {
-    for (const client of Object.values(clients)) {
-      await load(client, options.warmupCalls, 1);
-      await load(client, options.warmupCalls, options.concurrency);
-    }
-    return {
-      sequential: await compare(clients, options, 1),
-      concurrent: await compare(clients, options, options.concurrency),
-    };
+    return await compareClients(clients, options);
   } finally {
-    await Promise.all(Object.values(clients).map((c) => c.close()));
+    await Promise.all(clients.map((c) => c.close()));
     await server.close();
   }
 }
 
-async function compare(
-  clients: Record<'ours' | 'v2', BenchClient>,
-  options: CallOverheadOptions,
-  concurrency: number,
-): Promise<Figures> {
-  const order = ['ours', 'v2'] as const;
-  const r = await rounds(options.rounds, async (round) => {
-    const out: Record<string, number> = {};
-    for (let k = 0; k < order.length; k += 1) {
-      const key = order[(k + round) % order.length];
-      const result = await load(clients[key], options.calls, concurrency);
-      out[`${key}CallsPerSec`] = result.callsPerSec;
-      out[`${key}P50Ms`] = result.p50Ms;
-      out[`${key}P99Ms`] = result.p99Ms;
-    }
-    out.ratioVsV2 = out.oursCallsPerSec / out.v2CallsPerSec;
-    return out;
-  });
-  const of = (key: 'ours' | 'v2') => ({
-    callsPerSec: r[`${key}CallsPerSec`],
-    p50Ms: r[`${key}P50Ms`],
-    p99Ms: r[`${key}P99Ms`],
-  });
-  return { ours: of('ours'), v2: of('v2'), ratioVsV2: r.ratioVsV2 };
-}
-
 /** The table rows, next to the 2025-era "Call overhead" sections. */
-export function modernCallRows(result: ModernCallOverheadResult): Row[] {
+export function modernCallRows(result: CallOverheadResult): Row[] {
   const rows: Row[] = [];
-  const names = { ours: 'fastmcp callToolWithRetry', v2: 'v2 SDK Client' } as const;
-  for (const [mode, figures] of [
+  for (const [mode, comparison] of [
     ['sequential', result.sequential],
     [`concurrency ${DEFAULT_CALL_OVERHEAD.concurrency}`, result.concurrent],
   ] as const) {
-    for (const key of ['ours', 'v2'] as const) {
-      const f = figures[key];
-      const figure = `${mode}, ${names[key]}`;
+    for (const name of [OURS, V2]) {
+      const f = comparison.clients[name];
+      const figure = `${mode}, ${name}`;
       rows.push({
         section: SECTION,
         figure: `${figure}: calls/s`,
@@ -104,7 +58,7 @@ export function modernCallRows(result: ModernCallOverheadResult): Row[] {
     rows.push({
       section: SECTION,
       figure: `${mode}: throughput ratio fastmcp / v2 SDK`,
-      summary: figures.ratioVsV2,
+      summary: comparison.ratios[V2],
       unit: 'x',
       note: 'same modern server; the 2025 rows above use the v1 SDK server',
     });

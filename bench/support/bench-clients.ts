@@ -71,17 +71,22 @@ export async function sdkClient(url: string): Promise<BenchClient> {
 }
 
 /** The official v2 client, `@modelcontextprotocol/client`. */
-export async function sdkV2Client(url: string): Promise<BenchClient> {
-  const client = new ClientV2({ name: 'bench-sdk-v2', version: '1.0.0' });
+export async function sdkV2Client(
+  url: string,
+  { name = 'SDK v2 Client', options }: { name?: string; options?: ClientV2Options } = {},
+): Promise<BenchClient> {
+  const client = new ClientV2({ name: 'bench-sdk-v2', version: '1.0.0' }, options);
   await client.connect(new StreamableHTTPClientTransportV2(new URL(url)));
   return {
-    name: 'SDK v2 Client',
+    name,
     call: (text) => client.callTool({ name: 'echo', arguments: { text } }),
     close: () => client.close(),
   };
 }
 
 /** `@ai-sdk/mcp`'s client (the 1.x line, which runs on Node 20): its `echo` tool's `execute`. */
+type ClientV2Options = ConstructorParameters<typeof ClientV2>[1];
+
 export async function aiSdkClient(url: string): Promise<BenchClient> {
   const client = await createMCPClient({ transport: { type: 'http', url } });
   const tools = await client.tools();
