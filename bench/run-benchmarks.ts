@@ -283,6 +283,11 @@ export async function main(): Promise<number> {
   return 0;
 }
 
+/** The issue's aim: a store within 2x a plain SET+ZADD of the same JSON. */
+function storeTarget(ratio: RoundSummary): string {
+  return `median of 5 turns; target <= 2x: ${ratio.median <= 2 ? 'met' : 'MISSED'}`;
+}
+
 function dlqRows(
   d: string,
   dlq: Record<keyof Omit<DlqStoreFigures, 'entryBytes'>, RoundSummary>,
@@ -304,6 +309,8 @@ function dlqRows(
     row('plain write p99', dlq.plainP99Ms, 'ms', plain),
     row('store() throughput, 64 in flight', dlq.storePerSec, '/s'),
     row('plain write throughput, 64 in flight', dlq.plainPerSec, '/s', plain),
+    row('store() / plain p50', dlq.p50Ratio, 'x', storeTarget(dlq.p50Ratio)),
+    row('plain / store() throughput', dlq.throughputRatio, 'x', storeTarget(dlq.throughputRatio)),
     row(`list() page of 100 ${at}, p50`, dlq.listFirstPageP50Ms, 'ms'),
     row('list() page of 100 at 50 % depth, p50', dlq.listDeepPageP50Ms, 'ms'),
     row(`getByClientId() page of 100 ${at}, p50`, dlq.clientPageP50Ms, 'ms', '50 client ids'),

@@ -2,6 +2,7 @@ import { describe, type DlqNotifier } from './dlq-notifier.js';
 import { failureFingerprint } from './dlq-fingerprint.js';
 import type { DlqStorage } from './dlq-storage.interface.js';
 import type { FailedOperation } from './failed-operation.interface.js';
+import { RecentIds } from './recent-ids.js';
 
 const ANNOUNCED_IDS_KEPT = 10_000;
 
@@ -26,7 +27,7 @@ export interface DlqWriteRules {
  */
 export class DlqEntryWriter {
   /** Ids announced as stored lately, so a write whose answer was lost is counted once. */
-  private readonly announced = new Set<string>();
+  private readonly announced = new RecentIds(ANNOUNCED_IDS_KEPT);
 
   constructor(
     private readonly storage: DlqStorage,
@@ -77,9 +78,6 @@ export class DlqEntryWriter {
   private announce(entry: FailedOperation): void {
     if (this.announced.has(entry.id)) return;
     this.announced.add(entry.id);
-    if (this.announced.size > ANNOUNCED_IDS_KEPT) {
-      this.announced.delete(this.announced.values().next().value as string);
-    }
     this.notifier.stored(entry);
   }
 

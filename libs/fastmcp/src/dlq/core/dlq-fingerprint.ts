@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FailedOperation } from './failed-operation.interface.js';
 
 /**
@@ -7,12 +7,13 @@ import type { FailedOperation } from './failed-operation.interface.js';
  * kept in a key.
  */
 export function failureFingerprint(entry: FailedOperation): string {
-  // sha1 is enough here (a key name, not a secret) and the cheapest digest node:crypto has.
-  return createHash('sha1')
-    .update(
-      `${entry.operation}\n${entry.clientId}\n${entry.toolName ?? ''}\n${stableJson(entry.arguments ?? null)}`,
-    )
-    .digest('base64url');
+  // sha1 is enough here (a key name, not a secret) and the cheapest digest node:crypto has;
+  // the one-shot `hash` makes no Hash object per store.
+  return hash(
+    'sha1',
+    `${entry.operation}\n${entry.clientId}\n${entry.toolName ?? ''}\n${stableJson(entry.arguments ?? null)}`,
+    'base64url',
+  );
 }
 
 function stableJson(value: unknown): string {
