@@ -18,7 +18,10 @@ const HEADERS = {
   Authorization: 'Bearer tok-AUTH-0123456789',
   'X-Api-Key': 'key-API-0123456789',
   'X-Custom': 'SECRET789',
+  Cookie: 'sid=ck-SID-0123456789; theme=dark',
 };
+/** A secret in the server URL's query, as some gateways take an API key. */
+const QUERY_KEY = 'qk-API-0123456789';
 const USER = 'svc-user';
 const PASSWORD = 'pa55-word-123';
 const OAUTH_TOKEN = 'oauth-tok-0123456789';
@@ -29,6 +32,8 @@ const SECRETS = [
   PASSWORD,
   Buffer.from(`${USER}:${PASSWORD}`).toString('base64'),
   OAUTH_TOKEN,
+  'ck-SID-0123456789',
+  QUERY_KEY,
 ];
 
 /** Everything the request carried, raw and decoded, first (a body detail is cut at 200 chars). */
@@ -38,7 +43,9 @@ function echo({ req }: ScriptedRequest): string {
   const decoded = auth.startsWith('Basic ') ? Buffer.from(credential, 'base64').toString() : '';
   const key = String(req.headers['x-api-key']);
   const custom = String(req.headers['x-custom']);
-  return `${credential} ${decoded} ${key} ${custom} ${auth}`;
+  // One cookie alone, and the request's path with its query, as servers' error pages do.
+  const sid = /sid=([^;]*)/.exec(String(req.headers.cookie))?.[1] ?? '';
+  return `${credential} ${decoded} ${key} ${custom} ${sid} ${req.url} ${auth}`;
 }
 
 /** tools/call `http-echo`: 401 with the echo as text; anything else: a JSON-RPC error. */
@@ -76,6 +83,7 @@ describe('the client', () => {
           keyed: { url: server.url, headers: HEADERS },
           userinfo: { url: credentialsUrl },
           oauth: { url: server.url, auth: oauth },
+          queried: { url: `${server.url}?api_key=${QUERY_KEY}` },
         },
       },
       logger,
@@ -89,6 +97,8 @@ describe('the client', () => {
     ['userinfo', 'http-echo'],
     ['userinfo', 'rpc-echo'],
     ['oauth', 'rpc-echo'],
+    ['queried', 'http-echo'],
+    ['queried', 'rpc-echo'],
   ])('%s, %s: no secret in the error, the dead letter or the logs', async (clientId, tool) => {
     const error = await app.client.callToolWithRetry(clientId, tool).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
@@ -108,8 +118,11 @@ describe('the client', () => {
 
   it('the upstream did receive them', () => {
     const sent = JSON.stringify(server.posts.map((post) => post.headers));
-    // The password travels only Basic-encoded.
-    for (const secret of SECRETS.filter((s) => s !== PASSWORD)) expect(sent).toContain(secret);
+    // The password travels only Basic-encoded, the query key in the URL.
+    for (const secret of SECRETS.filter((s) => s !== PASSWORD && s !== QUERY_KEY)) {
+      expect(sent).toContain(secret);
+    }
+    expect(server.posts.map((post) => post.url)).toContain(`/mcp?api_key=${QUERY_KEY}`);
   });
 });
 

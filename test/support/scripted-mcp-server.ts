@@ -22,7 +22,7 @@ export interface ScriptedMcpServerHandle {
   readonly url: string;
   readonly port: number;
   /** The headers and message of every POST, in order. */
-  readonly posts: readonly { headers: IncomingHttpHeaders; message: RawMessage }[];
+  readonly posts: readonly { headers: IncomingHttpHeaders; message: RawMessage; url?: string }[];
   /** How many POSTs carried `method`. */
   count(method: string): number;
   /** Closes the server, destroying open connections. Idempotent. */
@@ -39,13 +39,13 @@ const HOST = '127.0.0.1';
 export async function startScriptedMcpServer(
   answer: ScriptedAnswer,
 ): Promise<ScriptedMcpServerHandle> {
-  const posts: { headers: IncomingHttpHeaders; message: RawMessage }[] = [];
+  const posts: { headers: IncomingHttpHeaders; message: RawMessage; url?: string }[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method === 'DELETE') return void res.writeHead(200).end();
     if (req.method !== 'POST') return void res.writeHead(405).end();
     const message = JSON.parse(await readRequestText(req)) as RawMessage;
-    posts.push({ headers: req.headers, message });
+    posts.push({ headers: req.headers, message, url: req.url });
     if (message.id === undefined || message.method === undefined) {
       return void res.writeHead(202).end();
     }

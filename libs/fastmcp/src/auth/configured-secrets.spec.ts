@@ -8,6 +8,26 @@ describe('configured secrets', () => {
     expect(headerValueSecrets('')).toEqual([]);
   });
 
+  it('each value of a name=value list, so one cookie echoed alone is known', () => {
+    expect(headerValueSecrets('sid=COOKIE-sid-42; theme=dark')).toEqual([
+      'sid=COOKIE-sid-42; theme=dark',
+      'COOKIE-sid-42',
+      'dark',
+    ]);
+    expect(headerValueSecrets('a="quoted-value-1", b=plain-value-2')).toEqual(
+      expect.arrayContaining(['quoted-value-1', 'plain-value-2']),
+    );
+  });
+
+  it('the values of query parameters named like a credential, as written and decoded', () => {
+    const secrets = urlSecrets(
+      'http://127.0.0.1/mcp?tenant=acme&api_key=k%2By-12345&X-Amz-Signature=abcdef99',
+    );
+    expect(secrets).toEqual(expect.arrayContaining(['k%2By-12345', 'k+y-12345', 'abcdef99']));
+    expect(secrets).not.toContain('acme');
+    expect(urlSecrets('http://127.0.0.1/mcp?page=2')).toEqual([]);
+  });
+
   it('URL credentials as written, decoded, paired and Basic-encoded', () => {
     const secrets = urlSecrets('http://svc%40corp:p%3Ass@127.0.0.1/mcp');
     expect(secrets).toEqual(

@@ -3,23 +3,58 @@ import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interfac
 /** `Bearer x`, `Basic x`, `Token x`: an auth scheme, then the credential. */
 const SCHEME_AND_CREDENTIAL = /^[A-Za-z][\w.-]*\s+(\S+)$/;
 
-/** What of a configured header value is secret: the value, and its credential after a scheme. */
+/** The values of `name=value` pairs in a list (`Cookie: sid=x; theme=dark`, `a=1, b=2`). */
+const PAIR_VALUE = /(?:^|[;,])\s*[^=;,\s]+=\s*"?([^";,]*)"?/g;
+
+/** Query parameters whose value is a credential: `api_key`, `token`, `sig`, `X-Amz-Credential`... */
+const SECRET_PARAM = /key|token|secret|sig|pass|pwd|auth|credential|session|code/i;
+
+/**
+ * What of a configured header value is secret: the value, its credential after a scheme, and
+ * each value of a `name=value` list (a server may echo one cookie alone).
+ */
 export function headerValueSecrets(value: unknown): string[] {
   if (typeof value !== 'string' || value.trim() === '') return [];
-  const credential = SCHEME_AND_CREDENTIAL.exec(value.trim())?.[1];
-  return credential ? [value.trim(), credential] : [value.trim()];
+  const whole = value.trim();
+  const credential = SCHEME_AND_CREDENTIAL.exec(whole)?.[1];
+  const pairs = [...whole.matchAll(PAIR_VALUE)].map((match) => match[1].trim());
+  return [whole, ...(credential ? [credential] : []), ...pairs].filter((part) => part !== '');
 }
 
 /**
- * The credentials in a URL (`user:password@host`): each part as written and decoded, the pair,
- * and the pair as a Basic credential (what an HTTP client sends for them).
+ * The credentials in a URL: `user:password@host` (each part as written and decoded, the pair,
+ * and the pair as a Basic credential, what an HTTP client sends for them), and the values of
+ * query parameters named like a credential (`?api_key=...`), as written and decoded.
  */
 export function urlSecrets(url: string): string[] {
   if (!URL.canParse(url)) return [];
-  const { username, password } = new URL(url);
+  const parsed = new URL(url);
+  return [...userInfoSecrets(parsed), ...queryParamSecrets(parsed)];
+}
+
+function queryParamSecrets(url: URL): string[] {
+  const secrets: string[] = [];
+  for (const pair of url.search.slice(1).split('&')) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || !SECRET_PARAM.test(pair.slice(0, at))) continue;
+    const written = pair.slice(at + 1);
+    secrets.push(written, safeDecode(written.replace(/\+/g, ' ')));
+  }
+  return secrets.filter((secret) => secret !== '');
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function userInfoSecrets({ username, password }: URL): string[] {
   if (!username && !password) return [];
-  const user = decodeURIComponent(username);
-  const pass = decodeURIComponent(password);
+  const user = safeDecode(username);
+  const pass = safeDecode(password);
   const pair = `${user}:${pass}`;
   const parts = [username, password, user, pass, `${username}:${password}`, pair];
   return [...parts, Buffer.from(pair).toString('base64')].filter((part) => part !== '');

@@ -5,6 +5,7 @@ import { isMcpAuthError, McpAuthError } from '../errors/mcp-auth.error.js';
 import type { InteractiveOAuthClientProvider } from '../options/auth-options.interface.js';
 import { fetchWithTimeout } from './auth-fetch.js';
 import { authFailureReason } from './auth-failure-reason.js';
+import { headerValueSecrets, urlSecrets } from './configured-secrets.js';
 import { coversScopes, unionScopes } from './oauth-scopes.js';
 import { isStepUp, parseChallenge } from './parse-challenge.js';
 import { canWidenScope } from './scope-widening.js';
@@ -90,7 +91,7 @@ export class OAuthServerAuth implements ServerAuth {
     const stepUp = isStepUp(challenge, parsed);
     if (await this.joinedFlight(stepUp ? (parsed.scope ?? '') : undefined)) return;
     if (await this.isStale(challenge)) return;
-    if (stepUp) this.countStepUp(parsed.scope);
+    if (stepUp) this.countStepUp(parsed.scope, challenge.authorization);
     if (parsed.scope) {
       this.scope = unionScopes(this.scope, parsed.scope);
       if (canWidenScope(this.provider)) this.provider.widenScope(parsed.scope);
@@ -117,12 +118,18 @@ export class OAuthServerAuth implements ServerAuth {
   }
 
   /** A run of step-ups ends on a success, or when the server asks for a scope not asked yet. */
-  private countStepUp(scope: string | undefined): void {
+  private countStepUp(scope: string | undefined, authorization: string | undefined): void {
     if (!coversScopes(this.stepUpScope, scope)) this.stepUps = 0;
     this.stepUps += 1;
     this.stepUpScope = unionScopes(this.stepUpScope, scope);
     if (this.stepUps <= this.maxStepUps) return;
-    const asked = scope ? ` (it asks for "${scope.slice(0, 100)}")` : '';
+    // The scope is the server's text: it could echo the token the request carried.
+    const scrubber = new SecretScrubber([
+      ...(this.options.secrets ?? []),
+      ...headerValueSecrets(authorization),
+      ...urlSecrets(this.serverUrl),
+    ]);
+    const asked = scope ? ` (it asks for "${scrubber.scrub(scope.slice(0, 100))}")` : '';
     throw new McpAuthError(
       403,
       this.server,
@@ -203,6 +210,7 @@ export class OAuthServerAuth implements ServerAuth {
       now?.access_token,
       now?.refresh_token,
       client?.client_secret,
+      ...urlSecrets(this.serverUrl),
     ]);
     return new McpAuthError(status, this.server, authFailureReason(error, scrubber), {
       clientId: this.options.clientId,

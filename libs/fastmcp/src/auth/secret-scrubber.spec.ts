@@ -32,6 +32,15 @@ describe('SecretScrubber', () => {
     expect(scrubber.scrub('abc')).toBe('abc');
   });
 
+  it('removes the values of query parameters named like a credential, in any URL', () => {
+    const out = scrubber.scrub(
+      'Cannot POST /mcp?tenant=acme&api_key=k-12345678&X-Amz-Signature=f00d&access-token=t1',
+    );
+    expect(out).toBe(
+      'Cannot POST /mcp?tenant=acme&api_key=[REDACTED]&X-Amz-Signature=[REDACTED]&access-token=[REDACTED]',
+    );
+  });
+
   it('copies an error with its prototype and OAuth code, scrubbed down the cause chain', () => {
     const inner = new Error('upstream said client_secret=s3cr3t-value');
     const error = new InvalidClientError('bad secret s3cr3t-value', 'https://x/err');

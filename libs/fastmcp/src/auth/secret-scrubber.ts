@@ -16,6 +16,11 @@ const PATTERNS: Array<[RegExp, string]> = [
     `$1$2${REDACTED}`,
   ],
   [/([?&]code=)[^&\s"']+/g, `$1${REDACTED}`],
+  // Query parameters named like a credential, in any URL: `?api_key=`, `&X-Amz-Signature=`.
+  [
+    /([?&][\w.-]*(?:key|token|secret|sig|signature|password|passwd|pwd|credential)=)[^&\s"'#]+/gi,
+    `$1${REDACTED}`,
+  ],
   // URL credentials: scheme://user:password@host
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi, `$1${REDACTED}@`],
 ];

@@ -13,8 +13,12 @@ export class McpHttpError extends FastMcpError {
   override readonly status: number;
   /** Milliseconds the server asked to wait (Retry-After), when it said so. */
   readonly retryAfterMs?: number;
-  /** The server's `WWW-Authenticate` challenge on a 401 or 403. */
-  readonly wwwAuthenticate?: string;
+  /**
+   * The server's `WWW-Authenticate` challenge on a 401 or 403, as sent (the auth flow parses it).
+   * Not enumerable: a server may echo the token there, and `JSON.stringify` or `inspect` of the
+   * error must not show it.
+   */
+  declare readonly wwwAuthenticate?: string;
   /** The JSON-RPC error in the body, when the server sent one (e.g. -32022 with `data`). */
   readonly jsonRpc?: HttpJsonRpcError;
 
@@ -33,7 +37,10 @@ export class McpHttpError extends FastMcpError {
     });
     this.status = status;
     this.retryAfterMs = fields.retryAfterMs;
-    this.wwwAuthenticate = fields.wwwAuthenticate;
+    Object.defineProperty(this, 'wwwAuthenticate', {
+      value: fields.wwwAuthenticate,
+      enumerable: false,
+    });
     this.jsonRpc = fields.jsonRpc;
   }
 }

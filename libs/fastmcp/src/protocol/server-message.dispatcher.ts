@@ -17,6 +17,7 @@ import type { ServerRequestEvent } from '../events/fastmcp-events.interface.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { ServerRequestContext } from '../options/client-handlers.interface.js';
+import type { UpstreamText } from '../transport/upstream-text.js';
 import { applyElicitationDefaults } from './elicitation-defaults.js';
 
 /** The request that a stream belongs to, and how to answer the server on it. */
@@ -56,10 +57,14 @@ export class ServerMessageDispatcher {
   async answerInputRequests(
     requests: Record<string, unknown>,
     context: ServerRequestContext,
+    upstream: UpstreamText,
   ): Promise<Record<string, unknown>> {
     const entries = Object.entries(requests);
     const answers = await Promise.all(
-      entries.map(async ([key, value]) => [key, await this.answerInput(key, value, context)]),
+      entries.map(async ([key, value]) => [
+        key,
+        await this.answerInput(key, value, context, upstream),
+      ]),
     );
     return Object.fromEntries(answers) as Record<string, unknown>;
   }
@@ -123,11 +128,18 @@ export class ServerMessageDispatcher {
     key: string,
     value: unknown,
     context: ServerRequestContext,
+    upstream: UpstreamText,
   ): Promise<unknown> {
     const { method, params } = (value ?? {}) as { method?: unknown; params?: unknown };
-    const fields = { clientId: context.clientId, method: String(method) };
+    // The key and method are the server's words: they go into errors scrubbed and capped.
+    const named = (text: string): string => upstream.scrub(text.slice(0, 100));
+    const fields = { clientId: context.clientId, method: named(String(method)) };
     if (typeof method !== 'string') {
-      throw new McpInputRequiredError('invalid', `input request ${key} has no method`, fields);
+      throw new McpInputRequiredError(
+        'invalid',
+        `input request ${named(key)} has no method`,
+        fields,
+      );
     }
     const request = { jsonrpc: '2.0' as const, id: key, method, params } as JSONRPCRequest;
     let outcome: ServerRequestEvent['outcome'] = 'handled';
@@ -136,9 +148,9 @@ export class ServerMessageDispatcher {
     } catch (error) {
       outcome = error instanceof MethodNotFound ? 'unsupported' : 'failed';
       if (error instanceof MethodNotFound) {
-        throw new McpInputRequiredError('no_handler', `no handler for ${method}`, fields);
+        throw new McpInputRequiredError('no_handler', `no handler for ${fields.method}`, fields);
       }
-      throw new McpInputRequiredError('handler_failed', `the ${method} handler failed`, {
+      throw new McpInputRequiredError('handler_failed', `the ${fields.method} handler failed`, {
         ...fields,
         cause: error,
       });

@@ -13,6 +13,7 @@ import type { ServerMessageDispatcher } from '../protocol/server-message.dispatc
 import type { RetryRun } from '../retry/retry-run.js';
 import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
+import { UpstreamText } from '../transport/upstream-text.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import type { McpConnection, ToolRouting } from './mcp-connection.interface.js';
 import type { McpSession } from './mcp-session.interface.js';
@@ -166,6 +167,7 @@ export class ModernConnection implements McpConnection {
       next.inputResponses = await this.deps.dispatcher.answerInputRequests(
         requests as Record<string, unknown>,
         context,
+        new UpstreamText(this.current),
       );
     }
     if (requestState !== undefined) next.requestState = requestState;
