@@ -19,6 +19,20 @@ import { DeadLetterWriter } from './dead-letter.writer.js';
 import { InFlightOperations } from './in-flight-operations.js';
 import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interface.js';
 
+/** The call's shutdown signal, and whether its request was out when the grace ran out. */
+interface ShutdownWatch {
+  readonly signal: AbortSignal;
+  readonly requestMayBeOut: boolean;
+}
+
+function watchShutdown(signal: AbortSignal, run: RetryRun): ShutdownWatch {
+  const watch = { signal, requestMayBeOut: false };
+  signal.addEventListener('abort', () => (watch.requestMayBeOut = run.requestMayBeOut), {
+    once: true,
+  });
+  return watch;
+}
+
 /**
  * Runs one operation under the retry policy: attempts, re-initialises a lost session once,
  * waits between retries, raises events, and hands a final failure to the dead-letter queue.
@@ -81,9 +95,10 @@ export class OperationRunner {
       safeToRepeat: spec.safeToRepeat?.bind(spec),
       trace,
     });
-    if (!trace) return await this.perform(spec, run, mode, shutdown, opts.priority);
+    const watch = watchShutdown(shutdown, run);
+    if (!trace) return await this.perform(spec, run, mode, watch, opts.priority);
     return await trace.run(async () => {
-      const outcome = await this.perform(spec, run, mode, shutdown, opts.priority);
+      const outcome = await this.perform(spec, run, mode, watch, opts.priority);
       this.endTrace(trace, spec, outcome);
       return outcome;
     });
@@ -93,7 +108,7 @@ export class OperationRunner {
     spec: OperationSpec<T>,
     run: RetryRun,
     mode: RunMode,
-    shutdown: AbortSignal,
+    shutdown: ShutdownWatch,
     priority: CallOptions['priority'],
   ): Promise<RunOutcome<T>> {
     const context = { operation: spec.operation, clientId: spec.clientId };
@@ -107,7 +122,7 @@ export class OperationRunner {
       });
       return { ok: true, value, run };
     } catch (error) {
-      const final = shutdown.aborted
+      const final = shutdown.signal.aborted
         ? this.endedByShutdown(shutdown, error, spec)
         : this.asFastMcpError(error, spec);
       const failed = isRetryExhaustedError(final) ? final.lastError : final;
@@ -145,6 +160,7 @@ export class OperationRunner {
       try {
         return await spec.attempt(run);
       } catch (error) {
+        run.attemptSettled();
         const failure = this.asFastMcpError(run.explainAbort(error), spec);
         if (isMcpTransportError(failure) && failure.failure === 'session_lost') {
           spec.dropSession();
@@ -160,17 +176,23 @@ export class OperationRunner {
     }
   }
 
-  /** The grace ran out: the caller gets FastMcpShutdownError, with what it ended as the cause. */
+  /**
+   * The grace ran out: the caller gets FastMcpShutdownError, with what it ended as the cause. Its
+   * delivery is unknown when a request not safe to repeat was out at that moment (the dead
+   * letter is then marked `deliveryUnknown`, and replayed only with `force`).
+   */
   private endedByShutdown(
-    shutdown: AbortSignal,
+    shutdown: ShutdownWatch,
     error: unknown,
     spec: OperationSpec<unknown>,
   ): FastMcpError {
-    const reason = shutdown.reason as FastMcpError;
+    const reason = shutdown.signal.reason as FastMcpError;
+    const unsafe = spec.safeToRepeat !== undefined && !spec.safeToRepeat();
     return new FastMcpShutdownError(reason.message.replace(/^shutting down: /, ''), {
       cause: error,
       clientId: spec.clientId,
       operation: spec.operation,
+      ...(shutdown.requestMayBeOut && unsafe ? { delivery: 'unknown' as const } : {}),
     });
   }
 

@@ -2,7 +2,9 @@ import { FastMcpError, type FastMcpErrorFields, hasErrorName } from './fastmcp.e
 
 /**
  * The app is shutting down: a new call is refused, or a call still running when `shutdownGraceMs`
- * ran out was ended. Never retried, never dead-lettered (it may have run: check before repeating).
+ * ran out was ended. Never retried. An ended call is dead-lettered (kind `shutdown`); when its
+ * request may have reached the server and is not safe to repeat, `delivery` is `unknown` and the
+ * entry is marked `deliveryUnknown`.
  */
 export class FastMcpShutdownError extends FastMcpError {
   override readonly name = 'FastMcpShutdownError';

@@ -12,7 +12,8 @@ export type DeadLetterKind =
   | 'auth'
   | 'delivery_unknown'
   | 'circuit_open'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'shutdown';
 
 export interface DlqRedisOptions {
   /** A Redis URL; the module opens the connection and closes it on shutdown. */

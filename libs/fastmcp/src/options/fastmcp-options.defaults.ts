@@ -25,6 +25,7 @@ export const ALL_DEAD_LETTER_KINDS: readonly DeadLetterKind[] = [
   'delivery_unknown',
   'circuit_open',
   'rate_limited',
+  'shutdown',
 ];
 
 export const DEFAULT_DLQ_OPTIONS = Object.freeze({

@@ -5,6 +5,7 @@ import { isRateLimitedError } from '../errors/rate-limited.error.js';
 import { isMcpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { isMcpAuthError } from '../errors/mcp-auth.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
+import { isFastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
@@ -50,6 +51,7 @@ export function classifyError(
   }
   if (isMcpProtocolError(error)) return { errorClass: `protocol_${error.code}`, retryable: false };
   if (isMcpAbortedError(error)) return { errorClass: 'aborted', retryable: false };
+  if (isFastMcpShutdownError(error)) return { errorClass: 'shutdown', retryable: false };
   return { errorClass: 'unknown', retryable: false };
 }
 
@@ -64,5 +66,7 @@ export function deadLetterKindOf(error: unknown): DeadLetterKind | null {
   if (isMcpHttpError(error)) return 'http';
   if (isMcpTransportError(error) || isMcpSocketWaitError(error)) return 'transport';
   if (isMcpProtocolError(error)) return 'protocol';
+  // Ended by the shutdown grace: kept, so nothing the app was doing is lost.
+  if (isFastMcpShutdownError(error)) return 'shutdown';
   return null;
 }

@@ -59,6 +59,8 @@ export class RetryRun {
   private attemptController?: AbortController;
   private attemptTimer?: ReturnType<typeof setTimeout>;
   private awaitingSocket = false;
+  /** Between an attempt's start and its outcome being known (not during a backoff wait). */
+  private attemptRunning = false;
   private detachCaller?: () => void;
   private readonly recorded = new WeakMap<object, ErrorClassification>();
   private releaseAdmission?: () => void;
@@ -131,6 +133,7 @@ export class RetryRun {
     const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, remaining);
     const controller = new AbortController();
     this.attemptController = controller;
+    this.attemptRunning = true;
     if (awaitSocket) this.armSocketWait(controller, timeoutMs, timeoutMs === remaining);
     else this.armTimer(controller, timeoutMs, timeoutMs === remaining);
     const caller = this.init.signal;
@@ -231,7 +234,18 @@ export class RetryRun {
   }
 
   /** Clears the attempt timer and frees its admission. Call when the attempt ends. */
+  /** The running attempt's outcome is known: whatever aborts the run now, it is between attempts. */
+  attemptSettled(): void {
+    this.attemptRunning = false;
+  }
+
+  /** An attempt is running whose request may have reached the server (past its socket wait). */
+  get requestMayBeOut(): boolean {
+    return this.attemptRunning && !this.awaitingSocket;
+  }
+
   endAttempt(): void {
+    this.attemptRunning = false;
     clearTimeout(this.attemptTimer);
     this.attemptTimer = undefined;
     this.awaitingSocket = false;
