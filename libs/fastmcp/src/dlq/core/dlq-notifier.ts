@@ -60,12 +60,13 @@ export class DlqNotifier {
     );
   }
 
-  imported(count: number, path: string, buffered: number): void {
-    this.logger.log(
+  imported(count: number, path: string, buffered: number, kept = 0): void {
+    const message =
       `Imported ${count} dead letters from the spill file ${path}` +
-        (buffered > 0 ? ` (${buffered} buffered until the store answers)` : '') +
-        '; file removed',
-    );
+      (buffered > 0 ? ` (${buffered} buffered until the store answers)` : '') +
+      (kept > 0 ? `; ${kept} left in it for the next start (store down, buffer full)` : '');
+    if (kept > 0) this.logger.warn(message);
+    else this.logger.log(`${message}; file removed`);
   }
 
   flushed(count: number): void {

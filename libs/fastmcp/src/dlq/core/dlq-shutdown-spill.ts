@@ -19,22 +19,37 @@ export class DlqShutdownSpill {
     this.file = path ? new DlqSpillFile(path) : undefined;
   }
 
-  /** Writes what an earlier run spilled (buffering what the store refuses), then removes it. */
+  /**
+   * Writes what earlier runs spilled (buffering what the store refuses, and saving back to the
+   * spill file what the buffer has no room for), then removes the claimed files.
+   */
   async importFile(): Promise<void> {
-    const file = this.file;
-    const entries = file?.read() ?? [];
-    if (!file || entries.length === 0) return;
+    if (!this.file) return;
+    for (const claimed of this.file.claim()) await this.importClaimed(claimed, this.file);
+  }
+
+  private async importClaimed(claimed: DlqSpillFile, file: DlqSpillFile): Promise<void> {
+    const entries = claimed.read();
+    const kept: FailedOperation[] = [];
     let buffered = 0;
     for (const entry of entries) {
       try {
         await this.write(entry);
       } catch (error) {
-        if (this.buffer.push(entry, error)) this.notifier.buffered(entry, error);
+        if (this.buffer.refusing) {
+          kept.push(entry);
+          continue;
+        }
+        this.buffer.push(entry, error);
+        this.notifier.buffered(entry, error);
         buffered++;
       }
     }
-    file.remove();
-    this.notifier.imported(entries.length, file.path, buffered);
+    file.save(kept);
+    claimed.remove();
+    if (entries.length > 0) {
+      this.notifier.imported(entries.length - kept.length, file.path, buffered, kept.length);
+    }
   }
 
   /** One pass of the buffer into the store; what is left goes to the spill file (if any). */

@@ -1,11 +1,16 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { FailedOperation } from './failed-operation.interface.js';
 
+const CLAIM = '.importing-';
+
 /**
- * Dead letters that could not be written before the process stopped, one JSON entry a line.
- * Written whole (temporary file, then rename, mode 0600), merged by id with what is already there;
- * read back and removed by the next start. Entries hold no configured secrets (the entry builder
- * redacts them before an entry exists).
+ * Dead letters that could not be written before the process stopped, one JSON entry a line
+ * (mode 0600), read back by the next start. Several processes may share one path: a spill is one
+ * append (O_APPEND writes do not overwrite each other, where a read-merge-write would), and an
+ * import first renames the file to a claim of its own, so a spill made meanwhile starts a new
+ * file instead of being removed with the imported one. Entries hold no configured secrets (the
+ * entry builder redacts them before an entry exists).
  */
 export class DlqSpillFile {
   constructor(readonly path: string) {}
@@ -19,24 +24,62 @@ export class DlqSpillFile {
       try {
         entries.push(JSON.parse(line) as FailedOperation);
       } catch {
-        // A torn last line (a crash mid-write never happens with rename, but a hand edit may).
+        // A torn line (a machine that lost power mid-write, or a hand edit).
       }
     }
     return entries;
   }
 
-  /** Adds `entries` to the file (an id already there is kept once). */
+  /** Adds `entries` to the file in one write. */
   save(entries: readonly FailedOperation[]): void {
     if (entries.length === 0) return;
-    const byId = new Map(this.read().map((entry) => [entry.id, entry]));
-    for (const entry of entries) byId.set(entry.id, entry);
-    const body = [...byId.values()].map((entry) => JSON.stringify(entry)).join('\n') + '\n';
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, body, { mode: 0o600 });
-    renameSync(temporary, this.path);
+    const body = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+    appendFileSync(this.path, body, { mode: 0o600 });
   }
 
   remove(): void {
     rmSync(this.path, { force: true });
+  }
+
+  /**
+   * The files to import, each renamed to a claim of this process first: this path's file, and
+   * the claims of processes that died while importing. Another process's claim is never taken.
+   */
+  claim(): DlqSpillFile[] {
+    const mine = (n: number) => `${this.path}${CLAIM}${process.pid}-${n}`;
+    const sources = [this.path, ...this.orphanedClaims()];
+    const claimed: DlqSpillFile[] = [];
+    for (const source of sources) {
+      const target = mine(claimed.length);
+      try {
+        renameSync(source, target);
+        claimed.push(new DlqSpillFile(target));
+      } catch (error) {
+        // Gone: nothing spilled, or another starting process claimed it first.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return claimed;
+  }
+
+  private orphanedClaims(): string[] {
+    const directory = dirname(this.path);
+    const prefix = `${basename(this.path)}${CLAIM}`;
+    if (!existsSync(directory)) return [];
+    return readdirSync(directory)
+      .filter((name) => name.startsWith(prefix))
+      .filter((name) => !isAlive(Number.parseInt(name.slice(prefix.length), 10)))
+      .map((name) => join(directory, name));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -41,9 +41,14 @@ export class DlqWriteBuffer {
     return this.entries.length;
   }
 
+  /** True when a push would be refused (full, or closed for shutdown). */
+  get refusing(): boolean {
+    return this.closed || this.entries.length >= this.capacity;
+  }
+
   /** Holds the entry for a later write; false (and logged as lost) when full or closed. */
   push(entry: FailedOperation, error: unknown): boolean {
-    if (this.closed || this.entries.length >= this.capacity) {
+    if (this.refusing) {
       this.hooks.lost(entry, this.closed ? 'shutting down' : 'buffer full', error, true);
       return false;
     }

@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
+import { DlqIdGenerator } from './dlq-id.js';
+import { DlqNotifier } from './dlq-notifier.js';
+import { DlqShutdownSpill } from './dlq-shutdown-spill.js';
+import { DlqSpillFile } from './dlq-spill-file.js';
+import { DlqWriteBuffer } from './dlq-write-buffer.js';
+import type { FailedOperation } from './failed-operation.interface.js';
+
+const ids = new DlqIdGenerator();
+const noop = (): void => undefined;
+const entry = (): FailedOperation =>
+  ({
+    id: ids.next(Date.now()),
+    operation: 'call_tool',
+    clientId: 'github',
+    errorClass: 'http_503',
+    attempts: [],
+  }) as unknown as FailedOperation;
+
+/** A pid no process has: a child that has already exited. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '0']).pid ?? 0;
+}
+
+describe('DlqShutdownSpill import', () => {
+  let dir: string;
+  let path: string;
+  let written: string[];
+  let buffer: DlqWriteBuffer;
+  const spill = (write: (e: FailedOperation) => Promise<unknown>) =>
+    new DlqShutdownSpill(path, buffer, new DlqNotifier(new FastMcpEvents()), write);
+  const stored = (e: FailedOperation) => {
+    written.push(e.id);
+    return Promise.resolve();
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'dlq-spill-unit-'));
+    path = join(dir, 'spill.jsonl');
+    written = [];
+    buffer = new DlqWriteBuffer(1, { write: stored, flushed: noop, lost: noop });
+  });
+  afterEach(async () => {
+    await buffer.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps what another process spills while this one imports: the import took its own claim', async () => {
+    const earlier = entry();
+    new DlqSpillFile(path).save([earlier]);
+    let release: () => void = noop;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const importing = spill(async (e) => {
+      await gate;
+      return stored(e);
+    }).importFile();
+    // Another process shuts down now, with the store down, and spills to the same path.
+    const meanwhile = entry();
+    new DlqSpillFile(path).save([meanwhile]);
+    release();
+    await importing;
+    expect(written).toEqual([earlier.id]);
+    expect(new DlqSpillFile(path).read()).toEqual([meanwhile]);
+    expect(readdirSync(dir)).toEqual(['spill.jsonl']);
+  });
+
+  it('appends: two spills to one path keep both', () => {
+    const [a, b] = [entry(), entry()];
+    new DlqSpillFile(path).save([a]);
+    new DlqSpillFile(path).save([b]);
+    expect(new DlqSpillFile(path).read()).toEqual([a, b]);
+  });
+
+  it('imports the claim of a process that died while importing, and leaves a live one alone', async () => {
+    const [orphaned, live] = [entry(), entry()];
+    new DlqSpillFile(`${path}.importing-${deadPid()}-0`).save([orphaned]);
+    const liveClaim = `${path}.importing-${process.ppid}-0`;
+    new DlqSpillFile(liveClaim).save([live]);
+    await spill(stored).importFile();
+    expect(written).toEqual([orphaned.id]);
+    expect(readdirSync(dir)).toEqual([`spill.jsonl.importing-${process.ppid}-0`]);
+    expect(existsSync(liveClaim)).toBe(true);
+  });
+
+  it('saves back what neither the store nor the full buffer takes, for the next start', async () => {
+    const entries = [entry(), entry(), entry()];
+    new DlqSpillFile(path).save(entries);
+    await spill(() => Promise.reject(new Error('store down'))).importFile();
+    // The buffer (capacity 1) holds the first; the other two stay on disk.
+    expect(buffer.size).toBe(1);
+    expect(new DlqSpillFile(path).read()).toEqual(entries.slice(1));
+  });
+});
