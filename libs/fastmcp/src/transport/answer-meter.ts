@@ -11,7 +11,7 @@ export interface BytePool {
 /**
  * Counts the bytes of one answer as they arrive, against its own cap (every byte of the answer)
  * and the shared pool (the bytes it still holds: until `release` when the answer is over, or
- * `holdAtMost` when a stream has parsed what it read).
+ * `holdAtMost` when an SSE event ended and its parser let go of what it had read).
  */
 export class AnswerMeter {
   private bytes = 0;

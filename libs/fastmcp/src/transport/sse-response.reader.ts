@@ -6,6 +6,7 @@ import { McpTransportError } from '../errors/mcp-transport.error.js';
 import type { AnswerMeter } from './answer-meter.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
 import { releaseStream } from './release-stream.js';
+import { bytesAfterBlankLine } from './sse-held-bytes.js';
 import type { UpstreamText } from './upstream-text.js';
 
 /** Where a stream stands for resumption: the last event id seen and the server's `retry`. */
@@ -23,7 +24,7 @@ export type MessageSink = (message: JSONRPCMessage) => void;
  * `:` comments only move the cursor. A stream that ends or breaks first is a `stream_cut`;
  * `cursor` then tells whether it can be resumed. Its bytes are counted on `meter`: a line, an
  * event or a stream past the limits fails with McpResponseTooLargeError, the stream destroyed;
- * events already parsed stop counting against the bytes answers in flight may hold.
+ * bytes stop counting against what answers in flight may hold once a blank line ends their event.
  */
 export async function readSseResponse(
   stream: Readable,
@@ -35,8 +36,6 @@ export async function readSseResponse(
 ): Promise<Record<string, unknown>> {
   let found: { result: Record<string, unknown> } | undefined;
   let failure: Error | undefined;
-  /** Set when the parser let go of what it had read: an event or a comment ended. */
-  let parsed = false;
   const parser = createParser({
     // A line or an event is never longer than the whole answer may be.
     maxBufferSize: meter.maxBytes,
@@ -46,11 +45,7 @@ export async function readSseResponse(
     onRetry: (ms) => {
       cursor.retryMs = ms;
     },
-    onComment: () => {
-      parsed = true;
-    },
     onEvent: (event) => {
-      parsed = true;
       if (event.id !== undefined) cursor.lastEventId = event.id;
       if (found || failure || event.data.trim() === '') return;
       try {
@@ -63,15 +58,17 @@ export async function readSseResponse(
       }
     },
   });
+  // A character split across chunks is decoded whole, once its last byte arrives.
+  const decoder = new TextDecoder();
+  let lastByte: number | undefined;
   try {
     await readUntil(stream, (chunk) => {
-      const text = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
-      const bytes = Buffer.isBuffer(chunk) ? chunk.length : Buffer.byteLength(text);
-      meter.add(bytes);
-      parser.feed(text);
-      // An event ended in this chunk: what the parser still holds came after it, in this chunk.
-      if (parsed) meter.holdAtMost(bytes);
-      parsed = false;
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      meter.add(buffer.length);
+      parser.feed(decoder.decode(buffer, { stream: true }));
+      const held = bytesAfterBlankLine(buffer, lastByte);
+      if (held !== undefined) meter.holdAtMost(held);
+      lastByte = buffer.at(-1) ?? lastByte;
       return failure !== undefined || found !== undefined;
     });
     if (failure) throw failure;

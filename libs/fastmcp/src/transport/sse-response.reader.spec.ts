@@ -1,0 +1,75 @@
+import { PassThrough } from 'node:stream';
+import { setImmediate as tick } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
+import { AnswerMeter, type BytePool } from './answer-meter.js';
+import { readSseResponse } from './sse-response.reader.js';
+
+/** A budget of `limit` bytes that records what it holds. */
+function pool(limit: number): BytePool & { held: number } {
+  return {
+    limit,
+    held: 0,
+    reserve(bytes) {
+      if (this.held + bytes > limit) return false;
+      this.held += bytes;
+      return true;
+    },
+    release(bytes) {
+      this.held -= bytes;
+    },
+  };
+}
+
+function read(stream: PassThrough, budget: BytePool) {
+  const meter = new AnswerMeter(1024 * 1024, budget, {});
+  return readSseResponse(stream, 1, () => undefined, {}, meter);
+}
+
+const head = 'data: {"jsonrpc":"2.0","id":1,"result":{"content":[\n';
+const item = `data: {"type":"text","text":"${'x'.repeat(200)}"},\n`;
+const tail = 'data: {"type":"text","text":"end"}]}}\n\n';
+
+describe('readSseResponse', () => {
+  it('holds an event against the budget across the comments between its data lines', async () => {
+    const budget = pool(4096);
+    const stream = new PassThrough();
+    const reading = read(stream, budget);
+    let sent = 0;
+    for (const chunk of [head, ...Array.from({ length: 10 }, () => `${item}: keepalive\n`)]) {
+      stream.write(chunk);
+      sent += chunk.length;
+      await tick();
+      expect(budget.held).toBe(sent);
+    }
+    stream.end(tail);
+    await reading;
+    expect(budget.held).toBe(1);
+  });
+
+  it('fails the event that would pass the budget, comments or not', async () => {
+    const stream = new PassThrough();
+    const reading = read(stream, pool(2048));
+    stream.write(head);
+    for (let i = 0; i < 20; i += 1) stream.write(`${item}: keepalive\n`);
+    stream.end(tail);
+    const error = await reading.catch((e: unknown) => e);
+    expect(isMcpResponseTooLargeError(error)).toBe(true);
+    expect(error).toMatchObject({ limit: 'buffered', limitBytes: 2048 });
+  });
+
+  it('decodes a character whose bytes arrive in two chunks', async () => {
+    const stream = new PassThrough();
+    const reading = read(stream, pool(4096));
+    const event = Buffer.from(
+      'data: {"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"café ✓"}]}}\n\n',
+    );
+    const split = event.indexOf('é') + 1;
+    stream.write(event.subarray(0, split));
+    await tick();
+    stream.write(event.subarray(split, event.indexOf('✓') + 2));
+    await tick();
+    stream.end(event.subarray(event.indexOf('✓') + 2));
+    await expect(reading).resolves.toEqual({ content: [{ type: 'text', text: 'café ✓' }] });
+  });
+});
