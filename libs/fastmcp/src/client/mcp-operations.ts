@@ -3,7 +3,6 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { FailedOperation } from '../dlq/core/failed-operation.interface.js';
 import { FastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
-import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
@@ -21,9 +20,8 @@ import type { CallOptions } from './call-options.interface.js';
 import { parseCallToolResult, parseToolsPage } from './mcp-results.js';
 import type { OperationSpec } from './operation-spec.interface.js';
 import { ToolCatalog } from './tool-catalog.js';
+import { ToolListing } from './tool-listing.js';
 import { isSafeToRepeat } from './tool-repeat-safety.js';
-
-const MAX_TOOL_PAGES = 1000;
 
 /** Builds each MCP operation as an OperationSpec over the client's connections, whatever their era. */
 @Injectable()
@@ -67,10 +65,8 @@ export class McpOperations {
   listTools(clientId: string): OperationSpec<Tool[]> {
     this.assertKnown(clientId);
     const tracker = this.tracker(clientId);
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
+    let listing: ToolListing | undefined;
     let listedOn: McpConnection | undefined;
-    let ttlMs: number | undefined;
     return {
       ...tracker,
       operation: 'list_tools',
@@ -80,28 +76,20 @@ export class McpOperations {
         if (cached) return cached;
         // Pages already fetched are kept across retries: a retry resumes at the failed page,
         // unless the session changed (a cursor means nothing to a new session).
-        for (let page = 0; page < MAX_TOOL_PAGES; page += 1) {
+        for (;;) {
           const connected = tracker.track(await this.sessionFor(clientId, run));
-          if (listedOn && listedOn !== connected) {
-            tools.length = 0;
-            cursor = undefined;
-          }
+          const current =
+            listing && listedOn === connected ? listing : this.newListing(clientId, connected);
+          listing = current;
           listedOn = connected;
-          const params = cursor === undefined ? undefined : { cursor };
-          const result = await this.send(clientId, connected, 'tools/list', params, run);
-          const listed = this.toolsPage(result, clientId, connected);
-          tools.push(...listed.tools);
-          ttlMs = Math.min(ttlMs ?? Infinity, listed.ttlMs ?? 0);
-          if (!listed.nextCursor) {
+          const result = await this.send(clientId, connected, 'tools/list', current.params(), run);
+          if (current.add(this.toolsPage(result, clientId, connected))) {
+            const { tools, ttlMs } = current;
             const fresh = this.cachesTools(clientId) && ttlMs > 0 ? run.now() + ttlMs : undefined;
             this.catalog.remember(clientId, tools, fresh);
             return tools;
           }
-          cursor = listed.nextCursor;
         }
-        throw new McpProtocolError(-32603, `tools/list did not end after ${MAX_TOOL_PAGES} pages`, {
-          clientId,
-        });
       },
     };
   }
@@ -230,22 +218,27 @@ export class McpOperations {
     }
   }
 
-  /** Lists every page again on `connected` (a header mismatch asks for it) and remembers them. */
+  /**
+   * Lists every page again on `connected` (a header mismatch asks for it) and remembers them. A
+   * listing that fails (a repeated cursor, too large) fails the call: the previous one is kept.
+   */
   private async relist(clientId: string, connected: McpConnection, run: RetryRun): Promise<void> {
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_TOOL_PAGES; page += 1) {
-      const params = cursor === undefined ? undefined : { cursor };
-      const listed = this.toolsPage(
-        await this.send(clientId, connected, 'tools/list', params, run),
-        clientId,
-        connected,
-      );
-      tools.push(...listed.tools);
-      cursor = listed.nextCursor;
-      if (!cursor) break;
+    const listing = this.newListing(clientId, connected);
+    for (;;) {
+      const result = await this.send(clientId, connected, 'tools/list', listing.params(), run);
+      if (listing.add(this.toolsPage(result, clientId, connected))) break;
     }
-    this.catalog.remember(clientId, tools);
+    this.catalog.remember(clientId, listing.tools);
+  }
+
+  /** A listing on `connected`, capped at its server's `maxResponseBytes` in total. */
+  private newListing(clientId: string, connected: McpConnection): ToolListing {
+    const { target } = connected;
+    return new ToolListing(
+      clientId,
+      target,
+      target.maxResponseBytes ?? this.options.maxResponseBytes,
+    );
   }
 
   private toolsPage(result: unknown, clientId: string, connected: McpConnection) {

@@ -129,8 +129,11 @@ export interface ServerMessageEvent {
 export interface ServerRequestEvent {
   clientId: string;
   method: string;
-  /** `handled`, `unsupported` (-32601 sent) or `failed` (the handler threw; -32603 sent). */
-  outcome: 'handled' | 'unsupported' | 'failed';
+  /**
+   * `handled`, `unsupported` (-32601 sent), `failed` (the handler threw; -32603 sent) or
+   * `dropped` (not answered: the stream already had its limit of requests being answered).
+   */
+  outcome: 'handled' | 'unsupported' | 'failed' | 'dropped';
 }
 
 export type CircuitState = 'closed' | 'half_open' | 'open';

@@ -19,6 +19,7 @@ import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interfac
 import type { ServerRequestContext } from '../options/client-handlers.interface.js';
 import type { UpstreamText } from '../transport/upstream-text.js';
 import { applyElicitationDefaults } from './elicitation-defaults.js';
+import { ServerRequestLimit } from './server-request-limit.js';
 
 /** The request that a stream belongs to, and how to answer the server on it. */
 export interface ExchangeContext {
@@ -40,10 +41,14 @@ class InvalidParams extends Error {}
 /**
  * Handles what a server sends on a stream besides the awaited response: its requests (ping,
  * elicitation, sampling, roots) are answered by the handlers in the options, its progress and
- * log notifications are raised as events, its cancellations abort the handler concerned.
+ * log notifications are raised as events, its cancellations abort the handler concerned. A
+ * stream has at most MAX_ANSWERING_PER_STREAM requests being answered at once; the rest are
+ * dropped, so a flood of requests costs no memory.
  */
 @Injectable()
 export class ServerMessageDispatcher {
+  private readonly limit = new ServerRequestLimit();
+
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
     @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
@@ -72,7 +77,16 @@ export class ServerMessageDispatcher {
   dispatch(message: JSONRPCMessage, context: ExchangeContext): void {
     if (!('method' in message)) return;
     if ('id' in message) {
-      void this.answer(message, context);
+      if (!this.limit.admit(context, context.clientId)) {
+        const method = message.method.slice(0, 100);
+        this.events.emit('server.request', {
+          clientId: context.clientId,
+          method,
+          outcome: 'dropped',
+        });
+        return;
+      }
+      void this.answer(message, context).finally(() => this.limit.release(context));
       return;
     }
     this.notify(message, context);

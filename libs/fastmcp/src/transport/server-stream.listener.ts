@@ -23,7 +23,8 @@ const MAX_FAILED_OPENS = 5;
 /**
  * The session's own GET stream, on which a server sends requests and notifications that belong
  * to no call (an elicitation a tool asks for outside its answer, a ping). Its requests are
- * answered through the same dispatcher as a call's stream. A 4xx (405: the server offers no such
+ * answered through the same dispatcher as a call's stream, under the same limit of requests
+ * being answered at once. A 4xx (405: the server offers no such
  * stream) ends listening; an ended stream is reopened with `Last-Event-ID` after its `retry:`.
  */
 @Injectable()
@@ -45,6 +46,7 @@ export class ServerStreamListener {
 
   private async keepListening(target: HttpTarget, clientId: string, signal: AbortSignal) {
     const cursor: SseCursor = {};
+    // One context for every reopen: a server cannot reset the limit by ending its stream.
     const context: ExchangeContext = {
       clientId,
       signal,

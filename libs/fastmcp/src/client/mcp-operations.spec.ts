@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
+import { resolveOptions } from '../options/resolve-options.js';
+import type { RetryRun } from '../retry/retry-run.js';
+import type { McpConnection, ToolRouting } from '../session/mcp-connection.interface.js';
+import type { McpConnector } from '../session/mcp-connector.js';
+import type { McpSession } from '../session/mcp-session.interface.js';
+import { McpOperations } from './mcp-operations.js';
+
+const URL = 'http://127.0.0.1:1/mcp';
+const RUN = { now: () => 0, deadline: Infinity } as unknown as RetryRun;
+const tool = (description: string) => ({
+  name: 'route',
+  description,
+  inputSchema: { type: 'object' as const },
+});
+
+/** A connection whose tools/call asks for a relist (as a -32020 would) when `refresh` is set. */
+function fakeConnection() {
+  const state = { pages: 'good' as 'good' | 'same', refresh: false, lists: 0 };
+  const connection: McpConnection = {
+    session: { clientId: 'c', url: URL } as McpSession,
+    target: { url: URL, headers: {} },
+    end: () => Promise.resolve(),
+    request: async (method, _params, _run, _exchange, routing?: ToolRouting) => {
+      if (method === 'tools/list') {
+        state.lists += 1;
+        if (state.pages === 'good') return { tools: [tool('v1')] };
+        return { tools: [tool(`v2 page ${state.lists}`)], nextCursor: 'same' };
+      }
+      const known = state.refresh ? await routing?.refreshTool?.() : routing?.tool;
+      return { content: [{ type: 'text', text: known?.description ?? 'unknown' }] };
+    },
+  };
+  const connector = { connect: () => Promise.resolve(connection), failed: () => false };
+  const options = resolveOptions({ servers: { c: { url: URL } } });
+  return { state, operations: new McpOperations(options, connector as unknown as McpConnector) };
+}
+
+describe('McpOperations relist (a header mismatch lists the tools again)', () => {
+  it('fails the call on a repeated cursor, and keeps the previous listing', async () => {
+    const { state, operations } = fakeConnection();
+    await operations.listTools('c').attempt(RUN);
+    state.pages = 'same';
+    state.refresh = true;
+    state.lists = 0;
+    const error = await operations
+      .callTool('c', 'route')
+      .attempt(RUN)
+      .then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+    expect(isMcpProtocolError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/tools\/list repeated the cursor "same" on page 2/);
+    expect(state.lists).toBe(2);
+    state.refresh = false;
+    const result = await operations.callTool('c', 'route').attempt(RUN);
+    expect(result.content).toEqual([{ type: 'text', text: 'v1' }]);
+  });
+});
