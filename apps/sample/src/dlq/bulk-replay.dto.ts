@@ -1,11 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { DlqFilterDto } from './dlq-filter.dto.js';
+import { IsBoolean, IsInt, IsNumber, IsObject, Max, Min, ValidateNested } from 'class-validator';
+import { DlqFilterDto, IsOptionalNonNull } from './dlq-filter.dto.js';
 
 export class BulkReplayDto {
   @ApiPropertyOptional({ type: DlqFilterDto, description: 'Which entries (all when absent)' })
-  @IsOptional()
+  @IsOptionalNonNull()
+  // ValidateNested alone takes an array (of filters) too, and an array left nothing to filter on.
+  @IsObject()
   @ValidateNested()
   @Type(() => DlqFilterDto)
   filter?: DlqFilterDto;
@@ -16,14 +18,14 @@ export class BulkReplayDto {
     default: 10,
     description: 'Replays started per second at most',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsNumber()
   @Min(0.1)
   @Max(1000)
   rate?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 32, default: 4, description: 'Replays at once' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsInt()
   @Min(1)
   @Max(32)
@@ -35,7 +37,7 @@ export class BulkReplayDto {
     default: 10000,
     description: 'Entries taken at most',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsInt()
   @Min(1)
   @Max(100000)
@@ -45,7 +47,7 @@ export class BulkReplayDto {
     default: false,
     description: 'Also replay entries marked deliveryUnknown',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   force?: boolean;
 }

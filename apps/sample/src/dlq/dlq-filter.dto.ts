@@ -8,26 +8,34 @@ import {
   type OperationName,
 } from '@app/fastmcp';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, Matches, ValidateIf } from 'class-validator';
 import { durationToMs } from './duration.js';
 import { IsDuration } from './is-duration.validator.js';
+
+/**
+ * Like `@IsOptional()`, but only an absent field skips validation: a JSON `null` is checked, and
+ * refused, rather than read as "any".
+ */
+export function IsOptionalNonNull(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
+}
 
 /** Which entries an export or a bulk replay takes (query string or JSON body). */
 export class DlqFilterDto {
   @ApiPropertyOptional({ enum: OPERATION_NAMES })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(OPERATION_NAMES)
   operation?: OperationName;
 
   @ApiPropertyOptional({ example: 'demo' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @Matches(CLIENT_ID_PATTERN, {
     message: 'clientId must be 1-128 letters, digits, . _ : - starting with a letter or digit',
   })
   clientId?: string;
 
   @ApiPropertyOptional({ example: 'http_503', description: 'http_<status>, timeout, network, ...' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @Matches(ERROR_CLASS_PATTERN, {
     message:
       'errorClass must be 1-64 letters, digits, _ . : - starting with a letter or digit (e.g. http_503)',
@@ -35,7 +43,7 @@ export class DlqFilterDto {
   errorClass?: string;
 
   @ApiPropertyOptional({ enum: DLQ_PRIORITIES })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(DLQ_PRIORITIES)
   priority?: DlqPriority;
 
@@ -43,7 +51,7 @@ export class DlqFilterDto {
     description: 'Only entries that failed longer ago than this (7d, 12h, ... or ms)',
     example: '1h',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsDuration()
   olderThan?: string | number;
 
@@ -51,7 +59,7 @@ export class DlqFilterDto {
     description: 'Only entries that failed more recently than this',
     example: '7d',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsDuration()
   newerThan?: string | number;
 }

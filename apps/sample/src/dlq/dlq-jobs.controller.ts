@@ -9,8 +9,10 @@ import {
   NotFoundException,
   Param,
   Post,
+  UseGuards,
 } from '@nestjs/common';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { DlqApiController } from './dlq-api.decorator.js';
 import { BulkReplayDto } from './bulk-replay.dto.js';
 import { toDlqFilter } from './dlq-filter.dto.js';
@@ -22,12 +24,18 @@ export class DlqJobsController {
 
   @Post('replay')
   @HttpCode(HttpStatus.ACCEPTED)
+  // A body that is missing, or not parsed, must not turn into `{}`: every entry.
+  @UseGuards(new JsonBodyGuard('the bulk replay', { required: true }))
   @ApiOperation({
     summary:
       'Start a bulk replay job over a snapshot of the matching ids (high priority first), at a rate and concurrency',
   })
   @ApiResponse({ status: 202, description: 'The job, as recorded at its start' })
-  @ApiResponse({ status: 400, description: 'Bad filter, rate, concurrency or limit' })
+  @ApiResponse({
+    status: 400,
+    description: 'No body (send {} to replay every entry); bad filter, rate, concurrency or limit',
+  })
+  @ApiResponse({ status: 415, description: 'The body is not application/json' })
   start(@Body() body: BulkReplayDto): Promise<BulkReplayJob> {
     return this.jobs.start({
       filter: toDlqFilter(body.filter ?? {}),

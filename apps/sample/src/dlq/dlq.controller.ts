@@ -18,8 +18,10 @@ import {
   Param,
   Post,
   Query,
+  UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { CleanupDlqDto } from './cleanup-dlq.dto.js';
 import { DlqBrowser } from './dlq-browser.service.js';
 import { durationToMs } from './duration.js';
@@ -56,7 +58,10 @@ export class DlqController {
 
   @Post('cleanup')
   @HttpCode(HttpStatus.OK)
+  @UseGuards(new JsonBodyGuard('the cleanup'))
   @ApiOperation({ summary: 'Remove entries older than olderThan (7d, 12h, ... or ms)' })
+  @ApiResponse({ status: 400, description: 'Missing or bad olderThan' })
+  @ApiResponse({ status: 415, description: 'The body is not application/json' })
   async cleanup(@Body() body: CleanupDlqDto): Promise<{ removed: number }> {
     return { removed: await this.dlq.cleanup(durationToMs(body.olderThan)) };
   }

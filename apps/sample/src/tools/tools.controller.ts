@@ -17,7 +17,7 @@ import { ClientAbortSignal } from './client-abort-signal.decorator.js';
 import { ClientParamsDto } from './client-params.dto.js';
 import { ConfiguredClientPipe } from './configured-client.pipe.js';
 import { ConfiguredClients } from './configured-clients.service.js';
-import { JsonBodyGuard } from './json-body.guard.js';
+import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import type { McpClientView } from './mcp-client-view.interface.js';
 import { ToolParamsDto } from './tool-params.dto.js';
 
@@ -63,7 +63,7 @@ export class ToolsController {
 
   @Post(':clientId/tools/:toolName/call')
   @HttpCode(HttpStatus.OK)
-  @UseGuards(JsonBodyGuard)
+  @UseGuards(new JsonBodyGuard('the tool call'))
   @ApiOperation({
     summary:
       'Call a tool with retries; a final failure goes to the DLQ; a client hanging up cancels it',

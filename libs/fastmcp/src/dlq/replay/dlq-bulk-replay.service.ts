@@ -14,6 +14,7 @@ import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.inter
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { assertFilter } from '../core/dlq-filter.js';
 import { describe } from '../core/dlq-notifier.js';
+import { asUnavailable } from '../core/dlq-runtime.js';
 import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.interface.js';
 import type { BulkReplayJob, BulkReplayRequest } from './bulk-replay-job.interface.js';
 import { DlqReplayService } from './dlq-replay.service.js';
@@ -77,11 +78,21 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
       skipped: 0,
     };
     const storage = this.queue.activeStorage();
-    await storage.saveJob(
-      { id: job.id, state: JSON.stringify(job) },
-      ids.map((e) => e.id),
-    );
-    if (job.state === 'running') await this.claim(job.id);
+    await storage
+      .saveJob(
+        { id: job.id, state: JSON.stringify(job) },
+        ids.map((e) => e.id),
+      )
+      .catch(asUnavailable);
+    // The job is recorded, so a failed claim is not the caller's to retry (that would start a
+    // second job): the next pickup, here or on another instance, runs it.
+    if (job.state === 'running') {
+      await this.claim(job.id).catch((error: unknown) => {
+        this.queue.notifier.logger.warn(
+          `Bulk replay job ${job.id} waits for the next pickup: ${describe(error)}`,
+        );
+      });
+    }
     return job;
   }
 
@@ -89,13 +100,16 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
     if (typeof id !== 'string' || !JOB_ID.test(id)) {
       throw new DlqValidationError('jobId', 'expected a job id (a UUID)');
     }
-    const record = await this.queue.activeStorage().job(id);
+    const record = await this.queue.activeStorage().job(id).catch(asUnavailable);
     return record ? (JSON.parse(record.state) as BulkReplayJob) : null;
   }
 
   /** The latest jobs, newest first. */
   async list(limit = 20): Promise<BulkReplayJob[]> {
-    const ids = await this.queue.activeStorage().jobIds(Math.min(Math.max(1, limit), 100));
+    const ids = await this.queue
+      .activeStorage()
+      .jobIds(Math.min(Math.max(1, limit), 100))
+      .catch(asUnavailable);
     const jobs = await Promise.all(ids.map((id) => this.get(id)));
     return jobs.filter((job): job is BulkReplayJob => job !== null);
   }
@@ -105,7 +119,10 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
     const job = await this.get(id);
     if (!job || job.state !== 'running') return job;
     const cancelled = { ...job, state: 'cancelled' as const, updatedAt: this.isoNow() };
-    await this.queue.activeStorage().saveJob({ id, state: JSON.stringify(cancelled) });
+    await this.queue
+      .activeStorage()
+      .saveJob({ id, state: JSON.stringify(cancelled) })
+      .catch(asUnavailable);
     return cancelled;
   }
 

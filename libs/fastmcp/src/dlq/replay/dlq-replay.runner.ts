@@ -7,6 +7,7 @@ import { capAttempts, capUtf8 } from '../core/dlq-capping.js';
 import { errorClassOf } from '../core/dlq-entry.builder.js';
 import { describe, type DlqNotifier } from '../core/dlq-notifier.js';
 import type { DlqRedrivePlan } from '../core/dlq-redrive.plan.js';
+import { asUnavailable } from '../core/dlq-runtime.js';
 import type { DlqStorage } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import type { OperationReplayer, ReplayOutcome } from './operation-replayer.interface.js';
@@ -41,10 +42,12 @@ export async function runReplay(
     entry = await ctx.storage.beginReplay(id, token, ctx.leaseMs, ctx.now());
   } catch (error) {
     if (isReplayConflictError(error)) ctx.notifier.replayed(id, 'conflict');
-    throw error;
+    asUnavailable(error);
   }
   if (entry.deliveryUnknown && !options.force) {
-    await ctx.storage.finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1);
+    await ctx.storage
+      .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1)
+      .catch(asUnavailable);
     ctx.notifier.replayed(id, 'conflict');
     throw new ReplayConflictError(id, {
       reason:

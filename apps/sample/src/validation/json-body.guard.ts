@@ -1,17 +1,27 @@
 import type { IncomingMessage } from 'node:http';
 import {
+  BadRequestException,
   type CanActivate,
   type ExecutionContext,
-  Injectable,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 
+export interface JsonBodyGuardOptions {
+  /** Refuse (400) a request with no body, so that none is ever taken for `{}`. Default false. */
+  required?: boolean;
+}
+
 /**
  * 415 for a request with a body that is not JSON (text/plain, a form...): only JSON is parsed, so
- * such a body would otherwise reach the handler as no body at all. An empty body passes.
+ * such a body would otherwise reach the handler as no body at all. An empty body passes unless
+ * `required`. Applied as an instance: `@UseGuards(new JsonBodyGuard('the tool call'))`.
  */
-@Injectable()
 export class JsonBodyGuard implements CanActivate {
+  constructor(
+    private readonly subject: string,
+    private readonly options: JsonBodyGuardOptions = {},
+  ) {}
+
   canActivate(context: ExecutionContext): boolean {
     const { headers } = context.switchToHttp().getRequest<IncomingMessage>();
     const hasBody =
@@ -19,7 +29,10 @@ export class JsonBodyGuard implements CanActivate {
       (headers['content-length'] !== undefined && headers['content-length'] !== '0');
     const mediaType = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
     if (hasBody && mediaType !== 'application/json') {
-      throw new UnsupportedMediaTypeException('send the tool call as application/json');
+      throw new UnsupportedMediaTypeException(`send ${this.subject} as application/json`);
+    }
+    if (!hasBody && this.options.required) {
+      throw new BadRequestException(`send ${this.subject} as a JSON body`);
     }
     return true;
   }
