@@ -38,11 +38,14 @@ const HOST = '127.0.0.1';
  */
 export async function startScriptedMcpServer(
   answer: ScriptedAnswer,
+  /** The session's GET stream; default: 405, no such stream. */
+  onGet?: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<ScriptedMcpServerHandle> {
   const posts: { headers: IncomingHttpHeaders; message: RawMessage; url?: string }[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method === 'DELETE') return void res.writeHead(200).end();
+    if (req.method === 'GET' && onGet) return onGet(req, res);
     if (req.method !== 'POST') return void res.writeHead(405).end();
     const message = JSON.parse(await readRequestText(req)) as RawMessage;
     posts.push({ headers: req.headers, message, url: req.url });

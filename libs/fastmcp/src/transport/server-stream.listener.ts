@@ -17,6 +17,8 @@ import type { SseCursor } from './sse-response.reader.js';
 
 /** Wait before reopening a stream whose server sent no `retry:`. */
 const REOPEN_DELAY_MS = 1000;
+/** The shortest wait a server's `retry:` gets: one ending its stream at once cannot make a loop. */
+const MIN_REOPEN_DELAY_MS = 250;
 /** Failed opens in a row (network errors, 5xx) before the client stops listening. */
 const MAX_FAILED_OPENS = 5;
 
@@ -67,7 +69,8 @@ export class ServerStreamListener {
         failed += 1;
       }
       if (signal.aborted) return;
-      await this.clock.sleep(cursor.retryMs ?? REOPEN_DELAY_MS, signal).catch(() => undefined);
+      const delayMs = Math.max(cursor.retryMs ?? REOPEN_DELAY_MS, MIN_REOPEN_DELAY_MS);
+      await this.clock.sleep(delayMs, signal).catch(() => undefined);
     }
   }
 
