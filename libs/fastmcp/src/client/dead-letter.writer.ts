@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js';
+import { storedUrl } from '../dlq/core/dlq-redaction.js';
 import type { DlqPriority, FailedOperationInput } from '../dlq/core/failed-operation.interface.js';
 import type { FastMcpError } from '../errors/fastmcp.error.js';
 import { isFastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
@@ -47,6 +48,7 @@ export class DeadLetterWriter {
       this.logger.error(
         `Could not store failed operation in DLQ (${String(storeError)}): ${JSON.stringify({
           ...input,
+          serverUrl: storedUrl(input.serverUrl),
           request: { method: input.request.method, params: input.request.params },
         })}`,
       );
