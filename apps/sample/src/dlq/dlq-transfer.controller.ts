@@ -9,15 +9,22 @@ import {
   Query,
   Req,
   Res,
+  UseGuards,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse } from '@nestjs/swagger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { DlqApiController } from './dlq-api.decorator.js';
 import { DlqFilterDto, toDlqFilter } from './dlq-filter.dto.js';
-import { ndjsonLines } from './ndjson.js';
+import { ndjsonLines, type NdjsonLimits } from './ndjson.js';
+import { NdjsonBodyGuard } from './ndjson-body.guard.js';
 
-/** Largest NDJSON body `POST /dlq/import` reads. */
-const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/**
+ * What `POST /dlq/import` reads at most: 64 MiB in all, 1 MiB a line. An exported entry stays
+ * under 1 MiB: its arguments are capped at `dlq.maxArgumentBytes` (256 KiB by default), its request
+ * params at twice that, its error and its 10 attempt messages at DLQ_MESSAGE_MAX_BYTES (2 KiB).
+ */
+const IMPORT_LIMITS: NdjsonLimits = { maxBytes: 64 * 1024 * 1024, maxLineBytes: 1024 * 1024 };
 
 /** NDJSON export and import of the DLQ (secrets were redacted before any entry existed). */
 @DlqApiController()
@@ -38,19 +45,23 @@ export class DlqTransferController {
     response.statusCode = HttpStatus.OK;
     response.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
     response.setHeader('content-disposition', 'attachment; filename="dlq-export.ndjson"');
-    if (!first.done) response.write(`${JSON.stringify(first.value)}\n`);
+    // pipeline stops reading the entries as soon as the client leaves (read or not), and cuts
+    // the response short if the store fails mid-way, so a partial export never looks complete.
     try {
-      for await (const entry of entries) {
-        if (!response.write(`${JSON.stringify(entry)}\n`)) {
-          await new Promise((resolve) => response.once('drain', resolve));
-        }
-      }
+      await pipeline(async function* () {
+        if (!first.done) yield `${JSON.stringify(first.value)}\n`;
+        for await (const entry of entries) yield `${JSON.stringify(entry)}\n`;
+      }, response);
+    } catch (error) {
+      // A client that left is no failure of ours.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
     } finally {
-      response.end();
+      await entries.return(undefined);
     }
   }
 
   @Post('import')
+  @UseGuards(NdjsonBodyGuard)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary:
@@ -59,12 +70,18 @@ export class DlqTransferController {
   @ApiConsumes('application/x-ndjson')
   @ApiBody({ schema: { type: 'string', example: '{"id":"01M8J5MXRZBV8JNQDE8V8AVJ8M",...}\n' } })
   @ApiResponse({ status: 200, description: '{ imported, skipped, invalid: [{ line, reason }] }' })
-  @ApiResponse({ status: 400, description: 'Body too large' })
-  async import(@Req() request: IncomingMessage): Promise<DlqImportResult> {
-    const lines = ndjsonLines(request, MAX_IMPORT_BYTES);
+  @ApiResponse({ status: 400, description: 'Body over 64 MiB, or a line over 1 MiB' })
+  @ApiResponse({ status: 415, description: 'The body is not application/x-ndjson' })
+  async import(
+    @Req() request: IncomingMessage,
+    @Res({ passthrough: true }) response: ServerResponse,
+  ): Promise<DlqImportResult> {
     try {
-      return await this.dlq.import(lines);
+      return await this.dlq.import(ndjsonLines(request, IMPORT_LIMITS));
     } catch (error) {
+      // The rest of the body is left unread: the answer closes the connection instead of
+      // waiting for it (the socket is not destroyed first, so the client gets the answer).
+      if (!request.complete) response.setHeader('connection', 'close');
       if (error instanceof RangeError) throw new BadRequestException(error.message);
       throw error;
     }

@@ -1,24 +1,66 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+
+/** The caps of one NDJSON body, in bytes. */
+export interface NdjsonLimits {
+  /** The whole body. */
+  maxBytes: number;
+  /** One line, without its newline. */
+  maxLineBytes: number;
+}
+
+const NEWLINE = 0x0a;
 
 /**
  * The values of an NDJSON stream, one per non-empty line; a line that is not JSON is yielded
- * as its text (the importer reports it). Throws RangeError past `maxBytes`.
+ * as its text (the importer reports it). Bytes are counted as they arrive, so a body or a line
+ * past its cap throws a RangeError before more of it is read. The stream is never destroyed, so
+ * the caller can still answer on its socket.
  */
-export async function* ndjsonLines(body: Readable, maxBytes: number): AsyncGenerator<unknown> {
-  let bytes = 0;
-  const lines = createInterface({ input: body, crlfDelay: Infinity });
-  for await (const line of lines) {
-    bytes += Buffer.byteLength(line) + 1;
-    if (bytes > maxBytes) {
-      body.destroy();
-      throw new RangeError(`import body over ${maxBytes} bytes`);
+export async function* ndjsonLines(body: Readable, limits: NdjsonLimits): AsyncGenerator<unknown> {
+  let total = 0;
+  let lineNumber = 1;
+  let line: Buffer[] = [];
+  let lineBytes = 0;
+  const append = (part: Buffer): void => {
+    lineBytes += part.length;
+    if (lineBytes > limits.maxLineBytes) {
+      throw new RangeError(`import line ${lineNumber} over ${limits.maxLineBytes} bytes`);
     }
-    if (line.trim() === '') continue;
-    try {
-      yield JSON.parse(line) as unknown;
-    } catch {
-      yield line;
+    line.push(part);
+  };
+  const takeLine = (): string => {
+    const text = Buffer.concat(line).toString('utf8');
+    line = [];
+    lineBytes = 0;
+    lineNumber++;
+    return text;
+  };
+  try {
+    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > limits.maxBytes) {
+        throw new RangeError(`import body over ${limits.maxBytes} bytes`);
+      }
+      let start = 0;
+      for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+        append(chunk.subarray(start, end));
+        start = end + 1;
+        const text = takeLine();
+        if (text.trim() !== '') yield parsed(text);
+      }
+      append(chunk.subarray(start));
     }
+  } finally {
+    body.pause();
+  }
+  const last = takeLine();
+  if (last.trim() !== '') yield parsed(last);
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }

@@ -1,0 +1,167 @@
+import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DeadLetterQueueService, type DlqFilter, type FailedOperation } from '@app/fastmcp';
+import { DlqIdGenerator } from '../../libs/fastmcp/src/dlq/core/dlq-id.js';
+import { MiB } from '../support/heap-peak.js';
+import {
+  bodyOf,
+  type SampleTestApp,
+  startSampleApp,
+  TEST_API_KEY,
+} from './support/sample-test-app.js';
+
+const NDJSON = { 'content-type': 'application/x-ndjson', 'x-api-key': TEST_API_KEY };
+
+interface StreamedReply {
+  status: number;
+  body: Record<string, unknown>;
+  /** Body bytes the client had handed to its socket when the answer came. */
+  sentBeforeAnswer: number;
+}
+
+/** `chunk` again and again, `total` bytes in all, made only as the request pulls them. */
+function* repeated(chunk: Buffer, total: number): Generator<Buffer> {
+  for (let made = 0; made < total; made += chunk.length) yield chunk;
+}
+
+/**
+ * POSTs a body streamed from `chunks` and resolves with the answer. The server may close the
+ * connection while the rest of the body is still on its way: once the answer is in, that is fine.
+ */
+function postStream(port: number, chunks: Iterable<Buffer>): Promise<StreamedReply> {
+  let sent = 0;
+  const body = Readable.from(
+    (function* () {
+      for (const chunk of chunks) {
+        sent += chunk.length;
+        yield chunk;
+      }
+    })(),
+  );
+  return new Promise((resolve, reject) => {
+    const post = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/dlq/import',
+      headers: NDJSON,
+    });
+    post.on('error', reject);
+    post.on('response', (response) => {
+      const sentBeforeAnswer = sent;
+      const parts: Buffer[] = [];
+      response.on('data', (part: Buffer) => parts.push(part));
+      response.on('error', reject);
+      response.on('end', () => {
+        body.destroy();
+        const text = Buffer.concat(parts).toString('utf8');
+        resolve({
+          status: response.statusCode ?? 0,
+          body: JSON.parse(text) as Record<string, unknown>,
+          sentBeforeAnswer,
+        });
+      });
+    });
+    body.pipe(post);
+  });
+}
+
+describe('sample DLQ import/export against hostile clients (memory store)', () => {
+  let sample: SampleTestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    sample = await startSampleApp({ FASTMCP_DLQ: 'memory' });
+    port = (sample.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await sample?.close();
+  });
+
+  const importNdjson = (text: string) =>
+    sample.http.post('/dlq/import').set(NDJSON).send(text).timeout(5000);
+
+  it('POST /dlq/import answers 400 on a line past 1 MiB without reading the rest of it', async () => {
+    // 96 MiB with no newline, never held by the test: the answer must come long before its end.
+    const reply = await postStream(port, repeated(Buffer.alloc(64 * 1024, 'x'), 96 * MiB));
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ message: 'import line 1 over 1048576 bytes' });
+    expect(reply.sentBeforeAnswer).toBeLessThan(32 * MiB);
+    // The app is still up and the connection was not left half-read.
+    await importNdjson('\n').expect(200, { imported: 0, skipped: 0, invalid: [] });
+  });
+
+  it('POST /dlq/import answers 400 with a message, not a reset, on a body past 64 MiB', async () => {
+    // 130 lines of 512 KiB (65 MiB): each line is allowed, the whole is not.
+    const line = Buffer.alloc(512 * 1024, 'x');
+    line[line.length - 1] = 0x0a;
+    const reply = await postStream(port, repeated(line, 130 * line.length));
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ message: `import body over ${64 * MiB} bytes` });
+    await importNdjson('').expect(200);
+  });
+
+  it('POST /dlq/import answers 415 at once to a body that is not application/x-ndjson', async () => {
+    const cases: [string | undefined, string][] = [
+      ['application/json', '{"id":"01M8J5MXRZBV8JNQDE8V8AVJ8M"}'],
+      ['application/json', '{}'],
+      ['application/json', ''],
+      ['text/plain', '{}\n'],
+      [undefined, ''],
+    ];
+    for (const [type, text] of cases) {
+      const post = sample.http.post('/dlq/import').set(sample.auth).timeout(3000);
+      if (type !== undefined) post.set('content-type', type);
+      const response = await post.send(text).expect(415);
+      expect(bodyOf(response).message).toBe(
+        'send the import as application/x-ndjson (what GET /dlq/export gives)',
+      );
+    }
+  });
+
+  it('GET /dlq/export stops reading the store when the client leaves without reading', async () => {
+    // 50 entries of 200 KiB (10 MB): more than the socket buffers hold.
+    const ids = new DlqIdGenerator();
+    const blob = 'y'.repeat(200 * 1024);
+    const lines = Array.from({ length: 50 }, () =>
+      JSON.stringify({
+        id: ids.next(Date.now()),
+        operation: 'call_tool',
+        clientId: 'export-test',
+        toolName: 'echo',
+        arguments: { blob },
+      }),
+    );
+    await importNdjson(lines.join('\n')).expect(200, { imported: 50, skipped: 0, invalid: [] });
+
+    const dlq = sample.app.get(DeadLetterQueueService);
+    const exportEntries = dlq.export.bind(dlq);
+    let finished = false;
+    const spy = vi.spyOn(dlq, 'export').mockImplementation(async function* (filter?: DlqFilter) {
+      try {
+        yield* exportEntries(filter);
+      } finally {
+        finished = true;
+      }
+    } as (filter?: DlqFilter) => AsyncGenerator<FailedOperation>);
+    try {
+      const client = connect(port, '127.0.0.1');
+      client.write(
+        `GET /dlq/export?clientId=export-test HTTP/1.1\r\nhost: test\r\nx-api-key: ${TEST_API_KEY}\r\n\r\n`,
+      );
+      await once(client, 'data');
+      client.destroy();
+      for (let waited = 0; !finished && waited < 3000; waited += 20) await sleep(20);
+      expect(finished).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sample.logger.lines.filter((l) => l.level === 'error')).toEqual([]);
+    await sample.http.get('/dlq?limit=1').set(sample.auth).expect(200);
+  });
+});
