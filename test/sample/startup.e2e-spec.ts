@@ -48,6 +48,23 @@ describe('sample app start-up', () => {
     [{ FASTMCP_SHUTDOWN_GRACE_MS: 'soon' }, 'FASTMCP_SHUTDOWN_GRACE_MS: expected an integer'],
     [{ FASTMCP_RETRY_STATUS_CODES: '503,abc' }, 'FASTMCP_RETRY_STATUS_CODES'],
     [{ REDIS_URL: 'http://localhost' }, 'REDIS_URL: expected redis://'],
+    [{ REDIS_URL: 'redis://:pw@127.0.0.1:99999' }, 'REDIS_URL: is not a valid URL'],
+    [{ REDIS_URL: 'redis://:p%zz@127.0.0.1:6379' }, 'REDIS_URL: has a user name or password'],
+    [
+      { FASTMCP_SERVERS: '{"__proto__":{"url":"http://127.0.0.1:9/mcp"}}' },
+      'FASTMCP_SERVERS: key "__proto__" is not allowed',
+    ],
+    [
+      {
+        FASTMCP_SERVERS:
+          '{"a":{"url":"http://127.0.0.1:9/mcp"},"a":{"url":"http://127.0.0.1:8/mcp"}}',
+      },
+      'FASTMCP_SERVERS: key "a" is given twice',
+    ],
+    [
+      { FASTMCP_SERVERS: '{"a":{"url":"http://127.0.0.1:9/mcp","header":{}}}' },
+      'FASTMCP_SERVERS: servers.a.header: is not an option',
+    ],
     [{ FASTMCP_DLQ: 'disk' }, 'FASTMCP_DLQ: expected one of auto, redis, memory, got "disk"'],
     [{ FASTMCP_DLQ: 'redis' }, 'FASTMCP_DLQ: is redis, so REDIS_URL must be set'],
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY: must be at least 16 characters'],
@@ -76,6 +93,16 @@ describe('sample app start-up', () => {
       FASTMCP_SERVERS: authServersEnv({ clientSecret: 'inline-secret-value' }),
     });
     expect(error.message).not.toContain('inline-secret-value');
+  });
+
+  it('never repeats a Redis password in the start error', async () => {
+    for (const url of ['redis://:hunter2@127.0.0.1:99999', 'redis://:hunter2%zz@127.0.0.1:6379']) {
+      const error = await startError({ REDIS_URL: url });
+      expect(error.name).toBe('SampleConfigError');
+      expect(error.message).toMatch(/^Invalid configuration: REDIS_URL: /);
+      expect(error.message).not.toContain('hunter2');
+      expect(JSON.stringify(error)).not.toContain('hunter2');
+    }
   });
 
   it('calls an OAuth-protected server with client credentials whose secret is in a named variable', async () => {

@@ -1,10 +1,12 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnhancedFastMcpService } from './client/enhanced-fastmcp.service.js';
 import { FastMcpConfigError } from './errors/fastmcp-config.error.js';
 import { FastMcpModule } from './fastmcp.module.js';
+import { FASTMCP_METRICS_REGISTRY } from './metrics/fastmcp-metrics.constants.js';
 import { FASTMCP_RESOLVED_OPTIONS } from './options/fastmcp-options.constants.js';
 import type {
   FastMcpModuleOptions,
@@ -103,6 +105,30 @@ describe('FastMcpModule', () => {
       'retry.initialDelayMs',
       'retry.jitter',
     ]);
+  });
+
+  it('fails the start with FastMcpConfigError when a forRootAsync factory returns null', async () => {
+    const error = await Test.createTestingModule({
+      imports: [FastMcpModule.forRootAsync({ useFactory: () => null as never })],
+    })
+      .compile()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FastMcpConfigError);
+    expect((error as FastMcpConfigError).issues.map((i) => i.field)).toEqual(['options']);
+  });
+
+  it('boots on the defaults when a forRootAsync factory returns undefined', async () => {
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        FastMcpModule.forRootAsync({
+          useFactory: () => undefined as never,
+          // The default metrics, in a registry of their own.
+          extraProviders: [{ provide: FASTMCP_METRICS_REGISTRY, useValue: new Registry() }],
+        }),
+      ],
+    }).compile();
+    const resolved = moduleRef.get<ResolvedFastMcpOptions>(FASTMCP_RESOLVED_OPTIONS);
+    expect(resolved.retry.maxRetries).toBe(3);
   });
 });
 

@@ -1,3 +1,4 @@
+import { jsonKeyProblems } from './json-keys.js';
 import type { EnvIssue } from './sample-config.error.js';
 
 type Env = Record<string, string | undefined>;
@@ -46,14 +47,19 @@ export class EnvReader {
     return fallback;
   }
 
+  /** Parsed JSON; a key given twice in one object or a key such as `__proto__` is refused. */
   json(name: string): unknown {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
+    let value: unknown;
     try {
-      return JSON.parse(raw) as unknown;
+      value = JSON.parse(raw) as unknown;
     } catch {
       return this.fail(name, 'not valid JSON');
     }
+    const problems = jsonKeyProblems(raw);
+    for (const problem of problems) this.fail(name, problem);
+    return problems.length === 0 ? value : undefined;
   }
 
   fail(variable: string, message: string): undefined {

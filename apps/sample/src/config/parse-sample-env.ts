@@ -1,5 +1,6 @@
 import { isFastMcpConfigError, resolveOptions } from '@app/fastmcp';
 import { EnvReader } from './env-reader.js';
+import { readRedisUrlEnv } from './redis-url-env.js';
 import { readResilienceEnv, RESILIENCE_ENV } from './resilience-env.js';
 import { RETRY_ENV, readRetryEnv } from './retry-env.js';
 import type { SampleConfig } from './sample-config.interface.js';
@@ -13,7 +14,7 @@ export function parseSampleEnv(source: Record<string, string | undefined>): Samp
     port: env.integer('PORT', 0, 65_535) ?? 3000,
     host: env.string('HOST') ?? '127.0.0.1',
     servers: readServersEnv(env),
-    redisUrl: redisUrl(env),
+    redisUrl: readRedisUrlEnv(env),
     dlqStore: env.oneOf('FASTMCP_DLQ', ['auto', 'redis', 'memory'], 'auto'),
     dlqSpillFile: env.string('FASTMCP_DLQ_SPILL_FILE'),
     shutdownGraceMs: env.integer('FASTMCP_SHUTDOWN_GRACE_MS', 0, 600_000),
@@ -61,12 +62,6 @@ function checkWithModule(env: EnvReader, config: SampleConfig): void {
       env.fail(variable, `${issue.field}: ${issue.message}`);
     }
   }
-}
-
-function redisUrl(env: EnvReader): string | undefined {
-  const raw = env.string('REDIS_URL');
-  if (raw === undefined || /^rediss?:\/\/[^\s]+$/.test(raw)) return raw;
-  return env.fail('REDIS_URL', 'expected redis://host:port or rediss://host:port');
 }
 
 function adminApiKey(env: EnvReader): string | undefined {

@@ -2,6 +2,12 @@ import type { ClientCredentialsAuthOptions } from '@app/fastmcp';
 import type { EnvReader } from './env-reader.js';
 
 const SERVERS_ENV = 'FASTMCP_SERVERS';
+/**
+ * The fields of `auth` in FASTMCP_SERVERS (`clientSecret` and `privateKeyJwt.key` are refused
+ * with their own message: secrets go in variables of their own).
+ */
+const AUTH_FIELDS = ['type', 'clientId', 'clientSecretEnv', 'privateKeyJwt', 'scope', 'issuer'];
+const JWT_FIELDS = ['alg', 'keyEnv'];
 
 /**
  * A server's `auth` in FASTMCP_SERVERS: client credentials whose secret (or private key) sits in
@@ -27,6 +33,14 @@ export function readServerAuthEnv(
     );
     return undefined;
   }
+  if (raw.privateKeyJwt !== undefined && !jwt) {
+    env.fail(SERVERS_ENV, `${where}.privateKeyJwt: expected {"alg": "...", "keyEnv": "..."}`);
+    return undefined;
+  }
+  const known =
+    knownFields(env, where, raw, AUTH_FIELDS) &&
+    (!jwt || knownFields(env, `${where}.privateKeyJwt`, jwt, JWT_FIELDS));
+  if (!known) return undefined;
   const auth: ClientCredentialsAuthOptions = {
     type: 'client_credentials',
     clientId: raw.clientId as string,
@@ -42,6 +56,20 @@ export function readServerAuthEnv(
     auth.privateKeyJwt = { key: key?.replace(/\\n/g, '\n') ?? '', alg: jwt.alg as string };
   }
   return auth;
+}
+
+/** Fails naming each key of `raw` that is not in `known`; true when there is none. */
+function knownFields(
+  env: EnvReader,
+  where: string,
+  raw: Record<string, unknown>,
+  known: readonly string[],
+): boolean {
+  const unknown = Object.keys(raw).filter((key) => !known.includes(key));
+  for (const key of unknown) {
+    env.fail(SERVERS_ENV, `${where}.${key}: is not a field (${known.join(', ')})`);
+  }
+  return unknown.length === 0;
 }
 
 /** The value of the variable `name` names; a missing one fails naming that variable. */

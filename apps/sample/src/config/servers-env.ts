@@ -27,22 +27,22 @@ export function readServersEnv(env: EnvReader): Record<string, McpServerConfig> 
     env.fail(SERVERS_ENV, 'expected a non-empty JSON object {"clientId": {"url": "..."}}');
     return {};
   }
-  const configs: Record<string, McpServerConfig> = {};
-  for (const [clientId, server] of Object.entries(servers)) {
+  // Keys are checked by env.json (no duplicates, no `__proto__`); fromEntries defines each one as
+  // an own property, whatever its name. Unknown fields of a server stay, for the module to name.
+  const configs = Object.entries(servers).flatMap(([clientId, server]) => {
     if (!isRecord(server) || typeof server.url !== 'string') {
       env.fail(SERVERS_ENV, `server "${clientId}" needs a "url" string`);
-      continue;
+      return [];
     }
     if (server.resilience !== undefined) {
       checkResilienceFields(env, SERVERS_ENV, `server "${clientId}" resilience`, server.resilience);
     }
     const config = server as unknown as McpServerConfig;
-    configs[clientId] =
-      server.auth === undefined
-        ? config
-        : { ...config, auth: readServerAuthEnv(env, clientId, server.auth) };
-  }
-  return configs;
+    const auth =
+      server.auth === undefined ? {} : { auth: readServerAuthEnv(env, clientId, server.auth) };
+    return [[clientId, { ...config, ...auth }] as const];
+  });
+  return Object.fromEntries(configs);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

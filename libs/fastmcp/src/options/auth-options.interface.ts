@@ -19,8 +19,9 @@ export interface ClientCredentialsAuthOptions {
    */
   scope?: string;
   /**
-   * The authorization server's issuer URL: the credentials are only ever sent there. Default:
-   * none, so the first authorization server the MCP server names gets them (the SDK warns).
+   * The authorization server's issuer URL (no `#fragment`): the credentials are only ever sent
+   * there. Default: none, so the first authorization server the MCP server names gets them (the
+   * SDK warns).
    */
   issuer?: string;
 }

@@ -34,11 +34,16 @@ export interface DlqRedisOptions {
   namespace?: string;
 }
 
-/** Which entries an automatic redrive policy takes; every given list must contain the entry's value. */
+/**
+ * Which entries an automatic redrive policy takes; every given list must contain the entry's value.
+ * A given list is non-empty and holds only values an entry can have. Default: every entry.
+ */
 export interface DlqRedriveMatch {
-  /** Error classes of the last failure, e.g. `['http_503', 'timeout', 'circuit_open']`. */
+  /** Error classes of the last failure (`ERROR_CLASS_PATTERN`), e.g. `['http_503', 'timeout']`. */
   errorClass?: string[];
+  /** Operations: `connect`, `list_tools`, `call_tool`. */
   operation?: OperationName[];
+  /** Client ids (`CLIENT_ID_PATTERN`). */
   clientId?: string[];
 }
 
@@ -50,7 +55,7 @@ export interface DlqRedriveMatch {
 export interface DlqRedrivePolicy {
   /** Which entries. Default: all of them (but `deliveryUnknown` ones). */
   match?: DlqRedriveMatch;
-  /** Delay before the first redrive: ms or `30s`, `5m`, `2h`, `1d`. Required. */
+  /** Delay before the first redrive: ms or `30s`, `5m`, `2h`, `1d` (at most 10 years). Required. */
   after: number | string;
   /** Each next delay is the previous times this (>= 1). Default 2. */
   backoff?: number;
@@ -65,7 +70,7 @@ export interface DlqOptions {
   redis?: DlqRedisOptions;
   /** Prefix of every key; a hash tag is added so all keys share one cluster slot. Default `fastmcp:dlq`. */
   keyPrefix?: string;
-  /** How long an entry is kept, in ms. Default 7 days. */
+  /** How long an entry is kept, in ms (1000 to 10 years). Default 7 days. */
   ttlMs?: number;
   /** Entries kept at most; the oldest are evicted (counted and logged). Default 100000. */
   maxEntries?: number;
@@ -80,14 +85,14 @@ export interface DlqOptions {
   /**
    * The same failure again (operation, client id, tool and arguments) within this many ms of an
    * entry raises that entry's `occurrences` and `lastFailedAt` instead of adding one. `0` turns
-   * dedup off. Default 300000 (5 min).
+   * dedup off; at most 10 years. Default 300000 (5 min).
    */
   dedupWindowMs?: number;
   /** Automatic redrive policies, first match wins. Default `[]` (none). */
   redrive?: DlqRedrivePolicy[];
-  /** How often each instance looks for due entries to redrive, in ms. Default 5000. */
+  /** How often each instance looks for due redrives, in ms (100..2147483647). Default 5000. */
   redriveIntervalMs?: number;
-  /** How long a replay holds its lease, in ms. Default 60000. */
+  /** How long a replay holds its lease, in ms (100..2147483647). Default 60000. */
   replayLeaseMs?: number;
   /**
    * Where buffered entries go when the app stops before Redis is back (one JSON entry a line,

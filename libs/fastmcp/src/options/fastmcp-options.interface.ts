@@ -10,7 +10,7 @@ import type {
 import type { McpServerConfig } from './server-config.interface.js';
 
 export interface FastMcpModuleOptions {
-  /** Server used for a client id that has no server of its own. No default. */
+  /** Server used for a client id that has no server of its own (no `#fragment`). No default. */
   baseUrl?: string;
   /** Servers known in advance, by client id. Default {}. */
   servers?: Record<string, McpServerConfig>;
@@ -40,7 +40,8 @@ export interface FastMcpModuleOptions {
   maxBufferedResponseBytes?: number;
   /**
    * On shutdown, after new calls are refused and the DLQ buffer is spilled: how long calls still
-   * running may take to finish, in ms; then they end with FastMcpShutdownError. Default 10000.
+   * running may take to finish, in ms (0..2147483647); then they end with FastMcpShutdownError.
+   * Default 10000.
    */
   shutdownGraceMs?: number;
   /**

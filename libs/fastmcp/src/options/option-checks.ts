@@ -1,4 +1,10 @@
 import type { ConfigIssue } from '../errors/fastmcp-config.error.js';
+import type { FieldSet } from './option-fields.js';
+
+/** A non-null, non-array object: what every options object must be. */
+export function isOptionsObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** Collects every bad field of one options object, so they are reported together. */
 export class OptionChecks {
@@ -8,6 +14,7 @@ export class OptionChecks {
     this.issues.push({ field, message });
   }
 
+  /** Never quotes the value: a URL may hold credentials. */
   url(field: string, value: unknown, protocols: readonly string[]): void {
     if (typeof value !== 'string' || !URL.canParse(value)) {
       this.fail(field, 'must be an absolute URL');
@@ -16,6 +23,8 @@ export class OptionChecks {
     const protocol = new URL(value).protocol.replace(/:$/, '');
     if (!protocols.includes(protocol)) {
       this.fail(field, `must use ${protocols.join(' or ')}, got ${protocol}`);
+    } else if (value.includes('#')) {
+      this.fail(field, 'must not have a #fragment');
     }
   }
 
@@ -46,10 +55,33 @@ export class OptionChecks {
     }
   }
 
+  /** A string with more than blanks; never quotes it (it may be a secret). */
+  nonEmptyString(field: string, value: unknown): value is string {
+    if (typeof value === 'string' && value.trim().length > 0) return true;
+    this.fail(field, 'must be a non-empty string');
+    return false;
+  }
+
   plainObject(field: string, value: unknown): value is Record<string, unknown> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.fail(field, 'must be an object');
-      return false;
+    if (isOptionsObject(value)) return true;
+    this.fail(field, 'must be an object');
+    return false;
+  }
+
+  /** An object of options whose every key is one of `known` (`field` '' for the top level). */
+  options(
+    field: string,
+    value: unknown,
+    known: FieldSet<object>,
+  ): value is Record<string, unknown> {
+    if (!this.plainObject(field || 'options', value)) return false;
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(known, key)) {
+        this.fail(
+          field ? `${field}.${key}` : key,
+          `is not an option (${Object.keys(known).join(', ')})`,
+        );
+      }
     }
     return true;
   }

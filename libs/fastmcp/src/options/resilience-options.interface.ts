@@ -10,11 +10,14 @@ export interface CircuitBreakerOptions {
   consecutiveFailures: number;
   /** Fraction 0..1. Default 0.5. */
   failureRate: number;
-  /** Default 10000. */
+  /** In ms (1000..2147483647). Default 10000. */
   windowMs: number;
   /** Default 10. */
   minimumAttempts: number;
-  /** How long the circuit stays open before probes are let through, in ms. Default 30000. */
+  /**
+   * How long the circuit stays open before probes are let through, in ms (1..2147483647).
+   * Default 30000.
+   */
   openMs: number;
   /** Probes let through while half-open; all must succeed to close. Default 1. */
   halfOpenProbes: number;
@@ -38,7 +41,7 @@ export interface RateLimitOptions {
   maxQueue: number;
   /** 429 and Retry-After lower the rate (multiplicatively); successes raise it back. Default true. */
   adaptive: boolean;
-  /** Lowest rate adaptation may reach, per second. Default 1. */
+  /** Lowest rate adaptation may reach, per second; at most `requestsPerSecond`. Default 1. */
   minRequestsPerSecond: number;
 }
 

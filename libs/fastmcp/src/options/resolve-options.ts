@@ -11,7 +11,9 @@ import {
   DEFAULT_SHUTDOWN_GRACE_MS,
   DEFAULT_RETRY_OPTIONS,
 } from './fastmcp-options.defaults.js';
+import { isOptionsObject } from './option-checks.js';
 import { retryPolicyFields } from './retry-policy-fields.js';
+import type { DlqOptions } from './dlq-options.interface.js';
 import type {
   FastMcpModuleOptions,
   ResolvedDlqOptions,
@@ -19,30 +21,62 @@ import type {
 } from './fastmcp-options.interface.js';
 import { validateOptions } from './validate-options.js';
 
-/** Merges defaults once, validates once and freezes. Throws FastMcpConfigError listing every bad field. */
+/**
+ * Merges defaults once, validates once and freezes. Throws FastMcpConfigError listing every bad
+ * field. `undefined` (no options, or a `forRootAsync` factory that returns nothing) means every
+ * default; `null` or anything else that is not an object is refused. A field of the wrong type
+ * never reaches the merge: it is resolved as absent, and the validation names it.
+ */
 export function resolveOptions(raw: FastMcpModuleOptions = {}): ResolvedFastMcpOptions {
+  const input: unknown = raw;
+  if (!isOptionsObject(input)) {
+    throw new FastMcpConfigError([
+      {
+        field: 'options',
+        message: `must be an object (or undefined for the defaults), got ${kindOf(input)}`,
+      },
+    ]);
+  }
+  const retry = objectOr(raw.retry);
   const resolved: ResolvedFastMcpOptions = {
     baseUrl: raw.baseUrl,
-    servers: { ...(raw.servers ?? {}) },
-    retry: { ...DEFAULT_RETRY_OPTIONS, ...definedFields(retryPolicyFields(raw.retry) ?? {}) },
-    retryOperations: { ...(raw.retry?.operations ?? {}) },
-    dlq: raw.dlq === false ? false : resolveDlq(raw.dlq ?? {}),
+    servers: { ...objectOr(raw.servers) },
+    retry: { ...DEFAULT_RETRY_OPTIONS, ...definedFields(retryPolicyFields(retry) ?? {}) },
+    retryOperations: { ...objectOr(retry.operations) },
+    dlq: raw.dlq === false ? false : resolveDlq(objectOr(raw.dlq)),
     metrics:
       raw.metrics === false
         ? false
-        : { ...DEFAULT_METRICS_OPTIONS, ...definedFields(raw.metrics ?? {}) },
-    clientInfo: raw.clientInfo ?? { ...DEFAULT_CLIENT_INFO },
-    handlers: { ...(raw.handlers ?? {}) },
-    resilience: { ...(raw.resilience ?? {}) },
-    maxResponseBytes: raw.maxResponseBytes ?? DEFAULT_RESPONSE_LIMITS.maxResponseBytes,
-    maxBufferedResponseBytes:
-      raw.maxBufferedResponseBytes ?? DEFAULT_RESPONSE_LIMITS.maxBufferedResponseBytes,
-    shutdownGraceMs: raw.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
-    tracing: raw.tracing ?? true,
+        : { ...DEFAULT_METRICS_OPTIONS, ...definedFields(objectOr(raw.metrics)) },
+    clientInfo: raw.clientInfo === undefined ? { ...DEFAULT_CLIENT_INFO } : raw.clientInfo,
+    handlers: { ...objectOr(raw.handlers) },
+    resilience: { ...objectOr(raw.resilience) },
+    maxResponseBytes: given(raw.maxResponseBytes, DEFAULT_RESPONSE_LIMITS.maxResponseBytes),
+    maxBufferedResponseBytes: given(
+      raw.maxBufferedResponseBytes,
+      DEFAULT_RESPONSE_LIMITS.maxBufferedResponseBytes,
+    ),
+    shutdownGraceMs: given(raw.shutdownGraceMs, DEFAULT_SHUTDOWN_GRACE_MS),
+    tracing: given(raw.tracing, true),
   };
   const checks = validateOptions(raw, resolved);
   if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
   return deepFreeze(resolved, statefulAuth(resolved));
+}
+
+/** The value when given, else the default: `null` is kept, for the validation to name. */
+function given<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
+/** An options object as given, or in place of a wrong value an empty one (all fields optional). */
+function objectOr<T extends object>(value: T | false | null | undefined): T {
+  return isOptionsObject(value) ? value : ({} as T);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : typeof value;
 }
 
 /** `servers.*.auth` objects that are OAuth providers: they keep tokens, so they stay mutable. */
@@ -51,12 +85,10 @@ function statefulAuth(resolved: ResolvedFastMcpOptions): Set<unknown> {
   return new Set(auths.filter((auth) => auth !== undefined && !('type' in auth)));
 }
 
-function resolveDlq(
-  dlq: NonNullable<Exclude<FastMcpModuleOptions['dlq'], false>>,
-): ResolvedDlqOptions {
+function resolveDlq(dlq: DlqOptions): ResolvedDlqOptions {
   return {
     ...DEFAULT_DLQ_OPTIONS,
-    store: dlq.redis ? 'redis' : 'memory',
+    store: isOptionsObject(dlq.redis) ? 'redis' : 'memory',
     storeKinds: [...ALL_DEAD_LETTER_KINDS],
     secretHeaders: [],
     spillFile: join(process.cwd(), DEFAULT_DLQ_SPILL_FILE),
@@ -64,12 +96,12 @@ function resolveDlq(
     // Not an array: kept as given, for the validation to name.
     redrive: Array.isArray(dlq.redrive)
       ? dlq.redrive.map((policy) => ({
-          match: policy?.match ?? {},
+          match: given(policy?.match, {}),
           afterMs: durationMs(policy?.after),
-          backoff: policy?.backoff ?? 2,
-          maxRedrives: policy?.maxRedrives ?? 5,
+          backoff: given(policy?.backoff, 2),
+          maxRedrives: given(policy?.maxRedrives, 5),
         }))
-      : (dlq.redrive ?? []),
+      : given(dlq.redrive, []),
   };
 }
 

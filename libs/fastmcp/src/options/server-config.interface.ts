@@ -12,9 +12,13 @@ export interface ToolConfig {
 }
 
 export interface McpServerConfig {
-  /** The server's MCP endpoint, e.g. `http://127.0.0.1:8000/mcp`. */
+  /** The server's MCP endpoint, e.g. `http://127.0.0.1:8000/mcp` (no `#fragment`). Required. */
   url: string;
-  /** Extra headers on every request (e.g. Authorization). Never logged or dead-lettered. */
+  /**
+   * Extra headers on every request (e.g. Authorization). Never logged or dead-lettered. Names are
+   * HTTP tokens; values printable ASCII (tab, space, `!` to `~`: no CR, LF or non-ASCII).
+   * Default none.
+   */
   headers?: Record<string, string>;
   /**
    * The protocol revision to speak: `'auto'` probes `server/discover` and speaks 2026-07-28 to a

@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { PRIVATE_KEY_JWT_ALGORITHMS } from '../auth/jwt-algorithms.js';
 import type { OptionChecks } from './option-checks.js';
+import { CLIENT_CREDENTIALS_FIELDS, PRIVATE_KEY_JWT_FIELDS } from './option-fields.js';
 
 const PROVIDER_METHODS = ['tokens', 'clientInformation', 'saveTokens'] as const;
 const EC_CURVES: Record<string, string> = {
@@ -24,6 +25,7 @@ function checkClientCredentials(
   field: string,
   auth: Record<string, unknown>,
 ): void {
+  checks.options(field, auth, CLIENT_CREDENTIALS_FIELDS);
   checks.oneOf(`${field}.type`, auth.type, ['client_credentials']);
   nonEmpty(checks, `${field}.clientId`, auth.clientId);
   const { clientSecret, privateKeyJwt } = auth;
@@ -38,7 +40,7 @@ function checkClientCredentials(
 }
 
 function checkPrivateKeyJwt(checks: OptionChecks, field: string, jwt: unknown): void {
-  if (!checks.plainObject(field, jwt)) return;
+  if (!checks.options(field, jwt, PRIVATE_KEY_JWT_FIELDS)) return;
   checks.oneOf(`${field}.alg`, jwt.alg, PRIVATE_KEY_JWT_ALGORITHMS);
   if (!nonEmpty(checks, `${field}.key`, jwt.key)) return;
   if (typeof jwt.alg !== 'string' || jwt.alg.startsWith('HS')) return;

@@ -1,35 +1,44 @@
-import type { OptionChecks } from './option-checks.js';
-import type { ResolvedFastMcpOptions, ResolvedRedrivePolicy } from './fastmcp-options.interface.js';
+import { ERROR_CLASS_PATTERN } from '../dlq/core/dlq-input.validation.js';
+import { OPERATION_NAMES } from '../events/operation-name.js';
+import { CLIENT_ID_PATTERN } from './client-id.js';
+import type { ResolvedDlqOptions, ResolvedRedrivePolicy } from './fastmcp-options.interface.js';
 import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
+import { isOptionsObject, type OptionChecks } from './option-checks.js';
+import {
+  DLQ_CLUSTER_FIELDS,
+  DLQ_FIELDS,
+  DLQ_REDIS_FIELDS,
+  REDRIVE_MATCH_FIELDS,
+  REDRIVE_POLICY_FIELDS,
+} from './option-fields.js';
+import { MAX_DATE_OFFSET_MS, MAX_TIMER_MS } from './option-limits.js';
+import { redisUrlProblem } from './redis-url.js';
 
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
 
-export function checkDlq(checks: OptionChecks, { dlq }: ResolvedFastMcpOptions): void {
-  if (dlq === false) return;
-  checks.oneOf('dlq.store', dlq.store, ['redis', 'memory']);
-  if (dlq.store === 'redis') {
-    const redis = dlq.redis ?? {};
-    const sources = [redis.url, redis.client, redis.cluster, redis.namespace].filter(
-      (s) => s !== undefined,
-    );
-    if (sources.length !== 1) {
-      checks.fail(
-        'dlq.redis',
-        'give exactly one of url, client, cluster or namespace for the Redis store',
-      );
-    }
-    if (redis.url !== undefined) checks.url('dlq.redis.url', redis.url, ['redis', 'rediss']);
-    if (redis.cluster !== undefined) checkClusterNodes(checks, redis.cluster);
+/** Checks `dlq` as given (`raw`) and as resolved over the defaults. */
+export function checkDlq(
+  checks: OptionChecks,
+  raw: unknown,
+  dlq: Readonly<ResolvedDlqOptions> | false,
+): void {
+  if (raw !== undefined && raw !== false && !isOptionsObject(raw)) {
+    checks.fail('dlq', 'must be an object or false');
+    return;
   }
+  if (raw === undefined || dlq === false || !checks.options('dlq', raw, DLQ_FIELDS)) return;
+  checks.oneOf('dlq.store', dlq.store, ['redis', 'memory']);
+  if (raw.redis !== undefined) checkRedis(checks, raw.redis, dlq.store);
+  else if (dlq.store === 'redis') giveOneSource(checks);
   checks.pattern('dlq.keyPrefix', dlq.keyPrefix, KEY_PREFIX_PATTERN, 'letters, digits, : . _ -');
-  checks.integer('dlq.ttlMs', dlq.ttlMs, 1000);
+  checks.integer('dlq.ttlMs', dlq.ttlMs, 1000, MAX_DATE_OFFSET_MS);
   checks.integer('dlq.maxEntries', dlq.maxEntries, 1);
   checks.integer('dlq.maxArgumentBytes', dlq.maxArgumentBytes, 64);
   checks.integer('dlq.bufferSize', dlq.bufferSize, 1);
-  checks.integer('dlq.replayLeaseMs', dlq.replayLeaseMs, 100);
-  checks.integer('dlq.dedupWindowMs', dlq.dedupWindowMs, 0);
-  checks.integer('dlq.redriveIntervalMs', dlq.redriveIntervalMs, 100);
-  checkRedrive(checks, dlq.redrive);
+  checks.integer('dlq.replayLeaseMs', dlq.replayLeaseMs, 100, MAX_TIMER_MS);
+  checks.integer('dlq.dedupWindowMs', dlq.dedupWindowMs, 0, MAX_DATE_OFFSET_MS);
+  checks.integer('dlq.redriveIntervalMs', dlq.redriveIntervalMs, 100, MAX_TIMER_MS);
+  checkRedrive(checks, raw.redrive, dlq.redrive);
   if (dlq.spillFile !== false && (typeof dlq.spillFile !== 'string' || dlq.spillFile === '')) {
     checks.fail('dlq.spillFile', 'must be a file path or false');
   }
@@ -45,8 +54,34 @@ export function checkDlq(checks: OptionChecks, { dlq }: ResolvedFastMcpOptions):
   }
 }
 
-function checkClusterNodes(checks: OptionChecks, cluster: unknown): void {
-  const nodes = (cluster as { nodes?: unknown } | null)?.nodes;
+function giveOneSource(checks: OptionChecks): void {
+  checks.fail(
+    'dlq.redis',
+    'give exactly one of url, client, cluster or namespace for the Redis store',
+  );
+}
+
+function checkRedis(checks: OptionChecks, redis: unknown, store: string): void {
+  if (!checks.options('dlq.redis', redis, DLQ_REDIS_FIELDS)) return;
+  const sources = [redis.url, redis.client, redis.cluster, redis.namespace];
+  if (store === 'redis' && sources.filter((s) => s !== undefined).length !== 1)
+    giveOneSource(checks);
+  if (redis.url !== undefined) {
+    const before = checks.issues.length;
+    checks.url('dlq.redis.url', redis.url, ['redis', 'rediss']);
+    const problem =
+      checks.issues.length === before && redisUrlProblem(new URL(redis.url as string));
+    if (problem) checks.fail('dlq.redis.url', problem);
+  }
+  if (
+    redis.cluster !== undefined &&
+    checks.options('dlq.redis.cluster', redis.cluster, DLQ_CLUSTER_FIELDS)
+  ) {
+    checkClusterNodes(checks, redis.cluster.nodes);
+  }
+}
+
+function checkClusterNodes(checks: OptionChecks, nodes: unknown): void {
   if (!Array.isArray(nodes) || nodes.length === 0) {
     checks.fail(
       'dlq.redis.cluster.nodes',
@@ -58,39 +93,57 @@ function checkClusterNodes(checks: OptionChecks, cluster: unknown): void {
     const ok =
       (typeof node === 'string' && /^[^\s:]+:\d{1,5}$/.test(node)) ||
       (typeof node === 'number' && Number.isInteger(node)) ||
-      (typeof node === 'object' &&
-        node !== null &&
-        (node as { port?: unknown }).port !== undefined &&
-        Number.isInteger((node as { port?: unknown }).port));
+      (isOptionsObject(node) && node.port !== undefined && Number.isInteger(node.port));
     if (!ok) checks.fail(`dlq.redis.cluster.nodes[${i}]`, 'expected { host, port } or "host:port"');
   });
 }
 
-function checkRedrive(checks: OptionChecks, redrive: unknown): void {
-  if (!Array.isArray(redrive)) {
+/** Each policy as given (`raw`, for its keys) and as resolved (`after` in ms, defaults filled). */
+function checkRedrive(checks: OptionChecks, raw: unknown, redrive: unknown): void {
+  if (raw === undefined) return;
+  if (!Array.isArray(raw) || !Array.isArray(redrive)) {
     checks.fail('dlq.redrive', 'must be an array of redrive policies');
     return;
   }
   (redrive as ResolvedRedrivePolicy[]).forEach((policy, i) => {
     const at = `dlq.redrive[${i}]`;
-    if (!Number.isFinite(policy.afterMs)) {
-      checks.fail(`${at}.after`, 'must be a duration: ms, or 30s, 5m, 2h, 1d');
+    if (!checks.options(at, raw[i], REDRIVE_POLICY_FIELDS)) return;
+    if (!Number.isFinite(policy.afterMs) || policy.afterMs > MAX_DATE_OFFSET_MS) {
+      checks.fail(`${at}.after`, 'must be a duration of at most 10 years: ms, or 30s, 5m, 2h, 1d');
     }
     if (typeof policy.backoff !== 'number' || !(policy.backoff >= 1) || policy.backoff > 100) {
       checks.fail(`${at}.backoff`, 'must be a number 1..100');
     }
     checks.integer(`${at}.maxRedrives`, policy.maxRedrives, 1, 1000);
-    const match = policy.match as Record<string, unknown> | null;
-    if (typeof match !== 'object' || match === null || Array.isArray(match)) {
-      checks.fail(`${at}.match`, 'must be an object');
-      return;
-    }
-    for (const [field, values] of Object.entries(match)) {
-      if (!['errorClass', 'operation', 'clientId'].includes(field)) {
-        checks.fail(`${at}.match.${field}`, 'is not a field (errorClass, operation, clientId)');
-      } else if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) {
-        checks.fail(`${at}.match.${field}`, 'must be an array of strings');
-      }
-    }
+    checkMatch(checks, `${at}.match`, policy.match);
   });
+}
+
+/** Every list a match gives is non-empty and holds values an entry can have. */
+function checkMatch(checks: OptionChecks, field: string, match: unknown): void {
+  if (!checks.options(field, match, REDRIVE_MATCH_FIELDS)) return;
+  for (const [key, values] of Object.entries(match)) {
+    if (!Object.hasOwn(REDRIVE_MATCH_FIELDS, key)) continue;
+    if (
+      !Array.isArray(values) ||
+      values.length === 0 ||
+      values.some((v) => typeof v !== 'string')
+    ) {
+      checks.fail(`${field}.${key}`, 'must be a non-empty array of strings');
+      continue;
+    }
+    values.forEach((value: string, j) => {
+      const at = `${field}.${key}[${j}]`;
+      if (key === 'operation') checks.oneOf(at, value, OPERATION_NAMES);
+      else if (key === 'errorClass') {
+        checks.pattern(
+          at,
+          value,
+          ERROR_CLASS_PATTERN,
+          'an error class such as http_503 or timeout (letters, digits, _ . : -)',
+        );
+      } else
+        checks.pattern(at, value, CLIENT_ID_PATTERN, 'a client id of letters, digits, . _ : -');
+    });
+  }
 }

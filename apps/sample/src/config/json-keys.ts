@@ -1,0 +1,60 @@
+/** Keys that would reach an object's prototype, or be mistaken for one of its members. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+interface Container {
+  /** The keys seen so far (an object), or null (an array). */
+  keys: Set<string> | null;
+  path: string;
+  expectKey: boolean;
+  lastKey: string;
+  index: number;
+}
+
+/**
+ * What JSON.parse hides in a valid JSON `text`: a key given twice in one object (it keeps the
+ * last silently) and keys such as `__proto__`. Each problem names the key by its dotted path,
+ * never a value.
+ */
+export function jsonKeyProblems(text: string): string[] {
+  const problems: string[] = [];
+  const stack: Container[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    const top = stack.at(-1);
+    if (char === '{' || char === '[') {
+      const path = top ? childPath(top) : '';
+      stack.push({
+        keys: char === '{' ? new Set() : null,
+        path,
+        expectKey: true,
+        lastKey: '',
+        index: 0,
+      });
+    } else if (char === '}' || char === ']') {
+      stack.pop();
+    } else if (char === ',' && top) {
+      top.expectKey = true;
+      top.index += 1;
+    } else if (char === ':' && top) {
+      top.expectKey = false;
+    } else if (char === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        const path = top.path ? `${top.path}.${key}` : key;
+        if (FORBIDDEN_KEYS.has(key)) problems.push(`key "${path}" is not allowed`);
+        else if (top.keys.has(key)) problems.push(`key "${path}" is given twice`);
+        top.keys.add(key);
+        top.lastKey = key;
+      }
+      i = end;
+    }
+  }
+  return problems;
+}
+
+function childPath(parent: Container): string {
+  if (parent.keys === null) return `${parent.path}[${parent.index}]`;
+  return parent.path ? `${parent.path}.${parent.lastKey}` : parent.lastKey;
+}

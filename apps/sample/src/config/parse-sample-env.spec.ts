@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { parseSampleEnv } from './parse-sample-env.js';
+import { SampleConfigError } from './sample-config.error.js';
+
+const URL_ = 'http://127.0.0.1:9/mcp';
+
+/** The start error's message for `env`; it must be a SampleConfigError. */
+function startError(env: Record<string, string>): string {
+  try {
+    parseSampleEnv(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SampleConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('REDIS_URL', () => {
+  it.each([
+    [
+      'redis://:hunter2@127.0.0.1:99999',
+      'is not a valid URL (a port 1..65535, special characters percent-encoded)',
+    ],
+    ['redis://:hunter2@127.0.0.1:0', 'must have a port 1..65535'],
+    [
+      'redis://:hunter2%zz@127.0.0.1:6379',
+      'has a user name or password that is not valid percent-encoding',
+    ],
+    [
+      'redis://:hunter2@127.0.0.1:6379/zero',
+      'must have no path but a database number (/0, /1, ...)',
+    ],
+    ['redis://:hunter2@127.0.0.1:6379#frag', 'must not have a #fragment'],
+    ['redis:///0', 'must name a host'],
+    [
+      'http://:hunter2@127.0.0.1',
+      'expected redis://[[user]:password@]host[:port][/db] or rediss://...',
+    ],
+  ])('refuses %s naming REDIS_URL, never the password', (url, message) => {
+    const error = startError({ REDIS_URL: url });
+    expect(error).toBe(`Invalid configuration: REDIS_URL: ${message}`);
+    expect(error).not.toContain('hunter2');
+  });
+
+  it.each([
+    'redis://127.0.0.1:6379',
+    'redis://:pa%40ss@127.0.0.1:6379/2',
+    'rediss://user:pass@redis.example.com',
+    'redis://[::1]:6380/0',
+  ])('accepts %s', (url) => {
+    expect(parseSampleEnv({ REDIS_URL: url }).redisUrl).toBe(url);
+  });
+});
+
+describe('FASTMCP_SERVERS', () => {
+  it('refuses a client id given twice (JSON keeps the last silently)', () => {
+    expect(startError({ FASTMCP_SERVERS: `{"a":{"url":"${URL_}"},"a":{"url":"${URL_}"}}` })).toBe(
+      'Invalid configuration: FASTMCP_SERVERS: key "a" is given twice',
+    );
+    expect(startError({ FASTMCP_SERVERS: `{"a":{"url":"${URL_}","url":"${URL_}"}}` })).toBe(
+      'Invalid configuration: FASTMCP_SERVERS: key "a.url" is given twice',
+    );
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses a key %s', (key) => {
+    expect(startError({ FASTMCP_SERVERS: `{"${key}":{"url":"${URL_}"}}` })).toBe(
+      `Invalid configuration: FASTMCP_SERVERS: key "${key}" is not allowed`,
+    );
+    expect(
+      startError({ FASTMCP_SERVERS: `{"a":{"url":"${URL_}","headers":{"${key}":"x"}}}` }),
+    ).toBe(`Invalid configuration: FASTMCP_SERVERS: key "a.headers.${key}" is not allowed`);
+  });
+
+  it('refuses an unknown field of a server, with its path', () => {
+    expect(startError({ FASTMCP_SERVERS: `{"a":{"url":"${URL_}","header":{}}}` })).toMatch(
+      /^Invalid configuration: FASTMCP_SERVERS: servers\.a\.header: is not an option \(url, headers, /,
+    );
+  });
+
+  it('refuses an unknown field of a server auth, with its path', () => {
+    const auth = (extra: string, jwt = '') =>
+      JSON.stringify({
+        a: {
+          url: URL_,
+          auth: {
+            type: 'client_credentials',
+            clientId: 'c',
+            ...(jwt ? { privateKeyJwt: { alg: 'HS256', keyEnv: 'K', [jwt]: 1 } } : {}),
+            ...(jwt ? {} : { clientSecretEnv: 'S' }),
+            ...(extra ? { [extra]: 'x' } : {}),
+          },
+        },
+      });
+    expect(startError({ FASTMCP_SERVERS: auth('scopes'), S: 'secret' })).toBe(
+      'Invalid configuration: FASTMCP_SERVERS: server "a" auth.scopes: is not a field (type, clientId, clientSecretEnv, privateKeyJwt, scope, issuer)',
+    );
+    expect(startError({ FASTMCP_SERVERS: auth('', 'kid'), K: 'key' })).toBe(
+      'Invalid configuration: FASTMCP_SERVERS: server "a" auth.privateKeyJwt.kid: is not a field (alg, keyEnv)',
+    );
+  });
+
+  it('refuses a header value the module refuses, without repeating it', () => {
+    const error = startError({
+      FASTMCP_SERVERS: JSON.stringify({ a: { url: URL_, headers: { 'X-Key': 'hunter2\r\n' } } }),
+    });
+    expect(error).toMatch(/^Invalid configuration: FASTMCP_SERVERS: servers\.a\.headers\.X-Key: /);
+    expect(error).not.toContain('hunter2');
+  });
+
+  it('reads servers, their auth and FASTMCP_RESILIENCE as before', () => {
+    const config = parseSampleEnv({
+      FASTMCP_SERVERS: JSON.stringify({
+        a: { url: URL_, headers: { 'X-Key': 'v' } },
+        b: {
+          url: URL_,
+          auth: { type: 'client_credentials', clientId: 'c', clientSecretEnv: 'S', scope: 'x' },
+        },
+      }),
+      S: 'secret',
+    });
+    expect(config.servers).toEqual({
+      a: { url: URL_, headers: { 'X-Key': 'v' } },
+      b: {
+        url: URL_,
+        auth: { type: 'client_credentials', clientId: 'c', clientSecret: 'secret', scope: 'x' },
+      },
+    });
+  });
+});
+
+describe('FASTMCP_RESILIENCE', () => {
+  it('refuses a key given twice', () => {
+    expect(
+      startError({
+        FASTMCP_RESILIENCE: '{"rateLimit":{"requestsPerSecond":5,"requestsPerSecond":9}}',
+      }),
+    ).toBe(
+      'Invalid configuration: FASTMCP_RESILIENCE: key "rateLimit.requestsPerSecond" is given twice',
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import type { ResolvedFastMcpOptions } from './fastmcp-options.interface.js';
+import { isOptionsObject, type OptionChecks } from './option-checks.js';
+import { CLIENT_INFO_FIELDS, HANDLER_FIELDS, METRICS_FIELDS } from './option-fields.js';
+
+const METRIC_NAMESPACE_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
+
+/** Checks `metrics` as given (`raw`: its type and keys) and as resolved over the defaults. */
+export function checkMetrics(
+  checks: OptionChecks,
+  raw: unknown,
+  metrics: ResolvedFastMcpOptions['metrics'],
+): void {
+  if (raw !== undefined && raw !== false && !isOptionsObject(raw)) {
+    checks.fail('metrics', 'must be an object or false');
+    return;
+  }
+  if (raw !== undefined && raw !== false) checks.options('metrics', raw, METRICS_FIELDS);
+  if (!metrics) return;
+  checks.pattern(
+    'metrics.namespace',
+    metrics.namespace,
+    METRIC_NAMESPACE_PATTERN,
+    'a Prometheus name prefix ([a-zA-Z_][a-zA-Z0-9_]*)',
+  );
+  checks.oneOf('metrics.clientIdLabel', metrics.clientIdLabel, [true, false]);
+  checks.integer('metrics.maxClientIdLabels', metrics.maxClientIdLabels, 1, 10_000);
+}
+
+/** `clientInfo`: the `name` and `version` sent in `initialize`. */
+export function checkClientInfo(checks: OptionChecks, clientInfo: unknown): void {
+  if (!checks.options('clientInfo', clientInfo, CLIENT_INFO_FIELDS)) return;
+  checks.nonEmptyString('clientInfo.name', clientInfo.name);
+  checks.nonEmptyString('clientInfo.version', clientInfo.version);
+}
+
+/** `handlers`: each one given is a function. */
+export function checkHandlers(checks: OptionChecks, handlers: unknown): void {
+  if (!checks.options('handlers', handlers, HANDLER_FIELDS)) return;
+  for (const name of Object.keys(HANDLER_FIELDS)) {
+    const handler = handlers[name];
+    if (handler !== undefined && typeof handler !== 'function') {
+      checks.fail(`handlers.${name}`, 'must be a function');
+    }
+  }
+}

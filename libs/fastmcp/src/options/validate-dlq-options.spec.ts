@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import type { DlqOptions } from './dlq-options.interface.js';
+import { resolveOptions } from './resolve-options.js';
+
+const TEN_YEARS_MS = 315_360_000_000;
+
+/** The issues of `dlq`, as `field: message` lines; [] when it is accepted. */
+function issuesOf(dlq: unknown): string[] {
+  try {
+    resolveOptions({ dlq: dlq as DlqOptions });
+  } catch (error) {
+    expect(error).toBeInstanceOf(FastMcpConfigError);
+    return (error as FastMcpConfigError).issues.map((i) => `${i.field}: ${i.message}`);
+  }
+  return [];
+}
+
+describe('dlq dates', () => {
+  it('caps ttlMs so that now + ttlMs stays a valid date', () => {
+    expect(issuesOf({ ttlMs: 9e15 })).toEqual([
+      `dlq.ttlMs: must be a finite number between 1000 and ${TEN_YEARS_MS}, got 9000000000000000`,
+    ]);
+    expect(issuesOf({ ttlMs: TEN_YEARS_MS })).toEqual([]);
+  });
+
+  it('caps dedupWindowMs the same way', () => {
+    expect(issuesOf({ dedupWindowMs: 9e15 })).toEqual([
+      `dlq.dedupWindowMs: must be a finite number between 0 and ${TEN_YEARS_MS}, got 9000000000000000`,
+    ]);
+  });
+
+  it.each([1e20, '999999999999999d', '4000d'])('caps redrive after %j at ten years', (after) => {
+    expect(issuesOf({ redrive: [{ after }] })).toEqual([
+      'dlq.redrive[0].after: must be a duration of at most 10 years: ms, or 30s, 5m, 2h, 1d',
+    ]);
+  });
+
+  it('accepts an after of up to ten years', () => {
+    expect(issuesOf({ redrive: [{ after: '3650d' }, { after: TEN_YEARS_MS }] })).toEqual([]);
+  });
+});
+
+describe('dlq redrive match', () => {
+  it('refuses a policy that can match nothing', () => {
+    expect(
+      issuesOf({
+        redrive: [
+          { after: '5m', match: { operation: ['call-tool'] } },
+          { after: '5m', match: { errorClass: [] } },
+          { after: '5m', match: { errorClass: ['http 503'], clientId: ['bad id!'] } },
+          { after: '5m', match: { clientId: [], operation: ['call_tool', 'ping'] } },
+        ],
+      }),
+    ).toEqual([
+      'dlq.redrive[0].match.operation[0]: must be one of "connect", "list_tools", "call_tool"',
+      'dlq.redrive[1].match.errorClass: must be a non-empty array of strings',
+      'dlq.redrive[2].match.errorClass[0]: must be an error class such as http_503 or timeout (letters, digits, _ . : -), got "http 503"',
+      'dlq.redrive[2].match.clientId[0]: must be a client id of letters, digits, . _ : -, got "bad id!"',
+      'dlq.redrive[3].match.clientId: must be a non-empty array of strings',
+      'dlq.redrive[3].match.operation[1]: must be one of "connect", "list_tools", "call_tool"',
+    ]);
+  });
+
+  it('accepts every operation, error classes as the client names them and client ids', () => {
+    expect(
+      issuesOf({
+        redrive: [
+          {
+            after: '5m',
+            match: {
+              operation: ['connect', 'list_tools', 'call_tool'],
+              errorClass: ['http_503', 'protocol_-32602', 'circuit_open'],
+              clientId: ['github', 'svc.a:b-c'],
+            },
+          },
+        ],
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('dlq.redis.url', () => {
+  it.each([
+    [
+      'redis://:p%zz@127.0.0.1:6379',
+      'has a user name or password that is not valid percent-encoding',
+    ],
+    ['redis://127.0.0.1:6379/abc', 'must have no path but a database number (/0, /1, ...)'],
+    ['redis://127.0.0.1:0', 'must have a port 1..65535'],
+    ['redis://:p@ss@127.0.0.1:6379#x', 'must not have a #fragment'],
+  ])('refuses %s without repeating it', (url, message) => {
+    const issues = issuesOf({ redis: { url } });
+    expect(issues).toEqual([`dlq.redis.url: ${message}`]);
+    expect(issues.join()).not.toMatch(/p%zz|ss@/);
+  });
+
+  it('accepts a password, a database number and rediss', () => {
+    expect(issuesOf({ redis: { url: 'redis://:s3cret@127.0.0.1:6379/2' } })).toEqual([]);
+    expect(issuesOf({ redis: { url: 'rediss://user:pa%40ss@redis.example.com' } })).toEqual([]);
+  });
+});

@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import { DEFAULT_RETRY_OPTIONS } from './fastmcp-options.defaults.js';
+import type { FastMcpModuleOptions } from './fastmcp-options.interface.js';
+import { resolveOptions } from './resolve-options.js';
+
+const URL_ = 'http://127.0.0.1:9/mcp';
+
+/** The issues of `options` as `field: message` lines; [] when they are accepted. */
+function issuesOf(options: unknown): string[] {
+  try {
+    resolveOptions(options as FastMcpModuleOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FastMcpConfigError);
+    return (error as FastMcpConfigError).issues.map((i) => `${i.field}: ${i.message}`);
+  }
+  return [];
+}
+
+const fieldsOf = (options: unknown): string[] => issuesOf(options).map((i) => i.split(': ')[0]);
+
+describe('unknown keys', () => {
+  it('names every key that is not an option, by its full path', () => {
+    const credentials = { type: 'client_credentials', clientId: 'c', clientSecret: 's' };
+    const fields = fieldsOf({
+      retires: 3,
+      retry: { maxRetry: 2, operations: { call_tool: { maxRetry: 1 } } },
+      servers: {
+        a: {
+          url: URL_,
+          header: {},
+          tools: { t: { retry: 'never', priorty: 'high' } },
+          auth: { ...credentials, scopes: 'x' },
+          retry: { timeoutMs: 5 },
+        },
+        b: {
+          url: URL_,
+          auth: {
+            ...credentials,
+            clientSecret: undefined,
+            privateKeyJwt: { key: 'k', alg: 'HS256', kid: '1' },
+          },
+        },
+      },
+      dlq: {
+        ttl: 5,
+        redis: { url: 'redis://127.0.0.1:6379', db: 2 },
+        redrive: [{ after: '5m', maxRedrive: 2 }],
+      },
+      metrics: { namespac: 'x' },
+      handlers: { sampler: () => undefined },
+      clientInfo: { name: 'n', version: '1', title: 't' },
+    });
+    expect(fields.sort()).toEqual(
+      [
+        'retires',
+        'retry.maxRetry',
+        'retry.operations.call_tool.maxRetry',
+        'servers.a.header',
+        'servers.a.tools.t.priorty',
+        'servers.a.auth.scopes',
+        'servers.a.retry.timeoutMs',
+        'servers.b.auth.privateKeyJwt.kid',
+        'dlq.ttl',
+        'dlq.redis.db',
+        'dlq.redrive[0].maxRedrive',
+        'metrics.namespac',
+        'handlers.sampler',
+        'clientInfo.title',
+      ].sort(),
+    );
+  });
+
+  it('lists the known options in the message', () => {
+    expect(issuesOf({ metrics: { namespac: 'x' } })).toEqual([
+      'metrics.namespac: is not an option (namespace, clientIdLabel, maxClientIdLabels)',
+    ]);
+    expect(issuesOf({ dlq: { redis: { cluster: { nodes: ['h:1'], opts: {} } } } })).toEqual([
+      'dlq.redis.cluster.opts: is not an option (nodes, options)',
+    ]);
+  });
+});
+
+describe('wrong types', () => {
+  it.each([
+    [{ retry: 5 }, 'retry: must be an object'],
+    [{ retry: 'fast' }, 'retry: must be an object'],
+    [{ retry: null }, 'retry: must be an object'],
+    [{ servers: [] }, 'servers: must be an object'],
+    [{ dlq: 'redis' }, 'dlq: must be an object or false'],
+    [{ dlq: null }, 'dlq: must be an object or false'],
+    [{ dlq: { redis: 'redis://127.0.0.1' } }, 'dlq.redis: must be an object'],
+    [{ metrics: 'off' }, 'metrics: must be an object or false'],
+    [{ metrics: { clientIdLabel: 'yes' } }, 'metrics.clientIdLabel: must be one of true, false'],
+    [{ clientInfo: 'x' }, 'clientInfo: must be an object'],
+    [{ clientInfo: { name: 5, version: '1' } }, 'clientInfo.name: must be a non-empty string'],
+    [{ clientInfo: { name: 'n' } }, 'clientInfo.version: must be a non-empty string'],
+    [{ handlers: { elicitation: 'yes' } }, 'handlers.elicitation: must be a function'],
+    [{ handlers: () => undefined }, 'handlers: must be an object'],
+    [{ tracing: null }, 'tracing: must be one of true, false'],
+    [{ shutdownGraceMs: null }, 'shutdownGraceMs: must be an integer, got null'],
+  ])('refuses %j', (options, issue) => {
+    expect(issuesOf(options)).toEqual([issue]);
+  });
+
+  it('accepts every documented form', () => {
+    expect(
+      issuesOf({
+        dlq: false,
+        metrics: false,
+        handlers: { elicitation: () => ({ action: 'decline' }), roots: undefined },
+        clientInfo: { name: 'app', version: '1.0.0' },
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('the options object itself', () => {
+  it.each([null, 'x', 5, [], true])('refuses %j with a FastMcpConfigError', (options) => {
+    expect(issuesOf(options)).toEqual([
+      expect.stringMatching(/^options: must be an object \(or undefined for the defaults\)/),
+    ]);
+  });
+
+  it('takes undefined as every default', () => {
+    expect(resolveOptions(undefined).retry).toEqual(DEFAULT_RETRY_OPTIONS);
+  });
+});
+
+describe('milliseconds that reach a timer', () => {
+  const OVER = 3e9;
+  it.each([
+    ['retry.initialDelayMs', { retry: { initialDelayMs: OVER } }, 0],
+    ['retry.maxDelayMs', { retry: { maxDelayMs: OVER } }, 0],
+    ['retry.totalTimeoutMs', { retry: { totalTimeoutMs: OVER } }, 1],
+    ['retry.requestTimeoutMs', { retry: { requestTimeoutMs: OVER } }, 1],
+    [
+      'retry.operations.call_tool.requestTimeoutMs',
+      { retry: { operations: { call_tool: { requestTimeoutMs: OVER } } } },
+      1,
+    ],
+    [
+      'servers.a.retry.totalTimeoutMs',
+      { servers: { a: { url: URL_, retry: { totalTimeoutMs: OVER } } } },
+      1,
+    ],
+    ['shutdownGraceMs', { shutdownGraceMs: OVER }, 0],
+    ['dlq.redriveIntervalMs', { dlq: { redriveIntervalMs: OVER } }, 100],
+    ['dlq.replayLeaseMs', { dlq: { replayLeaseMs: OVER } }, 100],
+    ['resilience.circuitBreaker.openMs', { resilience: { circuitBreaker: { openMs: OVER } } }, 1],
+    [
+      'resilience.circuitBreaker.windowMs',
+      { resilience: { circuitBreaker: { windowMs: OVER } } },
+      1000,
+    ],
+  ])('caps %s at 2147483647', (field, options, min) => {
+    expect(issuesOf(options)).toEqual([
+      `${field}: must be a finite number between ${min} and 2147483647, got 3000000000`,
+    ]);
+  });
+
+  it('accepts 2147483647 itself', () => {
+    const max = 2_147_483_647;
+    expect(
+      issuesOf({
+        retry: { maxDelayMs: max, totalTimeoutMs: max, requestTimeoutMs: max },
+        shutdownGraceMs: max,
+        dlq: { redriveIntervalMs: max, replayLeaseMs: max },
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('combinations', () => {
+  it('refuses retry.maxDelayMs below retry.initialDelayMs, at every level', () => {
+    expect(issuesOf({ retry: { initialDelayMs: 500, maxDelayMs: 100 } })).toEqual([
+      'retry.maxDelayMs: must be at least retry.initialDelayMs (500), got 100',
+    ]);
+    expect(
+      issuesOf({
+        retry: { initialDelayMs: 500 },
+        servers: { a: { url: URL_, retry: { maxDelayMs: 100 } } },
+      }),
+    ).toEqual([
+      'servers.a.retry.maxDelayMs: must be at least servers.a.retry.initialDelayMs (500), got 100',
+    ]);
+  });
+
+  it('checks a server rate limit over the module one, not over the defaults', () => {
+    expect(
+      issuesOf({
+        resilience: { rateLimit: { requestsPerSecond: 10 } },
+        servers: { a: { url: URL_, resilience: { rateLimit: { minRequestsPerSecond: 50 } } } },
+      }),
+    ).toEqual([
+      'servers.a.resilience.rateLimit.minRequestsPerSecond: must be at most resilience.rateLimit.requestsPerSecond (10), got 50',
+    ]);
+    expect(
+      issuesOf({
+        resilience: { rateLimit: { minRequestsPerSecond: 5 } },
+        servers: { a: { url: URL_, resilience: { rateLimit: { requestsPerSecond: 2 } } } },
+      }),
+    ).toEqual([
+      'servers.a.resilience.rateLimit.requestsPerSecond: must be at least resilience.rateLimit.minRequestsPerSecond (5), got 2',
+    ]);
+    expect(
+      issuesOf({ resilience: { rateLimit: { requestsPerSecond: 10, minRequestsPerSecond: 50 } } }),
+    ).toEqual([
+      'resilience.rateLimit.minRequestsPerSecond: must be at most resilience.rateLimit.requestsPerSecond (10), got 50',
+    ]);
+  });
+});
+
+describe('URL fragments', () => {
+  it('refuses a #fragment in every URL option, naming it', () => {
+    expect(
+      issuesOf({
+        baseUrl: 'http://127.0.0.1:9/mcp#',
+        servers: {
+          a: { url: 'http://127.0.0.1:9/mcp#frag' },
+          b: {
+            url: URL_,
+            auth: {
+              type: 'client_credentials',
+              clientId: 'c',
+              clientSecret: 's',
+              issuer: 'https://auth.example.com#x',
+            },
+          },
+        },
+      }),
+    ).toEqual([
+      'baseUrl: must not have a #fragment',
+      'servers.a.url: must not have a #fragment',
+      'servers.b.auth.issuer: must not have a #fragment',
+    ]);
+  });
+});
