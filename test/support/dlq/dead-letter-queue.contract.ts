@@ -9,6 +9,7 @@ import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-valid
 import { McpHttpError } from '../../../libs/fastmcp/src/errors/mcp-http.error.js';
 import { isReplayConflictError } from '../../../libs/fastmcp/src/errors/replay-conflict.error.js';
 import type { DlqOptions } from '../../../libs/fastmcp/src/options/dlq-options.interface.js';
+import type { ReplayOutcome } from '../../../libs/fastmcp/src/dlq/replay/operation-replayer.interface.js';
 import {
   type DlqInstance,
   eventsNamed,
@@ -401,9 +402,11 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect(await b.dlq.get(entry.id)).toBeNull();
     });
 
-    it('keeps the entry when a replay dies mid-way; a later replay proceeds after the lease expires', async () => {
+    it('marks an entry its replay left (lease run out) deliveryUnknown: replayed only with force', async () => {
       await setup({ replayLeaseMs: 100 });
       const entry = await dlq.store(failedInput());
+      // The replaying instance stops renewing its lease (it died, or lost the store) mid-call.
+      vi.spyOn(dlq.activeStorage(), 'renewReplay').mockRejectedValue(new Error('store away'));
       let crash!: () => void;
       replayer.next = () =>
         new Promise((resolve) => (crash = () => resolve({ ok: true, result: 'late' })));
@@ -411,12 +414,78 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
       await sleep(150);
       clock.advance(150);
-      expect((await dlq.get(entry.id))?.status).toBe('dead');
+      expect(await dlq.get(entry.id)).toMatchObject({ status: 'dead', deliveryUnknown: true });
+      const refused = await a.replays.replay(entry.id).catch((e: unknown) => e);
+      expect(isReplayConflictError(refused)).toBe(true);
+      expect(replayer.calls).toHaveLength(1);
+      expect(await dlq.get(entry.id)).toMatchObject({ status: 'dead', deliveryUnknown: true });
       replayer.next = () => Promise.resolve({ ok: true, result: 'again' });
-      await expect(a.replays.replay(entry.id)).resolves.toEqual({ id: entry.id, result: 'again' });
+      await expect(a.replays.replay(entry.id, { force: true })).resolves.toEqual({
+        id: entry.id,
+        result: 'again',
+      });
       crash();
       await stuck;
       expect(await dlq.get(entry.id)).toBeNull();
+      expect(replayer.calls).toHaveLength(2);
+    });
+
+    it('renews the lease while a replay runs past it: another instance cannot take the entry', async () => {
+      await setup({ replayLeaseMs: 200 });
+      const b = await store.boot();
+      instances.push(b);
+      const entry = await dlq.store(failedInput());
+      let release!: () => void;
+      replayer.next = () =>
+        new Promise((resolve) => (release = () => resolve({ ok: true, result: 1 })));
+      const first = a.replays.replay(entry.id);
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      for (let i = 0; i < 8; i++) {
+        await sleep(50);
+        clock.advance(50);
+      }
+      const second = await b.replays.replay(entry.id).catch((e: unknown) => e);
+      expect(isReplayConflictError(second)).toBe(true);
+      release();
+      await expect(first).resolves.toEqual({ id: entry.id, result: 1 });
+      expect(replayer.calls).toHaveLength(1);
+      expect(replayer.signals[0]?.aborted).toBe(false);
+      expect(await b.dlq.get(entry.id)).toBeNull();
+    });
+
+    it('a replay that lost its lease stops its call and writes nothing but deliveryUnknown', async () => {
+      await setup({ replayLeaseMs: 100 });
+      const entry = await dlq.store(failedInput());
+      const renew = vi
+        .spyOn(dlq.activeStorage(), 'renewReplay')
+        .mockRejectedValue(new Error('store away'));
+      let answer!: (outcome: ReplayOutcome) => void;
+      replayer.next = () => new Promise((resolve) => (answer = resolve));
+      const stuck = a.replays.replay(entry.id);
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      await sleep(150);
+      clock.advance(150);
+      // Another replay, forced, takes the entry over and fails: what it writes stays.
+      const error = new McpHttpError(502);
+      replayer.next = () =>
+        Promise.resolve({
+          ok: false,
+          error,
+          errorSummary: 'HTTP 502',
+          errorClass: 'http_502',
+          attempts: [],
+        });
+      await expect(a.replays.replay(entry.id, { force: true })).rejects.toBe(error);
+      renew.mockRestore();
+      await vi.waitFor(() => expect(replayer.signals[0]?.aborted).toBe(true));
+      answer({ ok: true, result: 'late' });
+      await expect(stuck).resolves.toEqual({ id: entry.id, result: 'late' });
+      expect(await dlq.get(entry.id)).toMatchObject({
+        status: 'dead',
+        replayCount: 1,
+        errorClass: 'http_502',
+        deliveryUnknown: true,
+      });
     });
 
     it('rejects bad ids, filters, cursors and limits with DlqValidationError, touching nothing', async () => {

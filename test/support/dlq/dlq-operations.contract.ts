@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-validation.error.js';
+import { McpDeliveryUnknownError } from '../../../libs/fastmcp/src/errors/mcp-delivery-unknown.error.js';
 import { McpHttpError } from '../../../libs/fastmcp/src/errors/mcp-http.error.js';
+import { isReplayConflictError } from '../../../libs/fastmcp/src/errors/replay-conflict.error.js';
 import { DlqRedriver } from '../../../libs/fastmcp/src/dlq/replay/dlq-redriver.service.js';
 import { FastMcpEvents } from '../../../libs/fastmcp/src/events/fastmcp-events.service.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../../../libs/fastmcp/src/options/fastmcp-options.constants.js';
@@ -71,6 +73,24 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect((await queue.getStats()).total).toBe(2);
       expect(eventsNamed(events, 'dlq.deduplicated').map((e) => e.occurrences)).toEqual([2, 3]);
       expect(eventsNamed(events, 'dlq.stored')).toHaveLength(2);
+    });
+
+    it('folds a failure that may have run into its entry as deliveryUnknown, out of redrive', async () => {
+      const { dlq: queue, redriver } = await boot({ redrive: [{ after: 100 }] });
+      const input = failedInput();
+      const first = await queue.store(input);
+      expect((await queue.getStats()).dueForRedrive).toBe(1);
+      const again = await queue.store({
+        ...input,
+        errorClass: 'delivery_unknown',
+        deliveryUnknown: true,
+      });
+      expect(again).toMatchObject({ id: first.id, occurrences: 2, deliveryUnknown: true });
+      expect(again.nextRedriveAt).toBeUndefined();
+      expect((await queue.getStats()).dueForRedrive).toBe(0);
+      clock.advance(100);
+      expect(await redriver.redriveDue()).toBe(0);
+      expect(replayer.calls).toHaveLength(0);
     });
 
     it('keeps every failure apart with dedupWindowMs: 0', async () => {
@@ -193,6 +213,38 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       ]);
     });
 
+    it('marks an entry whose replay may have run deliveryUnknown: never redriven, force only', async () => {
+      const { dlq: queue, redriver, replays } = await boot({ redrive: [{ after: 100 }] });
+      const entry = await queue.store(failedInput());
+      const error = new McpDeliveryUnknownError('search', new McpHttpError(502));
+      replayer.next = () =>
+        Promise.resolve({
+          ok: false,
+          error,
+          errorSummary: error.message,
+          errorClass: 'delivery_unknown',
+          attempts: [],
+          deliveryUnknown: true,
+        });
+      clock.advance(100);
+      expect(await redriver.redriveDue()).toBe(1);
+      const after = (await queue.get(entry.id))!;
+      expect(after).toMatchObject({
+        errorClass: 'delivery_unknown',
+        deliveryUnknown: true,
+        replayCount: 1,
+        redriveCount: 1,
+      });
+      expect(after.nextRedriveAt).toBeUndefined();
+      expect((await queue.getStats()).dueForRedrive).toBe(0);
+      clock.advance(3600_000);
+      expect(await redriver.redriveDue()).toBe(0);
+      expect(isReplayConflictError(await replays.replay(entry.id).catch((e: unknown) => e))).toBe(
+        true,
+      );
+      expect(replayer.calls).toHaveLength(1);
+    });
+
     it('holds redrives to a server the gate holds (open circuit), using up no redrive', async () => {
       const a = await boot({ redrive: [{ after: 10 }] });
       const holding = {
@@ -309,6 +361,32 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(await b.jobs.resumeOrphans()).toBe(1);
       await b.jobs.settled(orphan.id);
       expect(await b.jobs.get(orphan.id)).toMatchObject({ state: 'done', done: 4, succeeded: 4 });
+      expect((await a.dlq.getStats()).total).toBe(0);
+    });
+
+    it('keeps a job whose chunk outlasts the job lease: no other instance takes it over', async () => {
+      // The job lease is 1 s (the replay lease, at least 1 s).
+      const a = await boot({ replayLeaseMs: 1000 });
+      const b = await store.boot();
+      instances.push(b);
+      await a.dlq.store(failedInput());
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      replayer.next = async () => {
+        await gate;
+        return { ok: true, result: 'ok' };
+      };
+      const job = await a.jobs.start({});
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      for (let i = 0; i < 6; i++) {
+        await sleep(250);
+        clock.advance(250);
+      }
+      expect(await b.jobs.resumeOrphans()).toBe(0);
+      release();
+      await a.jobs.settled(job.id);
+      expect(replayer.calls).toHaveLength(1);
+      expect(await a.jobs.get(job.id)).toMatchObject({ state: 'done', succeeded: 1, skipped: 0 });
       expect((await a.dlq.getStats()).total).toBe(0);
     });
 

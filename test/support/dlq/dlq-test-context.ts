@@ -39,12 +39,15 @@ export class TestClock {
 /** The replayer boundary: records what it was asked to replay and answers with `next`. */
 export class FakeReplayer implements OperationReplayer {
   readonly calls: FailedOperation[] = [];
-  next: (entry: FailedOperation) => Promise<ReplayOutcome> = () =>
+  /** The signal of each call (aborted when its replay lost the lease). */
+  readonly signals: Array<AbortSignal | undefined> = [];
+  next: (entry: FailedOperation, signal?: AbortSignal) => Promise<ReplayOutcome> = () =>
     Promise.resolve({ ok: true, result: { content: [{ type: 'text', text: 'ok' }] } });
 
-  replay(entry: FailedOperation): Promise<ReplayOutcome> {
+  replay(entry: FailedOperation, signal?: AbortSignal): Promise<ReplayOutcome> {
     this.calls.push(entry);
-    return this.next(entry);
+    this.signals.push(signal);
+    return this.next(entry, signal);
   }
 }
 

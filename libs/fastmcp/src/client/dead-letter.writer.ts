@@ -3,21 +3,15 @@ import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js
 import { storedUrl } from '../dlq/core/dlq-redaction.js';
 import type { DlqPriority, FailedOperationInput } from '../dlq/core/failed-operation.interface.js';
 import type { FastMcpError } from '../errors/fastmcp.error.js';
-import { isFastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
-import { isMcpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { classifyError, deadLetterKindOf } from '../retry/classify-error.js';
+import { endedDeliveryUnknown } from '../retry/delivery.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { protocolHeaders } from '../transport/request-headers.js';
 import type { OperationSpec } from './operation-spec.interface.js';
-
-/** Ended by the shutdown grace while a request not safe to repeat was out. */
-function endedWhileOut(error: FastMcpError): boolean {
-  return isFastMcpShutdownError(error) && error.delivery === 'unknown';
-}
 
 /** Hands an operation that failed for good to the dead-letter queue, if its kind is stored. */
 @Injectable()
@@ -82,9 +76,7 @@ export class DeadLetterWriter {
       retryCount: run.retryCount,
       firstAttemptAt: new Date(run.startedAt).toISOString(),
       failedAt: new Date(run.now()).toISOString(),
-      ...(isMcpDeliveryUnknownError(error) || endedWhileOut(error)
-        ? { deliveryUnknown: true }
-        : {}),
+      ...(endedDeliveryUnknown(error) ? { deliveryUnknown: true } : {}),
     };
   }
 

@@ -12,6 +12,7 @@ import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interfac
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import { calculateBackoffWithJitter } from '../retry/backoff.js';
 import { classifyError } from '../retry/classify-error.js';
+import { endedDeliveryUnknown } from '../retry/delivery.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
 import { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import type { CallOptions } from './call-options.interface.js';
@@ -104,15 +105,18 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     return calculateBackoffWithJitter(attempt, this.options.retry);
   }
 
-  /** Re-runs a dead-lettered operation with the normal retry; the DLQ keeps or removes the entry. */
-  async replay(entry: FailedOperation): Promise<ReplayOutcome> {
+  /**
+   * Re-runs a dead-lettered operation with the normal retry, until `signal` (the replay's lease
+   * lost) aborts it; the DLQ keeps or removes the entry.
+   */
+  async replay(entry: FailedOperation, signal?: AbortSignal): Promise<ReplayOutcome> {
     let spec: OperationSpec<unknown>;
     try {
       spec = this.operations.forEntry(entry);
     } catch (error) {
       return this.failedReplay(error, []);
     }
-    const outcome = await this.runner.execute(spec, {}, { ...REPLAY, replayOf: entry.id });
+    const outcome = await this.runner.execute(spec, { signal }, { ...REPLAY, replayOf: entry.id });
     if (outcome.ok) return { ok: true, result: outcome.value };
     return this.failedReplay(outcome.error, outcome.run.attempts);
   }
@@ -139,6 +143,7 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
       errorSummary: failure.message,
       errorClass: classifyError(last, this.options.retry.retryableStatusCodes).errorClass,
       attempts,
+      ...(endedDeliveryUnknown(failure) ? { deliveryUnknown: true } : {}),
     };
   }
 }

@@ -92,7 +92,10 @@ export interface DlqOptions {
   redrive?: DlqRedrivePolicy[];
   /** How often each instance looks for due redrives, in ms (100..2147483647). Default 5000. */
   redriveIntervalMs?: number;
-  /** How long a replay holds its lease, in ms (100..2147483647). Default 60000. */
+  /**
+   * How long a replay holds its lease, in ms (100..2147483647), renewed every third of it while
+   * the call runs. Default 60000.
+   */
   replayLeaseMs?: number;
   /**
    * Where buffered entries go when the app stops before Redis is back (one JSON entry a line,

@@ -1,5 +1,8 @@
 import { type Delivery, isFastMcpError } from '../errors/fastmcp.error.js';
+import { isFastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
+import { isMcpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
+import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 
 /**
  * Whether a failed attempt may have reached the server. The transport marks what it knows
@@ -12,4 +15,16 @@ export function deliveryOf(error: unknown, notDeliveredStatusCodes: readonly num
     return 'not_delivered';
   }
   return 'unknown';
+}
+
+/**
+ * Whether an operation's final error says the call may have run and must not run again unasked
+ * (its dead letter is marked `deliveryUnknown`): a retry withheld (McpDeliveryUnknownError), or
+ * the shutdown grace or the call's budget ending while a request not safe to repeat was out.
+ */
+export function endedDeliveryUnknown(error: unknown): boolean {
+  if (isMcpDeliveryUnknownError(error)) return true;
+  const cut =
+    isFastMcpShutdownError(error) || (isMcpTimeoutError(error) && error.scope === 'budget');
+  return cut && error.delivery === 'unknown';
 }

@@ -31,6 +31,10 @@ describe('RetryPolicies', () => {
   it('rejects bad call overrides with the field named', () => {
     expect(() => policies.forCall('plain', { retry: { jitter: -1 } })).toThrow(FastMcpConfigError);
     expect(() => policies.forCall('plain', { timeoutMs: 0 })).toThrow(/opts\.timeoutMs/);
+    // Past Node's longest timer, a budget would fire after 1 ms.
+    expect(() => policies.forCall('plain', { timeoutMs: 3e9 })).toThrow(
+      /opts\.timeoutMs: must be a finite number between 1 and 2147483647/,
+    );
   });
 
   it('rejects a bad server policy at start-up', () => {

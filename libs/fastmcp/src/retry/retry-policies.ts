@@ -3,6 +3,7 @@ import type { CallOptions } from '../client/call-options.interface.js';
 import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import { MAX_TIMER_MS } from '../options/option-limits.js';
 import { OptionChecks } from '../options/option-checks.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
 import { retryPolicyFields } from '../options/retry-policy-fields.js';
@@ -51,7 +52,9 @@ export class RetryPolicies {
     const policy = { ...base, ...opts.retry };
     const checks = new OptionChecks();
     if (opts.retry) checkRetry(checks, policy, 'opts.retry');
-    if (opts.timeoutMs !== undefined) checks.number('opts.timeoutMs', opts.timeoutMs, 1);
+    if (opts.timeoutMs !== undefined) {
+      checks.number('opts.timeoutMs', opts.timeoutMs, 1, MAX_TIMER_MS);
+    }
     if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
     return policy;
   }

@@ -16,7 +16,7 @@ import { RetryRun } from './retry-run.js';
 
 function setup(
   policy: Partial<RetryOptions> = {},
-  extra: { signal?: AbortSignal; auto?: boolean } = {},
+  extra: { signal?: AbortSignal; auto?: boolean; safeToRepeat?: () => boolean } = {},
 ) {
   const clock = new FakeClock(undefined, extra.auto ?? true);
   const events = new FastMcpEvents();
@@ -29,6 +29,7 @@ function setup(
     clock,
     events,
     signal: extra.signal,
+    safeToRepeat: extra.safeToRepeat,
   });
   return { clock, run, retries };
 }
@@ -166,6 +167,33 @@ describe('RetryRun', () => {
       expect(signal.reason).toBeInstanceOf(McpTimeoutError);
       expect((signal.reason as McpTimeoutError).timeoutMs).toBe(1000);
       expect(run.explainAbort(new Error('canceled'))).toBe(signal.reason);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('ends a budget spent while a request not safe to repeat was out with delivery unknown', async () => {
+    vi.useFakeTimers();
+    try {
+      const budget = { totalTimeoutMs: 1000, requestTimeoutMs: 30_000 };
+      const finalError = async (safeToRepeat?: () => boolean): Promise<unknown> => {
+        const { run } = setup(budget, { safeToRepeat });
+        const signal = await run.beginAttempt();
+        vi.advanceTimersByTime(1000);
+        return run.waitBeforeRetry(signal.reason as McpTimeoutError).catch((e: unknown) => e);
+      };
+      expect(await finalError(() => false)).toMatchObject({ scope: 'budget', delivery: 'unknown' });
+      // Safe to repeat, or not a tool call: the error stays as it was.
+      expect(await finalError(() => true)).toMatchObject({ scope: 'budget', delivery: undefined });
+      expect(await finalError()).toMatchObject({ scope: 'budget', delivery: undefined });
+
+      const { run, clock } = setup(budget, { safeToRepeat: () => false });
+      clock.advance(1000);
+      const unsent = await run.beginAttempt().catch((e: unknown) => e);
+      expect(unsent).toMatchObject({ scope: 'budget', delivery: 'not_delivered' });
+      expect(await run.waitBeforeRetry(unsent as McpTimeoutError).catch((e: unknown) => e)).toBe(
+        unsent,
+      );
     } finally {
       vi.useRealTimers();
     }

@@ -1,9 +1,9 @@
 import type { AttemptRecord } from '../dlq/core/failed-operation.interface.js';
-import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import { type Delivery, type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
 import { McpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
-import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
+import { isMcpTimeoutError, McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import type { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import type { OperationName } from '../events/operation-name.js';
@@ -17,6 +17,8 @@ import { OPEN_PIPELINE, type ServerPipeline } from '../pipeline/server-pipeline.
 import type { OperationTrace } from '../tracing/operation-tracer.interface.js';
 
 const MAX_ATTEMPT_MESSAGE = 2048;
+/** A budget that ran out before the attempt's request was sent. */
+const NOT_SENT = { delivery: 'not_delivered' } as const;
 /** Resumptions of one request's stream by `Last-Event-ID` before it counts as cut for good. */
 export const MAX_RESUMPTIONS = 20;
 
@@ -124,11 +126,11 @@ export class RetryRun {
   async beginAttempt({ awaitSocket = false } = {}): Promise<AbortSignal> {
     this.endAttempt();
     this.throwIfAborted();
-    if (this.deadline - this.init.clock.now() <= 0) throw this.budgetError(undefined);
+    if (this.deadline - this.init.clock.now() <= 0) throw this.budgetError(undefined, NOT_SENT);
     this.releaseAdmission = await this.admit();
     const now = this.init.clock.now();
     const remaining = this.deadline - now;
-    if (remaining <= 0) throw this.budgetError(undefined);
+    if (remaining <= 0) throw this.budgetError(undefined, NOT_SENT);
     this.attemptStartedAt = now;
     const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, remaining);
     const controller = new AbortController();
@@ -221,7 +223,7 @@ export class RetryRun {
       return await this.pipeline.admit(this.attemptInfo, signal);
     } catch (error) {
       if (caller?.aborted) throw this.abortedError();
-      if (deadline.signal.aborted) throw this.budgetError(error);
+      if (deadline.signal.aborted) throw this.budgetError(error, NOT_SENT);
       throw error;
     } finally {
       clearTimeout(timer);
@@ -302,7 +304,7 @@ export class RetryRun {
   async waitBeforeRetry(error: FastMcpError): Promise<void> {
     const classification = this.recordFailure(error);
     this.throwIfAborted();
-    if (!classification.retryable || this.init.singleAttempt) throw error;
+    if (!classification.retryable || this.init.singleAttempt) throw this.finalError(error);
     if (this.withholds(error)) throw this.deliveryUnknown(error);
     if (this.retriesUsed >= this.init.policy.maxRetries) {
       throw new RetryExhaustedError(this.attempts.length, this.elapsedMs, error, this.context());
@@ -334,6 +336,21 @@ export class RetryRun {
     return delivery === 'unknown' && !safeToRepeat();
   }
 
+  /**
+   * A budget that ran out while a request not safe to repeat was out ends the call with delivery
+   * `unknown`: it may have run, so its dead letter needs `force` to run again.
+   */
+  private finalError(error: FastMcpError): FastMcpError {
+    if (!isMcpTimeoutError(error) || error.scope !== 'budget' || !this.withholds(error)) {
+      return error;
+    }
+    return new McpTimeoutError('budget', error.timeoutMs, {
+      ...this.context(),
+      cause: error.cause,
+      delivery: 'unknown',
+    });
+  }
+
   private deliveryUnknown(error: FastMcpError): McpDeliveryUnknownError {
     this.init.events.emit('retry.withheld', {
       ...this.context(),
@@ -349,10 +366,9 @@ export class RetryRun {
     const asked = classification.retryAfterMs;
     if (asked !== undefined && asked > computed) {
       if (asked >= remaining) {
-        throw this.budgetError(
-          error,
-          `server asked to retry after ${asked}ms, past the remaining ${Math.max(0, remaining)}ms`,
-        );
+        throw this.budgetError(error, {
+          detail: `server asked to retry after ${asked}ms, past the remaining ${Math.max(0, remaining)}ms`,
+        });
       }
       return asked;
     }
@@ -381,7 +397,9 @@ export class RetryRun {
     this.attemptTimer = setTimeout(() => {
       const budgetSpent = atDeadline || this.init.clock.now() >= this.deadline;
       controller.abort(
-        budgetSpent ? this.budgetError(undefined) : new McpSocketWaitError(waitMs, this.context()),
+        budgetSpent
+          ? this.budgetError(undefined, NOT_SENT)
+          : new McpSocketWaitError(waitMs, this.context()),
       );
     }, waitMs);
   }
@@ -398,11 +416,15 @@ export class RetryRun {
     return new McpTimeoutError('attempt', timeoutMs, this.context());
   }
 
-  private budgetError(cause: unknown, detail?: string): McpTimeoutError {
+  /** `delivery` when the budget ran out where it is known (before a request went out). */
+  private budgetError(
+    cause: unknown,
+    fields: { detail?: string; delivery?: Delivery } = {},
+  ): McpTimeoutError {
     return new McpTimeoutError('budget', this.deadline - this.startedAt, {
       ...this.context(),
       cause,
-      detail,
+      ...fields,
     });
   }
 }

@@ -39,8 +39,8 @@ export class AxiosErrorConverter {
     const explained = this.run.explainAbort(error);
     const written = requestWritten(error);
     if (explained !== error && isFastMcpError(explained)) {
-      return isMcpTimeoutError(explained) && explained.scope === 'attempt' && !written
-        ? new McpTimeoutError('attempt', explained.timeoutMs, {
+      return isMcpTimeoutError(explained) && !written
+        ? new McpTimeoutError(explained.scope, explained.timeoutMs, {
             clientId: this.run.clientId,
             operation: this.run.operation,
             delivery: 'not_delivered',

@@ -92,12 +92,24 @@ export class DlqEntryWriter {
     return expired + evicted.length;
   }
 
+  /**
+   * Folds `again` into the entry. A failure that may have run marks the entry so (a replay of it
+   * would run it once more): `deliveryUnknown`, out of automatic redrive.
+   */
   private async bump(id: string, again: FailedOperation): Promise<FailedOperation | null> {
-    const bumped = await this.storage.update(id, (entry) => ({
-      ...entry,
-      occurrences: (entry.occurrences ?? 1) + 1,
-      lastFailedAt: again.failedAt,
-    }));
+    const bumped = await this.storage.update(id, (entry) => {
+      const folded = {
+        ...entry,
+        occurrences: (entry.occurrences ?? 1) + 1,
+        lastFailedAt: again.failedAt,
+      };
+      if (again.deliveryUnknown) {
+        folded.deliveryUnknown = true;
+        delete folded.nextRedriveAt;
+      }
+      return folded;
+    });
+    if (bumped?.deliveryUnknown && again.deliveryUnknown) await this.storage.setDue(id, 0);
     if (bumped) this.notifier.deduplicated(bumped, again.id);
     return bumped;
   }

@@ -24,9 +24,16 @@ export function dlqOptionsOf(options: ResolvedFastMcpOptions): Readonly<Resolved
   return options.dlq;
 }
 
-/** The entry as a reader sees it: `replaying` only while a live lease backs it. */
+/**
+ * The entry as a reader sees it: `replaying` only while a live lease backs it. One left
+ * `replaying` may have run: it is shown (and exported) as the next replay will find it,
+ * `deliveryUnknown`.
+ */
 export function withLiveStatus(entry: FailedOperation, leaseLive: boolean): FailedOperation {
-  return entry.status === 'replaying' && !leaseLive ? { ...entry, status: 'dead' } : entry;
+  if (entry.status !== 'replaying' || leaseLive) return entry;
+  const left: FailedOperation = { ...entry, status: 'dead', deliveryUnknown: true };
+  delete left.nextRedriveAt;
+  return left;
 }
 
 /** True when retention should have removed the entry by `nowMs`. */

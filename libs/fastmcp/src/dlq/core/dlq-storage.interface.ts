@@ -23,7 +23,11 @@ export type DlqInsertResult =
   /** A recent entry has the same fingerprint. */
   | { kind: 'duplicate'; id: string };
 
-export type DlqFinishResult = 'ok' | 'taken' | 'missing' | 'changed';
+/**
+ * How a replay's end was written: `lost` when its token no longer holds the lease (it ran out,
+ * or another replay took it): nothing was written.
+ */
+export type DlqFinishResult = 'ok' | 'lost' | 'missing' | 'changed';
 
 /** A bulk replay job as the storage keeps it (the service owns its meaning). */
 export interface DlqJobRecord {
@@ -45,8 +49,8 @@ export interface DlqStorage {
 
   /** Adds an entry with its index memberships, unless its id is known or a duplicate is recent. */
   insert(entry: FailedOperation, options: DlqInsertOptions): Promise<DlqInsertResult>;
-  /** Removes an entry and leaves a tombstone; releases the lease when `leaseToken` holds it. */
-  remove(id: string, leaseToken?: string): Promise<boolean>;
+  /** Removes an entry and leaves a tombstone (an operator's delete). */
+  remove(id: string): Promise<boolean>;
   /** The entries of these ids, null where gone or unreadable. */
   read(ids: readonly string[]): Promise<Array<FailedOperation | null>>;
   /** Up to `count` ids of an index, newest first, strictly after `cursor`. */
@@ -77,17 +81,26 @@ export interface DlqStorage {
 
   /** Which of these ids have a live replay lease. */
   liveLeases(ids: readonly string[], nowMs: number): Promise<Set<string>>;
-  /** Takes the lease and marks the entry `replaying`; throws not-found or conflict. */
-  beginReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<FailedOperation>;
   /**
-   * Writes the entry back after a failed replay and releases the lease. `dueAt`: next redrive
-   * time (ms), 0 to clear it, -1 to leave it.
+   * Takes the lease and marks the entry `replaying`; throws not-found or conflict. An entry
+   * still `replaying` with no live lease was left by a replay that may have run: it comes back
+   * marked `deliveryUnknown`, out of the due-time index.
+   */
+  beginReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<FailedOperation>;
+  /** Extends the lease while `token` holds it; false when it does not any more. */
+  renewReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<boolean>;
+  /** After a replay that succeeded: removes the entry (tombstone, lease) if `token` holds the lease. */
+  completeReplay(id: string, token: string, nowMs: number): Promise<DlqFinishResult>;
+  /**
+   * Writes the entry back after a failed replay and releases the lease, if `token` holds it.
+   * `dueAt`: next redrive time (ms), 0 to clear it, -1 to leave it.
    */
   finishReplayFailure(
     id: string,
     token: string,
     entry: FailedOperation,
     dueAt: number,
+    nowMs: number,
   ): Promise<DlqFinishResult>;
 
   /** Ids whose next redrive time is at or before `nowMs`, soonest first. */

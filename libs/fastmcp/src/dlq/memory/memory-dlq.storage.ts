@@ -66,10 +66,9 @@ export class MemoryDlqStorage implements DlqStorage {
     });
   }
 
-  remove(id: string, leaseToken = ''): Promise<boolean> {
+  remove(id: string): Promise<boolean> {
     const removed = this.drop(id);
     this.tombstones.set(id, Date.now() + TOMBSTONE_MS);
-    if (leaseToken && this.leases.get(id)?.token === leaseToken) this.leases.delete(id);
     return Promise.resolve(removed);
   }
 
@@ -141,9 +140,27 @@ export class MemoryDlqStorage implements DlqStorage {
     if (!entry) return Promise.reject(new DlqEntryNotFoundError(id));
     if (this.held(id, nowMs)) return Promise.reject(new ReplayConflictError(id));
     const replaying: FailedOperation = { ...entry, status: 'replaying' };
+    if (entry.status === 'replaying') {
+      replaying.deliveryUnknown = true;
+      delete replaying.nextRedriveAt;
+      this.dueAt.delete(id);
+    }
     this.leases.set(id, { token, until: nowMs + leaseMs });
     this.state.put(replaying, true);
     return Promise.resolve(replaying);
+  }
+
+  renewReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<boolean> {
+    if (!this.holds(id, token, nowMs)) return Promise.resolve(false);
+    this.leases.set(id, { token, until: nowMs + leaseMs });
+    return Promise.resolve(true);
+  }
+
+  completeReplay(id: string, token: string, nowMs: number): Promise<DlqFinishResult> {
+    if (!this.holds(id, token, nowMs)) return Promise.resolve('lost');
+    this.leases.delete(id);
+    this.tombstones.set(id, Date.now() + TOMBSTONE_MS);
+    return Promise.resolve(this.drop(id) ? 'ok' : 'missing');
   }
 
   finishReplayFailure(
@@ -151,12 +168,10 @@ export class MemoryDlqStorage implements DlqStorage {
     token: string,
     entry: FailedOperation,
     dueAt: number,
+    nowMs: number,
   ): Promise<DlqFinishResult> {
-    const lease = this.leases.get(id);
-    if (lease && lease.token !== token && lease.until > Date.now()) {
-      return Promise.resolve('taken');
-    }
-    if (lease) this.leases.delete(id);
+    if (!this.holds(id, token, nowMs)) return Promise.resolve('lost');
+    this.leases.delete(id);
     if (!this.state.put(entry, true)) return Promise.resolve('missing');
     if (dueAt > 0) this.dueAt.set(id, dueAt);
     else if (dueAt === 0) this.dueAt.delete(id);
@@ -220,6 +235,10 @@ export class MemoryDlqStorage implements DlqStorage {
     for (const [id, until] of this.tombstones) if (until <= Date.now()) this.tombstones.delete(id);
     for (const [key, seen] of this.fingerprints)
       if (seen.until <= nowMs) this.fingerprints.delete(key);
+  }
+
+  private holds(id: string, token: string, nowMs: number): boolean {
+    return this.held(id, nowMs) && this.leases.get(id)?.token === token;
   }
 
   private held(id: string, nowMs: number): boolean {

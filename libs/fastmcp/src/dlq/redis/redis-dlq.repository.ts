@@ -86,8 +86,19 @@ export class RedisDlqRepository {
     return { kind, total: Number(reply[1]), expiredDue: Number(reply[2]) };
   }
 
-  /** Removes an entry and leaves a tombstone; releases the lease when `token` holds it. */
-  async remove(id: string, token = ''): Promise<boolean> {
+  /** Removes an entry and leaves a tombstone (an operator's delete). */
+  async remove(id: string): Promise<boolean> {
+    return (await this.removeAs(id, '')) === 1;
+  }
+
+  /** Removes an entry whose replay succeeded, if `token` holds its lease: ok, lost or missing. */
+  async completeReplay(id: string, token: string): Promise<'ok' | 'lost' | 'missing'> {
+    const reply = await this.removeAs(id, token);
+    return reply === -2 ? 'lost' : reply === 1 ? 'ok' : 'missing';
+  }
+
+  /** remove.lua's reply: 1 removed, 0 nothing to remove, -2 the lease is not `token`'s. */
+  private async removeAs(id: string, token: string): Promise<number> {
     const k = this.keys;
     for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
       const raw = await this.redis.hget(k.meta, id);
@@ -101,7 +112,7 @@ export class RedisDlqRepository {
       ];
       const args = [id, raw ?? '', DLQ_TOMBSTONE_MS, token];
       const reply = Number(await DLQ_SCRIPTS.remove.run(this.redis, keys, [k.base, ...args]));
-      if (reply !== -1) return reply === 1;
+      if (reply !== -1) return reply;
     }
     throw new ReplayConflictError(id, { reason: `dead-letter entry ${id} kept changing` });
   }
@@ -217,19 +228,26 @@ export class RedisDlqRepository {
     return new Set(ids.filter((_, i) => values[i] !== null));
   }
 
-  /** Takes the lease and writes status `replaying`, atomically (compare-and-set on the JSON). */
+  /**
+   * Takes the lease and writes status `replaying`, atomically (compare-and-set on the JSON). An
+   * entry read `replaying` (with no live lease, or the script says conflict) was left by a replay
+   * that may have run: it is marked `deliveryUnknown` and leaves the due-time index.
+   */
   async beginReplay(id: string, token: string, leaseMs: number): Promise<FailedOperation> {
     for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
       const current = await this.redis.get(this.keys.entry(id));
       if (current === null) throw new DlqEntryNotFoundError(id);
-      const replaying: FailedOperation = {
-        ...(JSON.parse(current) as FailedOperation),
-        status: 'replaying',
-      };
+      const stored = JSON.parse(current) as FailedOperation;
+      const replaying: FailedOperation = { ...stored, status: 'replaying' };
+      const abandoned = stored.status === 'replaying';
+      if (abandoned) {
+        replaying.deliveryUnknown = true;
+        delete replaying.nextRedriveAt;
+      }
       const reply = await DLQ_SCRIPTS.beginReplay.run(
         this.redis,
-        [this.keys.entry(id), this.keys.lease(id)],
-        [token, leaseMs, current, JSON.stringify(replaying)],
+        [this.keys.entry(id), this.keys.lease(id), this.keys.due],
+        [token, leaseMs, current, JSON.stringify(replaying), abandoned ? id : ''],
       );
       if (reply === 'ok') return replaying;
       if (reply === 'missing') throw new DlqEntryNotFoundError(id);
@@ -238,9 +256,15 @@ export class RedisDlqRepository {
     throw new ReplayConflictError(id);
   }
 
+  /** Extends the lease while `token` holds it; false when it does not. */
+  async renewReplay(id: string, token: string, leaseMs: number): Promise<boolean> {
+    return (await DLQ_SCRIPTS.renew.run(this.redis, [this.keys.lease(id)], [token, leaseMs])) === 1;
+  }
+
   /**
-   * Writes the entry back after a failed replay and releases the lease; `dueAt`: next redrive
-   * time (ms), 0 to clear it, -1 to leave it. Returns ok, taken (another lease) or missing.
+   * Writes the entry back after a failed replay and releases the lease, if `token` holds it;
+   * `dueAt`: next redrive time (ms), 0 to clear it, -1 to leave it. Returns ok, lost (not this
+   * token's lease) or missing.
    */
   async finishReplayFailure(
     id: string,

@@ -9,6 +9,7 @@ export const DLQ_SCRIPTS = {
   finishFailure: new LuaScript('finish-failure'),
   replace: new LuaScript('replace'),
   lease: new LuaScript('lease'),
+  renew: new LuaScript('renew'),
   release: new LuaScript('release'),
   saveJob: new LuaScript('save-job'),
 } as const;

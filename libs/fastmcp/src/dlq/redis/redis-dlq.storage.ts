@@ -55,8 +55,8 @@ export class RedisDlqStorage implements DlqStorage {
     });
   }
 
-  async remove(id: string, leaseToken = ''): Promise<boolean> {
-    return (await this.repository()).remove(id, leaseToken);
+  async remove(id: string): Promise<boolean> {
+    return (await this.repository()).remove(id);
   }
 
   async read(ids: readonly string[]): Promise<Array<FailedOperation | null>> {
@@ -112,6 +112,14 @@ export class RedisDlqStorage implements DlqStorage {
 
   async beginReplay(id: string, token: string, leaseMs: number): Promise<FailedOperation> {
     return (await this.repository()).beginReplay(id, token, leaseMs);
+  }
+
+  async renewReplay(id: string, token: string, leaseMs: number): Promise<boolean> {
+    return (await this.repository()).renewReplay(id, token, leaseMs);
+  }
+
+  async completeReplay(id: string, token: string): Promise<DlqFinishResult> {
+    return (await this.repository()).completeReplay(id, token);
   }
 
   async finishReplayFailure(

@@ -18,15 +18,16 @@ import { asUnavailable } from '../core/dlq-runtime.js';
 import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.interface.js';
 import type { BulkReplayJob, BulkReplayRequest } from './bulk-replay-job.interface.js';
 import { DlqReplayService } from './dlq-replay.service.js';
+import { LeaseKeeper } from './lease-keeper.js';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Bulk replay jobs. A job replays a snapshot of ids taken at its start (high priority first,
  * oldest first within one), at a rate and a concurrency, and records its progress in the store.
- * It runs under a job lease renewed as it goes: when its instance dies, another instance
- * (each looks every `redriveIntervalMs`) takes the lease and goes on from the recorded progress;
- * per-entry replay leases keep an entry from running twice.
+ * It runs under a job lease renewed as it goes (during a chunk too): when its instance dies,
+ * another instance (each looks every `redriveIntervalMs`) takes the lease and goes on from the
+ * recorded progress; per-entry replay leases keep an entry from running twice.
  */
 @Injectable()
 export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -174,14 +175,25 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
       if (!(await storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now()))) return;
       const ids = await storage.jobSnapshot(id, job.done, job.concurrency);
       const tally = { succeeded: 0, failed: 0, skipped: 0 };
-      await Promise.all(
-        ids.map(async (entryId, i) => {
-          await sleep((1000 / job.ratePerSecond) * i);
-          // A replay still waiting for its turn when the job is cancelled does not start.
-          if (i > 0 && (await this.get(id))?.state === 'cancelled') return;
-          tally[await this.replayOne(entryId, job.force)]++;
-        }),
-      );
+      // A chunk may outlast the job lease: it is renewed meanwhile, so no other instance takes
+      // the job over and starts this chunk again from the recorded progress.
+      const renew = () => storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now());
+      const lease = new LeaseKeeper(renew, this.leaseMs, `bulk replay job ${id}`);
+      try {
+        await Promise.all(
+          ids.map(async (entryId, i) => {
+            await sleep((1000 / job.ratePerSecond) * i);
+            // A replay still waiting for its turn when the job is cancelled (or taken over by
+            // another instance) does not start.
+            if (lease.lost || (i > 0 && (await this.get(id))?.state === 'cancelled')) return;
+            tally[await this.replayOne(entryId, job.force)]++;
+          }),
+        );
+      } finally {
+        await lease.stop();
+      }
+      // Taken over: the progress is the other instance's to record.
+      if (lease.lost) return;
       const latest = (await this.get(id)) ?? job;
       const ran = tally.succeeded + tally.failed + tally.skipped;
       const next: BulkReplayJob = {

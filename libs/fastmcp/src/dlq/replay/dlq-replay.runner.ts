@@ -10,6 +10,7 @@ import type { DlqRedrivePlan } from '../core/dlq-redrive.plan.js';
 import { asUnavailable } from '../core/dlq-runtime.js';
 import type { DlqStorage } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import type { OperationReplayer, ReplayOutcome } from './operation-replayer.interface.js';
 
 export interface ReplayContext {
@@ -27,9 +28,11 @@ export interface RunReplayOptions extends ReplayOptions {
 }
 
 /**
- * Replays one entry under its lease. On success the entry is removed and the result returned; on
- * failure the entry goes back to `dead` with the new attempts (and its next redrive time) and the
- * error is thrown. If the process dies in between, the lease expires and the entry is still there.
+ * Replays one entry under its lease, renewed while the call runs. On success the entry is removed
+ * and the result returned; on failure the entry goes back to `dead` with the new attempts (and its
+ * next redrive time) and the error is thrown. Either end is written only while this replay still
+ * holds the lease; a replay that lost it (or whose process died before the end was written) leaves
+ * an entry that may have run: it is marked `deliveryUnknown`, so it runs again only with `force`.
  */
 export async function runReplay(
   id: string,
@@ -46,7 +49,7 @@ export async function runReplay(
   }
   if (entry.deliveryUnknown && !options.force) {
     await ctx.storage
-      .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1)
+      .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
       .catch(asUnavailable);
     ctx.notifier.replayed(id, 'conflict');
     throw new ReplayConflictError(id, {
@@ -55,24 +58,31 @@ export async function runReplay(
         'replay it with force to run it again',
     });
   }
-  const outcome = await replayOnce(ctx.replayer, entry);
+  const outcome = await replayLeased(id, token, entry, ctx);
   if (outcome.ok) {
-    await ctx.storage.remove(id, token).catch((error: unknown) => {
-      ctx.notifier.logger.error(
-        `DLQ entry ${id} was replayed but could not be removed (it may be replayed again): ${describe(error)}`,
-      );
-    });
+    const finished = await ctx.storage
+      .completeReplay(id, token, ctx.now())
+      .catch((error: unknown) => {
+        ctx.notifier.logger.error(
+          `DLQ entry ${id} was replayed but could not be removed (once its lease runs out it is ` +
+            `marked deliveryUnknown): ${describe(error)}`,
+        );
+      });
+    if (finished === 'lost') await markLost(id, ctx);
     ctx.notifier.logger.log(`Replayed DLQ entry ${id} (operation: ${entry.operation})`);
     ctx.notifier.replayed(id, 'success');
     return { id, result: outcome.result };
   }
   const failed = failedAgain(entry, outcome, ctx.now(), options.redrive === true);
   const dueAt = scheduleNext(failed, ctx);
-  await ctx.storage.finishReplayFailure(id, token, failed, dueAt).catch((error: unknown) => {
-    ctx.notifier.logger.error(
-      `DLQ entry ${id} failed again but could not be updated (it stays queued): ${describe(error)}`,
-    );
-  });
+  const finished = await ctx.storage
+    .finishReplayFailure(id, token, failed, dueAt, ctx.now())
+    .catch((error: unknown) => {
+      ctx.notifier.logger.error(
+        `DLQ entry ${id} failed again but could not be updated (it stays queued): ${describe(error)}`,
+      );
+    });
+  if (finished === 'lost') await markLost(id, ctx);
   ctx.notifier.logger.warn(
     `Replay of DLQ entry ${id} failed (error: ${failed.error}); replayCount ${failed.replayCount}` +
       (failed.redriveExhausted ? '; automatic redrives exhausted' : ''),
@@ -81,6 +91,46 @@ export async function runReplay(
   throw outcome.error instanceof Error
     ? outcome.error
     : new FastMcpError(failed.error, { operation: entry.operation, clientId: entry.clientId });
+}
+
+/** Runs the call while renewing the lease; a lost lease aborts it. */
+async function replayLeased(
+  id: string,
+  token: string,
+  entry: FailedOperation,
+  ctx: ReplayContext,
+): Promise<ReplayOutcome> {
+  const renew = () => ctx.storage.renewReplay(id, token, ctx.leaseMs, ctx.now());
+  const lease = new LeaseKeeper(renew, ctx.leaseMs, `replay of DLQ entry ${id}`);
+  try {
+    return await replayOnce(ctx.replayer, entry, lease.signal);
+  } finally {
+    await lease.stop();
+  }
+}
+
+/**
+ * The replay ended after its lease was lost: another replay may be running it, or may have run it,
+ * so nothing of this one is written but the mark that the call may have run.
+ */
+async function markLost(id: string, ctx: ReplayContext): Promise<void> {
+  ctx.notifier.logger.error(
+    `Replay of DLQ entry ${id} lost its lease before it ended: the entry is kept as it is, ` +
+      'marked deliveryUnknown',
+  );
+  try {
+    await ctx.storage.update(id, (entry) => (entry.deliveryUnknown ? null : mayHaveRun(entry)));
+    await ctx.storage.setDue(id, 0);
+  } catch (error) {
+    ctx.notifier.logger.error(`DLQ entry ${id} could not be marked: ${describe(error)}`);
+  }
+}
+
+/** The entry marked as a call that may already have run: out of automatic redrive. */
+function mayHaveRun(entry: FailedOperation): FailedOperation {
+  const marked: FailedOperation = { ...entry, deliveryUnknown: true };
+  delete marked.nextRedriveAt;
+  return marked;
 }
 
 function failedAgain(
@@ -99,7 +149,7 @@ function failedAgain(
     failedAt: new Date(nowMs).toISOString(),
   };
   if (redrive) failed.redriveCount = (entry.redriveCount ?? 0) + 1;
-  return failed;
+  return outcome.deliveryUnknown ? mayHaveRun(failed) : failed;
 }
 
 /** Sets the entry's next redrive (or its exhausted mark); the due-index time to store. */
@@ -117,9 +167,10 @@ function scheduleNext(failed: FailedOperation, ctx: ReplayContext): number {
 async function replayOnce(
   replayer: OperationReplayer,
   entry: FailedOperation,
+  signal: AbortSignal,
 ): Promise<ReplayOutcome> {
   try {
-    return await replayer.replay(structuredClone(entry));
+    return await replayer.replay(structuredClone(entry), signal);
   } catch (error) {
     return {
       ok: false,

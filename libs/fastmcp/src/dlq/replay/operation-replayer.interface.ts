@@ -9,11 +9,14 @@ export type ReplayOutcome =
       errorSummary: string;
       errorClass: string;
       attempts: AttemptRecord[];
+      /** The call may have run this time (as `deliveryUnknown` of a first failure). */
+      deliveryUnknown?: boolean;
     };
 
 /** Re-runs a dead-lettered operation; `EnhancedFastMcpService` implements it. */
 export interface OperationReplayer {
-  replay(entry: FailedOperation): Promise<ReplayOutcome>;
+  /** `signal` aborts when the replay's lease is lost: the call must stop. */
+  replay(entry: FailedOperation, signal?: AbortSignal): Promise<ReplayOutcome>;
 }
 
 /** Injection token of the `OperationReplayer`. */

@@ -1,7 +1,8 @@
 --[[
   Writes an entry back after a replay that failed (new attempts, error class, replay count),
   moves it between error-class indexes, and sets or clears its next redrive time; releases the
-  lease. Does nothing when another replay holds the entry now.
+  lease. Does nothing unless this token holds the lease (it ran out, or another replay took it:
+  what that one wrote stays).
 
   Input:
     KEYS[1] lease          KEYS[2] entry         KEYS[3] meta          KEYS[4] counts
@@ -14,14 +15,13 @@
     ARGV[8] next redrive time (ms), 0 to clear it, -1 to leave it
 
   Output:
-    'ok' | 'taken' (another lease) | 'missing' | 'changed' (meta changed: read again)
+    'ok' | 'lost' (not held by this token) | 'missing' | 'changed' (meta changed: read again)
 ]]
 local id = ARGV[2]
-local lease = redis.call('GET', KEYS[1])
-if lease and lease ~= ARGV[1] then return 'taken' end
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'lost' end
 local meta = redis.call('HGET', KEYS[3], id)
 if (meta or '') ~= ARGV[4] then return 'changed' end
-if lease then redis.call('DEL', KEYS[1]) end
+redis.call('DEL', KEYS[1])
 if redis.call('EXISTS', KEYS[2]) == 0 then return 'missing' end
 redis.call('SET', KEYS[2], ARGV[3])
 if meta and ARGV[6] ~= ARGV[7] then

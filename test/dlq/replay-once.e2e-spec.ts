@@ -1,0 +1,179 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  DeadLetterQueueService,
+  type DlqOptions,
+  type DlqRedrivenEvent,
+  DlqReplayService,
+  type FailedOperation,
+  isMcpDeliveryUnknownError,
+  isReplayConflictError,
+} from '@app/fastmcp';
+import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
+import {
+  type CountingToolsServer,
+  startCountingToolsServer,
+} from '../support/counting-tools-server.js';
+import { type FaultProxy, faults, startFaultProxy } from '../support/fault-proxy.js';
+import { type RedisServerHandle, startRedisServer } from '../support/redis-server.js';
+
+/**
+ * Two app instances on one redis-server replay and redrive the dead letters of a counting
+ * `pay` tool: whatever happens to a replay, pay runs once unless an operator forces it.
+ */
+describe('a dead letter runs once across two instances (real Redis, real MCP server)', () => {
+  let redis: RedisServerHandle;
+  let server: CountingToolsServer;
+  let proxy: FaultProxy;
+  let prefixes = 0;
+  const apps: ClientTestApp[] = [];
+  const clients: Redis[] = [];
+
+  beforeAll(async () => {
+    [redis, server] = await Promise.all([startRedisServer(), startCountingToolsServer()]);
+    proxy = await startFaultProxy(server.url);
+  });
+
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+    clients.splice(0).forEach((client) => client.disconnect());
+    proxy.clear();
+    server.reset();
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.close();
+    await redis?.close();
+  });
+
+  /** An instance on the shared store, with no retries. */
+  async function instance(
+    dlq: DlqOptions,
+    redisOptions: DlqOptions['redis'],
+    requestTimeoutMs: number,
+  ) {
+    const app = await startClientApp({
+      servers: { shop: { url: proxy.url } },
+      retry: { maxRetries: 0, requestTimeoutMs },
+      resilience: { circuitBreaker: { consecutiveFailures: 1000 } },
+      dlq: { redriveIntervalMs: 100, ...dlq, redis: redisOptions },
+    });
+    apps.push(app);
+    const redriven: DlqRedrivenEvent[] = [];
+    app.events.on('dlq.redriven', (event) => redriven.push(event));
+    const queue = app.moduleRef.get(DeadLetterQueueService);
+    const replays = app.moduleRef.get(DlqReplayService);
+    return { app, queue, replays, redriven };
+  }
+
+  /** Instances A and B on one key prefix; A talks to Redis over a connection the test can cut. */
+  async function twoInstances(dlq: DlqOptions, requestTimeoutMs = 5000) {
+    const shared = { ...dlq, keyPrefix: `replay-once:${++prefixes}` };
+    const connection = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    connection.on('error', () => undefined);
+    clients.push(connection);
+    const a = await instance(shared, { client: connection }, requestTimeoutMs);
+    const b = await instance(shared, { url: redis.url }, requestTimeoutMs);
+    return { a, b, cutA: () => connection.disconnect() };
+  }
+
+  /** A dead letter of `pay` that never ran (the proxy answered 503 in the server's stead). */
+  async function deadPay(
+    app: ClientTestApp,
+    queue: DeadLetterQueueService,
+    id: string,
+  ): Promise<FailedOperation> {
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(503) });
+    await expect(app.client.callToolWithRetry('shop', 'pay', { id })).rejects.toThrow();
+    const [entry] = (await queue.list()).items;
+    expect(entry).toMatchObject({ toolName: 'pay', errorClass: 'http_503' });
+    expect(server.executions('pay')).toBe(0);
+    return entry;
+  }
+
+  it('a replay whose instance dies after the call ran: the other instance never runs it again', async () => {
+    const { a, b, cutA } = await twoInstances({
+      replayLeaseMs: 300,
+      redrive: [{ after: 300 }],
+    });
+    const entry = await deadPay(a.app, a.queue, 'lost-result');
+    server.slowNext('pay', 800);
+    const replay = a.replays.replay(entry.id);
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    // A loses its store while pay runs: the call succeeds, but its end is never written.
+    cutA();
+    await expect(replay).resolves.toMatchObject({ id: entry.id });
+
+    // A's lease has run out (300 ms), and B's redriver looked every 100 ms.
+    await sleep(1000);
+    expect(server.executions('pay')).toBe(1);
+    expect(await b.queue.get(entry.id)).toMatchObject({ status: 'dead', deliveryUnknown: true });
+    expect((await b.queue.getStats()).dueForRedrive).toBe(0);
+    expect(b.redriven.every((e) => e.result === 'skipped')).toBe(true);
+
+    const refused = await b.replays.replay(entry.id).catch((e: unknown) => e);
+    expect(isReplayConflictError(refused)).toBe(true);
+    expect(server.executions('pay')).toBe(1);
+  });
+
+  it('a replay slower than its lease keeps it: the other instance waits, pay runs once', async () => {
+    const { a, b } = await twoInstances({ replayLeaseMs: 300, redrive: [{ after: 100 }] });
+    const entry = await deadPay(a.app, a.queue, 'slow');
+    server.slowNext('pay', 1500);
+    const replay = a.replays.run(entry.id, {});
+    // Every 100 ms B's redriver finds the entry due; A's lease, renewed, keeps it out.
+    await expect(replay).resolves.toMatchObject({ id: entry.id });
+    expect(server.executions('pay')).toBe(1);
+    expect(await b.queue.get(entry.id)).toBeNull();
+    expect(b.redriven.length).toBeGreaterThan(0);
+    expect(b.redriven.every((e) => e.result === 'skipped')).toBe(true);
+  });
+
+  it('a replay that may have run (timeout) is marked deliveryUnknown: never redriven again', async () => {
+    const { a, b } = await twoInstances({ redrive: [{ after: 200, backoff: 1 }] }, 400);
+    const entry = await deadPay(a.app, a.queue, 'timeout');
+    // The first redrive (on either instance) meets a pay slower than requestTimeoutMs.
+    server.slowNext('pay', 2000);
+    await vi.waitFor(
+      async () => expect(await b.queue.get(entry.id)).toMatchObject({ replayCount: 1 }),
+      { timeout: 3000 },
+    );
+    expect(server.executions('pay')).toBe(1);
+    const after = (await b.queue.get(entry.id))!;
+    expect(after).toMatchObject({
+      errorClass: 'delivery_unknown',
+      deliveryUnknown: true,
+      redriveCount: 1,
+    });
+    expect(after.nextRedriveAt).toBeUndefined();
+    expect((await b.queue.getStats()).dueForRedrive).toBe(0);
+    // Redrives would have come every 200 ms.
+    await sleep(800);
+    expect(server.executions('pay')).toBe(1);
+    expect((await b.queue.get(entry.id))?.replayCount).toBe(1);
+
+    const refused = await b.replays.replay(entry.id).catch((e: unknown) => e);
+    expect(isReplayConflictError(refused)).toBe(true);
+    expect(server.executions('pay')).toBe(1);
+    await expect(b.replays.replay(entry.id, { force: true })).resolves.toMatchObject({
+      id: entry.id,
+    });
+    expect(server.executions('pay')).toBe(2);
+    expect([...a.redriven, ...b.redriven].map((e) => e.result)).toContain('failure');
+  });
+
+  it('a manual replay that times out is marked deliveryUnknown too', async () => {
+    const { a } = await twoInstances({}, 400);
+    const entry = await deadPay(a.app, a.queue, 'manual-timeout');
+    server.slowNext('pay', 2000);
+    const error = await a.replays.replay(entry.id).catch((e: unknown) => e);
+    expect(isMcpDeliveryUnknownError(error)).toBe(true);
+    expect(await a.queue.get(entry.id)).toMatchObject({ deliveryUnknown: true, replayCount: 1 });
+    expect(isReplayConflictError(await a.replays.replay(entry.id).catch((e: unknown) => e))).toBe(
+      true,
+    );
+    expect(server.executions('pay')).toBe(1);
+  });
+});
