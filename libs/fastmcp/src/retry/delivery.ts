@@ -2,6 +2,7 @@ import { type Delivery, isFastMcpError } from '../errors/fastmcp.error.js';
 import { isFastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 import { isMcpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
+import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 
 /**
@@ -20,11 +21,14 @@ export function deliveryOf(error: unknown, notDeliveredStatusCodes: readonly num
 /**
  * Whether an operation's final error says the call may have run and must not run again unasked
  * (its dead letter is marked `deliveryUnknown`): a retry withheld (McpDeliveryUnknownError), or
- * the shutdown grace or the call's budget ending while a request not safe to repeat was out.
+ * the shutdown grace or the call's budget ending while a request not safe to repeat was out, or
+ * an answer to one too large to hold.
  */
 export function endedDeliveryUnknown(error: unknown): boolean {
   if (isMcpDeliveryUnknownError(error)) return true;
   const cut =
-    isFastMcpShutdownError(error) || (isMcpTimeoutError(error) && error.scope === 'budget');
+    isFastMcpShutdownError(error) ||
+    isMcpResponseTooLargeError(error) ||
+    (isMcpTimeoutError(error) && error.scope === 'budget');
   return cut && error.delivery === 'unknown';
 }

@@ -2,6 +2,10 @@ import type { AttemptRecord } from '../dlq/core/failed-operation.interface.js';
 import { type Delivery, type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
+import {
+  isMcpResponseTooLargeError,
+  McpResponseTooLargeError,
+} from '../errors/mcp-response-too-large.error.js';
 import { McpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
 import { isMcpTimeoutError, McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
@@ -337,18 +341,20 @@ export class RetryRun {
   }
 
   /**
-   * A budget that ran out while a request not safe to repeat was out ends the call with delivery
-   * `unknown`: it may have run, so its dead letter needs `force` to run again.
+   * A budget that ran out while a request not safe to repeat was out, or an answer to it too large
+   * to hold (the server ran it), ends the call with delivery `unknown`: its dead letter needs
+   * `force` to run again.
    */
   private finalError(error: FastMcpError): FastMcpError {
-    if (!isMcpTimeoutError(error) || error.scope !== 'budget' || !this.withholds(error)) {
-      return error;
+    if (!this.withholds(error)) return error;
+    const fields = { ...this.context(), cause: error.cause, delivery: 'unknown' as const };
+    if (isMcpTimeoutError(error) && error.scope === 'budget') {
+      return new McpTimeoutError('budget', error.timeoutMs, fields);
     }
-    return new McpTimeoutError('budget', error.timeoutMs, {
-      ...this.context(),
-      cause: error.cause,
-      delivery: 'unknown',
-    });
+    if (isMcpResponseTooLargeError(error)) {
+      return new McpResponseTooLargeError(error.limit, error.limitBytes, fields);
+    }
+    return error;
   }
 
   private deliveryUnknown(error: FastMcpError): McpDeliveryUnknownError {
