@@ -99,6 +99,13 @@ describe('DLQ spill file', () => {
     expect((await next.dlq.list()).items.map((e) => e.id).sort()).toEqual([...ids].sort());
   });
 
+  it('fails the start, naming dlq.spillFile, when the file could not be written at shutdown', async () => {
+    const missing = join(dir, 'no-such-dir', 'spill.jsonl');
+    await expect(bootDlq({ store: 'memory', spillFile: missing }, clock, replayer)).rejects.toThrow(
+      /dlq\.spillFile: cannot write .*no-such-dir.*\(ENOENT\)/,
+    );
+  });
+
   it('spills at once, in beforeApplicationShutdown, before anything else shuts down', async () => {
     const first = await boot('redis');
     await redis.stop();

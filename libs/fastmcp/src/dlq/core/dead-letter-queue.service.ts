@@ -91,6 +91,7 @@ export class DeadLetterQueueService
 
   async onModuleInit(): Promise<void> {
     if (!this.parts) return;
+    this.parts.spill.assertWritable();
     await this.parts.storage.open();
     await this.parts.spill.importFile();
     this.timer = setInterval(() => void this.sweepQuietly(), DLQ_SWEEP_INTERVAL_MS).unref();

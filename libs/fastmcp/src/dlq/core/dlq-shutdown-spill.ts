@@ -1,3 +1,4 @@
+import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
 import type { DlqNotifier } from './dlq-notifier.js';
 import { DlqSpillFile } from './dlq-spill-file.js';
 import type { DlqWriteBuffer } from './dlq-write-buffer.js';
@@ -17,6 +18,12 @@ export class DlqShutdownSpill {
     private readonly write: (entry: FailedOperation) => Promise<unknown>,
   ) {
     this.file = path ? new DlqSpillFile(path) : undefined;
+  }
+
+  /** Fails the start with FastMcpConfigError when the spill file could not be written. */
+  assertWritable(): void {
+    const reason = this.file?.unwritableReason();
+    if (reason) throw new FastMcpConfigError([{ field: 'dlq.spillFile', message: reason }]);
   }
 
   /**

@@ -1,4 +1,13 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { FailedOperation } from './failed-operation.interface.js';
 
@@ -28,6 +37,22 @@ export class DlqSpillFile {
       }
     }
     return entries;
+  }
+
+  /**
+   * Why the file could not be written at shutdown, checked at start (a missing or read-only
+   * directory would only show when the entries are already on their way to the ERROR log).
+   */
+  unwritableReason(): string | undefined {
+    const directory = dirname(this.path);
+    try {
+      accessSync(directory, constants.W_OK);
+      if (existsSync(this.path)) accessSync(this.path, constants.R_OK | constants.W_OK);
+      return undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      return `cannot write ${this.path} (${code})`;
+    }
   }
 
   /** Adds `entries` to the file in one write. */
