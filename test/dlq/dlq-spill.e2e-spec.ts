@@ -101,9 +101,13 @@ describe('DLQ spill file', () => {
 
   it('fails the start, naming dlq.spillFile, when the file could not be written at shutdown', async () => {
     const missing = join(dir, 'no-such-dir', 'spill.jsonl');
-    await expect(bootDlq({ store: 'memory', spillFile: missing }, clock, replayer)).rejects.toThrow(
+    const options = { redis: { url: redis.url }, keyPrefix: 'spilltest', spillFile: missing };
+    await expect(bootDlq(options, clock, replayer)).rejects.toThrow(
       /dlq\.spillFile: cannot write .*no-such-dir.*\(ENOENT\)/,
     );
+    // The memory store never buffers, so it never spills: no check.
+    const memory = await bootDlq({ store: 'memory', spillFile: missing }, clock, replayer);
+    await memory.module.close();
   });
 
   it('spills at once, in beforeApplicationShutdown, before anything else shuts down', async () => {
