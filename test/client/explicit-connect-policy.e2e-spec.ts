@@ -1,5 +1,7 @@
-// A per-tool policy survives an explicit connect, and an explicit config can carry one.
+// A per-tool policy survives an explicit connect, an explicit config can carry one, and it is
+// checked as a configured server is.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { isFastMcpConfigError } from '@app/fastmcp';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import {
   type CountingToolsServer,
@@ -42,4 +44,19 @@ it('honours tools/trustToolAnnotations given to connectWithRetry(id, config)', a
   const result = await app.client.callToolWithRetry('adhoc', 'pay', { id: 'y' });
   expect(result.content).toEqual([{ type: 'text', text: 'y' }]);
   expect(server.executions('pay')).toBe(2);
+});
+
+it('checks a config given to connectWithRetry as servers.<id> is checked at start-up', async () => {
+  const error = await app.client
+    .connectWithRetry('adhoc', {
+      url: proxy.url,
+      headers: { 'x-tenant': 'a\r\nx-evil: 1' },
+      tool: {},
+    } as never)
+    .catch((e: unknown) => e);
+  expect(isFastMcpConfigError(error)).toBe(true);
+  const message = (error as Error).message;
+  expect(message).toContain('servers.adhoc.headers.x-tenant: must be printable ASCII');
+  expect(message).toContain('servers.adhoc.tool: is not an option');
+  expect(message).not.toContain('x-evil');
 });

@@ -3,6 +3,7 @@ import { UnknownClientError } from '../errors/unknown-client.error.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import { OptionChecks } from '../options/option-checks.js';
+import { checkServers } from '../options/validate-server-options.js';
 import { CLIENT_ID_PATTERN } from '../options/validate-options.js';
 import { MAX_RESPONSE_BYTES, MIN_RESPONSE_BYTES } from '../options/validate-response-limits.js';
 
@@ -28,6 +29,7 @@ export function resolveServer(
       { field: `servers.${clientId}.url`, message: 'must be an http(s) URL' },
     ]);
   }
+  if (config) assertExplicitConfig(clientId, { ...config, url }, options);
   const maxResponseBytes = config?.maxResponseBytes ?? known?.maxResponseBytes;
   if (maxResponseBytes !== undefined) {
     const checks = new OptionChecks();
@@ -50,4 +52,15 @@ export function resolveServer(
     listen: config?.listen ?? known?.listen,
     toolListCache: config?.toolListCache ?? known?.toolListCache,
   };
+}
+
+/** A config given to `connect` meets the same checks as `servers.<clientId>` at start-up. */
+function assertExplicitConfig(
+  clientId: string,
+  config: Partial<McpServerConfig>,
+  options: ResolvedFastMcpOptions,
+): void {
+  const checks = new OptionChecks();
+  checkServers(checks, { [clientId]: config }, options, options.resilience);
+  if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
 }
