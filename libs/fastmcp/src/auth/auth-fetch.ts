@@ -1,10 +1,74 @@
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 
-/** `fetch` for the OAuth flow, each request bounded by `timeoutMs` (no hang on a silent server). */
-export function fetchWithTimeout(timeoutMs: number): FetchLike {
-  return (url, init) => {
+/**
+ * Largest OAuth response body read (metadata, token, registration, error). Real ones are a few
+ * KiB; 1 MiB leaves room for large JWKS-style documents while bounding memory per request.
+ */
+export const MAX_OAUTH_RESPONSE_BYTES = 1024 * 1024;
+
+/** An OAuth response body over MAX_OAUTH_RESPONSE_BYTES (by Content-Length or as read). */
+export class OAuthResponseTooLargeError extends Error {
+  override readonly name = 'OAuthResponseTooLargeError';
+
+  constructor(readonly origin: string) {
+    super(`the response from ${origin} was too large (over ${MAX_OAUTH_RESPONSE_BYTES} bytes)`);
+  }
+}
+
+/** A request of the OAuth flow to an origin it may not reach (nothing was sent). */
+export class OAuthOriginRefusedError extends Error {
+  override readonly name = 'OAuthOriginRefusedError';
+
+  constructor(readonly origin: string) {
+    super(`refused to fetch ${origin}: neither the MCP server's nor the issuer's origin`);
+  }
+}
+
+export interface AuthFetchOptions {
+  /** Timeout of each request, in ms. */
+  timeoutMs: number;
+  /** Origins the flow may reach; every request elsewhere is refused. Default: any. */
+  allowedOrigins?: readonly string[];
+}
+
+/**
+ * `fetch` for the OAuth flow: each request bounded by `timeoutMs` (no hang on a silent server)
+ * and its body by MAX_OAUTH_RESPONSE_BYTES, and only to `allowedOrigins` when given.
+ */
+export function fetchWithTimeout({ timeoutMs, allowedOrigins }: AuthFetchOptions): FetchLike {
+  return async (url, init) => {
+    const origin = new URL(url).origin;
+    if (allowedOrigins && !allowedOrigins.includes(origin)) {
+      throw new OAuthOriginRefusedError(origin);
+    }
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return fetch(url, { ...init, signal });
+    return capped(await fetch(url, { ...init, signal }), origin);
   };
+}
+
+function capped(response: Response, origin: string): Response {
+  if (!response.body) return response;
+  const length = Number(response.headers.get('content-length') ?? 0);
+  if (length > MAX_OAUTH_RESPONSE_BYTES) {
+    void response.body.cancel().catch(() => undefined);
+    throw new OAuthResponseTooLargeError(origin);
+  }
+  let read = 0;
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      read += chunk.byteLength;
+      if (read > MAX_OAUTH_RESPONSE_BYTES) controller.error(new OAuthResponseTooLargeError(origin));
+      else controller.enqueue(chunk);
+    },
+  });
+  const body = response.body.pipeThrough(counter);
+  const copy = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  // The SDK reads `url` to name an unfollowed redirect's source.
+  Object.defineProperty(copy, 'url', { value: response.url });
+  return copy;
 }

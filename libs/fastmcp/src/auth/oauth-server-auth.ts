@@ -28,12 +28,20 @@ export interface OAuthServerAuthOptions {
   secrets?: readonly string[];
   /** 403 step-ups in a row without a successful request in between. Default 2. */
   maxStepUps?: number;
+  /**
+   * The authorization server's issuer URL: when set, the flow only ever reaches its origin and
+   * the MCP server's. Default: none (any origin discovery names).
+   */
+  issuer?: string;
 }
 
 type Status = AuthChallenge['status'];
 
 /** How long a failed early refresh waits before the next try, while the token still works. */
 const REFRESH_PAUSE_MS = 5_000;
+/** RFC 6750 b64token: anything else cannot go out in an Authorization header as is. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const BAD_TOKEN = 'the access token is not a valid bearer token (RFC 6750 b64token syntax)';
 const NEEDS_USER =
   "the server needs a user's authorization and the provider has no authorizationCode()";
 
@@ -64,7 +72,12 @@ export class OAuthServerAuth implements ServerAuth {
     this.serverUrl = options.serverUrl;
     this.server = displayUrl(options.serverUrl);
     this.now = options.now ?? Date.now;
-    this.fetchFn = fetchWithTimeout(options.requestTimeoutMs ?? 30_000);
+    this.fetchFn = fetchWithTimeout({
+      timeoutMs: options.requestTimeoutMs ?? 30_000,
+      allowedOrigins: options.issuer
+        ? [new URL(options.serverUrl).origin, new URL(options.issuer).origin]
+        : undefined,
+    });
     this.maxStepUps = options.maxStepUps ?? 2;
   }
 
@@ -72,9 +85,11 @@ export class OAuthServerAuth implements ServerAuth {
     await this.flight?.promise.catch(() => undefined);
     const token = await this.accessToken();
     const now = this.now();
-    if (token === undefined || !this.lifetime.refreshDue(token, now)) return bearer(token);
+    if (token === undefined || !this.lifetime.refreshDue(token, now)) return this.header(token);
     // After a failed early refresh the still-valid token is sent for a while, no flow per request.
-    if (now < this.refreshPausedUntil && !this.lifetime.expired(token, now)) return bearer(token);
+    if (now < this.refreshPausedUntil && !this.lifetime.expired(token, now)) {
+      return this.header(token);
+    }
     try {
       await this.fly(401);
     } catch (error) {
@@ -82,12 +97,17 @@ export class OAuthServerAuth implements ServerAuth {
       if (this.lifetime.expired(token, this.now())) throw error;
       this.refreshPausedUntil = this.now() + REFRESH_PAUSE_MS;
     }
-    return bearer(await this.accessToken());
+    return this.header(await this.accessToken());
   }
 
   async onChallenge(challenge: AuthChallenge): Promise<void> {
     const parsed = parseChallenge(challenge);
-    if (parsed.resourceMetadataUrl) this.resourceMetadataUrl = parsed.resourceMetadataUrl;
+    // Only on the MCP server's own origin (RFC 9728 hosts it there): a challenge naming another
+    // host (169.254.169.254) is ignored, and discovery uses the server's well-known URL.
+    const metadataUrl = parsed.resourceMetadataUrl;
+    if (metadataUrl?.origin === new URL(this.serverUrl).origin) {
+      this.resourceMetadataUrl = metadataUrl;
+    }
     const stepUp = isStepUp(challenge, parsed);
     if (await this.joinedFlight(stepUp ? (parsed.scope ?? '') : undefined)) return;
     if (await this.isStale(challenge)) return;
@@ -161,7 +181,13 @@ export class OAuthServerAuth implements ServerAuth {
       if ((await auth(this.provider, options)) === 'REDIRECT') {
         await this.exchangeCode(options, status);
       }
-      this.lifetime.observe(await this.tokens(), startedAt);
+      const tokens = await this.tokens();
+      if (!B64TOKEN.test(tokens?.access_token ?? '')) {
+        // Not kept: the next request then runs a flow rather than send it.
+        await this.provider.invalidateCredentials?.('tokens');
+        throw new McpAuthError(status, this.server, BAD_TOKEN, { clientId: this.options.clientId });
+      }
+      this.lifetime.observe(tokens, startedAt);
     } catch (error) {
       throw await this.failure(error, status, before);
     }
@@ -179,6 +205,14 @@ export class OAuthServerAuth implements ServerAuth {
         clientId,
       });
     }
+  }
+
+  /** `Bearer <token>`, never with a token that is not valid header syntax. */
+  private header(token: string | undefined): string | undefined {
+    if (token !== undefined && !B64TOKEN.test(token)) {
+      throw new McpAuthError(401, this.server, BAD_TOKEN, { clientId: this.options.clientId });
+    }
+    return bearer(token);
   }
 
   private async accessToken(): Promise<string | undefined> {

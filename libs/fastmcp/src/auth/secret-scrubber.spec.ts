@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { InvalidClientError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { describe, expect, it } from 'vitest';
-import { SecretScrubber } from './secret-scrubber.js';
+import { MAX_SCRUB_LENGTH, SecretScrubber } from './secret-scrubber.js';
 
 const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
@@ -65,5 +65,11 @@ describe('SecretScrubber', () => {
     for (let i = 0; i < 20; i += 1) deep = [deep];
     expect(JSON.stringify(scrubber.scrubJson(deep))).not.toContain('s3cr3t-value');
     expect(JSON.stringify(scrubber.scrubJson(deep))).toContain('[...]');
+  });
+
+  it('cuts a long text before scrubbing it, leaving no start of a secret at the cut', () => {
+    const text = `${'x'.repeat(MAX_SCRUB_LENGTH - 4)}s3cr3t-value${'y'.repeat(1_000_000)}`;
+    const out = scrubber.scrub(text);
+    expect(out).toBe(`${'x'.repeat(MAX_SCRUB_LENGTH - 4)}...`);
   });
 });

@@ -2,6 +2,11 @@ const REDACTED = '[REDACTED]';
 /** Known secrets shorter than this are not searched for (they would match ordinary words). */
 const MIN_SECRET_LENGTH = 6;
 const MAX_JSON_DEPTH = 10;
+/**
+ * Longer text is cut to this many characters before it is scrubbed: error text can quote a
+ * whole response body, and scrubbing megabytes blocks the event loop.
+ */
+export const MAX_SCRUB_LENGTH = 4096;
 
 const PATTERNS: Array<[RegExp, string]> = [
   // PEM private keys, also with escaped newlines.
@@ -44,11 +49,23 @@ export class SecretScrubber {
       .sort((a, b) => b.length - a.length);
   }
 
+  /** `text` scrubbed, cut to MAX_SCRUB_LENGTH characters first (then ending in `...`). */
   scrub(text: string): string {
-    let out = text;
+    let out = text.length > MAX_SCRUB_LENGTH ? `${this.cut(text)}...` : text;
     for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
     for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
     return out;
+  }
+
+  /** The first MAX_SCRUB_LENGTH characters, less a tail that is the start of a known secret. */
+  private cut(text: string): string {
+    const head = text.slice(0, MAX_SCRUB_LENGTH);
+    for (const secret of this.secrets) {
+      for (let size = Math.min(secret.length - 1, head.length); size > 0; size--) {
+        if (head.endsWith(secret.slice(0, size))) return head.slice(0, -size);
+      }
+    }
+    return head;
   }
 
   /** A copy of a JSON value with every string (keys too) scrubbed; deeper than 10 levels, `[...]`. */

@@ -61,6 +61,7 @@ export class ServerAuthRegistry {
       now: () => this.clock.now(),
       requestTimeoutMs: server.retry?.requestTimeoutMs ?? this.options.retry.requestTimeoutMs,
       secrets: credentials ? clientCredentialsSecrets(credentials) : [],
+      issuer: credentials?.issuer,
     });
   }
 }
