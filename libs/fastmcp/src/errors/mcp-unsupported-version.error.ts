@@ -20,12 +20,19 @@ export class McpUnsupportedVersionError extends McpProtocolError {
   ) {
     super(
       -32022,
-      `no common protocol version: the server supports [${serverVersions.join(', ')}], this client [${clientVersions.join(', ')}]`,
+      `no common protocol version: the server supports [${listed(serverVersions)}], this client [${listed(clientVersions)}]`,
       fields,
     );
     this.serverVersions = serverVersions;
     this.clientVersions = clientVersions;
   }
+}
+
+/** A version list for the message: at most 20 entries of 100 characters, then how many more. */
+function listed(versions: readonly string[]): string {
+  const shown = versions.slice(0, 20).map((v) => v.slice(0, 100));
+  const more = versions.length - shown.length;
+  return more > 0 ? `${shown.join(', ')}, … ${more} more` : shown.join(', ');
 }
 
 export const isMcpUnsupportedVersionError = (value: unknown): value is McpUnsupportedVersionError =>

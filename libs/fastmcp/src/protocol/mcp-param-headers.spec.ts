@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { encodeHeaderValue, paramHeaders, scanParamHeaders } from './mcp-param-headers.js';
+import {
+  encodeHeaderValue,
+  MAX_SCHEMA_DEPTH,
+  paramHeaders,
+  scanParamHeaders,
+} from './mcp-param-headers.js';
 
 describe('x-mcp-header (2026-07-28 Streamable HTTP, custom headers from tool parameters)', () => {
   it.each([
@@ -57,5 +62,23 @@ describe('x-mcp-header (2026-07-28 Streamable HTTP, custom headers from tool par
     expect(scanParamHeaders(under('items', annotated)).valid).toBe(false);
     expect(scanParamHeaders(under('anyOf', [annotated])).valid).toBe(false);
     expect(scanParamHeaders({ type: 'object', $defs: { x: annotated } }).valid).toBe(false);
+  });
+});
+
+describe('scanParamHeaders depth', () => {
+  const nested = (depth: number) => {
+    let node: Record<string, unknown> = { type: 'string', 'x-mcp-header': 'Deep' };
+    for (let i = 0; i < depth; i++) node = { type: 'object', anyOf: [{}], properties: { n: node } };
+    return node;
+  };
+
+  it('rejects a schema nested past the cap, without a RangeError', () => {
+    const scan = scanParamHeaders(nested(4000));
+    expect(!scan.valid && scan.reason).toContain('deeper than');
+  });
+
+  it('finds a header at the cap with its full path', () => {
+    const scan = scanParamHeaders(nested(MAX_SCHEMA_DEPTH));
+    expect(scan.valid && scan.headers[0].path.length).toBe(MAX_SCHEMA_DEPTH);
   });
 });

@@ -4,6 +4,8 @@
  * their values into headers, Base64-encoded when they are not plain header-safe ASCII.
  */
 
+import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+
 const X_MCP_HEADER = 'x-mcp-header';
 /** RFC 9110 field-name token (`1*tchar`). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -29,6 +31,8 @@ const UNREACHABLE = [
   '$defs',
   'definitions',
 ];
+/** Matches only a surrogate that is not half of a pair. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 const SENTINEL_PREFIX = '=?base64?';
 const SENTINEL_SUFFIX = '?=';
 
@@ -41,56 +45,98 @@ export interface ParamHeader {
 export type ParamHeaderScan =
   { valid: true; headers: ParamHeader[] } | { valid: false; reason: string };
 
+/** How deep `inputSchema` nesting may go before the tool is rejected (no real schema comes close). */
+export const MAX_SCHEMA_DEPTH = 64;
+const KEYED_KEYWORDS = new Set(['patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+
+/** A node still to visit; its path is built from `parent` only when a header needs it. */
+interface Pending {
+  node: unknown;
+  key: string | undefined;
+  parent: Pending | undefined;
+  depth: number;
+  reachable: boolean;
+}
+
 /** The `x-mcp-header` declarations of an `inputSchema`, or why the tool must be rejected. */
 export function scanParamHeaders(inputSchema: unknown): ParamHeaderScan {
   const headers: ParamHeader[] = [];
   const seen = new Set<string>();
-  const visit = (node: unknown, path: string[], reachable: boolean): string | undefined => {
-    if (typeof node !== 'object' || node === null) return undefined;
-    const schema = node as Record<string, unknown>;
-    if (X_MCP_HEADER in schema) {
-      const where = path.join('.') || '<root>';
-      const name = schema[X_MCP_HEADER];
-      if (!reachable || path.length === 0) return `${where}: x-mcp-header off a properties chain`;
-      if (typeof name !== 'string' || !TOKEN.test(name)) {
-        return `${where}: x-mcp-header is not an HTTP token`;
-      }
-      if (typeof schema.type !== 'string' || !PRIMITIVE_TYPES.has(schema.type)) {
-        return `${where}: x-mcp-header on a non-primitive (string, integer, boolean) property`;
-      }
-      if (seen.has(name.toLowerCase())) return `x-mcp-header ${name} is declared twice`;
-      seen.add(name.toLowerCase());
-      headers.push({ path, headerName: name });
+  const root: Pending = {
+    node: inputSchema,
+    key: undefined,
+    parent: undefined,
+    depth: 0,
+    reachable: true,
+  };
+  const stack = [root];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if (typeof item.node !== 'object' || item.node === null) continue;
+    if (item.depth > MAX_SCHEMA_DEPTH) {
+      return { valid: false, reason: `inputSchema nests deeper than ${MAX_SCHEMA_DEPTH} levels` };
     }
+    const schema = item.node as Record<string, unknown>;
+    if (X_MCP_HEADER in schema) {
+      const fault = declare(schema, pathOf(item), item.reachable, seen, headers);
+      if (fault) return { valid: false, reason: fault };
+    }
+    // Pushed in reverse, so nodes are visited (and faults found) in document order.
+    const children: Pending[] = [];
+    const child = (node: unknown, key: string, reachable: boolean) =>
+      children.push({ node, key, parent: item, depth: item.depth + 1, reachable });
     const properties = schema.properties;
     if (typeof properties === 'object' && properties !== null) {
-      for (const [key, child] of Object.entries(properties)) {
-        const fault = visit(child, [...path, key], reachable);
-        if (fault) return fault;
-      }
+      for (const [key, sub] of Object.entries(properties)) child(sub, key, item.reachable);
     }
     for (const keyword of UNREACHABLE) {
       const sub = schema[keyword];
       if (sub === undefined) continue;
       const branches = Array.isArray(sub)
         ? (sub as unknown[])
-        : ['patternProperties', 'dependentSchemas', '$defs', 'definitions'].includes(keyword) &&
-            typeof sub === 'object' &&
-            sub !== null
+        : KEYED_KEYWORDS.has(keyword) && typeof sub === 'object' && sub !== null
           ? Object.values(sub)
           : [sub];
-      for (const branch of branches) {
-        const fault = visit(branch, [...path, `<${keyword}>`], false);
-        if (fault) return fault;
-      }
+      for (const branch of branches) child(branch, `<${keyword}>`, false);
     }
-    return undefined;
-  };
-  const fault = visit(inputSchema, [], true);
-  return fault ? { valid: false, reason: fault } : { valid: true, headers };
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return { valid: true, headers };
 }
 
-/** The `Mcp-Param-*` headers of one call: a value that is absent, null or not primitive has none. */
+/** Records one `x-mcp-header` annotation, or says why it breaks the rules. */
+function declare(
+  schema: Record<string, unknown>,
+  path: string[],
+  reachable: boolean,
+  seen: Set<string>,
+  headers: ParamHeader[],
+): string | undefined {
+  const where = path.join('.') || '<root>';
+  const name = schema[X_MCP_HEADER];
+  if (!reachable || path.length === 0) return `${where}: x-mcp-header off a properties chain`;
+  if (typeof name !== 'string' || !TOKEN.test(name)) {
+    return `${where}: x-mcp-header is not an HTTP token`;
+  }
+  if (typeof schema.type !== 'string' || !PRIMITIVE_TYPES.has(schema.type)) {
+    return `${where}: x-mcp-header on a non-primitive (string, integer, boolean) property`;
+  }
+  if (seen.has(name.toLowerCase())) return `x-mcp-header ${name} is declared twice`;
+  seen.add(name.toLowerCase());
+  headers.push({ path, headerName: name });
+  return undefined;
+}
+
+function pathOf(item: Pending): string[] {
+  const path: string[] = [];
+  for (let at: Pending | undefined = item; at?.key !== undefined; at = at.parent) path.push(at.key);
+  return path.reverse();
+}
+
+/**
+ * The `Mcp-Param-*` headers of one call: a value that is absent, null or not primitive has none.
+ * Throws McpProtocolError (-32602) for a string that is not well-formed UTF-16: its header would
+ * carry U+FFFD where the body keeps the lone surrogate, and a strict server refuses the mismatch.
+ */
 export function paramHeaders(
   declared: readonly ParamHeader[],
   args: Record<string, unknown> | undefined,
@@ -105,6 +151,12 @@ export function paramHeaders(
           : undefined;
     }
     const text = headerText(value);
+    if (text !== undefined && LONE_SURROGATE.test(text)) {
+      throw new McpProtocolError(
+        -32602,
+        `argument ${path.join('.').slice(0, 200)} is not well-formed UTF-16 (a lone surrogate)`,
+      );
+    }
     if (text !== undefined) out[`mcp-param-${headerName.toLowerCase()}`] = encodeHeaderValue(text);
   }
   return out;

@@ -59,3 +59,29 @@ describe('the errors of the 2026-07-28 revision', () => {
     expect(isLegacyAnswer(http(503))).toBe(false);
   });
 });
+
+describe('a -32022 that lists a great many versions', () => {
+  const supported = Array.from({ length: 300_000 }, (_, i) => `v${i}-${'x'.repeat(200)}`);
+
+  it('keeps at most 20 versions of 100 characters, and a short message', () => {
+    const error = typedModernError(
+      new McpProtocolError(-32022, 'Unsupported protocol version', { data: { supported } }),
+      ['2026-07-28'],
+      'c',
+    ) as Error & { serverVersions: readonly string[] };
+    expect(isMcpUnsupportedVersionError(error)).toBe(true);
+    expect(error.serverVersions).toHaveLength(20);
+    expect(error.serverVersions.every((v) => v.length <= 100)).toBe(true);
+    expect(error.message.length).toBeLessThan(4096);
+  });
+
+  it('keeps a version this client speaks even when it is listed last', () => {
+    const error = typedModernError(
+      http(400, -32022, { supported: [...supported.slice(0, 1000), '2026-07-28'] }),
+      ['2026-07-28'],
+      'c',
+    ) as Error & { serverVersions: readonly string[] };
+    expect(error.serverVersions).toContain('2026-07-28');
+    expect(error.serverVersions).toHaveLength(20);
+  });
+});

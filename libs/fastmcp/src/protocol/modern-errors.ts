@@ -40,12 +40,28 @@ export function isLegacyAnswer(error: unknown): boolean {
   return code === undefined || (code <= -32000 && code >= -32019);
 }
 
-/** The versions an unsupported-version error lists in `data.supported`. */
-export function supportedVersionsOf(data: unknown): string[] {
+/** How many of the versions a server lists are kept, and how long each may be (as discover). */
+const MAX_SERVER_VERSIONS = 20;
+const MAX_VERSION_LENGTH = 100;
+
+/**
+ * The versions an unsupported-version error lists in `data.supported`, at most 20 of 100
+ * characters each; any this client also speaks come first, so a long list cannot hide them.
+ */
+export function supportedVersionsOf(
+  data: unknown,
+  clientVersions: readonly string[] = [],
+): string[] {
   const supported = (data as { supported?: unknown } | undefined)?.supported;
-  return Array.isArray(supported)
-    ? supported.filter((v): v is string => typeof v === 'string')
-    : [];
+  if (!Array.isArray(supported)) return [];
+  const listed = new Set<unknown>(supported);
+  const common = clientVersions.filter((v) => listed.has(v));
+  const kept = [...common];
+  for (const v of supported as unknown[]) {
+    if (kept.length >= MAX_SERVER_VERSIONS) break;
+    if (typeof v === 'string' && !common.includes(v)) kept.push(v);
+  }
+  return kept.slice(0, MAX_SERVER_VERSIONS).map((v) => v.slice(0, MAX_VERSION_LENGTH));
 }
 
 /**
@@ -69,7 +85,11 @@ export function typedModernError(
   if (!rpc) return error;
   const fields = { clientId, status, data: rpc.data, cause: error };
   if (rpc.code === UNSUPPORTED_PROTOCOL_VERSION) {
-    return new McpUnsupportedVersionError(supportedVersionsOf(rpc.data), clientVersions, fields);
+    return new McpUnsupportedVersionError(
+      supportedVersionsOf(rpc.data, clientVersions),
+      clientVersions,
+      fields,
+    );
   }
   if (rpc.code === MISSING_CLIENT_CAPABILITY) {
     const required = (rpc.data as { requiredCapabilities?: unknown } | undefined)

@@ -14,7 +14,12 @@ import { readBodyText } from './read-body.js';
 import { releaseStream } from './release-stream.js';
 import type { UpstreamText } from './upstream-text.js';
 
-const ERROR_BODY_LIMIT = 4096;
+/** How much of an error body is read: enough for a JSON-RPC error with its `data`, still bounded. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+/** How much of it is searched for a lost session (as before the limit was raised). */
+const SESSION_TEXT_LIMIT = 4096;
+/** The code of a JSON-RPC error at the start of a body too long to parse whole. */
+const LEADING_CODE = /^\s*\{[^{]*"error"\s*:\s*\{\s*"code"\s*:\s*(-?\d+)\s*[,}]/;
 const NO_SESSION = /session/i;
 /** Connection failures that prove nothing was sent. */
 const NEVER_CONNECTED = new Set([
@@ -66,10 +71,13 @@ export class AxiosErrorConverter {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.run.now());
       return new McpHttpError(status, { ...fields, retryAfterMs });
     }
-    const body = stream?.readable
-      ? await readBodyText(stream, ERROR_BODY_LIMIT).catch(() => '')
+    const read = stream?.readable
+      ? await readBodyText(stream, ERROR_BODY_LIMIT + 1).catch(() => '')
       : '';
-    if (this.hadSession && (status === 404 || (status === 400 && NO_SESSION.test(body)))) {
+    const cut = Buffer.byteLength(read) > ERROR_BODY_LIMIT;
+    const body = cut ? read.slice(0, ERROR_BODY_LIMIT) : read;
+    const sessionText = body.slice(0, SESSION_TEXT_LIMIT);
+    if (this.hadSession && (status === 404 || (status === 400 && NO_SESSION.test(sessionText)))) {
       return new McpTransportError('session_lost', `session lost (HTTP ${status})`, {
         ...fields,
         delivery: 'not_delivered',
@@ -80,7 +88,7 @@ export class AxiosErrorConverter {
       ...fields,
       detail: errorDetail(body, this.upstream),
       wwwAuthenticate: typeof challenge === 'string' ? challenge : undefined,
-      jsonRpc: jsonRpcError(body, this.upstream),
+      jsonRpc: cut ? leadingJsonRpcError(body) : jsonRpcError(body, this.upstream),
     });
   }
 
@@ -118,6 +126,17 @@ function jsonRpcError(body: string, upstream: UpstreamText): HttpJsonRpcError | 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The JSON-RPC error of a body cut at the limit: its code when the body opens with one (message and
+ * data are lost with the cut), so a modern server's long error is not taken for a 2025-era answer.
+ */
+function leadingJsonRpcError(body: string): HttpJsonRpcError | undefined {
+  const code = LEADING_CODE.exec(body)?.[1];
+  return code === undefined || !Number.isSafeInteger(Number(code))
+    ? undefined
+    : { code: Number(code), message: '' };
 }
 
 /**
