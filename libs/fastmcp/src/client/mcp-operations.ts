@@ -110,6 +110,12 @@ export class McpOperations {
         maxAttemptMs: opts.maxTotalTimeoutMs,
       },
     };
+    const safeToRepeat = (): boolean =>
+      isSafeToRepeat(
+        this.explicitServers.get(clientId) ?? this.options.servers[clientId],
+        toolName,
+        this.catalog.tool(clientId, toolName),
+      );
     return {
       ...tracker,
       operation: 'call_tool',
@@ -117,16 +123,12 @@ export class McpOperations {
       params,
       toolName,
       arguments: args,
-      safeToRepeat: () =>
-        isSafeToRepeat(
-          this.explicitServers.get(clientId) ?? this.options.servers[clientId],
-          toolName,
-          this.catalog.tool(clientId, toolName),
-        ),
+      safeToRepeat,
       attempt: async (run) => {
         const connected = tracker.track(await this.sessionFor(clientId, run));
         const routing: ToolRouting = {
           tool: this.catalog.tool(clientId, toolName),
+          safeToRepeat,
           refreshTool: async () => {
             await this.relist(clientId, connected, run);
             return this.catalog.tool(clientId, toolName);

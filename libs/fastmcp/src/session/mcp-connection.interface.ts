@@ -10,6 +10,8 @@ export interface ToolRouting {
   tool?: Tool;
   /** Lists the tools again and returns this one: a header mismatch asks for it. */
   refreshTool?: () => Promise<Tool | undefined>;
+  /** Whether the tool may run again after an answer that says it may have run. */
+  safeToRepeat?: () => boolean;
 }
 
 /**

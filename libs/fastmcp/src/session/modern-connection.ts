@@ -3,10 +3,15 @@ import {
   isMcpUnsupportedVersionError,
   type McpUnsupportedVersionError,
 } from '../errors/mcp-unsupported-version.error.js';
+import { McpAbortedError } from '../errors/mcp-aborted.error.js';
+import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
+import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
+import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { type ParamHeader, paramHeaders, scanParamHeaders } from '../protocol/mcp-param-headers.js';
+import { MAX_ANSWERING_PER_STREAM } from '../protocol/server-request-limit.js';
 import { HEADER_MISMATCH, isLegacyAnswer, typedModernError } from '../protocol/modern-errors.js';
 import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/modern-envelope.js';
 import type { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
@@ -17,10 +22,21 @@ import { UpstreamText } from '../transport/upstream-text.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import type { McpConnection, ToolRouting } from './mcp-connection.interface.js';
 import type { McpSession } from './mcp-session.interface.js';
+import { raceSignal } from './race-signal.js';
 
 /** Rounds of `input_required` one request may take before the client gives up. */
 export const MAX_INPUT_ROUNDS = 8;
 
+/**
+ * Input requests one `input_required` round may carry: as many as a 2025 stream has answered at
+ * once. A server asks for a few things per round; thousands would run thousands of handlers.
+ */
+export const MAX_INPUT_REQUESTS_PER_ROUND = MAX_ANSWERING_PER_STREAM;
+
+/**
+ * A call's routing, and whether its tool may run twice (the operation's `safeToRepeat`). Absent:
+ * not known to be safe.
+ */
 /** What a modern connection needs besides the transport. */
 export interface ModernConnectionDeps {
   transport: McpHttpTransport;
@@ -34,7 +50,7 @@ export interface ModernConnectionDeps {
  * A 2026-07-28 connection: no session; every request carries the `_meta` envelope and the
  * standard headers, its `input_required` rounds are answered by the handlers, and the modern
  * errors get their prescribed handling (-32022: another version once; -32020: refresh the tool,
- * then once more).
+ * then once more, unless the call may have run and is not safe to repeat).
  */
 export class ModernConnection implements McpConnection {
   private current: HttpTarget;
@@ -89,12 +105,17 @@ export class ModernConnection implements McpConnection {
             continue;
           }
         }
-        if (
-          isMcpProtocolError(typed) &&
-          typed.code === HEADER_MISMATCH &&
-          !refreshed &&
-          routing.refreshTool
-        ) {
+        if (isMcpProtocolError(typed) && typed.code === HEADER_MISMATCH && routing.refreshTool) {
+          // Only an HTTP error answer is a refusal before the tool ran; the same error inside a
+          // 200 (after progress, say) may come from a tool that ran.
+          if (!isMcpHttpError(error) && !mayRepeat(run, routing)) {
+            const name = typeof params?.name === 'string' ? params.name : undefined;
+            throw new McpDeliveryUnknownError(name, typed, {
+              clientId: run.clientId,
+              operation: run.operation,
+            });
+          }
+          if (refreshed) throw typed;
           refreshed = true;
           tool = await routing.refreshTool();
           continue;
@@ -157,20 +178,39 @@ export class ModernConnection implements McpConnection {
     if (!requests && requestState === undefined) {
       throw new McpInputRequiredError('invalid', 'neither inputRequests nor requestState', fields);
     }
+    if (requests && Object.keys(requests).length > MAX_INPUT_REQUESTS_PER_ROUND) {
+      throw new McpInputRequiredError(
+        'invalid',
+        `more than ${MAX_INPUT_REQUESTS_PER_ROUND} input requests in one round`,
+        fields,
+      );
+    }
+    const next: Record<string, unknown> = {};
+    if (requestState !== undefined) next.requestState = requestState;
+    if (!requests) return next;
+    // Aborted however the round ends, so a sibling of a failed handler stops at once.
+    const round = new AbortController();
     const signal = AbortSignal.any([
       ...(run.callerSignal ? [run.callerSignal] : []),
       AbortSignal.timeout(Math.max(run.deadline - run.now(), 0)),
+      round.signal,
     ]);
-    const next: Record<string, unknown> = {};
-    if (requests) {
-      const context = { clientId: run.clientId, signal };
-      next.inputResponses = await this.deps.dispatcher.answerInputRequests(
-        requests as Record<string, unknown>,
-        context,
-        new UpstreamText(this.current),
+    try {
+      next.inputResponses = await raceSignal(
+        this.deps.dispatcher.answerInputRequests(
+          requests as Record<string, unknown>,
+          { clientId: run.clientId, signal },
+          new UpstreamText(this.current),
+        ),
+        signal,
+        () =>
+          run.callerSignal?.aborted
+            ? new McpAbortedError({ ...fields, cause: run.callerSignal.reason })
+            : new McpTimeoutError('budget', run.deadline - run.startedAt, fields),
       );
+    } finally {
+      round.abort();
     }
-    if (requestState !== undefined) next.requestState = requestState;
     return next;
   }
 
@@ -192,4 +232,9 @@ export class ModernConnection implements McpConnection {
   private commonVersion(error: McpUnsupportedVersionError): string | undefined {
     return this.deps.versions.find((version) => error.serverVersions.includes(version));
   }
+}
+
+/** Whether the run's rule lets a call that may have run be sent again. */
+function mayRepeat(run: RetryRun, routing: ToolRouting): boolean {
+  return run.policy.ambiguousToolCalls === 'always' || routing.safeToRepeat?.() === true;
 }
