@@ -44,8 +44,8 @@ export function readResilienceEnv(env: EnvReader): ResilienceOptions | undefined
 
 /**
  * Checks the field names of a `resilience` object (of FASTMCP_RESILIENCE, or of a server in
- * FASTMCP_SERVERS): the module ignores unknown fields, so a misspelt `openMS` would silently
- * leave the default in place. Returns the object when every name is known.
+ * FASTMCP_SERVERS), so a misspelt `openMS` is named under its variable with the fields it could
+ * be. Returns the object when every name is known.
  */
 export function checkResilienceFields(
   env: EnvReader,

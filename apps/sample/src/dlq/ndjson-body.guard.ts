@@ -5,6 +5,7 @@ import {
   Injectable,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
+import { mediaTypeOf } from '../validation/media-type.js';
 
 /**
  * 415 for an import that is not application/x-ndjson. A JSON body in particular was already
@@ -13,9 +14,8 @@ import {
 @Injectable()
 export class NdjsonBodyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const { headers } = context.switchToHttp().getRequest<IncomingMessage>();
-    const mediaType = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-    if (mediaType !== 'application/x-ndjson') {
+    const request = context.switchToHttp().getRequest<IncomingMessage>();
+    if (mediaTypeOf(request) !== 'application/x-ndjson') {
       throw new UnsupportedMediaTypeException(
         'send the import as application/x-ndjson (what GET /dlq/export gives)',
       );

@@ -5,6 +5,7 @@ import {
   type ExecutionContext,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
+import { mediaTypeOf } from './media-type.js';
 
 export interface JsonBodyGuardOptions {
   /** Refuse (400) a request with no body, so that none is ever taken for `{}`. Default false. */
@@ -23,12 +24,12 @@ export class JsonBodyGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const { headers } = context.switchToHttp().getRequest<IncomingMessage>();
+    const request = context.switchToHttp().getRequest<IncomingMessage>();
+    const { headers } = request;
     const hasBody =
       headers['transfer-encoding'] !== undefined ||
       (headers['content-length'] !== undefined && headers['content-length'] !== '0');
-    const mediaType = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-    if (hasBody && mediaType !== 'application/json') {
+    if (hasBody && mediaTypeOf(request) !== 'application/json') {
       throw new UnsupportedMediaTypeException(`send ${this.subject} as application/json`);
     }
     if (!hasBody && this.options.required) {

@@ -1,4 +1,5 @@
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import { percentDecoded } from './percent-decoded.js';
 
 /** `Bearer x`, `Basic x`, `Token x`: an auth scheme, then the credential. */
 const SCHEME_AND_CREDENTIAL = /^[A-Za-z][\w.-]*\s+(\S+)$/;
@@ -38,23 +39,19 @@ function queryParamSecrets(url: URL): string[] {
     const at = pair.indexOf('=');
     if (at <= 0 || !SECRET_PARAM.test(pair.slice(0, at))) continue;
     const written = pair.slice(at + 1);
-    secrets.push(written, safeDecode(written.replace(/\+/g, ' ')));
+    secrets.push(written, decodedOrAsIs(written.replace(/\+/g, ' ')));
   }
   return secrets.filter((secret) => secret !== '');
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+function decodedOrAsIs(text: string): string {
+  return percentDecoded(text) ?? text;
 }
 
 function userInfoSecrets({ username, password }: URL): string[] {
   if (!username && !password) return [];
-  const user = safeDecode(username);
-  const pass = safeDecode(password);
+  const user = decodedOrAsIs(username);
+  const pass = decodedOrAsIs(password);
   const pair = `${user}:${pass}`;
   const parts = [username, password, user, pass, `${username}:${password}`, pair];
   return [...parts, Buffer.from(pair).toString('base64')].filter((part) => part !== '');

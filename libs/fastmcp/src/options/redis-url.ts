@@ -1,3 +1,5 @@
+import { percentDecoded } from '../auth/percent-decoded.js';
+
 /**
  * Why ioredis could not use a Redis URL that parses, or undefined: it would connect to a default
  * host, fail with a driver error, or throw URIError decoding the credentials. Never quotes the URL.
@@ -5,20 +7,11 @@
 export function redisUrlProblem(url: URL): string | undefined {
   if (url.hostname === '') return 'must name a host';
   if (url.port === '0') return 'must have a port 1..65535';
-  if (!decodes(url.username) || !decodes(url.password)) {
+  if (percentDecoded(url.username) === undefined || percentDecoded(url.password) === undefined) {
     return 'has a user name or password that is not valid percent-encoding';
   }
   if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d{1,9}$/.test(url.pathname)) {
     return 'must have no path but a database number (/0, /1, ...)';
   }
   return undefined;
-}
-
-function decodes(text: string): boolean {
-  try {
-    decodeURIComponent(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
