@@ -93,6 +93,28 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(replayer.calls).toHaveLength(0);
     });
 
+    it('keeps a failure apart from its entry while that entry is replayed', async () => {
+      const { dlq: queue, replays } = await boot();
+      const input = failedInput();
+      const first = await queue.store(input);
+      let finish!: () => void;
+      replayer.next = () =>
+        new Promise((resolve) => {
+          finish = () => resolve({ ok: true, result: { content: [] } });
+        });
+      const replay = replays.replay(first.id);
+      await vi.waitUntil(() => replayer.calls.length === 1);
+
+      const again = await queue.store({ ...input, deliveryUnknown: true });
+      finish();
+      await replay;
+
+      expect(again.id).not.toBe(first.id);
+      expect(await queue.get(first.id)).toBeNull();
+      expect(await queue.get(again.id)).toMatchObject({ deliveryUnknown: true, status: 'dead' });
+      expect((await queue.getStats()).total).toBe(1);
+    });
+
     it('keeps every failure apart with dedupWindowMs: 0', async () => {
       const { dlq: queue } = await boot({ dedupWindowMs: 0 });
       const input = failedInput();

@@ -30,6 +30,9 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s@"']+@/gi, `$1${REDACTED}@`],
 ];
 
+/** Matches wherever one of the patterns would (and sometimes more): most text has no secret. */
+const MAY_HOLD_CREDENTIAL = new RegExp(PATTERNS.map(([pattern]) => pattern.source).join('|'), 'i');
+
 /** Removes secrets from text meant for errors and logs: known values, and credential shapes. */
 export class SecretScrubber {
   private readonly secrets: string[];
@@ -52,7 +55,10 @@ export class SecretScrubber {
   /** `text` scrubbed, cut to MAX_SCRUB_LENGTH characters first (then ending in `...`). */
   scrub(text: string): string {
     let out = text.length > MAX_SCRUB_LENGTH ? `${this.cut(text)}...` : text;
-    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    }
+    if (!MAY_HOLD_CREDENTIAL.test(out)) return out;
     for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
     return out;
   }

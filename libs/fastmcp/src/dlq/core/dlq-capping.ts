@@ -39,7 +39,8 @@ export function capJson(
     };
     return { value: { ...marker }, truncated: true };
   }
-  const size = Buffer.byteLength(json, 'utf8');
+  // As in capUtf8: short JSON is within the cap without being measured.
+  const size = json.length * 3 <= maxBytes ? json.length : Buffer.byteLength(json, 'utf8');
   if (size <= maxBytes)
     return { value: JSON.parse(json) as Record<string, unknown>, truncated: false };
   const marker: TruncatedValue = {

@@ -94,10 +94,17 @@ export class DlqEntryWriter {
 
   /**
    * Folds `again` into the entry. A failure that may have run marks the entry so (a replay of it
-   * would run it once more): `deliveryUnknown`, out of automatic redrive.
+   * would run it once more): `deliveryUnknown`, out of automatic redrive. Null when there is
+   * nothing to fold into: the entry is gone, or it is being replayed (a replay that succeeds
+   * removes it, and the new failure with it; one that fails rewrites it without the fold).
    */
   private async bump(id: string, again: FailedOperation): Promise<FailedOperation | null> {
+    let replaying = false;
     const bumped = await this.storage.update(id, (entry) => {
+      if (entry.status === 'replaying') {
+        replaying = true;
+        return null;
+      }
       const folded = {
         ...entry,
         occurrences: (entry.occurrences ?? 1) + 1,
@@ -109,6 +116,7 @@ export class DlqEntryWriter {
       }
       return folded;
     });
+    if (replaying) return null;
     if (bumped?.deliveryUnknown && again.deliveryUnknown) await this.storage.setDue(id, 0);
     if (bumped) this.notifier.deduplicated(bumped, again.id);
     return bumped;

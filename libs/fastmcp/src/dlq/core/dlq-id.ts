@@ -14,13 +14,17 @@ export const DLQ_ID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
  */
 export class DlqIdGenerator {
   private lastTime = -1;
+  private lastTimeText = '';
   private lastRandom: number[] = [];
 
   next(nowMs: number): string {
     const time = Math.max(0, Math.floor(nowMs), this.lastTime);
     if (time !== this.lastTime || !increment(this.lastRandom)) this.lastRandom = randomDigits();
+    if (time !== this.lastTime) this.lastTimeText = encodeTime(time);
     this.lastTime = time;
-    return encodeTime(time) + this.lastRandom.map((d) => ALPHABET[d]).join('');
+    let id = this.lastTimeText;
+    for (const digit of this.lastRandom) id += ALPHABET[digit];
+    return id;
   }
 }
 
@@ -34,8 +38,19 @@ function encodeTime(ms: number): string {
   return time;
 }
 
+/** Random bytes drawn a few kilobytes at a time: one draw per id costs more than the rest of it. */
+const RANDOM_POOL_BYTES = 4096;
+let randomPool = Buffer.alloc(0);
+let randomPoolAt = 0;
+
 function randomDigits(): number[] {
-  return [...randomBytes(RANDOM_CHARS)].map((byte) => byte % 32);
+  if (randomPoolAt + RANDOM_CHARS > randomPool.length) {
+    randomPool = randomBytes(RANDOM_POOL_BYTES);
+    randomPoolAt = 0;
+  }
+  const digits = new Array<number>(RANDOM_CHARS);
+  for (let i = 0; i < RANDOM_CHARS; i++) digits[i] = randomPool[randomPoolAt++] % 32;
+  return digits;
 }
 
 /** Adds one to base-32 digits in place; false on overflow. */

@@ -24,8 +24,12 @@
 ]]
 local id = ARGV[1]
 local window = tonumber(ARGV[10])
-if window > 0 and ARGV[11] ~= '1' then
-  local other = redis.call('GET', KEYS[12])
+local claimsDedup = window > 0 and ARGV[11] ~= '1'
+if claimsDedup then
+  -- One call: the key becomes this entry's unless a recent entry of the same failure holds it.
+  -- (A known id keeps the claim: it names that id, or an entry since gone, which the caller
+  -- detects and stores past.)
+  local other = redis.call('SET', KEYS[12], id, 'NX', 'PX', window, 'GET')
   if other and other ~= id then return { 2, other } end
 end
 -- One EXISTS for the entry and its tombstone (the meta field exists only with the entry).
@@ -44,5 +48,5 @@ redis.call('ZADD', KEYS[11], score, id)
 redis.call('HINCRBY', KEYS[5], ARGV[6], 1)
 redis.call('HINCRBY', KEYS[5], ARGV[7], 1)
 if tonumber(ARGV[9]) > 0 then redis.call('ZADD', KEYS[4], ARGV[9], id) end
-if window > 0 then redis.call('SET', KEYS[12], id, 'PX', window) end
+if window > 0 and not claimsDedup then redis.call('SET', KEYS[12], id, 'PX', window) end
 return { 1, redis.call('ZCARD', KEYS[1]), redis.call('ZCOUNT', KEYS[2], '-inf', ARGV[8]) }
