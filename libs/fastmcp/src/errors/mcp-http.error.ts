@@ -21,6 +21,11 @@ export class McpHttpError extends FastMcpError {
   declare readonly wwwAuthenticate?: string;
   /** The JSON-RPC error in the body, when the server sent one (e.g. -32022 with `data`). */
   readonly jsonRpc?: HttpJsonRpcError;
+  /**
+   * True when the body went on past the read limit and its end was dropped: `jsonRpc` is then
+   * only what the body's opening said, and an absent one proves nothing.
+   */
+  readonly bodyTruncated: boolean;
 
   constructor(
     status: number,
@@ -29,6 +34,7 @@ export class McpHttpError extends FastMcpError {
       detail?: string;
       wwwAuthenticate?: string;
       jsonRpc?: HttpJsonRpcError;
+      bodyTruncated?: boolean;
     } = {},
   ) {
     super(fields.detail ? `HTTP ${status}: ${fields.detail}` : `HTTP ${status}`, {
@@ -42,6 +48,7 @@ export class McpHttpError extends FastMcpError {
       enumerable: false,
     });
     this.jsonRpc = fields.jsonRpc;
+    this.bodyTruncated = fields.bodyTruncated ?? false;
   }
 }
 

@@ -8,13 +8,24 @@ export const RESPONSE_TOO_LARGE_CODE = -32603;
 
 /**
  * Which limit an answer passed: `answer`, its own `maxResponseBytes` (a line, an event, or the
- * whole answer); `buffered`, the `maxBufferedResponseBytes` every answer in flight shares.
+ * whole answer); `buffered`, the `maxBufferedResponseBytes` every answer in flight shares;
+ * `error_body`, the part of an HTTP error's body the client reads, cut before it could say which
+ * error it was.
  */
-export type ResponseLimit = 'answer' | 'buffered';
+export type ResponseLimit = 'answer' | 'buffered' | 'error_body';
+
+const MESSAGES: Record<ResponseLimit, (limitBytes: number) => string> = {
+  answer: (bytes) => `response too large: over maxResponseBytes (${bytes} bytes)`,
+  buffered: (bytes) =>
+    `response too large: answers in flight would pass maxBufferedResponseBytes (${bytes} bytes)`,
+  error_body: (bytes) =>
+    `response too large: an HTTP error body over ${bytes} bytes could not be read`,
+};
 
 /**
- * An answer was larger than the client will hold: the attempt failed, its socket was closed,
- * and it is not retried (the server would only send it again). A McpProtocolError.
+ * An answer was larger than the client will hold: the attempt failed, its socket was closed (an
+ * error body's rest is drained instead), and it is not retried (the server would only send it
+ * again). A McpProtocolError.
  */
 export class McpResponseTooLargeError extends McpProtocolError {
   readonly [BRAND] = true;
@@ -24,13 +35,7 @@ export class McpResponseTooLargeError extends McpProtocolError {
   readonly limitBytes: number;
 
   constructor(limit: ResponseLimit, limitBytes: number, fields: FastMcpErrorFields = {}) {
-    super(
-      RESPONSE_TOO_LARGE_CODE,
-      limit === 'answer'
-        ? `response too large: over maxResponseBytes (${limitBytes} bytes)`
-        : `response too large: answers in flight would pass maxBufferedResponseBytes (${limitBytes} bytes)`,
-      fields,
-    );
+    super(RESPONSE_TOO_LARGE_CODE, MESSAGES[limit](limitBytes), fields);
     this.limit = limit;
     this.limitBytes = limitBytes;
   }

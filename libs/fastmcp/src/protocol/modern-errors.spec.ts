@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { McpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpMissingCapabilityError } from '../errors/mcp-missing-capability.error.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
 import { isMcpUnsupportedVersionError } from '../errors/mcp-unsupported-version.error.js';
 import { isLegacyAnswer, isModernError, typedModernError } from './modern-errors.js';
 
@@ -57,6 +58,32 @@ describe('the errors of the 2026-07-28 revision', () => {
     expect(isLegacyAnswer(http(404, -32601))).toBe(false);
     expect(isLegacyAnswer(http(400, -32022))).toBe(false);
     expect(isLegacyAnswer(http(503))).toBe(false);
+  });
+});
+
+describe('a 4xx whose body was cut at the read limit', () => {
+  const cut = (status: number, code?: number) =>
+    new McpHttpError(status, {
+      jsonRpc: code === undefined ? undefined : { code, message: '' },
+      bodyTruncated: true,
+    });
+
+  it('is no 2025-era answer when the cut came before its JSON-RPC code', () => {
+    expect(isLegacyAnswer(cut(400))).toBe(false);
+    expect(isLegacyAnswer(cut(404))).toBe(false);
+    expect(isLegacyAnswer(cut(405))).toBe(false);
+  });
+
+  it('is still judged by its code when the body opened with one', () => {
+    expect(isLegacyAnswer(cut(400, -32000))).toBe(true);
+    expect(isLegacyAnswer(cut(400, -32022))).toBe(false);
+  });
+
+  it('is typed as an error body too large to read, keeping the status', () => {
+    const error = typedModernError(cut(400), ['2026-07-28'], 'c');
+    expect(isMcpResponseTooLargeError(error)).toBe(true);
+    expect(error).toMatchObject({ limit: 'error_body', limitBytes: 65536, status: 400 });
+    expect((error as Error).message).toContain('could not be read');
   });
 });
 

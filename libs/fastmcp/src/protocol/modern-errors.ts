@@ -1,7 +1,9 @@
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError, McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { McpMissingCapabilityError } from '../errors/mcp-missing-capability.error.js';
+import { McpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
 import { McpUnsupportedVersionError } from '../errors/mcp-unsupported-version.error.js';
+import { ERROR_BODY_LIMIT } from '../transport/read-body.js';
 
 /** Error codes the 2026-07-28 revision defines: recognising one identifies a modern server. */
 export const HEADER_MISMATCH = -32020;
@@ -33,11 +35,26 @@ export function isModernError(error: unknown): boolean {
  * True when a modern request got the answer of a 2025-era server: a 400, 404 or 405 with no
  * JSON-RPC error, or with one from the implementation-defined range (-32000 to -32019, where
  * 2025 SDKs put "Server not initialized" and "Session not found"). The era verdict is stale.
+ * A body cut before its code is no such answer: it is one the client could not read.
  */
 export function isLegacyAnswer(error: unknown): boolean {
   if (!isMcpHttpError(error) || !LEGACY_STATUSES.has(error.status)) return false;
+  if (isUnreadAnswer(error)) return false;
   const code = error.jsonRpc?.code;
   return code === undefined || (code <= -32000 && code >= -32019);
+}
+
+/**
+ * True for a 400, 404 or 405 whose body went on past the read limit before any JSON-RPC error
+ * code: neither era's answer can be told from it.
+ */
+export function isUnreadAnswer(error: unknown): boolean {
+  return (
+    isMcpHttpError(error) &&
+    LEGACY_STATUSES.has(error.status) &&
+    error.bodyTruncated &&
+    error.jsonRpc === undefined
+  );
 }
 
 /** How many of the versions a server lists are kept, and how long each may be (as discover). */
@@ -66,14 +83,21 @@ export function supportedVersionsOf(
 
 /**
  * A modern server's error as the typed error it means: a 400 or 404 with a JSON-RPC body becomes
- * McpProtocolError (code, message and `data` kept; -32022 and -32021 as their own subclasses).
- * Anything else is returned as it is.
+ * McpProtocolError (code, message and `data` kept; -32022 and -32021 as their own subclasses);
+ * one whose body could not be read, McpResponseTooLargeError. Anything else is returned as it is.
  */
 export function typedModernError(
   error: unknown,
   clientVersions: readonly string[],
   clientId: string,
 ): unknown {
+  if (isMcpHttpError(error) && isUnreadAnswer(error)) {
+    return new McpResponseTooLargeError('error_body', ERROR_BODY_LIMIT, {
+      clientId,
+      status: error.status,
+      cause: error,
+    });
+  }
   let rpc: { code: number; message: string; data?: unknown } | undefined;
   let status: number | undefined;
   if (isMcpHttpError(error) && IN_BAND_STATUSES.has(error.status)) {

@@ -2,7 +2,7 @@ import { DiscoverResultSchema } from '@modelcontextprotocol/core';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpUnsupportedVersionError } from '../errors/mcp-unsupported-version.error.js';
-import { isModernError, typedModernError } from '../protocol/modern-errors.js';
+import { isModernError, isUnreadAnswer, typedModernError } from '../protocol/modern-errors.js';
 import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/modern-envelope.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
@@ -25,7 +25,8 @@ const LEGACY_STATUSES = new Set([400, 404, 405]);
 /**
  * Probes with `server/discover` (2026-07-28): a discover result or a recognised modern error
  * means a modern server; a 400/404/405 or a JSON-RPC error that is not modern means a 2025-era
- * one. Other failures (network, 5xx, timeouts) are thrown for the retry to judge.
+ * one. Other failures (network, 5xx, timeouts, an error body too long to read) are thrown for
+ * the retry to judge.
  */
 export async function probeEra(
   transport: McpHttpTransport,
@@ -50,6 +51,7 @@ export async function probeEra(
       if (common) return { era: 'modern', version: common };
       return { era: 'legacy', serverVersions: typed.serverVersions };
     }
+    if (isUnreadAnswer(error)) throw typedModernError(error, versions, run.clientId);
     const legacy =
       (isMcpHttpError(error) && LEGACY_STATUSES.has(error.status)) || isMcpProtocolError(error);
     if (legacy) return { era: 'legacy' };

@@ -10,12 +10,10 @@ import { isMcpTimeoutError, McpTimeoutError } from '../errors/mcp-timeout.error.
 import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
-import { readBodyText } from './read-body.js';
+import { type BodyText, ERROR_BODY_LIMIT, readBodyText } from './read-body.js';
 import { releaseStream } from './release-stream.js';
 import type { UpstreamText } from './upstream-text.js';
 
-/** How much of an error body is read: enough for a JSON-RPC error with its `data`, still bounded. */
-const ERROR_BODY_LIMIT = 64 * 1024;
 /** How much of it is searched for a lost session (as before the limit was raised). */
 const SESSION_TEXT_LIMIT = 4096;
 /** The code of a JSON-RPC error at the start of a body too long to parse whole. */
@@ -71,11 +69,10 @@ export class AxiosErrorConverter {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.run.now());
       return new McpHttpError(status, { ...fields, retryAfterMs });
     }
-    const read = stream?.readable
-      ? await readBodyText(stream, ERROR_BODY_LIMIT + 1).catch(() => '')
-      : '';
-    const cut = Buffer.byteLength(read) > ERROR_BODY_LIMIT;
-    const body = cut ? read.slice(0, ERROR_BODY_LIMIT) : read;
+    const unread: BodyText = { text: '', cut: false };
+    const { text: body, cut } = stream?.readable
+      ? await readBodyText(stream, ERROR_BODY_LIMIT).catch(() => unread)
+      : unread;
     const sessionText = body.slice(0, SESSION_TEXT_LIMIT);
     if (this.hadSession && (status === 404 || (status === 400 && NO_SESSION.test(sessionText)))) {
       return new McpTransportError('session_lost', `session lost (HTTP ${status})`, {
@@ -89,6 +86,7 @@ export class AxiosErrorConverter {
       detail: errorDetail(body, this.upstream),
       wwwAuthenticate: typeof challenge === 'string' ? challenge : undefined,
       jsonRpc: cut ? leadingJsonRpcError(body) : jsonRpcError(body, this.upstream),
+      bodyTruncated: cut,
     });
   }
 

@@ -1,8 +1,17 @@
 import type { Readable } from 'node:stream';
 import type { AnswerMeter } from './answer-meter.js';
 
-/** Reads a response stream as text, up to `limit` bytes (the rest is discarded). */
-export async function readBodyText(stream: Readable, limit: number): Promise<string> {
+/** How much of an error body is read: enough for a JSON-RPC error with its `data`, still bounded. */
+export const ERROR_BODY_LIMIT = 64 * 1024;
+
+/** A body read up to a limit; `cut` when it went on past the limit (those bytes were dropped). */
+export interface BodyText {
+  text: string;
+  cut: boolean;
+}
+
+/** Reads a response stream as text, up to `limit` bytes (the rest is drained and discarded). */
+export async function readBodyText(stream: Readable, limit: number): Promise<BodyText> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -10,7 +19,7 @@ export async function readBodyText(stream: Readable, limit: number): Promise<str
     if (size < limit) chunks.push(buffer.subarray(0, limit - size));
     size += buffer.length;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return { text: Buffer.concat(chunks).toString('utf8'), cut: size > limit };
 }
 
 /**
