@@ -47,6 +47,15 @@ export function fetchWithTimeout({ timeoutMs, allowedOrigins }: AuthFetchOptions
   };
 }
 
+/** `fetchFn` whose every request (and the reading of its body) also stops when `signal` aborts. */
+export function fetchUntil(signal: AbortSignal, fetchFn: FetchLike): FetchLike {
+  return (url, init) =>
+    fetchFn(url, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+    });
+}
+
 function capped(response: Response, origin: string): Response {
   if (!response.body) return response;
   const length = Number(response.headers.get('content-length') ?? 0);

@@ -3,7 +3,7 @@ import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isMcpAuthError, McpAuthError } from '../errors/mcp-auth.error.js';
 import type { InteractiveOAuthClientProvider } from '../options/auth-options.interface.js';
-import { fetchWithTimeout } from './auth-fetch.js';
+import { fetchUntil, fetchWithTimeout } from './auth-fetch.js';
 import { authFailureReason } from './auth-failure-reason.js';
 import { headerValueSecrets, urlSecrets } from './configured-secrets.js';
 import { coversScopes, unionScopes } from './oauth-scopes.js';
@@ -11,6 +11,7 @@ import { isStepUp, parseChallenge } from './parse-challenge.js';
 import { canWidenScope } from './scope-widening.js';
 import { SecretScrubber } from './secret-scrubber.js';
 import type { AuthChallenge, ServerAuth } from './server-auth.interface.js';
+import { SharedFlight } from './shared-flight.js';
 import { TokenLifetime } from './token-lifetime.js';
 
 export interface OAuthServerAuthOptions {
@@ -49,7 +50,8 @@ const NEEDS_USER =
  * ServerAuth over one OAuthClientProvider and one server: the SDK's `auth()` does discovery,
  * registration, PKCE, token requests and refresh; this class decides when to run it, runs one
  * flow at a time for every caller, refreshes before expiry, bounds 403 step-ups and turns
- * failures into McpAuthError without secrets.
+ * failures into McpAuthError without secrets. A caller whose signal aborts stops waiting at
+ * once; the flow goes on for the callers still waiting, and stops when none is left.
  */
 export class OAuthServerAuth implements ServerAuth {
   private readonly provider: OAuthClientProvider;
@@ -59,7 +61,7 @@ export class OAuthServerAuth implements ServerAuth {
   private readonly fetchFn: FetchLike;
   private readonly maxStepUps: number;
   private readonly lifetime = new TokenLifetime();
-  private flight?: { promise: Promise<void>; scope?: string };
+  private flight?: SharedFlight;
   private resourceMetadataUrl?: URL;
   /** Every scope a challenge named: asked for in each later flow. */
   private scope?: string;
@@ -81,8 +83,8 @@ export class OAuthServerAuth implements ServerAuth {
     this.maxStepUps = options.maxStepUps ?? 2;
   }
 
-  async authorization(): Promise<string | undefined> {
-    await this.flight?.promise.catch(() => undefined);
+  async authorization(signal?: AbortSignal): Promise<string | undefined> {
+    await this.flight?.wait(signal).catch(() => signal?.throwIfAborted());
     const token = await this.accessToken();
     const now = this.now();
     if (token === undefined || !this.lifetime.refreshDue(token, now)) return this.header(token);
@@ -91,8 +93,10 @@ export class OAuthServerAuth implements ServerAuth {
       return this.header(token);
     }
     try {
-      await this.fly(401);
+      await this.fly(401, signal);
     } catch (error) {
+      // This caller stopped waiting: the refresh did not fail.
+      signal?.throwIfAborted();
       // Near expiry the old token still works; past it, the failure is the request's.
       if (this.lifetime.expired(token, this.now())) throw error;
       this.refreshPausedUntil = this.now() + REFRESH_PAUSE_MS;
@@ -100,7 +104,7 @@ export class OAuthServerAuth implements ServerAuth {
     return this.header(await this.accessToken());
   }
 
-  async onChallenge(challenge: AuthChallenge): Promise<void> {
+  async onChallenge(challenge: AuthChallenge, signal?: AbortSignal): Promise<void> {
     const parsed = parseChallenge(challenge);
     // Only on the MCP server's own origin (RFC 9728 hosts it there): a challenge naming another
     // host (169.254.169.254) is ignored, and discovery uses the server's well-known URL.
@@ -109,14 +113,14 @@ export class OAuthServerAuth implements ServerAuth {
       this.resourceMetadataUrl = metadataUrl;
     }
     const stepUp = isStepUp(challenge, parsed);
-    if (await this.joinedFlight(stepUp ? (parsed.scope ?? '') : undefined)) return;
+    if (await this.joinedFlight(stepUp ? (parsed.scope ?? '') : undefined, signal)) return;
     if (await this.isStale(challenge)) return;
     if (stepUp) this.countStepUp(parsed.scope, challenge.authorization);
     if (parsed.scope) {
       this.scope = unionScopes(this.scope, parsed.scope);
       if (canWidenScope(this.provider)) this.provider.widenScope(parsed.scope);
     }
-    await this.fly(challenge.status);
+    await this.fly(challenge.status, signal);
   }
 
   onSuccess(): void {
@@ -124,10 +128,14 @@ export class OAuthServerAuth implements ServerAuth {
   }
 
   /** Waits for a running flow; true when that flow already did what this challenge needs. */
-  private async joinedFlight(stepUpScope: string | undefined): Promise<boolean> {
+  private async joinedFlight(
+    stepUpScope: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
     const running = this.flight;
-    if (!running) return false;
-    await running.promise;
+    // An abandoned flow ends in an abort that says nothing about the server: not joined.
+    if (!running || running.abandoned) return false;
+    await running.wait(signal);
     return stepUpScope === undefined || coversScopes(running.scope, stepUpScope);
   }
 
@@ -158,17 +166,23 @@ export class OAuthServerAuth implements ServerAuth {
     );
   }
 
-  /** Runs one flow for every caller at a time. */
-  private fly(status: Status): Promise<void> {
-    if (this.flight) return this.flight.promise;
-    const promise = this.runFlow(status).finally(() => {
-      if (this.flight?.promise === promise) this.flight = undefined;
-    });
-    this.flight = { promise, scope: this.scope };
-    return promise;
+  /** Runs one flow for every caller at a time; an abandoned one is let end before the next. */
+  private fly(status: Status, signal: AbortSignal | undefined): Promise<void> {
+    const running = this.flight;
+    if (running && !running.abandoned) return running.wait(signal);
+    const flight = new SharedFlight(async (flightSignal) => {
+      await running?.promise.catch(() => undefined);
+      await this.runFlow(status, flightSignal);
+    }, this.scope);
+    const clear = (): void => {
+      if (this.flight === flight) this.flight = undefined;
+    };
+    void flight.promise.then(clear, clear);
+    this.flight = flight;
+    return flight.wait(signal);
   }
 
-  private async runFlow(status: Status): Promise<void> {
+  private async runFlow(status: Status, signal: AbortSignal): Promise<void> {
     const startedAt = this.now();
     const before = await this.tokens().catch(() => undefined);
     try {
@@ -176,7 +190,7 @@ export class OAuthServerAuth implements ServerAuth {
         serverUrl: this.serverUrl,
         resourceMetadataUrl: this.resourceMetadataUrl,
         scope: this.scope,
-        fetchFn: this.fetchFn,
+        fetchFn: fetchUntil(signal, this.fetchFn),
       };
       if ((await auth(this.provider, options)) === 'REDIRECT') {
         await this.exchangeCode(options, status);
@@ -189,6 +203,8 @@ export class OAuthServerAuth implements ServerAuth {
       }
       this.lifetime.observe(tokens, startedAt);
     } catch (error) {
+      // Every caller stopped waiting: the abort is theirs, not an authorization failure.
+      signal.throwIfAborted();
       throw await this.failure(error, status, before);
     }
   }

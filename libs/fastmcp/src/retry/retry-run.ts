@@ -215,6 +215,32 @@ export class RetryRun {
     return this.attemptController?.signal;
   }
 
+  /**
+   * Runs work of the call outside its attempts (the OAuth flow) under a signal that aborts when
+   * the caller aborts or the budget runs out. Cut short, it fails as the call does (McpAbortedError,
+   * or the budget's McpTimeoutError, the request not sent), never with the work's own error.
+   */
+  async outsideAttempt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const remaining = Math.max(this.deadline - this.init.clock.now(), 0);
+    const timer = setTimeout(
+      () => controller.abort(this.budgetError(undefined, NOT_SENT)),
+      remaining,
+    );
+    const caller = this.init.signal;
+    const onAbort = (): void => controller.abort(this.abortedError());
+    caller?.addEventListener('abort', onAbort, { once: true });
+    if (caller?.aborted) onAbort();
+    try {
+      return await work(controller.signal);
+    } catch (error) {
+      throw controller.signal.aborted ? (controller.signal.reason as FastMcpError) : error;
+    } finally {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** Waits for the server's pipeline to admit the attempt, never past the call's budget. */
   private async admit(): Promise<() => void> {
     // Nothing may wait: no timer, no signal.

@@ -88,7 +88,8 @@ export class McpHttpTransport {
   /**
    * Sends a request and returns the result of its response: one attempt of `run`. A 401 (or a
    * 403 `insufficient_scope`) on a server with `auth` runs the OAuth flow, then re-sends once
-   * for each of the two.
+   * for each of the two. The flow runs outside the attempts, bounded by the call's signal and
+   * budget.
    */
   async request(
     target: HttpTarget,
@@ -97,19 +98,26 @@ export class McpHttpTransport {
     run: RetryRun,
     exchange: ExchangeOptions = {},
   ): Promise<TransportResponse> {
+    const auth = target.auth;
     // One re-send per kind of challenge: a 401 flow may be followed by a 403 step-up.
     const challenged = new Set<number>();
     for (;;) {
-      const authorization = await target.auth?.authorization();
+      const authorization = auth
+        ? await run.outsideAttempt((signal) => auth.authorization(signal))
+        : undefined;
       try {
         const response = await this.exchange(target, authorization, method, params, run, exchange);
-        target.auth?.onSuccess?.();
+        auth?.onSuccess?.();
         return response;
       } catch (error) {
         const challenge = authChallengeOf(error);
-        if (!challenge || !target.auth || challenged.has(challenge.status)) throw error;
+        if (!challenge || !auth || challenged.has(challenge.status)) throw error;
         challenged.add(challenge.status);
-        await target.auth.onChallenge({ ...challenge, authorization });
+        // The refused attempt is over: its timeout must not fire during the flow and end the call.
+        run.endAttempt();
+        await run.outsideAttempt((signal) =>
+          auth.onChallenge({ ...challenge, authorization }, signal),
+        );
       }
     }
   }
@@ -117,19 +125,22 @@ export class McpHttpTransport {
   /** Posts one message the server answers with 202 (a notification, or a response to it). */
   async send(target: HttpTarget, message: JSONRPCMessage, signal?: AbortSignal): Promise<void> {
     const timeout = AbortSignal.timeout(MESSAGE_TIMEOUT_MS);
+    const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const label = 'method' in message ? message.method : 'response';
+    const notDelivered = (code: string, cause: unknown): McpTransportError =>
+      new McpTransportError('network', `${code}: ${label} not delivered`, { cause });
+    const authorization = await target.auth?.authorization(bounded).catch((error: unknown) => {
+      throw bounded.aborted ? notDelivered('ERR_CANCELED', error) : error;
+    });
     const response = await this.http.axiosRef
       .post<Readable>(target.url, JSON.stringify(message), {
-        headers: requestHeaders(target, await target.auth?.authorization()),
+        headers: requestHeaders(target, authorization),
         responseType: 'stream',
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        signal: bounded,
         validateStatus: () => true,
       })
       .catch((error: unknown) => {
-        const code = (error as { code?: string }).code ?? 'ERR_NETWORK';
-        throw new McpTransportError('network', `${code}: ${label} not delivered`, {
-          cause: error,
-        });
+        throw notDelivered((error as { code?: string }).code ?? 'ERR_NETWORK', error);
       });
     releaseStream(response.data);
     if (response.status === 404 && target.sessionId) {
@@ -276,7 +287,7 @@ export class McpHttpTransport {
       const response = await this.http.axiosRef
         .get<Readable>(target.url, {
           headers: {
-            ...requestHeaders(target, await target.auth?.authorization()),
+            ...requestHeaders(target, await target.auth?.authorization(run.attemptSignal)),
             accept: 'text/event-stream',
             'last-event-id': cursor.lastEventId ?? '',
           },

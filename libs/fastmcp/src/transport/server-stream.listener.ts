@@ -80,7 +80,7 @@ export class ServerStreamListener {
     signal: AbortSignal,
   ): Promise<AxiosResponse<Readable> | 'refused' | undefined> {
     const headers = {
-      ...requestHeaders(target, await target.auth?.authorization()),
+      ...requestHeaders(target, await target.auth?.authorization(signal)),
       accept: 'text/event-stream',
       ...(cursor.lastEventId === undefined ? {} : { 'last-event-id': cursor.lastEventId }),
     };
