@@ -22,6 +22,7 @@ import type { OperationSpec } from './operation-spec.interface.js';
 import { ToolCatalog } from './tool-catalog.js';
 import { ToolListing } from './tool-listing.js';
 import { isSafeToRepeat } from './tool-repeat-safety.js';
+import { asNotDelivered } from '../retry/not-delivered.js';
 
 /** Builds each MCP operation as an OperationSpec over the client's connections, whatever their era. */
 @Injectable()
@@ -125,7 +126,11 @@ export class McpOperations {
       arguments: args,
       safeToRepeat,
       attempt: async (run) => {
-        const connected = tracker.track(await this.sessionFor(clientId, run));
+        // A handshake that fails has not sent the tool call: it may be retried, safe or not.
+        const session = await this.sessionFor(clientId, run).catch((error: unknown) => {
+          throw asNotDelivered(error);
+        });
+        const connected = tracker.track(session);
         const routing: ToolRouting = {
           tool: this.catalog.tool(clientId, toolName),
           safeToRepeat,

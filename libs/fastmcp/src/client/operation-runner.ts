@@ -162,12 +162,15 @@ export class OperationRunner {
       } catch (error) {
         run.attemptSettled();
         const failure = this.asFastMcpError(run.explainAbort(error), spec);
+        // The pipeline hears the outcome, then the attempt gives back its admission (a
+        // concurrency slot, the half-open probe) rather than hold it through the wait.
+        run.recordFailure(failure);
+        run.endAttempt();
         if (isMcpTransportError(failure) && failure.failure === 'session_lost') {
           spec.dropSession();
           if (!sessionRenewed) {
             // The spec's one free re-initialisation: it does not use up a retry.
             sessionRenewed = true;
-            run.recordFailure(failure);
             continue;
           }
         }
