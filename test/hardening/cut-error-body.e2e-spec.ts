@@ -104,6 +104,7 @@ describe('a modern 400 whose body is cut by the read limit before its JSON-RPC c
     expectUnreadBody(error);
     // The tool is not marked safe to repeat, and nobody knows what the unread answer said.
     expect((error as McpResponseTooLargeError).delivery).toBe('unknown');
+    expect((error as McpResponseTooLargeError).status).toBe(400);
   });
 
   it('to the server/discover probe: fails typed after one probe, not taken for a 2025 server', async () => {

@@ -373,7 +373,12 @@ export class RetryRun {
    */
   private finalError(error: FastMcpError): FastMcpError {
     if (!this.withholds(error)) return error;
-    const fields = { ...this.context(), cause: error.cause, delivery: 'unknown' as const };
+    const fields = {
+      ...this.context(),
+      cause: error.cause,
+      status: error.status,
+      delivery: 'unknown' as const,
+    };
     if (isMcpTimeoutError(error) && error.scope === 'budget') {
       return new McpTimeoutError('budget', error.timeoutMs, fields);
     }
