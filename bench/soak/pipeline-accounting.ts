@@ -49,6 +49,8 @@ export interface PipelineLimits {
  */
 export class PipelineAccounting {
   readonly transitions: Array<CircuitTransitionEvent & { at: number }> = [];
+  /** When each server's operations started, in order. */
+  private readonly starts = new Map<string, number[]>();
   /** Operations whose retry the budget vetoed, and those that failed with retries exhausted. */
   private readonly vetoed = new Set<number>();
   private readonly exhausted = new Set<number>();
@@ -56,6 +58,11 @@ export class PipelineAccounting {
   attach(events: FastMcpEvents, current: (clientId: string) => OpRecord | undefined): () => void {
     const offs = [
       events.on('circuit.transition', (e) => this.transitions.push({ ...e, at: Date.now() })),
+      events.on('operation.started', (e) => {
+        const starts = this.starts.get(e.clientId) ?? [];
+        starts.push(Date.now());
+        this.starts.set(e.clientId, starts);
+      }),
       events.on('retry.budget_exhausted', (e) => {
         const record = current(e.clientId);
         if (record) this.vetoed.add(record.op);
@@ -127,7 +134,11 @@ export class PipelineAccounting {
     };
   }
 
-  /** A half-open circuit waits for its probe, which ends within one operation's budget. */
+  /**
+   * A half-open circuit waits for its probe, which ends within one operation's budget. The wait
+   * starts with the first operation after the circuit half-opened: it turns half-open on its own
+   * after `openMs`, also when no call comes (at the end of the run, say).
+   */
   private probesEnd(probeLimitMs: number): SoakCheck {
     const since = new Map<string, number>();
     let longest = 0;
@@ -135,7 +146,8 @@ export class PipelineAccounting {
     for (const t of this.transitions) {
       const opened = since.get(t.server);
       if (opened !== undefined) longest = Math.max(longest, t.at - opened);
-      if (t.to === 'half_open') since.set(t.server, t.at);
+      const probe = t.to === 'half_open' ? this.firstStart(t.server, t.at) : undefined;
+      if (probe !== undefined) since.set(t.server, probe);
       else since.delete(t.server);
     }
     const stuck = [...since.values()].filter((at) => end - at > probeLimitMs).length;
@@ -145,6 +157,11 @@ export class PipelineAccounting {
       name: 'every half-open circuit decided within a probe operation',
       detail: `longest half-open ${longest} ms (limit ${probeLimitMs}); ${stuck} circuits still half-open at the end for longer`,
     };
+  }
+
+  /** When the first operation on `server` at or after `at` started. */
+  private firstStart(server: string, at: number): number | undefined {
+    return this.starts.get(server)?.find((started) => started >= at);
   }
 
   private vetoesFinal({ records, metrics }: PipelineEvidence): SoakCheck {

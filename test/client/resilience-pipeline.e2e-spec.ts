@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CircuitOpenError,
   type FastMcpModuleOptions,
@@ -218,6 +218,65 @@ describe('circuit breaker', () => {
     // Expected: the next call probes again and closes the circuit. Today: CircuitOpenError.
     expect(text(await lookup(app, 'after'))).toBe('after');
     expect(app.pipelines.circuitStates()).toEqual({ s: 'closed' });
+  });
+
+  it('turns half-open after openMs with no call: circuitStates(), the gauge and the events say so', async () => {
+    const app = await connectedApp(
+      { circuitBreaker: { consecutiveFailures: 2, openMs: OPEN_MS } },
+      { retry: { maxRetries: 5 } },
+    );
+    failTools(faults.status(503), 2);
+    const opened = await lookup(app, 'opens');
+    expect(opened).toBeInstanceOf(CircuitOpenError);
+    expect(app.pipelines.circuitStates()).toEqual({ s: 'open' });
+
+    await sleepUntil((opened as CircuitOpenError).retryAt);
+    expect(app.transitions.map((t) => `${t.from}>${t.to}`)).toEqual([
+      'closed>open',
+      'open>half_open',
+    ]);
+    expect(app.pipelines.circuitStates()).toEqual({ s: 'half_open' });
+    expect(await app.metric('fastmcp_circuit_state', { server: 's' })).toBe(1);
+    expect(toolCallsSeen()).toBe(2);
+
+    expect(text(await lookup(app, 'probe'))).toBe('probe');
+    expect(app.pipelines.circuitStates()).toEqual({ s: 'closed' });
+    expect(app.transitions).toHaveLength(3);
+  });
+
+  // Attempts admitted before the circuit opened may end while the probe is out; only the
+  // probe's outcome may move the circuit.
+  it("a probe's success closes the circuit though an older attempt failed while it was out", async () => {
+    const app = await connectedApp(
+      { circuitBreaker: { consecutiveFailures: 1, openMs: OPEN_MS } },
+      { retry: { maxRetries: 0 } },
+    );
+    proxy.inject({ match: { toolName: 'upsert' }, fault: faults.hang() });
+    const stale = app.client
+      .callToolWithRetry('s', 'upsert', { id: 'stale' })
+      .catch((error: unknown) => error);
+    await vi.waitUntil(() => toolCallsSeen() === 1);
+    failTools(faults.status(503), 1);
+    await lookup(app, 'opens');
+    expect(app.pipelines.circuitStates()).toEqual({ s: 'open' });
+
+    await sleep(OPEN_MS + 30);
+    server.slowNext('lookup', 1000);
+    const probe = lookup(app, 'probe');
+    await vi.waitUntil(() => toolCallsSeen() === 3);
+    proxy.releaseHung();
+    // A transport failure counts against the server, but this attempt was admitted while closed.
+    expect(await stale).toMatchObject({ cause: { failure: 'network' } });
+    expect(app.pipelines.circuitStates()).toEqual({ s: 'half_open' });
+
+    expect(text(await probe)).toBe('probe');
+    expect(app.pipelines.circuitStates()).toEqual({ s: 'closed' });
+    expect(text(await lookup(app, 'after'))).toBe('after');
+    expect(app.transitions.map((t) => `${t.from}>${t.to}`)).toEqual([
+      'closed>open',
+      'open>half_open',
+      'half_open>closed',
+    ]);
   });
 });
 

@@ -8,9 +8,14 @@ export interface AttemptInfo {
   operation: OperationName;
 }
 
-/** A policy's answer before an attempt: go (and what to undo when it ends), or fail fast. */
+/**
+ * A policy's answer before an attempt: go (and what to undo when it ends), or fail fast. `stamp`
+ * comes back to the policy with the attempt's outcome, so it can tell a late outcome (of an
+ * attempt admitted in an earlier state) from a current one.
+ */
 export type Admission =
-  { admitted: true; release?: () => void } | { admitted: false; error: FastMcpError };
+  | { admitted: true; release?: () => void; stamp?: number }
+  | { admitted: false; error: FastMcpError };
 
 /** A policy's answer before a retry is scheduled. */
 export type RetryVerdict = { allowed: true } | { allowed: false; reason: string };
@@ -25,10 +30,15 @@ export interface AttemptPolicy {
   admit?(attempt: AttemptInfo, signal?: AbortSignal): Admission | Promise<Admission>;
   /** True when `admit` may wait (a rate limit): only then does it get a bounded signal. */
   readonly admitMayWait?: boolean;
-  /** The attempt got an answer (an `isError` tool result is an answer). */
-  onSuccess?(attempt: AttemptInfo): void;
+  /**
+   * The attempt got an answer (an `isError` tool result is an answer). `stamp` is the one this
+   * policy admitted it with; absent when it did not admit it.
+   */
+  onSuccess?(attempt: AttemptInfo, stamp?: number): void;
   /** The attempt failed; `delivery` says whether it may have reached the server. */
-  onFailure?(attempt: AttemptInfo, error: FastMcpError, delivery: Delivery): void;
+  onFailure?(attempt: AttemptInfo, error: FastMcpError, delivery: Delivery, stamp?: number): void;
   /** Before a retry is scheduled: allow it or veto it (the original error is then final). */
   allowRetry?(attempt: AttemptInfo): RetryVerdict;
+  /** Stops what the policy runs on its own (timers); called once, at shutdown. */
+  dispose?(): void;
 }

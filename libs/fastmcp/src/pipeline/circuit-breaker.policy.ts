@@ -9,8 +9,10 @@ import type { PolicyContext } from './policy-context.js';
 
 /**
  * Closed: attempts go out and failures are counted. Open: attempts fail fast with
- * CircuitOpenError for `openMs`. Half-open: `halfOpenProbes` attempts go out; if all succeed the
- * circuit closes, if one fails it opens again.
+ * CircuitOpenError for `openMs`, then the circuit turns half-open, with or without calls.
+ * Half-open: `halfOpenProbes` attempts go out; if all succeed the circuit closes, if one fails it
+ * opens again. Only the probes decide: the outcome of an attempt admitted before (a slow one,
+ * from when the circuit was closed) is ignored while open or half-open.
  */
 export class CircuitBreakerPolicy implements AttemptPolicy {
   private state: CircuitState = 'closed';
@@ -19,8 +21,14 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
   private probesSent = 0;
   private probesPassed = 0;
   private probesInFlight = 0;
-  /** Bumped on every state change, so a probe admitted in an earlier state is not counted. */
+  /**
+   * Bumped on every state change. Each admission is stamped with it, so the outcome of an attempt
+   * admitted in an earlier state is told from a probe's.
+   */
   private generation = 0;
+  /** Turns the open circuit half-open after `openMs`, so its state moves on without calls. */
+  private halfOpenTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
   private readonly window: FailureWindow;
 
   constructor(
@@ -44,18 +52,19 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
     if (this.state === 'open' && now - this.openedAt >= this.options.openMs) {
       this.moveTo('half_open');
     }
-    if (this.state === 'closed') return { admitted: true };
+    if (this.state === 'closed') return { admitted: true, stamp: this.generation };
     if (this.state === 'half_open' && this.probesSent < this.options.halfOpenProbes) {
       this.probesSent += 1;
       this.probesInFlight += 1;
-      return { admitted: true, release: this.probeRelease() };
+      return { admitted: true, release: this.probeRelease(), stamp: this.generation };
     }
     const retryAt = this.state === 'open' ? this.openedAt + this.options.openMs : now;
     const fields = { clientId: attempt.server, operation: attempt.operation };
     return { admitted: false, error: new CircuitOpenError(this.context.server, retryAt, fields) };
   }
 
-  onSuccess(): void {
+  onSuccess(_attempt: AttemptInfo, stamp?: number): void {
+    if (!this.hears(stamp)) return;
     this.consecutive = 0;
     if (this.options.mode === 'rate') this.window.record(this.context.clock.now(), false);
     if (this.state !== 'half_open') return;
@@ -63,8 +72,8 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
     if (this.probesPassed >= this.options.halfOpenProbes) this.moveTo('closed');
   }
 
-  onFailure(_attempt: AttemptInfo, error: FastMcpError, _delivery: Delivery): void {
-    if (!countsAgainstServer(error)) return;
+  onFailure(_attempt: AttemptInfo, error: FastMcpError, _delivery: Delivery, stamp?: number): void {
+    if (!countsAgainstServer(error) || !this.hears(stamp)) return;
     if (this.state === 'half_open') {
       this.open();
       return;
@@ -73,6 +82,21 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
     this.consecutive += 1;
     if (this.options.mode === 'rate') this.window.record(this.context.clock.now(), true);
     if (this.shouldOpen()) this.open();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.halfOpenTimer);
+  }
+
+  /**
+   * Whether an outcome may move the breaker. Closed hears every outcome, a late one too. Open and
+   * half-open hear only attempts admitted in the current state, the probes: a slow attempt from
+   * before must neither close the circuit while a probe is out nor open it again under one.
+   * An outcome without a stamp counts as current.
+   */
+  private hears(stamp: number | undefined): boolean {
+    return this.state === 'closed' || stamp === undefined || stamp === this.generation;
   }
 
   /**
@@ -101,9 +125,16 @@ export class CircuitBreakerPolicy implements AttemptPolicy {
   private open(): void {
     this.openedAt = this.context.clock.now();
     this.moveTo('open');
+    if (this.disposed) return;
+    // Every move clears this timer, so it fires only while this open period lasts: an admit()
+    // that half-opened the circuit first leaves nothing for it to do twice.
+    this.halfOpenTimer = setTimeout(() => this.moveTo('half_open'), this.options.openMs);
+    this.halfOpenTimer.unref();
   }
 
   private moveTo(next: CircuitState): void {
+    clearTimeout(this.halfOpenTimer);
+    this.halfOpenTimer = undefined;
     const from = this.state;
     this.state = next;
     this.consecutive = 0;

@@ -68,4 +68,26 @@ describe('ServerPipeline (policies composed)', () => {
     });
     expect(new ServerPipeline([]).allowRetry(ATTEMPT)).toEqual({ allowed: true });
   });
+
+  it("hands each policy back the stamp it admitted the attempt with; a refused attempt's, none", async () => {
+    const heard: Array<number | undefined> = [];
+    const stamping = (stamp: number | undefined): AttemptPolicy => ({
+      admit: () => ({ admitted: true, stamp }),
+      onSuccess: (_attempt, given) => void heard.push(given),
+      onFailure: (_attempt, _error, _delivery, given) => void heard.push(given),
+    });
+    let refuse = false;
+    const gate: AttemptPolicy = {
+      admit: () =>
+        refuse ? { admitted: false, error: new McpHttpError(429) } : { admitted: true },
+    };
+    const pipeline = new ServerPipeline([stamping(7), stamping(undefined), gate]);
+    await pipeline.admit(ATTEMPT);
+    pipeline.succeeded(ATTEMPT);
+    pipeline.failed(ATTEMPT, new McpHttpError(502), 'unknown');
+    refuse = true;
+    await expect(pipeline.admit(ATTEMPT)).rejects.toThrow('HTTP 429');
+    pipeline.failed(ATTEMPT, new McpHttpError(429), 'not_delivered');
+    expect(heard).toEqual([7, undefined, 7, undefined, undefined, undefined]);
+  });
 });

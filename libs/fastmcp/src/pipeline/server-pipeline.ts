@@ -4,11 +4,16 @@ import type { AttemptInfo, AttemptPolicy, RetryVerdict } from './attempt-policy.
 /**
  * The attempt policies of one server, composed in order like cockatiel's `wrap`: an attempt is
  * admitted only when every policy admits it (a refusal releases what earlier ones granted), and
- * every policy hears how it ended.
+ * every policy hears how it ended, with the stamp it admitted the attempt with.
+ *
+ * One operation uses one pipeline (the policies are the server's, shared): its attempts run one
+ * after another, so the outcome it reports is that of the attempt it admitted last.
  */
 export class ServerPipeline {
   /** True when a policy may make an attempt wait (a rate limit): admission then needs a bound. */
   readonly admitMayWait: boolean;
+  /** The stamps of the last attempt admitted, by policy; empty when its admission was refused. */
+  private readonly stamps = new Map<AttemptPolicy, number>();
 
   constructor(readonly policies: readonly AttemptPolicy[]) {
     this.admitMayWait = policies.some((policy) => policy.admitMayWait === true);
@@ -16,6 +21,7 @@ export class ServerPipeline {
 
   /** Admits one attempt; returns its release, or throws the refusing policy's error. */
   async admit(attempt: AttemptInfo, signal?: AbortSignal): Promise<() => void> {
+    this.stamps.clear();
     const releases: Array<() => void> = [];
     const releaseAll = (): void => {
       for (const release of releases.splice(0).reverse()) release();
@@ -26,8 +32,10 @@ export class ServerPipeline {
         const admission = await policy.admit(attempt, signal);
         if (!admission.admitted) throw admission.error;
         if (admission.release) releases.push(admission.release);
+        if (admission.stamp !== undefined) this.stamps.set(policy, admission.stamp);
       }
     } catch (error) {
+      this.stamps.clear();
       releaseAll();
       throw error;
     }
@@ -35,11 +43,13 @@ export class ServerPipeline {
   }
 
   succeeded(attempt: AttemptInfo): void {
-    for (const policy of this.policies) policy.onSuccess?.(attempt);
+    for (const policy of this.policies) policy.onSuccess?.(attempt, this.stamps.get(policy));
   }
 
   failed(attempt: AttemptInfo, error: FastMcpError, delivery: Delivery): void {
-    for (const policy of this.policies) policy.onFailure?.(attempt, error, delivery);
+    for (const policy of this.policies) {
+      policy.onFailure?.(attempt, error, delivery, this.stamps.get(policy));
+    }
   }
 
   allowRetry(attempt: AttemptInfo): RetryVerdict {
@@ -51,5 +61,8 @@ export class ServerPipeline {
   }
 }
 
-/** A pipeline with no policies: every attempt is admitted, every retry allowed. */
+/**
+ * A pipeline with no policies: every attempt is admitted, every retry allowed. Shared by every
+ * operation without one: with no policy it holds no stamp to mix up.
+ */
 export const OPEN_PIPELINE = new ServerPipeline([]);

@@ -1,17 +1,23 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import type { CircuitState } from '../events/fastmcp-events.interface.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { resolveResilience } from '../options/resilience-defaults.js';
 import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
+import type { AttemptPolicy } from './attempt-policy.interface.js';
 import { POLICY_FACTORIES } from './policy-registry.js';
 import { ServerPipeline } from './server-pipeline.js';
 
-/** One attempt pipeline per server (client id), built on first use from the options. */
+/** The attempt policies of each server (client id), built on first use from the options. */
 @Injectable()
-export class ServerPipelines implements OnModuleDestroy {
-  private readonly pipelines = new Map<string, ServerPipeline>();
+export class ServerPipelines implements OnModuleDestroy, OnApplicationShutdown {
+  private readonly policies = new Map<string, readonly AttemptPolicy[]>();
   private readonly circuits = new Map<string, CircuitState>();
   private readonly unsubscribe: () => void;
 
@@ -23,21 +29,12 @@ export class ServerPipelines implements OnModuleDestroy {
     this.unsubscribe = events.on('circuit.transition', (e) => this.circuits.set(e.server, e.to));
   }
 
+  /**
+   * A pipeline for one operation on `server`, over the server's shared policies: an operation
+   * keeps its own, so each outcome it reports is matched with the attempt it admitted.
+   */
   forServer(server: string): ServerPipeline {
-    let pipeline = this.pipelines.get(server);
-    if (!pipeline) {
-      const options = resolveResilience(
-        this.options.resilience,
-        this.options.servers[server]?.resilience,
-      );
-      const context = { server, options, clock: this.clock, events: this.events };
-      const policies = POLICY_FACTORIES.map((factory) => factory(context)).filter(
-        (policy) => policy !== undefined,
-      );
-      pipeline = new ServerPipeline(policies);
-      this.pipelines.set(server, pipeline);
-    }
-    return pipeline;
+    return new ServerPipeline(this.policiesOf(server));
   }
 
   /** The circuit state of every server whose breaker has changed state (others are closed). */
@@ -47,5 +44,28 @@ export class ServerPipelines implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe();
+  }
+
+  /** After the calls still running have ended: stops the policies' timers. */
+  onApplicationShutdown(): void {
+    for (const policies of this.policies.values()) {
+      for (const policy of policies) policy.dispose?.();
+    }
+  }
+
+  private policiesOf(server: string): readonly AttemptPolicy[] {
+    let policies = this.policies.get(server);
+    if (!policies) {
+      const options = resolveResilience(
+        this.options.resilience,
+        this.options.servers[server]?.resilience,
+      );
+      const context = { server, options, clock: this.clock, events: this.events };
+      policies = POLICY_FACTORIES.map((factory) => factory(context)).filter(
+        (policy) => policy !== undefined,
+      );
+      this.policies.set(server, policies);
+    }
+    return policies;
   }
 }
