@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isMcpResponseTooLargeError, type McpResponseTooLargeError } from '@app/fastmcp';
+import {
+  isMcpDeliveryUnknownError,
+  isMcpResponseTooLargeError,
+  type McpDeliveryUnknownError,
+  type McpResponseTooLargeError,
+} from '@app/fastmcp';
 import { readRequestText } from '../../apps/sample/src/demo-server/json-rpc-body.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import { type LoopbackServer, serveOnLoopback } from '../support/loopback-server.js';
@@ -30,11 +35,22 @@ function cutBefore400Code(req: IncomingMessage, res: ServerResponse, message: Rp
   });
 }
 
+/** A 400 whose body breaks off: the connection is reset after its first bytes. */
+function brokenOff400(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(400, { 'content-type': 'application/json', 'content-length': '1000' });
+  res.write('{"jsonrpc":"2.0","error":{', () => res.socket?.destroy());
+}
+
+type Answer = (req: IncomingMessage, res: ServerResponse, message: Rpc) => void;
+
 /**
  * A hostile modern server: discover, one tool, `tools/call`, and `initialize` as a 2025-era server
  * would answer it (so falling back to that era would work). Counts every method it is sent.
  */
-async function startHostileServer(cutMethod: 'server/discover' | 'tools/call') {
+async function startHostileServer(
+  cutMethod: 'server/discover' | 'tools/call',
+  answer: Answer = cutBefore400Code,
+) {
   const sent = new Map<string, number>();
   const server = await serveOnLoopback(async (req, res) => {
     const message = JSON.parse(await readRequestText(req)) as Rpc;
@@ -42,7 +58,7 @@ async function startHostileServer(cutMethod: 'server/discover' | 'tools/call') {
     sent.set(method, (sent.get(method) ?? 0) + 1);
     const reply = (result: unknown): void =>
       json(res, 200, { jsonrpc: '2.0', id: message.id, result });
-    if (method === cutMethod) return cutBefore400Code(req, res, message);
+    if (method === cutMethod) return answer(req, res, message);
     if (method === 'server/discover') {
       return reply({ supportedVersions: [VERSION], capabilities: { tools: {} } });
     }
@@ -114,5 +130,31 @@ describe('a modern 400 whose body is cut by the read limit before its JSON-RPC c
     expect(sent('tools/call')).toBe(0);
     expect(sent('server/discover')).toBe(1);
     expectUnreadBody(error);
+  });
+});
+
+describe('a modern 400 whose body breaks off', () => {
+  let app: ClientTestApp | undefined;
+  let server: LoopbackServer | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    await server?.close();
+  });
+
+  it('to tools/call: a tool not safe to repeat fails as delivery unknown, sent once, no era switch', async () => {
+    const hostile = await startHostileServer('tools/call', brokenOff400);
+    server = hostile.server;
+    app = await startClientApp({ servers: { hostile: { url: hostile.url } }, dlq: false });
+
+    const error = await app.client.callToolWithRetry('hostile', 'pay', {}).catch((e: unknown) => e);
+
+    expect(isMcpDeliveryUnknownError(error)).toBe(true);
+    expect((error as McpDeliveryUnknownError).cause).toMatchObject({
+      name: 'McpTransportError',
+      failure: 'stream_cut',
+    });
+    expect(hostile.sent('initialize')).toBe(0);
+    expect(hostile.sent('tools/call')).toBe(1);
   });
 });

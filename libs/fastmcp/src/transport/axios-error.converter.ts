@@ -70,9 +70,18 @@ export class AxiosErrorConverter {
       return new McpHttpError(status, { ...fields, retryAfterMs });
     }
     const unread: BodyText = { text: '', cut: false };
-    const { text: body, cut } = stream?.readable
-      ? await readBodyText(stream, ERROR_BODY_LIMIT).catch(() => unread)
+    const read = stream?.readable
+      ? await readBodyText(stream, ERROR_BODY_LIMIT).catch(() => undefined)
       : unread;
+    if (!read && !(this.hadSession && status === 404)) {
+      // The answer broke off: what it said (an error, or a 2025-era refusal) is not known.
+      return new McpTransportError('stream_cut', `the HTTP ${status} answer broke off`, {
+        ...fields,
+        status,
+        delivery: 'unknown',
+      });
+    }
+    const { text: body, cut } = read ?? unread;
     const sessionText = body.slice(0, SESSION_TEXT_LIMIT);
     if (this.hadSession && (status === 404 || (status === 400 && NO_SESSION.test(sessionText)))) {
       return new McpTransportError('session_lost', `session lost (HTTP ${status})`, {
