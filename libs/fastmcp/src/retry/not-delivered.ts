@@ -10,7 +10,15 @@ export function asNotDelivered(error: unknown): unknown {
   const copy = Object.create(Object.getPrototypeOf(error) as object) as FastMcpError;
   for (const key of Reflect.ownKeys(error)) {
     const descriptor = Object.getOwnPropertyDescriptor(error, key);
-    if (descriptor) Object.defineProperty(copy, key, descriptor);
+    if (!descriptor) continue;
+    // Newer V8 makes `stack` an accessor that reads the original's hidden slot: copy its value.
+    const value: unknown = 'value' in descriptor ? descriptor.value : Reflect.get(error, key);
+    Object.defineProperty(copy, key, {
+      value,
+      writable: descriptor.writable ?? true,
+      enumerable: descriptor.enumerable,
+      configurable: true,
+    });
   }
   Object.defineProperty(copy, 'delivery', {
     value: 'not_delivered',

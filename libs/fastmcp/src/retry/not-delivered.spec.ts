@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { isMcpHttpError, McpHttpError } from '../errors/mcp-http.error.js';
+import { asNotDelivered } from './not-delivered.js';
+
+describe('asNotDelivered', () => {
+  it('copies the error with its type, fields, message and stack, marked not delivered', () => {
+    const original = new McpHttpError(502, { clientId: 'github', detail: 'bad gateway' });
+
+    const copy = asNotDelivered(original) as McpHttpError;
+
+    expect(copy).not.toBe(original);
+    expect(isMcpHttpError(copy)).toBe(true);
+    expect(copy).toBeInstanceOf(McpHttpError);
+    expect(copy).toMatchObject({ status: 502, clientId: 'github', delivery: 'not_delivered' });
+    expect(copy.message).toBe(original.message);
+    expect(typeof copy.stack).toBe('string');
+    expect(copy.stack).toContain('HTTP 502');
+    expect(original.delivery).toBeUndefined();
+  });
+
+  it('returns what is not a module error, or already not delivered, as it is', () => {
+    const plain = new Error('x');
+    const refused = new McpHttpError(503, { delivery: 'not_delivered' });
+    expect(asNotDelivered(plain)).toBe(plain);
+    expect(asNotDelivered(refused)).toBe(refused);
+  });
+});
