@@ -45,6 +45,19 @@ export class ServerAuthRegistry {
     return serverAuth;
   }
 
+  /** How many client ids have a ServerAuth now. */
+  get clientCount(): number {
+    return this.byClientId.size;
+  }
+
+  /**
+   * Drops the client id's ServerAuth (its provider, secrets and tokens). A connection still open
+   * keeps the one in its target; the next connect makes another.
+   */
+  forget(clientId: string): void {
+    this.byClientId.delete(clientId);
+  }
+
   private create(
     clientId: string,
     server: McpServerConfig,

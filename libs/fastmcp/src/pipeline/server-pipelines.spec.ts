@@ -58,4 +58,18 @@ describe('ServerPipelines', () => {
     pipelines.onApplicationShutdown();
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it("forgets a server: stops its open breaker's timer, and its next pipeline starts closed", async () => {
+    const { pipelines } = setup();
+    const pay = pipelines.forServer('pay');
+    await pay.admit(ATTEMPT);
+    pay.failed(ATTEMPT, new McpHttpError(503), 'unknown');
+    expect(pipelines.circuitStates()).toEqual({ pay: 'open' });
+
+    pipelines.forget('pay');
+    expect(vi.getTimerCount()).toBe(0);
+    expect(pipelines.circuitStates()).toEqual({});
+    expect(pipelines.serverCount).toBe(0);
+    await expect(pipelines.forServer('pay').admit(ATTEMPT)).resolves.toBeTypeOf('function');
+  });
 });

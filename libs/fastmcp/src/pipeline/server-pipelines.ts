@@ -42,6 +42,18 @@ export class ServerPipelines implements OnModuleDestroy, OnApplicationShutdown {
     return Object.fromEntries(this.circuits);
   }
 
+  /** How many servers have policies now. */
+  get serverCount(): number {
+    return this.policies.size;
+  }
+
+  /** Stops and drops the server's policies and circuit state; its next call starts afresh. */
+  forget(server: string): void {
+    for (const policy of this.policies.get(server) ?? []) policy.dispose?.();
+    this.policies.delete(server);
+    this.circuits.delete(server);
+  }
+
   onModuleDestroy(): void {
     this.unsubscribe();
   }

@@ -7,7 +7,7 @@ import { MAX_TIMER_MS } from '../options/option-limits.js';
 import { OptionChecks } from '../options/option-checks.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
 import { retryPolicyFields } from '../options/retry-policy-fields.js';
-import type { OperationName } from '../events/operation-name.js';
+import { OPERATION_NAMES, type OperationName } from '../events/operation-name.js';
 import { checkRetry } from '../options/validate-options.js';
 
 /**
@@ -25,9 +25,21 @@ export class RetryPolicies {
     return this.forOperation(clientId);
   }
 
+  /** How many merged policies are kept now. */
+  get policyCount(): number {
+    return this.byOperation.size;
+  }
+
+  /** Forgets the client id's merged policies. */
+  forget(clientId: string): void {
+    for (const operation of [undefined, ...OPERATION_NAMES]) {
+      this.byOperation.delete(policyKey(clientId, operation));
+    }
+  }
+
   /** The policy of one kind of operation on a client id's server (merged once). */
   forOperation(clientId: string, operation?: OperationName): Readonly<RetryOptions> {
-    const key = `${operation ?? ''}\u0000${clientId}`;
+    const key = policyKey(clientId, operation);
     let policy = this.byOperation.get(key);
     if (!policy) {
       const own = this.options.servers[clientId]?.retry;
@@ -58,4 +70,8 @@ export class RetryPolicies {
     if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
     return policy;
   }
+}
+
+function policyKey(clientId: string, operation?: OperationName): string {
+  return `${operation ?? ''}\u0000${clientId}`;
 }

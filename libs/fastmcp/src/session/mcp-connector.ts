@@ -78,6 +78,19 @@ export class McpConnector {
     }
   }
 
+  /** How many era verdicts are kept now. */
+  get verdictCount(): number {
+    return this.verdicts.size;
+  }
+
+  /** Forgets the client id's era verdicts, on every server URL. */
+  forget(clientId: string): void {
+    const prefix = cacheKey(clientId, '');
+    for (const key of this.verdicts.keys()) {
+      if (key.startsWith(prefix)) this.verdicts.delete(key);
+    }
+  }
+
   /**
    * Called with every failed request of a connection: forgets the era verdict after a
    * connection-level failure or a version error. True when the connection itself is done for.

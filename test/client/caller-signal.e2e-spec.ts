@@ -1,0 +1,110 @@
+// A caller's AbortSignal often outlives many calls (a request's, a worker's). The calls that use
+// it must leave nothing on it, and it must still abort them; the shutdown must still end them.
+import { getEventListeners } from 'node:events';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isFastMcpShutdownError, McpAbortedError } from '@app/fastmcp';
+import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
+import {
+  startCountingToolsServer,
+  type CountingToolsServer,
+} from '../support/counting-tools-server.js';
+
+const CALLS = 200;
+
+let server: CountingToolsServer;
+let app: ClientTestApp | undefined;
+
+beforeAll(async () => {
+  server = await startCountingToolsServer();
+});
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  server.reset();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function connectedApp(): Promise<ClientTestApp> {
+  app = await startClientApp({
+    servers: { s: { url: server.url, protocolVersion: '2025-11-25' } },
+    dlq: false,
+    shutdownGraceMs: 100,
+  });
+  await app.client.connectWithRetry('s');
+  return app;
+}
+
+/**
+ * How many signals AbortSignal.any made from `signal`. This reads a Node internal (the
+ * kDependantSignals set), in a test only: Node 20 keeps an entry there for each AbortSignal.any
+ * for as long as `signal` lives.
+ */
+function anyDependants(signal: AbortSignal): number {
+  const key = Object.getOwnPropertySymbols(signal).find((symbol) =>
+    String(symbol).includes('kDependantSignals'),
+  );
+  if (!key) return 0;
+  return (signal as unknown as Record<symbol, Set<unknown> | undefined>)[key]?.size ?? 0;
+}
+
+const abortListeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
+
+async function untilStarted(tool: string, executionsBefore: number): Promise<void> {
+  await vi.waitFor(() => expect(server.executions(tool)).toBe(executionsBefore + 1));
+}
+
+describe('calls sharing a long-lived caller signal', () => {
+  it('can see what AbortSignal.any leaves on a signal (else the next test proves nothing)', () => {
+    const signal = new AbortController().signal;
+    AbortSignal.any([signal]);
+    expect(anyDependants(signal)).toBe(1);
+  });
+
+  it('leave no listener and no AbortSignal.any entry on it', async () => {
+    const { client } = await connectedApp();
+    const { signal } = new AbortController();
+
+    for (let i = 0; i < CALLS; i++) await client.callToolWithRetry('s', 'lookup', {}, { signal });
+
+    expect(server.executions('lookup')).toBe(CALLS);
+    expect(abortListeners(signal)).toBe(0);
+    expect(anyDependants(signal)).toBe(0);
+  });
+
+  it('are still aborted by it mid-call, with McpAbortedError', async () => {
+    const { client } = await connectedApp();
+    const controller = new AbortController();
+    await client.callToolWithRetry('s', 'lookup', {}, { signal: controller.signal });
+    server.slowNext('lookup', 10_000);
+
+    const call = client
+      .callToolWithRetry('s', 'lookup', {}, { signal: controller.signal })
+      .catch((error: unknown) => error);
+    await untilStarted('lookup', 1);
+    const reason = new Error('the caller gave up');
+    controller.abort(reason);
+
+    const error = await call;
+    expect(error).toBeInstanceOf(McpAbortedError);
+    expect((error as McpAbortedError).cause).toBe(reason);
+    expect(abortListeners(controller.signal)).toBe(0);
+  });
+
+  it('are still ended by the shutdown when its grace runs out', async () => {
+    const { client } = await connectedApp();
+    const { signal } = new AbortController();
+    server.slowNext('lookup', 10_000);
+
+    const call = client
+      .callToolWithRetry('s', 'lookup', {}, { signal })
+      .catch((error: unknown) => error);
+    await untilStarted('lookup', 0);
+    await app?.close();
+    app = undefined;
+
+    expect(isFastMcpShutdownError(await call)).toBe(true);
+    expect(abortListeners(signal)).toBe(0);
+  });
+});

@@ -1,0 +1,165 @@
+// disconnect() forgets what the client kept for a server given to connect* (not in `servers`):
+// an app that connects a new client id per tenant or per job must not keep one of each forever.
+// A configured server keeps its state: reconnected, it is still the server that was unwell.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CircuitOpenError,
+  type ClientCredentialsAuthOptions,
+  type EnhancedFastMcpService,
+  type FastMcpModuleOptions,
+} from '@app/fastmcp';
+import { ServerAuthRegistry } from '../../libs/fastmcp/src/auth/server-auth.registry.js';
+import { RetryPolicies } from '../../libs/fastmcp/src/retry/retry-policies.js';
+import { McpConnector } from '../../libs/fastmcp/src/session/mcp-connector.js';
+import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
+import {
+  startCountingToolsServer,
+  type CountingToolsServer,
+} from '../support/counting-tools-server.js';
+import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startOAuthTestServer } from '../support/oauth/oauth-test-server.js';
+import type { OAuthTestServerHandle } from '../support/oauth/oauth-test-server.interface.js';
+import { startPipelineApp, type PipelineTestApp } from '../support/pipeline-test-app.js';
+
+const DYNAMIC_SERVERS = 20;
+const SECRET = 'svc-secret-0123456789';
+/** What the OAuth test server's `whoami` tool answers for client `svc`. */
+const SVC = { clientId: 'svc', scopes: ['mcp:read'] };
+
+let server: CountingToolsServer;
+let proxy: FaultProxy;
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  server = await startCountingToolsServer();
+  proxy = await startFaultProxy(server.url);
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  proxy.clear();
+});
+afterAll(async () => {
+  await proxy?.close();
+  await server?.close();
+});
+
+async function pipelineApp(options: FastMcpModuleOptions): Promise<PipelineTestApp> {
+  const app = await startPipelineApp(options);
+  cleanups.push(() => app.close());
+  return app;
+}
+
+async function clientApp(options: FastMcpModuleOptions): Promise<ClientTestApp> {
+  const app = await startClientApp({ ...options, dlq: false });
+  cleanups.push(() => app.close());
+  return app;
+}
+
+async function oauthServer(): Promise<OAuthTestServerHandle> {
+  const oauth = await startOAuthTestServer({
+    clients: [{ clientId: 'svc', secret: SECRET, scopes: ['mcp:read'] }],
+  });
+  cleanups.push(() => oauth.close());
+  return oauth;
+}
+
+function credentials(oauth: OAuthTestServerHandle): ClientCredentialsAuthOptions {
+  return {
+    type: 'client_credentials',
+    clientId: 'svc',
+    clientSecret: SECRET,
+    issuer: oauth.issuer,
+  };
+}
+
+async function whoami(client: EnhancedFastMcpService, clientId: string): Promise<unknown> {
+  const result = await client.callToolWithRetry(clientId, 'whoami');
+  const [first] = result.content as Array<{ text: string }>;
+  return JSON.parse(first.text) as unknown;
+}
+
+describe('disconnect of a server given to connect*', () => {
+  it('forgets its policies, era verdict and merged retry policies', async () => {
+    const app = await pipelineApp({ servers: {} });
+    const connector = app.moduleRef.get(McpConnector, { strict: false });
+    const retryPolicies = app.moduleRef.get(RetryPolicies, { strict: false });
+
+    for (let i = 0; i < DYNAMIC_SERVERS; i++) {
+      const clientId = `dyn-${i}`;
+      // protocolVersion 'auto' (the default): the connect probes the era and keeps a verdict.
+      await app.client.connectWithRetry(clientId, { url: server.url });
+      await app.client.callToolWithRetry(clientId, 'lookup', { id: String(i) });
+      await app.client.disconnect(clientId);
+    }
+
+    expect(server.executions('lookup')).toBe(DYNAMIC_SERVERS);
+    expect(app.pipelines.serverCount).toBe(0);
+    expect(connector.verdictCount).toBe(0);
+    expect(retryPolicies.policyCount).toBe(0);
+  });
+
+  it('forgets its OAuth tokens; a reconnect gets a new token and works', async () => {
+    const oauth = await oauthServer();
+    const auth = credentials(oauth);
+    const app = await clientApp({ servers: {} });
+    const registry = app.moduleRef.get(ServerAuthRegistry, { strict: false });
+
+    for (let i = 0; i < DYNAMIC_SERVERS; i++) {
+      await app.client.connect(`dyn-${i}`, { url: oauth.url, auth });
+      expect(await whoami(app.client, `dyn-${i}`)).toEqual(SVC);
+      await app.client.disconnect(`dyn-${i}`);
+    }
+    expect(registry.clientCount).toBe(0);
+    expect(oauth.tokenRequests).toHaveLength(DYNAMIC_SERVERS);
+
+    // The same client id and the same auth object again: a new ServerAuth, a new token.
+    await app.client.connect('dyn-0', { url: oauth.url, auth });
+    expect(await whoami(app.client, 'dyn-0')).toEqual(SVC);
+    expect(oauth.tokenRequests).toHaveLength(DYNAMIC_SERVERS + 1);
+    await app.client.disconnect('dyn-0');
+    expect(registry.clientCount).toBe(0);
+  });
+});
+
+describe('disconnect of a configured server', () => {
+  it('keeps its open circuit across a reconnect, while a dynamic one starts closed', async () => {
+    // Pinned to the 2025 era, so that a connect sends nothing a fault could match but initialize.
+    const target = { url: proxy.url, protocolVersion: '2025-11-25' };
+    const app = await pipelineApp({
+      servers: { configured: target },
+      resilience: { circuitBreaker: { consecutiveFailures: 1, openMs: 60_000 } },
+    });
+    await app.client.connectWithRetry('configured');
+    await app.client.connectWithRetry('dyn', target);
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(503), times: 2 });
+    await expect(app.client.callTool('configured', 'lookup')).rejects.toThrow(/503/);
+    await expect(app.client.callTool('dyn', 'lookup')).rejects.toThrow(/503/);
+    expect(app.pipelines.circuitStates()).toEqual({ configured: 'open', dyn: 'open' });
+
+    await app.client.disconnect('configured');
+    await app.client.disconnect('dyn');
+
+    expect(app.pipelines.circuitStates()).toEqual({ configured: 'open' });
+    await expect(app.client.connectWithRetry('configured')).rejects.toBeInstanceOf(
+      CircuitOpenError,
+    );
+    await app.client.connectWithRetry('dyn', target);
+    await expect(app.client.callToolWithRetry('dyn', 'lookup', { id: 'x' })).resolves.toMatchObject(
+      { content: [{ text: 'x' }] },
+    );
+  });
+
+  it('keeps its OAuth tokens across a reconnect', async () => {
+    const oauth = await oauthServer();
+    const app = await clientApp({
+      servers: { configured: { url: oauth.url, auth: credentials(oauth) } },
+    });
+
+    await app.client.connect('configured');
+    expect(await whoami(app.client, 'configured')).toEqual(SVC);
+    await app.client.disconnect('configured');
+    await app.client.connect('configured');
+    expect(await whoami(app.client, 'configured')).toEqual(SVC);
+    expect(oauth.tokenRequests).toHaveLength(1);
+  });
+});
