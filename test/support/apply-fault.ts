@@ -22,6 +22,7 @@ export function applyFault(fault: Fault | undefined, ctx: FaultContext): void {
       return forwardRequest(ctx.upstream, req, ctx.body, res, setStatus);
     case 'cutStream':
     case 'loseAnswer':
+    case 'delayAnswer':
       return forwardRequest(ctx.upstream, req, ctx.body, res, setStatus, fault);
     case 'status':
       return setStatus(replyStatus(res, fault));

@@ -28,6 +28,8 @@ export interface CountingToolsServer {
   slowNext(tool: string, ms: number): void;
   /** Forgets every count and pending delay. */
   reset(): void;
+  /** Sessions open now: initialized and not yet ended (by a DELETE or `dropSessions`). */
+  liveSessions(): number;
   /** Closes every session: old session ids then get 404. */
   dropSessions(): Promise<void>;
   close(): Promise<void>;
@@ -35,9 +37,12 @@ export interface CountingToolsServer {
 
 /**
  * An official-SDK MCP server (stateful Streamable HTTP, SSE answers) whose tools pay, lookup
- * and upsert count each execution: the side effect a retry must not repeat.
+ * and upsert count each execution: the side effect a retry must not repeat. `tools` changes
+ * what the tools tell clients (e.g. a server whose `pay` claims to be read-only).
  */
-export async function startCountingToolsServer(): Promise<CountingToolsServer> {
+export async function startCountingToolsServer(
+  tools: Readonly<Record<string, ToolAnnotations | undefined>> = COUNTING_TOOLS,
+): Promise<CountingToolsServer> {
   const byTool = new Map<string, number>();
   const byId = new Map<string, number>();
   const delays = new Map<string, number>();
@@ -48,7 +53,7 @@ export async function startCountingToolsServer(): Promise<CountingToolsServer> {
   };
   const newServer = (): McpServer => {
     const mcp = new McpServer({ name: 'counting-tools', version: '1.0.0' });
-    for (const [name, annotations] of Object.entries(COUNTING_TOOLS)) {
+    for (const [name, annotations] of Object.entries(tools)) {
       const config = { inputSchema: { id: z.string().optional() }, annotations };
       mcp.registerTool(name, config, async ({ id }, extra) => {
         bump(byTool, name);
@@ -81,6 +86,7 @@ export async function startCountingToolsServer(): Promise<CountingToolsServer> {
     executionsById: () => byId,
     slowNext: (tool, ms) => void delays.set(tool, ms),
     reset: () => [byTool, byId, delays].forEach((map) => map.clear()),
+    liveSessions: () => sessions.count(),
     dropSessions: () => sessions.closeAll(),
     close: () =>
       (closing ??= sessions.closeAll().then(

@@ -1,5 +1,6 @@
 import {
   type CutStreamFault,
+  type DelayAnswerFault,
   type DropSessionFault,
   type HangFault,
   type LoseAnswerFault,
@@ -28,4 +29,5 @@ export const faults = {
     kind: 'loseAnswer',
     ...options,
   }),
+  delayAnswer: (ms: number): DelayAnswerFault => ({ kind: 'delayAnswer', ms }),
 };

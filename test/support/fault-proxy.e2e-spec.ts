@@ -170,6 +170,19 @@ describe.each([
     expect(upstream.sessionCount()).toBe(sessionsBefore + (options.stateful ? 1 : 0));
   });
 
+  it('delayAnswer: the server answers at once, the client hears of it late', async () => {
+    proxy.inject({ match: { method: 'initialize' }, fault: faults.delayAnswer(1000) });
+    const before = upstream.requestCounts()['initialize'] ?? 0;
+    let answered = false;
+    const pending = rawHttpPost(proxy.url, INITIALIZE_REQUEST).finally(() => (answered = true));
+    await waitFor(() => upstream.requestCounts()['initialize'] === before + 1);
+    expect(answered).toBe(false);
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toContain('serverInfo');
+    expect(res.error).toBeUndefined();
+  });
+
   it.each([
     { status: 404 as const, code: -32001, message: 'Session not found' },
     { status: 400 as const, code: -32000, message: 'Bad Request: No valid session ID provided' },

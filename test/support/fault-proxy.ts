@@ -8,6 +8,7 @@ import { type Upstream } from './forward-request.js';
 
 export { faults } from './fault-builders.js';
 export type {
+  DelayAnswerFault,
   Fault,
   FaultMatch,
   FaultRule,

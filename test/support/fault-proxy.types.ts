@@ -47,8 +47,23 @@ export interface LoseAnswerFault {
   readonly code?: number;
 }
 
+/**
+ * Forward, let the upstream answer in full (the server did the work at once), then relay that
+ * answer `ms` late: a slow network on the way back. A client that gives up meanwhile gets nothing.
+ */
+export interface DelayAnswerFault {
+  readonly kind: 'delayAnswer';
+  readonly ms: number;
+}
+
 export type Fault =
-  StatusFault | ResetFault | HangFault | CutStreamFault | DropSessionFault | LoseAnswerFault;
+  | StatusFault
+  | ResetFault
+  | HangFault
+  | CutStreamFault
+  | DropSessionFault
+  | LoseAnswerFault
+  | DelayAnswerFault;
 
 /** Which requests a fault applies to; every given field must match. Empty: any request. */
 export interface FaultMatch {

@@ -5,7 +5,11 @@ import {
   request as httpRequest,
   type ServerResponse,
 } from 'node:http';
-import { type CutStreamFault, type LoseAnswerFault } from './fault-proxy.types.js';
+import {
+  type CutStreamFault,
+  type DelayAnswerFault,
+  type LoseAnswerFault,
+} from './fault-proxy.types.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -24,14 +28,17 @@ export interface Upstream {
   readonly agent: Agent;
 }
 
-/** Forwards one request upstream and streams the answer back chunk by chunk, cuts or loses it. */
+/**
+ * Forwards one request upstream and streams the answer back chunk by chunk, cuts, loses or
+ * delays it.
+ */
 export function forwardRequest(
   upstream: Upstream,
   req: IncomingMessage,
   body: Buffer,
   res: ServerResponse,
   onStatus: (status: number) => void,
-  fault?: CutStreamFault | LoseAnswerFault,
+  fault?: CutStreamFault | LoseAnswerFault | DelayAnswerFault,
 ): void {
   const outgoing = httpRequest(
     new URL(req.url ?? '/', upstream.origin),
@@ -47,6 +54,7 @@ export function forwardRequest(
     (upstreamRes) => {
       upstreamRes.once('error', () => res.destroy());
       if (fault?.kind === 'loseAnswer') return loseAnswer(upstreamRes, res, onStatus, fault);
+      if (fault?.kind === 'delayAnswer') return delayAnswer(upstreamRes, res, onStatus, fault);
       const status = upstreamRes.statusCode ?? 502;
       onStatus(status);
       res.writeHead(status, strip(upstreamRes.headers));
@@ -102,6 +110,26 @@ function loseAnswer(
     onStatus(upstreamRes.statusCode ?? 502);
     res.writeHead(upstreamRes.statusCode ?? 502, strip(upstreamRes.headers, REQUEST_ONLY));
     res.write(': cut by fault proxy\n\n', () => res.socket?.destroy());
+  });
+}
+
+/** Reads the whole upstream answer, then relays it `fault.ms` later, unless the client left. */
+function delayAnswer(
+  upstreamRes: IncomingMessage,
+  res: ServerResponse,
+  onStatus: (status: number) => void,
+  fault: DelayAnswerFault,
+): void {
+  const chunks: Buffer[] = [];
+  upstreamRes.on('data', (chunk: Buffer) => chunks.push(chunk));
+  upstreamRes.once('end', () => {
+    const relay = setTimeout(() => {
+      if (res.destroyed) return;
+      const status = upstreamRes.statusCode ?? 502;
+      onStatus(status);
+      res.writeHead(status, strip(upstreamRes.headers)).end(Buffer.concat(chunks));
+    }, fault.ms);
+    res.once('close', () => clearTimeout(relay));
   });
 }
 

@@ -139,6 +139,7 @@ export { McpSocketWaitError, isMcpSocketWaitError } from './errors/mcp-socket-wa
 export { McpTransportError, isMcpTransportError } from './errors/mcp-transport.error.js';
 export type { TransportFailure } from './errors/mcp-transport.error.js';
 export { McpAbortedError, isMcpAbortedError } from './errors/mcp-aborted.error.js';
+export { McpDisconnectedError, isMcpDisconnectedError } from './errors/mcp-disconnected.error.js';
 export { FastMcpShutdownError, isFastMcpShutdownError } from './errors/fastmcp-shutdown.error.js';
 export { McpAuthError, isMcpAuthError } from './errors/mcp-auth.error.js';
 export { RetryExhaustedError, isRetryExhaustedError } from './errors/retry-exhausted.error.js';

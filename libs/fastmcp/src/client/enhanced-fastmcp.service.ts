@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
 import type { AttemptRecord, FailedOperation } from '../dlq/core/failed-operation.interface.js';
 import type {
   OperationReplayer,
@@ -10,9 +11,12 @@ import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
+import { ServerPipelines } from '../pipeline/server-pipelines.js';
 import { calculateBackoffWithJitter } from '../retry/backoff.js';
 import { classifyError } from '../retry/classify-error.js';
 import { endedDeliveryUnknown } from '../retry/delivery.js';
+import { RetryPolicies } from '../retry/retry-policies.js';
+import { McpConnector } from '../session/mcp-connector.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
 import { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import type { CallOptions } from './call-options.interface.js';
@@ -38,6 +42,10 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     @Inject(McpHttpTransport) private readonly transport: McpHttpTransport,
     @Inject(OperationRunner) private readonly runner: OperationRunner,
     @Inject(McpOperations) private readonly operations: McpOperations,
+    @Inject(ServerPipelines) private readonly pipelines: ServerPipelines,
+    @Inject(McpConnector) private readonly connector: McpConnector,
+    @Inject(RetryPolicies) private readonly retryPolicies: RetryPolicies,
+    @Inject(ServerAuthRegistry) private readonly serverAuth: ServerAuthRegistry,
   ) {}
 
   async connectWithRetry(
@@ -95,9 +103,18 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     return this.operations.sessions.session(clientId);
   }
 
-  /** Ends the client id's connection (a 2025 session's HTTP DELETE) and forgets it. */
+  /**
+   * Ends the client id's connection (a 2025 session's HTTP DELETE) and forgets it. A server not in
+   * `servers` is then forgotten whole (breaker, retry budget, era verdict, OAuth tokens), so
+   * client ids made on the fly do not pile up; a configured one keeps them across a reconnect,
+   * as it is still the server that was unwell.
+   */
   async disconnect(clientId: string): Promise<void> {
-    await this.operations.forget(clientId)?.end();
+    try {
+      await this.operations.forget(clientId)?.end();
+    } finally {
+      if (this.options.servers[clientId] === undefined) this.forgetServer(clientId);
+    }
   }
 
   /** The delay before retry number `attempt` (1-based), jitter included, under the module's policy. */
@@ -129,7 +146,15 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
         this.logger.warn(`Could not end the session of ${clientIds[i]}: ${String(result.reason)}`);
       }
     });
+    await this.operations.sessions.endingsSettled();
     await this.transport.close();
+  }
+
+  private forgetServer(clientId: string): void {
+    this.pipelines.forget(clientId);
+    this.connector.forget(clientId);
+    this.retryPolicies.forget(clientId);
+    this.serverAuth.forget(clientId);
   }
 
   private failedReplay(error: unknown, attempts: AttemptRecord[]): ReplayOutcome {

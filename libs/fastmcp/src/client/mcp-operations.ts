@@ -3,10 +3,12 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { FailedOperation } from '../dlq/core/failed-operation.interface.js';
 import { FastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
+import { isMcpDisconnectedError } from '../errors/mcp-disconnected.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
+import { asNotDelivered } from '../retry/not-delivered.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { McpConnection, ToolRouting } from '../session/mcp-connection.interface.js';
 import { McpConnector } from '../session/mcp-connector.js';
@@ -22,7 +24,6 @@ import type { OperationSpec } from './operation-spec.interface.js';
 import { ToolCatalog } from './tool-catalog.js';
 import { ToolListing } from './tool-listing.js';
 import { isSafeToRepeat } from './tool-repeat-safety.js';
-import { asNotDelivered } from '../retry/not-delivered.js';
 
 /** Builds each MCP operation as an OperationSpec over the client's connections, whatever their era. */
 @Injectable()
@@ -53,10 +54,12 @@ export class McpOperations {
         const existing = this.sessions.get(clientId);
         if (existing && existing.session.url === server.url && !config) return existing.session;
         if (config) this.explicitServers.set(clientId, server);
+        // What another connection listed says nothing of this one (annotations decide retries).
+        this.catalog.forget(clientId);
         const { connected, replaced } = await this.sessions.replace(clientId, () =>
           this.connector.connect(clientId, server, run),
         );
-        if (replaced) void replaced.end().catch(() => undefined);
+        if (replaced) this.sessions.endInBackground(replaced);
         tracker.track(connected);
         return connected.session;
       },
@@ -87,7 +90,7 @@ export class McpOperations {
           if (current.add(this.toolsPage(result, clientId, connected))) {
             const { tools, ttlMs } = current;
             const fresh = this.cachesTools(clientId) && ttlMs > 0 ? run.now() + ttlMs : undefined;
-            this.catalog.remember(clientId, tools, fresh);
+            this.rememberTools(clientId, connected, tools, fresh);
             return tools;
           }
         }
@@ -111,6 +114,7 @@ export class McpOperations {
         maxAttemptMs: opts.maxTotalTimeoutMs,
       },
     };
+    let ownRequestOut = false;
     const safeToRepeat = (): boolean =>
       isSafeToRepeat(
         this.explicitServers.get(clientId) ?? this.options.servers[clientId],
@@ -125,12 +129,11 @@ export class McpOperations {
       toolName,
       arguments: args,
       safeToRepeat,
+      ownRequestOut: () => ownRequestOut,
       attempt: async (run) => {
-        // A handshake that fails has not sent the tool call: it may be retried, safe or not.
-        const session = await this.sessionFor(clientId, run).catch((error: unknown) => {
-          throw asNotDelivered(error);
-        });
-        const connected = tracker.track(session);
+        ownRequestOut = false;
+        const connected = tracker.track(await this.sessionFor(clientId, run));
+        ownRequestOut = true;
         const routing: ToolRouting = {
           tool: this.catalog.tool(clientId, toolName),
           safeToRepeat,
@@ -178,7 +181,7 @@ export class McpOperations {
   forget(clientId: string): McpConnection | undefined {
     this.explicitServers.delete(clientId);
     this.catalog.forget(clientId);
-    return this.sessions.remove(clientId);
+    return this.sessions.forget(clientId);
   }
 
   /**
@@ -194,12 +197,17 @@ export class McpOperations {
           return this.connector.connect(clientId, server, run);
         });
       } catch (error) {
-        if (tries >= 2 || !this.failedForAnotherCaller(error, run)) throw error;
+        // The operation's own request was not sent: what failed came before it.
+        if (tries >= 2 || !this.failedForAnotherCaller(error, run)) {
+          throw asNotDelivered(error, run.operation);
+        }
       }
     }
   }
 
   private failedForAnotherCaller(error: unknown, run: RetryRun): boolean {
+    // Connected anew meanwhile: this operation goes on with the new connection.
+    if (isMcpDisconnectedError(error)) return error.reason === 'reconnected';
     if (isMcpAbortedError(error)) return !run.callerSignal?.aborted;
     if (isMcpTimeoutError(error) && error.scope === 'budget') return run.now() < run.deadline;
     return false;
@@ -235,7 +243,18 @@ export class McpOperations {
       const result = await this.send(clientId, connected, 'tools/list', listing.params(), run);
       if (listing.add(this.toolsPage(result, clientId, connected))) break;
     }
-    this.catalog.remember(clientId, listing.tools);
+    this.rememberTools(clientId, connected, listing.tools);
+  }
+
+  /** Keeps a listing, unless the connection it came from is no longer the client id's. */
+  private rememberTools(
+    clientId: string,
+    listedOn: McpConnection,
+    tools: readonly Tool[],
+    freshUntil?: number,
+  ): void {
+    if (this.sessions.get(clientId) !== listedOn) return;
+    this.catalog.remember(clientId, tools, freshUntil);
   }
 
   /** A listing on `connected`, capped at its server's `maxResponseBytes` in total. */

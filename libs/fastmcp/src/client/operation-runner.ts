@@ -17,6 +17,7 @@ import {
 import type { CallOptions } from './call-options.interface.js';
 import { DeadLetterWriter } from './dead-letter.writer.js';
 import { InFlightOperations } from './in-flight-operations.js';
+import { linkedSignal } from './linked-signal.js';
 import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interface.js';
 
 /** The call's shutdown signal, and whether its request was out when the grace ran out. */
@@ -25,11 +26,17 @@ interface ShutdownWatch {
   readonly requestMayBeOut: boolean;
 }
 
-function watchShutdown(signal: AbortSignal, run: RetryRun): ShutdownWatch {
+function watchShutdown(
+  signal: AbortSignal,
+  run: RetryRun,
+  spec: OperationSpec<unknown>,
+): ShutdownWatch {
   const watch = { signal, requestMayBeOut: false };
-  signal.addEventListener('abort', () => (watch.requestMayBeOut = run.requestMayBeOut), {
-    once: true,
-  });
+  const onAbort = (): void => {
+    // A handshake's request being out is not the operation's own.
+    watch.requestMayBeOut = run.requestMayBeOut && (spec.ownRequestOut?.() ?? true);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
   return watch;
 }
 
@@ -81,27 +88,32 @@ export class OperationRunner {
       toolName: spec.toolName,
       replayOf: mode.replayOf,
     });
-    const run = new RetryRun({
-      operation: spec.operation,
-      clientId: spec.clientId,
-      policy: this.policies.forCall(spec.clientId, opts, spec.operation),
-      clock: this.clock,
-      events: this.events,
-      signal: opts.signal ? AbortSignal.any([opts.signal, shutdown]) : shutdown,
-      timeoutMs: opts.timeoutMs,
-      singleAttempt: !mode.retry,
-      toolName: spec.toolName,
-      pipeline: this.pipelines.forServer(spec.clientId),
-      safeToRepeat: spec.safeToRepeat?.bind(spec),
-      trace,
-    });
-    const watch = watchShutdown(shutdown, run);
-    if (!trace) return await this.perform(spec, run, mode, watch, opts.priority);
-    return await trace.run(async () => {
-      const outcome = await this.perform(spec, run, mode, watch, opts.priority);
-      this.endTrace(trace, spec, outcome);
-      return outcome;
-    });
+    const callSignal = opts.signal ? linkedSignal([opts.signal, shutdown]) : undefined;
+    try {
+      const run = new RetryRun({
+        operation: spec.operation,
+        clientId: spec.clientId,
+        policy: this.policies.forCall(spec.clientId, opts, spec.operation),
+        clock: this.clock,
+        events: this.events,
+        signal: callSignal?.signal ?? shutdown,
+        timeoutMs: opts.timeoutMs,
+        singleAttempt: !mode.retry,
+        toolName: spec.toolName,
+        pipeline: this.pipelines.forServer(spec.clientId),
+        safeToRepeat: spec.safeToRepeat?.bind(spec),
+        trace,
+      });
+      const watch = watchShutdown(shutdown, run, spec);
+      if (!trace) return await this.perform(spec, run, mode, watch, opts.priority);
+      return await trace.run(async () => {
+        const outcome = await this.perform(spec, run, mode, watch, opts.priority);
+        this.endTrace(trace, spec, outcome);
+        return outcome;
+      });
+    } finally {
+      callSignal?.detach();
+    }
   }
 
   private async perform<T>(

@@ -22,6 +22,11 @@ export interface OperationSpec<T> {
   safeToRepeat?(): boolean;
   /** Forgets the session so that the next attempt re-initialises. */
   dropSession(): void;
+  /**
+   * Whether the running attempt got as far as sending its own request (past its session's
+   * handshake). Absent: whatever request is out counts.
+   */
+  ownRequestOut?(): boolean;
 }
 
 export interface RunMode {

@@ -5,6 +5,7 @@ import { isRateLimitedError } from '../errors/rate-limited.error.js';
 import { isMcpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { isMcpAuthError } from '../errors/mcp-auth.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
+import { isMcpDisconnectedError } from '../errors/mcp-disconnected.error.js';
 import { isFastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
@@ -51,6 +52,7 @@ export function classifyError(
   }
   if (isMcpProtocolError(error)) return { errorClass: `protocol_${error.code}`, retryable: false };
   if (isMcpAbortedError(error)) return { errorClass: 'aborted', retryable: false };
+  if (isMcpDisconnectedError(error)) return { errorClass: 'disconnected', retryable: false };
   if (isFastMcpShutdownError(error)) return { errorClass: 'shutdown', retryable: false };
   return { errorClass: 'unknown', retryable: false };
 }

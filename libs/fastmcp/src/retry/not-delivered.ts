@@ -1,12 +1,14 @@
 import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import type { OperationName } from '../events/operation-name.js';
 
 /**
- * `error` as the failure of a request that was never sent, because what failed came before it
+ * `error` as the failure of `operation`'s request, never sent because what failed came before it
  * (the session's handshake): the request may be sent again whatever its repeat-safety. A copy
  * (same prototype and fields), as a shared handshake's error reaches other callers too.
  */
-export function asNotDelivered(error: unknown): unknown {
-  if (!isFastMcpError(error) || error.delivery === 'not_delivered') return error;
+export function asNotDelivered(error: unknown, operation: OperationName): unknown {
+  if (!isFastMcpError(error)) return error;
+  if (error.delivery === 'not_delivered' && error.operation === operation) return error;
   const copy = Object.create(Object.getPrototypeOf(error) as object) as FastMcpError;
   for (const key of Reflect.ownKeys(error)) {
     const descriptor = Object.getOwnPropertyDescriptor(error, key);
@@ -20,11 +22,16 @@ export function asNotDelivered(error: unknown): unknown {
       configurable: true,
     });
   }
-  Object.defineProperty(copy, 'delivery', {
-    value: 'not_delivered',
-    enumerable: true,
-    writable: false,
-    configurable: true,
-  });
+  for (const [key, value] of [
+    ['delivery', 'not_delivered'],
+    ['operation', operation],
+  ]) {
+    Object.defineProperty(copy, key, {
+      value,
+      enumerable: true,
+      writable: false,
+      configurable: true,
+    });
+  }
   return copy;
 }

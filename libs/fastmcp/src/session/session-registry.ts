@@ -1,13 +1,30 @@
+import { McpDisconnectedError } from '../errors/mcp-disconnected.error.js';
 import type { McpConnection } from './mcp-connection.interface.js';
 import type { McpSession } from './mcp-session.interface.js';
 
+/** Why a handshake under way no longer counts. */
+type Superseded = 'disconnected' | 'reconnected';
+
+/** A handshake under way; `superseded` once its client id was disconnected or connected anew. */
+class Handshake {
+  superseded: Superseded | undefined;
+  readonly promise: Promise<McpConnection>;
+
+  constructor(run: (self: Handshake) => Promise<McpConnection>) {
+    this.promise = run(this);
+  }
+}
+
 /**
- * The connections (2025 sessions or modern connections) of one client service, by client id. Concurrent connects of one client id
- * share one handshake.
+ * The connections (2025 sessions or modern connections) of one client service, by client id.
+ * Concurrent connects of one client id share one handshake. A handshake that lands after its
+ * client id was disconnected or connected anew is ended, never kept.
  */
 export class SessionRegistry {
   private readonly sessions = new Map<string, McpConnection>();
-  private readonly pending = new Map<string, Promise<McpConnection>>();
+  private readonly handshakes = new Map<string, Handshake>();
+  /** Connections being ended in the background, which shutdown waits for. */
+  private readonly endings = new Set<Promise<void>>();
 
   get(clientId: string): McpConnection | undefined {
     return this.sessions.get(clientId);
@@ -28,7 +45,11 @@ export class SessionRegistry {
     return this.connectOnce(clientId, connect);
   }
 
-  /** Connects anew, replacing any session of `clientId`; returns the one it replaced. */
+  /**
+   * Connects anew, replacing any session of `clientId` (and not joining a handshake already under
+   * way, which may be for another server); returns the one it replaced. When the new handshake
+   * fails, the replaced session is ended: it is no longer anyone's.
+   */
   async replace(
     clientId: string,
     connect: () => Promise<McpConnection>,
@@ -36,9 +57,15 @@ export class SessionRegistry {
     const previous = this.sessions.get(clientId);
     previous?.stopListening?.();
     this.sessions.delete(clientId);
-    const connected = await this.connectOnce(clientId, connect);
-    const same = previous?.target.sessionId === connected.target.sessionId;
-    return { connected, replaced: same ? undefined : previous };
+    this.supersede(clientId, 'reconnected');
+    try {
+      const connected = await this.connectOnce(clientId, connect);
+      const same = previous?.target.sessionId === connected.target.sessionId;
+      return { connected, replaced: same ? undefined : previous };
+    } catch (error) {
+      if (previous) this.endInBackground(previous);
+      throw error;
+    }
   }
 
   /** Forgets a session if it is still the given one (a lost session), or whatever it is. */
@@ -50,20 +77,54 @@ export class SessionRegistry {
     return current;
   }
 
+  /** Forgets the client id: its session (returned, to end) and any handshake under way. */
+  forget(clientId: string): McpConnection | undefined {
+    this.supersede(clientId, 'disconnected');
+    return this.remove(clientId);
+  }
+
+  /** Ends a connection no one holds any more, without making anyone wait for it. */
+  endInBackground(connection: McpConnection): void {
+    const ending = connection
+      .end()
+      .catch(() => undefined)
+      .finally(() => this.endings.delete(ending));
+    this.endings.add(ending);
+  }
+
+  /** Resolves once the connections being ended in the background are. */
+  async endingsSettled(): Promise<void> {
+    await Promise.all([...this.endings]);
+  }
+
+  private supersede(clientId: string, why: Superseded): void {
+    const running = this.handshakes.get(clientId);
+    if (!running) return;
+    running.superseded = why;
+    this.handshakes.delete(clientId);
+  }
+
   private connectOnce(
     clientId: string,
     connect: () => Promise<McpConnection>,
   ): Promise<McpConnection> {
-    let pending = this.pending.get(clientId);
-    if (!pending) {
-      pending = connect()
+    const running = this.handshakes.get(clientId);
+    if (running) return running.promise;
+    const handshake = new Handshake((self) =>
+      connect()
         .then((connected) => {
+          if (self.superseded) {
+            this.endInBackground(connected);
+            throw new McpDisconnectedError(clientId, self.superseded);
+          }
           this.sessions.set(clientId, connected);
           return connected;
         })
-        .finally(() => this.pending.delete(clientId));
-      this.pending.set(clientId, pending);
-    }
-    return pending;
+        .finally(() => {
+          if (this.handshakes.get(clientId) === self) this.handshakes.delete(clientId);
+        }),
+    );
+    this.handshakes.set(clientId, handshake);
+    return handshake.promise;
   }
 }
