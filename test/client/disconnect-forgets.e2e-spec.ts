@@ -98,6 +98,33 @@ describe('disconnect of a server given to connect*', () => {
     expect(retryPolicies.policyCount).toBe(0);
   });
 
+  it('keeps the server label of the pipeline metrics bounded, and drops its series', async () => {
+    const target = { url: proxy.url, protocolVersion: '2025-11-25' };
+    const app = await pipelineApp({
+      servers: {},
+      metrics: { maxClientIdLabels: 5 },
+      resilience: { circuitBreaker: { consecutiveFailures: 1, openMs: 60_000 } },
+      retry: { maxRetries: 0 },
+    });
+    const serverValues = async (): Promise<Set<string>> => {
+      const text = await app.registry.metrics();
+      return new Set([...text.matchAll(/server="([^"]*)"/g)].map((m) => m[1]));
+    };
+
+    for (let i = 0; i < 30; i++) {
+      const clientId = `dyn-${i}`;
+      await app.client.connectWithRetry(clientId, target);
+      proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(503), times: 1 });
+      await expect(app.client.callTool(clientId, 'lookup')).rejects.toThrow(/503/);
+      expect(app.pipelines.circuitStates()).toEqual({ [clientId]: 'open' });
+      if (i === 0) expect(await serverValues()).toEqual(new Set(['dyn-0']));
+      await app.client.disconnect(clientId);
+    }
+
+    expect(app.transitions).toHaveLength(30);
+    expect(await serverValues()).toEqual(new Set(['other']));
+  });
+
   it('forgets its OAuth tokens; a reconnect gets a new token and works', async () => {
     const oauth = await oauthServer();
     const auth = credentials(oauth);

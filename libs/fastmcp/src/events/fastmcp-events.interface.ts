@@ -162,6 +162,14 @@ export interface BulkheadQueueEvent {
   queued: number;
 }
 
+/**
+ * A server given to `connect*` (not in `servers`) was disconnected: its pipeline (breaker,
+ * budgets, rate limit) is gone, a later connect starts afresh.
+ */
+export interface ServerForgottenEvent {
+  server: string;
+}
+
 export interface FastMcpEventMap {
   'operation.started': OperationStartedEvent;
   'attempt.failed': AttemptFailedEvent;
@@ -184,6 +192,7 @@ export interface FastMcpEventMap {
   'retry.budget_exhausted': RetryBudgetExhaustedEvent;
   'ratelimit.waited': RateLimitWaitedEvent;
   'bulkhead.queue': BulkheadQueueEvent;
+  'server.forgotten': ServerForgottenEvent;
 }
 
 export type FastMcpEventName = keyof FastMcpEventMap;

@@ -118,6 +118,41 @@ describe('FastMcpMetricsListener', () => {
     );
   });
 
+  it('bounds the server label the same way; configured servers always keep theirs', async () => {
+    const { events, registry } = await boot({
+      servers: { pay: { url: 'http://127.0.0.1:1/mcp' } },
+      metrics: { maxClientIdLabels: 2 },
+    });
+    for (const server of ['dyn-a', 'dyn-b', 'dyn-c', 'pay']) {
+      events.emit('circuit.transition', { server, from: 'closed', to: 'open' });
+      events.emit('bulkhead.queue', { server, queued: 1 });
+      events.emit('ratelimit.waited', { server, waitedMs: 10 });
+      const context = { clientId: server, operation: 'call_tool' as const };
+      events.emit('retry.budget_exhausted', { ...context, server });
+    }
+    expect(await serverValues(registry)).toEqual(['dyn-a', 'other', 'pay']);
+    expect(lines(await registry.getSingleMetricAsString('fastmcp_circuit_state'), '{')).toEqual([
+      'fastmcp_circuit_state{server="dyn-a"} 2',
+      'fastmcp_circuit_state{server="other"} 2',
+      'fastmcp_circuit_state{server="pay"} 2',
+    ]);
+  });
+
+  it("removes a forgotten server's series, not those of `other`", async () => {
+    const { events, registry } = await boot({ metrics: { maxClientIdLabels: 1 } });
+    for (const server of ['dyn-a', 'dyn-b']) {
+      events.emit('circuit.transition', { server, from: 'closed', to: 'open' });
+      events.emit('circuit.transition', { server, from: 'open', to: 'half_open' });
+      events.emit('bulkhead.queue', { server, queued: 0 });
+      events.emit('ratelimit.waited', { server, waitedMs: 10 });
+      const context = { clientId: server, operation: 'call_tool' as const };
+      events.emit('retry.budget_exhausted', { ...context, server });
+    }
+    events.emit('server.forgotten', { server: 'dyn-a' });
+    events.emit('server.forgotten', { server: 'dyn-b' });
+    expect(await serverValues(registry)).toEqual(['other']);
+  });
+
   it('registers nothing and listens to nothing when metrics are off', async () => {
     const { moduleRef, events, registry } = await boot({ metrics: false });
     emitScriptedRun(events);
@@ -137,6 +172,12 @@ describe('FastMcpMetricsListener', () => {
 
 function lines(text: string, marker: string): string[] {
   return text.split('\n').filter((line) => !line.startsWith('#') && line.includes(marker));
+}
+
+/** The distinct `server` label values of every series in `registry`. */
+async function serverValues(registry: MetricsTestModule['registry']): Promise<string[]> {
+  const values = [...(await registry.metrics()).matchAll(/server="([^"]*)"/g)].map((m) => m[1]);
+  return [...new Set(values)].sort();
 }
 
 const ALL_NAMES = (ns: string): string[] =>

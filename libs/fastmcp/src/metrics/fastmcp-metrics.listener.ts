@@ -1,22 +1,26 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { OperationContext } from '../events/fastmcp-events.interface.js';
+import type { CircuitState, OperationContext } from '../events/fastmcp-events.interface.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { InjectFastMcpOptions } from '../options/inject-fastmcp-options.decorator.js';
 import { ClientIdLabels } from './client-id-labels.js';
 import type { FastMcpMetricSet } from './create-metric-set.js';
+import { OTHER_CLIENT_ID_LABEL } from './fastmcp-metrics.constants.js';
 import { FastMcpMetrics } from './fastmcp-metrics.service.js';
 import { OperationLabels } from './operation-labels.js';
 
 type Labels = Record<string, string>;
 
-/** Turns the module's events into metrics. Does nothing when metrics are off. */
 /** `fastmcp_circuit_state` values. */
 const CIRCUIT_STATE_VALUES = { closed: 0, half_open: 1, open: 2 } as const;
+const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'half_open', 'open'];
 
+/** Turns the module's events into metrics. Does nothing when metrics are off. */
 @Injectable()
 export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
-  private readonly clientIds: ClientIdLabels | null;
+  /** Bounds both labels whose values are client ids: `server`, and `client_id` when it is on. */
+  private readonly clientIds: ClientIdLabels;
+  private readonly clientIdLabel: boolean;
   private readonly operationLabels: OperationLabels;
   private unsubscribes: Array<() => void> = [];
 
@@ -26,9 +30,12 @@ export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
     @InjectFastMcpOptions() options: ResolvedFastMcpOptions,
   ) {
     const config = options.metrics;
-    this.clientIds =
-      config && config.clientIdLabel ? new ClientIdLabels(config.maxClientIdLabels) : null;
-    this.operationLabels = new OperationLabels(this.clientIds);
+    this.clientIds = new ClientIdLabels(
+      config ? config.maxClientIdLabels : 0,
+      Object.keys(options.servers),
+    );
+    this.clientIdLabel = config ? config.clientIdLabel : false;
+    this.operationLabels = new OperationLabels(this.clientIdLabel ? this.clientIds : null);
   }
 
   onModuleInit(): void {
@@ -72,20 +79,40 @@ export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
       on('dlq.redriven', (e) => m.dlqRedrives.inc({ result: e.result })),
       on('dlq.corrupt_entry', () => m.dlqCorruptEntries.inc()),
       on('ratelimit.waited', (e) =>
-        m.rateLimitWait.observe({ server: e.server }, e.waitedMs / 1000),
+        m.rateLimitWait.observe(this.serverLabels(e.server), e.waitedMs / 1000),
       ),
-      on('bulkhead.queue', (e) => m.bulkheadQueue.set({ server: e.server }, e.queued)),
+      on('bulkhead.queue', (e) => m.bulkheadQueue.set(this.serverLabels(e.server), e.queued)),
       on('circuit.transition', (e) => {
-        m.circuitState.set({ server: e.server }, CIRCUIT_STATE_VALUES[e.to]);
-        m.circuitTransitions.inc({ server: e.server, to: e.to });
+        const labels = this.serverLabels(e.server);
+        m.circuitState.set(labels, CIRCUIT_STATE_VALUES[e.to]);
+        m.circuitTransitions.inc({ ...labels, to: e.to });
       }),
-      on('retry.budget_exhausted', (e) => m.retryBudgetExhausted.inc({ server: e.server })),
+      on('retry.budget_exhausted', (e) => m.retryBudgetExhausted.inc(this.serverLabels(e.server))),
+      on('server.forgotten', (e) => removeServerSeries(m, e.server)),
     ];
   }
 
   private labels(event: OperationContext, extra?: Labels): Labels {
     const labels: Labels = { operation: event.operation, ...extra };
-    if (this.clientIds) labels.client_id = this.clientIds.label(event.clientId);
+    if (this.clientIdLabel) labels.client_id = this.clientIds.label(event.clientId);
     return labels;
   }
+
+  private serverLabels(server: string): Labels {
+    return { server: this.clientIds.label(server) };
+  }
+}
+
+/**
+ * Drops the series of a server that is gone (none if it was folded into `other`). A client id
+ * named `other` shares its series with the folded ones, so they stay.
+ */
+function removeServerSeries(m: FastMcpMetricSet, server: string): void {
+  if (server === OTHER_CLIENT_ID_LABEL) return;
+  const labels = { server };
+  m.rateLimitWait.remove(labels);
+  m.bulkheadQueue.remove(labels);
+  m.circuitState.remove(labels);
+  m.retryBudgetExhausted.remove(labels);
+  for (const to of CIRCUIT_STATES) m.circuitTransitions.remove({ ...labels, to });
 }

@@ -3,6 +3,9 @@ export interface MetricsOptions {
   namespace?: string;
   /** Add a `client_id` label (bounded by `maxClientIdLabels`). Default false. */
   clientIdLabel?: boolean;
-  /** Distinct client ids labelled at most; others are labelled `other`. Default 20. */
+  /**
+   * Distinct client ids labelled at most, in `client_id` and in `server`; servers in `servers`
+   * always keep theirs, others past the cap are labelled `other`. Default 20.
+   */
   maxClientIdLabels?: number;
 }

@@ -47,11 +47,15 @@ export class ServerPipelines implements OnModuleDestroy, OnApplicationShutdown {
     return this.policies.size;
   }
 
-  /** Stops and drops the server's policies and circuit state; its next call starts afresh. */
+  /**
+   * Stops and drops the server's policies and circuit state, and raises `server.forgotten`; its
+   * next call starts afresh.
+   */
   forget(server: string): void {
     for (const policy of this.policies.get(server) ?? []) policy.dispose?.();
     this.policies.delete(server);
     this.circuits.delete(server);
+    this.events.emit('server.forgotten', { server });
   }
 
   onModuleDestroy(): void {
