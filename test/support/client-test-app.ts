@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { LoggerService, Provider } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
   EnhancedFastMcpService,
@@ -24,14 +24,19 @@ export interface ClientTestApp {
   close(): Promise<void>;
 }
 
-/** Boots FastMcpModule (no metrics by default) and returns its client; close it after the test. */
+/**
+ * Boots FastMcpModule (no metrics by default) and returns its client; close it after the test.
+ * `extraProviders` go into the module (e.g. a metrics registry of the spec's own).
+ */
 export async function startClientApp(
   options: FastMcpModuleOptions,
   logger?: LoggerService,
+  extraProviders: Provider[] = [],
 ): Promise<ClientTestApp> {
   const builder = Test.createTestingModule({
     imports: [
       FastMcpModule.forRootAsync({
+        extraProviders,
         useFactory: () => ({
           metrics: false,
           ...options,

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import {
   operationFailedFields,
@@ -17,7 +17,7 @@ import {
  * with `flattenParams: true`) when `json: true`. Tool arguments and headers are never logged.
  */
 @Injectable()
-export class FastMcpLogListener implements OnModuleInit, OnModuleDestroy {
+export class FastMcpLogListener implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('FastMCP Enhanced');
   private unsubscribes: Array<() => void> = [];
 
@@ -57,7 +57,8 @@ export class FastMcpLogListener implements OnModuleInit, OnModuleDestroy {
     ];
   }
 
-  onModuleDestroy(): void {
+  /** After the running calls have drained, so their ends are still logged. */
+  onApplicationShutdown(): void {
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     this.unsubscribes = [];
   }

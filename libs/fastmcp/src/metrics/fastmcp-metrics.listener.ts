@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { CircuitState, OperationContext } from '../events/fastmcp-events.interface.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
@@ -17,7 +17,7 @@ const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'half_open', 'open'];
 
 /** Turns the module's events into metrics. Does nothing when metrics are off. */
 @Injectable()
-export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
+export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdown {
   /** Bounds both labels whose values are client ids: `server`, and `client_id` when it is on. */
   private readonly clientIds: ClientIdLabels;
   private readonly clientIdLabel: boolean;
@@ -43,7 +43,8 @@ export class FastMcpMetricsListener implements OnModuleInit, OnModuleDestroy {
     if (set && this.unsubscribes.length === 0) this.unsubscribes = this.subscribe(set);
   }
 
-  onModuleDestroy(): void {
+  /** After the running calls have drained, so their ends are still counted. */
+  onApplicationShutdown(): void {
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     this.unsubscribes = [];
   }

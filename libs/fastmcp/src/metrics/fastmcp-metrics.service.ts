@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { OPERATION_NAMES } from '../events/operation-name.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
@@ -22,7 +22,7 @@ const REDRIVE_RESULTS = ['success', 'failure', 'exhausted', 'held', 'skipped'] a
  * `metrics: false`) and removes them when the module closes, so a new app can register again.
  */
 @Injectable()
-export class FastMcpMetrics implements OnModuleDestroy {
+export class FastMcpMetrics implements OnApplicationShutdown {
   /** The metrics, or null when metrics are off. */
   readonly set: FastMcpMetricSet | null;
   private readonly namespace: string;
@@ -37,7 +37,8 @@ export class FastMcpMetrics implements OnModuleDestroy {
     this.set = metrics ? createAndZero(registry, metrics, dlqStats) : null;
   }
 
-  onModuleDestroy(): void {
+  /** After the running calls have drained: a scrape during the drain still answers. */
+  onApplicationShutdown(): void {
     if (this.set) removeMetricSet(this.registry, this.namespace, this.set);
   }
 }

@@ -1,9 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationShutdown,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { CircuitState } from '../events/fastmcp-events.interface.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
@@ -16,7 +11,7 @@ import { ServerPipeline } from './server-pipeline.js';
 
 /** The attempt policies of each server (client id), built on first use from the options. */
 @Injectable()
-export class ServerPipelines implements OnModuleDestroy, OnApplicationShutdown {
+export class ServerPipelines implements OnApplicationShutdown {
   private readonly policies = new Map<string, readonly AttemptPolicy[]>();
   private readonly circuits = new Map<string, CircuitState>();
   private readonly unsubscribe: () => void;
@@ -58,12 +53,9 @@ export class ServerPipelines implements OnModuleDestroy, OnApplicationShutdown {
     this.events.emit('server.forgotten', { server });
   }
 
-  onModuleDestroy(): void {
-    this.unsubscribe();
-  }
-
-  /** After the calls still running have ended: stops the policies' timers. */
+  /** After the calls still running have ended (their transitions still count): stops the timers. */
   onApplicationShutdown(): void {
+    this.unsubscribe();
     for (const policies of this.policies.values()) {
       for (const policy of policies) policy.dispose?.();
     }

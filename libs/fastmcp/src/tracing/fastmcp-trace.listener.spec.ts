@@ -24,7 +24,7 @@ describe('FastMcpTraceListener', () => {
   });
 
   afterAll(() => {
-    listener.onModuleDestroy();
+    listener.onApplicationShutdown();
     api.trace.disable();
   });
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import {
   FASTMCP_TRACER,
@@ -13,7 +13,7 @@ import {
  * waits and DLQ writes. Listens to nothing when tracing is off.
  */
 @Injectable()
-export class FastMcpTraceListener implements OnModuleInit, OnModuleDestroy {
+export class FastMcpTraceListener implements OnModuleInit, OnApplicationShutdown {
   private unsubscribes: Array<() => void> = [];
 
   constructor(
@@ -73,7 +73,8 @@ export class FastMcpTraceListener implements OnModuleInit, OnModuleDestroy {
     ];
   }
 
-  onModuleDestroy(): void {
+  /** After the running calls have drained, so their ends are still recorded. */
+  onApplicationShutdown(): void {
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     this.unsubscribes = [];
   }
