@@ -8,6 +8,17 @@ describe('configured secrets', () => {
     expect(headerValueSecrets('')).toEqual([]);
   });
 
+  it('a Basic credential also decoded: the user:password pair and the password', () => {
+    const basic = `Basic ${Buffer.from('svc-basic:Pa55-basic-SECRET').toString('base64')}`;
+    expect(headerValueSecrets(basic)).toEqual([
+      basic,
+      basic.slice(6),
+      'svc-basic:Pa55-basic-SECRET',
+      'Pa55-basic-SECRET',
+    ]);
+    expect(headerValueSecrets('Basic bm8tY29sb24')).toEqual(['Basic bm8tY29sb24', 'bm8tY29sb24']);
+  });
+
   it('each value of a name=value list, so one cookie echoed alone is known', () => {
     expect(headerValueSecrets('sid=COOKIE-sid-42; theme=dark')).toEqual([
       'sid=COOKIE-sid-42; theme=dark',

@@ -2,7 +2,7 @@ import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interfac
 import { percentDecoded } from './percent-decoded.js';
 
 /** `Bearer x`, `Basic x`, `Token x`: an auth scheme, then the credential. */
-const SCHEME_AND_CREDENTIAL = /^[A-Za-z][\w.-]*\s+(\S+)$/;
+const SCHEME_AND_CREDENTIAL = /^([A-Za-z][\w.-]*)\s+(\S+)$/;
 
 /** The values of `name=value` pairs in a list (`Cookie: sid=x; theme=dark`, `a=1, b=2`). */
 const PAIR_VALUE = /(?:^|[;,])\s*[^=;,\s]+=\s*"?([^";,]*)"?/g;
@@ -11,15 +11,27 @@ const PAIR_VALUE = /(?:^|[;,])\s*[^=;,\s]+=\s*"?([^";,]*)"?/g;
 const SECRET_PARAM = /key|token|secret|sig|pass|pwd|auth|credential|session|code/i;
 
 /**
- * What of a configured header value is secret: the value, its credential after a scheme, and
- * each value of a `name=value` list (a server may echo one cookie alone).
+ * What of a configured header value is secret: the value, its credential after a scheme (for
+ * Basic, also decoded: `user:password` and the password), and each value of a `name=value` list
+ * (a server may echo one cookie alone).
  */
 export function headerValueSecrets(value: unknown): string[] {
   if (typeof value !== 'string' || value.trim() === '') return [];
   const whole = value.trim();
-  const credential = SCHEME_AND_CREDENTIAL.exec(whole)?.[1];
+  const [, scheme, credential] = SCHEME_AND_CREDENTIAL.exec(whole) ?? [];
+  const basic = scheme?.toLowerCase() === 'basic' ? basicSecrets(credential) : [];
   const pairs = [...whole.matchAll(PAIR_VALUE)].map((match) => match[1].trim());
-  return [whole, ...(credential ? [credential] : []), ...pairs].filter((part) => part !== '');
+  return [whole, ...(credential ? [credential] : []), ...basic, ...pairs].filter(
+    (part) => part !== '',
+  );
+}
+
+/** A Basic credential decoded: `user:password`, and the password alone. */
+function basicSecrets(credential: string): string[] {
+  const pair = Buffer.from(credential, 'base64').toString('utf8');
+  const colon = pair.indexOf(':');
+  if (colon < 0 || pair.includes('\uFFFD')) return [];
+  return [pair, pair.slice(colon + 1)];
 }
 
 /**

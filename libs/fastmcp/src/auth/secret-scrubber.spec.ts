@@ -67,9 +67,45 @@ describe('SecretScrubber', () => {
     expect(JSON.stringify(scrubber.scrubJson(deep))).toContain('[...]');
   });
 
+  it('removes a secret quoted back percent-encoded or JSON-escaped', () => {
+    const slashy = new SecretScrubber(['k3y/API+SECRET== x']);
+    for (const quoted of [
+      'k3y%2FAPI%2BSECRET%3D%3D%20x',
+      'k3y%2fAPI%2bSECRET%3d%3d%20x',
+      'k3y%2FAPI%2BSECRET%3D%3D+x',
+      '"k3y/API+SECRET== x"',
+      '"k3y\\/API+SECRET== x"',
+    ]) {
+      expect(slashy.scrub(`bad key ${quoted}.`)).toBe(
+        `bad key ${quoted.startsWith('"') ? '"[REDACTED]"' : '[REDACTED]'}.`,
+      );
+    }
+  });
+
+  it('removes a long secret wrapped across lines, and a short one only as a whole word', () => {
+    const long = 'LONGKEY-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789';
+    const short = new SecretScrubber([long, 'Zq9x7']);
+    expect(short.scrub(`bad key ${long.slice(0, 22)}\n    ${long.slice(22)} end`)).toBe(
+      'bad key [REDACTED] end',
+    );
+    expect(short.scrub(`{"k":"${long.slice(0, 10)}\\n${long.slice(10)}"}`)).toBe(
+      '{"k":"[REDACTED]"}',
+    );
+    expect(short.scrub('bad pin Zq9x7, pin=Zq9x7')).toBe('bad pin [REDACTED], pin=[REDACTED]');
+    expect(short.scrub('Zq9x7abc xZq9x7')).toBe('Zq9x7abc xZq9x7');
+  });
+
   it('cuts a long text before scrubbing it, leaving no start of a secret at the cut', () => {
     const text = `${'x'.repeat(MAX_SCRUB_LENGTH - 4)}s3cr3t-value${'y'.repeat(1_000_000)}`;
     const out = scrubber.scrub(text);
     expect(out).toBe(`${'x'.repeat(MAX_SCRUB_LENGTH - 4)}...`);
+  });
+
+  it('cuts off the longest start of any secret, not the first one found', () => {
+    const two = new SecretScrubber(['3C-other-secret-longer-one', 'A1B2C3-token-value-long']);
+    const out = two.scrub(
+      `${'x'.repeat(MAX_SCRUB_LENGTH - 6)}A1B2C3-token-value-long${'y'.repeat(5000)}`,
+    );
+    expect(out).toBe(`${'x'.repeat(MAX_SCRUB_LENGTH - 6)}...`);
   });
 });

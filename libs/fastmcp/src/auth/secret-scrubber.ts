@@ -1,6 +1,10 @@
+import { quotedForms, wholeWordPattern, wrappedPattern } from './secret-forms.js';
+
 const REDACTED = '[REDACTED]';
-/** Known secrets shorter than this are not searched for (they would match ordinary words). */
+/** Known secrets shorter than this are searched for only as whole words (inside words they are not). */
 const MIN_SECRET_LENGTH = 6;
+/** Known secrets shorter than this are not searched for at all (`1`, `on`, `yes`: ordinary text). */
+const MIN_WORD_SECRET_LENGTH = 4;
 const MAX_JSON_DEPTH = 10;
 /**
  * Longer text is cut to this many characters before it is scrubbed: error text can quote a
@@ -36,6 +40,8 @@ const MAY_HOLD_CREDENTIAL = new RegExp(PATTERNS.map(([pattern]) => pattern.sourc
 /** Removes secrets from text meant for errors and logs: known values, and credential shapes. */
 export class SecretScrubber {
   private readonly secrets: string[];
+  private readonly wrapped?: RegExp;
+  private readonly shortWords?: RegExp;
 
   constructor(secrets: Iterable<string | undefined>) {
     const known = new Set<string>();
@@ -45,11 +51,14 @@ export class SecretScrubber {
       // A PEM key also by each line of its body, in case it shows up re-wrapped.
       for (const line of secret.split(/\r?\n/)) if (!line.startsWith('-----')) known.add(line);
     }
+    const trimmed = [...known].map((s) => s.trim());
+    const long = trimmed.filter((s) => s.length >= MIN_SECRET_LENGTH);
     // Longest first, so a secret containing another is removed whole.
-    this.secrets = [...known]
-      .map((s) => s.trim())
-      .filter((s) => s.length >= MIN_SECRET_LENGTH)
-      .sort((a, b) => b.length - a.length);
+    this.secrets = [...new Set(long.flatMap(quotedForms))].sort((a, b) => b.length - a.length);
+    this.wrapped = wrappedPattern(long);
+    this.shortWords = wholeWordPattern(
+      trimmed.filter((s) => s.length >= MIN_WORD_SECRET_LENGTH && s.length < MIN_SECRET_LENGTH),
+    );
   }
 
   /** `text` scrubbed, cut to MAX_SCRUB_LENGTH characters first (then ending in `...`). */
@@ -58,20 +67,23 @@ export class SecretScrubber {
     for (const secret of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
+    if (this.wrapped && /\n|\\n/.test(out)) out = out.replace(this.wrapped, REDACTED);
+    if (this.shortWords) out = out.replace(this.shortWords, REDACTED);
     if (!MAY_HOLD_CREDENTIAL.test(out)) return out;
     for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
     return out;
   }
 
-  /** The first MAX_SCRUB_LENGTH characters, less a tail that is the start of a known secret. */
+  /** The first MAX_SCRUB_LENGTH characters, less the longest tail that starts a known secret. */
   private cut(text: string): string {
     const head = text.slice(0, MAX_SCRUB_LENGTH);
+    let longest = 0;
     for (const secret of this.secrets) {
-      for (let size = Math.min(secret.length - 1, head.length); size > 0; size--) {
-        if (head.endsWith(secret.slice(0, size))) return head.slice(0, -size);
+      for (let size = Math.min(secret.length - 1, head.length); size > longest; size--) {
+        if (head.endsWith(secret.slice(0, size))) longest = size;
       }
     }
-    return head;
+    return longest > 0 ? head.slice(0, -longest) : head;
   }
 
   /** A copy of a JSON value with every string (keys too) scrubbed; deeper than 10 levels, `[...]`. */
