@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulkReplayJob, FailedOperation, Page } from '@app/fastmcp';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
@@ -8,6 +10,27 @@ import { bodyOf, type SampleTestApp, startSampleApp } from './support/sample-tes
 const JOB_ID = '00000000-0000-4000-8000-000000000000';
 
 /** Bad REST requests to the DLQ API get a 4xx (or a 503) with a message, and replay nothing. */
+/** POSTs an application/json body sent chunked, with no chunk: only the terminating `0`. */
+function postChunked(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+    });
+    req.once('error', reject);
+    req.once('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.end();
+  });
+}
+
 describe('sample DLQ API: bad requests replay nothing (Redis store)', () => {
   let redis: RedisServerHandle;
   let demo: DemoMcpServerHandle;
@@ -137,6 +160,17 @@ describe('sample DLQ API: bad requests replay nothing (Redis store)', () => {
         .send('')
         .expect(400);
       expect(messageOf(empty)).toBe(messageOf(none));
+      await expectNothingReplayed(before);
+    });
+
+    it('POST /dlq/replay with an empty chunked JSON body is 400, not a job over every entry', async () => {
+      const before = flakyCalls();
+      const address = sample.app.getHttpServer().address() as AddressInfo;
+      const reply = await postChunked(`http://127.0.0.1:${address.port}/dlq/replay`, sample.auth);
+      expect(reply.status).toBe(400);
+      expect((JSON.parse(reply.body) as { message: string }).message).toBe(
+        'send the bulk replay as a JSON body',
+      );
       await expectNothingReplayed(before);
     });
   });

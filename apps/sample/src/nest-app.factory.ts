@@ -8,6 +8,7 @@ import type { SampleRuntime } from './bootstrap/sample-runtime.js';
 import type { SampleConfig } from './config/sample-config.interface.js';
 import { setupSwagger } from './swagger.setup.js';
 import { BodyShapePipe } from './validation/body-shape.pipe.js';
+import { countJsonBodyBytes } from './validation/json-body-bytes.js';
 
 export interface NestAppOptions extends AppModuleOptions {
   /** Nest's logger option (e.g. false in tests). Default: Nest's console logger. */
@@ -28,7 +29,7 @@ export async function createNestApp(
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     },
   );
-  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useBodyParser('json', { limit: config.bodyLimit, verify: countJsonBodyBytes });
   app.useGlobalPipes(
     new BodyShapePipe(config.maxBodyDepth),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

@@ -5,6 +5,7 @@ import {
   type ExecutionContext,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
+import { jsonBodyBytes } from './json-body-bytes.js';
 import { mediaTypeOf } from './media-type.js';
 
 export interface JsonBodyGuardOptions {
@@ -26,12 +27,14 @@ export class JsonBodyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<IncomingMessage>();
     const { headers } = request;
-    const hasBody =
+    const declared =
       headers['transfer-encoding'] !== undefined ||
       (headers['content-length'] !== undefined && headers['content-length'] !== '0');
-    if (hasBody && mediaTypeOf(request) !== 'application/json') {
+    if (declared && mediaTypeOf(request) !== 'application/json') {
       throw new UnsupportedMediaTypeException(`send ${this.subject} as application/json`);
     }
+    // A chunked body may still have no byte in it.
+    const hasBody = declared && jsonBodyBytes(request) !== 0;
     if (!hasBody && this.options.required) {
       throw new BadRequestException(`send ${this.subject} as a JSON body`);
     }
