@@ -96,6 +96,19 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
     await importNdjson('\n').expect(200, { imported: 0, skipped: 0, invalid: [] });
   });
 
+  it('POST /dlq/import names the line of each bad value in the body, blank lines counted', async () => {
+    const reason = 'invalid DLQ entry: expected a JSON object per line';
+    await importNdjson('\n\n[1]\n\n\nnot json\n"text"\n\n').expect(200, {
+      imported: 0,
+      skipped: 0,
+      invalid: [
+        { line: 3, reason },
+        { line: 6, reason },
+        { line: 7, reason },
+      ],
+    });
+  });
+
   it('POST /dlq/import answers 400 with a message, not a reset, on a body past 64 MiB', async () => {
     // 130 lines of 512 KiB (65 MiB): each line is allowed, the whole is not.
     const line = Buffer.alloc(512 * 1024, 'x');

@@ -16,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { DlqApiController } from './dlq-api.decorator.js';
 import { DlqFilterDto, toDlqFilter } from './dlq-filter.dto.js';
+import { NdjsonLineNumbers } from './ndjson-line-numbers.js';
 import { ndjsonLines, type NdjsonLimits } from './ndjson.js';
 import { NdjsonBodyGuard } from './ndjson-body.guard.js';
 
@@ -76,8 +77,11 @@ export class DlqTransferController {
     @Req() request: IncomingMessage,
     @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<DlqImportResult> {
+    const lines = new NdjsonLineNumbers();
     try {
-      return await this.dlq.import(ndjsonLines(request, IMPORT_LIMITS));
+      const result = await this.dlq.import(ndjsonLines(request, IMPORT_LIMITS, lines));
+      const invalid = result.invalid.map((bad) => ({ ...bad, line: lines.lineOf(bad.line) }));
+      return { ...result, invalid };
     } catch (error) {
       // The rest of the body is left unread: the answer closes the connection instead of
       // waiting for it (the socket is not destroyed first, so the client gets the answer).

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { NdjsonLineNumbers } from './ndjson-line-numbers.js';
 
 /** The caps of one NDJSON body, in bytes. */
 export interface NdjsonLimits {
@@ -14,9 +15,13 @@ const NEWLINE = 0x0a;
  * The values of an NDJSON stream, one per non-empty line; a line that is not JSON is yielded
  * as its text (the importer reports it). Bytes are counted as they arrive, so a body or a line
  * past its cap throws a RangeError before more of it is read. The stream is never destroyed, so
- * the caller can still answer on its socket.
+ * the caller can still answer on its socket. `lines` hears which line each value came from.
  */
-export async function* ndjsonLines(body: Readable, limits: NdjsonLimits): AsyncGenerator<unknown> {
+export async function* ndjsonLines(
+  body: Readable,
+  limits: NdjsonLimits,
+  lines = new NdjsonLineNumbers(),
+): AsyncGenerator<unknown> {
   let total = 0;
   let lineNumber = 1;
   let line: Buffer[] = [];
@@ -45,16 +50,23 @@ export async function* ndjsonLines(body: Readable, limits: NdjsonLimits): AsyncG
       for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
         append(chunk.subarray(start, end));
         start = end + 1;
-        const text = takeLine();
-        if (text.trim() !== '') yield parsed(text);
+        yield* valueOf(takeLine(), lines);
       }
       append(chunk.subarray(start));
     }
   } finally {
     body.pause();
   }
-  const last = takeLine();
-  if (last.trim() !== '') yield parsed(last);
+  yield* valueOf(takeLine(), lines);
+}
+
+function* valueOf(text: string, lines: NdjsonLineNumbers): Generator<unknown> {
+  if (text.trim() === '') {
+    lines.blankSkipped();
+    return;
+  }
+  lines.valueYielded();
+  yield parsed(text);
 }
 
 function parsed(text: string): unknown {
