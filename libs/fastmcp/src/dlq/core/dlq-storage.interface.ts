@@ -116,6 +116,12 @@ export interface DlqStorage {
 
   /** Saves a job's state (and, when given, its snapshot of ids). */
   saveJob(job: DlqJobRecord, ids?: readonly string[]): Promise<void>;
+  /**
+   * Cancels a running job in one step: only its `state` and `updatedAt` change, so progress the
+   * runner saved meanwhile stays; a finished job is left as it is. Returns the job as stored
+   * after, null when there is none.
+   */
+  cancelJob(id: string, updatedAt: string): Promise<DlqJobRecord | null>;
   job(id: string): Promise<DlqJobRecord | null>;
   /** Job ids, newest first. */
   jobIds(limit: number): Promise<string[]>;

@@ -3,6 +3,7 @@ import {
   dlqContract,
   type DlqContractTarget,
 } from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
+import { dlqJobCancelContract } from '../../../../../test/support/dlq/dlq-job-cancel.contract.js';
 import { dlqOperationsContract } from '../../../../../test/support/dlq/dlq-operations.contract.js';
 import {
   bootDlq,
@@ -30,6 +31,7 @@ const target: DlqContractTarget = {
 
 dlqContract('MemoryDlqStorage', target);
 dlqOperationsContract('MemoryDlqStorage', target);
+dlqJobCancelContract('MemoryDlqStorage', target);
 
 describe('dlqProviders', () => {
   it('resolves DeadLetterQueueService over the memory storage by default', async () => {

@@ -215,6 +215,13 @@ export class MemoryDlqStorage implements DlqStorage {
     return Promise.resolve();
   }
 
+  cancelJob(id: string, updatedAt: string): Promise<DlqJobRecord | null> {
+    const known = this.jobs.get(id);
+    if (!known) return Promise.resolve(null);
+    known.state = cancelledIfRunning(known.state, updatedAt);
+    return Promise.resolve({ id, state: known.state });
+  }
+
   job(id: string): Promise<DlqJobRecord | null> {
     const job = this.jobs.get(id);
     return Promise.resolve(job ? { id, state: job.state } : null);
@@ -277,4 +284,11 @@ function keepCancelled(saved: string, next: string): string {
   if ((JSON.parse(saved) as { state?: string }).state !== 'cancelled') return next;
   const job = JSON.parse(next) as { state?: string };
   return job.state === 'cancelled' ? next : JSON.stringify({ ...job, state: 'cancelled' });
+}
+
+/** Only a running job is cancelled, and only its state and time change: its counts stay. */
+function cancelledIfRunning(saved: string, updatedAt: string): string {
+  const job = JSON.parse(saved) as { state?: string };
+  if (job.state !== 'running') return saved;
+  return JSON.stringify({ ...job, state: 'cancelled', updatedAt });
 }

@@ -12,4 +12,5 @@ export const DLQ_SCRIPTS = {
   renew: new LuaScript('renew'),
   release: new LuaScript('release'),
   saveJob: new LuaScript('save-job'),
+  cancelJob: new LuaScript('cancel-job'),
 } as const;

@@ -172,6 +172,12 @@ export class RedisDlqStorage implements DlqStorage {
     await DLQ_SCRIPTS.saveJob.run(redis, keys, args);
   }
 
+  async cancelJob(id: string, updatedAt: string): Promise<DlqJobRecord | null> {
+    const { redis } = await this.handle.connect();
+    const state = await DLQ_SCRIPTS.cancelJob.run(redis, [this.keys.job(id)], [updatedAt]);
+    return typeof state === 'string' ? { id, state } : null;
+  }
+
   async job(id: string): Promise<DlqJobRecord | null> {
     const { redis } = await this.handle.connect();
     const state = await redis.get(this.keys.job(id));

@@ -98,9 +98,7 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
   }
 
   async get(id: string): Promise<BulkReplayJob | null> {
-    if (typeof id !== 'string' || !JOB_ID.test(id)) {
-      throw new DlqValidationError('jobId', 'expected a job id (a UUID)');
-    }
+    assertJobId(id);
     const record = await this.queue.activeStorage().job(id).catch(asUnavailable);
     return record ? (JSON.parse(record.state) as BulkReplayJob) : null;
   }
@@ -115,16 +113,19 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
     return jobs.filter((job): job is BulkReplayJob => job !== null);
   }
 
-  /** Stops a running job after the replays in flight; null when there is no such job. */
+  /**
+   * Stops a running job after the replays in flight; a finished job stays as it is. Returns the
+   * job as stored after, null when there is no such job.
+   */
   async cancel(id: string): Promise<BulkReplayJob | null> {
-    const job = await this.get(id);
-    if (!job || job.state !== 'running') return job;
-    const cancelled = { ...job, state: 'cancelled' as const, updatedAt: this.isoNow() };
-    await this.queue
+    assertJobId(id);
+    // The store changes only the state, in one step: a read-modify-write here would undo a
+    // progress save landing in between (or cancel a job that just finished).
+    const record = await this.queue
       .activeStorage()
-      .saveJob({ id, state: JSON.stringify(cancelled) })
+      .cancelJob(id, this.isoNow())
       .catch(asUnavailable);
-    return cancelled;
+    return record ? (JSON.parse(record.state) as BulkReplayJob) : null;
   }
 
   /** Takes over running jobs whose instance stopped renewing their lease; returns how many. */
@@ -229,6 +230,12 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
     await this.resumeOrphans().catch((error: unknown) => {
       this.queue.notifier.logger.warn(`Bulk replay pickup failed: ${describe(error)}`);
     });
+  }
+}
+
+function assertJobId(id: string): void {
+  if (typeof id !== 'string' || !JOB_ID.test(id)) {
+    throw new DlqValidationError('jobId', 'expected a job id (a UUID)');
   }
 }
 
