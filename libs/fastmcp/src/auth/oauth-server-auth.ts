@@ -12,6 +12,7 @@ import { canWidenScope } from './scope-widening.js';
 import { SecretScrubber } from './secret-scrubber.js';
 import type { AuthChallenge, ServerAuth } from './server-auth.interface.js';
 import { SharedFlight } from './shared-flight.js';
+import { untilAborted } from './until-aborted.js';
 import { TokenLifetime } from './token-lifetime.js';
 
 export interface OAuthServerAuthOptions {
@@ -193,7 +194,7 @@ export class OAuthServerAuth implements ServerAuth {
         fetchFn: fetchUntil(signal, this.fetchFn),
       };
       if ((await auth(this.provider, options)) === 'REDIRECT') {
-        await this.exchangeCode(options, status);
+        await this.exchangeCode(options, status, signal);
       }
       const tokens = await this.tokens();
       if (!B64TOKEN.test(tokens?.access_token ?? '')) {
@@ -209,13 +210,20 @@ export class OAuthServerAuth implements ServerAuth {
     }
   }
 
-  /** After a REDIRECT: the app's authorizationCode(), exchanged by the SDK. */
-  private async exchangeCode(options: Parameters<typeof auth>[1], status: Status): Promise<void> {
+  /**
+   * After a REDIRECT: the app's authorizationCode(), exchanged by the SDK. Once no call waits
+   * for it, it is left (a user who never comes back must not hold every later flow).
+   */
+  private async exchangeCode(
+    options: Parameters<typeof auth>[1],
+    status: Status,
+    signal: AbortSignal,
+  ): Promise<void> {
     const clientId = this.options.clientId;
     if (!isInteractive(this.provider)) {
       throw new McpAuthError(status, this.server, NEEDS_USER, { clientId });
     }
-    const authorizationCode = await this.provider.authorizationCode();
+    const authorizationCode = await untilAborted(this.provider.authorizationCode(signal), signal);
     if ((await auth(this.provider, { ...options, authorizationCode })) !== 'AUTHORIZED') {
       throw new McpAuthError(status, this.server, 'the authorization code gave no token', {
         clientId,

@@ -36,7 +36,9 @@ export type McpServerAuthOptions = OAuthClientProvider | ClientCredentialsAuthOp
  * A provider for the authorization-code flow in a server-side app: after the SDK calls
  * `redirectToAuthorization(url)`, the module awaits `authorizationCode()` (the app delivers the
  * code from its callback route) and exchanges it. A provider without it fails with McpAuthError.
+ * `signal` aborts once no call waits for this authorization any more (each ran out of time or
+ * was aborted): the module stops waiting then, and the next call starts a new authorization.
  */
 export interface InteractiveOAuthClientProvider extends OAuthClientProvider {
-  authorizationCode(): Promise<string>;
+  authorizationCode(signal?: AbortSignal): Promise<string>;
 }

@@ -1,0 +1,53 @@
+// A user who never completes the authorization (closes the login tab) must not hold the server
+// for ever: once no call waits for that authorization, the module stops waiting (and tells the
+// app through authorizationCode's signal), and the next call starts a new one.
+import { afterEach, describe, expect, it } from 'vitest';
+import { isMcpTimeoutError } from '@app/fastmcp';
+import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
+import { AutoConsentProvider } from '../support/oauth/auto-consent-provider.js';
+import { startOAuthTestServer } from '../support/oauth/oauth-test-server.js';
+import type { OAuthTestServerHandle } from '../support/oauth/oauth-test-server.interface.js';
+
+/** The first user walks away: that authorization never delivers a code. Later ones consent. */
+class FirstUserWalksAway extends AutoConsentProvider {
+  readonly signals: Array<AbortSignal | undefined> = [];
+
+  override authorizationCode(signal?: AbortSignal): Promise<string> {
+    this.signals.push(signal);
+    if (this.signals.length === 1) return new Promise<string>(() => undefined);
+    return super.authorizationCode();
+  }
+}
+
+describe('an authorization the user never completes', () => {
+  let server: OAuthTestServerHandle;
+  let app: ClientTestApp;
+  afterEach(async () => {
+    await app?.close();
+    await server?.close();
+  });
+
+  it('is left once no call waits for it, and the next call authorizes anew', async () => {
+    server = await startOAuthTestServer();
+    const provider = new FirstUserWalksAway();
+    app = await startClientApp({ servers: { notes: { url: server.url, auth: provider } } });
+
+    const first = await app.client
+      .callToolWithRetry('notes', 'echo', { text: 'a' }, { timeoutMs: 500 })
+      .catch((e: unknown) => e);
+    expect(isMcpTimeoutError(first)).toBe(true);
+    await expect.poll(() => provider.signals[0]?.aborted).toBe(true);
+
+    const second = await app.client.callToolWithRetry(
+      'notes',
+      'echo',
+      { text: 'b' },
+      { timeoutMs: 5_000 },
+    );
+    expect(second.content).toEqual([{ type: 'text', text: 'b' }]);
+    expect(provider.authorizationUrls).toHaveLength(2);
+    expect(server.tokenRequests.map((r) => `${r.grantType} ${r.status}`)).toEqual([
+      'authorization_code 200',
+    ]);
+  });
+});
