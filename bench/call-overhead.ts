@@ -1,6 +1,6 @@
 /**
  * Call overhead: callToolWithRetry against the official clients (SDK 1.x, v2, @ai-sdk/mcp) and
- * raw HTTP (axios; node:http keep-alive), calling `echo` on the same stateful SDK server (a child
+ * raw HTTP (axios; axios over a minimal undici adapter; node:http keep-alive), calling `echo` on the same stateful SDK server (a child
  * process), 2,000 calls sequential and at concurrency 16. The clients take turns within each
  * round (rotated order), so drift hits them alike.
  */
@@ -9,6 +9,7 @@ import {
   type BenchClient,
   fastMcpClient,
   rawAxiosClient,
+  rawAxiosMinimalUndiciClient,
   rawNodeHttpClient,
   sdkClient,
   sdkV2Client,
@@ -84,6 +85,7 @@ async function startClients(url: string): Promise<BenchClient[]> {
     await sdkV2Client(url),
     await aiSdkClient(url),
     await rawAxiosClient(url),
+    await rawAxiosMinimalUndiciClient(url),
     await rawNodeHttpClient(url),
   ];
 }

@@ -16,6 +16,7 @@ import {
 } from './pipeline-cost.js';
 import { runSessionMemory } from './session-memory.js';
 import { startDemoServerProcess } from './support/demo-server-process.js';
+import { AXIOS_MINIMAL_UNDICI } from './support/raw-http-senders.js';
 import { type RoundSummary, rounds, summarize } from './support/stats.js';
 import { renderTable, type Row } from './support/table.js';
 
@@ -87,6 +88,17 @@ function callRows(mode: string, result: CallComparison, concurrent: boolean): Ro
       summary: ratio,
       unit: 'x',
       note: ratioNote(baseline, ratio, concurrent),
+    });
+  }
+  const floor = result.clients[AXIOS_MINIMAL_UNDICI];
+  const node = result.clients[RAW_NODE];
+  if (floor && node) {
+    rows.push({
+      section,
+      figure: `throughput ratio ${AXIOS_MINIMAL_UNDICI} / ${RAW_NODE}`,
+      summary: summarize(floor.callsPerSec.rounds.map((v, i) => v / node.callsPerSec.rounds[i])),
+      unit: 'x',
+      note: 'the ceiling of any client on axios, nothing of ours in it',
     });
   }
   const axios = result.clients[RAW_AXIOS];

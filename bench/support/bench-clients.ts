@@ -15,7 +15,12 @@ import {
   FastMcpModule,
   type FastMcpModuleOptions,
 } from '@app/fastmcp';
-import { axiosSender, nodeHttpSender, type RawSender } from './raw-http-senders.js';
+import {
+  axiosOverMinimalUndiciSender,
+  axiosSender,
+  nodeHttpSender,
+  type RawSender,
+} from './raw-http-senders.js';
 import { RawMcpClient } from './raw-mcp-client.js';
 
 /** One way of calling a tool, as the call-overhead comparison sees it. */
@@ -114,6 +119,10 @@ async function rawClient(url: string, sender: RawSender): Promise<BenchClient> {
 
 /** Raw MCP over axios with its default adapter and a keep-alive agent. */
 export const rawAxiosClient = (url: string): Promise<BenchClient> => rawClient(url, axiosSender());
+
+/** Raw MCP over axios and a minimal undici adapter: the most a client on axios can reach. */
+export const rawAxiosMinimalUndiciClient = (url: string): Promise<BenchClient> =>
+  rawClient(url, axiosOverMinimalUndiciSender());
 
 /** Raw MCP over `node:http` with a keep-alive agent: the practical limit. */
 export const rawNodeHttpClient = (url: string): Promise<BenchClient> =>
