@@ -3,16 +3,23 @@ import { OTHER_CLIENT_ID_LABEL } from './fastmcp-metrics.constants.js';
 /**
  * Bounds a label whose values are client ids (`client_id`, `server`): the `configured` ones
  * (the module's `servers`) always keep theirs; the others seen first keep theirs until `max`
- * client ids are labelled in all; later ones get `other`.
+ * client ids are labelled in all; later ones get `other`, unless a slot was released.
  */
 export class ClientIdLabels {
   private readonly known: Set<string>;
+  private readonly configured: ReadonlySet<string>;
 
   constructor(
     private readonly max: number,
     configured: Iterable<string> = [],
   ) {
-    this.known = new Set(configured);
+    this.configured = new Set(configured);
+    this.known = new Set(this.configured);
+  }
+
+  /** Frees the slot of a client id whose series are all gone; a configured one keeps its own. */
+  release(clientId: string): void {
+    if (!this.configured.has(clientId)) this.known.delete(clientId);
   }
 
   label(clientId: string): string {

@@ -153,6 +153,28 @@ describe('FastMcpMetricsListener', () => {
     expect(await serverValues(registry)).toEqual(['other']);
   });
 
+  it("gives a forgotten server's label slot to the next server (no client_id label)", async () => {
+    const { events, registry } = await boot({ metrics: { maxClientIdLabels: 1 } });
+    for (const server of ['dyn-a', 'dyn-b', 'dyn-c']) {
+      events.emit('circuit.transition', { server, from: 'closed', to: 'open' });
+      expect(await serverValues(registry)).toEqual([server]);
+      events.emit('server.forgotten', { server });
+    }
+    expect(await serverValues(registry)).toEqual([]);
+  });
+
+  it('keeps the slots taken when client ids are labels too (their series stay)', async () => {
+    const { events, registry } = await boot({
+      metrics: { maxClientIdLabels: 1, clientIdLabel: true },
+    });
+    for (const server of ['dyn-a', 'dyn-b']) {
+      events.emit('circuit.transition', { server, from: 'closed', to: 'open' });
+      events.emit('server.forgotten', { server });
+    }
+    events.emit('circuit.transition', { server: 'dyn-c', from: 'closed', to: 'open' });
+    expect(await serverValues(registry)).toEqual(['other']);
+  });
+
   it('registers nothing and listens to nothing when metrics are off', async () => {
     const { moduleRef, events, registry } = await boot({ metrics: false });
     emitScriptedRun(events);

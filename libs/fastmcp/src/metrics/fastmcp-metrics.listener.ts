@@ -89,7 +89,13 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
         m.circuitTransitions.inc({ ...labels, to: e.to });
       }),
       on('retry.budget_exhausted', (e) => m.retryBudgetExhausted.inc(this.serverLabels(e.server))),
-      on('server.forgotten', (e) => removeServerSeries(m, e.server)),
+      on('server.forgotten', (e) => {
+        removeServerSeries(m, e.server);
+        // With client ids as labels too, its `client_id` series stay, and so does its slot.
+        if (!this.clientIdLabel && e.server !== OTHER_CLIENT_ID_LABEL) {
+          this.clientIds.release(e.server);
+        }
+      }),
     ];
   }
 
