@@ -2,6 +2,7 @@ import { type NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { setupAdminConsole } from './admin/admin-console.setup.js';
+import { setupApiResponseHeaders } from './api-headers.setup.js';
 import type { AppModuleOptions } from './app-module-options.interface.js';
 import { AppModule } from './app.module.js';
 import type { SampleRuntime } from './bootstrap/sample-runtime.js';
@@ -15,7 +16,10 @@ export interface NestAppOptions extends AppModuleOptions {
   logger?: NestApplicationOptions['logger'];
 }
 
-/** The Nest app: body limit, body depth and keys, validation, OpenAPI, the DLQ console. */
+/**
+ * The Nest app: no-store headers, body limit, body depth and keys, validation, OpenAPI, the DLQ
+ * console.
+ */
 export async function createNestApp(
   config: SampleConfig,
   runtime: SampleRuntime,
@@ -29,6 +33,7 @@ export async function createNestApp(
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     },
   );
+  setupApiResponseHeaders(app);
   app.useBodyParser('json', { limit: config.bodyLimit, verify: countJsonBodyBytes });
   app.useGlobalPipes(
     new BodyShapePipe(config.maxBodyDepth),

@@ -69,6 +69,6 @@ export class EnvReader {
 }
 
 /** A rejected value, cut to 40 characters (a bad value might be a mistyped secret). */
-function show(raw: string): string {
+export function show(raw: string): string {
   return JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}...` : raw);
 }

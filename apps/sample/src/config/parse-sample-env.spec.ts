@@ -139,3 +139,73 @@ describe('FASTMCP_RESILIENCE', () => {
     );
   });
 });
+
+describe('ADMIN_API_KEY', () => {
+  it.each([
+    ['Cyrillic', 'ключключключключключ'],
+    ['spaces', 'my admin key with spaces 123'],
+    ['a control character', 'abcdefgh\u0001ijklmnopq'],
+    ['too short', 'abc'],
+  ])('refuses a key with %s naming ADMIN_API_KEY, never the key', (_, key) => {
+    const error = startError({ ADMIN_API_KEY: key });
+    expect(error).toBe(
+      'Invalid configuration: ADMIN_API_KEY: must be at least 16 characters, each a visible ASCII character (letters, digits, punctuation; no spaces)',
+    );
+    expect(error).not.toContain(key);
+  });
+
+  it('accepts visible ASCII (letters, digits, punctuation)', () => {
+    const key = 'Az09!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+    expect(parseSampleEnv({ ADMIN_API_KEY: key }).adminApiKey).toBe(key);
+  });
+});
+
+describe('HOST', () => {
+  it.each(['not a host!!', 'http://0.0.0.0', '[::1]', 'host_name', '-a.example', '999.1.1.1'])(
+    'refuses %j naming HOST',
+    (host) => {
+      expect(startError({ HOST: host })).toBe(
+        `Invalid configuration: HOST: expected an IP address or a host name (such as 0.0.0.0, :: or localhost), got ${JSON.stringify(host)}`,
+      );
+    },
+  );
+
+  it.each(['0.0.0.0', '127.0.0.1', '::', '::1', 'localhost', 'api-1.internal.example.com'])(
+    'accepts %s',
+    (host) => {
+      expect(parseSampleEnv({ HOST: host }).host).toBe(host);
+    },
+  );
+
+  it('defaults to 127.0.0.1', () => {
+    expect(parseSampleEnv({}).host).toBe('127.0.0.1');
+  });
+});
+
+describe('FASTMCP_RETRY_*', () => {
+  it('names the delay that was set when the other one is a default', () => {
+    expect(startError({ FASTMCP_RETRY_INITIAL_DELAY_MS: '60000' })).toBe(
+      'Invalid configuration: FASTMCP_RETRY_INITIAL_DELAY_MS: retry.maxDelayMs: must be at least retry.initialDelayMs (60000), got 30000 (the default: FASTMCP_RETRY_MAX_DELAY_MS is not set)',
+    );
+  });
+
+  it('names the maximum when both delays were set', () => {
+    expect(
+      startError({ FASTMCP_RETRY_INITIAL_DELAY_MS: '100', FASTMCP_RETRY_MAX_DELAY_MS: '50' }),
+    ).toBe(
+      'Invalid configuration: FASTMCP_RETRY_MAX_DELAY_MS: retry.maxDelayMs: must be at least retry.initialDelayMs (100), got 50',
+    );
+  });
+});
+
+describe('BODY_LIMIT', () => {
+  it.each(['0b', '0kb', '000mb'])('refuses %s naming BODY_LIMIT', (limit) => {
+    expect(startError({ BODY_LIMIT: limit })).toBe(
+      'Invalid configuration: BODY_LIMIT: must be more than 0 (every request body would get 413)',
+    );
+  });
+
+  it.each(['1b', '100kb', '2MB'])('accepts %s', (limit) => {
+    expect(parseSampleEnv({ BODY_LIMIT: limit }).bodyLimit).toBe(limit.toLowerCase());
+  });
+});

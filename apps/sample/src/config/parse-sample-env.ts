@@ -1,5 +1,6 @@
 import { isFastMcpConfigError, resolveOptions } from '@app/fastmcp';
 import { EnvReader } from './env-reader.js';
+import { readHostEnv } from './host-env.js';
 import { readRedisUrlEnv } from './redis-url-env.js';
 import { readResilienceEnv, RESILIENCE_ENV } from './resilience-env.js';
 import { RETRY_ENV, readRetryEnv } from './retry-env.js';
@@ -12,7 +13,7 @@ export function parseSampleEnv(source: Record<string, string | undefined>): Samp
   const env = new EnvReader(source);
   const config: SampleConfig = {
     port: env.integer('PORT', 0, 65_535) ?? 3000,
-    host: env.string('HOST') ?? '127.0.0.1',
+    host: readHostEnv(env),
     servers: readServersEnv(env),
     redisUrl: readRedisUrlEnv(env),
     dlqStore: env.oneOf('FASTMCP_DLQ', ['auto', 'redis', 'memory'], 'auto'),
@@ -51,28 +52,55 @@ function checkWithModule(env: EnvReader, config: SampleConfig): void {
     const fromBaseUrl = env.string(BASE_URL_ENV) !== undefined;
     for (const issue of error.issues) {
       const [section, key] = issue.field.split(/[.[]/);
+      if (section === 'retry') {
+        env.fail(...retryIssue(env, key, issue));
+        continue;
+      }
       const variable =
-        section === 'retry'
-          ? RETRY_ENV[key as keyof typeof RETRY_ENV]
-          : section === 'resilience'
-            ? RESILIENCE_ENV
-            : fromBaseUrl
-              ? BASE_URL_ENV
-              : SERVERS_ENV;
+        section === 'resilience' ? RESILIENCE_ENV : fromBaseUrl ? BASE_URL_ENV : SERVERS_ENV;
       env.fail(variable, `${issue.field}: ${issue.message}`);
     }
   }
 }
 
+/**
+ * A retry issue, named after a variable that was set: the module compares two options
+ * (`retry.maxDelayMs: must be at least retry.initialDelayMs`), and the one it blames may be a
+ * default while the user set the other.
+ */
+function retryIssue(
+  env: EnvReader,
+  key: string,
+  issue: { field: string; message: string },
+): [variable: string, message: string] {
+  const own = RETRY_ENV[key as keyof typeof RETRY_ENV];
+  const text = `${issue.field}: ${issue.message}`;
+  const otherKey = /retry\.(\w+)/.exec(issue.message)?.[1] ?? '';
+  if (!Object.hasOwn(RETRY_ENV, otherKey) || env.string(own) !== undefined) return [own, text];
+  const other = RETRY_ENV[otherKey as keyof typeof RETRY_ENV];
+  if (env.string(other) === undefined) return [own, text];
+  return [other, `${text} (the default: ${own} is not set)`];
+}
+
+/** Visible ASCII only: a key with spaces or other characters cannot be sent as a Bearer token. */
 function adminApiKey(env: EnvReader): string | undefined {
   const key = env.string('ADMIN_API_KEY');
-  if (key === undefined || key.length >= 16) return key;
-  return env.fail('ADMIN_API_KEY', 'must be at least 16 characters');
+  if (key === undefined || (key.length >= 16 && /^[\x21-\x7e]+$/.test(key))) return key;
+  return env.fail(
+    'ADMIN_API_KEY',
+    'must be at least 16 characters, each a visible ASCII character (letters, digits, punctuation; no spaces)',
+  );
 }
 
 function bodyLimit(env: EnvReader): string {
   const raw = env.string('BODY_LIMIT') ?? '100kb';
-  if (/^\d+(b|kb|mb)$/i.test(raw)) return raw.toLowerCase();
-  env.fail('BODY_LIMIT', `expected a size such as 100kb or 1mb, got "${raw}"`);
+  const size = /^(\d+)(b|kb|mb)$/i.exec(raw);
+  if (size && Number(size[1]) > 0) return raw.toLowerCase();
+  env.fail(
+    'BODY_LIMIT',
+    size
+      ? 'must be more than 0 (every request body would get 413)'
+      : `expected a size such as 100kb or 1mb, got "${raw}"`,
+  );
   return '100kb';
 }

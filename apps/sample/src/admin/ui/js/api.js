@@ -42,13 +42,37 @@ export class ApiError extends Error {
  * @param {string} key
  */
 export function createApi(key) {
+  let closed = false;
+
   /**
+   * A request whose answer (or failure) is handed on only while the api is open: once `close()`
+   * ran (sign-out) it is dropped and the promise never settles, so nothing that waits on it
+   * draws an entry, a total or an error into the signed-out page.
    * @param {string} method
    * @param {string} path
    * @param {{ query?: Record<string, string | number | undefined>, body?: unknown }} [options]
    * @returns {Promise<any>}
    */
-  async function request(method, path, options = {}) {
+  function request(method, path, options = {}) {
+    return new Promise((resolve, reject) => {
+      send(method, path, options).then(
+        (body) => {
+          if (!closed) resolve(body);
+        },
+        (/** @type {unknown} */ error) => {
+          if (!closed) reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {{ query?: Record<string, string | number | undefined>, body?: unknown }} options
+   * @returns {Promise<any>}
+   */
+  async function send(method, path, options) {
     const url = new URL(path, window.location.origin);
     for (const [name, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
@@ -72,6 +96,10 @@ export function createApi(key) {
   const entryPath = (/** @type {string} */ id) => `/dlq/${encodeURIComponent(id)}`;
   const jobPath = (/** @type {string} */ id) => `/dlq/jobs/${encodeURIComponent(id)}`;
   return {
+    /** Sign-out: answers still on their way are dropped, later calls never settle. */
+    close: () => {
+      closed = true;
+    },
     /** @returns {Promise<Stats>} */
     stats: () => request('GET', '/dlq/stats'),
     /** @param {ListQuery} query @returns {Promise<EntryPage>} */

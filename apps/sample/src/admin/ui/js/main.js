@@ -35,6 +35,7 @@ const jobs = new JobsPanel(
 const keyInput = byId('api-key', HTMLInputElement);
 const signInError = byId('sign-in-error', HTMLParagraphElement);
 const listMessage = byId('list-message', HTMLParagraphElement);
+const filtersForm = byId('filters', HTMLFormElement);
 
 /** @param {string} text */
 function announce(text) {
@@ -68,6 +69,7 @@ async function signIn(key) {
   byId('sign-out', HTMLButtonElement).hidden = false;
   byId('signed-in-note', HTMLParagraphElement).hidden = false;
   announce('Signed in.');
+  clearInterval(timer);
   timer = setInterval(() => void autoRefresh(), REFRESH_MS);
   await route();
   if (!ENTRY_ROUTE.test(window.location.hash)) byId('overview-title', HTMLHeadingElement).focus();
@@ -80,15 +82,36 @@ function refuse(message) {
   keyInput.focus();
 }
 
-/** @param {string} [message] */
+/**
+ * Forgets the key and everything the page showed: the open entry, the overview, the list, the
+ * jobs, the filter suggestions, the filters and the entry route.
+ * @param {string} [message]
+ */
 function signOut(message = 'Signed out.') {
+  // Answers still on their way are dropped (see createApi), so the refresh waiting on them never
+  // ends: the next sign-in must not wait for it.
+  api?.close();
   api = null;
+  busy = false;
+  again = false;
   clearInterval(timer);
   list.clear();
   jobs.clear();
-  for (const id of ['overview-totals', 'overview-breakdowns', 'chart', 'chart-legend']) {
+  detail.clear('Dead letter');
+  for (const id of [
+    'overview-totals',
+    'overview-breakdowns',
+    'chart',
+    'chart-legend',
+    'client-ids',
+    'error-classes',
+  ]) {
     byId(id, HTMLElement).replaceChildren();
   }
+  byId('chart-caption', HTMLElement).textContent = 'Dead letters over time, by error class';
+  filtersForm.reset();
+  // Replaced, not pushed: no hashchange (nothing to route while signed out), no history entry.
+  if (window.location.hash !== '#/') window.history.replaceState(null, '', '#/');
   listMessage.textContent = '';
   byId('cleanup-result', HTMLParagraphElement).textContent = '';
   byId('app-view', HTMLDivElement).hidden = true;
@@ -156,7 +179,6 @@ function setListMessage(text, kind = 'info') {
   listMessage.className = kind === 'error' ? 'list-message error-text' : 'list-message';
 }
 
-const filtersForm = byId('filters', HTMLFormElement);
 filtersForm.addEventListener('submit', (event) => {
   event.preventDefault();
   setListMessage('');
