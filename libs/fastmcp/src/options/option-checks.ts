@@ -1,16 +1,39 @@
 import type { ConfigIssue } from '../errors/fastmcp-config.error.js';
 import type { FieldSet } from './option-fields.js';
 
-/** A non-null, non-array object: what every options object must be. */
+/**
+ * A plain object (`{ ... }` or `Object.create(null)`): what every options object must be. A Map,
+ * a Date or a class instance would pass a `typeof` check and then be read as if it had no fields.
+ */
 export function isOptionsObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Any non-array object, a class instance included (an OAuth provider, a Redis client). */
+export function isAnyObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What a value is, for a message that must not quote it. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value !== 'object') return typeof value;
+  if (isOptionsObject(value)) return 'an object';
+  const name = (value.constructor as { name?: unknown } | undefined)?.name;
+  if (name === 'Object') return 'an object with another prototype';
+  return typeof name === 'string' && name !== '' ? `an instance of ${name}` : 'a class instance';
 }
 
 /** Collects every bad field of one options object, so they are reported together. */
 export class OptionChecks {
   readonly issues: ConfigIssue[] = [];
 
+  /** Adds an issue; the same one again (found through two merged policies) is listed once. */
   fail(field: string, message: string): void {
+    if (this.issues.some((issue) => issue.field === field && issue.message === message)) return;
     this.issues.push({ field, message });
   }
 
@@ -21,8 +44,9 @@ export class OptionChecks {
       return;
     }
     const protocol = new URL(value).protocol.replace(/:$/, '');
+    // The scheme is not quoted: without one, what precedes the first colon may be a secret.
     if (!protocols.includes(protocol)) {
-      this.fail(field, `must use ${protocols.join(' or ')}, got ${protocol}`);
+      this.fail(field, `must use ${protocols.join(' or ')}`);
     } else if (value.includes('#')) {
       this.fail(field, 'must not have a #fragment');
     }
@@ -64,7 +88,10 @@ export class OptionChecks {
 
   plainObject(field: string, value: unknown): value is Record<string, unknown> {
     if (isOptionsObject(value)) return true;
-    this.fail(field, 'must be an object');
+    const message = isAnyObject(value)
+      ? `must be a plain object ({ ... }), got ${kindOf(value)}`
+      : 'must be an object';
+    this.fail(field, message);
     return false;
   }
 
@@ -85,4 +112,10 @@ export class OptionChecks {
     }
     return true;
   }
+}
+
+/** Names what threw without quoting its message, which may hold a secret. */
+export function unreadableMessage(error: unknown): string {
+  const name = error instanceof Error ? error.name : kindOf(error);
+  return `could not be read: a getter or Proxy trap threw ${name}`;
 }

@@ -173,3 +173,50 @@ describe('resilience options', () => {
     ]);
   });
 });
+
+describe('options that throw when read', () => {
+  function errorOf(options: unknown): FastMcpConfigError {
+    try {
+      resolveOptions(options as FastMcpModuleOptions);
+    } catch (error) {
+      expect(error).toBeInstanceOf(FastMcpConfigError);
+      return error as FastMcpConfigError;
+    }
+    throw new Error('expected a FastMcpConfigError');
+  }
+  const UNREADABLE = 'could not be read: a getter or Proxy trap threw Error';
+
+  it('names a getter that throws, never quoting what it threw (kept as the cause)', () => {
+    const thrown = new Error('hunter2');
+    const error = errorOf({
+      get retry(): never {
+        throw thrown;
+      },
+    });
+    expect(error.issues).toEqual([{ field: 'retry', message: UNREADABLE }]);
+    expect(error.message).not.toContain('hunter2');
+    expect(error.cause).toBe(thrown);
+  });
+
+  it('names nested getters and Proxy traps that throw', () => {
+    const error = errorOf({
+      servers: {
+        get a(): never {
+          throw new Error('boom');
+        },
+        b: new Proxy(
+          { url: 'http://127.0.0.1:9/mcp' },
+          {
+            ownKeys() {
+              throw new Error('boom');
+            },
+          },
+        ),
+      },
+    });
+    expect(error.issues).toEqual([
+      { field: 'servers.a', message: UNREADABLE },
+      { field: 'servers.b', message: UNREADABLE },
+    ]);
+  });
+});

@@ -11,7 +11,7 @@ import {
   DEFAULT_SHUTDOWN_GRACE_MS,
   DEFAULT_RETRY_OPTIONS,
 } from './fastmcp-options.defaults.js';
-import { isOptionsObject } from './option-checks.js';
+import { isAnyObject, isOptionsObject, kindOf } from './option-checks.js';
 import { retryPolicyFields } from './retry-policy-fields.js';
 import type { DlqOptions } from './dlq-options.interface.js';
 import type {
@@ -19,21 +19,33 @@ import type {
   ResolvedDlqOptions,
   ResolvedFastMcpOptions,
 } from './fastmcp-options.interface.js';
+import { unreadableOptionsError } from './unreadable-options.js';
 import { validateOptions } from './validate-options.js';
 
 /**
  * Merges defaults once, validates once and freezes. Throws FastMcpConfigError listing every bad
  * field. `undefined` (no options, or a `forRootAsync` factory that returns nothing) means every
  * default; `null` or anything else that is not an object is refused. A field of the wrong type
- * never reaches the merge: it is resolved as absent, and the validation names it.
+ * never reaches the merge: it is resolved as absent, and the validation names it. A getter or
+ * Proxy trap that throws is named too.
  */
 export function resolveOptions(raw: FastMcpModuleOptions = {}): ResolvedFastMcpOptions {
+  try {
+    return resolveReadable(raw);
+  } catch (error) {
+    if (error instanceof FastMcpConfigError) throw error;
+    throw unreadableOptionsError(raw, error) ?? error;
+  }
+}
+
+function resolveReadable(raw: FastMcpModuleOptions): ResolvedFastMcpOptions {
   const input: unknown = raw;
   if (!isOptionsObject(input)) {
+    const expected = isAnyObject(input) ? 'a plain object' : 'an object';
     throw new FastMcpConfigError([
       {
         field: 'options',
-        message: `must be an object (or undefined for the defaults), got ${kindOf(input)}`,
+        message: `must be ${expected} (or undefined for the defaults), got ${kindOf(input)}`,
       },
     ]);
   }
@@ -74,11 +86,6 @@ function objectOr<T extends object>(value: T | false | null | undefined): T {
   return isOptionsObject(value) ? value : ({} as T);
 }
 
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  return Array.isArray(value) ? 'an array' : typeof value;
-}
-
 /** `servers.*.auth` objects that are OAuth providers: they keep tokens, so they stay mutable. */
 function statefulAuth(resolved: ResolvedFastMcpOptions): Set<unknown> {
   const auths = Object.values(resolved.servers).map((server) => server.auth);
@@ -114,7 +121,7 @@ function definedFields<T extends object>(value: T): Partial<T> {
 function deepFreeze<T>(value: T, keep: ReadonlySet<unknown>): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
   // A Redis client or an OAuth provider handed in by the user must stay usable.
-  if (keep.has(value) || (value.constructor !== Object && !Array.isArray(value))) return value;
+  if (keep.has(value) || !(isOptionsObject(value) || Array.isArray(value))) return value;
   for (const field of Object.values(value)) deepFreeze(field, keep);
   return Object.freeze(value);
 }

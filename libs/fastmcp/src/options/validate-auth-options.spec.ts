@@ -77,7 +77,7 @@ describe('servers.*.auth options', () => {
       'servers.github.auth.clientId: must be a non-empty string',
       'servers.github.auth: give exactly one of clientSecret or privateKeyJwt',
       'servers.github.auth.scope: must be a non-empty string',
-      'servers.github.auth.issuer: must use http or https, got ftp',
+      'servers.github.auth.issuer: must use http or https',
     ]);
     expect(issuesFor({ type: 'password', clientId: 'a', clientSecret: 's' })).toEqual([
       'servers.github.auth.type: must be one of "client_credentials"',
@@ -128,6 +128,21 @@ describe('servers.*.auth options', () => {
       'servers.github.auth.saveTokens: must be a function (OAuthClientProvider)',
     ]);
     expect(issuesFor('Bearer abc')).toEqual(['servers.github.auth: must be an object']);
+  });
+
+  it('names a provider method whose getter throws', () => {
+    class BrokenProvider {
+      clientMetadata = { redirect_uris: [] };
+      tokens = (): undefined => undefined;
+      saveTokens = (): undefined => undefined;
+      get clientInformation(): never {
+        throw new Error('hunter2');
+      }
+    }
+    const issues = issuesFor(new BrokenProvider());
+    expect(issues).toEqual([
+      'servers.github.auth.clientInformation: could not be read: a getter or Proxy trap threw Error',
+    ]);
   });
 
   it('freezes a client-credentials config but leaves a plain-object provider usable', () => {

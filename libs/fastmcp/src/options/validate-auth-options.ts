@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { PRIVATE_KEY_JWT_ALGORITHMS } from '../auth/jwt-algorithms.js';
-import type { OptionChecks } from './option-checks.js';
+import { isAnyObject, type OptionChecks, unreadableMessage } from './option-checks.js';
 import { CLIENT_CREDENTIALS_FIELDS, PRIVATE_KEY_JWT_FIELDS } from './option-fields.js';
 
 const PROVIDER_METHODS = ['tokens', 'clientInformation', 'saveTokens'] as const;
@@ -15,7 +15,11 @@ const EC_CURVES: Record<string, string> = {
  * SDK `OAuthClientProvider`. Messages never quote a secret or a key.
  */
 export function checkServerAuth(checks: OptionChecks, field: string, auth: unknown): void {
-  if (!checks.plainObject(field, auth)) return;
+  // Not plainObject: a provider is usually a class instance.
+  if (!isAnyObject(auth)) {
+    checks.fail(field, 'must be an object');
+    return;
+  }
   if ('type' in auth) checkClientCredentials(checks, field, auth);
   else checkProvider(checks, field, auth);
 }
@@ -85,7 +89,14 @@ function checkProvider(checks: OptionChecks, field: string, auth: Record<string,
     );
   }
   for (const method of PROVIDER_METHODS) {
-    if (typeof auth[method] !== 'function') {
+    let value: unknown;
+    try {
+      value = auth[method];
+    } catch (error) {
+      checks.fail(`${field}.${method}`, unreadableMessage(error));
+      continue;
+    }
+    if (typeof value !== 'function') {
       checks.fail(`${field}.${method}`, 'must be a function (OAuthClientProvider)');
     }
   }

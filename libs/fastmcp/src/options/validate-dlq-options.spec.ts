@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import type { DlqOptions } from './dlq-options.interface.js';
@@ -98,5 +100,72 @@ describe('dlq.redis.url', () => {
   it('accepts a password, a database number and rediss', () => {
     expect(issuesOf({ redis: { url: 'redis://:s3cret@127.0.0.1:6379/2' } })).toEqual([]);
     expect(issuesOf({ redis: { url: 'rediss://user:pa%40ss@redis.example.com' } })).toEqual([]);
+  });
+});
+
+describe('dlq.redis.client', () => {
+  it('refuses a URL string, without quoting it', () => {
+    const issues = issuesOf({ redis: { client: 'redis://:hunter2@127.0.0.1:6379' } });
+    expect(issues).toEqual(['dlq.redis.client: must be an ioredis Redis or Cluster, got string']);
+  });
+
+  it('refuses an object that lacks the commands the store sends', () => {
+    expect(issuesOf({ redis: { client: {} } })).toEqual([
+      expect.stringMatching(
+        /^dlq\.redis\.client: must be an ioredis Redis or Cluster \(missing evalsha, eval, .*zrevrangebyscore\)$/,
+      ),
+    ]);
+  });
+
+  it('accepts an ioredis Redis and an ioredis Cluster', () => {
+    const redis = new Redis({ lazyConnect: true });
+    const cluster = new Cluster([{ host: '127.0.0.1', port: 7000 }], { lazyConnect: true });
+    try {
+      expect(issuesOf({ redis: { client: redis } })).toEqual([]);
+      expect(issuesOf({ redis: { client: cluster } })).toEqual([]);
+    } finally {
+      redis.disconnect();
+      cluster.disconnect();
+    }
+  });
+
+  it('lists every command the Redis store sends', async () => {
+    const { DLQ_REDIS_COMMANDS } = await import('./validate-redis-options.js');
+    const dir = new URL('../dlq/redis/', import.meta.url);
+    const sent = new Set<string>();
+    for (const file of readdirSync(dir).filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'),
+    )) {
+      const source = readFileSync(new URL(file, dir), 'utf8');
+      for (const [, command] of source.matchAll(/redis\.(\w+)\(/g)) sent.add(command);
+    }
+    // Sent only on a connection the module opened itself.
+    for (const own of ['on', 'once', 'off', 'quit', 'disconnect']) sent.delete(own);
+    expect([...sent].sort()).toEqual([...DLQ_REDIS_COMMANDS].sort());
+  });
+});
+
+describe('dlq.redis.namespace', () => {
+  it.each(['', '  ', 5])('refuses %j', (namespace) => {
+    expect(issuesOf({ redis: { namespace } })).toEqual([
+      'dlq.redis.namespace: must be a non-empty string',
+    ]);
+  });
+});
+
+describe('dlq.redis.cluster.nodes ports', () => {
+  const BAD_NODE = 'expected { host, port } or "host:port", with a port 1..65535';
+  it.each(['127.0.0.1:99999', '127.0.0.1:0', 0, 65536, { host: 'h', port: 70000 }, { port: 0 }])(
+    'refuses %j',
+    (node) => {
+      expect(issuesOf({ redis: { cluster: { nodes: [node] } } })).toEqual([
+        `dlq.redis.cluster.nodes[0]: ${BAD_NODE}`,
+      ]);
+    },
+  );
+
+  it('accepts ports 1 and 65535 in every form', () => {
+    const nodes = ['h:1', 'h:65535', 1, 65535, { host: 'h', port: 1 }, { port: 65535 }];
+    expect(issuesOf({ redis: { cluster: { nodes } } })).toEqual([]);
   });
 });

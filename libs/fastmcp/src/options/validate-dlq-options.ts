@@ -4,15 +4,9 @@ import { CLIENT_ID_PATTERN } from './client-id.js';
 import type { ResolvedDlqOptions, ResolvedRedrivePolicy } from './fastmcp-options.interface.js';
 import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
 import { isOptionsObject, type OptionChecks } from './option-checks.js';
-import {
-  DLQ_CLUSTER_FIELDS,
-  DLQ_FIELDS,
-  DLQ_REDIS_FIELDS,
-  REDRIVE_MATCH_FIELDS,
-  REDRIVE_POLICY_FIELDS,
-} from './option-fields.js';
+import { DLQ_FIELDS, REDRIVE_MATCH_FIELDS, REDRIVE_POLICY_FIELDS } from './option-fields.js';
 import { MAX_DATE_OFFSET_MS, MAX_TIMER_MS } from './option-limits.js';
-import { redisUrlProblem } from './redis-url.js';
+import { checkRedis, giveOneRedisSource } from './validate-redis-options.js';
 
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
 
@@ -29,7 +23,7 @@ export function checkDlq(
   if (raw === undefined || dlq === false || !checks.options('dlq', raw, DLQ_FIELDS)) return;
   checks.oneOf('dlq.store', dlq.store, ['redis', 'memory']);
   if (raw.redis !== undefined) checkRedis(checks, raw.redis, dlq.store);
-  else if (dlq.store === 'redis') giveOneSource(checks);
+  else if (dlq.store === 'redis') giveOneRedisSource(checks);
   checks.pattern('dlq.keyPrefix', dlq.keyPrefix, KEY_PREFIX_PATTERN, 'letters, digits, : . _ -');
   checks.integer('dlq.ttlMs', dlq.ttlMs, 1000, MAX_DATE_OFFSET_MS);
   checks.integer('dlq.maxEntries', dlq.maxEntries, 1);
@@ -52,50 +46,6 @@ export function checkDlq(
   if (!Array.isArray(dlq.secretHeaders) || dlq.secretHeaders.some((h) => typeof h !== 'string')) {
     checks.fail('dlq.secretHeaders', 'must be an array of header names');
   }
-}
-
-function giveOneSource(checks: OptionChecks): void {
-  checks.fail(
-    'dlq.redis',
-    'give exactly one of url, client, cluster or namespace for the Redis store',
-  );
-}
-
-function checkRedis(checks: OptionChecks, redis: unknown, store: string): void {
-  if (!checks.options('dlq.redis', redis, DLQ_REDIS_FIELDS)) return;
-  const sources = [redis.url, redis.client, redis.cluster, redis.namespace];
-  if (store === 'redis' && sources.filter((s) => s !== undefined).length !== 1)
-    giveOneSource(checks);
-  if (redis.url !== undefined) {
-    const before = checks.issues.length;
-    checks.url('dlq.redis.url', redis.url, ['redis', 'rediss']);
-    const problem =
-      checks.issues.length === before && redisUrlProblem(new URL(redis.url as string));
-    if (problem) checks.fail('dlq.redis.url', problem);
-  }
-  if (
-    redis.cluster !== undefined &&
-    checks.options('dlq.redis.cluster', redis.cluster, DLQ_CLUSTER_FIELDS)
-  ) {
-    checkClusterNodes(checks, redis.cluster.nodes);
-  }
-}
-
-function checkClusterNodes(checks: OptionChecks, nodes: unknown): void {
-  if (!Array.isArray(nodes) || nodes.length === 0) {
-    checks.fail(
-      'dlq.redis.cluster.nodes',
-      'must be a non-empty array of { host, port } or "host:port"',
-    );
-    return;
-  }
-  nodes.forEach((node: unknown, i) => {
-    const ok =
-      (typeof node === 'string' && /^[^\s:]+:\d{1,5}$/.test(node)) ||
-      (typeof node === 'number' && Number.isInteger(node)) ||
-      (isOptionsObject(node) && node.port !== undefined && Number.isInteger(node.port));
-    if (!ok) checks.fail(`dlq.redis.cluster.nodes[${i}]`, 'expected { host, port } or "host:port"');
-  });
 }
 
 /** Each policy as given (`raw`, for its keys) and as resolved (`after` in ms, defaults filled). */

@@ -1,8 +1,14 @@
+import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import { OPERATION_NAMES } from '../events/operation-name.js';
+import { RetryPolicies } from '../retry/retry-policies.js';
 import { DEFAULT_RETRY_OPTIONS } from './fastmcp-options.defaults.js';
 import type { FastMcpModuleOptions } from './fastmcp-options.interface.js';
+import { OptionChecks } from './option-checks.js';
 import { resolveOptions } from './resolve-options.js';
+import { checkRetry } from './validate-options.js';
 
 const URL_ = 'http://127.0.0.1:9/mcp';
 
@@ -115,6 +121,100 @@ describe('wrong types', () => {
   });
 });
 
+describe('option objects that are not plain objects', () => {
+  class Server {
+    url = URL_;
+  }
+  it.each([
+    [
+      { servers: new Map([['a', { url: URL_ }]]) },
+      'servers: must be a plain object ({ ... }), got an instance of Map',
+    ],
+    [{ retry: new Date() }, 'retry: must be a plain object ({ ... }), got an instance of Date'],
+    [
+      { servers: { a: new Server() } },
+      'servers.a: must be a plain object ({ ... }), got an instance of Server',
+    ],
+    [
+      { servers: { a: { url: URL_, headers: new Map() } } },
+      'servers.a.headers: must be a plain object ({ ... }), got an instance of Map',
+    ],
+    [
+      { retry: { operations: { call_tool: new Date() } } },
+      'retry.operations.call_tool: must be a plain object ({ ... }), got an instance of Date',
+    ],
+    [
+      { dlq: { redis: { cluster: new Map() } } },
+      'dlq.redis.cluster: must be a plain object ({ ... }), got an instance of Map',
+    ],
+    [
+      { resilience: { circuitBreaker: new Date() } },
+      'resilience.circuitBreaker: must be a plain object ({ ... }), got an instance of Date',
+    ],
+  ])('refuses %o', (options, issue) => {
+    expect(issuesOf(options)).toEqual([issue]);
+  });
+
+  it('refuses a class instance as the options object', () => {
+    class Options {
+      retry = { maxRetries: 2 };
+    }
+    expect(issuesOf(new Options())).toEqual([
+      'options: must be a plain object (or undefined for the defaults), got an instance of Options',
+    ]);
+  });
+
+  it('still takes objects without a prototype, and class instances where they are the option', () => {
+    const bare = <T extends object>(fields: T): T =>
+      Object.assign(Object.create(null) as T, fields);
+    const options = bare({
+      retry: bare({ maxRetries: 2 }),
+      servers: bare({ a: bare({ url: URL_ }) }),
+    });
+    expect(issuesOf(options)).toEqual([]);
+    expect(Object.isFrozen(resolveOptions(options).servers.a)).toBe(true);
+    const redis = new Redis({ lazyConnect: true });
+    const auth = new ClientCredentialsProvider({ clientId: 'a', clientSecret: 's' });
+    try {
+      expect(
+        issuesOf({
+          servers: { a: { url: URL_, auth } },
+          dlq: { redis: { client: redis } },
+          handlers: { elicitation: () => ({ action: 'decline' }) },
+        }),
+      ).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('URL schemes', () => {
+  it('names a wrong scheme without quoting it: a URL without one may start with a secret', () => {
+    const issues = issuesOf({
+      baseUrl: 'hunter2:x',
+      servers: {
+        a: {
+          url: 'hunter2:x',
+          auth: {
+            type: 'client_credentials',
+            clientId: 'c',
+            clientSecret: 's',
+            issuer: 'hunter2:x',
+          },
+        },
+      },
+      dlq: { redis: { url: 'hunter2:x' } },
+    });
+    expect(issues).toEqual([
+      'baseUrl: must use http or https',
+      'servers.a.url: must use http or https',
+      'servers.a.auth.issuer: must use http or https',
+      'dlq.redis.url: must use redis or rediss',
+    ]);
+  });
+});
+
 describe('the options object itself', () => {
   it.each([null, 'x', 5, [], true])('refuses %j with a FastMcpConfigError', (options) => {
     expect(issuesOf(options)).toEqual([
@@ -181,9 +281,48 @@ describe('combinations', () => {
         retry: { initialDelayMs: 500 },
         servers: { a: { url: URL_, retry: { maxDelayMs: 100 } } },
       }),
+    ).toEqual(['servers.a.retry.maxDelayMs: must be at least retry.initialDelayMs (500), got 100']);
+  });
+
+  it('checks each operation of a server as the client merges it, naming where each value is set', () => {
+    // Merged at run time: module retry, server retry, module operations, server operations.
+    expect(
+      issuesOf({
+        retry: { operations: { call_tool: { initialDelayMs: 5000 } } },
+        servers: { a: { url: URL_, retry: { maxDelayMs: 1000 } } },
+      }),
     ).toEqual([
-      'servers.a.retry.maxDelayMs: must be at least servers.a.retry.initialDelayMs (500), got 100',
+      'retry.operations.call_tool.initialDelayMs: must be at most servers.a.retry.maxDelayMs (1000), got 5000',
     ]);
+    expect(
+      issuesOf({
+        retry: { operations: { connect: { maxDelayMs: 200 } } },
+        servers: {
+          a: { url: URL_, retry: { operations: { connect: { initialDelayMs: 300 } } } },
+        },
+      }),
+    ).toEqual([
+      'servers.a.retry.operations.connect.initialDelayMs: must be at most retry.operations.connect.maxDelayMs (200), got 300',
+    ]);
+  });
+
+  it('accepts only options whose every merged policy the client accepts at run time', () => {
+    const options = {
+      retry: { maxDelayMs: 2000, operations: { call_tool: { initialDelayMs: 1500 } } },
+      servers: {
+        a: { url: URL_, retry: { operations: { call_tool: { maxDelayMs: 1500 } } } },
+        b: { url: URL_, retry: { initialDelayMs: 50, operations: { list_tools: { jitter: 0 } } } },
+      },
+    };
+    expect(issuesOf(options)).toEqual([]);
+    const policies = new RetryPolicies(resolveOptions(options));
+    const checks = new OptionChecks();
+    for (const clientId of ['a', 'b', 'unconfigured']) {
+      for (const operation of [undefined, ...OPERATION_NAMES]) {
+        checkRetry(checks, policies.forOperation(clientId, operation), `${clientId} ${operation}`);
+      }
+    }
+    expect(checks.issues).toEqual([]);
   });
 
   it('checks a server rate limit over the module one, not over the defaults', () => {

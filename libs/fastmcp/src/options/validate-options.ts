@@ -7,7 +7,7 @@ import { checkClientInfo, checkHandlers, checkMetrics } from './validate-client-
 import { checkDlq } from './validate-dlq-options.js';
 import { checkResilience } from './validate-resilience-options.js';
 import { checkResponseLimits } from './validate-response-limits.js';
-import { checkRetryInput } from './validate-retry-options.js';
+import { checkModuleRetry } from './validate-retry-options.js';
 import { checkServers } from './validate-server-options.js';
 
 export { CLIENT_ID_PATTERN } from './client-id.js';
@@ -28,8 +28,9 @@ export function validateOptions(
   if (raw.baseUrl !== undefined) checks.url('baseUrl', raw.baseUrl, HTTP_PROTOCOLS);
   const resilienceOk = checkResilience(checks, 'resilience', raw.resilience);
   const moduleResilience = resilienceOk ? (raw.resilience as ResilienceOptions) : undefined;
+  // Before the servers: a bad module value found again through a server's policy is listed once.
+  if (raw.retry !== undefined) checkModuleRetry(checks, raw.retry, resolved);
   checkServers(checks, raw.servers, resolved, moduleResilience);
-  if (raw.retry !== undefined) checkRetryInput(checks, 'retry', raw.retry, () => resolved.retry);
   checkDlq(checks, raw.dlq, resolved.dlq);
   checkResponseLimits(checks, resolved);
   checks.integer('shutdownGraceMs', resolved.shutdownGraceMs, 0, MAX_TIMER_MS);

@@ -4,10 +4,9 @@ import type { OptionChecks } from './option-checks.js';
 import { SERVER_FIELDS, TOOL_FIELDS } from './option-fields.js';
 import { CONFIGURABLE_PROTOCOL_VERSIONS } from './protocol-versions.js';
 import type { ResilienceOptions } from './resilience-options.interface.js';
-import { retryPolicyFields } from './retry-policy-fields.js';
 import { checkServerAuth } from './validate-auth-options.js';
 import { checkResilience } from './validate-resilience-options.js';
-import { checkRetryInput } from './validate-retry-options.js';
+import { checkServerRetry } from './validate-retry-options.js';
 
 const TOOL_RETRY_MODES = ['always', 'never', 'idempotent'];
 const HTTP_PROTOCOLS = ['http', 'https'] as const;
@@ -15,6 +14,21 @@ const HTTP_PROTOCOLS = ['http', 'https'] as const;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What a header value may hold: tab, space and visible ASCII (no CR, LF or other controls). */
 const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+/**
+ * Names the HTTP client sets from the request itself (framing, hop-by-hop, host): undici refuses
+ * most of them on every request, and a Content-Length or Host of ours would be wrong.
+ */
+const CLIENT_SET_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'host',
+  'expect',
+]);
 
 /**
  * Checks `servers`. `moduleResilience` is the module's `resilience` when it passed its own
@@ -33,12 +47,8 @@ export function checkServers(
     if (!checks.options(field, server, SERVER_FIELDS)) continue;
     checks.url(`${field}.url`, server.url, HTTP_PROTOCOLS);
     if (server.headers !== undefined) checkHeaders(checks, `${field}.headers`, server.headers);
-    if (server.retry !== undefined) {
-      checkRetryInput(checks, `${field}.retry`, server.retry, (retry) => ({
-        ...resolved.retry,
-        ...retryPolicyFields(retry),
-      }));
-    }
+    if (server.retry !== undefined)
+      checkServerRetry(checks, `${field}.retry`, server.retry, resolved);
     if (server.protocolVersion !== undefined) {
       checks.oneOf(
         `${field}.protocolVersion`,
@@ -55,17 +65,32 @@ export function checkServers(
   }
 }
 
-/** Names a bad header, never its value; a bad name is quoted up to a colon (`Name: value`). */
+/**
+ * Names a bad header, never its value. A bad name is given by position, not quoted: it may be a
+ * pasted `Authorization Bearer ...` line.
+ */
 function checkHeaders(checks: OptionChecks, field: string, headers: unknown): void {
   if (!checks.plainObject(field, headers)) return;
-  for (const [name, value] of Object.entries(headers)) {
+  const seen = new Map<string, string>();
+  Object.entries(headers).forEach(([name, value], i) => {
     if (!HEADER_NAME.test(name)) {
-      const shown = name.includes(':') ? `${name.slice(0, name.indexOf(':') + 1)}...` : name;
       checks.fail(
-        `${field}[${JSON.stringify(shown)}]`,
-        "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)",
+        field,
+        `the name of header ${i + 1} (in order) is not an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~); it is not shown, as it may hold a secret`,
       );
-    } else if (typeof value !== 'string') {
+      return;
+    }
+    const lower = name.toLowerCase();
+    if (CLIENT_SET_HEADERS.has(lower)) {
+      checks.fail(
+        `${field}.${name}`,
+        'is set by the HTTP client from the request itself (framing, hop-by-hop or host); remove it',
+      );
+    }
+    const first = seen.get(lower);
+    if (first === undefined) seen.set(lower, name);
+    else checks.fail(`${field}.${name}`, `repeats ${first} (header names ignore case)`);
+    if (typeof value !== 'string') {
       checks.fail(`${field}.${name}`, 'must be a string');
     } else if (!HEADER_VALUE.test(value)) {
       checks.fail(
@@ -73,7 +98,7 @@ function checkHeaders(checks: OptionChecks, field: string, headers: unknown): vo
         'must be printable ASCII (tab, space and ! to ~; no CR, LF, other control or non-ASCII characters)',
       );
     }
-  }
+  });
 }
 
 function checkToolPolicies(

@@ -56,9 +56,7 @@ export async function resolveDlqRedis(
     return { redis: new Cluster(nodes, merged), owned: true };
   }
   if (options?.namespace !== undefined) {
-    const { RedisService } = await import('@liaoliaots/nestjs-redis');
-    const service = moduleRef.get(RedisService, { strict: false });
-    return { redis: service.getOrThrow(options.namespace), owned: false };
+    return { redis: await namespaceConnection(options.namespace, moduleRef), owned: false };
   }
   throw new FastMcpConfigError([
     {
@@ -66,6 +64,29 @@ export async function resolveDlqRedis(
       message: 'give exactly one of url, client, cluster or namespace for the Redis store',
     },
   ]);
+}
+
+/**
+ * The connection of `@liaoliaots/nestjs-redis`'s RedisModule under `namespace`. Nest's own error
+ * when the app did not import RedisModule names no option, so it becomes a FastMcpConfigError.
+ */
+async function namespaceConnection(namespace: string, moduleRef: ModuleRef): Promise<Redis> {
+  const { RedisService } = await import('@liaoliaots/nestjs-redis');
+  let service: InstanceType<typeof RedisService>;
+  try {
+    service = moduleRef.get(RedisService, { strict: false });
+  } catch {
+    throw namespaceError(
+      'needs RedisModule of @liaoliaots/nestjs-redis imported in the app (RedisModule.forRoot(...))',
+    );
+  }
+  const redis = service.getOrNil(namespace);
+  if (!redis) throw namespaceError(`RedisModule has no connection ${JSON.stringify(namespace)}`);
+  return redis;
+}
+
+function namespaceError(message: string): FastMcpConfigError {
+  return new FastMcpConfigError([{ field: 'dlq.redis.namespace', message }]);
 }
 
 /** Resolves when the connection is ready or after `timeoutMs`, whichever comes first. */

@@ -1,0 +1,101 @@
+import { isAnyObject, isOptionsObject, kindOf, type OptionChecks } from './option-checks.js';
+import { DLQ_CLUSTER_FIELDS, DLQ_REDIS_FIELDS } from './option-fields.js';
+import { redisUrlProblem } from './redis-url.js';
+
+/**
+ * The commands the Redis store (`dlq/redis/`) sends on a connection it is given; a spec keeps
+ * this list in step with the store.
+ */
+export const DLQ_REDIS_COMMANDS = [
+  'evalsha',
+  'eval',
+  'get',
+  'mget',
+  'hget',
+  'hmget',
+  'lrange',
+  'rpush',
+  'del',
+  'zadd',
+  'zrem',
+  'zcard',
+  'zrange',
+  'zrangebyscore',
+  'zrevrange',
+  'zrevrangebyscore',
+] as const;
+
+const CLUSTER_NODE = /^[^\s:]+:(\d{1,5})$/;
+
+export function giveOneRedisSource(checks: OptionChecks): void {
+  checks.fail(
+    'dlq.redis',
+    'give exactly one of url, client, cluster or namespace for the Redis store',
+  );
+}
+
+/** Checks `dlq.redis`: exactly one source (with the Redis store), and that source. */
+export function checkRedis(checks: OptionChecks, redis: unknown, store: string): void {
+  if (!checks.options('dlq.redis', redis, DLQ_REDIS_FIELDS)) return;
+  const sources = [redis.url, redis.client, redis.cluster, redis.namespace];
+  if (store === 'redis' && sources.filter((s) => s !== undefined).length !== 1)
+    giveOneRedisSource(checks);
+  if (redis.url !== undefined) {
+    const before = checks.issues.length;
+    checks.url('dlq.redis.url', redis.url, ['redis', 'rediss']);
+    const problem =
+      checks.issues.length === before && redisUrlProblem(new URL(redis.url as string));
+    if (problem) checks.fail('dlq.redis.url', problem);
+  }
+  if (redis.client !== undefined) checkClient(checks, redis.client);
+  if (redis.namespace !== undefined) checks.nonEmptyString('dlq.redis.namespace', redis.namespace);
+  if (
+    redis.cluster !== undefined &&
+    checks.options('dlq.redis.cluster', redis.cluster, DLQ_CLUSTER_FIELDS)
+  ) {
+    checkClusterNodes(checks, redis.cluster.nodes);
+  }
+}
+
+/** An ioredis `Redis` or `Cluster` (a class instance): what it is is never quoted (a URL?). */
+function checkClient(checks: OptionChecks, client: unknown): void {
+  if (!isAnyObject(client)) {
+    checks.fail('dlq.redis.client', `must be an ioredis Redis or Cluster, got ${kindOf(client)}`);
+    return;
+  }
+  const missing = DLQ_REDIS_COMMANDS.filter((command) => typeof client[command] !== 'function');
+  if (missing.length > 0) {
+    checks.fail(
+      'dlq.redis.client',
+      `must be an ioredis Redis or Cluster (missing ${missing.join(', ')})`,
+    );
+  }
+}
+
+function checkClusterNodes(checks: OptionChecks, nodes: unknown): void {
+  if (!Array.isArray(nodes) || nodes.length === 0) {
+    checks.fail(
+      'dlq.redis.cluster.nodes',
+      'must be a non-empty array of { host, port } or "host:port"',
+    );
+    return;
+  }
+  nodes.forEach((node: unknown, i) => {
+    const port =
+      typeof node === 'string'
+        ? Number(CLUSTER_NODE.exec(node)?.[1])
+        : isOptionsObject(node)
+          ? node.port
+          : node;
+    if (!isPort(port)) {
+      checks.fail(
+        `dlq.redis.cluster.nodes[${i}]`,
+        'expected { host, port } or "host:port", with a port 1..65535',
+      );
+    }
+  });
+}
+
+function isPort(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535;
+}

@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FastMcpModule, type FastMcpModuleOptions, isFastMcpConfigError } from '@app/fastmcp';
+
+const URL_ = 'http://127.0.0.1:9/mcp';
+
+/**
+ * Boots the module as an app would (options from a factory, which Nest hands over as they are);
+ * the FastMcpConfigError's fields if the start fails.
+ */
+async function startUpFailure(options: unknown, opened: TestingModule[]): Promise<string[]> {
+  try {
+    const module = await Test.createTestingModule({
+      imports: [FastMcpModule.forRootAsync({ useFactory: () => options as FastMcpModuleOptions })],
+    })
+      .setLogger(false as never)
+      .compile();
+    opened.push(module);
+    await module.init();
+  } catch (error) {
+    expect(isFastMcpConfigError(error)).toBe(true);
+    return isFastMcpConfigError(error) ? error.issues.map((issue) => issue.field) : [];
+  }
+  return [];
+}
+
+describe('bad options stop the start, naming the field (not the first use)', () => {
+  const opened: TestingModule[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((module) => module.close()));
+  });
+  const dlq = (redis: unknown): unknown => ({ metrics: false, dlq: { spillFile: false, redis } });
+
+  it.each([
+    [
+      'a Redis URL as dlq.redis.client',
+      dlq({ client: 'redis://127.0.0.1:6379' }),
+      'dlq.redis.client',
+    ],
+    ['an object as dlq.redis.client', dlq({ client: {} }), 'dlq.redis.client'],
+    ['an empty dlq.redis.namespace', dlq({ namespace: '' }), 'dlq.redis.namespace'],
+    [
+      'dlq.redis.namespace without RedisModule',
+      dlq({ namespace: 'default' }),
+      'dlq.redis.namespace',
+    ],
+    [
+      'a cluster node port over 65535',
+      dlq({ cluster: { nodes: ['127.0.0.1:99999'] } }),
+      'dlq.redis.cluster.nodes[0]',
+    ],
+    [
+      'a module operation policy the server retry contradicts',
+      {
+        retry: { operations: { call_tool: { initialDelayMs: 5000 } } },
+        servers: { a: { url: URL_, retry: { maxDelayMs: 1000 } } },
+      },
+      'retry.operations.call_tool.initialDelayMs',
+    ],
+    ['servers as a Map', { servers: new Map([['a', { url: URL_ }]]) }, 'servers'],
+    [
+      'a Content-Length header',
+      { servers: { a: { url: URL_, headers: { 'Content-Length': '5' } } } },
+      'servers.a.headers.Content-Length',
+    ],
+    [
+      'a getter that throws',
+      {
+        get retry(): never {
+          throw new Error('boom');
+        },
+      },
+      'retry',
+    ],
+  ])('%s', async (_name, options, field) => {
+    expect(await startUpFailure(options, opened)).toEqual([field]);
+  });
+});
