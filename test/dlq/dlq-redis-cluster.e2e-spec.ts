@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FailedOperation } from '../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import type { DlqOptions } from '../../libs/fastmcp/src/options/dlq-options.interface.js';
 import { dlqContract, type DlqContractTarget } from '../support/dlq/dead-letter-queue.contract.js';
+import { dlqAbandonedReplayContract } from '../support/dlq/dlq-abandoned-replay.contract.js';
 import { dlqJobCancelContract } from '../support/dlq/dlq-job-cancel.contract.js';
 import { dlqOperationsContract } from '../support/dlq/dlq-operations.contract.js';
 import { checkIntegrity } from '../support/dlq/dlq-integrity.js';
@@ -43,6 +44,7 @@ const target: DlqContractTarget = {
 dlqContract('RedisDlqStorage on a 3-master Redis Cluster', target);
 dlqOperationsContract('RedisDlqStorage on a 3-master Redis Cluster', target);
 dlqJobCancelContract('RedisDlqStorage on a 3-master Redis Cluster', target);
+dlqAbandonedReplayContract('RedisDlqStorage on a 3-master Redis Cluster', target);
 
 /** Runs `work` over `items` with at most `limit` at a time; collects what each one throws. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>) {

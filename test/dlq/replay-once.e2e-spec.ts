@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DeadLetterQueueService,
+  DlqBulkReplayService,
   type DlqOptions,
   type DlqRedrivenEvent,
   DlqReplayService,
@@ -65,7 +66,8 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
     app.events.on('dlq.redriven', (event) => redriven.push(event));
     const queue = app.moduleRef.get(DeadLetterQueueService);
     const replays = app.moduleRef.get(DlqReplayService);
-    return { app, queue, replays, redriven };
+    const bulk = app.moduleRef.get(DlqBulkReplayService);
+    return { app, queue, replays, bulk, redriven };
   }
 
   /** Instances A and B on one key prefix; A talks to Redis over a connection the test can cut. */
@@ -116,6 +118,60 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
     const refused = await b.replays.replay(entry.id).catch((e: unknown) => e);
     expect(isReplayConflictError(refused)).toBe(true);
     expect(server.executions('pay')).toBe(1);
+  });
+
+  it('a forced bulk job taken over by the other instance never runs the entry its replay left', async () => {
+    const { a, b, cutA } = await twoInstances({ replayLeaseMs: 300 });
+    const entry = await deadPay(a.app, a.queue, 'bulk-takeover');
+    server.slowNext('pay', 800);
+    const job = await a.bulk.start({ force: true, concurrency: 1 });
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    // A loses its store while pay runs: neither the replay's end nor the job's progress is written.
+    cutA();
+    // B takes the job over once its lease (1 s at least) ran out, from the recorded progress.
+    await vi.waitFor(async () => expect((await b.bulk.get(job.id))?.state).toBe('done'), {
+      timeout: 10_000,
+      interval: 200,
+    });
+
+    expect(server.executions('pay')).toBe(1);
+    expect(await b.bulk.get(job.id)).toMatchObject({
+      total: 1,
+      done: 1,
+      succeeded: 0,
+      failed: 0,
+      skipped: 1,
+    });
+    expect(await b.queue.get(entry.id)).toMatchObject({ status: 'dead', deliveryUnknown: true });
+
+    // The operator, seeing it deliveryUnknown now, forces it: it runs.
+    await expect(b.replays.replay(entry.id, { force: true })).resolves.toMatchObject({
+      id: entry.id,
+    });
+    expect(server.executions('pay')).toBe(2);
+  });
+
+  it('a forced replay of an entry whose replay was abandoned is refused once, sending nothing', async () => {
+    const { a, b, cutA } = await twoInstances({ replayLeaseMs: 300 });
+    const entry = await deadPay(a.app, a.queue, 'forced-abandoned');
+    server.slowNext('pay', 800);
+    const replay = a.replays.replay(entry.id);
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    cutA();
+    await replay.catch(() => undefined);
+    // A's lease ran out (300 ms).
+    await sleep(500);
+
+    const refused = await b.replays.replay(entry.id, { force: true }).catch((e: unknown) => e);
+    expect(isReplayConflictError(refused)).toBe(true);
+    expect(String(refused)).toContain('previous replay was abandoned');
+    expect(server.executions('pay')).toBe(1);
+    expect(await b.queue.get(entry.id)).toMatchObject({ status: 'dead', deliveryUnknown: true });
+
+    await expect(b.replays.replay(entry.id, { force: true })).resolves.toMatchObject({
+      id: entry.id,
+    });
+    expect(server.executions('pay')).toBe(2);
   });
 
   it('a replay slower than its lease keeps it: the other instance waits, pay runs once', async () => {

@@ -72,6 +72,7 @@ export type {
   DlqInsertOptions,
   DlqInsertResult,
   DlqJobRecord,
+  DlqReplayStart,
   DlqStorage,
 } from './dlq/core/dlq-storage.interface.js';
 export { DLQ_PRIORITIES } from './dlq/core/failed-operation.interface.js';

@@ -465,7 +465,12 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
       await sleep(150);
       clock.advance(150);
-      // Another replay, forced, takes the entry over and fails: what it writes stays.
+      // A forced replay finds the entry abandoned and does not run it (that force was decided
+      // before this replay was lost); a later forced one takes the entry over and fails: what it
+      // writes stays.
+      const refused = await a.replays.replay(entry.id, { force: true }).catch((e: unknown) => e);
+      expect(isReplayConflictError(refused)).toBe(true);
+      expect(replayer.calls).toHaveLength(1);
       const error = new McpHttpError(502);
       replayer.next = () =>
         Promise.resolve({

@@ -29,6 +29,19 @@ export type DlqInsertResult =
  */
 export type DlqFinishResult = 'ok' | 'lost' | 'missing' | 'changed';
 
+/** What `beginReplay` found and wrote. */
+export interface DlqReplayStart {
+  /** The entry as written: status `replaying`, under the caller's lease. */
+  entry: FailedOperation;
+  /**
+   * True when the entry was still `replaying` with no live lease: a replay of it was abandoned
+   * (its instance died or lost the store before writing the end) and may have run. The entry is
+   * marked `deliveryUnknown` and out of the due-time index; the replay that found it so must not
+   * run it, even with `force` (that force was not given knowing of this new uncertainty).
+   */
+  abandoned: boolean;
+}
+
 /** A bulk replay job as the storage keeps it (the service owns its meaning). */
 export interface DlqJobRecord {
   id: string;
@@ -84,9 +97,9 @@ export interface DlqStorage {
   /**
    * Takes the lease and marks the entry `replaying`; throws not-found or conflict. An entry
    * still `replaying` with no live lease was left by a replay that may have run: it comes back
-   * marked `deliveryUnknown`, out of the due-time index.
+   * marked `deliveryUnknown`, out of the due-time index, and reported `abandoned`.
    */
-  beginReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<FailedOperation>;
+  beginReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<DlqReplayStart>;
   /** Extends the lease while `token` holds it; false when it does not any more. */
   renewReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<boolean>;
   /** After a replay that succeeded: removes the entry (tombstone, lease) if `token` holds the lease. */

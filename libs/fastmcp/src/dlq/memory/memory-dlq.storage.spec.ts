@@ -3,6 +3,7 @@ import {
   dlqContract,
   type DlqContractTarget,
 } from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
+import { dlqAbandonedReplayContract } from '../../../../../test/support/dlq/dlq-abandoned-replay.contract.js';
 import { dlqJobCancelContract } from '../../../../../test/support/dlq/dlq-job-cancel.contract.js';
 import { dlqOperationsContract } from '../../../../../test/support/dlq/dlq-operations.contract.js';
 import {
@@ -32,6 +33,7 @@ const target: DlqContractTarget = {
 dlqContract('MemoryDlqStorage', target);
 dlqOperationsContract('MemoryDlqStorage', target);
 dlqJobCancelContract('MemoryDlqStorage', target);
+dlqAbandonedReplayContract('MemoryDlqStorage', target);
 
 describe('dlqProviders', () => {
   it('resolves DeadLetterQueueService over the memory storage by default', async () => {

@@ -10,6 +10,7 @@ import type {
   DlqInsertOptions,
   DlqInsertResult,
   DlqJobRecord,
+  DlqReplayStart,
   DlqStorage,
 } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
@@ -135,19 +136,20 @@ export class MemoryDlqStorage implements DlqStorage {
     return Promise.resolve(new Set(ids.filter((id) => this.held(id, nowMs))));
   }
 
-  beginReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<FailedOperation> {
+  beginReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<DlqReplayStart> {
     const entry = this.state.get(id);
     if (!entry) return Promise.reject(new DlqEntryNotFoundError(id));
     if (this.held(id, nowMs)) return Promise.reject(new ReplayConflictError(id));
     const replaying: FailedOperation = { ...entry, status: 'replaying' };
-    if (entry.status === 'replaying') {
+    const abandoned = entry.status === 'replaying';
+    if (abandoned) {
       replaying.deliveryUnknown = true;
       delete replaying.nextRedriveAt;
       this.dueAt.delete(id);
     }
     this.leases.set(id, { token, until: nowMs + leaseMs });
     this.state.put(replaying, true);
-    return Promise.resolve(replaying);
+    return Promise.resolve({ entry: replaying, abandoned });
   }
 
   renewReplay(id: string, token: string, leaseMs: number, nowMs: number): Promise<boolean> {

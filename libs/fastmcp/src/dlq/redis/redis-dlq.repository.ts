@@ -2,6 +2,7 @@ import { DlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js
 import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
 import { DLQ_SWEEP_BATCH } from '../core/dlq.constants.js';
 import type { DlqCorruptEntries } from '../core/dlq-corrupt-entries.js';
+import type { DlqReplayStart } from '../core/dlq-storage.interface.js';
 import { dlqIdTime } from '../core/dlq-id.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import type { DlqRedisClient } from './redis-client.js';
@@ -231,9 +232,10 @@ export class RedisDlqRepository {
   /**
    * Takes the lease and writes status `replaying`, atomically (compare-and-set on the JSON). An
    * entry read `replaying` (with no live lease, or the script says conflict) was left by a replay
-   * that may have run: it is marked `deliveryUnknown` and leaves the due-time index.
+   * that may have run: it is marked `deliveryUnknown`, leaves the due-time index and is reported
+   * `abandoned` (the compare-and-set makes that exact: the script saw that JSON and no lease).
    */
-  async beginReplay(id: string, token: string, leaseMs: number): Promise<FailedOperation> {
+  async beginReplay(id: string, token: string, leaseMs: number): Promise<DlqReplayStart> {
     for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
       const current = await this.redis.get(this.keys.entry(id));
       if (current === null) throw new DlqEntryNotFoundError(id);
@@ -249,7 +251,7 @@ export class RedisDlqRepository {
         [this.keys.entry(id), this.keys.lease(id), this.keys.due],
         [token, leaseMs, current, JSON.stringify(replaying), abandoned ? id : ''],
       );
-      if (reply === 'ok') return replaying;
+      if (reply === 'ok') return { entry: replaying, abandoned };
       if (reply === 'missing') throw new DlqEntryNotFoundError(id);
       if (reply === 'conflict') throw new ReplayConflictError(id);
     }

@@ -6,6 +6,7 @@ import {
   dlqContract,
   type DlqContractTarget,
 } from '../../../../../test/support/dlq/dead-letter-queue.contract.js';
+import { dlqAbandonedReplayContract } from '../../../../../test/support/dlq/dlq-abandoned-replay.contract.js';
 import { dlqJobCancelContract } from '../../../../../test/support/dlq/dlq-job-cancel.contract.js';
 import { dlqOperationsContract } from '../../../../../test/support/dlq/dlq-operations.contract.js';
 import { keysOf as keysOfPrefix } from '../../../../../test/support/dlq/dlq-integrity.js';
@@ -58,6 +59,7 @@ const target: DlqContractTarget = {
 dlqContract('RedisDlqStorage', target);
 dlqOperationsContract('RedisDlqStorage', target);
 dlqJobCancelContract('RedisDlqStorage', target);
+dlqAbandonedReplayContract('RedisDlqStorage', target);
 
 /** Every key of a prefix on the test server. */
 const keysOf = (prefix: string): Promise<string[]> => keysOfPrefix(admin, prefix);

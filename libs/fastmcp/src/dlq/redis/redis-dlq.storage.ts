@@ -9,6 +9,7 @@ import type {
   DlqInsertOptions,
   DlqInsertResult,
   DlqJobRecord,
+  DlqReplayStart,
   DlqStorage,
 } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
@@ -110,7 +111,7 @@ export class RedisDlqStorage implements DlqStorage {
     return (await this.repository()).liveLeases(ids);
   }
 
-  async beginReplay(id: string, token: string, leaseMs: number): Promise<FailedOperation> {
+  async beginReplay(id: string, token: string, leaseMs: number): Promise<DlqReplayStart> {
     return (await this.repository()).beginReplay(id, token, leaseMs);
   }
 

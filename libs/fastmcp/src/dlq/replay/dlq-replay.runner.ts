@@ -8,7 +8,7 @@ import { errorClassOf } from '../core/dlq-entry.builder.js';
 import { describe, type DlqNotifier } from '../core/dlq-notifier.js';
 import type { DlqRedrivePlan } from '../core/dlq-redrive.plan.js';
 import { asUnavailable } from '../core/dlq-runtime.js';
-import type { DlqStorage } from '../core/dlq-storage.interface.js';
+import type { DlqReplayStart, DlqStorage } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { OperationReplayer, ReplayOutcome } from './operation-replayer.interface.js';
@@ -33,6 +33,9 @@ export interface RunReplayOptions extends ReplayOptions {
  * next redrive time) and the error is thrown. Either end is written only while this replay still
  * holds the lease; a replay that lost it (or whose process died before the end was written) leaves
  * an entry that may have run: it is marked `deliveryUnknown`, so it runs again only with `force`.
+ * The replay that finds such an abandoned entry does not run it, even with `force` (that force was
+ * decided before this uncertainty arose): it throws ReplayConflictError, and a later forced
+ * replay runs it.
  */
 export async function runReplay(
   id: string,
@@ -40,23 +43,28 @@ export async function runReplay(
   options: RunReplayOptions = {},
 ): Promise<ReplayResult> {
   const token = randomUUID();
-  let entry: FailedOperation;
+  let started: DlqReplayStart;
   try {
-    entry = await ctx.storage.beginReplay(id, token, ctx.leaseMs, ctx.now());
+    started = await ctx.storage.beginReplay(id, token, ctx.leaseMs, ctx.now());
   } catch (error) {
     if (isReplayConflictError(error)) ctx.notifier.replayed(id, 'conflict');
     asUnavailable(error);
   }
-  if (entry.deliveryUnknown && !options.force) {
+  const { entry, abandoned } = started;
+  // `force` covers the uncertainty the caller saw when deciding, not one that arose since: an
+  // entry whose previous replay was abandoned (it may have run) is not run in this step at all.
+  if (abandoned || (entry.deliveryUnknown && !options.force)) {
     await ctx.storage
       .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
       .catch(asUnavailable);
+    if (abandoned) {
+      ctx.notifier.logger.warn(
+        `DLQ entry ${id} was not replayed: its previous replay was abandoned (its lease ran out ` +
+          'before it ended), so it is marked deliveryUnknown',
+      );
+    }
     ctx.notifier.replayed(id, 'conflict');
-    throw new ReplayConflictError(id, {
-      reason:
-        `dead-letter entry ${id} may already have run (delivery unknown): ` +
-        'replay it with force to run it again',
-    });
+    throw new ReplayConflictError(id, { reason: refusal(id, abandoned) });
   }
   const outcome = await replayLeased(id, token, entry, ctx);
   if (outcome.ok) {
@@ -91,6 +99,15 @@ export async function runReplay(
   throw outcome.error instanceof Error
     ? outcome.error
     : new FastMcpError(failed.error, { operation: entry.operation, clientId: entry.clientId });
+}
+
+/** Why a replay was refused before anything was sent. */
+function refusal(id: string, abandoned: boolean): string {
+  return abandoned
+    ? `dead-letter entry ${id} was not replayed: its previous replay was abandoned and its ` +
+        'delivery is unknown (it may already have run); replay it with force to run it again'
+    : `dead-letter entry ${id} may already have run (delivery unknown): ` +
+        'replay it with force to run it again';
 }
 
 /** Runs the call while renewing the lease; a lost lease aborts it. */
