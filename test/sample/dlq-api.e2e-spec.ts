@@ -140,6 +140,9 @@ describe('sample DLQ administration API (Redis store)', () => {
       ['?limit=0', 'limit must not be less than 1'],
       ['?limit=10000', 'limit must not be greater than 500'],
       ['?limit=ten', 'limit must be an integer number'],
+      ['?limit=1e2', 'limit must be an integer number'],
+      ['?limit=0x10', 'limit must be an integer number'],
+      ['?limit=%205', 'limit must be an integer number'],
       [
         '?operation=drop',
         'operation must be one of the following values: connect, list_tools, call_tool',

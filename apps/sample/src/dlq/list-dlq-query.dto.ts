@@ -1,6 +1,6 @@
 import { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from '@app/fastmcp';
 import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DlqFilterDto } from './dlq-filter.dto.js';
 
@@ -32,7 +32,10 @@ export class ListDlqQueryDto extends PickType(DlqFilterDto, [
     default: DLQ_DEFAULT_PAGE_LIMIT,
   })
   @IsOptional()
-  @Type(() => Number)
+  // Decimal digits only: Number() would also take `1e2`, `0x10` or ` 5` for a page size.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value,
+  )
   @IsInt()
   @Min(1)
   @Max(DLQ_MAX_PAGE_LIMIT)
