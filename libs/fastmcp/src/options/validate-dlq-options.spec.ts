@@ -164,6 +164,13 @@ describe('dlq.redis.cluster.nodes ports', () => {
     },
   );
 
+  it('refuses cluster options that are not an object', () => {
+    expect(issuesOf({ redis: { cluster: { nodes: ['h:1'], options: 'x' } } })).toEqual([
+      'dlq.redis.cluster.options: must be ioredis ClusterOptions, got string',
+    ]);
+    expect(issuesOf({ redis: { cluster: { nodes: ['h:1'], options: {} } } })).toEqual([]);
+  });
+
   it('accepts ports 1 and 65535 in every form', () => {
     const nodes = ['h:1', 'h:65535', 1, 65535, { host: 'h', port: 1 }, { port: 65535 }];
     expect(issuesOf({ redis: { cluster: { nodes } } })).toEqual([]);

@@ -54,6 +54,13 @@ export function checkRedis(checks: OptionChecks, redis: unknown, store: string):
     checks.options('dlq.redis.cluster', redis.cluster, DLQ_CLUSTER_FIELDS)
   ) {
     checkClusterNodes(checks, redis.cluster.nodes);
+    const options = redis.cluster.options;
+    if (options !== undefined && !isAnyObject(options)) {
+      checks.fail(
+        'dlq.redis.cluster.options',
+        `must be ioredis ClusterOptions, got ${kindOf(options)}`,
+      );
+    }
   }
 }
 
