@@ -268,7 +268,7 @@ export class McpOperations {
   }
 
   private toolsPage(result: unknown, clientId: string, connected: McpConnection) {
-    const listed = parseToolsPage(result, clientId);
+    const listed = parseToolsPage(result, clientId, connected.target.era);
     if (listed.skipped.length > 0) {
       const names = new UpstreamText(connected.target).scrub(listed.skipped.join(', '));
       this.logger.warn(

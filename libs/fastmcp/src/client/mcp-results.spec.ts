@@ -1,7 +1,7 @@
 import { CallToolResultSchema } from '@modelcontextprotocol/core';
 import { describe, expect, it } from 'vitest';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
-import { parseCallToolResult } from './mcp-results.js';
+import { parseCallToolResult, parseToolsPage } from './mcp-results.js';
 
 const failure = (result: unknown): unknown => {
   try {
@@ -50,4 +50,36 @@ describe('parseCallToolResult', () => {
     expect(isMcpProtocolError(error)).toBe(true);
     expect((error as Error).message).toContain('the tools/call result is not valid MCP');
   });
+});
+
+describe('parseToolsPage', () => {
+  const tool = (outputSchema: unknown) => ({
+    name: 'typed',
+    inputSchema: { type: 'object' },
+    outputSchema,
+  });
+
+  it.each([
+    [{ type: 'array', items: { type: 'string' } }],
+    [{ type: 'string' }],
+    [{ anyOf: [{ type: 'string' }, { type: 'number' }] }],
+    [{ type: ['string', 'null'] }],
+  ])('takes the outputSchema %j in 2026-07-28, skips it in 2025', (outputSchema) => {
+    const page = { tools: [tool(outputSchema)] };
+    expect(parseToolsPage(page, 'demo', 'modern').tools).toEqual([tool(outputSchema)]);
+    expect(parseToolsPage(page, 'demo', 'legacy')).toMatchObject({ tools: [], skipped: ['typed'] });
+  });
+
+  it('skips an outputSchema that is not a schema object in either era', () => {
+    const page = { tools: [tool('not a schema')] };
+    expect(parseToolsPage(page, 'demo', 'modern').skipped).toEqual(['typed']);
+  });
+
+  it.each(['modern', 'legacy'] as const)(
+    'keeps an empty nextCursor (%s): it is not the end',
+    (era) => {
+      expect(parseToolsPage({ tools: [], nextCursor: '' }, 'demo', era).nextCursor).toBe('');
+      expect(parseToolsPage({ tools: [] }, 'demo', era).nextCursor).toBeUndefined();
+    },
+  );
 });

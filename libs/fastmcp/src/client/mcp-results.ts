@@ -1,6 +1,7 @@
-import { CallToolResultSchema } from '@modelcontextprotocol/core';
+import { CallToolResultSchema, ToolSchema as ModernToolSchema } from '@modelcontextprotocol/core';
 import { type CallToolResult, type Tool, ToolSchema } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import type { ProtocolEra } from '../protocol/protocol-era.js';
 import { scanParamHeaders } from '../protocol/mcp-param-headers.js';
 
 /** One page of `tools/list`: the tools that are valid MCP, and the names of those skipped. */
@@ -48,10 +49,22 @@ function isPlainTextResult(result: unknown): result is CallToolResult {
 }
 
 /**
- * Checks a `tools/list` page tool by tool: one tool that is not valid MCP is skipped (and named),
- * rather than failing the whole listing. A page that is not a listing at all is an error.
+ * The schema a listed tool must match in each era: 2025 asks an `outputSchema` of `type: object`;
+ * 2026-07-28 takes any JSON Schema (an array, a string, `anyOf`...) as `@modelcontextprotocol/core`
+ * does.
  */
-export function parseToolsPage(result: unknown, clientId: string): ToolsPage {
+const TOOL_SCHEMAS = { legacy: ToolSchema, modern: ModernToolSchema } as const;
+
+/**
+ * Checks a `tools/list` page tool by tool: one tool that is not valid MCP is skipped (and named),
+ * rather than failing the whole listing. A page that is not a listing at all is an error. An
+ * empty `nextCursor` is a cursor like any other, not the end of the listing.
+ */
+export function parseToolsPage(
+  result: unknown,
+  clientId: string,
+  era: ProtocolEra = 'legacy',
+): ToolsPage {
   const page = result as { tools?: unknown; nextCursor?: unknown; ttlMs?: unknown } | undefined;
   const cursor = page?.nextCursor;
   if (!Array.isArray(page?.tools) || (cursor !== undefined && typeof cursor !== 'string')) {
@@ -59,15 +72,17 @@ export function parseToolsPage(result: unknown, clientId: string): ToolsPage {
   }
   const tools: Tool[] = [];
   const skipped: string[] = [];
+  const schema = TOOL_SCHEMAS[era];
   for (const candidate of page.tools as unknown[]) {
-    const parsed = ToolSchema.safeParse(candidate);
+    const parsed = schema.safeParse(candidate);
     // A tool whose x-mcp-header annotations break the rules is rejected (2026-07-28 Streamable HTTP).
-    if (parsed.success && scanParamHeaders(parsed.data.inputSchema).valid) tools.push(parsed.data);
-    else skipped.push(nameOf(candidate));
+    if (parsed.success && scanParamHeaders(parsed.data.inputSchema).valid) {
+      tools.push(parsed.data as Tool);
+    } else skipped.push(nameOf(candidate));
   }
   const ttl = page.ttlMs;
   const ttlMs = typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0 ? ttl : undefined;
-  return { tools, nextCursor: cursor || undefined, skipped, ttlMs };
+  return { tools, nextCursor: cursor, skipped, ttlMs };
 }
 
 function nameOf(candidate: unknown): string {

@@ -131,7 +131,8 @@ export interface ServerRequestEvent {
   method: string;
   /**
    * `handled`, `unsupported` (-32601 sent), `failed` (the handler threw; -32603 sent) or
-   * `dropped` (not answered: the stream already had its limit of requests being answered).
+   * `dropped` (not answered: the stream already had its limit of requests being answered, or
+   * it is a 2026-07-28 response stream, which may carry no request).
    */
   outcome: 'handled' | 'unsupported' | 'failed' | 'dropped';
 }

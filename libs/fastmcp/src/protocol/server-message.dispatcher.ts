@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   CancelledNotificationSchema,
   CreateMessageRequestSchema,
@@ -18,6 +18,7 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.j
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { ServerRequestContext } from '../options/client-handlers.interface.js';
 import type { UpstreamText } from '../transport/upstream-text.js';
+import { clientCapabilities } from './client-capabilities.js';
 import { applyElicitationDefaults } from './elicitation-defaults.js';
 import { ServerRequestLimit } from './server-request-limit.js';
 
@@ -30,34 +31,52 @@ export interface ExchangeContext {
   handling: Map<string | number, AbortController>;
   /** The progress token sent with the request, if any. */
   progressToken?: string | number;
-  /** Posts a JSON-RPC response back to the server. */
-  reply(message: JSONRPCMessage): Promise<void>;
+  /**
+   * Posts a JSON-RPC response back to the server. Absent on a 2026-07-28 response stream, where a
+   * server may send no request and the client may send no response: its requests are dropped.
+   */
+  reply?: (message: JSONRPCMessage) => Promise<void>;
   onProgress?(progress: Progress): void;
 }
 
 class MethodNotFound extends Error {}
 class InvalidParams extends Error {}
+/** An elicitation in a mode the client did not declare (e.g. `url` when it declared `form`). */
+class UndeclaredMode extends InvalidParams {
+  constructor(readonly mode: string) {
+    super();
+  }
+}
 
 /**
  * Handles what a server sends on a stream besides the awaited response: its requests (ping,
  * elicitation, sampling, roots) are answered by the handlers in the options, its progress and
  * log notifications are raised as events, its cancellations abort the handler concerned. A
  * stream has at most MAX_ANSWERING_PER_STREAM requests being answered at once; the rest are
- * dropped, so a flood of requests costs no memory.
+ * dropped, so a flood of requests costs no memory. A 2026-07-28 response stream carries no
+ * requests: any there are dropped unanswered, and no handler runs for them.
  */
 @Injectable()
 export class ServerMessageDispatcher {
   private readonly limit = new ServerRequestLimit();
+  private readonly logger = new Logger('FastMCP Enhanced');
+  /** Streams whose dropped 2026-07-28 request was logged: one WARN a stream, not one a request. */
+  private readonly warned = new WeakSet<ExchangeContext>();
+  /** The elicitation modes declared to servers; a request in another mode is refused. */
+  private readonly elicitationModes: ReadonlySet<string>;
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
     @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
-  ) {}
+  ) {
+    const declared = clientCapabilities(options.handlers).elicitation ?? {};
+    this.elicitationModes = new Set(Object.keys(declared));
+  }
 
   /**
    * Answers the input requests of a modern `input_required` result with the same handlers, by
    * key: the `inputResponses` of the retried request. Throws McpInputRequiredError when a
-   * request has no handler or its handler fails.
+   * request has no handler, asks for an elicitation mode not declared, or its handler fails.
    */
   async answerInputRequests(
     requests: Record<string, unknown>,
@@ -77,6 +96,11 @@ export class ServerMessageDispatcher {
   dispatch(message: JSONRPCMessage, context: ExchangeContext): void {
     if (!('method' in message)) return;
     if ('id' in message) {
+      const { reply } = context;
+      if (!reply) {
+        this.ignore(message, context);
+        return;
+      }
       if (!this.limit.admit(context, context.clientId)) {
         const method = message.method.slice(0, 100);
         this.events.emit('server.request', {
@@ -86,10 +110,29 @@ export class ServerMessageDispatcher {
         });
         return;
       }
-      void this.answer(message, context).finally(() => this.limit.release(context));
+      void this.answer(message, context, reply).finally(() => this.limit.release(context));
       return;
     }
     this.notify(message, context);
+  }
+
+  /**
+   * A request on a 2026-07-28 response stream, where servers MUST NOT send one and clients MUST
+   * NOT answer: dropped, raised as a `dropped` server.request event, logged once a stream.
+   */
+  private ignore(message: JSONRPCRequest, context: ExchangeContext): void {
+    const { clientId } = context;
+    this.events.emit('server.request', {
+      clientId,
+      method: message.method.slice(0, 100),
+      outcome: 'dropped',
+    });
+    if (this.warned.has(context)) return;
+    this.warned.add(context);
+    this.logger.warn(
+      `Ignored a request from ${clientId} on a 2026-07-28 response stream: servers may send none there`,
+      { event: 'server.request.dropped', clientId },
+    );
   }
 
   private notify(message: JSONRPCMessage, context: ExchangeContext): void {
@@ -113,7 +156,11 @@ export class ServerMessageDispatcher {
     }
   }
 
-  private async answer(request: JSONRPCRequest, context: ExchangeContext): Promise<void> {
+  private async answer(
+    request: JSONRPCRequest,
+    context: ExchangeContext,
+    send: NonNullable<ExchangeContext['reply']>,
+  ): Promise<void> {
     const controller = new AbortController();
     const signal = AbortSignal.any([context.signal, controller.signal]);
     context.handling.set(request.id, controller);
@@ -135,7 +182,7 @@ export class ServerMessageDispatcher {
     });
     // A request the server cancelled, or whose exchange is over, is not answered.
     if (signal.aborted) return;
-    await context.reply(reply).catch(() => undefined);
+    await send(reply).catch(() => undefined);
   }
 
   private async answerInput(
@@ -164,6 +211,14 @@ export class ServerMessageDispatcher {
       if (error instanceof MethodNotFound) {
         throw new McpInputRequiredError('no_handler', `no handler for ${fields.method}`, fields);
       }
+      if (error instanceof UndeclaredMode) {
+        const mode = named(error.mode);
+        throw new McpInputRequiredError(
+          'invalid',
+          `${fields.method} asks for mode ${mode}, which the client did not declare`,
+          fields,
+        );
+      }
       throw new McpInputRequiredError('handler_failed', `the ${fields.method} handler failed`, {
         ...fields,
         cause: error,
@@ -181,6 +236,9 @@ export class ServerMessageDispatcher {
       case 'elicitation/create': {
         if (!handlers.elicitation) break;
         const { params } = parseRequest(ElicitRequestSchema, request);
+        // Only the modes declared in the capabilities reach the handler (form, not url).
+        const mode = params.mode ?? 'form';
+        if (!this.elicitationModes.has(mode)) throw new UndeclaredMode(mode);
         return applyElicitationDefaults(params, await handlers.elicitation(params, context));
       }
       case 'sampling/createMessage': {
@@ -208,6 +266,12 @@ function parseRequest<T>(
 function errorFor(error: unknown, method: string): JSONRPCErrorResponse['error'] {
   if (error instanceof MethodNotFound) {
     return { code: ErrorCode.MethodNotFound, message: `Method not found: ${method}` };
+  }
+  if (error instanceof UndeclaredMode) {
+    return {
+      code: ErrorCode.InvalidParams,
+      message: `Elicitation mode not declared: ${error.mode.slice(0, 100)}`,
+    };
   }
   if (error instanceof InvalidParams) {
     return { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}` };

@@ -4,6 +4,7 @@ import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpUnsupportedVersionError } from '../errors/mcp-unsupported-version.error.js';
 import { isModernError, isUnreadAnswer, typedModernError } from '../protocol/modern-errors.js';
 import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/modern-envelope.js';
+import { resultTypeOf } from '../protocol/result-type.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
@@ -26,7 +27,7 @@ const LEGACY_STATUSES = new Set([400, 404, 405]);
  * Probes with `server/discover` (2026-07-28): a discover result or a recognised modern error
  * means a modern server; a 400/404/405 or a JSON-RPC error that is not modern means a 2025-era
  * one. Other failures (network, 5xx, timeouts, an error body too long to read) are thrown for
- * the retry to judge.
+ * the retry to judge; a result whose `resultType` is not `complete` is McpProtocolError.
  */
 export async function probeEra(
   transport: McpHttpTransport,
@@ -57,6 +58,11 @@ export async function probeEra(
     if (legacy) return { era: 'legacy' };
     throw error;
   }
+  // Neither input_required (mrtr) nor an unknown resultType is a discover result: both fail.
+  resultTypeOf(result, 'server/discover', target, {
+    clientId: run.clientId,
+    operation: run.operation,
+  });
   const parsed = DiscoverResultSchema.safeParse(result);
   if (!parsed.success) return { era: 'legacy' };
   const common = versions.find((v) => parsed.data.supportedVersions.includes(v));

@@ -14,6 +14,7 @@ import { type ParamHeader, paramHeaders, scanParamHeaders } from '../protocol/mc
 import { MAX_ANSWERING_PER_STREAM } from '../protocol/server-request-limit.js';
 import { HEADER_MISMATCH, isLegacyAnswer, typedModernError } from '../protocol/modern-errors.js';
 import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/modern-envelope.js';
+import { resultTypeOf } from '../protocol/result-type.js';
 import type { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
@@ -122,16 +123,14 @@ export class ModernConnection implements McpConnection {
         }
         throw typed;
       }
-      if (result.resultType !== 'input_required') return result;
+      const fields = { clientId: run.clientId, operation: run.operation };
+      if (resultTypeOf(result, method, this.current, fields) === 'complete') return result;
       rounds += 1;
       if (rounds >= MAX_INPUT_ROUNDS) {
         throw new McpInputRequiredError(
           'too_many_rounds',
           `${method} still needs input after ${rounds} rounds`,
-          {
-            clientId: run.clientId,
-            operation: run.operation,
-          },
+          fields,
         );
       }
       input = await this.answer(result, run);

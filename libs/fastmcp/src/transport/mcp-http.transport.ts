@@ -338,7 +338,8 @@ export class McpHttpTransport {
       },
       handling: new Map(),
       progressToken: progress ? message.id : undefined,
-      reply: (answer) => this.send(target, answer),
+      // 2026-07-28: the server may send no request on this stream, and the client no response.
+      reply: target.era === 'modern' ? undefined : (answer) => this.send(target, answer),
       onProgress: (update) => {
         if (progress?.resetTimeout) run.extendAttempt(progress.maxAttemptMs);
         progress?.onProgress?.(update);

@@ -1,0 +1,43 @@
+import type { FastMcpErrorFields } from '../errors/fastmcp.error.js';
+import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
+import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import type { HttpTarget } from '../transport/http-target.interface.js';
+import { UpstreamText } from '../transport/upstream-text.js';
+
+/** What a 2026-07-28 result is: a complete answer, or a request for input (mrtr). */
+export type ResultType = 'complete' | 'input_required';
+
+/** The only requests a 2026-07-28 server may answer with `input_required` (mrtr). */
+const ASKS_FOR_INPUT = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+/**
+ * The `resultType` of a 2026-07-28 result to `method`: absent means `complete`. Any other value
+ * is invalid (the client MUST NOT read it as complete), and so is `input_required` to a request
+ * other than `tools/call`, `prompts/get` and `resources/read`: both throw McpProtocolError, so
+ * nothing of the result is used and no handler runs.
+ */
+export function resultTypeOf(
+  result: Record<string, unknown>,
+  method: string,
+  target: HttpTarget,
+  fields: FastMcpErrorFields,
+): ResultType {
+  const { resultType } = result;
+  if (resultType === undefined || resultType === 'complete') return 'complete';
+  if (resultType === 'input_required') {
+    if (ASKS_FOR_INPUT.has(method)) return 'input_required';
+    throw new McpInputRequiredError(
+      'invalid',
+      `${method} may not ask for input (only tools/call, prompts/get and resources/read may)`,
+      fields,
+    );
+  }
+  // The value is the server's words: scrubbed and capped.
+  const named =
+    typeof resultType === 'string'
+      ? JSON.stringify(new UpstreamText(target).scrub(resultType.slice(0, 100)))
+      : `of type ${resultType === null ? 'null' : typeof resultType}`;
+  throw new McpProtocolError(-32603, `the ${method} result has an unknown resultType ${named}`, {
+    ...fields,
+  });
+}
