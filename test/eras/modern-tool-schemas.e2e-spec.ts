@@ -133,3 +133,60 @@ describe('structuredContent against a non-object outputSchema (raw 2026-07-28 se
     expect(result).toMatchObject({ isError: true, structuredContent: 3 });
   });
 });
+
+describe('output schemas in the dialect they declare (raw 2026-07-28 server)', () => {
+  let server: RawModernServerHandle | undefined;
+  let app: ClientTestApp | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    await server?.close();
+    app = server = undefined;
+  });
+
+  /** `pair` promises a string then a number, in `outputSchema`; it answers `structured`. */
+  async function callPair(outputSchema: Record<string, unknown>, structured: unknown) {
+    server = await startRawModernServer((message) => {
+      if (message.method === 'tools/list') {
+        const pair = { name: 'pair', inputSchema: { type: 'object' }, outputSchema };
+        return { resultType: 'complete', tools: [pair] };
+      }
+      if (message.method === 'tools/call') {
+        return { resultType: 'complete', content: [], structuredContent: structured };
+      }
+      return undefined;
+    });
+    app = await startClientApp({ servers: { raw: { url: server.url } }, dlq: false });
+    await app.client.listToolsWithRetry('raw');
+    return app.client.callTool('raw', 'pair', {}).catch((e: unknown) => e);
+  }
+
+  const TUPLE_2020 = {
+    type: 'array',
+    prefixItems: [{ type: 'string' }, { type: 'number' }],
+    items: false,
+  };
+  const TUPLE_DRAFT_07 = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'array',
+    items: [{ type: 'string' }, { type: 'number' }],
+    additionalItems: false,
+  };
+
+  it('checks 2020-12 keywords (prefixItems) when no $schema is given', async () => {
+    const refused = await callPair(TUPLE_2020, [1, 'a']);
+    expect(isMcpProtocolError(refused)).toBe(true);
+    expect((refused as Error).message).toMatch(/does not match its outputSchema/);
+    await app?.close();
+    await server?.close();
+    expect(await callPair(TUPLE_2020, ['a', 1])).toMatchObject({ structuredContent: ['a', 1] });
+  });
+
+  it('checks a schema that declares draft-07 as draft-07 (tuple items)', async () => {
+    const refused = await callPair(TUPLE_DRAFT_07, ['a', 1, 'extra']);
+    expect(isMcpProtocolError(refused)).toBe(true);
+    await app?.close();
+    await server?.close();
+    expect(await callPair(TUPLE_DRAFT_07, ['a', 1])).toMatchObject({ structuredContent: ['a', 1] });
+  });
+});

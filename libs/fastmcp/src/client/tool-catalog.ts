@@ -1,17 +1,14 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
-import type {
-  JsonSchemaType,
-  JsonSchemaValidator,
-} from '@modelcontextprotocol/sdk/validation/types.js';
+import type { JsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { OutputSchemaValidators } from './output-schema-validators.js';
 
 /**
  * The tools each client id last listed, so that a call's `structuredContent` is checked against
  * the tool's `outputSchema`. A tool that was never listed is not checked.
  */
 export class ToolCatalog {
-  private readonly validator = new AjvJsonSchemaValidator();
+  private readonly validators = new OutputSchemaValidators();
   private readonly byClient = new Map<string, Map<string, Tool>>();
   /** Until when each client id's listing may answer `listTools` (a server's `ttlMs`). */
   private readonly freshUntil = new Map<string, number>();
@@ -66,7 +63,7 @@ export class ToolCatalog {
   private validatorFor(tool: Tool): JsonSchemaValidator<unknown> {
     let check = this.compiled.get(tool);
     if (!check) {
-      check = this.validator.getValidator(tool.outputSchema as JsonSchemaType);
+      check = this.validators.compile(tool.outputSchema!);
       this.compiled.set(tool, check);
     }
     return check;
