@@ -40,6 +40,11 @@ export class InFlightOperations implements BeforeApplicationShutdown {
     return this.running.size;
   }
 
+  /** False once shutdown has begun: every new operation is refused. */
+  get accepting(): boolean {
+    return !this.closing;
+  }
+
   /** Admits an operation; throws FastMcpShutdownError once shutdown has begun. */
   admit(clientId: string, operation: OperationName): InFlightTicket {
     if (this.closing) {

@@ -5,6 +5,7 @@ import {
   Injectable,
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import { isDlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
@@ -27,13 +28,19 @@ const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * oldest first within one), at a rate and a concurrency, and records its progress in the store.
  * It runs under a job lease renewed as it goes (during a chunk too): when its instance dies,
  * another instance (each looks every `redriveIntervalMs`) takes the lease and goes on from the
- * recorded progress; per-entry replay leases keep an entry from running twice.
+ * recorded progress; per-entry replay leases keep an entry from running twice. Shutdown stops
+ * the jobs without waiting (no replay starts after it begins); a stopped job stays `running`, its
+ * lease released, and resumes from its progress at the next pickup.
  */
 @Injectable()
-export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DlqBulkReplayService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly running = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Aborts at shutdown: ends the waits between replays at once. */
+  private readonly stopping = new AbortController();
   private readonly leaseMs: number;
 
   constructor(
@@ -144,10 +151,22 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
     return this.running.get(id) ?? Promise.resolve();
   }
 
-  /** Before the store's connection closes: running work ends and its leases are released. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /**
+   * The first step of shutdown, before calls are refused and drained: no replay starts after it.
+   * Nothing is awaited here, so the running replays count against `shutdownGraceMs` only.
+   */
+  beforeApplicationShutdown(): void {
     this.stopped = true;
     clearInterval(this.timer);
+    this.stopping.abort();
+  }
+
+  /**
+   * After the calls are drained, before the store's connection closes: the runs end, their
+   * progress is recorded and their leases are released.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    this.beforeApplicationShutdown();
     await Promise.all([...this.running.values()]);
   }
 
@@ -183,11 +202,13 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
       try {
         await Promise.all(
           ids.map(async (entryId, i) => {
-            await sleep((1000 / job.ratePerSecond) * i);
+            await this.pause((1000 / job.ratePerSecond) * i);
             // A replay still waiting for its turn when the job is cancelled (or taken over by
-            // another instance) does not start.
-            if (lease.lost || (i > 0 && (await this.get(id))?.state === 'cancelled')) return;
-            tally[await this.replayOne(entryId, job.force)]++;
+            // another instance, or the app stops) does not start.
+            if (this.stopped || lease.lost) return;
+            if (i > 0 && (await this.get(id))?.state === 'cancelled') return;
+            const result = await this.replayOne(entryId, job.force);
+            if (result !== 'refused') tally[result]++;
           }),
         );
       } finally {
@@ -209,17 +230,28 @@ export class DlqBulkReplayService implements OnApplicationBootstrap, BeforeAppli
       if (next.done >= next.total && next.state === 'running') next.state = 'done';
       await storage.saveJob({ id, state: JSON.stringify(next) });
       if (next.state !== 'running') return;
-      await sleep(1000 / job.ratePerSecond);
+      await this.pause(1000 / job.ratePerSecond);
     }
   }
 
-  private async replayOne(id: string, force: boolean): Promise<'succeeded' | 'failed' | 'skipped'> {
+  /** `refused`: not run, the app is shutting down (not counted: the job resumes from it). */
+  private async replayOne(
+    id: string,
+    force: boolean,
+  ): Promise<'succeeded' | 'failed' | 'skipped' | 'refused'> {
+    let refused = false;
     try {
-      await this.replays.run(id, { force });
+      await this.replays.run(id, { force, onRefused: () => (refused = true) });
       return 'succeeded';
     } catch (error) {
+      if (refused) return 'refused';
       return isReplayConflictError(error) || isDlqEntryNotFoundError(error) ? 'skipped' : 'failed';
     }
+  }
+
+  /** Waits `ms`, or less when shutdown begins meanwhile. */
+  private async pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
 
   private isoNow(): string {

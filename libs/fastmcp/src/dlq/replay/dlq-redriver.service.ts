@@ -3,6 +3,7 @@ import {
   Injectable,
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
 import { isDlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
@@ -27,10 +28,13 @@ type RedriveResult = DlqRedrivenEvent['result'];
  * replays what is due, high priority first, one at a time; the per-entry replay lease makes
  * instances share the work without running an entry twice. Entries marked `deliveryUnknown`
  * are never redriven; redrives to a server wait while its circuit is open or its rate limit has
- * a queue.
+ * a queue. Shutdown stops the rounds without waiting: no redrive starts after it begins, and
+ * one refused as it starts (nothing sent) leaves its entry as it was, due at the next start.
  */
 @Injectable()
-export class DlqRedriver implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DlqRedriver
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<number> | undefined;
   private stopped = false;
@@ -59,10 +63,18 @@ export class DlqRedriver implements OnApplicationBootstrap, BeforeApplicationShu
     return this.round;
   }
 
-  /** Before the store's connection closes: running work ends and its leases are released. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /**
+   * The first step of shutdown, before calls are refused and drained: no redrive starts after it.
+   * Nothing is awaited here, so a redrive running counts against `shutdownGraceMs` only.
+   */
+  beforeApplicationShutdown(): void {
     this.stopped = true;
     clearInterval(this.timer);
+  }
+
+  /** After the calls are drained, before the store's connection closes: the round ends. */
+  async onApplicationShutdown(): Promise<void> {
+    this.beforeApplicationShutdown();
     await this.round?.catch(() => undefined);
   }
 
@@ -94,11 +106,15 @@ export class DlqRedriver implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async redrive(entry: FailedOperation): Promise<RedriveResult> {
+    let refused = false;
     try {
-      await this.replays.run(entry.id, { redrive: true });
+      await this.replays.run(entry.id, { redrive: true, onRefused: () => (refused = true) });
       return 'success';
     } catch (error) {
-      if (isReplayConflictError(error) || isDlqEntryNotFoundError(error)) return 'skipped';
+      // Refused (shutting down): nothing sent, the entry is left as it was.
+      if (refused || isReplayConflictError(error) || isDlqEntryNotFoundError(error)) {
+        return 'skipped';
+      }
       const after = await this.queue.get(entry.id).catch(() => null);
       return after?.redriveExhausted ? 'exhausted' : 'failure';
     }

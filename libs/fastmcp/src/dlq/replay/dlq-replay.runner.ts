@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FastMcpError } from '../../errors/fastmcp.error.js';
+import { isFastMcpShutdownError } from '../../errors/fastmcp-shutdown.error.js';
 import { isReplayConflictError, ReplayConflictError } from '../../errors/replay-conflict.error.js';
 import type { ReplayOptions, ReplayResult } from '../core/dead-letter-queue.interface.js';
 import { DLQ_MESSAGE_MAX_BYTES } from '../core/dlq.constants.js';
@@ -25,6 +26,11 @@ export interface ReplayContext {
 export interface RunReplayOptions extends ReplayOptions {
   /** An automatic redrive: counts `redriveCount`, and may mark `redriveExhausted`. */
   redrive?: boolean;
+  /**
+   * Called when the replay is refused before anything is sent (the app is shutting down): the
+   * entry is left as it was; FastMcpShutdownError is thrown all the same.
+   */
+  onRefused?: () => void;
 }
 
 /**
@@ -35,7 +41,8 @@ export interface RunReplayOptions extends ReplayOptions {
  * an entry that may have run: it is marked `deliveryUnknown`, so it runs again only with `force`.
  * The replay that finds such an abandoned entry does not run it, even with `force` (that force was
  * decided before this uncertainty arose): it throws ReplayConflictError, and a later forced
- * replay runs it.
+ * replay runs it. A replay the client refuses before sending anything (the app is shutting down)
+ * leaves the entry as it was (same error, count and redrive time) and throws FastMcpShutdownError.
  */
 export async function runReplay(
   id: string,
@@ -67,6 +74,20 @@ export async function runReplay(
     throw new ReplayConflictError(id, { reason: refusal(id, abandoned) });
   }
   const outcome = await replayLeased(id, token, entry, ctx);
+  if ('refused' in outcome) {
+    // Nothing was sent: this is not a failed replay, so nothing of it is written.
+    await ctx.storage
+      .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
+      .catch((error: unknown) => {
+        ctx.notifier.logger.error(
+          `DLQ entry ${id} was not replayed (shutting down) and its lease could not be released ` +
+            `(it is marked deliveryUnknown once the lease runs out): ${describe(error)}`,
+        );
+      });
+    ctx.notifier.logger.warn(`DLQ entry ${id} was not replayed: the app is shutting down`);
+    options.onRefused?.();
+    throw outcome.refused;
+  }
   if (outcome.ok) {
     const finished = await ctx.storage
       .completeReplay(id, token, ctx.now())
@@ -110,13 +131,18 @@ function refusal(id: string, abandoned: boolean): string {
         'replay it with force to run it again';
 }
 
+/** A replay the client refused before sending anything: the app is shutting down. */
+interface ReplayRefused {
+  refused: Error;
+}
+
 /** Runs the call while renewing the lease; a lost lease aborts it. */
 async function replayLeased(
   id: string,
   token: string,
   entry: FailedOperation,
   ctx: ReplayContext,
-): Promise<ReplayOutcome> {
+): Promise<ReplayOutcome | ReplayRefused> {
   const renew = () => ctx.storage.renewReplay(id, token, ctx.leaseMs, ctx.now());
   const lease = new LeaseKeeper(renew, ctx.leaseMs, `replay of DLQ entry ${id}`);
   try {
@@ -185,10 +211,12 @@ async function replayOnce(
   replayer: OperationReplayer,
   entry: FailedOperation,
   signal: AbortSignal,
-): Promise<ReplayOutcome> {
+): Promise<ReplayOutcome | ReplayRefused> {
   try {
     return await replayer.replay(structuredClone(entry), signal);
   } catch (error) {
+    // Thrown, not returned: admission refused the call, so it made no attempt.
+    if (isFastMcpShutdownError(error)) return { refused: error };
     return {
       ok: false,
       error,

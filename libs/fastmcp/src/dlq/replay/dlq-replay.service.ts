@@ -1,4 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InFlightOperations } from '../../client/in-flight-operations.js';
+import { FastMcpShutdownError } from '../../errors/fastmcp-shutdown.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
 import type { ReplayOptions, ReplayResult } from '../core/dead-letter-queue.interface.js';
@@ -21,6 +23,9 @@ export class DlqReplayService {
     @Inject(FASTMCP_RESOLVED_OPTIONS) options: ResolvedFastMcpOptions,
     @Inject(DeadLetterQueueService) private readonly queue: DeadLetterQueueService,
     @Inject(OPERATION_REPLAYER) private readonly replayer: OperationReplayer,
+    @Optional()
+    @Inject(InFlightOperations)
+    private readonly inFlight: InFlightOperations | null = null,
   ) {
     this.plan = new DlqRedrivePlan(options.dlq === false ? [] : options.dlq.redrive);
     this.leaseMs = options.dlq === false ? 0 : options.dlq.replayLeaseMs;
@@ -30,15 +35,22 @@ export class DlqReplayService {
    * Re-runs the entry once with the normal retry. Success removes it and returns the result;
    * failure keeps it (new attempts, `replayCount + 1`) and throws the error. An entry marked
    * `deliveryUnknown` (the tool may already have run) needs `force: true`, or
-   * ReplayConflictError is thrown and nothing is sent.
+   * ReplayConflictError is thrown and nothing is sent. Once the app is shutting down,
+   * FastMcpShutdownError is thrown, nothing is sent and the entry is left as it was.
    */
   async replay(id: string, options: ReplayOptions = {}): Promise<ReplayResult> {
     assertDlqId(id);
-    return runReplay(id, this.context(), { force: options.force === true });
+    return this.run(id, { force: options.force === true });
   }
 
   /** A replay for the redriver and bulk jobs (same lease, same accounting). */
-  run(id: string, options: RunReplayOptions): Promise<ReplayResult> {
+  async run(id: string, options: RunReplayOptions): Promise<ReplayResult> {
+    // Refused before the entry is touched; one that starts just before is refused by admission,
+    // and the runner leaves the entry as it was then too.
+    if (this.inFlight && !this.inFlight.accepting) {
+      options.onRefused?.();
+      throw new FastMcpShutdownError(`dead-letter entry ${id} was not replayed`);
+    }
     return runReplay(id, this.context(), options);
   }
 

@@ -15,7 +15,11 @@ export type ReplayOutcome =
 
 /** Re-runs a dead-lettered operation; `EnhancedFastMcpService` implements it. */
 export interface OperationReplayer {
-  /** `signal` aborts when the replay's lease is lost: the call must stop. */
+  /**
+   * `signal` aborts when the replay's lease is lost: the call must stop. Throws (rather than
+   * returns) FastMcpShutdownError only when it refused the call before sending anything, as the
+   * app is shutting down: the entry is then left as it was.
+   */
   replay(entry: FailedOperation, signal?: AbortSignal): Promise<ReplayOutcome>;
 }
 
