@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterQueueService, type FailedOperation } from '@app/fastmcp';
 import { isFastMcpShutdownError } from '../../libs/fastmcp/src/errors/fastmcp-shutdown.error.js';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
+import { until } from '../support/until.js';
 import { type RedisServerHandle, startRedisServer } from '../support/redis-server.js';
 import {
   type ScriptedMcpServerHandle,
@@ -30,11 +31,6 @@ function spilled(path: string): FailedOperation[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as FailedOperation);
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition() && Date.now() < deadline) await sleep(10);
 }
 
 describe('client shutdown: refuse, spill, then drain within shutdownGraceMs', () => {

@@ -8,6 +8,7 @@ import { isFastMcpShutdownError } from '../../libs/fastmcp/src/errors/fastmcp-sh
 import { FASTMCP_METRICS_REGISTRY } from '../../libs/fastmcp/src/metrics/fastmcp-metrics.constants.js';
 import { CapturingLogger } from '../support/capturing-logger.js';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
+import { until } from '../support/until.js';
 import {
   type ScriptedMcpServerHandle,
   type ScriptedRequest,
@@ -19,11 +20,6 @@ function answer({ res, message }: ScriptedRequest): void {
   const params = message.params as { name?: string } | undefined;
   if (params?.name === 'hang') return;
   setTimeout(() => res.writeHead(400, { 'content-type': 'text/plain' }).end('refused'), 300);
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition() && Date.now() < deadline) await sleep(10);
 }
 
 describe('calls that end during the shutdown grace', () => {
@@ -62,9 +58,8 @@ describe('calls that end during the shutdown grace', () => {
     const duringDrain = await registry.metrics();
     expect(duringDrain).toMatch(/fastmcp_inflight_operations\{[^}]*operation="call_tool"[^}]*\} 1/);
 
-    let afterCall = '';
     const failure = await slow;
-    afterCall = await registry.metrics();
+    const afterCall = await registry.metrics();
     await closed;
 
     expect(String(failure)).toContain('400');

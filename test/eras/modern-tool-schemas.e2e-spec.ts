@@ -83,41 +83,50 @@ describe('2025-11-25: an outputSchema must be an object (raw 2025 server)', () =
   });
 });
 
-describe('structuredContent against a non-object outputSchema (raw 2026-07-28 server)', () => {
-  let server: RawModernServerHandle | undefined;
-  let app: ClientTestApp | undefined;
+/** One tool on a raw 2026-07-28 server, listed by a client app; each call is answered `answer`. */
+class OneToolServer {
+  server?: RawModernServerHandle;
+  app?: ClientTestApp;
 
-  afterEach(async () => {
-    await app?.close();
-    await server?.close();
-    app = server = undefined;
-  });
-
-  /** `names` promises an array of strings; it answers `answer` to each call. */
-  async function start(answer: Record<string, unknown>) {
-    server = await startRawModernServer((message) => {
-      if (message.method === 'tools/list') {
-        const names = {
-          name: 'names',
-          inputSchema: { type: 'object' },
-          outputSchema: { type: 'array', items: { type: 'string' } },
-        };
-        return { resultType: 'complete', tools: [names] };
-      }
+  async start(
+    tool: Record<string, unknown>,
+    answer: Record<string, unknown>,
+  ): Promise<ClientTestApp> {
+    this.server = await startRawModernServer((message) => {
+      if (message.method === 'tools/list') return { resultType: 'complete', tools: [tool] };
       if (message.method === 'tools/call') return { resultType: 'complete', ...answer };
       return undefined;
     });
-    app = await startClientApp({ servers: { raw: { url: server.url } }, dlq: false });
-    await app.client.listToolsWithRetry('raw');
-    return app;
+    this.app = await startClientApp({ servers: { raw: { url: this.server.url } }, dlq: false });
+    await this.app.client.listToolsWithRetry('raw');
+    return this.app;
   }
+
+  async close(): Promise<void> {
+    await this.app?.close();
+    await this.server?.close();
+    this.app = this.server = undefined;
+  }
+}
+
+describe('structuredContent against a non-object outputSchema (raw 2026-07-28 server)', () => {
+  const raw = new OneToolServer();
+  afterEach(() => raw.close());
+
+  /** `names` promises an array of strings; it answers `answer` to each call. */
+  const NAMES = {
+    name: 'names',
+    inputSchema: { type: 'object' },
+    outputSchema: { type: 'array', items: { type: 'string' } },
+  };
+  const start = (answer: Record<string, unknown>) => raw.start(NAMES, answer);
 
   it('a result that breaks the schema is a McpProtocolError, not sent again', async () => {
     const app = await start({ content: [], structuredContent: { not: 'an array' } });
     const error = await app.client.callToolWithRetry('raw', 'names', {}).catch((e: unknown) => e);
     expect(isMcpProtocolError(error)).toBe(true);
     expect((error as Error).message).toMatch(/does not match its outputSchema/);
-    expect(server?.requestsOf('tools/call')).toHaveLength(1);
+    expect(raw.server?.requestsOf('tools/call')).toHaveLength(1);
   });
 
   it('a result with no structuredContent is a McpProtocolError', async () => {
@@ -135,29 +144,13 @@ describe('structuredContent against a non-object outputSchema (raw 2026-07-28 se
 });
 
 describe('output schemas in the dialect they declare (raw 2026-07-28 server)', () => {
-  let server: RawModernServerHandle | undefined;
-  let app: ClientTestApp | undefined;
-
-  afterEach(async () => {
-    await app?.close();
-    await server?.close();
-    app = server = undefined;
-  });
+  const raw = new OneToolServer();
+  afterEach(() => raw.close());
 
   /** `pair` promises a string then a number, in `outputSchema`; it answers `structured`. */
   async function callPair(outputSchema: Record<string, unknown>, structured: unknown) {
-    server = await startRawModernServer((message) => {
-      if (message.method === 'tools/list') {
-        const pair = { name: 'pair', inputSchema: { type: 'object' }, outputSchema };
-        return { resultType: 'complete', tools: [pair] };
-      }
-      if (message.method === 'tools/call') {
-        return { resultType: 'complete', content: [], structuredContent: structured };
-      }
-      return undefined;
-    });
-    app = await startClientApp({ servers: { raw: { url: server.url } }, dlq: false });
-    await app.client.listToolsWithRetry('raw');
+    const pair = { name: 'pair', inputSchema: { type: 'object' }, outputSchema };
+    const app = await raw.start(pair, { content: [], structuredContent: structured });
     return app.client.callTool('raw', 'pair', {}).catch((e: unknown) => e);
   }
 
@@ -177,16 +170,14 @@ describe('output schemas in the dialect they declare (raw 2026-07-28 server)', (
     const refused = await callPair(TUPLE_2020, [1, 'a']);
     expect(isMcpProtocolError(refused)).toBe(true);
     expect((refused as Error).message).toMatch(/does not match its outputSchema/);
-    await app?.close();
-    await server?.close();
+    await raw.close();
     expect(await callPair(TUPLE_2020, ['a', 1])).toMatchObject({ structuredContent: ['a', 1] });
   });
 
   it('checks a schema that declares draft-07 as draft-07 (tuple items)', async () => {
     const refused = await callPair(TUPLE_DRAFT_07, ['a', 1, 'extra']);
     expect(isMcpProtocolError(refused)).toBe(true);
-    await app?.close();
-    await server?.close();
+    await raw.close();
     expect(await callPair(TUPLE_DRAFT_07, ['a', 1])).toMatchObject({ structuredContent: ['a', 1] });
   });
 });

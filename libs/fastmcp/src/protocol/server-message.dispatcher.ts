@@ -98,16 +98,12 @@ export class ServerMessageDispatcher {
     if ('id' in message) {
       const { reply } = context;
       if (!reply) {
-        this.ignore(message, context);
+        this.drop(message, context);
+        this.warnRequestOnModernStream(context);
         return;
       }
       if (!this.limit.admit(context, context.clientId)) {
-        const method = message.method.slice(0, 100);
-        this.events.emit('server.request', {
-          clientId: context.clientId,
-          method,
-          outcome: 'dropped',
-        });
+        this.drop(message, context);
         return;
       }
       void this.answer(message, context, reply).finally(() => this.limit.release(context));
@@ -116,17 +112,18 @@ export class ServerMessageDispatcher {
     this.notify(message, context);
   }
 
+  /** A request left unanswered: raised as a `dropped` server.request event. */
+  private drop(message: JSONRPCRequest, context: ExchangeContext): void {
+    const method = message.method.slice(0, 100);
+    this.events.emit('server.request', { clientId: context.clientId, method, outcome: 'dropped' });
+  }
+
   /**
    * A request on a 2026-07-28 response stream, where servers MUST NOT send one and clients MUST
-   * NOT answer: dropped, raised as a `dropped` server.request event, logged once a stream.
+   * NOT answer: logged once a stream.
    */
-  private ignore(message: JSONRPCRequest, context: ExchangeContext): void {
+  private warnRequestOnModernStream(context: ExchangeContext): void {
     const { clientId } = context;
-    this.events.emit('server.request', {
-      clientId,
-      method: message.method.slice(0, 100),
-      outcome: 'dropped',
-    });
     if (this.warned.has(context)) return;
     this.warned.add(context);
     this.logger.warn(
