@@ -1,4 +1,4 @@
-import { isFastMcpConfigError, resolveOptions } from '@app/fastmcp';
+import { type ConfigIssue, isFastMcpConfigError, resolveOptions } from '@app/fastmcp';
 import { EnvReader } from './env-reader.js';
 import { readHostEnv } from './host-env.js';
 import { readRedisUrlEnv } from './redis-url-env.js';
@@ -71,11 +71,11 @@ function checkWithModule(env: EnvReader, config: SampleConfig): void {
 function retryIssue(
   env: EnvReader,
   key: string,
-  issue: { field: string; message: string },
+  issue: ConfigIssue,
 ): [variable: string, message: string] {
   const own = RETRY_ENV[key as keyof typeof RETRY_ENV];
   const text = `${issue.field}: ${issue.message}`;
-  const otherKey = /retry\.(\w+)/.exec(issue.message)?.[1] ?? '';
+  const otherKey = issue.comparedWith?.replace(/^retry\./, '') ?? '';
   if (!Object.hasOwn(RETRY_ENV, otherKey) || env.string(own) !== undefined) return [own, text];
   const other = RETRY_ENV[otherKey as keyof typeof RETRY_ENV];
   if (env.string(other) === undefined) return [own, text];

@@ -4,6 +4,8 @@ export interface ConfigIssue {
   /** Dotted path of the option, e.g. `retry.jitter` or `servers.github.url`. */
   field: string;
   message: string;
+  /** The other option of a comparison (`retry.initialDelayMs` when `maxDelayMs` is below it). */
+  comparedWith?: string;
 }
 
 /** The module options are invalid. Lists every bad field at once. */

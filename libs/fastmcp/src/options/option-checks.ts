@@ -32,9 +32,11 @@ export class OptionChecks {
   readonly issues: ConfigIssue[] = [];
 
   /** Adds an issue; the same one again (found through two merged policies) is listed once. */
-  fail(field: string, message: string): void {
+  fail(field: string, message: string, comparedWith?: string): void {
     if (this.issues.some((issue) => issue.field === field && issue.message === message)) return;
-    this.issues.push({ field, message });
+    this.issues.push(
+      comparedWith === undefined ? { field, message } : { field, message, comparedWith },
+    );
   }
 
   /** Never quotes the value: a URL may hold credentials. */

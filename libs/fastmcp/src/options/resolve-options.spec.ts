@@ -140,6 +140,39 @@ describe('resolveOptions', () => {
     );
   });
 
+  it('takes only error statuses (400-599) as retryable or not delivered', () => {
+    const retry = { retryableStatusCodes: [503, 200, 302], notDeliveredStatusCodes: [429, 100] };
+    expect(issuesOf({ retry })).toEqual([
+      'retry.retryableStatusCodes[1]',
+      'retry.retryableStatusCodes[2]',
+      'retry.notDeliveredStatusCodes[1]',
+    ]);
+    expect(() => resolveOptions({ retry })).toThrow(
+      /retry\.retryableStatusCodes\[1\]: must be an HTTP error status \(400-599\), got 200/,
+    );
+    expect(resolveOptions({ retry: { retryableStatusCodes: [400, 599] } }).retry).toMatchObject({
+      retryableStatusCodes: [400, 599],
+    });
+  });
+
+  it('names the other option of a comparison in the issue, not only in its text', () => {
+    const error = (() => {
+      try {
+        return resolveOptions({ retry: { initialDelayMs: 60_000 } });
+      } catch (thrown) {
+        return thrown as FastMcpConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(FastMcpConfigError);
+    expect((error as FastMcpConfigError).issues).toEqual([
+      {
+        field: 'retry.maxDelayMs',
+        message: 'must be at least retry.initialDelayMs (60000), got 30000',
+        comparedWith: 'retry.initialDelayMs',
+      },
+    ]);
+  });
+
   it.each(['auto', '2026-07-28', '2025-11-25', '2025-03-26'])(
     'accepts servers.*.protocolVersion %s',
     (protocolVersion) => {

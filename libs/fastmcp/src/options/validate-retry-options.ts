@@ -121,32 +121,35 @@ export function checkRetry(
       checks.fail(
         at('initialDelayMs'),
         `must be at most ${at('maxDelayMs')} (${maxDelayMs}), got ${initialDelayMs}`,
+        at('maxDelayMs'),
       );
     } else {
       checks.fail(
         at('maxDelayMs'),
         `must be at least ${at('initialDelayMs')} (${initialDelayMs}), got ${maxDelayMs}`,
+        at('initialDelayMs'),
       );
     }
   }
   checks.number(at('jitter'), retry.jitter, 0, 1);
   checks.number(at('totalTimeoutMs'), retry.totalTimeoutMs, 1, MAX_TIMER_MS);
   checks.number(at('requestTimeoutMs'), retry.requestTimeoutMs, 1, MAX_TIMER_MS);
-  if (!Array.isArray(retry.retryableStatusCodes)) {
-    checks.fail(at('retryableStatusCodes'), 'must be an array of HTTP status codes');
-    return;
-  }
-  retry.retryableStatusCodes.forEach((code, i) =>
-    checks.integer(`${at('retryableStatusCodes')}[${i}]`, code, 100, 599),
-  );
+  checkErrorStatuses(checks, at('retryableStatusCodes'), retry.retryableStatusCodes);
   checks.oneOf(at('ambiguousToolCalls'), retry.ambiguousToolCalls, ['when-safe', 'always']);
-  if (!Array.isArray(retry.notDeliveredStatusCodes)) {
-    checks.fail(at('notDeliveredStatusCodes'), 'must be an array of HTTP status codes');
+  checkErrorStatuses(checks, at('notDeliveredStatusCodes'), retry.notDeliveredStatusCodes);
+}
+
+/** Only an error status (4xx, 5xx) can fail a request: a 2xx or 3xx in the list does nothing. */
+function checkErrorStatuses(checks: OptionChecks, field: string, codes: unknown): void {
+  if (!Array.isArray(codes)) {
+    checks.fail(field, 'must be an array of HTTP error statuses (400-599)');
     return;
   }
-  retry.notDeliveredStatusCodes.forEach((code, i) =>
-    checks.integer(`${at('notDeliveredStatusCodes')}[${i}]`, code, 100, 599),
-  );
+  codes.forEach((code: unknown, i) => {
+    if (!Number.isInteger(code) || (code as number) < 400 || (code as number) > 599) {
+      checks.fail(`${field}[${i}]`, `must be an HTTP error status (400-599), got ${String(code)}`);
+    }
+  });
 }
 
 function inRange(ms: unknown): ms is number {
