@@ -12,6 +12,7 @@ import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import type { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import type { OperationName } from '../events/operation-name.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
+import { AttemptTimer } from './attempt-timer.js';
 import { calculateBackoffWithJitter } from './backoff.js';
 import { classifyError, type ErrorClassification } from './classify-error.js';
 import type { Clock } from './clock.js';
@@ -61,10 +62,7 @@ export class RetryRun {
   readonly deadline: number;
   readonly attempts: AttemptRecord[] = [];
   private retriesUsed = 0;
-  private attemptStartedAt = 0;
-  private attemptController?: AbortController;
-  private attemptTimer?: ReturnType<typeof setTimeout>;
-  private awaitingSocket = false;
+  private readonly attemptTimer: AttemptTimer;
   /** Between an attempt's start and its outcome being known (not during a backoff wait). */
   private attemptRunning = false;
   private detachCaller?: () => void;
@@ -75,6 +73,11 @@ export class RetryRun {
     this.startedAt = init.clock.now();
     const budget = Math.min(init.policy.totalTimeoutMs, init.timeoutMs ?? Infinity);
     this.deadline = this.startedAt + budget;
+    this.attemptTimer = new AttemptTimer(init.clock, this.deadline, init.policy.requestTimeoutMs, {
+      budget: (notSent) => this.budgetError(undefined, notSent ? NOT_SENT : {}),
+      socketWait: (waitMs) => new McpSocketWaitError(waitMs, this.context()),
+      attempt: (timeoutMs) => new McpTimeoutError('attempt', timeoutMs, this.context()),
+    });
   }
 
   private get pipeline(): ServerPipeline {
@@ -133,22 +136,16 @@ export class RetryRun {
     if (this.deadline - this.init.clock.now() <= 0) throw this.budgetError(undefined, NOT_SENT);
     this.releaseAdmission = await this.admit();
     const now = this.init.clock.now();
-    const remaining = this.deadline - now;
-    if (remaining <= 0) throw this.budgetError(undefined, NOT_SENT);
-    this.attemptStartedAt = now;
-    const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, remaining);
-    const controller = new AbortController();
-    this.attemptController = controller;
+    if (this.deadline - now <= 0) throw this.budgetError(undefined, NOT_SENT);
+    const signal = this.attemptTimer.start(now, awaitSocket);
     this.attemptRunning = true;
-    if (awaitSocket) this.armSocketWait(controller, timeoutMs, timeoutMs === remaining);
-    else this.armTimer(controller, timeoutMs, timeoutMs === remaining);
     const caller = this.init.signal;
     if (caller) {
-      const onAbort = (): void => controller.abort(this.abortedError());
+      const onAbort = (): void => this.attemptTimer.abort(this.abortedError());
       caller.addEventListener('abort', onAbort, { once: true });
       this.detachCaller = () => caller.removeEventListener('abort', onAbort);
     }
-    return controller.signal;
+    return signal;
   }
 
   /**
@@ -156,21 +153,7 @@ export class RetryRun {
    * its timeout starts now (within the budget). Ignored for an attempt that has ended.
    */
   requestWritten(signal: AbortSignal): void {
-    const controller = this.attemptController;
-    if (!controller || controller.signal !== signal || signal.aborted || !this.awaitingSocket) {
-      return;
-    }
-    this.awaitingSocket = false;
-    clearTimeout(this.attemptTimer);
-    const now = this.init.clock.now();
-    this.attemptStartedAt = now;
-    const remaining = this.deadline - now;
-    if (remaining <= 0) {
-      controller.abort(this.budgetError(undefined));
-      return;
-    }
-    const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, remaining);
-    this.armTimer(controller, timeoutMs, timeoutMs === remaining);
+    this.attemptTimer.requestWritten(signal);
   }
 
   /**
@@ -178,14 +161,7 @@ export class RetryRun {
    * `maxAttemptMs` from the attempt's start nor past the budget.
    */
   extendAttempt(maxAttemptMs = Infinity): void {
-    const controller = this.attemptController;
-    if (!controller || controller.signal.aborted) return;
-    const now = this.init.clock.now();
-    const limit = Math.min(this.attemptStartedAt + maxAttemptMs, this.deadline);
-    const timeoutMs = Math.min(this.init.policy.requestTimeoutMs, limit - now);
-    if (timeoutMs <= 0) return;
-    clearTimeout(this.attemptTimer);
-    this.armTimer(controller, timeoutMs, timeoutMs === this.deadline - now);
+    this.attemptTimer.extend(maxAttemptMs);
   }
 
   /**
@@ -212,7 +188,7 @@ export class RetryRun {
 
   /** The current attempt's signal (started by `beginAttempt`). */
   get attemptSignal(): AbortSignal | undefined {
-    return this.attemptController?.signal;
+    return this.attemptTimer.signal;
   }
 
   /**
@@ -273,14 +249,12 @@ export class RetryRun {
 
   /** An attempt is running whose request may have reached the server (past its socket wait). */
   get requestMayBeOut(): boolean {
-    return this.attemptRunning && !this.awaitingSocket;
+    return this.attemptRunning && !this.attemptTimer.awaitingSocket;
   }
 
   endAttempt(): void {
     this.attemptRunning = false;
-    clearTimeout(this.attemptTimer);
-    this.attemptTimer = undefined;
-    this.awaitingSocket = false;
+    this.attemptTimer.stop();
     this.releaseAdmission?.();
     this.releaseAdmission = undefined;
     // A caller's signal often outlives many calls: leave no listener on it.
@@ -291,8 +265,9 @@ export class RetryRun {
   /** Turns an abort of the attempt into the error that explains it; other errors pass through. */
   explainAbort(error: unknown): unknown {
     if (this.init.signal?.aborted) return this.abortedError();
-    const reason: unknown = this.attemptController?.signal.reason;
-    if (this.attemptController?.signal.aborted && isFastMcpError(reason)) return reason;
+    const attempt = this.attemptTimer.signal;
+    const reason: unknown = attempt?.reason;
+    if (attempt?.aborted && isFastMcpError(reason)) return reason;
     return error;
   }
 
@@ -305,7 +280,7 @@ export class RetryRun {
     const delivery = deliveryOf(error, this.init.policy.notDeliveredStatusCodes);
     this.pipeline.failed(this.attemptInfo, error, delivery);
     const now = this.init.clock.now();
-    const started = this.attemptStartedAt || now;
+    const started = this.attemptTimer.attemptStartedAt || now;
     this.attempts.push({
       at: new Date(started).toISOString(),
       durationMs: now - started,
@@ -423,34 +398,6 @@ export class RetryRun {
 
   private abortedError(): McpAbortedError {
     return new McpAbortedError({ ...this.context(), cause: this.init.signal?.reason });
-  }
-
-  /**
-   * A timer cut short by the deadline ends the call's budget, whatever the clock reads when it
-   * fires (a timer may fire a millisecond early).
-   */
-  private armSocketWait(controller: AbortController, waitMs: number, atDeadline: boolean): void {
-    this.awaitingSocket = true;
-    this.attemptTimer = setTimeout(() => {
-      const budgetSpent = atDeadline || this.init.clock.now() >= this.deadline;
-      controller.abort(
-        budgetSpent
-          ? this.budgetError(undefined, NOT_SENT)
-          : new McpSocketWaitError(waitMs, this.context()),
-      );
-    }, waitMs);
-  }
-
-  private armTimer(controller: AbortController, timeoutMs: number, atDeadline: boolean): void {
-    this.attemptTimer = setTimeout(
-      () => controller.abort(this.timeoutError(timeoutMs, atDeadline)),
-      timeoutMs,
-    );
-  }
-
-  private timeoutError(timeoutMs: number, atDeadline = false): McpTimeoutError {
-    if (atDeadline || this.init.clock.now() >= this.deadline) return this.budgetError(undefined);
-    return new McpTimeoutError('attempt', timeoutMs, this.context());
   }
 
   /** `delivery` when the budget ran out where it is known (before a request went out). */

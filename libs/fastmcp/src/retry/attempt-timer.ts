@@ -1,0 +1,117 @@
+import type { FastMcpError } from '../errors/fastmcp.error.js';
+import type { Clock } from './clock.js';
+
+/** The errors an attempt's timer aborts it with, made by the run that owns the budget. */
+export interface AttemptTimeouts {
+  /** The call's budget ran out; `notSent` when the request had not left. */
+  budget(notSent: boolean): FastMcpError;
+  /** No pooled socket within `waitMs`. */
+  socketWait(waitMs: number): FastMcpError;
+  /** The attempt took longer than `timeoutMs`. */
+  attempt(timeoutMs: number): FastMcpError;
+}
+
+/**
+ * The running attempt's abort controller and its one timer: first the wait for a pooled socket
+ * (bounded by the request timeout), then the attempt timeout from the moment the request is
+ * written, restarted by progress. Never past the call's deadline: a timer cut short by the
+ * deadline ends the budget, whatever the clock reads when it fires (a timer may fire a
+ * millisecond early).
+ */
+export class AttemptTimer {
+  private controller?: AbortController;
+  private timer?: ReturnType<typeof setTimeout>;
+  private startedAt = 0;
+  private socketWait = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly deadline: number,
+    private readonly requestTimeoutMs: number,
+    private readonly timeouts: AttemptTimeouts,
+  ) {}
+
+  /** The current attempt's signal, aborted by its timer or by `abort`. */
+  get signal(): AbortSignal | undefined {
+    return this.controller?.signal;
+  }
+
+  /** When the current attempt started (its request written, with a socket wait); 0 before one. */
+  get attemptStartedAt(): number {
+    return this.startedAt;
+  }
+
+  /** Waiting for a pooled socket: the request has not left. */
+  get awaitingSocket(): boolean {
+    return this.socketWait;
+  }
+
+  /** Starts an attempt at `now`; its signal. With `awaitSocket`, the socket wait runs first. */
+  start(now: number, awaitSocket: boolean): AbortSignal {
+    const remaining = this.deadline - now;
+    const timeoutMs = Math.min(this.requestTimeoutMs, remaining);
+    const controller = new AbortController();
+    this.controller = controller;
+    this.startedAt = now;
+    if (awaitSocket) this.armSocketWait(controller, timeoutMs, timeoutMs === remaining);
+    else this.arm(controller, timeoutMs, timeoutMs === remaining);
+    return controller.signal;
+  }
+
+  abort(reason: FastMcpError): void {
+    this.controller?.abort(reason);
+  }
+
+  /** The attempt whose signal is `signal` got its socket: its timeout starts now. */
+  requestWritten(signal: AbortSignal): void {
+    const controller = this.controller;
+    if (!controller || controller.signal !== signal || signal.aborted || !this.socketWait) return;
+    this.socketWait = false;
+    clearTimeout(this.timer);
+    const now = this.clock.now();
+    this.startedAt = now;
+    const remaining = this.deadline - now;
+    if (remaining <= 0) {
+      controller.abort(this.timeouts.budget(false));
+      return;
+    }
+    const timeoutMs = Math.min(this.requestTimeoutMs, remaining);
+    this.arm(controller, timeoutMs, timeoutMs === remaining);
+  }
+
+  /** Restarts the timeout, never past `maxAttemptMs` from the attempt's start nor the deadline. */
+  extend(maxAttemptMs: number): void {
+    const controller = this.controller;
+    if (!controller || controller.signal.aborted) return;
+    const now = this.clock.now();
+    const limit = Math.min(this.startedAt + maxAttemptMs, this.deadline);
+    const timeoutMs = Math.min(this.requestTimeoutMs, limit - now);
+    if (timeoutMs <= 0) return;
+    clearTimeout(this.timer);
+    this.arm(controller, timeoutMs, timeoutMs === this.deadline - now);
+  }
+
+  /** The attempt ended: its timer is cleared (its signal stays as it is). */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.socketWait = false;
+  }
+
+  private armSocketWait(controller: AbortController, waitMs: number, atDeadline: boolean): void {
+    this.socketWait = true;
+    this.timer = setTimeout(() => {
+      const budgetSpent = atDeadline || this.clock.now() >= this.deadline;
+      controller.abort(budgetSpent ? this.timeouts.budget(true) : this.timeouts.socketWait(waitMs));
+    }, waitMs);
+  }
+
+  private arm(controller: AbortController, timeoutMs: number, atDeadline: boolean): void {
+    this.timer = setTimeout(() => {
+      const budgetSpent = atDeadline || this.clock.now() >= this.deadline;
+      controller.abort(
+        budgetSpent ? this.timeouts.budget(false) : this.timeouts.attempt(timeoutMs),
+      );
+    }, timeoutMs);
+  }
+}
