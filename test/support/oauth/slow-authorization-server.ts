@@ -12,6 +12,15 @@ export interface SlowAuthorizationServerOptions {
   tokenDelayMs: number;
   /** The token endpoint answers 401 `invalid_client` instead of a token. Default false. */
   refuseToken?: boolean;
+  /** `expires_in` of the token, in seconds. Default: none (it never expires). */
+  expiresInSeconds?: number;
+  /** The first token request is answered at once; only later ones wait. Default false. */
+  slowAfterFirstToken?: boolean;
+  /**
+   * The MCP endpoint takes the token: a request with it is answered as a stateful MCP server
+   * (initialize opens a session; HTTP DELETE ends it). Default false: every request gets 401.
+   */
+  acceptToken?: boolean;
 }
 
 export interface SlowAuthorizationServer {
@@ -23,6 +32,8 @@ export interface SlowAuthorizationServer {
   readonly requests: string[];
   /** The path of every OAuth request whose connection the client closed before the answer. */
   readonly abandoned: string[];
+  /** Sessions ended by HTTP DELETE (with `acceptToken`). */
+  readonly deletedSessions: string[];
   close(): Promise<void>;
 }
 
@@ -35,7 +46,9 @@ export async function startSlowAuthorizationServer(
 ): Promise<SlowAuthorizationServer> {
   const requests: string[] = [];
   const abandoned: string[] = [];
+  const deletedSessions: string[] = [];
   let issuer = '';
+  let tokensAnswered = 0;
 
   /** Answers after `delayMs`, unless the client closes the connection first. */
   const answerLate = async (
@@ -50,11 +63,16 @@ export async function startSlowAuthorizationServer(
   };
 
   const server = await serveOnLoopback(async (req, res) => {
-    for await (const chunk of req) void chunk;
+    let body = '';
+    for await (const chunk of req) body += String(chunk);
     const path = new URL(req.url ?? '/', issuer).pathname;
     switch (path) {
       case '/mcp':
-        res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+        if (options.acceptToken && req.headers.authorization === `Bearer ${TOKEN}`) {
+          answerMcp(req.method, req.headers['mcp-session-id'], body, res, deletedSessions);
+        } else {
+          res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+        }
         return;
       case PRM_PATH:
         return answerLate(path, res, options.metadataDelayMs, [
@@ -72,19 +90,69 @@ export async function startSlowAuthorizationServer(
             grant_types_supported: ['client_credentials'],
           },
         ]);
-      case '/token':
-        return answerLate(path, res, options.tokenDelayMs, tokenAnswer(options.refuseToken));
+      case '/token': {
+        const first = tokensAnswered++ === 0;
+        const delayMs = first && options.slowAfterFirstToken ? 0 : options.tokenDelayMs;
+        return answerLate(path, res, delayMs, tokenAnswer(options));
+      }
       default:
         res.writeHead(404).end();
     }
   });
   issuer = `http://127.0.0.1:${server.port}`;
-  return { url: `${issuer}/mcp`, issuer, requests, abandoned, close: () => server.close() };
+  return {
+    url: `${issuer}/mcp`,
+    issuer,
+    requests,
+    abandoned,
+    deletedSessions,
+    close: () => server.close(),
+  };
 }
 
-function tokenAnswer(refuse = false): [number, unknown] {
-  if (refuse) return [401, { error: 'invalid_client', error_description: 'unknown client' }];
-  return [200, { access_token: 'at_ok', token_type: 'bearer' }];
+const TOKEN = 'at_ok';
+const SESSION_ID = 'session-1';
+
+function tokenAnswer(options: SlowAuthorizationServerOptions): [number, unknown] {
+  if (options.refuseToken) {
+    return [401, { error: 'invalid_client', error_description: 'unknown client' }];
+  }
+  return [200, { access_token: TOKEN, token_type: 'bearer', expires_in: options.expiresInSeconds }];
+}
+
+/** The least of a stateful MCP server: one session, its requests answered with empty results. */
+function answerMcp(
+  method: string | undefined,
+  sessionId: string | string[] | undefined,
+  body: string,
+  res: ServerResponse,
+  deletedSessions: string[],
+): void {
+  if (method === 'DELETE') {
+    deletedSessions.push(String(sessionId));
+    res.writeHead(200).end();
+    return;
+  }
+  const message = JSON.parse(body) as {
+    id?: number;
+    method: string;
+    params?: { protocolVersion?: string };
+  };
+  if (message.id === undefined) {
+    res.writeHead(202).end();
+    return;
+  }
+  const result =
+    message.method === 'initialize'
+      ? {
+          protocolVersion: message.params?.protocolVersion,
+          capabilities: { tools: {} },
+          serverInfo: { name: 'token-gated', version: '1.0.0' },
+        }
+      : {};
+  res
+    .writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': SESSION_ID })
+    .end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result }));
 }
 
 /** Resolves true when the client closes `res` within `ms`, false when `ms` passes first. */

@@ -154,10 +154,12 @@ export class McpHttpTransport {
 
   /** Ends a session with HTTP DELETE; a server that does not allow it (405) is fine. */
   async terminate(target: HttpTarget): Promise<void> {
+    // One bound for the token (a refresh may be due) and the request: shutdown waits on it.
+    const signal = AbortSignal.timeout(MESSAGE_TIMEOUT_MS);
     const response = await this.http.axiosRef.delete<Readable>(target.url, {
-      headers: requestHeaders(target, await target.auth?.authorization()),
+      headers: requestHeaders(target, await target.auth?.authorization(signal)),
       responseType: 'stream',
-      signal: AbortSignal.timeout(MESSAGE_TIMEOUT_MS),
+      signal,
       validateStatus: () => true,
     });
     releaseStream(response.data);
