@@ -35,6 +35,7 @@ export class DlqJobsController {
     status: 400,
     description: 'No body (send {} to replay every entry); bad filter, rate, concurrency or limit',
   })
+  @ApiResponse({ status: 413, description: 'The body is larger than BODY_LIMIT' })
   @ApiResponse({ status: 415, description: 'The body is not application/json' })
   start(@Body() body: BulkReplayDto): Promise<BulkReplayJob> {
     return this.jobs.start({
@@ -54,6 +55,8 @@ export class DlqJobsController {
 
   @Get('jobs/:id')
   @ApiOperation({ summary: 'A job and its progress: total, done, succeeded, failed, skipped' })
+  @ApiResponse({ status: 200, description: 'The job' })
+  @ApiResponse({ status: 400, description: 'Malformed id (not a UUID)' })
   @ApiResponse({ status: 404, description: 'No job has this id' })
   async get(@Param('id') id: string): Promise<BulkReplayJob> {
     return found(id, await this.jobs.get(id));
@@ -61,6 +64,11 @@ export class DlqJobsController {
 
   @Delete('jobs/:id')
   @ApiOperation({ summary: 'Cancel a running job (replays in flight finish)' })
+  @ApiResponse({
+    status: 200,
+    description: 'The job as stored: a running one is cancelled, a finished one left as it is',
+  })
+  @ApiResponse({ status: 400, description: 'Malformed id (not a UUID)' })
   @ApiResponse({ status: 404, description: 'No job has this id' })
   async cancel(@Param('id') id: string): Promise<BulkReplayJob> {
     return found(id, await this.jobs.cancel(id));

@@ -43,15 +43,25 @@ export class DlqController {
 
   @Get()
   @ApiOperation({
-    summary: 'List entries, newest first; filter by operation, clientId, errorClass',
+    summary:
+      'List entries, newest first or by priority (sort=priority); filter by operation, clientId, errorClass, priority',
   })
-  @ApiResponse({ status: 400, description: 'Bad filter, cursor or limit' })
+  @ApiResponse({ status: 200, description: '{ items, nextCursor? }' })
+  @ApiResponse({ status: 400, description: 'Bad filter, sort, cursor or limit' })
   list(@Query() query: ListDlqQueryDto): Promise<Page<FailedOperation>> {
     return this.browser.list(query);
   }
 
   @Get('stats')
-  @ApiOperation({ summary: 'Counts by operation, client id and error class; oldest age' })
+  @ApiOperation({
+    summary:
+      'Counts by operation, client id, error class and priority; entries due for redrive; oldest age',
+  })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{ total, byOperation, byClientId, byErrorClass, byPriority, dueForRedrive, oldestAgeSeconds, newestAt }',
+  })
   stats(): Promise<DlqStats> {
     return this.dlq.getStats();
   }
@@ -60,7 +70,9 @@ export class DlqController {
   @HttpCode(HttpStatus.OK)
   @UseGuards(new JsonBodyGuard('the cleanup'))
   @ApiOperation({ summary: 'Remove entries older than olderThan (7d, 12h, ... or ms)' })
+  @ApiResponse({ status: 200, description: '{ removed }' })
   @ApiResponse({ status: 400, description: 'Missing or bad olderThan' })
+  @ApiResponse({ status: 413, description: 'The body is larger than BODY_LIMIT' })
   @ApiResponse({ status: 415, description: 'The body is not application/json' })
   async cleanup(@Body() body: CleanupDlqDto): Promise<{ removed: number }> {
     return { removed: await this.dlq.cleanup(durationToMs(body.olderThan)) };
@@ -68,6 +80,8 @@ export class DlqController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One entry' })
+  @ApiResponse({ status: 200, description: 'The entry' })
+  @ApiResponse({ status: 400, description: 'Malformed id (not a ULID)' })
   @ApiResponse({ status: 404, description: 'No entry has this id' })
   async get(@Param('id') id: string): Promise<FailedOperation> {
     const entry = await this.dlq.get(id);
@@ -78,6 +92,8 @@ export class DlqController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete an entry' })
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @ApiResponse({ status: 400, description: 'Malformed id (not a ULID)' })
   @ApiResponse({ status: 404, description: 'No entry has this id' })
   async delete(@Param('id') id: string): Promise<void> {
     if (!(await this.dlq.delete(id))) throw new DlqEntryNotFoundError(id);
@@ -86,13 +102,20 @@ export class DlqController {
   @Post(':id/replay')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Run the operation again; on success the entry is removed' })
+  @ApiResponse({ status: 200, description: '{ id, result }: the entry is removed' })
+  @ApiResponse({ status: 400, description: 'Malformed id, or force is not true or false' })
   @ApiResponse({ status: 404, description: 'No entry has this id' })
   @ApiResponse({
     status: 409,
     description:
-      'A replay of this entry is already running, or the entry is deliveryUnknown and force is not set',
+      'Nothing is sent: a replay of this entry is already running, or the entry is deliveryUnknown and force is not set, or its previous replay was abandoned (even with force; a later forced replay runs it)',
   })
   @ApiResponse({ status: 502, description: 'The replay failed upstream; the entry stays' })
+  @ApiResponse({
+    status: 503,
+    description:
+      'The DLQ store is unreachable, or the app is shutting down (nothing is sent; the entry is left as it was)',
+  })
   @ApiResponse({ status: 504, description: 'The replay timed out upstream; the entry stays' })
   replay(@Param('id') id: string, @Query() query: ReplayDlqQueryDto): Promise<ReplayResult> {
     return this.replays.replay(id, { force: query.force === 'true' });

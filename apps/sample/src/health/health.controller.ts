@@ -1,6 +1,6 @@
 import type { McpServerConfig } from '@app/fastmcp';
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { OpsEndpoint } from '../auth/ops-endpoint.decorator.js';
 import { MCP_SERVERS } from '../bootstrap/bootstrap.constants.js';
@@ -29,6 +29,7 @@ export class HealthController {
     summary:
       'Redis ping, each configured MCP server and the circuit breakers; 503 when one is down',
   })
+  @ApiResponse({ status: 401, description: 'Missing or invalid API key (HEALTH_PUBLIC=false)' })
   check(): Promise<HealthCheckResult> {
     const timeoutMs = this.config.healthTimeoutMs;
     return this.health.check([

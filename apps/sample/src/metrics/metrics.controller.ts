@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Registry } from 'prom-client';
 import { OpsEndpoint } from '../auth/ops-endpoint.decorator.js';
 import { METRICS_REGISTRY } from './metrics.constants.js';
@@ -18,6 +18,8 @@ export class MetricsController {
   @Get()
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
   @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'The metrics' })
+  @ApiResponse({ status: 401, description: 'Missing or invalid API key (METRICS_PUBLIC=false)' })
   async index(@Res({ passthrough: true }) response: HeaderTarget): Promise<string> {
     response.setHeader('Content-Type', this.registry.contentType);
     return await this.registry.metrics();

@@ -21,6 +21,9 @@ import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import type { McpClientView } from './mcp-client-view.interface.js';
 import { ToolParamsDto } from './tool-params.dto.js';
 
+const UNAVAILABLE =
+  "The server's circuit is open or its rate-limit queue is full (not sent), or the app is shutting down";
+
 @ApiTags('mcp')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
@@ -41,8 +44,11 @@ export class ToolsController {
   @Post(':clientId/connect')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Connect (MCP initialize) with retries' })
+  @ApiResponse({ status: 200, description: 'The client, as GET /mcp/clients lists it' })
+  @ApiResponse({ status: 400, description: 'Malformed client id' })
   @ApiResponse({ status: 404, description: 'Not a configured client id' })
   @ApiResponse({ status: 502, description: 'The MCP server failed' })
+  @ApiResponse({ status: 503, description: UNAVAILABLE })
   @ApiResponse({ status: 504, description: 'The MCP server timed out' })
   async connect(
     @Param(ConfiguredClientPipe) { clientId }: ClientParamsDto,
@@ -53,8 +59,12 @@ export class ToolsController {
 
   @Get(':clientId/tools')
   @ApiOperation({ summary: "The server's tools, with retries" })
+  @ApiResponse({ status: 200, description: '{ tools }' })
+  @ApiResponse({ status: 400, description: 'Malformed client id' })
   @ApiResponse({ status: 404, description: 'Not a configured client id' })
   @ApiResponse({ status: 502, description: 'The MCP server failed' })
+  @ApiResponse({ status: 503, description: UNAVAILABLE })
+  @ApiResponse({ status: 504, description: 'The MCP server timed out' })
   async tools(
     @Param(ConfiguredClientPipe) { clientId }: ClientParamsDto,
   ): Promise<{ tools: Tool[] }> {
@@ -68,10 +78,20 @@ export class ToolsController {
     summary:
       'Call a tool with retries; a final failure goes to the DLQ; a client hanging up cancels it',
   })
-  @ApiResponse({ status: 400, description: 'Invalid body: too deeply nested, a forbidden key...' })
+  @ApiResponse({
+    status: 200,
+    description: 'The CallToolResult (a tool error is a 200 with isError: true, as MCP says)',
+  })
+  @ApiResponse({
+    status: 400,
+    description:
+      'Invalid body (too deeply nested, a forbidden key...), or a malformed client id or tool name',
+  })
   @ApiResponse({ status: 404, description: 'Not a configured client id' })
+  @ApiResponse({ status: 413, description: 'The body is larger than BODY_LIMIT' })
   @ApiResponse({ status: 415, description: 'The body is not application/json' })
   @ApiResponse({ status: 502, description: 'The MCP server failed (the call is dead-lettered)' })
+  @ApiResponse({ status: 503, description: UNAVAILABLE })
   @ApiResponse({ status: 504, description: 'The MCP server timed out' })
   call(
     @Param(ConfiguredClientPipe) { clientId, toolName }: ToolParamsDto,

@@ -2,8 +2,10 @@ import type { OperationName } from './operation-name.js';
 
 /**
  * Error classes, used as the metrics' `reason` label and the DLQ's `errorClass`:
- * `http_<status>`, `timeout`, `network`, `stream_cut`, `session_lost`, `protocol_<code>`,
- * `budget_exhausted`, `aborted`, `unknown`.
+ * `http_<status>`, `timeout`, `socket_wait`, `network`, `stream_cut`, `session_lost`,
+ * `protocol_<code>`, `budget_exhausted`, `response_too_large`, `auth`, `delivery_unknown`,
+ * `circuit_open`, `rate_limited`, `aborted`, `disconnected`, `shutdown`, `unknown`
+ * (`retry/classify-error.ts`).
  */
 export type ErrorClass = string;
 

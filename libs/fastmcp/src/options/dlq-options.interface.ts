@@ -78,7 +78,11 @@ export interface DlqOptions {
   maxArgumentBytes?: number;
   /** Failure kinds that are stored. Default: all of them. */
   storeKinds?: DeadLetterKind[];
-  /** Extra header names to redact, besides Authorization, Cookie and any name with token/secret/key. */
+  /**
+   * Extra header names to redact. Always redacted: Authorization, Cookie, Set-Cookie,
+   * Proxy-Authorization, Mcp-Session-Id, and any name containing token, secret, api-key (apikey,
+   * api_key), password, passwd, credential or session-key (a bare `key` is not enough). Default [].
+   */
   secretHeaders?: string[];
   /** Entries held in memory while Redis is unreachable. Default 1000. */
   bufferSize?: number;

@@ -8,7 +8,7 @@ export interface CircuitBreakerOptions {
   mode: 'consecutive' | 'rate';
   /** Default 5. */
   consecutiveFailures: number;
-  /** Fraction 0..1. Default 0.5. */
+  /** Fraction 0.01..1. Default 0.5. */
   failureRate: number;
   /** In ms (1000..2147483647). Default 10000. */
   windowMs: number;

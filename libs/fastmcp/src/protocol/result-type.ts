@@ -12,9 +12,10 @@ const ASKS_FOR_INPUT = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
 /**
  * The `resultType` of a 2026-07-28 result to `method`: absent means `complete`. Any other value
- * is invalid (the client MUST NOT read it as complete), and so is `input_required` to a request
- * other than `tools/call`, `prompts/get` and `resources/read`: both throw McpProtocolError, so
- * nothing of the result is used and no handler runs.
+ * is invalid (the client MUST NOT read it as complete): it throws McpProtocolError. So is
+ * `input_required` to a request other than `tools/call`, `prompts/get` and `resources/read`: it
+ * throws McpInputRequiredError (`invalid`). Either way nothing of the result is used and no
+ * handler runs.
  */
 export function resultTypeOf(
   result: Record<string, unknown>,
