@@ -40,7 +40,7 @@ export async function main(args: string[]): Promise<number> {
 
   let code = 0;
   try {
-    await run(planFor(scenario, process.env), url, progress);
+    await run(await withIssuer(planFor(scenario, process.env), url), url, progress);
     console.error(`driver: ${scenario} done`);
   } catch (error) {
     console.error(`driver: ${scenario} failed at step "${progress.step}": ${describeError(error)}`);
@@ -50,6 +50,28 @@ export async function main(args: string[]): Promise<number> {
   }
   reportIfStuck(code);
   return code;
+}
+
+/**
+ * Client credentials are bound to the issuer an operator configures (the module refuses them
+ * without one). The suite names it only in the server's protected resource metadata, so the
+ * driver reads it there, as the operator would have looked it up.
+ */
+async function withIssuer(plan: ScenarioPlan, url: string): Promise<ScenarioPlan> {
+  const auth = plan.auth;
+  if (!auth || !('type' in auth) || auth.type !== 'client_credentials' || auth.issuer) return plan;
+  const { pathname } = new URL(url);
+  for (const path of [
+    `/.well-known/oauth-protected-resource${pathname}`,
+    '/.well-known/oauth-protected-resource',
+  ]) {
+    const response = await fetch(new URL(path, url));
+    if (!response.ok) continue;
+    const metadata = (await response.json()) as { authorization_servers?: string[] };
+    const issuer = metadata.authorization_servers?.[0];
+    if (issuer) return { ...plan, auth: { ...auth, issuer } };
+  }
+  throw new Error(`no authorization server named in the resource metadata of ${url}`);
 }
 
 async function run(plan: ScenarioPlan, url: string, progress: { step: string }): Promise<void> {

@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 /** How a client proves itself at the token endpoint. */
 export type TokenAuthMethod =
   'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
@@ -31,6 +33,31 @@ export interface OAuthTestServerOptions {
   unavailableTools?: string[];
   /** A careless server: token errors quote the credentials they were sent. Default false. */
   echoCredentialsInErrors?: boolean;
+  /**
+   * What the token endpoint answers while down (setTokenEndpointDown). Default: none (503
+   * temporarily_unavailable).
+   */
+  tokenOutage?: TokenOutage;
+  /**
+   * Rewrites the protected resource metadata before it is served (given the default document);
+   * undefined answers 404. Default: the default document.
+   */
+  protectedResourceMetadata?: MetadataRewrite;
+  /**
+   * Rewrites the authorization server metadata before it is served (given the default
+   * document); undefined answers 404. Default: the default document.
+   */
+  authorizationServerMetadata?: MetadataRewrite;
+}
+
+/** Turns a default metadata document into the one served (undefined: none, 404). */
+export type MetadataRewrite = (
+  document: Record<string, unknown>,
+) => Record<string, unknown> | undefined;
+
+/** Answers (and records) a token request while the token endpoint is down. */
+export interface TokenOutage {
+  answer(req: IncomingMessage, res: ServerResponse, records: TokenRequestRecord[]): Promise<void>;
 }
 
 /** One request to the token endpoint. */

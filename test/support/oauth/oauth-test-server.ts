@@ -6,6 +6,7 @@ import { handleAuthorize, handleRegister, type RedirectUris } from './oauth-auth
 import { OAuthClientAuthenticator } from './oauth-client-auth.js';
 import type {
   McpRequestRecord,
+  MetadataRewrite,
   OAuthTestClient,
   OAuthTestServerHandle,
   OAuthTestServerOptions,
@@ -68,14 +69,14 @@ export async function startOAuthTestServer(
     const path = new URL(req.url ?? '/', issuer);
     switch (`${req.method} ${path.pathname}`) {
       case `GET ${PRM_PATH}`:
-        return sendJson(res, 200, {
+        return sendMetadata(res, options.protectedResourceMetadata, {
           resource: url,
           authorization_servers: [issuer],
           scopes_supported: ['mcp:read', 'mcp:admin'],
           bearer_methods_supported: ['header'],
         });
       case 'GET /.well-known/oauth-authorization-server':
-        return sendJson(res, 200, {
+        return sendMetadata(res, options.authorizationServerMetadata, {
           issuer,
           authorization_endpoint: `${issuer}/authorize`,
           token_endpoint: `${issuer}/token`,
@@ -88,6 +89,9 @@ export async function startOAuthTestServer(
           scopes_supported: ['mcp:read', 'mcp:admin'],
         });
       case 'POST /token':
+        if (outage.down && options.tokenOutage) {
+          return options.tokenOutage.answer(req, res, tokenRequests);
+        }
         return handleTokenRequest(
           {
             authenticator,
@@ -139,4 +143,15 @@ export async function startOAuthTestServer(
         server.closeAllConnections();
       })),
   };
+}
+
+/** The metadata document `rewrite` makes of `document`; 404 when it makes none. */
+function sendMetadata(
+  res: ServerResponse,
+  rewrite: MetadataRewrite | undefined,
+  document: Record<string, unknown>,
+): void {
+  const served = rewrite ? rewrite(document) : document;
+  if (served) sendJson(res, 200, served);
+  else sendJson(res, 404, { error: 'not_found' });
 }

@@ -113,7 +113,13 @@ describe('FASTMCP_SERVERS', () => {
         a: { url: URL_, headers: { 'X-Key': 'v' } },
         b: {
           url: URL_,
-          auth: { type: 'client_credentials', clientId: 'c', clientSecretEnv: 'S', scope: 'x' },
+          auth: {
+            type: 'client_credentials',
+            clientId: 'c',
+            clientSecretEnv: 'S',
+            scope: 'x',
+            issuer: 'https://auth.example.com',
+          },
         },
       }),
       S: 'secret',
@@ -122,7 +128,13 @@ describe('FASTMCP_SERVERS', () => {
       a: { url: URL_, headers: { 'X-Key': 'v' } },
       b: {
         url: URL_,
-        auth: { type: 'client_credentials', clientId: 'c', clientSecret: 'secret', scope: 'x' },
+        auth: {
+          type: 'client_credentials',
+          clientId: 'c',
+          clientSecret: 'secret',
+          scope: 'x',
+          issuer: 'https://auth.example.com',
+        },
       },
     });
   });

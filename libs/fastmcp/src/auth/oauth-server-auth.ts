@@ -1,18 +1,21 @@
 import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isMcpAuthError, McpAuthError } from '../errors/mcp-auth.error.js';
+import { McpAuthError } from '../errors/mcp-auth.error.js';
 import type { InteractiveOAuthClientProvider } from '../options/auth-options.interface.js';
 import { fetchUntil, fetchWithTimeout } from './auth-fetch.js';
-import { authFailureReason } from './auth-failure-reason.js';
+import { exchangeCodeOnce } from './code-exchange.js';
 import { headerValueSecrets, urlSecrets } from './configured-secrets.js';
-import { coversScopes, unionScopes } from './oauth-scopes.js';
+import { flowFailure } from './flow-failure.js';
+import { FlowProvider, type FlowMode } from './flow-provider.js';
+import { coversScopes } from './oauth-scopes.js';
 import { isStepUp, parseChallenge } from './parse-challenge.js';
 import { canWidenScope } from './scope-widening.js';
 import { SecretScrubber } from './secret-scrubber.js';
 import type { AuthChallenge, ServerAuth } from './server-auth.interface.js';
 import { SharedFlight } from './shared-flight.js';
-import { untilAborted } from './until-aborted.js';
+import { StepUpLimit } from './step-up-limit.js';
+import { MAX_SCOPE_CHARS, MAX_SCOPES, StepUpScopes } from './step-up-scopes.js';
 import { TokenLifetime } from './token-lifetime.js';
 
 export interface OAuthServerAuthOptions {
@@ -39,11 +42,19 @@ export interface OAuthServerAuthOptions {
 
 type Status = AuthChallenge['status'];
 
+/** What a flow is for: the status it answers, and how it may use the provider. */
+interface Flow extends FlowMode {
+  status: Status;
+  /** The scope it asks for (undefined: the SDK's choice). */
+  scope?: string;
+}
+
 /** How long a failed early refresh waits before the next try, while the token still works. */
 const REFRESH_PAUSE_MS = 5_000;
 /** RFC 6750 b64token: anything else cannot go out in an Authorization header as is. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const BAD_TOKEN = 'the access token is not a valid bearer token (RFC 6750 b64token syntax)';
+const TOO_MANY_SCOPES = `the server asks for more than ${MAX_SCOPES} scopes or ${MAX_SCOPE_CHARS} characters of them in all: refused`;
 const NEEDS_USER =
   "the server needs a user's authorization and the provider has no authorizationCode()";
 
@@ -60,14 +71,13 @@ export class OAuthServerAuth implements ServerAuth {
   private readonly server: string;
   private readonly now: () => number;
   private readonly fetchFn: FetchLike;
-  private readonly maxStepUps: number;
+  private readonly stepUps: StepUpLimit;
   private readonly lifetime = new TokenLifetime();
+  private readonly scopes = new StepUpScopes();
   private flight?: SharedFlight;
   private resourceMetadataUrl?: URL;
-  /** Every scope a challenge named: asked for in each later flow. */
-  private scope?: string;
-  private stepUps = 0;
-  private stepUpScope?: string;
+  /** The header of the last token a server refused with 401: no call is sent with it again. */
+  private refused?: string;
   private refreshPausedUntil = 0;
 
   constructor(private readonly options: OAuthServerAuthOptions) {
@@ -81,20 +91,25 @@ export class OAuthServerAuth implements ServerAuth {
         ? [new URL(options.serverUrl).origin, new URL(options.issuer).origin]
         : undefined,
     });
-    this.maxStepUps = options.maxStepUps ?? 2;
+    this.stepUps = new StepUpLimit(options.maxStepUps ?? 2);
   }
 
   async authorization(signal?: AbortSignal): Promise<string | undefined> {
-    await this.flight?.wait(signal).catch(() => signal?.throwIfAborted());
-    const token = await this.accessToken();
+    let token = await this.accessToken();
+    if (this.flight) {
+      // A flow under way (a user's step-up, a refresh) holds only calls with no token to send.
+      if (this.usable(token)) return this.header(token);
+      await this.flight.wait(signal).catch(() => signal?.throwIfAborted());
+      token = await this.accessToken();
+    }
     const now = this.now();
     if (token === undefined || !this.lifetime.refreshDue(token, now)) return this.header(token);
+    const expired = this.lifetime.expired(token, now);
     // After a failed early refresh the still-valid token is sent for a while, no flow per request.
-    if (now < this.refreshPausedUntil && !this.lifetime.expired(token, now)) {
-      return this.header(token);
-    }
+    if (now < this.refreshPausedUntil && !expired) return this.header(token);
     try {
-      await this.fly(401, signal);
+      // Before expiry only a refresh: a new login would hold calls the token still serves.
+      await this.fly({ status: 401, refreshOnly: !expired, scope: await this.nextScope() }, signal);
     } catch (error) {
       // This caller stopped waiting: the refresh did not fail.
       signal?.throwIfAborted();
@@ -117,15 +132,23 @@ export class OAuthServerAuth implements ServerAuth {
     if (await this.joinedFlight(stepUp ? (parsed.scope ?? '') : undefined, signal)) return;
     if (await this.isStale(challenge)) return;
     if (stepUp) this.countStepUp(parsed.scope, challenge.authorization);
+    if (challenge.status === 401) this.refused = challenge.authorization;
     if (parsed.scope) {
-      this.scope = unionScopes(this.scope, parsed.scope);
+      if (!this.scopes.fits(parsed.scope)) {
+        throw new McpAuthError(challenge.status, this.server, TOO_MANY_SCOPES, {
+          clientId: this.options.clientId,
+        });
+      }
+      this.scopes.challenge(parsed.scope);
       if (canWidenScope(this.provider)) this.provider.widenScope(parsed.scope);
     }
-    await this.fly(challenge.status, signal);
+    // A step-up is a new authorization: a refresh gives the scope the last one asked for.
+    const scope = await this.nextScope();
+    await this.fly({ status: challenge.status, reauthorize: stepUp, scope }, signal);
   }
 
   onSuccess(): void {
-    this.stepUps = 0;
+    this.stepUps.reset();
   }
 
   /** Waits for a running flow; true when that flow already did what this challenge needs. */
@@ -140,18 +163,34 @@ export class OAuthServerAuth implements ServerAuth {
     return stepUpScope === undefined || coversScopes(running.scope, stepUpScope);
   }
 
-  /** A challenge to a token that was replaced since: the re-sent request carries the new one. */
+  /**
+   * A challenge to a token that was replaced since, or a 401 to a request sent before there was
+   * one: the re-sent request carries the current token. A 403 sent without a token still asks
+   * for its scope.
+   */
   private async isStale(challenge: AuthChallenge): Promise<boolean> {
-    if (challenge.authorization === undefined) return false;
-    return challenge.authorization !== bearer(await this.accessToken());
+    const current = bearer(await this.accessToken());
+    if (challenge.authorization === undefined) {
+      return challenge.status === 401 && current !== undefined;
+    }
+    return challenge.authorization !== current;
   }
 
-  /** A run of step-ups ends on a success, or when the server asks for a scope not asked yet. */
+  /** A token a call may be sent with while a flow runs: not expired, not refused by a 401. */
+  private usable(token: string | undefined): token is string {
+    if (token === undefined || bearer(token) === this.refused) return false;
+    return !this.lifetime.expired(token, this.now());
+  }
+
+  /** The scope the next flow asks for: see StepUpScopes. */
+  private async nextScope(): Promise<string | undefined> {
+    const tokens = await this.tokens().catch(() => undefined);
+    return this.scopes.next(tokens?.scope);
+  }
+
+  /** Throws McpAuthError once step-ups in a row pass the limit. */
   private countStepUp(scope: string | undefined, authorization: string | undefined): void {
-    if (!coversScopes(this.stepUpScope, scope)) this.stepUps = 0;
-    this.stepUps += 1;
-    this.stepUpScope = unionScopes(this.stepUpScope, scope);
-    if (this.stepUps <= this.maxStepUps) return;
+    if (this.stepUps.allows(scope)) return;
     // The scope is the server's text: it could echo the token the request carried.
     const scrubber = new SecretScrubber([
       ...(this.options.secrets ?? []),
@@ -162,19 +201,19 @@ export class OAuthServerAuth implements ServerAuth {
     throw new McpAuthError(
       403,
       this.server,
-      `scope step-up limit: ${this.maxStepUps} step-ups in a row did not satisfy the server${asked}`,
+      `scope step-up limit: ${this.stepUps.max} step-ups in a row did not satisfy the server${asked}`,
       { clientId: this.options.clientId },
     );
   }
 
   /** Runs one flow for every caller at a time; an abandoned one is let end before the next. */
-  private fly(status: Status, signal: AbortSignal | undefined): Promise<void> {
+  private fly(flow: Flow, signal: AbortSignal | undefined): Promise<void> {
     const running = this.flight;
     if (running && !running.abandoned) return running.wait(signal);
     const flight = new SharedFlight(async (flightSignal) => {
       await running?.promise.catch(() => undefined);
-      await this.runFlow(status, flightSignal);
-    }, this.scope);
+      await this.runFlow(flow, flightSignal);
+    }, flow.scope);
     const clear = (): void => {
       if (this.flight === flight) this.flight = undefined;
     };
@@ -183,51 +222,43 @@ export class OAuthServerAuth implements ServerAuth {
     return flight.wait(signal);
   }
 
-  private async runFlow(status: Status, signal: AbortSignal): Promise<void> {
+  private async runFlow({ status, scope, ...mode }: Flow, signal: AbortSignal): Promise<void> {
+    const clientId = this.options.clientId;
     const startedAt = this.now();
     const before = await this.tokens().catch(() => undefined);
+    const flow = new FlowProvider(this.provider, mode);
+    // The authorization code and PKCE verifier, once there are: kept out of every error.
+    const secrets: string[] = [];
     try {
       const options = {
         serverUrl: this.serverUrl,
         resourceMetadataUrl: this.resourceMetadataUrl,
-        scope: this.scope,
+        scope,
         fetchFn: fetchUntil(signal, this.fetchFn),
       };
-      if ((await auth(this.provider, options)) === 'REDIRECT') {
-        await this.exchangeCode(options, status, signal);
+      if ((await auth(flow.provider, options)) === 'REDIRECT') {
+        this.scopes.asked(flow.requestedScope);
+        if (!isInteractive(this.provider)) {
+          throw new McpAuthError(status, this.server, NEEDS_USER, { clientId });
+        }
+        const { serverUrl, fetchFn } = options;
+        await exchangeCodeOnce(this.provider, flow, { serverUrl, fetchFn, secrets, signal });
       }
       const tokens = await this.tokens();
       if (!B64TOKEN.test(tokens?.access_token ?? '')) {
         // Not kept: the next request then runs a flow rather than send it.
         await this.provider.invalidateCredentials?.('tokens');
-        throw new McpAuthError(status, this.server, BAD_TOKEN, { clientId: this.options.clientId });
+        throw new McpAuthError(status, this.server, BAD_TOKEN, { clientId });
       }
       this.lifetime.observe(tokens, startedAt);
     } catch (error) {
       // Every caller stopped waiting: the abort is theirs, not an authorization failure.
       signal.throwIfAborted();
-      throw await this.failure(error, status, before);
-    }
-  }
-
-  /**
-   * After a REDIRECT: the app's authorizationCode(), exchanged by the SDK. Once no call waits
-   * for it, it is left (a user who never comes back must not hold every later flow).
-   */
-  private async exchangeCode(
-    options: Parameters<typeof auth>[1],
-    status: Status,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const clientId = this.options.clientId;
-    if (!isInteractive(this.provider)) {
-      throw new McpAuthError(status, this.server, NEEDS_USER, { clientId });
-    }
-    const authorizationCode = await untilAborted(this.provider.authorizationCode(signal), signal);
-    if ((await auth(this.provider, { ...options, authorizationCode })) !== 'AUTHORIZED') {
-      throw new McpAuthError(status, this.server, 'the authorization code gave no token', {
-        clientId,
-      });
+      throw await this.failure(error, status, [
+        before?.access_token,
+        before?.refresh_token,
+        ...secrets,
+      ]);
     }
   }
 
@@ -251,28 +282,18 @@ export class OAuthServerAuth implements ServerAuth {
     return await this.provider.tokens();
   }
 
-  private async failure(
+  /** `error` as McpAuthError, scrubbed of the configured secrets and of `known` ones. */
+  private failure(
     error: unknown,
     status: Status,
-    before?: OAuthTokens,
+    known: ReadonlyArray<string | undefined> = [],
   ): Promise<McpAuthError> {
-    if (isMcpAuthError(error)) return error;
-    const now = await this.tokens().catch(() => undefined);
-    const client = await Promise.resolve()
-      .then(() => this.provider.clientInformation())
-      .catch(() => undefined);
-    const scrubber = new SecretScrubber([
-      ...(this.options.secrets ?? []),
-      before?.access_token,
-      before?.refresh_token,
-      now?.access_token,
-      now?.refresh_token,
-      client?.client_secret,
-      ...urlSecrets(this.serverUrl),
-    ]);
-    return new McpAuthError(status, this.server, authFailureReason(error, scrubber), {
+    return flowFailure(error, status, {
+      provider: this.provider,
+      serverUrl: this.serverUrl,
+      server: this.server,
       clientId: this.options.clientId,
-      cause: scrubber.scrubError(error),
+      secrets: [...(this.options.secrets ?? []), ...known],
     });
   }
 }

@@ -2,6 +2,7 @@ import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
+import { isFastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import { FastMcpModule } from '../fastmcp.module.js';
 import type { ClientCredentialsAuthOptions } from '../options/auth-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
@@ -78,6 +79,49 @@ describe('ServerAuthRegistry', () => {
     await expect(
       registry.forClient('sdk', { url: URL_A, auth: provider })?.authorization(),
     ).resolves.toBe('Bearer tok-456');
+  });
+
+  it('refuses at start-up one provider object for two configured client ids, naming both', () => {
+    const provider = providerWithToken('tok');
+    const servers = {
+      a: { url: URL_A, auth: provider },
+      b: { url: URL_A, auth: credentials },
+      c: { url: 'http://127.0.0.1:10/mcp', auth: provider },
+    };
+    const error = (() => {
+      try {
+        return registryFor(servers);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(isFastMcpConfigError(error) && error.issues).toEqual([
+      {
+        field: 'servers.c.auth',
+        comparedWith: 'servers.a.auth',
+        message:
+          'is the OAuthClientProvider of servers.a.auth: a provider holds one client registration and one token set, so each client id needs its own',
+      },
+    ]);
+  });
+
+  it('refuses a provider object in use by another client id until that one is forgotten', () => {
+    const provider = providerWithToken('tok');
+    const registry = registryFor({});
+    expect(registry.forClient('x', { url: URL_A, auth: provider })).toBeDefined();
+    const refused = (() => {
+      try {
+        return registry.forClient('y', { url: URL_A, auth: provider });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(isFastMcpConfigError(refused) && refused.issues[0].field).toBe('servers.y.auth');
+    // A client-credentials config is no provider: each client id makes its own from it.
+    expect(registry.forClient('z', { url: URL_A, auth: credentials })).toBeDefined();
+    expect(registry.forClient('w', { url: URL_A, auth: credentials })).toBeDefined();
+    registry.forget('x');
+    expect(registry.forClient('y', { url: URL_A, auth: provider })).toBeDefined();
   });
 
   it('is provided by FastMcpModule', async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { type ConfigIssue, FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import type {
   ClientCredentialsAuthOptions,
   McpServerAuthOptions,
@@ -8,6 +9,7 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.j
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
+import { checkedProvider } from './checked-provider.js';
 import {
   clientCredentialsSecrets,
   createClientCredentialsProvider,
@@ -23,7 +25,9 @@ interface Entry {
 
 /**
  * One ServerAuth per client id, so every caller of a client id shares its tokens and its
- * flows. A client id given another auth object or another server URL gets a new one.
+ * flows. A client id given another auth object or another server URL gets a new one. An app's
+ * provider object serves one client id only: it holds one client registration, one PKCE
+ * verifier and one token set, which two client ids' flows would overwrite for each other.
  */
 @Injectable()
 export class ServerAuthRegistry {
@@ -32,7 +36,18 @@ export class ServerAuthRegistry {
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
     @Inject(FASTMCP_CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    // At start-up for the configured servers; forClient checks the ones given at connect.
+    const owners = new Map<McpServerAuthOptions, string>();
+    const issues: ConfigIssue[] = [];
+    for (const [clientId, { auth }] of Object.entries(options.servers)) {
+      if (!auth || isClientCredentials(auth)) continue;
+      const owner = owners.get(auth);
+      if (owner) issues.push(sharedProviderIssue(clientId, owner));
+      else owners.set(auth, clientId);
+    }
+    if (issues.length > 0) throw new FastMcpConfigError(issues);
+  }
 
   /** The ServerAuth of `clientId` on `server`; undefined when the server has no `auth`. */
   forClient(clientId: string, server: McpServerConfig): ServerAuth | undefined {
@@ -40,6 +55,8 @@ export class ServerAuthRegistry {
     if (!auth) return undefined;
     const cached = this.byClientId.get(clientId);
     if (cached && cached.auth === auth && cached.url === server.url) return cached.serverAuth;
+    const owner = this.providerOwner(clientId, auth);
+    if (owner) throw new FastMcpConfigError([sharedProviderIssue(clientId, owner)]);
     const serverAuth = this.create(clientId, server, auth);
     this.byClientId.set(clientId, { auth, url: server.url, serverAuth });
     return serverAuth;
@@ -58,6 +75,16 @@ export class ServerAuthRegistry {
     this.byClientId.delete(clientId);
   }
 
+  /** Another client id `auth`, an app's provider, belongs to: configured, or in use. */
+  private providerOwner(clientId: string, auth: McpServerAuthOptions): string | undefined {
+    if (isClientCredentials(auth)) return undefined;
+    const holders = [
+      ...Object.entries(this.options.servers).map(([id, server]) => [id, server.auth] as const),
+      ...[...this.byClientId].map(([id, entry]) => [id, entry.auth] as const),
+    ];
+    return holders.find(([id, held]) => id !== clientId && held === auth)?.[0];
+  }
+
   private create(
     clientId: string,
     server: McpServerConfig,
@@ -68,7 +95,7 @@ export class ServerAuthRegistry {
       ? createClientCredentialsProvider(credentials)
       : (auth as OAuthClientProvider);
     return new OAuthServerAuth({
-      provider,
+      provider: checkedProvider(provider, server.url),
       serverUrl: server.url,
       clientId,
       now: () => this.clock.now(),
@@ -77,6 +104,14 @@ export class ServerAuthRegistry {
       issuer: credentials?.issuer,
     });
   }
+}
+
+function sharedProviderIssue(clientId: string, owner: string): ConfigIssue {
+  return {
+    field: `servers.${clientId}.auth`,
+    comparedWith: `servers.${owner}.auth`,
+    message: `is the OAuthClientProvider of servers.${owner}.auth: a provider holds one client registration and one token set, so each client id needs its own`,
+  };
 }
 
 export function isClientCredentials(

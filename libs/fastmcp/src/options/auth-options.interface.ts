@@ -19,9 +19,10 @@ export interface ClientCredentialsAuthOptions {
    */
   scope?: string;
   /**
-   * The authorization server's issuer URL (no `#fragment`): the credentials are only ever sent
-   * there. Default: none, so the first authorization server the MCP server names gets them (the
-   * SDK warns).
+   * The issuer URL of the authorization server these credentials belong to: the secret (or the
+   * signed assertion) is only ever sent there, whatever server the MCP server names. Required
+   * (checked at start-up): https, or http on a loopback host (127.0.0.1, ::1, localhost); no
+   * `#fragment`. No default.
    */
   issuer?: string;
 }

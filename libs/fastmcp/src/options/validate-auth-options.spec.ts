@@ -7,6 +7,7 @@ import type { McpServerAuthOptions } from './auth-options.interface.js';
 import { resolveOptions } from './resolve-options.js';
 
 const URL_ = 'http://127.0.0.1:9/mcp';
+const ISSUER = 'https://auth.example.com';
 const rsaKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
   .toString();
@@ -44,7 +45,9 @@ function plainProvider(): OAuthClientProvider & { saved: unknown[] } {
 
 describe('servers.*.auth options', () => {
   it('accepts client credentials with a secret, with a PEM key, and SDK providers', () => {
-    expect(issuesFor({ type: 'client_credentials', clientId: 'a', clientSecret: 's' })).toEqual([]);
+    expect(
+      issuesFor({ type: 'client_credentials', clientId: 'a', clientSecret: 's', issuer: ISSUER }),
+    ).toEqual([]);
     expect(
       issuesFor({
         type: 'client_credentials',
@@ -59,6 +62,7 @@ describe('servers.*.auth options', () => {
         type: 'client_credentials',
         clientId: 'a',
         privateKeyJwt: { key: ecKey, alg: 'ES256' },
+        issuer: 'http://127.0.0.1:8080',
       }),
     ).toEqual([]);
     const sdk = new ClientCredentialsProvider({
@@ -79,22 +83,53 @@ describe('servers.*.auth options', () => {
       'servers.github.auth.scope: must be a non-empty string',
       'servers.github.auth.issuer: must use http or https',
     ]);
-    expect(issuesFor({ type: 'password', clientId: 'a', clientSecret: 's' })).toEqual([
-      'servers.github.auth.type: must be one of "client_credentials"',
-    ]);
+    expect(
+      issuesFor({ type: 'password', clientId: 'a', clientSecret: 's', issuer: ISSUER }),
+    ).toEqual(['servers.github.auth.type: must be one of "client_credentials"']);
     expect(
       issuesFor({
         type: 'client_credentials',
         clientId: 'a',
         clientSecret: 's',
         privateKeyJwt: { key: rsaKey, alg: 'RS256' },
+        issuer: ISSUER,
       }),
     ).toEqual(['servers.github.auth: give exactly one of clientSecret or privateKeyJwt']);
   });
 
+  it('binds client credentials to an issuer: required, https except on a loopback host', () => {
+    const withIssuer = (issuer?: string) =>
+      issuesFor({ type: 'client_credentials', clientId: 'a', clientSecret: 's', issuer });
+    expect(withIssuer(undefined)).toEqual([
+      'servers.github.auth.issuer: is required: the issuer URL of the authorization server the credentials belong to (they are sent nowhere else)',
+    ]);
+    const httpOnly =
+      'servers.github.auth.issuer: must use https (http only on a loopback host: 127.0.0.1, ::1, localhost)';
+    expect(withIssuer('http://auth.example.com')).toEqual([httpOnly]);
+    expect(withIssuer('http://10.0.0.8:8080/realms/x')).toEqual([httpOnly]);
+    // A name that only starts like a loopback host is not one.
+    expect(withIssuer('http://127.0.0.1.evil.example')).toEqual([httpOnly]);
+    expect(withIssuer('http://localhost.evil.example')).toEqual([httpOnly]);
+    expect(withIssuer('')).toEqual(['servers.github.auth.issuer: must be an absolute URL']);
+    for (const issuer of [
+      'https://auth.example.com/realms/x',
+      'http://127.0.0.1:4444',
+      'http://[::1]:4444/',
+      'http://localhost:4444',
+      'http://LOCALHOST',
+    ]) {
+      expect(withIssuer(issuer)).toEqual([]);
+    }
+  });
+
   it('checks the JOSE algorithm and that the key can sign with it, never quoting the key', () => {
     const jwt = (key: string, alg: string) =>
-      issuesFor({ type: 'client_credentials', clientId: 'a', privateKeyJwt: { key, alg } });
+      issuesFor({
+        type: 'client_credentials',
+        clientId: 'a',
+        privateKeyJwt: { key, alg },
+        issuer: ISSUER,
+      });
     expect(jwt(rsaKey, 'EdDSA')).toEqual([
       expect.stringMatching(/^servers\.github\.auth\.privateKeyJwt\.alg: must be one of "RS256",/),
     ]);
@@ -147,7 +182,12 @@ describe('servers.*.auth options', () => {
 
   it('freezes a client-credentials config but leaves a plain-object provider usable', () => {
     const provider = plainProvider();
-    const credentials = { type: 'client_credentials' as const, clientId: 'a', clientSecret: 's' };
+    const credentials = {
+      type: 'client_credentials' as const,
+      clientId: 'a',
+      clientSecret: 's',
+      issuer: ISSUER,
+    };
     const resolved = resolveOptions({
       servers: { a: { url: URL_, auth: provider }, b: { url: URL_, auth: credentials } },
     });

@@ -1,9 +1,12 @@
 import { createPrivateKey } from 'node:crypto';
+import { ISSUER_REQUIRED } from '../auth/client-credentials-provider.js';
 import { PRIVATE_KEY_JWT_ALGORITHMS } from '../auth/jwt-algorithms.js';
 import { isAnyObject, type OptionChecks, unreadableMessage } from './option-checks.js';
 import { CLIENT_CREDENTIALS_FIELDS, PRIVATE_KEY_JWT_FIELDS } from './option-fields.js';
 
 const PROVIDER_METHODS = ['tokens', 'clientInformation', 'saveTokens'] as const;
+/** Hosts an `http:` issuer may name: the credentials then never leave the machine. */
+const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
 const EC_CURVES: Record<string, string> = {
   ES256: 'prime256v1',
   ES384: 'secp384r1',
@@ -40,7 +43,25 @@ function checkClientCredentials(
   if (privateKeyJwt !== undefined)
     checkPrivateKeyJwt(checks, `${field}.privateKeyJwt`, privateKeyJwt);
   if (auth.scope !== undefined) nonEmpty(checks, `${field}.scope`, auth.scope);
-  if (auth.issuer !== undefined) checks.url(`${field}.issuer`, auth.issuer, ['http', 'https']);
+  checkIssuer(checks, `${field}.issuer`, auth.issuer);
+}
+
+/**
+ * The authorization server the credentials are bound to (MCP 2026-07-28, client registration:
+ * pre-registered credentials belong to the server that issued them). Required: without it, the
+ * MCP server would choose where the secret goes. https, or http on a loopback host.
+ */
+function checkIssuer(checks: OptionChecks, field: string, issuer: unknown): void {
+  if (issuer === undefined) {
+    checks.fail(field, ISSUER_REQUIRED);
+    return;
+  }
+  checks.url(field, issuer, ['http', 'https']);
+  if (typeof issuer !== 'string' || !URL.canParse(issuer)) return;
+  const url = new URL(issuer);
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.includes(url.hostname)) {
+    checks.fail(field, 'must use https (http only on a loopback host: 127.0.0.1, ::1, localhost)');
+  }
 }
 
 function checkPrivateKeyJwt(checks: OptionChecks, field: string, jwt: unknown): void {

@@ -27,7 +27,12 @@ const fieldsOf = (options: unknown): string[] => issuesOf(options).map((i) => i.
 
 describe('unknown keys', () => {
   it('names every key that is not an option, by its full path', () => {
-    const credentials = { type: 'client_credentials', clientId: 'c', clientSecret: 's' };
+    const credentials = {
+      type: 'client_credentials',
+      clientId: 'c',
+      clientSecret: 's',
+      issuer: 'https://auth.example.com',
+    };
     const fields = fieldsOf({
       retires: 3,
       retry: { maxRetry: 2, operations: { call_tool: { maxRetry: 1 } } },

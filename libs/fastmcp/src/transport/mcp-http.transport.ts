@@ -3,9 +3,11 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { type AxiosRequestConfig, type AxiosResponse, getAdapter } from 'axios';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { AuthChallenge } from '../auth/server-auth.interface.js';
+import { isStepUp, parseChallenge, wwwAuthenticateOf } from '../auth/parse-challenge.js';
+import type { AuthChallenge, ServerAuth } from '../auth/server-auth.interface.js';
 import type { FastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
+import { isMcpAuthError } from '../errors/mcp-auth.error.js';
 import { isMcpHttpError, McpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { isMcpTransportError, McpTransportError } from '../errors/mcp-transport.error.js';
@@ -50,6 +52,18 @@ interface AnswerReading {
 }
 /** Answers to a resumption GET that mean the stream cannot be resumed: re-sending is left. */
 const RESUMPTION_REFUSED = [400, 404, 405];
+
+/** The resumptions of one answer, and whether a 401 to one of them has run the OAuth flow. */
+interface Resumptions {
+  count: number;
+  challenged: boolean;
+}
+
+/** A resumption GET's answer (none when the network failed) and the token it carried. */
+interface SentGet {
+  response?: AxiosResponse<Readable>;
+  authorization?: string;
+}
 
 /**
  * MCP Streamable HTTP over the module's axios instance: one JSON-RPC message per POST, the
@@ -240,6 +254,7 @@ export class McpHttpTransport {
   /**
    * Reads the answer; when the stream ends or breaks after an event id, waits the server's
    * `retry` and picks the stream up again by GET with `Last-Event-ID` (the request is not re-sent).
+   * A 401 to that GET runs the server's OAuth flow once, then GETs again with the new token.
    * One meter counts the answer's bytes across its resumed streams.
    */
   private async readWithResumption(
@@ -250,7 +265,7 @@ export class McpHttpTransport {
     const cursor: SseCursor = {};
     const { sink, end } = this.sinkFor(target, message, run, exchange);
     const meter = this.budget.meter(target, { clientId: run.clientId, operation: run.operation });
-    const resumptions = { count: 0 };
+    const resumptions: Resumptions = { count: 0, challenged: false };
     let stream = response;
     try {
       for (;;) {
@@ -276,7 +291,7 @@ export class McpHttpTransport {
     cursor: SseCursor,
     run: RetryRun,
     failure: FastMcpError,
-    resumptions: { count: number },
+    resumptions: Resumptions,
   ): Promise<AxiosResponse<Readable>> {
     for (;;) {
       resumptions.count += 1;
@@ -286,32 +301,67 @@ export class McpHttpTransport {
         resumptions.count,
         failure,
       );
-      const response = await this.http.axiosRef
-        .get<Readable>(target.url, {
-          headers: {
-            ...requestHeaders(target, await target.auth?.authorization(run.attemptSignal)),
-            accept: 'text/event-stream',
-            'last-event-id': cursor.lastEventId ?? '',
-          },
-          responseType: 'stream',
-          signal: run.attemptSignal,
-          validateStatus: () => true,
-        })
-        .catch((error: unknown) => {
-          if (run.attemptSignal?.aborted) throw run.explainAbort(error);
-          return undefined;
-        });
+      let sent = await this.resumptionGet(target, cursor, run);
+      if (sent.response?.status === 401 && target.auth && !resumptions.challenged) {
+        // Once per answer: a new token, then the same GET again (the request is not re-sent).
+        resumptions.challenged = true;
+        releaseStream(sent.response.data);
+        await this.renewToken(target.auth, challengeOf(sent), run, failure);
+        sent = await this.resumptionGet(target, cursor, run);
+      }
+      const response = sent.response;
       if (!response) continue;
       const type = headerValue(response.headers['content-type']) ?? '';
       if (response.status === 200 && type.includes('text/event-stream')) return response;
       releaseStream(response.data);
-      if (RESUMPTION_REFUSED.includes(response.status)) {
-        throw new McpTransportError(
-          'stream_cut',
-          `the server would not resume the stream (HTTP ${response.status})`,
-          { cause: failure, clientId: run.clientId, operation: run.operation },
-        );
+      if (response.status === 401 || RESUMPTION_REFUSED.includes(response.status)) {
+        throw resumptionRefused(response.status, run, failure);
       }
+    }
+  }
+
+  /** One resumption GET; no response when it failed on the network (the next one may work). */
+  private async resumptionGet(
+    target: HttpTarget,
+    cursor: SseCursor,
+    run: RetryRun,
+  ): Promise<SentGet> {
+    const authorization = await target.auth?.authorization(run.attemptSignal);
+    const response = await this.http.axiosRef
+      .get<Readable>(target.url, {
+        headers: {
+          ...requestHeaders(target, authorization),
+          accept: 'text/event-stream',
+          'last-event-id': cursor.lastEventId ?? '',
+        },
+        responseType: 'stream',
+        signal: run.attemptSignal,
+        validateStatus: () => true,
+      })
+      .catch((error: unknown) => {
+        if (run.attemptSignal?.aborted) throw run.explainAbort(error);
+        return undefined;
+      });
+    return { response, authorization };
+  }
+
+  /**
+   * The OAuth flow after a 401 to a resumption GET. The request is out and its answer still
+   * being read, so the attempt's signal bounds the flow (its timeout, the budget, the caller's
+   * abort), and one that ends it ends the call as it would the read: delivery unknown. A flow
+   * that gets no token ends the resumption, the McpAuthError its cause.
+   */
+  private async renewToken(
+    auth: ServerAuth,
+    challenge: AuthChallenge,
+    run: RetryRun,
+    failure: FastMcpError,
+  ): Promise<void> {
+    try {
+      await auth.onChallenge(challenge, run.attemptSignal);
+    } catch (error) {
+      if (run.attemptSignal?.aborted || run.callerSignal?.aborted) throw run.explainAbort(error);
+      throw resumptionRefused(401, run, failure, error);
     }
   }
 
@@ -377,17 +427,41 @@ export class McpHttpTransport {
   }
 }
 
+/** A resumption GET the server answered with `status`: re-sending the request is what is left. */
+function resumptionRefused(
+  status: number,
+  run: RetryRun,
+  failure: FastMcpError,
+  authFailure?: unknown,
+): McpTransportError {
+  // An McpAuthError's message is safe to show: it never quotes a token or a secret.
+  const why = isMcpAuthError(authFailure) ? `: ${authFailure.message}` : '';
+  return new McpTransportError(
+    'stream_cut',
+    `the server would not resume the stream (HTTP ${status})${why}`,
+    { cause: authFailure ?? failure, clientId: run.clientId, operation: run.operation },
+  );
+}
+
+/** The challenge of a resumption GET answered 401, with the Authorization header it carried. */
+function challengeOf({ response, authorization }: SentGet): AuthChallenge {
+  const wwwAuthenticate = wwwAuthenticateOf(response?.headers['www-authenticate']);
+  return { status: 401, wwwAuthenticate, authorization };
+}
+
 function isStreamCut(error: unknown): error is McpTransportError {
   return isMcpTransportError(error) && error.failure === 'stream_cut';
 }
 
-/** The OAuth challenge in a failure: a 401, or a 403 that asks for more scope. */
+/**
+ * The OAuth challenge in a failure: a 401, or a 403 whose Bearer challenge asks for more scope
+ * (read as OAuthServerAuth reads it, so both agree on what a step-up is).
+ */
 function authChallengeOf(error: unknown): AuthChallenge | undefined {
   if (!isMcpHttpError(error)) return undefined;
   const wwwAuthenticate = error.wwwAuthenticate;
   if (error.status === 401) return { status: 401, wwwAuthenticate };
-  if (error.status === 403 && /insufficient_scope/.test(wwwAuthenticate ?? '')) {
-    return { status: 403, wwwAuthenticate };
-  }
+  const forbidden: AuthChallenge = { status: 403, wwwAuthenticate };
+  if (error.status === 403 && isStepUp(forbidden, parseChallenge(forbidden))) return forbidden;
   return undefined;
 }

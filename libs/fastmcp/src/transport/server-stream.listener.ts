@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AxiosResponse } from 'axios';
+import { wwwAuthenticateOf } from '../auth/parse-challenge.js';
+import type { AuthChallenge } from '../auth/server-auth.interface.js';
 import {
   type ExchangeContext,
   ServerMessageDispatcher,
@@ -19,6 +21,8 @@ import type { SseCursor } from './sse-response.reader.js';
 const REOPEN_DELAY_MS = 1000;
 /** The shortest wait a server's `retry:` gets: one ending its stream at once cannot make a loop. */
 const MIN_REOPEN_DELAY_MS = 250;
+/** The longest: past 2^31-1 ms a timer fires after 1 ms, so a huge `retry:` would make a loop. */
+const MAX_REOPEN_DELAY_MS = 60_000;
 /** Failed opens in a row (network errors, 5xx) before the client stops listening. */
 const MAX_FAILED_OPENS = 5;
 
@@ -26,8 +30,9 @@ const MAX_FAILED_OPENS = 5;
  * The session's own GET stream, on which a server sends requests and notifications that belong
  * to no call (an elicitation a tool asks for outside its answer, a ping). Its requests are
  * answered through the same dispatcher as a call's stream, under the same limit of requests
- * being answered at once. A 4xx (405: the server offers no such
- * stream) ends listening; an ended stream is reopened with `Last-Event-ID` after its `retry:`.
+ * being answered at once. A 401 runs the OAuth flow and opens it again once; a 4xx after that
+ * (405: the server offers no such stream) ends listening; an ended stream is reopened with
+ * `Last-Event-ID` after its `retry:`.
  */
 @Injectable()
 export class ServerStreamListener {
@@ -69,18 +74,50 @@ export class ServerStreamListener {
         failed += 1;
       }
       if (signal.aborted) return;
-      const delayMs = Math.max(cursor.retryMs ?? REOPEN_DELAY_MS, MIN_REOPEN_DELAY_MS);
+      const asked = cursor.retryMs ?? REOPEN_DELAY_MS;
+      const delayMs = Math.min(Math.max(asked, MIN_REOPEN_DELAY_MS), MAX_REOPEN_DELAY_MS);
       await this.clock.sleep(delayMs, signal).catch(() => undefined);
     }
   }
 
+  /** Opens the stream; after a 401, runs the OAuth flow once and tries again with the new token. */
   private async open(
     target: HttpTarget,
     cursor: SseCursor,
     signal: AbortSignal,
   ): Promise<AxiosResponse<Readable> | 'refused' | undefined> {
+    let sent = await this.get(target, cursor, signal);
+    if (sent.response?.status === 401 && target.auth) {
+      releaseStream(sent.response.data);
+      const challenge: AuthChallenge = {
+        status: 401,
+        wwwAuthenticate: wwwAuthenticateOf(sent.response.headers['www-authenticate']),
+        authorization: sent.authorization,
+      };
+      // No token to be had (or the session closed meanwhile): stop listening, as for any 4xx.
+      const renewed = await target.auth.onChallenge(challenge, signal).then(
+        () => true,
+        () => false,
+      );
+      if (!renewed) return 'refused';
+      sent = await this.get(target, cursor, signal);
+    }
+    const response = sent.response;
+    if (!response) return undefined;
+    const type = headerValue(response.headers['content-type']) ?? '';
+    if (response.status === 200 && type.includes('text/event-stream')) return response;
+    releaseStream(response.data);
+    return response.status >= 400 && response.status < 500 ? 'refused' : undefined;
+  }
+
+  private async get(
+    target: HttpTarget,
+    cursor: SseCursor,
+    signal: AbortSignal,
+  ): Promise<{ response?: AxiosResponse<Readable>; authorization?: string }> {
+    const authorization = await target.auth?.authorization(signal);
     const headers = {
-      ...requestHeaders(target, await target.auth?.authorization(signal)),
+      ...requestHeaders(target, authorization),
       accept: 'text/event-stream',
       ...(cursor.lastEventId === undefined ? {} : { 'last-event-id': cursor.lastEventId }),
     };
@@ -92,10 +129,6 @@ export class ServerStreamListener {
         validateStatus: () => true,
       })
       .catch(() => undefined);
-    if (!response) return undefined;
-    const type = headerValue(response.headers['content-type']) ?? '';
-    if (response.status === 200 && type.includes('text/event-stream')) return response;
-    releaseStream(response.data);
-    return response.status >= 400 && response.status < 500 ? 'refused' : undefined;
+    return { response, authorization };
   }
 }

@@ -1,0 +1,39 @@
+import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
+import { DiscoveryRefusedError } from './discovery-refused.error.js';
+
+/** The MCP server's canonical URI, sent as `resource` (RFC 8707): its URL without fragment. */
+export function canonicalResource(serverUrl: string | URL): URL {
+  const url = new URL(serverUrl);
+  url.hash = '';
+  return url;
+}
+
+/**
+ * RFC 9728 section 3.3: the protected resource metadata describes the resource it was fetched
+ * for, or it is not used. Fetched from the server's `resource_metadata` URL, its `resource` is
+ * the server's URL; fetched from a well-known URL, it is the resource that URL was built from:
+ * the server's URL (path-aware URL) or its origin (root URL, the fallback the MCP spec allows).
+ * The SDK does not say which well-known URL answered, so both are taken there. Compared as
+ * parsed URLs: scheme and host case, default port and an empty path's "/" do not matter.
+ */
+export function checkProtectedResource(state: OAuthDiscoveryState, serverUrl: string): void {
+  const resource = state.resourceMetadata?.resource;
+  if (resource === undefined) return;
+  const server = canonicalResource(serverUrl);
+  const accepted = state.resourceMetadataUrl ? [server.href] : [server.href, `${server.origin}/`];
+  const named = URL.canParse(resource) ? new URL(resource).href : resource;
+  if (accepted.includes(named)) return;
+  throw new DiscoveryRefusedError(
+    `the protected resource metadata names resource ${displayUrl(resource)}, not this ` +
+      'server: not used (RFC 9728 3.3)',
+  );
+}
+
+/** A URL as origin and path only (no credentials, query or fragment), for errors. */
+export function displayUrl(raw: string): string {
+  if (!URL.canParse(raw)) return '(not a URL)';
+  const url = new URL(raw);
+  // "https://as" and "https://as/" parse alike: the trailing "/" is shown only where written.
+  const path = url.pathname === '/' && !raw.endsWith('/') ? '' : url.pathname;
+  return `${url.origin}${path}`;
+}
