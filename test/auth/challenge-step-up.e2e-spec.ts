@@ -44,6 +44,13 @@ describe('a 403 step-up challenge, as the server writes it', () => {
 
   it.each([
     [
+      'in a header field of its own',
+      (scope: string) => [
+        'DPoP algs="ES256"',
+        `Bearer error="insufficient_scope", scope="${scope}"`,
+      ],
+    ],
+    [
       'after another scheme',
       (scope: string) => `DPoP algs="ES256", Bearer error="insufficient_scope", scope="${scope}"`,
     ],

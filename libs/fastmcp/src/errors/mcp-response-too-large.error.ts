@@ -24,7 +24,7 @@ const MESSAGES: Record<ResponseLimit, (limitBytes: number) => string> = {
 
 /**
  * An answer was larger than the client will hold: the attempt failed, its socket was closed (an
- * error body's rest is drained instead), and it is not retried (the server would only send it
+ * error body's rest is not read either), and it is not retried (the server would only send it
  * again). A McpProtocolError.
  */
 export class McpResponseTooLargeError extends McpProtocolError {

@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createUnzip } from 'node:zlib';
 import axios, {
   AxiosError,
   AxiosHeaders,
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { decodedBody } from './decoded-body.js';
 
 /** What the module's adapters know of an answer once its head is in. */
 export interface AnswerHead {
@@ -82,7 +82,7 @@ export function settleAnswer(
 ): void {
   const { status } = head;
   const response: AxiosResponse<Readable> = {
-    data: decoded(config, head),
+    data: decodedBody(config, head),
     status,
     statusText: head.statusText,
     headers: new AxiosHeaders(head.headers as Record<string, string>),
@@ -98,21 +98,4 @@ export function settleAnswer(
   reject(
     new AxiosError(`Request failed with status code ${status}`, code, config, request, response),
   );
-}
-
-/** The body, decompressed when the server compressed it (as axios's adapter does). */
-function decoded(config: InternalAxiosRequestConfig, head: AnswerHead): Readable {
-  const { body, headers } = head;
-  const encoding = headers['content-encoding']?.toLowerCase();
-  if (!encoding || config.decompress === false || head.status === 204) return body;
-  const decoder = ['gzip', 'x-gzip', 'deflate'].includes(encoding)
-    ? createUnzip()
-    : encoding === 'br'
-      ? createBrotliDecompress()
-      : undefined;
-  if (!decoder) return body;
-  delete headers['content-encoding'];
-  body.once('error', (error) => decoder.destroy(error));
-  decoder.once('close', () => body.destroy());
-  return body.pipe(decoder);
 }

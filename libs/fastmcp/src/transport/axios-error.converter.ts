@@ -8,10 +8,11 @@ import {
 import { type HttpJsonRpcError, McpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpTimeoutError, McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
+import { wwwAuthenticateOf } from '../auth/parse-challenge.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
+import { releaseErrorBody } from './error-body-release.js';
 import { type BodyText, ERROR_BODY_LIMIT, readBodyText } from './read-body.js';
-import { releaseStream } from './release-stream.js';
 import type { UpstreamText } from './upstream-text.js';
 
 /** How much of it is searched for a lost session (as before the limit was raised). */
@@ -65,14 +66,22 @@ export class AxiosErrorConverter {
     const stream = response.data as Readable | undefined;
     const status = response.status;
     if (this.retryableStatusCodes.includes(status)) {
-      releaseStream(stream);
+      releaseErrorBody(stream);
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.run.now());
       return new McpHttpError(status, { ...fields, retryAfterMs });
     }
     const unread: BodyText = { text: '', cut: false };
-    const read = stream?.readable
-      ? await readBodyText(stream, ERROR_BODY_LIMIT).catch(() => undefined)
-      : unread;
+    let read: BodyText | undefined = unread;
+    if (stream?.readable) {
+      try {
+        read = await readBodyText(stream, ERROR_BODY_LIMIT, this.run.attemptSignal);
+      } catch (readError) {
+        // The attempt's timeout or the caller's abort stopped the read: that is the failure.
+        const stopped = this.run.explainAbort(readError);
+        if (isFastMcpError(stopped)) return stopped;
+        read = undefined;
+      }
+    }
     if (!read && !(this.hadSession && status === 404)) {
       // The answer broke off: what it said (an error, or a 2025-era refusal) is not known.
       return new McpTransportError('stream_cut', `the HTTP ${status} answer broke off`, {
@@ -93,7 +102,7 @@ export class AxiosErrorConverter {
     return new McpHttpError(status, {
       ...fields,
       detail: errorDetail(body, this.upstream),
-      wwwAuthenticate: typeof challenge === 'string' ? challenge : undefined,
+      wwwAuthenticate: wwwAuthenticateOf(challenge),
       jsonRpc: cut ? leadingJsonRpcError(body) : jsonRpcError(body, this.upstream),
       bodyTruncated: cut,
     });

@@ -62,6 +62,7 @@ function send(config: InternalAxiosRequestConfig): Promise<AxiosResponse<Readabl
       reject(AxiosError.from(error, undefined, config, req));
     });
     req.once('response', (res) => {
+      // The request is over with its raw body; a decoder has its own tie to the signal.
       res.once('close', done);
       const head = {
         status: res.statusCode ?? 0,

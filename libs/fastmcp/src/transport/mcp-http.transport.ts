@@ -25,7 +25,7 @@ import { leanHttpAdapter, type SocketHook } from './lean-http.adapter.js';
 import { OriginPools } from './origin-pools.js';
 import { undiciAdapter } from './undici.adapter.js';
 import { jsonRpcNotification, jsonRpcRequest, withProgressToken } from './jsonrpc.js';
-import { releaseStream } from './release-stream.js';
+import { releaseErrorBody } from './error-body-release.js';
 import { requestHeaders } from './request-headers.js';
 import {
   SocketWatch,
@@ -156,7 +156,7 @@ export class McpHttpTransport {
       .catch((error: unknown) => {
         throw notDelivered((error as { code?: string }).code ?? 'ERR_NETWORK', error);
       });
-    releaseStream(response.data);
+    releaseErrorBody(response.data);
     if (response.status === 404 && target.sessionId) {
       throw new McpTransportError('session_lost', `session lost (HTTP 404 to ${label})`);
     }
@@ -176,7 +176,7 @@ export class McpHttpTransport {
       signal,
       validateStatus: () => true,
     });
-    releaseStream(response.data);
+    releaseErrorBody(response.data);
   }
 
   /** Closes the keep-alive sockets; the client service calls it after ending its sessions. */
@@ -305,7 +305,7 @@ export class McpHttpTransport {
       if (sent.response?.status === 401 && target.auth && !resumptions.challenged) {
         // Once per answer: a new token, then the same GET again (the request is not re-sent).
         resumptions.challenged = true;
-        releaseStream(sent.response.data);
+        releaseErrorBody(sent.response.data);
         await this.renewToken(target.auth, challengeOf(sent), run, failure);
         sent = await this.resumptionGet(target, cursor, run);
       }
@@ -313,7 +313,7 @@ export class McpHttpTransport {
       if (!response) continue;
       const type = headerValue(response.headers['content-type']) ?? '';
       if (response.status === 200 && type.includes('text/event-stream')) return response;
-      releaseStream(response.data);
+      releaseErrorBody(response.data);
       if (response.status === 401 || RESUMPTION_REFUSED.includes(response.status)) {
         throw resumptionRefused(response.status, run, failure);
       }

@@ -10,14 +10,36 @@ export interface BodyText {
   cut: boolean;
 }
 
-/** Reads a response stream as text, up to `limit` bytes (the rest is drained and discarded). */
-export async function readBodyText(stream: Readable, limit: number): Promise<BodyText> {
+/**
+ * Reads a response stream as text, up to `limit` bytes as they come out of it (decoded, when the
+ * server compressed them). The stream is destroyed once a chunk goes past the limit: the rest is
+ * never read, so a few compressed bytes that expand to gigabytes cost only what the limit keeps.
+ * It is destroyed with the signal's reason, and the read fails, when `signal` aborts.
+ */
+export async function readBodyText(
+  stream: Readable,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<BodyText> {
+  const onAbort = (): void => {
+    stream.destroy(signal?.reason instanceof Error ? signal.reason : undefined);
+  };
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    if (size < limit) chunks.push(buffer.subarray(0, limit - size));
-    size += buffer.length;
+  try {
+    for await (const chunk of stream) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      chunks.push(buffer.subarray(0, limit - size));
+      size += buffer.length;
+      if (size > limit) {
+        stream.destroy();
+        break;
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
   return { text: Buffer.concat(chunks).toString('utf8'), cut: size > limit };
 }

@@ -11,7 +11,7 @@ import {
 import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
 import type { HttpTarget } from './http-target.interface.js';
 import { McpHttpTransport } from './mcp-http.transport.js';
-import { releaseStream } from './release-stream.js';
+import { releaseErrorBody } from './error-body-release.js';
 import { requestHeaders } from './request-headers.js';
 import { ResponseBudget } from './response-budget.js';
 import { headerValue, readResponse } from './response-reader.js';
@@ -88,7 +88,7 @@ export class ServerStreamListener {
   ): Promise<AxiosResponse<Readable> | 'refused' | undefined> {
     let sent = await this.get(target, cursor, signal);
     if (sent.response?.status === 401 && target.auth) {
-      releaseStream(sent.response.data);
+      releaseErrorBody(sent.response.data);
       const challenge: AuthChallenge = {
         status: 401,
         wwwAuthenticate: wwwAuthenticateOf(sent.response.headers['www-authenticate']),
@@ -106,7 +106,7 @@ export class ServerStreamListener {
     if (!response) return undefined;
     const type = headerValue(response.headers['content-type']) ?? '';
     if (response.status === 200 && type.includes('text/event-stream')) return response;
-    releaseStream(response.data);
+    releaseErrorBody(response.data);
     return response.status >= 400 && response.status < 500 ? 'refused' : undefined;
   }
 

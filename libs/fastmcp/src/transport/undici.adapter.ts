@@ -78,6 +78,7 @@ function send(
     const handler: UndiciAnswerHandler = new UndiciAnswerHandler({
       onSocket: (config as SocketHook).onSocket,
       onHead: (head) => {
+        // The request is over with its raw body; a decoder has its own tie to the signal.
         head.body.once('close', done);
         settleAnswer(config, handler, head, resolve, reject);
       },
