@@ -1,7 +1,7 @@
 import { CallToolResultSchema } from '@modelcontextprotocol/core';
 import { describe, expect, it } from 'vitest';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
-import { parseCallToolResult, parseToolsPage } from './mcp-results.js';
+import { MAX_TOOLS_PER_PAGE, parseCallToolResult, parseToolsPage } from './mcp-results.js';
 
 const failure = (result: unknown): unknown => {
   try {
@@ -80,6 +80,32 @@ describe('parseToolsPage', () => {
     (era) => {
       expect(parseToolsPage({ tools: [], nextCursor: '' }, 'demo', era).nextCursor).toBe('');
       expect(parseToolsPage({ tools: [] }, 'demo', era).nextCursor).toBeUndefined();
+    },
+  );
+
+  it(`fails a page of more than ${MAX_TOOLS_PER_PAGE} tools before checking any`, () => {
+    const tool = { name: 't', inputSchema: { type: 'object' } };
+    const tools = new Array<typeof tool>(MAX_TOOLS_PER_PAGE + 1).fill(tool);
+    expect(() => parseToolsPage({ tools }, 'demo')).toThrow(
+      'the tools/list page holds 10001 tools, more than 10000',
+    );
+    expect(parseToolsPage({ tools: tools.slice(1) }, 'demo').tools).toHaveLength(10_000);
+  });
+
+  it.each(['modern', 'legacy'] as const)(
+    'skips a tool nested deeper than MAX_JSON_DEPTH anywhere (%s)',
+    (era) => {
+      const deep = JSON.parse('['.repeat(50_000) + ']'.repeat(50_000)) as unknown;
+      const page = {
+        tools: [
+          { name: 'deep', inputSchema: { type: 'object' }, annotations: { x: deep } },
+          { name: 'ok', inputSchema: { type: 'object' } },
+        ],
+      };
+      expect(parseToolsPage(page, 'demo', era)).toMatchObject({
+        tools: [{ name: 'ok' }],
+        skipped: ['deep'],
+      });
     },
   );
 });

@@ -3,6 +3,10 @@ import { type CallToolResult, type Tool, ToolSchema } from '@modelcontextprotoco
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import type { ProtocolEra } from '../protocol/protocol-era.js';
 import { scanParamHeaders } from '../protocol/mcp-param-headers.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+
+/** Most tools one `tools/list` page may hold: each is checked on its own, synchronously. */
+export const MAX_TOOLS_PER_PAGE = 10_000;
 
 /** One page of `tools/list`: the tools that are valid MCP, and the names of those skipped. */
 export interface ToolsPage {
@@ -56,9 +60,10 @@ function isPlainTextResult(result: unknown): result is CallToolResult {
 const TOOL_SCHEMAS = { legacy: ToolSchema, modern: ModernToolSchema } as const;
 
 /**
- * Checks a `tools/list` page tool by tool: one tool that is not valid MCP is skipped (and named),
- * rather than failing the whole listing. A page that is not a listing at all is an error. An
- * empty `nextCursor` is a cursor like any other, not the end of the listing.
+ * Checks a `tools/list` page tool by tool: one tool that is not valid MCP, or that nests deeper
+ * than MAX_JSON_DEPTH, is skipped (and named), rather than failing the whole listing. A page that
+ * is not a listing at all, or holds more than MAX_TOOLS_PER_PAGE tools, is an error. An empty
+ * `nextCursor` is a cursor like any other, not the end of the listing.
  */
 export function parseToolsPage(
   result: unknown,
@@ -70,10 +75,23 @@ export function parseToolsPage(
   if (!Array.isArray(page?.tools) || (cursor !== undefined && typeof cursor !== 'string')) {
     throw new McpProtocolError(-32603, 'the tools/list result is not valid MCP', { clientId });
   }
+  const candidates = page.tools as unknown[];
+  if (candidates.length > MAX_TOOLS_PER_PAGE) {
+    throw new McpProtocolError(
+      -32603,
+      `the tools/list page holds ${candidates.length} tools, more than ${MAX_TOOLS_PER_PAGE}`,
+      { clientId },
+    );
+  }
   const tools: Tool[] = [];
   const skipped: string[] = [];
   const schema = TOOL_SCHEMAS[era];
-  for (const candidate of page.tools as unknown[]) {
+  for (const candidate of candidates) {
+    // Checked before the schema, whose recursion a deep enough value overflows.
+    if (nestsDeeperThan(candidate, MAX_JSON_DEPTH)) {
+      skipped.push(nameOf(candidate));
+      continue;
+    }
     const parsed = schema.safeParse(candidate);
     // A tool whose x-mcp-header annotations break the rules is rejected (2026-07-28 Streamable HTTP).
     if (parsed.success && scanParamHeaders(parsed.data.inputSchema).valid) {

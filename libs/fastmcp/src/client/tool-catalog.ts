@@ -1,18 +1,20 @@
+import { Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { JsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { OutputSchemaValidators } from './output-schema-validators.js';
 
 /**
  * The tools each client id last listed, so that a call's `structuredContent` is checked against
- * the tool's `outputSchema`. A tool that was never listed is not checked.
+ * the tool's `outputSchema`. A tool that was never listed is not checked; nor is one whose schema
+ * this client cannot compile (or check a given result against): a WARN says so, once a listing.
  */
 export class ToolCatalog {
   private readonly validators = new OutputSchemaValidators();
+  private readonly logger = new Logger('FastMCP Enhanced');
   private readonly byClient = new Map<string, Map<string, Tool>>();
   /** Until when each client id's listing may answer `listTools` (a server's `ttlMs`). */
   private readonly freshUntil = new Map<string, number>();
-  private readonly compiled = new WeakMap<Tool, JsonSchemaValidator<unknown>>();
+  private readonly warned = new WeakSet<Tool>();
 
   /** Keeps a listing; with `freshUntil`, `fresh` returns it until then. */
   remember(clientId: string, tools: readonly Tool[], freshUntil?: number): void {
@@ -49,23 +51,19 @@ export class ToolCatalog {
         fields,
       );
     }
-    const check = this.validatorFor(tool);
-    const verdict = check(result.structuredContent);
-    if (!verdict.valid) {
+    const verdict = this.validators.check(tool.outputSchema, result.structuredContent);
+    if (verdict.outcome === 'invalid') {
       throw new McpProtocolError(
         -32602,
         `structuredContent of tool ${toolName} does not match its outputSchema: ${verdict.errorMessage}`,
         fields,
       );
     }
-  }
-
-  private validatorFor(tool: Tool): JsonSchemaValidator<unknown> {
-    let check = this.compiled.get(tool);
-    if (!check) {
-      check = this.validators.compile(tool.outputSchema!);
-      this.compiled.set(tool, check);
+    if (verdict.outcome === 'unchecked' && !this.warned.has(tool)) {
+      this.warned.add(tool);
+      this.logger.warn(
+        `Results of tool ${toolName.slice(0, 100)} from ${clientId} are not checked against its outputSchema: ${verdict.reason}`,
+      );
     }
-    return check;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { McpProtocolError } from '../errors/mcp-protocol.error.js';
-import { ToolListing } from './tool-listing.js';
+import { MAX_CURSOR_BYTES, ToolListing } from './tool-listing.js';
 
 const API_KEY = 'configured-api-key-0123456';
 const TARGET = { url: 'http://127.0.0.1:1/mcp', headers: { 'X-Api-Key': API_KEY } };
@@ -46,5 +46,29 @@ describe('ToolListing', () => {
     for (let i = 1; i < 1000; i += 1) listing.add(page(`c${i}`));
     const error = failureOf(() => listing.add(page('c1000')));
     expect(error.message).toBe('MCP error -32603: tools/list did not end after 1000 pages');
+  });
+
+  it('fails on a cursor longer than MAX_CURSOR_BYTES (UTF-8), and takes one that long', () => {
+    const listing = new ToolListing('c', TARGET, 1024 * 1024);
+    expect(listing.add(page('é'.repeat(MAX_CURSOR_BYTES / 2)))).toBe(false);
+    const error = failureOf(() => listing.add(page(`${'é'.repeat(MAX_CURSOR_BYTES / 2)}x`)));
+    expect(error.message).toBe(
+      'MCP error -32603: tools/list gave a cursor of 4097 bytes on page 2 (at most 4096)',
+    );
+  });
+
+  it("counts each cursor's bytes with the tools against maxBytes", () => {
+    const toolBytes = JSON.stringify([TOOL]).length;
+    const listing = new ToolListing('c', TARGET, 2 * toolBytes + 100);
+    expect(listing.add(page('x'.repeat(100)))).toBe(false);
+    const error = failureOf(() => listing.add(page('y')));
+    expect(error.message).toMatch(/passed maxResponseBytes \(\d+ bytes\) over 2 pages/);
+  });
+
+  it('takes a page of more tools than a spread can pass', () => {
+    const listing = new ToolListing('c', TARGET, 1024 * 1024 * 1024);
+    const tools = new Array<typeof TOOL>(200_000).fill(TOOL);
+    expect(listing.add({ tools, skipped: [] })).toBe(true);
+    expect(listing.tools).toHaveLength(200_000);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
@@ -5,19 +6,22 @@ import { UpstreamText } from '../transport/upstream-text.js';
 import type { ToolsPage } from './mcp-results.js';
 
 const MAX_TOOL_PAGES = 1000;
+/** Longest `nextCursor` taken, in UTF-8 bytes: an opaque position, never a payload. */
+export const MAX_CURSOR_BYTES = 4096;
 
 /**
  * The pages of one `tools/list` listing on one target, gathered until a page has no
- * `nextCursor`. A server cannot keep it going: a cursor it already gave, a 1000th page, or tools
- * past `maxBytes` in total (JSON, all pages together: no real listing comes near the cap of one
- * answer) fail it with McpProtocolError, so a listing never holds more than one answer may.
+ * `nextCursor`. A server cannot keep it going: a cursor it already gave, a cursor longer than
+ * MAX_CURSOR_BYTES, a 1000th page, or tools and cursors past `maxBytes` in total (JSON, all pages
+ * together: no real listing comes near the cap of one answer) fail it with McpProtocolError, so
+ * a listing never holds more than one answer may. Cursors already given are kept as digests.
  */
 export class ToolListing {
   readonly tools: Tool[] = [];
   /** The smallest `ttlMs` of the pages; 0 when a page gave none. */
   ttlMs = Infinity;
   private cursor: string | undefined;
-  private readonly cursors = new Set<string>();
+  private readonly cursorDigests = new Set<string>();
   private bytes = 0;
   private pages = 0;
 
@@ -34,13 +38,20 @@ export class ToolListing {
 
   /** Adds a page; true when it was the last. */
   add(page: ToolsPage): boolean {
-    const bytes = this.bytes + Buffer.byteLength(JSON.stringify(page.tools));
+    const next = page.nextCursor;
     const pages = this.pages + 1;
+    const cursorBytes = next === undefined ? 0 : Buffer.byteLength(next);
+    if (cursorBytes > MAX_CURSOR_BYTES) {
+      this.fail(
+        `tools/list gave a cursor of ${cursorBytes} bytes on page ${pages} (at most ${MAX_CURSOR_BYTES})`,
+      );
+    }
+    const bytes = this.bytes + Buffer.byteLength(JSON.stringify(page.tools)) + cursorBytes;
     if (bytes > this.maxBytes) {
       this.fail(`tools/list passed maxResponseBytes (${this.maxBytes} bytes) over ${pages} pages`);
     }
-    const next = page.nextCursor;
-    if (next !== undefined && this.cursors.has(next)) {
+    const digest = next === undefined ? undefined : digestOf(next);
+    if (next !== undefined && this.cursorDigests.has(digest!)) {
       // The cursor is the server's words: scrubbed and capped.
       const named = new UpstreamText(this.target).scrub(next.slice(0, 100));
       this.fail(`tools/list repeated the cursor ${JSON.stringify(named)} on page ${pages}`);
@@ -50,10 +61,11 @@ export class ToolListing {
     }
     this.bytes = bytes;
     this.pages = pages;
-    this.tools.push(...page.tools);
+    // One by one: a spread passes each tool as an argument, and too many overflow the stack.
+    for (const tool of page.tools) this.tools.push(tool);
     this.ttlMs = Math.min(this.ttlMs, page.ttlMs ?? 0);
-    if (next === undefined) return true;
-    this.cursors.add(next);
+    if (digest === undefined) return true;
+    this.cursorDigests.add(digest);
     this.cursor = next;
     return false;
   }
@@ -64,4 +76,8 @@ export class ToolListing {
       operation: 'list_tools',
     });
   }
+}
+
+function digestOf(cursor: string): string {
+  return createHash('sha256').update(cursor).digest('base64');
 }

@@ -1,6 +1,7 @@
 import { DiscoverResultSchema } from '@modelcontextprotocol/core';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../client/json-depth.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
-import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
+import { isMcpProtocolError, McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpUnsupportedVersionError } from '../errors/mcp-unsupported-version.error.js';
 import { isModernError, isUnreadAnswer, typedModernError } from '../protocol/modern-errors.js';
 import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/modern-envelope.js';
@@ -27,7 +28,8 @@ const LEGACY_STATUSES = new Set([400, 404, 405]);
  * Probes with `server/discover` (2026-07-28): a discover result or a recognised modern error
  * means a modern server; a 400/404/405 or a JSON-RPC error that is not modern means a 2025-era
  * one. Other failures (network, 5xx, timeouts, an error body too long to read) are thrown for
- * the retry to judge; a result whose `resultType` is not `complete` is McpProtocolError.
+ * the retry to judge; a result whose `resultType` is not `complete`, or that nests deeper than
+ * MAX_JSON_DEPTH, is McpProtocolError.
  */
 export async function probeEra(
   transport: McpHttpTransport,
@@ -63,6 +65,14 @@ export async function probeEra(
     clientId: run.clientId,
     operation: run.operation,
   });
+  // Before the schema, whose recursion (capabilities are any JSON) a deep enough value overflows.
+  if (nestsDeeperThan(result, MAX_JSON_DEPTH)) {
+    throw new McpProtocolError(
+      -32603,
+      `the server/discover result nests deeper than ${MAX_JSON_DEPTH} levels`,
+      { clientId: run.clientId, operation: run.operation },
+    );
+  }
   const parsed = DiscoverResultSchema.safeParse(result);
   if (!parsed.success) return { era: 'legacy' };
   const common = versions.find((v) => parsed.data.supportedVersions.includes(v));
