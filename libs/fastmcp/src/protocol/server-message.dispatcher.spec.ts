@@ -1,3 +1,5 @@
+import { getEventListeners } from 'node:events';
+import type { JSONRPCMessage, ListRootsResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import {
   isMcpInputRequiredError,
@@ -6,7 +8,7 @@ import {
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import { UpstreamText } from '../transport/upstream-text.js';
-import { ServerMessageDispatcher } from './server-message.dispatcher.js';
+import { type ExchangeContext, ServerMessageDispatcher } from './server-message.dispatcher.js';
 
 const API_KEY = 'configured-api-key-0123456';
 
@@ -34,5 +36,139 @@ describe('ServerMessageDispatcher input requests', () => {
     expect(invalid.failure).toBe('invalid');
     expect(invalid.message).not.toContain(API_KEY);
     expect(invalid.message.length).toBeLessThan(200);
+  });
+});
+
+/** A notification whose `params` count how often they are read. */
+function countingNotification(
+  method: string,
+  params: unknown,
+): { message: JSONRPCMessage; reads: () => number } {
+  let reads = 0;
+  const message = { jsonrpc: '2.0', method } as JSONRPCMessage;
+  Object.defineProperty(message, 'params', {
+    enumerable: true,
+    get: () => {
+      reads += 1;
+      return params;
+    },
+  });
+  return { message, reads: () => reads };
+}
+
+function exchange(signal: AbortSignal, reply?: ExchangeContext['reply']): ExchangeContext {
+  return { clientId: 'flood', signal, handling: new Map(), reply };
+}
+
+describe('ServerMessageDispatcher notifications', () => {
+  const events = new FastMcpEvents();
+  const dispatcher = new ServerMessageDispatcher(resolveOptions({}), events);
+  const context = exchange(new AbortController().signal);
+
+  it('ignores a method it does not use without reading its params', () => {
+    for (const method of ['notifications/resources/updated', 'notifications/tools/list_changed']) {
+      const { message, reads } = countingNotification(method, { uri: 'file:///x' });
+      dispatcher.dispatch(message, context);
+      expect(reads()).toBe(0);
+    }
+  });
+
+  it("checks a log message with the log message's schema alone, and raises it", () => {
+    const raised: unknown[] = [];
+    const stop = events.on('server.message', (event) => raised.push(event));
+    const { message, reads } = countingNotification('notifications/message', {
+      level: 'info',
+      data: 'hello',
+    });
+    dispatcher.dispatch(message, context);
+    stop();
+    expect(raised).toEqual([
+      { clientId: 'flood', level: 'info', logger: undefined, data: 'hello' },
+    ]);
+    expect(reads()).toBe(1);
+  });
+
+  it('still aborts the handler a cancellation names, and raises progress', () => {
+    const handling = new AbortController();
+    const withHandler: ExchangeContext = { ...context, handling: new Map([['r1', handling]]) };
+    const progress: unknown[] = [];
+    const stop = events.on('server.progress', (event) => progress.push(event));
+    dispatcher.dispatch(
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'r1' } },
+      withHandler,
+    );
+    dispatcher.dispatch(
+      {
+        jsonrpc: '2.0',
+        method: 'notifications/progress',
+        params: { progressToken: 7, progress: 1 },
+      },
+      withHandler,
+    );
+    stop();
+    expect(handling.signal.aborted).toBe(true);
+    expect(progress).toEqual([{ clientId: 'flood', progressToken: 7, progress: 1 }]);
+  });
+});
+
+/**
+ * The signals Node keeps linked to `signal` for AbortSignal.any (on Node 20, one entry per call,
+ * kept as long as `signal` lives); 0 where Node keeps no such set.
+ */
+function dependantsOf(signal: AbortSignal): number {
+  const key = Object.getOwnPropertySymbols(signal).find(
+    (symbol) => symbol.description === 'kDependantSignals',
+  );
+  // Node's own SafeSet: a Set by shape, not by `instanceof`.
+  const set = (key === undefined ? undefined : Reflect.get(signal, key)) as { size?: unknown };
+  return typeof set?.size === 'number' ? set.size : 0;
+}
+
+describe("ServerMessageDispatcher requests on a long-lived stream (the session's GET stream)", () => {
+  const ANSWERED = 200;
+  const handlerSignals: AbortSignal[] = [];
+  let release: (() => void) | undefined;
+  const dispatcher = new ServerMessageDispatcher(
+    resolveOptions({
+      handlers: {
+        roots: ({ signal }): Promise<ListRootsResult> => {
+          handlerSignals.push(signal);
+          return new Promise((resolve) => {
+            release = () => resolve({ roots: [] });
+          });
+        },
+      },
+    }),
+    new FastMcpEvents(),
+  );
+
+  it('leaves nothing on the stream signal once each request is answered', async () => {
+    const stream = new AbortController();
+    let replies = 0;
+    const context = exchange(stream.signal, () => {
+      replies += 1;
+      return Promise.resolve();
+    });
+    for (let id = 1; id <= ANSWERED; id += 1) {
+      dispatcher.dispatch({ jsonrpc: '2.0', id, method: 'ping' }, context);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(replies).toBe(ANSWERED);
+    expect(getEventListeners(stream.signal, 'abort')).toHaveLength(0);
+    expect(dependantsOf(stream.signal)).toBe(0);
+  });
+
+  it("still aborts a running handler's signal when the stream ends", async () => {
+    const stream = new AbortController();
+    const context = exchange(stream.signal, () => Promise.resolve());
+    dispatcher.dispatch({ jsonrpc: '2.0', id: 'roots-1', method: 'roots/list' }, context);
+    await new Promise((resolve) => setImmediate(resolve));
+    const signal = handlerSignals.at(-1);
+    expect(signal?.aborted).toBe(false);
+    stream.abort();
+    expect(signal?.aborted).toBe(true);
+    release?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(getEventListeners(stream.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  CancelledNotificationSchema,
   CreateMessageRequestSchema,
   ElicitRequestSchema,
   ErrorCode,
   type JSONRPCErrorResponse,
   type JSONRPCMessage,
   type JSONRPCRequest,
-  LoggingMessageNotificationSchema,
   type Progress,
-  ProgressNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { linkedSignal } from '../client/linked-signal.js';
 import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import type { ServerRequestEvent } from '../events/fastmcp-events.interface.js';
@@ -19,6 +17,7 @@ import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interfac
 import type { ServerRequestContext } from '../options/client-handlers.interface.js';
 import type { UpstreamText } from '../transport/upstream-text.js';
 import { clientCapabilities } from './client-capabilities.js';
+import { dispatchNotification } from './dispatch-notification.js';
 import { applyElicitationDefaults } from './elicitation-defaults.js';
 import { ServerRequestLimit } from './server-request-limit.js';
 
@@ -109,7 +108,7 @@ export class ServerMessageDispatcher {
       void this.answer(message, context, reply).finally(() => this.limit.release(context));
       return;
     }
-    this.notify(message, context);
+    dispatchNotification(message, context, this.events);
   }
 
   /** A request left unanswered: raised as a `dropped` server.request event. */
@@ -132,34 +131,16 @@ export class ServerMessageDispatcher {
     );
   }
 
-  private notify(message: JSONRPCMessage, context: ExchangeContext): void {
-    const cancelled = CancelledNotificationSchema.safeParse(message);
-    if (cancelled.success) {
-      const { requestId } = cancelled.data.params;
-      if (requestId !== undefined) context.handling.get(requestId)?.abort();
-      return;
-    }
-    const progress = ProgressNotificationSchema.safeParse(message);
-    if (progress.success) {
-      const { progressToken, ...rest } = progress.data.params;
-      this.events.emit('server.progress', { clientId: context.clientId, progressToken, ...rest });
-      if (progressToken === context.progressToken) context.onProgress?.(rest);
-      return;
-    }
-    const log = LoggingMessageNotificationSchema.safeParse(message);
-    if (log.success) {
-      const { level, logger, data } = log.data.params;
-      this.events.emit('server.message', { clientId: context.clientId, level, logger, data });
-    }
-  }
-
   private async answer(
     request: JSONRPCRequest,
     context: ExchangeContext,
     send: NonNullable<ExchangeContext['reply']>,
   ): Promise<void> {
     const controller = new AbortController();
-    const signal = AbortSignal.any([context.signal, controller.signal]);
+    // Not AbortSignal.any: the session's GET stream lives as long as the session, and on Node 20
+    // each one would leave an entry on it for every request answered there.
+    const linked = linkedSignal([context.signal, controller.signal]);
+    const { signal } = linked;
     context.handling.set(request.id, controller);
     let outcome: ServerRequestEvent['outcome'] = 'handled';
     let reply: JSONRPCMessage;
@@ -171,6 +152,7 @@ export class ServerMessageDispatcher {
       reply = { jsonrpc: '2.0', id: request.id, error: errorFor(error, request.method) };
     } finally {
       context.handling.delete(request.id);
+      linked.detach();
     }
     this.events.emit('server.request', {
       clientId: context.clientId,

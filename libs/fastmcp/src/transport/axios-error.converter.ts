@@ -9,6 +9,7 @@ import { type HttpJsonRpcError, McpHttpError } from '../errors/mcp-http.error.js
 import { isMcpTimeoutError, McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { wwwAuthenticateOf } from '../auth/parse-challenge.js';
+import { detachCause } from '../errors/detach-cause.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import { releaseErrorBody } from './error-body-release.js';
@@ -53,12 +54,16 @@ export class AxiosErrorConverter {
     }
     if (isFastMcpError(error)) return error;
     if (!isAxiosError(error)) return this.unknown(error);
-    const fields = { clientId: this.run.clientId, operation: this.run.operation, cause: error };
+    const fields = {
+      clientId: this.run.clientId,
+      operation: this.run.operation,
+      cause: detachCause(error, this.scrub),
+    };
     const response = error.response;
     if (!response) {
       const code = error.code ?? 'ERR_NETWORK';
       const delivery = NEVER_CONNECTED.has(code) || !written ? 'not_delivered' : 'unknown';
-      return new McpTransportError('network', `${code}: ${error.message}`, {
+      return new McpTransportError('network', `${code}: ${this.scrub(error.message)}`, {
         ...fields,
         delivery,
       });
@@ -109,12 +114,15 @@ export class AxiosErrorConverter {
   }
 
   private unknown(error: unknown): FastMcpError {
-    return new BaseError(`unexpected failure: ${String(error)}`, {
+    return new BaseError(`unexpected failure: ${this.scrub(String(error))}`, {
       clientId: this.run.clientId,
       operation: this.run.operation,
-      cause: error,
+      cause: detachCause(error, this.scrub),
     });
   }
+
+  /** This request's secrets (configured header values, the token) and credential shapes out. */
+  private readonly scrub = (text: string): string => this.upstream.scrub(text);
 }
 
 /**

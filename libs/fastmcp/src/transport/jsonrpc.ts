@@ -5,6 +5,7 @@ import {
   type JSONRPCRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { batchItems } from './message-batch.js';
 import { UpstreamText } from './upstream-text.js';
 
 export type RequestId = string | number;
@@ -35,7 +36,11 @@ export function withProgressToken(
   return { ...params, _meta: { ...meta, progressToken: token } };
 }
 
-/** Parses one JSON-RPC message (or a batch) with the SDK's schema; throws -32700 on garbage. */
+/**
+ * Parses one JSON-RPC message (or a batch of at most MAX_BATCH_MESSAGES); throws -32700 on
+ * garbage, -32600 on a longer batch. A message in a plain shape skips the SDK's schema (a
+ * success response, a request, a notification); the rest are checked by it.
+ */
 export function parseMessages(text: string): JSONRPCMessage[] {
   let value: unknown;
   try {
@@ -43,9 +48,8 @@ export function parseMessages(text: string): JSONRPCMessage[] {
   } catch {
     throw new McpProtocolError(-32700, 'response is not valid JSON');
   }
-  const items: unknown[] = Array.isArray(value) ? value : [value];
-  return items.map((item) => {
-    if (isPlainResult(item)) return item;
+  return batchItems(value).map((item) => {
+    if (isPlainResult(item) || isPlainCall(item)) return item;
     const parsed = JSONRPCMessageSchema.safeParse(item);
     if (!parsed.success) throw new McpProtocolError(-32700, 'response is not a JSON-RPC message');
     return parsed.data;
@@ -70,6 +74,29 @@ function isPlainResult(item: unknown): item is JSONRPCMessage {
     !('method' in message) &&
     !('error' in message)
   );
+}
+
+const REQUEST_FIELDS = new Set(['jsonrpc', 'id', 'method', 'params']);
+const NOTIFICATION_FIELDS = new Set(['jsonrpc', 'method', 'params']);
+
+/**
+ * A request or a notification in its plain shape: `jsonrpc`, a string `method`, an object
+ * `params` if any, a string or integer `id` for a request, no other field. The envelope the
+ * schema checks, without running it: a notification's params are read (by its method's schema)
+ * only when the client handles that method, a request's when a handler answers it.
+ */
+function isPlainCall(item: unknown): item is JSONRPCMessage {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  const message = item as Record<string, unknown>;
+  if (message.jsonrpc !== '2.0' || typeof message.method !== 'string') return false;
+  const params = message.params;
+  if (params !== undefined && (typeof params !== 'object' || params === null)) return false;
+  if (Array.isArray(params)) return false;
+  const isRequest = 'id' in message;
+  if (isRequest && !(typeof message.id === 'string' || Number.isInteger(message.id))) return false;
+  const fields = isRequest ? REQUEST_FIELDS : NOTIFICATION_FIELDS;
+  for (const key in message) if (!fields.has(key)) return false;
+  return true;
 }
 
 /**

@@ -5,6 +5,7 @@ import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.err
 import { McpTransportError } from '../errors/mcp-transport.error.js';
 import type { AnswerMeter } from './answer-meter.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
+import { MessagePacer } from './message-batch.pacer.js';
 import { readMeteredText } from './read-body.js';
 import type { UpstreamText } from './upstream-text.js';
 import { type MessageSink, readSseResponse, type SseCursor } from './sse-response.reader.js';
@@ -12,7 +13,9 @@ import { type MessageSink, readSseResponse, type SseCursor } from './sse-respons
 /**
  * The result of the response to `id`, read from a JSON answer or an SSE stream, its bytes
  * counted on `meter`. The stream is destroyed when `signal` aborts (the attempt's timeout or the
- * caller's abort), or when the answer is too large. `upstream` scrubs a JSON-RPC error's text.
+ * caller's abort), or when the answer is too large. Its other messages go to `sink`, the event
+ * loop let run every few of them: an abort meanwhile ends the read with the signal's reason.
+ * `upstream` scrubs a JSON-RPC error's text.
  */
 export async function readResponse(
   response: AxiosResponse<Readable>,
@@ -30,7 +33,7 @@ export async function readResponse(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (headerValue(response.headers['content-type'])?.includes('text/event-stream')) {
-      return await readSseResponse(stream, id, sink, cursor, meter, upstream);
+      return await readSseResponse(stream, id, sink, cursor, meter, signal, upstream);
     }
     const text = await readMeteredText(stream, meter).catch((error: unknown) => {
       if (isMcpResponseTooLargeError(error)) throw error;
@@ -38,10 +41,12 @@ export async function readResponse(
         cause: error,
       });
     });
+    const pacer = new MessagePacer(signal);
     for (const message of parseMessages(text)) {
       const match = id === undefined ? undefined : matchResponse(message, id, upstream);
       if (match) return match.result;
       sink(message);
+      if (pacer.due()) await pacer.yield();
     }
     throw new McpProtocolError(-32603, `no response with id ${String(id)} in the answer`);
   } finally {

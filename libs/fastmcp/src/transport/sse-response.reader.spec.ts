@@ -1,8 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
 import { AnswerMeter, type BytePool } from './answer-meter.js';
+import { MAX_BATCH_MESSAGES } from './message-batch.js';
+import { MESSAGES_PER_TURN } from './message-batch.pacer.js';
 import { readSseResponse } from './sse-response.reader.js';
 
 /** A budget of `limit` bytes that records what it holds. */
@@ -71,5 +74,62 @@ describe('readSseResponse', () => {
     await tick();
     stream.end(event.subarray(event.indexOf('✓') + 2));
     await expect(reading).resolves.toEqual({ content: [{ type: 'text', text: 'café ✓' }] });
+  });
+});
+
+describe('readSseResponse of a batch of messages', () => {
+  const log = (index: number): string =>
+    JSON.stringify({
+      jsonrpc: '2.0',
+      method: 'notifications/message',
+      params: { level: 'info', data: index },
+    });
+  const response = JSON.stringify({ jsonrpc: '2.0', id: 1, result: { content: [] } });
+  const batchEvent = (count: number): string =>
+    `data: [${[...Array.from({ length: count }, (_, i) => log(i)), response].join(',')}]\n\n`;
+  const meter = (): AnswerMeter => new AnswerMeter(8 * 1024 * 1024, pool(64 * 1024 * 1024), {});
+
+  it(`fails an event of over ${MAX_BATCH_MESSAGES} messages with -32600, none of them handled`, async () => {
+    const stream = new PassThrough();
+    const sunk: unknown[] = [];
+    const reading = readSseResponse(stream, 1, (m) => sunk.push(m), {}, meter());
+    stream.end(batchEvent(MAX_BATCH_MESSAGES));
+    const error = await reading.catch((e: unknown) => e);
+    expect(isMcpProtocolError(error)).toBe(true);
+    expect(error).toMatchObject({ code: -32600 });
+    expect(sunk).toHaveLength(0);
+  });
+
+  it(`checks the signal every ${MESSAGES_PER_TURN} messages: an abort stops the handling`, async () => {
+    const stream = new PassThrough();
+    const controller = new AbortController();
+    const reason = new Error('attempt timed out');
+    let sunk = 0;
+    const sink = (): void => {
+      sunk += 1;
+      if (sunk === MESSAGES_PER_TURN + 10) controller.abort(reason);
+    };
+    const reading = readSseResponse(stream, 1, sink, {}, meter(), controller.signal);
+    stream.end(batchEvent(MAX_BATCH_MESSAGES - 1));
+    await expect(reading).rejects.toBe(reason);
+    expect(sunk).toBe(2 * MESSAGES_PER_TURN);
+  });
+
+  it('hands every message of events read over several turns, in order, then the result', async () => {
+    const stream = new PassThrough();
+    const cursor: { lastEventId?: string } = {};
+    const sunk: number[] = [];
+    const sink = (message: unknown): void => {
+      sunk.push((message as { params: { data: number } }).params.data);
+    };
+    const reading = readSseResponse(stream, 1, sink, cursor, meter());
+    const events = Array.from(
+      { length: 3 * MESSAGES_PER_TURN },
+      (_, i) => `id: e${i}\ndata: ${log(i)}\n\n`,
+    );
+    stream.end(`${events.join('')}id: last\ndata: ${response}\n\n`);
+    await expect(reading).resolves.toEqual({ content: [] });
+    expect(sunk).toEqual(Array.from({ length: 3 * MESSAGES_PER_TURN }, (_, i) => i));
+    expect(cursor.lastEventId).toBe('last');
   });
 });

@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
-import { createParser } from 'eventsource-parser';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
 import type { AnswerMeter } from './answer-meter.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
+import { MessagePacer } from './message-batch.pacer.js';
 import { releaseStream } from './release-stream.js';
 import { bytesAfterBlankLine } from './sse-held-bytes.js';
 import type { UpstreamText } from './upstream-text.js';
@@ -25,6 +26,8 @@ export type MessageSink = (message: JSONRPCMessage) => void;
  * `cursor` then tells whether it can be resumed. Its bytes are counted on `meter`: a line, an
  * event or a stream past the limits fails with McpResponseTooLargeError, the stream destroyed;
  * bytes stop counting against what answers in flight may hold once a blank line ends their event.
+ * Every few messages the stream pauses and the event loop runs: an abort of `signal` meanwhile
+ * ends the read with its reason.
  */
 export async function readSseResponse(
   stream: Readable,
@@ -32,10 +35,14 @@ export async function readSseResponse(
   sink: MessageSink,
   cursor: SseCursor,
   meter: AnswerMeter,
+  signal?: AbortSignal,
   upstream?: UpstreamText,
 ): Promise<Record<string, unknown>> {
   let found: { result: Record<string, unknown> } | undefined;
   let failure: Error | undefined;
+  const pacer = new MessagePacer(signal);
+  /** The events of the chunk being read, handled once the parser has read it. */
+  const events: EventSourceMessage[] = [];
   const parser = createParser({
     // A line or an event is never longer than the whole answer may be.
     maxBufferSize: meter.maxBytes,
@@ -45,19 +52,43 @@ export async function readSseResponse(
     onRetry: (ms) => {
       cursor.retryMs = ms;
     },
-    onEvent: (event) => {
-      if (event.id !== undefined) cursor.lastEventId = event.id;
-      if (found || failure || event.data.trim() === '') return;
-      try {
+    onEvent: (event) => events.push(event),
+  });
+
+  /** Handles `batch` in order, one step per message; an event's id counts once it is handled. */
+  function* handleEvents(batch: EventSourceMessage[]): Generator<void, void, undefined> {
+    for (const event of batch) {
+      if (found || failure) return;
+      if (event.data.trim() !== '') {
         for (const message of parseMessages(event.data)) {
           if (id !== undefined) found ??= matchResponse(message, id, upstream);
           if (!isResponse(message)) sink(message);
+          yield;
         }
-      } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
       }
-    },
-  });
+      if (event.id !== undefined) cursor.lastEventId = event.id;
+    }
+  }
+
+  /** Runs `steps` to their end, yielding every few messages: a promise only when it did. */
+  const drive = (steps: Generator<void, void, undefined>): Promise<void> | undefined => {
+    try {
+      for (let step = steps.next(); !step.done; step = steps.next()) {
+        if (pacer.due()) {
+          return pacer.yield().then(
+            () => drive(steps),
+            (error: unknown) => {
+              failure ??= asError(error);
+            },
+          );
+        }
+      }
+    } catch (error) {
+      failure ??= asError(error);
+    }
+    return undefined;
+  };
+
   // A character split across chunks is decoded whole, once its last byte arrives.
   const decoder = new TextDecoder();
   let lastByte: number | undefined;
@@ -67,9 +98,14 @@ export async function readSseResponse(
       meter.add(buffer.length);
       parser.feed(decoder.decode(buffer, { stream: true }));
       const held = bytesAfterBlankLine(buffer, lastByte);
-      if (held !== undefined) meter.holdAtMost(held);
       lastByte = buffer.at(-1) ?? lastByte;
-      return failure !== undefined || found !== undefined;
+      // The chunk's events count against the budget until they are handled.
+      const handled = (): boolean => {
+        if (held !== undefined) meter.holdAtMost(held);
+        return failure !== undefined || found !== undefined;
+      };
+      const handling = events.length > 0 ? drive(handleEvents(events.splice(0))) : undefined;
+      return handling ? handling.then(handled) : handled();
     });
     if (failure) throw failure;
     if (found) return found.result;
@@ -98,9 +134,14 @@ export async function readSseResponse(
  * Feeds the stream's chunks to `onChunk` until it returns true (the stream is then paused, not
  * destroyed), or the stream ends. Rejects with the stream's error, with what `onChunk` threw, or
  * when the stream closes before its end. Listeners rather than an async iterator: no promise per
- * chunk on the path of every answer.
+ * chunk on the path of every answer. When `onChunk` returns a promise (its chunk is handled over
+ * several turns), the stream is paused until it settles, and its end, error or close count only
+ * once it has: what was read is handled first.
  */
-function readUntil(stream: Readable, onChunk: (chunk: unknown) => boolean): Promise<void> {
+function readUntil(
+  stream: Readable,
+  onChunk: (chunk: unknown) => boolean | Promise<boolean>,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (stream.readableEnded) {
       resolve();
@@ -110,43 +151,61 @@ function readUntil(stream: Readable, onChunk: (chunk: unknown) => boolean): Prom
       reject(stream.errored ?? new Error('the stream closed before its end'));
       return;
     }
-    const detach = (): void => {
+    let busy: Promise<void> | undefined;
+    let over = false;
+    const finish = (error?: Error): void => {
+      if (over) return;
+      over = true;
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
       stream.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const afterHandling = (end: () => void): void => {
+      if (busy) void busy.then(end);
+      else end();
     };
     const onData = (chunk: unknown): void => {
-      let done: boolean;
+      let done: boolean | Promise<boolean>;
       try {
         done = onChunk(chunk);
       } catch (error) {
-        detach();
-        reject(error instanceof Error ? error : new Error(String(error)));
+        finish(asError(error));
         return;
       }
-      if (!done) return;
-      detach();
+      if (done === false) return;
       stream.pause();
-      resolve();
+      if (done === true) {
+        finish();
+        return;
+      }
+      busy = done.then(
+        (stop) => {
+          busy = undefined;
+          if (stop) finish();
+          else if (!over) stream.resume();
+        },
+        (error: unknown) => {
+          busy = undefined;
+          finish(asError(error));
+        },
+      );
     };
-    const onEnd = (): void => {
-      detach();
-      resolve();
-    };
-    const onError = (error: Error): void => {
-      detach();
-      reject(error);
-    };
-    const onClose = (): void => {
-      detach();
-      reject(new Error('the stream closed before its end'));
-    };
+    const onEnd = (): void => afterHandling(() => finish());
+    const onError = (error: Error): void => afterHandling(() => finish(error));
+    const onClose = (): void =>
+      afterHandling(() => finish(new Error('the stream closed before its end')));
     stream.on('data', onData);
     stream.once('end', onEnd);
     stream.once('error', onError);
     stream.once('close', onClose);
   });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function isResponse(message: JSONRPCMessage): boolean {

@@ -1,0 +1,44 @@
+import {
+  CancelledNotificationSchema,
+  type JSONRPCNotification,
+  LoggingMessageNotificationSchema,
+  ProgressNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import type { ExchangeContext } from './server-message.dispatcher.js';
+
+/**
+ * Handles a server's notification by its method, checked by that method's schema alone: a
+ * cancellation aborts the handler concerned, progress and log messages are raised as events.
+ * Any other method (or one whose params are not valid MCP) is ignored without reading its params,
+ * so a flood of notifications the client does not use costs a string comparison each.
+ */
+export function dispatchNotification(
+  message: JSONRPCNotification,
+  context: ExchangeContext,
+  events: FastMcpEvents,
+): void {
+  switch (message.method) {
+    case 'notifications/cancelled': {
+      const cancelled = CancelledNotificationSchema.safeParse(message);
+      const requestId = cancelled.success ? cancelled.data.params.requestId : undefined;
+      if (requestId !== undefined) context.handling.get(requestId)?.abort();
+      return;
+    }
+    case 'notifications/progress': {
+      const progress = ProgressNotificationSchema.safeParse(message);
+      if (!progress.success) return;
+      const { progressToken, ...rest } = progress.data.params;
+      events.emit('server.progress', { clientId: context.clientId, progressToken, ...rest });
+      if (progressToken === context.progressToken) context.onProgress?.(rest);
+      return;
+    }
+    case 'notifications/message': {
+      const log = LoggingMessageNotificationSchema.safeParse(message);
+      if (!log.success) return;
+      const { level, logger, data } = log.data.params;
+      events.emit('server.message', { clientId: context.clientId, level, logger, data });
+      return;
+    }
+  }
+}
