@@ -65,8 +65,9 @@ describe('scopes a server names in its challenges', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('refuses a challenge that would take the flows past 64 scopes, before any token request', async () => {
-    const hoarder = await scopeHoarder(100);
+  /** The hoarding server, and an app calling it with client credentials its origin issues. */
+  async function setUp(scopesPerChallenge: number) {
+    const hoarder = await scopeHoarder(scopesPerChallenge);
     cleanups.push(() => hoarder.server.close());
     const auth = {
       type: 'client_credentials' as const,
@@ -76,6 +77,11 @@ describe('scopes a server names in its challenges', () => {
     };
     const app = await startClientApp({ dlq: false, servers: { h: { url: hoarder.url, auth } } });
     cleanups.push(() => app.close());
+    return { hoarder, app };
+  }
+
+  it('refuses a challenge that would take the flows past 64 scopes, before any token request', async () => {
+    const { hoarder, app } = await setUp(100);
 
     const error = await app.client.callTool('h', 'x').catch((e: unknown) => e);
 
@@ -85,16 +91,7 @@ describe('scopes a server names in its challenges', () => {
   });
 
   it('keeps every token request within the bound when each challenge adds a few scopes', async () => {
-    const hoarder = await scopeHoarder(10);
-    cleanups.push(() => hoarder.server.close());
-    const auth = {
-      type: 'client_credentials' as const,
-      clientId: 'svc',
-      clientSecret: SECRET,
-      issuer: hoarder.origin,
-    };
-    const app = await startClientApp({ dlq: false, servers: { h: { url: hoarder.url, auth } } });
-    cleanups.push(() => app.close());
+    const { hoarder, app } = await setUp(10);
 
     const errors: unknown[] = [];
     for (let i = 0; i < 12; i += 1)
