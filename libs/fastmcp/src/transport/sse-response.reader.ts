@@ -55,33 +55,37 @@ export async function readSseResponse(
     onEvent: (event) => events.push(event),
   });
 
-  /** Handles `batch` in order, one step per message; an event's id counts once it is handled. */
-  function* handleEvents(batch: EventSourceMessage[]): Generator<void, void, undefined> {
-    for (const event of batch) {
-      if (found || failure) return;
-      if (event.data.trim() !== '') {
-        for (const message of parseMessages(event.data)) {
+  /**
+   * Handles `batch` from event `e` (its `messages` from `m`, when already parsed) in order; an
+   * event's id counts once it is handled. Every few messages it yields: a promise only when it
+   * did, so the answer of one event costs no promise and no generator.
+   */
+  const handle = (
+    batch: EventSourceMessage[],
+    e: number,
+    parsed?: JSONRPCMessage[],
+    m = 0,
+  ): Promise<void> | undefined => {
+    try {
+      for (; e < batch.length; e += 1, parsed = undefined, m = 0) {
+        if (found || failure) return undefined;
+        const event = batch[e];
+        const messages = parsed ?? (event.data.trim() === '' ? [] : parseMessages(event.data));
+        for (; m < messages.length; m += 1) {
+          const message = messages[m];
           if (id !== undefined) found ??= matchResponse(message, id, upstream);
           if (!isResponse(message)) sink(message);
-          yield;
+          if (pacer.due()) {
+            const next = m + 1;
+            return pacer.yield().then(
+              () => handle(batch, e, messages, next),
+              (error: unknown) => {
+                failure ??= asError(error);
+              },
+            );
+          }
         }
-      }
-      if (event.id !== undefined) cursor.lastEventId = event.id;
-    }
-  }
-
-  /** Runs `steps` to their end, yielding every few messages: a promise only when it did. */
-  const drive = (steps: Generator<void, void, undefined>): Promise<void> | undefined => {
-    try {
-      for (let step = steps.next(); !step.done; step = steps.next()) {
-        if (pacer.due()) {
-          return pacer.yield().then(
-            () => drive(steps),
-            (error: unknown) => {
-              failure ??= asError(error);
-            },
-          );
-        }
+        if (event.id !== undefined) cursor.lastEventId = event.id;
       }
     } catch (error) {
       failure ??= asError(error);
@@ -104,7 +108,7 @@ export async function readSseResponse(
         if (held !== undefined) meter.holdAtMost(held);
         return failure !== undefined || found !== undefined;
       };
-      const handling = events.length > 0 ? drive(handleEvents(events.splice(0))) : undefined;
+      const handling = events.length > 0 ? handle(events.splice(0), 0) : undefined;
       return handling ? handling.then(handled) : handled();
     });
     if (failure) throw failure;
