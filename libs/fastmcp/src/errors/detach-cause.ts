@@ -89,7 +89,9 @@ function isPlain(value: object, scrub: (text: string) => string, depth: number):
   if (!BUILT_IN.has(Object.getPrototypeOf(value))) return false;
   for (const key of Reflect.ownKeys(value)) {
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    if (!PLAIN_KEYS.has(key) || !descriptor || !('value' in descriptor)) return false;
+    // On Node 24 (V8 13) an error's own `stack` is an accessor; any other getter is not plain.
+    const read = descriptor && ('value' in descriptor || key === 'stack');
+    if (!PLAIN_KEYS.has(key) || !read) return false;
   }
   const { message, stack, code, cause } = value as CauseFields;
   const clean = (text: unknown): boolean => typeof text !== 'string' || scrub(text) === text;
