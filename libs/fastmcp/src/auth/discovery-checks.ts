@@ -1,6 +1,7 @@
 import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import { DiscoveryRefusedError } from './discovery-refused.error.js';
-import { checkProtectedResource, displayUrl } from './discovery-resource.js';
+import { checkProtectedResource } from './discovery-resource.js';
+import { displayUrl } from './display-url.js';
 
 export interface DiscoveryCheckOptions {
   /** The MCP server's URL, the protected resource. */

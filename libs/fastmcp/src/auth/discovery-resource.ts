@@ -1,5 +1,6 @@
 import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import { DiscoveryRefusedError } from './discovery-refused.error.js';
+import { displayUrl } from './display-url.js';
 
 /** The MCP server's canonical URI, sent as `resource` (RFC 8707): its URL without fragment. */
 export function canonicalResource(serverUrl: string | URL): URL {
@@ -27,13 +28,4 @@ export function checkProtectedResource(state: OAuthDiscoveryState, serverUrl: st
     `the protected resource metadata names resource ${displayUrl(resource)}, not this ` +
       'server: not used (RFC 9728 3.3)',
   );
-}
-
-/** A URL as origin and path only (no credentials, query or fragment), for errors. */
-export function displayUrl(raw: string): string {
-  if (!URL.canParse(raw)) return '(not a URL)';
-  const url = new URL(raw);
-  // "https://as" and "https://as/" parse alike: the trailing "/" is shown only where written.
-  const path = url.pathname === '/' && !raw.endsWith('/') ? '' : url.pathname;
-  return `${url.origin}${path}`;
 }

@@ -17,6 +17,7 @@ import { SharedFlight } from './shared-flight.js';
 import { StepUpLimit } from './step-up-limit.js';
 import { MAX_SCOPE_CHARS, MAX_SCOPES, StepUpScopes } from './step-up-scopes.js';
 import { TokenLifetime } from './token-lifetime.js';
+import { displayUrl } from './display-url.js';
 
 export interface OAuthServerAuthOptions {
   /** Holds the client registration and the tokens; every flow runs the SDK's `auth()` over it. */
@@ -306,11 +307,4 @@ function isInteractive(provider: OAuthClientProvider): provider is InteractiveOA
   return (
     typeof (provider as Partial<InteractiveOAuthClientProvider>).authorizationCode === 'function'
   );
-}
-
-/** The URL without credentials or query, for errors. */
-function displayUrl(raw: string): string {
-  if (!URL.canParse(raw)) return '(invalid URL)';
-  const url = new URL(raw);
-  return `${url.origin}${url.pathname}`;
 }
