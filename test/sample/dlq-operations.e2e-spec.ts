@@ -27,7 +27,7 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
     sample = await startSampleApp({
       REDIS_URL: redis.url,
       FASTMCP_DLQ: 'redis',
-      FASTMCP_REQUEST_TIMEOUT_MS: '150',
+      FASTMCP_REQUEST_TIMEOUT_MS: '5000',
       FASTMCP_SERVERS: JSON.stringify({
         demo: { url: demo.url, headers: { authorization: 'Bearer do-not-export-me' } },
         down: { url: `http://127.0.0.1:${await findFreePort()}/mcp` },

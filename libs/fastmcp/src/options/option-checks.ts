@@ -1,6 +1,8 @@
 import type { ConfigIssue } from '../errors/fastmcp-config.error.js';
 import type { FieldSet } from './option-fields.js';
 
+const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
+
 /**
  * A plain object (`{ ... }` or `Object.create(null)`): what every options object must be. A Map,
  * a Date or a class instance would pass a `typeof` check and then be read as if it had no fields.
@@ -49,6 +51,9 @@ export class OptionChecks {
     // The scheme is not quoted: without one, what precedes the first colon may be a secret.
     if (!protocols.includes(protocol)) {
       this.fail(field, `must use ${protocols.join(' or ')}`);
+    } else if (WHITESPACE_OR_CONTROL.test(value)) {
+      // The URL parser would drop or encode them silently, and call another address than meant.
+      this.fail(field, 'must not contain spaces or control characters');
     } else if (value.includes('#')) {
       this.fail(field, 'must not have a #fragment');
     }

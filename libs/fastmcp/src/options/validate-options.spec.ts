@@ -380,3 +380,23 @@ describe('URL fragments', () => {
     ]);
   });
 });
+
+describe('URLs with spaces or control characters', () => {
+  it.each([
+    ['a space in the path', 'http://127.0.0.1:9/m cp'],
+    ['a leading space', ' http://127.0.0.1:9/mcp'],
+    ['a trailing newline', 'http://127.0.0.1:9/mcp\n'],
+    ['a tab inside the host', 'http://127.0.\t0.1:9/mcp'],
+    ['a no-break space', 'http://127.0.0.1:9/mcp\u00a0'],
+  ])('refuses %s (the parser would drop or encode it silently), naming the field', (_, url) => {
+    expect(URL.canParse(url)).toBe(true);
+    expect(issuesOf({ baseUrl: url, servers: { a: { url } } })).toEqual([
+      'baseUrl: must not contain spaces or control characters',
+      'servers.a.url: must not contain spaces or control characters',
+    ]);
+  });
+
+  it('keeps percent-encoded spaces, which name the same address on every parser', () => {
+    expect(issuesOf({ servers: { a: { url: 'http://127.0.0.1:9/m%20cp' } } })).toEqual([]);
+  });
+});
