@@ -61,3 +61,51 @@ describe("a user's early refresh that fails for a passing reason", () => {
     });
   }
 });
+
+describe("a user's token that comes with no refresh token", () => {
+  let server: OAuthTestServerHandle;
+  afterEach(() => server?.close());
+
+  it('is sent until it expires with no flow near expiry (no discovery every pause); past expiry one new authorization', async () => {
+    let discoveries = 0;
+    server = await startOAuthTestServer({
+      expiresInSeconds: LIFETIME_S,
+      protectedResourceMetadata: (document) => {
+        discoveries += 1;
+        return document;
+      },
+    });
+    const provider = new FlowUserProvider({ dropRefreshTokens: true });
+    const clock = new FakeClock();
+    const auth = new OAuthServerAuth({
+      provider,
+      serverUrl: server.url,
+      clientId: 'notes',
+      now: () => clock.now(),
+      requestTimeoutMs: 300,
+    });
+    await auth.onChallenge({ status: 401 });
+    const token = await auth.authorization();
+    expect(token).toMatch(/^Bearer at_/);
+    const afterLogin = discoveries;
+    expect(afterLogin).toBeGreaterThan(0);
+
+    clock.advance(REFRESH_DUE_MS);
+    for (let i = 0; i < 4; i += 1) {
+      expect(await auth.authorization()).toBe(token);
+      clock.advance(PAUSE_MS / 4);
+    }
+    expect(discoveries).toBe(afterLogin);
+    expect(provider.authorizationUrls).toHaveLength(1);
+
+    clock.advance(LIFETIME_S * 1000);
+    const renewed = await auth.authorization();
+    expect(renewed).toMatch(/^Bearer at_/);
+    expect(renewed).not.toBe(token);
+    expect(provider.authorizationUrls).toHaveLength(2);
+    expect(server.tokenRequests.map((r) => r.grantType)).toEqual([
+      'authorization_code',
+      'authorization_code',
+    ]);
+  });
+});

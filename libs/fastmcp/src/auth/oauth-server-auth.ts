@@ -106,8 +106,11 @@ export class OAuthServerAuth implements ServerAuth {
     const now = this.now();
     if (token === undefined || !this.lifetime.refreshDue(token, now)) return this.header(token);
     const expired = this.lifetime.expired(token, now);
-    // After a failed early refresh the still-valid token is sent for a while, no flow per request.
-    if (now < this.refreshPausedUntil && !expired) return this.header(token);
+    // After a failed early refresh the still-valid token is sent for a while, no flow per request;
+    // with no way to renew it but the user, until it expires.
+    if (!expired && (now < this.refreshPausedUntil || !(await this.renewableWithoutUser()))) {
+      return this.header(token);
+    }
     try {
       // Before expiry only a refresh: a new login would hold calls the token still serves.
       await this.fly({ status: 401, refreshOnly: !expired, scope: await this.nextScope() }, signal);
@@ -269,6 +272,12 @@ export class OAuthServerAuth implements ServerAuth {
       throw new McpAuthError(401, this.server, BAD_TOKEN, { clientId: this.options.clientId });
     }
     return bearer(token);
+  }
+
+  /** A refresh token, or a grant that needs no user (client_credentials: no redirect URL). */
+  private async renewableWithoutUser(): Promise<boolean> {
+    if (this.provider.redirectUrl === undefined) return true;
+    return Boolean((await this.tokens().catch(() => undefined))?.refresh_token);
   }
 
   private async accessToken(): Promise<string | undefined> {
