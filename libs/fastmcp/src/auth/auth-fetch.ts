@@ -1,4 +1,6 @@
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { environmentNamesProxy } from '../transport/environment-proxy.js';
 
 /**
  * Largest OAuth response body read (metadata, token, registration, error). Real ones are a few
@@ -36,6 +38,7 @@ export interface AuthFetchOptions {
  * and its body by MAX_OAUTH_RESPONSE_BYTES, and only to `allowedOrigins` when given.
  */
 export function fetchWithTimeout({ timeoutMs, allowedOrigins }: AuthFetchOptions): FetchLike {
+  const send = environmentFetch();
   return async (url, init) => {
     const origin = new URL(url).origin;
     if (allowedOrigins && !allowedOrigins.includes(origin)) {
@@ -43,8 +46,31 @@ export function fetchWithTimeout({ timeoutMs, allowedOrigins }: AuthFetchOptions
     }
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return capped(await fetch(url, { ...init, signal }), origin);
+    return capped(await send(url, { ...init, signal }), origin);
   };
+}
+
+/**
+ * Node's `fetch`, or, when the environment names a proxy (HTTP_PROXY, HTTPS_PROXY, NO_PROXY...),
+ * undici's over a proxy agent that reads them: the MCP requests (through axios) already go that
+ * way, and Node's own `fetch` ignores those variables.
+ */
+function environmentFetch(): FetchLike {
+  if (!environmentNamesProxy()) return fetch;
+  const env = process.env;
+  const all = env.all_proxy ?? env.ALL_PROXY;
+  const dispatcher = new EnvHttpProxyAgent({
+    // ALL_PROXY as axios reads it (undici alone does not).
+    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? all,
+    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? all,
+    // Plain http: requests in absolute form, as axios sends them (https: is tunnelled either way).
+    proxyTunnel: false,
+  });
+  return (url, init) =>
+    undiciFetch(url, {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      dispatcher,
+    });
 }
 
 /** `fetchFn` whose every request (and the reading of its body) also stops when `signal` aborts. */

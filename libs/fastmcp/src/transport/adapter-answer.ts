@@ -7,6 +7,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { decodedBody } from './decoded-body.js';
+import { environmentNamesProxy } from './environment-proxy.js';
 
 /** What the module's adapters know of an answer once its head is in. */
 export interface AnswerHead {
@@ -16,14 +17,6 @@ export interface AnswerHead {
   body: Readable;
 }
 
-const PROXY_VARIABLES = [
-  'HTTP_PROXY',
-  'http_proxy',
-  'HTTPS_PROXY',
-  'https_proxy',
-  'ALL_PROXY',
-  'all_proxy',
-];
 const ABSOLUTE_HTTP = /^https?:\/\//i;
 
 /**
@@ -47,7 +40,7 @@ export function isPlainRequest(config: InternalAxiosRequestConfig): boolean {
     typeof config.url === 'string' &&
     ABSOLUTE_HTTP.test(config.url) &&
     (data === undefined || typeof data === 'string' || Buffer.isBuffer(data)) &&
-    (config.proxy === false || !PROXY_VARIABLES.some((name) => process.env[name]))
+    (config.proxy === false || !environmentNamesProxy())
   );
 }
 
