@@ -42,7 +42,7 @@ export async function readResponse(
       });
     });
     const pacer = new MessagePacer(signal);
-    for (const message of parseMessages(text)) {
+    for (const message of parseMessages(text, meter.maxBytes)) {
       const match = id === undefined ? undefined : matchResponse(message, id, upstream);
       if (match) return match.result;
       sink(message);

@@ -70,7 +70,8 @@ export async function readSseResponse(
       for (; e < batch.length; e += 1, parsed = undefined, m = 0) {
         if (found || failure) return undefined;
         const event = batch[e];
-        const messages = parsed ?? (event.data.trim() === '' ? [] : parseMessages(event.data));
+        const messages =
+          parsed ?? (event.data.trim() === '' ? [] : parseMessages(event.data, meter.maxBytes));
         for (; m < messages.length; m += 1) {
           const message = messages[m];
           if (id !== undefined) found ??= matchResponse(message, id, upstream);
