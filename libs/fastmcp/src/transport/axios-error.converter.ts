@@ -14,6 +14,7 @@ import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import { releaseErrorBody } from './error-body-release.js';
 import { type BodyText, ERROR_BODY_LIMIT, readBodyText } from './read-body.js';
+import { redirectDetail } from './redirect-detail.js';
 import type { UpstreamText } from './upstream-text.js';
 
 /** How much of it is searched for a lost session (as before the limit was raised). */
@@ -106,7 +107,9 @@ export class AxiosErrorConverter {
     const challenge = response.headers['www-authenticate'] as unknown;
     return new McpHttpError(status, {
       ...fields,
-      detail: errorDetail(body, this.upstream),
+      detail:
+        redirectDetail(status, response.headers.location, error.config?.url, this.upstream) ??
+        errorDetail(body, this.upstream),
       wwwAuthenticate: wwwAuthenticateOf(challenge),
       jsonRpc: cut ? leadingJsonRpcError(body) : jsonRpcError(body, this.upstream),
       bodyTruncated: cut,
