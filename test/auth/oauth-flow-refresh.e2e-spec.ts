@@ -16,6 +16,21 @@ const REFRESH_DUE_MS = LIFETIME_S * 950;
 /** A still-valid token is sent this long after a failed early refresh, no refresh meanwhile. */
 const PAUSE_MS = 5_000;
 
+/** A user's OAuthServerAuth on `clock`, signed in after a first 401: it and its token. */
+async function signedIn(provider: FlowUserProvider, serverUrl: string, clock: FakeClock) {
+  const auth = new OAuthServerAuth({
+    provider,
+    serverUrl,
+    clientId: 'notes',
+    now: () => clock.now(),
+    requestTimeoutMs: 300,
+  });
+  await auth.onChallenge({ status: 401 });
+  const token = await auth.authorization();
+  expect(token).toMatch(/^Bearer at_/);
+  return { auth, token };
+}
+
 describe("a user's early refresh that fails for a passing reason", () => {
   let server: OAuthTestServerHandle;
   afterEach(() => server?.close());
@@ -29,16 +44,7 @@ describe("a user's early refresh that fails for a passing reason", () => {
       });
       const provider = new FlowUserProvider({ consents: 1 });
       const clock = new FakeClock();
-      const auth = new OAuthServerAuth({
-        provider,
-        serverUrl: server.url,
-        clientId: 'notes',
-        now: () => clock.now(),
-        requestTimeoutMs: 300,
-      });
-      await auth.onChallenge({ status: 401 });
-      const token = await auth.authorization();
-      expect(token).toMatch(/^Bearer at_/);
+      const { auth, token } = await signedIn(provider, server.url, clock);
 
       server.setTokenEndpointDown(true);
       clock.advance(REFRESH_DUE_MS);
@@ -77,16 +83,7 @@ describe("a user's token that comes with no refresh token", () => {
     });
     const provider = new FlowUserProvider({ dropRefreshTokens: true });
     const clock = new FakeClock();
-    const auth = new OAuthServerAuth({
-      provider,
-      serverUrl: server.url,
-      clientId: 'notes',
-      now: () => clock.now(),
-      requestTimeoutMs: 300,
-    });
-    await auth.onChallenge({ status: 401 });
-    const token = await auth.authorization();
-    expect(token).toMatch(/^Bearer at_/);
+    const { auth, token } = await signedIn(provider, server.url, clock);
     const afterLogin = discoveries;
     expect(afterLogin).toBeGreaterThan(0);
 
