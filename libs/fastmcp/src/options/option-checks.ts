@@ -2,6 +2,8 @@ import type { ConfigIssue } from '../errors/fastmcp-config.error.js';
 import type { FieldSet } from './option-fields.js';
 
 const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
+/** What the URL parser strips from both ends alike everywhere (C0 controls and space). */
+const OUTER_C0_OR_SPACE = /^[\p{Cc} ]+|[\p{Cc} ]+$/gu;
 
 /**
  * A plain object (`{ ... }` or `Object.create(null)`): what every options object must be. A Map,
@@ -51,8 +53,9 @@ export class OptionChecks {
     // The scheme is not quoted: without one, what precedes the first colon may be a secret.
     if (!protocols.includes(protocol)) {
       this.fail(field, `must use ${protocols.join(' or ')}`);
-    } else if (WHITESPACE_OR_CONTROL.test(value)) {
-      // The URL parser would drop or encode them silently, and call another address than meant.
+    } else if (WHITESPACE_OR_CONTROL.test(value.replace(OUTER_C0_OR_SPACE, ''))) {
+      // Inside a URL the parser drops or encodes them silently, and calls another address than
+      // meant; at its ends (a secret file's newline) it drops them, the same everywhere.
       this.fail(field, 'must not contain spaces or control characters');
     } else if (value.includes('#')) {
       this.fail(field, 'must not have a #fragment');

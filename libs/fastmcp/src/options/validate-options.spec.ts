@@ -384,10 +384,9 @@ describe('URL fragments', () => {
 describe('URLs with spaces or control characters', () => {
   it.each([
     ['a space in the path', 'http://127.0.0.1:9/m cp'],
-    ['a leading space', ' http://127.0.0.1:9/mcp'],
-    ['a trailing newline', 'http://127.0.0.1:9/mcp\n'],
+    ['a newline in the path', 'http://127.0.0.1:9/m\ncp'],
     ['a tab inside the host', 'http://127.0.\t0.1:9/mcp'],
-    ['a no-break space', 'http://127.0.0.1:9/mcp\u00a0'],
+    ['a trailing no-break space (the parser encodes it)', 'http://127.0.0.1:9/mcp\u00a0'],
   ])('refuses %s (the parser would drop or encode it silently), naming the field', (_, url) => {
     expect(URL.canParse(url)).toBe(true);
     expect(issuesOf({ baseUrl: url, servers: { a: { url } } })).toEqual([
@@ -398,5 +397,11 @@ describe('URLs with spaces or control characters', () => {
 
   it('keeps percent-encoded spaces, which name the same address on every parser', () => {
     expect(issuesOf({ servers: { a: { url: 'http://127.0.0.1:9/m%20cp' } } })).toEqual([]);
+  });
+
+  it("accepts a space or newline at either end (a secret file's newline), which every parser drops", () => {
+    const url = ' http://127.0.0.1:9/mcp\n';
+    expect(new URL(url).href).toBe('http://127.0.0.1:9/mcp');
+    expect(issuesOf({ baseUrl: url, servers: { a: { url: `${url}\r\n` } } })).toEqual([]);
   });
 });
