@@ -5,6 +5,7 @@ import {
   isRateLimitedError,
   isDlqUnavailableError,
   isDlqValidationError,
+  isFastMcpConfigError,
   isFastMcpShutdownError,
   isMcpDeliveryUnknownError,
   isMcpTimeoutError,
@@ -15,13 +16,13 @@ import {
 import { HttpStatus } from '@nestjs/common';
 
 /**
- * The HTTP status of a library error: unknown entry or client 404, bad DLQ argument 400, replay
+ * The HTTP status of a library error: unknown entry or client 404, bad DLQ argument or call input 400, replay
  * already running (or delivery unknown without force) 409, DLQ store unreachable, circuit open,
  * rate limit full or shutting down 503, upstream timeout 504, other upstream failure 502.
  */
 export function fastMcpErrorStatus(error: FastMcpError): HttpStatus {
   if (isDlqEntryNotFoundError(error) || isUnknownClientError(error)) return HttpStatus.NOT_FOUND;
-  if (isDlqValidationError(error)) return HttpStatus.BAD_REQUEST;
+  if (isDlqValidationError(error) || isFastMcpConfigError(error)) return HttpStatus.BAD_REQUEST;
   if (isReplayConflictError(error)) return HttpStatus.CONFLICT;
   if (
     isDlqUnavailableError(error) ||

@@ -15,6 +15,7 @@ import {
   type OperationTracer,
 } from '../tracing/operation-tracer.interface.js';
 import type { CallOptions } from './call-options.interface.js';
+import { assertCallOptions } from './call-input.validation.js';
 import { DeadLetterWriter } from './dead-letter.writer.js';
 import { InFlightOperations } from './in-flight-operations.js';
 import { linkedSignal } from './linked-signal.js';
@@ -67,6 +68,7 @@ export class OperationRunner {
     opts: CallOptions,
     mode: RunMode,
   ): Promise<RunOutcome<T>> {
+    assertCallOptions(opts);
     const ticket = this.inFlight.admit(spec.clientId, spec.operation);
     try {
       return await this.executeAdmitted(spec, opts, mode, ticket.signal);

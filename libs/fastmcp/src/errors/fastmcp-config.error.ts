@@ -8,14 +8,18 @@ export interface ConfigIssue {
   comparedWith?: string;
 }
 
-/** The module options are invalid. Lists every bad field at once. */
+/**
+ * The module options are invalid, or what one call was given (its tool name, arguments or
+ * options: `subject` 'call'). Lists every bad field at once.
+ */
 export class FastMcpConfigError extends FastMcpError {
   override readonly name = 'FastMcpConfigError';
   readonly issues: readonly ConfigIssue[];
 
-  constructor(issues: readonly ConfigIssue[]) {
+  constructor(issues: readonly ConfigIssue[], subject: 'options' | 'call' = 'options') {
+    const listed = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
     super(
-      `Invalid FastMcpModule options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+      subject === 'call' ? `Invalid call: ${listed}` : `Invalid FastMcpModule options: ${listed}`,
     );
     this.issues = issues;
   }

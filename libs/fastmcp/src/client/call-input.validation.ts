@@ -1,0 +1,87 @@
+import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import { isAnyObject, OptionChecks } from '../options/option-checks.js';
+import type { FieldSet } from '../options/option-fields.js';
+import { MAX_TIMER_MS } from '../options/option-limits.js';
+import type { CallOptions } from './call-options.interface.js';
+
+const CALL_OPTION_FIELDS = {
+  signal: true,
+  timeoutMs: true,
+  retry: true,
+  onProgress: true,
+  resetTimeoutOnProgress: true,
+  maxTotalTimeoutMs: true,
+  priority: true,
+} satisfies FieldSet<CallOptions>;
+
+const PRIORITIES = ['high', 'normal', 'low'];
+
+/**
+ * Refuses call options a typed caller could not give (an unknown key, a wrong type): each would
+ * otherwise be ignored or fail deep inside with a bare TypeError. `timeoutMs` and `retry` are
+ * checked with the policy they make (RetryPolicies.forCall).
+ */
+export function assertCallOptions(opts: unknown): asserts opts is CallOptions {
+  if (opts === undefined) return;
+  const checks = new OptionChecks();
+  if (checks.options('opts', opts, CALL_OPTION_FIELDS)) {
+    const { signal, onProgress, resetTimeoutOnProgress, maxTotalTimeoutMs, priority } = opts;
+    if (signal !== undefined && !isSignal(signal)) {
+      checks.fail('opts.signal', 'must be an AbortSignal');
+    }
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      checks.fail('opts.onProgress', 'must be a function');
+    }
+    if (resetTimeoutOnProgress !== undefined && typeof resetTimeoutOnProgress !== 'boolean') {
+      checks.fail('opts.resetTimeoutOnProgress', 'must be true or false');
+    }
+    if (maxTotalTimeoutMs !== undefined) {
+      checks.number('opts.maxTotalTimeoutMs', maxTotalTimeoutMs, 1, MAX_TIMER_MS);
+    }
+    if (priority !== undefined) checks.oneOf('opts.priority', priority, PRIORITIES);
+  }
+  if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues, 'call');
+}
+
+/**
+ * Refuses a tool name that is not a non-empty string, and arguments that are not an object JSON
+ * can write (a BigInt, a cycle): the server would only refuse them, after a request and a
+ * retry, and a dead letter of them could never be replayed.
+ */
+export function assertToolCall(toolName: unknown, args: unknown): void {
+  const checks = new OptionChecks();
+  checks.nonEmptyString('toolName', toolName);
+  if (args !== undefined) {
+    if (!isAnyObject(args)) {
+      checks.fail('args', 'must be an object of the tool arguments');
+    } else {
+      const problem = jsonProblem(args);
+      if (problem) checks.fail('args', `must be JSON: ${problem}`);
+    }
+  }
+  if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues, 'call');
+}
+
+function isSignal(value: unknown): value is AbortSignal {
+  const signal = value as Partial<AbortSignal> | null;
+  return (
+    typeof signal === 'object' &&
+    signal !== null &&
+    typeof signal.aborted === 'boolean' &&
+    typeof signal.addEventListener === 'function' &&
+    typeof signal.removeEventListener === 'function'
+  );
+}
+
+/** Why JSON.stringify cannot write `value` (its error names the kind, never the values). */
+function jsonProblem(value: object): string | undefined {
+  try {
+    JSON.stringify(value);
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : '';
+    if (/BigInt/i.test(message)) return 'a BigInt cannot be written';
+    if (/circular/i.test(message)) return 'it refers to itself (a cycle)';
+    return 'it cannot be written';
+  }
+}
