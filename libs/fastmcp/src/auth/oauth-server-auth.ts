@@ -96,19 +96,20 @@ export class OAuthServerAuth implements ServerAuth {
   }
 
   async authorization(signal?: AbortSignal): Promise<string | undefined> {
-    let token = await this.accessToken();
+    let tokens = await this.currentTokens();
     if (this.flight) {
       // A flow under way (a user's step-up, a refresh) holds only calls with no token to send.
-      if (this.usable(token)) return this.header(token);
+      if (this.usable(tokens?.access_token)) return this.header(tokens?.access_token);
       await this.flight.wait(signal).catch(() => signal?.throwIfAborted());
-      token = await this.accessToken();
+      tokens = await this.currentTokens();
     }
+    const token = tokens?.access_token;
     const now = this.now();
     if (token === undefined || !this.lifetime.refreshDue(token, now)) return this.header(token);
     const expired = this.lifetime.expired(token, now);
     // After a failed early refresh the still-valid token is sent for a while, no flow per request;
     // with no way to renew it but the user, until it expires.
-    if (!expired && (now < this.refreshPausedUntil || !(await this.renewableWithoutUser()))) {
+    if (!expired && (now < this.refreshPausedUntil || !this.renewableWithoutUser(tokens))) {
       return this.header(token);
     }
     try {
@@ -274,15 +275,22 @@ export class OAuthServerAuth implements ServerAuth {
     return bearer(token);
   }
 
-  /** A refresh token, or a grant that needs no user (client_credentials: no redirect URL). */
-  private async renewableWithoutUser(): Promise<boolean> {
-    if (this.provider.redirectUrl === undefined) return true;
-    return Boolean((await this.tokens().catch(() => undefined))?.refresh_token);
+  /**
+   * A refresh token, or a grant that needs no user (no redirect URL, as the SDK tells a
+   * client_credentials flow).
+   */
+  private renewableWithoutUser(tokens: OAuthTokens | undefined): boolean {
+    return !this.provider.redirectUrl || Boolean(tokens?.refresh_token);
   }
 
   private async accessToken(): Promise<string | undefined> {
+    return (await this.currentTokens())?.access_token;
+  }
+
+  /** The provider's tokens; a provider that throws fails the request with McpAuthError. */
+  private async currentTokens(): Promise<OAuthTokens | undefined> {
     try {
-      return (await this.tokens())?.access_token;
+      return await this.tokens();
     } catch (error) {
       throw await this.failure(error, 401);
     }

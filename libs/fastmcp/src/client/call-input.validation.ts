@@ -1,3 +1,4 @@
+import { DLQ_PRIORITIES } from '../dlq/core/failed-operation.interface.js';
 import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import { isAnyObject, OptionChecks } from '../options/option-checks.js';
 import type { FieldSet } from '../options/option-fields.js';
@@ -13,8 +14,6 @@ const CALL_OPTION_FIELDS = {
   maxTotalTimeoutMs: true,
   priority: true,
 } satisfies FieldSet<CallOptions>;
-
-const PRIORITIES = ['high', 'normal', 'low'];
 
 /**
  * Refuses call options a typed caller could not give (an unknown key, a wrong type): each would
@@ -38,7 +37,7 @@ export function assertCallOptions(opts: unknown): asserts opts is CallOptions {
     if (maxTotalTimeoutMs !== undefined) {
       checks.number('opts.maxTotalTimeoutMs', maxTotalTimeoutMs, 1, MAX_TIMER_MS);
     }
-    if (priority !== undefined) checks.oneOf('opts.priority', priority, PRIORITIES);
+    if (priority !== undefined) checks.oneOf('opts.priority', priority, DLQ_PRIORITIES);
   }
   if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues, 'call');
 }

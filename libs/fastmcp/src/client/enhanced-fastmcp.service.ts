@@ -53,11 +53,11 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     config?: Partial<McpServerConfig>,
     opts: CallOptions = {},
   ): Promise<McpSession> {
-    return await this.runner.run(this.operations.connect(clientId, config), opts, WITH_RETRY);
+    return await this.runner.run(() => this.operations.connect(clientId, config), opts, WITH_RETRY);
   }
 
   async listToolsWithRetry(clientId: string, opts: CallOptions = {}): Promise<Tool[]> {
-    return await this.runner.run(this.operations.listTools(clientId), opts, WITH_RETRY);
+    return await this.runner.run(() => this.operations.listTools(clientId), opts, WITH_RETRY);
   }
 
   async callToolWithRetry(
@@ -67,7 +67,7 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     opts: CallOptions = {},
   ): Promise<CallToolResult> {
     return await this.runner.run(
-      this.operations.callTool(clientId, toolName, args, opts),
+      () => this.operations.callTool(clientId, toolName, args, opts),
       opts,
       WITH_RETRY,
     );
@@ -78,11 +78,15 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     config?: Partial<McpServerConfig>,
     opts: CallOptions = {},
   ): Promise<McpSession> {
-    return await this.runner.run(this.operations.connect(clientId, config), opts, SINGLE_ATTEMPT);
+    return await this.runner.run(
+      () => this.operations.connect(clientId, config),
+      opts,
+      SINGLE_ATTEMPT,
+    );
   }
 
   async listTools(clientId: string, opts: CallOptions = {}): Promise<Tool[]> {
-    return await this.runner.run(this.operations.listTools(clientId), opts, SINGLE_ATTEMPT);
+    return await this.runner.run(() => this.operations.listTools(clientId), opts, SINGLE_ATTEMPT);
   }
 
   async callTool(
@@ -92,7 +96,7 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     opts: CallOptions = {},
   ): Promise<CallToolResult> {
     return await this.runner.run(
-      this.operations.callTool(clientId, toolName, args, opts),
+      () => this.operations.callTool(clientId, toolName, args, opts),
       opts,
       SINGLE_ATTEMPT,
     );

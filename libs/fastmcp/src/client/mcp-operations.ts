@@ -18,7 +18,7 @@ import { SessionRegistry } from '../session/session-registry.js';
 import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { UpstreamText } from '../transport/upstream-text.js';
-import { assertCallOptions, assertToolCall } from './call-input.validation.js';
+import { assertToolCall } from './call-input.validation.js';
 import type { CallOptions } from './call-options.interface.js';
 import { parseCallToolResult, parseToolsPage } from './mcp-results.js';
 import type { OperationSpec } from './operation-spec.interface.js';
@@ -105,8 +105,6 @@ export class McpOperations {
     args?: Record<string, unknown>,
     opts: CallOptions = {},
   ): OperationSpec<CallToolResult> {
-    // Before `opts` is read here (the runner checks it again, as for every operation).
-    assertCallOptions(opts);
     assertToolCall(toolName, args);
     this.assertKnown(clientId);
     const tracker = this.tracker(clientId);

@@ -57,8 +57,10 @@ export class OperationRunner {
     @Inject(FASTMCP_TRACER) private readonly tracer: OperationTracer,
   ) {}
 
-  async run<T>(spec: OperationSpec<T>, opts: CallOptions, mode: RunMode): Promise<T> {
-    const outcome = await this.execute(spec, opts, mode);
+  /** Checks `opts` before `makeSpec` reads them, then runs the operation. */
+  async run<T>(makeSpec: () => OperationSpec<T>, opts: CallOptions, mode: RunMode): Promise<T> {
+    assertCallOptions(opts);
+    const outcome = await this.execute(makeSpec(), opts, mode);
     if (!outcome.ok) throw outcome.error;
     return outcome.value;
   }
@@ -68,7 +70,6 @@ export class OperationRunner {
     opts: CallOptions,
     mode: RunMode,
   ): Promise<RunOutcome<T>> {
-    assertCallOptions(opts);
     const ticket = this.inFlight.admit(spec.clientId, spec.operation);
     try {
       return await this.executeAdmitted(spec, opts, mode, ticket.signal);
