@@ -5,6 +5,7 @@ import type { DlqCorruptEntries } from '../core/dlq-corrupt-entries.js';
 import type { DlqReplayStart } from '../core/dlq-storage.interface.js';
 import { dlqIdTime } from '../core/dlq-id.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
+import { GroupCommit } from './group-commit.js';
 import type { DlqRedisClient } from './redis-client.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
 import {
@@ -36,6 +37,14 @@ export interface InsertOptions {
   ignoreDedup?: boolean;
 }
 
+/** One store's part of an insert.lua run: its keys after the core ones, its arguments. */
+interface InsertItem {
+  nowMs: number;
+  json: string;
+  keys: string[];
+  args: Array<string | number>;
+}
+
 export type RemoveMode = 'expired' | 'before' | 'evict' | 'dangling';
 
 export function metaOf(entry: FailedOperation): DlqEntryMeta {
@@ -59,32 +68,54 @@ export class RedisDlqRepository {
     private readonly corrupt?: DlqCorruptEntries,
   ) {}
 
-  async insert(
-    entry: FailedOperation,
-    nowMs: number,
-    options: InsertOptions,
-  ): Promise<InsertReply> {
+  /** Stores that arrive together go to Redis as one insert.lua run (see `GroupCommit`). */
+  private readonly inserts = new GroupCommit<InsertItem, InsertReply>(
+    (items) => this.insertAll(items),
+    (item) => item.json.length,
+  );
+
+  insert(entry: FailedOperation, nowMs: number, options: InsertOptions): Promise<InsertReply> {
     const meta = metaOf(entry);
     const k = this.keys;
+    const entryKey = k.entry(entry.id);
     const dedup = options.dedupWindowMs > 0;
-    const keys = [...k.core, k.entry(entry.id), k.tombstone(entry.id), ...k.indexes(meta)];
-    if (dedup) keys.push(k.dedup(options.dedupKey));
-    const reply = (await DLQ_SCRIPTS.insert.run(this.redis, keys, [
-      entry.id,
-      JSON.stringify(entry),
-      dlqIdTime(entry.id),
-      Date.parse(entry.expiresAt),
-      encodeMeta(meta),
-      clientCountField(meta.clientId),
-      classCountField(meta.errorClass),
+    const json = JSON.stringify(entry);
+    return this.inserts.submit({
       nowMs,
-      options.dueAt,
-      dedup ? options.dedupWindowMs : 0,
-      options.ignoreDedup ? 1 : 0,
-    ])) as [number, number | string, number?];
-    if (reply[0] === 2) return { kind: 'duplicate', id: String(reply[1]) };
-    const kind = reply[0] === 1 ? 'stored' : 'known';
-    return { kind, total: Number(reply[1]), expiredDue: Number(reply[2]) };
+      json,
+      keys: [
+        entryKey,
+        k.tombstone(entry.id),
+        ...k.indexes(meta),
+        dedup ? k.dedup(options.dedupKey) : entryKey,
+      ],
+      args: [
+        entry.id,
+        json,
+        dlqIdTime(entry.id),
+        Date.parse(entry.expiresAt),
+        encodeMeta(meta),
+        clientCountField(meta.clientId),
+        classCountField(meta.errorClass),
+        options.dueAt,
+        dedup ? options.dedupWindowMs : 0,
+        options.ignoreDedup ? 1 : 0,
+      ],
+    });
+  }
+
+  private async insertAll(items: InsertItem[]): Promise<InsertReply[]> {
+    const keys = [...this.keys.core, ...items.flatMap((item) => item.keys)];
+    const nowMs = Math.max(...items.map((item) => item.nowMs));
+    const args = [nowMs, ...items.flatMap((item) => item.args)];
+    const reply = (await DLQ_SCRIPTS.insert.run(this.redis, keys, args)) as Array<number | string>;
+    const total = Number(reply[0]);
+    const expiredDue = Number(reply[1]);
+    return items.map((_, i): InsertReply => {
+      const code = Number(reply[2 + 2 * i]);
+      if (code === 2) return { kind: 'duplicate', id: String(reply[3 + 2 * i]) };
+      return { kind: code === 1 ? 'stored' : 'known', total, expiredDue };
+    });
   }
 
   /** Removes an entry and leaves a tombstone (an operator's delete). */

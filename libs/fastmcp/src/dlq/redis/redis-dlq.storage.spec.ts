@@ -26,6 +26,8 @@ import { isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
 import type { DlqOptions } from '../../options/dlq-options.interface.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
+import { DlqIdGenerator } from '../core/dlq-id.js';
+import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { RedisDlqKeys } from './redis-dlq.keys.js';
 import { RedisDlqRepository } from './redis-dlq.repository.js';
 
@@ -223,6 +225,49 @@ describe('RedisDlqStorage on Redis', () => {
     const repository = new RedisDlqRepository(admin, new RedisDlqKeys(prefix));
     expect(await repository.insert(entry, clock.now(), NO_DEDUP)).toMatchObject({ kind: 'known' });
     expect(await dlq.getStats()).toMatchObject({ total: 1, byClientId: { github: 1 } });
+  });
+
+  it('sends stores that arrive together as one script run, each decided as if it ran alone', async () => {
+    const prefix = nextPrefix();
+    const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    const known = await dlq.store(failedInput());
+    const deleted = await dlq.store(failedInput());
+    await dlq.delete(deleted.id);
+    const ids = new DlqIdGenerator();
+    const fresh = (clientId: string): FailedOperation => ({
+      ...known,
+      id: ids.next(clock.now()),
+      clientId,
+    });
+    const dedup = (key: string) => ({ dueAt: 0, dedupKey: key, dedupWindowMs: 60_000 });
+    const redis = new Redis(server.url);
+    const scriptRuns = vi.spyOn(redis, 'evalsha');
+    try {
+      const repository = new RedisDlqRepository(redis, new RedisDlqKeys(prefix));
+      const apart = Array.from({ length: 12 }, (_, i) => fresh(`c${i % 3}`));
+      const twins = [fresh('twin'), fresh('twin')];
+      const replies = await Promise.all([
+        ...apart.map((entry, i) => repository.insert(entry, clock.now(), dedup(`apart-${i}`))),
+        ...twins.map((entry) => repository.insert(entry, clock.now(), dedup('twin'))),
+        repository.insert(known, clock.now(), NO_DEDUP),
+        repository.insert(deleted, clock.now(), NO_DEDUP),
+      ]);
+
+      expect(scriptRuns.mock.calls.length).toBeLessThan(replies.length / 2);
+      expect(replies.slice(0, 12).map((r) => r.kind)).toEqual(Array(12).fill('stored'));
+      expect(replies[12]).toMatchObject({ kind: 'stored' });
+      expect(replies[13]).toEqual({ kind: 'duplicate', id: twins[0].id });
+      expect(replies.slice(14).map((r) => r.kind)).toEqual(['known', 'known']);
+      expect(replies[15]).toMatchObject({ total: 14, expiredDue: 0 });
+      expect(await danglingMembers(prefix)).toEqual([]);
+      expect(await dlq.getStats()).toMatchObject({
+        total: 14,
+        byClientId: { github: 1, c0: 4, c1: 4, c2: 4, twin: 1 },
+      });
+      expect(await dlq.get(deleted.id)).toBeNull();
+    } finally {
+      await redis.quit();
+    }
   });
 
   it('never brings back a deleted entry when a late retry of its write arrives', async () => {

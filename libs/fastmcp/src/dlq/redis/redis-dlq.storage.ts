@@ -26,6 +26,7 @@ const JOB_LIFE_MS = 7 * 24 * 3600 * 1000;
 export class RedisDlqStorage implements DlqStorage {
   private readonly keys: RedisDlqKeys;
   private readonly handle: DlqRedisHandle;
+  private current: RedisDlqRepository | undefined;
 
   constructor(
     options: DlqRedisOptions | undefined,
@@ -210,8 +211,12 @@ export class RedisDlqStorage implements DlqStorage {
     }
   }
 
+  /** One per connection, so stores that arrive together share its group commit. */
   private async repository(): Promise<RedisDlqRepository> {
     const { redis } = await this.handle.connect();
-    return new RedisDlqRepository(redis, this.keys, this.corrupt);
+    if (this.current?.redis !== redis) {
+      this.current = new RedisDlqRepository(redis, this.keys, this.corrupt);
+    }
+    return this.current;
   }
 }
