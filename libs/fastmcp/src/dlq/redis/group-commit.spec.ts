@@ -28,14 +28,14 @@ describe('GroupCommit', () => {
     await expect(answer).resolves.toBe('ok:a');
   });
 
-  it('groups what arrives while two batches are in flight, at most 32 items a batch', async () => {
+  it('groups what arrives while four batches are in flight, at most 32 items a batch', async () => {
     const { batches, send, releaseAll } = recordingSend();
     const commit = new GroupCommit(send, (item: string) => item.length);
     const items = Array.from({ length: 70 }, (_, i) => `i${i}`);
     const answers = Promise.all(items.map((item) => commit.submit(item)));
     await releaseAll();
     expect(await answers).toEqual(items.map((i) => `ok:${i}`));
-    expect(batches.map((b) => b.length)).toEqual([1, 1, 32, 32, 4]);
+    expect(batches.map((b) => b.length)).toEqual([1, 1, 1, 1, 32, 32, 2]);
     expect(batches.flat()).toEqual(items);
   });
 
@@ -54,20 +54,18 @@ describe('GroupCommit', () => {
     const commit = new GroupCommit(
       (items: string[]) => {
         calls += 1;
-        return calls === 3 ? Promise.reject(new Error('down')) : Promise.resolve(items);
+        return calls === 5 ? Promise.reject(new Error('down')) : Promise.resolve(items);
       },
       () => 1,
     );
     const results = await Promise.allSettled(
-      ['a', 'b', 'c', 'd', 'e'].map((item) => commit.submit(item)),
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((item) => commit.submit(item)),
     );
     expect(results.map((r) => r.status)).toEqual([
-      'fulfilled',
-      'fulfilled',
-      'rejected',
-      'rejected',
-      'rejected',
+      ...Array<string>(4).fill('fulfilled'),
+      ...Array<string>(3).fill('rejected'),
     ]);
-    expect(await commit.submit('f')).toBe('f');
+    expect(results[6]).toMatchObject({ reason: new Error('down') });
+    expect(await commit.submit('h')).toBe('h');
   });
 });
