@@ -18,6 +18,7 @@ import { pageIds, readStats } from './redis-dlq.index-reads.js';
 import { RedisDlqKeys } from './redis-dlq.keys.js';
 import { RedisDlqRepository } from './redis-dlq.repository.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
+import { assertRedisVersion } from './redis-version.js';
 
 const CAS_TRIES = 8;
 const JOB_LIFE_MS = 7 * 24 * 3600 * 1000;
@@ -29,7 +30,7 @@ export class RedisDlqStorage implements DlqStorage {
   private current: RedisDlqRepository | undefined;
 
   constructor(
-    options: DlqRedisOptions | undefined,
+    private readonly options: DlqRedisOptions | undefined,
     keyPrefix: string,
     moduleRef: ModuleRef,
     private readonly corrupt: DlqCorruptEntries,
@@ -42,6 +43,10 @@ export class RedisDlqStorage implements DlqStorage {
   async open(): Promise<void> {
     const { redis, owned } = await this.handle.connect();
     if (owned) await waitUntilReady(redis, 2000);
+    await assertRedisVersion(redis, this.options).catch(async (error: unknown) => {
+      await this.handle.close();
+      throw error;
+    });
   }
 
   close(): Promise<void> {
