@@ -62,6 +62,8 @@ export class DeadLetterQueueService
   private readonly parts: DlqParts | null;
   private timer: NodeJS.Timeout | undefined;
   private closed: Promise<void> | undefined;
+  /** Stores under way (each settles within the write timeout, and never rejects). */
+  private readonly storing = new Set<Promise<FailedOperation>>();
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) options: ResolvedFastMcpOptions,
@@ -103,8 +105,18 @@ export class DeadLetterQueueService
    * Returns the entry, or the recent entry of the same failure it was folded into (dedup).
    */
   async store(input: FailedOperationInput): Promise<FailedOperation> {
-    const { builder, buffer } = this.active();
-    const entry = builder.build(input, this.clock.now());
+    const { builder } = this.active();
+    const storing = this.storeBuilt(builder.build(input, this.clock.now()));
+    this.storing.add(storing);
+    try {
+      return await storing;
+    } finally {
+      this.storing.delete(storing);
+    }
+  }
+
+  private async storeBuilt(entry: FailedOperation): Promise<FailedOperation> {
+    const { buffer } = this.active();
     try {
       const written = await this.write(entry);
       buffer.kick();
@@ -259,6 +271,9 @@ export class DeadLetterQueueService
   private async shutdown(): Promise<void> {
     clearInterval(this.timer);
     if (!this.parts) return;
+    // Stores already under way finish first (each within the write timeout): written, or
+    // buffered and then spilled, rather than sent after the connection closed.
+    await Promise.all(this.storing);
     await this.parts.spill.spill();
     await this.parts.buffer.close();
     await this.parts.storage.close();

@@ -68,4 +68,21 @@ describe('GroupCommit', () => {
     expect(results[6]).toMatchObject({ reason: new Error('down') });
     expect(await commit.submit('h')).toBe('h');
   });
+
+  it('is idle only once every item submitted has its answer', async () => {
+    const { send, releaseAll } = recordingSend();
+    const commit = new GroupCommit(send, () => 1);
+    await commit.idle();
+    const answered: string[] = [];
+    for (const item of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      void commit.submit(item).then((result) => answered.push(result));
+    }
+    let idle = false;
+    const waiting = commit.idle().then(() => (idle = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(false);
+    await releaseAll();
+    await waiting;
+    expect(answered).toHaveLength(6);
+  });
 });

@@ -21,6 +21,7 @@ interface Waiting<T, R> {
 export class GroupCommit<T, R> {
   private readonly waiting: Array<Waiting<T, R>> = [];
   private inFlight = 0;
+  private readonly idleWaiters: Array<() => void> = [];
 
   /** `send` answers one result per item, in order; `bytes` weighs an item for `MAX_BYTES`. */
   constructor(
@@ -35,12 +36,18 @@ export class GroupCommit<T, R> {
     });
   }
 
+  /** Resolves once every item submitted so far has its answer (a connection closes after). */
+  async idle(): Promise<void> {
+    while (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private async sendNext(): Promise<void> {
     this.inFlight += 1;
     try {
       while (this.waiting.length > 0) await this.sendBatch(this.takeBatch());
     } finally {
       this.inFlight -= 1;
+      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 

@@ -104,6 +104,11 @@ export class RedisDlqRepository {
     });
   }
 
+  /** Resolves once every insert made so far has its answer. */
+  insertsSettled(): Promise<void> {
+    return this.inserts.idle();
+  }
+
   private async insertAll(items: InsertItem[]): Promise<InsertReply[]> {
     const keys = [...this.keys.core, ...items.flatMap((item) => item.keys)];
     const nowMs = Math.max(...items.map((item) => item.nowMs));

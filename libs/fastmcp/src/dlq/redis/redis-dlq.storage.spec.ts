@@ -270,6 +270,24 @@ describe('RedisDlqStorage on Redis', () => {
     }
   });
 
+  it('closes its connection only once the stores already on their way are written', async () => {
+    const prefix = nextPrefix();
+    const { module, dlq, events } = await bootDlq(
+      { redis: { url: server.url }, keyPrefix: prefix },
+      clock,
+      replayer,
+    );
+    const lost = vi.spyOn(Logger.prototype, 'error');
+    const stores = Array.from({ length: 300 }, () => dlq.store(failedInput()));
+    await module.close();
+    const entries = await Promise.all(stores);
+
+    expect(lost).not.toHaveBeenCalled();
+    expect(eventsNamed(events, 'dlq.stored')).toHaveLength(300);
+    const all = await admin.zrange(`{${prefix}}:all`, 0, -1);
+    expect(all.sort()).toEqual(entries.map((entry) => entry.id).sort());
+  });
+
   it('never brings back a deleted entry when a late retry of its write arrives', async () => {
     const prefix = nextPrefix();
     const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });

@@ -49,8 +49,10 @@ export class RedisDlqStorage implements DlqStorage {
     });
   }
 
-  close(): Promise<void> {
-    return this.handle.close();
+  /** Closes once the stores already on their way have their answer, so none goes after QUIT. */
+  async close(): Promise<void> {
+    await this.current?.insertsSettled();
+    await this.handle.close();
   }
 
   async insert(entry: FailedOperation, options: DlqInsertOptions): Promise<DlqInsertResult> {
