@@ -90,6 +90,7 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
       imported: 0,
       skipped: 3,
       invalid: [{ line: 4, reason: 'invalid DLQ entry: expected a JSON object per line' }],
+      invalidCount: 1,
     });
     // The same entries under new ids (another last character) are new to the store.
     const renamed = lines.map((line, i) => {

@@ -4,8 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DeadLetterQueueService, type DlqFilter, type FailedOperation } from '@app/fastmcp';
+import {
+  DeadLetterQueueService,
+  type DlqFilter,
+  type DlqImportResult,
+  type FailedOperation,
+} from '@app/fastmcp';
 import { DlqIdGenerator } from '../../libs/fastmcp/src/dlq/core/dlq-id.js';
 import { MiB } from '../support/heap-peak.js';
 import {
@@ -85,6 +91,13 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
 
   const importNdjson = (text: string) =>
     sample.http.post('/dlq/import').set(NDJSON).send(text).timeout(5000);
+  const importEncoded = (encoding: string, body: Buffer) =>
+    sample.http
+      .post('/dlq/import')
+      .set(NDJSON)
+      .set('content-encoding', encoding)
+      .send(body)
+      .timeout(10_000);
 
   it('POST /dlq/import answers 400 on a line past 1 MiB without reading the rest of it', async () => {
     // 96 MiB with no newline, never held by the test: the answer must come long before its end.
@@ -93,7 +106,7 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
     expect(reply.body).toMatchObject({ message: 'import line 1 over 1048576 bytes' });
     expect(reply.sentBeforeAnswer).toBeLessThan(32 * MiB);
     // The app is still up and the connection was not left half-read.
-    await importNdjson('\n').expect(200, { imported: 0, skipped: 0, invalid: [] });
+    await importNdjson('\n').expect(200, { imported: 0, skipped: 0, invalid: [], invalidCount: 0 });
   });
 
   it('POST /dlq/import names the line of each bad value in the body, blank lines counted', async () => {
@@ -106,7 +119,24 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
         { line: 6, reason },
         { line: 7, reason },
       ],
+      invalidCount: 3,
     });
+  });
+
+  it('POST /dlq/import of junk lists the first 100 bad values, counts them, stops after 1,000', async () => {
+    const ids = new DlqIdGenerator();
+    const entry = JSON.stringify({ id: ids.next(Date.now()), operation: 'connect', clientId: 'j' });
+    // An entry, then 5,000 bad values with a blank line after each: line 2k+1 is the k-th bad one.
+    const text = `${entry}\n${'1\n\n'.repeat(5000)}`;
+    const response = await importNdjson(text).expect(200);
+    const body = response.body as DlqImportResult;
+    expect(body).toMatchObject({ imported: 1, skipped: 0, invalidCount: 1000 });
+    expect(body.invalid).toHaveLength(100);
+    expect(body.invalid.at(-1)).toEqual({
+      line: 200,
+      reason: 'invalid DLQ entry: expected a JSON object per line',
+    });
+    expect(body.stoppedAtLine).toBe(2000);
   });
 
   it('POST /dlq/import answers 400 with a message, not a reset, on a body past 64 MiB', async () => {
@@ -137,6 +167,57 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
     }
   });
 
+  it('POST /dlq/import reads a gzip, deflate or br body; limits count the decompressed bytes', async () => {
+    const ids = new DlqIdGenerator();
+    const entry = (clientId: string): string =>
+      JSON.stringify({
+        id: ids.next(Date.now()),
+        operation: 'call_tool',
+        clientId,
+        toolName: 'echo',
+      });
+    const encoders: Record<string, (text: string) => Buffer> = {
+      gzip: (text) => gzipSync(text),
+      deflate: (text) => deflateSync(text),
+      br: (text) => brotliCompressSync(text),
+    };
+    for (const [encoding, encode] of Object.entries(encoders)) {
+      const text = `${entry(`zip-${encoding}`)}\n\nnot json\n${entry(`zip-${encoding}`)}\n`;
+      const response = await sample.http
+        .post('/dlq/import')
+        .set(NDJSON)
+        .set('content-encoding', encoding)
+        .send(encode(text))
+        .expect(200);
+      expect(response.body).toEqual({
+        imported: 2,
+        skipped: 0,
+        invalid: [{ line: 3, reason: 'invalid DLQ entry: expected a JSON object per line' }],
+        invalidCount: 1,
+      });
+    }
+    const dlq = sample.app.get(DeadLetterQueueService);
+    expect((await dlq.getStats()).byClientId).toMatchObject({
+      'zip-gzip': 2,
+      'zip-deflate': 2,
+      'zip-br': 2,
+    });
+
+    // 65 MiB of blank lines is 65 KiB of gzip: refused by the 64 MiB cap all the same.
+    const bomb = gzipSync(Buffer.alloc(65 * MiB, '\n'));
+    expect(bomb.length).toBeLessThan(MiB);
+    const refused = await importEncoded('gzip', bomb).expect(400);
+    expect(bodyOf(refused).message).toBe(`import body over ${64 * MiB} bytes`);
+
+    const corrupt = await importEncoded('gzip', Buffer.from('not gzip at all')).expect(400);
+    expect(bodyOf(corrupt).message).toBe('body not decodable: incorrect header check');
+    const unknown = await importEncoded('compress', Buffer.from('x')).expect(415);
+    expect(bodyOf(unknown).message).toBe(
+      'unsupported content encoding "compress": send gzip, deflate, br or none',
+    );
+    await importNdjson('\n').expect(200, { imported: 0, skipped: 0, invalid: [], invalidCount: 0 });
+  });
+
   it('GET /dlq/export stops reading the store when the client leaves without reading', async () => {
     // 50 entries of 200 KiB (10 MB): more than the socket buffers hold.
     const ids = new DlqIdGenerator();
@@ -150,7 +231,12 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
         arguments: { blob },
       }),
     );
-    await importNdjson(lines.join('\n')).expect(200, { imported: 50, skipped: 0, invalid: [] });
+    await importNdjson(lines.join('\n')).expect(200, {
+      imported: 50,
+      skipped: 0,
+      invalid: [],
+      invalidCount: 0,
+    });
 
     const dlq = sample.app.get(DeadLetterQueueService);
     const exportEntries = dlq.export.bind(dlq);

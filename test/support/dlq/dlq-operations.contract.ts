@@ -180,6 +180,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
           { line: 3, reason: expect.stringContaining('JSON object') as string },
           { line: 4, reason: expect.stringContaining('ULID') as string },
         ],
+        invalidCount: 2,
       });
       expect(await other.dlq.get(a.id)).toEqual(a);
       expect(await other.dlq.import(exported)).toMatchObject({ imported: 0, skipped: 2 });

@@ -19,6 +19,7 @@ import { DlqFilterDto, toDlqFilter } from './dlq-filter.dto.js';
 import { NdjsonLineNumbers } from './ndjson-line-numbers.js';
 import { ndjsonLines, type NdjsonLimits } from './ndjson.js';
 import { NdjsonBodyGuard } from './ndjson-body.guard.js';
+import { decodedBody } from './decoded-body.js';
 
 /**
  * What `POST /dlq/import` reads at most: 64 MiB in all, 1 MiB a line. An exported entry stays
@@ -70,24 +71,49 @@ export class DlqTransferController {
   })
   @ApiConsumes('application/x-ndjson')
   @ApiBody({ schema: { type: 'string', example: '{"id":"01M8J5MXRZBV8JNQDE8V8AVJ8M",...}\n' } })
-  @ApiResponse({ status: 200, description: '{ imported, skipped, invalid: [{ line, reason }] }' })
-  @ApiResponse({ status: 400, description: 'Body over 64 MiB, or a line over 1 MiB' })
-  @ApiResponse({ status: 415, description: 'The body is not application/x-ndjson' })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{ imported, skipped, invalid: [{ line, reason }] (the first 100), invalidCount, stoppedAtLine? }',
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Body over 64 MiB or a line over 1 MiB (once decompressed), or not decodable',
+  })
+  @ApiResponse({
+    status: 415,
+    description:
+      'The body is not application/x-ndjson, or is compressed otherwise than gzip, deflate or br',
+  })
   async import(
     @Req() request: IncomingMessage,
     @Res({ passthrough: true }) response: ServerResponse,
   ): Promise<DlqImportResult> {
     const lines = new NdjsonLineNumbers();
     try {
-      const result = await this.dlq.import(ndjsonLines(request, IMPORT_LIMITS, lines));
+      const body = decodedBody(request);
+      const result = await this.dlq.import(ndjsonLines(body, IMPORT_LIMITS, lines));
       const invalid = result.invalid.map((bad) => ({ ...bad, line: lines.lineOf(bad.line) }));
-      return { ...result, invalid };
+      if (result.stoppedAtLine === undefined) return { ...result, invalid };
+      if (!request.complete) response.setHeader('connection', 'close');
+      return { ...result, invalid, stoppedAtLine: lines.lineOf(result.stoppedAtLine) };
     } catch (error) {
       // The rest of the body is left unread: the answer closes the connection instead of
       // waiting for it (the socket is not destroyed first, so the client gets the answer).
       if (!request.complete) response.setHeader('connection', 'close');
       if (error instanceof RangeError) throw new BadRequestException(error.message);
+      if (isZlibError(error)) throw new BadRequestException(`body not decodable: ${error.message}`);
       throw error;
     }
   }
+}
+
+/** A zlib or brotli failure on a corrupt compressed body (`Z_DATA_ERROR`, `ERR__ERROR_FORMAT_...`). */
+function isZlibError(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    error instanceof Error &&
+    typeof code === 'string' &&
+    /^(Z_|ERR__|ERR_BROTLI|ERR_ZLIB)/.test(code)
+  );
 }

@@ -48,9 +48,15 @@ export async function* ndjsonLines(
       }
       let start = 0;
       for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-        append(chunk.subarray(start, end));
+        if (end === start && lineBytes === 0) {
+          // An empty line: nothing to copy or parse (64 MiB of them must not cost a minute).
+          lineNumber++;
+          lines.blankSkipped();
+        } else {
+          append(chunk.subarray(start, end));
+          yield* valueOf(takeLine(), lines);
+        }
         start = end + 1;
-        yield* valueOf(takeLine(), lines);
       }
       append(chunk.subarray(start));
     }

@@ -31,7 +31,12 @@ export interface DlqStats {
 export interface DlqImportResult {
   imported: number;
   skipped: number;
+  /** The first 100 values that are not entries (1-based, counting values), with why. */
   invalid: Array<{ line: number; reason: string }>;
+  /** How many values were not entries, listed or not. */
+  invalidCount: number;
+  /** Set when the import stopped at this value: 1,000 were not entries, so the rest is not read. */
+  stoppedAtLine?: number;
 }
 
 export interface ReplayResult {

@@ -37,14 +37,22 @@ export function importedEntry(
   return entry;
 }
 
-/** Writes each entry with its id (no dedup): known ids skipped, bad lines listed with why. */
+/** Invalid values listed in the result; the rest are only counted. */
+export const DLQ_IMPORT_INVALID_LISTED = 100;
+/** Invalid values after which an import stops reading: that is not an export. */
+export const DLQ_IMPORT_INVALID_STOP = 1000;
+
+/**
+ * Writes each entry with its id (no dedup): known ids skipped, bad lines counted and the first
+ * ones listed with why, so a body of junk costs neither memory nor time past a bound.
+ */
 export async function importEntries(
   entries: Iterable<unknown> | AsyncIterable<unknown>,
   builder: DlqEntryBuilder,
   writer: DlqEntryWriter,
   now: () => number,
 ): Promise<DlqImportResult> {
-  const result: DlqImportResult = { imported: 0, skipped: 0, invalid: [] };
+  const result: DlqImportResult = { imported: 0, skipped: 0, invalid: [], invalidCount: 0 };
   let line = 0;
   for await (const raw of entries) {
     line++;
@@ -52,7 +60,14 @@ export async function importEntries(
     try {
       entry = importedEntry(raw, builder, now());
     } catch (error) {
-      result.invalid.push({ line, reason: describe(error) });
+      result.invalidCount++;
+      if (result.invalid.length < DLQ_IMPORT_INVALID_LISTED) {
+        result.invalid.push({ line, reason: describe(error) });
+      }
+      if (result.invalidCount >= DLQ_IMPORT_INVALID_STOP) {
+        result.stoppedAtLine = line;
+        break;
+      }
       continue;
     }
     const written = await writer.write(entry, 'import').catch(asUnavailable);
