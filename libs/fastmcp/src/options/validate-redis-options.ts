@@ -23,6 +23,7 @@ export const DLQ_REDIS_COMMANDS = [
   'zrangebyscore',
   'zrevrange',
   'zrevrangebyscore',
+  'info',
 ] as const;
 
 const CLUSTER_NODE = /^[^\s:]+:(\d{1,5})$/;
