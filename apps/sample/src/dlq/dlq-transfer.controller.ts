@@ -94,16 +94,18 @@ export class DlqTransferController {
       const body = decodedBody(request);
       const result = await this.dlq.import(ndjsonLines(body, IMPORT_LIMITS, lines));
       const invalid = result.invalid.map((bad) => ({ ...bad, line: lines.lineOf(bad.line) }));
-      if (result.stoppedAtLine === undefined) return { ...result, invalid };
-      if (!request.complete) response.setHeader('connection', 'close');
-      return { ...result, invalid, stoppedAtLine: lines.lineOf(result.stoppedAtLine) };
+      const { stoppedAtLine } = result;
+      if (stoppedAtLine === undefined) return { ...result, invalid };
+      return { ...result, invalid, stoppedAtLine: lines.lineOf(stoppedAtLine) };
     } catch (error) {
-      // The rest of the body is left unread: the answer closes the connection instead of
-      // waiting for it (the socket is not destroyed first, so the client gets the answer).
-      if (!request.complete) response.setHeader('connection', 'close');
       if (error instanceof RangeError) throw new BadRequestException(error.message);
       if (isZlibError(error)) throw new BadRequestException(`body not decodable: ${error.message}`);
       throw error;
+    } finally {
+      // A refused or stopped import leaves the rest of the body unread: the answer closes the
+      // connection instead of waiting for it (the socket is not destroyed first, so the client
+      // gets the answer).
+      if (!request.complete) response.setHeader('connection', 'close');
     }
   }
 }

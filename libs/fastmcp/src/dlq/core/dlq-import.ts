@@ -38,9 +38,9 @@ export function importedEntry(
 }
 
 /** Invalid values listed in the result; the rest are only counted. */
-export const DLQ_IMPORT_INVALID_LISTED = 100;
+const INVALID_LISTED = 100;
 /** Invalid values after which an import stops reading: that is not an export. */
-export const DLQ_IMPORT_INVALID_STOP = 1000;
+const INVALID_STOP = 1000;
 
 /**
  * Writes each entry with its id (no dedup): known ids skipped, bad lines counted and the first
@@ -61,10 +61,10 @@ export async function importEntries(
       entry = importedEntry(raw, builder, now());
     } catch (error) {
       result.invalidCount++;
-      if (result.invalid.length < DLQ_IMPORT_INVALID_LISTED) {
+      if (result.invalid.length < INVALID_LISTED) {
         result.invalid.push({ line, reason: describe(error) });
       }
-      if (result.invalidCount >= DLQ_IMPORT_INVALID_STOP) {
+      if (result.invalidCount >= INVALID_STOP) {
         result.stoppedAtLine = line;
         break;
       }

@@ -36,6 +36,8 @@ export interface DlqRedisConnection {
   redis: DlqRedisClient;
   /** True when the module opened it, and so closes it on shutdown. */
   owned: boolean;
+  /** The `dlq.redis` option it came from, for errors that name it. */
+  option: 'client' | 'url' | 'cluster' | 'namespace';
 }
 
 /** The connection the options name: a URL or cluster (opened here), a client, or a namespace. */
@@ -43,9 +45,14 @@ export async function resolveDlqRedis(
   options: DlqRedisOptions | undefined,
   moduleRef: ModuleRef,
 ): Promise<DlqRedisConnection> {
-  if (options?.client) return { redis: options.client, owned: false };
-  if (options?.url)
-    return { redis: new Redis(options.url, DLQ_REDIS_CONNECTION_OPTIONS), owned: true };
+  if (options?.client) return { redis: options.client, owned: false, option: 'client' };
+  if (options?.url) {
+    return {
+      redis: new Redis(options.url, DLQ_REDIS_CONNECTION_OPTIONS),
+      owned: true,
+      option: 'url',
+    };
+  }
   if (options?.cluster) {
     const { nodes, options: own = {} } = options.cluster;
     const merged: ClusterOptions = {
@@ -53,10 +60,11 @@ export async function resolveDlqRedis(
       ...own,
       redisOptions: { ...DLQ_CLUSTER_OPTIONS.redisOptions, ...own.redisOptions },
     };
-    return { redis: new Cluster(nodes, merged), owned: true };
+    return { redis: new Cluster(nodes, merged), owned: true, option: 'cluster' };
   }
   if (options?.namespace !== undefined) {
-    return { redis: await namespaceConnection(options.namespace, moduleRef), owned: false };
+    const redis = await namespaceConnection(options.namespace, moduleRef);
+    return { redis, owned: false, option: 'namespace' };
   }
   throw new FastMcpConfigError([
     {

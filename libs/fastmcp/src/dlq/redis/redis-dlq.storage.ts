@@ -30,7 +30,7 @@ export class RedisDlqStorage implements DlqStorage {
   private current: RedisDlqRepository | undefined;
 
   constructor(
-    private readonly options: DlqRedisOptions | undefined,
+    options: DlqRedisOptions | undefined,
     keyPrefix: string,
     moduleRef: ModuleRef,
     private readonly corrupt: DlqCorruptEntries,
@@ -41,9 +41,9 @@ export class RedisDlqStorage implements DlqStorage {
   }
 
   async open(): Promise<void> {
-    const { redis, owned } = await this.handle.connect();
-    if (owned) await waitUntilReady(redis, 2000);
-    await assertRedisVersion(redis, this.options).catch(async (error: unknown) => {
+    const connection = await this.handle.connect();
+    if (connection.owned) await waitUntilReady(connection.redis, 2000);
+    await assertRedisVersion(connection).catch(async (error: unknown) => {
       await this.handle.close();
       throw error;
     });

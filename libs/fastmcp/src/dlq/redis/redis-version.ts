@@ -1,6 +1,5 @@
 import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
-import type { DlqRedisOptions } from '../../options/dlq-options.interface.js';
-import type { DlqRedisClient } from './redis-client.js';
+import type { DlqRedisConnection } from './redis-dlq.connection.js';
 
 /** The insert script claims a dedup key with `SET ... NX ... GET`, which Redis 7.0 added. */
 const OLDEST_MAJOR = 7;
@@ -11,25 +10,15 @@ const OLDEST_MAJOR = 7;
  * not reachable yet (the store buffers until it is) or does not answer `INFO` (a managed service
  * may forbid it): then the version is not known, so nothing is refused.
  */
-export async function assertRedisVersion(
-  redis: DlqRedisClient,
-  options: DlqRedisOptions | undefined,
-): Promise<void> {
+export async function assertRedisVersion({ redis, option }: DlqRedisConnection): Promise<void> {
   if (redis.status !== 'ready') return;
   const info = await redis.info('server').catch(() => '');
   const version = /^redis_version:(\d+)\.([\d.]+)/m.exec(info);
   if (!version || Number(version[1]) >= OLDEST_MAJOR) return;
   throw new FastMcpConfigError([
     {
-      field: `dlq.redis.${optionName(options)}`,
+      field: `dlq.redis.${option}`,
       message: `Redis ${version[1]}.${version[2]} is too old: the DLQ store needs Redis 7.0 or later`,
     },
   ]);
-}
-
-function optionName(options: DlqRedisOptions | undefined): string {
-  if (options?.client) return 'client';
-  if (options?.url) return 'url';
-  if (options?.cluster) return 'cluster';
-  return 'namespace';
 }
