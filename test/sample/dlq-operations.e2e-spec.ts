@@ -135,4 +135,33 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
       .expect(404);
     await sample.http.post('/dlq/replay').send({}).expect(401);
   });
+
+  it("a call's priority (body) is its dead letter's; an unknown one is 400 and calls nothing", async () => {
+    await sample.http
+      .post('/mcp/clients/down/tools/echo/call')
+      .set(sample.auth)
+      .send({ arguments: { text: 'b' }, priority: 'high' })
+      .expect(502);
+    const high = bodyOf<Page<FailedOperation>>(
+      await sample.http.get('/dlq?priority=high').set(sample.auth).expect(200),
+    );
+    expect(high.items.map((e) => [e.clientId, e.toolName, e.arguments])).toEqual([
+      ['down', 'echo', { text: 'b' }],
+    ]);
+    const before = bodyOf<{ total: number }>(
+      await sample.http.get('/dlq/stats').set(sample.auth).expect(200),
+    ).total;
+    const refused = await sample.http
+      .post('/mcp/clients/down/tools/echo/call')
+      .set(sample.auth)
+      .send({ arguments: { text: 'c' }, priority: 'urgent' })
+      .expect(400);
+    expect(bodyOf(refused).message).toEqual([
+      'priority must be one of the following values: high, normal, low',
+    ]);
+    const after = bodyOf<{ total: number }>(
+      await sample.http.get('/dlq/stats').set(sample.auth).expect(200),
+    ).total;
+    expect(after).toBe(before);
+  });
 });

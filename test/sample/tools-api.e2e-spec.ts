@@ -175,6 +175,31 @@ describe('sample tools API', () => {
       expect(bodyOf(response).message).toEqual(['property url should not exist']);
     });
 
+    it('a query parameter is refused where the route reads none, after the API key', async () => {
+      const call = await sample.http
+        .post('/mcp/clients/demo/tools/echo/call?priority=high&timeout=5')
+        .set(sample.auth)
+        .send({ arguments: { text: 'x' } })
+        .expect(400);
+      expect(bodyOf(call).message).toBe(
+        'this endpoint takes no query parameters; got priority, timeout',
+      );
+      const many = Array.from({ length: 7 }, (_, i) => `p${i}=1`).join('&');
+      const listed = await sample.http.get(`/mcp/clients?${many}`).set(sample.auth).expect(400);
+      expect(bodyOf(listed).message).toBe(
+        'this endpoint takes no query parameters; got p0, p1, p2, p3, p4 and 2 more',
+      );
+      await sample.http.get('/dlq/stats?verbose=1').set(sample.auth).expect(400);
+      await sample.http.post('/mcp/clients/demo/tools/echo/call?x=1').send({}).expect(401);
+      // A route with a query DTO validates it; the ops endpoints are left to monitors.
+      await sample.http.get('/dlq?sort=newest').set(sample.auth).expect(200);
+      await sample.http.get('/dlq?verbose=1').set(sample.auth).expect(400, /verbose should not/);
+      // (/health is 503 here: the `down` server is configured.)
+      const health = await sample.http.get('/health?probe=k8s').set(sample.auth);
+      expect(health.status).not.toBe(400);
+      await sample.http.get('/metrics?probe=1').set(sample.auth).expect(200);
+    });
+
     it('wrong types are refused', async () => {
       const response = await sample.http
         .post('/mcp/clients/demo/tools/echo/call')

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { register } from 'prom-client';
 import type { AppModuleOptions } from './app-module-options.interface.js';
 import { adminApiKeyProvider } from './auth/admin-api-key.provider.js';
+import { UnknownQueryGuard } from './validation/unknown-query.guard.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import type { SampleRuntime } from './bootstrap/sample-runtime.js';
 import { SampleRuntimeModule } from './bootstrap/sample-runtime.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
       providers: [
         adminApiKeyProvider,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: UnknownQueryGuard },
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
       ],
     };

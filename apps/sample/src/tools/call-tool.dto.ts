@@ -1,5 +1,6 @@
+import { DLQ_PRIORITIES, type DlqPriority } from '@app/fastmcp';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional } from 'class-validator';
+import { IsIn, IsObject, IsOptional } from 'class-validator';
 
 export class CallToolDto {
   @ApiPropertyOptional({
@@ -11,4 +12,13 @@ export class CallToolDto {
   @IsOptional()
   @IsObject()
   arguments?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    enum: DLQ_PRIORITIES,
+    description:
+      "The DLQ priority if the call is dead-lettered. Default: the tool's configured priority, else normal",
+  })
+  @IsOptional()
+  @IsIn(DLQ_PRIORITIES)
+  priority?: DlqPriority;
 }

@@ -85,7 +85,7 @@ export class ToolsController {
   @ApiResponse({
     status: 400,
     description:
-      'Invalid body (too deeply nested, a forbidden key...), or a malformed client id or tool name',
+      'Invalid body (too deeply nested, a forbidden key, an unknown priority...), a malformed client id or tool name, or a query parameter',
   })
   @ApiResponse({ status: 404, description: 'Not a configured client id' })
   @ApiResponse({ status: 413, description: 'The body is larger than BODY_LIMIT' })
@@ -98,6 +98,9 @@ export class ToolsController {
     @Body() body: CallToolDto,
     @ClientAbortSignal() signal: AbortSignal,
   ): Promise<CallToolResult> {
-    return this.client.callToolWithRetry(clientId, toolName, body.arguments, { signal });
+    return this.client.callToolWithRetry(clientId, toolName, body.arguments, {
+      signal,
+      priority: body.priority,
+    });
   }
 }
