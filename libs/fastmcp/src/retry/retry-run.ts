@@ -241,7 +241,6 @@ export class RetryRun {
     this.pipeline.succeeded(this.attemptInfo);
   }
 
-  /** Clears the attempt timer and frees its admission. Call when the attempt ends. */
   /** The running attempt's outcome is known: whatever aborts the run now, it is between attempts. */
   attemptSettled(): void {
     this.attemptRunning = false;
@@ -252,6 +251,7 @@ export class RetryRun {
     return this.attemptRunning && !this.attemptTimer.awaitingSocket;
   }
 
+  /** Clears the attempt timer and frees its admission. Call when the attempt ends. */
   endAttempt(): void {
     this.attemptRunning = false;
     this.attemptTimer.stop();

@@ -3,23 +3,19 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { type AxiosRequestConfig, type AxiosResponse, getAdapter } from 'axios';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { isStepUp, parseChallenge, wwwAuthenticateOf } from '../auth/parse-challenge.js';
-import type { AuthChallenge, ServerAuth } from '../auth/server-auth.interface.js';
-import type { FastMcpError } from '../errors/fastmcp.error.js';
+import { isStepUp, parseChallenge } from '../auth/parse-challenge.js';
+import type { AuthChallenge } from '../auth/server-auth.interface.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
-import { isMcpAuthError } from '../errors/mcp-auth.error.js';
 import { isMcpHttpError, McpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
-import { isMcpTransportError, McpTransportError } from '../errors/mcp-transport.error.js';
-import {
-  type ExchangeContext,
-  ServerMessageDispatcher,
-} from '../protocol/server-message.dispatcher.js';
+import { McpTransportError } from '../errors/mcp-transport.error.js';
+import { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
-import { MAX_RESUMPTIONS, type RetryRun } from '../retry/retry-run.js';
+import type { RetryRun } from '../retry/retry-run.js';
 import { AxiosErrorConverter } from './axios-error.converter.js';
 import { traceAttempt, withTraceHeaders, withTraceMeta } from './attempt-trace.js';
 import type { ExchangeOptions } from './exchange-options.interface.js';
+import { exchangeSink } from './exchange-sink.js';
 import type { HttpTarget, TransportResponse } from './http-target.interface.js';
 import { leanHttpAdapter, type SocketHook } from './lean-http.adapter.js';
 import { OriginPools } from './origin-pools.js';
@@ -34,14 +30,13 @@ import {
   watchedFallback,
 } from './socket-watch.js';
 import { ResponseBudget } from './response-budget.js';
+import { isStreamCut, type Resumptions, StreamResumption } from './stream-resumption.js';
 import { UpstreamText } from './upstream-text.js';
 import { headerValue, readResponse } from './response-reader.js';
-import type { MessageSink, SseCursor } from './sse-response.reader.js';
+import type { SseCursor } from './sse-response.reader.js';
 
 const MESSAGE_TIMEOUT_MS = 5000;
 const NO_TRANSFORM: [] = [];
-/** The abort reason of an exchange's handlers once its answer is in (made once: no stack per call). */
-const EXCHANGE_ENDED = new Error('the exchange ended');
 
 /** The request an answer is read for, and what reads it. */
 interface AnswerReading {
@@ -49,20 +44,6 @@ interface AnswerReading {
   run: RetryRun;
   exchange: ExchangeOptions;
   upstream: UpstreamText;
-}
-/** Answers to a resumption GET that mean the stream cannot be resumed: re-sending is left. */
-const RESUMPTION_REFUSED = [400, 404, 405];
-
-/** The resumptions of one answer, and whether a 401 to one of them has run the OAuth flow. */
-interface Resumptions {
-  count: number;
-  challenged: boolean;
-}
-
-/** A resumption GET's answer (none when the network failed) and the token it carried. */
-interface SentGet {
-  response?: AxiosResponse<Readable>;
-  authorization?: string;
 }
 
 /**
@@ -85,6 +66,7 @@ export class McpHttpTransport {
   );
   // Plain http: servers are called over undici pools; https and the rest over the agents.
   private readonly pools = new OriginPools();
+  private readonly resumption: StreamResumption;
   private requestIds = 0;
 
   constructor(
@@ -97,6 +79,7 @@ export class McpHttpTransport {
     axios.defaults.httpsAgent = this.httpsAgent;
     const lean = leanHttpAdapter(watchedFallback(this.sockets, getAdapter('http')));
     axios.defaults.adapter = undiciAdapter(this.pools, this.httpAgent, lean);
+    this.resumption = new StreamResumption(axios);
   }
 
   /**
@@ -263,7 +246,9 @@ export class McpHttpTransport {
     { message, run, exchange, upstream }: AnswerReading,
   ): Promise<Record<string, unknown>> {
     const cursor: SseCursor = {};
-    const { sink, end } = this.sinkFor(target, message, run, exchange);
+    const { sink, end } = exchangeSink(this.dispatcher, target, message, run, exchange, (answer) =>
+      this.send(target, answer),
+    );
     const meter = this.budget.meter(target, { clientId: run.clientId, operation: run.operation });
     const resumptions: Resumptions = { count: 0, challenged: false };
     let stream = response;
@@ -277,133 +262,13 @@ export class McpHttpTransport {
           // A modern stream cannot be resumed: the request is lost, a retry re-issues it.
           const resumable = target.era !== 'modern' && cursor.lastEventId !== undefined;
           if (!isStreamCut(failure) || !resumable) throw failure;
-          stream = await this.resume(target, cursor, run, failure, resumptions);
+          stream = await this.resumption.resume(target, cursor, run, failure, resumptions);
         }
       }
     } finally {
       meter.release();
       end();
     }
-  }
-
-  private async resume(
-    target: HttpTarget,
-    cursor: SseCursor,
-    run: RetryRun,
-    failure: FastMcpError,
-    resumptions: Resumptions,
-  ): Promise<AxiosResponse<Readable>> {
-    for (;;) {
-      resumptions.count += 1;
-      if (resumptions.count > MAX_RESUMPTIONS) throw failure;
-      await run.waitToResume(
-        cursor.retryMs ?? run.policy.initialDelayMs,
-        resumptions.count,
-        failure,
-      );
-      let sent = await this.resumptionGet(target, cursor, run);
-      if (sent.response?.status === 401 && target.auth && !resumptions.challenged) {
-        // Once per answer: a new token, then the same GET again (the request is not re-sent).
-        resumptions.challenged = true;
-        releaseErrorBody(sent.response.data);
-        await this.renewToken(target.auth, challengeOf(sent), run, failure);
-        sent = await this.resumptionGet(target, cursor, run);
-      }
-      const response = sent.response;
-      if (!response) continue;
-      const type = headerValue(response.headers['content-type']) ?? '';
-      if (response.status === 200 && type.includes('text/event-stream')) return response;
-      releaseErrorBody(response.data);
-      if (response.status === 401 || RESUMPTION_REFUSED.includes(response.status)) {
-        throw resumptionRefused(response.status, run, failure);
-      }
-    }
-  }
-
-  /** One resumption GET; no response when it failed on the network (the next one may work). */
-  private async resumptionGet(
-    target: HttpTarget,
-    cursor: SseCursor,
-    run: RetryRun,
-  ): Promise<SentGet> {
-    const authorization = await target.auth?.authorization(run.attemptSignal);
-    const response = await this.http.axiosRef
-      .get<Readable>(target.url, {
-        headers: {
-          ...requestHeaders(target, authorization),
-          accept: 'text/event-stream',
-          'last-event-id': cursor.lastEventId ?? '',
-        },
-        responseType: 'stream',
-        signal: run.attemptSignal,
-        validateStatus: () => true,
-      })
-      .catch((error: unknown) => {
-        if (run.attemptSignal?.aborted) throw run.explainAbort(error);
-        return undefined;
-      });
-    return { response, authorization };
-  }
-
-  /**
-   * The OAuth flow after a 401 to a resumption GET. The request is out and its answer still
-   * being read, so the attempt's signal bounds the flow (its timeout, the budget, the caller's
-   * abort), and one that ends it ends the call as it would the read: delivery unknown. A flow
-   * that gets no token ends the resumption, the McpAuthError its cause.
-   */
-  private async renewToken(
-    auth: ServerAuth,
-    challenge: AuthChallenge,
-    run: RetryRun,
-    failure: FastMcpError,
-  ): Promise<void> {
-    try {
-      await auth.onChallenge(challenge, run.attemptSignal);
-    } catch (error) {
-      if (run.attemptSignal?.aborted || run.callerSignal?.aborted) throw run.explainAbort(error);
-      throw resumptionRefused(401, run, failure, error);
-    }
-  }
-
-  /** The sink of one exchange's stream, and the call that ends the exchange for its handlers. */
-  private sinkFor(
-    target: HttpTarget,
-    message: JSONRPCRequest,
-    run: RetryRun,
-    exchange: ExchangeOptions,
-  ): { sink: MessageSink; end: () => void } {
-    const progress = exchange.progress;
-    const attempt = run.attemptSignal;
-    // Made only when the server sends a request on the stream: most answers have none.
-    let ended: AbortController | undefined;
-    let signal: AbortSignal | undefined;
-    let finished = false;
-    const context: ExchangeContext = {
-      clientId: run.clientId,
-      get signal(): AbortSignal {
-        if (!signal) {
-          ended = new AbortController();
-          if (finished) ended.abort(EXCHANGE_ENDED);
-          signal = attempt ? AbortSignal.any([ended.signal, attempt]) : ended.signal;
-        }
-        return signal;
-      },
-      handling: new Map(),
-      progressToken: progress ? message.id : undefined,
-      // 2026-07-28: the server may send no request on this stream, and the client no response.
-      reply: target.era === 'modern' ? undefined : (answer) => this.send(target, answer),
-      onProgress: (update) => {
-        if (progress?.resetTimeout) run.extendAttempt(progress.maxAttemptMs);
-        progress?.onProgress?.(update);
-      },
-    };
-    return {
-      sink: (incoming) => this.dispatcher.dispatch(incoming, context),
-      end: () => {
-        finished = true;
-        ended?.abort(EXCHANGE_ENDED);
-      },
-    };
   }
 
   private nextRequestId(): number {
@@ -425,32 +290,6 @@ export class McpHttpTransport {
     });
     this.send(target, cancelled).catch(() => undefined);
   }
-}
-
-/** A resumption GET the server answered with `status`: re-sending the request is what is left. */
-function resumptionRefused(
-  status: number,
-  run: RetryRun,
-  failure: FastMcpError,
-  authFailure?: unknown,
-): McpTransportError {
-  // An McpAuthError's message is safe to show: it never quotes a token or a secret.
-  const why = isMcpAuthError(authFailure) ? `: ${authFailure.message}` : '';
-  return new McpTransportError(
-    'stream_cut',
-    `the server would not resume the stream (HTTP ${status})${why}`,
-    { cause: authFailure ?? failure, clientId: run.clientId, operation: run.operation },
-  );
-}
-
-/** The challenge of a resumption GET answered 401, with the Authorization header it carried. */
-function challengeOf({ response, authorization }: SentGet): AuthChallenge {
-  const wwwAuthenticate = wwwAuthenticateOf(response?.headers['www-authenticate']);
-  return { status: 401, wwwAuthenticate, authorization };
-}
-
-function isStreamCut(error: unknown): error is McpTransportError {
-  return isMcpTransportError(error) && error.failure === 'stream_cut';
 }
 
 /**
