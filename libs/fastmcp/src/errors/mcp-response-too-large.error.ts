@@ -1,5 +1,5 @@
 import { type FastMcpErrorFields, isFastMcpError } from './fastmcp.error.js';
-import { BYTES_PER_CONTAINER } from '../transport/json-containers.js';
+import { BYTES_PER_CONTAINER, BYTES_PER_VALUE } from '../transport/json-shape.js';
 import { McpProtocolError } from './mcp-protocol.error.js';
 
 const BRAND = Symbol.for('nestjs-fastmcp.response-too-large');
@@ -11,10 +11,10 @@ export const RESPONSE_TOO_LARGE_CODE = -32603;
  * Which limit an answer passed: `answer`, its own `maxResponseBytes` (a line, an event, or the
  * whole answer); `buffered`, the `maxBufferedResponseBytes` every answer in flight shares;
  * `error_body`, the part of an HTTP error's body the client reads, cut before it could say which
- * error it was; `containers`, one object or array per 32 bytes of `maxResponseBytes` (what
- * parsing it would cost in heap).
+ * error it was; `containers`, one object or array per 32 bytes of `maxResponseBytes`, and
+ * `values`, one value per 8 bytes of it (what parsing it would cost in heap and time).
  */
-export type ResponseLimit = 'answer' | 'buffered' | 'error_body' | 'containers';
+export type ResponseLimit = 'answer' | 'buffered' | 'error_body' | 'containers' | 'values';
 
 const MESSAGES: Record<ResponseLimit, (limitBytes: number) => string> = {
   answer: (bytes) => `response too large: over maxResponseBytes (${bytes} bytes)`,
@@ -24,6 +24,8 @@ const MESSAGES: Record<ResponseLimit, (limitBytes: number) => string> = {
     `response too large: an HTTP error body over ${bytes} bytes could not be read`,
   containers: (bytes) =>
     `response too large: over ${Math.floor(bytes / BYTES_PER_CONTAINER)} objects and arrays (one per ${BYTES_PER_CONTAINER} bytes of maxResponseBytes, ${bytes})`,
+  values: (bytes) =>
+    `response too large: over ${Math.floor(bytes / BYTES_PER_VALUE)} values (one per ${BYTES_PER_VALUE} bytes of maxResponseBytes, ${bytes})`,
 };
 
 /**

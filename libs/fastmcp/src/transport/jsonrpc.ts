@@ -6,7 +6,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { McpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
-import { BYTES_PER_CONTAINER, jsonContainersOver } from './json-containers.js';
+import { jsonShapeLimits, jsonShapeOver } from './json-shape.js';
 import { batchItems } from './message-batch.js';
 import { UpstreamText } from './upstream-text.js';
 
@@ -40,14 +40,13 @@ export function withProgressToken(
 
 /**
  * Parses one JSON-RPC message (or a batch of at most MAX_BATCH_MESSAGES); throws -32700 on
- * garbage, -32600 on a longer batch, McpResponseTooLargeError (`containers`) on more objects and
- * arrays than `maxBytes` allows. A message in a plain shape skips the SDK's schema (a success
- * response, a request, a notification); the rest are checked by it.
+ * garbage, -32600 on a longer batch, McpResponseTooLargeError (`containers`, `values`) on more
+ * objects and arrays, or values, than `maxBytes` allows. A message in a plain shape skips the
+ * SDK's schema (a success response, a request, a notification); the rest are checked by it.
  */
 export function parseMessages(text: string, maxBytes = Number.POSITIVE_INFINITY): JSONRPCMessage[] {
-  if (jsonContainersOver(text, Math.floor(maxBytes / BYTES_PER_CONTAINER))) {
-    throw new McpResponseTooLargeError('containers', maxBytes);
-  }
+  const over = jsonShapeOver(text, jsonShapeLimits(maxBytes));
+  if (over) throw new McpResponseTooLargeError(over, maxBytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
