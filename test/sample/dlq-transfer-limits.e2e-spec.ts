@@ -183,12 +183,7 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
     };
     for (const [encoding, encode] of Object.entries(encoders)) {
       const text = `${entry(`zip-${encoding}`)}\n\nnot json\n${entry(`zip-${encoding}`)}\n`;
-      const response = await sample.http
-        .post('/dlq/import')
-        .set(NDJSON)
-        .set('content-encoding', encoding)
-        .send(encode(text))
-        .expect(200);
+      const response = await importEncoded(encoding, encode(text)).expect(200);
       expect(response.body).toEqual({
         imported: 2,
         skipped: 0,

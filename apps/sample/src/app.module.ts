@@ -3,7 +3,6 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { register } from 'prom-client';
 import type { AppModuleOptions } from './app-module-options.interface.js';
 import { adminApiKeyProvider } from './auth/admin-api-key.provider.js';
-import { UnknownQueryGuard } from './validation/unknown-query.guard.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import type { SampleRuntime } from './bootstrap/sample-runtime.js';
 import { SampleRuntimeModule } from './bootstrap/sample-runtime.module.js';
@@ -14,6 +13,7 @@ import { ErrorResponseFilter } from './errors/error-response.filter.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ToolsModule } from './tools/tools.module.js';
+import { UnknownQueryGuard } from './validation/unknown-query.guard.js';
 
 /** The sample service: DLQ administration, MCP tools, /metrics, /health, behind the API key. */
 @Module({})
