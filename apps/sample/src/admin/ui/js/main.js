@@ -16,6 +16,10 @@ const ENTRY_ROUTE = /^#\/entries\/([0-9A-Z]{26})$/;
 let api = null;
 let busy = false;
 let again = false;
+/** The refresh under way (or the last one): a bulk action waits for it rather than drop the click. */
+let refreshing = Promise.resolve();
+/** A bulk action is being asked or run: a second click is ignored. */
+let acting = false;
 /** @type {ReturnType<typeof setInterval> | undefined} */
 let timer;
 
@@ -146,8 +150,18 @@ async function refresh() {
   }
   busy = true;
   again = false;
+  refreshing = loadQueue(api);
+  await refreshing;
+  if (again) await refresh();
+}
+
+/**
+ * Reads the overview, the list and the jobs once; settles either way.
+ * @param {Api} signed
+ */
+async function loadQueue(signed) {
   try {
-    await Promise.all([refreshOverview(api), list.load(), jobs.load()]);
+    await Promise.all([refreshOverview(signed), list.load(), jobs.load()]);
     if (listMessage.dataset.kind === 'error') setListMessage('');
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -158,7 +172,6 @@ async function refresh() {
   } finally {
     busy = false;
   }
-  if (again) await refresh();
 }
 
 /** Every few seconds, unless paused, hidden, on an entry, or while asking or acting. */
@@ -216,21 +229,30 @@ byId('select-page', HTMLInputElement).addEventListener('change', (event) => {
 
 /** @param {typeof replayEntries} action */
 async function onSelected(action) {
-  const entries = [...list.selected.values()];
-  if (entries.length === 0 || busy) return;
-  busy = true;
+  if (acting) return;
+  acting = true;
   try {
-    const summary = await action(signedIn(), entries, (text) => setListMessage(text));
-    if (summary !== null) {
-      list.selected.clear();
-      setListMessage(summary);
+    // A refresh under way (the list read again, the auto refresh) keeps the selection: wait for
+    // it, or the click would be lost.
+    while (busy) await refreshing;
+    const entries = [...list.selected.values()];
+    if (entries.length === 0) return;
+    busy = true;
+    try {
+      const summary = await action(signedIn(), entries, (text) => setListMessage(text));
+      if (summary !== null) {
+        list.selected.clear();
+        setListMessage(summary);
+      }
+    } catch (error) {
+      setListMessage(messageOf(error), 'error');
+    } finally {
+      busy = false;
     }
-  } catch (error) {
-    setListMessage(messageOf(error), 'error');
+    await refresh();
   } finally {
-    busy = false;
+    acting = false;
   }
-  await refresh();
 }
 
 byId('replay-selected', HTMLButtonElement).addEventListener(
