@@ -48,7 +48,9 @@ export class McpOperations {
     );
     const tracker = this.tracker(clientId, { url: server.url, headers: server.headers ?? {} });
     return {
-      ...tracker,
+      clientId,
+      lastTarget: tracker.lastTarget,
+      dropSession: tracker.dropSession,
       operation: 'connect',
       method: 'initialize',
       attempt: async (run) => {
@@ -73,7 +75,9 @@ export class McpOperations {
     let listing: ToolListing | undefined;
     let listedOn: McpConnection | undefined;
     return {
-      ...tracker,
+      clientId,
+      lastTarget: tracker.lastTarget,
+      dropSession: tracker.dropSession,
       operation: 'list_tools',
       method: 'tools/list',
       attempt: async (run) => {
@@ -124,7 +128,9 @@ export class McpOperations {
         this.catalog.tool(clientId, toolName),
       );
     return {
-      ...tracker,
+      clientId,
+      lastTarget: tracker.lastTarget,
+      dropSession: tracker.dropSession,
       operation: 'call_tool',
       method: 'tools/call',
       params,
@@ -302,7 +308,6 @@ export class McpOperations {
     let current: McpConnection | undefined;
     let target = initial;
     return {
-      clientId,
       lastTarget: () => target,
       dropSession: () => {
         if (current) this.sessions.remove(clientId, current);

@@ -126,12 +126,13 @@ export class OperationRunner {
     shutdown: ShutdownWatch,
     priority: CallOptions['priority'],
   ): Promise<RunOutcome<T>> {
-    const context = { operation: spec.operation, clientId: spec.clientId };
-    this.events.emit('operation.started', { ...context, startedAt: run.startedAt });
+    const { operation, clientId } = spec;
+    this.events.emit('operation.started', { operation, clientId, startedAt: run.startedAt });
     try {
       const value = await this.attemptUntilDone(spec, run);
       this.events.emit('operation.succeeded', {
-        ...context,
+        operation,
+        clientId,
         durationMs: run.elapsedMs,
         attempts: run.attempts.length + 1,
       });
@@ -142,7 +143,8 @@ export class OperationRunner {
         : this.asFastMcpError(error, spec);
       const failed = isRetryExhaustedError(final) ? final.lastError : final;
       this.events.emit('operation.failed', {
-        ...context,
+        operation,
+        clientId,
         durationMs: run.elapsedMs,
         attempts: Math.max(run.attempts.length, 1),
         errorClass: classifyError(failed, run.retryableStatusCodes).errorClass,
