@@ -12,8 +12,16 @@ const CLIENT_IDS = ['github', 'jira', 'slack', 'search'];
  */
 export function runOperations(events: FastMcpEvents): void {
   for (let i = 0; i < OPS_PER_ITERATION; i += 1) {
-    const context = { operation: OPERATIONS[i % 3], clientId: CLIENT_IDS[i % 4] };
-    events.emit('operation.started', { ...context, startedAt: i });
-    events.emit('operation.succeeded', { ...context, durationMs: (i % 500) + 0.5, attempts: 1 });
+    // Keys written out, as the module writes its events: on Node 20 a spread followed by keys
+    // costs more than the metrics measured here.
+    const operation = OPERATIONS[i % 3];
+    const clientId = CLIENT_IDS[i % 4];
+    events.emit('operation.started', { operation, clientId, startedAt: i });
+    events.emit('operation.succeeded', {
+      operation,
+      clientId,
+      durationMs: (i % 500) + 0.5,
+      attempts: 1,
+    });
   }
 }
