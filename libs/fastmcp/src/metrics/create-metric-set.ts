@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import { talliedMetric } from './metric-tally.js';
 import {
   METRIC_DEFINITIONS,
   metricName,
@@ -147,10 +148,16 @@ function createMetric(
   };
   switch (definition.kind) {
     case 'counter':
+      if (definition.tallied) {
+        return talliedMetric((collect) => new Counter({ ...common, collect }), 'counter');
+      }
       return new Counter(common);
     case 'histogram':
       return new Histogram({ ...common, buckets: [...(definition.buckets ?? [])] });
     case 'gauge':
+      if (definition.tallied) {
+        return talliedMetric((collect) => new Gauge({ ...common, collect }), 'gauge');
+      }
       return new Gauge({
         ...common,
         ...(collector && {

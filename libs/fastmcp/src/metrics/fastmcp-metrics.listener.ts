@@ -7,6 +7,7 @@ import { ClientIdLabels } from './client-id-labels.js';
 import type { FastMcpMetricSet } from './create-metric-set.js';
 import { OTHER_CLIENT_ID_LABEL } from './fastmcp-metrics.constants.js';
 import { FastMcpMetrics } from './fastmcp-metrics.service.js';
+import { adderOf } from './metric-tally.js';
 import { OperationLabels } from './operation-labels.js';
 
 type Labels = Record<string, string>;
@@ -51,23 +52,25 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
 
   private subscribe(m: FastMcpMetricSet): Array<() => void> {
     const on = this.events.on.bind(this.events);
+    const inflight = adderOf(m.inflight);
+    const operations = adderOf(m.operations);
     return [
       on('retry.scheduled', (e) => {
         m.retryAttempts.inc(this.labels(e, { reason: e.reason }));
         m.retryBackoff.observe(this.labels(e), e.delayMs / 1000);
       }),
       on('retry.withheld', (e) => m.deliveryUnknown.inc(this.labels(e))),
-      on('operation.started', (e) => m.inflight.inc(this.operationLabels.of(e).base)),
+      on('operation.started', (e) => inflight.add(this.operationLabels.of(e).base, 1)),
       on('operation.succeeded', (e) => {
         const labels = this.operationLabels.of(e);
-        m.inflight.dec(labels.base);
-        m.operations.inc(labels.success);
+        inflight.add(labels.base, -1);
+        operations.add(labels.success, 1);
         m.operationDuration.observe(labels.base, e.durationMs / 1000);
       }),
       on('operation.failed', (e) => {
         const labels = this.operationLabels.of(e);
-        m.inflight.dec(labels.base);
-        m.operations.inc(labels.error);
+        inflight.add(labels.base, -1);
+        operations.add(labels.error, 1);
         m.operationDuration.observe(labels.base, e.durationMs / 1000);
       }),
       on('dlq.stored', () => m.dlqOperations.inc()),

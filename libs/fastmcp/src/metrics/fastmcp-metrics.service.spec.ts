@@ -56,6 +56,15 @@ describe('FastMcpMetrics', () => {
       const total = (): Promise<string> =>
         register.getSingleMetricAsString('fastmcp_dlq_operations_total');
       expect(await total()).toContain('fastmcp_dlq_operations_total 2');
+      // The per-operation series are tallied between reads; both modules add into one tally.
+      expect(await register.getSingleMetricAsString('fastmcp_operations_total')).toContain(
+        'fastmcp_operations_total{operation="call_tool",status="success"} 2\n',
+      );
+      a.events.emit('operation.started', { operation: 'list_tools', clientId: 'x', startedAt: 0 });
+      b.events.emit('operation.started', { operation: 'list_tools', clientId: 'y', startedAt: 0 });
+      expect(await register.getSingleMetricAsString('fastmcp_inflight_operations')).toContain(
+        'fastmcp_inflight_operations{operation="list_tools"} 2\n',
+      );
       await running.shift()?.moduleRef.close();
       expect(register.getMetricsAsArray()).toHaveLength(METRIC_COUNT);
       emitScriptedRun(b.events);
@@ -96,6 +105,21 @@ describe('FastMcpMetrics', () => {
         'already registered in the metrics registry with another type or labels',
       ) as string,
     });
+  });
+
+  it('counts into a same-shaped metric the app registered itself', async () => {
+    const registry = new Registry();
+    new Counter({
+      name: 'fastmcp_operations_total',
+      help: 'the app’s own',
+      labelNames: ['operation', 'status'],
+      registers: [registry],
+    });
+    const { events } = await boot({ registry });
+    emitScriptedRun(events);
+    expect(await registry.getSingleMetricAsString('fastmcp_operations_total')).toContain(
+      'fastmcp_operations_total{operation="call_tool",status="success"} 1\n',
+    );
   });
 
   it('shares a registry between modules with different namespaces', async () => {

@@ -15,6 +15,8 @@ export interface MetricDefinition {
   /** True when `metrics.clientIdLabel` adds a `client_id` label. */
   readonly perClient: boolean;
   readonly buckets?: readonly number[];
+  /** True for the per-operation series: counted in a `MetricTally`, written in when read. */
+  readonly tallied?: boolean;
 }
 
 /** Every metric of the module: the seed's five, the DLQ and in-flight ones, then the pipeline's. */
@@ -47,6 +49,7 @@ export const METRIC_DEFINITIONS = {
     help: 'Operations finished, by operation and status (success or error), retries included.',
     labelNames: ['operation', 'status'],
     perClient: true,
+    tallied: true,
   },
   operationDuration: {
     suffix: 'operation_duration_seconds',
@@ -69,6 +72,7 @@ export const METRIC_DEFINITIONS = {
     help: 'Operations started and not finished yet.',
     labelNames: ['operation'],
     perClient: true,
+    tallied: true,
   },
   dlqEntries: {
     suffix: 'dlq_entries',
