@@ -18,28 +18,7 @@ import { StepUpLimit } from './step-up-limit.js';
 import { MAX_SCOPE_CHARS, MAX_SCOPES, StepUpScopes } from './step-up-scopes.js';
 import { TokenLifetime } from './token-lifetime.js';
 import { displayUrl } from './display-url.js';
-
-export interface OAuthServerAuthOptions {
-  /** Holds the client registration and the tokens; every flow runs the SDK's `auth()` over it. */
-  provider: OAuthClientProvider;
-  /** The MCP server's URL (the protected resource). */
-  serverUrl: string;
-  /** The client id, named in errors. Default: none. */
-  clientId?: string;
-  /** Time source for token expiry. Default `Date.now`. */
-  now?: () => number;
-  /** Timeout of each request to the authorization server, in ms. Default 30000. */
-  requestTimeoutMs?: number;
-  /** Values that must never appear in an error (client secret, private key). Default []. */
-  secrets?: readonly string[];
-  /** 403 step-ups in a row without a successful request in between. Default 2. */
-  maxStepUps?: number;
-  /**
-   * The authorization server's issuer URL: when set, the flow only ever reaches its origin and
-   * the MCP server's. Default: none (any origin discovery names).
-   */
-  issuer?: string;
-}
+import type { OAuthServerAuthOptions } from './oauth-server-auth-options.interface.js';
 
 type Status = AuthChallenge['status'];
 

@@ -1,56 +1,23 @@
 import type { AttemptRecord } from '../dlq/core/failed-operation.interface.js';
-import { type Delivery, type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
-import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
-import { McpAbortedError } from '../errors/mcp-aborted.error.js';
-import {
-  isMcpResponseTooLargeError,
-  McpResponseTooLargeError,
-} from '../errors/mcp-response-too-large.error.js';
+import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { McpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
-import { isMcpTimeoutError, McpTimeoutError } from '../errors/mcp-timeout.error.js';
-import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
-import type { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import type { OperationName } from '../events/operation-name.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
 import { AttemptTimer } from './attempt-timer.js';
 import { calculateBackoffWithJitter } from './backoff.js';
 import { classifyError, type ErrorClassification } from './classify-error.js';
-import type { Clock } from './clock.js';
 import { deliveryOf } from './delivery.js';
 import type { AttemptInfo } from '../pipeline/attempt-policy.interface.js';
 import { OPEN_PIPELINE, type ServerPipeline } from '../pipeline/server-pipeline.js';
 import type { OperationTrace } from '../tracing/operation-tracer.interface.js';
+import { NOT_SENT, RetryRunErrors } from './retry-run-errors.js';
+import type { RetryRunInit } from './retry-run-init.interface.js';
+import { admitWithinBudget, type CallBounds, runOutsideAttempt } from './within-budget.js';
 
 const MAX_ATTEMPT_MESSAGE = 2048;
-/** A budget that ran out before the attempt's request was sent. */
-const NOT_SENT = { delivery: 'not_delivered' } as const;
 /** Resumptions of one request's stream by `Last-Event-ID` before it counts as cut for good. */
 export const MAX_RESUMPTIONS = 20;
-
-export interface RetryRunInit {
-  operation: OperationName;
-  clientId: string;
-  policy: Readonly<RetryOptions>;
-  clock: Clock;
-  events: FastMcpEvents;
-  /** The caller's signal: aborting it stops the call at once, without retry. */
-  signal?: AbortSignal;
-  /** The call's total budget, retries included (never more than `policy.totalTimeoutMs`). */
-  timeoutMs?: number;
-  /** One attempt only: the failure is thrown as it is, never wrapped in RetryExhaustedError. */
-  singleAttempt?: boolean;
-  /** The server's attempt pipeline (breaker, retry budget, rate limit). Default: none. */
-  pipeline?: ServerPipeline;
-  /** The tool of a `tools/call`, named when a retry is withheld. */
-  toolName?: string;
-  /**
-   * Whether the request may be sent again after a failure that may have reached the server.
-   * Absent: always (safe operations). Asked at decision time.
-   */
-  safeToRepeat?: () => boolean;
-  /** The operation's span, when it is traced: each request starts its attempt's span there. */
-  trace?: OperationTrace;
-}
 
 /**
  * The retry state of one operation: its deadline, its attempts and the retries it used. The
@@ -68,15 +35,18 @@ export class RetryRun {
   private detachCaller?: () => void;
   private readonly recorded = new WeakMap<object, ErrorClassification>();
   private releaseAdmission?: () => void;
+  private readonly errors: RetryRunErrors;
 
   constructor(private readonly init: RetryRunInit) {
     this.startedAt = init.clock.now();
     const budget = Math.min(init.policy.totalTimeoutMs, init.timeoutMs ?? Infinity);
     this.deadline = this.startedAt + budget;
+    const errors = new RetryRunErrors(init.clientId, init.operation, budget, init.signal);
+    this.errors = errors;
     this.attemptTimer = new AttemptTimer(init.clock, this.deadline, init.policy.requestTimeoutMs, {
-      budget: (notSent) => this.budgetError(undefined, notSent ? NOT_SENT : {}),
-      socketWait: (waitMs) => new McpSocketWaitError(waitMs, this.context()),
-      attempt: (timeoutMs) => new McpTimeoutError('attempt', timeoutMs, this.context()),
+      budget: (notSent) => errors.budget(undefined, notSent ? NOT_SENT : {}),
+      socketWait: (waitMs) => new McpSocketWaitError(waitMs, errors.context()),
+      attempt: (timeoutMs) => new McpTimeoutError('attempt', timeoutMs, errors.context()),
     });
   }
 
@@ -133,15 +103,15 @@ export class RetryRun {
   async beginAttempt({ awaitSocket = false } = {}): Promise<AbortSignal> {
     this.endAttempt();
     this.throwIfAborted();
-    if (this.deadline - this.init.clock.now() <= 0) throw this.budgetError(undefined, NOT_SENT);
-    this.releaseAdmission = await this.admit();
+    if (this.deadline - this.init.clock.now() <= 0) throw this.errors.budget(undefined, NOT_SENT);
+    this.releaseAdmission = await admitWithinBudget(this.pipeline, this.attemptInfo, this.bounds());
     const now = this.init.clock.now();
-    if (this.deadline - now <= 0) throw this.budgetError(undefined, NOT_SENT);
+    if (this.deadline - now <= 0) throw this.errors.budget(undefined, NOT_SENT);
     const signal = this.attemptTimer.start(now, awaitSocket);
     this.attemptRunning = true;
     const caller = this.init.signal;
     if (caller) {
-      const onAbort = (): void => this.attemptTimer.abort(this.abortedError());
+      const onAbort = (): void => this.attemptTimer.abort(this.errors.aborted());
       caller.addEventListener('abort', onAbort, { once: true });
       this.detachCaller = () => caller.removeEventListener('abort', onAbort);
     }
@@ -170,7 +140,7 @@ export class RetryRun {
    */
   async waitToResume(delayMs: number, resumption: number, reason: FastMcpError): Promise<void> {
     this.throwIfAborted();
-    if (this.init.clock.now() + delayMs >= this.deadline) throw this.budgetError(reason);
+    if (this.init.clock.now() + delayMs >= this.deadline) throw this.errors.budget(reason);
     this.init.events.emit('retry.scheduled', {
       operation: this.operation,
       clientId: this.clientId,
@@ -182,7 +152,7 @@ export class RetryRun {
       cumulativeMs: this.elapsedMs,
     });
     await this.init.clock.sleep(delayMs, this.attemptSignal).catch(() => {
-      throw this.explainAbort(this.abortedError());
+      throw this.explainAbort(this.errors.aborted());
     });
   }
 
@@ -196,44 +166,13 @@ export class RetryRun {
    * the caller aborts or the budget runs out. Cut short, it fails as the call does (McpAbortedError,
    * or the budget's McpTimeoutError, the request not sent), never with the work's own error.
    */
-  async outsideAttempt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    const remaining = Math.max(this.deadline - this.init.clock.now(), 0);
-    const timer = setTimeout(
-      () => controller.abort(this.budgetError(undefined, NOT_SENT)),
-      remaining,
-    );
-    const caller = this.init.signal;
-    const onAbort = (): void => controller.abort(this.abortedError());
-    caller?.addEventListener('abort', onAbort, { once: true });
-    if (caller?.aborted) onAbort();
-    try {
-      return await work(controller.signal);
-    } catch (error) {
-      throw controller.signal.aborted ? (controller.signal.reason as FastMcpError) : error;
-    } finally {
-      clearTimeout(timer);
-      caller?.removeEventListener('abort', onAbort);
-    }
+  outsideAttempt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return runOutsideAttempt(work, this.bounds());
   }
 
-  /** Waits for the server's pipeline to admit the attempt, never past the call's budget. */
-  private async admit(): Promise<() => void> {
-    // Nothing may wait: no timer, no signal.
-    if (!this.pipeline.admitMayWait) return await this.pipeline.admit(this.attemptInfo);
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.deadline - this.init.clock.now());
-    const caller = this.init.signal;
-    const signal = caller ? AbortSignal.any([caller, deadline.signal]) : deadline.signal;
-    try {
-      return await this.pipeline.admit(this.attemptInfo, signal);
-    } catch (error) {
-      if (caller?.aborted) throw this.abortedError();
-      if (deadline.signal.aborted) throw this.budgetError(error, NOT_SENT);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+  private bounds(): CallBounds {
+    const remainingMs = this.deadline - this.init.clock.now();
+    return { remainingMs, caller: this.init.signal, errors: this.errors };
   }
 
   /** The attempt got an answer: the pipeline hears of it. */
@@ -264,7 +203,7 @@ export class RetryRun {
 
   /** Turns an abort of the attempt into the error that explains it; other errors pass through. */
   explainAbort(error: unknown): unknown {
-    if (this.init.signal?.aborted) return this.abortedError();
+    if (this.init.signal?.aborted) return this.errors.aborted();
     const attempt = this.attemptTimer.signal;
     const reason: unknown = attempt?.reason;
     if (attempt?.aborted && isFastMcpError(reason)) return reason;
@@ -310,9 +249,9 @@ export class RetryRun {
     const classification = this.recordFailure(error);
     this.throwIfAborted();
     if (!classification.retryable || this.init.singleAttempt) throw this.finalError(error);
-    if (this.withholds(error)) throw this.deliveryUnknown(error);
+    if (this.withholds(error)) throw this.withheld(error);
     if (this.retriesUsed >= this.init.policy.maxRetries) {
-      throw new RetryExhaustedError(this.attempts.length, this.elapsedMs, error, this.context());
+      throw this.errors.exhausted(this.attempts.length, this.elapsedMs, error);
     }
     const delayMs = this.delayFor(classification, error);
     // Last, so a vetoed retry has not taken a token from the server's budget for nothing.
@@ -329,7 +268,7 @@ export class RetryRun {
       cumulativeMs: this.elapsedMs,
     });
     await this.init.clock.sleep(delayMs, this.init.signal).catch(() => {
-      throw this.abortedError();
+      throw this.errors.aborted();
     });
   }
 
@@ -347,29 +286,16 @@ export class RetryRun {
    * `force` to run again.
    */
   private finalError(error: FastMcpError): FastMcpError {
-    if (!this.withholds(error)) return error;
-    const fields = {
-      ...this.context(),
-      cause: error.cause,
-      status: error.status,
-      delivery: 'unknown' as const,
-    };
-    if (isMcpTimeoutError(error) && error.scope === 'budget') {
-      return new McpTimeoutError('budget', error.timeoutMs, fields);
-    }
-    if (isMcpResponseTooLargeError(error)) {
-      return new McpResponseTooLargeError(error.limit, error.limitBytes, fields);
-    }
-    return error;
+    return this.withholds(error) ? this.errors.deliveryUnknown(error) : error;
   }
 
-  private deliveryUnknown(error: FastMcpError): McpDeliveryUnknownError {
+  private withheld(error: FastMcpError): FastMcpError {
     this.init.events.emit('retry.withheld', {
-      ...this.context(),
+      ...this.errors.context(),
       toolName: this.init.toolName,
       error: error.message,
     });
-    return new McpDeliveryUnknownError(this.init.toolName, error, this.context());
+    return this.errors.withheld(this.init.toolName, error);
   }
 
   private delayFor(classification: ErrorClassification, error: FastMcpError): number {
@@ -378,37 +304,17 @@ export class RetryRun {
     const asked = classification.retryAfterMs;
     if (asked !== undefined && asked > computed) {
       if (asked >= remaining) {
-        throw this.budgetError(error, {
+        throw this.errors.budget(error, {
           detail: `server asked to retry after ${asked}ms, past the remaining ${Math.max(0, remaining)}ms`,
         });
       }
       return asked;
     }
-    if (computed >= remaining) throw this.budgetError(error);
+    if (computed >= remaining) throw this.errors.budget(error);
     return computed;
   }
 
   private throwIfAborted(): void {
-    if (this.init.signal?.aborted) throw this.abortedError();
-  }
-
-  private context(): { clientId: string; operation: OperationName } {
-    return { clientId: this.clientId, operation: this.operation };
-  }
-
-  private abortedError(): McpAbortedError {
-    return new McpAbortedError({ ...this.context(), cause: this.init.signal?.reason });
-  }
-
-  /** `delivery` when the budget ran out where it is known (before a request went out). */
-  private budgetError(
-    cause: unknown,
-    fields: { detail?: string; delivery?: Delivery } = {},
-  ): McpTimeoutError {
-    return new McpTimeoutError('budget', this.deadline - this.startedAt, {
-      ...this.context(),
-      cause,
-      ...fields,
-    });
+    if (this.init.signal?.aborted) throw this.errors.aborted();
   }
 }

@@ -1,0 +1,68 @@
+import type { Delivery, FastMcpError } from '../errors/fastmcp.error.js';
+import { McpAbortedError } from '../errors/mcp-aborted.error.js';
+import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
+import {
+  isMcpResponseTooLargeError,
+  McpResponseTooLargeError,
+} from '../errors/mcp-response-too-large.error.js';
+import { isMcpTimeoutError, McpTimeoutError } from '../errors/mcp-timeout.error.js';
+import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
+import type { OperationName } from '../events/operation-name.js';
+
+/** A budget that ran out before the attempt's request was sent. */
+export const NOT_SENT = { delivery: 'not_delivered' } as const;
+
+/** The errors a run ends with, each naming the run's client id and operation. */
+export class RetryRunErrors {
+  constructor(
+    private readonly clientId: string,
+    private readonly operation: OperationName,
+    private readonly budgetMs: number,
+    private readonly callerSignal: AbortSignal | undefined,
+  ) {}
+
+  context(): { clientId: string; operation: OperationName } {
+    return { clientId: this.clientId, operation: this.operation };
+  }
+
+  /** The caller aborted. */
+  aborted(): McpAbortedError {
+    return new McpAbortedError({ ...this.context(), cause: this.callerSignal?.reason });
+  }
+
+  /** The budget ran out; `delivery` where it is known (before a request went out). */
+  budget(cause: unknown, fields: { detail?: string; delivery?: Delivery } = {}): McpTimeoutError {
+    return new McpTimeoutError('budget', this.budgetMs, { ...this.context(), cause, ...fields });
+  }
+
+  /**
+   * The same failure with delivery `unknown`, for a request not safe to repeat: a budget that ran
+   * out while it was out, or an answer to it too large to hold (the server ran it). Its dead
+   * letter then needs `force` to run again. Any other error as it is.
+   */
+  deliveryUnknown(error: FastMcpError): FastMcpError {
+    const fields = {
+      ...this.context(),
+      cause: error.cause,
+      status: error.status,
+      delivery: 'unknown' as const,
+    };
+    if (isMcpTimeoutError(error) && error.scope === 'budget') {
+      return new McpTimeoutError('budget', error.timeoutMs, fields);
+    }
+    if (isMcpResponseTooLargeError(error)) {
+      return new McpResponseTooLargeError(error.limit, error.limitBytes, fields);
+    }
+    return error;
+  }
+
+  /** No retry left: `attempts` attempts in `elapsedMs`, the last one failing with `last`. */
+  exhausted(attempts: number, elapsedMs: number, last: FastMcpError): RetryExhaustedError {
+    return new RetryExhaustedError(attempts, elapsedMs, last, this.context());
+  }
+
+  /** A retry withheld: the failed request may have run, and the tool is not safe to repeat. */
+  withheld(toolName: string | undefined, error: FastMcpError): McpDeliveryUnknownError {
+    return new McpDeliveryUnknownError(toolName, error, this.context());
+  }
+}

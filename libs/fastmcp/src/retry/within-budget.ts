@@ -1,0 +1,60 @@
+import type { FastMcpError } from '../errors/fastmcp.error.js';
+import type { AttemptInfo } from '../pipeline/attempt-policy.interface.js';
+import type { ServerPipeline } from '../pipeline/server-pipeline.js';
+import { NOT_SENT, type RetryRunErrors } from './retry-run-errors.js';
+
+/** What bounds a call's work between its attempts: the rest of its budget, the caller's signal. */
+export interface CallBounds {
+  remainingMs: number;
+  caller: AbortSignal | undefined;
+  errors: RetryRunErrors;
+}
+
+/** Waits for the server's pipeline to admit an attempt, never past the call's budget. */
+export async function admitWithinBudget(
+  pipeline: ServerPipeline,
+  attempt: AttemptInfo,
+  { remainingMs, caller, errors }: CallBounds,
+): Promise<() => void> {
+  // Nothing may wait: no timer, no signal.
+  if (!pipeline.admitMayWait) return await pipeline.admit(attempt);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), remainingMs);
+  const signal = caller ? AbortSignal.any([caller, deadline.signal]) : deadline.signal;
+  try {
+    return await pipeline.admit(attempt, signal);
+  } catch (error) {
+    if (caller?.aborted) throw errors.aborted();
+    if (deadline.signal.aborted) throw errors.budget(error, NOT_SENT);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs work of the call outside its attempts (the OAuth flow) under a signal that aborts when
+ * the caller aborts or the budget runs out. Cut short, it fails as the call does (McpAbortedError,
+ * or the budget's McpTimeoutError, the request not sent), never with the work's own error.
+ */
+export async function runOutsideAttempt<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  { remainingMs, caller, errors }: CallBounds,
+): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(errors.budget(undefined, NOT_SENT)),
+    Math.max(remainingMs, 0),
+  );
+  const onAbort = (): void => controller.abort(errors.aborted());
+  caller?.addEventListener('abort', onAbort, { once: true });
+  if (caller?.aborted) onAbort();
+  try {
+    return await work(controller.signal);
+  } catch (error) {
+    throw controller.signal.aborted ? (controller.signal.reason as FastMcpError) : error;
+  } finally {
+    clearTimeout(timer);
+    caller?.removeEventListener('abort', onAbort);
+  }
+}
