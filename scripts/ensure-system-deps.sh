@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests need when they are missing: redis-server (the tests start
-# their own on a free port), promtool (checks the alert rules) and chromium (playwright-core drives
-# it headless for the DLQ console's tests). Debian packages, as root.
+# their own on a free port), promtool (checks the alert rules), chromium (playwright-core drives
+# it headless for the DLQ console's tests) and openssl (a certificate for the HTTPS tests). Debian
+# packages, as root.
 set -euo pipefail
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -x "${CHROMIUM_BIN:-/usr/bin/chromium}" ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 

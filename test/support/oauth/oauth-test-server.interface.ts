@@ -48,6 +48,8 @@ export interface OAuthTestServerOptions {
    * document); undefined answers 404. Default: the default document.
    */
   authorizationServerMetadata?: MetadataRewrite;
+  /** Serves HTTPS with this key and certificate (PEM) instead of HTTP. Default: HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 /** Turns a default metadata document into the one served (undefined: none, 404). */
@@ -86,6 +88,8 @@ export interface OAuthTestServerHandle {
   readonly mcpRequests: McpRequestRecord[];
   /** Every access and refresh token issued, to look for them where they must not be. */
   readonly issuedTokens: string[];
+  /** The client's port of every connection accepted, to tell who connected (e.g. a proxy). */
+  readonly clientPorts: number[];
   /** Dynamic registrations made. */
   readonly registrations: number;
   /** Forgets every access token (refresh tokens stay). */

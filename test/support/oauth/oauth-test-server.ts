@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import { AuthorizationCodes } from './authorization-codes.js';
 import { sendJson } from './http-io.js';
 import { handleAuthorize, handleRegister, type RedirectUris } from './oauth-authorize-endpoint.js';
@@ -28,12 +29,13 @@ const PRM_PATH = `/.well-known/oauth-protected-resource${MCP_PATH}`;
 export async function startOAuthTestServer(
   options: OAuthTestServerOptions = {},
 ): Promise<OAuthTestServerHandle> {
-  const server = createServer();
+  const server = options.tls ? createTlsServer(options.tls) : createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, HOST, () => resolve());
   });
-  const issuer = `http://${HOST}:${(server.address() as AddressInfo).port}`;
+  const scheme = options.tls ? 'https' : 'http';
+  const issuer = `${scheme}://${HOST}:${(server.address() as AddressInfo).port}`;
   const url = `${issuer}${MCP_PATH}`;
   const clients = new Map<string, OAuthTestClient>(
     (options.clients ?? []).map((client) => [client.clientId, client]),
@@ -114,6 +116,10 @@ export async function startOAuthTestServer(
         return sendJson(res, 404, { error: 'not_found' });
     }
   };
+  const clientPorts: number[] = [];
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    if (socket.remotePort !== undefined) clientPorts.push(socket.remotePort);
+  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch(() => {
       if (res.headersSent) res.destroy();
@@ -128,6 +134,7 @@ export async function startOAuthTestServer(
     tokenRequests,
     mcpRequests,
     issuedTokens: tokens.issued,
+    clientPorts,
     get registrations() {
       return registrations;
     },
