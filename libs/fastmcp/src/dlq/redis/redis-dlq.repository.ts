@@ -3,19 +3,16 @@ import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
 import { DLQ_SWEEP_BATCH } from '../core/dlq.constants.js';
 import type { DlqCorruptEntries } from '../core/dlq-corrupt-entries.js';
 import type { DlqReplayStart } from '../core/dlq-storage.interface.js';
-import { dlqIdTime } from '../core/dlq-id.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
-import { GroupCommit } from './group-commit.js';
 import type { DlqRedisClient } from './redis-client.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
 import {
-  classCountField,
-  clientCountField,
-  decodeMeta,
-  type DlqEntryMeta,
-  encodeMeta,
-  type RedisDlqKeys,
-} from './redis-dlq.keys.js';
+  type InsertOptions,
+  type InsertReply,
+  metaOf,
+  RedisDlqInserts,
+} from './redis-dlq.inserts.js';
+import { decodeMeta, encodeMeta, type RedisDlqKeys } from './redis-dlq.keys.js';
 
 /** How long a deleted or replayed id stays refused by `insert`, in ms. */
 export const DLQ_TOMBSTONE_MS = 60 * 60 * 1000;
@@ -23,38 +20,7 @@ export const DLQ_TOMBSTONE_MS = 60 * 60 * 1000;
 /** Times a compare-and-set is tried again after the entry changed under it. */
 const CAS_TRIES = 8;
 
-export type InsertReply =
-  | { kind: 'stored' | 'known'; total: number; expiredDue: number }
-  | { kind: 'duplicate'; id: string };
-
-export interface InsertOptions {
-  /** First redrive time (ms), 0 for none. */
-  dueAt: number;
-  /** Dedup key of this failure and its window; window 0: no dedup. */
-  dedupKey: string;
-  dedupWindowMs: number;
-  /** Store even when the dedup key names another entry (which turned out to be gone). */
-  ignoreDedup?: boolean;
-}
-
-/** One store's part of an insert.lua run: its keys after the core ones, its arguments. */
-interface InsertItem {
-  nowMs: number;
-  json: string;
-  keys: string[];
-  args: Array<string | number>;
-}
-
 export type RemoveMode = 'expired' | 'before' | 'evict' | 'dangling';
-
-export function metaOf(entry: FailedOperation): DlqEntryMeta {
-  return {
-    operation: entry.operation,
-    clientId: entry.clientId,
-    errorClass: entry.errorClass,
-    priority: entry.priority ?? 'normal',
-  };
-}
 
 /**
  * The Redis store's data access: one script per mutation (every key it touches declared, all in
@@ -62,65 +28,24 @@ export function metaOf(entry: FailedOperation): DlqEntryMeta {
  * entry's meta is read first and the script checks it is unchanged (else it is read again).
  */
 export class RedisDlqRepository {
+  private readonly inserts: RedisDlqInserts;
+
   constructor(
     readonly redis: DlqRedisClient,
     readonly keys: RedisDlqKeys,
     private readonly corrupt?: DlqCorruptEntries,
-  ) {}
+  ) {
+    this.inserts = new RedisDlqInserts(redis, keys);
+  }
 
-  /** Stores that arrive together go to Redis as one insert.lua run (see `GroupCommit`). */
-  private readonly inserts = new GroupCommit<InsertItem, InsertReply>(
-    (items) => this.insertAll(items),
-    (item) => item.json.length,
-  );
-
+  /** Stores the entry (grouped with the stores that arrive together; see `RedisDlqInserts`). */
   insert(entry: FailedOperation, nowMs: number, options: InsertOptions): Promise<InsertReply> {
-    const meta = metaOf(entry);
-    const k = this.keys;
-    const entryKey = k.entry(entry.id);
-    const dedup = options.dedupWindowMs > 0;
-    const json = JSON.stringify(entry);
-    return this.inserts.submit({
-      nowMs,
-      json,
-      keys: [
-        entryKey,
-        k.tombstone(entry.id),
-        ...k.indexes(meta),
-        dedup ? k.dedup(options.dedupKey) : entryKey,
-      ],
-      args: [
-        entry.id,
-        json,
-        dlqIdTime(entry.id),
-        Date.parse(entry.expiresAt),
-        encodeMeta(meta),
-        clientCountField(meta.clientId),
-        classCountField(meta.errorClass),
-        options.dueAt,
-        dedup ? options.dedupWindowMs : 0,
-        options.ignoreDedup ? 1 : 0,
-      ],
-    });
+    return this.inserts.insert(entry, nowMs, options);
   }
 
   /** Resolves once every insert made so far has its answer. */
   insertsSettled(): Promise<void> {
-    return this.inserts.idle();
-  }
-
-  private async insertAll(items: InsertItem[]): Promise<InsertReply[]> {
-    const keys = [...this.keys.core, ...items.flatMap((item) => item.keys)];
-    const nowMs = Math.max(...items.map((item) => item.nowMs));
-    const args = [nowMs, ...items.flatMap((item) => item.args)];
-    const reply = (await DLQ_SCRIPTS.insert.run(this.redis, keys, args)) as Array<number | string>;
-    const total = Number(reply[0]);
-    const expiredDue = Number(reply[1]);
-    return items.map((_, i): InsertReply => {
-      const code = Number(reply[2 + 2 * i]);
-      if (code === 2) return { kind: 'duplicate', id: String(reply[3 + 2 * i]) };
-      return { kind: code === 1 ? 'stored' : 'known', total, expiredDue };
-    });
+    return this.inserts.settled();
   }
 
   /** Removes an entry and leaves a tombstone (an operator's delete). */
