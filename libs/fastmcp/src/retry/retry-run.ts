@@ -161,11 +161,7 @@ export class RetryRun {
     return this.attemptTimer.signal;
   }
 
-  /**
-   * Runs work of the call outside its attempts (the OAuth flow) under a signal that aborts when
-   * the caller aborts or the budget runs out. Cut short, it fails as the call does (McpAbortedError,
-   * or the budget's McpTimeoutError, the request not sent), never with the work's own error.
-   */
+  /** Runs work of the call outside its attempts (the OAuth flow): see `runOutsideAttempt`. */
   outsideAttempt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return runOutsideAttempt(work, this.bounds());
   }
