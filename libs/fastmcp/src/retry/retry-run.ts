@@ -36,6 +36,7 @@ export class RetryRun {
   private readonly recorded = new WeakMap<object, ErrorClassification>();
   private releaseAdmission?: () => void;
   private readonly errors: RetryRunErrors;
+  private readonly bounds: CallBounds;
 
   constructor(private readonly init: RetryRunInit) {
     this.startedAt = init.clock.now();
@@ -43,6 +44,7 @@ export class RetryRun {
     this.deadline = this.startedAt + budget;
     const errors = new RetryRunErrors(init.clientId, init.operation, budget, init.signal);
     this.errors = errors;
+    this.bounds = { deadline: this.deadline, clock: init.clock, caller: init.signal, errors };
     this.attemptTimer = new AttemptTimer(init.clock, this.deadline, init.policy.requestTimeoutMs, {
       budget: (notSent) => errors.budget(undefined, notSent ? NOT_SENT : {}),
       socketWait: (waitMs) => new McpSocketWaitError(waitMs, errors.context()),
@@ -104,7 +106,7 @@ export class RetryRun {
     this.endAttempt();
     this.throwIfAborted();
     if (this.deadline - this.init.clock.now() <= 0) throw this.errors.budget(undefined, NOT_SENT);
-    this.releaseAdmission = await admitWithinBudget(this.pipeline, this.attemptInfo, this.bounds());
+    this.releaseAdmission = await admitWithinBudget(this.pipeline, this.attemptInfo, this.bounds);
     const now = this.init.clock.now();
     if (this.deadline - now <= 0) throw this.errors.budget(undefined, NOT_SENT);
     const signal = this.attemptTimer.start(now, awaitSocket);
@@ -163,12 +165,7 @@ export class RetryRun {
 
   /** Runs work of the call outside its attempts (the OAuth flow): see `runOutsideAttempt`. */
   outsideAttempt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return runOutsideAttempt(work, this.bounds());
-  }
-
-  private bounds(): CallBounds {
-    const remainingMs = this.deadline - this.init.clock.now();
-    return { remainingMs, caller: this.init.signal, errors: this.errors };
+    return runOutsideAttempt(work, this.bounds);
   }
 
   /** The attempt got an answer: the pipeline hears of it. */

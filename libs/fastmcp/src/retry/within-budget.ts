@@ -1,11 +1,13 @@
 import type { FastMcpError } from '../errors/fastmcp.error.js';
 import type { AttemptInfo } from '../pipeline/attempt-policy.interface.js';
 import type { ServerPipeline } from '../pipeline/server-pipeline.js';
+import type { Clock } from './clock.js';
 import { NOT_SENT, type RetryRunErrors } from './retry-run-errors.js';
 
-/** What bounds a call's work between its attempts: the rest of its budget, the caller's signal. */
+/** What bounds a call's work between its attempts: its deadline, the caller's signal. */
 export interface CallBounds {
-  remainingMs: number;
+  deadline: number;
+  clock: Clock;
   caller: AbortSignal | undefined;
   errors: RetryRunErrors;
 }
@@ -14,18 +16,18 @@ export interface CallBounds {
 export async function admitWithinBudget(
   pipeline: ServerPipeline,
   attempt: AttemptInfo,
-  { remainingMs, caller, errors }: CallBounds,
+  { deadline, clock, caller, errors }: CallBounds,
 ): Promise<() => void> {
   // Nothing may wait: no timer, no signal.
   if (!pipeline.admitMayWait) return await pipeline.admit(attempt);
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), remainingMs);
-  const signal = caller ? AbortSignal.any([caller, deadline.signal]) : deadline.signal;
+  const timeUp = new AbortController();
+  const timer = setTimeout(() => timeUp.abort(), deadline - clock.now());
+  const signal = caller ? AbortSignal.any([caller, timeUp.signal]) : timeUp.signal;
   try {
     return await pipeline.admit(attempt, signal);
   } catch (error) {
     if (caller?.aborted) throw errors.aborted();
-    if (deadline.signal.aborted) throw errors.budget(error, NOT_SENT);
+    if (timeUp.signal.aborted) throw errors.budget(error, NOT_SENT);
     throw error;
   } finally {
     clearTimeout(timer);
@@ -39,12 +41,12 @@ export async function admitWithinBudget(
  */
 export async function runOutsideAttempt<T>(
   work: (signal: AbortSignal) => Promise<T>,
-  { remainingMs, caller, errors }: CallBounds,
+  { deadline, clock, caller, errors }: CallBounds,
 ): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(errors.budget(undefined, NOT_SENT)),
-    Math.max(remainingMs, 0),
+    Math.max(deadline - clock.now(), 0),
   );
   const onAbort = (): void => controller.abort(errors.aborted());
   caller?.addEventListener('abort', onAbort, { once: true });
