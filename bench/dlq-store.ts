@@ -1,8 +1,8 @@
 /**
  * The Redis DLQ on real servers started here (never 6379): a single `redis-server`, or a
  * 3-master Redis Cluster (`redis-cli --cluster create`).
- *  - store() latency p50/p99 and throughput with 64 in flight, against plain ioredis SET+ZADD
- *    of the same JSON on the same connection;
+ *  - store() latency p50/p99, CPU per call (Node's and Redis's) and throughput with 64 in
+ *    flight, against plain ioredis SET+ZADD of the same JSON on the same connection;
  *  - with `entries` stored: a page of 100 from list() (first page and at half depth), from
  *    each filter (client id, operation, error class, priority) and sorted by priority;
  *    getStats(); cleanup() of all of them, with the process's peak RSS while it runs.
@@ -45,6 +45,37 @@ function arg(args: string[], name: string, fallback: number): number {
   return at >= 0 ? Number(args[at + 1]) : fallback;
 }
 
+/**
+ * CPU time (us) Redis has used so far: its own count (`INFO cpu`), summed over the masters of a
+ * cluster. Beside Node's `process.cpuUsage`, it gives a call's cost where the wall clock also
+ * counts the machine waking one process for the other.
+ */
+async function redisCpuMicros(client: DlqRedisClient): Promise<number> {
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  let total = 0;
+  for (const node of nodes) {
+    const info = await node.info('cpu');
+    for (const field of ['used_cpu_user', 'used_cpu_sys']) {
+      total += Number(new RegExp(`${field}:([\\d.]+)`).exec(info)?.[1] ?? Number.NaN);
+    }
+  }
+  return total * 1e6;
+}
+
+/** `timed`, and the CPU time (us) Node and Redis spent a call meanwhile. */
+async function timedWithCpu(
+  redis: DlqRedisClient,
+  count: number,
+  run: (i: number) => Promise<unknown>,
+): Promise<{ samples: number[]; cpuMicros: number }> {
+  const redisBefore = await redisCpuMicros(redis);
+  const nodeBefore = process.cpuUsage();
+  const samples = await timed(count, run);
+  const node = process.cpuUsage(nodeBefore);
+  const redisMicros = (await redisCpuMicros(redis)) - redisBefore;
+  return { samples, cpuMicros: (node.user + node.system + redisMicros) / count };
+}
+
 async function timed(count: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -75,8 +106,13 @@ export interface DlqStoreFigures {
   plainP99Ms: number;
   storePerSec: number;
   plainPerSec: number;
+  /** CPU time of one sequential call, Node's and Redis's together (us). */
+  storeCpuMicros: number;
+  plainCpuMicros: number;
   /** store p50 / plain p50, the median of the turns' ratios. */
   p50Ratio: number;
+  /** store CPU / plain CPU a sequential call, likewise. */
+  cpuRatio: number;
   /** plain throughput / store throughput (how many times slower the store is), likewise. */
   throughputRatio: number;
   fillSeconds: number;
@@ -215,7 +251,10 @@ type StoreVersusPlain = Pick<
   | 'plainP99Ms'
   | 'storePerSec'
   | 'plainPerSec'
+  | 'storeCpuMicros'
+  | 'plainCpuMicros'
   | 'p50Ratio'
+  | 'cpuRatio'
   | 'throughputRatio'
 >;
 
@@ -237,7 +276,10 @@ async function storeVersusPlain(
   const plain: number[] = [];
   const storeRates: number[] = [];
   const plainRates: number[] = [];
+  const storeCpu: number[] = [];
+  const plainCpu: number[] = [];
   const p50Ratios: number[] = [];
+  const cpuRatios: number[] = [];
   const throughputRatios: number[] = [];
   // Plain keys share the DLQ's hash tag, so on a cluster they go to the same node.
   const plainWrite = (key: string, i: number) =>
@@ -248,8 +290,10 @@ async function storeVersusPlain(
       .exec();
   for (let turn = 0; turn < TURNS; turn++) {
     const sequential = inputs(perTurn);
-    const storeTimes = await timed(perTurn, (i) => queue.store(sequential[i]));
-    const plainTimes = await timed(perTurn, (i) => plainWrite(`s${turn}`, i));
+    const stores = await timedWithCpu(redis, perTurn, (i) => queue.store(sequential[i]));
+    const plains = await timedWithCpu(redis, perTurn, (i) => plainWrite(`s${turn}`, i));
+    const storeTimes = stores.samples;
+    const plainTimes = plains.samples;
     const concurrent = inputs(THROUGHPUT_CALLS_PER_TURN);
     const storeRate = await throughput(THROUGHPUT_CALLS_PER_TURN, (i) =>
       queue.store(concurrent[i]),
@@ -259,7 +303,10 @@ async function storeVersusPlain(
     plain.push(...plainTimes);
     storeRates.push(storeRate);
     plainRates.push(plainRate);
+    storeCpu.push(stores.cpuMicros);
+    plainCpu.push(plains.cpuMicros);
     p50Ratios.push(percentile(storeTimes, 50) / percentile(plainTimes, 50));
+    cpuRatios.push(stores.cpuMicros / plains.cpuMicros);
     throughputRatios.push(plainRate / storeRate);
   }
   return {
@@ -269,7 +316,10 @@ async function storeVersusPlain(
     plainP99Ms: percentile(plain, 99),
     storePerSec: median(storeRates),
     plainPerSec: median(plainRates),
+    storeCpuMicros: median(storeCpu),
+    plainCpuMicros: median(plainCpu),
     p50Ratio: median(p50Ratios),
+    cpuRatio: median(cpuRatios),
     throughputRatio: median(throughputRatios),
   };
 }
