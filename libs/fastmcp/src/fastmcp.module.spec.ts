@@ -107,6 +107,20 @@ describe('FastMcpModule', () => {
     ]);
   });
 
+  it('refuses extras of the wrong type when the module is declared, naming them', () => {
+    const declare = () =>
+      FastMcpModule.forRoot({
+        ...OPTIONS,
+        // 'false' from an environment variable would be truthy: the module would go global.
+        isGlobal: 'false' as never,
+        extraProviders: { provide: 'x', useValue: 1 } as never,
+      });
+    expect(declare).toThrow(FastMcpConfigError);
+    expect(declare).toThrow(
+      'Invalid FastMcpModule options: isGlobal: must be one of true, false; extraProviders: must be an array of providers',
+    );
+  });
+
   it('fails the start with FastMcpConfigError when a forRootAsync factory returns null', async () => {
     const error = await Test.createTestingModule({
       imports: [FastMcpModule.forRootAsync({ useFactory: () => null as never })],

@@ -1,6 +1,9 @@
+import { percentDecoded } from '../auth/percent-decoded.js';
 import type { ConfigIssue } from '../errors/fastmcp-config.error.js';
 import type { FieldSet } from './option-fields.js';
 
+/** An HTTP field name (RFC 9110 token). */
+export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const WHITESPACE_OR_CONTROL = /[\s\p{Cc}]/u;
 /** What the URL parser strips from both ends alike everywhere (C0 controls and space). */
 const OUTER_C0_OR_SPACE = /^[\p{Cc} ]+|[\p{Cc} ]+$/gu;
@@ -31,6 +34,17 @@ export function kindOf(value: unknown): string {
   return typeof name === 'string' && name !== '' ? `an instance of ${name}` : 'a class instance';
 }
 
+/**
+ * What a number field got, for its message: the number itself, else only its kind (a string
+ * that holds a number, from an environment variable, is the usual mistake; it is not quoted).
+ */
+function gotNumber(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (value === undefined) return 'undefined (omit the key for the default)';
+  if (typeof value === 'string') return 'a string (convert it with Number())';
+  return kindOf(value);
+}
+
 /** Collects every bad field of one options object, so they are reported together. */
 export class OptionChecks {
   readonly issues: ConfigIssue[] = [];
@@ -59,19 +73,29 @@ export class OptionChecks {
       this.fail(field, 'must not contain spaces or control characters');
     } else if (value.includes('#')) {
       this.fail(field, 'must not have a #fragment');
+    } else {
+      const url = new URL(value);
+      if (url.port === '0') this.fail(field, 'must have a port 1..65535');
+      if (
+        percentDecoded(url.username) === undefined ||
+        percentDecoded(url.password) === undefined
+      ) {
+        // A client decodes them to send them, and would throw URIError on every request.
+        this.fail(field, 'has a user name or password that is not valid percent-encoding');
+      }
     }
   }
 
   number(field: string, value: unknown, min: number, max = Number.POSITIVE_INFINITY): void {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
       const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `between ${min} and ${max}`;
-      this.fail(field, `must be a finite number ${range}, got ${String(value)}`);
+      this.fail(field, `must be a finite number ${range}, got ${gotNumber(value)}`);
     }
   }
 
   integer(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
     if (!Number.isInteger(value)) {
-      this.fail(field, `must be an integer, got ${String(value)}`);
+      this.fail(field, `must be an integer, got ${gotNumber(value)}`);
       return;
     }
     this.number(field, value, min, max);
@@ -79,7 +103,8 @@ export class OptionChecks {
 
   pattern(field: string, value: unknown, pattern: RegExp, hint: string): void {
     if (typeof value !== 'string' || !pattern.test(value)) {
-      this.fail(field, `must be ${hint}, got ${JSON.stringify(value)}`);
+      const got = typeof value === 'string' ? JSON.stringify(value) : kindOf(value);
+      this.fail(field, `must be ${hint}, got ${got}`);
     }
   }
 

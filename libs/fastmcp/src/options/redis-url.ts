@@ -13,5 +13,7 @@ export function redisUrlProblem(url: URL): string | undefined {
   if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d{1,9}$/.test(url.pathname)) {
     return 'must have no path but a database number (/0, /1, ...)';
   }
+  // ioredis reads a query as options (keyPrefix, db, tls...) over the module's own.
+  if (url.search !== '') return 'must not have a ?query (set options in dlq.redis instead)';
   return undefined;
 }

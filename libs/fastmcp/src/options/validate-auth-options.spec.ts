@@ -122,6 +122,45 @@ describe('servers.*.auth options', () => {
     }
   });
 
+  it('refuses an issuer with credentials or a query: it never matches the metadata, and is logged', () => {
+    const withIssuer = (issuer: string) =>
+      issuesFor({ type: 'client_credentials', clientId: 'a', clientSecret: 's', issuer });
+    const issues = [
+      ...withIssuer('https://user:hunter2@auth.example.com'),
+      ...withIssuer('https://auth.example.com/realms/x?tenant=1'),
+    ];
+    expect(issues).toEqual([
+      'servers.github.auth.issuer: must not hold credentials',
+      'servers.github.auth.issuer: must not have a ?query (RFC 8414)',
+    ]);
+    expect(issues.join('\n')).not.toContain('hunter2');
+  });
+
+  it('refuses a client id, secret or scope with a newline, a control or a non-ASCII character', () => {
+    const credentials = (fields: Record<string, string>) =>
+      issuesFor({
+        type: 'client_credentials',
+        clientId: 'a',
+        clientSecret: 's',
+        issuer: ISSUER,
+        ...fields,
+      });
+    const visible =
+      'must be visible ASCII and spaces (RFC 6749; no newline, other control or non-ASCII character)';
+    // A secret read from a file keeps its newline; the server would answer invalid_client.
+    expect(credentials({ clientSecret: 'hunter2\n' })).toEqual([
+      `servers.github.auth.clientSecret: ${visible}`,
+    ]);
+    expect(credentials({ clientId: 'c\r\nX-Injected: 1', scope: 'mcp:read\tmcp:write' })).toEqual([
+      `servers.github.auth.clientId: ${visible}`,
+      `servers.github.auth.scope: ${visible}`,
+    ]);
+    expect(credentials({ clientSecret: 'pässwörd' })).toEqual([
+      `servers.github.auth.clientSecret: ${visible}`,
+    ]);
+    expect(credentials({ clientSecret: 'a b~!', scope: 'mcp:read mcp:write' })).toEqual([]);
+  });
+
   it('checks the JOSE algorithm and that the key can sign with it, never quoting the key', () => {
     const jwt = (key: string, alg: string) =>
       issuesFor({
@@ -149,7 +188,13 @@ describe('servers.*.auth options', () => {
       'servers.github.auth.privateKeyJwt.key: is not a readable PKCS#8 PEM private key',
     ]);
     expect(issues.join('\n')).not.toContain('MII');
-    expect(jwt('shared-hmac-secret', 'HS256')).toEqual([]);
+    expect(jwt('a-shared-hmac-secret-of-32-bytes', 'HS256')).toEqual([]);
+    expect(jwt('shared-hmac-secret', 'HS256')).toEqual([
+      'servers.github.auth.privateKeyJwt.key: HS256 needs a key of at least 32 bytes (RFC 7518)',
+    ]);
+    expect(jwt('a-shared-hmac-secret-of-32-bytes', 'HS512')).toEqual([
+      'servers.github.auth.privateKeyJwt.key: HS512 needs a key of at least 64 bytes (RFC 7518)',
+    ]);
     expect(jwt('', 'HS256')).toEqual([
       'servers.github.auth.privateKeyJwt.key: must be a non-empty string',
     ]);

@@ -7,6 +7,10 @@ import { CLIENT_CREDENTIALS_FIELDS, PRIVATE_KEY_JWT_FIELDS } from './option-fiel
 const PROVIDER_METHODS = ['tokens', 'clientInformation', 'saveTokens'] as const;
 /** Hosts an `http:` issuer may name: the credentials then never leave the machine. */
 const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
+/** RFC 6749 (appendix A): a client id, a client secret and a scope are visible ASCII and space. */
+const VISIBLE_ASCII = /^[\x20-\x7e]+$/;
+/** RFC 7518 3.2: an HMAC key at least as long as the hash's output. */
+const HMAC_KEY_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 };
 const EC_CURVES: Record<string, string> = {
   ES256: 'prime256v1',
   ES384: 'secp384r1',
@@ -34,15 +38,15 @@ function checkClientCredentials(
 ): void {
   checks.options(field, auth, CLIENT_CREDENTIALS_FIELDS);
   checks.oneOf(`${field}.type`, auth.type, ['client_credentials']);
-  nonEmpty(checks, `${field}.clientId`, auth.clientId);
+  oauthText(checks, `${field}.clientId`, auth.clientId);
   const { clientSecret, privateKeyJwt } = auth;
   if ((clientSecret === undefined) === (privateKeyJwt === undefined)) {
     checks.fail(field, 'give exactly one of clientSecret or privateKeyJwt');
   }
-  if (clientSecret !== undefined) nonEmpty(checks, `${field}.clientSecret`, clientSecret);
+  if (clientSecret !== undefined) oauthText(checks, `${field}.clientSecret`, clientSecret);
   if (privateKeyJwt !== undefined)
     checkPrivateKeyJwt(checks, `${field}.privateKeyJwt`, privateKeyJwt);
-  if (auth.scope !== undefined) nonEmpty(checks, `${field}.scope`, auth.scope);
+  if (auth.scope !== undefined) oauthText(checks, `${field}.scope`, auth.scope);
   checkIssuer(checks, `${field}.issuer`, auth.issuer);
 }
 
@@ -62,13 +66,26 @@ function checkIssuer(checks: OptionChecks, field: string, issuer: unknown): void
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.includes(url.hostname)) {
     checks.fail(field, 'must use https (http only on a loopback host: 127.0.0.1, ::1, localhost)');
   }
+  // RFC 8414: an issuer is compared whole with the server's metadata, and has neither.
+  if (url.username !== '' || url.password !== '') checks.fail(field, 'must not hold credentials');
+  if (url.search !== '') checks.fail(field, 'must not have a ?query (RFC 8414)');
 }
 
 function checkPrivateKeyJwt(checks: OptionChecks, field: string, jwt: unknown): void {
   if (!checks.options(field, jwt, PRIVATE_KEY_JWT_FIELDS)) return;
   checks.oneOf(`${field}.alg`, jwt.alg, PRIVATE_KEY_JWT_ALGORITHMS);
   if (!nonEmpty(checks, `${field}.key`, jwt.key)) return;
-  if (typeof jwt.alg !== 'string' || jwt.alg.startsWith('HS')) return;
+  if (typeof jwt.alg !== 'string') return;
+  const hmacBytes = HMAC_KEY_BYTES[jwt.alg];
+  if (hmacBytes !== undefined) {
+    if (Buffer.byteLength(jwt.key) < hmacBytes) {
+      checks.fail(
+        `${field}.key`,
+        `${jwt.alg} needs a key of at least ${hmacBytes} bytes (RFC 7518)`,
+      );
+    }
+    return;
+  }
   const problem = keyProblem(jwt.key, jwt.alg);
   if (problem) checks.fail(`${field}.key`, problem);
 }
@@ -120,6 +137,16 @@ function checkProvider(checks: OptionChecks, field: string, auth: Record<string,
     if (typeof value !== 'function') {
       checks.fail(`${field}.${method}`, 'must be a function (OAuthClientProvider)');
     }
+  }
+}
+
+/** A client id, secret or scope: sent as is in a header or a form, so no newline slips in. */
+function oauthText(checks: OptionChecks, field: string, value: unknown): void {
+  if (nonEmpty(checks, field, value) && !VISIBLE_ASCII.test(value)) {
+    checks.fail(
+      field,
+      'must be visible ASCII and spaces (RFC 6749; no newline, other control or non-ASCII character)',
+    );
   }
 }
 

@@ -91,6 +91,11 @@ describe('dlq.redis.url', () => {
     ['redis://127.0.0.1:6379/abc', 'must have no path but a database number (/0, /1, ...)'],
     ['redis://127.0.0.1:0', 'must have a port 1..65535'],
     ['redis://:p@ss@127.0.0.1:6379#x', 'must not have a #fragment'],
+    // ioredis would read keyPrefix, db or tls from it, over the module's own options.
+    [
+      'redis://:p@ss@127.0.0.1:6379/?keyPrefix=x:&tls=true',
+      'must not have a ?query (set options in dlq.redis instead)',
+    ],
   ])('refuses %s without repeating it', (url, message) => {
     const issues = issuesOf({ redis: { url } });
     expect(issues).toEqual([`dlq.redis.url: ${message}`]);
@@ -153,16 +158,24 @@ describe('dlq.redis.namespace', () => {
   });
 });
 
-describe('dlq.redis.cluster.nodes ports', () => {
-  const BAD_NODE = 'expected { host, port } or "host:port", with a port 1..65535';
-  it.each(['127.0.0.1:99999', '127.0.0.1:0', 0, 65536, { host: 'h', port: 70000 }, { port: 0 }])(
-    'refuses %j',
-    (node) => {
-      expect(issuesOf({ redis: { cluster: { nodes: [node] } } })).toEqual([
-        `dlq.redis.cluster.nodes[0]: ${BAD_NODE}`,
-      ]);
-    },
-  );
+describe('dlq.redis.cluster.nodes hosts and ports', () => {
+  const BAD_NODE = 'expected { host, port } or "host:port", with a host and a port 1..65535';
+  it.each([
+    '127.0.0.1:99999',
+    '127.0.0.1:0',
+    0,
+    65536,
+    { host: 'h', port: 70000 },
+    { port: 0 },
+    // Without a host ioredis connects to 127.0.0.1, as a URL without one would (refused too).
+    6379,
+    { port: 6379 },
+    { host: ' ', port: 6379 },
+  ])('refuses %j', (node) => {
+    expect(issuesOf({ redis: { cluster: { nodes: [node] } } })).toEqual([
+      `dlq.redis.cluster.nodes[0]: ${BAD_NODE}`,
+    ]);
+  });
 
   it('refuses cluster options that are not an object', () => {
     expect(issuesOf({ redis: { cluster: { nodes: ['h:1'], options: 'x' } } })).toEqual([
@@ -171,8 +184,36 @@ describe('dlq.redis.cluster.nodes ports', () => {
     expect(issuesOf({ redis: { cluster: { nodes: ['h:1'], options: {} } } })).toEqual([]);
   });
 
-  it('accepts ports 1 and 65535 in every form', () => {
-    const nodes = ['h:1', 'h:65535', 1, 65535, { host: 'h', port: 1 }, { port: 65535 }];
+  it('accepts ports 1 and 65535 in both forms', () => {
+    const nodes = ['h:1', 'h:65535', { host: 'h', port: 1 }, { host: '10.0.0.1', port: 65535 }];
     expect(issuesOf({ redis: { cluster: { nodes } } })).toEqual([]);
+  });
+});
+
+describe('dlq options that would do nothing', () => {
+  it("refuses a Redis connection beside store: 'memory', which would ignore it", () => {
+    expect(issuesOf({ store: 'memory', redis: { url: 'redis://127.0.0.1:6379' } })).toEqual([
+      "dlq.redis: is given with store: 'memory', which would ignore it; remove one",
+    ]);
+    expect(issuesOf({ store: 'redis', redis: { url: 'redis://127.0.0.1:6379' } })).toEqual([]);
+  });
+
+  it('refuses secret header names no header can have, without quoting them', () => {
+    const issues = issuesOf({
+      secretHeaders: ['X-Api-Key', '', 'Authorization Bearer hunter2', 5],
+    });
+    expect(issues).toEqual([
+      'dlq.secretHeaders[1]: must be an HTTP header name',
+      'dlq.secretHeaders[2]: must be an HTTP header name',
+      'dlq.secretHeaders[3]: must be an HTTP header name',
+    ]);
+    expect(issues.join()).not.toContain('hunter2');
+  });
+
+  it('refuses a hole in the redrive policies, which forEach would skip', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(issuesOf({ redrive: [, { after: '5s' }] })).toEqual([
+      'dlq.redrive[0]: must be an object',
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { OPERATION_NAMES } from '../events/operation-name.js';
 import { CLIENT_ID_PATTERN } from './client-id.js';
 import type { ResolvedDlqOptions, ResolvedRedrivePolicy } from './fastmcp-options.interface.js';
 import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
-import { isOptionsObject, type OptionChecks } from './option-checks.js';
+import { HEADER_NAME, isOptionsObject, type OptionChecks } from './option-checks.js';
 import { DLQ_FIELDS, REDRIVE_MATCH_FIELDS, REDRIVE_POLICY_FIELDS } from './option-fields.js';
 import { MAX_DATE_OFFSET_MS, MAX_TIMER_MS } from './option-limits.js';
 import { checkRedis, giveOneRedisSource } from './validate-redis-options.js';
@@ -24,6 +24,9 @@ export function checkDlq(
   checks.oneOf('dlq.store', dlq.store, ['redis', 'memory']);
   if (raw.redis !== undefined) checkRedis(checks, raw.redis, dlq.store);
   else if (dlq.store === 'redis') giveOneRedisSource(checks);
+  if (raw.redis !== undefined && raw.store === 'memory') {
+    checks.fail('dlq.redis', "is given with store: 'memory', which would ignore it; remove one");
+  }
   checks.pattern('dlq.keyPrefix', dlq.keyPrefix, KEY_PREFIX_PATTERN, 'letters, digits, : . _ -');
   checks.integer('dlq.ttlMs', dlq.ttlMs, 1000, MAX_DATE_OFFSET_MS);
   checks.integer('dlq.maxEntries', dlq.maxEntries, 1);
@@ -43,8 +46,15 @@ export function checkDlq(
       checks.oneOf(`dlq.storeKinds[${i}]`, kind, ALL_DEAD_LETTER_KINDS),
     );
   }
-  if (!Array.isArray(dlq.secretHeaders) || dlq.secretHeaders.some((h) => typeof h !== 'string')) {
+  if (!Array.isArray(dlq.secretHeaders)) {
     checks.fail('dlq.secretHeaders', 'must be an array of header names');
+  } else {
+    // A name no header can have redacts nothing; it is not quoted (it may be a pasted secret).
+    Array.from(dlq.secretHeaders, (name: unknown, i) => {
+      if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
+        checks.fail(`dlq.secretHeaders[${i}]`, 'must be an HTTP header name');
+      }
+    });
   }
 }
 
@@ -55,7 +65,8 @@ function checkRedrive(checks: OptionChecks, raw: unknown, redrive: unknown): voi
     checks.fail('dlq.redrive', 'must be an array of redrive policies');
     return;
   }
-  (redrive as ResolvedRedrivePolicy[]).forEach((policy, i) => {
+  // Array.from, not forEach: a hole in the array is a missing policy, not none.
+  Array.from(redrive as ResolvedRedrivePolicy[], (policy, i) => {
     const at = `dlq.redrive[${i}]`;
     if (!checks.options(at, raw[i], REDRIVE_POLICY_FIELDS)) return;
     if (!Number.isFinite(policy.afterMs) || policy.afterMs > MAX_DATE_OFFSET_MS) {

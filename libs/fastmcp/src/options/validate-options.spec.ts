@@ -49,7 +49,7 @@ describe('unknown keys', () => {
           auth: {
             ...credentials,
             clientSecret: undefined,
-            privateKeyJwt: { key: 'k', alg: 'HS256', kid: '1' },
+            privateKeyJwt: { key: 'k'.repeat(32), alg: 'HS256', kid: '1' },
           },
         },
       },
@@ -112,6 +112,28 @@ describe('wrong types', () => {
     [{ shutdownGraceMs: null }, 'shutdownGraceMs: must be an integer, got null'],
   ])('refuses %j', (options, issue) => {
     expect(issuesOf(options)).toEqual([issue]);
+  });
+
+  it('names what a number field got without quoting it, whatever it is', () => {
+    const secret = { toString: () => 'hunter2' };
+    const issues = [
+      // From an environment variable or ConfigService.get(), unconverted.
+      ...issuesOf({ shutdownGraceMs: '5000' }),
+      ...issuesOf({ retry: { maxRetries: [3] } }),
+      ...issuesOf({ retry: { maxRetries: Object.create(null) as object } }),
+      ...issuesOf({ shutdownGraceMs: secret }),
+      ...issuesOf({ servers: { a: { url: URL_, retry: { maxRetries: undefined } } } }),
+      ...issuesOf({ metrics: { namespace: 5n } }),
+    ];
+    expect(issues).toEqual([
+      'shutdownGraceMs: must be an integer, got a string (convert it with Number())',
+      'retry.maxRetries: must be an integer, got an array',
+      'retry.maxRetries: must be an integer, got an object',
+      'shutdownGraceMs: must be an integer, got an object',
+      'servers.a.retry.maxRetries: must be an integer, got undefined (omit the key for the default)',
+      expect.stringMatching(/^metrics\.namespace: must be .*, got bigint$/),
+    ]);
+    expect(issues.join('\n')).not.toContain('hunter2');
   });
 
   it('accepts every documented form', () => {

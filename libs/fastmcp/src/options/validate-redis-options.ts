@@ -88,17 +88,21 @@ function checkClusterNodes(checks: OptionChecks, nodes: unknown): void {
     );
     return;
   }
-  nodes.forEach((node: unknown, i) => {
+  Array.from(nodes, (node: unknown, i) => {
+    // Without a host ioredis would connect to 127.0.0.1, which a URL without one is refused for.
+    const hasHost =
+      typeof node === 'string' ||
+      (isOptionsObject(node) && typeof node.host === 'string' && node.host.trim() !== '');
     const port =
       typeof node === 'string'
         ? Number(CLUSTER_NODE.exec(node)?.[1])
         : isOptionsObject(node)
           ? node.port
           : node;
-    if (!isPort(port)) {
+    if (!hasHost || !isPort(port)) {
       checks.fail(
         `dlq.redis.cluster.nodes[${i}]`,
-        'expected { host, port } or "host:port", with a port 1..65535',
+        'expected { host, port } or "host:port", with a host and a port 1..65535',
       );
     }
   });

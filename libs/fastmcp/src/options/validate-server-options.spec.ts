@@ -71,6 +71,40 @@ describe('servers.*.headers', () => {
     expect(issuesOf({ [name]: '5' })).toEqual([`servers.a.headers.${name}: ${CLIENT_SET}`]);
   });
 
+  it.each([
+    'Accept',
+    'content-type',
+    'Last-Event-ID',
+    'Mcp-Session-Id',
+    'MCP-Protocol-Version',
+    'Mcp-Method',
+  ])('refuses %s: the MCP transport sets it on every request', (name) => {
+    expect(issuesOf({ [name]: 'x' })).toEqual([
+      `servers.a.headers.${name}: is set by the MCP transport on every request; remove it`,
+    ]);
+  });
+
+  it('refuses an Authorization header beside auth, which sets it', () => {
+    const credentials = {
+      type: 'client_credentials' as const,
+      clientId: 'a',
+      clientSecret: 's',
+      issuer: 'https://auth.example.com',
+    };
+    let issues: string[] = [];
+    try {
+      resolveOptions({
+        servers: { a: { url: URL_, headers: { Authorization: SECRET }, auth: credentials } },
+      });
+    } catch (error) {
+      issues = (error as FastMcpConfigError).issues.map((i) => `${i.field}: ${i.message}`);
+    }
+    expect(issues).toEqual([
+      'servers.a.headers.Authorization: comes from auth, which is set too; remove one of them',
+    ]);
+    expect(issues.join()).not.toContain('s3cret');
+  });
+
   it('refuses two names that differ only by case: only one would be sent', () => {
     expect(issuesOf({ Authorization: SECRET, authorization: 'Bearer other' })).toEqual([
       'servers.a.headers.authorization: repeats Authorization (header names ignore case)',
@@ -85,5 +119,34 @@ describe('servers.*.headers', () => {
         'x-empty': '',
       }),
     ).toEqual([]);
+  });
+});
+
+describe('servers.*.url', () => {
+  const urlIssues = (url: string): string[] => {
+    try {
+      resolveOptions({ servers: { a: { url } } });
+    } catch (error) {
+      return (error as FastMcpConfigError).issues.map((i) => `${i.field}: ${i.message}`);
+    }
+    return [];
+  };
+
+  it('refuses credentials that are not valid percent-encoding, never quoting them', () => {
+    // Each request decodes them for its Authorization header, which would throw URIError.
+    const issues = [
+      ...urlIssues('http://user:hunter2%zz@127.0.0.1:8000/mcp'),
+      ...urlIssues('http://hunter2%@127.0.0.1:8000/mcp'),
+    ];
+    const message = 'servers.a.url: has a user name or password that is not valid percent-encoding';
+    expect(issues).toEqual([message, message]);
+    expect(issues.join()).not.toContain('hunter2');
+    expect(urlIssues('http://user:p%40ss@127.0.0.1:8000/mcp')).toEqual([]);
+  });
+
+  it('refuses port 0', () => {
+    expect(urlIssues('http://127.0.0.1:0/mcp')).toEqual([
+      'servers.a.url: must have a port 1..65535',
+    ]);
   });
 });

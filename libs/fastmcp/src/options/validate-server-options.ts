@@ -1,6 +1,6 @@
 import { CLIENT_ID_PATTERN } from './client-id.js';
 import type { ResolvedFastMcpOptions } from './fastmcp-options.interface.js';
-import type { OptionChecks } from './option-checks.js';
+import { HEADER_NAME, type OptionChecks } from './option-checks.js';
 import { SERVER_FIELDS, TOOL_FIELDS } from './option-fields.js';
 import { CONFIGURABLE_PROTOCOL_VERSIONS } from './protocol-versions.js';
 import type { ResilienceOptions } from './resilience-options.interface.js';
@@ -10,8 +10,6 @@ import { checkServerRetry } from './validate-retry-options.js';
 
 const TOOL_RETRY_MODES = ['always', 'never', 'idempotent'];
 const HTTP_PROTOCOLS = ['http', 'https'] as const;
-/** An HTTP field name (RFC 9110 token). */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What a header value may hold: tab, space and visible ASCII (no CR, LF or other controls). */
 const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 /**
@@ -31,6 +29,13 @@ const CLIENT_SET_HEADERS = new Set([
 ]);
 
 /**
+ * Names the MCP transport sets on every request (media types, session, protocol version, stream
+ * resumption, and the 2026-07-28 revision's `Mcp-*` request headers): a configured one would be
+ * sent in their place or beside them.
+ */
+const TRANSPORT_SET_HEADERS = new Set(['accept', 'content-type', 'last-event-id']);
+
+/**
  * Checks `servers`. `moduleResilience` is the module's `resilience` when it passed its own
  * checks: each server's is checked over it, as the pipeline merges them.
  */
@@ -46,7 +51,9 @@ export function checkServers(
     checks.pattern(field, clientId, CLIENT_ID_PATTERN, 'a client id of letters, digits, . _ : -');
     if (!checks.options(field, server, SERVER_FIELDS)) continue;
     checks.url(`${field}.url`, server.url, HTTP_PROTOCOLS);
-    if (server.headers !== undefined) checkHeaders(checks, `${field}.headers`, server.headers);
+    if (server.headers !== undefined) {
+      checkHeaders(checks, `${field}.headers`, server.headers, server.auth !== undefined);
+    }
     if (server.retry !== undefined)
       checkServerRetry(checks, `${field}.retry`, server.retry, resolved);
     if (server.protocolVersion !== undefined) {
@@ -69,7 +76,7 @@ export function checkServers(
  * Names a bad header, never its value. A bad name is given by position, not quoted: it may be a
  * pasted `Authorization Bearer ...` line.
  */
-function checkHeaders(checks: OptionChecks, field: string, headers: unknown): void {
+function checkHeaders(checks: OptionChecks, field: string, headers: unknown, auth: boolean): void {
   if (!checks.plainObject(field, headers)) return;
   const seen = new Map<string, string>();
   Object.entries(headers).forEach(([name, value], i) => {
@@ -86,6 +93,11 @@ function checkHeaders(checks: OptionChecks, field: string, headers: unknown): vo
         `${field}.${name}`,
         'is set by the HTTP client from the request itself (framing, hop-by-hop or host); remove it',
       );
+    }
+    if (TRANSPORT_SET_HEADERS.has(lower) || lower.startsWith('mcp-')) {
+      checks.fail(`${field}.${name}`, 'is set by the MCP transport on every request; remove it');
+    } else if (auth && lower === 'authorization') {
+      checks.fail(`${field}.${name}`, 'comes from auth, which is set too; remove one of them');
     }
     const first = seen.get(lower);
     if (first === undefined) seen.set(lower, name);
