@@ -2,7 +2,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isFastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import type { ClientCredentialsAuthOptions } from '../options/auth-options.interface.js';
-import { createClientCredentialsProvider } from './client-credentials-provider.js';
+import {
+  clientCredentialsSecrets,
+  createClientCredentialsProvider,
+} from './client-credentials-provider.js';
+import { SecretScrubber } from './secret-scrubber.js';
 
 const ISSUER = 'https://auth.example.com';
 const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -47,5 +51,26 @@ describe('createClientCredentialsProvider', () => {
       expect((error as Error).message).toMatch(/^Invalid FastMcpModule options: auth\.issuer: /);
       expect((error as Error).message).not.toContain('svc-secret');
     }
+  });
+});
+
+describe('clientCredentialsSecrets', () => {
+  it('holds the secret as client_secret_basic sends it, so an echoed Authorization is scrubbed', () => {
+    const secrets = clientCredentialsSecrets({
+      type: 'client_credentials',
+      clientId: 'svc id',
+      clientSecret: 'cs~Secret!Value',
+      issuer: ISSUER,
+    });
+    const scrubber = new SecretScrubber(secrets);
+    const raw = Buffer.from('svc id:cs~Secret!Value').toString('base64');
+    const formEncoded = Buffer.from('svc+id:cs%7ESecret%21Value').toString('base64');
+    // A token endpoint quoting the header without its "Basic " prefix.
+    expect(scrubber.scrub(`credential ${raw} not recognised`)).toBe(
+      'credential [REDACTED] not recognised',
+    );
+    expect(scrubber.scrub(`credential ${formEncoded} not recognised`)).toBe(
+      'credential [REDACTED] not recognised',
+    );
   });
 });

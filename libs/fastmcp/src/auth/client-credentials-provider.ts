@@ -85,9 +85,23 @@ function isBound(options: ClientCredentialsAuthOptions): options is BoundCredent
   return typeof options.issuer === 'string' && options.issuer.length > 0;
 }
 
-/** The values of a client-credentials config that must never appear in an error or a log. */
+/**
+ * The values of a client-credentials config that must never appear in an error or a log: the
+ * secret, the signing key, and the secret as `client_secret_basic` sends it (a token endpoint
+ * may quote the Authorization header back: base64 of `id:secret`, raw or form-encoded first).
+ */
 export function clientCredentialsSecrets(options: ClientCredentialsAuthOptions): string[] {
-  return [options.clientSecret, options.privateKeyJwt?.key].filter(
+  const { clientId, clientSecret } = options;
+  const basic = (pair: string): string => Buffer.from(pair).toString('base64');
+  const formEncoded = (text: string): string =>
+    new URLSearchParams({ v: text }).toString().slice(2);
+  const basicForms = clientSecret
+    ? [
+        basic(`${clientId}:${clientSecret}`),
+        basic(`${formEncoded(clientId)}:${formEncoded(clientSecret)}`),
+      ]
+    : [];
+  return [clientSecret, options.privateKeyJwt?.key, ...basicForms].filter(
     (secret): secret is string => typeof secret === 'string' && secret.length > 0,
   );
 }

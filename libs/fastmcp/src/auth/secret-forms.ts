@@ -1,16 +1,27 @@
 /**
- * The forms a secret takes when an upstream quotes it back: as is, percent-encoded (upper- and
- * lower-case hex, `+` for a space, as in a logged URL or a form), and JSON-escaped (also with
- * `\/`, as PHP writes it).
+ * The forms a secret takes when an upstream quotes it back: as is; percent-encoded as
+ * `encodeURIComponent` does, as a form does (`URLSearchParams`: also `~ ! ' ( ) *`, `+` for a
+ * space), as RFC 3986 does (all but `A-Z a-z 0-9 - . _ ~`) and as Python's `quote` does (that,
+ * `/` kept), each in upper- and lower-case hex; and JSON-escaped (also with `\/`, as PHP writes it).
  */
 export function quotedForms(secret: string): string[] {
   const encoded = encodeURIComponent(secret);
+  const strict = encoded.replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  const percentForms = [
+    encoded,
+    encoded.replace(/%20/g, '+'),
+    new URLSearchParams({ v: secret }).toString().slice(2),
+    strict,
+    strict.replace(/%2F/g, '/'),
+  ];
   const json = JSON.stringify(secret).slice(1, -1);
   return [
     secret,
-    encoded,
-    encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
-    encoded.replace(/%20/g, '+'),
+    ...percentForms,
+    ...percentForms.map((form) => form.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())),
     json,
     json.replace(/\//g, '\\/'),
   ];

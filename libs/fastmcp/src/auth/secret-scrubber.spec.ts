@@ -82,6 +82,23 @@ describe('SecretScrubber', () => {
     }
   });
 
+  it('removes a secret quoted back form-encoded or as Python quote() writes it', () => {
+    const tilde = new SecretScrubber(["tilde~Secret!Value(1)'*"]);
+    for (const quoted of [
+      // URLSearchParams (a form): ~ ! ' ( ) encoded too.
+      'tilde%7ESecret%21Value%281%29%27*',
+      'tilde%7eSecret%21Value%281%29%27*',
+      // RFC 3986 strict: all but unreserved.
+      'tilde~Secret%21Value%281%29%27%2A',
+    ]) {
+      expect(tilde.scrub(`secret ${quoted} not recognised`)).toBe(
+        'secret [REDACTED] not recognised',
+      );
+    }
+    const slashy = new SecretScrubber(['k3y/API+SECRET/abcdef==']);
+    expect(slashy.scrub('/t/k3y/API%2BSECRET/abcdef%3D%3D')).toBe('/t/[REDACTED]');
+  });
+
   it('removes a long secret wrapped across lines, and a short one only as a whole word', () => {
     const long = 'LONGKEY-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789';
     const short = new SecretScrubber([long, 'Zq9x7']);

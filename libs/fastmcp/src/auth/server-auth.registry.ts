@@ -10,6 +10,7 @@ import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interfac
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
 import { checkedProvider } from './checked-provider.js';
+import { targetSecrets } from './configured-secrets.js';
 import {
   clientCredentialsSecrets,
   createClientCredentialsProvider,
@@ -100,7 +101,11 @@ export class ServerAuthRegistry {
       clientId,
       now: () => this.clock.now(),
       requestTimeoutMs: server.retry?.requestTimeoutMs ?? this.options.retry.requestTimeoutMs,
-      secrets: credentials ? clientCredentialsSecrets(credentials) : [],
+      // The server's header values too: a step-up scope or a token error may echo them.
+      secrets: [
+        ...(credentials ? clientCredentialsSecrets(credentials) : []),
+        ...targetSecrets(server.headers, server.url),
+      ],
       issuer: credentials?.issuer,
     });
   }

@@ -160,7 +160,7 @@ export class McpOperations {
           routing,
         );
         const parsed = parseCallToolResult(result, clientId);
-        this.catalog.checkResult(clientId, toolName, parsed);
+        this.catalog.checkResult(clientId, toolName, parsed, new UpstreamText(connected.target));
         return parsed;
       },
     };
@@ -278,7 +278,9 @@ export class McpOperations {
   private toolsPage(result: unknown, clientId: string, connected: McpConnection) {
     const listed = parseToolsPage(result, clientId, connected.target.era);
     if (listed.skipped.length > 0) {
-      const names = new UpstreamText(connected.target).scrub(listed.skipped.join(', '));
+      // The names are the server's words: each scrubbed whole, then capped.
+      const upstream = new UpstreamText(connected.target);
+      const names = listed.skipped.map((name) => upstream.scrub(name).slice(0, 100)).join(', ');
       this.logger.warn(
         `Skipped ${listed.skipped.length} invalid tool(s) from ${clientId}: ${names}`,
       );

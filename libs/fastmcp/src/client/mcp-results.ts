@@ -105,5 +105,5 @@ export function parseToolsPage(
 
 function nameOf(candidate: unknown): string {
   const name = (candidate as { name?: unknown } | null)?.name;
-  return typeof name === 'string' ? name.slice(0, 100) : '(unnamed)';
+  return typeof name === 'string' ? name : '(unnamed)';
 }

@@ -12,7 +12,6 @@ import { SchemaValidatorCache } from './schema-validator-cache.js';
 const OLDER_DRAFT = /json-schema\.org\/draft-0[467]\/schema/;
 /** Largest output schema compiled, as JSON bytes: compiling costs some 10-30 µs a byte. */
 export const MAX_OUTPUT_SCHEMA_BYTES = 32 * 1024;
-const MAX_ERROR_MESSAGE = 500;
 
 /** How much OutputSchemaValidators keeps, and how much pattern work one check may do. */
 export interface OutputSchemaLimits {
@@ -134,7 +133,7 @@ export class OutputSchemaValidators {
   private run(ajv: Ajv | Ajv2020, validate: ValidateFunction, value: unknown): SchemaVerdict {
     try {
       if (this.meter.metered(this.limits.patternBudget, () => validate(value))) return VALID;
-      const errorMessage = ajv.errorsText(validate.errors).slice(0, MAX_ERROR_MESSAGE);
+      const errorMessage = ajv.errorsText(validate.errors);
       return { outcome: 'invalid', errorMessage };
     } catch (error) {
       const reason =

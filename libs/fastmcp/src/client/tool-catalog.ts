@@ -1,7 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import type { UpstreamText } from '../transport/upstream-text.js';
 import { OutputSchemaValidators } from './output-schema-validators.js';
+
+/** How much of a schema mismatch an error quotes (after scrubbing: a cut never splits a secret). */
+const MAX_ERROR_MESSAGE = 500;
 
 /**
  * The tools each client id last listed, so that a call's `structuredContent` is checked against
@@ -39,8 +43,16 @@ export class ToolCatalog {
     this.freshUntil.delete(clientId);
   }
 
-  /** Throws McpProtocolError when a successful result does not match the tool's output schema. */
-  checkResult(clientId: string, toolName: string, result: CallToolResult): void {
+  /**
+   * Throws McpProtocolError when a successful result does not match the tool's output schema.
+   * The schema's words in the message are the server's: `upstream` scrubs them.
+   */
+  checkResult(
+    clientId: string,
+    toolName: string,
+    result: CallToolResult,
+    upstream: UpstreamText,
+  ): void {
     const tool = this.byClient.get(clientId)?.get(toolName);
     if (!tool?.outputSchema || result.isError) return;
     const fields = { clientId, operation: 'call_tool' as const };
@@ -55,7 +67,7 @@ export class ToolCatalog {
     if (verdict.outcome === 'invalid') {
       throw new McpProtocolError(
         -32602,
-        `structuredContent of tool ${toolName} does not match its outputSchema: ${verdict.errorMessage}`,
+        `structuredContent of tool ${toolName} does not match its outputSchema: ${upstream.scrub(verdict.errorMessage).slice(0, MAX_ERROR_MESSAGE)}`,
         fields,
       );
     }

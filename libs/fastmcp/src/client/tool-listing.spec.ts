@@ -31,6 +31,15 @@ describe('ToolListing', () => {
     expect(listing.ttlMs).toBe(200);
   });
 
+  it('scrubs a repeated cursor before capping it, so a secret across the cap is not half shown', () => {
+    const listing = new ToolListing('c', TARGET, 1024 * 1024);
+    const cursor = `${'c'.repeat(90)}${API_KEY}`;
+    listing.add(page(cursor));
+    const error = failureOf(() => listing.add(page(cursor)));
+    expect(error.message).toContain(`${'c'.repeat(90)}[REDAC`);
+    expect(error.message).not.toContain(API_KEY.slice(0, 8));
+  });
+
   it("names a repeated cursor scrubbed and capped: it is the server's words", () => {
     const listing = new ToolListing('c', TARGET, 1024 * 1024);
     const cursor = `${API_KEY}${'k'.repeat(500)}`;

@@ -81,7 +81,7 @@ export async function probeEra(
     const upstream = new UpstreamText(target);
     const named = parsed.data.supportedVersions
       .slice(0, 20)
-      .map((v) => upstream.scrub(v.slice(0, 100)));
+      .map((v) => upstream.scrub(v).slice(0, 100));
     return { era: 'legacy', serverVersions: named };
   }
   return { era: 'modern', version: common, discover: parsed.data };
