@@ -50,11 +50,12 @@ export function checkDlq(
     checks.fail('dlq.secretHeaders', 'must be an array of header names');
   } else {
     // A name no header can have redacts nothing; it is not quoted (it may be a pasted secret).
-    Array.from(dlq.secretHeaders, (name: unknown, i) => {
+    for (let i = 0; i < dlq.secretHeaders.length; i++) {
+      const name: unknown = dlq.secretHeaders[i];
       if (typeof name !== 'string' || !HEADER_NAME.test(name)) {
         checks.fail(`dlq.secretHeaders[${i}]`, 'must be an HTTP header name');
       }
-    });
+    }
   }
 }
 
@@ -65,10 +66,12 @@ function checkRedrive(checks: OptionChecks, raw: unknown, redrive: unknown): voi
     checks.fail('dlq.redrive', 'must be an array of redrive policies');
     return;
   }
-  // Array.from, not forEach: a hole in the array is a missing policy, not none.
-  Array.from(redrive as ResolvedRedrivePolicy[], (policy, i) => {
+  const policies = redrive as ResolvedRedrivePolicy[];
+  // An index loop, not forEach: a hole in the array is a missing policy, not none.
+  for (let i = 0; i < policies.length; i++) {
+    const policy = policies[i];
     const at = `dlq.redrive[${i}]`;
-    if (!checks.options(at, raw[i], REDRIVE_POLICY_FIELDS)) return;
+    if (!checks.options(at, raw[i], REDRIVE_POLICY_FIELDS)) continue;
     if (!Number.isFinite(policy.afterMs) || policy.afterMs > MAX_DATE_OFFSET_MS) {
       checks.fail(`${at}.after`, 'must be a duration of at most 10 years: ms, or 30s, 5m, 2h, 1d');
     }
@@ -77,7 +80,7 @@ function checkRedrive(checks: OptionChecks, raw: unknown, redrive: unknown): voi
     }
     checks.integer(`${at}.maxRedrives`, policy.maxRedrives, 1, 1000);
     checkMatch(checks, `${at}.match`, policy.match);
-  });
+  }
 }
 
 /** Every list a match gives is non-empty and holds values an entry can have. */

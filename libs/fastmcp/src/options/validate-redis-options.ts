@@ -88,7 +88,9 @@ function checkClusterNodes(checks: OptionChecks, nodes: unknown): void {
     );
     return;
   }
-  Array.from(nodes, (node: unknown, i) => {
+  // An index loop, not forEach: a hole in the array is a node without a host.
+  for (let i = 0; i < nodes.length; i++) {
+    const node: unknown = nodes[i];
     // Without a host ioredis would connect to 127.0.0.1, which a URL without one is refused for.
     const hasHost =
       typeof node === 'string' ||
@@ -98,14 +100,14 @@ function checkClusterNodes(checks: OptionChecks, nodes: unknown): void {
         ? Number(CLUSTER_NODE.exec(node)?.[1])
         : isOptionsObject(node)
           ? node.port
-          : node;
+          : undefined;
     if (!hasHost || !isPort(port)) {
       checks.fail(
         `dlq.redis.cluster.nodes[${i}]`,
         'expected { host, port } or "host:port", with a host and a port 1..65535',
       );
     }
-  });
+  }
 }
 
 function isPort(value: unknown): boolean {
