@@ -193,7 +193,10 @@ describe('sample tools API', () => {
       await sample.http.post('/mcp/clients/demo/tools/echo/call?x=1').send({}).expect(401);
       // A route with a query DTO validates it; the ops endpoints are left to monitors.
       await sample.http.get('/dlq?sort=newest').set(sample.auth).expect(200);
-      await sample.http.get('/dlq?verbose=1').set(sample.auth).expect(400, /verbose should not/);
+      await sample.http
+        .get('/dlq?verbose=1')
+        .set(sample.auth)
+        .expect(400, /verbose should not/);
       // (/health is 503 here: the `down` server is configured.)
       const health = await sample.http.get('/health?probe=k8s').set(sample.auth);
       expect(health.status).not.toBe(400);
@@ -214,8 +217,11 @@ describe('sample tools API', () => {
         .post('/mcp/clients/demo/tools/echo/call')
         .set(sample.auth)
         .set('content-type', 'application/json')
-        .send('{"arguments":')
+        .send('{"arguments":{"text":"Bearer hunter2-secret"')
         .expect(400);
+      // JSON.parse's message quotes the body: it is not sent back.
+      expect(bodyOf(bad).message).toBe('the body is not valid JSON');
+      expect(bad.text).not.toContain('hunter2');
       const big = await sample.http
         .post('/mcp/clients/demo/tools/echo/call')
         .set(sample.auth)
@@ -227,6 +233,32 @@ describe('sample tools API', () => {
         message: 'request entity too large',
       });
       for (const response of [bad, big]) expect(response.text).not.toMatch(/\bat .+\.js:\d+/);
+    });
+
+    it('a key given twice is 400 naming it, and nothing runs: JSON.parse would keep the last', async () => {
+      const before = demo.requestCounts()['tools/call:echo'] ?? 0;
+      const response = await sample.http
+        .post('/mcp/clients/demo/tools/echo/call')
+        .set(sample.auth)
+        .set('content-type', 'application/json')
+        .send('{"arguments":{"text":"a","text":"b"},"priority":"low","priority":"high"}')
+        .expect(400);
+      expect(bodyOf(response).message).toEqual([
+        'key "arguments.text" is given twice',
+        'key "priority" is given twice',
+      ]);
+      expect(demo.requestCounts()['tools/call:echo'] ?? 0).toBe(before);
+    });
+
+    it('a null arguments or priority is 400 from validation, not taken as absent', async () => {
+      for (const body of [{ arguments: null }, { arguments: { text: 'x' }, priority: null }]) {
+        const response = await sample.http
+          .post('/mcp/clients/demo/tools/echo/call')
+          .set(sample.auth)
+          .send(body)
+          .expect(400);
+        expect(bodyOf(response).code).toBeUndefined();
+      }
     });
   });
 });

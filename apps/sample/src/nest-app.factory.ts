@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { type NestApplicationOptions, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,6 +11,7 @@ import type { SampleConfig } from './config/sample-config.interface.js';
 import { setupSwagger } from './swagger.setup.js';
 import { BodyShapePipe } from './validation/body-shape.pipe.js';
 import { countJsonBodyBytes } from './validation/json-body-bytes.js';
+import { recordJsonKeyProblems } from './validation/json-body-keys.js';
 
 export interface NestAppOptions extends AppModuleOptions {
   /** Nest's logger option (e.g. false in tests). Default: Nest's console logger. */
@@ -34,7 +36,13 @@ export async function createNestApp(
     },
   );
   setupApiResponseHeaders(app);
-  app.useBodyParser('json', { limit: config.bodyLimit, verify: countJsonBodyBytes });
+  app.useBodyParser('json', {
+    limit: config.bodyLimit,
+    verify: (request: IncomingMessage, response: unknown, body: Buffer) => {
+      countJsonBodyBytes(request, response, body);
+      recordJsonKeyProblems(request, body);
+    },
+  });
   app.useGlobalPipes(
     new BodyShapePipe(config.maxBodyDepth),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

@@ -15,7 +15,7 @@ interface Container {
  * last silently) and keys such as `__proto__`. Each problem names the key by its dotted path,
  * never a value.
  */
-export function jsonKeyProblems(text: string): string[] {
+export function jsonKeyProblems(text: string, { forbiddenKeys = true } = {}): string[] {
   const problems: string[] = [];
   const stack: Container[] = [];
   for (let i = 0; i < text.length; i += 1) {
@@ -39,11 +39,13 @@ export function jsonKeyProblems(text: string): string[] {
       top.expectKey = false;
     } else if (char === '"') {
       let end = i + 1;
-      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      // Bounded: the text may not be JSON at all (a request body is checked before it is parsed).
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (end >= text.length) break;
       if (top?.keys && top.expectKey) {
         const key = JSON.parse(text.slice(i, end + 1)) as string;
         const path = top.path ? `${top.path}.${key}` : key;
-        if (FORBIDDEN_KEYS.has(key)) problems.push(`key "${path}" is not allowed`);
+        if (forbiddenKeys && FORBIDDEN_KEYS.has(key)) problems.push(`key "${path}" is not allowed`);
         else if (top.keys.has(key)) problems.push(`key "${path}" is given twice`);
         top.keys.add(key);
         top.lastKey = key;

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsNumber, IsObject, Max, Min, ValidateNested } from 'class-validator';
-import { DlqFilterDto, IsOptionalNonNull } from './dlq-filter.dto.js';
+import { IsOptionalNonNull } from '../validation/is-optional-non-null.js';
+import { DlqFilterDto } from './dlq-filter.dto.js';
 
 export class BulkReplayDto {
   @ApiPropertyOptional({ type: DlqFilterDto, description: 'Which entries (all when absent)' })

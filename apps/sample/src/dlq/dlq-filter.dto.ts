@@ -8,17 +8,10 @@ import {
   type OperationName,
 } from '@app/fastmcp';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, Matches, ValidateIf } from 'class-validator';
+import { IsIn, Matches } from 'class-validator';
+import { IsOptionalNonNull } from '../validation/is-optional-non-null.js';
 import { durationToMs } from './duration.js';
 import { IsDuration } from './is-duration.validator.js';
-
-/**
- * Like `@IsOptional()`, but only an absent field skips validation: a JSON `null` is checked, and
- * refused, rather than read as "any".
- */
-export function IsOptionalNonNull(): PropertyDecorator {
-  return ValidateIf((_object, value) => value !== undefined);
-}
 
 /** Which entries an export or a bulk replay takes (query string or JSON body). */
 export class DlqFilterDto {

@@ -21,6 +21,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { isSession, sessionView } from '../tools/session-view.js';
 import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { CleanupDlqDto } from './cleanup-dlq.dto.js';
 import { DlqBrowser } from './dlq-browser.service.js';
@@ -117,7 +118,11 @@ export class DlqController {
       'The DLQ store is unreachable, or the app is shutting down (nothing is sent; the entry is left as it was)',
   })
   @ApiResponse({ status: 504, description: 'The replay timed out upstream; the entry stays' })
-  replay(@Param('id') id: string, @Query() query: ReplayDlqQueryDto): Promise<ReplayResult> {
-    return this.replays.replay(id, { force: query.force === 'true' });
+  async replay(@Param('id') id: string, @Query() query: ReplayDlqQueryDto): Promise<ReplayResult> {
+    const replayed = await this.replays.replay(id, { force: query.force === 'true' });
+    // A connect entry's result is the session: shown as GET /mcp/clients shows a server.
+    return isSession(replayed.result)
+      ? { ...replayed, result: sessionView(replayed.result) }
+      : replayed;
   }
 }

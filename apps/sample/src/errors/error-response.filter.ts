@@ -45,13 +45,20 @@ export class ErrorResponseFilter implements ExceptionFilter {
         ...(exception.clientId ? { clientId: exception.clientId } : {}),
       });
     }
+    // Nest turns body-parser's JSON error into a 400 with JSON.parse's message, which quotes the
+    // body (and whatever credential it holds): not sent back.
+    if (exception instanceof HttpException && isJsonParseFailure(exception.cause)) {
+      return plain(HttpStatus.BAD_REQUEST, 'the body is not valid JSON');
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       return typeof body === 'object' ? { status, body } : plain(status, exception.message);
     }
     const parserStatus = bodyParserStatus(exception);
-    if (parserStatus !== undefined) return plain(parserStatus, (exception as Error).message);
+    if (parserStatus !== undefined) {
+      return plain(parserStatus, (exception as Error).message);
+    }
     this.logger.error(
       'Unhandled error',
       exception instanceof Error ? exception.stack : String(exception),
@@ -70,4 +77,10 @@ function bodyParserStatus(exception: unknown): number | undefined {
   if (!(exception instanceof Error) || !('type' in exception)) return undefined;
   const status = (exception as { status?: unknown }).status;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+function isJsonParseFailure(cause: unknown): boolean {
+  return (
+    cause instanceof SyntaxError && (cause as { type?: unknown }).type === 'entity.parse.failed'
+  );
 }

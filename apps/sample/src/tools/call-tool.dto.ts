@@ -1,6 +1,7 @@
 import { DLQ_PRIORITIES, type DlqPriority } from '@app/fastmcp';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional } from 'class-validator';
+import { IsIn, IsObject } from 'class-validator';
+import { IsOptionalNonNull } from '../validation/is-optional-non-null.js';
 
 export class CallToolDto {
   @ApiPropertyOptional({
@@ -9,7 +10,7 @@ export class CallToolDto {
     example: { text: 'hello' },
     description: "The tool's arguments",
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsObject()
   arguments?: Record<string, unknown>;
 
@@ -18,7 +19,7 @@ export class CallToolDto {
     description:
       "The DLQ priority if the call is dead-lettered. Default: the tool's configured priority, else normal",
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(DLQ_PRIORITIES)
   priority?: DlqPriority;
 }

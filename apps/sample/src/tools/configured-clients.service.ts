@@ -2,6 +2,7 @@ import { EnhancedFastMcpService, type McpServerConfig } from '@app/fastmcp';
 import { Inject, Injectable } from '@nestjs/common';
 import { MCP_SERVERS } from '../bootstrap/bootstrap.constants.js';
 import type { McpClientView } from './mcp-client-view.interface.js';
+import { displayUrl } from './session-view.js';
 
 /** The configured client ids: the only ones a request can name. */
 @Injectable()
@@ -28,9 +29,4 @@ export class ConfiguredClients {
       };
     });
   }
-}
-
-function displayUrl(raw: string): string {
-  const url = new URL(raw);
-  return `${url.origin}${url.pathname}`;
 }

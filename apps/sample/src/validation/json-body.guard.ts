@@ -6,6 +6,7 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { jsonBodyBytes } from './json-body-bytes.js';
+import { jsonBodyKeyProblems } from './json-body-keys.js';
 import { mediaTypeOf } from './media-type.js';
 
 export interface JsonBodyGuardOptions {
@@ -38,6 +39,8 @@ export class JsonBodyGuard implements CanActivate {
     if (!hasBody && this.options.required) {
       throw new BadRequestException(`send ${this.subject} as a JSON body`);
     }
+    const problems = jsonBodyKeyProblems(request);
+    if (problems.length > 0) throw new BadRequestException(problems);
     return true;
   }
 }

@@ -1,0 +1,24 @@
+import type { McpSession } from '@app/fastmcp';
+
+/** A server URL as the API shows it: no credentials, no query (either may hold a secret). */
+export function displayUrl(raw: string): string {
+  const url = new URL(raw);
+  return `${url.origin}${url.pathname}`;
+}
+
+/** True for what `connect` resolves with (a replayed connect entry's result). */
+export function isSession(value: unknown): value is McpSession {
+  if (typeof value !== 'object' || value === null) return false;
+  const session = value as Partial<McpSession>;
+  return typeof session.url === 'string' && typeof session.protocolVersion === 'string';
+}
+
+/** A session as the API shows it: its URL through `displayUrl`, and no session id (a credential). */
+export function sessionView(session: McpSession): Omit<McpSession, 'sessionId'> {
+  const view: Omit<McpSession, 'sessionId'> & { sessionId?: string } = {
+    ...session,
+    url: displayUrl(session.url),
+  };
+  delete view.sessionId;
+  return view;
+}

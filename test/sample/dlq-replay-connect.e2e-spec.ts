@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
+import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
+import { bodyOf, type SampleTestApp, startSampleApp } from './support/sample-test-app.js';
+
+const PASSWORD = 'pw-s3cret-in-url';
+const QUERY_TOKEN = 'qtok-777-secret';
+const ENTRY_ID = '01M8XD30TZ2YXC8N6JYPPSSTAA';
+
+describe('replaying a dead-lettered connect through the sample API', () => {
+  let demo: DemoMcpServerHandle;
+  let sample: SampleTestApp;
+
+  beforeAll(async () => {
+    demo = await startDemoMcpServer();
+    const url = new URL(demo.url);
+    url.username = 'alice';
+    url.password = PASSWORD;
+    url.searchParams.set('token', QUERY_TOKEN);
+    sample = await startSampleApp({
+      FASTMCP_DLQ: 'memory',
+      FASTMCP_SERVERS: JSON.stringify({ creds: { url: url.href } }),
+    });
+  });
+  afterAll(async () => {
+    await sample?.close();
+    await demo?.close();
+  });
+
+  it('answers with the session as GET /mcp/clients shows it: no credentials, no session id', async () => {
+    const now = new Date().toISOString();
+    const entry = {
+      id: ENTRY_ID,
+      operation: 'connect',
+      clientId: 'creds',
+      serverUrl: 'http://127.0.0.1:1/mcp',
+      request: { method: 'initialize', headers: {} },
+      error: 'connect failed',
+      errorClass: 'network',
+      attempts: [],
+      retryCount: 0,
+      firstAttemptAt: now,
+      failedAt: now,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      replayCount: 0,
+      status: 'dead',
+      priority: 'normal',
+    };
+    const imported = await sample.http
+      .post('/dlq/import')
+      .set(sample.auth)
+      .set('content-type', 'application/x-ndjson')
+      .send(`${JSON.stringify(entry)}\n`)
+      .expect(200);
+    expect(imported.body).toMatchObject({ imported: 1 });
+
+    const replayed = await sample.http.post(`/dlq/${ENTRY_ID}/replay`).set(sample.auth).expect(200);
+    const body = bodyOf<{ id: string; result: Record<string, unknown> }>(replayed);
+    expect(body.id).toBe(ENTRY_ID);
+    expect(body.result).toMatchObject({
+      clientId: 'creds',
+      url: `${new URL(demo.url).origin}/mcp`,
+      protocolVersion: expect.any(String) as string,
+    });
+    expect(body.result).not.toHaveProperty('sessionId');
+    expect(replayed.text).not.toContain(PASSWORD);
+    expect(replayed.text).not.toContain(QUERY_TOKEN);
+  });
+});
