@@ -45,6 +45,7 @@ describe('sample API responses are never cached', () => {
     const response = await sample.http.get(path.replace(':id', id)).set(sample.auth).expect(200);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-powered-by']).toBeUndefined();
   });
 
   it('keeps the stricter Cache-Control /health sets itself', async () => {

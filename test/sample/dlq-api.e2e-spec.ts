@@ -219,6 +219,7 @@ describe('sample DLQ administration API (Redis store)', () => {
       [{ olderThan: 'soon' }, 'olderThan must be a duration'],
       [{ olderThan: -5 }, 'olderThan must be a duration'],
       [{ olderThan: true }, 'olderThan must be a duration'],
+      [{ olderThan: '999999999999999d' }, 'olderThan must be a duration'],
       [{ olderThan: '7d', force: true }, 'property force should not exist'],
     ])('refuses %j with 400', async (body, message) => {
       const response = await sample.http

@@ -13,8 +13,12 @@ export const API_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
 
 const ADMIN_PATH = /^\/admin(?:[/?#]|$)/;
 
-/** Sets API_RESPONSE_HEADERS first thing, so errors (401, 413...) carry them too. */
+/**
+ * Sets API_RESPONSE_HEADERS first thing, so errors (401, 413...) carry them too; and drops
+ * Express's `X-Powered-By`, which only tells a scanner what to try.
+ */
 export function setupApiResponseHeaders(app: NestExpressApplication): void {
+  app.disable('x-powered-by');
   app.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
     if (!ADMIN_PATH.test(request.url ?? '')) {
       for (const [name, value] of Object.entries(API_RESPONSE_HEADERS)) {
