@@ -56,9 +56,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
       return typeof body === 'object' ? { status, body } : plain(status, exception.message);
     }
     const parserStatus = bodyParserStatus(exception);
-    if (parserStatus !== undefined) {
-      return plain(parserStatus, (exception as Error).message);
-    }
+    if (parserStatus !== undefined) return plain(parserStatus, (exception as Error).message);
     this.logger.error(
       'Unhandled error',
       exception instanceof Error ? exception.stack : String(exception),

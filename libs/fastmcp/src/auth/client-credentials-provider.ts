@@ -8,6 +8,7 @@ import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import type { ClientCredentialsAuthOptions } from '../options/auth-options.interface.js';
 import { unionScopes } from './oauth-scopes.js';
 import type { ScopeWidening } from './scope-widening.js';
+import { formEncoded } from './secret-forms.js';
 
 const CLIENT_NAME = 'nestjs-fastmcp';
 /** Why a client-credentials config without `issuer` is refused, at start-up and here. */
@@ -93,8 +94,6 @@ function isBound(options: ClientCredentialsAuthOptions): options is BoundCredent
 export function clientCredentialsSecrets(options: ClientCredentialsAuthOptions): string[] {
   const { clientId, clientSecret } = options;
   const basic = (pair: string): string => Buffer.from(pair).toString('base64');
-  const formEncoded = (text: string): string =>
-    new URLSearchParams({ v: text }).toString().slice(2);
   const basicForms = clientSecret
     ? [
         basic(`${clientId}:${clientSecret}`),

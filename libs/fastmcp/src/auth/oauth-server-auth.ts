@@ -181,7 +181,7 @@ export class OAuthServerAuth implements ServerAuth {
       ...headerValueSecrets(authorization),
       ...urlSecrets(this.serverUrl),
     ]);
-    const asked = scope ? ` (it asks for "${scrubber.scrub(scope).slice(0, 100)}")` : '';
+    const asked = scope ? ` (it asks for "${scrubber.excerpt(scope, 100)}")` : '';
     throw new McpAuthError(
       403,
       this.server,

@@ -1,3 +1,8 @@
+/** `text` as a form (`application/x-www-form-urlencoded`) encodes a value. */
+export function formEncoded(text: string): string {
+  return new URLSearchParams({ v: text }).toString().slice(2);
+}
+
 /**
  * The forms a secret takes when an upstream quotes it back: as is; percent-encoded as
  * `encodeURIComponent` does, as a form does (`URLSearchParams`: also `~ ! ' ( ) *`, `+` for a
@@ -13,7 +18,7 @@ export function quotedForms(secret: string): string[] {
   const percentForms = [
     encoded,
     encoded.replace(/%20/g, '+'),
-    new URLSearchParams({ v: secret }).toString().slice(2),
+    formEncoded(secret),
     strict,
     strict.replace(/%2F/g, '/'),
   ];

@@ -74,6 +74,14 @@ export class SecretScrubber {
     return out;
   }
 
+  /**
+   * At most `maxChars` characters of `text` for a message: scrubbed whole first, so a cut never
+   * leaves the start of a secret.
+   */
+  excerpt(text: string, maxChars: number): string {
+    return this.scrub(text).slice(0, maxChars);
+  }
+
   /** The first MAX_SCRUB_LENGTH characters, less the longest tail that starts a known secret. */
   private cut(text: string): string {
     const head = text.slice(0, MAX_SCRUB_LENGTH);

@@ -160,7 +160,7 @@ export class McpOperations {
           routing,
         );
         const parsed = parseCallToolResult(result, clientId);
-        this.catalog.checkResult(clientId, toolName, parsed, new UpstreamText(connected.target));
+        this.catalog.checkResult(clientId, toolName, parsed, connected.target);
         return parsed;
       },
     };
@@ -280,7 +280,7 @@ export class McpOperations {
     if (listed.skipped.length > 0) {
       // The names are the server's words: each scrubbed whole, then capped.
       const upstream = new UpstreamText(connected.target);
-      const names = listed.skipped.map((name) => upstream.scrub(name).slice(0, 100)).join(', ');
+      const names = listed.skipped.map((name) => upstream.excerpt(name, 100)).join(', ');
       this.logger.warn(
         `Skipped ${listed.skipped.length} invalid tool(s) from ${clientId}: ${names}`,
       );

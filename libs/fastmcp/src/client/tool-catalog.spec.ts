@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpProtocolError } from '../errors/mcp-protocol.error.js';
-import { UpstreamText } from '../transport/upstream-text.js';
 import { ToolCatalog } from './tool-catalog.js';
 
 const TOOLS: Tool[] = [{ name: 'a', inputSchema: { type: 'object' } }];
@@ -35,13 +34,13 @@ describe('ToolCatalog result checks', () => {
       outputSchema: { type: 'object', required: [apiKey] },
     };
     catalog.remember('c', [tool]);
-    const upstream = new UpstreamText({
+    const target = {
       url: 'http://127.0.0.1:1/mcp',
       headers: { 'X-Api-Key': apiKey },
-    });
+    };
     let error: McpProtocolError | undefined;
     try {
-      catalog.checkResult('c', 'echo', { content: [], structuredContent: {} }, upstream);
+      catalog.checkResult('c', 'echo', { content: [], structuredContent: {} }, target);
     } catch (caught) {
       error = caught as McpProtocolError;
     }

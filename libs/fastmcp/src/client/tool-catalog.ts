@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
-import type { UpstreamText } from '../transport/upstream-text.js';
+import type { HttpTarget } from '../transport/http-target.interface.js';
+import { UpstreamText } from '../transport/upstream-text.js';
 import { OutputSchemaValidators } from './output-schema-validators.js';
 
 /** How much of a schema mismatch an error quotes (after scrubbing: a cut never splits a secret). */
@@ -45,13 +46,13 @@ export class ToolCatalog {
 
   /**
    * Throws McpProtocolError when a successful result does not match the tool's output schema.
-   * The schema's words in the message are the server's: `upstream` scrubs them.
+   * The schema's words in the message are the server's: scrubbed of `target`'s secrets.
    */
   checkResult(
     clientId: string,
     toolName: string,
     result: CallToolResult,
-    upstream: UpstreamText,
+    target: Pick<HttpTarget, 'headers' | 'url'>,
   ): void {
     const tool = this.byClient.get(clientId)?.get(toolName);
     if (!tool?.outputSchema || result.isError) return;
@@ -67,7 +68,7 @@ export class ToolCatalog {
     if (verdict.outcome === 'invalid') {
       throw new McpProtocolError(
         -32602,
-        `structuredContent of tool ${toolName} does not match its outputSchema: ${upstream.scrub(verdict.errorMessage).slice(0, MAX_ERROR_MESSAGE)}`,
+        `structuredContent of tool ${toolName} does not match its outputSchema: ${new UpstreamText(target).excerpt(verdict.errorMessage, MAX_ERROR_MESSAGE)}`,
         fields,
       );
     }

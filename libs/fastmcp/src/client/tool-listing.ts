@@ -53,7 +53,7 @@ export class ToolListing {
     const digest = next === undefined ? undefined : digestOf(next);
     if (next !== undefined && this.cursorDigests.has(digest!)) {
       // The cursor is the server's words: scrubbed and capped.
-      const named = new UpstreamText(this.target).scrub(next).slice(0, 100);
+      const named = new UpstreamText(this.target).excerpt(next, 100);
       this.fail(`tools/list repeated the cursor ${JSON.stringify(named)} on page ${pages}`);
     }
     if (next !== undefined && pages >= MAX_TOOL_PAGES) {

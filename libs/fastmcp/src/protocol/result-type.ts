@@ -36,7 +36,7 @@ export function resultTypeOf(
   // The value is the server's words: scrubbed and capped.
   const named =
     typeof resultType === 'string'
-      ? JSON.stringify(new UpstreamText(target).scrub(resultType).slice(0, 100))
+      ? JSON.stringify(new UpstreamText(target).excerpt(resultType, 100))
       : `of type ${resultType === null ? 'null' : typeof resultType}`;
   throw new McpProtocolError(-32603, `the ${method} result has an unknown resultType ${named}`, {
     ...fields,

@@ -172,7 +172,7 @@ export class ServerMessageDispatcher {
   ): Promise<unknown> {
     const { method, params } = (value ?? {}) as { method?: unknown; params?: unknown };
     // The key and method are the server's words: they go into errors scrubbed and capped.
-    const named = (text: string): string => upstream.scrub(text).slice(0, 100);
+    const named = (text: string): string => upstream.excerpt(text, 100);
     const fields = { clientId: context.clientId, method: named(String(method)) };
     if (typeof method !== 'string') {
       throw new McpInputRequiredError(

@@ -79,9 +79,7 @@ export async function probeEra(
   if (!common) {
     // Named in an error message later: scrubbed like anything else the server says back.
     const upstream = new UpstreamText(target);
-    const named = parsed.data.supportedVersions
-      .slice(0, 20)
-      .map((v) => upstream.scrub(v).slice(0, 100));
+    const named = parsed.data.supportedVersions.slice(0, 20).map((v) => upstream.excerpt(v, 100));
     return { era: 'legacy', serverVersions: named };
   }
   return { era: 'modern', version: common, discover: parsed.data };

@@ -53,7 +53,7 @@ export async function performHandshake(
   if (!NEGOTIABLE_PROTOCOL_VERSIONS.includes(protocolVersion)) {
     // End the session the server just made for us: nobody will ever use it.
     if (sessionId) await transport.terminate({ ...target, sessionId }).catch(() => undefined);
-    const version = new UpstreamText(target).scrub(protocolVersion).slice(0, 100);
+    const version = new UpstreamText(target).excerpt(protocolVersion, 100);
     throw new McpProtocolError(-32602, `unsupported protocol version ${version}`, { clientId });
   }
   const connected: HttpTarget = { ...target, sessionId, protocolVersion, era: 'legacy' };

@@ -145,8 +145,7 @@ function jsonRpcError(body: string, upstream: UpstreamText): HttpJsonRpcError | 
     };
     const error = parsed.error;
     if (!error || typeof error.code !== 'number' || !Number.isInteger(error.code)) return undefined;
-    const message =
-      typeof error.message === 'string' ? upstream.scrub(error.message).slice(0, 200) : '';
+    const message = typeof error.message === 'string' ? upstream.excerpt(error.message, 200) : '';
     return error.data === undefined
       ? { code: error.code, message }
       : { code: error.code, message, data: upstream.scrubJson(error.data) };
@@ -176,9 +175,9 @@ function errorDetail(body: string, upstream: UpstreamText): string | undefined {
   try {
     const parsed = JSON.parse(text) as { error?: { message?: unknown } };
     const message = parsed.error?.message;
-    if (typeof message === 'string') return upstream.scrub(message).slice(0, 200);
+    if (typeof message === 'string') return upstream.excerpt(message, 200);
   } catch {
     // not JSON: fall through to the raw text
   }
-  return upstream.scrub(text).slice(0, 200);
+  return upstream.excerpt(text, 200);
 }

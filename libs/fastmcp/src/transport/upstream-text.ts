@@ -20,6 +20,11 @@ export class UpstreamText {
     return this.get().scrub(text);
   }
 
+  /** At most `maxChars` characters of `text`, scrubbed whole first (see SecretScrubber.excerpt). */
+  excerpt(text: string, maxChars: number): string {
+    return this.get().excerpt(text, maxChars);
+  }
+
   /** A copy of a JSON value (a JSON-RPC error's `data`) with every string scrubbed. */
   scrubJson(value: unknown): unknown {
     return value === undefined ? undefined : this.get().scrubJson(value);
