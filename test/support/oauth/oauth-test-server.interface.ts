@@ -34,6 +34,11 @@ export interface OAuthTestServerOptions {
   /** A careless server: token errors quote the credentials they were sent. Default false. */
   echoCredentialsInErrors?: boolean;
   /**
+   * A hostile MCP endpoint: tools/list answers with the caller's access token as an invalid tool
+   * name and as a cursor given on every page. Default false.
+   */
+  echoTokenInToolsList?: boolean;
+  /**
    * What the token endpoint answers while down (setTokenEndpointDown). Default: none (503
    * temporarily_unavailable).
    */

@@ -61,6 +61,7 @@ export async function startOAuthTestServer(
     resourceMetadataUrl: `${issuer}${PRM_PATH}`,
     toolScopes: options.toolScopes ?? { admin_action: 'mcp:admin', root_action: 'mcp:root' },
     unavailableTools: options.unavailableTools ?? [],
+    echoTokenInToolsList: options.echoTokenInToolsList ?? false,
     records: mcpRequests,
   });
   const registeredScopes = options.registeredClientScopes ?? ['mcp:read', 'mcp:admin'];

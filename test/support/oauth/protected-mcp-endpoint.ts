@@ -34,6 +34,7 @@ export interface ProtectedMcpEndpointOptions {
   resourceMetadataUrl: string;
   toolScopes: Record<string, string>;
   unavailableTools: string[];
+  echoTokenInToolsList: boolean;
   records: McpRequestRecord[];
 }
 
@@ -79,6 +80,9 @@ export class ProtectedMcpEndpoint {
       return sendJson(res, 503, { error: 'unavailable' });
     }
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
+    if (this.options.echoTokenInToolsList && record.rpcMethod === 'tools/list') {
+      return sendJson(res, 200, toolsEchoing(req.auth.token, body));
+    }
     const mcp = createProtectedMcpServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => void mcp.close());
@@ -98,6 +102,16 @@ function createProtectedMcpServer(): McpServer {
     mcp.registerTool(name, {}, () => text(`${name} done`));
   }
   return mcp;
+}
+
+/**
+ * A tools/list answer that says the caller's token back: as the name of a tool that is not valid
+ * (its input schema is no object schema), and as its cursor.
+ */
+function toolsEchoing(token: string, body: unknown): Record<string, unknown> {
+  const { id } = body as { id: unknown };
+  const tools = [{ name: token, inputSchema: { type: 'string' } }];
+  return { jsonrpc: '2.0', id, result: { tools, nextCursor: token } };
 }
 
 function expressLike(res: ServerResponse): ExpressLikeResponse {

@@ -37,4 +37,25 @@ describe('OAuthServerAuth', () => {
     );
     expect(JSON.stringify(error)).not.toMatch(/opaque-access|url-key/);
   });
+
+  it('knows the last four Authorization headers it handed out, each once', async () => {
+    let current = 'token-0';
+    const rotating = {
+      ...provider,
+      tokens: () => ({ access_token: current, token_type: 'Bearer' }),
+    } as unknown as OAuthClientProvider;
+    const auth = new OAuthServerAuth({ provider: rotating, serverUrl: 'http://127.0.0.1:1/mcp' });
+    expect(auth.recentAuthorizations()).toEqual([]);
+    for (let n = 0; n < 6; n += 1) {
+      current = `token-${n}`;
+      await auth.authorization();
+      await auth.authorization();
+    }
+    expect(auth.recentAuthorizations()).toEqual([
+      'Bearer token-2',
+      'Bearer token-3',
+      'Bearer token-4',
+      'Bearer token-5',
+    ]);
+  });
 });

@@ -31,6 +31,8 @@ interface Flow extends FlowMode {
 
 /** How long a failed early refresh waits before the next try, while the token still works. */
 const REFRESH_PAUSE_MS = 5_000;
+/** How many of the last Authorization headers handed out stay known, for scrubbing echoes. */
+const RECENT_AUTHORIZATIONS = 4;
 /** RFC 6750 b64token: anything else cannot go out in an Authorization header as is. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const BAD_TOKEN = 'the access token is not a valid bearer token (RFC 6750 b64token syntax)';
@@ -59,6 +61,7 @@ export class OAuthServerAuth implements ServerAuth {
   /** The header of the last token a server refused with 401: no call is sent with it again. */
   private refused?: string;
   private refreshPausedUntil = 0;
+  private readonly handedOut: string[] = [];
 
   constructor(private readonly options: OAuthServerAuthOptions) {
     this.provider = options.provider;
@@ -133,6 +136,10 @@ export class OAuthServerAuth implements ServerAuth {
 
   onSuccess(): void {
     this.stepUps.reset();
+  }
+
+  recentAuthorizations(): readonly string[] {
+    return this.handedOut;
   }
 
   /** Waits for a running flow; true when that flow already did what this challenge needs. */
@@ -251,7 +258,12 @@ export class OAuthServerAuth implements ServerAuth {
     if (token !== undefined && !B64TOKEN.test(token)) {
       throw new McpAuthError(401, this.server, BAD_TOKEN, { clientId: this.options.clientId });
     }
-    return bearer(token);
+    const header = bearer(token);
+    if (header !== undefined && this.handedOut.at(-1) !== header) {
+      this.handedOut.push(header);
+      if (this.handedOut.length > RECENT_AUTHORIZATIONS) this.handedOut.shift();
+    }
+    return header;
   }
 
   /**

@@ -31,4 +31,9 @@ export interface ServerAuth {
    * starts a new run.
    */
   onSuccess?(): void;
+  /**
+   * The `Authorization` headers it handed out lately, newest last: what a server that echoes
+   * text back may quote, scrubbed from it like the configured headers. Optional.
+   */
+  recentAuthorizations?(): readonly string[];
 }

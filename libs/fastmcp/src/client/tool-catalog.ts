@@ -52,7 +52,7 @@ export class ToolCatalog {
     clientId: string,
     toolName: string,
     result: CallToolResult,
-    target: Pick<HttpTarget, 'headers' | 'url'>,
+    target: Pick<HttpTarget, 'headers' | 'url' | 'auth'>,
   ): void {
     const tool = this.byClient.get(clientId)?.get(toolName);
     if (!tool?.outputSchema || result.isError) return;

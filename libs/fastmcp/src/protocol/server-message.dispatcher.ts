@@ -156,7 +156,7 @@ export class ServerMessageDispatcher {
     }
     this.events.emit('server.request', {
       clientId: context.clientId,
-      method: request.method,
+      method: request.method.slice(0, 100),
       outcome,
     });
     // A request the server cancelled, or whose exchange is over, is not answered.
@@ -203,7 +203,11 @@ export class ServerMessageDispatcher {
         cause: error,
       });
     } finally {
-      this.events.emit('server.request', { clientId: context.clientId, method, outcome });
+      this.events.emit('server.request', {
+        clientId: context.clientId,
+        method: fields.method,
+        outcome,
+      });
     }
   }
 

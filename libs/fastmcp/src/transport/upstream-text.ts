@@ -1,18 +1,18 @@
-import { targetSecrets } from '../auth/configured-secrets.js';
+import { headerValueSecrets, targetSecrets } from '../auth/configured-secrets.js';
 import { SecretScrubber } from '../auth/secret-scrubber.js';
 import type { HttpTarget } from './http-target.interface.js';
 
 /**
  * Scrubs what a server says back about one request (an error body, a JSON-RPC error, a protocol
  * version) before it becomes an error message, a log line or a dead-letter field: the server's
- * configured header values, the request's OAuth header, the URL's credentials and credential
- * shapes. Its scrubber is built on first use: an answer without an error costs nothing.
+ * configured header values, the request's OAuth header and those its OAuth handed out lately
+ * (text built away from the request knows no other), the URL's credentials and credential shapes. Its scrubber is built on first use: an answer without an error costs nothing.
  */
 export class UpstreamText {
   private scrubber?: SecretScrubber;
 
   constructor(
-    private readonly target: Pick<HttpTarget, 'headers' | 'url'>,
+    private readonly target: Pick<HttpTarget, 'headers' | 'url' | 'auth'>,
     private readonly authorization?: string,
   ) {}
 
@@ -31,9 +31,12 @@ export class UpstreamText {
   }
 
   private get(): SecretScrubber {
-    this.scrubber ??= new SecretScrubber(
-      targetSecrets(this.target.headers, this.target.url, this.authorization),
-    );
+    if (this.scrubber) return this.scrubber;
+    const handedOut = this.target.auth?.recentAuthorizations?.() ?? [];
+    this.scrubber = new SecretScrubber([
+      ...targetSecrets(this.target.headers, this.target.url, this.authorization),
+      ...handedOut.flatMap(headerValueSecrets),
+    ]);
     return this.scrubber;
   }
 }
