@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import type { DlqStats } from '../dlq/core/dead-letter-queue.interface.js';
 import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js';
+import { withTimeout } from '../dlq/core/dlq-runtime.js';
 import { DLQ_STATS_CACHE_MS, FASTMCP_METRICS_CLOCK } from './fastmcp-metrics.constants.js';
 
 /** What the DLQ gauges show. */
@@ -50,7 +50,11 @@ export class DlqStatsCache {
 
   private async refresh(dlq: DlqStatsSource): Promise<DlqGaugeValues | null> {
     try {
-      const stats = await withTimeout(dlq.getStats(), DLQ_STATS_TIMEOUT_MS);
+      const stats = await withTimeout(
+        dlq.getStats(),
+        DLQ_STATS_TIMEOUT_MS,
+        () => new Error(`getStats() took over ${DLQ_STATS_TIMEOUT_MS}ms`),
+      );
       this.last = {
         entries: stats.total,
         oldestAgeSeconds: stats.oldestAgeSeconds ?? 0,
@@ -69,13 +73,4 @@ export class DlqStatsCache {
     this.readAt = this.now();
     return this.last;
   }
-}
-
-function withTimeout(promise: Promise<DlqStats>, ms: number): Promise<DlqStats> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`getStats() took over ${ms}ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

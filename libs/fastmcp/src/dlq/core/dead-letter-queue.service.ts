@@ -254,7 +254,11 @@ export class DeadLetterQueueService
   /** Writes an entry as is (its id kept), with the write timeout: the buffer and the spill. */
   async write(entry: FailedOperation): Promise<DlqWriteResult> {
     const { writer } = this.active();
-    return withTimeout(writer.write(entry), DLQ_WRITE_TIMEOUT_MS);
+    return withTimeout(
+      writer.write(entry),
+      DLQ_WRITE_TIMEOUT_MS,
+      () => new DlqUnavailableError(`write timed out after ${DLQ_WRITE_TIMEOUT_MS}ms`),
+    );
   }
 
   /** The first step of shutdown, before in-flight calls drain: the buffer is spilled at once. */

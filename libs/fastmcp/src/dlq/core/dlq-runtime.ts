@@ -42,11 +42,15 @@ export function isExpired(entry: FailedOperation, nowMs: number): boolean {
   return Number.isFinite(at) && at <= nowMs;
 }
 
-/** Rejects with DlqUnavailableError when `promise` takes longer than `ms` (timer unref'd). */
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** Rejects with `onTimeout()` when `promise` takes longer than `ms` (the timer is unref'd). */
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  onTimeout: () => Error,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DlqUnavailableError(`write timed out after ${ms}ms`)), ms);
+    timer = setTimeout(() => reject(onTimeout()), ms);
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
