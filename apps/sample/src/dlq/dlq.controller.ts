@@ -28,6 +28,7 @@ import { DlqBrowser } from './dlq-browser.service.js';
 import { durationToMs } from './duration.js';
 import { ListDlqQueryDto } from './list-dlq-query.dto.js';
 import { ReplayDlqQueryDto } from './replay-dlq-query.dto.js';
+import { rethrowUnconfiguredClient } from './unconfigured-client.js';
 
 @ApiTags('dlq')
 @ApiBearerAuth()
@@ -109,7 +110,7 @@ export class DlqController {
   @ApiResponse({
     status: 409,
     description:
-      'Nothing is sent: a replay of this entry is already running, or the entry is deliveryUnknown and force is not set, or its previous replay was abandoned (even with force; a later forced replay runs it)',
+      'Nothing is sent: a replay of this entry is already running, or the entry is deliveryUnknown and force is not set, or its previous replay was abandoned (even with force; a later forced replay runs it), or its client id is not configured on this instance',
   })
   @ApiResponse({ status: 502, description: 'The replay failed upstream; the entry stays' })
   @ApiResponse({
@@ -119,7 +120,9 @@ export class DlqController {
   })
   @ApiResponse({ status: 504, description: 'The replay timed out upstream; the entry stays' })
   async replay(@Param('id') id: string, @Query() query: ReplayDlqQueryDto): Promise<ReplayResult> {
-    const replayed = await this.replays.replay(id, { force: query.force === 'true' });
+    const replayed = await this.replays
+      .replay(id, { force: query.force === 'true' })
+      .catch(rethrowUnconfiguredClient);
     // A connect entry's result is the session: shown as GET /mcp/clients shows a server.
     return isSession(replayed.result)
       ? { ...replayed, result: sessionView(replayed.result) }

@@ -7,7 +7,7 @@ const PASSWORD = 'pw-s3cret-in-url';
 const QUERY_TOKEN = 'qtok-777-secret';
 const ENTRY_ID = '01M8XD30TZ2YXC8N6JYPPSSTAA';
 
-describe('replaying a dead-lettered connect through the sample API', () => {
+describe('replaying imported dead letters through the sample API', () => {
   let demo: DemoMcpServerHandle;
   let sample: SampleTestApp;
 
@@ -27,15 +27,16 @@ describe('replaying a dead-lettered connect through the sample API', () => {
     await demo?.close();
   });
 
-  it('answers with the session as GET /mcp/clients shows it: no credentials, no session id', async () => {
+  /** Imports a dead `operation` of `clientId` with `id`, as another instance exported it. */
+  async function importEntry(id: string, operation: string, clientId: string): Promise<void> {
     const now = new Date().toISOString();
     const entry = {
-      id: ENTRY_ID,
-      operation: 'connect',
-      clientId: 'creds',
+      id,
+      operation,
+      clientId,
       serverUrl: 'http://127.0.0.1:1/mcp',
-      request: { method: 'initialize', headers: {} },
-      error: 'connect failed',
+      request: { method: operation === 'connect' ? 'initialize' : 'tools/list', headers: {} },
+      error: `${operation} failed`,
       errorClass: 'network',
       attempts: [],
       retryCount: 0,
@@ -53,6 +54,10 @@ describe('replaying a dead-lettered connect through the sample API', () => {
       .send(`${JSON.stringify(entry)}\n`)
       .expect(200);
     expect(imported.body).toMatchObject({ imported: 1 });
+  }
+
+  it('answers with the session as GET /mcp/clients shows it: no credentials, no session id', async () => {
+    await importEntry(ENTRY_ID, 'connect', 'creds');
 
     const replayed = await sample.http.post(`/dlq/${ENTRY_ID}/replay`).set(sample.auth).expect(200);
     const body = bodyOf<{ id: string; result: Record<string, unknown> }>(replayed);
@@ -65,5 +70,20 @@ describe('replaying a dead-lettered connect through the sample API', () => {
     expect(body.result).not.toHaveProperty('sessionId');
     expect(replayed.text).not.toContain(PASSWORD);
     expect(replayed.text).not.toContain(QUERY_TOKEN);
+  });
+
+  it('answers 409 for an entry whose client id is not configured here, and keeps it', async () => {
+    const id = '01M8XD30TZ2YXC8N6JYPPSSTAB';
+    await importEntry(id, 'list_tools', 'elsewhere');
+
+    const refused = await sample.http.post(`/dlq/${id}/replay`).set(sample.auth).expect(409);
+    expect(refused.body).toMatchObject({
+      statusCode: 409,
+      code: 'UnknownClientError',
+      clientId: 'elsewhere',
+    });
+    expect(bodyOf<{ message: string }>(refused).message).toContain('"elsewhere" is not connected');
+    const kept = await sample.http.get(`/dlq/${id}`).set(sample.auth).expect(200);
+    expect(kept.body).toMatchObject({ id, clientId: 'elsewhere', status: 'dead' });
   });
 });
