@@ -6,6 +6,8 @@ import {
   DlqReplayService,
   EnhancedFastMcpService,
   FASTMCP_METRICS_REGISTRY,
+  type FastMcpError,
+  isFastMcpError,
   FastMcpModule,
   isMcpDeliveryUnknownError,
   McpDeliveryUnknownError,
@@ -23,6 +25,7 @@ import {
   startFaultProxy,
   type FaultProxy,
 } from '../support/fault-proxy.js';
+import type { Fault } from '../support/fault-proxy.types.js';
 
 /** A failure after which the call may have run: the server did the work, the answer is lost. */
 interface AmbiguousFault {
@@ -170,7 +173,7 @@ describe('a call withheld from retry: the DLQ entry, the log line and the metric
         FastMcpModule.forRoot({
           servers: { plain: { url: proxy.url } },
           retry: FAST_RETRY,
-          dlq: {},
+          dlq: { spillFile: false },
           extraProviders: [{ provide: FASTMCP_METRICS_REGISTRY, useValue: registry }],
         }),
       ],
@@ -233,5 +236,105 @@ describe('a call withheld from retry: the DLQ entry, the log line and the metric
     expect(await deliveryUnknownSeries()).toEqual([
       'fastmcp_delivery_unknown_total{operation="call_tool"} 1',
     ]);
+  });
+});
+
+describe('a tools/call answered, then failed for good: the dead letter says it may have run', () => {
+  let app: ClientTestApp;
+
+  beforeAll(async () => {
+    app = await startClientApp({
+      servers: {
+        plain: { url: proxy.url },
+        repeatable: { url: proxy.url, tools: { pay: { retry: 'always' } } },
+      },
+      dlq: {},
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const ranThenFailed = [
+    {
+      name: 'a 524 (not retried) after the server ran the call',
+      fault: faults.loseAnswer({ code: 524 }),
+      error: { name: 'McpHttpError', status: 524 },
+      errorClass: 'http_524',
+    },
+    {
+      name: 'a result that is not valid MCP',
+      fault: faults.loseAnswer({
+        answer: (id) => ({ jsonrpc: '2.0', id, result: { content: 'not-an-array' } }),
+      }),
+      error: { name: 'McpProtocolError', code: -32603 },
+      errorClass: 'protocol_-32603',
+    },
+    {
+      name: 'a JSON-RPC internal error',
+      fault: faults.loseAnswer({
+        answer: (id) => ({ jsonrpc: '2.0', id, error: { code: -32603, message: 'commit failed' } }),
+      }),
+      error: { name: 'McpProtocolError', code: -32603 },
+      errorClass: 'protocol_-32603',
+    },
+  ];
+
+  let calls = 0;
+  /** Calls `pay` on `clientId` through `fault`: the call's error and its dead letter. */
+  async function failedCall(clientId: string, fault: Fault) {
+    proxy.inject({ match: { method: 'tools/call' }, fault, times: 1 });
+    calls += 1;
+    const id = `order-${calls}`;
+    const error = await app.client
+      .callToolWithRetry(clientId, 'pay', { id })
+      .catch((e: unknown) => e);
+    const { items } = await app.moduleRef.get(DeadLetterQueueService).list({ limit: 100 });
+    const entry = items.find((item) => item.clientId === clientId && item.arguments?.id === id);
+    if (!entry) throw new Error(`no dead letter for ${id}`);
+    return { error, entry };
+  }
+
+  it.each(ranThenFailed)(
+    '$name: delivery unknown on the error and the entry; replay needs force',
+    async ({ fault, error: expected, errorClass }) => {
+      const { error, entry } = await failedCall('plain', fault);
+      expect(error).toMatchObject({ ...expected, delivery: 'unknown', operation: 'call_tool' });
+      expect(server.executions('pay')).toBe(1);
+      expect(entry).toMatchObject({ toolName: 'pay', errorClass, deliveryUnknown: true });
+
+      const refused = await app.moduleRef
+        .get(DlqReplayService)
+        .replay(entry.id)
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ReplayConflictError);
+      expect(server.executions('pay')).toBe(1);
+    },
+  );
+
+  it.each(ranThenFailed)(
+    '$name, for a tool allowed to run again: the entry is not marked',
+    async ({ fault, errorClass }) => {
+      const { entry } = await failedCall('repeatable', fault);
+      expect(entry).toMatchObject({ toolName: 'pay', errorClass });
+      expect(entry.deliveryUnknown).toBeUndefined();
+    },
+  );
+
+  it.each([
+    {
+      name: 'a JSON-RPC refusal (invalid params)',
+      fault: faults.loseAnswer({
+        answer: (id) => ({ jsonrpc: '2.0', id, error: { code: -32602, message: 'no such tool' } }),
+      }),
+      errorClass: 'protocol_-32602',
+    },
+    { name: 'a 400', fault: faults.status(400), errorClass: 'http_400' },
+  ])('$name is a refusal: the entry is not marked', async ({ fault, errorClass }) => {
+    const { error, entry } = await failedCall('plain', fault);
+    expect(isFastMcpError(error)).toBe(true);
+    expect((error as FastMcpError).delivery).not.toBe('unknown');
+    expect(entry).toMatchObject({ toolName: 'pay', errorClass });
+    expect(entry.deliveryUnknown).toBeUndefined();
   });
 });

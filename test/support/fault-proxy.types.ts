@@ -39,12 +39,14 @@ export interface DropSessionFault {
 
 /**
  * Forward, let the upstream answer in full (the server did the work), then lose that answer:
- * reply `code` with an empty body (a gateway's 502 or 504), or, without `code`, send the
- * upstream headers and an SSE comment, then cut the connection.
+ * reply `code` with an empty body (a gateway's 502 or 504), or `code` (default 200) with the JSON
+ * `answer` makes of the request's JSON-RPC id (an answer that is not the server's), or, with
+ * neither, send the upstream headers and an SSE comment, then cut the connection.
  */
 export interface LoseAnswerFault {
   readonly kind: 'loseAnswer';
   readonly code?: number;
+  readonly answer?: (id: unknown) => unknown;
 }
 
 /**

@@ -53,7 +53,9 @@ export function forwardRequest(
     },
     (upstreamRes) => {
       upstreamRes.once('error', () => res.destroy());
-      if (fault?.kind === 'loseAnswer') return loseAnswer(upstreamRes, res, onStatus, fault);
+      if (fault?.kind === 'loseAnswer') {
+        return loseAnswer(upstreamRes, res, onStatus, fault, body);
+      }
       if (fault?.kind === 'delayAnswer') return delayAnswer(upstreamRes, res, onStatus, fault);
       const status = upstreamRes.statusCode ?? 502;
       onStatus(status);
@@ -93,15 +95,26 @@ function cutStream(upstreamRes: IncomingMessage, res: ServerResponse, cut: CutSt
   upstreamRes.once('end', () => void flushed.then(kill));
 }
 
-/** Reads the whole upstream answer, then replies `fault.code` instead, or cuts before the answer. */
+/**
+ * Reads the whole upstream answer, then replies `fault.code` or `fault.answer` instead, or cuts
+ * before the answer.
+ */
 function loseAnswer(
   upstreamRes: IncomingMessage,
   res: ServerResponse,
   onStatus: (status: number) => void,
   fault: LoseAnswerFault,
+  requestBody: Buffer,
 ): void {
   upstreamRes.resume();
   upstreamRes.once('end', () => {
+    if (fault.answer) {
+      const { id } = JSON.parse(requestBody.toString('utf8')) as { id?: unknown };
+      onStatus(fault.code ?? 200);
+      res.writeHead(fault.code ?? 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(fault.answer(id)));
+      return;
+    }
     if (fault.code !== undefined) {
       onStatus(fault.code);
       res.writeHead(fault.code, { 'content-length': 0 }).end();

@@ -8,7 +8,7 @@ import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
-import { asNotDelivered } from '../retry/not-delivered.js';
+import { asNotDelivered } from '../retry/with-delivery.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { McpConnection, ToolRouting } from '../session/mcp-connection.interface.js';
 import { McpConnector } from '../session/mcp-connector.js';

@@ -155,6 +155,7 @@ export function paramHeaders(
       throw new McpProtocolError(
         -32602,
         `argument ${path.join('.').slice(0, 200)} is not well-formed UTF-16 (a lone surrogate)`,
+        { delivery: 'not_delivered' },
       );
     }
     if (text !== undefined) out[`mcp-param-${headerName.toLowerCase()}`] = encodeHeaderValue(text);

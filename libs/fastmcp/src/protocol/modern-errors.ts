@@ -107,7 +107,14 @@ export function typedModernError(
     rpc = { code: error.code, message: error.message, data: error.data };
   }
   if (!rpc) return error;
-  const fields = { clientId, status, data: rpc.data, cause: error };
+  // Each is a refusal, given before the server ran anything (a 4xx, or one of the revision's codes).
+  const fields = {
+    clientId,
+    status,
+    data: rpc.data,
+    cause: error,
+    delivery: 'not_delivered' as const,
+  };
   if (rpc.code === UNSUPPORTED_PROTOCOL_VERSION) {
     return new McpUnsupportedVersionError(
       supportedVersionsOf(rpc.data, clientVersions),

@@ -1,6 +1,8 @@
 import type { Delivery, FastMcpError } from '../errors/fastmcp.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
 import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
+import { isMcpHttpError } from '../errors/mcp-http.error.js';
+import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import {
   isMcpResponseTooLargeError,
   McpResponseTooLargeError,
@@ -8,6 +10,7 @@ import {
 import { isMcpTimeoutError, McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { RetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import type { OperationName } from '../events/operation-name.js';
+import { withDelivery } from './with-delivery.js';
 
 /** A budget that ran out before the attempt's request was sent. */
 export const NOT_SENT = { delivery: 'not_delivered' } as const;
@@ -37,8 +40,9 @@ export class RetryRunErrors {
 
   /**
    * The same failure with delivery `unknown`, for a request not safe to repeat: a budget that ran
-   * out while it was out, or an answer to it too large to hold (the server ran it). Its dead
-   * letter then needs `force` to run again. Any other error as it is.
+   * out while it was out, an answer to it too large to hold, or one that failed for good (an HTTP
+   * status not retried, an answer that is not valid MCP, a JSON-RPC error): the server may have
+   * run it. Its dead letter then needs `force` to run again. Any other error as it is.
    */
   deliveryUnknown(error: FastMcpError): FastMcpError {
     const fields = {
@@ -52,6 +56,9 @@ export class RetryRunErrors {
     }
     if (isMcpResponseTooLargeError(error)) {
       return new McpResponseTooLargeError(error.limit, error.limitBytes, fields);
+    }
+    if (isMcpHttpError(error) || isMcpProtocolError(error)) {
+      return withDelivery(error, 'unknown', this.operation);
     }
     return error;
   }

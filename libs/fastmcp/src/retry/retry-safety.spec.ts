@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../test/support/fake-clock.js';
 import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
+import { McpAuthError } from '../errors/mcp-auth.error.js';
 import { McpHttpError } from '../errors/mcp-http.error.js';
 import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
@@ -8,7 +9,7 @@ import type { RetryWithheldEvent } from '../events/fastmcp-events.interface.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { DEFAULT_RETRY_OPTIONS } from '../options/fastmcp-options.defaults.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
-import { deliveryOf } from './delivery.js';
+import { deliveryOf, rpcErrorDelivery } from './delivery.js';
 import { RetryRun } from './retry-run.js';
 
 function toolRun(safe: boolean, policy: Partial<RetryOptions> = {}) {
@@ -91,6 +92,18 @@ describe('retry safety of tools/call', () => {
     expect(deliveryOf(new McpHttpError(503), [429])).toBe('unknown');
     expect(deliveryOf(new McpHttpError(502), [502])).toBe('not_delivered');
     expect(deliveryOf(new McpTimeoutError('attempt', 5), [])).toBe('unknown');
+  });
+
+  it('reads a 4xx but 408, an OAuth refusal and a JSON-RPC refusal as not delivered', () => {
+    expect(deliveryOf(new McpHttpError(400), [])).toBe('not_delivered');
+    expect(deliveryOf(new McpHttpError(422), [])).toBe('not_delivered');
+    expect(deliveryOf(new McpHttpError(408), [])).toBe('unknown');
+    expect(deliveryOf(new McpHttpError(524), [])).toBe('unknown');
+    expect(deliveryOf(new McpAuthError(401, 'http://x/mcp', 'refused'), [])).toBe('not_delivered');
+    expect(rpcErrorDelivery(-32602)).toBe('not_delivered');
+    expect(rpcErrorDelivery(-32022)).toBe('not_delivered');
+    expect(rpcErrorDelivery(-32603)).toBeUndefined();
+    expect(rpcErrorDelivery(-32000)).toBeUndefined();
   });
 
   it('never withholds a safe operation (no safeToRepeat: connect, tools/list)', async () => {

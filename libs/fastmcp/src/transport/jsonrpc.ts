@@ -6,6 +6,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { McpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
+import { rpcErrorDelivery } from '../retry/delivery.js';
 import { jsonShapeLimits, jsonShapeOver } from './json-shape.js';
 import { batchItems } from './message-batch.js';
 import { UpstreamText } from './upstream-text.js';
@@ -119,7 +120,10 @@ export function matchResponse(
   if (!('id' in message) || message.id !== id || 'method' in message) return undefined;
   if ('error' in message) {
     const { code, message: text, data } = message.error;
-    throw new McpProtocolError(code, upstream.scrub(text), { data: upstream.scrubJson(data) });
+    throw new McpProtocolError(code, upstream.scrub(text), {
+      data: upstream.scrubJson(data),
+      delivery: rpcErrorDelivery(code),
+    });
   }
   if ('result' in message) return { result: message.result };
   return undefined;
