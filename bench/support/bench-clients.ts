@@ -41,6 +41,8 @@ export async function bootFastMcp(
   const registry = new Registry();
   const module = FastMcpModule.forRoot({
     ...options,
+    // Nothing kept across runs: the in-memory DLQ is not spilled to a file at close.
+    dlq: options.dlq && { spillFile: false, ...options.dlq },
     extraProviders: [{ provide: FASTMCP_METRICS_REGISTRY, useValue: registry }],
   });
   const app = await NestFactory.createApplicationContext(module, { logger: false });

@@ -37,6 +37,8 @@ async function bootUserApp(urls: Record<string, string>): Promise<TestingModule>
           ),
           retry: FAST_RETRY,
           metrics: false,
+          // No spill file at close: the working directory stays clean.
+          dlq: { spillFile: false },
         }),
       }),
     ],

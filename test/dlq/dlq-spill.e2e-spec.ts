@@ -105,9 +105,40 @@ describe('DLQ spill file', () => {
     await expect(bootDlq(options, clock, replayer)).rejects.toThrow(
       /dlq\.spillFile: cannot write .*no-such-dir.*\(ENOENT\)/,
     );
-    // The memory store never buffers, so it never spills: no check.
+    // The memory store is not checked: at close it logs at ERROR what it could not write.
     const memory = await bootDlq({ store: 'memory', spillFile: missing }, clock, replayer);
     await memory.module.close();
+  });
+
+  it('the in-memory store keeps its entries in the spill file at close, for the next start', async () => {
+    const first = await boot('memory');
+    const stored: FailedOperation[] = [];
+    for (let i = 0; i < 3; i++) stored.push(await first.dlq.store(failedInput()));
+    await first.module.close();
+    open.splice(open.indexOf(first), 1);
+    expect(spilledIds()).toEqual(stored.map((entry) => entry.id));
+    expect(readFileSync(spillFile, 'utf8')).not.toContain('s3cret');
+
+    const next = await boot('memory');
+    expect(existsSync(spillFile)).toBe(false);
+    for (const entry of stored) expect(await next.dlq.get(entry.id)).toEqual(entry);
+  });
+
+  it('the in-memory store with spillFile false logs each entry at ERROR as full JSON at close', async () => {
+    const error = vi.spyOn(Logger.prototype, 'error');
+    const instance = await bootDlq({ store: 'memory', spillFile: false }, clock, replayer);
+    const stored = [
+      await instance.dlq.store(failedInput()),
+      await instance.dlq.store(failedInput()),
+    ];
+    await instance.module.close();
+    const lines = error.mock.calls.map((call) => String(call[0]));
+    for (const entry of stored) {
+      const line = lines.find((text) => text.includes(`"id":"${entry.id}"`));
+      expect(line).toContain('memory store closed: dlq.spillFile is false');
+      expect(JSON.parse(line!.slice(line!.indexOf('full entry: ') + 12))).toEqual(entry);
+    }
+    expect(existsSync(spillFile)).toBe(false);
   });
 
   it('spills at once, in beforeApplicationShutdown, before anything else shuts down', async () => {

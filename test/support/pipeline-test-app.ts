@@ -42,8 +42,8 @@ export async function startPipelineApp(options: FastMcpModuleOptions): Promise<P
     imports: [
       FastMcpModule.forRoot({
         metrics: {},
-        dlq: {},
         ...options,
+        dlq: options.dlq === false ? false : { spillFile: false, ...options.dlq },
         retry: { ...FAST_RETRY, ...options.retry },
         extraProviders: [{ provide: FASTMCP_METRICS_REGISTRY, useValue: registry }],
       }),

@@ -13,12 +13,14 @@ const HOW_TO = 'set REDIS_URL=redis://host:6379 to keep dead letters in Redis';
  */
 export async function chooseDlqStore(config: SampleConfig, logger: Logger): Promise<DlqStore> {
   if (config.dlqStore === 'memory') {
-    logger.log('DLQ store: memory (FASTMCP_DLQ=memory): dead letters are lost on restart');
+    logger.log(
+      'DLQ store: memory (FASTMCP_DLQ=memory): dead letters are saved to the spill file at a graceful stop and lost if the process dies',
+    );
     return { store: 'memory' };
   }
   if (!config.redisUrl) {
     logger.warn(
-      `REDIS_URL is not set: dead letters are kept in memory and lost on restart (DLQ store: memory); ${HOW_TO}`,
+      `REDIS_URL is not set: dead letters are kept in memory (DLQ store: memory), saved to the spill file at a graceful stop and lost if the process dies; ${HOW_TO}`,
     );
     return { store: 'memory' };
   }

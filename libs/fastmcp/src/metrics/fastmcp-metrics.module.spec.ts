@@ -29,6 +29,11 @@ describe('FastMcpModule metrics', () => {
     registry?: Registry,
     async = false,
   ): Promise<TestingModule> => {
+    // The in-memory DLQ is not kept in a file at close, so no boot imports another's entries.
+    options = {
+      ...options,
+      dlq: options.dlq === false ? false : { spillFile: false, ...options.dlq },
+    };
     const extraProviders = registry
       ? [{ provide: FASTMCP_METRICS_REGISTRY, useValue: registry }]
       : [];

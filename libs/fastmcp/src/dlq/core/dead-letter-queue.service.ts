@@ -36,6 +36,7 @@ import {
 } from './dlq-input.validation.js';
 import { describe, DlqNotifier } from './dlq-notifier.js';
 import { DlqPageReader } from './dlq-page.reader.js';
+import type { DlqShutdownSpill } from './dlq-shutdown-spill.js';
 import { asUnavailable, type DlqClock, systemDlqClock, withTimeout } from './dlq-runtime.js';
 import type { DlqIndex, DlqStorage } from './dlq-storage.interface.js';
 import { DLQ_STORAGE } from './dlq-storage.token.js';
@@ -280,7 +281,15 @@ export class DeadLetterQueueService
     await Promise.all(this.storing);
     await this.parts.spill.spill();
     await this.parts.buffer.close();
+    if (this.parts.options.store === 'memory') await this.keepMemoryEntries(this.parts.spill);
     await this.parts.storage.close();
+  }
+
+  /** Memory dies with the process: its entries go to the spill file (or the log). */
+  private async keepMemoryEntries(spill: DlqShutdownSpill): Promise<void> {
+    const entries: FailedOperation[] = [];
+    for await (const entry of this.export()) entries.push(entry);
+    spill.keepMemoryEntries(entries.reverse());
   }
 
   private reader(storage: DlqStorage): DlqPageReader {

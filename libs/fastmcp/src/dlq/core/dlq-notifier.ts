@@ -60,6 +60,12 @@ export class DlqNotifier {
     );
   }
 
+  keptAtClose(count: number, path: string): void {
+    this.logger.warn(
+      `DLQ memory store closing: kept its ${count} entries in ${path} for the next start to import`,
+    );
+  }
+
   imported(count: number, path: string, buffered: number, kept = 0): void {
     const message =
       `Imported ${count} dead letters from the spill file ${path}` +

@@ -62,19 +62,44 @@ export class DlqShutdownSpill {
   /** One pass of the buffer into the store; what is left goes to the spill file (if any). */
   async spill(): Promise<void> {
     await this.buffer.flush();
-    const file = this.file;
-    if (!file || this.buffer.size === 0) return;
+    if (!this.file || this.buffer.size === 0) return;
     const entries = this.buffer.takeAll();
-    try {
-      file.save(entries);
+    if (this.save(entries, 'spill file')) {
       this.notifier.spilled(
         entries.map((entry) => entry.id),
-        file.path,
+        this.file.path,
       );
+    }
+  }
+
+  /**
+   * The memory store's entries as it closes: to the spill file, for the next start to import,
+   * or (no file, or not written) each logged at ERROR as full JSON and counted.
+   */
+  keepMemoryEntries(entries: readonly FailedOperation[]): void {
+    if (entries.length === 0) return;
+    if (!this.file) {
+      const reason = 'memory store closed';
+      for (const entry of entries)
+        this.notifier.lostToLog(entry, reason, 'dlq.spillFile is false', false);
+      return;
+    }
+    if (this.save(entries, 'memory store closing: spill file')) {
+      this.notifier.keptAtClose(entries.length, this.file.path);
+    }
+  }
+
+  /** Appends to the spill file; when that fails, each entry is logged at ERROR instead. */
+  private save(entries: readonly FailedOperation[], what: string): boolean {
+    const file = this.file!;
+    try {
+      file.save(entries);
+      return true;
     } catch (error) {
       for (const entry of entries) {
-        this.notifier.lostToLog(entry, `spill file ${file.path} not written`, error, false);
+        this.notifier.lostToLog(entry, `${what} ${file.path} not written`, error, false);
       }
+      return false;
     }
   }
 }
