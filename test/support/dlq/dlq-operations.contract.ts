@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
@@ -5,6 +6,7 @@ import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-valid
 import { McpDeliveryUnknownError } from '../../../libs/fastmcp/src/errors/mcp-delivery-unknown.error.js';
 import { McpHttpError } from '../../../libs/fastmcp/src/errors/mcp-http.error.js';
 import { isReplayConflictError } from '../../../libs/fastmcp/src/errors/replay-conflict.error.js';
+import { until } from '../until.js';
 import { DlqRedriver } from '../../../libs/fastmcp/src/dlq/replay/dlq-redriver.service.js';
 import { FastMcpEvents } from '../../../libs/fastmcp/src/events/fastmcp-events.service.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../../../libs/fastmcp/src/options/fastmcp-options.constants.js';
@@ -309,6 +311,83 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect((await a.dlq.getStats()).total).toBe(0);
     });
 
+    it('redrives a failing entry once per due time when another instance read it due before', async () => {
+      const a = await boot({ redrive: [{ after: 10, backoff: 2 }] });
+      const b = await store.boot();
+      instances.push(b);
+      // The first redrive is slow, so the instance running it reaches the others after the
+      // other instance has redriven them (failed, due again later) from the list it read.
+      let first = true;
+      replayer.next = async () => {
+        if (first) {
+          first = false;
+          await sleep(100);
+        }
+        return {
+          ok: false,
+          error: new McpHttpError(503),
+          errorSummary: 'HTTP 503',
+          errorClass: 'http_503',
+          attempts: [],
+        };
+      };
+      const stored = [];
+      for (let i = 0; i < 4; i++) stored.push(await a.dlq.store(failedInput()));
+      clock.advance(10);
+      await Promise.all([a.redriver.redriveDue(), b.redriver.redriveDue()]);
+      expect(replayer.calls.map((c) => c.id).sort()).toEqual(stored.map((e) => e.id).sort());
+      for (const entry of stored) {
+        expect(await a.dlq.get(entry.id)).toMatchObject({
+          status: 'dead',
+          redriveCount: 1,
+          nextRedriveAt: new Date(clock.now() + 20).toISOString(),
+        });
+      }
+      expect((await a.dlq.getStats()).dueForRedrive).toBe(4);
+    });
+
+    it('leaves an entry under replay to its replay: cleanup, retention and the cap pass it over', async () => {
+      const a = await boot({ ttlMs: 1000, maxEntries: 2 });
+      const storage = a.dlq.activeStorage();
+      const busy = await a.dlq.store(failedInput());
+      const idle = await a.dlq.store(failedInput());
+      let fail!: () => void;
+      replayer.next = () =>
+        new Promise((resolve) => {
+          fail = () =>
+            resolve({
+              ok: false,
+              error: new McpHttpError(503),
+              errorSummary: 'HTTP 503',
+              errorClass: 'http_503',
+              attempts: [],
+            });
+        });
+      const replaying = a.replays.replay(busy.id).catch((e: unknown) => e);
+      await until(() => replayer.calls.length === 1);
+      clock.advance(10);
+      expect(await a.dlq.cleanup(1)).toBe(1);
+      expect(await storage.read([busy.id, idle.id])).toEqual([
+        expect.objectContaining({ id: busy.id, status: 'replaying' }),
+        null,
+      ]);
+      // Past its TTL and the oldest beyond the cap: the stores' sweep and eviction leave it.
+      clock.advance(1000);
+      const later = [await a.dlq.store(failedInput()), await a.dlq.store(failedInput())];
+      expect((await storage.read([busy.id]))[0]).toMatchObject({ status: 'replaying' });
+
+      fail();
+      expect(await replaying).toBeInstanceOf(McpHttpError);
+      expect((await storage.read([busy.id]))[0]).toMatchObject({
+        status: 'dead',
+        replayCount: 1,
+        error: 'HTTP 503',
+      });
+      // The replay has ended: the next pass removes it.
+      await a.dlq.store(failedInput());
+      expect(await storage.read([busy.id, later[0].id])).toEqual([null, null]);
+    });
+
     it('runs a bulk replay job over a snapshot, high priority first, with progress', async () => {
       const { dlq: queue, jobs } = await boot();
       const low = await queue.store(failedInput({ priority: 'low' }));
@@ -385,6 +464,30 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       await b.jobs.settled(orphan.id);
       expect(await b.jobs.get(orphan.id)).toMatchObject({ state: 'done', done: 4, succeeded: 4 });
       expect((await a.dlq.getStats()).total).toBe(0);
+    });
+
+    it('resumes an orphaned job however many finished jobs are newer', async () => {
+      const a = await boot();
+      const stored = [await a.dlq.store(failedInput()), await a.dlq.store(failedInput())];
+      const template = await a.jobs.start({ filter: { clientId: 'nobody' } });
+      await a.jobs.settled(template.id);
+      const storage = a.dlq.activeStorage();
+      const orphan = { ...template, id: randomUUID(), state: 'running', total: 2, done: 0 };
+      const ids = stored.map((entry) => entry.id);
+      await storage.saveJob({ id: orphan.id, state: JSON.stringify(orphan) }, ids);
+      await sleep(5);
+      for (let i = 0; i < 120; i++) {
+        const done = { ...template, id: randomUUID(), state: 'done' };
+        await storage.saveJob({ id: done.id, state: JSON.stringify(done) }, []);
+      }
+      expect((await a.jobs.list(100)).map((job) => job.id)).not.toContain(orphan.id);
+
+      const b = await store.boot();
+      instances.push(b);
+      expect(await b.jobs.resumeOrphans()).toBe(1);
+      await b.jobs.settled(orphan.id);
+      expect(await b.jobs.get(orphan.id)).toMatchObject({ state: 'done', done: 2, succeeded: 2 });
+      expect(replayer.calls.map((call) => call.id).sort()).toEqual([...ids].sort());
     });
 
     it('keeps a job whose chunk outlasts the job lease: no other instance takes it over', async () => {

@@ -175,8 +175,10 @@ export class DeadLetterQueueService
   /** Removes entries created more than `olderThanMs` ago; returns how many. */
   async cleanup(olderThanMs: number): Promise<number> {
     assertOlderThan(olderThanMs);
-    const before = this.clock.now() - olderThanMs;
-    return this.guard((storage) => storage.sweep('before', before, () => undefined));
+    const now = this.clock.now();
+    return this.guard((storage) =>
+      storage.sweep('before', now - olderThanMs, now, () => undefined),
+    );
   }
 
   async getStats(): Promise<DlqStats> {

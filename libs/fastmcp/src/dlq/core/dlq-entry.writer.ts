@@ -84,10 +84,11 @@ export class DlqEntryWriter {
   /** Retention, then the cap. */
   async trim(): Promise<number> {
     const max = this.rules.maxEntries;
-    const expired = await this.storage.sweep('expired', this.rules.now(), (ids) =>
+    const now = this.rules.now();
+    const expired = await this.storage.sweep('expired', now, now, (ids) =>
       this.notifier.evicted('ttl', ids, max),
     );
-    const evicted = await this.storage.evictBeyond(max);
+    const evicted = await this.storage.evictBeyond(max, now);
     this.notifier.evicted('cap', evicted, max);
     return expired + evicted.length;
   }

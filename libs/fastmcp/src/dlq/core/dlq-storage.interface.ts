@@ -73,15 +73,20 @@ export interface DlqStorage {
   stats(nowMs: number): Promise<DlqStats>;
   /**
    * Removes, in bounded batches, entries expired at `boundMs` (`expired`) or created before it
-   * (`before`); `onBatch` gets each batch's ids. Returns how many.
+   * (`before`); `onBatch` gets each batch's ids. Returns how many. An entry under a live replay
+   * lease at `nowMs` is left for a later pass: its replay writes its end (a failure kept).
    */
   sweep(
     mode: 'expired' | 'before',
     boundMs: number,
+    nowMs: number,
     onBatch: (ids: string[]) => void,
   ): Promise<number>;
-  /** Removes the oldest entries beyond `maxEntries` (one batch at most); returns their ids. */
-  evictBeyond(maxEntries: number): Promise<string[]>;
+  /**
+   * Removes the oldest entries beyond `maxEntries` (one batch at most, none under a live replay
+   * lease at `nowMs`); returns their ids.
+   */
+  evictBeyond(maxEntries: number, nowMs: number): Promise<string[]>;
   /**
    * Changes an entry's JSON with `change` (compare-and-set, tried again if it changed
    * meanwhile); `change` returning null leaves it. Indexed fields must not change. Returns the

@@ -44,14 +44,28 @@ export class InMemoryDlqState {
     return true;
   }
 
-  /** Removes up to `max` entries, oldest first, while `test` holds. Returns their ids. */
-  removeOldest(max: number, test: (entry: FailedOperation) => boolean): string[] {
+  /**
+   * Removes up to `max` entries, oldest first, while `test` holds, passing over those `keep`
+   * holds. Returns their ids.
+   */
+  removeOldest(
+    max: number,
+    test: (entry: FailedOperation) => boolean,
+    keep: (entry: FailedOperation) => boolean = () => false,
+  ): string[] {
     const removed: string[] = [];
-    while (removed.length < max && this.ids.length > 0) {
-      const entry = this.get(this.ids[0]);
+    let at = 0;
+    while (removed.length < max && at < this.ids.length) {
+      const id = this.ids[at];
+      const entry = this.get(id);
       if (entry && !test(entry)) break;
-      this.remove(this.ids[0]);
-      removed.push(entry?.id ?? '');
+      if (entry && keep(entry)) {
+        at++;
+        continue;
+      }
+      this.entries.delete(id);
+      this.ids.splice(at, 1);
+      removed.push(id);
     }
     return removed;
   }

@@ -97,6 +97,7 @@ export class MemoryDlqStorage implements DlqStorage {
   sweep(
     mode: 'expired' | 'before',
     boundMs: number,
+    nowMs: number,
     onBatch: (ids: string[]) => void,
   ): Promise<number> {
     const test =
@@ -105,7 +106,7 @@ export class MemoryDlqStorage implements DlqStorage {
         : (e: FailedOperation) => dlqIdTime(e.id) < boundMs;
     let removed = 0;
     for (;;) {
-      const ids = this.state.removeOldest(DLQ_SWEEP_BATCH, test);
+      const ids = this.state.removeOldest(DLQ_SWEEP_BATCH, test, (e) => this.held(e.id, nowMs));
       for (const id of ids) this.forget(id);
       if (ids.length > 0) onBatch(ids);
       removed += ids.length;
@@ -113,10 +114,17 @@ export class MemoryDlqStorage implements DlqStorage {
     }
   }
 
-  evictBeyond(maxEntries: number): Promise<string[]> {
+  evictBeyond(maxEntries: number, nowMs: number): Promise<string[]> {
     const excess = this.state.size - maxEntries;
     if (excess <= 0) return Promise.resolve([]);
-    const ids = this.state.removeOldest(Math.min(excess, DLQ_SWEEP_BATCH), () => true);
+    // The oldest `count`, less those under replay (as in Redis: the cap waits for their end).
+    const count = Math.min(excess, DLQ_SWEEP_BATCH);
+    let seen = 0;
+    const ids = this.state.removeOldest(
+      count,
+      () => seen++ < count,
+      (e) => this.held(e.id, nowMs),
+    );
     for (const id of ids) this.forget(id);
     return Promise.resolve(ids);
   }

@@ -99,6 +99,7 @@ export class RedisDlqRepository {
         const raw = raws[i];
         const meta = raw === null ? null : decodeMeta(raw);
         entryKeys.add(this.keys.entry(id));
+        entryKeys.add(this.keys.lease(id));
         for (const key of meta ? this.keys.indexes(meta) : []) entryKeys.add(key);
         args.push(id, raw ?? '');
       });
@@ -131,7 +132,8 @@ export class RedisDlqRepository {
       const done = await this.removeMany('expired', nowMs, ids);
       onBatch(done);
       removed += done.length;
-      if (ids.length < DLQ_SWEEP_BATCH) return removed;
+      // A batch of nothing but entries under replay: they are left for a later sweep.
+      if (ids.length < DLQ_SWEEP_BATCH || done.length === 0) return removed;
     }
   }
 
@@ -154,7 +156,7 @@ export class RedisDlqRepository {
       const done = await this.removeMany('before', Math.floor(beforeMs), ids);
       onBatch(done);
       removed += done.length;
-      if (ids.length < DLQ_SWEEP_BATCH) return removed;
+      if (ids.length < DLQ_SWEEP_BATCH || done.length === 0) return removed;
     }
   }
 

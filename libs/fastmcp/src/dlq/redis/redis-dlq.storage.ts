@@ -87,8 +87,10 @@ export class RedisDlqStorage implements DlqStorage {
   async sweep(
     mode: 'expired' | 'before',
     boundMs: number,
+    _nowMs: number,
     onBatch: (ids: string[]) => void,
   ): Promise<number> {
+    // Leases are Redis keys with a TTL: the scripts see which are live.
     const repository = await this.repository();
     if (mode === 'expired') return repository.sweepExpired(boundMs, onBatch);
     return repository.cleanup(boundMs, onBatch);

@@ -23,6 +23,9 @@ import { LeaseKeeper } from './lease-keeper.js';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** How many jobs the store lists (older records expire with the entries' retention). */
+const JOBS_LISTED = 1000;
+
 /**
  * Bulk replay jobs. A job replays a snapshot of ids taken at its start (high priority first,
  * oldest first within one), at a rate and a concurrency, and records its progress in the store.
@@ -135,13 +138,19 @@ export class DlqBulkReplayService
     return record ? (JSON.parse(record.state) as BulkReplayJob) : null;
   }
 
-  /** Takes over running jobs whose instance stopped renewing their lease; returns how many. */
+  /**
+   * Takes over running jobs whose instance stopped renewing their lease, among every job the
+   * store lists (the latest 1000, however many finished ones are newer); returns how many.
+   */
   async resumeOrphans(): Promise<number> {
+    const storage = this.queue.activeStorage();
+    const ids = await storage.jobIds(JOBS_LISTED).catch(asUnavailable);
+    const jobs = await Promise.all(
+      ids.filter((id) => !this.running.has(id)).map((id) => this.get(id)),
+    );
     let taken = 0;
-    for (const job of await this.list(100)) {
-      if (job.state === 'running' && !this.running.has(job.id) && (await this.claim(job.id))) {
-        taken++;
-      }
+    for (const job of jobs) {
+      if (job?.state === 'running' && (await this.claim(job.id))) taken++;
     }
     return taken;
   }

@@ -34,7 +34,7 @@ describe('a replay refused by admission after it began (shutting down)', () => {
       replayer,
     );
     const stored = await instance.dlq.store(failedInput());
-    return { ...instance, stored, replayer };
+    return { ...instance, stored, replayer, clock };
   }
 
   it('rethrows the shutdown error and leaves the entry as it was, lease released', async () => {
@@ -55,7 +55,8 @@ describe('a replay refused by admission after it began (shutting down)', () => {
   });
 
   it('a redrive so refused uses up no redrive and tells its caller (onRefused)', async () => {
-    const { dlq, replays, stored, events } = await refusingSetup();
+    const { dlq, replays, stored, events, clock } = await refusingSetup();
+    clock.advance(60_000);
     const before = await dlq.get(stored.id);
     let refused = false;
 

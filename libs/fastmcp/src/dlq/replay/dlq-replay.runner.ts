@@ -73,6 +73,15 @@ export async function runReplay(
     ctx.notifier.replayed(id, 'conflict');
     throw new ReplayConflictError(id, { reason: refusal(id, abandoned) });
   }
+  if (options.redrive && !stillDue(entry, ctx.now())) {
+    // The round read the entry due, but another instance redrove it since: it waits its turn.
+    await ctx.storage
+      .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
+      .catch(asUnavailable);
+    throw new ReplayConflictError(id, {
+      reason: `dead-letter entry ${id} was not redriven: it was redriven since and is not due`,
+    });
+  }
   const outcome = await replayLeased(id, token, entry, ctx);
   if ('refused' in outcome) {
     // Nothing was sent: this is not a failed replay, so nothing of it is written.
@@ -112,6 +121,11 @@ export async function runReplay(
       );
     });
   if (finished === 'lost') await markLost(id, ctx);
+  if (finished === 'missing') {
+    ctx.notifier.logger.warn(
+      `DLQ entry ${id} was deleted while its replay ran; the replay's failure is not kept`,
+    );
+  }
   ctx.notifier.logger.warn(
     `Replay of DLQ entry ${id} failed (error: ${failed.error}); replayCount ${failed.replayCount}` +
       (failed.redriveExhausted ? '; automatic redrives exhausted' : ''),
@@ -120,6 +134,12 @@ export async function runReplay(
   throw outcome.error instanceof Error
     ? outcome.error
     : new FastMcpError(failed.error, { operation: entry.operation, clientId: entry.clientId });
+}
+
+/** Whether the entry, read under the lease, is still due for an automatic redrive. */
+function stillDue(entry: FailedOperation, nowMs: number): boolean {
+  if (entry.redriveExhausted) return false;
+  return !entry.nextRedriveAt || Date.parse(entry.nextRedriveAt) <= nowMs;
 }
 
 /** Why a replay was refused before anything was sent. */

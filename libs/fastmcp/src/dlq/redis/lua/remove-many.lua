@@ -1,12 +1,15 @@
 --[[
   Removes a batch of entries the caller picked (with their meta), each only if it still
   qualifies: retention (expired), cleanup (created before), the cap (still stored), or healing
-  (an index member whose entry is gone). Atomic per batch; no tombstone.
+  (an index member whose entry is gone). Atomic per batch; no tombstone. An entry under a live
+  replay lease is left (except when healing): its replay writes its end, and a later pass
+  removes it.
 
   Input:
     KEYS[1..5] core keys (see includes/entry-keys.lua)
     KEYS[6] the index that was read (healing drops the id from it too; else `all`)
-    KEYS[7..] for each entry: its entry key and its four index keys (deduplicated)
+    KEYS[7..] for each entry: its entry key, its lease key and its four index keys
+              (deduplicated)
 
     ARGV[1] base
     ARGV[2] mode: expired | before | evict | dangling
@@ -27,7 +30,9 @@ for i = 4, #ARGV - 1, 2 do
     stale = stale + 1
   else
     local qualifies
-    if mode == 'expired' then
+    if mode ~= 'dangling' and redis.call('EXISTS', base .. ':lease:' .. id) == 1 then
+      qualifies = false
+    elseif mode == 'expired' then
       local at = redis.call('ZSCORE', KEYS[2], id)
       qualifies = at and tonumber(at) <= bound
     elseif mode == 'before' then
