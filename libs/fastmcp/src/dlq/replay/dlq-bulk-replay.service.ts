@@ -27,11 +27,18 @@ const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const JOBS_LISTED = 1000;
 
 /**
+ * A job as stored: `chunk` holds the replay counts of the chunk under way, recorded before it
+ * runs and cleared with its progress, so an instance taking the job over knows what of it ran.
+ */
+type StoredJob = BulkReplayJob & { chunk?: Record<string, number> };
+
+/**
  * Bulk replay jobs. A job replays a snapshot of ids taken at its start (high priority first,
  * oldest first within one), at a rate and a concurrency, and records its progress in the store.
  * It runs under a job lease renewed as it goes (during a chunk too): when its instance dies,
  * another instance (each looks every `redriveIntervalMs`) takes the lease and goes on from the
- * recorded progress; per-entry replay leases keep an entry from running twice. Shutdown stops
+ * recorded progress; per-entry replay leases keep an entry from running twice, and an entry of
+ * the dead instance's unrecorded chunk whose replay count moved is skipped. Shutdown stops
  * the jobs without waiting (no replay starts after it begins); a stopped job stays `running`, its
  * lease released, and resumes from its progress at the next pickup.
  */
@@ -109,8 +116,9 @@ export class DlqBulkReplayService
 
   async get(id: string): Promise<BulkReplayJob | null> {
     assertJobId(id);
-    const record = await this.queue.activeStorage().job(id).catch(asUnavailable);
-    return record ? (JSON.parse(record.state) as BulkReplayJob) : null;
+    const job = await this.read(id);
+    if (job) delete job.chunk;
+    return job;
   }
 
   /** The latest jobs, newest first. */
@@ -199,10 +207,13 @@ export class DlqBulkReplayService
   private async run(id: string, token: string): Promise<void> {
     const storage = this.queue.activeStorage();
     for (;;) {
-      const job = await this.get(id);
+      const job = await this.read(id);
       if (!job || job.state !== 'running' || this.stopped) return;
       if (!(await storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now()))) return;
       const ids = await storage.jobSnapshot(id, job.done, job.concurrency);
+      // A chunk recorded and not finished was the chunk of an instance that stopped: its counts
+      // tell which entries it replayed.
+      const counts = job.chunk ?? (await this.recordChunk(job, ids));
       const tally = { succeeded: 0, failed: 0, skipped: 0 };
       // A chunk may outlast the job lease: it is renewed meanwhile, so no other instance takes
       // the job over and starts this chunk again from the recorded progress.
@@ -216,7 +227,7 @@ export class DlqBulkReplayService
             // another instance, or the app stops) does not start.
             if (this.stopped || lease.lost) return;
             if (i > 0 && (await this.get(id))?.state === 'cancelled') return;
-            const result = await this.replayOne(entryId, job.force);
+            const result = await this.replayOne(entryId, job.force, counts[entryId]);
             if (result !== 'refused') tally[result]++;
           }),
         );
@@ -227,7 +238,7 @@ export class DlqBulkReplayService
       if (lease.lost) return;
       const latest = (await this.get(id)) ?? job;
       const ran = tally.succeeded + tally.failed + tally.skipped;
-      const next: BulkReplayJob = {
+      const next: StoredJob = {
         ...job,
         state: latest.state === 'cancelled' ? 'cancelled' : ids.length === 0 ? 'done' : 'running',
         done: job.done + ran,
@@ -237,20 +248,42 @@ export class DlqBulkReplayService
         updatedAt: this.isoNow(),
       };
       if (next.done >= next.total && next.state === 'running') next.state = 'done';
+      delete next.chunk;
       await storage.saveJob({ id, state: JSON.stringify(next) });
       if (next.state !== 'running') return;
       await this.pause(1000 / job.ratePerSecond);
     }
   }
 
-  /** `refused`: not run, the app is shutting down (not counted: the job resumes from it). */
+  /** The job as stored, its chunk record included. */
+  private async read(id: string): Promise<StoredJob | null> {
+    const record = await this.queue.activeStorage().job(id).catch(asUnavailable);
+    return record ? (JSON.parse(record.state) as StoredJob) : null;
+  }
+
+  /** Records the replay counts of the chunk's entries (those still there) before it runs. */
+  private async recordChunk(job: StoredJob, ids: string[]): Promise<Record<string, number>> {
+    if (ids.length === 0) return {};
+    const entries = await Promise.all(ids.map((id) => this.queue.get(id)));
+    const chunk: Record<string, number> = {};
+    for (const entry of entries) if (entry) chunk[entry.id] = entry.replayCount;
+    const state = JSON.stringify({ ...job, chunk });
+    await this.queue.activeStorage().saveJob({ id: job.id, state });
+    return chunk;
+  }
+
+  /**
+   * `refused`: not run, the app is shutting down (not counted: the job resumes from it). An entry
+   * whose replay count is no longer `replayCountWas` was replayed since its chunk began: `skipped`.
+   */
   private async replayOne(
     id: string,
     force: boolean,
+    replayCountWas: number | undefined,
   ): Promise<'succeeded' | 'failed' | 'skipped' | 'refused'> {
     let refused = false;
     try {
-      await this.replays.run(id, { force, onRefused: () => (refused = true) });
+      await this.replays.run(id, { force, replayCountWas, onRefused: () => (refused = true) });
       return 'succeeded';
     } catch (error) {
       if (refused) return 'refused';

@@ -31,6 +31,12 @@ export interface RunReplayOptions extends ReplayOptions {
    * entry is left as it was; FastMcpShutdownError is thrown all the same.
    */
   onRefused?: () => void;
+  /**
+   * A bulk job's replay: the entry's `replayCount` when the job's chunk began. A different count
+   * means it was replayed since (by the instance the job was taken over from, or by another
+   * replay), so it is not run again; ReplayConflictError is thrown.
+   */
+  replayCountWas?: number;
 }
 
 /**
@@ -80,6 +86,14 @@ export async function runReplay(
       .catch(asUnavailable);
     throw new ReplayConflictError(id, {
       reason: `dead-letter entry ${id} was not redriven: it was redriven since and is not due`,
+    });
+  }
+  if (options.replayCountWas !== undefined && entry.replayCount !== options.replayCountWas) {
+    await ctx.storage
+      .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
+      .catch(asUnavailable);
+    throw new ReplayConflictError(id, {
+      reason: `dead-letter entry ${id} was not replayed: it was replayed since its job's chunk began`,
     });
   }
   const outcome = await replayLeased(id, token, entry, ctx);
