@@ -77,6 +77,18 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(eventsNamed(events, 'dlq.stored')).toHaveLength(2);
     });
 
+    it('folds many concurrent stores of the same failure into one entry', async () => {
+      const { dlq: queue, events } = await boot();
+      const input = failedInput();
+      const stored = await Promise.all(Array.from({ length: 40 }, () => queue.store(input)));
+      const [id] = new Set(stored.map((entry) => entry.id));
+      expect(new Set(stored.map((entry) => entry.id)).size).toBe(1);
+      expect((await queue.get(id))?.occurrences).toBe(40);
+      expect((await queue.getStats()).total).toBe(1);
+      const counted = eventsNamed(events, 'dlq.deduplicated').map((e) => e.occurrences);
+      expect(counted.sort((a, b) => a - b)).toEqual(Array.from({ length: 39 }, (_, i) => i + 2));
+    });
+
     it('folds a failure that may have run into its entry as deliveryUnknown, out of redrive', async () => {
       const { dlq: queue, redriver } = await boot({ redrive: [{ after: 100 }] });
       const input = failedInput();
@@ -488,6 +500,42 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       await b.jobs.settled(orphan.id);
       expect(await b.jobs.get(orphan.id)).toMatchObject({ state: 'done', done: 2, succeeded: 2 });
       expect(replayer.calls.map((call) => call.id).sort()).toEqual([...ids].sort());
+    });
+
+    it('skips, after a takeover, what the dead instance replayed of its unrecorded chunk', async () => {
+      const a = await boot();
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await a.dlq.store(failedInput())).id);
+      clock.advance(1000);
+      const template = await a.jobs.start({ filter: { clientId: 'nobody' } });
+      await a.jobs.settled(template.id);
+      // Instance A recorded the job and its first chunk's replay counts, replayed two entries of
+      // it (one failed, one succeeded) and died before recording that progress.
+      const chunk = Object.fromEntries(ids.map((id) => [id, 0]));
+      const orphan = { ...template, id: randomUUID(), state: 'running', total: 3, concurrency: 3 };
+      const storage = a.dlq.activeStorage();
+      await storage.saveJob({ id: orphan.id, state: JSON.stringify({ ...orphan, chunk }) }, ids);
+      failing(replayer);
+      await expect(a.replays.run(ids[0], {})).rejects.toBeInstanceOf(McpHttpError);
+      replayer.next = () => Promise.resolve({ ok: true, result: 'ok' });
+      await a.replays.run(ids[1], {});
+      clock.advance(1000);
+
+      const b = await store.boot();
+      instances.push(b);
+      expect(await b.jobs.resumeOrphans()).toBe(1);
+      await b.jobs.settled(orphan.id);
+      expect(replayer.calls.map((call) => call.id)).toEqual(ids);
+      expect(await b.jobs.get(orphan.id)).toMatchObject({
+        state: 'done',
+        done: 3,
+        succeeded: 1,
+        failed: 0,
+        skipped: 2,
+      });
+      expect((await a.dlq.get(ids[0]))?.replayCount).toBe(1);
+      const stored = JSON.parse((await storage.job(orphan.id))!.state) as Record<string, unknown>;
+      expect(stored.chunk).toBeUndefined();
     });
 
     it('keeps a job whose chunk outlasts the job lease: no other instance takes it over', async () => {

@@ -3,6 +3,7 @@ import { failureFingerprint } from './dlq-fingerprint.js';
 import type { DlqStorage } from './dlq-storage.interface.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 import { RecentIds } from './recent-ids.js';
+import { TurnsByKey } from './turns-by-key.js';
 
 const ANNOUNCED_IDS_KEPT = 10_000;
 
@@ -28,6 +29,8 @@ export interface DlqWriteRules {
 export class DlqEntryWriter {
   /** Ids announced as stored lately, so a write whose answer was lost is counted once. */
   private readonly announced = new RecentIds(ANNOUNCED_IDS_KEPT);
+  /** Bumps of one entry from this instance run in turn (see bump). */
+  private readonly bumps = new TurnsByKey();
 
   constructor(
     private readonly storage: DlqStorage,
@@ -56,7 +59,8 @@ export class DlqEntryWriter {
     };
     let reply = await this.storage.insert(entry, options);
     if (reply.kind === 'duplicate') {
-      const bumped = await this.bump(reply.id, entry);
+      const otherId = reply.id;
+      const bumped = await this.bumps.run(otherId, () => this.bump(otherId, entry));
       if (bumped) return { entry: bumped, outcome: 'folded' };
       reply = await this.storage.insert(entry, { ...options, ignoreDedup: true });
     }
@@ -97,7 +101,8 @@ export class DlqEntryWriter {
    * Folds `again` into the entry. A failure that may have run marks the entry so (a replay of it
    * would run it once more): `deliveryUnknown`, out of automatic redrive. Null when there is
    * nothing to fold into: the entry is gone, or it is being replayed (a replay that succeeds
-   * removes it, and the new failure with it; one that fails rewrites it without the fold).
+   * removes it, and the new failure with it; one that fails rewrites it without the fold), or
+   * the compare-and-set kept losing to other instances (the failure is then kept apart).
    */
   private async bump(id: string, again: FailedOperation): Promise<FailedOperation | null> {
     let replaying = false;
