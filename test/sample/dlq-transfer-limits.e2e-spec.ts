@@ -213,6 +213,31 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
     await importNdjson('\n').expect(200, { imported: 0, skipped: 0, invalid: [], invalidCount: 0 });
   });
 
+  it('POST /dlq/import cut short by its client keeps what it read and logs one warning, no error', async () => {
+    const ids = new DlqIdGenerator();
+    const entry = () =>
+      JSON.stringify({ id: ids.next(Date.now()), operation: 'call_tool', clientId: 'cut-import' });
+    const [first, second] = [entry(), entry()];
+    const dlq = sample.app.get(DeadLetterQueueService);
+    const client = connect(port, '127.0.0.1');
+    client.write(
+      'POST /dlq/import HTTP/1.1\r\nhost: test\r\ncontent-type: application/x-ndjson\r\n' +
+        `x-api-key: ${TEST_API_KEY}\r\ncontent-length: 1000000\r\n\r\n${first}\n${second}\n`,
+    );
+    const storedIds = [first, second].map((line) => (JSON.parse(line) as { id: string }).id);
+    await vi.waitUntil(async () => (await dlq.get(storedIds[1])) !== null, { timeout: 5000 });
+    client.destroy();
+
+    await vi.waitUntil(
+      () => sample.logger.lines.some((l) => l.message.includes('import stopped')),
+      {
+        timeout: 5000,
+      },
+    );
+    expect(sample.logger.lines.filter((l) => l.level === 'error')).toEqual([]);
+    for (const id of storedIds) expect(await dlq.get(id)).toMatchObject({ clientId: 'cut-import' });
+  });
+
   it('GET /dlq/export stops reading the store when the client leaves without reading', async () => {
     // 50 entries of 200 KiB (10 MB): more than the socket buffers hold.
     const ids = new DlqIdGenerator();

@@ -5,6 +5,7 @@ import {
   HttpCode,
   HttpStatus,
   Inject,
+  Logger,
   Post,
   Query,
   Req,
@@ -31,6 +32,8 @@ const IMPORT_LIMITS: NdjsonLimits = { maxBytes: 64 * 1024 * 1024, maxLineBytes: 
 /** NDJSON export and import of the DLQ (secrets were redacted before any entry existed). */
 @DlqApiController()
 export class DlqTransferController {
+  private readonly logger = new Logger('Sample');
+
   constructor(@Inject(DeadLetterQueueService) private readonly dlq: DeadLetterQueueService) {}
 
   @Get('export')
@@ -100,6 +103,14 @@ export class DlqTransferController {
     } catch (error) {
       if (error instanceof RangeError) throw new BadRequestException(error.message);
       if (isZlibError(error)) throw new BadRequestException(`body not decodable: ${error.message}`);
+      if (clientLeft(request, error)) {
+        // Nobody is there to answer: a line in the log, not an unhandled error with its stack.
+        this.logger.warn(
+          'DLQ import stopped: the client closed the connection before the body ended; what was ' +
+            'read before was stored (importing the file again skips it)',
+        );
+        throw new BadRequestException('the client closed the connection before the body ended');
+      }
       throw error;
     } finally {
       // A refused or stopped import leaves the rest of the body unread: the answer closes the
@@ -108,6 +119,11 @@ export class DlqTransferController {
       if (!request.complete) response.setHeader('connection', 'close');
     }
   }
+}
+
+/** The request failed because its client closed the connection mid-body. */
+function clientLeft(request: IncomingMessage, error: unknown): boolean {
+  return !request.complete && (error as { code?: unknown } | null)?.code === 'ECONNRESET';
 }
 
 /** A zlib or brotli failure on a corrupt compressed body (`Z_DATA_ERROR`, `ERR__ERROR_FORMAT_...`). */
