@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bootDlq,
@@ -17,6 +18,11 @@ import { type RedisServerHandle, startRedisServer } from '../support/redis-serve
 import { DlqSpillFile } from '../../libs/fastmcp/src/dlq/core/dlq-spill-file.js';
 import type { FailedOperation } from '../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { DeadLetterQueueService } from '../../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
+import { DLQ_TOMBSTONE_MS } from '../../libs/fastmcp/src/dlq/core/dlq.constants.js';
+import type { DlqStorage } from '../../libs/fastmcp/src/dlq/core/dlq-storage.interface.js';
+import { DLQ_STORAGE } from '../../libs/fastmcp/src/dlq/core/dlq-storage.token.js';
+import { RedisDlqKeys } from '../../libs/fastmcp/src/dlq/redis/redis-dlq.keys.js';
+import { isReplayConflictError } from '../../libs/fastmcp/src/errors/replay-conflict.error.js';
 
 const clock = new TestClock();
 const replayer = new FakeReplayer();
@@ -119,6 +125,8 @@ describe('DLQ spill file', () => {
     expect(spilledIds()).toEqual(stored.map((entry) => entry.id));
     expect(readFileSync(spillFile, 'utf8')).not.toContain('s3cret');
 
+    // Hours later: these were never written anywhere else, so they come back unmarked.
+    clock.advance(2 * DLQ_TOMBSTONE_MS);
     const next = await boot('memory');
     expect(existsSync(spillFile)).toBe(false);
     for (const entry of stored) expect(await next.dlq.get(entry.id)).toEqual(entry);
@@ -147,6 +155,42 @@ describe('DLQ spill file', () => {
     const entry = await first.dlq.store(failedInput());
     await first.module.get(DeadLetterQueueService).beforeApplicationShutdown();
     expect(spilledIds()).toEqual([entry.id]);
-    expect(new DlqSpillFile(spillFile).read()).toEqual([entry]);
+    expect(new DlqSpillFile(spillFile).read().map((held) => held.entry)).toEqual([entry]);
+  });
+  it('writes late, marked deliveryUnknown, an entry whose timed-out write landed and was replayed since', async () => {
+    const instance = await boot('redis');
+    const storage = instance.module.get<DlqStorage>(DLQ_STORAGE);
+    const insert = storage.insert.bind(storage);
+    let answering = false;
+    // The injected fault: the first write lands but its answer is lost (a timeout), and the
+    // buffer's retries time out too until `answering`.
+    const spy = vi.spyOn(storage, 'insert').mockImplementation(async (entry, options) => {
+      if (spy.mock.calls.length === 1) await insert(entry, options);
+      if (spy.mock.calls.length === 1 || !answering) throw new Error('Command timed out');
+      return insert(entry, options);
+    });
+    const entry = await instance.dlq.store(failedInput());
+    expect(await instance.dlq.get(entry.id)).toMatchObject({ id: entry.id, status: 'dead' });
+    await instance.replays.replay(entry.id);
+    expect(await instance.dlq.get(entry.id)).toBeNull();
+
+    // An hour on, the tombstone that made a late write of the id a no-op has expired.
+    const node = new Redis(redis.url);
+    await node.del(new RedisDlqKeys('spilltest').tombstone(entry.id));
+    await node.quit();
+    clock.advance(DLQ_TOMBSTONE_MS);
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    answering = true;
+    await instance.dlq.store(failedInput({ toolName: 'other' }));
+    await vi.waitUntil(async () => (await instance.dlq.get(entry.id)) !== null, { timeout: 5000 });
+
+    const late = await instance.dlq.get(entry.id);
+    expect(late).toMatchObject({ id: entry.id, deliveryUnknown: true });
+    expect(late?.nextRedriveAt).toBeUndefined();
+    expect(warn.mock.calls.map((call) => String(call[0]))).toContainEqual(
+      expect.stringContaining(`DLQ entry ${entry.id} is written over an hour after`),
+    );
+    await expect(instance.replays.replay(entry.id)).rejects.toSatisfy(isReplayConflictError);
+    expect(replayer.calls.filter((call) => call.id === entry.id)).toHaveLength(1);
   });
 });

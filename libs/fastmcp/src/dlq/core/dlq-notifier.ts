@@ -66,6 +66,13 @@ export class DlqNotifier {
     );
   }
 
+  markedLate(entry: FailedOperation): void {
+    this.logger.warn(
+      `DLQ entry ${entry.id} is written over an hour after a write of it that may have landed: ` +
+        'that copy may have been replayed since, so it is marked deliveryUnknown',
+    );
+  }
+
   imported(count: number, path: string, buffered: number, kept = 0): void {
     const message =
       `Imported ${count} dead letters from the spill file ${path}` +

@@ -5,6 +5,7 @@ import type {
 } from '../../options/fastmcp-options.interface.js';
 import { DlqEntryBuilder } from './dlq-entry.builder.js';
 import { DlqEntryWriter, type DlqWriteResult } from './dlq-entry.writer.js';
+import { lateWriteOf, writeMayHaveLanded } from './dlq-late-write.js';
 import type { DlqNotifier } from './dlq-notifier.js';
 import { DlqRedrivePlan } from './dlq-redrive.plan.js';
 import type { DlqClock } from './dlq-runtime.js';
@@ -43,12 +44,20 @@ export function assembleDlq(
     },
     notifier,
   );
+  // The buffer's retries and the spill's import: an entry whose earlier write may have landed
+  // long ago is marked (see lateWriteOf).
+  const writeLate = async (entry: FailedOperation, mayHaveLanded: boolean): Promise<void> => {
+    const late = lateWriteOf(entry, mayHaveLanded, clock.now());
+    if (late !== entry) notifier.markedLate(late);
+    await write(late);
+  };
   const buffer = new DlqWriteBuffer(dlq.bufferSize, {
-    write: (entry) => write(entry).then(() => undefined),
+    write: writeLate,
+    mayHaveLanded: writeMayHaveLanded,
     flushed: (count) => notifier.flushed(count),
     lost: (entry, reason, error, first) => notifier.lostToLog(entry, reason, error, first),
   });
-  const spill = new DlqShutdownSpill(dlq.spillFile, buffer, notifier, write);
+  const spill = new DlqShutdownSpill(dlq.spillFile, buffer, notifier, writeLate);
   const builder = new DlqEntryBuilder(dlq, configuredSecrets(options));
   return { options: dlq, storage, builder, writer, buffer, spill };
 }

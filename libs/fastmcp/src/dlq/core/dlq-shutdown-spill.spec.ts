@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +22,8 @@ const entry = (): FailedOperation =>
     attempts: [],
   }) as unknown as FailedOperation;
 
+const held = (e: FailedOperation, mayHaveLanded = false) => ({ entry: e, mayHaveLanded });
+
 /** A pid no process has: a child that has already exited. */
 function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '0']).pid ?? 0;
@@ -32,7 +34,7 @@ describe('DlqShutdownSpill import', () => {
   let path: string;
   let written: string[];
   let buffer: DlqWriteBuffer;
-  const spill = (write: (e: FailedOperation) => Promise<unknown>) =>
+  const spill = (write: (e: FailedOperation, mayHaveLanded: boolean) => Promise<unknown>) =>
     new DlqShutdownSpill(path, buffer, new DlqNotifier(new FastMcpEvents()), write);
   const stored = (e: FailedOperation) => {
     written.push(e.id);
@@ -43,7 +45,12 @@ describe('DlqShutdownSpill import', () => {
     dir = mkdtempSync(join(tmpdir(), 'dlq-spill-unit-'));
     path = join(dir, 'spill.jsonl');
     written = [];
-    buffer = new DlqWriteBuffer(1, { write: stored, flushed: noop, lost: noop });
+    buffer = new DlqWriteBuffer(1, {
+      write: stored,
+      mayHaveLanded: () => true,
+      flushed: noop,
+      lost: noop,
+    });
   });
   afterEach(async () => {
     await buffer.close();
@@ -52,7 +59,7 @@ describe('DlqShutdownSpill import', () => {
 
   it('keeps what another process spills while this one imports: the import took its own claim', async () => {
     const earlier = entry();
-    new DlqSpillFile(path).save([earlier]);
+    new DlqSpillFile(path).save([held(earlier)]);
     let release: () => void = noop;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const importing = spill(async (e) => {
@@ -61,38 +68,55 @@ describe('DlqShutdownSpill import', () => {
     }).importFile();
     // Another process shuts down now, with the store down, and spills to the same path.
     const meanwhile = entry();
-    new DlqSpillFile(path).save([meanwhile]);
+    new DlqSpillFile(path).save([held(meanwhile)]);
     release();
     await importing;
     expect(written).toEqual([earlier.id]);
-    expect(new DlqSpillFile(path).read()).toEqual([meanwhile]);
+    expect(new DlqSpillFile(path).read()).toEqual([held(meanwhile)]);
     expect(readdirSync(dir)).toEqual(['spill.jsonl']);
   });
 
   it('appends: two spills to one path keep both', () => {
     const [a, b] = [entry(), entry()];
-    new DlqSpillFile(path).save([a]);
-    new DlqSpillFile(path).save([b]);
-    expect(new DlqSpillFile(path).read()).toEqual([a, b]);
+    new DlqSpillFile(path).save([held(a)]);
+    new DlqSpillFile(path).save([held(b)]);
+    expect(new DlqSpillFile(path).read()).toEqual([held(a), held(b)]);
   });
 
   it('imports the claim of a process that died while importing, and leaves a live one alone', async () => {
     const [orphaned, live] = [entry(), entry()];
-    new DlqSpillFile(`${path}.importing-${deadPid()}-0`).save([orphaned]);
+    new DlqSpillFile(`${path}.importing-${deadPid()}-0`).save([held(orphaned)]);
     const liveClaim = `${path}.importing-${process.ppid}-0`;
-    new DlqSpillFile(liveClaim).save([live]);
+    new DlqSpillFile(liveClaim).save([held(live)]);
     await spill(stored).importFile();
     expect(written).toEqual([orphaned.id]);
     expect(readdirSync(dir)).toEqual([`spill.jsonl.importing-${process.ppid}-0`]);
     expect(existsSync(liveClaim)).toBe(true);
   });
 
+  it('keeps, through the file, which entries had a write that may have landed', async () => {
+    const [unsent, maybe] = [entry(), entry()];
+    new DlqSpillFile(path).save([held(unsent), held(maybe, true)]);
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as FailedOperation).id)).toEqual([
+      unsent.id,
+      maybe.id,
+    ]);
+    const flags: boolean[] = [];
+    await spill((e, mayHaveLanded) => {
+      flags.push(mayHaveLanded);
+      return stored(e);
+    }).importFile();
+    expect(written).toEqual([unsent.id, maybe.id]);
+    expect(flags).toEqual([false, true]);
+  });
+
   it('saves back what neither the store nor the full buffer takes, for the next start', async () => {
     const entries = [entry(), entry(), entry()];
-    new DlqSpillFile(path).save(entries);
+    new DlqSpillFile(path).save(entries.map((e) => held(e)));
     await spill(() => Promise.reject(new Error('store down'))).importFile();
     // The buffer (capacity 1) holds the first; the other two stay on disk.
     expect(buffer.size).toBe(1);
-    expect(new DlqSpillFile(path).read()).toEqual(entries.slice(1));
+    expect(new DlqSpillFile(path).read()).toEqual(entries.slice(1).map((e) => held(e)));
   });
 });

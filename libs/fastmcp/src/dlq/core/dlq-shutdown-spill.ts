@@ -1,7 +1,7 @@
 import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
 import type { DlqNotifier } from './dlq-notifier.js';
 import { DlqSpillFile } from './dlq-spill-file.js';
-import type { DlqWriteBuffer } from './dlq-write-buffer.js';
+import type { BufferedEntry, DlqWriteBuffer } from './dlq-write-buffer.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
 /**
@@ -15,7 +15,8 @@ export class DlqShutdownSpill {
     path: string | false,
     private readonly buffer: DlqWriteBuffer,
     private readonly notifier: DlqNotifier,
-    private readonly write: (entry: FailedOperation) => Promise<unknown>,
+    /** The buffer's write: `mayHaveLanded` as the buffer's hook takes it. */
+    private readonly write: (entry: FailedOperation, mayHaveLanded: boolean) => Promise<unknown>,
   ) {
     this.file = path ? new DlqSpillFile(path) : undefined;
   }
@@ -37,17 +38,18 @@ export class DlqShutdownSpill {
 
   private async importClaimed(claimed: DlqSpillFile, file: DlqSpillFile): Promise<void> {
     const entries = claimed.read();
-    const kept: FailedOperation[] = [];
+    const kept: BufferedEntry[] = [];
     let buffered = 0;
-    for (const entry of entries) {
+    for (const held of entries) {
+      const { entry, mayHaveLanded } = held;
       try {
-        await this.write(entry);
+        await this.write(entry, mayHaveLanded);
       } catch (error) {
         if (this.buffer.refusing) {
-          kept.push(entry);
+          kept.push(held);
           continue;
         }
-        this.buffer.push(entry, error);
+        this.buffer.push(entry, error, mayHaveLanded);
         this.notifier.buffered(entry, error);
         buffered++;
       }
@@ -66,7 +68,7 @@ export class DlqShutdownSpill {
     const entries = this.buffer.takeAll();
     if (this.save(entries, 'spill file')) {
       this.notifier.spilled(
-        entries.map((entry) => entry.id),
+        entries.map(({ entry }) => entry.id),
         this.file.path,
       );
     }
@@ -84,19 +86,20 @@ export class DlqShutdownSpill {
         this.notifier.lostToLog(entry, reason, 'dlq.spillFile is false', false);
       return;
     }
-    if (this.save(entries, 'memory store closing: spill file')) {
+    const held = entries.map((entry) => ({ entry, mayHaveLanded: false }));
+    if (this.save(held, 'memory store closing: spill file')) {
       this.notifier.keptAtClose(entries.length, this.file.path);
     }
   }
 
   /** Appends to the spill file; when that fails, each entry is logged at ERROR instead. */
-  private save(entries: readonly FailedOperation[], what: string): boolean {
+  private save(entries: readonly BufferedEntry[], what: string): boolean {
     const file = this.file!;
     try {
       file.save(entries);
       return true;
     } catch (error) {
-      for (const entry of entries) {
+      for (const { entry } of entries) {
         this.notifier.lostToLog(entry, `${what} ${file.path} not written`, error, false);
       }
       return false;

@@ -9,9 +9,13 @@ import {
   rmSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { BufferedEntry } from './dlq-write-buffer.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
 const CLAIM = '.importing-';
+
+/** Set on a line whose entry had a failed write that may have landed (stripped on reading). */
+const MAY_HAVE_LANDED = 'writeMayHaveLanded';
 
 /**
  * Dead letters that could not be written before the process stopped, one JSON entry a line
@@ -25,13 +29,15 @@ export class DlqSpillFile {
   constructor(readonly path: string) {}
 
   /** The spilled entries (none when there is no file); lines that are not JSON are skipped. */
-  read(): FailedOperation[] {
+  read(): BufferedEntry[] {
     if (!existsSync(this.path)) return [];
-    const entries: FailedOperation[] = [];
+    const entries: BufferedEntry[] = [];
     for (const line of readFileSync(this.path, 'utf8').split('\n')) {
       if (line.trim() === '') continue;
       try {
-        entries.push(JSON.parse(line) as FailedOperation);
+        const { [MAY_HAVE_LANDED]: mayHaveLanded, ...entry } = JSON.parse(line) as FailedOperation &
+          Record<typeof MAY_HAVE_LANDED, unknown>;
+        entries.push({ entry, mayHaveLanded: mayHaveLanded === true });
       } catch {
         // A torn line (a machine that lost power mid-write, or a hand edit).
       }
@@ -56,9 +62,11 @@ export class DlqSpillFile {
   }
 
   /** Adds `entries` to the file in one write. */
-  save(entries: readonly FailedOperation[]): void {
+  save(entries: readonly BufferedEntry[]): void {
     if (entries.length === 0) return;
-    const body = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+    const line = ({ entry, mayHaveLanded }: BufferedEntry) =>
+      JSON.stringify(mayHaveLanded ? { ...entry, [MAY_HAVE_LANDED]: true } : entry);
+    const body = entries.map((held) => `${line(held)}\n`).join('');
     appendFileSync(this.path, body, { mode: 0o600 });
   }
 

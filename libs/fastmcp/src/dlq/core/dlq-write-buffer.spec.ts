@@ -9,14 +9,15 @@ const entry = (): FailedOperation => ({ id: ids.next(Date.now()) }) as FailedOpe
 function hooks(failuresBeforeSuccess: number) {
   let failures = failuresBeforeSuccess;
   const written: string[] = [];
-  const write = vi.fn((e: FailedOperation) => {
+  const write = vi.fn<DlqWriteBufferHooks['write']>((e) => {
     if (failures-- > 0) return Promise.reject(new Error('down'));
     written.push(e.id);
     return Promise.resolve();
   });
   const flushed = vi.fn<DlqWriteBufferHooks['flushed']>();
   const lost = vi.fn<DlqWriteBufferHooks['lost']>();
-  return { written, write, flushed, lost, hooks: { write, flushed, lost } };
+  const mayHaveLanded = (error: unknown) => error !== 'not sent';
+  return { written, write, flushed, lost, hooks: { write, mayHaveLanded, flushed, lost } };
 }
 
 describe('DlqWriteBuffer', () => {
@@ -31,6 +32,22 @@ describe('DlqWriteBuffer', () => {
     expect(h.write).toHaveBeenCalledTimes(6);
     await buffer.close();
     expect(h.lost).not.toHaveBeenCalled();
+  });
+
+  it('writes an entry as one that may have landed once any failed write of it may have', async () => {
+    const h = hooks(1);
+    const buffer = new DlqWriteBuffer(10, h.hooks, { initialDelayMs: 5, maxDelayMs: 5 });
+    const [unsent, timedOut, earlier] = [entry(), entry(), entry()];
+    buffer.push(unsent, 'not sent');
+    buffer.push(timedOut, 'timed out');
+    buffer.push(earlier, 'not sent', true);
+    expect(buffer.takeAll().map((held) => held.mayHaveLanded)).toEqual([false, true, true]);
+
+    // The first retry fails in a way that may have landed: the next one says so.
+    buffer.push(unsent, 'not sent');
+    await vi.waitFor(() => expect(buffer.size).toBe(0));
+    expect(h.write.mock.calls.map((call) => call[1])).toEqual([false, true]);
+    await buffer.close();
   });
 
   it('hands an entry to `lost` when full, and every unwritten entry on close', async () => {

@@ -2,8 +2,13 @@ import { DLQ_BUFFER_RETRY_INITIAL_MS, DLQ_BUFFER_RETRY_MAX_MS } from './dlq.cons
 import type { FailedOperation } from './failed-operation.interface.js';
 
 export interface DlqWriteBufferHooks {
-  /** Writes one entry; must be idempotent by id (a retried write never duplicates). */
-  write(entry: FailedOperation): Promise<void>;
+  /**
+   * Writes one entry; must be idempotent by id (a retried write never duplicates).
+   * `mayHaveLanded`: an earlier write of it failed in a way that may have reached the store.
+   */
+  write(entry: FailedOperation, mayHaveLanded: boolean): Promise<void>;
+  /** False when a write's failure shows it never reached the store. */
+  mayHaveLanded(error: unknown): boolean;
   flushed(count: number): void;
   /** `firstWrite`: the entry never reached the buffer (full or closed) rather than being held in it. */
   lost(entry: FailedOperation, reason: string, error: unknown, firstWrite: boolean): void;
@@ -14,12 +19,18 @@ export interface DlqWriteBufferTiming {
   maxDelayMs: number;
 }
 
+/** A held entry, and whether a failed write of it may have reached the store all the same. */
+export interface BufferedEntry {
+  entry: FailedOperation;
+  mayHaveLanded: boolean;
+}
+
 /**
  * A bounded in-process buffer of entries the store could not write. Retries in the background
  * with exponential backoff (unref'd timers), in order, one write at a time.
  */
 export class DlqWriteBuffer {
-  private readonly entries: FailedOperation[] = [];
+  private readonly entries: BufferedEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private delayMs: number;
@@ -46,20 +57,23 @@ export class DlqWriteBuffer {
     return this.closed || this.entries.length >= this.capacity;
   }
 
-  /** Holds the entry for a later write; false (and logged as lost) when full or closed. */
-  push(entry: FailedOperation, error: unknown): boolean {
+  /**
+   * Holds the entry for a later write; false (and logged as lost) when full or closed.
+   * `mayHaveLanded`: an earlier failed write of it (before `error`'s) may have reached the store.
+   */
+  push(entry: FailedOperation, error: unknown, mayHaveLanded = false): boolean {
     if (this.refusing) {
       this.hooks.lost(entry, this.closed ? 'shutting down' : 'buffer full', error, true);
       return false;
     }
     this.lastError = error;
-    this.entries.push(entry);
+    this.entries.push({ entry, mayHaveLanded: mayHaveLanded || this.hooks.mayHaveLanded(error) });
     this.schedule(this.delayMs);
     return true;
   }
 
   /** Removes and returns every held entry, oldest first (to spill them elsewhere). */
-  takeAll(): FailedOperation[] {
+  takeAll(): BufferedEntry[] {
     return this.entries.splice(0);
   }
 
@@ -84,7 +98,7 @@ export class DlqWriteBuffer {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.flush();
-    for (const entry of this.entries.splice(0)) {
+    for (const { entry } of this.entries.splice(0)) {
       this.hooks.lost(entry, 'shutdown with entry unwritten', this.lastError, false);
     }
   }
@@ -101,11 +115,12 @@ export class DlqWriteBuffer {
   private async drain(): Promise<void> {
     let count = 0;
     while (this.entries.length > 0) {
-      const entry = this.entries[0];
+      const held = this.entries[0];
       try {
-        await this.hooks.write(entry);
+        await this.hooks.write(held.entry, held.mayHaveLanded);
       } catch (error) {
         this.lastError = error;
+        held.mayHaveLanded ||= this.hooks.mayHaveLanded(error);
         this.delayMs = Math.min(this.delayMs * 2, this.timing.maxDelayMs);
         this.schedule(this.delayMs);
         break;

@@ -23,6 +23,12 @@ export const DLQ_STATS_TOP_ERROR_CLASSES = 50;
 export const DLQ_DEFAULT_PAGE_LIMIT = 50;
 export const DLQ_MAX_PAGE_LIMIT = 500;
 
+/**
+ * How long the id of a removed entry (deleted, or replayed with success) is remembered, so that a
+ * late write of it is skipped rather than bringing the entry back.
+ */
+export const DLQ_TOMBSTONE_MS = 60 * 60 * 1000;
+
 /** A Redis write that takes longer is treated as failed and buffered (it stays idempotent). */
 export const DLQ_WRITE_TIMEOUT_MS = 2000;
 

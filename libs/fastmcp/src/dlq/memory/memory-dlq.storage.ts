@@ -1,7 +1,7 @@
 import { DlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
 import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
 import type { DlqStats } from '../core/dead-letter-queue.interface.js';
-import { DLQ_SWEEP_BATCH } from '../core/dlq.constants.js';
+import { DLQ_SWEEP_BATCH, DLQ_TOMBSTONE_MS } from '../core/dlq.constants.js';
 import type { DlqCursor } from '../core/dlq-cursor.js';
 import { dlqIdTime } from '../core/dlq-id.js';
 import type {
@@ -17,7 +17,6 @@ import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { InMemoryDlqState } from './in-memory-dlq.state.js';
 
 /** How long a deleted or replayed id stays refused by `insert`, in ms (as in Redis). */
-const TOMBSTONE_MS = 60 * 60 * 1000;
 
 interface Held {
   token: string;
@@ -69,7 +68,7 @@ export class MemoryDlqStorage implements DlqStorage {
 
   remove(id: string): Promise<boolean> {
     const removed = this.drop(id);
-    this.tombstones.set(id, Date.now() + TOMBSTONE_MS);
+    this.tombstones.set(id, Date.now() + DLQ_TOMBSTONE_MS);
     return Promise.resolve(removed);
   }
 
@@ -169,7 +168,7 @@ export class MemoryDlqStorage implements DlqStorage {
   completeReplay(id: string, token: string, nowMs: number): Promise<DlqFinishResult> {
     if (!this.holds(id, token, nowMs)) return Promise.resolve('lost');
     this.leases.delete(id);
-    this.tombstones.set(id, Date.now() + TOMBSTONE_MS);
+    this.tombstones.set(id, Date.now() + DLQ_TOMBSTONE_MS);
     return Promise.resolve(this.drop(id) ? 'ok' : 'missing');
   }
 

@@ -1,6 +1,6 @@
 import { DlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
 import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
-import { DLQ_SWEEP_BATCH } from '../core/dlq.constants.js';
+import { DLQ_SWEEP_BATCH, DLQ_TOMBSTONE_MS } from '../core/dlq.constants.js';
 import type { DlqCorruptEntries } from '../core/dlq-corrupt-entries.js';
 import type { DlqReplayStart } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
@@ -13,9 +13,6 @@ import {
   RedisDlqInserts,
 } from './redis-dlq.inserts.js';
 import { decodeMeta, encodeMeta, type RedisDlqKeys } from './redis-dlq.keys.js';
-
-/** How long a deleted or replayed id stays refused by `insert`, in ms. */
-export const DLQ_TOMBSTONE_MS = 60 * 60 * 1000;
 
 /** Times a compare-and-set is tried again after the entry changed under it. */
 const CAS_TRIES = 8;
