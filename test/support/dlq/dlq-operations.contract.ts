@@ -89,6 +89,19 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(counted.sort((a, b) => a - b)).toEqual(Array.from({ length: 39 }, (_, i) => i + 2));
     });
 
+    it('folds concurrent stores of the same failure from two instances into one entry', async () => {
+      const a = await boot();
+      const b = await store.boot();
+      instances.push(b);
+      const input = failedInput();
+      const burst = (instance: DlqInstance) =>
+        Array.from({ length: 20 }, () => instance.dlq.store(input));
+      const stored = await Promise.all([...burst(a), ...burst(b)]);
+      expect(new Set(stored.map((entry) => entry.id)).size).toBe(1);
+      expect((await a.dlq.get(stored[0].id))?.occurrences).toBe(40);
+      expect((await a.dlq.getStats()).total).toBe(1);
+    });
+
     it('folds a failure that may have run into its entry as deliveryUnknown, out of redrive', async () => {
       const { dlq: queue, redriver } = await boot({ redrive: [{ after: 100 }] });
       const input = failedInput();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ModuleRef } from '@nestjs/core';
 import type { DlqRedisOptions } from '../../options/dlq-options.interface.js';
 import type { DlqStats } from '../core/dead-letter-queue.interface.js';
@@ -113,6 +114,9 @@ export class RedisDlqStorage implements DlqStorage {
       const reply = await repository.replace(id, raw, next);
       if (reply === 'ok') return next;
       if (reply === 'missing') return null;
+      // Lost to another instance's change: a random wait (up to 1, 2, 4 ... ms) so the two do not
+      // read and collide again in step.
+      await sleep(Math.random() * 2 ** attempt);
     }
     return null;
   }
