@@ -246,6 +246,34 @@ describe('circuit breaker', () => {
 
   // Attempts admitted before the circuit opened may end while the probe is out; only the
   // probe's outcome may move the circuit.
+  it('calls that join one failed handshake count as one failure, not one each', async () => {
+    const app = await startPipelineApp({
+      servers: {
+        s: {
+          url: proxy.url,
+          resilience: { circuitBreaker: { consecutiveFailures: 3, openMs: OPEN_FOR_GOOD_MS } },
+          protocolVersion: '2025-11-25',
+        },
+      },
+      retry: { maxRetries: 0 },
+    });
+    apps.push(app);
+    const initializes = (): number =>
+      proxy.requests.filter((r) => r.jsonRpcMethod === 'initialize').length;
+    proxy.inject({ match: { method: 'initialize' }, fault: faults.hang() });
+    const calls = ['a', 'b', 'c', 'd', 'e'].map((id) => lookup(app, id));
+    await vi.waitUntil(() => initializes() === 1);
+    await sleep(50);
+    proxy.releaseHung();
+
+    const failures = await Promise.all(calls);
+    expect(failures.every((error) => error instanceof Error)).toBe(true);
+    expect(failures.some(isCircuitOpenError)).toBe(false);
+    expect(initializes()).toBe(1);
+    expect(app.transitions).toEqual([]);
+    expect(text(await lookup(app, 'after'))).toBe('after');
+  });
+
   it("a probe's success closes the circuit though an older attempt failed while it was out", async () => {
     const app = await connectedApp(
       { circuitBreaker: { consecutiveFailures: 1, openMs: OPEN_MS } },

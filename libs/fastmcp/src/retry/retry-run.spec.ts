@@ -11,12 +11,19 @@ import type { RetryScheduledEvent } from '../events/fastmcp-events.interface.js'
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { DEFAULT_RETRY_OPTIONS } from '../options/fastmcp-options.defaults.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
+import type { AttemptPolicy } from '../pipeline/attempt-policy.interface.js';
+import { ServerPipeline } from '../pipeline/server-pipeline.js';
 import { classifyError } from './classify-error.js';
 import { RetryRun } from './retry-run.js';
 
 function setup(
   policy: Partial<RetryOptions> = {},
-  extra: { signal?: AbortSignal; auto?: boolean; safeToRepeat?: () => boolean } = {},
+  extra: {
+    signal?: AbortSignal;
+    auto?: boolean;
+    safeToRepeat?: () => boolean;
+    pipeline?: ServerPipeline;
+  } = {},
 ) {
   const clock = new FakeClock(undefined, extra.auto ?? true);
   const events = new FastMcpEvents();
@@ -30,6 +37,7 @@ function setup(
     events,
     signal: extra.signal,
     safeToRepeat: extra.safeToRepeat,
+    pipeline: extra.pipeline,
   });
   return { clock, run, retries };
 }
@@ -127,6 +135,47 @@ describe('RetryRun', () => {
     );
     await expect(run.beginAttempt()).rejects.toBeInstanceOf(McpAbortedError);
     expect(clock.sleeps).toEqual([]);
+  });
+
+  it('sends nothing when the caller aborts between the grant and the attempt starting', async () => {
+    const controller = new AbortController();
+    const release = vi.fn();
+    const grantThenAbort: AttemptPolicy = {
+      admitMayWait: true,
+      admit: async () => {
+        await Promise.resolve();
+        controller.abort();
+        return { admitted: true, release };
+      },
+    };
+    const pipeline = new ServerPipeline([grantThenAbort]);
+    const { run } = setup({}, { signal: controller.signal, pipeline });
+    await expect(run.beginAttempt()).rejects.toBeInstanceOf(McpAbortedError);
+    expect(release).toHaveBeenCalledTimes(1);
+    expect(run.attemptSignal?.aborted ?? true).toBe(true);
+  });
+
+  it('tells the pipeline one outcome per attempt it admitted, none for a joined handshake', async () => {
+    const heard: string[] = [];
+    const recorder: AttemptPolicy = {
+      admit: () => ({ admitted: true }),
+      onSuccess: () => void heard.push('success'),
+      onFailure: (_attempt, error) => void heard.push(`failure ${error.status}`),
+    };
+    const { run } = setup({}, { pipeline: new ServerPipeline([recorder]) });
+    // Another run's handshake failed: this run sent nothing of its own.
+    run.recordFailure(new McpHttpError(503));
+    await run.beginAttempt();
+    run.recordFailure(new McpHttpError(502));
+    run.recordFailure(new McpHttpError(504));
+    await run.beginAttempt();
+    run.recordSuccess();
+    run.recordSuccess();
+    await run.beginAttempt();
+    run.endAttempt();
+    run.recordFailure(new McpHttpError(500));
+    expect(heard).toEqual(['failure 502', 'success']);
+    expect(run.attempts.map((a) => a.status)).toEqual([503, 502, 504, 500]);
   });
 
   it('leaves no listener on a long-lived caller signal once attempts end', async () => {

@@ -32,6 +32,11 @@ export class RetryRun {
   private readonly attemptTimer: AttemptTimer;
   /** Between an attempt's start and its outcome being known (not during a backoff wait). */
   private attemptRunning = false;
+  /**
+   * The pipeline admitted an attempt of this run and has not heard how it ended. A run that joined
+   * another's handshake admitted nothing: the handshake's failure is reported once, by its own run.
+   */
+  private outcomeOwed = false;
   private detachCaller?: () => void;
   private readonly recorded = new WeakMap<object, ErrorClassification>();
   private releaseAdmission?: () => void;
@@ -107,8 +112,14 @@ export class RetryRun {
     this.throwIfAborted();
     if (this.deadline - this.init.clock.now() <= 0) throw this.errors.budget(undefined, NOT_SENT);
     this.releaseAdmission = await admitWithinBudget(this.pipeline, this.attemptInfo, this.bounds);
+    // The caller may have aborted in the microtasks since the grant, before its listener below.
+    if (this.init.signal?.aborted) {
+      this.endAttempt();
+      throw this.errors.aborted();
+    }
     const now = this.init.clock.now();
     if (this.deadline - now <= 0) throw this.errors.budget(undefined, NOT_SENT);
+    this.outcomeOwed = true;
     const signal = this.attemptTimer.start(now, awaitSocket);
     this.attemptRunning = true;
     const caller = this.init.signal;
@@ -170,7 +181,15 @@ export class RetryRun {
 
   /** The attempt got an answer: the pipeline hears of it. */
   recordSuccess(): void {
+    if (!this.takeOwedOutcome()) return;
     this.pipeline.succeeded(this.attemptInfo);
+  }
+
+  /** True once per admitted attempt: the pipeline hears one outcome of each, no more. */
+  private takeOwedOutcome(): boolean {
+    const owed = this.outcomeOwed;
+    this.outcomeOwed = false;
+    return owed;
   }
 
   /** The running attempt's outcome is known: whatever aborts the run now, it is between attempts. */
@@ -186,6 +205,7 @@ export class RetryRun {
   /** Clears the attempt timer and frees its admission. Call when the attempt ends. */
   endAttempt(): void {
     this.attemptRunning = false;
+    this.outcomeOwed = false;
     this.attemptTimer.stop();
     this.releaseAdmission?.();
     this.releaseAdmission = undefined;
@@ -209,8 +229,10 @@ export class RetryRun {
     if (known) return known;
     const classification = classifyError(error, this.init.policy.retryableStatusCodes);
     this.recorded.set(error, classification);
-    const delivery = deliveryOf(error, this.init.policy.notDeliveredStatusCodes);
-    this.pipeline.failed(this.attemptInfo, error, delivery);
+    if (this.takeOwedOutcome()) {
+      const delivery = deliveryOf(error, this.init.policy.notDeliveredStatusCodes);
+      this.pipeline.failed(this.attemptInfo, error, delivery);
+    }
     const now = this.init.clock.now();
     const started = this.attemptTimer.attemptStartedAt || now;
     this.attempts.push({
