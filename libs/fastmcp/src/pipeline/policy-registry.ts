@@ -8,10 +8,12 @@ export type PolicyFactory = (context: PolicyContext) => AttemptPolicy | undefine
 
 /**
  * The policies of every server's pipeline, in the order an attempt meets them: an open circuit
- * fails fast before anything waits. A factory returns undefined when its policy is off.
+ * fails fast before anything waits, and the retry budget takes its deposit only from an attempt
+ * the rate limit let out (not from one it refused or that was aborted in its queue). A factory
+ * returns undefined when its policy is off.
  */
 export const POLICY_FACTORIES: readonly PolicyFactory[] = [
   circuitBreakerPolicy,
-  retryBudgetPolicy,
   rateLimitPolicy,
+  retryBudgetPolicy,
 ];

@@ -249,10 +249,12 @@ describe('RateLimitPolicy', () => {
     expect(waited).toEqual([150]);
   });
 
-  it('takes Retry-After as throttling, other failures not, and adapts only when adaptive', () => {
+  it('takes a 503 with Retry-After as throttling, other failures not, and adapts only when adaptive', () => {
     const adaptive = setup({ requestsPerSecond: 40 }).policy;
     adaptive.onFailure(ATTEMPT, new McpHttpError(503));
     adaptive.onFailure(ATTEMPT, new McpTimeoutError('attempt', 1000));
+    // Retry-After on a status that is not retried for it (a 413) says nothing about the rate.
+    adaptive.onFailure(ATTEMPT, new McpHttpError(413, { retryAfterMs: 2000 }));
     expect(adaptive.currentRate).toBe(40);
     adaptive.onFailure(ATTEMPT, new McpHttpError(503, { retryAfterMs: 2000 }));
     expect(adaptive.currentRate).toBe(20);

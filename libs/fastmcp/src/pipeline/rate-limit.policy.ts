@@ -168,10 +168,13 @@ export class RateLimitPolicy implements AttemptPolicy {
   }
 }
 
-/** A 429, or any failure that says when to come back (Retry-After). */
+/**
+ * A 429, or a 503 that says when to come back (Retry-After): the statuses whose Retry-After the
+ * retry honours. A Retry-After on any other status (a 413) says nothing about the rate.
+ */
 function isThrottle(error: FastMcpError): boolean {
-  if (isMcpHttpError(error) && error.status === 429) return true;
-  return 'retryAfterMs' in error && typeof error.retryAfterMs === 'number';
+  if (!isMcpHttpError(error)) return false;
+  return error.status === 429 || (error.status === 503 && error.retryAfterMs !== undefined);
 }
 
 /** The rate limit and bulkhead of `context.server`, or undefined when `rateLimit` is off. */

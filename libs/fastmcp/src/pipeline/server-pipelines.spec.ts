@@ -43,6 +43,33 @@ describe('ServerPipelines', () => {
     expect(pipelines.circuitStates()).toEqual({ pay: 'closed' });
   });
 
+  it('takes retry-budget deposits only from attempts the rate limit let out', async () => {
+    const options = resolveOptions({
+      servers: {
+        pay: {
+          url: 'http://127.0.0.1:1/mcp',
+          resilience: {
+            circuitBreaker: false,
+            retryBudget: { ratio: 0.5, minPerSecond: 0.1 },
+            rateLimit: { maxConcurrent: 1, maxQueue: 0, requestsPerSecond: 1000 },
+          },
+        },
+      },
+    });
+    const pipelines = new ServerPipelines(
+      options,
+      new FakeClock(undefined, false),
+      new FastMcpEvents(),
+    );
+    await pipelines.forServer('pay').admit(ATTEMPT);
+    for (let i = 0; i < 10; i += 1) {
+      await expect(pipelines.forServer('pay').admit(ATTEMPT)).rejects.toThrow(/rate/i);
+    }
+    // A reserve of 1 token, plus 0.5 from the one attempt sent: one retry, not six.
+    const retry = pipelines.forServer('pay');
+    expect([1, 2].map(() => retry.allowRetry(ATTEMPT).allowed)).toEqual([true, false]);
+  });
+
   it('reports half_open once openMs is over without a call; stops the timer at shutdown', async () => {
     const { pipelines } = setup();
     const pay = pipelines.forServer('pay');
