@@ -264,11 +264,12 @@ export class DlqBulkReplayService
   /** Records the replay counts of the chunk's entries (those still there) before it runs. */
   private async recordChunk(job: StoredJob, ids: string[]): Promise<Record<string, number>> {
     if (ids.length === 0) return {};
-    const entries = await Promise.all(ids.map((id) => this.queue.get(id)));
+    const storage = this.queue.activeStorage();
+    const entries = await storage.read(ids).catch(asUnavailable);
     const chunk: Record<string, number> = {};
     for (const entry of entries) if (entry) chunk[entry.id] = entry.replayCount;
     const state = JSON.stringify({ ...job, chunk });
-    await this.queue.activeStorage().saveJob({ id: job.id, state });
+    await storage.saveJob({ id: job.id, state });
     return chunk;
   }
 

@@ -39,6 +39,18 @@ export interface RunReplayOptions extends ReplayOptions {
   replayCountWas?: number;
 }
 
+/** Ends a replay that ran nothing: the lease is given back and the entry left as it was. */
+async function releaseUntouched(
+  id: string,
+  token: string,
+  entry: FailedOperation,
+  ctx: ReplayContext,
+): Promise<void> {
+  await ctx.storage
+    .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
+    .catch(asUnavailable);
+}
+
 /**
  * Replays one entry under its lease, renewed while the call runs. On success the entry is removed
  * and the result returned; on failure the entry goes back to `dead` with the new attempts (and its
@@ -67,9 +79,7 @@ export async function runReplay(
   // `force` covers the uncertainty the caller saw when deciding, not one that arose since: an
   // entry whose previous replay was abandoned (it may have run) is not run in this step at all.
   if (abandoned || (entry.deliveryUnknown && !options.force)) {
-    await ctx.storage
-      .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
-      .catch(asUnavailable);
+    await releaseUntouched(id, token, entry, ctx);
     if (abandoned) {
       ctx.notifier.logger.warn(
         `DLQ entry ${id} was not replayed: its previous replay was abandoned (its lease ran out ` +
@@ -81,17 +91,13 @@ export async function runReplay(
   }
   if (options.redrive && !stillDue(entry, ctx.now())) {
     // The round read the entry due, but another instance redrove it since: it waits its turn.
-    await ctx.storage
-      .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
-      .catch(asUnavailable);
+    await releaseUntouched(id, token, entry, ctx);
     throw new ReplayConflictError(id, {
       reason: `dead-letter entry ${id} was not redriven: it was redriven since and is not due`,
     });
   }
   if (options.replayCountWas !== undefined && entry.replayCount !== options.replayCountWas) {
-    await ctx.storage
-      .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
-      .catch(asUnavailable);
+    await releaseUntouched(id, token, entry, ctx);
     throw new ReplayConflictError(id, {
       reason: `dead-letter entry ${id} was not replayed: it was replayed since its job's chunk began`,
     });
