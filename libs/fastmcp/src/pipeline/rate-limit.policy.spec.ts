@@ -206,6 +206,22 @@ describe('RateLimitPolicy', () => {
     expect(up).toEqual([...Array.from({ length: 19 }, (_, i) => 6 + 5 * i), 100, 100]);
   });
 
+  it('halves the rate once for a burst of throttles sent at one rate, again for the next', async () => {
+    const { policy, admit } = setup({ requestsPerSecond: 40 });
+    const stampOf = (state: { admission?: Admission }): number | undefined =>
+      state.admission?.admitted ? state.admission.stamp : undefined;
+    const burst = [admit(), admit(), admit(), admit()];
+    await flush();
+    for (const sent of burst) policy.onFailure(ATTEMPT, THROTTLED, 'unknown', stampOf(sent));
+    expect(policy.currentRate).toBe(20);
+
+    const next = admit();
+    await flush();
+    policy.onFailure(ATTEMPT, THROTTLED, 'unknown', stampOf(next));
+    policy.onFailure(ATTEMPT, THROTTLED, 'unknown', stampOf(burst[0] ?? {}));
+    expect(policy.currentRate).toBe(10);
+  });
+
   it('waits 1 s per token at the floor, and 10 ms again once the rate is back', async () => {
     const { policy, admit, clock, waited } = setup({ requestsPerSecond: 100 });
     for (let i = 0; i < 7; i++) policy.onFailure(ATTEMPT, THROTTLED);

@@ -1,4 +1,4 @@
-import type { FastMcpError } from '../errors/fastmcp.error.js';
+import type { Delivery, FastMcpError } from '../errors/fastmcp.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { RateLimitedError } from '../errors/rate-limited.error.js';
@@ -15,7 +15,8 @@ import { TokenBucket } from './token-bucket.js';
  * at once with RateLimitedError. The head of the queue takes its slot and its token together:
  * a token taken early and then held while waiting for a slot would let a burst out later.
  * With `adaptive`, throttling answers (429, Retry-After) halve the rate and successes raise it
- * back (AIMD, see AdaptiveRate).
+ * back (AIMD, see AdaptiveRate). Like TCP's one cut per window, a burst of throttles halves it
+ * once: an attempt admitted before the last halving (its stamp) does not halve it again.
  *
  * cockatiel's BulkheadPolicy is not used: it is `execute(fn)`-shaped, while this pipeline admits
  * in one hook and releases in another; an aborted waiter stays in its queue until dequeued; it has
@@ -29,6 +30,8 @@ export class RateLimitPolicy implements AttemptPolicy {
   private readonly bucket: TokenBucket;
   /** The one sleep until the head's token is due; aborted when it is no longer needed. */
   private tokenSleep: AbortController | undefined;
+  /** How many times throttling lowered the rate: the stamp of each attempt admitted. */
+  private lowerings = 0;
 
   constructor(
     private readonly context: PolicyContext,
@@ -72,10 +75,19 @@ export class RateLimitPolicy implements AttemptPolicy {
     if (this.rate.increase() !== before) this.rateChanged();
   }
 
-  onFailure(_attempt: AttemptInfo, error: FastMcpError): void {
+  onFailure(
+    _attempt: AttemptInfo,
+    error: FastMcpError,
+    _delivery?: Delivery,
+    stamp?: number,
+  ): void {
     if (!this.options.adaptive || !isThrottle(error)) return;
+    // Sent at a rate already halved for: its throttle belongs to a burst answered before.
+    if (stamp !== undefined && stamp < this.lowerings) return;
     const before = this.rate.current;
-    if (this.rate.decrease() !== before) this.rateChanged();
+    if (this.rate.decrease() === before) return;
+    this.lowerings += 1;
+    this.rateChanged();
   }
 
   private hasSlot(): boolean {
@@ -91,7 +103,7 @@ export class RateLimitPolicy implements AttemptPolicy {
       this.inFlight -= 1;
       this.pump();
     };
-    return { admitted: true, release };
+    return { admitted: true, release, stamp: this.lowerings };
   }
 
   /** Queues the attempt; resolves once `pump` gave it a slot and a token. */
