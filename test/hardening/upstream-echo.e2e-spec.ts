@@ -3,7 +3,13 @@
 // credentials into an error, a dead letter, a log line or the sample app's REST error body.
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeadLetterQueueService } from '@app/fastmcp';
+import {
+  DeadLetterQueueService,
+  isMcpHttpError,
+  isMcpTransportError,
+  type McpHttpError,
+} from '@app/fastmcp';
+import { faults, startFaultProxy } from '../support/fault-proxy.js';
 import { CapturingLogger } from '../support/capturing-logger.js';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
 import { InMemoryOAuthProvider } from '../support/oauth/in-memory-oauth-provider.js';
@@ -53,6 +59,10 @@ function answer(request: ScriptedRequest): void {
   const { res, message } = request;
   if (message.params?.name === 'http-echo') {
     return void res.writeHead(401, { 'content-type': 'text/plain' }).end(echo(request));
+  }
+  if (message.params?.name === 'challenge-echo') {
+    const challenge = `Bearer realm="mcp", error="invalid_token", error_description="${echo(request)}"`;
+    return void res.writeHead(401, { 'www-authenticate': challenge }).end();
   }
   const error = { code: -32000, message: echo(request), data: { headers: request.req.headers } };
   res.writeHead(200, { 'content-type': 'application/json' });
@@ -116,6 +126,21 @@ describe('the client', () => {
     expectNoSecret(JSON.stringify(logger.lines));
   });
 
+  it.each(['keyed', 'userinfo', 'queried'])(
+    '%s: a WWW-Authenticate challenge quoting them keeps its shape, not the secrets',
+    async (clientId) => {
+      const error = await app.client
+        .callToolWithRetry(clientId, 'challenge-echo')
+        .catch((e: unknown) => e);
+      expect(isMcpHttpError(error)).toBe(true);
+      const challenge = (error as McpHttpError).wwwAuthenticate ?? '';
+      expect(challenge).toMatch(/^Bearer realm="mcp", error="invalid_token", error_description="/);
+      expect(challenge).toContain('[REDACTED]');
+      expectNoSecret(challenge);
+      expectNoSecret(inspect(error, { depth: 20, showHidden: true }));
+    },
+  );
+
   it('the upstream did receive them', () => {
     const sent = JSON.stringify(server.posts.map((post) => post.headers));
     // The password travels only Basic-encoded, the query key in the URL.
@@ -123,6 +148,37 @@ describe('the client', () => {
       expect(sent).toContain(secret);
     }
     expect(server.posts.map((post) => post.url)).toContain(`/mcp?api_key=${QUERY_KEY}`);
+  });
+});
+
+describe('ending a session whose DELETE is cut off', () => {
+  it('disconnect() fails with a transport error holding no secret, not the HTTP request', async () => {
+    const proxy = await startFaultProxy(server.url);
+    const oauth = new InMemoryOAuthProvider();
+    oauth.saveTokens({ access_token: OAUTH_TOKEN, token_type: 'Bearer' });
+    const app = await startClientApp({
+      servers: {
+        keyed: { url: proxy.url, headers: HEADERS },
+        userinfo: { url: proxy.url.replace('http://', `http://${USER}:${PASSWORD}@`) },
+        oauth: { url: proxy.url, auth: oauth },
+        queried: { url: `${proxy.url}?api_key=${QUERY_KEY}` },
+      },
+    });
+    try {
+      proxy.inject({ match: { httpMethod: 'DELETE' }, fault: faults.reset(), times: 100 });
+      for (const clientId of ['keyed', 'userinfo', 'oauth', 'queried']) {
+        await app.client.connectWithRetry(clientId);
+        const error = await app.client.disconnect(clientId).catch((e: unknown) => e);
+        expect(isMcpTransportError(error)).toBe(true);
+        expect((error as Error).message).toMatch(/session end \(DELETE\) not delivered/);
+        expectNoSecret(JSON.stringify(error));
+        expectNoSecret(inspect(error, { depth: 20, showHidden: true }));
+      }
+      expect(proxy.requests.filter((r) => r.httpMethod === 'DELETE')).toHaveLength(4);
+    } finally {
+      await app.close();
+      await proxy.close();
+    }
   });
 });
 

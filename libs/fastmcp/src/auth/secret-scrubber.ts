@@ -63,14 +63,23 @@ export class SecretScrubber {
 
   /** `text` scrubbed, cut to MAX_SCRUB_LENGTH characters first (then ending in `...`). */
   scrub(text: string): string {
+    let out = this.scrubKnown(text);
+    if (!MAY_HOLD_CREDENTIAL.test(out)) return out;
+    for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+    return out;
+  }
+
+  /**
+   * `text` with the known secrets removed, but not the credential shapes: for text that must stay
+   * parseable (a `WWW-Authenticate` challenge, whose `Bearer realm=...` looks like a credential).
+   */
+  scrubKnown(text: string): string {
     let out = text.length > MAX_SCRUB_LENGTH ? `${this.cut(text)}...` : text;
     for (const secret of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
     if (this.wrapped && /\n|\\n/.test(out)) out = out.replace(this.wrapped, REDACTED);
     if (this.shortWords) out = out.replace(this.shortWords, REDACTED);
-    if (!MAY_HOLD_CREDENTIAL.test(out)) return out;
-    for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
     return out;
   }
 

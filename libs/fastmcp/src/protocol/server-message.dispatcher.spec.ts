@@ -39,6 +39,34 @@ describe('ServerMessageDispatcher input requests', () => {
   });
 });
 
+describe('ServerMessageDispatcher server.request events', () => {
+  it("names a request's method scrubbed, answered or dropped: it is the server's word", async () => {
+    const events = new FastMcpEvents();
+    const methods: string[] = [];
+    events.on('server.request', (e) => methods.push(`${e.outcome} ${e.method}`));
+    const dispatcher = new ServerMessageDispatcher(resolveOptions({}), events);
+    const upstream = new UpstreamText({
+      url: 'http://127.0.0.1:1/mcp',
+      headers: { 'X-Api-Key': API_KEY },
+    });
+    const signal = new AbortController().signal;
+    const answered = {
+      clientId: 'c',
+      signal,
+      handling: new Map(),
+      upstream,
+      reply: async () => {},
+    };
+    dispatcher.dispatch({ jsonrpc: '2.0', id: 1, method: `x/${API_KEY}` }, answered);
+    await new Promise((resolve) => setImmediate(resolve));
+    dispatcher.dispatch(
+      { jsonrpc: '2.0', id: 2, method: `y/${API_KEY}` },
+      { ...answered, reply: undefined },
+    );
+    expect(methods).toEqual(['unsupported x/[REDACTED]', 'dropped y/[REDACTED]']);
+  });
+});
+
 /** A notification whose `params` count how often they are read. */
 function countingNotification(
   method: string,
@@ -57,7 +85,8 @@ function countingNotification(
 }
 
 function exchange(signal: AbortSignal, reply?: ExchangeContext['reply']): ExchangeContext {
-  return { clientId: 'flood', signal, handling: new Map(), reply };
+  const upstream = new UpstreamText({ url: 'http://127.0.0.1/mcp', headers: {} });
+  return { clientId: 'flood', signal, handling: new Map(), reply, upstream };
 }
 
 describe('ServerMessageDispatcher notifications', () => {

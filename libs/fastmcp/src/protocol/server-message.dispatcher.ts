@@ -36,6 +36,8 @@ export interface ExchangeContext {
    */
   reply?: (message: JSONRPCMessage) => Promise<void>;
   onProgress?(progress: Progress): void;
+  /** Scrubs the server's words (a request's method) of the exchange's secrets before an event. */
+  upstream: UpstreamText;
 }
 
 class MethodNotFound extends Error {}
@@ -113,7 +115,7 @@ export class ServerMessageDispatcher {
 
   /** A request left unanswered: raised as a `dropped` server.request event. */
   private drop(message: JSONRPCRequest, context: ExchangeContext): void {
-    const method = message.method.slice(0, 100);
+    const method = context.upstream.excerpt(message.method, 100);
     this.events.emit('server.request', { clientId: context.clientId, method, outcome: 'dropped' });
   }
 
@@ -156,7 +158,7 @@ export class ServerMessageDispatcher {
     }
     this.events.emit('server.request', {
       clientId: context.clientId,
-      method: request.method.slice(0, 100),
+      method: context.upstream.excerpt(request.method, 100),
       outcome,
     });
     // A request the server cancelled, or whose exchange is over, is not answered.

@@ -110,7 +110,7 @@ export class AxiosErrorConverter {
       detail:
         redirectDetail(status, response.headers.location, error.config?.url, this.upstream) ??
         errorDetail(body, this.upstream),
-      wwwAuthenticate: wwwAuthenticateOf(challenge),
+      wwwAuthenticate: this.challengeText(wwwAuthenticateOf(challenge)),
       jsonRpc: cut ? leadingJsonRpcError(body) : jsonRpcError(body, this.upstream),
       bodyTruncated: cut,
     });
@@ -126,6 +126,11 @@ export class AxiosErrorConverter {
 
   /** This request's secrets (configured header values, the token) and credential shapes out. */
   private readonly scrub = (text: string): string => this.upstream.scrub(text);
+
+  /** The challenge as the OAuth flow parses it, less any secret of the request it quotes. */
+  private challengeText(header: string | undefined): string | undefined {
+    return header === undefined ? undefined : this.upstream.scrubKnown(header);
+  }
 }
 
 /**

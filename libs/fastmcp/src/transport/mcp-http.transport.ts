@@ -5,6 +5,7 @@ import { type AxiosRequestConfig, type AxiosResponse, getAdapter } from 'axios';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { isStepUp, parseChallenge } from '../auth/parse-challenge.js';
 import type { AuthChallenge } from '../auth/server-auth.interface.js';
+import { detachCause } from '../errors/detach-cause.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpHttpError, McpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
@@ -125,10 +126,8 @@ export class McpHttpTransport {
     const timeout = AbortSignal.timeout(MESSAGE_TIMEOUT_MS);
     const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const label = 'method' in message ? message.method : 'response';
-    const notDelivered = (code: string, cause: unknown): McpTransportError =>
-      new McpTransportError('network', `${code}: ${label} not delivered`, { cause });
     const authorization = await target.auth?.authorization(bounded).catch((error: unknown) => {
-      throw bounded.aborted ? notDelivered('ERR_CANCELED', error) : error;
+      throw bounded.aborted ? notDelivered(target, undefined, label, error, 'ERR_CANCELED') : error;
     });
     const response = await this.http.axiosRef
       .post<Readable>(target.url, JSON.stringify(message), {
@@ -138,7 +137,7 @@ export class McpHttpTransport {
         validateStatus: () => true,
       })
       .catch((error: unknown) => {
-        throw notDelivered((error as { code?: string }).code ?? 'ERR_NETWORK', error);
+        throw notDelivered(target, authorization, label, error);
       });
     releaseErrorBody(response.data);
     if (response.status === 404 && target.sessionId) {
@@ -154,12 +153,17 @@ export class McpHttpTransport {
   async terminate(target: HttpTarget): Promise<void> {
     // One bound for the token (a refresh may be due) and the request: shutdown waits on it.
     const signal = AbortSignal.timeout(MESSAGE_TIMEOUT_MS);
-    const response = await this.http.axiosRef.delete<Readable>(target.url, {
-      headers: requestHeaders(target, await target.auth?.authorization(signal)),
-      responseType: 'stream',
-      signal,
-      validateStatus: () => true,
-    });
+    const authorization = await target.auth?.authorization(signal);
+    const response = await this.http.axiosRef
+      .delete<Readable>(target.url, {
+        headers: requestHeaders(target, authorization),
+        responseType: 'stream',
+        signal,
+        validateStatus: () => true,
+      })
+      .catch((error: unknown) => {
+        throw notDelivered(target, authorization, 'session end (DELETE)', error);
+      });
     releaseErrorBody(response.data);
   }
 
@@ -289,6 +293,25 @@ export class McpHttpTransport {
     });
     this.send(target, cancelled).catch(() => undefined);
   }
+}
+
+/**
+ * A message outside any attempt (a notification, a response, the session's DELETE) that got no
+ * answer. The HTTP client's error carries the request's config (its headers, its URL): only a
+ * copy of it, scrubbed of the request's secrets, is kept as the cause.
+ */
+function notDelivered(
+  target: HttpTarget,
+  authorization: string | undefined,
+  what: string,
+  error: unknown,
+  code = (error as { code?: unknown }).code,
+): McpTransportError {
+  const upstream = new UpstreamText(target, authorization);
+  const name = typeof code === 'string' ? upstream.excerpt(code, 40) : 'ERR_NETWORK';
+  return new McpTransportError('network', `${name}: ${what} not delivered`, {
+    cause: detachCause(error, (text) => upstream.scrub(text)),
+  });
 }
 
 /**

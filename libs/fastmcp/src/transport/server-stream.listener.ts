@@ -16,6 +16,7 @@ import { requestHeaders } from './request-headers.js';
 import { ResponseBudget } from './response-budget.js';
 import { headerValue, readResponse } from './response-reader.js';
 import type { SseCursor } from './sse-response.reader.js';
+import { UpstreamText } from './upstream-text.js';
 
 /** Wait before reopening a stream whose server sent no `retry:`. */
 const REOPEN_DELAY_MS = 1000;
@@ -58,6 +59,7 @@ export class ServerStreamListener {
       clientId,
       signal,
       handling: new Map(),
+      upstream: new UpstreamText(target),
       reply: (answer) => this.transport.send(target, answer),
     };
     const sink = (message: Parameters<ServerMessageDispatcher['dispatch']>[0]): void =>

@@ -20,6 +20,11 @@ export class UpstreamText {
     return this.get().scrub(text);
   }
 
+  /** `text` without the request's secrets, its shape kept (see SecretScrubber.scrubKnown). */
+  scrubKnown(text: string): string {
+    return this.get().scrubKnown(text);
+  }
+
   /** At most `maxChars` characters of `text`, scrubbed whole first (see SecretScrubber.excerpt). */
   excerpt(text: string, maxChars: number): string {
     return this.get().excerpt(text, maxChars);
