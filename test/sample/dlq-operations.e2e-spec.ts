@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulkReplayJob, FailedOperation, Page } from '@app/fastmcp';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
 import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
+import { DlqIdGenerator } from '../../libs/fastmcp/src/dlq/core/dlq-id.js';
 import { findFreePort } from '../support/free-port.js';
 import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
 import { bodyOf, type SampleTestApp, startSampleApp } from './support/sample-test-app.js';
@@ -163,5 +164,30 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
       await sample.http.get('/dlq/stats').set(sample.auth).expect(200),
     ).total;
     expect(after).toBe(before);
+  });
+
+  it('replaying an imported entry nested too deep to copy is a 502 with a message, not a 500', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 2500; i += 1) deep = { a: deep };
+    const id = new DlqIdGenerator().next(Date.now());
+    const line = JSON.stringify({
+      id,
+      operation: 'call_tool',
+      clientId: 'demo',
+      toolName: 'echo',
+      arguments: { text: 'x', deep },
+    });
+    const imported = await sample.http
+      .post('/dlq/import')
+      .set(sample.auth)
+      .set('content-type', 'application/x-ndjson')
+      .send(`${line}\n`)
+      .expect(200);
+    expect(imported.body).toMatchObject({ imported: 1 });
+    const replay = await sample.http.post(`/dlq/${id}/replay`).set(sample.auth);
+    expect(replay.status).toBe(502);
+    expect(bodyOf(replay).message).toMatch(/call stack/i);
+    expect(replay.text).not.toMatch(/\bat .+\.js:\d+/);
+    await sample.http.delete(`/dlq/${id}`).set(sample.auth).expect(204);
   });
 });

@@ -109,9 +109,9 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
     await importNdjson('\n').expect(200, { imported: 0, skipped: 0, invalid: [], invalidCount: 0 });
   });
 
-  it('POST /dlq/import names the line of each bad value in the body, blank lines counted', async () => {
+  it('POST /dlq/import names the line of each bad value in the body, blank lines counted (whitespace too)', async () => {
     const reason = 'invalid DLQ entry: expected a JSON object per line';
-    await importNdjson('\n\n[1]\n\n\nnot json\n"text"\n\n').expect(200, {
+    await importNdjson('\n\n[1]\n \t\r\n\nnot json\n"text"\n\n').expect(200, {
       imported: 0,
       skipped: 0,
       invalid: [
@@ -216,7 +216,12 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
   it('POST /dlq/import cut short by its client keeps what it read and logs one warning, no error', async () => {
     const ids = new DlqIdGenerator();
     const entry = () =>
-      JSON.stringify({ id: ids.next(Date.now()), operation: 'call_tool', clientId: 'cut-import' });
+      JSON.stringify({
+        id: ids.next(Date.now()),
+        operation: 'call_tool',
+        clientId: 'cut-import',
+        toolName: 'echo',
+      });
     const [first, second] = [entry(), entry()];
     const dlq = sample.app.get(DeadLetterQueueService);
     const client = connect(port, '127.0.0.1');

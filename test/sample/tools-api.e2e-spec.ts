@@ -250,6 +250,32 @@ describe('sample tools API', () => {
       expect(demo.requestCounts()['tools/call:echo'] ?? 0).toBe(before);
     });
 
+    it('keys repeated thousands of times, deep down, get a short 400 naming the first ten', async () => {
+      const depth = 20_000;
+      const repeated = Array.from({ length: 10_000 }, () => '"a":0').join(',');
+      const body = `${'['.repeat(depth)}{${repeated}}${']'.repeat(depth)}`;
+      const response = await sample.http
+        .post('/mcp/clients/demo/tools/echo/call')
+        .set(sample.auth)
+        .set('content-type', 'application/json')
+        .send(body)
+        .expect(400);
+      const problems = bodyOf(response).message as string[];
+      expect(problems).toHaveLength(10);
+      expect(problems[0]).toMatch(/^key "\.\.\.(\[0\])+\.a" is given twice$/);
+      expect(response.text.length).toBeLessThan(4_000);
+    });
+
+    it('a key with a bad escape is 400 as JSON that does not parse, not 403', async () => {
+      const response = await sample.http
+        .post('/mcp/clients/demo/tools/echo/call')
+        .set(sample.auth)
+        .set('content-type', 'application/json')
+        .send('{"arguments\\q":{}}')
+        .expect(400);
+      expect(bodyOf(response).message).toBe('the body is not valid JSON');
+    });
+
     it('a null arguments or priority is 400 from validation, not taken as absent', async () => {
       for (const body of [{ arguments: null }, { arguments: { text: 'x' }, priority: null }]) {
         const response = await sample.http

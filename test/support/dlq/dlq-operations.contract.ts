@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
+import { DlqIdGenerator } from '../../../libs/fastmcp/src/dlq/core/dlq-id.js';
 import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-validation.error.js';
 import { McpDeliveryUnknownError } from '../../../libs/fastmcp/src/errors/mcp-delivery-unknown.error.js';
 import { McpHttpError } from '../../../libs/fastmcp/src/errors/mcp-http.error.js';
@@ -211,6 +212,30 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       });
       expect(await other.dlq.get(a.id)).toEqual(a);
       expect(await other.dlq.import(exported)).toMatchObject({ imported: 0, skipped: 2 });
+    });
+
+    it('refuses to import what could not stay or run: an expired entry, a call with no tool', async () => {
+      const { dlq: queue } = await boot();
+      const entry = await queue.store(failedInput());
+      await queue.delete(entry.id);
+      const ids = new DlqIdGenerator();
+      const past = new Date(clock.now() - 1000).toISOString();
+      const lines = [
+        { ...entry, id: ids.next(clock.now()), expiresAt: past },
+        { ...entry, id: ids.next(clock.now()), toolName: undefined },
+        { ...entry, id: ids.next(clock.now()) },
+      ];
+      const result = await queue.import(lines);
+      expect(result).toEqual({
+        imported: 1,
+        skipped: 0,
+        invalid: [
+          { line: 1, reason: `invalid DLQ expiresAt: it expired at ${past}` },
+          { line: 2, reason: 'invalid DLQ toolName: a call_tool entry needs the name of its tool' },
+        ],
+        invalidCount: 2,
+      });
+      expect((await queue.list()).items.map((e) => e.id)).toEqual([lines[2]?.id]);
     });
 
     it('redrives a matching entry when due, with backoff, until maxRedrives marks it exhausted', async () => {

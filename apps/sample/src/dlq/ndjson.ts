@@ -48,8 +48,8 @@ export async function* ndjsonLines(
       }
       let start = 0;
       for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-        if (end === start && lineBytes === 0) {
-          // An empty line: nothing to copy or parse (64 MiB of them must not cost a minute).
+        if (lineBytes === 0 && isBlank(chunk, start, end)) {
+          // An empty or blank line: nothing to copy or parse (64 MiB of them must not cost a minute).
           lineNumber++;
           lines.blankSkipped();
         } else {
@@ -64,6 +64,15 @@ export async function* ndjsonLines(
     body.pause();
   }
   yield* valueOf(takeLine(), lines);
+}
+
+/** True when `chunk[start, end)` holds only spaces, tabs and carriage returns (or nothing). */
+function isBlank(chunk: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const byte = chunk[i];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  }
+  return true;
 }
 
 function* valueOf(text: string, lines: NdjsonLineNumbers): Generator<unknown> {

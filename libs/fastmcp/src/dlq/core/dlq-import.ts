@@ -21,8 +21,16 @@ export function importedEntry(
   }
   const given = raw as Partial<FailedOperation>;
   assertDlqId(given.id);
+  // A tools/call with no tool name could never be replayed: refused here, not at its replay.
+  if (given.operation === 'call_tool' && (typeof given.toolName !== 'string' || !given.toolName)) {
+    throw new DlqValidationError('toolName', 'a call_tool entry needs the name of its tool');
+  }
   const built = builder.build(given as FailedOperationInput, nowMs);
   const expiresAt = Date.parse(String(given.expiresAt));
+  // Stored, it would be swept at once: counted as imported, then gone.
+  if (Number.isFinite(expiresAt) && expiresAt <= nowMs) {
+    throw new DlqValidationError('expiresAt', `it expired at ${new Date(expiresAt).toISOString()}`);
+  }
   const entry: FailedOperation = {
     ...built,
     id: given.id,

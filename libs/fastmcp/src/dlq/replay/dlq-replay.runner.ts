@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FastMcpError } from '../../errors/fastmcp.error.js';
+import { FastMcpError, isFastMcpError } from '../../errors/fastmcp.error.js';
 import { isFastMcpShutdownError } from '../../errors/fastmcp-shutdown.error.js';
 import { isReplayConflictError, ReplayConflictError } from '../../errors/replay-conflict.error.js';
 import type { ReplayOptions, ReplayResult } from '../core/dead-letter-queue.interface.js';
@@ -151,9 +151,15 @@ export async function runReplay(
       (failed.redriveExhausted ? '; automatic redrives exhausted' : ''),
   );
   ctx.notifier.replayed(id, 'failure');
-  throw outcome.error instanceof Error
+  // Anything but the client's own errors (a RangeError of an entry nested too deep) is wrapped:
+  // a replay fails with a FastMcpError, never a bare error a REST layer would answer 500 to.
+  throw isFastMcpError(outcome.error)
     ? outcome.error
-    : new FastMcpError(failed.error, { operation: entry.operation, clientId: entry.clientId });
+    : new FastMcpError(failed.error, {
+        operation: entry.operation,
+        clientId: entry.clientId,
+        cause: outcome.error,
+      });
 }
 
 /** Whether the entry, read under the lease, is still due for an automatic redrive. */
