@@ -7,7 +7,7 @@ import type { RetryRun } from '../retry/retry-run.js';
 import type { ExchangeOptions } from './exchange-options.interface.js';
 import type { HttpTarget } from './http-target.interface.js';
 import type { MessageSink } from './sse-response.reader.js';
-import { UpstreamText } from './upstream-text.js';
+import type { UpstreamText } from './upstream-text.js';
 
 /** The abort reason of an exchange's handlers once its answer is in (made once: no stack per call). */
 const EXCHANGE_ENDED = new Error('the exchange ended');
@@ -23,6 +23,7 @@ export function exchangeSink(
   message: JSONRPCRequest,
   run: RetryRun,
   exchange: ExchangeOptions,
+  upstream: UpstreamText,
   reply: (answer: JSONRPCMessage) => Promise<void>,
 ): { sink: MessageSink; end: () => void } {
   const progress = exchange.progress;
@@ -42,7 +43,7 @@ export function exchangeSink(
       return signal;
     },
     handling: new Map(),
-    upstream: new UpstreamText(target),
+    upstream,
     progressToken: progress ? message.id : undefined,
     // 2026-07-28: the server may send no request on this stream, and the client no response.
     reply: target.era === 'modern' ? undefined : reply,

@@ -249,8 +249,14 @@ export class McpHttpTransport {
     { message, run, exchange, upstream }: AnswerReading,
   ): Promise<Record<string, unknown>> {
     const cursor: SseCursor = {};
-    const { sink, end } = exchangeSink(this.dispatcher, target, message, run, exchange, (answer) =>
-      this.send(target, answer),
+    const { sink, end } = exchangeSink(
+      this.dispatcher,
+      target,
+      message,
+      run,
+      exchange,
+      upstream,
+      (answer) => this.send(target, answer),
     );
     const meter = this.budget.meter(target, { clientId: run.clientId, operation: run.operation });
     const resumptions: Resumptions = { count: 0, challenged: false };
