@@ -190,4 +190,22 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
     expect(replay.text).not.toMatch(/\bat .+\.js:\d+/);
     await sample.http.delete(`/dlq/${id}`).set(sample.auth).expect(204);
   });
+
+  it('POST /dlq/replay is a 429 with a message while 8 jobs run; it starts once one is cancelled', async () => {
+    // Two entries at 0.1/s, one at a time: each job waits 10 s before its second replay.
+    const slow = { filter: { clientId: 'demo' }, rate: 0.1, concurrency: 1 };
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const started = await sample.http.post('/dlq/replay').set(sample.auth).send(slow).expect(202);
+      ids.push(bodyOf<BulkReplayJob>(started).id);
+    }
+    const refused = await sample.http.post('/dlq/replay').set(sample.auth).send(slow).expect(429);
+    expect(bodyOf(refused).message).toBe(
+      'bulk replay refused: 8 jobs are running and at most 8 run at once; cancel one or wait for one to finish',
+    );
+    await sample.http.delete(`/dlq/jobs/${ids[0]}`).set(sample.auth).expect(200);
+    const ninth = await sample.http.post('/dlq/replay').set(sample.auth).send(slow).expect(202);
+    ids.push(bodyOf<BulkReplayJob>(ninth).id);
+    for (const id of ids) await sample.http.delete(`/dlq/jobs/${id}`).set(sample.auth).expect(200);
+  });
 });

@@ -172,3 +172,4 @@ export {
 } from './errors/dlq-entry-not-found.error.js';
 export { DlqUnavailableError, isDlqUnavailableError } from './errors/dlq-unavailable.error.js';
 export { ReplayConflictError, isReplayConflictError } from './errors/replay-conflict.error.js';
+export { DlqJobLimitError, isDlqJobLimitError } from './errors/dlq-job-limit.error.js';

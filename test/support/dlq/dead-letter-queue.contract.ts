@@ -186,6 +186,52 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect(small.argumentsTruncated).toBeUndefined();
     });
 
+    it('refuses dates that are not dates, and keeps dates, headers and the URL small', async () => {
+      await setup();
+      for (const [field, value] of [
+        ['failedAt', 'x'.repeat(1 << 20)],
+        ['firstAttemptAt', 'yesterday'],
+        ['failedAt', 42],
+      ] as const) {
+        const error = await dlq.store(failedInput({ [field]: value })).catch((e: unknown) => e);
+        expect(isDlqValidationError(error)).toBe(true);
+        expect((error as Error).message).toContain(
+          `invalid DLQ ${field}: expected an ISO 8601 date`,
+        );
+        expect((error as Error).message.length).toBeLessThan(200);
+      }
+      const headers: Record<string, string> = { ['n'.repeat(1000)]: 'long name' };
+      for (let i = 0; i < 200; i++) headers[`x-h${i}`] = 'v'.repeat(20_000);
+      const entry = await dlq.store(
+        failedInput({
+          failedAt: '2026-12-04T10:00:00+02:00',
+          serverUrl: `https://mcp.example.com/${'p'.repeat(1 << 20)}`,
+          attempts: [
+            null as never,
+            { at: 'z'.repeat(1 << 20), durationMs: 1, errorClass: 'timeout', message: 'm' },
+          ],
+          request: { method: 'tools/call', headers },
+        }),
+      );
+      const read = (await dlq.get(entry.id))!;
+      expect(read.failedAt).toBe('2026-12-04T08:00:00.000Z');
+      expect(read.attempts).toEqual([
+        {
+          at: new Date(clock.now()).toISOString(),
+          durationMs: 1,
+          errorClass: 'timeout',
+          message: 'm',
+        },
+      ]);
+      expect(Object.keys(read.request.headers)).toEqual(
+        Array.from({ length: 64 }, (_, i) => `x-h${i}`),
+      );
+      for (const value of Object.values(read.request.headers))
+        expect(Buffer.byteLength(value)).toBeLessThanOrEqual(8192);
+      expect(Buffer.byteLength(read.serverUrl)).toBeLessThanOrEqual(2048);
+      expect(read.serverUrl.startsWith('https://mcp.example.com/ppp')).toBe(true);
+    });
+
     it('gets and deletes by id', async () => {
       const [first, second] = await storeMany(2);
       expect(await dlq.delete(first.id)).toBe(true);

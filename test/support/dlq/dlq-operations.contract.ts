@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { DlqIdGenerator } from '../../../libs/fastmcp/src/dlq/core/dlq-id.js';
 import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-validation.error.js';
+import { isDlqJobLimitError } from '../../../libs/fastmcp/src/errors/dlq-job-limit.error.js';
+import type { BulkReplayJob } from '../../../libs/fastmcp/src/dlq/replay/bulk-replay-job.interface.js';
 import { McpDeliveryUnknownError } from '../../../libs/fastmcp/src/errors/mcp-delivery-unknown.error.js';
 import { McpHttpError } from '../../../libs/fastmcp/src/errors/mcp-http.error.js';
 import { isReplayConflictError } from '../../../libs/fastmcp/src/errors/replay-conflict.error.js';
@@ -214,7 +216,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(await other.dlq.import(exported)).toMatchObject({ imported: 0, skipped: 2 });
     });
 
-    it('refuses to import what could not stay or run: an expired entry, a call with no tool', async () => {
+    it('refuses to import what could not stay or run: an expired entry, a call with no tool, a bad date', async () => {
       const { dlq: queue } = await boot();
       const entry = await queue.store(failedInput());
       await queue.delete(entry.id);
@@ -224,6 +226,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
         { ...entry, id: ids.next(clock.now()), expiresAt: past },
         { ...entry, id: ids.next(clock.now()), toolName: undefined },
         { ...entry, id: ids.next(clock.now()) },
+        { ...entry, id: ids.next(clock.now()), lastFailedAt: 'x'.repeat(900_000) },
       ];
       const result = await queue.import(lines);
       expect(result).toEqual({
@@ -232,8 +235,14 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
         invalid: [
           { line: 1, reason: `invalid DLQ expiresAt: it expired at ${past}` },
           { line: 2, reason: 'invalid DLQ toolName: a call_tool entry needs the name of its tool' },
+          {
+            line: 4,
+            reason: expect.stringMatching(
+              /^invalid DLQ lastFailedAt: expected an ISO 8601 date, got "x{63}\.\.\.$/,
+            ) as string,
+          },
         ],
-        invalidCount: 2,
+        invalidCount: 3,
       });
       expect((await queue.list()).items.map((e) => e.id)).toEqual([lines[2]?.id]);
     });
@@ -500,7 +509,10 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       // An instance that recorded a job and died before running it: its lease is not held.
       const storage = a.dlq.activeStorage();
       const orphan = { ...(await a.jobs.get(job.id))!, id: '00000000-0000-4000-8000-000000000001' };
-      const rest = await storage.jobSnapshot(job.id, 2, 10);
+      // The cancelled job dropped its snapshot: the orphan takes the entries still there.
+      expect(await storage.jobSnapshot(job.id, 0, 10)).toEqual([]);
+      const rest = (await a.dlq.list()).items.map((entry) => entry.id).reverse();
+      expect(rest).toHaveLength(4);
       await storage.saveJob(
         {
           id: orphan.id,
@@ -514,6 +526,38 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       await b.jobs.settled(orphan.id);
       expect(await b.jobs.get(orphan.id)).toMatchObject({ state: 'done', done: 4, succeeded: 4 });
       expect((await a.dlq.getStats()).total).toBe(0);
+    });
+
+    it('refuses a ninth bulk replay job while eight run; a finished job drops its snapshot', async () => {
+      const a = await boot();
+      for (let i = 0; i < 9; i++) await a.dlq.store(failedInput({ clientId: `c${i}` }));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      replayer.next = async () => {
+        await gate;
+        return { ok: true, result: 'ok' };
+      };
+      const started: BulkReplayJob[] = [];
+      for (let i = 0; i < 8; i++)
+        started.push(await a.jobs.start({ filter: { clientId: `c${i}` } }));
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(8));
+
+      const refused = await a.jobs.start({ filter: { clientId: 'c8' } }).catch((e: unknown) => e);
+      expect(isDlqJobLimitError(refused)).toBe(true);
+      expect((refused as Error).message).toBe(
+        'bulk replay refused: 8 jobs are running and at most 8 run at once; cancel one or wait for one to finish',
+      );
+      expect(await a.jobs.list()).toHaveLength(8);
+
+      await a.jobs.cancel(started[0].id);
+      const ninth = await a.jobs.start({ filter: { clientId: 'c8' } });
+      expect(ninth).toMatchObject({ state: 'running', total: 1 });
+      release();
+      for (const job of [...started, ninth]) await a.jobs.settled(job.id);
+      expect(await a.jobs.get(ninth.id)).toMatchObject({ state: 'done', succeeded: 1 });
+      const storage = a.dlq.activeStorage();
+      for (const job of [started[0], started[1], ninth])
+        expect(await storage.jobSnapshot(job.id, 0, 10)).toEqual([]);
     });
 
     it('resumes an orphaned job however many finished jobs are newer', async () => {

@@ -37,6 +37,7 @@ export class DlqJobsController {
   })
   @ApiResponse({ status: 413, description: 'The body is larger than BODY_LIMIT' })
   @ApiResponse({ status: 415, description: 'The body is not application/json' })
+  @ApiResponse({ status: 429, description: 'As many jobs as may run at once (8) are running' })
   start(@Body() body: BulkReplayDto): Promise<BulkReplayJob> {
     return this.jobs.start({
       filter: toDlqFilter(body.filter ?? {}),

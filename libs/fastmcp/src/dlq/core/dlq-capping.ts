@@ -1,5 +1,6 @@
 import type { AttemptRecord } from './failed-operation.interface.js';
 import { DLQ_ATTEMPTS_KEPT, DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
+import { dateMs } from './dlq-input.validation.js';
 
 /** What replaces arguments (or params) larger than the cap. */
 export interface TruncatedValue {
@@ -51,17 +52,22 @@ export function capJson(
   return { value: { ...marker }, truncated: true };
 }
 
-/** The last 10 attempts, each message capped at 2 KiB and fields reduced to known ones. */
+/**
+ * The last 10 attempts, each message capped at 2 KiB, its time an ISO date (`nowMs` when it has
+ * no valid one) and fields reduced to known ones. Attempts are history, not input to act on: a
+ * malformed one is mended or dropped, never a reason to lose the entry.
+ */
 export function capAttempts(
   attempts: readonly AttemptRecord[],
+  nowMs: number,
   scrub: (text: string) => string = (text) => text,
 ): AttemptRecord[] {
   const kept: readonly AttemptRecord[] = Array.isArray(attempts)
-    ? (attempts as readonly AttemptRecord[]).slice(-DLQ_ATTEMPTS_KEPT)
+    ? (attempts as readonly unknown[]).filter(isAttempt).slice(-DLQ_ATTEMPTS_KEPT)
     : [];
   return kept.map((a) => {
     const record: AttemptRecord = {
-      at: String(a.at),
+      at: attemptTime(a.at, nowMs),
       durationMs: Number(a.durationMs) || 0,
       errorClass: capUtf8(String(a.errorClass), 64),
       message: capUtf8(scrub(String(a.message ?? '')), DLQ_MESSAGE_MAX_BYTES),
@@ -70,4 +76,13 @@ export function capAttempts(
     if (typeof a.code === 'number') record.code = a.code;
     return record;
   });
+}
+
+function attemptTime(at: unknown, nowMs: number): string {
+  const ms = dateMs(at);
+  return new Date(Number.isFinite(ms) ? ms : nowMs).toISOString();
+}
+
+function isAttempt(value: unknown): value is AttemptRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

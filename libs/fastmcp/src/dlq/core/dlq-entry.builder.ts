@@ -1,13 +1,14 @@
 import { SecretScrubber } from '../../auth/secret-scrubber.js';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import type { ResolvedDlqOptions } from '../../options/fastmcp-options.interface.js';
-import { DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
+import { DLQ_MESSAGE_MAX_BYTES, DLQ_URL_MAX_BYTES } from './dlq.constants.js';
 import { capAttempts, capJson, capUtf8 } from './dlq-capping.js';
 import { DlqIdGenerator } from './dlq-id.js';
 import {
   assertClientId,
   assertOperation,
   ERROR_CLASS_PATTERN,
+  isoDateOf,
   priorityOf,
 } from './dlq-input.validation.js';
 import { redactHeaders, storedUrl } from './dlq-redaction.js';
@@ -53,14 +54,14 @@ export class DlqEntryBuilder {
       id: this.ids.next(nowMs),
       operation: input.operation,
       clientId: input.clientId,
-      serverUrl: storedUrl(String(input.serverUrl ?? '')),
+      serverUrl: capUtf8(storedUrl(String(input.serverUrl ?? '')), DLQ_URL_MAX_BYTES),
       request: request.value,
       error: capUtf8(this.scrubber.scrub(String(input.error ?? '')), DLQ_MESSAGE_MAX_BYTES),
       errorClass: errorClassOf(input.errorClass),
-      attempts: capAttempts(input.attempts, (text) => this.scrubber.scrub(text)),
+      attempts: capAttempts(input.attempts, nowMs, (text) => this.scrubber.scrub(text)),
       retryCount: Number.isInteger(input.retryCount) ? input.retryCount : 0,
-      firstAttemptAt: String(input.firstAttemptAt ?? new Date(nowMs).toISOString()),
-      failedAt: String(input.failedAt ?? new Date(nowMs).toISOString()),
+      firstAttemptAt: isoDateOf('firstAttemptAt', input.firstAttemptAt, nowMs),
+      failedAt: isoDateOf('failedAt', input.failedAt, nowMs),
       expiresAt: new Date(nowMs + this.limits.ttlMs).toISOString(),
       replayCount: 0,
       status: 'dead',

@@ -4,7 +4,7 @@ import type { DlqEntryWriter } from './dlq-entry.writer.js';
 import { describe } from './dlq-notifier.js';
 import { asUnavailable } from './dlq-runtime.js';
 import type { DlqEntryBuilder } from './dlq-entry.builder.js';
-import { assertDlqId, priorityOf } from './dlq-input.validation.js';
+import { assertDlqId, isoDateOf, priorityOf } from './dlq-input.validation.js';
 import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
 
 /**
@@ -39,7 +39,9 @@ export function importedEntry(
     priority: priorityOf(given.priority),
   };
   if (Number.isInteger(given.occurrences)) entry.occurrences = Number(given.occurrences);
-  if (typeof given.lastFailedAt === 'string') entry.lastFailedAt = given.lastFailedAt;
+  if (given.lastFailedAt !== undefined) {
+    entry.lastFailedAt = isoDateOf('lastFailedAt', given.lastFailedAt, nowMs);
+  }
   if (Number.isInteger(given.redriveCount)) entry.redriveCount = Number(given.redriveCount);
   if (given.redriveExhausted === true) entry.redriveExhausted = true;
   return entry;

@@ -81,3 +81,27 @@ export function priorityOf(priority: unknown): DlqPriority {
   assertPriority(priority);
   return priority;
 }
+
+/** Longer than any ISO 8601 timestamp: a "date" this long is not one. */
+const DATE_MAX_LENGTH = 64;
+
+/** The time a date string (or Date) names, in ms; NaN when it names none. */
+export function dateMs(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  return typeof value === 'string' && value.length <= DATE_MAX_LENGTH
+    ? Date.parse(value)
+    : Number.NaN;
+}
+
+/**
+ * A timestamp as an entry keeps it: ISO 8601 in UTC, or the time of `fallbackMs` when none is
+ * given. Anything else is refused rather than stored, so an entry stays small and sortable.
+ */
+export function isoDateOf(field: string, value: unknown, fallbackMs: number): string {
+  if (value === undefined || value === null) return new Date(fallbackMs).toISOString();
+  const ms = dateMs(value);
+  if (!Number.isFinite(ms)) {
+    throw new DlqValidationError(field, `expected an ISO 8601 date, got ${show(value)}`);
+  }
+  return new Date(ms).toISOString();
+}

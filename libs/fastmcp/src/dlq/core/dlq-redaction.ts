@@ -1,3 +1,5 @@
+import { capUtf8 } from './dlq-capping.js';
+
 /** What replaces a secret header value or URL credential. */
 export const REDACTED = '[REDACTED]';
 
@@ -17,10 +19,16 @@ export function isSecretName(name: string, extra: ReadonlySet<string>): boolean 
   return ALWAYS_SECRET.has(lower) || extra.has(lower) || SECRET_PARTS.test(lower);
 }
 
+/** Headers an entry keeps at most, the longest name kept, and the bytes kept of each value. */
+const HEADERS_KEPT = 64;
+const HEADER_NAME_MAX_LENGTH = 256;
+const HEADER_VALUE_MAX_BYTES = 8192;
+
 /**
  * A copy of the headers with every secret value replaced: by the header's name, or by its value
  * (`isSecretValue`: a configured header value, a token), whatever the name. Non-string values
- * are dropped.
+ * and names too long to be a header's are dropped; past 64 headers the rest are, and each value
+ * is capped at 8 KiB.
  */
 export function redactHeaders(
   headers: unknown,
@@ -29,7 +37,11 @@ export function redactHeaders(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   if (typeof headers !== 'object' || headers === null) return out;
+  let seen = 0;
   for (const [name, raw] of Object.entries(headers as Record<string, unknown>)) {
+    if (seen === HEADERS_KEPT) break;
+    if (name.length > HEADER_NAME_MAX_LENGTH) continue;
+    seen++;
     if (isSecretName(name, extra)) {
       out[name] = REDACTED;
       continue;
@@ -40,7 +52,9 @@ export function redactHeaders(
         : typeof raw === 'number' || typeof raw === 'boolean'
           ? String(raw)
           : undefined;
-    if (value !== undefined) out[name] = isSecretValue(value) ? REDACTED : value;
+    if (value !== undefined) {
+      out[name] = isSecretValue(value) ? REDACTED : capUtf8(value, HEADER_VALUE_MAX_BYTES);
+    }
   }
   return out;
 }

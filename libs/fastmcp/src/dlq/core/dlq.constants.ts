@@ -13,6 +13,9 @@ export const DLQ_ATTEMPTS_KEPT = 10;
 /** Bytes kept of each attempt message and of the entry's `error`. */
 export const DLQ_MESSAGE_MAX_BYTES = 2048;
 
+/** Bytes kept of an entry's server URL (it is shown, never used to replay). */
+export const DLQ_URL_MAX_BYTES = 2048;
+
 /** Client ids listed at most in `getStats().byClientId`. */
 export const DLQ_STATS_TOP_CLIENTS = 20;
 

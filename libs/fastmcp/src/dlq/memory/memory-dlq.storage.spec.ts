@@ -57,3 +57,17 @@ describe('dlqProviders', () => {
     await module.close();
   });
 });
+
+describe('MemoryDlqStorage jobs', () => {
+  it('keeps the latest 1000 jobs, as the Redis job list does', async () => {
+    const storage = new MemoryDlqStorage();
+    const ids = Array.from({ length: 1005 }, (_, i) => `job-${String(i).padStart(4, '0')}`);
+    for (const id of ids) await storage.saveJob({ id, state: JSON.stringify({ state: 'done' }) });
+    // A later save of a kept job changes nothing of the order.
+    await storage.saveJob({ id: ids[5], state: JSON.stringify({ state: 'done' }) });
+    const kept = await storage.jobIds(2000);
+    expect(kept).toHaveLength(1000);
+    expect(new Set(kept)).toEqual(new Set(ids.slice(5)));
+    expect(await storage.job(ids[4])).toBeNull();
+  });
+});

@@ -216,11 +216,17 @@ export class MemoryDlqStorage implements DlqStorage {
     return Promise.resolve();
   }
 
+  /** As the Redis store: the latest 1000 jobs are kept, and a job no longer running drops its ids. */
   saveJob(job: DlqJobRecord, ids?: readonly string[]): Promise<void> {
     const known = this.jobs.get(job.id);
-    const snapshot = ids ? [...ids] : (known?.ids ?? []);
     const state = known ? keepCancelled(known.state, job.state) : job.state;
+    const snapshot = !isRunning(state) ? [] : ids ? [...ids] : (known?.ids ?? []);
     this.jobs.set(job.id, { state, ids: snapshot, at: known?.at ?? Date.now() });
+    // A Map iterates in insertion order: the first jobs are the oldest.
+    for (const id of this.jobs.keys()) {
+      if (this.jobs.size <= JOBS_KEPT) break;
+      this.jobs.delete(id);
+    }
     return Promise.resolve();
   }
 
@@ -228,6 +234,7 @@ export class MemoryDlqStorage implements DlqStorage {
     const known = this.jobs.get(id);
     if (!known) return Promise.resolve(null);
     known.state = cancelledIfRunning(known.state, updatedAt);
+    if (!isRunning(known.state)) known.ids = [];
     return Promise.resolve({ id, state: known.state });
   }
 
@@ -286,6 +293,13 @@ function matches(entry: FailedOperation, index: DlqIndex): boolean {
     case 'priority':
       return (entry.priority ?? 'normal') === index.value;
   }
+}
+
+/** Jobs the store keeps, newest (as the Redis store's job list). */
+const JOBS_KEPT = 1000;
+
+function isRunning(state: string): boolean {
+  return (JSON.parse(state) as { state?: string }).state === 'running';
 }
 
 /** A cancelled job stays cancelled: a progress save that raced the cancel keeps only its counts. */

@@ -189,7 +189,8 @@ export class RedisDlqStorage implements DlqStorage {
 
   async cancelJob(id: string, updatedAt: string): Promise<DlqJobRecord | null> {
     const { redis } = await this.handle.connect();
-    const state = await DLQ_SCRIPTS.cancelJob.run(redis, [this.keys.job(id)], [updatedAt]);
+    const keys = [this.keys.job(id), this.keys.jobIds(id)];
+    const state = await DLQ_SCRIPTS.cancelJob.run(redis, keys, [updatedAt]);
     return typeof state === 'string' ? { id, state } : null;
   }
 

@@ -7,6 +7,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { DlqJobLimitError } from '../../errors/dlq-job-limit.error.js';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import { isDlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
 import { isReplayConflictError } from '../../errors/replay-conflict.error.js';
@@ -25,6 +26,12 @@ const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** How many jobs the store lists (older records expire with the entries' retention). */
 const JOBS_LISTED = 1000;
+
+/**
+ * Jobs running at once across the instances of a store: each replays at its own rate and
+ * concurrency, so more would multiply the load on the servers past what one job's settings say.
+ */
+export const DLQ_MAX_RUNNING_JOBS = 8;
 
 /**
  * A job as stored: `chunk` holds the replay counts of the chunk under way, recorded before it
@@ -67,9 +74,15 @@ export class DlqBulkReplayService
     this.timer = setInterval(() => void this.resumeQuietly(), every).unref();
   }
 
-  /** Takes the snapshot, records the job and starts it here; returns it as recorded. */
+  /**
+   * Takes the snapshot, records the job and starts it here; returns it as recorded. Refused with
+   * `DlqJobLimitError` while `DLQ_MAX_RUNNING_JOBS` jobs run (two starts at the same moment on
+   * two instances may each see one slot left).
+   */
   async start(request: BulkReplayRequest = {}): Promise<BulkReplayJob> {
     const settings = checked(request);
+    const running = (await this.listed()).filter((job) => job?.state === 'running').length;
+    if (running >= DLQ_MAX_RUNNING_JOBS) throw new DlqJobLimitError(running, DLQ_MAX_RUNNING_JOBS);
     // Only what the order needs is kept: a snapshot of 100,000 stays small.
     const ids: Array<Pick<FailedOperation, 'id' | 'priority'>> = [];
     for await (const entry of this.queue.export(settings.filter)) {
@@ -151,16 +164,20 @@ export class DlqBulkReplayService
    * store lists (the latest 1000, however many finished ones are newer); returns how many.
    */
   async resumeOrphans(): Promise<number> {
-    const storage = this.queue.activeStorage();
-    const ids = await storage.jobIds(JOBS_LISTED).catch(asUnavailable);
-    const jobs = await Promise.all(
-      ids.filter((id) => !this.running.has(id)).map((id) => this.get(id)),
-    );
+    const jobs = await this.listed((id) => !this.running.has(id));
     let taken = 0;
     for (const job of jobs) {
       if (job?.state === 'running' && (await this.claim(job.id))) taken++;
     }
     return taken;
+  }
+
+  /** Every job the store lists (the latest 1000), those `wanted` only. */
+  private async listed(
+    wanted: (id: string) => boolean = () => true,
+  ): Promise<Array<BulkReplayJob | null>> {
+    const ids = await this.queue.activeStorage().jobIds(JOBS_LISTED).catch(asUnavailable);
+    return Promise.all(ids.filter(wanted).map((id) => this.get(id)));
   }
 
   /** Resolves when this instance's run of the job ends (for tests and shutdown). */

@@ -232,7 +232,7 @@ function failedAgain(
     ...entry,
     status: 'dead',
     replayCount: entry.replayCount + 1,
-    attempts: capAttempts([...entry.attempts, ...(outcome.attempts ?? [])]),
+    attempts: capAttempts([...entry.attempts, ...(outcome.attempts ?? [])], nowMs),
     error: capUtf8(outcome.errorSummary, DLQ_MESSAGE_MAX_BYTES),
     errorClass: errorClassOf(outcome.errorClass),
     failedAt: new Date(nowMs).toISOString(),

@@ -1,10 +1,10 @@
 --[[
   Cancels a bulk replay job if it is running. Only its state and updatedAt change: the counts
   stay those stored, so a progress save that landed after the caller's read is kept. A finished
-  (or already cancelled) job is left as it is.
+  (or already cancelled) job is left as it is. A cancelled job drops its snapshot of ids.
 
   Input:
-    KEYS[1] job
+    KEYS[1] job            KEYS[2] job snapshot (list of ids)
     ARGV[1] updatedAt (ISO time)
 
   Output:
@@ -18,4 +18,5 @@ job.state = 'cancelled'
 job.updatedAt = ARGV[1]
 local next = cjson.encode(job)
 redis.call('SET', KEYS[1], next, 'KEEPTTL')
+redis.call('DEL', KEYS[2])
 return next

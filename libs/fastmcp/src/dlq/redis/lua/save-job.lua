@@ -2,7 +2,8 @@
   Saves a bulk replay job's state; on its first save, also its place in the job list (its
   snapshot of ids was pushed just before). Job records expire with the entries' retention.
   A cancelled job stays cancelled: a runner's progress save that raced the cancel keeps its
-  counts but not its 'running' state.
+  counts but not its 'running' state. A job no longer running drops its snapshot: nothing reads
+  it again, and a snapshot may hold 100,000 ids.
 
   Input:
     KEYS[1] job            KEYS[2] job snapshot (list of ids)     KEYS[3] jobs (by creation)
@@ -13,15 +14,14 @@
     1
 ]]
 local state = ARGV[2]
+local decoded, next = pcall(cjson.decode, state)
+if not decoded or type(next) ~= 'table' then next = {} end
 local current = redis.call('GET', KEYS[1])
 if current then
   local ok, saved = pcall(cjson.decode, current)
-  if ok and type(saved) == 'table' and saved.state == 'cancelled' then
-    local next = cjson.decode(state)
-    if next.state ~= 'cancelled' then
-      next.state = 'cancelled'
-      state = cjson.encode(next)
-    end
+  if ok and type(saved) == 'table' and saved.state == 'cancelled' and next.state ~= 'cancelled' then
+    next.state = 'cancelled'
+    state = cjson.encode(next)
   end
 end
 redis.call('SET', KEYS[1], state, 'PX', tonumber(ARGV[4]))
@@ -30,5 +30,9 @@ if ARGV[5] == '1' then
   -- The list keeps the latest 1000 jobs; older records expire on their own.
   redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -1001)
 end
-if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4])) end
+if next.state ~= 'running' then
+  redis.call('DEL', KEYS[2])
+elseif redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]))
+end
 return 1
