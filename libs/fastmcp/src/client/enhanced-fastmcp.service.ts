@@ -6,7 +6,8 @@ import type {
   OperationReplayer,
   ReplayOutcome,
 } from '../dlq/replay/operation-replayer.interface.js';
-import { FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import { isFastMcpError } from '../errors/fastmcp.error.js';
+import { unexpectedFailure } from '../errors/unexpected-failure.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
@@ -162,9 +163,7 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
   }
 
   private failedReplay(error: unknown, attempts: AttemptRecord[]): ReplayOutcome {
-    const failure = isFastMcpError(error)
-      ? error
-      : new FastMcpError(String(error), { cause: error });
+    const failure = isFastMcpError(error) ? error : unexpectedFailure(error);
     const last = isRetryExhaustedError(failure) ? failure.lastError : failure;
     return {
       ok: false,

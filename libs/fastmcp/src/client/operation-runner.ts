@@ -1,9 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { FastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 import { FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import { unexpectedFailure } from '../errors/unexpected-failure.js';
+import { configuredSecrets, targetSecrets } from '../auth/configured-secrets.js';
+import { SecretScrubber } from '../auth/secret-scrubber.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
+import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { classifyError } from '../retry/classify-error.js';
 import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
 import { RetryPolicies } from '../retry/retry-policies.js';
@@ -55,6 +60,7 @@ export class OperationRunner {
     @Inject(ServerPipelines) private readonly pipelines: ServerPipelines,
     @Inject(InFlightOperations) private readonly inFlight: InFlightOperations,
     @Inject(FASTMCP_TRACER) private readonly tracer: OperationTracer,
+    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
   ) {}
 
   /** Checks `opts` before `makeSpec` reads them, then runs the operation. */
@@ -218,10 +224,14 @@ export class OperationRunner {
 
   private asFastMcpError(error: unknown, spec: OperationSpec<unknown>): FastMcpError {
     if (isFastMcpError(error)) return error;
-    return new FastMcpError(`unexpected failure: ${String(error)}`, {
-      cause: error,
-      clientId: spec.clientId,
-      operation: spec.operation,
-    });
+    // A configured secret may be in it (a header value in a bug's message): rare enough to
+    // build the scrubber here.
+    const target = spec.lastTarget();
+    const scrubber = new SecretScrubber([
+      ...configuredSecrets(this.options),
+      ...(target ? targetSecrets(target.headers, target.url) : []),
+    ]);
+    const fields = { clientId: spec.clientId, operation: spec.operation };
+    return unexpectedFailure(error, fields, (text) => scrubber.scrub(text));
   }
 }
