@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
 import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
+import {
+  type ScriptedMcpServerHandle,
+  startScriptedMcpServer,
+} from '../support/scripted-mcp-server.js';
 import { bodyOf, type SampleTestApp, startSampleApp } from './support/sample-test-app.js';
 
 const PASSWORD = 'pw-s3cret-in-url';
@@ -9,31 +13,48 @@ const ENTRY_ID = '01M8XD30TZ2YXC8N6JYPPSSTAA';
 
 describe('replaying imported dead letters through the sample API', () => {
   let demo: DemoMcpServerHandle;
+  let odd: ScriptedMcpServerHandle;
   let sample: SampleTestApp;
 
   beforeAll(async () => {
     demo = await startDemoMcpServer();
+    // A tool result with a session's `url` and `protocolVersion` beside its content.
+    odd = await startScriptedMcpServer(({ res, message }) => {
+      const result =
+        message.method === 'tools/list'
+          ? { tools: [{ name: 'odd', inputSchema: { type: 'object' } }] }
+          : { content: [{ type: 'text', text: 'ok' }], url: 'not a url', protocolVersion: 'x' };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result }));
+    });
     const url = new URL(demo.url);
     url.username = 'alice';
     url.password = PASSWORD;
     url.searchParams.set('token', QUERY_TOKEN);
     sample = await startSampleApp({
       FASTMCP_DLQ: 'memory',
-      FASTMCP_SERVERS: JSON.stringify({ creds: { url: url.href } }),
+      FASTMCP_SERVERS: JSON.stringify({ creds: { url: url.href }, odd: { url: odd.url } }),
     });
   });
   afterAll(async () => {
     await sample?.close();
     await demo?.close();
+    await odd?.close();
   });
 
   /** Imports a dead `operation` of `clientId` with `id`, as another instance exported it. */
-  async function importEntry(id: string, operation: string, clientId: string): Promise<void> {
+  async function importEntry(
+    id: string,
+    operation: string,
+    clientId: string,
+    toolName?: string,
+  ): Promise<void> {
     const now = new Date().toISOString();
     const entry = {
       id,
       operation,
       clientId,
+      toolName,
       serverUrl: 'http://127.0.0.1:1/mcp',
       request: { method: operation === 'connect' ? 'initialize' : 'tools/list', headers: {} },
       error: `${operation} failed`,
@@ -85,5 +106,17 @@ describe('replaying imported dead letters through the sample API', () => {
     expect(bodyOf<{ message: string }>(refused).message).toContain('"elsewhere" is not connected');
     const kept = await sample.http.get(`/dlq/${id}`).set(sample.auth).expect(200);
     expect(kept.body).toMatchObject({ id, clientId: 'elsewhere', status: 'dead' });
+  });
+
+  it("answers with a tool's result as it is, whatever fields it has beside its content", async () => {
+    const id = '01M8XD30TZ2YXC8N6JYPPSSTAC';
+    await importEntry(id, 'call_tool', 'odd', 'odd');
+
+    const replayed = await sample.http.post(`/dlq/${id}/replay`).set(sample.auth).expect(200);
+    expect(bodyOf<{ result: unknown }>(replayed).result).toEqual({
+      content: [{ type: 'text', text: 'ok' }],
+      url: 'not a url',
+      protocolVersion: 'x',
+    });
   });
 });
