@@ -19,10 +19,20 @@ export interface ToolsPage {
 
 /**
  * Checks a `tools/call` result against the schema of `@modelcontextprotocol/core`, which
- * follows 2026-07-28: `structuredContent` may be any JSON value.
+ * follows 2026-07-28: `structuredContent` may be any JSON value, nested at most
+ * MAX_JSON_DEPTH levels.
  */
 export function parseCallToolResult(result: unknown, clientId: string): CallToolResult {
   if (isPlainTextResult(result)) return result;
+  // Valid MCP may nest any depth (`structuredContent`, `_meta`), but whatever serialises the
+  // result next (a REST reply, a log, a DLQ entry) overflows its stack at a few thousand levels.
+  if (nestsDeeperThan(result, MAX_JSON_DEPTH)) {
+    throw new McpProtocolError(
+      -32603,
+      `the tools/call result nests deeper than ${MAX_JSON_DEPTH} levels`,
+      { clientId },
+    );
+  }
   const parsed = CallToolResultSchema.safeParse(result);
   if (!parsed.success) {
     throw new McpProtocolError(-32603, 'the tools/call result is not valid MCP', { clientId });

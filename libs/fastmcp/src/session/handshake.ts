@@ -6,6 +6,7 @@ import {
 import type { ServerAuth } from '../auth/server-auth.interface.js';
 import { NEGOTIABLE_PROTOCOL_VERSIONS } from '../options/protocol-versions.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../client/json-depth.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import { jsonRpcNotification } from '../transport/jsonrpc.js';
@@ -45,6 +46,15 @@ export async function performHandshake(
     { protocolVersion: requested, capabilities, clientInfo },
     run,
   );
+  // Capabilities and serverInfo may hold any JSON: a session is serialised later (a REST reply).
+  if (nestsDeeperThan(result, MAX_JSON_DEPTH)) {
+    if (sessionId) await transport.terminate({ ...target, sessionId }).catch(() => undefined);
+    throw new McpProtocolError(
+      -32603,
+      `the initialize result nests deeper than ${MAX_JSON_DEPTH} levels`,
+      { clientId },
+    );
+  }
   const parsed = InitializeResultSchema.safeParse(result);
   if (!parsed.success) {
     throw new McpProtocolError(-32603, 'the initialize result is not valid MCP', { clientId });
