@@ -247,6 +247,41 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect((await queue.list()).items.map((e) => e.id)).toEqual([lines[2]?.id]);
     });
 
+    it('never replays an entry whose arguments were capped, imported or not, even with force', async () => {
+      const { dlq: queue, replays } = await boot({
+        maxArgumentBytes: 1024,
+        redrive: [{ match: { errorClass: ['http_503'] }, after: '1s', backoff: 2, maxRedrives: 2 }],
+      });
+      const big = { blob: 'x'.repeat(5000) };
+      const capped = await queue.store(failedInput({ arguments: big }));
+      expect(capped).toMatchObject({ argumentsTruncated: true });
+      expect(capped.nextRedriveAt).toBeUndefined();
+      const ids = new DlqIdGenerator();
+      const unmarked: Partial<FailedOperation> = { ...capped };
+      delete unmarked.argumentsTruncated;
+      const lines = [
+        { ...capped, id: ids.next(clock.now()) },
+        // The mark lost on the way: the marker in place of the arguments still says it.
+        { ...unmarked, id: ids.next(clock.now()) },
+      ];
+      expect(await queue.import(lines)).toMatchObject({ imported: 2, invalidCount: 0 });
+      for (const id of [capped.id, ...lines.map((line) => line.id)]) {
+        const entry = (await queue.get(id))!;
+        expect(entry).toMatchObject({ argumentsTruncated: true, replayCount: 0 });
+        expect(entry.nextRedriveAt).toBeUndefined();
+        for (const force of [false, true]) {
+          const refused = await replays.replay(id, { force }).catch((e: unknown) => e);
+          expect(isReplayConflictError(refused)).toBe(true);
+          expect((refused as Error).message).toBe(
+            `dead-letter entry ${id} cannot be replayed: its arguments were capped when it was stored`,
+          );
+        }
+        expect(await queue.get(id)).toEqual(entry);
+      }
+      expect(replayer.calls).toEqual([]);
+      expect((await queue.getStats()).dueForRedrive).toBe(0);
+    });
+
     it('redrives a matching entry when due, with backoff, until maxRedrives marks it exhausted', async () => {
       const {
         dlq: queue,

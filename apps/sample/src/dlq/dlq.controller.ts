@@ -110,7 +110,7 @@ export class DlqController {
   @ApiResponse({
     status: 409,
     description:
-      'Nothing is sent: a replay of this entry is already running, or the entry is deliveryUnknown and force is not set, or its previous replay was abandoned (even with force; a later forced replay runs it), or its client id is not configured on this instance',
+      'Nothing is sent: a replay of this entry is already running, or the entry is deliveryUnknown and force is not set, or its previous replay was abandoned (even with force; a later forced replay runs it), or its arguments were capped when stored (never replayed), or its client id is not configured on this instance',
   })
   @ApiResponse({ status: 502, description: 'The replay failed upstream; the entry stays' })
   @ApiResponse({

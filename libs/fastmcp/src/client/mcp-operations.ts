@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { FailedOperation } from '../dlq/core/failed-operation.interface.js';
-import { FastMcpError } from '../errors/fastmcp.error.js';
+import { ReplayConflictError } from '../errors/replay-conflict.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpDisconnectedError } from '../errors/mcp-disconnected.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
@@ -179,7 +179,9 @@ export class McpOperations {
         return this.listTools(entry.clientId);
       case 'call_tool':
         if (entry.argumentsTruncated || !entry.toolName) {
-          throw new FastMcpError(`entry ${entry.id} cannot be replayed: its arguments were capped`);
+          throw new ReplayConflictError(entry.id, {
+            reason: `dead-letter entry ${entry.id} cannot be replayed: its arguments were capped when it was stored`,
+          });
         }
         return this.callTool(entry.clientId, entry.toolName, entry.arguments);
     }

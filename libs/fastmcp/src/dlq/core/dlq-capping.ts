@@ -10,6 +10,17 @@ export interface TruncatedValue {
   preview: string;
 }
 
+/** Whether `value` is what capJson puts in place of a value larger than its cap. */
+export function isTruncationMarker(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const marker = value as Partial<TruncatedValue>;
+  return (
+    marker.truncated === true &&
+    typeof marker.originalBytes === 'number' &&
+    typeof marker.preview === 'string'
+  );
+}
+
 /** Cuts a string to at most `maxBytes` of UTF-8, never inside a character. */
 export function capUtf8(text: string, maxBytes: number): string {
   // A UTF-16 unit is at most 3 bytes of UTF-8: short texts need no copy to be measured.

@@ -1,6 +1,7 @@
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import type { DlqImportResult } from './dead-letter-queue.interface.js';
 import type { DlqEntryWriter } from './dlq-entry.writer.js';
+import { isTruncationMarker } from './dlq-capping.js';
 import { describe } from './dlq-notifier.js';
 import { asUnavailable } from './dlq-runtime.js';
 import type { DlqEntryBuilder } from './dlq-entry.builder.js';
@@ -44,7 +45,20 @@ export function importedEntry(
   }
   if (Number.isInteger(given.redriveCount)) entry.redriveCount = Number(given.redriveCount);
   if (given.redriveExhausted === true) entry.redriveExhausted = true;
+  // Capped arguments replayed would run the tool with the marker: the mark must survive.
+  if (given.argumentsTruncated === true || hasTruncationMarker(given)) {
+    entry.argumentsTruncated = true;
+  }
   return entry;
+}
+
+function hasTruncationMarker(given: Partial<FailedOperation>): boolean {
+  const params: unknown = given.request?.params;
+  const inParams =
+    typeof params === 'object' && params !== null
+      ? (params as Record<string, unknown>).arguments
+      : undefined;
+  return isTruncationMarker(given.arguments) || isTruncationMarker(inParams);
 }
 
 /** Invalid values listed in the result; the rest are only counted. */

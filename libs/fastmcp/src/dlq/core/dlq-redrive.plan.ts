@@ -5,15 +5,17 @@ import type { FailedOperation } from './failed-operation.interface.js';
 const MAX_DELAY_MS = 30 * 24 * 3600 * 1000;
 
 /**
- * When automatic redrive takes an entry: the first policy whose `match` holds (an entry marked
- * `deliveryUnknown` never), first after `after`, then each delay `backoff` times the previous,
- * until `maxRedrives`.
+ * When automatic redrive takes an entry: the first policy whose `match` holds (never an entry
+ * marked `deliveryUnknown`, nor one whose arguments were capped), first after `after`, then each
+ * delay `backoff` times the previous, until `maxRedrives`.
  */
 export class DlqRedrivePlan {
   constructor(private readonly policies: readonly ResolvedRedrivePolicy[]) {}
 
   policyFor(entry: FailedOperation): ResolvedRedrivePolicy | undefined {
-    if (entry.deliveryUnknown || entry.redriveExhausted) return undefined;
+    if (entry.deliveryUnknown || entry.redriveExhausted || entry.argumentsTruncated) {
+      return undefined;
+    }
     return this.policies.find(({ match }) => {
       const fits = (allowed: readonly string[] | undefined, value: string): boolean =>
         allowed === undefined || allowed.includes(value);

@@ -1,5 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -118,5 +125,27 @@ describe('DlqShutdownSpill import', () => {
     // The buffer (capacity 1) holds the first; the other two stay on disk.
     expect(buffer.size).toBe(1);
     expect(new DlqSpillFile(path).read()).toEqual(entries.slice(1).map((e) => held(e)));
+  });
+
+  it('keeps the lines that hold no entry in <file>.rejected, never drops them', async () => {
+    const good = entry();
+    new DlqSpillFile(path).save([held(good)]);
+    const bad = [
+      '{"id":"torn',
+      'null',
+      '"text"',
+      '{}',
+      '[1]',
+      '{"id":"x","operation":"call_tool"}',
+    ];
+    appendFileSync(path, bad.map((line) => `${line}\n`).join(''));
+    await spill(stored).importFile();
+    expect(written).toEqual([good.id]);
+    expect(readFileSync(`${path}.rejected`, 'utf8')).toBe(bad.map((line) => `${line}\n`).join(''));
+    expect(existsSync(path)).toBe(false);
+    // The next start imports nothing more, and leaves the rejected lines where they are.
+    await spill(stored).importFile();
+    expect(written).toEqual([good.id]);
+    expect(readFileSync(`${path}.rejected`, 'utf8').split('\n')).toHaveLength(bad.length + 1);
   });
 });

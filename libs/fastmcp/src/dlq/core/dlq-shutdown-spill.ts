@@ -37,7 +37,8 @@ export class DlqShutdownSpill {
   }
 
   private async importClaimed(claimed: DlqSpillFile, file: DlqSpillFile): Promise<void> {
-    const entries = claimed.read();
+    const { entries, unreadable } = claimed.contents();
+    this.keepUnreadable(unreadable, claimed, file);
     const kept: BufferedEntry[] = [];
     let buffered = 0;
     for (const held of entries) {
@@ -58,6 +59,19 @@ export class DlqShutdownSpill {
     claimed.remove();
     if (entries.length > 0) {
       this.notifier.imported(entries.length - kept.length, file.path, buffered, kept.length);
+    }
+  }
+
+  /** Lines that hold no entry go to `<spill file>.rejected`, or to the ERROR log: never away. */
+  private keepUnreadable(lines: string[], claimed: DlqSpillFile, file: DlqSpillFile): void {
+    if (lines.length === 0) return;
+    const what = `${lines.length} lines of the spill file ${claimed.path} hold no dead letter (torn or edited)`;
+    try {
+      this.notifier.logger.error(`${what}: kept in ${file.keepUnreadable(lines)} to mend by hand`);
+    } catch (error) {
+      this.notifier.logger.error(
+        `${what}, and could not be kept (${String(error)}): ${lines.join('\n')}`,
+      );
     }
   }
 

@@ -9,10 +9,17 @@ import {
   rmSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isDlqId } from './dlq-id.js';
 import type { BufferedEntry } from './dlq-write-buffer.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
 const CLAIM = '.importing-';
+
+/** What a spill file holds: its entries, and the lines that hold none. */
+export interface SpillContents {
+  entries: BufferedEntry[];
+  unreadable: string[];
+}
 
 /** Set on a line whose entry had a failed write that may have landed (stripped on reading). */
 const MAY_HAVE_LANDED = 'writeMayHaveLanded';
@@ -28,21 +35,32 @@ const MAY_HAVE_LANDED = 'writeMayHaveLanded';
 export class DlqSpillFile {
   constructor(readonly path: string) {}
 
-  /** The spilled entries (none when there is no file); lines that are not JSON are skipped. */
+  /** The spilled entries (none when there is no file); see `contents`. */
   read(): BufferedEntry[] {
-    if (!existsSync(this.path)) return [];
-    const entries: BufferedEntry[] = [];
+    return this.contents().entries;
+  }
+
+  /**
+   * The spilled entries, and the lines no entry could be read from: torn (a machine that lost
+   * power mid-write) or edited by hand. Those are the caller's to keep: see `keepUnreadable`.
+   */
+  contents(): SpillContents {
+    const contents: SpillContents = { entries: [], unreadable: [] };
+    if (!existsSync(this.path)) return contents;
     for (const line of readFileSync(this.path, 'utf8').split('\n')) {
       if (line.trim() === '') continue;
-      try {
-        const { [MAY_HAVE_LANDED]: mayHaveLanded, ...entry } = JSON.parse(line) as FailedOperation &
-          Record<typeof MAY_HAVE_LANDED, unknown>;
-        entries.push({ entry, mayHaveLanded: mayHaveLanded === true });
-      } catch {
-        // A torn line (a machine that lost power mid-write, or a hand edit).
-      }
+      const held = heldOf(line);
+      if (held) contents.entries.push(held);
+      else contents.unreadable.push(line);
     }
-    return entries;
+    return contents;
+  }
+
+  /** Appends `lines` to `<path>.rejected` (mode 0600) for an operator to mend; returns its path. */
+  keepUnreadable(lines: readonly string[]): string {
+    const path = `${this.path}.rejected`;
+    appendFileSync(path, lines.map((line) => `${line}\n`).join(''), { mode: 0o600 });
+    return path;
   }
 
   /**
@@ -104,6 +122,24 @@ export class DlqSpillFile {
       .filter((name) => !isAlive(Number.parseInt(name.slice(prefix.length), 10)))
       .map((name) => join(directory, name));
   }
+}
+
+/** The entry of a line: a JSON object with an entry's id, operation and client id. */
+function heldOf(line: string): BufferedEntry | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const { [MAY_HAVE_LANDED]: mayHaveLanded, ...entry } = parsed as FailedOperation &
+    Record<typeof MAY_HAVE_LANDED, unknown>;
+  const { id, operation, clientId } = entry as Partial<FailedOperation>;
+  if (!isDlqId(id) || typeof operation !== 'string' || typeof clientId !== 'string') {
+    return undefined;
+  }
+  return { entry, mayHaveLanded: mayHaveLanded === true };
 }
 
 function isAlive(pid: number): boolean {

@@ -89,6 +89,14 @@ export async function runReplay(
     ctx.notifier.replayed(id, 'conflict');
     throw new ReplayConflictError(id, { reason: refusal(id, abandoned) });
   }
+  if (entry.argumentsTruncated && entry.operation === 'call_tool') {
+    // The stored arguments are a marker, not the call's: running them would be another call.
+    await releaseUntouched(id, token, entry, ctx);
+    ctx.notifier.replayed(id, 'conflict');
+    throw new ReplayConflictError(id, {
+      reason: `dead-letter entry ${id} cannot be replayed: its arguments were capped when it was stored`,
+    });
+  }
   if (options.redrive && !stillDue(entry, ctx.now())) {
     // The round read the entry due, but another instance redrove it since: it waits its turn.
     await releaseUntouched(id, token, entry, ctx);
