@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startClientApp } from '../support/client-test-app.js';
+import { isMcpTransportError, type McpTransportError } from '@app/fastmcp';
+import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
 import {
   type SlowAuthorizationServer,
   startSlowAuthorizationServer,
@@ -15,8 +16,8 @@ describe("a session's DELETE whose token needs a refresh", () => {
     await server?.close();
   });
 
-  it('ends shutdown within the DELETE bound when the refresh hangs', async () => {
-    // The first token lives 2 s; the refresh the DELETE needs hangs far past the bound.
+  /** A client of a server whose first token lives 2 s and whose refresh hangs past the bound. */
+  async function appWithHangingRefresh(): Promise<ClientTestApp> {
     server = await startSlowAuthorizationServer({
       metadataDelayMs: 0,
       tokenDelayMs: 60_000,
@@ -24,7 +25,7 @@ describe("a session's DELETE whose token needs a refresh", () => {
       slowAfterFirstToken: true,
       acceptToken: true,
     });
-    const app = await startClientApp({
+    return startClientApp({
       dlq: false,
       retry: { requestTimeoutMs: 30_000 },
       servers: {
@@ -39,18 +40,40 @@ describe("a session's DELETE whose token needs a refresh", () => {
         },
       },
     });
+  }
+
+  it('ends shutdown within the DELETE bound when the refresh hangs', async () => {
+    const app = await appWithHangingRefresh();
     await app.client.connectWithRetry('github');
-    expect(server.requests.filter((path) => path === '/token')).toHaveLength(1);
+    expect(server!.requests.filter((path) => path === '/token')).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // the token is now due
 
     const started = Date.now();
     await app.close();
     const tookMs = Date.now() - started;
 
-    expect(server.requests.filter((path) => path === '/token')).toHaveLength(2);
+    expect(server!.requests.filter((path) => path === '/token')).toHaveLength(2);
     expect(tookMs).toBeLessThan(MESSAGE_BOUND_MS + 3_000);
     // The hung token request was dropped, not left running; no DELETE went without a token.
     await until(() => server?.abandoned.includes('/token') ?? false);
-    expect(server.deletedSessions).toEqual([]);
+    expect(server!.deletedSessions).toEqual([]);
+  }, 20_000);
+
+  it('fails disconnect() with McpTransportError (not delivered) when the refresh hangs', async () => {
+    const app = await appWithHangingRefresh();
+    try {
+      await app.client.connectWithRetry('github');
+      await new Promise((resolve) => setTimeout(resolve, 2_000)); // the token is now due
+      const error = await app.client.disconnect('github').then(
+        () => undefined,
+        (failure: unknown) => failure as McpTransportError,
+      );
+      expect(isMcpTransportError(error)).toBe(true);
+      expect(error?.message).toBe('ERR_CANCELED: session end (DELETE) not delivered');
+      expect(error?.failure).toBe('network');
+      expect(server!.deletedSessions).toEqual([]);
+    } finally {
+      await app.close();
+    }
   }, 20_000);
 });

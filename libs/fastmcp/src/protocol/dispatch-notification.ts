@@ -9,7 +9,8 @@ import type { ExchangeContext } from './server-message.dispatcher.js';
 
 /**
  * Handles a server's notification by its method, checked by that method's schema alone: a
- * cancellation aborts the handler concerned, progress and log messages are raised as events.
+ * cancellation aborts the handler concerned, progress and log messages are raised as events,
+ * their text scrubbed of the request's secrets (a server may echo a header it was sent).
  * Any other method (or one whose params are not valid MCP) is ignored without reading its params,
  * so a flood of notifications the client does not use costs a string comparison each.
  */
@@ -29,6 +30,7 @@ export function dispatchNotification(
       const progress = ProgressNotificationSchema.safeParse(message);
       if (!progress.success) return;
       const { progressToken, ...rest } = progress.data.params;
+      if (rest.message !== undefined) rest.message = context.upstream.scrub(rest.message);
       events.emit('server.progress', { clientId: context.clientId, progressToken, ...rest });
       if (progressToken === context.progressToken) context.onProgress?.(rest);
       return;
@@ -37,7 +39,12 @@ export function dispatchNotification(
       const log = LoggingMessageNotificationSchema.safeParse(message);
       if (!log.success) return;
       const { level, logger, data } = log.data.params;
-      events.emit('server.message', { clientId: context.clientId, level, logger, data });
+      events.emit('server.message', {
+        clientId: context.clientId,
+        level,
+        logger: logger === undefined ? undefined : context.upstream.scrub(logger),
+        data: context.upstream.scrubJson(data),
+      });
       return;
     }
   }

@@ -1,5 +1,6 @@
 import {
   type ClientCapabilities,
+  type InitializeResult,
   InitializeResultSchema,
   LATEST_PROTOCOL_VERSION,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -46,26 +47,16 @@ export async function performHandshake(
     { protocolVersion: requested, capabilities, clientInfo },
     run,
   );
-  // Capabilities and serverInfo may hold any JSON: a session is serialised later (a REST reply).
-  if (nestsDeeperThan(result, MAX_JSON_DEPTH)) {
-    if (sessionId) await transport.terminate({ ...target, sessionId }).catch(() => undefined);
-    throw new McpProtocolError(
-      -32603,
-      `the initialize result nests deeper than ${MAX_JSON_DEPTH} levels`,
-      { clientId },
-    );
-  }
-  const parsed = InitializeResultSchema.safeParse(result);
-  if (!parsed.success) {
-    throw new McpProtocolError(-32603, 'the initialize result is not valid MCP', { clientId });
-  }
-  const { protocolVersion, serverInfo, instructions } = parsed.data;
-  if (!NEGOTIABLE_PROTOCOL_VERSIONS.includes(protocolVersion)) {
+  let accepted: InitializeResult;
+  try {
+    accepted = acceptedInitialize(result, target, clientId);
+    assertSessionId(sessionId, clientId);
+  } catch (error) {
     // End the session the server just made for us: nobody will ever use it.
     if (sessionId) await transport.terminate({ ...target, sessionId }).catch(() => undefined);
-    const version = new UpstreamText(target).excerpt(protocolVersion, 100);
-    throw new McpProtocolError(-32602, `unsupported protocol version ${version}`, { clientId });
+    throw error;
   }
+  const { protocolVersion, serverInfo, instructions } = accepted;
   const connected: HttpTarget = { ...target, sessionId, protocolVersion, era: 'legacy' };
   await transport.send(
     connected,
@@ -79,8 +70,46 @@ export async function performHandshake(
     protocolVersion,
     era: 'legacy' as const,
     serverInfo,
-    capabilities: parsed.data.capabilities,
+    capabilities: accepted.capabilities,
     instructions,
   };
   return new LegacySession(transport, session, connected);
+}
+
+/** The initialize result, when it is valid MCP in a version this client speaks. */
+function acceptedInitialize(
+  result: unknown,
+  target: HttpTarget,
+  clientId: string,
+): InitializeResult {
+  // Capabilities and serverInfo may hold any JSON: a session is serialised later (a REST reply).
+  if (nestsDeeperThan(result, MAX_JSON_DEPTH)) {
+    throw new McpProtocolError(
+      -32603,
+      `the initialize result nests deeper than ${MAX_JSON_DEPTH} levels`,
+      { clientId },
+    );
+  }
+  const parsed = InitializeResultSchema.safeParse(result);
+  if (!parsed.success) {
+    throw new McpProtocolError(-32603, 'the initialize result is not valid MCP', { clientId });
+  }
+  const { protocolVersion } = parsed.data;
+  if (!NEGOTIABLE_PROTOCOL_VERSIONS.includes(protocolVersion)) {
+    const version = new UpstreamText(target).excerpt(protocolVersion, 100);
+    throw new McpProtocolError(-32602, `unsupported protocol version ${version}`, { clientId });
+  }
+  return parsed.data;
+}
+
+/** What the spec allows in a session id (visible ASCII), up to 8 KiB. */
+const SESSION_ID = /^[\x21-\x7e]{1,8192}$/;
+
+function assertSessionId(sessionId: string | undefined, clientId: string): void {
+  if (!sessionId || SESSION_ID.test(sessionId)) return;
+  throw new McpProtocolError(
+    -32603,
+    'the Mcp-Session-Id of the initialize answer is not 1 to 8192 visible ASCII characters',
+    { clientId },
+  );
 }

@@ -83,8 +83,12 @@ export class SessionRegistry {
     return this.remove(clientId);
   }
 
-  /** Ends a connection no one holds any more, without making anyone wait for it. */
+  /**
+   * Ends a connection no one holds any more, without making anyone wait for it; its server
+   * stream, if it listens, is closed first (a handshake that lands superseded already listens).
+   */
   endInBackground(connection: McpConnection): void {
+    connection.stopListening?.();
     const ending = connection
       .end()
       .catch(() => undefined)

@@ -126,9 +126,7 @@ export class McpHttpTransport {
     const timeout = AbortSignal.timeout(MESSAGE_TIMEOUT_MS);
     const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const label = 'method' in message ? message.method : 'response';
-    const authorization = await target.auth?.authorization(bounded).catch((error: unknown) => {
-      throw bounded.aborted ? notDelivered(target, undefined, label, error, 'ERR_CANCELED') : error;
-    });
+    const authorization = await authorizationFor(target, bounded, label);
     const response = await this.http.axiosRef
       .post<Readable>(target.url, JSON.stringify(message), {
         headers: requestHeaders(target, authorization),
@@ -153,7 +151,7 @@ export class McpHttpTransport {
   async terminate(target: HttpTarget): Promise<void> {
     // One bound for the token (a refresh may be due) and the request: shutdown waits on it.
     const signal = AbortSignal.timeout(MESSAGE_TIMEOUT_MS);
-    const authorization = await target.auth?.authorization(signal);
+    const authorization = await authorizationFor(target, signal, 'session end (DELETE)');
     const response = await this.http.axiosRef
       .delete<Readable>(target.url, {
         headers: requestHeaders(target, authorization),
@@ -306,6 +304,17 @@ export class McpHttpTransport {
  * answer. The HTTP client's error carries the request's config (its headers, its URL): only a
  * copy of it, scrubbed of the request's secrets, is kept as the cause.
  */
+/** The Authorization of a message; a token that did not come in time is a message not sent. */
+async function authorizationFor(
+  target: HttpTarget,
+  signal: AbortSignal,
+  what: string,
+): Promise<string | undefined> {
+  return target.auth?.authorization(signal).catch((error: unknown) => {
+    throw signal.aborted ? notDelivered(target, undefined, what, error, 'ERR_CANCELED') : error;
+  });
+}
+
 function notDelivered(
   target: HttpTarget,
   authorization: string | undefined,

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { FastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 
 /** Connections per server, as the keep-alive agents allowed (`maxSockets`). */
 const CONNECTIONS = 256;
@@ -21,10 +22,15 @@ interface OriginPool {
 export class OriginPools {
   private readonly pools = new Map<string, OriginPool>();
   private sweeper: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly idleMs = POOL_IDLE_MS) {}
 
+  /** The origin's pool; after `close()`, FastMcpShutdownError (nothing is sent). */
   get(origin: string): Pool {
+    if (this.closed) {
+      throw new FastMcpShutdownError('the HTTP transport is closed', { delivery: 'not_delivered' });
+    }
     let entry = this.pools.get(origin);
     if (!entry) {
       entry = { pool: new Pool(origin, { connections: CONNECTIONS }), used: true };
@@ -36,6 +42,7 @@ export class OriginPools {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.stopSweeping();
     const pools = [...this.pools.values()].map((entry) => entry.pool);
     this.pools.clear();

@@ -132,4 +132,19 @@ describe('readSseResponse of a batch of messages', () => {
     expect(sunk).toEqual(Array.from({ length: 3 * MESSAGES_PER_TURN }, (_, i) => i));
     expect(cursor.lastEventId).toBe('last');
   });
+
+  it('keeps no event id that could not go back as a Last-Event-ID header', async () => {
+    for (const [id, kept] of [
+      ['e-1', 'e-1'],
+      ['\u65e5\u672c', undefined],
+      ['x'.repeat(1025), undefined],
+    ] as const) {
+      const stream = new PassThrough();
+      const cursor: { lastEventId?: string } = { lastEventId: 'before' };
+      const reading = readSseResponse(stream, 1, () => undefined, cursor, meter());
+      stream.end(`id: ${id}\ndata: ${response}\n\n`);
+      await expect(reading).resolves.toEqual({ content: [] });
+      expect(cursor.lastEventId).toBe(kept);
+    }
+  });
 });

@@ -86,7 +86,7 @@ export async function readSseResponse(
             );
           }
         }
-        if (event.id !== undefined) cursor.lastEventId = event.id;
+        if (event.id !== undefined) cursor.lastEventId = resumableId(event.id);
       }
     } catch (error) {
       failure ??= asError(error);
@@ -219,4 +219,15 @@ function isResponse(message: JSONRPCMessage): boolean {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** An event id that can go back as a `Last-Event-ID` header value, of at most 1 KiB. */
+const RESUMABLE_ID = /^[\t\x20-\x7e\x80-\xff]{0,1024}$/;
+
+/**
+ * The id to resume after: undefined (the stream cannot be resumed) for one no HTTP client can
+ * send back, rather than a GET that fails before it leaves, again and again until the budget ends.
+ */
+function resumableId(id: string): string | undefined {
+  return RESUMABLE_ID.test(id) ? id : undefined;
 }
