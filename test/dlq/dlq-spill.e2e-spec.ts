@@ -132,6 +132,23 @@ describe('DLQ spill file', () => {
     for (const entry of stored) expect(await next.dlq.get(entry.id)).toEqual(entry);
   });
 
+  it('the in-memory store brings back, apart and not counted again, entries of one failure', async () => {
+    const first = await boot('memory');
+    // The same failure twice, past the dedup window: two entries, each stored once.
+    const same = { arguments: { q: 'same' } };
+    const low = await first.dlq.store(failedInput({ ...same, priority: 'low' }));
+    clock.advance(10 * 60_000);
+    const high = await first.dlq.store(failedInput({ ...same, priority: 'high' }));
+    expect(high.id).not.toBe(low.id);
+    await first.module.close();
+    open.splice(open.indexOf(first), 1);
+
+    const next = await boot('memory');
+    expect(await next.dlq.get(low.id)).toEqual(low);
+    expect(await next.dlq.get(high.id)).toEqual(high);
+    expect(next.events.filter(([name]) => name === 'dlq.stored')).toEqual([]);
+  });
+
   it('the in-memory store with spillFile false logs each entry at ERROR as full JSON at close', async () => {
     const error = vi.spyOn(Logger.prototype, 'error');
     const instance = await bootDlq({ store: 'memory', spillFile: false }, clock, replayer);

@@ -232,6 +232,18 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect(read.serverUrl.startsWith('https://mcp.example.com/ppp')).toBe(true);
     });
 
+    it('stores arguments nested deeper than a recursive hash could walk, at once', async () => {
+      await setup();
+      let deep: unknown = 1;
+      for (let i = 0; i < 4000; i++) deep = { a: deep };
+      const entry = await dlq.store(failedInput({ arguments: { deep } }));
+      expect(dlq.bufferedCount).toBe(0);
+      expect((await dlq.get(entry.id))?.id).toBe(entry.id);
+      // The write after it is not held up behind it either.
+      const next = await dlq.store(failedInput());
+      expect((await dlq.get(next.id))?.id).toBe(next.id);
+    });
+
     it('gets and deletes by id', async () => {
       const [first, second] = await storeMany(2);
       expect(await dlq.delete(first.id)).toBe(true);

@@ -1,3 +1,4 @@
+import type { DlqWriteSource } from './dlq-entry.writer.js';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -77,8 +78,8 @@ export class DeadLetterQueueService
     this.parts =
       options.dlq === false || !storage
         ? null
-        : assembleDlq(options, options.dlq, storage, this.notifier, this.clock, (entry) =>
-            this.write(entry),
+        : assembleDlq(options, options.dlq, storage, this.notifier, this.clock, (entry, source) =>
+            this.write(entry, source),
           );
   }
 
@@ -255,10 +256,10 @@ export class DeadLetterQueueService
   }
 
   /** Writes an entry as is (its id kept), with the write timeout: the buffer and the spill. */
-  async write(entry: FailedOperation): Promise<DlqWriteResult> {
+  async write(entry: FailedOperation, source?: DlqWriteSource): Promise<DlqWriteResult> {
     const { writer } = this.active();
     return withTimeout(
-      writer.write(entry),
+      writer.write(entry, source),
       DLQ_WRITE_TIMEOUT_MS,
       () => new DlqUnavailableError(`write timed out after ${DLQ_WRITE_TIMEOUT_MS}ms`),
     );

@@ -21,6 +21,9 @@ export interface DlqWriteRules {
   dueAt(entry: FailedOperation): number;
 }
 
+/** Where an entry comes from: a new failure (deduplicated), an import, or a restore. */
+export type DlqWriteSource = 'failure' | 'import' | 'restore';
+
 /**
  * Writes one entry: idempotent by id (a retried write never duplicates), folded into a recent
  * entry of the same failure (dedup: `occurrences` and `lastFailedAt` go up), then retention and
@@ -41,12 +44,10 @@ export class DlqEntryWriter {
   /**
    * The entry as stored (`stored`), the same id already there (`known`), or the earlier entry
    * of the same failure it was folded into (`folded`). An import keeps entries apart (no dedup)
-   * and skips known ids silently.
+   * and skips known ids silently; a restore (the memory store's entries, back from the spill
+   * file) does too, and announces nothing: each was announced when first stored.
    */
-  async write(
-    given: FailedOperation,
-    source: 'failure' | 'import' = 'failure',
-  ): Promise<DlqWriteResult> {
+  async write(given: FailedOperation, source: DlqWriteSource = 'failure'): Promise<DlqWriteResult> {
     const dedup = source === 'failure';
     const dueAt = given.redriveExhausted ? 0 : this.rules.dueAt(given);
     const entry = dueAt > 0 ? { ...given, nextRedriveAt: new Date(dueAt).toISOString() } : given;
@@ -70,7 +71,7 @@ export class DlqEntryWriter {
       if (dedup) this.announce(entry);
       return { entry, outcome: 'known' };
     }
-    this.announce(entry);
+    if (source !== 'restore') this.announce(entry);
     if (reply.expiredDue > 0 || reply.total > this.rules.maxEntries) {
       await this.trim().catch((error: unknown) => {
         this.notifier.logger.warn(`DLQ retention after a store failed: ${describe(error)}`);

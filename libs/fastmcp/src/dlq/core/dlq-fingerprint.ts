@@ -11,9 +11,21 @@ export function failureFingerprint(entry: FailedOperation): string {
   // the one-shot `hash` makes no Hash object per store.
   return hash(
     'sha1',
-    `${entry.operation}\n${entry.clientId}\n${entry.toolName ?? ''}\n${stableJson(entry.arguments ?? null)}`,
+    `${entry.operation}\n${entry.clientId}\n${entry.toolName ?? ''}\n${argumentsKey(entry)}`,
     'base64url',
   );
+}
+
+/**
+ * The arguments with their keys sorted. Arguments nested past the stack (JSON.stringify, which
+ * capped them, goes deeper than this recursion) are not deduplicated: the entry's id stands in.
+ */
+function argumentsKey(entry: FailedOperation): string {
+  try {
+    return stableJson(entry.arguments ?? null);
+  } catch {
+    return `not deduplicated: ${entry.id}`;
+  }
 }
 
 function stableJson(value: unknown): string {

@@ -1,3 +1,4 @@
+import type { DlqWriteSource } from './dlq-entry.writer.js';
 import { configuredSecrets } from '../../auth/configured-secrets.js';
 import type {
   ResolvedDlqOptions,
@@ -31,7 +32,7 @@ export function assembleDlq(
   storage: DlqStorage,
   notifier: DlqNotifier,
   clock: DlqClock,
-  write: (entry: FailedOperation) => Promise<DlqWriteResult>,
+  write: (entry: FailedOperation, source?: DlqWriteSource) => Promise<DlqWriteResult>,
 ): DlqParts {
   const plan = new DlqRedrivePlan(dlq.redrive);
   const writer = new DlqEntryWriter(
@@ -46,10 +47,14 @@ export function assembleDlq(
   );
   // The buffer's retries and the spill's import: an entry whose earlier write may have landed
   // long ago is marked (see lateWriteOf).
-  const writeLate = async (entry: FailedOperation, mayHaveLanded: boolean): Promise<void> => {
+  const writeLate = async (
+    entry: FailedOperation,
+    mayHaveLanded: boolean,
+    source?: DlqWriteSource,
+  ): Promise<void> => {
     const late = lateWriteOf(entry, mayHaveLanded, clock.now());
     if (late !== entry) notifier.markedLate(late);
-    await write(late);
+    await write(late, source);
   };
   const buffer = new DlqWriteBuffer(dlq.bufferSize, {
     write: writeLate,

@@ -27,6 +27,8 @@ const entry = (): FailedOperation =>
     clientId: 'github',
     errorClass: 'http_503',
     attempts: [],
+    failedAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
   }) as unknown as FailedOperation;
 
 const held = (e: FailedOperation, mayHaveLanded = false) => ({ entry: e, mayHaveLanded });
@@ -130,7 +132,11 @@ describe('DlqShutdownSpill import', () => {
   it('keeps the lines that hold no entry in <file>.rejected, never drops them', async () => {
     const good = entry();
     new DlqSpillFile(path).save([held(good)]);
+    const undated: Partial<FailedOperation> = entry();
+    delete undated.expiresAt;
     const bad = [
+      // An entry that lost its expiry: Redis would keep it half-indexed and never sweep it.
+      JSON.stringify(undated),
       '{"id":"torn',
       'null',
       '"text"',

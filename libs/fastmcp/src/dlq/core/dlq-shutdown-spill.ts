@@ -1,7 +1,8 @@
 import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
+import type { DlqWriteSource } from './dlq-entry.writer.js';
 import type { DlqNotifier } from './dlq-notifier.js';
-import { DlqSpillFile } from './dlq-spill-file.js';
-import type { BufferedEntry, DlqWriteBuffer } from './dlq-write-buffer.js';
+import { DlqSpillFile, type SpilledEntry } from './dlq-spill-file.js';
+import type { DlqWriteBuffer } from './dlq-write-buffer.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
 /**
@@ -16,7 +17,11 @@ export class DlqShutdownSpill {
     private readonly buffer: DlqWriteBuffer,
     private readonly notifier: DlqNotifier,
     /** The buffer's write: `mayHaveLanded` as the buffer's hook takes it. */
-    private readonly write: (entry: FailedOperation, mayHaveLanded: boolean) => Promise<unknown>,
+    private readonly write: (
+      entry: FailedOperation,
+      mayHaveLanded: boolean,
+      source?: DlqWriteSource,
+    ) => Promise<unknown>,
   ) {
     this.file = path ? new DlqSpillFile(path) : undefined;
   }
@@ -39,12 +44,13 @@ export class DlqShutdownSpill {
   private async importClaimed(claimed: DlqSpillFile, file: DlqSpillFile): Promise<void> {
     const { entries, unreadable } = claimed.contents();
     this.keepUnreadable(unreadable, claimed, file);
-    const kept: BufferedEntry[] = [];
+    const kept: SpilledEntry[] = [];
     let buffered = 0;
     for (const held of entries) {
-      const { entry, mayHaveLanded } = held;
+      const { entry, mayHaveLanded, storedBefore } = held;
       try {
-        await this.write(entry, mayHaveLanded);
+        // The memory store's entries were stored apart (and announced): no fold, no recount.
+        await this.write(entry, mayHaveLanded, storedBefore ? 'restore' : 'failure');
       } catch (error) {
         if (this.buffer.refusing) {
           kept.push(held);
@@ -100,14 +106,14 @@ export class DlqShutdownSpill {
         this.notifier.lostToLog(entry, reason, 'dlq.spillFile is false', false);
       return;
     }
-    const held = entries.map((entry) => ({ entry, mayHaveLanded: false }));
+    const held = entries.map((entry) => ({ entry, mayHaveLanded: false, storedBefore: true }));
     if (this.save(held, 'memory store closing: spill file')) {
       this.notifier.keptAtClose(entries.length, this.file.path);
     }
   }
 
   /** Appends to the spill file; when that fails, each entry is logged at ERROR instead. */
-  private save(entries: readonly BufferedEntry[], what: string): boolean {
+  private save(entries: readonly SpilledEntry[], what: string): boolean {
     const file = this.file!;
     try {
       file.save(entries);

@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isDlqId } from './dlq-id.js';
+import { dateMs } from './dlq-input.validation.js';
 import type { BufferedEntry } from './dlq-write-buffer.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
@@ -17,12 +18,19 @@ const CLAIM = '.importing-';
 
 /** What a spill file holds: its entries, and the lines that hold none. */
 export interface SpillContents {
-  entries: BufferedEntry[];
+  entries: SpilledEntry[];
   unreadable: string[];
 }
 
 /** Set on a line whose entry had a failed write that may have landed (stripped on reading). */
 const MAY_HAVE_LANDED = 'writeMayHaveLanded';
+/** Set on a line of the memory store's, whose entry was stored before (stripped on reading). */
+const STORED_BEFORE = 'storedBefore';
+
+/** A spilled entry: buffered (never stored), or the memory store's (`storedBefore`). */
+export interface SpilledEntry extends BufferedEntry {
+  storedBefore?: boolean;
+}
 
 /**
  * Dead letters that could not be written before the process stopped, one JSON entry a line
@@ -36,7 +44,7 @@ export class DlqSpillFile {
   constructor(readonly path: string) {}
 
   /** The spilled entries (none when there is no file); see `contents`. */
-  read(): BufferedEntry[] {
+  read(): SpilledEntry[] {
     return this.contents().entries;
   }
 
@@ -80,10 +88,14 @@ export class DlqSpillFile {
   }
 
   /** Adds `entries` to the file in one write. */
-  save(entries: readonly BufferedEntry[]): void {
+  save(entries: readonly SpilledEntry[]): void {
     if (entries.length === 0) return;
-    const line = ({ entry, mayHaveLanded }: BufferedEntry) =>
-      JSON.stringify(mayHaveLanded ? { ...entry, [MAY_HAVE_LANDED]: true } : entry);
+    const line = ({ entry, mayHaveLanded, storedBefore }: SpilledEntry) =>
+      JSON.stringify({
+        ...entry,
+        ...(mayHaveLanded ? { [MAY_HAVE_LANDED]: true } : {}),
+        ...(storedBefore ? { [STORED_BEFORE]: true } : {}),
+      });
     const body = entries.map((held) => `${line(held)}\n`).join('');
     appendFileSync(this.path, body, { mode: 0o600 });
   }
@@ -124,8 +136,11 @@ export class DlqSpillFile {
   }
 }
 
-/** The entry of a line: a JSON object with an entry's id, operation and client id. */
-function heldOf(line: string): BufferedEntry | undefined {
+/**
+ * The entry of a line: a JSON object with an entry's id, operation, client id and dates (an
+ * expiry that is not a date would leave a Redis entry half-indexed, and never swept).
+ */
+function heldOf(line: string): SpilledEntry | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -133,13 +148,21 @@ function heldOf(line: string): BufferedEntry | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const { [MAY_HAVE_LANDED]: mayHaveLanded, ...entry } = parsed as FailedOperation &
-    Record<typeof MAY_HAVE_LANDED, unknown>;
-  const { id, operation, clientId } = entry as Partial<FailedOperation>;
-  if (!isDlqId(id) || typeof operation !== 'string' || typeof clientId !== 'string') {
+  const {
+    [MAY_HAVE_LANDED]: mayHaveLanded,
+    [STORED_BEFORE]: storedBefore,
+    ...entry
+  } = parsed as FailedOperation & Record<typeof MAY_HAVE_LANDED | typeof STORED_BEFORE, unknown>;
+  const { id, operation, clientId, expiresAt, failedAt } = entry as Partial<FailedOperation>;
+  const dated = [expiresAt, failedAt].every((date) => Number.isFinite(dateMs(date)));
+  if (!isDlqId(id) || typeof operation !== 'string' || typeof clientId !== 'string' || !dated) {
     return undefined;
   }
-  return { entry, mayHaveLanded: mayHaveLanded === true };
+  return {
+    entry,
+    mayHaveLanded: mayHaveLanded === true,
+    ...(storedBefore === true ? { storedBefore: true } : {}),
+  };
 }
 
 function isAlive(pid: number): boolean {
