@@ -7,7 +7,7 @@ const MAX_CAUSE_DEPTH = 4;
 const MAX_NAME_LENGTH = 100;
 /** Credential shapes only: no configured secret is known here. */
 const SHAPES = new SecretScrubber([]);
-const scrubShapes = (text: string): string => SHAPES.scrub(text);
+export const scrubShapes = (text: string): string => SHAPES.scrub(text);
 /** Built-in errors whose prototypes hold nothing but the standard fields. */
 const BUILT_IN = new Set<unknown>(
   [

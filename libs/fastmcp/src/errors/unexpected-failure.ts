@@ -1,8 +1,5 @@
-import { SecretScrubber } from '../auth/secret-scrubber.js';
-import { detachCause } from './detach-cause.js';
+import { detachCause, scrubShapes } from './detach-cause.js';
 import { FastMcpError, type FastMcpErrorFields } from './fastmcp.error.js';
-
-const SHAPES = new SecretScrubber([]);
 
 /**
  * A FastMcpError for something thrown that is not one (a bug, a runtime limit): its text and
@@ -12,7 +9,7 @@ const SHAPES = new SecretScrubber([]);
 export function unexpectedFailure(
   thrown: unknown,
   fields: Omit<FastMcpErrorFields, 'cause'> = {},
-  scrub: (text: string) => string = (text) => SHAPES.scrub(text),
+  scrub: (text: string) => string = scrubShapes,
 ): FastMcpError {
   return new FastMcpError(`unexpected failure: ${scrub(textOf(thrown))}`, {
     ...fields,

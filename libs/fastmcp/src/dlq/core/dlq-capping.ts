@@ -73,8 +73,10 @@ export function capAttempts(
   nowMs: number,
   scrub: (text: string) => string = (text) => text,
 ): AttemptRecord[] {
-  const kept: readonly AttemptRecord[] = Array.isArray(attempts)
-    ? (attempts as readonly unknown[]).filter(isAttempt).slice(-DLQ_ATTEMPTS_KEPT)
+  const kept = Array.isArray(attempts)
+    ? (attempts as readonly unknown[])
+        .filter((a): a is AttemptRecord => isRecord(a))
+        .slice(-DLQ_ATTEMPTS_KEPT)
     : [];
   return kept.map((a) => {
     const record: AttemptRecord = {
@@ -94,6 +96,6 @@ function attemptTime(at: unknown, nowMs: number): string {
   return new Date(Number.isFinite(ms) ? ms : nowMs).toISOString();
 }
 
-function isAttempt(value: unknown): value is AttemptRecord {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

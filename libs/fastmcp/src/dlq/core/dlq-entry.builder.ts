@@ -2,7 +2,7 @@ import { SecretScrubber } from '../../auth/secret-scrubber.js';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import type { ResolvedDlqOptions } from '../../options/fastmcp-options.interface.js';
 import { DLQ_MESSAGE_MAX_BYTES, DLQ_URL_MAX_BYTES } from './dlq.constants.js';
-import { capAttempts, capJson, capUtf8 } from './dlq-capping.js';
+import { capAttempts, capJson, capUtf8, isRecord } from './dlq-capping.js';
 import { DlqIdGenerator } from './dlq-id.js';
 import {
   assertClientId,
@@ -109,8 +109,4 @@ export class DlqEntryBuilder {
 /** The class as an index can hold it: a well-formed class, or `unknown`. */
 export function errorClassOf(value: unknown): string {
   return typeof value === 'string' && ERROR_CLASS_PATTERN.test(value) ? value : 'unknown';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

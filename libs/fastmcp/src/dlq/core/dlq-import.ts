@@ -1,7 +1,7 @@
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import type { DlqImportResult } from './dead-letter-queue.interface.js';
 import type { DlqEntryWriter } from './dlq-entry.writer.js';
-import { isTruncationMarker } from './dlq-capping.js';
+import { isRecord, isTruncationMarker } from './dlq-capping.js';
 import { describe } from './dlq-notifier.js';
 import { asUnavailable } from './dlq-runtime.js';
 import type { DlqEntryBuilder } from './dlq-entry.builder.js';
@@ -54,10 +54,7 @@ export function importedEntry(
 
 function hasTruncationMarker(given: Partial<FailedOperation>): boolean {
   const params: unknown = given.request?.params;
-  const inParams =
-    typeof params === 'object' && params !== null
-      ? (params as Record<string, unknown>).arguments
-      : undefined;
+  const inParams = isRecord(params) ? params.arguments : undefined;
   return isTruncationMarker(given.arguments) || isTruncationMarker(inParams);
 }
 
