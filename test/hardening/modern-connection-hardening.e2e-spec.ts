@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   isMcpDeliveryUnknownError,
   isMcpInputRequiredError,
@@ -9,6 +9,7 @@ import {
   type McpTimeoutError,
 } from '@app/fastmcp';
 import { readRequestText } from '../../apps/sample/src/demo-server/json-rpc-body.js';
+import { MODERN_PROTOCOL_VERSIONS } from '../../libs/fastmcp/src/options/protocol-versions.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 
 type Rpc = { id?: number | string; method?: string; params?: Record<string, unknown> };
@@ -154,6 +155,43 @@ describe('modern connection: -32020, handler time limits and input request bound
     );
     await app.client.callToolWithRetry('modern', 'pay', {});
     expect(calls()).toBe(2);
+  });
+
+  describe('-32022 naming another revision this client also speaks', () => {
+    const LATER = '2099-01-01';
+    const versions = MODERN_PROTOCOL_VERSIONS as string[];
+    const unsupported = {
+      code: -32022,
+      message: 'Unsupported protocol version',
+      data: { supported: [LATER], requested: VERSION },
+    };
+    // The client learns a second modern revision (the fault this needs: it ships only one).
+    beforeEach(() => void versions.push(LATER));
+    afterEach(() => void versions.splice(versions.indexOf(LATER), 1));
+
+    it('inside a 200: an unsafe tool is not sent again in the other revision', async () => {
+      const { app, calls } = await start((res, message) =>
+        json(res, 200, { jsonrpc: '2.0', id: message.id, error: unsupported }),
+      );
+      const error = await app.client
+        .callToolWithRetry('modern', 'pay', {})
+        .catch((e: unknown) => e);
+      expect(isMcpDeliveryUnknownError(error)).toBe(true);
+      expect(calls()).toBe(1);
+    });
+
+    it('as a 400: refused before running, so it is sent once more in that revision', async () => {
+      const seen: string[] = [];
+      const { app, calls } = await start((res, message, n) => {
+        seen.push(String(res.req.headers['mcp-protocol-version']));
+        if (n === 1) json(res, 400, { jsonrpc: '2.0', id: message.id, error: unsupported });
+        else done(res, message);
+      });
+      const result = await app.client.callToolWithRetry('modern', 'pay', {});
+      expect(result.content).toEqual([{ type: 'text', text: 'paid' }]);
+      expect(calls()).toBe(2);
+      expect(seen).toEqual([VERSION, LATER]);
+    });
   });
 
   it('a hanging handler cannot hold the call past its time limit', async () => {

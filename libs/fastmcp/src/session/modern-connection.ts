@@ -5,6 +5,7 @@ import {
 } from '../errors/mcp-unsupported-version.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
 import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
+import type { FastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
 import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
@@ -105,20 +106,17 @@ export class ModernConnection implements McpConnection {
         if (isMcpUnsupportedVersionError(typed) && !versionSwitched) {
           const next = this.commonVersion(typed);
           if (next && next !== version) {
+            if (!refusedBeforeRunning(error, method, run, routing)) {
+              throw deliveryUnknown(params, typed, run);
+            }
             versionSwitched = true;
             this.current = { ...this.current, protocolVersion: next };
             continue;
           }
         }
         if (isMcpProtocolError(typed) && typed.code === HEADER_MISMATCH && routing.refreshTool) {
-          // Only an HTTP error answer is a refusal before the tool ran; the same error inside a
-          // 200 (after progress, say) may come from a tool that ran.
-          if (!isMcpHttpError(error) && !mayRepeat(run, routing)) {
-            const name = typeof params?.name === 'string' ? params.name : undefined;
-            throw new McpDeliveryUnknownError(name, typed, {
-              clientId: run.clientId,
-              operation: run.operation,
-            });
+          if (!refusedBeforeRunning(error, method, run, routing)) {
+            throw deliveryUnknown(params, typed, run);
           }
           if (refreshed) throw typed;
           refreshed = true;
@@ -235,6 +233,33 @@ export class ModernConnection implements McpConnection {
   private commonVersion(error: McpUnsupportedVersionError): string | undefined {
     return this.deps.versions.find((version) => error.serverVersions.includes(version));
   }
+}
+
+/**
+ * Whether a request the server refused may be sent again as is. Only an HTTP error answer is a
+ * refusal before the tool ran; the same error inside a 200 (after progress, say) may come from a
+ * tool that ran, and only a call the run's rule lets repeat is sent again.
+ */
+function refusedBeforeRunning(
+  error: unknown,
+  method: string,
+  run: RetryRun,
+  routing: ToolRouting,
+): boolean {
+  return isMcpHttpError(error) || method !== 'tools/call' || mayRepeat(run, routing);
+}
+
+/** The call may have run, and the run's rule does not let it be sent again. */
+function deliveryUnknown(
+  params: Record<string, unknown> | undefined,
+  cause: FastMcpError,
+  run: RetryRun,
+): McpDeliveryUnknownError {
+  const name = typeof params?.name === 'string' ? params.name : undefined;
+  return new McpDeliveryUnknownError(name, cause, {
+    clientId: run.clientId,
+    operation: run.operation,
+  });
 }
 
 /** Whether the run's rule lets a call that may have run be sent again. */
