@@ -138,6 +138,37 @@ describe('FastMcpMetricsListener', () => {
     ]);
   });
 
+  it('shows the servers folded into `other` combined: queues summed, the worst circuit', async () => {
+    const { events, registry } = await boot({ metrics: { maxClientIdLabels: 1 } });
+    const other = async () => [
+      lines(await registry.getSingleMetricAsString('fastmcp_bulkhead_queue'), 'other'),
+      lines(await registry.getSingleMetricAsString('fastmcp_circuit_state'), 'other'),
+    ];
+    events.emit('bulkhead.queue', { server: 'dyn-a', queued: 7 });
+    events.emit('bulkhead.queue', { server: 'dyn-b', queued: 3 });
+    events.emit('bulkhead.queue', { server: 'dyn-c', queued: 2 });
+    events.emit('circuit.transition', { server: 'dyn-b', from: 'closed', to: 'open' });
+    events.emit('circuit.transition', { server: 'dyn-c', from: 'closed', to: 'half_open' });
+    expect(await other()).toEqual([
+      ['fastmcp_bulkhead_queue{server="other"} 5'],
+      ['fastmcp_circuit_state{server="other"} 2'],
+    ]);
+    events.emit('bulkhead.queue', { server: 'dyn-b', queued: 0 });
+    events.emit('circuit.transition', { server: 'dyn-b', from: 'open', to: 'closed' });
+    expect(await other()).toEqual([
+      ['fastmcp_bulkhead_queue{server="other"} 2'],
+      ['fastmcp_circuit_state{server="other"} 1'],
+    ]);
+    events.emit('server.forgotten', { server: 'dyn-c' });
+    expect(await other()).toEqual([
+      ['fastmcp_bulkhead_queue{server="other"} 0'],
+      ['fastmcp_circuit_state{server="other"} 0'],
+    ]);
+    expect(
+      lines(await registry.getSingleMetricAsString('fastmcp_bulkhead_queue'), 'dyn-a'),
+    ).toEqual(['fastmcp_bulkhead_queue{server="dyn-a"} 7']);
+  });
+
   it("removes a forgotten server's series, not those of `other`", async () => {
     const { events, registry } = await boot({ metrics: { maxClientIdLabels: 1 } });
     for (const server of ['dyn-a', 'dyn-b']) {

@@ -7,6 +7,7 @@ import { ClientIdLabels } from './client-id-labels.js';
 import type { FastMcpMetricSet } from './create-metric-set.js';
 import { OTHER_CLIENT_ID_LABEL } from './fastmcp-metrics.constants.js';
 import { FastMcpMetrics } from './fastmcp-metrics.service.js';
+import { FoldedServerGauge, sumOf, worstOf } from './folded-server-gauge.js';
 import { adderOf } from './metric-tally.js';
 import { OperationLabels } from './operation-labels.js';
 
@@ -23,6 +24,9 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
   private readonly clientIds: ClientIdLabels;
   private readonly clientIdLabel: boolean;
   private readonly operationLabels: OperationLabels;
+  /** Servers folded into `other`: their queues add up, and their worst circuit shows. */
+  private readonly queues = new FoldedServerGauge(sumOf);
+  private readonly circuits = new FoldedServerGauge(worstOf);
   private unsubscribes: Array<() => void> = [];
 
   constructor(
@@ -85,21 +89,35 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
       on('ratelimit.waited', (e) =>
         m.rateLimitWait.observe(this.serverLabels(e.server), e.waitedMs / 1000),
       ),
-      on('bulkhead.queue', (e) => m.bulkheadQueue.set(this.serverLabels(e.server), e.queued)),
+      on('bulkhead.queue', (e) => {
+        const labels = this.serverLabels(e.server);
+        m.bulkheadQueue.set(labels, this.queues.valueFor(labels.server, e.server, e.queued));
+      }),
       on('circuit.transition', (e) => {
         const labels = this.serverLabels(e.server);
-        m.circuitState.set(labels, CIRCUIT_STATE_VALUES[e.to]);
+        const state = CIRCUIT_STATE_VALUES[e.to];
+        m.circuitState.set(labels, this.circuits.valueFor(labels.server, e.server, state));
         m.circuitTransitions.inc({ ...labels, to: e.to });
       }),
       on('retry.budget_exhausted', (e) => m.retryBudgetExhausted.inc(this.serverLabels(e.server))),
       on('server.forgotten', (e) => {
         removeServerSeries(m, e.server);
+        this.dropFolded(m, e.server);
         // With client ids as labels too, its `client_id` series stay, and so does its slot.
         if (!this.clientIdLabel && e.server !== OTHER_CLIENT_ID_LABEL) {
           this.clientIds.release(e.server);
         }
       }),
     ];
+  }
+
+  /** A server folded into `other` leaves that series' sum and worst state when it goes. */
+  private dropFolded(m: FastMcpMetricSet, server: string): void {
+    const other = { server: OTHER_CLIENT_ID_LABEL };
+    const queued = this.queues.without(server);
+    if (queued !== undefined) m.bulkheadQueue.set(other, queued);
+    const state = this.circuits.without(server);
+    if (state !== undefined) m.circuitState.set(other, state);
   }
 
   private labels(event: OperationContext, extra?: Labels): Labels {
