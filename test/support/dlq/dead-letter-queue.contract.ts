@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeadLetterQueueService } from '../../../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
-import { DLQ_ID_PATTERN } from '../../../libs/fastmcp/src/dlq/core/dlq-id.js';
+import { DLQ_ID_PATTERN, DlqIdGenerator } from '../../../libs/fastmcp/src/dlq/core/dlq-id.js';
 import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { isDlqEntryNotFoundError } from '../../../libs/fastmcp/src/errors/dlq-entry-not-found.error.js';
 import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-validation.error.js';
@@ -375,6 +375,27 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect(await dlq.get(fresh.id)).toBeNull();
     });
 
+    it('sweeps by expiry, not by age: an older entry that lives longer holds back nothing', async () => {
+      await setup({ ttlMs: 1000 });
+      const template = await dlq.store(failedInput());
+      await dlq.delete(template.id);
+      const lasting: FailedOperation = {
+        ...template,
+        id: new DlqIdGenerator().next(clock.now() - 60_000),
+        expiresAt: new Date(clock.now() + 3_600_000).toISOString(),
+      };
+      expect(await dlq.import([lasting])).toMatchObject({ imported: 1 });
+      const short = await storeMany(3);
+      clock.advance(1500);
+      await dlq.store(failedInput());
+      expect(eventsNamed(a.events, 'dlq.evicted')).toEqual([{ reason: 'ttl', count: 3 }]);
+      for (const entry of short) expect(await dlq.get(entry.id)).toBeNull();
+      expect(await dlq.get(lasting.id)).toEqual(lasting);
+      clock.advance(1500);
+      expect(await store.sweep(a)).toBe(1);
+      expect((await dlq.getStats()).total).toBe(1);
+    });
+
     it('evicts the oldest beyond maxEntries, counted and logged', async () => {
       await setup({ maxEntries: 3 });
       const warn = vi.spyOn(Logger.prototype, 'warn');
@@ -584,6 +605,43 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       }
       expect((await dlq.list()).items.map((e) => e.id)).toEqual([entry.id]);
       expect((await dlq.getStats()).total).toBe(1);
+    });
+
+    it('refuses options that are not objects with DlqValidationError naming them', async () => {
+      const entry = await dlq.store(failedInput());
+      const bad: Array<[string, () => Promise<unknown>]> = [
+        ['page', () => dlq.list(null as never)],
+        ['page', () => dlq.list(5 as never)],
+        ['page', () => dlq.listByPriority(null as never)],
+        ['page', () => dlq.getByClientId('github', null as never)],
+        ['options', () => a.replays.replay(entry.id, null as never)],
+        ['request', () => a.jobs.start(null as never)],
+        ['entries', () => dlq.import(null as never)],
+        ['entries', () => dlq.import(5 as never)],
+        ['entries', () => dlq.import(JSON.stringify(entry) as never)],
+      ];
+      for (const [field, call] of bad) {
+        const error = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isDlqValidationError(error), String(error)).toBe(true);
+        expect((error as Error).message).toMatch(new RegExp(`^invalid DLQ ${field}: expected`));
+      }
+      expect(replayer.calls).toEqual([]);
+      expect((await dlq.list()).items).toEqual([entry]);
+    });
+
+    it('stores a failure whose error or URL has no usable text, rather than throwing', async () => {
+      const opaque = Object.create(null) as never;
+      const hostile = {
+        toString() {
+          throw new Error('no text');
+        },
+      } as never;
+      const entry = await dlq.store(failedInput({ error: opaque, serverUrl: hostile }));
+      expect(entry).toMatchObject({ error: '[object Object]' });
+      expect(await dlq.get(entry.id)).toEqual(entry);
     });
 
     it('reports a missing entry on replay with DlqEntryNotFoundError', async () => {

@@ -247,6 +247,30 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect((await queue.list()).items.map((e) => e.id)).toEqual([lines[2]?.id]);
     });
 
+    it('imports a line exported mid-replay as deliveryUnknown; keeps a planned redrive time', async () => {
+      const { dlq: queue, replays, redriver } = await boot({ redrive: [{ after: '1h' }] });
+      const entry = await queue.store(failedInput());
+      await queue.delete(entry.id);
+      const ids = new DlqIdGenerator();
+      const planned = new Date(clock.now() + 5000).toISOString();
+      const lines = [
+        { ...entry, id: ids.next(clock.now()), status: 'replaying', nextRedriveAt: planned },
+        { ...entry, id: ids.next(clock.now()), nextRedriveAt: planned },
+      ];
+      expect(await queue.import(lines)).toMatchObject({ imported: 2, invalidCount: 0 });
+      const [midReplay, waiting] = await Promise.all(lines.map((line) => queue.get(line.id)));
+      expect(midReplay).toMatchObject({ status: 'dead', deliveryUnknown: true });
+      expect(midReplay?.nextRedriveAt).toBeUndefined();
+      expect(waiting).toMatchObject({ status: 'dead', nextRedriveAt: planned });
+      expect(waiting?.deliveryUnknown).toBeUndefined();
+
+      const refused = await replays.replay(lines[0].id).catch((e: unknown) => e);
+      expect(isReplayConflictError(refused)).toBe(true);
+      clock.advance(5000);
+      expect(await redriver.redriveDue()).toBe(1);
+      expect(replayer.calls.map((c) => c.id)).toEqual([lines[1].id]);
+    });
+
     it('never replays an entry whose arguments were capped, imported or not, even with force', async () => {
       const { dlq: queue, replays } = await boot({
         maxArgumentBytes: 1024,

@@ -32,6 +32,7 @@ import {
   assertErrorClass,
   assertOlderThan,
   assertOperation,
+  assertOptionsObject,
   assertPriority,
   pageLimit,
 } from './dlq-input.validation.js';
@@ -216,6 +217,7 @@ export class DeadLetterQueueService
     request: PageRequest,
     keep?: (entry: FailedOperation) => boolean,
   ): Promise<Page<FailedOperation>> {
+    assertOptionsObject('page', request);
     const limit = pageLimit(request.limit);
     const cursor = decodeCursor(request.cursor);
     return this.guard((storage) => this.reader(storage).page(index, limit, cursor, keep));
@@ -223,6 +225,7 @@ export class DeadLetterQueueService
 
   /** Entries sorted by priority (high, normal, low), newest first within each. */
   async listByPriority(page: PageRequest = {}): Promise<Page<FailedOperation>> {
+    assertOptionsObject('page', page);
     const limit = pageLimit(page.limit);
     return this.guard((storage) =>
       pageByPriority(

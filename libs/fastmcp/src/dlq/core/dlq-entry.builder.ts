@@ -10,6 +10,7 @@ import {
   ERROR_CLASS_PATTERN,
   isoDateOf,
   priorityOf,
+  textOf,
 } from './dlq-input.validation.js';
 import { redactHeaders, storedUrl } from './dlq-redaction.js';
 import type {
@@ -54,9 +55,9 @@ export class DlqEntryBuilder {
       id: this.ids.next(nowMs),
       operation: input.operation,
       clientId: input.clientId,
-      serverUrl: capUtf8(storedUrl(String(input.serverUrl ?? '')), DLQ_URL_MAX_BYTES),
+      serverUrl: capUtf8(storedUrl(textOf(input.serverUrl)), DLQ_URL_MAX_BYTES),
       request: request.value,
-      error: capUtf8(this.scrubber.scrub(String(input.error ?? '')), DLQ_MESSAGE_MAX_BYTES),
+      error: capUtf8(this.scrubber.scrub(textOf(input.error)), DLQ_MESSAGE_MAX_BYTES),
       errorClass: errorClassOf(input.errorClass),
       attempts: capAttempts(input.attempts, nowMs, (text) => this.scrubber.scrub(text)),
       retryCount: Number.isInteger(input.retryCount) ? input.retryCount : 0,

@@ -58,4 +58,30 @@ describe('DlqEntryWriter', () => {
     expect(again.outcome).toBe('known');
     expect(stored).toEqual([entry.id]);
   });
+
+  it('counts a folded failure once when its write is tried again (first answer lost)', async () => {
+    const storage = new MemoryDlqStorage();
+    let now = Date.now();
+    const rules = { maxEntries: 1000, dedupWindowMs: 60_000, now: () => now, dueAt: () => 0 };
+    const writer = new DlqEntryWriter(storage, rules, new DlqNotifier(new FastMcpEvents()));
+    const input = failedInput({ arguments: { query: 'same' } });
+    const [first, second, third] = [1, 2, 3].map(() => builder.build(input, now));
+
+    expect((await writer.write(first)).outcome).toBe('stored');
+    expect(await writer.write(second)).toMatchObject({ outcome: 'folded' });
+    // The buffer's retry of the same failure, once right away and once after the window.
+    expect(await writer.write(second)).toMatchObject({
+      outcome: 'folded',
+      entry: { id: first.id },
+    });
+    // Two tries of one failure at once: the second waits its turn, then finds it folded.
+    const both = await Promise.all([writer.write(third), writer.write(third)]);
+    expect(both.map((result) => result.outcome)).toEqual(['folded', 'folded']);
+    now += 120_000;
+    expect(await writer.write(second)).toMatchObject({ outcome: 'folded' });
+
+    const [stored] = await storage.read([first.id]);
+    expect(stored).toMatchObject({ occurrences: 3 });
+    expect(await storage.read([second.id, third.id])).toEqual([null, null]);
+  });
 });

@@ -32,6 +32,8 @@ export type DlqWriteSource = 'failure' | 'import' | 'restore';
 export class DlqEntryWriter {
   /** Ids announced as stored lately, so a write whose answer was lost is counted once. */
   private readonly announced = new RecentIds(ANNOUNCED_IDS_KEPT);
+  /** Failures folded lately, noted with the entry they went into (see `write`). */
+  private readonly folded = new RecentIds(ANNOUNCED_IDS_KEPT);
   /** Bumps of one entry from this instance run in turn (see bump). */
   private readonly bumps = new TurnsByKey();
 
@@ -58,11 +60,20 @@ export class DlqEntryWriter {
       fingerprint: dedupWindowMs > 0 ? failureFingerprint(entry) : '',
       dedupWindowMs,
     };
+    // A retry of a write that folded this failure and lost its answer (it timed out, then
+    // landed) would count the failure twice: it gets the first fold's answer.
+    const foldedInto = this.folded.noteOf(entry.id);
+    if (foldedInto) return this.foldedAnswer(foldedInto, entry);
     let reply = await this.storage.insert(entry, options);
     if (reply.kind === 'duplicate') {
       const otherId = reply.id;
-      const bumped = await this.bumps.run(otherId, () => this.bump(otherId, entry));
+      const bumped = await this.bumps.run(otherId, () =>
+        this.folded.has(entry.id) ? Promise.resolve(null) : this.bump(otherId, entry),
+      );
       if (bumped) return { entry: bumped, outcome: 'folded' };
+      // The first write of this failure folded it while this one waited its turn.
+      const foldedMeanwhile = this.folded.noteOf(entry.id);
+      if (foldedMeanwhile) return this.foldedAnswer(foldedMeanwhile, entry);
       reply = await this.storage.insert(entry, { ...options, ignoreDedup: true });
     }
     if (reply.kind !== 'stored') {
@@ -78,6 +89,15 @@ export class DlqEntryWriter {
       });
     }
     return { entry, outcome: 'stored' };
+  }
+
+  private async foldedAnswer(otherId: string, entry: FailedOperation): Promise<DlqWriteResult> {
+    return { entry: (await this.current(otherId)) ?? entry, outcome: 'folded' };
+  }
+
+  private async current(id: string): Promise<FailedOperation | null> {
+    const [entry] = await this.storage.read([id]);
+    return entry;
   }
 
   private announce(entry: FailedOperation): void {
@@ -125,7 +145,10 @@ export class DlqEntryWriter {
     });
     if (replaying) return null;
     if (bumped?.deliveryUnknown && again.deliveryUnknown) await this.storage.setDue(id, 0);
-    if (bumped) this.notifier.deduplicated(bumped, again.id);
+    if (bumped) {
+      this.folded.add(again.id, id);
+      this.notifier.deduplicated(bumped, again.id);
+    }
     return bumped;
   }
 }

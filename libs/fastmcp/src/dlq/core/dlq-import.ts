@@ -5,7 +5,7 @@ import { isRecord, isTruncationMarker } from './dlq-capping.js';
 import { describe } from './dlq-notifier.js';
 import { asUnavailable } from './dlq-runtime.js';
 import type { DlqEntryBuilder } from './dlq-entry.builder.js';
-import { assertDlqId, isoDateOf, priorityOf } from './dlq-input.validation.js';
+import { assertDlqId, dateMs, isoDateOf, priorityOf } from './dlq-input.validation.js';
 import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
 
 /**
@@ -27,7 +27,7 @@ export function importedEntry(
     throw new DlqValidationError('toolName', 'a call_tool entry needs the name of its tool');
   }
   const built = builder.build(given as FailedOperationInput, nowMs);
-  const expiresAt = Date.parse(String(given.expiresAt));
+  const expiresAt = dateMs(given.expiresAt);
   // Stored, it would be swept at once: counted as imported, then gone.
   if (Number.isFinite(expiresAt) && expiresAt <= nowMs) {
     throw new DlqValidationError('expiresAt', `it expired at ${new Date(expiresAt).toISOString()}`);
@@ -45,6 +45,12 @@ export function importedEntry(
   }
   if (Number.isInteger(given.redriveCount)) entry.redriveCount = Number(given.redriveCount);
   if (given.redriveExhausted === true) entry.redriveExhausted = true;
+  // Exported while a replay ran: that replay may have run the tool, so this copy needs `force`.
+  if (given.status === 'replaying') entry.deliveryUnknown = true;
+  const nextRedriveAt = dateMs(given.nextRedriveAt);
+  if (!entry.deliveryUnknown && Number.isFinite(nextRedriveAt)) {
+    entry.nextRedriveAt = new Date(nextRedriveAt).toISOString();
+  }
   // Capped arguments replayed would run the tool with the marker: the mark must survive.
   if (given.argumentsTruncated === true || hasTruncationMarker(given)) {
     entry.argumentsTruncated = true;
@@ -73,6 +79,7 @@ export async function importEntries(
   writer: DlqEntryWriter,
   now: () => number,
 ): Promise<DlqImportResult> {
+  assertEntrySource(entries);
   const result: DlqImportResult = { imported: 0, skipped: 0, invalid: [], invalidCount: 0 };
   let line = 0;
   for await (const raw of entries) {
@@ -96,4 +103,17 @@ export async function importEntries(
     else result.skipped++;
   }
   return result;
+}
+
+/** An import reads entries one by one: a string (read as characters) or a number is refused. */
+function assertEntrySource(entries: unknown): void {
+  const source = entries as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null;
+  const iterable =
+    typeof entries === 'object' &&
+    source !== null &&
+    (typeof source[Symbol.iterator] === 'function' ||
+      typeof source[Symbol.asyncIterator] === 'function');
+  if (!iterable) {
+    throw new DlqValidationError('entries', 'expected an iterable of entries, one object each');
+  }
 }

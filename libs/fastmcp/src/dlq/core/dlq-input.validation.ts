@@ -7,8 +7,29 @@ import { DLQ_PRIORITIES, type DlqPriority } from './failed-operation.interface.j
 
 /** Shows at most 64 characters of a rejected value in an error message. */
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (value === null || value === undefined) return String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : textOf(value);
   return text.length > 64 ? `${text.slice(0, 64)}...` : text;
+}
+
+/** A value as text, whatever it is: an object with no usable `toString` is `[object Object]`. */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any value, as String() shows it
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** Options passed as something other than an object (`null`, a number...) are refused. */
+export function assertOptionsObject(field: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new DlqValidationError(field, `expected an object, got ${show(value)}`);
+  }
 }
 
 export function assertDlqId(id: unknown): asserts id is string {

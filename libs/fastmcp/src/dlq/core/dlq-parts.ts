@@ -9,7 +9,7 @@ import { DlqEntryWriter, type DlqWriteResult } from './dlq-entry.writer.js';
 import { lateWriteOf, writeMayHaveLanded } from './dlq-late-write.js';
 import type { DlqNotifier } from './dlq-notifier.js';
 import { DlqRedrivePlan } from './dlq-redrive.plan.js';
-import type { DlqClock } from './dlq-runtime.js';
+import { type DlqClock, isStoreFailure } from './dlq-runtime.js';
 import { DlqShutdownSpill } from './dlq-shutdown-spill.js';
 import type { DlqStorage } from './dlq-storage.interface.js';
 import { DlqWriteBuffer } from './dlq-write-buffer.js';
@@ -59,6 +59,7 @@ export function assembleDlq(
   const buffer = new DlqWriteBuffer(dlq.bufferSize, {
     write: writeLate,
     mayHaveLanded: writeMayHaveLanded,
+    retryable: isStoreFailure,
     flushed: (count) => notifier.flushed(count),
     lost: (entry, reason, error, first) => notifier.lostToLog(entry, reason, error, first),
   });

@@ -1,4 +1,5 @@
 import { DlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
+import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
 import { isFastMcpError } from '../../errors/fastmcp.error.js';
 import type {
@@ -62,6 +63,15 @@ export function asUnavailable(error: unknown): never {
   throw new DlqUnavailableError(error instanceof Error ? error.message : String(error), {
     cause: error,
   });
+}
+
+/**
+ * False for a failure no store raises (a value that is not JSON, a bug, a rejected entry):
+ * writing the entry again would fail the same way.
+ */
+export function isStoreFailure(error: unknown): boolean {
+  const unmendable = [TypeError, SyntaxError, RangeError, ReferenceError, DlqValidationError];
+  return !unmendable.some((kind) => error instanceof kind);
 }
 
 /** Runs `run` so that anything it throws becomes a rejected promise, like an async method. */

@@ -57,6 +57,7 @@ describe('DlqShutdownSpill import', () => {
     buffer = new DlqWriteBuffer(1, {
       write: stored,
       mayHaveLanded: () => true,
+      retryable: () => true,
       flushed: noop,
       lost: noop,
     });

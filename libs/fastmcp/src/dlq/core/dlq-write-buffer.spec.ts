@@ -17,7 +17,14 @@ function hooks(failuresBeforeSuccess: number) {
   const flushed = vi.fn<DlqWriteBufferHooks['flushed']>();
   const lost = vi.fn<DlqWriteBufferHooks['lost']>();
   const mayHaveLanded = (error: unknown) => error !== 'not sent';
-  return { written, write, flushed, lost, hooks: { write, mayHaveLanded, flushed, lost } };
+  const retryable = (error: unknown) => !(error instanceof SyntaxError);
+  return {
+    written,
+    write,
+    flushed,
+    lost,
+    hooks: { write, mayHaveLanded, retryable, flushed, lost },
+  };
 }
 
 describe('DlqWriteBuffer', () => {
@@ -47,6 +54,33 @@ describe('DlqWriteBuffer', () => {
     buffer.push(unsent, 'not sent');
     await vi.waitFor(() => expect(buffer.size).toBe(0));
     expect(h.write.mock.calls.map((call) => call[1])).toEqual([false, true]);
+    await buffer.close();
+  });
+
+  it('hands an entry whose write cannot succeed to `lost` and writes the ones behind it', async () => {
+    const h = hooks(0);
+    const [first, poison, last] = [entry(), entry(), entry()];
+    const notJson = new SyntaxError('Unexpected token n in JSON');
+    h.write.mockImplementation((e) => {
+      if (e.id === poison.id) return Promise.reject(notJson);
+      h.written.push(e.id);
+      return Promise.resolve();
+    });
+    const buffer = new DlqWriteBuffer(10, h.hooks, { initialDelayMs: 5, maxDelayMs: 5 });
+    for (const e of [first, poison, last]) expect(buffer.push(e, new Error('down'))).toBe(true);
+    await vi.waitFor(() => expect(buffer.size).toBe(0));
+    expect(h.written).toEqual([first.id, last.id]);
+    expect(h.write).toHaveBeenCalledTimes(3);
+    expect(h.lost).toHaveBeenCalledExactlyOnceWith(
+      poison,
+      'write failed for a reason a retry cannot mend',
+      notJson,
+      false,
+    );
+    // Refused at once when the first write already failed so: nothing is held for it.
+    expect(buffer.push(poison, notJson)).toBe(false);
+    expect(buffer.size).toBe(0);
+    expect(h.lost).toHaveBeenLastCalledWith(poison, expect.any(String), notJson, true);
     await buffer.close();
   });
 

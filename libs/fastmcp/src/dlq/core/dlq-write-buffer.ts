@@ -9,10 +9,14 @@ export interface DlqWriteBufferHooks {
   write(entry: FailedOperation, mayHaveLanded: boolean): Promise<void>;
   /** False when a write's failure shows it never reached the store. */
   mayHaveLanded(error: unknown): boolean;
+  /** False when retrying cannot help (the failure is not the store's): the entry goes to `lost`. */
+  retryable(error: unknown): boolean;
   flushed(count: number): void;
   /** `firstWrite`: the entry never reached the buffer (full or closed) rather than being held in it. */
   lost(entry: FailedOperation, reason: string, error: unknown, firstWrite: boolean): void;
 }
+
+const UNRETRYABLE = 'write failed for a reason a retry cannot mend';
 
 export interface DlqWriteBufferTiming {
   initialDelayMs: number;
@@ -27,7 +31,9 @@ export interface BufferedEntry {
 
 /**
  * A bounded in-process buffer of entries the store could not write. Retries in the background
- * with exponential backoff (unref'd timers), in order, one write at a time.
+ * with exponential backoff (unref'd timers), in order, one write at a time. An entry whose write
+ * fails for a reason retrying cannot mend is handed to `lost` at once, so it never holds back
+ * the entries behind it.
  */
 export class DlqWriteBuffer {
   private readonly entries: BufferedEntry[] = [];
@@ -64,6 +70,10 @@ export class DlqWriteBuffer {
   push(entry: FailedOperation, error: unknown, mayHaveLanded = false): boolean {
     if (this.refusing) {
       this.hooks.lost(entry, this.closed ? 'shutting down' : 'buffer full', error, true);
+      return false;
+    }
+    if (!this.hooks.retryable(error)) {
+      this.hooks.lost(entry, UNRETRYABLE, error, true);
       return false;
     }
     this.lastError = error;
@@ -119,6 +129,11 @@ export class DlqWriteBuffer {
       try {
         await this.hooks.write(held.entry, held.mayHaveLanded);
       } catch (error) {
+        if (!this.hooks.retryable(error)) {
+          this.entries.shift();
+          this.hooks.lost(held.entry, UNRETRYABLE, error, false);
+          continue;
+        }
         this.lastError = error;
         held.mayHaveLanded ||= this.hooks.mayHaveLanded(error);
         this.delayMs = Math.min(this.delayMs * 2, this.timing.maxDelayMs);

@@ -4,15 +4,21 @@ import type { DlqCursor } from '../core/dlq-cursor.js';
 import { dlqIdTime } from '../core/dlq-id.js';
 import { topCounts } from '../core/dlq-top-counts.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
+import { ExpiryIndex } from './expiry-index.js';
 
 /**
- * The in-memory store's data: entries by id and ids in time order. Entries are
- * kept as JSON strings, so what goes in and out is copied exactly as the Redis store does.
+ * The in-memory store's data: entries by id, ids in time order and ids in expiry order. Entries
+ * are kept as JSON strings, so what goes in and out is copied exactly as the Redis store does.
  */
 export class InMemoryDlqState {
   private readonly entries = new Map<string, string>();
-  /** Ids ascending; ids sort by time, so this is also expiry order under one TTL. */
+  /** Ids ascending; ids sort by the time they failed. */
   private readonly ids: string[] = [];
+  /**
+   * Ids by expiry, soonest first, as the Redis store's expiry set: an imported or restored entry
+   * keeps its own expiry, so time order is not expiry order.
+   */
+  private readonly expiries = new ExpiryIndex();
 
   get size(): number {
     return this.ids.length;
@@ -34,6 +40,7 @@ export class InMemoryDlqState {
     if (!present && replace) return false;
     this.entries.set(entry.id, JSON.stringify(entry));
     if (!present) this.ids.splice(this.position(entry.id), 0, entry.id);
+    this.expiries.set(entry.id, expiryMs(entry));
     return true;
   }
 
@@ -41,7 +48,30 @@ export class InMemoryDlqState {
     if (!this.entries.delete(id)) return false;
     const at = this.position(id);
     if (this.ids[at] === id) this.ids.splice(at, 1);
+    this.expiries.delete(id);
     return true;
+  }
+
+  /** Removes up to `max` entries expired by `boundMs`, soonest first, passing over those `keep` holds. */
+  removeExpired(
+    max: number,
+    boundMs: number,
+    keep: (entry: FailedOperation) => boolean = () => false,
+  ): string[] {
+    const removed: string[] = [];
+    for (const id of this.expiries.expiredBy(boundMs)) {
+      if (removed.length === max) break;
+      const entry = this.get(id);
+      if (entry && keep(entry)) continue;
+      this.remove(id);
+      removed.push(id);
+    }
+    return removed;
+  }
+
+  /** How many entries have expired by `boundMs`. */
+  countExpired(boundMs: number): number {
+    return this.expiries.countBy(boundMs);
   }
 
   /**
@@ -65,6 +95,7 @@ export class InMemoryDlqState {
       }
       this.entries.delete(id);
       this.ids.splice(at, 1);
+      this.expiries.delete(id);
       removed.push(id);
     }
     return removed;
@@ -77,17 +108,6 @@ export class InMemoryDlqState {
       const entry = this.get(this.ids[at]);
       if (entry) yield entry;
     }
-  }
-
-  /** How many entries, oldest first, `test` holds for before it first fails. */
-  countWhile(test: (entry: FailedOperation) => boolean): number {
-    let count = 0;
-    for (const id of this.ids) {
-      const entry = this.get(id);
-      if (entry && !test(entry)) break;
-      count++;
-    }
-    return count;
   }
 
   stats(nowMs: number): Omit<DlqStats, 'dueForRedrive'> {
@@ -130,4 +150,8 @@ export class InMemoryDlqState {
   }
 }
 
-/** The `n` largest counts, largest first (ties by name). */
+/** An entry's expiry in ms; one with no readable expiry never expires, as in Redis' +inf score. */
+function expiryMs(entry: FailedOperation): number {
+  const at = Date.parse(entry.expiresAt);
+  return Number.isFinite(at) ? at : Number.POSITIVE_INFINITY;
+}

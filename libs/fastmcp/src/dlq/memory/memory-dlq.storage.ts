@@ -16,8 +16,6 @@ import type {
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { InMemoryDlqState } from './in-memory-dlq.state.js';
 
-/** How long a deleted or replayed id stays refused by `insert`, in ms (as in Redis). */
-
 interface Held {
   token: string;
   until: number;
@@ -62,7 +60,7 @@ export class MemoryDlqStorage implements DlqStorage {
     return Promise.resolve({
       kind: stored ? 'stored' : 'known',
       total: this.state.size,
-      expiredDue: this.state.countWhile((e) => Date.parse(e.expiresAt) <= now),
+      expiredDue: this.state.countExpired(now),
     });
   }
 
@@ -99,13 +97,14 @@ export class MemoryDlqStorage implements DlqStorage {
     nowMs: number,
     onBatch: (ids: string[]) => void,
   ): Promise<number> {
-    const test =
-      mode === 'expired'
-        ? (e: FailedOperation) => Date.parse(e.expiresAt) <= boundMs
-        : (e: FailedOperation) => dlqIdTime(e.id) < boundMs;
+    const keep = (e: FailedOperation) => this.held(e.id, nowMs);
+    const before = (e: FailedOperation) => dlqIdTime(e.id) < boundMs;
     let removed = 0;
     for (;;) {
-      const ids = this.state.removeOldest(DLQ_SWEEP_BATCH, test, (e) => this.held(e.id, nowMs));
+      const ids =
+        mode === 'expired'
+          ? this.state.removeExpired(DLQ_SWEEP_BATCH, boundMs, keep)
+          : this.state.removeOldest(DLQ_SWEEP_BATCH, before, keep);
       for (const id of ids) this.forget(id);
       if (ids.length > 0) onBatch(ids);
       removed += ids.length;

@@ -271,9 +271,14 @@ export class RedisDlqRepository {
     return String(await DLQ_SCRIPTS.replace.run(this.redis, [this.keys.entry(id)], args));
   }
 
-  /** The entry's stored JSON, as `replace` compares it. */
-  raw(id: string): Promise<string | null> {
-    return this.redis.get(this.keys.entry(id));
+  /**
+   * The entry's stored JSON, as `replace` compares it, and the entry it holds: null when the JSON
+   * is not an entry's (reported to `corrupt`).
+   */
+  async stored(id: string): Promise<{ json: string; entry: FailedOperation | null } | null> {
+    const key = this.keys.entry(id);
+    const json = await this.redis.get(key);
+    return json === null ? null : { json, entry: this.parse(json, key) };
   }
 
   private parse(json: string, key: string): FailedOperation | null {

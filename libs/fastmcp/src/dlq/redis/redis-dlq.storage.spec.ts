@@ -204,6 +204,18 @@ describe('RedisDlqStorage on Redis', () => {
     expect(await admin.get(key)).toBe('{"id": not json');
   });
 
+  it('keeps a failure apart, stored at once, when the entry it would fold into is not JSON', async () => {
+    const prefix = nextPrefix();
+    const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    const same = () => failedInput({ arguments: { query: 'same' } });
+    const first = await dlq.store(same());
+    await admin.set(new RedisDlqKeys(prefix).entry(first.id), '{"id": not json');
+    const again = await dlq.store(same());
+    expect(again.id).not.toBe(first.id);
+    expect(dlq.bufferedCount).toBe(0);
+    expect((await dlq.list()).items).toEqual([again]);
+  });
+
   it('heals ids whose entry vanished when a read meets them', async () => {
     const prefix = nextPrefix();
     const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });

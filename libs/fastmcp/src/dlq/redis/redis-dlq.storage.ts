@@ -107,11 +107,12 @@ export class RedisDlqStorage implements DlqStorage {
   ): Promise<FailedOperation | null> {
     const repository = await this.repository();
     for (let attempt = 0; attempt < CAS_TRIES; attempt++) {
-      const raw = await repository.raw(id);
-      if (raw === null) return null;
-      const next = change(JSON.parse(raw) as FailedOperation);
-      if (!next) return JSON.parse(raw) as FailedOperation;
-      const reply = await repository.replace(id, raw, next);
+      const stored = await repository.stored(id);
+      // A value that is not JSON is no entry to change: the caller is told it is gone.
+      if (stored?.entry == null) return null;
+      const next = change(stored.entry);
+      if (!next) return stored.entry;
+      const reply = await repository.replace(id, stored.json, next);
       if (reply === 'ok') return next;
       if (reply === 'missing') return null;
       // Lost to another instance's change: a random wait (up to 1, 2, 4 ... ms) so the two do not

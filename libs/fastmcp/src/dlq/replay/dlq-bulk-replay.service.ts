@@ -15,6 +15,7 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constant
 import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { assertFilter } from '../core/dlq-filter.js';
+import { assertOptionsObject } from '../core/dlq-input.validation.js';
 import { describe } from '../core/dlq-notifier.js';
 import { asUnavailable } from '../core/dlq-runtime.js';
 import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.interface.js';
@@ -332,6 +333,7 @@ function assertJobId(id: string): void {
 }
 
 function checked(request: BulkReplayRequest): Required<BulkReplayRequest> {
+  assertOptionsObject('request', request);
   const filter = request.filter ?? {};
   assertFilter(filter);
   const number = (field: string, value: unknown, fallback: number, min: number, max: number) => {
