@@ -1,12 +1,14 @@
 // disconnect() forgets what the client kept for a server given to connect* (not in `servers`):
 // an app that connects a new client id per tenant or per job must not keep one of each forever.
 // A configured server keeps its state: reconnected, it is still the server that was unwell.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CircuitOpenError,
   type ClientCredentialsAuthOptions,
   type EnhancedFastMcpService,
   type FastMcpModuleOptions,
+  REDRIVE_GATE,
+  type RedriveGate,
 } from '@app/fastmcp';
 import { ServerAuthRegistry } from '../../libs/fastmcp/src/auth/server-auth.registry.js';
 import { RetryPolicies } from '../../libs/fastmcp/src/retry/retry-policies.js';
@@ -124,6 +126,48 @@ describe('disconnect of a server given to connect*', () => {
 
     expect(app.transitions).toHaveLength(30);
     expect(await serverValues()).toEqual(new Set());
+  });
+
+  it('a call still out when its server is disconnected puts back no circuit state or series', async () => {
+    const app = await pipelineApp({
+      servers: {},
+      resilience: { circuitBreaker: { consecutiveFailures: 1, openMs: 60_000 } },
+      retry: { maxRetries: 0, requestTimeoutMs: 300 },
+    });
+    await app.client.connectWithRetry('dyn', { url: proxy.url, protocolVersion: '2025-11-25' });
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.hang(), times: 1 });
+    const call = app.client.callTool('dyn', 'lookup').catch((error: unknown) => error);
+    await vi.waitFor(() => expect(proxy.requests.some((r) => r.fault?.kind === 'hang')).toBe(true));
+    await app.client.disconnect('dyn');
+    await call;
+    proxy.releaseHung();
+    expect(app.transitions).toEqual([]);
+    expect(app.pipelines.circuitStates()).toEqual({});
+    expect(app.pipelines.serverCount).toBe(0);
+    expect(await app.registry.metrics()).not.toContain('server="dyn"');
+  });
+
+  it('a redrive round builds no policies for servers that were disconnected', async () => {
+    const app = await pipelineApp({
+      servers: {},
+      resilience: { circuitBreaker: { consecutiveFailures: 5, openMs: 60_000 } },
+      retry: { maxRetries: 0 },
+      dlq: { redrive: [{ match: { errorClass: ['http_503'] }, after: 1, maxRedrives: 1 }] },
+    });
+    for (let i = 0; i < 5; i++) {
+      await app.client.connectWithRetry(`dyn-${i}`, {
+        url: proxy.url,
+        protocolVersion: '2025-11-25',
+      });
+      proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(503), times: 1 });
+      await app.client.callToolWithRetry(`dyn-${i}`, 'lookup', { id: 'x' }).catch(() => undefined);
+      await app.client.disconnect(`dyn-${i}`);
+    }
+    expect((await app.dlq.getStats()).dueForRedrive).toBe(5);
+    expect(app.pipelines.serverCount).toBe(0);
+    const gate = app.moduleRef.get<RedriveGate>(REDRIVE_GATE, { strict: false });
+    for (let i = 0; i < 5; i++) expect(gate.holdReason(`dyn-${i}`)).toBeNull();
+    expect(app.pipelines.serverCount).toBe(0);
   });
 
   it('forgets its OAuth tokens; a reconnect gets a new token and works', async () => {

@@ -112,6 +112,21 @@ describe('circuit breaker', () => {
     expect(items.filter((entry) => entry.retryCount === 0)).toHaveLength(5);
   });
 
+  it('a timeout that opens the circuit ends the call CircuitOpenError at its next retry, not the timeout again', async () => {
+    const app = await connectedApp(
+      { circuitBreaker: { consecutiveFailures: 1, openMs: OPEN_FOR_GOOD_MS } },
+      { retry: { maxRetries: 3, requestTimeoutMs: 300, ambiguousToolCalls: 'always' } },
+    );
+    failTools(faults.hang(), 1);
+    const error = await lookup(app, 'slow');
+    proxy.releaseHung();
+    expect(error).toBeInstanceOf(CircuitOpenError);
+    expect(toolCallsSeen()).toBe(1);
+    expect(app.retries.map((retry) => retry.reason)).toEqual(['timeout']);
+    const [entry] = (await app.dlq.list()).items;
+    expect(entry).toMatchObject({ errorClass: 'circuit_open', retryCount: 1 });
+  });
+
   it('after openMs lets a probe through: a failed probe opens it again, a good one closes it', async () => {
     const app = await connectedApp(
       { circuitBreaker: { consecutiveFailures: 2, openMs: OPEN_MS } },

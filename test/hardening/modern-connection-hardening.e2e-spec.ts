@@ -7,6 +7,7 @@ import {
   isMcpTimeoutError,
   type McpInputRequiredError,
   type McpTimeoutError,
+  type RetryWithheldEvent,
 } from '@app/fastmcp';
 import { readRequestText } from '../../apps/sample/src/demo-server/json-rpc-body.js';
 import { MODERN_PROTOCOL_VERSIONS } from '../../libs/fastmcp/src/options/protocol-versions.js';
@@ -94,13 +95,18 @@ describe('modern connection: -32020, handler time limits and input request bound
     return { app, calls: modern.calls };
   }
 
-  it('-32020 inside a 200 JSON answer: an unsafe tool is not sent again', async () => {
+  it('-32020 inside a 200 JSON answer: an unsafe tool is not sent again, and that is told', async () => {
     const { app, calls } = await start((res, message) =>
       json(res, 200, { jsonrpc: '2.0', id: message.id, error: HEADER_MISMATCH }),
     );
+    const withheld: RetryWithheldEvent[] = [];
+    app.events.on('retry.withheld', (event) => withheld.push(event));
     const error = await app.client.callToolWithRetry('modern', 'pay', {}).catch((e: unknown) => e);
     expect(isMcpDeliveryUnknownError(error)).toBe(true);
     expect(calls()).toBe(1);
+    expect(withheld).toEqual([
+      expect.objectContaining({ clientId: 'modern', operation: 'call_tool', toolName: 'pay' }),
+    ]);
   });
 
   it('-32020 after progress on a 200 stream: an unsafe tool is not sent again', async () => {
@@ -173,11 +179,14 @@ describe('modern connection: -32020, handler time limits and input request bound
       const { app, calls } = await start((res, message) =>
         json(res, 200, { jsonrpc: '2.0', id: message.id, error: unsupported }),
       );
+      const withheld: RetryWithheldEvent[] = [];
+      app.events.on('retry.withheld', (event) => withheld.push(event));
       const error = await app.client
         .callToolWithRetry('modern', 'pay', {})
         .catch((e: unknown) => e);
       expect(isMcpDeliveryUnknownError(error)).toBe(true);
       expect(calls()).toBe(1);
+      expect(withheld).toHaveLength(1);
     });
 
     it('as a 400: refused before running, so it is sent once more in that revision', async () => {

@@ -13,7 +13,8 @@ export class PipelineRedriveGate implements RedriveGate {
   constructor(@Inject(ServerPipelines) private readonly pipelines: ServerPipelines) {}
 
   holdReason(clientId: string): string | null {
-    for (const policy of this.pipelines.forServer(clientId).policies) {
+    // A server with no policies now (never called, or forgotten) holds nothing back.
+    for (const policy of this.pipelines.existing(clientId)) {
       if (policy instanceof CircuitBreakerPolicy && policy.blocking) return 'circuit open';
       if (policy instanceof RateLimitPolicy && policy.waiting > 0) return 'rate limit queue';
     }

@@ -7,5 +7,6 @@ export interface PolicyContext {
   server: string;
   options: ResolvedResilienceOptions;
   clock: Clock;
-  events: FastMcpEvents;
+  /** Silent once the server is forgotten: a call still out reports nothing of a gone server. */
+  events: Pick<FastMcpEvents, 'emit'>;
 }

@@ -6,6 +6,7 @@ import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interfac
 import { resolveResilience } from '../options/resilience-defaults.js';
 import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
 import type { AttemptPolicy } from './attempt-policy.interface.js';
+import type { PolicyContext } from './policy-context.js';
 import { POLICY_FACTORIES } from './policy-registry.js';
 import { ServerPipeline } from './server-pipeline.js';
 
@@ -61,18 +62,31 @@ export class ServerPipelines implements OnApplicationShutdown {
     }
   }
 
+  /** The server's policies if it has any now; creates none (for look-ups such as the redriver's). */
+  existing(server: string): readonly AttemptPolicy[] {
+    return this.policies.get(server) ?? [];
+  }
+
   private policiesOf(server: string): readonly AttemptPolicy[] {
-    let policies = this.policies.get(server);
-    if (!policies) {
-      const options = resolveResilience(
-        this.options.resilience,
-        this.options.servers[server]?.resilience,
-      );
-      const context = { server, options, clock: this.clock, events: this.events };
-      policies = POLICY_FACTORIES.map((factory) => factory(context)).filter(
-        (policy) => policy !== undefined,
-      );
-      this.policies.set(server, policies);
+    const known = this.policies.get(server);
+    if (known) return known;
+    const options = resolveResilience(
+      this.options.resilience,
+      this.options.servers[server]?.resilience,
+    );
+    const policies: AttemptPolicy[] = [];
+    // A run still holding these policies after `forget` (a call in flight) changes nothing the
+    // module shows: no state put back for a server that is gone, no metric series taken again.
+    const events: PolicyContext['events'] = {
+      emit: (name, event) => {
+        if (this.policies.get(server) === policies) this.events.emit(name, event);
+      },
+    };
+    this.policies.set(server, policies);
+    const context = { server, options, clock: this.clock, events };
+    for (const factory of POLICY_FACTORIES) {
+      const policy = factory(context);
+      if (policy) policies.push(policy);
     }
     return policies;
   }

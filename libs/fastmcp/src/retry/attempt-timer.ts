@@ -91,6 +91,15 @@ export class AttemptTimer {
     this.arm(controller, timeoutMs, timeoutMs === this.deadline - now);
   }
 
+  /**
+   * Before the next attempt is admitted: the last one's signal, and the reason it was aborted
+   * for, no longer explain anything (a refusal by the breaker is not that attempt's timeout).
+   */
+  reset(): void {
+    this.stop();
+    this.controller = undefined;
+  }
+
   /** The attempt ended: its timer is cleared (its signal stays as it is). */
   stop(): void {
     clearTimeout(this.timer);

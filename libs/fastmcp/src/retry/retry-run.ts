@@ -1,5 +1,6 @@
 import type { AttemptRecord } from '../dlq/core/failed-operation.interface.js';
 import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import type { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { McpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
 import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import type { OperationName } from '../events/operation-name.js';
@@ -109,6 +110,7 @@ export class RetryRun {
    */
   async beginAttempt({ awaitSocket = false } = {}): Promise<AbortSignal> {
     this.endAttempt();
+    this.attemptTimer.reset();
     this.throwIfAborted();
     if (this.deadline - this.init.clock.now() <= 0) throw this.errors.budget(undefined, NOT_SENT);
     this.releaseAdmission = await admitWithinBudget(this.pipeline, this.attemptInfo, this.bounds);
@@ -304,7 +306,11 @@ export class RetryRun {
     return this.withholds(error) ? this.errors.deliveryUnknown(error) : error;
   }
 
-  private withheld(error: FastMcpError): FastMcpError {
+  /**
+   * A resend withheld: the failed request may have run and is not safe to repeat. Raises
+   * `retry.withheld` (its WARN line and `fastmcp_delivery_unknown_total`); the error to throw.
+   */
+  withheld(error: FastMcpError): McpDeliveryUnknownError {
     this.init.events.emit('retry.withheld', {
       ...this.errors.context(),
       toolName: this.init.toolName,

@@ -4,8 +4,6 @@ import {
   type McpUnsupportedVersionError,
 } from '../errors/mcp-unsupported-version.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
-import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
-import type { FastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
 import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
@@ -107,7 +105,7 @@ export class ModernConnection implements McpConnection {
           const next = this.commonVersion(typed);
           if (next && next !== version) {
             if (!refusedBeforeRunning(error, method, run, routing)) {
-              throw deliveryUnknown(params, typed, run);
+              throw run.withheld(typed);
             }
             versionSwitched = true;
             this.current = { ...this.current, protocolVersion: next };
@@ -116,7 +114,7 @@ export class ModernConnection implements McpConnection {
         }
         if (isMcpProtocolError(typed) && typed.code === HEADER_MISMATCH && routing.refreshTool) {
           if (!refusedBeforeRunning(error, method, run, routing)) {
-            throw deliveryUnknown(params, typed, run);
+            throw run.withheld(typed);
           }
           if (refreshed) throw typed;
           refreshed = true;
@@ -247,19 +245,6 @@ function refusedBeforeRunning(
   routing: ToolRouting,
 ): boolean {
   return isMcpHttpError(error) || method !== 'tools/call' || mayRepeat(run, routing);
-}
-
-/** The call may have run, and the run's rule does not let it be sent again. */
-function deliveryUnknown(
-  params: Record<string, unknown> | undefined,
-  cause: FastMcpError,
-  run: RetryRun,
-): McpDeliveryUnknownError {
-  const name = typeof params?.name === 'string' ? params.name : undefined;
-  return new McpDeliveryUnknownError(name, cause, {
-    clientId: run.clientId,
-    operation: run.operation,
-  });
 }
 
 /** Whether the run's rule lets a call that may have run be sent again. */
