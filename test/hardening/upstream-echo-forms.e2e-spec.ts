@@ -20,6 +20,14 @@ const SLASHY_KEY = 'k3y/API+SECRET==';
 const PIN = 'Zq9x7';
 const LONG_KEY = 'LONGKEY-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789';
 const OAUTH_TOKEN = 'oauth/TOK+0123456789==';
+const MARKED_KEY = "p4ss&w0rd<xyz>1'2+3";
+const NUMERIC_PIN = '88372615';
+
+/** As Go's encoding/json writes a string: < > & as \u00XX. */
+const goEscaped = (text: string): string =>
+  text.replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const htmlEscaped = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;');
 
 interface Echo {
   /** What the server answers (HTTP 400, text) to a call of this tool. */
@@ -49,13 +57,50 @@ const ECHOES: Record<string, Echo> = {
     says: (r) => `bad key ${header(r, 'x-long').slice(0, 22)}\n  ${header(r, 'x-long').slice(22)}`,
     forms: [LONG_KEY.slice(0, 22), LONG_KEY.slice(22)],
   },
+  'go-escaped': {
+    says: (r) => `{"detail":"bad key ${goEscaped(header(r, 'x-marked'))}"}`,
+    forms: [goEscaped(MARKED_KEY), MARKED_KEY],
+  },
+  'html-escaped': {
+    says: (r) => `<p>bad key ${htmlEscaped(header(r, 'x-marked'))}</p>`,
+    forms: [htmlEscaped(MARKED_KEY), MARKED_KEY],
+  },
   'oauth-percent-encoded': {
     says: (r) => `token ${encodeURIComponent(header(r, 'authorization').slice(7))} expired`,
     forms: [encodeURIComponent(OAUTH_TOKEN), OAUTH_TOKEN],
   },
 };
 
+/** Answers in the body of a 200 (a JSON-RPC error, a stream of progress) rather than a 400. */
+const IN_BODY: Record<string, (request: ScriptedRequest) => void> = {
+  numeric: ({ req, res, message }) => {
+    const pin = Number(req.headers['x-numeric-pin']);
+    const error = { code: -32000, message: 'bad pin', data: { pin, tries: 3 } };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error }));
+  },
+  progress: ({ req, res, message }) => {
+    const key = String(req.headers['x-api-key']);
+    const progress = {
+      jsonrpc: '2.0',
+      method: 'notifications/progress',
+      params: { progressToken: key, progress: 1, total: 2, _meta: { echoed: key } },
+    };
+    const log = {
+      jsonrpc: '2.0',
+      method: 'notifications/message',
+      params: { level: 'info', data: { pin: Number(req.headers['x-numeric-pin']) } },
+    };
+    const result = { jsonrpc: '2.0', id: message.id, result: { content: [] } };
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const event of [progress, log, result]) res.write(`data: ${JSON.stringify(event)}\n\n`);
+    res.end();
+  },
+};
+
 function answer(request: ScriptedRequest): void {
+  const inBody = IN_BODY[String(request.message.params?.name)];
+  if (inBody) return inBody(request);
   const echo = ECHOES[String(request.message.params?.name)];
   request.res
     .writeHead(400, { 'content-type': 'text/plain' })
@@ -82,6 +127,8 @@ describe('configured secrets quoted back in another form', () => {
               'X-Api-Key': SLASHY_KEY,
               'X-Pin': PIN,
               'X-Long': LONG_KEY,
+              'X-Marked': MARKED_KEY,
+              'X-Numeric-Pin': NUMERIC_PIN,
             },
           },
           oauth: { url: server.url, auth: oauth },
@@ -117,4 +164,25 @@ describe('configured secrets quoted back in another form', () => {
       }
     },
   );
+
+  it('a number that spells a header value: not in the error or its data', async () => {
+    const error = await app.client.callToolWithRetry('keyed', 'numeric').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: -32000, data: { pin: '[REDACTED]', tries: 3 } });
+    expect(JSON.stringify(error)).not.toContain(NUMERIC_PIN);
+    expect(inspect(error, { depth: 10 })).not.toContain(NUMERIC_PIN);
+  });
+
+  it("a server's progress and log events: only MCP's fields, none holding a secret", async () => {
+    const progress: unknown[] = [];
+    const messages: unknown[] = [];
+    app.events.on('server.progress', (event) => progress.push(event));
+    app.events.on('server.message', (event) => messages.push(event));
+    await app.client.callTool('keyed', 'progress');
+    expect(progress).toEqual([
+      { clientId: 'keyed', progressToken: '[REDACTED]', progress: 1, total: 2 },
+    ]);
+    expect(messages).toEqual([
+      { clientId: 'keyed', level: 'info', logger: undefined, data: { pin: '[REDACTED]' } },
+    ]);
+  });
 });

@@ -8,7 +8,7 @@ import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import type { ClientCredentialsAuthOptions } from '../options/auth-options.interface.js';
 import { unionScopes } from './oauth-scopes.js';
 import type { ScopeWidening } from './scope-widening.js';
-import { formEncoded } from './secret-forms.js';
+import { basicAuthForms } from './secret-forms.js';
 
 const CLIENT_NAME = 'nestjs-fastmcp';
 /** Why a client-credentials config without `issuer` is refused, at start-up and here. */
@@ -88,18 +88,11 @@ function isBound(options: ClientCredentialsAuthOptions): options is BoundCredent
 
 /**
  * The values of a client-credentials config that must never appear in an error or a log: the
- * secret, the signing key, and the secret as `client_secret_basic` sends it (a token endpoint
- * may quote the Authorization header back: base64 of `id:secret`, raw or form-encoded first).
+ * secret, the signing key, and the secret as `client_secret_basic` sends it.
  */
 export function clientCredentialsSecrets(options: ClientCredentialsAuthOptions): string[] {
   const { clientId, clientSecret } = options;
-  const basic = (pair: string): string => Buffer.from(pair).toString('base64');
-  const basicForms = clientSecret
-    ? [
-        basic(`${clientId}:${clientSecret}`),
-        basic(`${formEncoded(clientId)}:${formEncoded(clientSecret)}`),
-      ]
-    : [];
+  const basicForms = clientSecret ? basicAuthForms(clientId, clientSecret) : [];
   return [clientSecret, options.privateKeyJwt?.key, ...basicForms].filter(
     (secret): secret is string => typeof secret === 'string' && secret.length > 0,
   );

@@ -2,6 +2,7 @@ import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.
 import { isMcpAuthError, McpAuthError } from '../errors/mcp-auth.error.js';
 import { authFailureReason } from './auth-failure-reason.js';
 import { urlSecrets } from './configured-secrets.js';
+import { basicAuthForms } from './secret-forms.js';
 import { SecretScrubber } from './secret-scrubber.js';
 
 export interface FlowFailureContext {
@@ -19,8 +20,8 @@ export interface FlowFailureContext {
 
 /**
  * An OAuth flow's failure as McpAuthError (one already is stays as it is): the reason and the
- * cause scrubbed of `secrets`, the tokens and client secret the provider holds now and the
- * server URL's credentials.
+ * cause scrubbed of `secrets`, the tokens and client secret the provider holds now (also in its
+ * `client_secret_basic` form) and the server URL's credentials.
  */
 export async function flowFailure(
   error: unknown,
@@ -39,6 +40,8 @@ export async function flowFailure(
     now?.access_token,
     now?.refresh_token,
     client?.client_secret,
+    // A registered client's secret as `client_secret_basic` sent it, quoted back by the server.
+    ...(client?.client_secret ? basicAuthForms(client.client_id, client.client_secret) : []),
     ...urlSecrets(serverUrl),
   ]);
   return new McpAuthError(status, server, authFailureReason(error, scrubber), {

@@ -29,6 +29,43 @@ export function quotedForms(secret: string): string[] {
     ...percentForms.map((form) => form.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())),
     json,
     json.replace(/\//g, '\\/'),
+    // Go's encoding/json escapes < > &; .NET's System.Text.Json also ' + ` and ".
+    ...['<>&', `<>&'+\`"`].flatMap((chars) => unicodeEscaped(secret, chars)),
+    ...htmlEscaped(secret),
+  ];
+}
+
+/** `secret` JSON-escaped, with `chars` written as `\u00XX`, in lower- and upper-case hex. */
+function unicodeEscaped(secret: string, chars: string): string[] {
+  const escape = (upper: boolean): string =>
+    [...secret]
+      .map((char) => {
+        if (!chars.includes(char)) return JSON.stringify(char).slice(1, -1);
+        const hex = char.charCodeAt(0).toString(16).padStart(4, '0');
+        return `\\u${upper ? hex.toUpperCase() : hex}`;
+      })
+      .join('');
+  return [escape(false), escape(true)];
+}
+
+/** `secret` as HTML escapes it (an error page quoting it), with named and numeric quotes. */
+function htmlEscaped(secret: string): string[] {
+  const base = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return [
+    base.replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+    base.replace(/"/g, '&#34;').replace(/'/g, '&#x27;'),
+  ];
+}
+
+/**
+ * A client secret as `client_secret_basic` sends it (a token endpoint may quote the
+ * Authorization header back): base64 of `id:secret`, raw or form-encoded first.
+ */
+export function basicAuthForms(clientId: string, clientSecret: string): string[] {
+  const basic = (pair: string): string => Buffer.from(pair).toString('base64');
+  return [
+    basic(`${clientId}:${clientSecret}`),
+    basic(`${formEncoded(clientId)}:${formEncoded(clientSecret)}`),
   ];
 }
 

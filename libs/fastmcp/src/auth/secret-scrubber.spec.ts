@@ -82,6 +82,29 @@ describe('SecretScrubber', () => {
     }
   });
 
+  it('removes a secret quoted back as Go, .NET or an HTML page escapes it', () => {
+    const marked = new SecretScrubber(["p4ss&w0rd<xyz>1'2+3"]);
+    for (const quoted of [
+      // Go's encoding/json: < > & as \u00XX.
+      "p4ss\\u0026w0rd\\u003cxyz\\u003e1'2+3",
+      // .NET's System.Text.Json: also ' and +, upper-case hex.
+      'p4ss\\u0026w0rd\\u003Cxyz\\u003E1\\u00272\\u002B3',
+      'p4ss&amp;w0rd&lt;xyz&gt;1&#39;2+3',
+      'p4ss&amp;w0rd&lt;xyz&gt;1&#x27;2+3',
+    ]) {
+      expect(marked.scrub(`refused ${quoted} here`)).toBe('refused [REDACTED] here');
+    }
+  });
+
+  it('removes a number that spells a secret from a JSON value, keeping other numbers', () => {
+    const pin = new SecretScrubber(['88372615']);
+    expect(pin.scrubJson({ pin: 88372615, attempts: 3, nested: [88372615, 7.5] })).toEqual({
+      pin: '[REDACTED]',
+      attempts: 3,
+      nested: ['[REDACTED]', 7.5],
+    });
+  });
+
   it('removes a secret quoted back form-encoded or as Python quote() writes it', () => {
     const tilde = new SecretScrubber(["tilde~Secret!Value(1)'*"]);
     for (const quoted of [

@@ -103,9 +103,16 @@ export class SecretScrubber {
     return longest > 0 ? head.slice(0, -longest) : head;
   }
 
-  /** A copy of a JSON value with every string (keys too) scrubbed; deeper than 10 levels, `[...]`. */
+  /**
+   * A copy of a JSON value with every string (keys too) scrubbed, and every number that spells a
+   * secret (a PIN header echoed as a number); deeper than 10 levels, `[...]`.
+   */
   scrubJson(value: unknown, depth = 0): unknown {
     if (typeof value === 'string') return this.scrub(value);
+    if (typeof value === 'number') {
+      const text = String(value);
+      return this.scrubKnown(text) === text ? value : REDACTED;
+    }
     if (typeof value !== 'object' || value === null) return value;
     if (depth >= MAX_JSON_DEPTH) return '[...]';
     if (Array.isArray(value)) return value.map((item: unknown) => this.scrubJson(item, depth + 1));

@@ -29,10 +29,19 @@ export function dispatchNotification(
     case 'notifications/progress': {
       const progress = ProgressNotificationSchema.safeParse(message);
       if (!progress.success) return;
-      const { progressToken, ...rest } = progress.data.params;
-      if (rest.message !== undefined) rest.message = context.upstream.scrub(rest.message);
-      events.emit('server.progress', { clientId: context.clientId, progressToken, ...rest });
-      if (progressToken === context.progressToken) context.onProgress?.(rest);
+      // Only the fields MCP defines, text scrubbed: `_meta` and the rest are the server's to fill.
+      const { progressToken, progress: done, total, message: text } = progress.data.params;
+      const update: { progress: number; total?: number; message?: string } = { progress: done };
+      if (total !== undefined) update.total = total;
+      if (text !== undefined) update.message = context.upstream.scrub(text);
+      const token =
+        typeof progressToken === 'string' ? context.upstream.scrub(progressToken) : progressToken;
+      events.emit('server.progress', {
+        clientId: context.clientId,
+        progressToken: token,
+        ...update,
+      });
+      if (progressToken === context.progressToken) context.onProgress?.(update);
       return;
     }
     case 'notifications/message': {

@@ -6,10 +6,13 @@ import type { HttpTarget } from './http-target.interface.js';
  * Scrubs what a server says back about one request (an error body, a JSON-RPC error, a protocol
  * version) before it becomes an error message, a log line or a dead-letter field: the server's
  * configured header values, the request's OAuth header and those its OAuth handed out lately
- * (text built away from the request knows no other), the URL's credentials and credential shapes. Its scrubber is built on first use: an answer without an error costs nothing.
+ * (text built away from the request knows no other), the URL's credentials and credential
+ * shapes. Its scrubber is built on first use: an answer without an error costs nothing.
  */
 export class UpstreamText {
   private scrubber?: SecretScrubber;
+  /** The latest handed-out authorization the scrubber knows. */
+  private builtFor?: string;
 
   constructor(
     private readonly target: Pick<HttpTarget, 'headers' | 'url' | 'auth'>,
@@ -36,8 +39,12 @@ export class UpstreamText {
   }
 
   private get(): SecretScrubber {
-    if (this.scrubber) return this.scrubber;
     const handedOut = this.target.auth?.recentAuthorizations?.() ?? [];
+    // A long-lived context (a session's GET stream, a resumed exchange) outlives a token: a
+    // token handed out since the scrubber was built makes it anew.
+    const latest = handedOut.at(-1);
+    if (this.scrubber && latest === this.builtFor) return this.scrubber;
+    this.builtFor = latest;
     this.scrubber = new SecretScrubber([
       ...targetSecrets(this.target.headers, this.target.url, this.authorization),
       ...handedOut.flatMap(headerValueSecrets),
