@@ -1,3 +1,5 @@
+import { keepOnly } from './keep-only.js';
+
 /** Ids ordered by expiry time (ms), then by id: the memory store's counterpart of a sorted set. */
 export class ExpiryIndex {
   private readonly order: Array<{ at: number; id: string }> = [];
@@ -17,9 +19,15 @@ export class ExpiryIndex {
     this.atOf.delete(id);
   }
 
-  /** Ids expired by `boundMs`, soonest first; a snapshot, so the caller may delete as it goes. */
-  expiredBy(boundMs: number): string[] {
-    return this.order.slice(0, this.countBy(boundMs)).map((item) => item.id);
+  deleteAll(ids: ReadonlySet<string>): void {
+    for (const id of ids) this.atOf.delete(id);
+    keepOnly(this.order, (item) => !ids.has(item.id));
+  }
+
+  /** The id at `index` in expiry order if it has expired by `boundMs`. */
+  expiredAt(index: number, boundMs: number): string | undefined {
+    const item = this.order[index];
+    return item && item.at <= boundMs ? item.id : undefined;
   }
 
   countBy(boundMs: number): number {

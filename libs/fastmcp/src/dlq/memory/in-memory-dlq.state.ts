@@ -5,6 +5,7 @@ import { dlqIdTime } from '../core/dlq-id.js';
 import { topCounts } from '../core/dlq-top-counts.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { ExpiryIndex } from './expiry-index.js';
+import { keepOnly } from './keep-only.js';
 
 /**
  * The in-memory store's data: entries by id, ids in time order and ids in expiry order. Entries
@@ -45,28 +46,23 @@ export class InMemoryDlqState {
   }
 
   remove(id: string): boolean {
+    this.expiries.delete(id);
     if (!this.entries.delete(id)) return false;
     const at = this.position(id);
     if (this.ids[at] === id) this.ids.splice(at, 1);
-    this.expiries.delete(id);
     return true;
   }
 
-  /** Removes up to `max` entries expired by `boundMs`, soonest first, passing over those `keep` holds. */
-  removeExpired(
-    max: number,
-    boundMs: number,
-    keep: (entry: FailedOperation) => boolean = () => false,
-  ): string[] {
-    const removed: string[] = [];
-    for (const id of this.expiries.expiredBy(boundMs)) {
-      if (removed.length === max) break;
-      const entry = this.get(id);
-      if (entry && keep(entry)) continue;
-      this.remove(id);
-      removed.push(id);
+  /** Removes up to `max` entries expired by `boundMs`, soonest first, passing over ids `keep` holds. */
+  removeExpired(max: number, boundMs: number, keep: (id: string) => boolean): string[] {
+    const chosen: string[] = [];
+    for (let at = 0; chosen.length < max; at++) {
+      const id = this.expiries.expiredAt(at, boundMs);
+      if (id === undefined) break;
+      if (!keep(id)) chosen.push(id);
     }
-    return removed;
+    this.removeAll(chosen);
+    return chosen;
   }
 
   /** How many entries have expired by `boundMs`. */
@@ -74,31 +70,28 @@ export class InMemoryDlqState {
     return this.expiries.countBy(boundMs);
   }
 
-  /**
-   * Removes up to `max` entries, oldest first, while `test` holds, passing over those `keep`
-   * holds. Returns their ids.
-   */
+  /** Removes up to `max` ids, oldest first, while `test` holds, passing over ids `keep` holds. */
   removeOldest(
     max: number,
-    test: (entry: FailedOperation) => boolean,
-    keep: (entry: FailedOperation) => boolean = () => false,
+    test: (id: string) => boolean,
+    keep: (id: string) => boolean,
   ): string[] {
-    const removed: string[] = [];
-    let at = 0;
-    while (removed.length < max && at < this.ids.length) {
-      const id = this.ids[at];
-      const entry = this.get(id);
-      if (entry && !test(entry)) break;
-      if (entry && keep(entry)) {
-        at++;
-        continue;
-      }
-      this.entries.delete(id);
-      this.ids.splice(at, 1);
-      this.expiries.delete(id);
-      removed.push(id);
+    const chosen: string[] = [];
+    for (const id of this.ids) {
+      if (chosen.length === max || !test(id)) break;
+      if (!keep(id)) chosen.push(id);
     }
-    return removed;
+    this.removeAll(chosen);
+    return chosen;
+  }
+
+  /** One pass over each index however many go: a sweep of 100,000 shifts no array per entry. */
+  private removeAll(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    const gone = new Set(ids);
+    for (const id of ids) this.entries.delete(id);
+    keepOnly(this.ids, (id) => !gone.has(id));
+    this.expiries.deleteAll(gone);
   }
 
   /** Entries newest first, strictly after the cursor (older than it). */

@@ -97,8 +97,8 @@ export class MemoryDlqStorage implements DlqStorage {
     nowMs: number,
     onBatch: (ids: string[]) => void,
   ): Promise<number> {
-    const keep = (e: FailedOperation) => this.held(e.id, nowMs);
-    const before = (e: FailedOperation) => dlqIdTime(e.id) < boundMs;
+    const keep = (id: string) => this.held(id, nowMs);
+    const before = (id: string) => dlqIdTime(id) < boundMs;
     let removed = 0;
     for (;;) {
       const ids =
@@ -121,7 +121,7 @@ export class MemoryDlqStorage implements DlqStorage {
     const ids = this.state.removeOldest(
       count,
       () => seen++ < count,
-      (e) => this.held(e.id, nowMs),
+      (id) => this.held(id, nowMs),
     );
     for (const id of ids) this.forget(id);
     return Promise.resolve(ids);
