@@ -10,7 +10,13 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DeadLetterQueueService, DlqReplayService, RetryExhaustedError } from '@app/fastmcp';
+import {
+  CircuitOpenError,
+  DeadLetterQueueService,
+  DlqBulkReplayService,
+  DlqReplayService,
+  RetryExhaustedError,
+} from '@app/fastmcp';
 import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import { startTraceMetaServer, type TraceMetaServer } from '../support/trace-meta-server.js';
@@ -209,6 +215,69 @@ describe('tracing with a provider registered', () => {
     expect(childrenOf(replay).map((s) => [s.name, s.status.code])).toEqual([
       ['tools/call echo', SpanStatusCode.UNSET],
     ]);
+  });
+
+  it('gives a request the breaker refused no attempt span: it was never sent', async () => {
+    const guarded = await startClientApp({
+      servers: {
+        traced: {
+          ...SERVERS(proxy.url).traced,
+          resilience: { circuitBreaker: { consecutiveFailures: 1, openMs: 60_000 } },
+        },
+      },
+      dlq: false,
+    });
+    try {
+      await guarded.client.connectWithRetry('traced');
+      exporter.reset();
+      proxy.clearRequests();
+      proxy.inject({ match: CALL, fault: faults.status(503), times: 1 });
+      const error = await guarded.client
+        .callToolWithRetry('traced', 'echo', { text: 'refused' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CircuitOpenError);
+      expect(proxy.requests.filter((r) => r.jsonRpcMethod === 'tools/call')).toHaveLength(1);
+      const attempts = childrenOf(spanNamed('call_tool echo'));
+      expect(attempts.map((span) => span.attributes['error.type'])).toEqual(['503']);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('runs a bulk replay job in traces of its own, not in the request that started it', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(503), times: 4 });
+    await app.client.callToolWithRetry('traced', 'echo', { text: 'bulk' }).catch(() => undefined);
+    exporter.reset();
+    const jobs = app.moduleRef.get(DlqBulkReplayService);
+    const job = await asCaller(() => jobs.start({ ratePerSecond: 1000 }));
+    await jobs.settled(job.id);
+
+    const caller = spanNamed('caller');
+    const replay = spanNamed('replay call_tool echo');
+    expect(replay.parentSpanContext).toBeUndefined();
+    expect(replay.spanContext().traceId).not.toBe(caller.spanContext().traceId);
+  });
+
+  it('sends the context of a call the sampler left out, unsampled, and records no span', async () => {
+    const parent = {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: 0,
+      isRemote: true,
+    };
+    await context.with(trace.setSpanContext(context.active(), parent), () =>
+      app.client.callToolWithRetry('traced', 'echo', { text: 'unsampled' }),
+    );
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    const unsampled = new RegExp(`^00-${parent.traceId}-[0-9a-f]{16}-00$`);
+    expect(server.received).toEqual([
+      {
+        tool: 'echo',
+        metaTraceparent: expect.stringMatching(unsampled) as string,
+        headerTraceparent: expect.stringMatching(unsampled) as string,
+      },
+    ]);
+    expect(server.received[0].metaTraceparent).not.toContain(parent.spanId);
   });
 
   it('marks a tool result with isError as error.type=tool_error', async () => {

@@ -11,6 +11,11 @@ export interface OperationTracer {
   start(operation: TracedOperation): OperationTrace | undefined;
   /** The trace of the operation whose call path is running now (for event listeners). */
   current(): OperationTrace | undefined;
+  /**
+   * Runs `work` outside the caller's trace: background work a request started (a bulk replay
+   * job) gets traces of its own rather than joining the request's, which ended long before.
+   */
+  detached<T>(work: () => T): T;
 }
 
 export interface TracedOperation {
@@ -74,4 +79,5 @@ export const FASTMCP_TRACER = Symbol('FastMcp:Tracer');
 export const NOOP_TRACER: OperationTracer = {
   start: () => undefined,
   current: () => undefined,
+  detached: (work) => work(),
 };

@@ -10,8 +10,8 @@ import { definedAttributes, spanName } from './trace-attributes.js';
 
 /**
  * Spans through `@opentelemetry/api` only: whatever provider, sampler and propagator the app
- * registered. With none registered the operation's span does not record, so `start` returns
- * undefined and the call goes on untraced.
+ * registered. With none registered the operation's span does not record and has no context, so
+ * `start` returns undefined and the call goes on untraced.
  */
 export class OtelOperationTracer implements OperationTracer {
   private readonly scope = new AsyncLocalStorage<OperationTrace>();
@@ -29,7 +29,10 @@ export class OtelOperationTracer implements OperationTracer {
     const parent = this.api.context.active();
     const name = spanName(operation.operation, operation.toolName);
     const span = this.tracer.startSpan(operation.replayOf ? `replay ${name}` : name, {}, parent);
-    if (!span.isRecording()) return undefined;
+    // Not recording with a valid context: a sampler chose not to sample. The context still goes
+    // out (sampled=0), or a server would start a sampled trace of its own for this call.
+    const sampledOut = this.api.trace.isSpanContextValid(span.spanContext());
+    if (!span.isRecording() && !sampledOut) return undefined;
     span.setAttributes(
       definedAttributes({
         'mcp.method.name': operation.method,
@@ -45,5 +48,9 @@ export class OtelOperationTracer implements OperationTracer {
 
   current(): OperationTrace | undefined {
     return this.scope.getStore();
+  }
+
+  detached<T>(work: () => T): T {
+    return this.api.context.with(this.api.ROOT_CONTEXT, () => this.scope.exit(work));
   }
 }

@@ -188,6 +188,11 @@ export class McpHttpTransport {
       run.retryableStatusCodes,
       upstream,
     );
+    // Admitted first (breaker, rate limit): a request refused there is never sent, so it gets
+    // no request id, no attempt span and no cancellation.
+    const signal = await run.beginAttempt({ awaitSocket: true }).catch(async (error: unknown) => {
+      throw await converter.convert(error);
+    });
     const id = this.nextRequestId();
     const attempt = traceAttempt(run, target, method, id, params);
     const message = jsonRpcRequest(
@@ -197,7 +202,6 @@ export class McpHttpTransport {
     );
     let response: AxiosResponse<Readable>;
     try {
-      const signal = await run.beginAttempt({ awaitSocket: true });
       const config: AxiosRequestConfig & SocketHook = {
         method: 'post',
         url: target.url,

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Inject,
   Injectable,
+  Optional,
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
   type OnApplicationShutdown,
@@ -22,6 +23,11 @@ import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.i
 import type { BulkReplayJob, BulkReplayRequest } from './bulk-replay-job.interface.js';
 import { DlqReplayService } from './dlq-replay.service.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import {
+  FASTMCP_TRACER,
+  NOOP_TRACER,
+  type OperationTracer,
+} from '../../tracing/operation-tracer.interface.js';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -65,6 +71,9 @@ export class DlqBulkReplayService
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
     @Inject(DeadLetterQueueService) private readonly queue: DeadLetterQueueService,
     @Inject(DlqReplayService) private readonly replays: DlqReplayService,
+    @Optional()
+    @Inject(FASTMCP_TRACER)
+    private readonly tracer: OperationTracer = NOOP_TRACER,
   ) {
     this.leaseMs = options.dlq === false ? 0 : Math.max(options.dlq.replayLeaseMs, 1000);
   }
@@ -211,7 +220,9 @@ export class DlqBulkReplayService
     if (!(await storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now()))) {
       return false;
     }
-    const run = this.run(id, token)
+    // A job outlives the request that started it: its replays are traced on their own.
+    const run = this.tracer
+      .detached(() => this.run(id, token))
       .catch((error: unknown) => {
         this.queue.notifier.logger.warn(`Bulk replay job ${id} paused: ${describe(error)}`);
       })
