@@ -104,7 +104,7 @@ export class ModernConnection implements McpConnection {
         if (isMcpUnsupportedVersionError(typed) && !versionSwitched) {
           const next = this.commonVersion(typed);
           if (next && next !== version) {
-            if (!refusedBeforeRunning(error, method, run, routing)) {
+            if (!mayResend(error, method, run, routing)) {
               throw run.withheld(typed);
             }
             versionSwitched = true;
@@ -113,7 +113,7 @@ export class ModernConnection implements McpConnection {
           }
         }
         if (isMcpProtocolError(typed) && typed.code === HEADER_MISMATCH && routing.refreshTool) {
-          if (!refusedBeforeRunning(error, method, run, routing)) {
+          if (!mayResend(error, method, run, routing)) {
             throw run.withheld(typed);
           }
           if (refreshed) throw typed;
@@ -238,12 +238,7 @@ export class ModernConnection implements McpConnection {
  * refusal before the tool ran; the same error inside a 200 (after progress, say) may come from a
  * tool that ran, and only a call the run's rule lets repeat is sent again.
  */
-function refusedBeforeRunning(
-  error: unknown,
-  method: string,
-  run: RetryRun,
-  routing: ToolRouting,
-): boolean {
+function mayResend(error: unknown, method: string, run: RetryRun, routing: ToolRouting): boolean {
   return isMcpHttpError(error) || method !== 'tools/call' || mayRepeat(run, routing);
 }
 

@@ -62,8 +62,8 @@ export class DlqEntryWriter {
     };
     // A retry of a write that folded this failure and lost its answer (it timed out, then
     // landed) would count the failure twice: it gets the first fold's answer.
-    const foldedInto = this.folded.noteOf(entry.id);
-    if (foldedInto) return this.foldedAnswer(foldedInto, entry);
+    const foldedBefore = await this.foldedAnswer(entry);
+    if (foldedBefore) return foldedBefore;
     let reply = await this.storage.insert(entry, options);
     if (reply.kind === 'duplicate') {
       const otherId = reply.id;
@@ -72,8 +72,8 @@ export class DlqEntryWriter {
       );
       if (bumped) return { entry: bumped, outcome: 'folded' };
       // The first write of this failure folded it while this one waited its turn.
-      const foldedMeanwhile = this.folded.noteOf(entry.id);
-      if (foldedMeanwhile) return this.foldedAnswer(foldedMeanwhile, entry);
+      const foldedMeanwhile = await this.foldedAnswer(entry);
+      if (foldedMeanwhile) return foldedMeanwhile;
       reply = await this.storage.insert(entry, { ...options, ignoreDedup: true });
     }
     if (reply.kind !== 'stored') {
@@ -91,13 +91,12 @@ export class DlqEntryWriter {
     return { entry, outcome: 'stored' };
   }
 
-  private async foldedAnswer(otherId: string, entry: FailedOperation): Promise<DlqWriteResult> {
-    return { entry: (await this.current(otherId)) ?? entry, outcome: 'folded' };
-  }
-
-  private async current(id: string): Promise<FailedOperation | null> {
-    const [entry] = await this.storage.read([id]);
-    return entry;
+  /** The answer of this failure's earlier fold, if this instance folded it lately. */
+  private async foldedAnswer(entry: FailedOperation): Promise<DlqWriteResult | undefined> {
+    const otherId = this.folded.noteOf(entry.id);
+    if (otherId === undefined) return undefined;
+    const [other] = await this.storage.read([otherId]);
+    return { entry: other ?? entry, outcome: 'folded' };
   }
 
   private announce(entry: FailedOperation): void {

@@ -107,12 +107,10 @@ export async function importEntries(
 
 /** An import reads entries one by one: a string (read as characters) or a number is refused. */
 function assertEntrySource(entries: unknown): void {
-  const source = entries as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null;
   const iterable =
     typeof entries === 'object' &&
-    source !== null &&
-    (typeof source[Symbol.iterator] === 'function' ||
-      typeof source[Symbol.asyncIterator] === 'function');
+    entries !== null &&
+    (Symbol.iterator in entries || Symbol.asyncIterator in entries);
   if (!iterable) {
     throw new DlqValidationError('entries', 'expected an iterable of entries, one object each');
   }
