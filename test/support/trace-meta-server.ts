@@ -31,7 +31,8 @@ export interface TraceMetaServer {
 
 /**
  * An official-SDK MCP server (stateful Streamable HTTP) whose tools record the trace context
- * each call reached them with: `echo` answers its text, `broken` answers `isError: true`.
+ * each call reached them with: `echo` answers its text, `broken` answers `isError: true`,
+ * `progress` sends one progress notification first when asked for progress.
  */
 export async function startTraceMetaServer(): Promise<TraceMetaServer> {
   const received: ReceivedTraceContext[] = [];
@@ -48,6 +49,16 @@ export async function startTraceMetaServer(): Promise<TraceMetaServer> {
     mcp.registerTool('echo', { inputSchema: { text: z.string() } }, ({ text }, extra) => {
       record('echo', extra);
       return { content: [{ type: 'text', text }] };
+    });
+    mcp.registerTool('progress', {}, async (extra) => {
+      const progressToken = extra._meta?.progressToken;
+      if (progressToken !== undefined) {
+        await extra.sendNotification({
+          method: 'notifications/progress',
+          params: { progressToken, progress: 1, total: 2 },
+        });
+      }
+      return { content: [{ type: 'text', text: 'done' }] };
     });
     mcp.registerTool('broken', {}, (extra) => {
       record('broken', extra);

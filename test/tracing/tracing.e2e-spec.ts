@@ -3,45 +3,26 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CircuitOpenError,
   DeadLetterQueueService,
+  FastMcpError,
   DlqBulkReplayService,
   DlqReplayService,
   RetryExhaustedError,
 } from '@app/fastmcp';
 import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
+import { registerOtel, traceparentOf, unregisterOtel } from '../support/otel-test-provider.js';
 import { startTraceMetaServer, type TraceMetaServer } from '../support/trace-meta-server.js';
 
 const CALL = { method: 'tools/call' } as const;
 const SERVERS = (url: string) =>
   ({ traced: { url, tools: { echo: { retry: 'always' } } } }) as const;
 
-function registerOtel(exporter: InMemorySpanExporter): void {
-  trace.setGlobalTracerProvider(
-    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
-  );
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-}
-
-function unregisterOtel(): void {
-  trace.disable();
-  propagation.disable();
-  context.disable();
-}
-
 const idOf = (span: ReadableSpan): string => span.spanContext().spanId;
-const traceparentOf = (span: ReadableSpan): string =>
-  `00-${span.spanContext().traceId}-${idOf(span)}-01`;
 
 describe('tracing with a provider registered', () => {
   const exporter = new InMemorySpanExporter();
@@ -288,6 +269,45 @@ describe('tracing with a provider registered', () => {
     for (const span of [operation, attempt]) {
       expect(span.attributes['error.type']).toBe('tool_error');
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    }
+  });
+
+  it('makes the operation span active while the call runs, so work it starts (progress handlers, instrumented libraries) nests under it', async () => {
+    let activeInProgress: string | undefined;
+    await asCaller(() =>
+      app.client.callToolWithRetry('traced', 'progress', undefined, {
+        onProgress: () => {
+          activeInProgress = trace.getActiveSpan()?.spanContext().spanId;
+        },
+      }),
+    );
+    expect(activeInProgress).toBe(idOf(spanNamed('call_tool progress')));
+  });
+
+  it("keeps the text of an error the caller's own code threw out of the attempt span: its class only", async () => {
+    const token = 'sk-live-0123456789abcdef';
+    const error = await app.client
+      .callToolWithRetry('traced', 'progress', undefined, {
+        onProgress: () => {
+          throw new TypeError(`handler failed with Bearer ${token}`);
+        },
+      })
+      .catch((e: unknown) => e);
+    // The caller gets it as an unexpected failure, credential shapes scrubbed; the span says the same.
+    expect(error).toBeInstanceOf(FastMcpError);
+    expect((error as Error).message).toBe(
+      'unexpected failure: TypeError: handler failed with Bearer [REDACTED]',
+    );
+    const operation = spanNamed('call_tool progress');
+    const [attempt, ...more] = childrenOf(operation);
+    expect(more).toEqual([]);
+    expect(operation.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: (error as Error).message,
+    });
+    expect(attempt.status).toEqual({ code: SpanStatusCode.ERROR, message: 'TypeError' });
+    for (const span of [operation, attempt]) {
+      expect(JSON.stringify([span.status, span.attributes, span.events])).not.toContain(token);
     }
   });
 

@@ -43,8 +43,13 @@ export class OtelOperationTrace implements OperationTrace {
     if (!this.ended) this.span.addEvent(name, definedAttributes(attributes));
   }
 
+  /**
+   * Runs the operation with its span active: spans started inside it (an instrumented HTTP
+   * library's, a progress handler's) are its children.
+   */
   run<T>(fn: () => Promise<T>): Promise<T> {
-    return this.scope.run(this, fn);
+    const active = this.api.trace.setSpan(this.parent, this.span);
+    return this.api.context.with(active, () => this.scope.run(this, fn));
   }
 
   end(outcome: OperationTraceEnd): void {

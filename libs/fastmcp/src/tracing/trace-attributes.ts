@@ -21,7 +21,8 @@ export interface SpanError {
  */
 export function spanError(error: unknown): SpanError {
   const last = isRetryExhaustedError(error) ? error.lastError : error;
-  const message = isFastMcpError(error) ? error.message : String(error);
+  // An error of the caller's own code (an onProgress that threw) may hold anything: its class only.
+  const message = isFastMcpError(error) ? error.message : errorClassName(error);
   if (isMcpProtocolError(last)) {
     const code = String(last.code);
     return { type: code, message, attributes: { 'rpc.response.status_code': code } };
@@ -34,6 +35,10 @@ export function spanError(error: unknown): SpanError {
     };
   }
   return { type: classifyError(last, []).errorClass, message, attributes: {} };
+}
+
+function errorClassName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
 }
 
 /** True for a `tools/call` result with `isError: true`. */

@@ -32,6 +32,7 @@ import {
   watchedFallback,
 } from './socket-watch.js';
 import { ResponseBudget } from './response-budget.js';
+import type { AttemptTrace } from '../tracing/operation-tracer.interface.js';
 import { isStreamCut, type Resumptions, StreamResumption } from './stream-resumption.js';
 import { UpstreamText } from './upstream-text.js';
 import { headerValue, readResponse } from './response-reader.js';
@@ -45,6 +46,7 @@ interface AnswerReading {
   run: RetryRun;
   exchange: ExchangeOptions;
   upstream: UpstreamText;
+  attempt?: AttemptTrace;
 }
 
 /**
@@ -226,7 +228,7 @@ export class McpHttpTransport {
     // Object.assign, not a spread and a key: on Node 20 that costs about 1.5 us a key.
     const answering: HttpTarget = sessionId ? Object.assign({}, target, { sessionId }) : target;
     try {
-      const reading = { message, run, exchange, upstream };
+      const reading = { message, run, exchange, upstream, attempt };
       const result = await this.readWithResumption(answering, response, reading);
       run.recordSuccess();
       attempt?.end({ result });
@@ -248,7 +250,7 @@ export class McpHttpTransport {
   private async readWithResumption(
     target: HttpTarget,
     response: AxiosResponse<Readable>,
-    { message, run, exchange, upstream }: AnswerReading,
+    { message, run, exchange, upstream, attempt }: AnswerReading,
   ): Promise<Record<string, unknown>> {
     const cursor: SseCursor = {};
     const { sink, end } = exchangeSink(
@@ -261,7 +263,7 @@ export class McpHttpTransport {
       (answer) => this.send(target, answer),
     );
     const meter = this.budget.meter(target, { clientId: run.clientId, operation: run.operation });
-    const resumptions: Resumptions = { count: 0, challenged: false };
+    const resumptions: Resumptions = { count: 0, challenged: false, attempt };
     let stream = response;
     try {
       for (;;) {

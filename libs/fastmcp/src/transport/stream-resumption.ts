@@ -6,6 +6,8 @@ import type { FastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpAuthError } from '../errors/mcp-auth.error.js';
 import { isMcpTransportError, McpTransportError } from '../errors/mcp-transport.error.js';
 import { MAX_RESUMPTIONS, type RetryRun } from '../retry/retry-run.js';
+import type { AttemptTrace } from '../tracing/operation-tracer.interface.js';
+import { withTraceHeaders } from './attempt-trace.js';
 import { releaseErrorBody } from './error-body-release.js';
 import type { HttpTarget } from './http-target.interface.js';
 import { requestHeaders } from './request-headers.js';
@@ -19,6 +21,8 @@ const RESUMPTION_REFUSED = [400, 404, 405];
 export interface Resumptions {
   count: number;
   challenged: boolean;
+  /** The span of the attempt being read: each GET carries its trace context, as the POST did. */
+  attempt?: AttemptTrace;
 }
 
 /** A resumption GET's answer (none when the network failed) and the token it carried. */
@@ -51,13 +55,13 @@ export class StreamResumption {
         resumptions.count,
         failure,
       );
-      let sent = await this.resumptionGet(target, cursor, run);
+      let sent = await this.resumptionGet(target, cursor, run, resumptions.attempt);
       if (sent.response?.status === 401 && target.auth && !resumptions.challenged) {
         // Once per answer: a new token, then the same GET again (the request is not re-sent).
         resumptions.challenged = true;
         releaseErrorBody(sent.response.data);
         await this.renewToken(target.auth, challengeOf(sent), run, failure);
-        sent = await this.resumptionGet(target, cursor, run);
+        sent = await this.resumptionGet(target, cursor, run, resumptions.attempt);
       }
       const response = sent.response;
       if (!response) continue;
@@ -75,15 +79,16 @@ export class StreamResumption {
     target: HttpTarget,
     cursor: SseCursor,
     run: RetryRun,
+    attempt: AttemptTrace | undefined,
   ): Promise<SentGet> {
     const authorization = await target.auth?.authorization(run.attemptSignal);
+    const headers = Object.assign(requestHeaders(target, authorization), {
+      accept: 'text/event-stream',
+      'last-event-id': cursor.lastEventId ?? '',
+    });
     const response = await this.http
       .get<Readable>(target.url, {
-        headers: {
-          ...requestHeaders(target, authorization),
-          accept: 'text/event-stream',
-          'last-event-id': cursor.lastEventId ?? '',
-        },
+        headers: withTraceHeaders(headers, attempt),
         responseType: 'stream',
         signal: run.attemptSignal,
         validateStatus: () => true,
