@@ -39,6 +39,16 @@ describe('configured secrets', () => {
     expect(urlSecrets('http://127.0.0.1/mcp?page=2')).toEqual([]);
   });
 
+  it('the values of query parameters shaped like a credential, whatever their name', () => {
+    const secrets = urlSecrets(
+      'http://127.0.0.1/mcp?t=Zq81nXcV0pLr7sYt4Wd&jwt=short-one&v=2025-11-25&region=eu-west-1&tag=releasecandidate',
+    );
+    expect(secrets).toEqual(expect.arrayContaining(['Zq81nXcV0pLr7sYt4Wd', 'short-one']));
+    for (const ordinary of ['2025-11-25', 'eu-west-1', 'releasecandidate']) {
+      expect(secrets).not.toContain(ordinary);
+    }
+  });
+
   it('URL credentials as written, decoded, paired and Basic-encoded', () => {
     const secrets = urlSecrets('http://svc%40corp:p%3Ass@127.0.0.1/mcp');
     expect(secrets).toEqual(

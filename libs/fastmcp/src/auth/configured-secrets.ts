@@ -8,7 +8,13 @@ const SCHEME_AND_CREDENTIAL = /^([A-Za-z][\w.-]*)\s+(\S+)$/;
 const PAIR_VALUE = /(?:^|[;,])\s*[^=;,\s]+=\s*"?([^";,]*)"?/g;
 
 /** Query parameters whose value is a credential: `api_key`, `token`, `sig`, `X-Amz-Credential`... */
-const SECRET_PARAM = /key|token|secret|sig|pass|pwd|auth|credential|session|code/i;
+const SECRET_PARAM =
+  /key|token|secret|sig|pass|pwd|auth|credential|session|code|jwt|bearer|hmac|ticket/i;
+/**
+ * A query value shaped like a credential whatever its parameter is called (`?t=`, `?x=`): 16 or
+ * more token characters with both letters and digits. Ids and versions are seldom that long.
+ */
+const CREDENTIAL_SHAPED = /^(?=[^]*[A-Za-z])(?=[^]*\d)[\w.~+/%=-]{16,}$/;
 
 /**
  * What of a configured header value is secret: the value, its credential after a scheme (for
@@ -37,7 +43,7 @@ function basicSecrets(credential: string): string[] {
 /**
  * The credentials in a URL: `user:password@host` (each part as written and decoded, the pair,
  * and the pair as a Basic credential, what an HTTP client sends for them), and the values of
- * query parameters named like a credential (`?api_key=...`), as written and decoded.
+ * query parameters named or shaped like a credential (`?api_key=...`), as written and decoded.
  */
 export function urlSecrets(url: string): string[] {
   if (!URL.canParse(url)) return [];
@@ -49,8 +55,9 @@ function queryParamSecrets(url: URL): string[] {
   const secrets: string[] = [];
   for (const pair of url.search.slice(1).split('&')) {
     const at = pair.indexOf('=');
-    if (at <= 0 || !SECRET_PARAM.test(pair.slice(0, at))) continue;
+    if (at <= 0) continue;
     const written = pair.slice(at + 1);
+    if (!SECRET_PARAM.test(pair.slice(0, at)) && !CREDENTIAL_SHAPED.test(written)) continue;
     secrets.push(written, decodedOrAsIs(written.replace(/\+/g, ' ')));
   }
   return secrets.filter((secret) => secret !== '');
