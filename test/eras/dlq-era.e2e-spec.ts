@@ -1,44 +1,19 @@
-import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterQueueService, DlqReplayService } from '@app/fastmcp';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import { type EraServerHandle, startEraServer } from '../support/era-server/era-server.js';
-import { forwardRequest } from '../support/forward-request.js';
-import { type LoopbackServer, serveOnLoopback } from '../support/loopback-server.js';
-
-/** One URL in front of whichever era server is current: a server upgraded or rolled back. */
-async function startSwitch(initial: EraServerHandle) {
-  let current = initial;
-  let down = false;
-  const agent = new Agent({ keepAlive: false });
-  const server: LoopbackServer = await serveOnLoopback(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (down) return void res.writeHead(503).end('down for the upgrade');
-    const upstream = { origin: new URL(new URL(current.url).origin), agent };
-    await new Promise<void>((resolve) => {
-      res.once('close', () => resolve());
-      forwardRequest(upstream, req, Buffer.concat(chunks), res, () => undefined);
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${server.port}/mcp`,
-    switchTo: (next: EraServerHandle) => void (current = next),
-    setDown: (value: boolean) => void (down = value),
-    close: () => server.close(),
-  };
-}
+import { type EraSwitch, startEraSwitch } from '../support/era-server/era-switch.js';
 
 describe('dead letters record the era; a replay speaks whatever the server speaks then', () => {
   let modern: EraServerHandle;
   let legacy: EraServerHandle;
-  let front: Awaited<ReturnType<typeof startSwitch>>;
+  let front: EraSwitch;
   let app: ClientTestApp;
   let dlq: DeadLetterQueueService;
 
   beforeAll(async () => {
     [modern, legacy] = await Promise.all([startEraServer('modern'), startEraServer('legacy')]);
-    front = await startSwitch(modern);
+    front = await startEraSwitch(modern);
     app = await startClientApp({
       servers: { svc: { url: front.url, tools: { echo: { retry: 'always' } } } },
       retry: { maxRetries: 1 },

@@ -71,10 +71,16 @@ export class McpConnector {
     try {
       return await this.legacy(clientId, server, run);
     } catch (error) {
-      // A modern error to `initialize`: the server changed era since the verdict; probe again.
-      if (!cached || !isModernError(error)) throw error;
+      if (!isModernError(error)) throw error;
       this.verdicts.delete(key);
-      return this.connect(clientId, server, run);
+      // A modern error to `initialize`: the server changed era since the verdict; probe again.
+      if (cached) return this.connect(clientId, server, run);
+      // Just probed: a modern server whose versions are none of ours, in either era.
+      throw new McpUnsupportedVersionError(
+        verdict.serverVersions ?? [],
+        [...versions, ...NEGOTIABLE_PROTOCOL_VERSIONS],
+        { clientId, cause: error, delivery: 'not_delivered' },
+      );
     }
   }
 
