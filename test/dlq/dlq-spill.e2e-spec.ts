@@ -89,6 +89,29 @@ describe('DLQ spill file', () => {
     expect(text).toContain('[REDACTED]');
   });
 
+  it('shuts down in bounded time with an app-given client that queues commands while Redis is down, and spills the entry', async () => {
+    // BullMQ's required setting: commands wait in the offline queue, unanswered, for ever.
+    const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+    client.on('error', () => undefined);
+    try {
+      const first = await bootDlq(
+        { redis: { client }, keyPrefix: 'spilltest', spillFile },
+        clock,
+        replayer,
+      );
+      await redis.stop();
+      const { id } = await first.dlq.store(failedInput());
+      const closed = first.module.close().then(() => 'closed');
+      const hung = new Promise((resolve) => setTimeout(resolve, 10_000, 'still closing')).catch(
+        () => undefined,
+      );
+      expect(await Promise.race([closed, hung])).toBe('closed');
+      expect(spilledIds()).toEqual([id]);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('the next start imports the spilled entries into Redis and removes the file', async () => {
     const { ids } = await bufferThree();
     await redis.start();

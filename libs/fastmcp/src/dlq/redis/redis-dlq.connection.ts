@@ -2,6 +2,8 @@ import type { ModuleRef } from '@nestjs/core';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
 import type { DlqRedisOptions } from '../../options/dlq-options.interface.js';
+import { DLQ_WRITE_TIMEOUT_MS } from '../core/dlq.constants.js';
+import { withTimeout } from '../core/dlq-runtime.js';
 import type { DlqRedisClient } from './redis-client.js';
 
 /**
@@ -135,7 +137,14 @@ export class DlqRedisHandle {
 
   async close(): Promise<void> {
     const connection = await this.connection?.catch(() => undefined);
-    if (connection?.owned) await connection.redis.quit().catch(() => connection.redis.disconnect());
+    if (!connection?.owned) return;
+    // QUIT waits for its answer: a node that never gives one must not hold up shutdown.
+    const quit = withTimeout(
+      connection.redis.quit(),
+      DLQ_WRITE_TIMEOUT_MS,
+      () => new Error('QUIT'),
+    );
+    await quit.catch(() => connection.redis.disconnect());
   }
 }
 

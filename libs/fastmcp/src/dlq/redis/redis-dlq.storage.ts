@@ -14,6 +14,8 @@ import type {
   DlqStorage,
 } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
+import { DLQ_WRITE_TIMEOUT_MS } from '../core/dlq.constants.js';
+import { withTimeout } from '../core/dlq-runtime.js';
 import { DlqRedisHandle, waitUntilReady } from './redis-dlq.connection.js';
 import { pageIds, readStats } from './redis-dlq.index-reads.js';
 import { RedisDlqKeys } from './redis-dlq.keys.js';
@@ -50,9 +52,16 @@ export class RedisDlqStorage implements DlqStorage {
     });
   }
 
-  /** Closes once the stores already on their way have their answer, so none goes after QUIT. */
+  /**
+   * Closes once the stores already on their way have their answer, so none goes after QUIT. A
+   * store still unanswered after the write timeout (Redis paused, an app-given client queueing
+   * commands offline) was already given up on and kept by the write buffer: it is not waited for.
+   */
   async close(): Promise<void> {
-    await this.current?.insertsSettled();
+    const settled = this.current?.insertsSettled() ?? Promise.resolve();
+    await withTimeout(settled, DLQ_WRITE_TIMEOUT_MS, () => new Error('stores unanswered')).catch(
+      () => undefined,
+    );
     await this.handle.close();
   }
 
