@@ -134,6 +134,30 @@ describe('dlq.redis.client', () => {
     }
   });
 
+  it("refuses a connection with its own keyPrefix, whose keys the store's scripts would miss", () => {
+    const prefix = 'must not set an ioredis keyPrefix';
+    const redis = new Redis({ lazyConnect: true, keyPrefix: 'myapp:' });
+    const cluster = new Cluster([{ host: '127.0.0.1', port: 7000 }], {
+      lazyConnect: true,
+      redisOptions: { keyPrefix: 'myapp:' },
+    });
+    try {
+      expect(issuesOf({ redis: { client: redis } })).toEqual([
+        expect.stringContaining(`dlq.redis.client: ${prefix}`),
+      ]);
+      expect(issuesOf({ redis: { client: cluster } })).toEqual([
+        expect.stringContaining(`dlq.redis.client: ${prefix}`),
+      ]);
+      const nodes = ['127.0.0.1:7000'];
+      expect(issuesOf({ redis: { cluster: { nodes, options: { keyPrefix: 'a:' } } } })).toEqual([
+        expect.stringContaining(`dlq.redis.cluster.options: ${prefix}`),
+      ]);
+    } finally {
+      redis.disconnect();
+      cluster.disconnect();
+    }
+  });
+
   it('lists every command the Redis store sends', async () => {
     const { DLQ_REDIS_COMMANDS } = await import('./validate-redis-options.js');
     const dir = new URL('../dlq/redis/', import.meta.url);

@@ -61,8 +61,26 @@ export function checkRedis(checks: OptionChecks, redis: unknown, store: string):
         'dlq.redis.cluster.options',
         `must be ioredis ClusterOptions, got ${kindOf(options)}`,
       );
+    } else if (connectionKeyPrefix(options)) {
+      checks.fail('dlq.redis.cluster.options', CONNECTION_KEY_PREFIX);
     }
   }
+}
+
+/**
+ * Why a connection's own `keyPrefix` cannot be used: the store's Lua scripts name keys from
+ * their arguments, which ioredis does not prefix, so they would miss the entries' keys.
+ */
+export const CONNECTION_KEY_PREFIX =
+  "must not set an ioredis keyPrefix (the store's scripts build key names ioredis does not prefix); use dlq.keyPrefix";
+
+/** True when an ioredis `Redis` or `Cluster` (or the options of one) sets a `keyPrefix`. */
+export function connectionKeyPrefix(client: unknown): boolean {
+  if (!isAnyObject(client)) return false;
+  const options = isAnyObject(client.options) ? client.options : client;
+  const own = options.keyPrefix;
+  const nodes = isAnyObject(options.redisOptions) ? options.redisOptions.keyPrefix : undefined;
+  return [own, nodes].some((prefix) => typeof prefix === 'string' && prefix !== '');
 }
 
 /** An ioredis `Redis` or `Cluster` (a class instance): what it is is never quoted (a URL?). */
@@ -71,6 +89,7 @@ function checkClient(checks: OptionChecks, client: unknown): void {
     checks.fail('dlq.redis.client', `must be an ioredis Redis or Cluster, got ${kindOf(client)}`);
     return;
   }
+  if (connectionKeyPrefix(client)) checks.fail('dlq.redis.client', CONNECTION_KEY_PREFIX);
   const missing = DLQ_REDIS_COMMANDS.filter((command) => typeof client[command] !== 'function');
   if (missing.length > 0) {
     checks.fail(
