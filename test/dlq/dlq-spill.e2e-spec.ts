@@ -1,7 +1,15 @@
 // Issue 12, item 6: buffered dead letters survive a shutdown while Redis is down. Each is logged
 // by id at WARN when buffered; shutdown spills them to a file (no secrets in it); the next start
 // imports them into the store and removes the file.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -138,6 +146,37 @@ describe('DLQ spill file', () => {
     const memory = await bootDlq({ store: 'memory', spillFile: missing }, clock, replayer);
     await memory.module.close();
   });
+
+  it.each(['redis', 'memory'] as const)(
+    'fails the %s start, naming dlq.spillFile, when the path is a directory or under a file, and renames nothing',
+    async (store) => {
+      const directory = join(dir, 'a-directory');
+      mkdirSync(directory);
+      writeFileSync(join(directory, 'keep.txt'), 'mine');
+      const file = join(dir, 'a-file');
+      writeFileSync(file, 'not a directory');
+      try {
+        const redisOptions = store === 'redis' ? { redis: { url: redis.url } } : {};
+        const start = (path: string) =>
+          bootDlq(
+            { store, ...redisOptions, keyPrefix: 'spilltest', spillFile: path },
+            clock,
+            replayer,
+          );
+        await expect(start(directory)).rejects.toThrow(
+          /dlq\.spillFile: .*a-directory is not a regular file/,
+        );
+        await expect(start(join(file, 'spill.jsonl'))).rejects.toThrow(
+          /dlq\.spillFile: .*a-file is not a directory/,
+        );
+        expect(readdirSync(dir).sort()).toEqual(['a-directory', 'a-file']);
+        expect(readFileSync(join(directory, 'keep.txt'), 'utf8')).toBe('mine');
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+        rmSync(file, { force: true });
+      }
+    },
+  );
 
   it('the in-memory store keeps its entries in the spill file at close, for the next start', async () => {
     const first = await boot('memory');

@@ -108,6 +108,16 @@ describe('dlq.redis.url', () => {
   });
 });
 
+describe('dlq.spillFile', () => {
+  it('refuses a path with a NUL character, which no file system takes', () => {
+    expect(issuesOf({ spillFile: '/tmp/spill\0.jsonl' })).toEqual([
+      'dlq.spillFile: must not contain a NUL character',
+    ]);
+    expect(issuesOf({ spillFile: '/tmp/spill.jsonl' })).toEqual([]);
+    expect(issuesOf({ spillFile: false })).toEqual([]);
+  });
+});
+
 describe('dlq.redis.client', () => {
   it('refuses a URL string, without quoting it', () => {
     const issues = issuesOf({ redis: { client: 'redis://:hunter2@127.0.0.1:6379' } });

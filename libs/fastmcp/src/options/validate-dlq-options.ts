@@ -38,6 +38,8 @@ export function checkDlq(
   checkRedrive(checks, raw.redrive, dlq.redrive);
   if (dlq.spillFile !== false && (typeof dlq.spillFile !== 'string' || dlq.spillFile === '')) {
     checks.fail('dlq.spillFile', 'must be a file path or false');
+  } else if (typeof dlq.spillFile === 'string' && dlq.spillFile.includes('\0')) {
+    checks.fail('dlq.spillFile', 'must not contain a NUL character');
   }
   if (!Array.isArray(dlq.storeKinds)) {
     checks.fail('dlq.storeKinds', 'must be an array');

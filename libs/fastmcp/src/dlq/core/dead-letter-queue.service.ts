@@ -96,8 +96,8 @@ export class DeadLetterQueueService
 
   async onModuleInit(): Promise<void> {
     if (!this.parts) return;
-    // Only a store that can be down buffers, and so may spill at shutdown.
-    if (this.parts.options.store === 'redis') this.parts.spill.assertWritable();
+    // Only a store that can be down buffers, and so may spill at shutdown; before it opens.
+    this.parts.spill.assertUsable(this.parts.options.store === 'redis');
     await this.parts.storage.open();
     await this.parts.spill.importFile();
     this.timer = setInterval(() => void this.sweepQuietly(), DLQ_SWEEP_INTERVAL_MS).unref();

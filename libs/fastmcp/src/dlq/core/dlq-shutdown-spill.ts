@@ -26,9 +26,12 @@ export class DlqShutdownSpill {
     this.file = path ? new DlqSpillFile(path) : undefined;
   }
 
-  /** Fails the start with FastMcpConfigError when the spill file could not be written. */
-  assertWritable(): void {
-    const reason = this.file?.unwritableReason();
+  /**
+   * Fails the start with FastMcpConfigError when the path cannot be a spill file, or (`writable`:
+   * a store that can be down, and so may spill) when the file could not be written.
+   */
+  assertUsable(writable: boolean): void {
+    const reason = writable ? this.file?.unwritableReason() : this.file?.notAFileReason();
     if (reason) throw new FastMcpConfigError([{ field: 'dlq.spillFile', message: reason }]);
   }
 

@@ -5,8 +5,10 @@ import {
   existsSync,
   readdirSync,
   readFileSync,
+  lstatSync,
   renameSync,
   rmSync,
+  statSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isDlqId } from './dlq-id.js';
@@ -72,10 +74,28 @@ export class DlqSpillFile {
   }
 
   /**
+   * Why the path cannot be a spill file at all, whatever the store: something that is not a
+   * file is there (a directory the start-up import would otherwise rename), or its parent is
+   * not a directory.
+   */
+  notAFileReason(): string | undefined {
+    if (existsSync(this.path) && !lstatSync(this.path).isFile()) {
+      return `${this.path} is not a regular file (a directory?)`;
+    }
+    const directory = dirname(this.path);
+    if (existsSync(directory) && !statSync(directory).isDirectory()) {
+      return `${directory} is not a directory`;
+    }
+    return undefined;
+  }
+
+  /**
    * Why the file could not be written at shutdown, checked at start (a missing or read-only
    * directory would only show when the entries are already on their way to the ERROR log).
    */
   unwritableReason(): string | undefined {
+    const notAFile = this.notAFileReason();
+    if (notAFile) return notAFile;
     const directory = dirname(this.path);
     try {
       accessSync(directory, constants.W_OK);
@@ -113,6 +133,8 @@ export class DlqSpillFile {
     const sources = [this.path, ...this.orphanedClaims()];
     const claimed: DlqSpillFile[] = [];
     for (const source of sources) {
+      // Only a file is imported: anything else at the path is left exactly as it is.
+      if (existsSync(source) && !lstatSync(source).isFile()) continue;
       const target = mine(claimed.length);
       try {
         renameSync(source, target);
