@@ -77,3 +77,49 @@ describe('bad options stop the start, naming the field (not the first use)', () 
     expect(await startUpFailure(options, opened)).toEqual([field]);
   });
 });
+
+describe('forRoot checks its argument before Nest copies it key by key', () => {
+  /** The FastMcpConfigError `forRoot(options)` throws: its fields and its message. */
+  const forRootFailure = (options: unknown): { fields: string[]; message: string } => {
+    try {
+      FastMcpModule.forRoot(options as FastMcpModuleOptions);
+    } catch (error) {
+      expect(isFastMcpConfigError(error)).toBe(true);
+      return isFastMcpConfigError(error)
+        ? { fields: error.issues.map((issue) => issue.field), message: error.message }
+        : { fields: [], message: '' };
+    }
+    return { fields: [], message: '' };
+  };
+
+  it.each([
+    ['a Map', new Map([['shutdownGraceMs', -5]])],
+    ['a class instance', new (class Options {})()],
+    ['null', null],
+    ['a string', 'x'],
+    ['an array', [1]],
+  ])('refuses %s, naming options', (_name, options) => {
+    expect(forRootFailure(options).fields).toEqual(['options']);
+  });
+
+  it('names a getter that throws, without quoting what it threw', () => {
+    const failure = forRootFailure({
+      get retry(): never {
+        throw new Error('token=s3cret-value-123');
+      },
+    });
+    expect(failure.fields).toEqual(['retry']);
+    expect(failure.message).not.toContain('s3cret-value-123');
+  });
+
+  it('takes undefined as the defaults, and a plain object as it is', async () => {
+    for (const options of [undefined, { shutdownGraceMs: 5 }]) {
+      const module = await Test.createTestingModule({
+        imports: [FastMcpModule.forRoot(options)],
+      })
+        .setLogger(false as never)
+        .compile();
+      await module.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { HttpModule } from '@nestjs/axios';
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { DeadLetterWriter } from './client/dead-letter.writer.js';
 import { EnhancedFastMcpService } from './client/enhanced-fastmcp.service.js';
 import { McpOperations } from './client/mcp-operations.js';
@@ -10,11 +10,16 @@ import { OPERATION_REPLAYER } from './dlq/replay/operation-replayer.interface.js
 import { REDRIVE_GATE } from './dlq/replay/redrive-gate.interface.js';
 import { PipelineRedriveGate } from './client/pipeline-redrive.gate.js';
 import { FastMcpEvents } from './events/fastmcp-events.service.js';
-import { FASTMCP_MODULE_OPTIONS, FastMcpConfigurableModule } from './fastmcp.module-definition.js';
+import {
+  FASTMCP_MODULE_OPTIONS,
+  FASTMCP_OPTIONS_TYPE,
+  FastMcpConfigurableModule,
+} from './fastmcp.module-definition.js';
 import { FastMcpLogListener } from './logging/fastmcp-log.listener.js';
 import { metricsExports, metricsProviders } from './metrics/metrics.providers.js';
 import { FASTMCP_RESOLVED_OPTIONS } from './options/fastmcp-options.constants.js';
 import type { FastMcpModuleOptions } from './options/fastmcp-options.interface.js';
+import { forRootInput } from './options/for-root-input.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { ServerAuthRegistry } from './auth/server-auth.registry.js';
 import { ServerMessageDispatcher } from './protocol/server-message.dispatcher.js';
@@ -72,4 +77,8 @@ import { tracingProviders } from './tracing/tracing.providers.js';
     ...metricsExports,
   ],
 })
-export class FastMcpModule extends FastMcpConfigurableModule {}
+export class FastMcpModule extends FastMcpConfigurableModule {
+  static override forRoot(options?: typeof FASTMCP_OPTIONS_TYPE): DynamicModule {
+    return super.forRoot(forRootInput(options));
+  }
+}
