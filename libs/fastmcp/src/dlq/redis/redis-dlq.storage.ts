@@ -21,6 +21,7 @@ import { pageIds, readStats } from './redis-dlq.index-reads.js';
 import { RedisDlqKeys } from './redis-dlq.keys.js';
 import { RedisDlqRepository } from './redis-dlq.repository.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
+import { assertRedisDatabase } from './redis-database.js';
 import { assertRedisVersion } from './redis-version.js';
 
 const CAS_TRIES = 8;
@@ -46,7 +47,11 @@ export class RedisDlqStorage implements DlqStorage {
   async open(): Promise<void> {
     const connection = await this.handle.connect();
     if (connection.owned) await waitUntilReady(connection.redis, 2000);
-    await assertRedisVersion(connection).catch(async (error: unknown) => {
+    const checks = async (): Promise<void> => {
+      await assertRedisVersion(connection);
+      await assertRedisDatabase(connection);
+    };
+    await checks().catch(async (error: unknown) => {
       await this.handle.close();
       throw error;
     });
