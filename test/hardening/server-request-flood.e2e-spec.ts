@@ -1,8 +1,11 @@
-// A server that floods a stream with requests (pings) gets at most MAX_ANSWERING_PER_STREAM
+// A server that floods a stream with pings gets at most MAX_PINGS_PER_STREAM
 // answers in flight per stream: the rest are dropped, not queued as POSTs without limit.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { MAX_ANSWERING_PER_STREAM } from '../../libs/fastmcp/src/protocol/server-request-limit.js';
+import {
+  MAX_ANSWERING_PER_STREAM,
+  MAX_PINGS_PER_STREAM,
+} from '../../libs/fastmcp/src/protocol/server-request-limit.js';
 import { CapturingLogger } from '../support/capturing-logger.js';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
 import { type PingFloodServerHandle, startPingFloodServer } from '../support/ping-flood-server.js';
@@ -45,7 +48,7 @@ it('2,000 pings on a call stream: the call ends, and only the cap of answers goe
   app.events.on('server.request', (event) => outcomes.push(event.outcome));
   const result = await app.client.callTool('flood', 'anything');
   expect(result.content).toEqual([{ type: 'text', text: 'done' }]);
-  await expectReplies(MAX_ANSWERING_PER_STREAM);
+  await expectReplies(MAX_PINGS_PER_STREAM);
   // One WARN per power of ten dropped (1, 10, 100, 1000), the count in each.
   const warnings = logger.lines.filter((l) => l.level === 'warn' && /unanswered/.test(l.message));
   expect(warnings.map((l) => l.message.match(/\((\d+) so far\)/)?.[1])).toEqual([
@@ -56,7 +59,7 @@ it('2,000 pings on a call stream: the call ends, and only the cap of answers goe
   ]);
   // Each dropped request is counted as an event, for a listener or a metric.
   expect(outcomes.filter((outcome) => outcome === 'dropped')).toHaveLength(
-    PINGS_PER_CALL - MAX_ANSWERING_PER_STREAM,
+    PINGS_PER_CALL - MAX_PINGS_PER_STREAM,
   );
   server.releaseReplies();
 });
@@ -65,9 +68,23 @@ it('pings on the session GET stream: the same cap, and answers resume once repli
   await until(() => server.pingOnGetStream(0));
   const before = server.replies();
   server.pingOnGetStream(500);
-  await expectReplies(before + MAX_ANSWERING_PER_STREAM);
+  await expectReplies(before + MAX_PINGS_PER_STREAM);
   server.releaseReplies();
   await sleep(SETTLE_MS);
-  server.pingOnGetStream(5);
-  await expectReplies(before + MAX_ANSWERING_PER_STREAM + 5);
+  server.pingOnGetStream(MAX_PINGS_PER_STREAM);
+  await expectReplies(before + 2 * MAX_PINGS_PER_STREAM);
+});
+
+it('answers a ping while every place for other requests is taken: pings have places of their own', async () => {
+  await until(() => server.pingOnGetStream(0));
+  server.releaseReplies();
+  await sleep(SETTLE_MS);
+  const before = server.replies();
+  // Answered at once (no roots handler): each answer's POST is held by the server, so the
+  // places stay taken; the one past them is dropped.
+  server.requestOnGetStream('roots/list', MAX_ANSWERING_PER_STREAM + 1);
+  await expectReplies(before + MAX_ANSWERING_PER_STREAM);
+  server.pingOnGetStream(1);
+  await expectReplies(before + MAX_ANSWERING_PER_STREAM + 1);
+  server.releaseReplies();
 });

@@ -11,14 +11,16 @@ export interface PingFloodServerHandle {
   releaseReplies(): void;
   /** Sends `count` pings on the session's GET stream; false while the client has not opened it. */
   pingOnGetStream(count: number): boolean;
+  /** Sends `count` requests of `method` (no params) on the session's GET stream, as pings are. */
+  requestOnGetStream(method: string, count: number): boolean;
   close(): Promise<void>;
 }
 
-/** `count` ping requests as SSE events, with ids unique to `prefix`. */
-function pings(prefix: string, count: number): string {
+/** `count` requests (pings by default) as SSE events, with ids unique to `prefix`. */
+function pings(prefix: string, count: number, method = 'ping'): string {
   let text = '';
   for (let i = 0; i < count; i += 1) {
-    text += `data: {"jsonrpc":"2.0","id":"${prefix}-${i}","method":"ping"}\n\n`;
+    text += `data: {"jsonrpc":"2.0","id":"${prefix}-${i}","method":"${method}"}\n\n`;
   }
   return text;
 }
@@ -89,6 +91,12 @@ export async function startPingFloodServer(pingsPerCall: number): Promise<PingFl
       if (!getStream) return false;
       sent += 1;
       getStream.write(pings(`get${sent}`, count));
+      return true;
+    },
+    requestOnGetStream: (method, count) => {
+      if (!getStream) return false;
+      sent += 1;
+      getStream.write(pings(`get${sent}`, count, method));
       return true;
     },
     close: () => server.close(),

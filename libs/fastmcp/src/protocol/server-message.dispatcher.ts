@@ -103,11 +103,12 @@ export class ServerMessageDispatcher {
         this.warnRequestOnModernStream(context);
         return;
       }
-      if (!this.limit.admit(context, context.clientId)) {
+      const ping = message.method === 'ping';
+      if (!this.limit.admit(context, context.clientId, ping)) {
         this.drop(message, context);
         return;
       }
-      void this.answer(message, context, reply).finally(() => this.limit.release(context));
+      void this.answer(message, context, reply).finally(() => this.limit.release(context, ping));
       return;
     }
     dispatchNotification(message, context, this.events);
