@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type {
-  CreateMessageRequest,
-  ElicitRequest,
-  ElicitResult,
+import {
+  type CreateMessageRequest,
+  type CreateMessageResult,
+  type ElicitRequest,
+  type ElicitResult,
+  McpError,
 } from '@modelcontextprotocol/sdk/types.js';
 import { McpAbortedError, type FastMcpModuleOptions, type ServerRequestEvent } from '@app/fastmcp';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
@@ -51,6 +53,14 @@ describe('requests from the server, with handlers (official SDK server)', () => 
   const samplingCalls: CreateMessageRequest['params'][] = [];
   /** What the elicitation handler does: answer, throw, or wait until its signal aborts. */
   let elicitAnswer: ElicitResult | Error | 'wait' = { action: 'accept', content: { name: 'Ada' } };
+  const SAMPLED = {
+    role: 'assistant',
+    content: { type: 'text', text: 'a sampled answer' },
+    model: 'test-model',
+  };
+  /** What the sampling and roots handlers return (an Error: thrown). */
+  let samplingAnswer: unknown = SAMPLED;
+  let rootsAnswer: unknown;
 
   beforeAll(async () => {
     server = await startProtocolSdkServer();
@@ -64,13 +74,11 @@ describe('requests from the server, with handlers (official SDK server)', () => 
       },
       sampling: (params) => {
         samplingCalls.push(params);
-        return {
-          role: 'assistant',
-          content: { type: 'text', text: 'a sampled answer' },
-          model: 'test-model',
-        };
+        if (samplingAnswer instanceof Error) throw samplingAnswer;
+        return samplingAnswer as CreateMessageResult;
       },
-      roots: ({ clientId }) => ({ roots: [{ uri: `file:///roots/${clientId}`, name: 'home' }] }),
+      roots: ({ clientId }) =>
+        (rootsAnswer ?? { roots: [{ uri: `file:///roots/${clientId}`, name: 'home' }] }) as never,
     }));
   });
 
@@ -79,6 +87,8 @@ describe('requests from the server, with handlers (official SDK server)', () => 
     requests.length = 0;
     elicitCalls.length = 0;
     elicitAnswer = { action: 'accept', content: { name: 'Ada' } };
+    samplingAnswer = SAMPLED;
+    rootsAnswer = undefined;
   });
 
   afterAll(async () => {
@@ -146,6 +156,35 @@ describe('requests from the server, with handlers (official SDK server)', () => 
     expect(requests).toEqual([
       { clientId: CLIENT, method: 'elicitation/create', outcome: 'failed' },
     ]);
+  });
+
+  it('answers -32603, sending nothing of it, when an accepted content breaks the requested schema', async () => {
+    elicitAnswer = { action: 'accept', content: { name: 'Ada', age: 'not a number' } } as never;
+    const { report } = await callReport(app, 'elicit_profile');
+    expect(report.answer).toMatchObject({ ok: false, code: -32603 });
+    expect(JSON.stringify(answerPosts().map((p) => p.body))).not.toContain('not a number');
+    expect(requests).toEqual([
+      { clientId: CLIENT, method: 'elicitation/create', outcome: 'failed' },
+    ]);
+  });
+
+  it('answers -32603 for what is not a sampling or roots result, never a malformed response', async () => {
+    samplingAnswer = { role: 'robot' };
+    const sampled = await callReport(app, 'sample_text', { prompt: 'Say something' });
+    expect(sampled.report.answer).toMatchObject({ ok: false, code: -32603 });
+    rootsAnswer = { roots: 'home' };
+    const listed = await callReport(app, 'list_roots');
+    expect(listed.report.answer).toMatchObject({ ok: false, code: -32603 });
+    for (const post of answerPosts()) {
+      expect(JSON.parse(post.body ?? '{}')).toMatchObject({ error: { code: -32603 } });
+    }
+  });
+
+  it('keeps the code of an McpError the handler threw: -1 for a sampling the user refused', async () => {
+    samplingAnswer = new McpError(-1, 'User rejected sampling request');
+    const { report } = await callReport(app, 'sample_text', { prompt: 'Say something' });
+    expect(report.answer).toMatchObject({ ok: false, code: -1 });
+    expect(String((report.answer as Report).message)).toContain('User rejected');
   });
 
   it("aborts the handler's signal when the caller aborts the call", async () => {

@@ -6,6 +6,7 @@ import {
   type JSONRPCErrorResponse,
   type JSONRPCMessage,
   type JSONRPCRequest,
+  type McpError,
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
 import { linkedSignal } from '../client/linked-signal.js';
@@ -18,7 +19,7 @@ import type { ServerRequestContext } from '../options/client-handlers.interface.
 import type { UpstreamText } from '../transport/upstream-text.js';
 import { clientCapabilities } from './client-capabilities.js';
 import { dispatchNotification } from './dispatch-notification.js';
-import { applyElicitationDefaults } from './elicitation-defaults.js';
+import { HandlerResults, InvalidHandlerResult } from './handler-results.js';
 import { ServerRequestLimit } from './server-request-limit.js';
 
 /** The request that a stream belongs to, and how to answer the server on it. */
@@ -60,6 +61,7 @@ class UndeclaredMode extends InvalidParams {
 @Injectable()
 export class ServerMessageDispatcher {
   private readonly limit = new ServerRequestLimit();
+  private readonly results = new HandlerResults();
   private readonly logger = new Logger('FastMCP Enhanced');
   /** Streams whose dropped 2026-07-28 request was logged: one WARN a stream, not one a request. */
   private readonly warned = new WeakSet<ExchangeContext>();
@@ -152,7 +154,8 @@ export class ServerMessageDispatcher {
       reply = { jsonrpc: '2.0', id: request.id, result: result as Record<string, unknown> };
     } catch (error) {
       outcome = error instanceof MethodNotFound ? 'unsupported' : 'failed';
-      reply = { jsonrpc: '2.0', id: request.id, error: errorFor(error, request.method) };
+      this.warnInvalidResult(error, request.method, context);
+      reply = { jsonrpc: '2.0', id: request.id, error: errorFor(error, request.method, context) };
     } finally {
       context.handling.delete(request.id);
       linked.detach();
@@ -165,6 +168,16 @@ export class ServerMessageDispatcher {
     // A request the server cancelled, or whose exchange is over, is not answered.
     if (signal.aborted) return;
     await send(reply).catch(() => undefined);
+  }
+
+  /** A handler that returned what its method cannot answer: the app's to fix, so said at WARN. */
+  private warnInvalidResult(error: unknown, method: string, context: ServerRequestContext): void {
+    if (!(error instanceof InvalidHandlerResult)) return;
+    const named = method.slice(0, 100);
+    this.logger.warn(
+      `The ${named} handler's answer to ${context.clientId} was not sent: ${error.message}`,
+      { event: 'server.request.invalid_result', clientId: context.clientId },
+    );
   }
 
   private async answerInput(
@@ -201,6 +214,7 @@ export class ServerMessageDispatcher {
           fields,
         );
       }
+      this.warnInvalidResult(error, fields.method, context);
       throw new McpInputRequiredError('handler_failed', `the ${fields.method} handler failed`, {
         ...fields,
         cause: error,
@@ -225,16 +239,17 @@ export class ServerMessageDispatcher {
         // Only the modes declared in the capabilities reach the handler (form, not url).
         const mode = params.mode ?? 'form';
         if (!this.elicitationModes.has(mode)) throw new UndeclaredMode(mode);
-        return applyElicitationDefaults(params, await handlers.elicitation(params, context));
+        return this.results.elicitation(params, await handlers.elicitation(params, context));
       }
       case 'sampling/createMessage': {
         if (!handlers.sampling) break;
         const { params } = parseRequest(CreateMessageRequestSchema, request);
-        return await handlers.sampling(params, context);
+        const withTools = params.tools !== undefined;
+        return this.results.sampling(withTools, await handlers.sampling(params, context));
       }
       case 'roots/list':
         if (!handlers.roots) break;
-        return await handlers.roots(context);
+        return this.results.roots(await handlers.roots(context));
     }
     throw new MethodNotFound();
   }
@@ -249,7 +264,11 @@ function parseRequest<T>(
   return parsed.data;
 }
 
-function errorFor(error: unknown, method: string): JSONRPCErrorResponse['error'] {
+function errorFor(
+  error: unknown,
+  method: string,
+  context: ExchangeContext,
+): JSONRPCErrorResponse['error'] {
   if (error instanceof MethodNotFound) {
     return { code: ErrorCode.MethodNotFound, message: `Method not found: ${method}` };
   }
@@ -262,5 +281,18 @@ function errorFor(error: unknown, method: string): JSONRPCErrorResponse['error']
   if (error instanceof InvalidParams) {
     return { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}` };
   }
+  // An McpError the handler threw on purpose keeps its code: -1 when a person refused sampling.
+  if (isThrownMcpError(error)) {
+    return { code: error.code, message: context.upstream.excerpt(error.message, 200) };
+  }
   return { code: ErrorCode.InternalError, message: `The client could not answer ${method}` };
+}
+
+/** An McpError of the SDK (by name: the app may have its own copy of the SDK). */
+function isThrownMcpError(error: unknown): error is McpError {
+  return (
+    error instanceof Error &&
+    error.name === 'McpError' &&
+    Number.isInteger((error as { code?: unknown }).code)
+  );
 }
