@@ -45,6 +45,14 @@ describe('resolveOptions', () => {
     expect(resolved.retry.jitter).toBe(0.1);
   });
 
+  it("keeps servers without a prototype: 'constructor' or 'toString' is no configured client id", () => {
+    const resolved = resolveOptions({ servers: { a: { url: 'http://127.0.0.1:9/mcp' } } });
+    for (const clientId of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      expect(resolved.servers[clientId], clientId).toBeUndefined();
+    }
+    expect(resolved.servers.a?.url).toBe('http://127.0.0.1:9/mcp');
+  });
+
   it('picks the Redis store when a Redis source is given', () => {
     const resolved = resolveOptions({ dlq: { redis: { url: 'redis://127.0.0.1:6390' } } });
     expect(resolved.dlq && resolved.dlq.store).toBe('redis');

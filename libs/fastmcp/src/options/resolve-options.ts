@@ -52,7 +52,11 @@ function resolveReadable(raw: FastMcpModuleOptions): ResolvedFastMcpOptions {
   const retry = objectOr(raw.retry);
   const resolved: ResolvedFastMcpOptions = {
     baseUrl: raw.baseUrl,
-    servers: { ...objectOr(raw.servers) },
+    // No prototype: a client id such as `constructor` or `toString` is not a configured server.
+    servers: Object.assign(
+      Object.create(null) as ResolvedFastMcpOptions['servers'],
+      objectOr(raw.servers),
+    ),
     retry: { ...DEFAULT_RETRY_OPTIONS, ...definedFields(retryPolicyFields(retry) ?? {}) },
     retryOperations: { ...objectOr(retry.operations) },
     dlq: raw.dlq === false ? false : resolveDlq(objectOr(raw.dlq)),
