@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
+import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { resolveOptions } from '../options/resolve-options.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { McpConnection, ToolRouting } from '../session/mcp-connection.interface.js';
@@ -34,7 +35,12 @@ function fakeConnection() {
   };
   const connector = { connect: () => Promise.resolve(connection), failed: () => false };
   const options = resolveOptions({ servers: { c: { url: URL } } });
-  return { state, operations: new McpOperations(options, connector as unknown as McpConnector) };
+  const operations = new McpOperations(
+    options,
+    connector as unknown as McpConnector,
+    new FastMcpEvents(),
+  );
+  return { state, operations };
 }
 
 describe('McpOperations relist (a header mismatch lists the tools again)', () => {

@@ -5,6 +5,7 @@ import { ReplayConflictError } from '../errors/replay-conflict.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpDisconnectedError } from '../errors/mcp-disconnected.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
+import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
@@ -38,7 +39,10 @@ export class McpOperations {
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
     @Inject(McpConnector) private readonly connector: McpConnector,
-  ) {}
+    @Inject(FastMcpEvents) events: FastMcpEvents,
+  ) {
+    events.on('server.tools_changed', ({ clientId }) => this.catalog.forget(clientId));
+  }
 
   connect(clientId: string, config?: Partial<McpServerConfig>): OperationSpec<McpSession> {
     const server = resolveServer(

@@ -127,6 +127,14 @@ export interface ServerMessageEvent {
   data: unknown;
 }
 
+/**
+ * A server said its tool list changed (`notifications/tools/list_changed`): the client id's last
+ * listing is forgotten, so no stale `outputSchema` checks a result and the next `listTools` lists.
+ */
+export interface ServerToolsChangedEvent {
+  clientId: string;
+}
+
 /** A request the server sent to the client, and how it was answered. */
 export interface ServerRequestEvent {
   clientId: string;
@@ -191,6 +199,7 @@ export interface FastMcpEventMap {
   'server.progress': ServerProgressEvent;
   'server.message': ServerMessageEvent;
   'server.request': ServerRequestEvent;
+  'server.tools_changed': ServerToolsChangedEvent;
   'circuit.transition': CircuitTransitionEvent;
   'retry.budget_exhausted': RetryBudgetExhaustedEvent;
   'ratelimit.waited': RateLimitWaitedEvent;
