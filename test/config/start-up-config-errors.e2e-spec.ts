@@ -123,3 +123,45 @@ describe('forRoot checks its argument before Nest copies it key by key', () => {
     }
   });
 });
+
+describe('forRootAsync checks its own keys', () => {
+  const asyncFailure = (options: unknown): string[] => {
+    try {
+      FastMcpModule.forRootAsync(options as never);
+    } catch (error) {
+      expect(isFastMcpConfigError(error)).toBe(true);
+      return isFastMcpConfigError(error) ? error.issues.map((issue) => issue.field) : [];
+    }
+    return [];
+  };
+  const factory = () => ({});
+
+  it.each([
+    ['a misspelt key', { useFactory: factory, isGloabl: true }, ['isGloabl']],
+    ['no source', {}, ['forRootAsync']],
+    ['a misspelt source', { useFactroy: factory }, ['useFactroy', 'forRootAsync']],
+    ['two sources', { useFactory: factory, useClass: class {} }, ['forRootAsync']],
+    ['a factory that is not a function', { useFactory: {} }, ['useFactory']],
+    ['inject that is not an array', { useFactory: factory, inject: 'CONFIG' }, ['inject']],
+    ['null', null, ['forRootAsync']],
+  ])('refuses %s, naming it', (_name, options, fields) => {
+    expect(asyncFailure(options)).toEqual(fields);
+  });
+
+  it('takes a factory with its inject, imports and extras', async () => {
+    const module = await Test.createTestingModule({
+      imports: [
+        FastMcpModule.forRootAsync({
+          imports: [],
+          inject: [],
+          useFactory: () => ({ shutdownGraceMs: 5 }),
+          isGlobal: false,
+          extraProviders: [],
+        }),
+      ],
+    })
+      .setLogger(false as never)
+      .compile();
+    await module.close();
+  });
+});

@@ -11,6 +11,7 @@ import { REDRIVE_GATE } from './dlq/replay/redrive-gate.interface.js';
 import { PipelineRedriveGate } from './client/pipeline-redrive.gate.js';
 import { FastMcpEvents } from './events/fastmcp-events.service.js';
 import {
+  FASTMCP_ASYNC_OPTIONS_TYPE,
   FASTMCP_MODULE_OPTIONS,
   FASTMCP_OPTIONS_TYPE,
   FastMcpConfigurableModule,
@@ -19,7 +20,7 @@ import { FastMcpLogListener } from './logging/fastmcp-log.listener.js';
 import { metricsExports, metricsProviders } from './metrics/metrics.providers.js';
 import { FASTMCP_RESOLVED_OPTIONS } from './options/fastmcp-options.constants.js';
 import type { FastMcpModuleOptions } from './options/fastmcp-options.interface.js';
-import { forRootInput } from './options/for-root-input.js';
+import { forRootAsyncInput, forRootInput } from './options/for-root-input.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { ServerAuthRegistry } from './auth/server-auth.registry.js';
 import { ServerMessageDispatcher } from './protocol/server-message.dispatcher.js';
@@ -80,5 +81,9 @@ import { tracingProviders } from './tracing/tracing.providers.js';
 export class FastMcpModule extends FastMcpConfigurableModule {
   static override forRoot(options?: typeof FASTMCP_OPTIONS_TYPE): DynamicModule {
     return super.forRoot(forRootInput(options));
+  }
+
+  static override forRootAsync(options: typeof FASTMCP_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return super.forRootAsync(forRootAsyncInput(options));
   }
 }

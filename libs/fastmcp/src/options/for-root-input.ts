@@ -1,3 +1,4 @@
+import { type ConfigIssue, FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import type { FastMcpModuleExtras } from '../fastmcp.module-definition.js';
 import type { FastMcpModuleOptions } from './fastmcp-options.interface.js';
 import { isOptionsObject } from './option-checks.js';
@@ -19,4 +20,51 @@ export function forRootInput(raw: unknown): FastMcpModuleOptions & FastMcpModule
   } catch (error) {
     throw unreadableOptionsError(raw, error) ?? error;
   }
+}
+
+const ASYNC_FIELDS = [
+  'imports',
+  'useFactory',
+  'useClass',
+  'useExisting',
+  'inject',
+  'provideInjectionTokensFrom',
+  'isGlobal',
+  'extraProviders',
+];
+const SOURCES = ['useFactory', 'useClass', 'useExisting'] as const;
+
+/**
+ * What `forRootAsync` hands on to Nest, checked first: Nest ignores a key it does not know
+ * (`useFactroy`, `isGloabl`), takes `useFactory` over `useClass` silently, and fails on a
+ * factory that is not a function with a bare TypeError. Refused here, naming the key.
+ */
+export function forRootAsyncInput<T>(raw: T): T {
+  if (!isOptionsObject(raw)) {
+    throw new FastMcpConfigError([
+      { field: 'forRootAsync', message: 'must be a plain object ({ useFactory, inject, ... })' },
+    ]);
+  }
+  const issues: ConfigIssue[] = [];
+  for (const key of Object.keys(raw).filter((k) => !ASYNC_FIELDS.includes(k))) {
+    issues.push({
+      field: key,
+      message: `is not a forRootAsync option (${ASYNC_FIELDS.join(', ')})`,
+    });
+  }
+  const given = SOURCES.filter((source) => raw[source] !== undefined);
+  if (given.length !== 1) {
+    issues.push({ field: 'forRootAsync', message: `give exactly one of ${SOURCES.join(', ')}` });
+  }
+  for (const source of given) {
+    if (typeof raw[source] !== 'function')
+      issues.push({ field: source, message: 'must be a function (or class)' });
+  }
+  for (const list of ['imports', 'inject', 'provideInjectionTokensFrom']) {
+    if (raw[list] !== undefined && !Array.isArray(raw[list])) {
+      issues.push({ field: list, message: 'must be an array' });
+    }
+  }
+  if (issues.length > 0) throw new FastMcpConfigError(issues);
+  return raw;
 }

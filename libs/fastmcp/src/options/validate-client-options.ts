@@ -26,11 +26,22 @@ export function checkMetrics(
   checks.integer('metrics.maxClientIdLabels', metrics.maxClientIdLabels, 1, 10_000);
 }
 
+/** Longest `clientInfo.name` or `version`: both go out with every 2026-07-28 request. */
+export const MAX_CLIENT_INFO_LENGTH = 256;
+
 /** `clientInfo`: the `name` and `version` sent in `initialize`. */
 export function checkClientInfo(checks: OptionChecks, clientInfo: unknown): void {
   if (!checks.options('clientInfo', clientInfo, CLIENT_INFO_FIELDS)) return;
-  checks.nonEmptyString('clientInfo.name', clientInfo.name);
-  checks.nonEmptyString('clientInfo.version', clientInfo.version);
+  for (const field of ['name', 'version'] as const) {
+    const value = clientInfo[field];
+    if (!checks.nonEmptyString(`clientInfo.${field}`, value)) continue;
+    if (value.length > MAX_CLIENT_INFO_LENGTH) {
+      checks.fail(
+        `clientInfo.${field}`,
+        `must be at most ${MAX_CLIENT_INFO_LENGTH} characters, got ${value.length}`,
+      );
+    }
+  }
 }
 
 /** `handlers`: each one given is a function. */

@@ -427,3 +427,15 @@ describe('URLs with spaces or control characters', () => {
     expect(issuesOf({ baseUrl: url, servers: { a: { url: `${url}\r\n` } } })).toEqual([]);
   });
 });
+
+describe('clientInfo', () => {
+  it('caps name and version at 256 characters: both go out with every 2026-07-28 request', () => {
+    expect(issuesOf({ clientInfo: { name: 'n'.repeat(10_000), version: '1' } })).toEqual([
+      'clientInfo.name: must be at most 256 characters, got 10000',
+    ]);
+    expect(issuesOf({ clientInfo: { name: 'svc', version: 'v'.repeat(257) } })).toEqual([
+      'clientInfo.version: must be at most 256 characters, got 257',
+    ]);
+    expect(issuesOf({ clientInfo: { name: 'n'.repeat(256), version: '1.0.0' } })).toEqual([]);
+  });
+});
