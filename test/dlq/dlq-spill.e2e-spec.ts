@@ -26,6 +26,7 @@ import { type RedisServerHandle, startRedisServer } from '../support/redis-serve
 import { DlqSpillFile } from '../../libs/fastmcp/src/dlq/core/dlq-spill-file.js';
 import type { FailedOperation } from '../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { DeadLetterQueueService } from '../../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
+import { DlqRedriver } from '../../libs/fastmcp/src/dlq/replay/dlq-redriver.service.js';
 import { DLQ_TOMBSTONE_MS } from '../../libs/fastmcp/src/dlq/core/dlq.constants.js';
 import type { DlqStorage } from '../../libs/fastmcp/src/dlq/core/dlq-storage.interface.js';
 import { DLQ_STORAGE } from '../../libs/fastmcp/src/dlq/core/dlq-storage.token.js';
@@ -115,6 +116,26 @@ describe('DLQ spill file', () => {
       );
       expect(await Promise.race([closed, hung])).toBe('closed');
       expect(spilledIds()).toEqual([id]);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('shuts down in bounded time while a redrive round waits on such a client', async () => {
+    const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+    client.on('error', () => undefined);
+    try {
+      const first = await bootDlq(
+        { redis: { client }, keyPrefix: 'spilltest', spillFile, redrive: [{ after: '1m' }] },
+        clock,
+        replayer,
+      );
+      await redis.stop();
+      const round = first.module.get(DlqRedriver).redriveDue();
+      const closed = first.module.close().then(() => 'closed');
+      const hung = new Promise((resolve) => setTimeout(resolve, 15_000, 'still closing'));
+      expect(await Promise.race([closed, hung])).toBe('closed');
+      void round.catch(() => undefined);
     } finally {
       client.disconnect();
     }

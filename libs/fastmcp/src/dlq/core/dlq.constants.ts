@@ -35,6 +35,14 @@ export const DLQ_TOMBSTONE_MS = 60 * 60 * 1000;
 /** A Redis write that takes longer is treated as failed and buffered (it stays idempotent). */
 export const DLQ_WRITE_TIMEOUT_MS = 2000;
 
+/**
+ * At shutdown, once calls are drained, how long a redrive round or a bulk job may still take to
+ * record where it got to. A store that never answers (an app-given client queueing commands
+ * while Redis is down) must not hold the app up: what is not recorded is redone by the next run,
+ * and an entry's lease runs out on its own.
+ */
+export const DLQ_SHUTDOWN_WAIT_MS = 5000;
+
 /** Background retry of buffered writes: first delay and cap, in ms. */
 export const DLQ_BUFFER_RETRY_INITIAL_MS = 200;
 export const DLQ_BUFFER_RETRY_MAX_MS = 10_000;

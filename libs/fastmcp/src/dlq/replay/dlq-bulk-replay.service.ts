@@ -18,7 +18,8 @@ import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { assertFilter } from '../core/dlq-filter.js';
 import { assertOptionsObject } from '../core/dlq-input.validation.js';
 import { describe } from '../core/dlq-notifier.js';
-import { asUnavailable } from '../core/dlq-runtime.js';
+import { asUnavailable, withTimeout } from '../core/dlq-runtime.js';
+import { DLQ_SHUTDOWN_WAIT_MS } from '../core/dlq.constants.js';
 import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.interface.js';
 import type { BulkReplayJob, BulkReplayRequest } from './bulk-replay-job.interface.js';
 import { DlqReplayService } from './dlq-replay.service.js';
@@ -211,7 +212,12 @@ export class DlqBulkReplayService
    */
   async onApplicationShutdown(): Promise<void> {
     this.beforeApplicationShutdown();
-    await Promise.all([...this.running.values()]);
+    if (this.running.size === 0) return;
+    const late = () => new Error(`did not end within ${DLQ_SHUTDOWN_WAIT_MS} ms`);
+    const runs = Promise.all([...this.running.values()]);
+    await withTimeout(runs, DLQ_SHUTDOWN_WAIT_MS, late).catch((error: unknown) => {
+      this.queue.notifier.logger.warn(`Bulk replay jobs left at shutdown: ${describe(error)}`);
+    });
   }
 
   private async claim(id: string): Promise<boolean> {
