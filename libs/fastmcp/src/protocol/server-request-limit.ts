@@ -13,7 +13,7 @@ export const MAX_ANSWERING_PER_STREAM = 16;
  * wait behind handlers that wait on a person (or ignore a cancellation), and a ping flood holds
  * at most this many POSTs.
  */
-export const MAX_PINGS_PER_STREAM = 4;
+export const MAX_PINGS_PER_STREAM = 16;
 
 interface StreamLoad {
   answering: number;
