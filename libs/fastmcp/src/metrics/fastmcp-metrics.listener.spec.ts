@@ -55,6 +55,9 @@ describe('FastMcpMetricsListener', () => {
       'fastmcp_retry_backoff_seconds_bucket{le="5",operation="call_tool"} 2',
       'fastmcp_retry_backoff_seconds_bucket{le="10",operation="call_tool"} 2',
       'fastmcp_retry_backoff_seconds_bucket{le="30",operation="call_tool"} 2',
+      'fastmcp_retry_backoff_seconds_bucket{le="60",operation="call_tool"} 2',
+      'fastmcp_retry_backoff_seconds_bucket{le="120",operation="call_tool"} 2',
+      'fastmcp_retry_backoff_seconds_bucket{le="300",operation="call_tool"} 2',
       'fastmcp_retry_backoff_seconds_bucket{le="+Inf",operation="call_tool"} 2',
     ]);
     expect(backoff).toContain('fastmcp_retry_backoff_seconds_count{operation="call_tool"} 2');

@@ -65,6 +65,20 @@ describe('ServerMessageDispatcher server.request events', () => {
     );
     expect(methods).toEqual(['unsupported x/[REDACTED]', 'dropped y/[REDACTED]']);
   });
+
+  it('raises one for an input request without a method too, as failed', async () => {
+    const events = new FastMcpEvents();
+    const outcomes: string[] = [];
+    events.on('server.request', (e) => outcomes.push(`${e.outcome} ${e.method}`));
+    const dispatcher = new ServerMessageDispatcher(resolveOptions({}), events);
+    const upstream = new UpstreamText({ url: 'http://127.0.0.1:1/mcp', headers: {} });
+    const context = { clientId: 'c', signal: new AbortController().signal };
+    const settle = (requests: Record<string, unknown>) =>
+      dispatcher.answerInputRequests(requests, context, upstream).catch(() => undefined);
+    await settle({ a: { method: 'ping' } });
+    await settle({ b: { method: 42 } });
+    expect(outcomes).toEqual(['handled ping', 'failed 42']);
+  });
 });
 
 /** A notification whose `params` count how often they are read. */

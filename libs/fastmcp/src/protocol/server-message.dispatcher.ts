@@ -191,6 +191,7 @@ export class ServerMessageDispatcher {
     const named = (text: string): string => upstream.excerpt(text, 100);
     const fields = { clientId: context.clientId, method: named(String(method)) };
     if (typeof method !== 'string') {
+      this.events.emit('server.request', { ...fields, outcome: 'failed' });
       throw new McpInputRequiredError(
         'invalid',
         `input request ${named(key)} has no method`,
