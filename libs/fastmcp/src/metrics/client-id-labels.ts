@@ -3,10 +3,13 @@ import { OTHER_CLIENT_ID_LABEL } from './fastmcp-metrics.constants.js';
 /**
  * Bounds a label whose values are client ids (`client_id`, `server`): the `configured` ones
  * (the module's `servers`) always keep theirs; the others seen first keep theirs until `max`
- * client ids are labelled in all; later ones get `other`, unless a slot was released.
+ * client ids are labelled in all; later ones get `other`, unless a slot was released. A client id
+ * once given `other` keeps it until it is released: its part of that series (a queue, a circuit
+ * state) must not stay behind there while it reports under a label of its own.
  */
 export class ClientIdLabels {
   private readonly known: Set<string>;
+  private readonly folded = new Set<string>();
   private readonly configured: ReadonlySet<string>;
 
   constructor(
@@ -20,11 +23,15 @@ export class ClientIdLabels {
   /** Frees the slot of a client id whose series are all gone; a configured one keeps its own. */
   release(clientId: string): void {
     if (!this.configured.has(clientId)) this.known.delete(clientId);
+    this.folded.delete(clientId);
   }
 
   label(clientId: string): string {
     if (this.known.has(clientId)) return clientId;
-    if (this.known.size >= this.max) return OTHER_CLIENT_ID_LABEL;
+    if (this.folded.has(clientId) || this.known.size >= this.max) {
+      this.folded.add(clientId);
+      return OTHER_CLIENT_ID_LABEL;
+    }
     this.known.add(clientId);
     return clientId;
   }

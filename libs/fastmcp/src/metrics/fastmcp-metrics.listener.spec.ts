@@ -172,6 +172,20 @@ describe('FastMcpMetricsListener', () => {
     ).toEqual(['fastmcp_bulkhead_queue{server="dyn-a"} 7']);
   });
 
+  it('keeps a server folded into `other` there when a slot frees up, so its part never stays behind', async () => {
+    const { events, registry } = await boot({ metrics: { maxClientIdLabels: 1 } });
+    events.emit('circuit.transition', { server: 'dyn-a', from: 'closed', to: 'open' });
+    events.emit('circuit.transition', { server: 'dyn-b', from: 'closed', to: 'open' });
+    events.emit('server.forgotten', { server: 'dyn-a' });
+    events.emit('circuit.transition', { server: 'dyn-b', from: 'open', to: 'half_open' });
+    expect(lines(await registry.getSingleMetricAsString('fastmcp_circuit_state'), '{')).toEqual([
+      'fastmcp_circuit_state{server="other"} 1',
+    ]);
+    // A server new since then takes the free slot.
+    events.emit('circuit.transition', { server: 'dyn-c', from: 'closed', to: 'open' });
+    expect(await serverValues(registry)).toEqual(['dyn-c', 'other']);
+  });
+
   it("removes a forgotten server's series, not those of `other`", async () => {
     const { events, registry } = await boot({ metrics: { maxClientIdLabels: 1 } });
     for (const server of ['dyn-a', 'dyn-b']) {
