@@ -232,6 +232,30 @@ describe('DLQ spill file', () => {
     expect(next.events.filter(([name]) => name === 'dlq.stored')).toEqual([]);
   });
 
+  it('brings them back apart and uncounted through the write buffer too, when Redis is down at the next start', async () => {
+    const first = await boot('memory');
+    const same = { arguments: { q: 'same again' } };
+    const low = await first.dlq.store(failedInput({ ...same, priority: 'low' }));
+    clock.advance(10 * 60_000);
+    const high = await first.dlq.store(failedInput({ ...same, priority: 'high' }));
+    await first.module.close();
+    open.splice(open.indexOf(first), 1);
+
+    await redis.stop();
+    // Imported while Redis is down: both wait in the write buffer (its flush shows it).
+    const next = await boot('redis');
+    await redis.start();
+    await vi.waitFor(
+      () => expect(next.events.filter(([name]) => name === 'dlq.flushed')).not.toEqual([]),
+      { timeout: 15_000 },
+    );
+    expect(await next.dlq.get(low.id)).toMatchObject({ id: low.id, priority: 'low' });
+    expect(await next.dlq.get(high.id)).toMatchObject({ id: high.id, priority: 'high' });
+    expect((await next.dlq.get(high.id))?.occurrences ?? 1).toBe(1);
+    expect(next.events.filter(([name]) => name === 'dlq.stored')).toEqual([]);
+    expect(next.events.filter(([name]) => name === 'dlq.deduplicated')).toEqual([]);
+  });
+
   it('the in-memory store with spillFile false logs each entry at ERROR as full JSON at close', async () => {
     const error = vi.spyOn(Logger.prototype, 'error');
     const instance = await bootDlq({ store: 'memory', spillFile: false }, clock, replayer);

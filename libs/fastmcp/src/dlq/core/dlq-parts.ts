@@ -57,7 +57,8 @@ export function assembleDlq(
     await write(late, source);
   };
   const buffer = new DlqWriteBuffer(dlq.bufferSize, {
-    write: writeLate,
+    write: (entry, mayHaveLanded, storedBefore) =>
+      writeLate(entry, mayHaveLanded, storedBefore ? 'restore' : undefined),
     mayHaveLanded: writeMayHaveLanded,
     retryable: isStoreFailure,
     flushed: (count) => notifier.flushed(count),

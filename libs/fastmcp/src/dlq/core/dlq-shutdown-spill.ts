@@ -59,7 +59,7 @@ export class DlqShutdownSpill {
           kept.push(held);
           continue;
         }
-        this.buffer.push(entry, error, mayHaveLanded);
+        this.buffer.push(entry, error, mayHaveLanded, storedBefore);
         this.notifier.buffered(entry, error);
         buffered++;
       }

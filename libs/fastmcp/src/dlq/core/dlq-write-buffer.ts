@@ -5,8 +5,9 @@ export interface DlqWriteBufferHooks {
   /**
    * Writes one entry; must be idempotent by id (a retried write never duplicates).
    * `mayHaveLanded`: an earlier write of it failed in a way that may have reached the store.
+   * `storedBefore`: the memory store's entry, stored (and counted) before it was spilled.
    */
-  write(entry: FailedOperation, mayHaveLanded: boolean): Promise<void>;
+  write(entry: FailedOperation, mayHaveLanded: boolean, storedBefore: boolean): Promise<void>;
   /** False when a write's failure shows it never reached the store. */
   mayHaveLanded(error: unknown): boolean;
   /** False when retrying cannot help (the failure is not the store's): the entry goes to `lost`. */
@@ -27,6 +28,8 @@ export interface DlqWriteBufferTiming {
 export interface BufferedEntry {
   entry: FailedOperation;
   mayHaveLanded: boolean;
+  /** The memory store's entry coming back: written apart, never counted or folded again. */
+  storedBefore?: boolean;
 }
 
 /**
@@ -67,7 +70,12 @@ export class DlqWriteBuffer {
    * Holds the entry for a later write; false (and logged as lost) when full or closed.
    * `mayHaveLanded`: an earlier failed write of it (before `error`'s) may have reached the store.
    */
-  push(entry: FailedOperation, error: unknown, mayHaveLanded = false): boolean {
+  push(
+    entry: FailedOperation,
+    error: unknown,
+    mayHaveLanded = false,
+    storedBefore = false,
+  ): boolean {
     if (this.refusing) {
       this.hooks.lost(entry, this.closed ? 'shutting down' : 'buffer full', error, true);
       return false;
@@ -77,7 +85,12 @@ export class DlqWriteBuffer {
       return false;
     }
     this.lastError = error;
-    this.entries.push({ entry, mayHaveLanded: mayHaveLanded || this.hooks.mayHaveLanded(error) });
+    const landed = mayHaveLanded || this.hooks.mayHaveLanded(error);
+    this.entries.push(
+      storedBefore
+        ? { entry, mayHaveLanded: landed, storedBefore }
+        : { entry, mayHaveLanded: landed },
+    );
     this.schedule(this.delayMs);
     return true;
   }
@@ -127,7 +140,7 @@ export class DlqWriteBuffer {
     while (this.entries.length > 0) {
       const held = this.entries[0];
       try {
-        await this.hooks.write(held.entry, held.mayHaveLanded);
+        await this.hooks.write(held.entry, held.mayHaveLanded, held.storedBefore === true);
       } catch (error) {
         if (!this.hooks.retryable(error)) {
           this.entries.shift();
