@@ -468,6 +468,19 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     expect(reads.some((url) => url.endsWith('/admin/'))).toBe(false);
   });
 
+  it('redraws a row when a repeat folded into its entry marks it delivery unknown', async () => {
+    const repeated = { ...hostileEntry(), error: 'repeat me', errorClass: 'http_503' };
+    const first = await dlq().store(repeated);
+    await expect.poll(rowIds, { timeout: 12_000 }).toContain(first.id);
+    const row = page.locator(`#entries-body tr[data-id="${first.id}"]`);
+    expect(await row.textContent()).not.toContain('delivery unknown');
+    const folded = await dlq().store({ ...repeated, deliveryUnknown: true });
+    expect(folded.id).toBe(first.id);
+    await expect.poll(() => row.textContent(), { timeout: 12_000 }).toContain('delivery unknown');
+    await dlq().delete(first.id);
+    await expect.poll(rowIds, { timeout: 12_000 }).not.toContain(first.id);
+  });
+
   it('pages with the next cursor, and a refresh stays on the page', async () => {
     for (let i = 0; i < 30; i += 1) await dlq().store({ ...hostileEntry(), error: `bulk ${i}` });
     await page.getByRole('button', { name: 'Clear' }).click();

@@ -74,7 +74,18 @@ export class ListView {
       else this.selected.delete(id);
     }
     const signature = JSON.stringify([
-      page.items.map((e) => [e.id, e.replayCount, e.status]),
+      // Every field a row shows that a refresh can change: a repeat folded into an entry marks
+      // it deliveryUnknown and counts an occurrence, and leaves its id and status as they were.
+      page.items.map((e) => [
+        e.id,
+        e.replayCount,
+        e.status,
+        e.deliveryUnknown,
+        e.occurrences,
+        e.priority,
+        e.errorClass,
+        e.error,
+      ]),
       page.nextCursor,
     ]);
     if (signature !== this.signature) this.render();

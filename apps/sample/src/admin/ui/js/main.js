@@ -98,6 +98,9 @@ function signOut(message = 'Signed out.') {
   api = null;
   busy = false;
   again = false;
+  // A bulk action waiting on a dropped answer never reaches its own reset: the buttons must work
+  // again after the next sign-in.
+  acting = false;
   clearInterval(timer);
   list.clear();
   jobs.clear();
