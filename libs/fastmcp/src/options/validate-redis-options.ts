@@ -61,7 +61,7 @@ export function checkRedis(checks: OptionChecks, redis: unknown, store: string):
         'dlq.redis.cluster.options',
         `must be ioredis ClusterOptions, got ${kindOf(options)}`,
       );
-    } else if (connectionKeyPrefix(options)) {
+    } else if (setsOwnKeyPrefix(options)) {
       checks.fail('dlq.redis.cluster.options', CONNECTION_KEY_PREFIX);
     }
   }
@@ -75,7 +75,7 @@ export const CONNECTION_KEY_PREFIX =
   "must not set an ioredis keyPrefix (the store's scripts build key names ioredis does not prefix); use dlq.keyPrefix";
 
 /** True when an ioredis `Redis` or `Cluster` (or the options of one) sets a `keyPrefix`. */
-export function connectionKeyPrefix(client: unknown): boolean {
+export function setsOwnKeyPrefix(client: unknown): boolean {
   if (!isAnyObject(client)) return false;
   const options = isAnyObject(client.options) ? client.options : client;
   const own = options.keyPrefix;
@@ -89,7 +89,7 @@ function checkClient(checks: OptionChecks, client: unknown): void {
     checks.fail('dlq.redis.client', `must be an ioredis Redis or Cluster, got ${kindOf(client)}`);
     return;
   }
-  if (connectionKeyPrefix(client)) checks.fail('dlq.redis.client', CONNECTION_KEY_PREFIX);
+  if (setsOwnKeyPrefix(client)) checks.fail('dlq.redis.client', CONNECTION_KEY_PREFIX);
   const missing = DLQ_REDIS_COMMANDS.filter((command) => typeof client[command] !== 'function');
   if (missing.length > 0) {
     checks.fail(

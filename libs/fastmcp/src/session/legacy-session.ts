@@ -1,9 +1,9 @@
-import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { isModernError } from '../protocol/modern-errors.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import { eraChanged } from './era-changed.js';
 import type { McpConnection } from './mcp-connection.interface.js';
 import type { McpSession } from './mcp-session.interface.js';
 
@@ -27,21 +27,10 @@ export class LegacySession implements McpConnection {
       const { result } = await this.transport.request(this.target, method, params, run, exchange);
       return result;
     } catch (error) {
-      throw isModernError(error) ? this.eraChanged(error, run) : error;
+      // A 2026-07-28 error: the server was upgraded behind its URL.
+      const said = `${this.session.protocolVersion}: it answered with a 2026-07-28 error`;
+      throw isModernError(error) ? eraChanged(error, run, said) : error;
     }
-  }
-
-  /**
-   * The server refused the request with an error of the 2026-07-28 revision: it was upgraded
-   * behind the URL. As with a lost session, nothing ran and the connection is negotiated again.
-   */
-  private eraChanged(error: unknown, run: RetryRun): McpTransportError {
-    const status = (error as { status?: number }).status;
-    return new McpTransportError(
-      'session_lost',
-      `the server no longer speaks ${this.session.protocolVersion}: it answered with a 2026-07-28 error${status ? ` (HTTP ${status})` : ''}`,
-      { clientId: run.clientId, operation: run.operation, delivery: 'not_delivered', cause: error },
-    );
   }
 
   async end(): Promise<void> {

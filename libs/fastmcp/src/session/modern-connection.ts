@@ -1,4 +1,4 @@
-import { isMcpTransportError, McpTransportError } from '../errors/mcp-transport.error.js';
+import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import {
   isMcpUnsupportedVersionError,
   type McpUnsupportedVersionError,
@@ -20,6 +20,7 @@ import type { ExchangeOptions } from '../transport/exchange-options.interface.js
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { UpstreamText } from '../transport/upstream-text.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import { eraChanged } from './era-changed.js';
 import type { McpConnection, ToolRouting } from './mcp-connection.interface.js';
 import type { McpSession } from './mcp-session.interface.js';
 import { raceSignal } from './race-signal.js';
@@ -99,7 +100,9 @@ export class ModernConnection implements McpConnection {
           Object.assign({}, exchange, { headers }),
         ));
       } catch (error) {
-        if (isLegacyAnswer(error)) throw this.eraLost(error, run);
+        if (isLegacyAnswer(error)) {
+          throw eraChanged(error, run, this.current.protocolVersion ?? 'the modern era');
+        }
         const typed = typedModernError(error, this.deps.versions, run.clientId);
         if (isMcpUnsupportedVersionError(typed) && !versionSwitched) {
           const next = this.commonVersion(typed);
@@ -142,19 +145,6 @@ export class ModernConnection implements McpConnection {
     return (
       isMcpUnsupportedVersionError(error) ||
       (isMcpTransportError(error) && error.failure !== 'stream_cut')
-    );
-  }
-
-  /**
-   * The server answered like a 2025-era one (rolled back, or replaced behind the URL): as with a
-   * lost session, the request did not run and the connection is negotiated again.
-   */
-  private eraLost(error: unknown, run: RetryRun): McpTransportError {
-    const status = (error as { status?: number }).status;
-    return new McpTransportError(
-      'session_lost',
-      `the server no longer speaks ${this.current.protocolVersion ?? 'the modern era'} (HTTP ${status})`,
-      { clientId: run.clientId, operation: run.operation, delivery: 'not_delivered', cause: error },
     );
   }
 

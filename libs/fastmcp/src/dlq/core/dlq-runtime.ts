@@ -6,6 +6,8 @@ import type {
   ResolvedDlqOptions,
   ResolvedFastMcpOptions,
 } from '../../options/fastmcp-options.interface.js';
+import { DLQ_SHUTDOWN_WAIT_MS } from './dlq.constants.js';
+import { describe } from './dlq-notifier.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
 /** The time source a store reads; `FASTMCP_CLOCK` satisfies it. */
@@ -55,6 +57,21 @@ export function withTimeout<T>(
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Waits for background DLQ work at shutdown at most DLQ_SHUTDOWN_WAIT_MS; past that (a store that
+ * never answers) it is left to its lease, with a WARN naming `what`.
+ */
+export async function waitAtShutdown(
+  work: Promise<unknown>,
+  what: string,
+  logger: { warn(message: string): void },
+): Promise<void> {
+  const late = () => new Error(`did not end within ${DLQ_SHUTDOWN_WAIT_MS} ms`);
+  await withTimeout(work, DLQ_SHUTDOWN_WAIT_MS, late).catch((error: unknown) => {
+    logger.warn(`${what} left at shutdown: ${describe(error)}`);
+  });
 }
 
 /** Rethrows a module error as is; anything else (a Redis failure) as DlqUnavailableError. */

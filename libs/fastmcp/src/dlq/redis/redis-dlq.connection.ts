@@ -2,10 +2,7 @@ import type { ModuleRef } from '@nestjs/core';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
 import type { DlqRedisOptions } from '../../options/dlq-options.interface.js';
-import {
-  CONNECTION_KEY_PREFIX,
-  connectionKeyPrefix,
-} from '../../options/validate-redis-options.js';
+import { CONNECTION_KEY_PREFIX, setsOwnKeyPrefix } from '../../options/validate-redis-options.js';
 import { DLQ_WRITE_TIMEOUT_MS } from '../core/dlq.constants.js';
 import { withTimeout } from '../core/dlq-runtime.js';
 import type { DlqRedisClient } from './redis-client.js';
@@ -96,7 +93,7 @@ async function namespaceConnection(namespace: string, moduleRef: ModuleRef): Pro
   }
   const redis = service.getOrNil(namespace);
   if (!redis) throw namespaceError(`RedisModule has no connection ${JSON.stringify(namespace)}`);
-  if (connectionKeyPrefix(redis)) throw namespaceError(CONNECTION_KEY_PREFIX);
+  if (setsOwnKeyPrefix(redis)) throw namespaceError(CONNECTION_KEY_PREFIX);
   return redis;
 }
 

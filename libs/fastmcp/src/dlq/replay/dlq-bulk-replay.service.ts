@@ -18,8 +18,7 @@ import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { assertFilter } from '../core/dlq-filter.js';
 import { assertOptionsObject } from '../core/dlq-input.validation.js';
 import { describe } from '../core/dlq-notifier.js';
-import { asUnavailable, withTimeout } from '../core/dlq-runtime.js';
-import { DLQ_SHUTDOWN_WAIT_MS } from '../core/dlq.constants.js';
+import { asUnavailable, waitAtShutdown } from '../core/dlq-runtime.js';
 import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.interface.js';
 import type { BulkReplayJob, BulkReplayRequest } from './bulk-replay-job.interface.js';
 import { DlqReplayService } from './dlq-replay.service.js';
@@ -213,11 +212,8 @@ export class DlqBulkReplayService
   async onApplicationShutdown(): Promise<void> {
     this.beforeApplicationShutdown();
     if (this.running.size === 0) return;
-    const late = () => new Error(`did not end within ${DLQ_SHUTDOWN_WAIT_MS} ms`);
     const runs = Promise.all([...this.running.values()]);
-    await withTimeout(runs, DLQ_SHUTDOWN_WAIT_MS, late).catch((error: unknown) => {
-      this.queue.notifier.logger.warn(`Bulk replay jobs left at shutdown: ${describe(error)}`);
-    });
+    await waitAtShutdown(runs, 'Bulk replay jobs', this.queue.notifier.logger);
   }
 
   private async claim(id: string): Promise<boolean> {

@@ -14,8 +14,7 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constant
 import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { describe } from '../core/dlq-notifier.js';
-import { withTimeout } from '../core/dlq-runtime.js';
-import { DLQ_SHUTDOWN_WAIT_MS } from '../core/dlq.constants.js';
+import { waitAtShutdown } from '../core/dlq-runtime.js';
 import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.interface.js';
 import { DlqReplayService } from './dlq-replay.service.js';
 import { REDRIVE_GATE, type RedriveGate } from './redrive-gate.interface.js';
@@ -77,11 +76,7 @@ export class DlqRedriver
   /** After the calls are drained, before the store's connection closes: the round ends. */
   async onApplicationShutdown(): Promise<void> {
     this.beforeApplicationShutdown();
-    if (!this.round) return;
-    const late = () => new Error(`did not end within ${DLQ_SHUTDOWN_WAIT_MS} ms`);
-    await withTimeout(this.round, DLQ_SHUTDOWN_WAIT_MS, late).catch((error: unknown) => {
-      this.queue.notifier.logger.warn(`Redrive round left at shutdown: ${describe(error)}`);
-    });
+    if (this.round) await waitAtShutdown(this.round, 'Redrive round', this.queue.notifier.logger);
   }
 
   private async redriveRound(): Promise<number> {
