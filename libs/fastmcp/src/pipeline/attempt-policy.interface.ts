@@ -11,10 +11,12 @@ export interface AttemptInfo {
 /**
  * A policy's answer before an attempt: go (and what to undo when it ends), or fail fast. `stamp`
  * comes back to the policy with the attempt's outcome, so it can tell a late outcome (of an
- * attempt admitted in an earlier state) from a current one.
+ * attempt admitted in an earlier state) from a current one. `lend` gives up what the attempt
+ * holds while it waits on the client rather than the server (a handler answering the server's
+ * request); it returns the function that takes it back.
  */
 export type Admission =
-  | { admitted: true; release?: () => void; stamp?: number }
+  | { admitted: true; release?: () => void; lend?: () => () => void; stamp?: number }
   | { admitted: false; error: FastMcpError };
 
 /** A policy's answer before a retry is scheduled. */

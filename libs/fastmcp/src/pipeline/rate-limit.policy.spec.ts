@@ -85,6 +85,52 @@ describe('RateLimitPolicy', () => {
     expect(waited).toEqual([]); // no time passed: waiting for a slot took 0 ms
   });
 
+  it('lends a slot while handlers answer and takes it back once the last of them is done', async () => {
+    const { admit } = setup({ maxConcurrent: 1, requestsPerSecond: 1000 });
+    const outer = admit();
+    await flush();
+    const lend = (outer.admission as { lend: () => () => void }).lend;
+    const [reclaim1, reclaim2] = [lend(), lend()];
+    const nested = admit();
+    await flush();
+    expect(nested.admission?.admitted).toBe(true); // the lent slot
+
+    reclaim1();
+    reclaim1();
+    released(nested)();
+    const waiting = admit();
+    await flush();
+    expect(waiting.admission?.admitted).toBe(true); // still lent: the second handler runs
+
+    reclaim2();
+    released(waiting)();
+    const blocked = admit();
+    await flush();
+    expect(blocked.admission).toBeUndefined(); // taken back: the outer attempt holds it again
+
+    released(outer)();
+    await flush();
+    expect(blocked.admission?.admitted).toBe(true);
+    released(blocked)();
+    const lentAfterRelease = lend();
+    lentAfterRelease(); // a handler that outlived its attempt takes nothing back
+    const [x, y] = [admit(), admit()];
+    await flush();
+    expect([x.admission?.admitted, y.admission]).toEqual([true, undefined]);
+  });
+
+  it('a release while lent frees the slot once, and the late take-back holds nothing', async () => {
+    const { admit } = setup({ maxConcurrent: 1, requestsPerSecond: 1000 });
+    const outer = admit();
+    await flush();
+    const reclaim = (outer.admission as { lend: () => () => void }).lend();
+    released(outer)();
+    reclaim();
+    const [x, y] = [admit(), admit()];
+    await flush();
+    expect([x.admission?.admitted, y.admission]).toEqual([true, undefined]);
+  });
+
   it('spends the burst, then waits 1/rate per token on the clock', async () => {
     const { admit, clock, waited, queued } = setup({ requestsPerSecond: 10 });
     const attempts = Array.from({ length: 13 }, () => admit());

@@ -94,16 +94,36 @@ export class RateLimitPolicy implements AttemptPolicy {
     return this.inFlight < this.options.maxConcurrent;
   }
 
-  /** An admitted attempt; its release frees the slot once, however often it is called. */
+  /**
+   * An admitted attempt; its release frees the slot once, however often it is called. While
+   * lent (by one handler or several), the slot is free for others; taking it back may go past
+   * `maxConcurrent` for a while, as waiting for it could wait for the handler's own call.
+   */
   private admission(): Admission {
     let held = true;
-    const release = (): void => {
-      if (!held) return;
-      held = false;
+    let lent = 0;
+    const free = (): void => {
       this.inFlight -= 1;
       this.pump();
     };
-    return { admitted: true, release, stamp: this.lowerings };
+    const release = (): void => {
+      if (!held) return;
+      held = false;
+      if (lent === 0) free();
+    };
+    const lend = (): (() => void) => {
+      if (!held) return () => undefined;
+      lent += 1;
+      if (lent === 1) free();
+      let back = false;
+      return () => {
+        if (back) return;
+        back = true;
+        lent -= 1;
+        if (lent === 0 && held) this.inFlight += 1;
+      };
+    };
+    return { admitted: true, release, lend, stamp: this.lowerings };
   }
 
   /** Queues the attempt; resolves once `pump` gave it a slot and a token. */

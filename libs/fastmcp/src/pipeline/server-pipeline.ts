@@ -14,6 +14,8 @@ export class ServerPipeline {
   readonly admitMayWait: boolean;
   /** The stamps of the last attempt admitted, by policy; empty when its admission was refused. */
   private readonly stamps = new Map<AttemptPolicy, number>();
+  /** What the last attempt admitted can lend (see `lend`); empty once it is released. */
+  private lends: Array<() => () => void> = [];
 
   constructor(readonly policies: readonly AttemptPolicy[]) {
     this.admitMayWait = policies.some((policy) => policy.admitMayWait === true);
@@ -23,7 +25,9 @@ export class ServerPipeline {
   async admit(attempt: AttemptInfo, signal?: AbortSignal): Promise<() => void> {
     this.stamps.clear();
     const releases: Array<() => void> = [];
+    const lends: Array<() => () => void> = [];
     const releaseAll = (): void => {
+      if (this.lends === lends) this.lends = [];
       for (const release of releases.splice(0).reverse()) release();
     };
     try {
@@ -32,6 +36,7 @@ export class ServerPipeline {
         const admission = await policy.admit(attempt, signal);
         if (!admission.admitted) throw admission.error;
         if (admission.release) releases.push(admission.release);
+        if (admission.lend) lends.push(admission.lend);
         if (admission.stamp !== undefined) this.stamps.set(policy, admission.stamp);
       }
     } catch (error) {
@@ -39,7 +44,20 @@ export class ServerPipeline {
       releaseAll();
       throw error;
     }
+    if (lends.length > 0) this.lends = lends;
     return releaseAll;
+  }
+
+  /**
+   * Lends what the attempt admitted last holds (its bulkhead slot) while a handler answers the
+   * server's request on its stream: that attempt cannot end before the handler does, so a call
+   * the handler makes to the same server must not wait for its slot. Returns the take-back.
+   */
+  lend(): () => void {
+    const reclaims = this.lends.map((lend) => lend());
+    return () => {
+      for (const reclaim of reclaims) reclaim();
+    };
   }
 
   succeeded(attempt: AttemptInfo): void {

@@ -37,6 +37,12 @@ export interface ExchangeContext {
    */
   reply?: (message: JSONRPCMessage) => Promise<void>;
   onProgress?(progress: Progress): void;
+  /**
+   * Lends the bulkhead slot of the attempt whose stream this is while a handler answers: the
+   * attempt waits on the client then, and a call the handler makes to the same server must not
+   * wait for that slot. Returns the take-back. Absent on a stream no attempt holds (the GET).
+   */
+  lendSlot?(): () => void;
   /** Scrubs the server's words (a request's method) of the exchange's secrets before an event. */
   upstream: UpstreamText;
 }
@@ -149,6 +155,7 @@ export class ServerMessageDispatcher {
     context.handling.set(request.id, controller);
     let outcome: ServerRequestEvent['outcome'] = 'handled';
     let reply: JSONRPCMessage;
+    const reclaimSlot = context.lendSlot?.();
     try {
       const result = await this.handle(request, { clientId: context.clientId, signal });
       reply = { jsonrpc: '2.0', id: request.id, result: result as Record<string, unknown> };
@@ -157,6 +164,7 @@ export class ServerMessageDispatcher {
       this.warnInvalidResult(error, request.method, context);
       reply = { jsonrpc: '2.0', id: request.id, error: errorFor(error, request.method, context) };
     } finally {
+      reclaimSlot?.();
       context.handling.delete(request.id);
       linked.detach();
     }

@@ -181,6 +181,11 @@ export class RetryRun {
     return runOutsideAttempt(work, this.bounds);
   }
 
+  /** Lends the running attempt's bulkhead slot while a handler answers the server (see ServerPipeline.lend). */
+  lendSlot(): () => void {
+    return this.pipeline.lend();
+  }
+
   /** The attempt got an answer: the pipeline hears of it. */
   recordSuccess(): void {
     if (!this.takeOwedOutcome()) return;
