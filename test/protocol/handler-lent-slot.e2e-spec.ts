@@ -58,6 +58,22 @@ describe('a handler answering the server lends its attempt’s bulkhead slot (ma
     return app;
   }
 
+  /** Starts `sample_text` with a sampling handler that waits until `answer`; resolves once it waits. */
+  async function callWithWaitingHandler() {
+    let answer!: (result: CreateMessageResult) => void;
+    const handlerStarted = deferred<void>();
+    const client = await start({
+      sampling: () =>
+        new Promise<CreateMessageResult>((resolve) => {
+          answer = resolve;
+          handlerStarted.resolve(undefined);
+        }),
+    });
+    const outer = client.client.callToolWithRetry(CLIENT, 'sample_text', { prompt: 'slow' });
+    await handlerStarted.promise;
+    return { client, outer, answer };
+  }
+
   it('a sampling handler that calls a tool of the same server gets its answer, and so does the outer call', async () => {
     const client = await start({
       sampling: async () => {
@@ -73,17 +89,7 @@ describe('a handler answering the server lends its attempt’s bulkhead slot (ma
   });
 
   it('while a handler waits (a person answering), another call to the server goes through', async () => {
-    let answer!: (result: CreateMessageResult) => void;
-    const handlerStarted = deferred<void>();
-    const client = await start({
-      sampling: () =>
-        new Promise<CreateMessageResult>((resolve) => {
-          answer = resolve;
-          handlerStarted.resolve(undefined);
-        }),
-    });
-    const outer = client.client.callToolWithRetry(CLIENT, 'sample_text', { prompt: 'slow' });
-    await handlerStarted.promise;
+    const { client, outer, answer } = await callWithWaitingHandler();
     const other = await client.client.callToolWithRetry(CLIENT, 'ping_then_answer', {});
     expect((other.structuredContent as { answer?: { ok?: boolean } }).answer?.ok).toBe(true);
     answer(sampled('answered later'));
@@ -91,17 +97,7 @@ describe('a handler answering the server lends its attempt’s bulkhead slot (ma
   });
 
   it('gives the slot back once: after a lend, two calls at once still take turns through the one slot', async () => {
-    let answer!: (result: CreateMessageResult) => void;
-    const handlerStarted = deferred<void>();
-    const client = await start({
-      sampling: () =>
-        new Promise<CreateMessageResult>((resolve) => {
-          answer = resolve;
-          handlerStarted.resolve(undefined);
-        }),
-    });
-    const outer = client.client.callToolWithRetry(CLIENT, 'sample_text', { prompt: 'slow' });
-    await handlerStarted.promise;
+    const { client, outer, answer } = await callWithWaitingHandler();
     answer(sampled('done'));
     await expect(outer).resolves.toBeDefined();
     // A slot freed twice (by the lend and the release) would let both through at once.
