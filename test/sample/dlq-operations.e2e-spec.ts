@@ -20,6 +20,19 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
   const job = async (id: string): Promise<BulkReplayJob> =>
     bodyOf<BulkReplayJob>(await sample.http.get(`/dlq/jobs/${id}`).set(sample.auth).expect(200));
 
+  /** `GET /dlq/export?<query>`, its NDJSON body read as text. */
+  const exportNdjson = (query: string) =>
+    sample.http
+      .get(`/dlq/export?${query}`)
+      .set(sample.auth)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        response.on('end', () => done(null, text));
+      })
+      .expect(200);
+
   beforeAll(async () => {
     [redis, demo] = await Promise.all([
       startRedisServer(),
@@ -61,16 +74,7 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
   });
 
   it('GET /dlq/export streams NDJSON, POST /dlq/import brings it back with its ids', async () => {
-    const exported = await sample.http
-      .get('/dlq/export?clientId=demo')
-      .set(sample.auth)
-      .buffer(true)
-      .parse((response, done) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-        response.on('end', () => done(null, text));
-      })
-      .expect(200);
+    const exported = await exportNdjson('clientId=demo');
     expect(exported.headers['content-type']).toContain('application/x-ndjson');
     const body = exported.body as string;
     const lines = body.trim().split('\n');
@@ -189,6 +193,47 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
     expect(bodyOf(replay).message).toMatch(/call stack/i);
     expect(replay.text).not.toMatch(/\bat .+\.js:\d+/);
     await sample.http.delete(`/dlq/${id}`).set(sample.auth).expect(204);
+  });
+
+  it('GET /dlq?newerThan= and ?olderThan= take entries by creation time, as an export does', async () => {
+    const now = Date.now();
+    const entry = (createdAgoMs: number, failedAgoMs: number) => ({
+      id: new DlqIdGenerator().next(now - createdAgoMs),
+      operation: 'call_tool',
+      clientId: 'aged',
+      toolName: 'echo',
+      arguments: { text: 'x' },
+      failedAt: new Date(now - failedAgoMs).toISOString(),
+    });
+    // Created 3 h ago, failed again a minute ago (a replay that failed): older than 1 h.
+    const old = entry(3 * 3600_000, 60_000);
+    const fresh = entry(60_000, 60_000);
+    await sample.http
+      .post('/dlq/import')
+      .set(sample.auth)
+      .set('content-type', 'application/x-ndjson')
+      .send(`${JSON.stringify(old)}\n${JSON.stringify(fresh)}\n`)
+      .expect(200);
+    const ids = async (query: string): Promise<string[]> =>
+      bodyOf<Page<FailedOperation>>(
+        await sample.http.get(`/dlq?${query}`).set(sample.auth).expect(200),
+      ).items.map((e) => e.id);
+    expect(await ids('clientId=aged&newerThan=1h')).toEqual([fresh.id]);
+    expect(await ids('clientId=aged&olderThan=1h')).toEqual([old.id]);
+    expect(await ids('clientId=aged&olderThan=1h&sort=priority')).toEqual([old.id]);
+    const listed = await ids('newerThan=1h&limit=500');
+    expect(listed).toContain(fresh.id);
+    expect(listed).not.toContain(old.id);
+    const exported = await exportNdjson('newerThan=1h');
+    const exportedIds = (exported.body as string)
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as FailedOperation).id);
+    expect(listed).toEqual(exportedIds);
+    await sample.http.get('/dlq?newerThan=soon').set(sample.auth).expect(400);
+    for (const id of [old.id, fresh.id]) {
+      await sample.http.delete(`/dlq/${id}`).set(sample.auth).expect(204);
+    }
   });
 
   it('POST /dlq/replay is a 429 with a message while 8 jobs run; it starts once one is cancelled', async () => {

@@ -1,11 +1,13 @@
 import {
   DLQ_DEFAULT_PAGE_LIMIT,
   DeadLetterQueueService,
+  dlqFilterMatcher,
   type FailedOperation,
   type Page,
   type PageRequest,
 } from '@app/fastmcp';
 import { Inject, Injectable } from '@nestjs/common';
+import { toDlqFilter } from './dlq-filter.dto.js';
 import type { ListDlqQueryDto } from './list-dlq-query.dto.js';
 
 /** Store pages read at most for one filtered request; the rest is reached through nextCursor. */
@@ -13,8 +15,9 @@ const MAX_PAGES_PER_REQUEST = 20;
 
 /**
  * Lists DLQ entries with the store's indexes (all, by error class, by client id, by operation).
- * When several filters are given, one index is read and the other filters are applied to its
- * pages, so such a page may hold fewer than `limit` items and still have a nextCursor.
+ * When several filters are given, or an age, one index is read and the filter (the library's, as
+ * exports and bulk replays apply it) is applied to its pages, so such a page may hold fewer than
+ * `limit` items, even none, and still have a nextCursor.
  */
 @Injectable()
 export class DlqBrowser {
@@ -22,19 +25,28 @@ export class DlqBrowser {
 
   async list(query: ListDlqQueryDto): Promise<Page<FailedOperation>> {
     const limit = query.limit ?? DLQ_DEFAULT_PAGE_LIMIT;
-    const filters = [query.errorClass, query.clientId, query.operation, query.priority].filter(
-      (f) => f !== undefined,
-    );
-    if (filters.length === 0 || (filters.length === 1 && query.sort !== 'priority'))
+    const filter = toDlqFilter(query);
+    const indexed = [filter.errorClass, filter.clientId, filter.operation, filter.priority];
+    const fields = Object.keys(filter).length;
+    const oneIndexOnly = fields === indexed.filter((f) => f !== undefined).length;
+    if (fields === 0 || (fields === 1 && oneIndexOnly && query.sort !== 'priority'))
       return await this.read(query, { limit, cursor: query.cursor });
 
+    const nowMs = Date.now();
+    const keep = dlqFilterMatcher(filter, nowMs);
+    // Newest first: once an entry is past the newerThan bound, every later one is too.
+    const newEnough =
+      filter.newerThanMs === undefined || query.sort === 'priority'
+        ? undefined
+        : dlqFilterMatcher({ newerThanMs: filter.newerThanMs }, nowMs);
     const items: FailedOperation[] = [];
     let cursor = query.cursor;
     for (let pages = 0; pages < MAX_PAGES_PER_REQUEST; pages += 1) {
       // Asking for what is still missing keeps each store cursor on a page boundary.
       const page = await this.read(query, { limit: limit - items.length, cursor });
-      items.push(...page.items.filter((entry) => matches(entry, query)));
+      items.push(...page.items.filter(keep));
       cursor = page.nextCursor;
+      if (newEnough && page.items.some((entry) => !newEnough(entry))) return { items };
       if (cursor === undefined || items.length >= limit) break;
     }
     return cursor === undefined ? { items } : { items, nextCursor: cursor };
@@ -48,13 +60,4 @@ export class DlqBrowser {
     if (query.priority !== undefined) return this.dlq.getByPriority(query.priority, page);
     return this.dlq.list(page);
   }
-}
-
-function matches(entry: FailedOperation, query: ListDlqQueryDto): boolean {
-  return (
-    (query.operation === undefined || entry.operation === query.operation) &&
-    (query.clientId === undefined || entry.clientId === query.clientId) &&
-    (query.errorClass === undefined || entry.errorClass === query.errorClass) &&
-    (query.priority === undefined || entry.priority === query.priority)
-  );
 }

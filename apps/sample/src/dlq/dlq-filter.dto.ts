@@ -41,7 +41,7 @@ export class DlqFilterDto {
   priority?: DlqPriority;
 
   @ApiPropertyOptional({
-    description: 'Only entries that failed longer ago than this (7d, 12h, ... or ms)',
+    description: 'Only entries created (first failed) longer ago than this (7d, 12h, ... or ms)',
     example: '1h',
   })
   @IsOptionalNonNull()
@@ -49,7 +49,7 @@ export class DlqFilterDto {
   olderThan?: string | number;
 
   @ApiPropertyOptional({
-    description: 'Only entries that failed more recently than this',
+    description: 'Only entries created (first failed) more recently than this',
     example: '7d',
   })
   @IsOptionalNonNull()

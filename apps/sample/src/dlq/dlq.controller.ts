@@ -46,7 +46,7 @@ export class DlqController {
   @Get()
   @ApiOperation({
     summary:
-      'List entries, newest first or by priority (sort=priority); filter by operation, clientId, errorClass, priority',
+      'List entries, newest first or by priority (sort=priority); filter by operation, clientId, errorClass, priority, olderThan, newerThan',
   })
   @ApiResponse({ status: 200, description: '{ items, nextCursor? }' })
   @ApiResponse({ status: 400, description: 'Bad filter, sort, cursor or limit' })

@@ -4,12 +4,14 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DlqFilterDto } from './dlq-filter.dto.js';
 
-/** The list's filters are the export's and bulk replay's, less the age. */
+/** The list's filters are the export's and bulk replay's, so a list shows what a job would take. */
 export class ListDlqQueryDto extends PickType(DlqFilterDto, [
   'operation',
   'clientId',
   'errorClass',
   'priority',
+  'olderThan',
+  'newerThan',
 ] as const) {
   @ApiPropertyOptional({
     enum: ['newest', 'priority'],

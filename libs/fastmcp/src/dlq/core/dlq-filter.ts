@@ -53,7 +53,10 @@ export function indexFor(filter: DlqFilter): DlqIndex {
   return { by: 'all' };
 }
 
-/** The filter as a test on entries, at time `nowMs`. */
+/**
+ * The filter as a test on entries, at time `nowMs`: what an export, a bulk replay and a filtered
+ * list take. Ages count from the entry's creation (its id's time), not its last failure.
+ */
 export function matcher(filter: DlqFilter, nowMs: number): (entry: FailedOperation) => boolean {
   return (entry) => {
     const age = nowMs - dlqIdTime(entry.id);

@@ -27,7 +27,7 @@ export class ApiError extends Error {
  *   byErrorClass: Record<string, number>, byPriority?: Record<string, number>, dueForRedrive?: number,
  *   oldestAgeSeconds: number | null, newestAt: string | null }} Stats
  * @typedef {{ operation?: string, clientId?: string, errorClass?: string, priority?: string,
- *   sort?: string, cursor?: string, limit?: number }} ListQuery
+ *   olderThan?: string, newerThan?: string, sort?: string, cursor?: string, limit?: number }} ListQuery
  * @typedef {{ operation?: string, clientId?: string, errorClass?: string, priority?: string,
  *   olderThan?: string, newerThan?: string }} JobFilter
  * @typedef {{ filter: JobFilter, rate: number, concurrency: number, limit: number, force: boolean }} JobRequest

@@ -1,5 +1,5 @@
 import { byId, el } from './dom.js';
-import { ago, durationMs, formatTime } from './format.js';
+import { ago, formatTime } from './format.js';
 
 /**
  * @typedef {import('./api.js').Api} Api
@@ -10,8 +10,6 @@ import { ago, durationMs, formatTime } from './format.js';
  */
 
 const PAGE_SIZE = 25;
-/** API pages read at most to fill one page when the age filter drops entries. */
-const MAX_READS = 10;
 
 /** @type {Filters} */
 export const NO_FILTERS = {
@@ -95,51 +93,33 @@ export class ListView {
   }
 
   /**
-   * One page of the filters: operation, client id, error class, priority and sort are the API's;
-   * age is applied here, reading on while entries are dropped (newest first: "newer than" ends at
-   * the first older entry).
+   * One page of the filters, all applied by the API as a bulk replay applies them (the age counts
+   * from each entry's creation). A filtered page may be short, even empty, with a next page.
    * @param {string | undefined} cursor
    * @returns {Promise<EntryPage>}
    */
-  async read(cursor) {
-    const { operation, clientId, errorClass, priority, sort, age } = this.filters;
-    const query = {
+  read(cursor) {
+    const { operation, clientId, errorClass, priority, sort } = this.filters;
+    return this.api().list({
+      ...this.jobFilter(),
       operation,
       clientId,
       errorClass,
       priority,
       sort: sort === 'newest' ? '' : sort,
-    };
-    if (age === '') return this.api().list({ ...query, cursor, limit: PAGE_SIZE });
-    const [direction, amount] = age.split(':');
-    const threshold = Date.now() - (durationMs(amount) ?? 0);
-    /** @type {Entry[]} */
-    const items = [];
-    let next = cursor;
-    for (let reads = 0; reads < MAX_READS && items.length < PAGE_SIZE; reads += 1) {
-      const page = await this.api().list({
-        ...query,
-        cursor: next,
-        limit: PAGE_SIZE - items.length,
-      });
-      const newer = (/** @type {Entry} */ e) => Date.parse(e.failedAt) >= threshold;
-      if (direction === 'newer') {
-        const kept = page.items.filter(newer);
-        items.push(...kept);
-        if (kept.length < page.items.length && sort === 'newest') return { items };
-      } else {
-        items.push(...page.items.filter((e) => !newer(e)));
-      }
-      next = page.nextCursor;
-      if (next === undefined) return { items };
-    }
-    return { items, nextCursor: next };
+      cursor,
+      limit: PAGE_SIZE,
+    });
   }
 
   render() {
     const body = byId('entries-body', HTMLTableSectionElement);
     if (this.items.length === 0) {
-      body.replaceChildren(el('tr', {}, [el('td', { colspan: '10' }, ['No dead letters match.'])]));
+      const text =
+        this.nextCursor === undefined
+          ? 'No dead letters match.'
+          : 'No dead letters match on this page; the next page reads on.';
+      body.replaceChildren(el('tr', {}, [el('td', { colspan: '10' }, [text])]));
       return;
     }
     body.replaceChildren(...this.items.map((entry) => this.row(entry)));
