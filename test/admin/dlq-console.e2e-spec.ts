@@ -80,6 +80,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
   let consoleUrl: string;
   const dialogs: Dialog[] = [];
   const pageErrors: string[] = [];
+  const requested: string[] = [];
   const ids: { flaky: string[]; slow: string; hostile: string } = {
     flaky: [],
     slow: '',
@@ -148,6 +149,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
       void dialog.dismiss();
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('request', (request) => requested.push(request.url()));
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(message.text());
     });
@@ -190,6 +192,13 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     expect(breakdowns).toContain('normal3');
     expect(breakdowns).toContain('low1');
     expect(await page.locator('#chart svg rect').count()).toBeGreaterThan(0);
+    // The chart is drawn from counts (GET /dlq/timeline), not from a page of whole entries.
+    expect(await page.locator('#chart svg').getAttribute('aria-label')).toMatch(
+      /^4 dead letters from .*http_503 2/,
+    );
+    expect(await page.locator('#chart-legend').textContent()).toContain('http_503');
+    expect(requested.some((url) => url.includes('/dlq/timeline?bucket='))).toBe(true);
+    expect(requested.filter((url) => /\/dlq\?(.*&)?limit=500/.test(url))).toEqual([]);
   });
 
   it('keeps the key out of the URL, storage and cookies', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BulkReplayJob, FailedOperation, Page } from '@app/fastmcp';
+import type { BulkReplayJob, DlqTimeline, FailedOperation, Page } from '@app/fastmcp';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
 import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
 import { DlqIdGenerator } from '../../libs/fastmcp/src/dlq/core/dlq-id.js';
@@ -193,6 +193,35 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
     expect(bodyOf(replay).message).toMatch(/call stack/i);
     expect(replay.text).not.toMatch(/\bat .+\.js:\d+/);
     await sample.http.delete(`/dlq/${id}`).set(sample.auth).expect(204);
+  });
+
+  it('GET /dlq/timeline counts entries per bucket by error class, without the entries', async () => {
+    const { total, byErrorClass } = bodyOf<{ total: number; byErrorClass: Record<string, number> }>(
+      await sample.http.get('/dlq/stats').set(sample.auth).expect(200),
+    );
+    const timeline = bodyOf<DlqTimeline>(
+      await sample.http
+        .get('/dlq/timeline?bucket=1h&buckets=3&classes=1')
+        .set(sample.auth)
+        .expect(200),
+    );
+    expect(timeline.bucketMs).toBe(3600_000);
+    expect(Date.parse(timeline.startAt) % 3600_000).toBe(0);
+    expect(timeline.series.map((s) => s.errorClass)).toEqual(['http_503', null]);
+    const counted = timeline.series.flatMap((s) => s.counts);
+    expect(timeline.series.every((s) => s.counts.length === 3)).toBe(true);
+    expect(counted.reduce((a, n) => a + n, 0)).toBe(total);
+    expect(timeline.series[0].counts.reduce((a, n) => a + n, 0)).toBe(byErrorClass.http_503);
+    expect(timeline.series[0].counts[2]).toBeGreaterThan(0);
+    for (const [query, message] of [
+      ['', 'bucket must be a duration'],
+      ['bucket=1ms', 'bucketMs: expected an integer from 1000'],
+      ['bucket=1h&buckets=0', 'buckets must not be less than 1'],
+      ['bucket=1h&classes=many', 'classes must be an integer'],
+    ]) {
+      const refused = await sample.http.get(`/dlq/timeline?${query}`).set(sample.auth).expect(400);
+      expect(JSON.stringify(bodyOf(refused).message)).toContain(message);
+    }
   });
 
   it('GET /dlq?newerThan= and ?olderThan= take entries by creation time, as an export does', async () => {

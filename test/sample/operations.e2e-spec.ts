@@ -113,6 +113,7 @@ describe('sample operations endpoints: /metrics, /health, /docs, shutdown', () =
         '/dlq/jobs/{id}',
         '/dlq/replay',
         '/dlq/stats',
+        '/dlq/timeline',
         '/dlq/{id}',
         '/dlq/{id}/replay',
         '/health',

@@ -182,6 +182,42 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(isDlqValidationError(bad)).toBe(true);
     });
 
+    it('counts entries per time bucket by error class, the top classes apart and the rest together', async () => {
+      const hourMs = 3600_000;
+      clock.time = Math.floor(Date.now() / hourMs) * hourMs + 1000;
+      const { dlq: queue } = await boot();
+      const storeAll = (classes: string[]) =>
+        Promise.all(classes.map((errorClass) => queue.store(failedInput({ errorClass }))));
+      await storeAll(['http_503', 'http_503', 'http_503', 'timeout', 'network']);
+      clock.advance(hourMs);
+      const later = await storeAll(['http_503', 'http_503', 'timeout']);
+      const timeline = await queue.timeline({ bucketMs: hourMs, buckets: 3, classes: 1 });
+      expect(timeline).toEqual({
+        startAt: new Date(clock.time - 1000 - 2 * hourMs).toISOString(),
+        bucketMs: hourMs,
+        series: [
+          { errorClass: 'http_503', counts: [0, 3, 2] },
+          { errorClass: null, counts: [0, 2, 1] },
+        ],
+      });
+      expect(await queue.delete(later[0].id)).toBe(true);
+      const two = await queue.timeline({ bucketMs: hourMs, buckets: 2, classes: 2 });
+      expect(two.series).toEqual([
+        { errorClass: 'http_503', counts: [3, 1] },
+        { errorClass: 'timeout', counts: [1, 1] },
+        { errorClass: null, counts: [1, 0] },
+      ]);
+      for (const bad of [
+        { bucketMs: 999, buckets: 3 },
+        { bucketMs: hourMs, buckets: 101 },
+        { bucketMs: hourMs, buckets: 1.5 },
+        { bucketMs: hourMs, buckets: 3, classes: 21 },
+      ]) {
+        const error = await queue.timeline(bad).catch((e: unknown) => e);
+        expect(isDlqValidationError(error)).toBe(true);
+      }
+    });
+
     it('exports entries as they are and imports them back with their ids, skipping known ones', async () => {
       const { dlq: queue } = await boot();
       const a = await queue.store(failedInput({ clientId: 'slack', priority: 'high' }));

@@ -3,6 +3,7 @@ import {
   DeadLetterQueueService,
   DlqReplayService,
   type DlqStats,
+  type DlqTimeline,
   type FailedOperation,
   type Page,
   type ReplayResult,
@@ -26,6 +27,7 @@ import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { CleanupDlqDto } from './cleanup-dlq.dto.js';
 import { DlqBrowser } from './dlq-browser.service.js';
 import { durationToMs } from './duration.js';
+import { DlqTimelineQueryDto } from './dlq-timeline-query.dto.js';
 import { ListDlqQueryDto } from './list-dlq-query.dto.js';
 import { ReplayDlqQueryDto } from './replay-dlq-query.dto.js';
 import { rethrowUnconfiguredClient } from './unconfigured-client.js';
@@ -66,6 +68,24 @@ export class DlqController {
   })
   stats(): Promise<DlqStats> {
     return this.dlq.getStats();
+  }
+
+  @Get('timeline')
+  @ApiOperation({
+    summary:
+      'Entries per time bucket (by creation) and error class, the newest bucket holding now: a chart without reading entries',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '{ startAt, bucketMs, series: [{ errorClass (null: the rest), counts }] }',
+  })
+  @ApiResponse({ status: 400, description: 'Bad bucket, buckets or classes' })
+  timeline(@Query() query: DlqTimelineQueryDto): Promise<DlqTimeline> {
+    return this.dlq.timeline({
+      bucketMs: durationToMs(query.bucket),
+      buckets: query.buckets ?? 24,
+      classes: query.classes ?? 7,
+    });
   }
 
   @Post('cleanup')

@@ -24,6 +24,12 @@ import { decodeCursor } from './dlq-cursor.js';
 import type { DlqWriteResult } from './dlq-entry.writer.js';
 import { assertFilter, type DlqFilter, indexFor, matcher } from './dlq-filter.js';
 import { importEntries } from './dlq-import.js';
+import {
+  assertTimelineRequest,
+  type DlqTimeline,
+  type DlqTimelineRequest,
+  readTimeline,
+} from './dlq-timeline.js';
 import { assembleDlq, type DlqParts } from './dlq-parts.js';
 import { pageByPriority } from './dlq-priority-page.js';
 import {
@@ -187,6 +193,19 @@ export class DeadLetterQueueService
     return this.guard(async (storage) => {
       await this.sweepExpired();
       return storage.stats(this.clock.now());
+    });
+  }
+
+  /**
+   * Dead letters per time bucket by error class (the classes with the most entries apart, the
+   * rest together), by creation time: a chart's data without reading the entries.
+   */
+  async timeline(request: DlqTimelineRequest): Promise<DlqTimeline> {
+    const checked = assertTimelineRequest(request);
+    return this.guard(async (storage) => {
+      await this.sweepExpired();
+      const now = this.clock.now();
+      return readTimeline(storage, await storage.stats(now), checked, now);
     });
   }
 

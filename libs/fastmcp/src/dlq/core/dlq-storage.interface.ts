@@ -72,6 +72,16 @@ export interface DlqStorage {
   heal(index: DlqIndex, ids: readonly string[]): Promise<void>;
   stats(nowMs: number): Promise<DlqStats>;
   /**
+   * How many ids of an index were created in each of `buckets` spans of `bucketMs`, the first
+   * starting at `fromMs` (by id time, as pages are ordered).
+   */
+  countByTime(
+    index: DlqIndex,
+    fromMs: number,
+    bucketMs: number,
+    buckets: number,
+  ): Promise<number[]>;
+  /**
    * Removes, in bounded batches, entries expired at `boundMs` (`expired`) or created before it
    * (`before`); `onBatch` gets each batch's ids. Returns how many. An entry under a live replay
    * lease at `nowMs` is left for a later pass: its replay writes its end (a failure kept).

@@ -91,6 +91,21 @@ export class MemoryDlqStorage implements DlqStorage {
     return Promise.resolve({ ...this.state.stats(nowMs), dueForRedrive: this.dueAt.size });
   }
 
+  countByTime(
+    index: DlqIndex,
+    fromMs: number,
+    bucketMs: number,
+    buckets: number,
+  ): Promise<number[]> {
+    const counts = new Array<number>(buckets).fill(0);
+    for (const entry of this.state.newestFirst(undefined)) {
+      const bucket = Math.floor((dlqIdTime(entry.id) - fromMs) / bucketMs);
+      if (bucket < 0) break;
+      if (bucket < buckets && matches(entry, index)) counts[bucket] += 1;
+    }
+    return Promise.resolve(counts);
+  }
+
   sweep(
     mode: 'expired' | 'before',
     boundMs: number,

@@ -32,6 +32,25 @@ export async function pageIds(
   return [...ties, ...older];
 }
 
+/** Members of an index per time bucket: one ZCOUNT a bucket, sent together (one slot). */
+export async function countByTime(
+  redis: DlqRedisClient,
+  index: string,
+  fromMs: number,
+  bucketMs: number,
+  buckets: number,
+): Promise<number[]> {
+  let pipeline = redis.pipeline();
+  for (let i = 0; i < buckets; i += 1) {
+    const start = fromMs + i * bucketMs;
+    pipeline = pipeline.zcount(index, start, `(${start + bucketMs}`);
+  }
+  return ((await pipeline.exec()) ?? []).map(([error, count]) => {
+    if (error) throw error;
+    return Number(count);
+  });
+}
+
 /**
  * The counts behind `getStats()`, read in one transaction (every key is in one slot): by
  * operation and priority the sizes of their indexes, by client id and error class the `counts`

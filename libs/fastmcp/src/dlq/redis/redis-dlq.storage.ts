@@ -17,7 +17,7 @@ import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { DLQ_WRITE_TIMEOUT_MS } from '../core/dlq.constants.js';
 import { withTimeout } from '../core/dlq-runtime.js';
 import { DlqRedisHandle, waitUntilReady } from './redis-dlq.connection.js';
-import { pageIds, readStats } from './redis-dlq.index-reads.js';
+import { countByTime, pageIds, readStats } from './redis-dlq.index-reads.js';
 import { RedisDlqKeys } from './redis-dlq.keys.js';
 import { RedisDlqRepository } from './redis-dlq.repository.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
@@ -97,6 +97,16 @@ export class RedisDlqStorage implements DlqStorage {
 
   async stats(nowMs: number): Promise<DlqStats> {
     return readStats((await this.repository()).redis, this.keys, nowMs);
+  }
+
+  async countByTime(
+    index: DlqIndex,
+    fromMs: number,
+    bucketMs: number,
+    buckets: number,
+  ): Promise<number[]> {
+    const { redis } = await this.repository();
+    return countByTime(redis, this.indexKey(index), fromMs, bucketMs, buckets);
   }
 
   async sweep(

@@ -23,6 +23,8 @@ export class ApiError extends Error {
  *   deliveryUnknown?: boolean, priority?: string, occurrences?: number, lastFailedAt?: string,
  *   redriveCount?: number, nextRedriveAt?: string, redriveExhausted?: boolean }} Entry
  * @typedef {{ items: Entry[], nextCursor?: string }} EntryPage
+ * @typedef {{ startAt: string, bucketMs: number,
+ *   series: Array<{ errorClass: string | null, counts: number[] }> }} Timeline
  * @typedef {{ total: number, byOperation: Record<string, number>, byClientId: Record<string, number>,
  *   byErrorClass: Record<string, number>, byPriority?: Record<string, number>, dueForRedrive?: number,
  *   oldestAgeSeconds: number | null, newestAt: string | null }} Stats
@@ -102,6 +104,8 @@ export function createApi(key) {
     },
     /** @returns {Promise<Stats>} */
     stats: () => request('GET', '/dlq/stats'),
+    /** @param {{ bucket: string, buckets: number, classes: number }} query @returns {Promise<Timeline>} */
+    timeline: (query) => request('GET', '/dlq/timeline', { query }),
     /** @param {ListQuery} query @returns {Promise<EntryPage>} */
     list: (query) => request('GET', '/dlq', { query }),
     /** @param {string} id @returns {Promise<Entry>} */

@@ -1,18 +1,21 @@
-import { drawChart } from './chart.js';
+import { bucketFor, CHART_BUCKETS, drawChart } from './chart.js';
 import { byId, el } from './dom.js';
 import { ago, formatAge } from './format.js';
 
 /** @typedef {import('./api.js').Api} Api */
 
-/** Entries read for the chart: the newest ones, one page of the API's largest size. */
-const CHART_ENTRIES = 500;
-
 /**
- * Reads /dlq/stats and the newest entries, and shows totals, breakdowns and the chart.
+ * Reads /dlq/stats, then the timeline its oldest entry calls for (counts only, no entries), and
+ * shows totals, breakdowns and the chart.
  * @param {Api} api
  */
 export async function refreshOverview(api) {
-  const [stats, newest] = await Promise.all([api.stats(), api.list({ limit: CHART_ENTRIES })]);
+  const stats = await api.stats();
+  const timeline = await api.timeline({
+    bucket: String(bucketFor(stats.oldestAgeSeconds)),
+    buckets: CHART_BUCKETS,
+    classes: 7,
+  });
   const now = Date.now();
   byId('overview-totals', HTMLDivElement).replaceChildren(
     total('Dead letters', String(stats.total)),
@@ -34,17 +37,9 @@ export async function refreshOverview(api) {
   byId('overview-breakdowns', HTMLDivElement).replaceChildren(...breakdowns);
   fillOptions(byId('client-ids', HTMLDataListElement), Object.keys(stats.byClientId));
   fillOptions(byId('error-classes', HTMLDataListElement), Object.keys(stats.byErrorClass));
-  const shown = newest.items.length;
   byId('chart-caption', HTMLElement).textContent =
-    shown < stats.total
-      ? `Dead letters over time, by error class (the newest ${shown} of ${stats.total})`
-      : 'Dead letters over time, by error class';
-  drawChart(
-    byId('chart', HTMLDivElement),
-    byId('chart-legend', HTMLUListElement),
-    newest.items,
-    now,
-  );
+    `Dead letters over time, by error class: ${CHART_BUCKETS} bars of ${formatAge(timeline.bucketMs / 1000)}`;
+  drawChart(byId('chart', HTMLDivElement), byId('chart-legend', HTMLUListElement), timeline);
 }
 
 /**

@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsDefined, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDuration } from './is-duration.validator.js';
+
+/** Decimal digits as a number; anything else is left for the validators to refuse. */
+const digitsToNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
+
+/** `GET /dlq/timeline`: the width and count of the buckets, and the classes counted apart. */
+export class DlqTimelineQueryDto {
+  @ApiProperty({
+    description: 'Width of a bucket (1s up to 30d; 5m, 1h, ... or ms)',
+    example: '1h',
+  })
+  @IsDefined()
+  @IsDuration()
+  bucket!: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 24 })
+  @IsOptional()
+  @Transform(digitsToNumber)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  buckets?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 20,
+    default: 7,
+    description: 'Error classes with the most entries counted apart; the rest are one series',
+  })
+  @IsOptional()
+  @Transform(digitsToNumber)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  classes?: number;
+}
