@@ -5,7 +5,7 @@
  *    flight, against plain ioredis SET+ZADD of the same JSON on the same connection;
  *  - with `entries` stored: a page of 100 from list() (first page and at half depth), from
  *    each filter (client id, operation, error class, priority) and sorted by priority;
- *    getStats(); cleanup() of all of them, with the process's peak RSS while it runs.
+ *    getStats(); timeline(); cleanup() of all of them, with the process's peak RSS while it runs.
  *
  *   node bench/run-ts.mjs bench/dlq-store.ts [--entries 1000000] [--samples 2000] [--cluster]
  *
@@ -124,6 +124,8 @@ export interface DlqStoreFigures {
   priorityPageP50Ms: number;
   byPriorityPageP50Ms: number;
   statsP50Ms: number;
+  /** `timeline()` of 24 hour-long buckets, 7 classes apart: what the console's chart reads. */
+  timelineP50Ms: number;
   cleanupMs: number;
   cleanupPeakRssMiB: number;
   cleanupRssGrowthMiB: number;
@@ -208,6 +210,9 @@ export async function measureDlqStore(
     const byPriority = await timed(reads, () => queue.getByPriority('high', { limit: 100 }));
     const sorted = await timed(reads, () => queue.listByPriority({ limit: 100 }));
     const stats = await timed(reads, () => queue.getStats());
+    const timeline = await timed(reads, () =>
+      queue.timeline({ bucketMs: 3600_000, buckets: 24, classes: 7 }),
+    );
     const total = (await queue.getStats()).total;
 
     const rssBefore = process.memoryUsage().rss;
@@ -232,6 +237,7 @@ export async function measureDlqStore(
       priorityPageP50Ms: p50(byPriority),
       byPriorityPageP50Ms: p50(sorted),
       statsP50Ms: p50(stats),
+      timelineP50Ms: p50(timeline),
       cleanupMs,
       cleanupPeakRssMiB: mib(peak),
       cleanupRssGrowthMiB: mib(peak - rssBefore),

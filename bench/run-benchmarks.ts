@@ -334,6 +334,7 @@ function dlqRows(
     row(`getByPriority() page of 100 ${at}, p50`, dlq.priorityPageP50Ms, 'ms', 'high: 1 in 5'),
     row(`listByPriority() page of 100 ${at}, p50`, dlq.byPriorityPageP50Ms, 'ms'),
     row(`getStats() ${at}, p50`, dlq.statsP50Ms, 'ms'),
+    row(`timeline() ${at}, p50`, dlq.timelineP50Ms, 'ms', '24 buckets x 8 series'),
     row(`cleanup() of ${at.slice(1)}`, dlq.cleanupMs, 'ms'),
     row('cleanup() peak RSS of the process', dlq.cleanupPeakRssMiB, 'MiB'),
     row('cleanup() RSS growth', dlq.cleanupRssGrowthMiB, 'MiB', 'peak minus RSS before'),
