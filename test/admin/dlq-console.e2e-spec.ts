@@ -186,6 +186,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     expect(await page.evaluate('document.activeElement.id')).toBe('overview-title');
     const totals = await page.locator('#overview-totals').textContent();
     expect(totals).toContain('Dead letters4');
+    expect(totals).toContain('Error classes3'); // stats' errorClassCount
     const breakdowns = await page.locator('#overview-breakdowns').textContent();
     expect(breakdowns).toContain('http_503');
     expect(breakdowns).toContain('By priority');

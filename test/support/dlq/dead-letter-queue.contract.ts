@@ -333,6 +333,8 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         byOperation: {},
         byClientId: {},
         byErrorClass: {},
+        clientIdCount: 0,
+        errorClassCount: 0,
         byPriority: {},
         dueForRedrive: 0,
         oldestAgeSeconds: null,
@@ -351,6 +353,8 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         byOperation: { call_tool: 2, connect: 1 },
         byClientId: { slack: 2, github: 1 },
         byErrorClass: { http_503: 2, network: 1 },
+        clientIdCount: 2,
+        errorClassCount: 2,
         byPriority: { normal: 3 },
         dueForRedrive: 0,
         oldestAgeSeconds: 7,
@@ -359,6 +363,19 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       await dlq.delete(first.id);
       await dlq.delete(last.id);
       expect((await dlq.getStats()).byClientId).toEqual({ slack: 1 });
+      expect((await dlq.getStats()).clientIdCount).toBe(1);
+    });
+
+    it('counts every client id and error class, listing the top 20 and 50', async () => {
+      await Promise.all(
+        Array.from({ length: 55 }, (_, i) =>
+          dlq.store(failedInput({ clientId: `client-${i % 25}`, errorClass: `class_${i}` })),
+        ),
+      );
+      const stats = await dlq.getStats();
+      expect(Object.keys(stats.byClientId)).toHaveLength(20);
+      expect(Object.keys(stats.byErrorClass)).toHaveLength(50);
+      expect([stats.clientIdCount, stats.errorClassCount]).toEqual([25, 55]);
     });
 
     it('expires entries after ttlMs: hidden at once, swept on the next store, counted', async () => {

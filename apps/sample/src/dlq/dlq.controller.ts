@@ -64,7 +64,7 @@ export class DlqController {
   @ApiResponse({
     status: 200,
     description:
-      '{ total, byOperation, byClientId, byErrorClass, byPriority, dueForRedrive, oldestAgeSeconds, newestAt }',
+      '{ total, byOperation, byClientId (top 20), byErrorClass (top 50), clientIdCount, errorClassCount, byPriority, dueForRedrive, oldestAgeSeconds, newestAt }',
   })
   stats(): Promise<DlqStats> {
     return this.dlq.getStats();

@@ -27,6 +27,8 @@ const stats = (total: number, oldestAgeSeconds: number | null): DlqStats => ({
   byErrorClass: {},
   byPriority: {},
   dueForRedrive: 0,
+  clientIdCount: 0,
+  errorClassCount: 0,
   newestAt: null,
 });
 

@@ -17,9 +17,13 @@ export interface Page<T> {
 export interface DlqStats {
   total: number;
   byOperation: Partial<Record<OperationName, number>>;
-  /** The top client ids by entry count. */
+  /** The top client ids by entry count (20). */
   byClientId: Record<string, number>;
+  /** The top error classes by entry count (50). */
   byErrorClass: Record<string, number>;
+  /** How many client ids and error classes have entries, listed above or not. */
+  clientIdCount: number;
+  errorClassCount: number;
   byPriority: Partial<Record<DlqPriority, number>>;
   /** Entries an automatic redrive policy will replay when due. */
   dueForRedrive: number;

@@ -124,6 +124,8 @@ export class InMemoryDlqState {
       byOperation,
       byClientId: topCounts(byClient, DLQ_STATS_TOP_CLIENTS),
       byErrorClass: topCounts(byClass, DLQ_STATS_TOP_ERROR_CLASSES),
+      clientIdCount: byClient.size,
+      errorClassCount: byClass.size,
       byPriority,
       oldestAgeSeconds: oldest ? Math.max(0, Math.floor((nowMs - dlqIdTime(oldest)) / 1000)) : null,
       newestAt: newest ? new Date(dlqIdTime(newest)).toISOString() : null,

@@ -87,6 +87,8 @@ export async function readStats(
     byOperation: nonZero(OPERATION_NAMES, sizes),
     byClientId: top(counts, 'client:', DLQ_STATS_TOP_CLIENTS),
     byErrorClass: top(counts, 'class:', DLQ_STATS_TOP_ERROR_CLASSES),
+    clientIdCount: countPositive(counts, 'client:'),
+    errorClassCount: countPositive(counts, 'class:'),
     byPriority: nonZero(DLQ_PRIORITIES, sizes.slice(OPERATION_NAMES.length)),
     oldestAgeSeconds:
       oldest.length === 2 ? Math.max(0, Math.floor((nowMs - Number(oldest[1])) / 1000)) : null,
@@ -104,6 +106,15 @@ function nonZero<K extends string>(
     if (sizes[i] > 0) out[name] = sizes[i];
   });
   return out;
+}
+
+/** How many fields starting with `prefix` count at least one entry. */
+function countPositive(counts: Record<string, string>, prefix: string): number {
+  let found = 0;
+  for (const [field, value] of Object.entries(counts)) {
+    if (field.startsWith(prefix) && Number(value) > 0) found += 1;
+  }
+  return found;
 }
 
 /** The `limit` largest counts of the fields starting with `prefix`, the prefix cut off. */

@@ -25,7 +25,7 @@ export class ApiError extends Error {
  * @typedef {{ items: Entry[], nextCursor?: string }} EntryPage
  * @typedef {{ startAt: string, bucketMs: number,
  *   series: Array<{ errorClass: string | null, counts: number[] }> }} Timeline
- * @typedef {{ total: number, byOperation: Record<string, number>, byClientId: Record<string, number>,
+ * @typedef {{ total: number, byOperation: Record<string, number>, byClientId: Record<string, number>, clientIdCount?: number, errorClassCount?: number,
  *   byErrorClass: Record<string, number>, byPriority?: Record<string, number>, dueForRedrive?: number,
  *   oldestAgeSeconds: number | null, newestAt: string | null }} Stats
  * @typedef {{ operation?: string, clientId?: string, errorClass?: string, priority?: string,

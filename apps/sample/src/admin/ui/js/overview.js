@@ -24,7 +24,7 @@ export async function refreshOverview(api) {
       stats.oldestAgeSeconds === null ? 'none' : formatAge(stats.oldestAgeSeconds),
     ),
     total('Newest entry', stats.newestAt === null ? 'none' : ago(stats.newestAt, now)),
-    total('Error classes', String(Object.keys(stats.byErrorClass).length)),
+    total('Error classes', String(stats.errorClassCount ?? Object.keys(stats.byErrorClass).length)),
     stats.dueForRedrive === undefined ? '' : total('Due for redrive', String(stats.dueForRedrive)),
   );
   const breakdowns = [
