@@ -127,7 +127,7 @@ describe('dlq.redis.client', () => {
   it('refuses an object that lacks the commands the store sends', () => {
     expect(issuesOf({ redis: { client: {} } })).toEqual([
       expect.stringMatching(
-        /^dlq\.redis\.client: must be an ioredis Redis or Cluster \(missing evalsha, eval, .*zrevrangebyscore, info\)$/,
+        /^dlq\.redis\.client: must be an ioredis Redis or Cluster \(missing evalsha, eval, .*zrevrangebyscore, info, pipeline\)$/,
       ),
     ]);
   });

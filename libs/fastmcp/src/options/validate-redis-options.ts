@@ -24,6 +24,7 @@ export const DLQ_REDIS_COMMANDS = [
   'zrevrange',
   'zrevrangebyscore',
   'info',
+  'pipeline',
 ] as const;
 
 const CLUSTER_NODE = /^[^\s:]+:(\d{1,5})$/;
