@@ -215,7 +215,8 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
     expect(timeline.series[0].counts[2]).toBeGreaterThan(0);
     for (const [query, message] of [
       ['', 'bucket must be a duration'],
-      ['bucket=1ms', 'bucketMs: expected an integer from 1000'],
+      ['bucket=1ms', 'bucket must be from 1s to 30d'],
+      ['bucket=31d', 'bucket must be from 1s to 30d'],
       ['bucket=1h&buckets=0', 'buckets must not be less than 1'],
       ['bucket=1h&classes=many', 'classes must be an integer'],
     ]) {

@@ -66,6 +66,7 @@ export type {
 } from './dlq/replay/bulk-replay-job.interface.js';
 export type { DlqFilter } from './dlq/core/dlq-filter.js';
 export type { DlqTimeline, DlqTimelineRequest } from './dlq/core/dlq-timeline.js';
+export { DLQ_TIMELINE_MAX_BUCKET_MS } from './dlq/core/dlq-timeline.js';
 export { matcher as dlqFilterMatcher } from './dlq/core/dlq-filter.js';
 export { DLQ_STORAGE } from './dlq/core/dlq-storage.token.js';
 export type {

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDefined, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
+import { DLQ_TIMELINE_MAX_BUCKET_MS } from '@app/fastmcp';
+import { DURATION_PATTERN, durationToMs } from './duration.js';
 import { IsDuration } from './is-duration.validator.js';
 
 /** Decimal digits as a number; anything else is left for the validators to refuse. */
@@ -15,6 +17,17 @@ export class DlqTimelineQueryDto {
   })
   @IsDefined()
   @IsDuration()
+  @ValidateBy({
+    name: 'bucketRange',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string' || !DURATION_PATTERN.test(value)) return true; // IsDuration's
+        const ms = durationToMs(value);
+        return ms >= 1000 && ms <= DLQ_TIMELINE_MAX_BUCKET_MS;
+      },
+      defaultMessage: () => '$property must be from 1s to 30d',
+    },
+  })
   bucket!: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 24 })
