@@ -6,7 +6,9 @@
 set -euo pipefail
 
 missing=()
-command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+# The tests run these paths (or the *_BIN overrides), not whatever is first on PATH.
+[ -x "${REDIS_SERVER_BIN:-/usr/bin/redis-server}" ] || missing+=(redis-server)
+[ -x "${REDIS_CLI_BIN:-/usr/bin/redis-cli}" ] || missing+=(redis-tools)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ -x "${CHROMIUM_BIN:-/usr/bin/chromium}" ] || missing+=(chromium)

@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FastMcpModule, type FastMcpModuleOptions, isFastMcpConfigError } from '@app/fastmcp';
+import {
+  FASTMCP_RESOLVED_OPTIONS,
+  FastMcpModule,
+  type FastMcpModuleOptions,
+  isFastMcpConfigError,
+} from '@app/fastmcp';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../../libs/fastmcp/src/options/fastmcp-options.defaults.js';
+import type { ResolvedFastMcpOptions } from '../../libs/fastmcp/src/options/fastmcp-options.interface.js';
 
 const URL_ = 'http://127.0.0.1:9/mcp';
 
@@ -113,14 +120,17 @@ describe('forRoot checks its argument before Nest copies it key by key', () => {
   });
 
   it('takes undefined as the defaults, and a plain object as it is', async () => {
+    const graces: number[] = [];
     for (const options of [undefined, { shutdownGraceMs: 5 }]) {
       const module = await Test.createTestingModule({
         imports: [FastMcpModule.forRoot(options)],
       })
         .setLogger(false as never)
         .compile();
+      graces.push(module.get<ResolvedFastMcpOptions>(FASTMCP_RESOLVED_OPTIONS).shutdownGraceMs);
       await module.close();
     }
+    expect(graces).toEqual([DEFAULT_SHUTDOWN_GRACE_MS, 5]);
   });
 });
 
@@ -162,6 +172,7 @@ describe('forRootAsync checks its own keys', () => {
     })
       .setLogger(false as never)
       .compile();
+    expect(module.get<ResolvedFastMcpOptions>(FASTMCP_RESOLVED_OPTIONS).shutdownGraceMs).toBe(5);
     await module.close();
   });
 });

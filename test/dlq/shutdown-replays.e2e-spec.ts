@@ -10,6 +10,7 @@ import {
   isFastMcpShutdownError,
 } from '@app/fastmcp';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
+import { until } from '../support/until.js';
 import { type RedisServerHandle, startRedisServer } from '../support/redis-server.js';
 import {
   type ScriptedMcpServerHandle,
@@ -161,9 +162,11 @@ describe('shutdown with DLQ replays in flight', () => {
     const before = (await dlq.list()).items;
     expect(before).toHaveLength(2);
     expect(before.every((e) => e.errorClass === 'http_503' && e.nextRedriveAt)).toBe(true);
+    const sentBefore = mcp.count('tools/call');
     const hanging = client.client.callToolWithRetry('s', 'hang', {}).catch(() => undefined);
-    await sleep(200);
+    await until(() => mcp.count('tools/call') > sentBefore);
     const sent = mcp.count('tools/call');
+    expect(sent).toBe(sentBefore + 1);
 
     const closed = client.close();
     await sleep(100);

@@ -130,14 +130,12 @@ describe('parseChallenge (RFC 9110 section 11 challenges)', () => {
       `Bearer x="${' '.repeat(size)}`,
       `Bearer ${'a'.repeat(size)}`,
     ];
-    const started = performance.now();
+    // Quadratic work on 256 KiB would take minutes: the test's timeout below catches it.
     const results = headers.map((wwwAuthenticate) =>
       parseChallenge({ status: 403, wwwAuthenticate }),
     );
-    // A generous bound: quadratic work on 256 KiB would take minutes.
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(results[2]).toMatchObject({ error: 'insufficient_scope', scope: 'a b' });
-  });
+  }, 10_000);
 });
 
 describe('wwwAuthenticateOf', () => {
