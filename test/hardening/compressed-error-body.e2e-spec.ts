@@ -4,7 +4,7 @@
 // module's own adapter and on axios's (taken when a proxy variable is set).
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   isMcpDeliveryUnknownError,
   isMcpResponseTooLargeError,
@@ -57,13 +57,12 @@ function endless400(encoding: BombEncoding, source: () => Readable) {
 
 /** Runs `body` with axios's own http adapter taking the module's requests (none is proxied). */
 async function onAxiosAdapter<T>(body: () => Promise<T>): Promise<T> {
-  process.env.HTTP_PROXY = 'http://127.0.0.1:9';
-  process.env.NO_PROXY = '127.0.0.1';
+  vi.stubEnv('HTTP_PROXY', 'http://127.0.0.1:9');
+  vi.stubEnv('NO_PROXY', '127.0.0.1');
   try {
     return await body();
   } finally {
-    delete process.env.HTTP_PROXY;
-    delete process.env.NO_PROXY;
+    vi.unstubAllEnvs();
   }
 }
 

@@ -82,7 +82,9 @@ describe('demo MCP server (official SDK)', () => {
     });
     controller.abort();
     await expect(call).rejects.toThrow();
-    expect(await client.callTool({ name: 'echo', arguments: { text: 'still up' } })).toBeTruthy();
+    expect(await client.callTool({ name: 'echo', arguments: { text: 'still up' } })).toMatchObject({
+      content: [{ type: 'text', text: 'still up' }],
+    });
   });
 
   it('answers 404 Session not found once sessions are dropped', async () => {

@@ -199,6 +199,8 @@ describe.each([
     proxy.inject({ fault: faults.status(500), times: 5 });
     proxy.clear();
     const client = await connect();
-    expect(await client.listTools()).toBeTruthy();
+    const listed = await client.listTools();
+    expect(listed.tools.length).toBeGreaterThan(0);
+    expect(proxy.requests.every((r) => r.fault === undefined)).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
 import { Agent } from 'node:http';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosAdapter, CanceledError, isAxiosError } from 'axios';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   leanHttpAdapter,
   type SocketHook,
@@ -118,13 +118,13 @@ describe('leanHttpAdapter', () => {
     await http
       .get(`${url}/echo`, { ...stream, maxRedirects: 5 })
       .then((r) => (r.data as Readable).resume());
-    process.env.HTTP_PROXY = 'http://127.0.0.1:9';
+    vi.stubEnv('HTTP_PROXY', 'http://127.0.0.1:9');
     try {
       const proxied = await http.get(`${url}/echo`, { ...stream, proxy: false });
       (proxied.data as Readable).resume();
       await http.get(`${url}/echo`, stream).catch(() => undefined);
     } finally {
-      delete process.env.HTTP_PROXY;
+      vi.unstubAllEnvs();
     }
     expect(fallbacks).toEqual([`${url}/echo`, `${url}/echo`, `${url}/echo`]);
   });
