@@ -3,6 +3,7 @@ import {
   isMcpUnsupportedVersionError,
   type McpUnsupportedVersionError,
 } from '../errors/mcp-unsupported-version.error.js';
+import { isFastMcpError } from '../errors/fastmcp.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
@@ -23,6 +24,7 @@ import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import { eraChanged } from './era-changed.js';
 import type { McpConnection, ToolRouting } from './mcp-connection.interface.js';
 import type { McpSession } from './mcp-session.interface.js';
+import { withDelivery } from '../retry/with-delivery.js';
 import { raceSignal } from './race-signal.js';
 
 /** Rounds of `input_required` one request may take before the client gives up. */
@@ -119,12 +121,12 @@ export class ModernConnection implements McpConnection {
           if (!mayResend(error, method, run, routing)) {
             throw run.withheld(typed);
           }
-          if (refreshed) throw typed;
+          if (refreshed) throw answeredRefusal(typed, error, method, run);
           refreshed = true;
           tool = await routing.refreshTool();
           continue;
         }
-        throw typed;
+        throw answeredRefusal(typed, error, method, run);
       }
       const fields = { clientId: run.clientId, operation: run.operation };
       if (resultTypeOf(result, method, this.current, fields) === 'complete') return result;
@@ -230,6 +232,15 @@ export class ModernConnection implements McpConnection {
  */
 function mayResend(error: unknown, method: string, run: RetryRun, routing: ToolRouting): boolean {
   return isMcpHttpError(error) || method !== 'tools/call' || mayRepeat(run, routing);
+}
+
+/**
+ * The error a refused request ends with: inside a 200, a tools/call's refusal may come from a
+ * tool that ran, so its delivery is unknown (the DLQ marks it; a replay needs `force`).
+ */
+function answeredRefusal(typed: unknown, error: unknown, method: string, run: RetryRun): unknown {
+  if (isMcpHttpError(error) || method !== 'tools/call' || !isFastMcpError(typed)) return typed;
+  return withDelivery(typed, 'unknown', run.operation);
 }
 
 /** Whether the run's rule lets a call that may have run be sent again. */

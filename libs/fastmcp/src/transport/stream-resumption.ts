@@ -55,13 +55,13 @@ export class StreamResumption {
         resumptions.count,
         failure,
       );
-      let sent = await this.resumptionGet(target, cursor, run, resumptions.attempt);
+      let sent = await this.resumptionGet(target, cursor, run, resumptions.attempt, failure);
       if (sent.response?.status === 401 && target.auth && !resumptions.challenged) {
         // Once per answer: a new token, then the same GET again (the request is not re-sent).
         resumptions.challenged = true;
         releaseErrorBody(sent.response.data);
         await this.renewToken(target.auth, challengeOf(sent), run, failure);
-        sent = await this.resumptionGet(target, cursor, run, resumptions.attempt);
+        sent = await this.resumptionGet(target, cursor, run, resumptions.attempt, failure);
       }
       const response = sent.response;
       if (!response) continue;
@@ -80,8 +80,14 @@ export class StreamResumption {
     cursor: SseCursor,
     run: RetryRun,
     attempt: AttemptTrace | undefined,
+    failure: FastMcpError,
   ): Promise<SentGet> {
-    const authorization = await target.auth?.authorization(run.attemptSignal);
+    // A token that cannot be had now ends the resumption as a refusal does: the request is out,
+    // so the call's delivery stays unknown (an McpAuthError would say it was never sent).
+    const authorization = await target.auth?.authorization(run.attemptSignal).catch((error) => {
+      if (run.attemptSignal?.aborted || run.callerSignal?.aborted) throw run.explainAbort(error);
+      throw resumptionRefused(401, run, failure, error);
+    });
     const headers = Object.assign(requestHeaders(target, authorization), {
       accept: 'text/event-stream',
       'last-event-id': cursor.lastEventId ?? '',

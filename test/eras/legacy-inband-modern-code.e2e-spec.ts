@@ -1,0 +1,55 @@
+// A 2025 server's own error code in -32020..-32022 inside a 200 (after progress, from a tool that
+// may have run) is not a sign the server moved to 2026-07-28: -32000..-32099 are servers' own in
+// 2025. It must not re-initialise and resend the call.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeadLetterQueueService, isMcpProtocolError } from '@app/fastmcp';
+import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
+import {
+  type ScriptedMcpServerHandle,
+  type ScriptedRequest,
+  startScriptedMcpServer,
+} from '../support/scripted-mcp-server.js';
+
+/** tools/call answers 200 SSE: a progress notification, then its own error -32020. */
+function answer({ res, message }: ScriptedRequest): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const progress = {
+    jsonrpc: '2.0',
+    method: 'notifications/progress',
+    params: { progressToken: 'p', progress: 1 },
+  };
+  const error = { code: -32020, message: 'payment provider refused after charging' };
+  res.write(`data: ${JSON.stringify(progress)}\n\n`);
+  res.end(`data: ${JSON.stringify({ jsonrpc: '2.0', id: message.id, error })}\n\n`);
+}
+
+describe('a 2025 session: a tool error coded -32020 inside a 200', () => {
+  let server: ScriptedMcpServerHandle;
+  let app: ClientTestApp;
+
+  beforeAll(async () => {
+    server = await startScriptedMcpServer(answer);
+    app = await startClientApp({ servers: { legacy: { url: server.url } }, dlq: {} });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await server?.close();
+  });
+
+  it('runs the tool once: no new session, no resend; the protocol error is dead-lettered', async () => {
+    await app.client.connectWithRetry('legacy');
+    const initializes = server.count('initialize');
+    const failure = await app.client
+      .callToolWithRetry('legacy', 'pay', { amount: 1 })
+      .catch((error: unknown) => error);
+    // The server's answer, as any JSON-RPC error to a call: not retried, not a lost session.
+    expect(isMcpProtocolError(failure) && failure.code).toBe(-32020);
+    expect(server.count('tools/call')).toBe(1);
+    expect(server.count('initialize')).toBe(initializes);
+    const dlq = app.moduleRef.get(DeadLetterQueueService);
+    await dlq.flushBuffer();
+    const [entry] = (await dlq.list()).items;
+    expect(entry).toMatchObject({ toolName: 'pay', errorClass: 'protocol_-32020' });
+  });
+});
