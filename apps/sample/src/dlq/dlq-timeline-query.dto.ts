@@ -3,11 +3,8 @@ import { Transform } from 'class-transformer';
 import { IsDefined, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { DLQ_TIMELINE_MAX_BUCKET_MS } from '@app/fastmcp';
 import { DURATION_PATTERN, durationToMs } from './duration.js';
+import { digitsToNumber } from '../validation/digits-to-number.js';
 import { IsDuration } from './is-duration.validator.js';
-
-/** Decimal digits as a number; anything else is left for the validators to refuse. */
-const digitsToNumber = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value;
 
 /** `GET /dlq/timeline`: the width and count of the buckets, and the classes counted apart. */
 export class DlqTimelineQueryDto {

@@ -2,6 +2,7 @@ import { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from '@app/fastmcp';
 import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { digitsToNumber } from '../validation/digits-to-number.js';
 import { DlqFilterDto } from './dlq-filter.dto.js';
 
 /** The list's filters are the export's and bulk replay's, so a list shows what a job would take. */
@@ -34,10 +35,7 @@ export class ListDlqQueryDto extends PickType(DlqFilterDto, [
     default: DLQ_DEFAULT_PAGE_LIMIT,
   })
   @IsOptional()
-  // Decimal digits only: Number() would also take `1e2`, `0x10` or ` 5` for a page size.
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value,
-  )
+  @Transform(digitsToNumber)
   @IsInt()
   @Min(1)
   @Max(DLQ_MAX_PAGE_LIMIT)
