@@ -266,6 +266,43 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
     }
   });
 
+  it('GET /dlq?olderThan= starts at the old entries however many newer ones there are; newerThan ends the paging', async () => {
+    const now = Date.now();
+    const ids = new DlqIdGenerator();
+    const entry = (createdAgoMs: number) => ({
+      id: ids.next(now - createdAgoMs),
+      operation: 'call_tool',
+      clientId: 'aged-many',
+      toolName: 'echo',
+      arguments: { text: 'x' },
+      failedAt: new Date(now - createdAgoMs).toISOString(),
+    });
+    const old = entry(3 * 3600_000);
+    const fresh = Array.from({ length: 25 }, () => entry(60_000));
+    await sample.http
+      .post('/dlq/import')
+      .set(sample.auth)
+      .set('content-type', 'application/x-ndjson')
+      .send([old, ...fresh].map((e) => JSON.stringify(e)).join('\n'))
+      .expect(200);
+    const page = async (query: string): Promise<Page<FailedOperation>> =>
+      bodyOf<Page<FailedOperation>>(
+        await sample.http.get(`/dlq?clientId=aged-many&${query}`).set(sample.auth).expect(200),
+      );
+    // 25 newer entries, more than one request reads page by page at limit 1.
+    const oldOnes = await page('olderThan=1h&limit=1');
+    expect(oldOnes.items.map((e) => e.id)).toEqual([old.id]);
+    expect(oldOnes.nextCursor).toBeUndefined();
+    const newOnes = await page('newerThan=1h&limit=25');
+    expect(newOnes.items.map((e) => e.id)).toEqual(fresh.map((e) => e.id).reverse());
+    expect(newOnes.nextCursor).toBeUndefined();
+    const both = await page('newerThan=1h&olderThan=30s&priority=normal&limit=5');
+    expect(both.items).toHaveLength(5);
+    for (const e of [old, ...fresh]) {
+      await sample.http.delete(`/dlq/${e.id}`).set(sample.auth).expect(204);
+    }
+  });
+
   it('POST /dlq/replay is a 429 with a message while 8 jobs run; it starts once one is cancelled', async () => {
     // Two entries at 0.1/s, one at a time: each job waits 10 s before its second replay.
     const slow = { filter: { clientId: 'demo' }, rate: 0.1, concurrency: 1 };

@@ -317,6 +317,56 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect((await dlq.getByErrorClass('http_500')).items).toEqual([]);
     });
 
+    it('bounds a read by age: it starts at the newest entry old enough and ends past the oldest new enough', async () => {
+      const old = await dlq.store(failedInput());
+      clock.advance(10_000);
+      const middle = await dlq.store(failedInput());
+      clock.advance(10_000);
+      const recent = await storeMany(600, 0);
+      const pages = vi.spyOn(dlq.activeStorage(), 'page');
+      const ids = (page: { items: FailedOperation[] }) => page.items.map((e) => e.id);
+
+      // Ages now: old 20 s, middle 10 s, the 600 recent ones 0 s.
+      const exported: string[] = [];
+      for await (const entry of dlq.export({ olderThanMs: 5_000 })) exported.push(entry.id);
+      expect(exported).toEqual([middle.id, old.id]);
+      // One read, from the bound: the 600 newer entries were never read.
+      expect(pages).toHaveBeenCalledTimes(1);
+
+      const first = await dlq.list({ olderThanMs: 5_000, limit: 1 });
+      expect(ids(first)).toEqual([middle.id]);
+      const second = await dlq.list({ olderThanMs: 5_000, limit: 1, cursor: first.nextCursor });
+      expect(second).toEqual({ items: [old] });
+
+      pages.mockClear();
+      const newer = await dlq.list({ newerThanMs: 15_000, limit: 500 });
+      expect(ids(newer)).toEqual(
+        recent
+          .slice(-500)
+          .map((e) => e.id)
+          .reverse(),
+      );
+      const rest = await dlq.list({ newerThanMs: 15_000, limit: 500, cursor: newer.nextCursor });
+      expect(ids(rest)).toEqual([
+        ...recent
+          .slice(0, 100)
+          .map((e) => e.id)
+          .reverse(),
+        middle.id,
+      ]);
+      // The read ends at the first entry too old: no cursor into what the bound leaves out.
+      expect(rest.nextCursor).toBeUndefined();
+
+      expect(ids(await dlq.list({ olderThanMs: 5_000, newerThanMs: 15_000 }))).toEqual([middle.id]);
+      expect(ids(await dlq.getByClientId('github', { olderThanMs: 15_000 }))).toEqual([old.id]);
+      expect(ids(await dlq.listByPriority({ olderThanMs: 5_000 }))).toEqual([middle.id, old.id]);
+      expect((await dlq.list({ olderThanMs: Number.MAX_SAFE_INTEGER })).items).toEqual([]);
+      for (const bad of [{ olderThanMs: -1 }, { newerThanMs: Number.NaN }]) {
+        const error = await dlq.list(bad).catch((e: unknown) => e);
+        expect(isDlqValidationError(error) && error.field).toBe(Object.keys(bad)[0]);
+      }
+    });
+
     it('cleanup removes entries older than the given age and returns how many', async () => {
       await storeMany(3);
       clock.advance(10_000);

@@ -15,9 +15,10 @@ const MAX_PAGES_PER_REQUEST = 20;
 
 /**
  * Lists DLQ entries with the store's indexes (all, by error class, by client id, by operation).
- * When several filters are given, or an age, one index is read and the filter (the library's, as
- * exports and bulk replays apply it) is applied to its pages, so such a page may hold fewer than
- * `limit` items, even none, and still have a nextCursor.
+ * Ages bound the read itself (it starts at the newest entry old enough and ends past the oldest
+ * one new enough). When several other filters are given, one index is read and the filter (the
+ * library's, as exports and bulk replays apply it) is applied to its pages, so such a page may
+ * hold fewer than `limit` items, even none, and still have a nextCursor.
  */
 @Injectable()
 export class DlqBrowser {
@@ -25,28 +26,22 @@ export class DlqBrowser {
 
   async list(query: ListDlqQueryDto): Promise<Page<FailedOperation>> {
     const limit = query.limit ?? DLQ_DEFAULT_PAGE_LIMIT;
-    const filter = toDlqFilter(query);
-    const indexed = [filter.errorClass, filter.clientId, filter.operation, filter.priority];
-    const fields = Object.keys(filter).length;
-    const oneIndexOnly = fields === indexed.filter((f) => f !== undefined).length;
-    if (fields === 0 || (fields === 1 && oneIndexOnly && query.sort !== 'priority'))
-      return await this.read(query, { limit, cursor: query.cursor });
+    const { olderThanMs, newerThanMs, ...fields } = toDlqFilter(query);
+    const ages = { olderThanMs, newerThanMs };
+    const indexed = [fields.errorClass, fields.clientId, fields.operation, fields.priority];
+    const count = Object.keys(fields).length;
+    const oneIndexOnly = count === indexed.filter((f) => f !== undefined).length;
+    if (count === 0 || (count === 1 && oneIndexOnly && query.sort !== 'priority'))
+      return await this.read(query, { limit, cursor: query.cursor, ...ages });
 
-    const nowMs = Date.now();
-    const keep = dlqFilterMatcher(filter, nowMs);
-    // Newest first: once an entry is past the newerThan bound, every later one is too.
-    const newEnough =
-      filter.newerThanMs === undefined || query.sort === 'priority'
-        ? undefined
-        : dlqFilterMatcher({ newerThanMs: filter.newerThanMs }, nowMs);
+    const keep = dlqFilterMatcher(fields, Date.now());
     const items: FailedOperation[] = [];
     let cursor = query.cursor;
     for (let pages = 0; pages < MAX_PAGES_PER_REQUEST; pages += 1) {
       // Asking for what is still missing keeps each store cursor on a page boundary.
-      const page = await this.read(query, { limit: limit - items.length, cursor });
+      const page = await this.read(query, { limit: limit - items.length, cursor, ...ages });
       items.push(...page.items.filter(keep));
       cursor = page.nextCursor;
-      if (newEnough && page.items.some((entry) => !newEnough(entry))) return { items };
       if (cursor === undefined || items.length >= limit) break;
     }
     return cursor === undefined ? { items } : { items, nextCursor: cursor };

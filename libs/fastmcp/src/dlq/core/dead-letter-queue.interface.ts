@@ -6,6 +6,10 @@ export interface PageRequest {
   limit?: number;
   /** Opaque cursor from a previous page's `nextCursor`. */
   cursor?: string;
+  /** Only entries created at least this many ms ago: the read starts at the newest of them. */
+  olderThanMs?: number;
+  /** Only entries created at most this many ms ago: the read ends (no `nextCursor`) past them. */
+  newerThanMs?: number;
 }
 
 export interface Page<T> {

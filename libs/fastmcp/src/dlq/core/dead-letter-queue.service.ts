@@ -20,9 +20,10 @@ import type {
   PageRequest,
 } from './dead-letter-queue.interface.js';
 import { DLQ_SWEEP_INTERVAL_MS, DLQ_WRITE_TIMEOUT_MS } from './dlq.constants.js';
-import { decodeCursor } from './dlq-cursor.js';
+import { decodeCursor, type DlqCursor } from './dlq-cursor.js';
 import type { DlqWriteResult } from './dlq-entry.writer.js';
-import { assertFilter, type DlqFilter, indexFor, matcher } from './dlq-filter.js';
+import { ageWindow } from './dlq-age-window.js';
+import { assertAges, assertFilter, type DlqFilter, indexFor, matcher } from './dlq-filter.js';
 import { importEntries } from './dlq-import.js';
 import {
   assertTimelineRequest,
@@ -237,18 +238,22 @@ export class DeadLetterQueueService
     keep?: (entry: FailedOperation) => boolean,
   ): Promise<Page<FailedOperation>> {
     assertOptionsObject('page', request);
+    assertAges(request);
     const limit = pageLimit(request.limit);
     const cursor = decodeCursor(request.cursor);
-    return this.guard((storage) => this.reader(storage).page(index, limit, cursor, keep));
+    const window = ageWindow(request, this.clock.now());
+    return this.guard((storage) => this.reader(storage).page(index, limit, cursor, keep, window));
   }
 
   /** Entries sorted by priority (high, normal, low), newest first within each. */
   async listByPriority(page: PageRequest = {}): Promise<Page<FailedOperation>> {
     assertOptionsObject('page', page);
+    assertAges(page);
     const limit = pageLimit(page.limit);
+    const window = ageWindow(page, this.clock.now());
     return this.guard((storage) =>
       pageByPriority(
-        (index, want, cursor) => this.reader(storage).page(index, want, cursor),
+        (index, want, cursor) => this.reader(storage).page(index, want, cursor, undefined, window),
         limit,
         page.cursor,
       ),
@@ -258,13 +263,20 @@ export class DeadLetterQueueService
   /** Every entry the filter takes, newest first, page by page (secrets were redacted at store). */
   async *export(filter: DlqFilter = {}): AsyncGenerator<FailedOperation> {
     assertFilter(filter);
-    const keep = matcher(filter, this.clock.now());
-    let cursor: string | undefined;
-    do {
-      const page = await this.page(indexFor(filter), { limit: 500, cursor }, keep);
+    const nowMs = this.clock.now();
+    const keep = matcher(filter, nowMs);
+    // One window for the whole export, so a slow export's pages agree on the age bounds.
+    const window = ageWindow(filter, nowMs);
+    const index = indexFor(filter);
+    let cursor: DlqCursor | undefined;
+    for (;;) {
+      const page = await this.guard((storage) =>
+        this.reader(storage).page(index, 500, cursor, keep, window),
+      );
       yield* page.items;
-      cursor = page.nextCursor;
-    } while (cursor);
+      if (!page.nextCursor) return;
+      cursor = decodeCursor(page.nextCursor);
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
+import type { DlqAges } from './dlq-age-window.js';
 import type { OperationName } from '../../events/operation-name.js';
 import {
   assertClientId,
@@ -10,17 +11,16 @@ import { dlqIdTime } from './dlq-id.js';
 import type { DlqIndex } from './dlq-storage.interface.js';
 import type { DlqPriority, FailedOperation } from './failed-operation.interface.js';
 
-/** Which entries an export or a bulk replay takes; every given field must hold. */
-export interface DlqFilter {
+/**
+ * Which entries an export or a bulk replay takes; every given field must hold. The ages
+ * (`olderThanMs`, `newerThanMs`) count from creation: the read starts and ends at their bounds.
+ */
+export interface DlqFilter extends DlqAges {
   operation?: OperationName;
   clientId?: string;
   /** The class of the last failure. */
   errorClass?: string;
   priority?: DlqPriority;
-  /** Only entries created at least this many ms ago. */
-  olderThanMs?: number;
-  /** Only entries created at most this many ms ago. */
-  newerThanMs?: number;
 }
 
 /** Throws DlqValidationError naming the first bad field. */
@@ -33,8 +33,13 @@ export function assertFilter(filter: unknown): asserts filter is DlqFilter {
   if (f.clientId !== undefined) assertClientId(f.clientId);
   if (f.errorClass !== undefined) assertErrorClass(f.errorClass);
   if (f.priority !== undefined) assertPriority(f.priority);
+  assertAges(f);
+}
+
+/** Throws DlqValidationError naming `olderThanMs` or `newerThanMs` when one is not ms >= 0. */
+export function assertAges(ages: DlqAges): void {
   for (const field of ['olderThanMs', 'newerThanMs'] as const) {
-    const value = f[field];
+    const value: unknown = ages[field];
     if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) {
       throw new DlqValidationError(
         field,

@@ -65,6 +65,11 @@ function increment(digits: number[]): boolean {
   return false;
 }
 
+/** The greatest id a millisecond can hold: a newest-first read from it takes all of that ms. */
+export function lastDlqIdAt(ms: number): string {
+  return encodeTime(ms) + ALPHABET[ALPHABET.length - 1].repeat(RANDOM_CHARS);
+}
+
 export function isDlqId(value: unknown): value is string {
   return typeof value === 'string' && DLQ_ID_PATTERN.test(value);
 }

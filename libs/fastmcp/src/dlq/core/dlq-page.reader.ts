@@ -1,4 +1,5 @@
 import type { Page } from './dead-letter-queue.interface.js';
+import { ANY_AGE, type DlqAgeWindow, isEmptyWindow, windowStart } from './dlq-age-window.js';
 import { type DlqCursor, encodeCursor } from './dlq-cursor.js';
 import { dlqIdTime } from './dlq-id.js';
 import { isExpired, withLiveStatus } from './dlq-runtime.js';
@@ -26,22 +27,31 @@ export class DlqPageReader {
     return (await this.withLiveStatus([entry]))[0];
   }
 
-  /** Up to `limit` entries of `index` that `keep` accepts, newest first, after `start`. */
+  /**
+   * Up to `limit` entries of `index` that `keep` accepts, newest first, after `start`, created
+   * within `window`: the read starts at the window's newest entry and ends at its oldest.
+   */
   async page(
     index: DlqIndex,
     limit: number,
     start: DlqCursor | undefined,
     keep: (entry: FailedOperation) => boolean = () => true,
+    window: DlqAgeWindow = ANY_AGE,
   ): Promise<Page<FailedOperation>> {
     const items: FailedOperation[] = [];
+    if (isEmptyWindow(window)) return { items };
     const now = this.now();
-    let cursor = start;
+    let cursor = windowStart(start, window);
     for (;;) {
       const want = limit - items.length + 1;
       const ids = await this.storage.page(index, cursor, want);
       const entries = await this.storage.read(ids);
       const dangling: string[] = [];
       for (let i = 0; i < ids.length; i++) {
+        if (dlqIdTime(ids[i]) < window.oldestMs) {
+          await this.storage.heal(index, dangling);
+          return { items: await this.withLiveStatus(items) };
+        }
         const entry = entries[i];
         const shown = entry !== null && !isExpired(entry, now) && keep(entry);
         if (shown && items.length === limit) {
