@@ -23,9 +23,11 @@ describe('a 401 to a GET of an OAuth-protected server', () => {
   async function setUp(
     options: ResumableServerOptions,
     server: { listen?: boolean } = {},
+    expiresInSeconds?: number,
   ): Promise<{ oauth: OAuthTestServerHandle; mcp: ResumableServer; app: ClientTestApp }> {
     const oauth = await startOAuthTestServer({
       clients: [{ clientId: 'svc', secret: SECRET, scopes: ['mcp:read'] }],
+      expiresInSeconds,
     });
     cleanups.push(() => oauth.close());
     const mcp = await startResumableServer(oauth, options);
@@ -103,6 +105,24 @@ describe('a 401 to a GET of an OAuth-protected server', () => {
     expect(mcp.callPosts).toEqual(['none', bearer(oauth, 0)]);
     expect(oauth.tokenRequests).toHaveLength(1);
     expect(mcp.gets).toHaveLength(1);
+  });
+
+  it('ends the resumption, delivery unknown, when the expired token cannot be renewed before the GET', async () => {
+    // The token lives 1 s; the call's stream ends after 1.2 s, while the token endpoint is down.
+    const { oauth, mcp, app } = await setUp({ holdCallStreamMs: 1_200 }, {}, 1);
+    const call = app.client
+      .callToolWithRetry('s', 'transfer_money', { amount: 1 })
+      .catch((e: unknown) => e);
+    await until(() => mcp.callPosts.length === 2);
+    oauth.setTokenEndpointDown(true);
+    const error = await call;
+    // Not an McpAuthError, which would say the call was never sent: it was accepted.
+    expect(isMcpDeliveryUnknownError(error)).toBe(true);
+    expect((error as Error).message).toContain('the server would not resume the stream (HTTP 401)');
+    expect((error as Error).message).not.toContain(SECRET);
+    expect(mcp.callPosts).toEqual(['none', bearer(oauth, 0)]);
+    // No GET went out without a token.
+    expect(mcp.gets).toEqual([]);
   });
 
   it('ends the flow when the caller aborts', async () => {

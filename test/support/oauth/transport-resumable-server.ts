@@ -15,6 +15,8 @@ export interface ResumableServerOptions {
    * an answer, `missing` answers 404. Default `answered`.
    */
   laterMetadata?: 'answered' | 'hang' | 'missing';
+  /** How long a call's stream stays open after its priming event, in ms. Default 0. */
+  holdCallStreamMs?: number;
 }
 
 /** One GET to the MCP endpoint (a resumption carries `lastEventId`). */
@@ -74,7 +76,8 @@ export async function startResumableServer(
     pending.push(message.id as string | number);
     if (options.revokeAfterCall) revoked.add(token);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end('id: ev-1\nretry: 10\ndata: \n\n');
+    res.write('id: ev-1\nretry: 10\ndata: \n\n');
+    setTimeout(() => res.end(), options.holdCallStreamMs ?? 0);
   };
 
   const onGet = (req: IncomingMessage, res: ServerResponse): void => {
