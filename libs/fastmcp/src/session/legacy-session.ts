@@ -11,6 +11,7 @@ import type { McpSession } from './mcp-session.interface.js';
 /** A 2025-era connection: the session `initialize` opened, ended with DELETE. */
 export class LegacySession implements McpConnection {
   stopListening?: () => void;
+  lost = false;
 
   constructor(
     private readonly transport: McpHttpTransport,

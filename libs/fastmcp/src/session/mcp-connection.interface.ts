@@ -25,6 +25,8 @@ export interface McpConnection {
   readonly target: HttpTarget;
   /** Closes the GET stream, when the client listens on one. */
   stopListening?: () => void;
+  /** True once the server said the session is gone (a 404 to its GET stream): not reused. */
+  readonly lost?: boolean;
   /** Sends one request and returns its (complete) result: one attempt of `run`. */
   request(
     method: string,

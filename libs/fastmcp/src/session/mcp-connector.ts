@@ -125,7 +125,12 @@ export class McpConnector {
     const handlers = this.options.handlers;
     const listen =
       server.listen ?? Boolean(handlers.elicitation ?? handlers.sampling ?? handlers.roots);
-    if (listen) connected.stopListening = this.listener.listen(connected.target, clientId);
+    if (listen) {
+      // A 404 to the stream's GET: the server ended the session, so the next operation opens
+      // another (initialize) instead of sending its request into a session that is gone.
+      const lost = () => void (connected.lost = true);
+      connected.stopListening = this.listener.listen(connected.target, clientId, lost);
+    }
     return connected;
   }
 

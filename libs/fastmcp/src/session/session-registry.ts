@@ -30,8 +30,10 @@ export class SessionRegistry {
     return this.sessions.get(clientId);
   }
 
+  /** The client id's session, unless the server said it is gone. */
   session(clientId: string): McpSession | undefined {
-    return this.sessions.get(clientId)?.session;
+    const connection = this.sessions.get(clientId);
+    return connection?.lost ? undefined : connection?.session;
   }
 
   clientIds(): string[] {
@@ -41,7 +43,9 @@ export class SessionRegistry {
   /** The session of `clientId`, connecting with `connect` when there is none yet. */
   async obtain(clientId: string, connect: () => Promise<McpConnection>): Promise<McpConnection> {
     const existing = this.sessions.get(clientId);
-    if (existing) return existing;
+    if (existing && !existing.lost) return existing;
+    // Gone on the server: nothing to end there.
+    if (existing) this.remove(clientId, existing);
     return this.connectOnce(clientId, connect);
   }
 

@@ -32,8 +32,8 @@ const MAX_FAILED_OPENS = 5;
  * to no call (an elicitation a tool asks for outside its answer, a ping). Its requests are
  * answered through the same dispatcher as a call's stream, under the same limit of requests
  * being answered at once. A 401 runs the OAuth flow and opens it again once; a 4xx after that
- * (405: the server offers no such stream) ends listening; an ended stream is reopened with
- * `Last-Event-ID` after its `retry:`.
+ * (405: the server offers no such stream) ends listening, and a 404 to a session's stream also
+ * tells `onSessionLost`; an ended stream is reopened with `Last-Event-ID` after its `retry:`.
  */
 @Injectable()
 export class ServerStreamListener {
@@ -46,13 +46,21 @@ export class ServerStreamListener {
   ) {}
 
   /** Starts listening in the background; returns what stops it. */
-  listen(target: HttpTarget, clientId: string): () => void {
+  listen(target: HttpTarget, clientId: string, onSessionLost?: () => void): () => void {
     const controller = new AbortController();
-    void this.keepListening(target, clientId, controller.signal).catch(() => undefined);
+    void this.keepListening(target, clientId, controller.signal)
+      .then((ended) => {
+        if (ended === 'session lost' && !controller.signal.aborted) onSessionLost?.();
+      })
+      .catch(() => undefined);
     return () => controller.abort();
   }
 
-  private async keepListening(target: HttpTarget, clientId: string, signal: AbortSignal) {
+  private async keepListening(
+    target: HttpTarget,
+    clientId: string,
+    signal: AbortSignal,
+  ): Promise<'session lost' | undefined> {
     const cursor: SseCursor = {};
     // One context for every reopen: a server cannot reset the limit by ending its stream.
     const context: ExchangeContext = {
@@ -67,6 +75,7 @@ export class ServerStreamListener {
     for (let failed = 0; failed < MAX_FAILED_OPENS && !signal.aborted;) {
       const response = await this.open(target, cursor, signal);
       if (response === 'refused') return;
+      if (response === 'session lost') return response;
       if (response) {
         failed = 0;
         const meter = this.budget.meter(target, { clientId });
@@ -87,7 +96,7 @@ export class ServerStreamListener {
     target: HttpTarget,
     cursor: SseCursor,
     signal: AbortSignal,
-  ): Promise<AxiosResponse<Readable> | 'refused' | undefined> {
+  ): Promise<AxiosResponse<Readable> | 'refused' | 'session lost' | undefined> {
     let sent = await this.get(target, cursor, signal);
     if (sent.response?.status === 401 && target.auth) {
       releaseErrorBody(sent.response.data);
@@ -109,6 +118,7 @@ export class ServerStreamListener {
     const type = headerValue(response.headers['content-type']) ?? '';
     if (response.status === 200 && type.includes('text/event-stream')) return response;
     releaseErrorBody(response.data);
+    if (response.status === 404 && target.sessionId) return 'session lost';
     return response.status >= 400 && response.status < 500 ? 'refused' : undefined;
   }
 
