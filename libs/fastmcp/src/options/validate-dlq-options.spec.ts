@@ -5,6 +5,9 @@ import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import type { DlqOptions } from './dlq-options.interface.js';
 import { resolveOptions } from './resolve-options.js';
 
+/** Never connected to (lazyConnect): were one to be, nothing listens on port 1, not a user's Redis. */
+const NOWHERE = { host: '127.0.0.1', port: 1 };
+
 const TEN_YEARS_MS = 315_360_000_000;
 
 /** The issues of `dlq`, as `field: message` lines; [] when it is accepted. */
@@ -133,8 +136,8 @@ describe('dlq.redis.client', () => {
   });
 
   it('accepts an ioredis Redis and an ioredis Cluster', () => {
-    const redis = new Redis({ lazyConnect: true });
-    const cluster = new Cluster([{ host: '127.0.0.1', port: 7000 }], { lazyConnect: true });
+    const redis = new Redis({ ...NOWHERE, lazyConnect: true });
+    const cluster = new Cluster([NOWHERE], { lazyConnect: true });
     try {
       expect(issuesOf({ redis: { client: redis } })).toEqual([]);
       expect(issuesOf({ redis: { client: cluster } })).toEqual([]);
@@ -146,8 +149,8 @@ describe('dlq.redis.client', () => {
 
   it("refuses a connection with its own keyPrefix, whose keys the store's scripts would miss", () => {
     const prefix = 'must not set an ioredis keyPrefix';
-    const redis = new Redis({ lazyConnect: true, keyPrefix: 'myapp:' });
-    const cluster = new Cluster([{ host: '127.0.0.1', port: 7000 }], {
+    const redis = new Redis({ ...NOWHERE, lazyConnect: true, keyPrefix: 'myapp:' });
+    const cluster = new Cluster([NOWHERE], {
       lazyConnect: true,
       redisOptions: { keyPrefix: 'myapp:' },
     });
@@ -158,7 +161,7 @@ describe('dlq.redis.client', () => {
       expect(issuesOf({ redis: { client: cluster } })).toEqual([
         expect.stringContaining(`dlq.redis.client: ${prefix}`),
       ]);
-      const nodes = ['127.0.0.1:7000'];
+      const nodes = ['127.0.0.1:1'];
       expect(issuesOf({ redis: { cluster: { nodes, options: { keyPrefix: 'a:' } } } })).toEqual([
         expect.stringContaining(`dlq.redis.cluster.options: ${prefix}`),
       ]);

@@ -10,6 +10,9 @@ import { OptionChecks } from './option-checks.js';
 import { resolveOptions } from './resolve-options.js';
 import { checkRetry } from './validate-options.js';
 
+/** Never connected to (lazyConnect): were one to be, nothing listens on port 1, not a user's Redis. */
+const NOWHERE = { host: '127.0.0.1', port: 1 };
+
 const URL_ = 'http://127.0.0.1:9/mcp';
 
 /** The issues of `options` as `field: message` lines; [] when they are accepted. */
@@ -200,7 +203,7 @@ describe('option objects that are not plain objects', () => {
     });
     expect(issuesOf(options)).toEqual([]);
     expect(Object.isFrozen(resolveOptions(options).servers.a)).toBe(true);
-    const redis = new Redis({ lazyConnect: true });
+    const redis = new Redis({ ...NOWHERE, lazyConnect: true });
     const auth = new ClientCredentialsProvider({ clientId: 'a', clientSecret: 's' });
     try {
       expect(

@@ -119,14 +119,21 @@ describe('RedisDlqStorage on Redis', () => {
     const b = await boot(options);
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await a.dlq.store(failedInput())).id);
+    // The third replay is held until the instance has begun to stop: it stops half-way.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
     own.next = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (own.calls.length === 3) await held;
       return { ok: true, result: 'ok' };
     };
     const job = await a.jobs.start({ concurrency: 1, ratePerSecond: 1000 });
-    await vi.waitFor(() => expect(own.calls.length).toBeGreaterThanOrEqual(2));
+    await vi.waitFor(() => expect(own.calls).toHaveLength(3));
     // The instance stops: its run ends after the replay in flight and its lease goes.
-    await a.module.close();
+    const closing = a.module.close();
+    // Let the stop reach the job first; close waits for the held replay either way.
+    setTimeout(release, 50);
+    await closing;
+    expect(own.calls).toHaveLength(3);
     const half = (await b.jobs.get(job.id))!;
     expect(half.state).toBe('running');
     expect(half.done).toBeGreaterThanOrEqual(2);
