@@ -58,11 +58,17 @@ export async function performHandshake(
   }
   const { protocolVersion, serverInfo, instructions } = accepted;
   const connected: HttpTarget = { ...target, sessionId, protocolVersion, era: 'legacy' };
-  await transport.send(
-    connected,
-    jsonRpcNotification('notifications/initialized'),
-    run.attemptSignal,
-  );
+  try {
+    await transport.send(
+      connected,
+      jsonRpcNotification('notifications/initialized'),
+      run.attemptSignal,
+    );
+  } catch (error) {
+    // The session exists on the server but is nobody's: the next attempt opens another.
+    if (sessionId) await transport.terminate(connected).catch(() => undefined);
+    throw error;
+  }
   const session = {
     clientId,
     url: server.url,
