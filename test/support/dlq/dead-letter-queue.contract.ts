@@ -56,6 +56,9 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       return out;
     }
 
+    /** An id created at `ms`. */
+    const idAt = (ms: number): string => new DlqIdGenerator().next(ms);
+
     async function collect(
       read: (cursor?: string) => Promise<{ items: FailedOperation[]; nextCursor?: string }>,
       between?: () => Promise<void>,
@@ -365,6 +368,32 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         const error = await dlq.list(bad).catch((e: unknown) => e);
         expect(isDlqValidationError(error) && error.field).toBe(Object.keys(bad)[0]);
       }
+    });
+
+    it('keeps age bounds exact: the whole newest millisecond, fractional ages as the filter has them', async () => {
+      const template = await dlq.store(failedInput());
+      await dlq.delete(template.id);
+      const now = clock.now();
+      const at = (id: string): FailedOperation => ({ ...template, id, arguments: { id } });
+      // The greatest id a millisecond can hold, at exactly the newest time olderThanMs allows.
+      const edge = new DlqIdGenerator().next(now - 60_000).slice(0, 10) + 'Z'.repeat(16);
+      const entries = [at(edge), ...[0, 1, 2, 60_000].map((ago) => at(idAt(now - ago)))];
+      expect(await dlq.import(entries)).toMatchObject({ imported: 5 });
+
+      const ids = async (ages: { olderThanMs?: number; newerThanMs?: number }) => {
+        const listed = (await dlq.list(ages)).items.map((e) => e.id);
+        const exported: string[] = [];
+        for await (const entry of dlq.export(ages)) exported.push(entry.id);
+        expect(listed).toEqual(exported);
+        return listed.length;
+      };
+      expect(await ids({ olderThanMs: 60_000 })).toBe(2);
+      expect(await ids({ olderThanMs: 1e-5 })).toBe(4);
+      expect(await ids({ olderThanMs: 1.00001 })).toBe(3);
+      expect(await ids({ newerThanMs: 0.99999 })).toBe(1);
+      expect(await ids({ newerThanMs: 1.5 })).toBe(2);
+      // Older than half a millisecond: created 1 ms ago or before, on every store.
+      expect(await dlq.cleanup(0.5)).toBe(4);
     });
 
     it('cleanup removes entries older than the given age and returns how many', async () => {

@@ -65,9 +65,9 @@ function increment(digits: number[]): boolean {
   return false;
 }
 
-/** The greatest id a millisecond can hold: a newest-first read from it takes all of that ms. */
-export function lastDlqIdAt(ms: number): string {
-  return encodeTime(ms) + ALPHABET[ALPHABET.length - 1].repeat(RANDOM_CHARS);
+/** The least id a millisecond can hold: every id of an earlier ms sorts below it. */
+export function firstDlqIdAt(ms: number): string {
+  return encodeTime(ms) + ALPHABET[0].repeat(RANDOM_CHARS);
 }
 
 export function isDlqId(value: unknown): value is string {

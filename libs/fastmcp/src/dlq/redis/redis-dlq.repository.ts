@@ -134,7 +134,10 @@ export class RedisDlqRepository {
     }
   }
 
-  /** Removes every entry created before `beforeMs`, in atomic batches; returns the count. */
+  /**
+   * Removes every entry created before `beforeMs`, in atomic batches; returns the count. Creation
+   * times are whole ms: before a fractional bound is before its ceiling, as the memory store has it.
+   */
   async cleanup(
     beforeMs: number,
     onBatch: (ids: string[]) => void = () => undefined,
@@ -144,13 +147,13 @@ export class RedisDlqRepository {
       const ids = await this.redis.zrangebyscore(
         this.keys.all,
         '-inf',
-        `(${Math.floor(beforeMs)}`,
+        `(${Math.ceil(beforeMs)}`,
         'LIMIT',
         0,
         DLQ_SWEEP_BATCH,
       );
       if (ids.length === 0) return removed;
-      const done = await this.removeMany('before', Math.floor(beforeMs), ids);
+      const done = await this.removeMany('before', Math.ceil(beforeMs), ids);
       onBatch(done);
       removed += done.length;
       if (ids.length < DLQ_SWEEP_BATCH || done.length === 0) return removed;
