@@ -3,7 +3,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { FailedOperation } from '../dlq/core/failed-operation.interface.js';
 import { ReplayConflictError } from '../errors/replay-conflict.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
-import { isMcpDisconnectedError } from '../errors/mcp-disconnected.error.js';
+import { isMcpDisconnectedError, McpDisconnectedError } from '../errors/mcp-disconnected.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
@@ -35,6 +35,11 @@ export class McpOperations {
   private readonly logger = new Logger('FastMCP Enhanced');
   /** Servers given to `connect*` explicitly, kept so a lost session re-initialises there. */
   private readonly explicitServers = new Map<string, McpServerConfig>();
+  /**
+   * A token per client id, dropped by `forget`: an operation holds the one it started under, so
+   * once its client id is disconnected its next attempt fails instead of connecting it again.
+   */
+  private readonly epochs = new Map<string, object>();
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
@@ -58,8 +63,10 @@ export class McpOperations {
       operation: 'connect',
       method: 'initialize',
       attempt: async (run) => {
+        tracker.assertNotDisconnected();
         const existing = this.sessions.get(clientId);
-        if (existing && existing.session.url === server.url && !config) return existing.session;
+        const reusable = existing && !existing.lost && existing.session.url === server.url;
+        if (reusable && !config) return existing.session;
         if (config) this.explicitServers.set(clientId, server);
         // What another connection listed says nothing of this one (annotations decide retries).
         this.catalog.forget(clientId);
@@ -90,6 +97,7 @@ export class McpOperations {
         // Pages already fetched are kept across retries: a retry resumes at the failed page,
         // unless the session changed (a cursor means nothing to a new session).
         for (;;) {
+          tracker.assertNotDisconnected();
           const connected = tracker.track(await this.sessionFor(clientId, run));
           const current =
             listing && listedOn === connected ? listing : this.newListing(clientId, connected);
@@ -144,6 +152,7 @@ export class McpOperations {
       ownRequestOut: () => ownRequestOut,
       attempt: async (run) => {
         ownRequestOut = false;
+        tracker.assertNotDisconnected();
         const connected = tracker.track(await this.sessionFor(clientId, run));
         ownRequestOut = true;
         const routing: ToolRouting = {
@@ -193,6 +202,7 @@ export class McpOperations {
 
   /** Forgets a client id's connection and server; returns the connection to end. */
   forget(clientId: string): McpConnection | undefined {
+    this.epochs.delete(clientId);
     this.explicitServers.delete(clientId);
     this.catalog.forget(clientId);
     return this.sessions.forget(clientId);
@@ -315,8 +325,16 @@ export class McpOperations {
   private tracker(clientId: string, initial?: HttpTarget) {
     let current: McpConnection | undefined;
     let target = initial;
+    let epoch = this.epochs.get(clientId);
+    if (!epoch) this.epochs.set(clientId, (epoch = {}));
     return {
       lastTarget: () => target,
+      /** Disconnected since the operation began: a retry must not connect the client id again. */
+      assertNotDisconnected: () => {
+        if (this.epochs.get(clientId) !== epoch) {
+          throw new McpDisconnectedError(clientId, 'disconnected');
+        }
+      },
       dropSession: () => {
         if (current) this.sessions.remove(clientId, current);
       },

@@ -44,8 +44,11 @@ export class SessionRegistry {
   async obtain(clientId: string, connect: () => Promise<McpConnection>): Promise<McpConnection> {
     const existing = this.sessions.get(clientId);
     if (existing && !existing.lost) return existing;
-    // Gone on the server: nothing to end there.
-    if (existing) this.remove(clientId, existing);
+    if (existing) {
+      // Most likely gone on the server; if not, the DELETE ends it (a gone one answers 404).
+      this.remove(clientId, existing);
+      this.endInBackground(existing);
+    }
     return this.connectOnce(clientId, connect);
   }
 

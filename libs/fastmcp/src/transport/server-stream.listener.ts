@@ -32,8 +32,9 @@ const MAX_FAILED_OPENS = 5;
  * to no call (an elicitation a tool asks for outside its answer, a ping). Its requests are
  * answered through the same dispatcher as a call's stream, under the same limit of requests
  * being answered at once. A 401 runs the OAuth flow and opens it again once; a 4xx after that
- * (405: the server offers no such stream) ends listening, and a 404 to a session's stream also
- * tells `onSessionLost`; an ended stream is reopened with `Last-Event-ID` after its `retry:`.
+ * (405: the server offers no such stream) ends listening; a 404 when reopening a stream that was
+ * open (the first GET's 404 only says there is no such stream) also tells `onSessionLost`; an
+ * ended stream is reopened with `Last-Event-ID` after its `retry:`.
  */
 @Injectable()
 export class ServerStreamListener {
@@ -72,11 +73,13 @@ export class ServerStreamListener {
     };
     const sink = (message: Parameters<ServerMessageDispatcher['dispatch']>[0]): void =>
       this.dispatcher.dispatch(message, context);
+    let opened = false;
     for (let failed = 0; failed < MAX_FAILED_OPENS && !signal.aborted;) {
-      const response = await this.open(target, cursor, signal);
+      const response = await this.open(target, cursor, signal, opened);
       if (response === 'refused') return;
       if (response === 'session lost') return response;
       if (response) {
+        opened = true;
         failed = 0;
         const meter = this.budget.meter(target, { clientId });
         await readResponse(response, undefined, sink, cursor, meter, signal).catch(() => undefined);
@@ -96,6 +99,7 @@ export class ServerStreamListener {
     target: HttpTarget,
     cursor: SseCursor,
     signal: AbortSignal,
+    reopening: boolean,
   ): Promise<AxiosResponse<Readable> | 'refused' | 'session lost' | undefined> {
     let sent = await this.get(target, cursor, signal);
     if (sent.response?.status === 401 && target.auth) {
@@ -118,7 +122,7 @@ export class ServerStreamListener {
     const type = headerValue(response.headers['content-type']) ?? '';
     if (response.status === 200 && type.includes('text/event-stream')) return response;
     releaseErrorBody(response.data);
-    if (response.status === 404 && target.sessionId) return 'session lost';
+    if (response.status === 404 && target.sessionId && reopening) return 'session lost';
     return response.status >= 400 && response.status < 500 ? 'refused' : undefined;
   }
 
