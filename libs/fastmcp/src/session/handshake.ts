@@ -8,6 +8,7 @@ import type { ServerAuth } from '../auth/server-auth.interface.js';
 import { NEGOTIABLE_PROTOCOL_VERSIONS } from '../options/protocol-versions.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../client/json-depth.js';
+import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import { jsonRpcNotification } from '../transport/jsonrpc.js';
@@ -65,8 +66,10 @@ export async function performHandshake(
       run.attemptSignal,
     );
   } catch (error) {
-    // The session exists on the server but is nobody's: the next attempt opens another.
-    if (sessionId) await transport.terminate(connected).catch(() => undefined);
+    // The session exists on the server but is nobody's (unless the answer said it is gone): the
+    // next attempt opens another.
+    const gone = isMcpTransportError(error) && error.failure === 'session_lost';
+    if (sessionId && !gone) await transport.terminate(connected).catch(() => undefined);
     throw error;
   }
   const session = {
