@@ -44,6 +44,24 @@ describe('a call given what no typed caller could give', () => {
     ['array arguments', 'echo', [1, 2], 'args: must be an object of the tool arguments'],
     ['string arguments', 'echo', 'text', 'args: must be an object of the tool arguments'],
     ['a BigInt argument', 'echo', { n: 1n }, 'args: must be JSON: a BigInt cannot be written'],
+    [
+      'a Date as arguments',
+      'echo',
+      new Date(0),
+      'args: must be JSON: it does not write as an object',
+    ],
+    [
+      'arguments whose toJSON gives an array',
+      'echo',
+      { toJSON: () => ['not', 'an', 'object'] },
+      'args: must be JSON: it does not write as an object',
+    ],
+    [
+      'a tool name over 256 bytes',
+      'é'.repeat(129),
+      {},
+      'toolName: must be at most 256 bytes of UTF-8',
+    ],
   ])('%s is refused before anything is sent', async (_, tool, args, issue) => {
     const error = await refusal(() => client().callToolWithRetry('s', tool, args));
     expect(error.message).toBe(`Invalid call: ${issue}`);
@@ -80,6 +98,12 @@ describe('a call given what no typed caller could give', () => {
       'opts.resetTimeoutOnProgress: must be true or false',
     ],
     ['a misspelt option', { timeout: 5000 }, 'opts.timeout: is not an option'],
+    [
+      'a misspelt retry override',
+      { retry: { maxRetry: 0 } },
+      'opts.retry.maxRetry: is not an option',
+    ],
+    ['retry overrides that are not an object', { retry: 5 }, 'opts.retry: must be an object'],
   ])('%s is refused, naming the field, on every operation', async (_, opts, issue) => {
     for (const call of [
       () => client().callToolWithRetry('s', 'echo', { text: 'a' }, opts),
@@ -89,6 +113,14 @@ describe('a call given what no typed caller could give', () => {
       const error = await refusal(call);
       expect(error.message.startsWith(`Invalid call: ${issue}`)).toBe(true);
       expect(error.issues.map((i) => i.field)).toEqual([issue.split(':')[0]]);
+    }
+  });
+
+  it('a client id that is not a string is refused, not coerced to a configured one', async () => {
+    for (const id of [123, ['s']]) {
+      const error = await refusal(() => client().callToolWithRetry(id, 'echo', { text: 'a' }));
+      expect(error.message).toMatch(/^Invalid call: clientId: must be letters, digits/);
+      await refusal(() => client().listToolsWithRetry(id));
     }
   });
 

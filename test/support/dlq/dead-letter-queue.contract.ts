@@ -728,6 +728,34 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect((await dlq.list()).items).toEqual([entry]);
     });
 
+    it('refuses what a replay could not run as it was called, and unknown filter or job keys, naming the field', async () => {
+      const entry = await dlq.store(failedInput());
+      const bad: Array<[string, () => Promise<unknown>]> = [
+        // Replayed, these would run the tool with {} or another (cut) name.
+        ['arguments', () => dlq.store(failedInput({ arguments: ['id-42'] as never }))],
+        ['arguments', () => dlq.store(failedInput({ arguments: new Date(0) as never }))],
+        ['toolName', () => dlq.store(failedInput({ toolName: 'a'.repeat(257) }))],
+        // A misspelt key would read as no filter: a job over every entry.
+        ['filter.client', () => a.jobs.start({ filter: { client: 'mail' } as never })],
+        ['request.limt', () => a.jobs.start({ limt: 1 } as never)],
+        ['filter.client', async () => dlq.export({ client: 'mail' } as never).next()],
+        ['olderThanMs', () => dlq.list({ olderThanMs: 1n as never })],
+        ['ratePerSecond', () => a.jobs.start({ ratePerSecond: 10n as never })],
+      ];
+      for (const [field, call] of bad) {
+        const error = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isDlqValidationError(error), String(error)).toBe(true);
+        expect((error as { field: string }).field).toBe(field);
+      }
+      const lines = [{ ...entry, id: idAt(clock.now() - 1), arguments: 'id=7' }];
+      expect(await dlq.import(lines)).toMatchObject({ imported: 0, invalidCount: 1 });
+      expect(replayer.calls).toEqual([]);
+      expect((await dlq.list()).items).toEqual([entry]);
+    });
+
     it('stores a failure whose error or URL has no usable text, rather than throwing', async () => {
       const opaque = Object.create(null) as never;
       const hostile = {

@@ -1,7 +1,8 @@
+import { TOOL_NAME_MAX_BYTES } from '../dlq/core/dlq.constants.js';
 import { DLQ_PRIORITIES } from '../dlq/core/failed-operation.interface.js';
 import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import { isAnyObject, OptionChecks } from '../options/option-checks.js';
-import type { FieldSet } from '../options/option-fields.js';
+import { type FieldSet, RETRY_POLICY_FIELDS } from '../options/option-fields.js';
 import { MAX_TIMER_MS } from '../options/option-limits.js';
 import type { CallOptions } from './call-options.interface.js';
 
@@ -38,6 +39,8 @@ export function assertCallOptions(opts: unknown): asserts opts is CallOptions {
       checks.number('opts.maxTotalTimeoutMs', maxTotalTimeoutMs, 1, MAX_TIMER_MS);
     }
     if (priority !== undefined) checks.oneOf('opts.priority', priority, DLQ_PRIORITIES);
+    // Unknown keys (a misspelt maxRetries) and non-objects; the values are checked with the policy.
+    if (opts.retry !== undefined) checks.options('opts.retry', opts.retry, RETRY_POLICY_FIELDS);
   }
   if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues, 'call');
 }
@@ -50,6 +53,9 @@ export function assertCallOptions(opts: unknown): asserts opts is CallOptions {
 export function assertToolCall(toolName: unknown, args: unknown): void {
   const checks = new OptionChecks();
   checks.nonEmptyString('toolName', toolName);
+  if (typeof toolName === 'string' && Buffer.byteLength(toolName) > TOOL_NAME_MAX_BYTES) {
+    checks.fail('toolName', `must be at most ${TOOL_NAME_MAX_BYTES} bytes of UTF-8`);
+  }
   if (args !== undefined) {
     if (!isAnyObject(args)) {
       checks.fail('args', 'must be an object of the tool arguments');
@@ -75,8 +81,11 @@ function isSignal(value: unknown): value is AbortSignal {
 /** Why JSON.stringify cannot write `value` (its error names the kind, never the values). */
 function jsonProblem(value: object): string | undefined {
   try {
-    JSON.stringify(value);
-    return undefined;
+    // A Date, a boxed string or a toJSON() that returns an array would be sent as that.
+    const json: unknown = JSON.stringify(value);
+    return typeof json === 'string' && json.startsWith('{')
+      ? undefined
+      : 'it does not write as an object';
   } catch (error) {
     const message = error instanceof Error ? error.message : '';
     if (/BigInt/i.test(message)) return 'a BigInt cannot be written';

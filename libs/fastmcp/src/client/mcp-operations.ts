@@ -14,7 +14,7 @@ import type { RetryRun } from '../retry/retry-run.js';
 import type { McpConnection, ToolRouting } from '../session/mcp-connection.interface.js';
 import { McpConnector } from '../session/mcp-connector.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
-import { resolveServer } from '../session/resolve-server.js';
+import { assertClientIdArgument, resolveServer } from '../session/resolve-server.js';
 import { SessionRegistry } from '../session/session-registry.js';
 import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
@@ -316,6 +316,7 @@ export class McpOperations {
 
   /** Fails at once, before any attempt or event, for a client id with no session and no server. */
   private assertKnown(clientId: string): void {
+    assertClientIdArgument(clientId);
     if (!this.sessions.get(clientId) && !this.isConfigured(clientId)) {
       resolveServer(clientId, this.options);
     }

@@ -67,7 +67,7 @@ export class RetryPolicies {
     if (opts.timeoutMs !== undefined) {
       checks.number('opts.timeoutMs', opts.timeoutMs, 1, MAX_TIMER_MS);
     }
-    if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
+    if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues, 'call');
     return policy;
   }
 }

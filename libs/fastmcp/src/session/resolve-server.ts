@@ -7,20 +7,23 @@ import { checkServers } from '../options/validate-server-options.js';
 import { CLIENT_ID_PATTERN } from '../options/validate-options.js';
 import { MAX_RESPONSE_BYTES, MIN_RESPONSE_BYTES } from '../options/validate-response-limits.js';
 
+/** Refuses a client id that is not a string of letters, digits, `.`, `_`, `:`, `-`. */
+export function assertClientIdArgument(clientId: unknown): asserts clientId is string {
+  if (typeof clientId === 'string' && CLIENT_ID_PATTERN.test(clientId)) return;
+  const got = typeof clientId === 'string' ? JSON.stringify(clientId) : `a ${typeof clientId}`;
+  throw new FastMcpConfigError(
+    [{ field: 'clientId', message: `must be letters, digits, . _ : - (got ${got})` }],
+    'call',
+  );
+}
+
 /** The server of a client id: the given config, else `servers[clientId]`, else `baseUrl`. */
 export function resolveServer(
   clientId: string,
   options: ResolvedFastMcpOptions,
   config?: Partial<McpServerConfig>,
 ): McpServerConfig {
-  if (!CLIENT_ID_PATTERN.test(clientId)) {
-    throw new FastMcpConfigError([
-      {
-        field: 'clientId',
-        message: `must be letters, digits, . _ : - (got ${JSON.stringify(clientId)})`,
-      },
-    ]);
-  }
+  assertClientIdArgument(clientId);
   const known = options.servers[clientId];
   const url = config?.url ?? known?.url ?? options.baseUrl;
   if (!url) throw new UnknownClientError(clientId);

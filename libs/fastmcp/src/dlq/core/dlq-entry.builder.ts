@@ -1,7 +1,7 @@
 import { SecretScrubber } from '../../auth/secret-scrubber.js';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import type { ResolvedDlqOptions } from '../../options/fastmcp-options.interface.js';
-import { DLQ_MESSAGE_MAX_BYTES, DLQ_URL_MAX_BYTES } from './dlq.constants.js';
+import { DLQ_MESSAGE_MAX_BYTES, DLQ_URL_MAX_BYTES, TOOL_NAME_MAX_BYTES } from './dlq.constants.js';
 import { capAttempts, capJson, capUtf8, isRecord } from './dlq-capping.js';
 import { DlqIdGenerator } from './dlq-id.js';
 import {
@@ -48,8 +48,22 @@ export class DlqEntryBuilder {
     }
     assertOperation(input.operation);
     assertClientId(input.clientId);
+    // A replay calls the tool with what is stored: never with {} for arguments it could not keep,
+    // nor a name cut short (another tool, or none).
+    if (input.arguments !== undefined && !isRecord(input.arguments)) {
+      throw new DlqValidationError('arguments', 'expected an object of the tool arguments');
+    }
+    if (
+      typeof input.toolName === 'string' &&
+      Buffer.byteLength(input.toolName) > TOOL_NAME_MAX_BYTES
+    ) {
+      throw new DlqValidationError('toolName', `longer than ${TOOL_NAME_MAX_BYTES} bytes`);
+    }
     const max = this.limits.maxArgumentBytes;
-    const args = isRecord(input.arguments) ? capJson(input.arguments, max) : undefined;
+    const args = input.arguments === undefined ? undefined : capJson(input.arguments, max);
+    if (args && !isRecord(args.value)) {
+      throw new DlqValidationError('arguments', 'does not write as a JSON object');
+    }
     const request = this.request(input.request, args?.value);
     const entry: FailedOperation = {
       id: this.ids.next(nowMs),
@@ -71,7 +85,7 @@ export class DlqEntryBuilder {
     if (input.protocolEra === 'legacy' || input.protocolEra === 'modern') {
       entry.protocolEra = input.protocolEra;
     }
-    if (typeof input.toolName === 'string') entry.toolName = capUtf8(input.toolName, 256);
+    if (typeof input.toolName === 'string') entry.toolName = input.toolName;
     if (args) entry.arguments = args.value;
     if (args?.truncated || request.truncated) entry.argumentsTruncated = true;
     if (input.deliveryUnknown === true) entry.deliveryUnknown = true;

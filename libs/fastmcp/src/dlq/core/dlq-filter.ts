@@ -5,7 +5,9 @@ import {
   assertClientId,
   assertErrorClass,
   assertOperation,
+  assertKnownKeys,
   assertPriority,
+  show,
 } from './dlq-input.validation.js';
 import { dlqIdTime } from './dlq-id.js';
 import type { DlqIndex } from './dlq-storage.interface.js';
@@ -23,12 +25,22 @@ export interface DlqFilter extends DlqAges {
   priority?: DlqPriority;
 }
 
-/** Throws DlqValidationError naming the first bad field. */
+const FILTER_KEYS = [
+  'operation',
+  'clientId',
+  'errorClass',
+  'priority',
+  'olderThanMs',
+  'newerThanMs',
+] as const satisfies ReadonlyArray<keyof DlqFilter>;
+
+/** Throws DlqValidationError naming the first bad (or unknown) field. */
 export function assertFilter(filter: unknown): asserts filter is DlqFilter {
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
     throw new DlqValidationError('filter', 'expected an object');
   }
   const f = filter as Record<string, unknown>;
+  assertKnownKeys('filter', f, FILTER_KEYS);
   if (f.operation !== undefined) assertOperation(f.operation);
   if (f.clientId !== undefined) assertClientId(f.clientId);
   if (f.errorClass !== undefined) assertErrorClass(f.errorClass);
@@ -41,10 +53,7 @@ export function assertAges(ages: DlqAges): void {
   for (const field of ['olderThanMs', 'newerThanMs'] as const) {
     const value: unknown = ages[field];
     if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) {
-      throw new DlqValidationError(
-        field,
-        `expected a number of ms >= 0, got ${JSON.stringify(value)}`,
-      );
+      throw new DlqValidationError(field, `expected a number of ms >= 0, got ${show(value)}`);
     }
   }
 }

@@ -6,7 +6,7 @@ import { isDlqId } from './dlq-id.js';
 import { DLQ_PRIORITIES, type DlqPriority } from './failed-operation.interface.js';
 
 /** Shows at most 64 characters of a rejected value in an error message. */
-function show(value: unknown): string {
+export function show(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   const text = typeof value === 'string' ? JSON.stringify(value) : textOf(value);
   return text.length > 64 ? `${text.slice(0, 64)}...` : text;
@@ -29,6 +29,17 @@ export function assertOptionsObject(field: string, value: unknown): void {
   if (value === undefined) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new DlqValidationError(field, `expected an object, got ${show(value)}`);
+  }
+}
+
+/**
+ * Refuses a key `known` does not list (a misspelt filter would otherwise read as no filter, and
+ * a bulk replay would take every entry), naming it as `<field>.<key>`.
+ */
+export function assertKnownKeys(field: string, value: object, known: readonly string[]): void {
+  const unknown = Object.keys(value).find((key) => !known.includes(key));
+  if (unknown !== undefined) {
+    throw new DlqValidationError(`${field}.${unknown}`, `not one of ${known.join(', ')}`);
   }
 }
 

@@ -46,3 +46,6 @@ export const DLQ_SHUTDOWN_WAIT_MS = 5000;
 /** Background retry of buffered writes: first delay and cap, in ms. */
 export const DLQ_BUFFER_RETRY_INITIAL_MS = 200;
 export const DLQ_BUFFER_RETRY_MAX_MS = 10_000;
+
+/** The longest tool name (UTF-8 bytes) a call takes and an entry keeps. */
+export const TOOL_NAME_MAX_BYTES = 256;

@@ -16,7 +16,7 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constant
 import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { assertFilter } from '../core/dlq-filter.js';
-import { assertOptionsObject } from '../core/dlq-input.validation.js';
+import { assertKnownKeys, assertOptionsObject, show } from '../core/dlq-input.validation.js';
 import { describe } from '../core/dlq-notifier.js';
 import { asUnavailable, waitAtShutdown } from '../core/dlq-runtime.js';
 import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.interface.js';
@@ -345,17 +345,23 @@ function assertJobId(id: string): void {
   }
 }
 
+const REQUEST_KEYS = [
+  'filter',
+  'ratePerSecond',
+  'concurrency',
+  'limit',
+  'force',
+] as const satisfies ReadonlyArray<keyof BulkReplayRequest>;
+
 function checked(request: BulkReplayRequest): Required<BulkReplayRequest> {
   assertOptionsObject('request', request);
+  if (request) assertKnownKeys('request', request, REQUEST_KEYS);
   const filter = request.filter ?? {};
   assertFilter(filter);
   const number = (field: string, value: unknown, fallback: number, min: number, max: number) => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !(value >= min && value <= max)) {
-      throw new DlqValidationError(
-        field,
-        `expected a number ${min}..${max}, got ${JSON.stringify(value)}`,
-      );
+      throw new DlqValidationError(field, `expected a number ${min}..${max}, got ${show(value)}`);
     }
     return value;
   };
