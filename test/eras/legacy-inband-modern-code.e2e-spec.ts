@@ -2,7 +2,13 @@
 // may have run) is not a sign the server moved to 2026-07-28: -32000..-32099 are servers' own in
 // 2025. It must not re-initialise and resend the call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeadLetterQueueService, isMcpProtocolError } from '@app/fastmcp';
+import {
+  DeadLetterQueueService,
+  DlqReplayService,
+  isMcpHttpError,
+  isMcpProtocolError,
+  isReplayConflictError,
+} from '@app/fastmcp';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
 import {
   type ScriptedMcpServerHandle,
@@ -51,5 +57,43 @@ describe('a 2025 session: a tool error coded -32020 inside a 200', () => {
     await dlq.flushBuffer();
     const [entry] = (await dlq.list()).items;
     expect(entry).toMatchObject({ toolName: 'pay', errorClass: 'protocol_-32020' });
+    // The tool may have run: not a refusal, so a replay runs it only with force.
+    expect(isMcpProtocolError(failure) && failure.delivery).toBe('unknown');
+    expect(entry.deliveryUnknown).toBe(true);
+    await expect(app.moduleRef.get(DlqReplayService).replay(entry.id)).rejects.toSatisfy(
+      isReplayConflictError,
+    );
+    expect(server.count('tools/call')).toBe(1);
+  });
+});
+
+describe('a 2025 session: a 501 whose body carries -32021', () => {
+  let server: ScriptedMcpServerHandle;
+  let app: ClientTestApp;
+
+  beforeAll(async () => {
+    server = await startScriptedMcpServer(({ res, message }) => {
+      res.writeHead(501, { 'content-type': 'application/json' });
+      const error = { code: -32021, message: 'charged, then the notifier failed' };
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, error }));
+    });
+    app = await startClientApp({ servers: { legacy: { url: server.url } }, dlq: false });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await server?.close();
+  });
+
+  it('is the status it is, not an era change: the call is not re-initialised and resent', async () => {
+    await app.client.connectWithRetry('legacy');
+    const [initializes, probes] = [server.count('initialize'), server.count('server/discover')];
+    const failure = await app.client
+      .callToolWithRetry('legacy', 'pay', { amount: 1 })
+      .catch((error: unknown) => error);
+    expect(isMcpHttpError(failure) && failure.status).toBe(501);
+    expect(server.count('tools/call')).toBe(1);
+    expect(server.count('initialize')).toBe(initializes);
+    expect(server.count('server/discover')).toBe(probes);
   });
 });

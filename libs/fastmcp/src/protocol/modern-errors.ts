@@ -32,6 +32,15 @@ export function isModernError(error: unknown): boolean {
 }
 
 /**
+ * True for one of the modern revision's errors as the HTTP answer a modern server gives it (400,
+ * or 404): a refusal before anything ran. Another status with such a code (a 501, a 5xx behind a
+ * proxy) is no refusal: whatever sent it may have run the request.
+ */
+export function isModernRefusal(error: unknown): boolean {
+  return isMcpHttpError(error) && IN_BAND_STATUSES.has(error.status) && isModernError(error);
+}
+
+/**
  * True when a modern request got the answer of a 2025-era server: a 400, 404 or 405 with no
  * JSON-RPC error, or with one from the implementation-defined range (-32000 to -32019, where
  * 2025 SDKs put "Server not initialized" and "Session not found"). The era verdict is stale.

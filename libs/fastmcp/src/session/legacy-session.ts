@@ -1,9 +1,10 @@
-import { isModernError } from '../protocol/modern-errors.js';
+import { isModernError, isModernRefusal } from '../protocol/modern-errors.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
-import { isMcpHttpError } from '../errors/mcp-http.error.js';
+import { isFastMcpError } from '../errors/fastmcp.error.js';
+import { withDelivery } from '../retry/with-delivery.js';
 import { eraChanged } from './era-changed.js';
 import type { McpConnection } from './mcp-connection.interface.js';
 import type { McpSession } from './mcp-session.interface.js';
@@ -29,11 +30,16 @@ export class LegacySession implements McpConnection {
       const { result } = await this.transport.request(this.target, method, params, run, exchange);
       return result;
     } catch (error) {
-      // A 2026-07-28 error as the HTTP answer: the server was upgraded behind its URL. The same
-      // code inside a 200 is the server's own (-32000..-32099 are theirs in 2025), perhaps from a
-      // tool that ran: it stays a protocol error and is never sent again.
+      // A 2026-07-28 refusal as the HTTP answer (400 or 404): the server was upgraded behind its
+      // URL. The same code with another status, or inside a 200, is the server's own
+      // (-32000..-32099 are theirs in 2025), perhaps from a tool that ran: never sent again, and
+      // not a refusal (a dead letter of it is replayed only with force).
       const said = `${this.session.protocolVersion}: it answered with a 2026-07-28 error`;
-      throw isMcpHttpError(error) && isModernError(error) ? eraChanged(error, run, said) : error;
+      if (isModernRefusal(error)) throw eraChanged(error, run, said);
+      if (isFastMcpError(error) && isModernError(error) && error.delivery === 'not_delivered') {
+        throw withDelivery(error, 'unknown', run.operation);
+      }
+      throw error;
     }
   }
 
