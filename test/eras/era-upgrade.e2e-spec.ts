@@ -72,6 +72,14 @@ describe('a modern server whose versions are none of the client’s', () => {
       fault: faults.status(200, { body: { jsonrpc: '2.0', id: 1, result } }),
       times: 1,
     });
+    // The refusal of initialize names the same versions (one naming a version this client
+    // speaks would be probed again: stale-era-verdict.e2e-spec.ts).
+    const refusal = { code: -32022, message: 'unsupported', data: { supported: ['2027-01-01'] } };
+    proxy.inject({
+      match: { method: 'initialize' },
+      fault: faults.status(400, { body: { jsonrpc: '2.0', id: 2, error: refusal } }),
+      times: 1,
+    });
     const error = (await app.client
       .listTools('future')
       .catch((e: unknown) => e)) as McpUnsupportedVersionError;

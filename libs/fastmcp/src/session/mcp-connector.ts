@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
+import { isMcpHttpError } from '../errors/mcp-http.error.js';
+import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import {
   isMcpUnsupportedVersionError,
@@ -14,7 +16,7 @@ import {
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import { clientCapabilities } from '../protocol/client-capabilities.js';
 import type { ClientEnvelope } from '../protocol/modern-envelope.js';
-import { isModernError } from '../protocol/modern-errors.js';
+import { isModernError, jsonRpcErrorOf, supportedVersionsOf } from '../protocol/modern-errors.js';
 import { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
@@ -45,6 +47,15 @@ export class McpConnector {
   ) {}
 
   async connect(clientId: string, server: McpServerConfig, run: RetryRun): Promise<McpConnection> {
+    return this.negotiate(clientId, server, run, true);
+  }
+
+  private async negotiate(
+    clientId: string,
+    server: McpServerConfig,
+    run: RetryRun,
+    mayProbeAgain: boolean,
+  ): Promise<McpConnection> {
     const pinned = server.protocolVersion;
     if (pinned && NEGOTIABLE_PROTOCOL_VERSIONS.includes(pinned)) {
       return this.legacy(clientId, server, run);
@@ -71,13 +82,20 @@ export class McpConnector {
     try {
       return await this.legacy(clientId, server, run);
     } catch (error) {
+      // Refused by a server that answered: it changed era since the verdict, or the verdict
+      // came from an odd answer to the probe (a proxy's 404), which must not hold a modern
+      // server to `initialize` for the life of the client. The next connect probes again, and
+      // this one too, once, when the verdict was cached or the refusal names a version of ours.
+      const refused = answeredRefusal(error) || isModernError(error);
+      if (refused) this.verdicts.delete(key);
+      const listed = supportedVersionsOf(jsonRpcErrorOf(error)?.data, versions);
+      const speaksOurs = listed.some((v) => versions.includes(v));
+      const stale = refused && (cached || (isModernError(error) && speaksOurs));
+      if (mayProbeAgain && stale) return this.negotiate(clientId, server, run, false);
       if (!isModernError(error)) throw error;
-      this.verdicts.delete(key);
-      // A modern error to `initialize`: the server changed era since the verdict; probe again.
-      if (cached) return this.connect(clientId, server, run);
-      // Just probed: a modern server whose versions are none of ours, in either era.
+      // A modern server whose versions are none of ours, in either era.
       throw new McpUnsupportedVersionError(
-        verdict.serverVersions ?? [],
+        verdict.serverVersions ?? listed,
         [...versions, ...NEGOTIABLE_PROTOCOL_VERSIONS],
         { clientId, cause: error, delivery: 'not_delivered' },
       );
@@ -169,6 +187,13 @@ export class McpConnector {
       capabilities: clientCapabilities(this.options.handlers),
     };
   }
+}
+
+/** A refusal the server itself gave to `initialize`: a 4xx but 401/403/408, or a JSON-RPC error. */
+function answeredRefusal(error: unknown): boolean {
+  if (isMcpProtocolError(error)) return true;
+  if (!isMcpHttpError(error)) return false;
+  return error.status >= 400 && error.status < 500 && ![401, 403, 408].includes(error.status);
 }
 
 function cacheKey(clientId: string, url: string): string {
