@@ -770,6 +770,21 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       const entry = await dlq.store(failedInput({ error: opaque, serverUrl: hostile }));
       expect(entry).toMatchObject({ error: '[object Object]' });
       expect(await dlq.get(entry.id)).toEqual(entry);
+      // Attempts the same: mended, never a reason to lose the entry.
+      const at = new Date(clock.now()).toISOString();
+      const attempts = [
+        { at, durationMs: Symbol('d'), errorClass: hostile, message: opaque },
+      ] as never;
+      const mended = await dlq.store(failedInput({ attempts }));
+      expect(mended.attempts).toEqual([
+        { at, durationMs: 0, errorClass: '[object Object]', message: '[object Object]' },
+      ]);
+      // A date that is not one is refused, naming it (not a TypeError from Date's getTime).
+      const notADate = Object.create(Date.prototype) as never;
+      const refused = await dlq
+        .store(failedInput({ firstAttemptAt: notADate }))
+        .catch((e: unknown) => e);
+      expect(isDlqValidationError(refused) && refused.field).toBe('firstAttemptAt');
     });
 
     it('reports a missing entry on replay with DlqEntryNotFoundError', async () => {

@@ -1,6 +1,6 @@
 import type { AttemptRecord } from './failed-operation.interface.js';
 import { DLQ_ATTEMPTS_KEPT, DLQ_MESSAGE_MAX_BYTES } from './dlq.constants.js';
-import { dateMs } from './dlq-input.validation.js';
+import { dateMs, textOf } from './dlq-input.validation.js';
 
 /** What replaces arguments (or params) larger than the cap. */
 export interface TruncatedValue {
@@ -81,9 +81,10 @@ export function capAttempts(
   return kept.map((a) => {
     const record: AttemptRecord = {
       at: attemptTime(a.at, nowMs),
-      durationMs: Number(a.durationMs) || 0,
-      errorClass: capUtf8(String(a.errorClass), 64),
-      message: capUtf8(scrub(String(a.message ?? '')), DLQ_MESSAGE_MAX_BYTES),
+      durationMs:
+        typeof a.durationMs === 'number' && Number.isFinite(a.durationMs) ? a.durationMs : 0,
+      errorClass: capUtf8(textOf(a.errorClass), 64),
+      message: capUtf8(scrub(textOf(a.message)), DLQ_MESSAGE_MAX_BYTES),
     };
     if (typeof a.status === 'number') record.status = a.status;
     if (typeof a.code === 'number') record.code = a.code;

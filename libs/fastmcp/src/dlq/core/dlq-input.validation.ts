@@ -119,7 +119,14 @@ const DATE_MAX_LENGTH = 64;
 
 /** The time a date string (or Date) names, in ms; NaN when it names none. */
 export function dateMs(value: unknown): number {
-  if (value instanceof Date) return value.getTime();
+  if (value instanceof Date) {
+    // An object made from Date.prototype without being a Date throws on getTime().
+    try {
+      return value.getTime();
+    } catch {
+      return Number.NaN;
+    }
+  }
   return typeof value === 'string' && value.length <= DATE_MAX_LENGTH
     ? Date.parse(value)
     : Number.NaN;
