@@ -159,7 +159,10 @@ export class McpOperations {
           tool: this.catalog.tool(clientId, toolName),
           safeToRepeat,
           refreshTool: async () => {
-            await this.relist(clientId, connected, run);
+            // Asked for by a refusal (-32020): the call did not run, whatever the listing met.
+            await this.relist(clientId, connected, run).catch((error: unknown) => {
+              throw asNotDelivered(error, 'call_tool');
+            });
             return this.catalog.tool(clientId, toolName);
           },
         };
