@@ -745,6 +745,10 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         ['filter.client', async () => dlq.export({ client: 'mail' } as never).next()],
         ['olderThanMs', () => dlq.list({ olderThanMs: 1n as never })],
         ['ratePerSecond', () => a.jobs.start({ ratePerSecond: 10n as never })],
+        ['bucketMs', () => dlq.timeline({ bucketMs: 1000n as never, buckets: 1 })],
+        ['limit', () => a.jobs.list(1n as never)],
+        ['limit', () => a.jobs.list(Number.NaN)],
+        ['limit', () => a.jobs.list(101)],
       ];
       for (const [field, call] of bad) {
         const error = await call().then(

@@ -1,3 +1,4 @@
+import { show } from './dlq-input.validation.js';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import type { DlqStats } from './dead-letter-queue.interface.js';
 import type { DlqStorage } from './dlq-storage.interface.js';
@@ -80,7 +81,7 @@ function integerIn(field: string, value: unknown, min: number, max: number): num
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new DlqValidationError(
       field,
-      `expected an integer from ${min} to ${max}, got ${JSON.stringify(value) ?? String(value)}`,
+      `expected an integer from ${min} to ${max}, got ${show(value)}`,
     );
   }
   return value;

@@ -146,10 +146,13 @@ export class DlqBulkReplayService
 
   /** The latest jobs, newest first. */
   async list(limit = 20): Promise<BulkReplayJob[]> {
-    const ids = await this.queue
-      .activeStorage()
-      .jobIds(Math.min(Math.max(1, limit), 100))
-      .catch(asUnavailable);
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) {
+      throw new DlqValidationError(
+        'limit',
+        `expected an integer from 1 to 100, got ${show(limit)}`,
+      );
+    }
+    const ids = await this.queue.activeStorage().jobIds(limit).catch(asUnavailable);
     const jobs = await Promise.all(ids.map((id) => this.get(id)));
     return jobs.filter((job): job is BulkReplayJob => job !== null);
   }
