@@ -100,6 +100,24 @@ describe('disconnect of a server given to connect*', () => {
     expect(retryPolicies.policyCount).toBe(0);
   });
 
+  it('keeps no era verdict when the disconnect comes while the era probe is out', async () => {
+    const app = await pipelineApp({ servers: {} });
+    const connector = app.moduleRef.get(McpConnector, { strict: false });
+    proxy.inject({
+      match: { method: 'server/discover' },
+      fault: faults.delayAnswer(300),
+      times: 1,
+    });
+    const connecting = app.client.connect('dyn', { url: proxy.url }).catch((e: unknown) => e);
+    await vi.waitFor(() =>
+      expect(proxy.requests.some((r) => r.jsonRpcMethod === 'server/discover')).toBe(true),
+    );
+    await app.client.disconnect('dyn');
+    await connecting;
+    expect(connector.verdictCount).toBe(0);
+    expect(app.client.getSession('dyn')).toBeUndefined();
+  });
+
   it('keeps the server label of the pipeline metrics bounded, and drops its series', async () => {
     const target = { url: proxy.url, protocolVersion: '2025-11-25' };
     const app = await pipelineApp({

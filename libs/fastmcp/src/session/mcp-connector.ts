@@ -37,6 +37,8 @@ import { ModernConnection } from './modern-connection.js';
 @Injectable()
 export class McpConnector {
   private readonly verdicts = new Map<string, EraVerdict>();
+  /** Counts forget() calls, so that a probe still out at a forget keeps no verdict. */
+  private forgets = 0;
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
@@ -65,6 +67,7 @@ export class McpConnector {
     let verdict = this.verdicts.get(key);
     const cached = verdict !== undefined;
     if (!verdict) {
+      const forgetsBefore = this.forgets;
       verdict = await probeEra(
         this.transport,
         this.targetOf(clientId, server),
@@ -72,7 +75,7 @@ export class McpConnector {
         versions,
         run,
       );
-      this.verdicts.set(key, verdict);
+      if (this.forgets === forgetsBefore) this.verdicts.set(key, verdict);
     }
     if (verdict.era === 'modern') return this.modern(clientId, server, verdict, versions);
     if (pinned && pinned !== 'auto') {
@@ -109,6 +112,7 @@ export class McpConnector {
 
   /** Forgets the client id's era verdicts, on every server URL. */
   forget(clientId: string): void {
+    this.forgets++;
     const prefix = cacheKey(clientId, '');
     for (const key of this.verdicts.keys()) {
       if (key.startsWith(prefix)) this.verdicts.delete(key);
