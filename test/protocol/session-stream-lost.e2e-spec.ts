@@ -94,3 +94,28 @@ it('keeps the session when the very first GET is a 404: the server offers no str
   app = undefined;
   expect(server.liveSessions()).toBe(0);
 });
+
+it('drops the session when the reopened stream gets a 400 that names the session', async () => {
+  server = await startCountingToolsServer();
+  proxy = await startFaultProxy(server.url);
+  app = await startClientApp({
+    servers: { c: { url: proxy.url, protocolVersion: '2025-11-25', listen: true } },
+    dlq: false,
+  });
+  await app.client.callToolWithRetry('c', 'lookup');
+  const first = app.client.getSession('c')?.sessionId;
+  await streamOpen();
+  // Some servers answer a gone session with 400 "No valid session ID" rather than 404.
+  const body = {
+    jsonrpc: '2.0',
+    error: { code: -32000, message: 'Bad Request: No valid session ID provided' },
+    id: null,
+  };
+  proxy.inject({ match: { httpMethod: 'GET' }, fault: faults.status(400, { body }), times: 1000 });
+  await server.dropSessions();
+  await until(() => app?.client.getSession('c') === undefined);
+  expect(app.client.getSession('c')).toBeUndefined();
+  await app.client.callToolWithRetry('c', 'lookup');
+  expect(app.client.getSession('c')?.sessionId).not.toBe(first);
+  expect(server.executions('lookup')).toBe(2);
+});

@@ -15,13 +15,11 @@ import type { RetryRun } from '../retry/retry-run.js';
 import { releaseErrorBody } from './error-body-release.js';
 import { type BodyText, ERROR_BODY_LIMIT, readBodyText } from './read-body.js';
 import { redirectDetail } from './redirect-detail.js';
+import { saysSessionGone } from './session-gone.js';
 import type { UpstreamText } from './upstream-text.js';
 
-/** How much of it is searched for a lost session (as before the limit was raised). */
-const SESSION_TEXT_LIMIT = 4096;
 /** The code of a JSON-RPC error at the start of a body too long to parse whole. */
 const LEADING_CODE = /^\s*\{[^{]*"error"\s*:\s*\{\s*"code"\s*:\s*(-?\d+)\s*[,}]/;
-const NO_SESSION = /session/i;
 /** Connection failures that prove nothing was sent. */
 const NEVER_CONNECTED = new Set([
   'ECONNREFUSED',
@@ -97,8 +95,7 @@ export class AxiosErrorConverter {
       });
     }
     const { text: body, cut } = read ?? unread;
-    const sessionText = body.slice(0, SESSION_TEXT_LIMIT);
-    if (this.hadSession && (status === 404 || (status === 400 && NO_SESSION.test(sessionText)))) {
+    if (this.hadSession && saysSessionGone(status, body)) {
       return new McpTransportError('session_lost', `session lost (HTTP ${status})`, {
         ...fields,
         delivery: 'not_delivered',

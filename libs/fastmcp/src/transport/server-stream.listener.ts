@@ -12,9 +12,11 @@ import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
 import type { HttpTarget } from './http-target.interface.js';
 import { McpHttpTransport } from './mcp-http.transport.js';
 import { releaseErrorBody } from './error-body-release.js';
+import { readBodyText } from './read-body.js';
 import { requestHeaders } from './request-headers.js';
 import { ResponseBudget } from './response-budget.js';
 import { headerValue, readResponse } from './response-reader.js';
+import { SESSION_TEXT_LIMIT, saysSessionGone } from './session-gone.js';
 import type { SseCursor } from './sse-response.reader.js';
 import { UpstreamText } from './upstream-text.js';
 
@@ -32,9 +34,9 @@ const MAX_FAILED_OPENS = 5;
  * to no call (an elicitation a tool asks for outside its answer, a ping). Its requests are
  * answered through the same dispatcher as a call's stream, under the same limit of requests
  * being answered at once. A 401 runs the OAuth flow and opens it again once; a 4xx after that
- * (405: the server offers no such stream) ends listening; a 404 when reopening a stream that was
- * open (the first GET's 404 only says there is no such stream) also tells `onSessionLost`; an
- * ended stream is reopened with `Last-Event-ID` after its `retry:`.
+ * (405: the server offers no such stream) ends listening. A 404, or a 400 that names the session,
+ * when reopening a stream that was open also tells `onSessionLost` (the first GET's 404 only says
+ * there is no such stream). An ended stream is reopened with `Last-Event-ID` after its `retry:`.
  */
 @Injectable()
 export class ServerStreamListener {
@@ -121,9 +123,23 @@ export class ServerStreamListener {
     if (!response) return undefined;
     const type = headerValue(response.headers['content-type']) ?? '';
     if (response.status === 200 && type.includes('text/event-stream')) return response;
+    if (target.sessionId && reopening && (await this.saysSessionGone(response, signal))) {
+      return 'session lost';
+    }
     releaseErrorBody(response.data);
-    if (response.status === 404 && target.sessionId && reopening) return 'session lost';
     return response.status >= 400 && response.status < 500 ? 'refused' : undefined;
+  }
+
+  /** Reads a 400's body (bounded) to tell a gone session from another refusal. */
+  private async saysSessionGone(
+    response: AxiosResponse<Readable>,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    if (response.status !== 400) return saysSessionGone(response.status, '');
+    const read = await readBodyText(response.data, SESSION_TEXT_LIMIT, signal).catch(
+      () => undefined,
+    );
+    return saysSessionGone(400, read?.text ?? '');
   }
 
   private async get(
