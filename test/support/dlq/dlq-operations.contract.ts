@@ -252,7 +252,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(await other.dlq.import(exported)).toMatchObject({ imported: 0, skipped: 2 });
     });
 
-    it('refuses to import what could not stay or run: an expired entry, a call with no tool, a bad date', async () => {
+    it('refuses to import what could not stay or run: an expired entry, a call with no tool, a bad date, a future id', async () => {
       const { dlq: queue } = await boot();
       const entry = await queue.store(failedInput());
       await queue.delete(entry.id);
@@ -263,6 +263,8 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
         { ...entry, id: ids.next(clock.now()), toolName: undefined },
         { ...entry, id: ids.next(clock.now()) },
         { ...entry, id: ids.next(clock.now()), lastFailedAt: 'x'.repeat(900_000) },
+        // An id from two hours ahead would sort as the newest entry for those two hours.
+        { ...entry, id: new DlqIdGenerator().next(clock.now() + 2 * 3_600_000) },
       ];
       const result = await queue.import(lines);
       expect(result).toEqual({
@@ -277,8 +279,12 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
               /^invalid DLQ lastFailedAt: expected an ISO 8601 date, got "x{63}\.\.\.$/,
             ) as string,
           },
+          {
+            line: 5,
+            reason: `invalid DLQ id: its time ${new Date(clock.now() + 2 * 3_600_000).toISOString()} is ahead of this clock`,
+          },
         ],
-        invalidCount: 3,
+        invalidCount: 4,
       });
       expect((await queue.list()).items.map((e) => e.id)).toEqual([lines[2]?.id]);
     });

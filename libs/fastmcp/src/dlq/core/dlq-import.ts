@@ -7,6 +7,10 @@ import { asUnavailable } from './dlq-runtime.js';
 import type { DlqEntryBuilder } from './dlq-entry.builder.js';
 import { assertDlqId, dateMs, isoDateOf, priorityOf } from './dlq-input.validation.js';
 import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
+import { dlqIdTime } from './dlq-id.js';
+
+/** How far ahead of this clock an imported id's time may be: the clock skew between instances. */
+const FUTURE_ID_TOLERANCE_MS = 60 * 60 * 1000;
 
 /**
  * An exported entry brought back: rebuilt through the entry builder (so redaction and caps
@@ -22,6 +26,13 @@ export function importedEntry(
   }
   const given = raw as Partial<FailedOperation>;
   assertDlqId(given.id);
+  // Paging and age filters read an entry's age from its id: one from ahead of this clock would
+  // list as the newest entry, and be newer than any age bound, until that time comes.
+  const idTime = dlqIdTime(given.id);
+  if (idTime > nowMs + FUTURE_ID_TOLERANCE_MS) {
+    const at = new Date(idTime).toISOString();
+    throw new DlqValidationError('id', `its time ${at} is ahead of this clock`);
+  }
   // A tools/call with no tool name could never be replayed: refused here, not at its replay.
   if (given.operation === 'call_tool' && (typeof given.toolName !== 'string' || !given.toolName)) {
     throw new DlqValidationError('toolName', 'a call_tool entry needs the name of its tool');
