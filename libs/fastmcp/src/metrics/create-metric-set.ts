@@ -20,8 +20,10 @@ export type FastMcpMetricSet = {
   readonly [K in MetricKey]: MetricOf<(typeof METRIC_DEFINITIONS)[K]['kind']>;
 };
 
-/** Scrape-time readers of gauges, e.g. the DLQ size. They must never reject. */
-export type GaugeCollectors = Partial<Record<MetricKey, (gauge: Gauge<string>) => Promise<void>>>;
+/** A scrape-time reader of a gauge, e.g. the DLQ size. It must never reject. */
+type GaugeCollector = (gauge: Gauge<string>) => Promise<void>;
+
+export type GaugeCollectors = Partial<Record<MetricKey, GaugeCollector>>;
 
 export interface MetricSetConfig {
   namespace: string;
@@ -38,6 +40,14 @@ type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
  * last one to close removes them. Keyed by the metric objects, so it holds nothing of its own.
  */
 const users = new WeakMap<object, number>();
+
+/**
+ * The collectors of the sets sharing each gauge, oldest first: the oldest still open is the one
+ * read, so a gauge never reads the DLQ of a module that has closed.
+ */
+const sharedCollectors = new WeakMap<object, GaugeCollector[]>();
+/** The collectors each set added, to take back out when it is removed. */
+const collectorsOfSet = new WeakMap<object, GaugeCollectors>();
 
 /**
  * Creates every metric in `registry` only, or reuses one already there with the same name,
@@ -60,9 +70,14 @@ export function createMetricSet(
       existing.get(key) ??
       createMetric(registry, config, METRIC_DEFINITIONS[key], key, collectors[key]);
     users.set(metric, (users.get(metric) ?? 0) + 1);
+    const collector = collectors[key];
+    if (collector)
+      sharedCollectors.set(metric, [...(sharedCollectors.get(metric) ?? []), collector]);
     return [key, metric];
   });
-  return Object.fromEntries(entries) as FastMcpMetricSet;
+  const set = Object.fromEntries(entries) as FastMcpMetricSet;
+  collectorsOfSet.set(set, collectors);
+  return set;
 }
 
 /** Removes from `registry` the metrics of `set` that no other set uses (and still ours). */
@@ -71,8 +86,16 @@ export function removeMetricSet(
   namespace: string,
   set: FastMcpMetricSet,
 ): void {
+  const collectors = collectorsOfSet.get(set) ?? {};
   for (const key of METRIC_KEYS) {
     const metric = set[key];
+    const own = collectors[key];
+    const shared = sharedCollectors.get(metric);
+    if (own && shared)
+      sharedCollectors.set(
+        metric,
+        shared.filter((c) => c !== own),
+      );
     const left = (users.get(metric) ?? 1) - 1;
     if (left > 0) {
       users.set(metric, left);
@@ -137,7 +160,7 @@ function createMetric(
   config: MetricSetConfig,
   definition: MetricDefinition,
   key: MetricKey,
-  collector: ((gauge: Gauge<string>) => Promise<void>) | undefined,
+  collector: GaugeCollector | undefined,
 ): AnyMetric {
   const labelNames = labelNamesOf(config, key);
   const common = {
@@ -162,7 +185,7 @@ function createMetric(
         ...common,
         ...(collector && {
           collect(this: Gauge<string>) {
-            return collector(this);
+            return sharedCollectors.get(this)?.[0]?.(this);
           },
         }),
       });

@@ -7,6 +7,8 @@ import {
 } from '../../../../test/support/metrics/metrics-test-module.js';
 import { emitScriptedRun } from '../../../../test/support/metrics/scripted-run.js';
 import { isFastMcpConfigError } from '../errors/fastmcp-config.error.js';
+import type { DlqStats } from '../dlq/core/dead-letter-queue.interface.js';
+import type { DlqStatsSource } from './dlq-stats.cache.js';
 import { METRIC_DEFINITIONS } from './metric-definitions.js';
 
 /** Every metric; their names are listed one by one in the listener spec. */
@@ -75,6 +77,24 @@ describe('FastMcpMetrics', () => {
       for (const { moduleRef } of running.splice(0)) await moduleRef.close();
     }
     expect(register.getMetricsAsArray()).toEqual([]);
+  });
+
+  it('reads the shared DLQ gauges from the oldest module still open', async () => {
+    const dlqOf = (total: number): DlqStatsSource => ({
+      enabled: true,
+      getStats: () => Promise.resolve({ total, oldestAgeSeconds: 1 } as DlqStats),
+    });
+    const running: MetricsTestModule[] = [];
+    const entries = (): Promise<string> => register.getSingleMetricAsString('fastmcp_dlq_entries');
+    try {
+      running.push(await createMetricsTestModule({ registry: 'default', dlq: dlqOf(5) }));
+      running.push(await createMetricsTestModule({ registry: 'default', dlq: dlqOf(7) }));
+      expect(await entries()).toContain('fastmcp_dlq_entries 5');
+      await running.shift()?.moduleRef.close();
+      expect(await entries()).toContain('fastmcp_dlq_entries 7');
+    } finally {
+      for (const { moduleRef } of running.splice(0)) await moduleRef.close();
+    }
   });
 
   it('fails start-up naming each metric registered with another type or labels', async () => {
