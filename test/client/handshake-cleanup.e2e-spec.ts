@@ -57,3 +57,15 @@ it('ends the session when shutdown cuts the handshake at notifications/initializ
   expect(server!.liveSessions()).toBe(0);
   expect(server!.executions('lookup')).toBe(0);
 });
+
+it('ends the session when the initialize answer breaks off after its session id came', async () => {
+  const client = (await setUp()).client;
+  proxy!.inject({ match: { method: 'initialize' }, fault: faults.cutStream(), times: 1 });
+  const session = await client.connectWithRetry('c');
+  expect(session.sessionId).toEqual(expect.any(String));
+  await until(() => deletes() === 1);
+  expect(server!.liveSessions()).toBe(1);
+  await app!.close();
+  app = undefined;
+  expect(server!.liveSessions()).toBe(0);
+});

@@ -237,6 +237,10 @@ export class McpHttpTransport {
       const failure = run.explainAbort(error);
       attempt?.end({ error: failure });
       this.cancelIfInterrupted(answering, message, failure);
+      // An initialize whose answer never came whole opened a session nobody will use.
+      if (method === 'initialize' && sessionId && !target.sessionId) {
+        void this.terminate(answering).catch(() => undefined);
+      }
       throw failure;
     }
   }
