@@ -320,6 +320,17 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect((await dlq.getByErrorClass('http_500')).items).toEqual([]);
     });
 
+    it('reads no id of an index from before the age window, however few match inside it', async () => {
+      const old = await dlq.store(failedInput({ clientId: 'rare' }));
+      clock.advance(20_000);
+      await storeMany(5);
+      const pages = vi.spyOn(dlq.activeStorage(), 'page');
+      expect((await dlq.getByClientId('rare', { newerThanMs: 10_000 })).items).toEqual([]);
+      expect(pages).toHaveBeenCalled();
+      const read = await Promise.all(pages.mock.results.map((r) => r.value as Promise<string[]>));
+      expect(read.flat()).not.toContain(old.id);
+    });
+
     it('bounds a read by age: it starts at the newest entry old enough and ends past the oldest new enough', async () => {
       const old = await dlq.store(failedInput());
       clock.advance(10_000);

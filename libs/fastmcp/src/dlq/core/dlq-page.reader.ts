@@ -44,7 +44,7 @@ export class DlqPageReader {
     let cursor = windowStart(start, window);
     for (;;) {
       const want = limit - items.length + 1;
-      const ids = await this.storage.page(index, cursor, want);
+      const ids = await this.storage.page(index, cursor, want, window.oldestMs);
       const entries = await this.storage.read(ids);
       const dangling: string[] = [];
       for (let i = 0; i < ids.length; i++) {

@@ -66,8 +66,16 @@ export interface DlqStorage {
   remove(id: string): Promise<boolean>;
   /** The entries of these ids, null where gone or unreadable. */
   read(ids: readonly string[]): Promise<Array<FailedOperation | null>>;
-  /** Up to `count` ids of an index, newest first, strictly after `cursor`. */
-  page(index: DlqIndex, cursor: DlqCursor | undefined, count: number): Promise<string[]>;
+  /**
+   * Up to `count` ids of an index, newest first, strictly after `cursor`, none created before
+   * `oldestMs` (an age window's end: a rare value must not make the read go through the rest).
+   */
+  page(
+    index: DlqIndex,
+    cursor: DlqCursor | undefined,
+    count: number,
+    oldestMs?: number,
+  ): Promise<string[]>;
   /** Drops ids whose entry is gone from every index. */
   heal(index: DlqIndex, ids: readonly string[]): Promise<void>;
   stats(nowMs: number): Promise<DlqStats>;

@@ -74,10 +74,15 @@ export class MemoryDlqStorage implements DlqStorage {
     return Promise.resolve(ids.map((id) => this.state.get(id) ?? null));
   }
 
-  page(index: DlqIndex, cursor: DlqCursor | undefined, count: number): Promise<string[]> {
+  page(
+    index: DlqIndex,
+    cursor: DlqCursor | undefined,
+    count: number,
+    oldestMs = -Infinity,
+  ): Promise<string[]> {
     const ids: string[] = [];
     for (const entry of this.state.newestFirst(cursor)) {
-      if (ids.length === count) break;
+      if (ids.length === count || dlqIdTime(entry.id) < oldestMs) break;
       if (matches(entry, index)) ids.push(entry.id);
     }
     return Promise.resolve(ids);

@@ -13,8 +13,10 @@ export async function pageIds(
   index: string,
   cursor: DlqCursor | undefined,
   count: number,
+  oldestMs = -Infinity,
 ): Promise<string[]> {
-  if (!cursor) return redis.zrevrangebyscore(index, '+inf', '-inf', 'LIMIT', 0, count);
+  const min = Number.isFinite(oldestMs) ? oldestMs : '-inf';
+  if (!cursor) return redis.zrevrangebyscore(index, '+inf', min, 'LIMIT', 0, count);
   // Same-millisecond ids share a score: take those below the cursor id, then the older scores.
   const ties = (await redis.zrangebyscore(index, cursor.score, cursor.score))
     .filter((id) => id < cursor.id)
@@ -24,7 +26,7 @@ export async function pageIds(
   const older = await redis.zrevrangebyscore(
     index,
     `(${cursor.score}`,
-    '-inf',
+    min,
     'LIMIT',
     0,
     count - ties.length,

@@ -87,8 +87,14 @@ export class RedisDlqStorage implements DlqStorage {
     return (await this.repository()).entries(ids);
   }
 
-  async page(index: DlqIndex, cursor: DlqCursor | undefined, count: number): Promise<string[]> {
-    return pageIds((await this.repository()).redis, this.indexKey(index), cursor, count);
+  async page(
+    index: DlqIndex,
+    cursor: DlqCursor | undefined,
+    count: number,
+    oldestMs = -Infinity,
+  ): Promise<string[]> {
+    const { redis } = await this.repository();
+    return pageIds(redis, this.indexKey(index), cursor, count, oldestMs);
   }
 
   async heal(index: DlqIndex, ids: readonly string[]): Promise<void> {
