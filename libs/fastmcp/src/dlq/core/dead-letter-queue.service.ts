@@ -101,6 +101,11 @@ export class DeadLetterQueueService
     return this.parts?.options.store ?? null;
   }
 
+  /** True once shutdown has begun closing the store. */
+  get closing(): boolean {
+    return this.closed !== undefined;
+  }
+
   async onModuleInit(): Promise<void> {
     if (!this.parts) return;
     // Only a store that can be down buffers, and so may spill at shutdown; before it opens.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { FastMcpError, isFastMcpError } from '../../errors/fastmcp.error.js';
 import { isFastMcpShutdownError } from '../../errors/fastmcp-shutdown.error.js';
 import { isReplayConflictError, ReplayConflictError } from '../../errors/replay-conflict.error.js';
@@ -9,10 +10,11 @@ import { errorClassOf } from '../core/dlq-entry.builder.js';
 import { describe, type DlqNotifier } from '../core/dlq-notifier.js';
 import type { DlqRedrivePlan } from '../core/dlq-redrive.plan.js';
 import { asUnavailable } from '../core/dlq-runtime.js';
-import type { DlqReplayStart, DlqStorage } from '../core/dlq-storage.interface.js';
+import type { DlqFinishResult, DlqReplayStart, DlqStorage } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { OperationReplayer, ReplayOutcome } from './operation-replayer.interface.js';
+import { writeReplayEnd } from './replay-end.js';
 
 export interface ReplayContext {
   storage: DlqStorage;
@@ -21,6 +23,8 @@ export interface ReplayContext {
   plan: DlqRedrivePlan;
   leaseMs: number;
   now: () => number;
+  /** True once the queue closes: a replay's end is then no longer tried again. */
+  closing: () => boolean;
 }
 
 export interface RunReplayOptions extends ReplayOptions {
@@ -39,16 +43,26 @@ export interface RunReplayOptions extends ReplayOptions {
   replayCountWas?: number;
 }
 
+/** A replay begun: its entry's lease, kept until the replay's end is written. */
+interface LeasedReplay {
+  id: string;
+  token: string;
+  lease: LeaseKeeper;
+  ctx: ReplayContext;
+}
+
+/** Writes the replay's end (see writeReplayEnd). */
+function writeEnd<T>(leased: LeasedReplay, write: (storage: DlqStorage) => Promise<T>): Promise<T> {
+  const { ctx, lease } = leased;
+  return writeReplayEnd(() => write(ctx.storage), lease, ctx.closing);
+}
+
 /** Ends a replay that ran nothing: the lease is given back and the entry left as it was. */
-async function releaseUntouched(
-  id: string,
-  token: string,
-  entry: FailedOperation,
-  ctx: ReplayContext,
-): Promise<void> {
-  await ctx.storage
-    .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
-    .catch(asUnavailable);
+function releaseUntouched(leased: LeasedReplay, entry: FailedOperation): Promise<DlqFinishResult> {
+  const { id, token, ctx } = leased;
+  return writeEnd(leased, (storage) =>
+    storage.finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now()),
+  );
 }
 
 /**
@@ -68,6 +82,7 @@ export async function runReplay(
   options: RunReplayOptions = {},
 ): Promise<ReplayResult> {
   const token = randomUUID();
+  const grantedAt = performance.now();
   let started: DlqReplayStart;
   try {
     started = await ctx.storage.beginReplay(id, token, ctx.leaseMs, ctx.now());
@@ -75,11 +90,26 @@ export async function runReplay(
     if (isReplayConflictError(error)) ctx.notifier.replayed(id, 'conflict');
     asUnavailable(error);
   }
-  const { entry, abandoned } = started;
+  const renew = () => ctx.storage.renewReplay(id, token, ctx.leaseMs, ctx.now());
+  const lease = new LeaseKeeper(renew, ctx.leaseMs, `replay of DLQ entry ${id}`, grantedAt);
+  try {
+    return await runBegun({ id, token, lease, ctx }, started, options);
+  } finally {
+    await lease.stop();
+  }
+}
+
+/** The replay once its lease is held: the checks, the call and its end. */
+async function runBegun(
+  leased: LeasedReplay,
+  { entry, abandoned }: DlqReplayStart,
+  options: RunReplayOptions,
+): Promise<ReplayResult> {
+  const { id, ctx } = leased;
   // `force` covers the uncertainty the caller saw when deciding, not one that arose since: an
   // entry whose previous replay was abandoned (it may have run) is not run in this step at all.
   if (abandoned || (entry.deliveryUnknown && !options.force)) {
-    await releaseUntouched(id, token, entry, ctx);
+    await releaseUntouched(leased, entry).catch(asUnavailable);
     if (abandoned) {
       ctx.notifier.logger.warn(
         `DLQ entry ${id} was not replayed: its previous replay was abandoned (its lease ran out ` +
@@ -91,7 +121,7 @@ export async function runReplay(
   }
   if (entry.argumentsTruncated && entry.operation === 'call_tool') {
     // The stored arguments are a marker, not the call's: running them would be another call.
-    await releaseUntouched(id, token, entry, ctx);
+    await releaseUntouched(leased, entry).catch(asUnavailable);
     ctx.notifier.replayed(id, 'conflict');
     throw new ReplayConflictError(id, {
       reason: `dead-letter entry ${id} cannot be replayed: its arguments were capped when it was stored`,
@@ -99,41 +129,39 @@ export async function runReplay(
   }
   if (options.redrive && !stillDue(entry, ctx.now())) {
     // The round read the entry due, but another instance redrove it since: it waits its turn.
-    await releaseUntouched(id, token, entry, ctx);
+    await releaseUntouched(leased, entry).catch(asUnavailable);
     throw new ReplayConflictError(id, {
       reason: `dead-letter entry ${id} was not redriven: it was redriven since and is not due`,
     });
   }
   if (options.replayCountWas !== undefined && entry.replayCount !== options.replayCountWas) {
-    await releaseUntouched(id, token, entry, ctx);
+    await releaseUntouched(leased, entry).catch(asUnavailable);
     throw new ReplayConflictError(id, {
       reason: `dead-letter entry ${id} was not replayed: it was replayed since its job's chunk began`,
     });
   }
-  const outcome = await replayLeased(id, token, entry, ctx);
+  const outcome = await replayOnce(ctx.replayer, entry, leased.lease.signal);
   if ('refused' in outcome) {
     // Nothing was sent: this is not a failed replay, so nothing of it is written.
-    await ctx.storage
-      .finishReplayFailure(id, token, { ...entry, status: 'dead' }, -1, ctx.now())
-      .catch((error: unknown) => {
-        ctx.notifier.logger.error(
-          `DLQ entry ${id} was not replayed (shutting down) and its lease could not be released ` +
-            `(it is marked deliveryUnknown once the lease runs out): ${describe(error)}`,
-        );
-      });
+    await releaseUntouched(leased, entry).catch((error: unknown) => {
+      ctx.notifier.logger.error(
+        `DLQ entry ${id} was not replayed (shutting down) and its lease could not be released ` +
+          `(it is marked deliveryUnknown once the lease runs out): ${describe(error)}`,
+      );
+    });
     ctx.notifier.logger.warn(`DLQ entry ${id} was not replayed: the app is shutting down`);
     options.onRefused?.();
     throw outcome.refused;
   }
   if (outcome.ok) {
-    const finished = await ctx.storage
-      .completeReplay(id, token, ctx.now())
-      .catch((error: unknown) => {
-        ctx.notifier.logger.error(
-          `DLQ entry ${id} was replayed but could not be removed (once its lease runs out it is ` +
-            `marked deliveryUnknown): ${describe(error)}`,
-        );
-      });
+    const finished = await writeEnd(leased, (storage) =>
+      storage.completeReplay(id, leased.token, ctx.now()),
+    ).catch((error: unknown) => {
+      ctx.notifier.logger.error(
+        `DLQ entry ${id} was replayed but could not be removed (once its lease runs out it is ` +
+          `marked deliveryUnknown): ${describe(error)}`,
+      );
+    });
     if (finished === 'lost') await markLost(id, ctx);
     ctx.notifier.logger.log(`Replayed DLQ entry ${id} (operation: ${entry.operation})`);
     ctx.notifier.replayed(id, 'success');
@@ -141,13 +169,13 @@ export async function runReplay(
   }
   const failed = failedAgain(entry, outcome, ctx.now(), options.redrive === true);
   const dueAt = scheduleNext(failed, ctx);
-  const finished = await ctx.storage
-    .finishReplayFailure(id, token, failed, dueAt, ctx.now())
-    .catch((error: unknown) => {
-      ctx.notifier.logger.error(
-        `DLQ entry ${id} failed again but could not be updated (it stays queued): ${describe(error)}`,
-      );
-    });
+  const finished = await writeEnd(leased, (storage) =>
+    storage.finishReplayFailure(id, leased.token, failed, dueAt, ctx.now()),
+  ).catch((error: unknown) => {
+    ctx.notifier.logger.error(
+      `DLQ entry ${id} failed again but could not be updated (it stays queued): ${describe(error)}`,
+    );
+  });
   if (finished === 'lost') await markLost(id, ctx);
   if (finished === 'missing') {
     ctx.notifier.logger.warn(
@@ -188,22 +216,6 @@ function refusal(id: string, abandoned: boolean): string {
 /** A replay the client refused before sending anything: the app is shutting down. */
 interface ReplayRefused {
   refused: Error;
-}
-
-/** Runs the call while renewing the lease; a lost lease aborts it. */
-async function replayLeased(
-  id: string,
-  token: string,
-  entry: FailedOperation,
-  ctx: ReplayContext,
-): Promise<ReplayOutcome | ReplayRefused> {
-  const renew = () => ctx.storage.renewReplay(id, token, ctx.leaseMs, ctx.now());
-  const lease = new LeaseKeeper(renew, ctx.leaseMs, `replay of DLQ entry ${id}`);
-  try {
-    return await replayOnce(ctx.replayer, entry, lease.signal);
-  } finally {
-    await lease.stop();
-  }
 }
 
 /**

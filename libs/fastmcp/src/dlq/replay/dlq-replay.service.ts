@@ -68,6 +68,7 @@ export class DlqReplayService {
       plan: this.plan,
       leaseMs: this.leaseMs,
       now: () => this.queue.clock.now(),
+      closing: () => this.queue.closing,
     };
   }
 }

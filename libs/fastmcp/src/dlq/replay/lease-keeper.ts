@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { FastMcpError } from '../../errors/fastmcp.error.js';
 
 /**
@@ -11,12 +12,17 @@ export class LeaseKeeper {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private renewing: Promise<void> | undefined;
+  /** `performance.now()` by which the lease surely still holds, unless another holder took it. */
+  private heldUntil: number;
 
+  /** `grantedAt`: `performance.now()` taken before the lease was asked for. */
   constructor(
     private readonly renew: () => Promise<boolean>,
-    leaseMs: number,
+    private readonly leaseMs: number,
     private readonly what: string,
+    grantedAt = performance.now(),
   ) {
+    this.heldUntil = grantedAt + leaseMs;
     this.timer = setInterval(() => this.tick(), Math.max(1, Math.floor(leaseMs / 3)));
     this.timer.unref();
   }
@@ -30,6 +36,11 @@ export class LeaseKeeper {
     return this.controller.signal.aborted;
   }
 
+  /** Whether the lease surely holds for `ms` more (as last granted or renewed). */
+  holdsFor(ms: number): boolean {
+    return !this.lost && performance.now() + ms < this.heldUntil;
+  }
+
   /** Stops renewing; resolves once a renewal in flight has ended (it never outlives the work). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
@@ -38,9 +49,11 @@ export class LeaseKeeper {
 
   private tick(): void {
     if (this.renewing || this.lost) return;
+    const sentAt = performance.now();
     this.renewing = this.renew()
       .then((held) => {
-        if (!held) this.controller.abort(new FastMcpError(`${this.what}: lease lost`));
+        if (held) this.heldUntil = sentAt + this.leaseMs;
+        else this.controller.abort(new FastMcpError(`${this.what}: lease lost`));
       })
       .catch(() => undefined)
       .finally(() => (this.renewing = undefined));
