@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Inject,
@@ -9,6 +10,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DlqJobLimitError } from '../../errors/dlq-job-limit.error.js';
+import { DlqUnavailableError, isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import { isDlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
 import { isReplayConflictError } from '../../errors/replay-conflict.error.js';
@@ -23,6 +25,7 @@ import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.i
 import type { BulkReplayJob, BulkReplayRequest } from './bulk-replay-job.interface.js';
 import { DlqReplayService } from './dlq-replay.service.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { retryWhileStoreAway } from './retry-while-store-away.js';
 import {
   FASTMCP_TRACER,
   NOOP_TRACER,
@@ -45,6 +48,13 @@ export const DLQ_MAX_RUNNING_JOBS = 8;
  * runs and cleared with its progress, so an instance taking the job over knows what of it ran.
  */
 type StoredJob = BulkReplayJob & { chunk?: Record<string, number> };
+
+/** How the replays of a chunk ended. */
+interface Tally {
+  succeeded: number;
+  failed: number;
+  skipped: number;
+}
 
 /**
  * Bulk replay jobs. A job replays a snapshot of ids taken at its start (high priority first,
@@ -243,50 +253,80 @@ export class DlqBulkReplayService
     for (;;) {
       const job = await this.read(id);
       if (!job || job.state !== 'running' || this.stopped) return;
+      const leasedAt = performance.now();
       if (!(await storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now()))) return;
       const ids = await storage.jobSnapshot(id, job.done, job.concurrency);
       // A chunk recorded and not finished was the chunk of an instance that stopped: its counts
       // tell which entries it replayed.
       const counts = job.chunk ?? (await this.recordChunk(job, ids));
-      const tally = { succeeded: 0, failed: 0, skipped: 0 };
       // A chunk may outlast the job lease: it is renewed meanwhile, so no other instance takes
       // the job over and starts this chunk again from the recorded progress.
       const renew = () => storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now());
-      const lease = new LeaseKeeper(renew, this.leaseMs, `bulk replay job ${id}`);
+      const lease = new LeaseKeeper(renew, this.leaseMs, `bulk replay job ${id}`, leasedAt);
+      let next: StoredJob;
       try {
-        await Promise.all(
-          ids.map(async (entryId, i) => {
-            await this.pause((1000 / job.ratePerSecond) * i);
-            // A replay still waiting for its turn when the job is cancelled (or taken over by
-            // another instance, or the app stops) does not start.
-            if (this.stopped || lease.lost) return;
-            if (i > 0 && (await this.get(id))?.state === 'cancelled') return;
-            const result = await this.replayOne(entryId, job.force, counts[entryId]);
-            if (result !== 'refused') tally[result]++;
-          }),
-        );
+        const tally = await this.runChunk(job, ids, counts, lease);
+        // Taken over: the progress is the other instance's to record.
+        if (lease.lost) return;
+        next = await this.progressed(job, ids, tally);
+        // Recorded through a brief outage too: a chunk left unrecorded runs again.
+        const save = () => storage.saveJob({ id, state: JSON.stringify(next) });
+        await retryWhileStoreAway(save, lease, () => this.stopped);
       } finally {
         await lease.stop();
       }
-      // Taken over: the progress is the other instance's to record.
-      if (lease.lost) return;
-      const latest = (await this.get(id)) ?? job;
-      const ran = tally.succeeded + tally.failed + tally.skipped;
-      const next: StoredJob = {
-        ...job,
-        state: latest.state === 'cancelled' ? 'cancelled' : ids.length === 0 ? 'done' : 'running',
-        done: job.done + ran,
-        succeeded: job.succeeded + tally.succeeded,
-        failed: job.failed + tally.failed,
-        skipped: job.skipped + tally.skipped,
-        updatedAt: this.isoNow(),
-      };
-      if (next.done >= next.total && next.state === 'running') next.state = 'done';
-      delete next.chunk;
-      await storage.saveJob({ id, state: JSON.stringify(next) });
       if (next.state !== 'running') return;
       await this.pause(1000 / job.ratePerSecond);
     }
+  }
+
+  /**
+   * Replays the chunk's entries, paced; the tally of how each ended. Throws DlqUnavailableError,
+   * recording nothing, when the store stayed away past the lease through a replay: the chunk
+   * then runs again from its record once the store is back.
+   */
+  private async runChunk(
+    job: StoredJob,
+    ids: string[],
+    counts: Record<string, number>,
+    lease: LeaseKeeper,
+  ): Promise<Tally> {
+    const tally = { succeeded: 0, failed: 0, skipped: 0 };
+    let storeAway = false;
+    await Promise.all(
+      ids.map(async (entryId, i) => {
+        await this.pause((1000 / job.ratePerSecond) * i);
+        // A replay still waiting for its turn when the job is cancelled (or taken over by
+        // another instance, or the app stops, or the store stayed away) does not start.
+        if (this.stopped || lease.lost || storeAway) return;
+        if (i > 0 && (await this.cancelled(job.id))) return;
+        const result = await this.replayOne(entryId, job.force, counts[entryId], lease);
+        if (result === 'storeAway') storeAway = true;
+        else if (result !== 'refused') tally[result]++;
+      }),
+    );
+    if (storeAway && !lease.lost) {
+      throw new DlqUnavailableError('the store stayed away through a replay of the chunk');
+    }
+    return tally;
+  }
+
+  /** The job once the chunk of `ids` ran with `tally`. */
+  private async progressed(job: StoredJob, ids: string[], tally: Tally): Promise<StoredJob> {
+    const ran = tally.succeeded + tally.failed + tally.skipped;
+    const cancelled = await this.cancelled(job.id);
+    const next: StoredJob = {
+      ...job,
+      state: cancelled ? 'cancelled' : ids.length === 0 ? 'done' : 'running',
+      done: job.done + ran,
+      succeeded: job.succeeded + tally.succeeded,
+      failed: job.failed + tally.failed,
+      skipped: job.skipped + tally.skipped,
+      updatedAt: this.isoNow(),
+    };
+    if (next.done >= next.total && next.state === 'running') next.state = 'done';
+    delete next.chunk;
+    return next;
   }
 
   /** The job as stored, its chunk record included. */
@@ -307,21 +347,33 @@ export class DlqBulkReplayService
     return chunk;
   }
 
+  /** Whether the job was cancelled; a job the store cannot read now is not. */
+  private async cancelled(id: string): Promise<boolean> {
+    const job = await this.get(id).catch(() => null);
+    return job?.state === 'cancelled';
+  }
+
   /**
    * `refused`: not run, the app is shutting down (not counted: the job resumes from it). An entry
    * whose replay count is no longer `replayCountWas` was replayed since its chunk began: `skipped`.
+   * A replay the store refused before it began is tried again while the job's lease holds (see
+   * retryWhileStoreAway); past that it is `storeAway`: not run, not counted.
    */
   private async replayOne(
     id: string,
     force: boolean,
     replayCountWas: number | undefined,
-  ): Promise<'succeeded' | 'failed' | 'skipped' | 'refused'> {
+    lease: LeaseKeeper,
+  ): Promise<'succeeded' | 'failed' | 'skipped' | 'refused' | 'storeAway'> {
     let refused = false;
+    const replay = () =>
+      this.replays.run(id, { force, replayCountWas, onRefused: () => (refused = true) });
     try {
-      await this.replays.run(id, { force, replayCountWas, onRefused: () => (refused = true) });
+      await retryWhileStoreAway(replay, lease, () => this.stopped);
       return 'succeeded';
     } catch (error) {
       if (refused) return 'refused';
+      if (isDlqUnavailableError(error)) return 'storeAway';
       return isReplayConflictError(error) || isDlqEntryNotFoundError(error) ? 'skipped' : 'failed';
     }
   }

@@ -14,7 +14,7 @@ import type { DlqFinishResult, DlqReplayStart, DlqStorage } from '../core/dlq-st
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { OperationReplayer, ReplayOutcome } from './operation-replayer.interface.js';
-import { writeReplayEnd } from './replay-end.js';
+import { retryWhileStoreAway } from './retry-while-store-away.js';
 
 export interface ReplayContext {
   storage: DlqStorage;
@@ -51,10 +51,10 @@ interface LeasedReplay {
   ctx: ReplayContext;
 }
 
-/** Writes the replay's end (see writeReplayEnd). */
+/** Writes the replay's end (see retryWhileStoreAway). */
 function writeEnd<T>(leased: LeasedReplay, write: (storage: DlqStorage) => Promise<T>): Promise<T> {
   const { ctx, lease } = leased;
-  return writeReplayEnd(() => write(ctx.storage), lease, ctx.closing);
+  return retryWhileStoreAway(() => write(ctx.storage), lease, ctx.closing);
 }
 
 /** Ends a replay that ran nothing: the lease is given back and the entry left as it was. */

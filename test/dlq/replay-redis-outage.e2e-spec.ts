@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DeadLetterQueueService,
+  DlqBulkReplayService,
   DlqReplayService,
   type FailedOperation,
   isRetryExhaustedError,
@@ -22,7 +23,7 @@ const LEASE_MS = 3000;
  * failed) is written when Redis is back, rather than left to the lease, whose end would mark the
  * entry deliveryUnknown (a call that may have run) whatever the call did.
  */
-describe('a replay whose end meets a brief Redis outage', () => {
+describe('replays through a brief Redis outage', () => {
   let redis: RedisServerHandle;
   let server: CountingToolsServer;
   let proxy: FaultProxy;
@@ -55,24 +56,31 @@ describe('a replay whose end meets a brief Redis outage', () => {
       servers: { shop: { url: proxy.url } },
       retry: { maxRetries, initialDelayMs, maxDelayMs: initialDelayMs, requestTimeoutMs: 5000 },
       resilience: { circuitBreaker: { consecutiveFailures: 1000 } },
-      dlq: { redis: { url: redis.url }, replayLeaseMs: LEASE_MS, keyPrefix: `end-${Date.now()}` },
+      dlq: {
+        redis: { url: redis.url },
+        replayLeaseMs: LEASE_MS,
+        redriveIntervalMs: 200,
+        keyPrefix: `outage-${Date.now()}`,
+      },
     });
     return {
       client: app.client,
       queue: app.moduleRef.get(DeadLetterQueueService),
       replays: app.moduleRef.get(DlqReplayService),
+      bulk: app.moduleRef.get(DlqBulkReplayService),
     };
   }
 
   async function deadPay(
     client: ClientTestApp['client'],
     queue: DeadLetterQueueService,
+    id = 'p1',
   ): Promise<FailedOperation> {
     proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(400), times: 1 });
-    await expect(client.callToolWithRetry('shop', 'pay', { id: 'p1' })).rejects.toThrow();
-    const [entry] = (await queue.list()).items;
+    await expect(client.callToolWithRetry('shop', 'pay', { id })).rejects.toThrow();
+    const entry = (await queue.list()).items.find((item) => item.arguments?.id === id);
     expect(entry).toMatchObject({ toolName: 'pay', errorClass: 'http_400' });
-    return entry;
+    return entry!;
   }
 
   /** Redis stops `downAtMs` after now and starts again `upAtMs` after now. */
@@ -114,5 +122,22 @@ describe('a replay whose end meets a brief Redis outage', () => {
     expect(after).toMatchObject({ status: 'dead', replayCount: 1, errorClass: 'http_503' });
     expect(after?.deliveryUnknown).toBeUndefined();
     expect(server.executions('pay')).toBe(0);
+  });
+
+  it('a bulk job runs every entry once, and counts each as it ended, across the outage', async () => {
+    const { client, queue, bulk } = await boot(10, 0);
+    const ids = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6'];
+    for (const id of ids) await deadPay(client, queue, id);
+    // One chunk of six, a replay every 200 ms; Redis is away for the third to the fifth.
+    const job = await bulk.start({ ratePerSecond: 5, concurrency: 6 });
+    await outage(300, 900);
+    await vi.waitFor(async () => expect((await bulk.get(job.id))?.state).toBe('done'), {
+      timeout: 20_000,
+      interval: 200,
+    });
+
+    expect(await bulk.get(job.id)).toMatchObject({ total: 6, done: 6, succeeded: 6, failed: 0 });
+    expect(ids.map((id) => server.executionsById().get(`pay:${id}`))).toEqual(ids.map(() => 1));
+    expect((await queue.getStats()).total).toBe(0);
   });
 });
