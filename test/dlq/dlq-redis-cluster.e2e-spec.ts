@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Test } from '@nestjs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FastMcpModule } from '@app/fastmcp';
 import type { FailedOperation } from '../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import type { DlqOptions } from '../../libs/fastmcp/src/options/dlq-options.interface.js';
 import { dlqContract, type DlqContractTarget } from '../support/dlq/dead-letter-queue.contract.js';
 import { dlqAbandonedReplayContract } from '../support/dlq/dlq-abandoned-replay.contract.js';
 import { dlqJobCancelContract } from '../support/dlq/dlq-job-cancel.contract.js';
 import { dlqOperationsContract } from '../support/dlq/dlq-operations.contract.js';
+import { CapturingLogger } from '../support/capturing-logger.js';
 import { checkIntegrity } from '../support/dlq/dlq-integrity.js';
 import {
   bootDlq,
@@ -147,4 +150,34 @@ describe('the Redis store through a live slot reshard', () => {
       expect(listed.map((entry) => entry.id).sort()).toEqual([...expected].sort());
     }
   }, 60_000);
+});
+
+describe('the eviction policy of the cluster the DLQ starts on', () => {
+  it('warns at start when one master evicts, naming its policy', async () => {
+    const { port } = cluster.nodes[1];
+    await cluster.node(port).config('SET', 'maxmemory-policy', 'allkeys-lfu');
+    const logger = new CapturingLogger();
+    const module = await Test.createTestingModule({
+      imports: [
+        FastMcpModule.forRoot({
+          metrics: false,
+          dlq: { spillFile: false, redis: clusterOptions(), keyPrefix: nextPrefix() },
+        }),
+      ],
+    })
+      .setLogger(logger)
+      .compile();
+    try {
+      await module.init();
+      const warnings = logger.lines.filter((line) => line.level === 'warn');
+      expect(warnings.map((line) => line.message)).toEqual([
+        expect.stringContaining(
+          'the Redis of dlq.redis.cluster runs with maxmemory-policy allkeys-lfu',
+        ),
+      ]);
+    } finally {
+      await module.close();
+      await cluster.node(port).config('SET', 'maxmemory-policy', 'noeviction');
+    }
+  });
 });

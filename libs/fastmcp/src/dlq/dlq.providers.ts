@@ -23,13 +23,13 @@ function createStorage(
   const dlq = options.dlq;
   if (dlq === false) return null;
   if (dlq.store === 'memory') return new MemoryDlqStorage();
-  const logger = new DlqNotifier(events).logger;
+  const { logger } = new DlqNotifier(events);
   return new RedisDlqStorage(
     dlq.redis,
     dlq.keyPrefix,
     moduleRef,
     new DlqCorruptEntries(events),
-    (error) => logger.warn(`DLQ Redis connection error: ${error.message}`),
+    logger,
   );
 }
 

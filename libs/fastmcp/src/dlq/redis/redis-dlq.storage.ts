@@ -22,6 +22,7 @@ import { RedisDlqKeys } from './redis-dlq.keys.js';
 import { RedisDlqRepository } from './redis-dlq.repository.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
 import { assertRedisDatabase } from './redis-database.js';
+import { evictionRisk } from './redis-eviction.js';
 import { assertRedisVersion } from './redis-version.js';
 
 const CAS_TRIES = 8;
@@ -38,10 +39,12 @@ export class RedisDlqStorage implements DlqStorage {
     keyPrefix: string,
     moduleRef: ModuleRef,
     private readonly corrupt: DlqCorruptEntries,
-    onError: (error: Error) => void,
+    private readonly logger: { warn(message: string): void },
   ) {
     this.keys = new RedisDlqKeys(keyPrefix);
-    this.handle = new DlqRedisHandle(options, moduleRef, onError);
+    this.handle = new DlqRedisHandle(options, moduleRef, (error) =>
+      logger.warn(`DLQ Redis connection error: ${error.message}`),
+    );
   }
 
   async open(): Promise<void> {
@@ -50,6 +53,8 @@ export class RedisDlqStorage implements DlqStorage {
     const checks = async (): Promise<void> => {
       await assertRedisVersion(connection);
       await assertRedisDatabase(connection);
+      const risk = await evictionRisk(connection);
+      if (risk) this.logger.warn(`DLQ store: ${risk}`);
     };
     await checks().catch(async (error: unknown) => {
       await this.handle.close();
