@@ -1,9 +1,9 @@
+import { DlqUnavailableError, isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import type { DlqImportResult } from './dead-letter-queue.interface.js';
 import type { DlqEntryWriter } from './dlq-entry.writer.js';
 import { isRecord, isTruncationMarker } from './dlq-capping.js';
 import { describe } from './dlq-notifier.js';
-import { asUnavailable } from './dlq-runtime.js';
 import type { DlqEntryBuilder } from './dlq-entry.builder.js';
 import { assertDlqId, dateMs, isoDateOf, priorityOf } from './dlq-input.validation.js';
 import type { FailedOperation, FailedOperationInput } from './failed-operation.interface.js';
@@ -109,11 +109,27 @@ export async function importEntries(
       }
       continue;
     }
-    const written = await writer.write(entry, 'import').catch(asUnavailable);
+    const written = await writer.write(entry, 'import').catch((error: unknown) => {
+      throw cutShort(error, result);
+    });
     if (written.outcome === 'stored') result.imported++;
     else result.skipped++;
   }
   return result;
+}
+
+/**
+ * The store's failure as DlqUnavailableError saying how far the import got: the caller sends
+ * the same entries again once the store is back, and those already in are skipped.
+ */
+function cutShort(error: unknown, result: DlqImportResult): DlqUnavailableError {
+  const cause = error instanceof Error ? error : new Error(String(error));
+  const why = isDlqUnavailableError(cause) ? cause.message : describe(cause);
+  return new DlqUnavailableError(
+    `${why}; ${result.imported} imported and ${result.skipped} skipped before it ` +
+      '(importing the same entries again skips those already in)',
+    { cause },
+  );
 }
 
 /** An import reads entries one by one: a string (read as characters) or a number is refused. */

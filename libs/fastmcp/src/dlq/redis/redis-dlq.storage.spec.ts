@@ -349,6 +349,35 @@ describe('RedisDlqStorage on Redis', () => {
     }
   });
 
+  it('an import cut short by Redis going away says how far it got; the same file again ends it', async () => {
+    const source = await boot({ redis: { url: server.url }, keyPrefix: nextPrefix() });
+    for (let i = 0; i < 4; i++) await source.dlq.store(failedInput({ clientId: `c${i}` }));
+    const exported: FailedOperation[] = [];
+    for await (const entry of source.dlq.export()) exported.push(entry);
+    const own = await startRedisServer({ persistent: true });
+    try {
+      const { dlq } = await boot({ redis: { url: own.url }, keyPrefix: nextPrefix() });
+      async function* cutAfterTwo() {
+        for (const [i, entry] of exported.entries()) {
+          if (i === 2) await own.stop();
+          yield entry;
+        }
+      }
+      const failure = await dlq.import(cutAfterTwo()).catch((error: unknown) => error);
+      expect(isDlqUnavailableError(failure)).toBe(true);
+      expect((failure as Error).message).toContain('2 imported and 0 skipped before');
+      expect((failure as Error).message).toContain('importing the same entries again');
+
+      await own.start();
+      await vi.waitFor(() => dlq.getStats(), { timeout: 10_000, interval: 100 });
+      expect(await dlq.import(exported)).toMatchObject({ imported: 2, skipped: 2 });
+      expect((await dlq.getStats()).total).toBe(4);
+    } finally {
+      for (const instance of instances.splice(0)) await instance.module.close();
+      await own.close();
+    }
+  });
+
   it('logs entries as full JSON at ERROR when the buffer is full or the app stops unwritten', async () => {
     const own = await startRedisServer();
     try {
