@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+import type { DlqRedisClient } from './redis-client.js';
 import type { DlqRedisConnection } from './redis-dlq.connection.js';
 
 /**
@@ -12,9 +14,9 @@ export async function evictionRisk({
   option,
 }: DlqRedisConnection): Promise<string | undefined> {
   if (redis.status !== 'ready') return undefined;
-  // Duck-typed: an app's cluster client may come from another copy of ioredis.
-  const nodes = 'nodes' in redis ? redis.nodes('master') : [redis];
-  const infos = await Promise.all(nodes.map((node) => node.info('memory').catch(() => '')));
+  const infos = await Promise.all(
+    masters(redis).map((node) => node.info('memory').catch(() => '')),
+  );
   const policies = new Set<string>();
   for (const info of infos) {
     const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
@@ -25,4 +27,9 @@ export async function evictionRisk({
     `the Redis of dlq.redis.${option} runs with maxmemory-policy ${[...policies].join(', ')}: ` +
     'once full it evicts keys, dead letters among them, without a trace; set it to noeviction'
   );
+}
+
+/** The node, or each master of a cluster (duck-typed: an app's cluster may come from another ioredis). */
+function masters(client: DlqRedisClient): Redis[] {
+  return 'nodes' in client ? client.nodes('master') : [client];
 }
