@@ -4,8 +4,12 @@ import { FastMcpError, type FastMcpErrorFields, hasErrorName } from './fastmcp.e
 export class DlqUnavailableError extends FastMcpError {
   override readonly name = 'DlqUnavailableError';
 
-  constructor(message: string, fields: FastMcpErrorFields = {}) {
-    super(`dead-letter queue unavailable: ${message}`, fields);
+  constructor(
+    /** What failed, without the message's `dead-letter queue unavailable:` prefix. */
+    readonly reason: string,
+    fields: FastMcpErrorFields = {},
+  ) {
+    super(`dead-letter queue unavailable: ${reason}`, fields);
   }
 }
 

@@ -1,5 +1,6 @@
 import { DlqUnavailableError, isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
+import { isFastMcpError } from '../../errors/fastmcp.error.js';
 import type { DlqImportResult } from './dead-letter-queue.interface.js';
 import type { DlqEntryWriter } from './dlq-entry.writer.js';
 import { isRecord, isTruncationMarker } from './dlq-capping.js';
@@ -120,15 +121,16 @@ export async function importEntries(
 
 /**
  * The store's failure as DlqUnavailableError saying how far the import got: the caller sends
- * the same entries again once the store is back, and those already in are skipped.
+ * the same entries again once the store is back, and those already in are skipped. The module's
+ * other errors go as they are.
  */
-function cutShort(error: unknown, result: DlqImportResult): DlqUnavailableError {
-  const cause = error instanceof Error ? error : new Error(String(error));
-  const why = isDlqUnavailableError(cause) ? cause.message : describe(cause);
+function cutShort(error: unknown, result: DlqImportResult): unknown {
+  if (isFastMcpError(error) && !isDlqUnavailableError(error)) return error;
+  const why = isDlqUnavailableError(error) ? error.reason : describe(error);
   return new DlqUnavailableError(
     `${why}; ${result.imported} imported and ${result.skipped} skipped before it ` +
       '(importing the same entries again skips those already in)',
-    { cause },
+    { cause: error },
   );
 }
 
