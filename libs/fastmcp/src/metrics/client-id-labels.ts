@@ -26,6 +26,19 @@ export class ClientIdLabels {
     this.folded.delete(clientId);
   }
 
+  /**
+   * Forgets a folded client id whose slot stays taken. Safe only while every slot stays taken
+   * (client ids as labels never free one): it can then come back only as `other` again.
+   */
+  unfold(clientId: string): void {
+    if (this.known.size >= this.max) this.folded.delete(clientId);
+  }
+
+  /** How many client ids this remembers: the labelled ones, and the folded ones not released. */
+  get remembered(): number {
+    return this.known.size + this.folded.size;
+  }
+
   label(clientId: string): string {
     if (this.known.has(clientId)) return clientId;
     if (this.folded.has(clientId) || this.known.size >= this.max) {

@@ -6,6 +6,7 @@ import {
 } from '../../../../test/support/metrics/metrics-test-module.js';
 import { emitScriptedRun } from '../../../../test/support/metrics/scripted-run.js';
 import type { FastMcpModuleOptions } from '../options/fastmcp-options.interface.js';
+import { FastMcpMetricsListener } from './fastmcp-metrics.listener.js';
 import { FastMcpMetrics } from './fastmcp-metrics.service.js';
 
 const SCRIPTED_RUN_TEXT = readFileSync(
@@ -212,15 +213,18 @@ describe('FastMcpMetricsListener', () => {
   });
 
   it('keeps the slots taken when client ids are labels too (their series stay)', async () => {
-    const { events, registry } = await boot({
+    const { moduleRef, events, registry } = await boot({
       metrics: { maxClientIdLabels: 1, clientIdLabel: true },
     });
-    for (const server of ['dyn-a', 'dyn-b']) {
+    const servers = ['dyn-a', ...Array.from({ length: 100 }, (_, i) => `dyn-b${i}`)];
+    for (const server of servers) {
       events.emit('circuit.transition', { server, from: 'closed', to: 'open' });
       events.emit('server.forgotten', { server });
     }
     events.emit('circuit.transition', { server: 'dyn-c', from: 'closed', to: 'open' });
     expect(await serverValues(registry)).toEqual(['other']);
+    // The folded ones that are gone are not remembered: only dyn-a's slot, and dyn-c.
+    expect(moduleRef.get(FastMcpMetricsListener)['clientIds'].remembered).toBe(2);
   });
 
   it('registers nothing and listens to nothing when metrics are off', async () => {

@@ -103,10 +103,10 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
       on('server.forgotten', (e) => {
         removeServerSeries(m, e.server);
         this.dropFolded(m, e.server);
+        if (e.server === OTHER_CLIENT_ID_LABEL) return;
         // With client ids as labels too, its `client_id` series stay, and so does its slot.
-        if (!this.clientIdLabel && e.server !== OTHER_CLIENT_ID_LABEL) {
-          this.clientIds.release(e.server);
-        }
+        if (this.clientIdLabel) this.clientIds.unfold(e.server);
+        else this.clientIds.release(e.server);
       }),
     ];
   }
