@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import {
   CircuitOpenError,
   type ClientCredentialsAuthOptions,
+  DlqReplayService,
   type EnhancedFastMcpService,
   type FastMcpModuleOptions,
   REDRIVE_GATE,
@@ -251,5 +252,80 @@ describe('disconnect of a configured server', () => {
     await app.client.connect('configured');
     expect(await whoami(app.client, 'configured')).toEqual(SVC);
     expect(oauth.tokenRequests).toHaveLength(1);
+  });
+});
+
+describe('replay of a dead letter whose client id is not connected', () => {
+  /** An app whose client ids all reach the proxy through `baseUrl`; each call is tried once. */
+  async function baseUrlApp(options: FastMcpModuleOptions = {}): Promise<PipelineTestApp> {
+    return await pipelineApp({
+      baseUrl: proxy.url,
+      servers: {},
+      retry: { maxRetries: 0 },
+      ...options,
+    });
+  }
+
+  /** Dead-letters one `lookup` of `clientId` (a 503), and returns the entry's id. */
+  async function deadLetter(app: PipelineTestApp, clientId: string): Promise<string> {
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(503), times: 1 });
+    await expect(
+      app.client.callToolWithRetry(clientId, 'lookup', { id: clientId }),
+    ).rejects.toThrow(/max retries exceeded/);
+    const { items } = await app.dlq.getByClientId(clientId);
+    expect(items).toHaveLength(1);
+    return items[0].id;
+  }
+
+  it('connects it for the replay and disconnects it after, on both sides', async () => {
+    const app = await baseUrlApp();
+    const connector = app.moduleRef.get(McpConnector, { strict: false });
+    const replays = app.moduleRef.get(DlqReplayService);
+    const sessionsBefore = server.liveSessions();
+    const ids: string[] = [];
+    for (let i = 0; i < DYNAMIC_SERVERS; i++) {
+      ids.push(await deadLetter(app, `dyn-${i}`));
+      await app.client.disconnect(`dyn-${i}`);
+    }
+    expect(server.liveSessions()).toBe(sessionsBefore);
+
+    const executionsBefore = server.executions('lookup');
+    for (const id of ids) await replays.replay(id);
+
+    expect(server.executions('lookup') - executionsBefore).toBe(DYNAMIC_SERVERS);
+    expect(server.liveSessions()).toBe(sessionsBefore);
+    for (let i = 0; i < DYNAMIC_SERVERS; i++)
+      expect(app.client.getSession(`dyn-${i}`)).toBeUndefined();
+    expect(app.pipelines.serverCount).toBe(0);
+    expect(connector.verdictCount).toBe(0);
+  });
+
+  it('leaves connected a client id the app is using', async () => {
+    const app = await baseUrlApp();
+    const id = await deadLetter(app, 'dyn');
+    expect(app.client.getSession('dyn')).toBeDefined();
+    await app.moduleRef.get(DlqReplayService).replay(id);
+    expect(app.client.getSession('dyn')).toBeDefined();
+    await expect(app.client.callTool('dyn', 'lookup', { id: 'again' })).resolves.toMatchObject({
+      content: [{ text: 'again' }],
+    });
+  });
+
+  it('keeps the open circuit of a failed replay, so redrives to that server stay held', async () => {
+    const app = await baseUrlApp({
+      resilience: { circuitBreaker: { consecutiveFailures: 1, openMs: 60_000 } },
+    });
+    const id = await deadLetter(app, 'dyn');
+    await app.client.disconnect('dyn');
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(503), times: 1 });
+
+    await expect(app.moduleRef.get(DlqReplayService).replay(id)).rejects.toThrow(
+      /max retries exceeded/,
+    );
+
+    expect(app.client.getSession('dyn')).toBeUndefined();
+    expect(app.pipelines.circuitStates()).toEqual({ dyn: 'open' });
+    const gate = app.moduleRef.get<RedriveGate>(REDRIVE_GATE, { strict: false });
+    expect(gate.holdReason('dyn')).toBe('circuit open');
   });
 });

@@ -24,6 +24,7 @@ import type { CallOptions } from './call-options.interface.js';
 import { OperationRunner } from './operation-runner.js';
 import type { OperationSpec, RunMode } from './operation-spec.interface.js';
 import { McpOperations } from './mcp-operations.js';
+import { ReplayBorrowedClientIds } from './replay-borrowed-client-ids.js';
 
 const WITH_RETRY: RunMode = { retry: true, deadLetter: true };
 const SINGLE_ATTEMPT: RunMode = { retry: false, deadLetter: false };
@@ -37,6 +38,7 @@ const REPLAY: RunMode = { retry: true, deadLetter: false };
 @Injectable()
 export class EnhancedFastMcpService implements OperationReplayer, OnApplicationShutdown {
   private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly borrowed = new ReplayBorrowedClientIds();
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
@@ -54,11 +56,21 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     config?: Partial<McpServerConfig>,
     opts: CallOptions = {},
   ): Promise<McpSession> {
-    return await this.runner.run(() => this.operations.connect(clientId, config), opts, WITH_RETRY);
+    return await this.appCall(
+      clientId,
+      () => this.operations.connect(clientId, config),
+      opts,
+      WITH_RETRY,
+    );
   }
 
   async listToolsWithRetry(clientId: string, opts: CallOptions = {}): Promise<Tool[]> {
-    return await this.runner.run(() => this.operations.listTools(clientId), opts, WITH_RETRY);
+    return await this.appCall(
+      clientId,
+      () => this.operations.listTools(clientId),
+      opts,
+      WITH_RETRY,
+    );
   }
 
   async callToolWithRetry(
@@ -67,7 +79,8 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     args?: Record<string, unknown>,
     opts: CallOptions = {},
   ): Promise<CallToolResult> {
-    return await this.runner.run(
+    return await this.appCall(
+      clientId,
       () => this.operations.callTool(clientId, toolName, args, opts),
       opts,
       WITH_RETRY,
@@ -79,7 +92,8 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     config?: Partial<McpServerConfig>,
     opts: CallOptions = {},
   ): Promise<McpSession> {
-    return await this.runner.run(
+    return await this.appCall(
+      clientId,
       () => this.operations.connect(clientId, config),
       opts,
       SINGLE_ATTEMPT,
@@ -87,7 +101,12 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
   }
 
   async listTools(clientId: string, opts: CallOptions = {}): Promise<Tool[]> {
-    return await this.runner.run(() => this.operations.listTools(clientId), opts, SINGLE_ATTEMPT);
+    return await this.appCall(
+      clientId,
+      () => this.operations.listTools(clientId),
+      opts,
+      SINGLE_ATTEMPT,
+    );
   }
 
   async callTool(
@@ -96,7 +115,8 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     args?: Record<string, unknown>,
     opts: CallOptions = {},
   ): Promise<CallToolResult> {
-    return await this.runner.run(
+    return await this.appCall(
+      clientId,
       () => this.operations.callTool(clientId, toolName, args, opts),
       opts,
       SINGLE_ATTEMPT,
@@ -132,15 +152,13 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
    * lost) aborts it; the DLQ keeps or removes the entry.
    */
   async replay(entry: FailedOperation, signal?: AbortSignal): Promise<ReplayOutcome> {
-    let spec: OperationSpec<unknown>;
+    const { clientId } = entry;
+    this.borrowed.replayStarted(clientId, this.operations.inUse(clientId));
     try {
-      spec = this.operations.forEntry(entry);
-    } catch (error) {
-      return this.failedReplay(error, []);
+      return await this.replayOnce(entry, signal);
+    } finally {
+      if (this.borrowed.replayEnded(clientId)) await this.returnBorrowed(clientId);
     }
-    const outcome = await this.runner.execute(spec, { signal }, { ...REPLAY, replayOf: entry.id });
-    if (outcome.ok) return { ok: true, result: outcome.value };
-    return this.failedReplay(outcome.error, outcome.run.attempts);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -153,6 +171,44 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     });
     await this.operations.sessions.endingsSettled();
     await this.transport.close();
+  }
+
+  private async replayOnce(entry: FailedOperation, signal?: AbortSignal): Promise<ReplayOutcome> {
+    let spec: OperationSpec<unknown>;
+    try {
+      spec = this.operations.forEntry(entry);
+    } catch (error) {
+      return this.failedReplay(error, []);
+    }
+    const outcome = await this.runner.execute(spec, { signal }, { ...REPLAY, replayOf: entry.id });
+    if (outcome.ok) return { ok: true, result: outcome.value };
+    return this.failedReplay(outcome.error, outcome.run.attempts);
+  }
+
+  private async appCall<T>(
+    clientId: string,
+    makeSpec: () => OperationSpec<T>,
+    opts: CallOptions,
+    mode: RunMode,
+  ): Promise<T> {
+    this.borrowed.appCallStarted(clientId);
+    try {
+      return await this.runner.run(makeSpec, opts, mode);
+    } finally {
+      this.borrowed.appCallEnded(clientId);
+    }
+  }
+
+  /**
+   * Disconnects a client id only replays connected. A circuit that is not closed stays, with the
+   * rest of the server's state, so automatic redrives to that server stay held.
+   */
+  private async returnBorrowed(clientId: string): Promise<void> {
+    const connection = this.operations.forget(clientId);
+    if (!this.pipelines.circuitUnclosed(clientId)) this.forgetServer(clientId);
+    await connection?.end().catch((error: unknown) => {
+      this.logger.warn(`Could not end the session of ${clientId}: ${String(error)}`);
+    });
   }
 
   private forgetServer(clientId: string): void {

@@ -313,6 +313,11 @@ export class McpOperations {
     return server?.toolListCache === true;
   }
 
+  /** True while the client id has a session (or one coming) or a server of its own. */
+  inUse(clientId: string): boolean {
+    return this.sessions.get(clientId) !== undefined || this.isConfigured(clientId);
+  }
+
   private isConfigured(clientId: string): boolean {
     return this.options.servers[clientId] !== undefined || this.explicitServers.has(clientId);
   }

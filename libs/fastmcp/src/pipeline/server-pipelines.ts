@@ -38,6 +38,12 @@ export class ServerPipelines implements OnApplicationShutdown {
     return Object.fromEntries(this.circuits);
   }
 
+  /** True while the server's circuit is not closed (open, or trying one call half-open). */
+  circuitUnclosed(server: string): boolean {
+    const state = this.circuits.get(server);
+    return state !== undefined && state !== 'closed';
+  }
+
   /** How many servers have policies now. */
   get serverCount(): number {
     return this.policies.size;
