@@ -1,6 +1,7 @@
 // disconnect() forgets what the client kept for a server given to connect* (not in `servers`):
 // an app that connects a new client id per tenant or per job must not keep one of each forever.
 // A configured server keeps its state: reconnected, it is still the server that was unwell.
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CircuitOpenError,
@@ -75,6 +76,20 @@ function credentials(oauth: OAuthTestServerHandle): ClientCredentialsAuthOptions
   };
 }
 
+/** An app's provider that holds a token already (the counting server takes any). */
+function staticTokenProvider(): OAuthClientProvider {
+  return {
+    redirectUrl: 'http://127.0.0.1/callback',
+    clientMetadata: { redirect_uris: ['http://127.0.0.1/callback'] },
+    clientInformation: () => ({ client_id: 'app' }),
+    tokens: () => ({ access_token: 'token-0123456789', token_type: 'Bearer' }),
+    saveTokens: () => undefined,
+    redirectToAuthorization: () => undefined,
+    saveCodeVerifier: () => undefined,
+    codeVerifier: () => 'verifier',
+  };
+}
+
 async function whoami(client: EnhancedFastMcpService, clientId: string): Promise<unknown> {
   const result = await client.callToolWithRetry(clientId, 'whoami');
   const [first] = result.content as Array<{ text: string }>;
@@ -116,6 +131,26 @@ describe('disconnect of a server given to connect*', () => {
     await app.client.disconnect('dyn');
     await connecting;
     expect(connector.verdictCount).toBe(0);
+    expect(app.client.getSession('dyn')).toBeUndefined();
+  });
+
+  it('keeps no OAuth ServerAuth when the disconnect comes while the era probe is out', async () => {
+    const app = await clientApp({ servers: {} });
+    const registry = app.moduleRef.get(ServerAuthRegistry, { strict: false });
+    proxy.inject({
+      match: { method: 'server/discover' },
+      fault: faults.delayAnswer(300),
+      times: 1,
+    });
+    const target = { url: proxy.url, auth: staticTokenProvider() };
+    const connecting = app.client.connect('dyn', target).catch((error: unknown) => error);
+    await vi.waitFor(() =>
+      expect(proxy.requests.some((r) => r.jsonRpcMethod === 'server/discover')).toBe(true),
+    );
+    await app.client.disconnect('dyn');
+    await connecting;
+    expect(proxy.requests.some((r) => r.jsonRpcMethod === 'initialize')).toBe(true);
+    expect(registry.clientCount).toBe(0);
     expect(app.client.getSession('dyn')).toBeUndefined();
   });
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
+import type { ServerAuth } from '../auth/server-auth.interface.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
@@ -28,6 +29,13 @@ import type { McpConnection } from './mcp-connection.interface.js';
 import { modernSession } from './modern-session.js';
 import { ModernConnection } from './modern-connection.js';
 
+/** A client id, its server, and that server's auth for this connect. */
+interface Peer {
+  clientId: string;
+  server: McpServerConfig;
+  auth: ServerAuth | undefined;
+}
+
 /**
  * Opens a client id's connection in the era its server speaks. A pinned 2025 revision does the
  * `initialize` handshake; `'auto'` (the default) probes `server/discover` first and falls back to
@@ -49,18 +57,21 @@ export class McpConnector {
   ) {}
 
   async connect(clientId: string, server: McpServerConfig, run: RetryRun): Promise<McpConnection> {
-    return this.negotiate(clientId, server, run, true);
+    // Resolved once, before anything is awaited: a disconnect while this connect is out forgets
+    // the client id's ServerAuth, and a later look-up would make it again for a client id gone.
+    const auth = this.auth.forClient(clientId, server);
+    return this.negotiate({ clientId, server, auth }, run, true);
   }
 
   private async negotiate(
-    clientId: string,
-    server: McpServerConfig,
+    peer: Peer,
     run: RetryRun,
     mayProbeAgain: boolean,
   ): Promise<McpConnection> {
+    const { clientId, server } = peer;
     const pinned = server.protocolVersion;
     if (pinned && NEGOTIABLE_PROTOCOL_VERSIONS.includes(pinned)) {
-      return this.legacy(clientId, server, run);
+      return this.legacy(peer, run);
     }
     const versions = pinned && pinned !== 'auto' ? [pinned] : MODERN_PROTOCOL_VERSIONS;
     const key = cacheKey(clientId, server.url);
@@ -68,22 +79,16 @@ export class McpConnector {
     const cached = verdict !== undefined;
     if (!verdict) {
       const forgetsBefore = this.forgets;
-      verdict = await probeEra(
-        this.transport,
-        this.targetOf(clientId, server),
-        this.envelope(),
-        versions,
-        run,
-      );
+      verdict = await probeEra(this.transport, this.targetOf(peer), this.envelope(), versions, run);
       if (this.forgets === forgetsBefore) this.verdicts.set(key, verdict);
     }
-    if (verdict.era === 'modern') return this.modern(clientId, server, verdict, versions);
+    if (verdict.era === 'modern') return this.modern(peer, verdict, versions);
     if (pinned && pinned !== 'auto') {
       this.verdicts.delete(key);
       throw new McpUnsupportedVersionError(verdict.serverVersions ?? [], versions, { clientId });
     }
     try {
-      return await this.legacy(clientId, server, run);
+      return await this.legacy(peer, run);
     } catch (error) {
       // Refused by a server that answered: it changed era since the verdict, or the verdict
       // came from an odd answer to the probe (a proxy's 404), which must not hold a modern
@@ -94,7 +99,7 @@ export class McpConnector {
       const listed = supportedVersionsOf(jsonRpcErrorOf(error)?.data, versions);
       const speaksOurs = listed.some((v) => versions.includes(v));
       const stale = refused && (cached || (isModernError(error) && speaksOurs));
-      if (mayProbeAgain && stale) return this.negotiate(clientId, server, run, false);
+      if (mayProbeAgain && stale) return this.negotiate(peer, run, false);
       if (!isModernError(error)) throw error;
       // A modern server whose versions are none of ours, in either era.
       throw new McpUnsupportedVersionError(
@@ -137,12 +142,9 @@ export class McpConnector {
     return broken;
   }
 
-  private async legacy(
-    clientId: string,
-    server: McpServerConfig,
-    run: RetryRun,
-  ): Promise<McpConnection> {
-    const client = { ...this.envelope(), auth: this.auth.forClient(clientId, server) };
+  private async legacy(peer: Peer, run: RetryRun): Promise<McpConnection> {
+    const { clientId, server } = peer;
+    const client = { ...this.envelope(), auth: peer.auth };
     const connected = await performHandshake(this.transport, clientId, server, client, run);
     const handlers = this.options.handlers;
     const listen =
@@ -157,13 +159,12 @@ export class McpConnector {
   }
 
   private modern(
-    clientId: string,
-    server: McpServerConfig,
+    peer: Peer,
     verdict: Extract<EraVerdict, { era: 'modern' }>,
     versions: readonly string[],
   ): McpConnection {
     const target: HttpTarget = {
-      ...this.targetOf(clientId, server),
+      ...this.targetOf(peer),
       era: 'modern',
       protocolVersion: verdict.version,
     };
@@ -173,14 +174,15 @@ export class McpConnector {
       client: this.envelope(),
       versions: [verdict.version, ...versions.filter((v) => v !== verdict.version)],
     };
-    return new ModernConnection(deps, modernSession(clientId, server.url, verdict), target);
+    const session = modernSession(peer.clientId, peer.server.url, verdict);
+    return new ModernConnection(deps, session, target);
   }
 
-  private targetOf(clientId: string, server: McpServerConfig): HttpTarget {
+  private targetOf({ server, auth }: Peer): HttpTarget {
     return {
       url: server.url,
       headers: server.headers ?? {},
-      auth: this.auth.forClient(clientId, server),
+      auth,
       maxResponseBytes: server.maxResponseBytes,
     };
   }
