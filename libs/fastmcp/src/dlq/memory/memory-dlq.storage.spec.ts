@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   dlqContract,
   type DlqContractTarget,
@@ -15,6 +15,7 @@ import {
 } from '../../../../../test/support/dlq/dlq-test-context.js';
 import { isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
+import { DLQ_TOMBSTONE_MS } from '../core/dlq.constants.js';
 import { DLQ_STORAGE } from '../core/dlq-storage.token.js';
 import { DlqReplayService } from '../replay/dlq-replay.service.js';
 import { MemoryDlqStorage } from './memory-dlq.storage.js';
@@ -69,5 +70,26 @@ describe('MemoryDlqStorage jobs', () => {
     expect(kept).toHaveLength(1000);
     expect(new Set(kept)).toEqual(new Set(ids.slice(5)));
     expect(await storage.job(ids[4])).toBeNull();
+  });
+});
+
+describe('MemoryDlqStorage tombstones', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('forgets the tombstones of deletes past their life, with no insert to prune them', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const storage = new MemoryDlqStorage();
+    const tombstones = (): number => storage['tombstones'].size;
+    for (let i = 0; i < 12_000; i++) await storage.remove(`gone-${i}`);
+    expect(tombstones()).toBe(12_000);
+
+    vi.setSystemTime(Date.now() + DLQ_TOMBSTONE_MS + 1);
+    await storage.remove('gone-last');
+    expect(tombstones()).toBe(1);
+
+    for (let i = 0; i < 12_000; i++) await storage.remove(`gone-${i}`);
+    vi.setSystemTime(Date.now() + DLQ_TOMBSTONE_MS + 1);
+    await storage.sweep('expired', Date.now(), Date.now(), () => undefined);
+    expect(tombstones()).toBe(0);
   });
 });

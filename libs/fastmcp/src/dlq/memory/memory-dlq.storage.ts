@@ -66,6 +66,8 @@ export class MemoryDlqStorage implements DlqStorage {
 
   remove(id: string): Promise<boolean> {
     const removed = this.drop(id);
+    // As in Redis, an id not stored yet is buried too (a buffered write may land late).
+    this.prune(Date.now());
     this.tombstones.set(id, Date.now() + DLQ_TOMBSTONE_MS);
     return Promise.resolve(removed);
   }
@@ -117,6 +119,7 @@ export class MemoryDlqStorage implements DlqStorage {
     nowMs: number,
     onBatch: (ids: string[]) => void,
   ): Promise<number> {
+    this.prune(nowMs);
     const keep = (id: string) => this.held(id, nowMs);
     const before = (id: string) => dlqIdTime(id) < boundMs;
     let removed = 0;
@@ -271,7 +274,10 @@ export class MemoryDlqStorage implements DlqStorage {
     return Promise.resolve(this.jobs.get(id)?.ids.slice(from, from + count) ?? []);
   }
 
-  /** Forgets tombstones and fingerprints past their time, once there are many. */
+  /**
+   * Forgets tombstones and fingerprints past their time, once there are many: at every insert,
+   * delete and retention sweep, so neither a stream of deletes nor a quiet queue keeps them.
+   */
   private prune(nowMs: number): void {
     if (this.tombstones.size + this.fingerprints.size < 10_000) return;
     for (const [id, until] of this.tombstones) if (until <= Date.now()) this.tombstones.delete(id);
