@@ -25,12 +25,8 @@ import { undiciAdapter } from './undici.adapter.js';
 import { jsonRpcNotification, jsonRpcRequest, withProgressToken } from './jsonrpc.js';
 import { releaseErrorBody } from './error-body-release.js';
 import { requestHeaders } from './request-headers.js';
-import {
-  SocketWatch,
-  SocketWatchingHttpAgent,
-  SocketWatchingHttpsAgent,
-  watchedFallback,
-} from './socket-watch.js';
+import { keepAliveAgents } from './keep-alive-agents.js';
+import { SocketWatch, watchedFallback } from './socket-watch.js';
 import { ResponseBudget } from './response-budget.js';
 import type { AttemptTrace } from '../tracing/operation-tracer.interface.js';
 import { isStreamCut, type Resumptions, StreamResumption } from './stream-resumption.js';
@@ -59,14 +55,7 @@ interface AnswerReading {
 export class McpHttpTransport {
   // An attempt's timeout starts when its request gets a socket, not while it waits for one.
   private readonly sockets = new SocketWatch();
-  private readonly httpAgent = new SocketWatchingHttpAgent(
-    { keepAlive: true, maxSockets: 256 },
-    this.sockets,
-  );
-  private readonly httpsAgent = new SocketWatchingHttpsAgent(
-    { keepAlive: true, maxSockets: 256 },
-    this.sockets,
-  );
+  private readonly agents = keepAliveAgents(this.sockets);
   // Plain http: servers are called over undici pools; https and the rest over the agents.
   private readonly pools = new OriginPools();
   private readonly resumption: StreamResumption;
@@ -79,10 +68,10 @@ export class McpHttpTransport {
   ) {
     const axios = http.axiosRef;
     trimAxiosDefaults(axios.defaults);
-    axios.defaults.httpAgent = this.httpAgent;
-    axios.defaults.httpsAgent = this.httpsAgent;
+    axios.defaults.httpAgent = this.agents.http;
+    axios.defaults.httpsAgent = this.agents.https;
     const lean = leanHttpAdapter(watchedFallback(this.sockets, getAdapter('http')));
-    axios.defaults.adapter = undiciAdapter(this.pools, this.httpAgent, lean);
+    axios.defaults.adapter = undiciAdapter(this.pools, this.agents.http, lean);
     this.resumption = new StreamResumption(axios);
   }
 
@@ -169,8 +158,8 @@ export class McpHttpTransport {
 
   /** Closes the keep-alive sockets; the client service calls it after ending its sessions. */
   async close(): Promise<void> {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
     await this.pools.close();
   }
 
