@@ -275,6 +275,18 @@ describe('disconnect of a configured server', () => {
     );
   });
 
+  it('keeps one era verdict however many server URLs it is connected to', async () => {
+    const app = await pipelineApp({ servers: { configured: { url: server.url } } });
+    const connector = app.moduleRef.get(McpConnector, { strict: false });
+    for (let i = 0; i < DYNAMIC_SERVERS; i++) {
+      const url = `${server.url}?tenant=${i}`;
+      await app.client.connectWithRetry('configured', { url });
+      await app.client.callToolWithRetry('configured', 'lookup', { id: String(i) });
+      expect(app.client.getSession('configured')?.url).toBe(url);
+    }
+    expect(connector.verdictCount).toBe(1);
+  });
+
   it('keeps its OAuth tokens across a reconnect', async () => {
     const oauth = await oauthServer();
     const app = await clientApp({

@@ -24,6 +24,7 @@ import type { HttpTarget } from '../transport/http-target.interface.js';
 import { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import { ServerStreamListener } from '../transport/server-stream.listener.js';
 import { type EraVerdict, probeEra } from './discover-probe.js';
+import { EraVerdicts } from './era-verdicts.js';
 import { performHandshake } from './handshake.js';
 import type { McpConnection } from './mcp-connection.interface.js';
 import { modernSession } from './modern-session.js';
@@ -39,12 +40,13 @@ interface Peer {
 /**
  * Opens a client id's connection in the era its server speaks. A pinned 2025 revision does the
  * `initialize` handshake; `'auto'` (the default) probes `server/discover` first and falls back to
- * `initialize`. The verdict is kept per client id and server URL for the life of the client, and
- * forgotten after a connection-level failure or a version error, so the next connect probes again.
+ * `initialize`. The verdict is kept per client id, for its latest server URL, for the life of the
+ * client, and forgotten after a connection-level failure or a version error, so the next connect
+ * probes again.
  */
 @Injectable()
 export class McpConnector {
-  private readonly verdicts = new Map<string, EraVerdict>();
+  private readonly verdicts = new EraVerdicts();
   /** Counts forget() calls, so that a probe still out at a forget keeps no verdict. */
   private forgets = 0;
 
@@ -74,17 +76,16 @@ export class McpConnector {
       return this.legacy(peer, run);
     }
     const versions = pinned && pinned !== 'auto' ? [pinned] : MODERN_PROTOCOL_VERSIONS;
-    const key = cacheKey(clientId, server.url);
-    let verdict = this.verdicts.get(key);
+    let verdict = this.verdicts.get(clientId, server.url);
     const cached = verdict !== undefined;
     if (!verdict) {
       const forgetsBefore = this.forgets;
       verdict = await probeEra(this.transport, this.targetOf(peer), this.envelope(), versions, run);
-      if (this.forgets === forgetsBefore) this.verdicts.set(key, verdict);
+      if (this.forgets === forgetsBefore) this.verdicts.set(clientId, server.url, verdict);
     }
     if (verdict.era === 'modern') return this.modern(peer, verdict, versions);
     if (pinned && pinned !== 'auto') {
-      this.verdicts.delete(key);
+      this.verdicts.delete(clientId, server.url);
       throw new McpUnsupportedVersionError(verdict.serverVersions ?? [], versions, { clientId });
     }
     try {
@@ -95,7 +96,7 @@ export class McpConnector {
       // server to `initialize` for the life of the client. The next connect probes again, and
       // this one too, once, when the verdict was cached or the refusal names a version of ours.
       const refused = answeredRefusal(error) || isModernError(error);
-      if (refused) this.verdicts.delete(key);
+      if (refused) this.verdicts.delete(clientId, server.url);
       const listed = supportedVersionsOf(jsonRpcErrorOf(error)?.data, versions);
       const speaksOurs = listed.some((v) => versions.includes(v));
       const stale = refused && (cached || (isModernError(error) && speaksOurs));
@@ -115,13 +116,10 @@ export class McpConnector {
     return this.verdicts.size;
   }
 
-  /** Forgets the client id's era verdicts, on every server URL. */
+  /** Forgets the client id's era verdict. */
   forget(clientId: string): void {
     this.forgets++;
-    const prefix = cacheKey(clientId, '');
-    for (const key of this.verdicts.keys()) {
-      if (key.startsWith(prefix)) this.verdicts.delete(key);
-    }
+    this.verdicts.forget(clientId);
   }
 
   /**
@@ -137,7 +135,7 @@ export class McpConnector {
       error.failure === 'network' &&
       error.delivery === 'not_delivered';
     if (broken || unreachable || isMcpUnsupportedVersionError(error)) {
-      this.verdicts.delete(cacheKey(clientId, connection.session.url));
+      this.verdicts.delete(clientId, connection.session.url);
     }
     return broken;
   }
@@ -200,8 +198,4 @@ function answeredRefusal(error: unknown): boolean {
   if (isMcpProtocolError(error)) return true;
   if (!isMcpHttpError(error)) return false;
   return error.status >= 400 && error.status < 500 && ![401, 403, 408].includes(error.status);
-}
-
-function cacheKey(clientId: string, url: string): string {
-  return `${clientId}\n${url}`;
 }
