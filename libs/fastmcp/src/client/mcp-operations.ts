@@ -15,6 +15,7 @@ import type { McpConnection, ToolRouting } from '../session/mcp-connection.inter
 import { McpConnector } from '../session/mcp-connector.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
 import { assertClientIdArgument, resolveServer } from '../session/resolve-server.js';
+import { raceSignal } from '../session/race-signal.js';
 import { SessionRegistry } from '../session/session-registry.js';
 import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
@@ -219,10 +220,22 @@ export class McpOperations {
   private async sessionFor(clientId: string, run: RetryRun): Promise<McpConnection> {
     for (let tries = 0; ; tries += 1) {
       try {
-        return await this.sessions.obtain(clientId, () => {
-          const server = resolveServer(clientId, this.options, this.explicitServers.get(clientId));
-          return this.connector.connect(clientId, server, run);
-        });
+        return await this.sessions.obtain(
+          clientId,
+          () => {
+            const server = resolveServer(
+              clientId,
+              this.options,
+              this.explicitServers.get(clientId),
+            );
+            return this.connector.connect(clientId, server, run);
+          },
+          // Another caller's handshake is bounded by that caller's signal and budget, not ours.
+          (handshake) =>
+            run.outsideAttempt((signal) =>
+              raceSignal(handshake, signal, () => signal.reason as Error),
+            ),
+        );
       } catch (error) {
         // The operation's own request was not sent: what failed came before it.
         if (tries >= 2 || !this.failedForAnotherCaller(error, run)) {

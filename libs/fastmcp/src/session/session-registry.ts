@@ -40,8 +40,16 @@ export class SessionRegistry {
     return [...this.sessions.keys()];
   }
 
-  /** The session of `clientId`, connecting with `connect` when there is none yet. */
-  async obtain(clientId: string, connect: () => Promise<McpConnection>): Promise<McpConnection> {
+  /**
+   * The session of `clientId`, connecting with `connect` when there is none yet. A caller that
+   * joins a handshake another started waits for it through `join`, which may give up sooner (its
+   * own abort or budget) while the handshake goes on for its owner.
+   */
+  async obtain(
+    clientId: string,
+    connect: () => Promise<McpConnection>,
+    join: (handshake: Promise<McpConnection>) => Promise<McpConnection> = (shared) => shared,
+  ): Promise<McpConnection> {
     const existing = this.sessions.get(clientId);
     if (existing && !existing.lost) return existing;
     if (existing) {
@@ -49,6 +57,8 @@ export class SessionRegistry {
       this.remove(clientId, existing);
       this.endInBackground(existing);
     }
+    const running = this.handshakes.get(clientId);
+    if (running) return join(running.promise);
     return this.connectOnce(clientId, connect);
   }
 
