@@ -93,3 +93,22 @@ describe('calls sharing a long-lived caller signal', () => {
     expect(abortListeners(signal)).toBe(0);
   });
 });
+
+describe('a signal aborted before the call', () => {
+  it('fails a reconnect at once and leaves the live session as it was', async () => {
+    const { client } = await connectedApp();
+    const session = client.getSession('s');
+    const liveBefore = server.liveSessions();
+    const target = { url: server.url, protocolVersion: '2025-11-25' };
+
+    const reconnect = client.connectWithRetry('s', target, { signal: AbortSignal.abort() });
+
+    await expect(reconnect).rejects.toBeInstanceOf(McpAbortedError);
+    expect(client.getSession('s')).toBe(session);
+    expect(server.liveSessions()).toBe(liveBefore);
+    await expect(client.callToolWithRetry('s', 'lookup', { id: 'x' })).resolves.toMatchObject({
+      content: [{ text: 'x' }],
+    });
+    expect(server.liveSessions()).toBe(liveBefore);
+  });
+});

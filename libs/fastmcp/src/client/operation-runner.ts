@@ -181,6 +181,8 @@ export class OperationRunner {
     let sessionRenewed = false;
     for (;;) {
       try {
+        // Before the attempt's own work (a reconnect ends the session it replaces).
+        run.throwIfAborted();
         return await spec.attempt(run);
       } catch (error) {
         run.attemptSettled();

@@ -340,7 +340,8 @@ export class RetryRun {
     return computed;
   }
 
-  private throwIfAborted(): void {
+  /** McpAbortedError once the caller aborted. */
+  throwIfAborted(): void {
     if (this.init.signal?.aborted) throw this.errors.aborted();
   }
 }
