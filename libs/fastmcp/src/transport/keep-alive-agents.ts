@@ -3,10 +3,7 @@ import {
   SocketWatchingHttpAgent,
   SocketWatchingHttpsAgent,
 } from './socket-watch.js';
-import { POOL_IDLE_MS } from './origin-pools.js';
-
-/** Connections per server, as the undici pools allow. */
-const MAX_SOCKETS = 256;
+import { CONNECTIONS_PER_ORIGIN, POOL_IDLE_MS } from './origin-pools.js';
 
 /**
  * The keep-alive agents behind axios (https, and http the undici pools do not carry). A socket
@@ -14,7 +11,7 @@ const MAX_SOCKETS = 256;
  * says so: without a hint Node keeps it open for good, one per server ever called.
  */
 export function keepAliveAgents(sockets: SocketWatch, idleMs = POOL_IDLE_MS) {
-  const options = { keepAlive: true, maxSockets: MAX_SOCKETS, timeout: idleMs };
+  const options = { keepAlive: true, maxSockets: CONNECTIONS_PER_ORIGIN, timeout: idleMs };
   return {
     http: new SocketWatchingHttpAgent(options, sockets),
     https: new SocketWatchingHttpsAgent(options, sockets),

@@ -1,8 +1,8 @@
 import { Pool } from 'undici';
 import { FastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 
-/** Connections per server, as the keep-alive agents allowed (`maxSockets`). */
-const CONNECTIONS = 256;
+/** Connections per server, for the pools and the keep-alive agents (`maxSockets`) alike. */
+export const CONNECTIONS_PER_ORIGIN = 256;
 
 /** How often idle pools are looked for: a pool is closed after one to two of these unused. */
 export const POOL_IDLE_MS = 60_000;
@@ -33,7 +33,7 @@ export class OriginPools {
     }
     let entry = this.pools.get(origin);
     if (!entry) {
-      entry = { pool: new Pool(origin, { connections: CONNECTIONS }), used: true };
+      entry = { pool: new Pool(origin, { connections: CONNECTIONS_PER_ORIGIN }), used: true };
       this.pools.set(origin, entry);
       this.sweeper ??= setInterval(() => this.sweep(), this.idleMs).unref();
     }

@@ -66,8 +66,8 @@ export class MemoryDlqStorage implements DlqStorage {
 
   remove(id: string): Promise<boolean> {
     const removed = this.drop(id);
-    // As in Redis, an id not stored yet is buried too (a buffered write may land late).
     this.prune(Date.now());
+    // As in Redis, an id not stored yet is buried too (a buffered write may land late).
     this.tombstones.set(id, Date.now() + DLQ_TOMBSTONE_MS);
     return Promise.resolve(removed);
   }
