@@ -32,9 +32,10 @@ export interface TraceMetaServer {
 /**
  * An official-SDK MCP server (stateful Streamable HTTP) whose tools record the trace context
  * each call reached them with: `echo` answers its text, `broken` answers `isError: true`,
- * `progress` sends one progress notification first when asked for progress.
+ * `progress` sends one progress notification first when asked for progress. Session ids come
+ * from `newSessionId` (default: random UUIDs).
  */
-export async function startTraceMetaServer(): Promise<TraceMetaServer> {
+export async function startTraceMetaServer(newSessionId?: () => string): Promise<TraceMetaServer> {
   const received: ReceivedTraceContext[] = [];
   const newServer = (): McpServer => {
     const mcp = new McpServer({ name: 'trace-meta', version: '1.0.0' });
@@ -66,7 +67,7 @@ export async function startTraceMetaServer(): Promise<TraceMetaServer> {
     });
     return mcp;
   };
-  const sessions = new StatefulSessions(newServer, {});
+  const sessions = new StatefulSessions(newServer, {}, newSessionId);
   const server = await serveOnLoopback(async (req, res) => {
     const body =
       req.method === 'POST' ? parseJsonRpcBody(await readRequestText(req)).body : undefined;

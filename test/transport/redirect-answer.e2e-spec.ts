@@ -50,14 +50,34 @@ it('names where a relative redirect points, and does not follow it', async () =>
   expect(requests).toEqual(['POST /mcp']);
 });
 
-it("shows another host's origin and path only: no credentials, query or configured secret", async () => {
-  const secret = 'sk-live-0123456789abcdef';
+it("shows another host's origin and path only: no credentials, query or fragment", async () => {
   const { url } = await redirectingTo(
-    `http://user:pa55w0rd@mcp.example.com/v2/${secret}/mcp?token=abc123#frag`,
+    'http://user:pa55w0rd@mcp.example.com/v2/mcp?token=abc123#frag',
   );
-  const error = await connectFailure(url, { 'x-api-key': secret });
-  expect(error.message).toContain('redirected to http://mcp.example.com/v2/');
-  for (const hidden of ['pa55w0rd', 'user:', 'abc123', 'frag', secret]) {
+  const error = await connectFailure(url);
+  expect(error.message).toContain('redirected to http://mcp.example.com/v2/mcp;');
+  for (const hidden of ['pa55w0rd', 'user:', 'abc123', 'frag']) {
     expect(error.message).not.toContain(hidden);
   }
+});
+
+it.each([
+  ['its path', (secret: string) => `http://mcp.example.com/v2/${secret}/mcp`],
+  // Parsed, a host is lower-cased: the secret would no longer be the one configured.
+  ['its host', (secret: string) => `http://${secret}.evil.example/mcp`],
+  ['its query', (secret: string) => `/mcp?session=${secret}`],
+])('does not show where a redirect points when %s echoes a configured secret', async (_, to) => {
+  const secret = 'sk-LIVE-0123456789abcdef';
+  const { url } = await redirectingTo(to(secret));
+  const error = await connectFailure(url, { 'x-api-key': secret });
+  expect(error.message).toMatch(/^HTTP 308: redirected to a URL that held a secret; /);
+  expect(error.message.toLowerCase()).not.toContain(secret.toLowerCase());
+});
+
+it('redacts a configured secret that parsing decodes out of a percent-encoded host', async () => {
+  const secret = 'key-API-0123456789';
+  const { url } = await redirectingTo('http://key%2DAPI%2D0123456789.evil.example/x');
+  const error = await connectFailure(url, { 'x-api-key': secret });
+  expect(error.message).toContain('redirected to http://[REDACTED].evil.example/x;');
+  expect(error.message.toLowerCase()).not.toContain(secret.toLowerCase());
 });

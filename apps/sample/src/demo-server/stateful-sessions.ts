@@ -26,6 +26,7 @@ export class StatefulSessions {
   constructor(
     private readonly createServer: () => McpServer,
     private readonly transportOptions: SessionTransportOptions,
+    private readonly newSessionId: () => string = randomUUID,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -56,7 +57,7 @@ export class StatefulSessions {
     const mcp = this.createServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       ...this.transportOptions,
-      sessionIdGenerator: randomUUID,
+      sessionIdGenerator: this.newSessionId,
       onsessioninitialized: (id) => void this.sessions.set(id, { mcp, transport }),
     });
     transport.onclose = () => {

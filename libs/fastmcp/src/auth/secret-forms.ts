@@ -81,7 +81,7 @@ export function wrappedPattern(secrets: readonly string[]): RegExp | undefined {
   if (long.length === 0) return undefined;
   const lineBreak = String.raw`(?:\r?\n|(?:\\r)?\\n)?[ \t]*`;
   const alternatives = long.map((secret) => [...secret].map(escapeRegExp).join(lineBreak));
-  return new RegExp(alternatives.join('|'), 'g');
+  return new RegExp(alternatives.join('|'), 'gi');
 }
 
 /** Matches any of the short `secrets` as a whole word: inside longer words they are not secrets. */
@@ -91,6 +91,6 @@ export function wholeWordPattern(secrets: readonly string[]): RegExp | undefined
   return new RegExp(String.raw`(?<![\w-])(?:${words})(?![\w-])`, 'g');
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

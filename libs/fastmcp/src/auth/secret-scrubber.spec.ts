@@ -135,6 +135,24 @@ describe('SecretScrubber', () => {
     expect(short.scrub('Zq9x7abc xZq9x7')).toBe('Zq9x7abc xZq9x7');
   });
 
+  it('removes a known secret echoed in another case, wrapped too; a short one only as written', () => {
+    const long = 'LONGKEY-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789';
+    const mixed = new SecretScrubber(['Key-API-0123456789', long, 'Zq9x7']);
+    expect(mixed.scrub('getaddrinfo ENOTFOUND key-api-0123456789.evil.example')).toBe(
+      'getaddrinfo ENOTFOUND [REDACTED].evil.example',
+    );
+    expect(mixed.scrub('KEY-API-0123456789 and key-api-0123456789')).toBe(
+      '[REDACTED] and [REDACTED]',
+    );
+    expect(mixed.scrub(`${long.slice(0, 20).toLowerCase()}\n${long.slice(20)}`)).toBe('[REDACTED]');
+    expect(mixed.scrub('pin zq9x7')).toBe('pin zq9x7');
+  });
+
+  it('cuts a long text at the start of a secret in another case', () => {
+    const text = `${'x'.repeat(MAX_SCRUB_LENGTH - 4)}S3CR3T-VALUE${'y'.repeat(5000)}`;
+    expect(scrubber.scrub(text)).toBe(`${'x'.repeat(MAX_SCRUB_LENGTH - 4)}...`);
+  });
+
   it('cuts a long text before scrubbing it, leaving no start of a secret at the cut', () => {
     const text = `${'x'.repeat(MAX_SCRUB_LENGTH - 4)}s3cr3t-value${'y'.repeat(1_000_000)}`;
     const out = scrubber.scrub(text);

@@ -1,4 +1,4 @@
-import { quotedForms, wholeWordPattern, wrappedPattern } from './secret-forms.js';
+import { escapeRegExp, quotedForms, wholeWordPattern, wrappedPattern } from './secret-forms.js';
 
 const REDACTED = '[REDACTED]';
 /** Known secrets shorter than this are searched for only as whole words (inside words they are not). */
@@ -37,9 +37,15 @@ const PATTERNS: Array<[RegExp, string]> = [
 /** Matches wherever one of the patterns would (and sometimes more): most text has no secret. */
 const MAY_HOLD_CREDENTIAL = new RegExp(PATTERNS.map(([pattern]) => pattern.source).join('|'), 'i');
 
-/** Removes secrets from text meant for errors and logs: known values, and credential shapes. */
+/**
+ * Removes secrets from text meant for errors and logs: known values, and credential shapes.
+ * Known values are found in any case: an upstream may echo one where case is not kept (a URL's
+ * host is lower-cased when parsed). Short ones, found only as whole words, must match exactly.
+ */
 export class SecretScrubber {
   private readonly secrets: string[];
+  /** `secrets` in lower case, in the same order: what `scrubKnown` looks for first. */
+  private readonly lowered: string[];
   private readonly wrapped?: RegExp;
   private readonly shortWords?: RegExp;
 
@@ -55,6 +61,7 @@ export class SecretScrubber {
     const long = trimmed.filter((s) => s.length >= MIN_SECRET_LENGTH);
     // Longest first, so a secret containing another is removed whole.
     this.secrets = [...new Set(long.flatMap(quotedForms))].sort((a, b) => b.length - a.length);
+    this.lowered = this.secrets.map((secret) => secret.toLowerCase());
     this.wrapped = wrappedPattern(long);
     this.shortWords = wholeWordPattern(
       trimmed.filter((s) => s.length >= MIN_WORD_SECRET_LENGTH && s.length < MIN_SECRET_LENGTH),
@@ -75,9 +82,12 @@ export class SecretScrubber {
    */
   scrubKnown(text: string): string {
     let out = text.length > MAX_SCRUB_LENGTH ? `${this.cut(text)}...` : text;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    }
+    let lower = out.toLowerCase();
+    this.secrets.forEach((secret, i) => {
+      if (!lower.includes(this.lowered[i])) return;
+      out = out.replace(new RegExp(escapeRegExp(secret), 'gi'), REDACTED);
+      lower = out.toLowerCase();
+    });
     if (this.wrapped && /\n|\\n/.test(out)) out = out.replace(this.wrapped, REDACTED);
     if (this.shortWords) out = out.replace(this.shortWords, REDACTED);
     return out;
@@ -94,10 +104,11 @@ export class SecretScrubber {
   /** The first MAX_SCRUB_LENGTH characters, less the longest tail that starts a known secret. */
   private cut(text: string): string {
     const head = text.slice(0, MAX_SCRUB_LENGTH);
+    const lower = head.toLowerCase();
     let longest = 0;
-    for (const secret of this.secrets) {
+    for (const secret of this.lowered) {
       for (let size = Math.min(secret.length - 1, head.length); size > longest; size--) {
-        if (head.endsWith(secret.slice(0, size))) longest = size;
+        if (lower.endsWith(secret.slice(0, size))) longest = size;
       }
     }
     return longest > 0 ? head.slice(0, -longest) : head;

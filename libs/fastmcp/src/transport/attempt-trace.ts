@@ -1,6 +1,7 @@
 import type { RetryRun } from '../retry/retry-run.js';
 import type { AttemptTrace } from '../tracing/operation-tracer.interface.js';
 import type { HttpTarget } from './http-target.interface.js';
+import type { UpstreamText } from './upstream-text.js';
 
 /**
  * Starts the span of one request when its operation is traced. Its trace context goes out twice,
@@ -12,17 +13,29 @@ export function traceAttempt(
   method: string,
   requestId: number,
   params: Record<string, unknown> | undefined,
+  upstream: UpstreamText,
 ): AttemptTrace | undefined {
   return run.trace?.attempt({
     method,
     requestId,
     url: target.url,
     toolName: method === 'tools/call' ? stringField(params, 'name') : undefined,
-    sessionId: target.sessionId,
+    sessionId: traceableSessionId(target.sessionId, upstream),
     protocolVersion:
       target.protocolVersion ??
       (method === 'initialize' ? stringField(params, 'protocolVersion') : undefined),
   });
+}
+
+/**
+ * The session id as a span may show it: the server chose it, and one that echoes a secret of the
+ * request (a gateway keying sessions by the caller's API key) is left out of the trace.
+ */
+export function traceableSessionId(
+  sessionId: string | undefined,
+  upstream: UpstreamText,
+): string | undefined {
+  return sessionId !== undefined && upstream.scrub(sessionId) === sessionId ? sessionId : undefined;
 }
 
 /** `params` with the attempt's trace context in `_meta` (a copy: the caller's stays as it is). */

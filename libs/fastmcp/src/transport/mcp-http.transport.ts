@@ -14,7 +14,12 @@ import { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.j
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import { AxiosErrorConverter } from './axios-error.converter.js';
-import { traceAttempt, withTraceHeaders, withTraceMeta } from './attempt-trace.js';
+import {
+  traceableSessionId,
+  traceAttempt,
+  withTraceHeaders,
+  withTraceMeta,
+} from './attempt-trace.js';
 import type { ExchangeOptions } from './exchange-options.interface.js';
 import { exchangeSink } from './exchange-sink.js';
 import type { HttpTarget, TransportResponse } from './http-target.interface.js';
@@ -185,7 +190,7 @@ export class McpHttpTransport {
       throw await converter.convert(error);
     });
     const id = this.nextRequestId();
-    const attempt = traceAttempt(run, target, method, id, params);
+    const attempt = traceAttempt(run, target, method, id, params, upstream);
     const message = jsonRpcRequest(
       id,
       method,
@@ -213,7 +218,7 @@ export class McpHttpTransport {
       throw failure;
     }
     const sessionId = headerValue(response.headers['mcp-session-id']);
-    attempt?.responded(response.status, sessionId);
+    attempt?.responded(response.status, traceableSessionId(sessionId, upstream));
     // Object.assign, not a spread and a key: on Node 20 that costs about 1.5 us a key.
     const answering: HttpTarget = sessionId ? Object.assign({}, target, { sessionId }) : target;
     try {

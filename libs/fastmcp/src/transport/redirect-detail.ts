@@ -14,7 +14,13 @@ export function redirectDetail(
   if (status < 300 || status > 399 || typeof location !== 'string' || location === '') {
     return undefined;
   }
-  const target = URL.canParse(location, requestUrl) ? new URL(location, requestUrl).href : '';
-  const shown = target ? upstream.scrub(displayUrl(target)) : '(not a URL)';
+  if (!URL.canParse(location, requestUrl)) return redirectText('(not a URL)');
+  // Parsing rewrites a URL (its host in lower case or punycode, its path percent-encoded), so a
+  // secret echoed into the Location is looked for as the server wrote it, too.
+  if (upstream.scrubKnown(location) !== location) return redirectText('a URL that held a secret');
+  return redirectText(upstream.scrub(displayUrl(new URL(location, requestUrl).href)));
+}
+
+function redirectText(shown: string): string {
   return `redirected to ${shown}; redirects are not followed (the request would carry its credentials there): configure that URL as the server's url`;
 }
