@@ -81,7 +81,15 @@ export class SecretScrubber {
    * parseable (a `WWW-Authenticate` challenge, whose `Bearer realm=...` looks like a credential).
    */
   scrubKnown(text: string): string {
-    let out = text.length > MAX_SCRUB_LENGTH ? `${this.cut(text)}...` : text;
+    return this.withoutKnown(text.length > MAX_SCRUB_LENGTH ? `${this.cut(text)}...` : text);
+  }
+
+  /**
+   * `text` whole, with the known secrets removed: for a server's own long words (its
+   * `instructions`), which must not be cut. Linear in the text, unlike the credential shapes.
+   */
+  withoutKnown(text: string): string {
+    let out = text;
     let lower = out.toLowerCase();
     this.secrets.forEach((secret, i) => {
       if (!lower.includes(this.lowered[i])) return;

@@ -16,6 +16,7 @@ import type { HttpTarget } from '../transport/http-target.interface.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import { UpstreamText } from '../transport/upstream-text.js';
 import { LegacySession } from './legacy-session.js';
+import { serverWords } from './server-words.js';
 
 /** Who the client is to this server. */
 export interface HandshakeClient {
@@ -57,7 +58,8 @@ export async function performHandshake(
     if (sessionId) await transport.terminate({ ...target, sessionId }).catch(() => undefined);
     throw error;
   }
-  const { protocolVersion, serverInfo, instructions } = accepted;
+  const { protocolVersion } = accepted;
+  const words = serverWords(accepted.serverInfo, accepted.instructions, new UpstreamText(target));
   const connected: HttpTarget = { ...target, sessionId, protocolVersion, era: 'legacy' };
   try {
     await transport.send(
@@ -78,9 +80,9 @@ export async function performHandshake(
     sessionId,
     protocolVersion,
     era: 'legacy' as const,
-    serverInfo,
+    serverInfo: words.serverInfo,
     capabilities: accepted.capabilities,
-    instructions,
+    instructions: words.instructions,
   };
   return new LegacySession(transport, session, connected);
 }

@@ -28,6 +28,7 @@ import { EraVerdicts } from './era-verdicts.js';
 import { performHandshake } from './handshake.js';
 import type { McpConnection } from './mcp-connection.interface.js';
 import { modernSession } from './modern-session.js';
+import { UpstreamText } from '../transport/upstream-text.js';
 import { ModernConnection } from './modern-connection.js';
 
 /** A client id, its server, and that server's auth for this connect. */
@@ -172,7 +173,12 @@ export class McpConnector {
       client: this.envelope(),
       versions: [verdict.version, ...versions.filter((v) => v !== verdict.version)],
     };
-    const session = modernSession(peer.clientId, peer.server.url, verdict);
+    const session = modernSession(
+      peer.clientId,
+      peer.server.url,
+      verdict,
+      new UpstreamText(target),
+    );
     return new ModernConnection(deps, session, target);
   }
 

@@ -1,6 +1,8 @@
 import type { Implementation } from '@modelcontextprotocol/sdk/types.js';
 import type { EraVerdict } from './discover-probe.js';
+import type { UpstreamText } from '../transport/upstream-text.js';
 import type { McpSession } from './mcp-session.interface.js';
+import { serverWords } from './server-words.js';
 
 const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
 const UNKNOWN_SERVER: Implementation = { name: 'unknown', version: 'unknown' };
@@ -10,6 +12,7 @@ export function modernSession(
   clientId: string,
   url: string,
   verdict: Extract<EraVerdict, { era: 'modern' }>,
+  upstream: UpstreamText,
 ): McpSession {
   const discover = verdict.discover ?? {};
   const meta = (discover._meta ?? {}) as Record<string, unknown>;
@@ -18,13 +21,16 @@ export function modernSession(
     typeof info?.name === 'string' && typeof info.version === 'string'
       ? (info as Implementation)
       : UNKNOWN_SERVER;
+  const instructions =
+    typeof discover.instructions === 'string' ? discover.instructions : undefined;
+  const words = serverWords(serverInfo, instructions, upstream);
   return {
     clientId,
     url,
     protocolVersion: verdict.version,
     era: 'modern',
-    serverInfo,
+    serverInfo: words.serverInfo,
     capabilities: discover.capabilities ?? {},
-    instructions: typeof discover.instructions === 'string' ? discover.instructions : undefined,
+    instructions: words.instructions,
   };
 }

@@ -28,6 +28,11 @@ export class UpstreamText {
     return this.get().scrubKnown(text);
   }
 
+  /** `text` whole, without the request's secrets (see SecretScrubber.withoutKnown). */
+  withoutKnown(text: string): string {
+    return this.get().withoutKnown(text);
+  }
+
   /** At most `maxChars` characters of `text`, scrubbed whole first (see SecretScrubber.excerpt). */
   excerpt(text: string, maxChars: number): string {
     return this.get().excerpt(text, maxChars);

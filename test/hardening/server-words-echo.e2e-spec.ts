@@ -1,0 +1,62 @@
+// A gateway may name itself after the caller's key. What a server says of itself (serverInfo,
+// instructions) reaches the app's session without the request's secrets: sessions get logged
+// and shown (the sample's REST replies).
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { afterEach, expect, it } from 'vitest';
+import {
+  parseJsonRpcBody,
+  readRequestText,
+} from '../../apps/sample/src/demo-server/json-rpc-body.js';
+import { StatefulSessions } from '../../apps/sample/src/demo-server/stateful-sessions.js';
+import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
+import { serveOnLoopback } from '../support/loopback-server.js';
+
+const API_KEY = 'key-API-0123456789';
+const AUTHORIZATION = 'Bearer tok-AUTH-0123456789';
+
+let app: ClientTestApp | undefined;
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await app?.close();
+  await close?.();
+  app = close = undefined;
+});
+
+it("keeps the request's secrets out of a 2025 server's serverInfo and instructions", async () => {
+  const sessions = new StatefulSessions(
+    () =>
+      new McpServer(
+        { name: API_KEY, title: 'Gateway', version: AUTHORIZATION },
+        { instructions: `Send ${API_KEY.toUpperCase()} with every call.` },
+      ),
+    {},
+  );
+  const server = await serveOnLoopback(async (req, res) => {
+    const body =
+      req.method === 'POST' ? parseJsonRpcBody(await readRequestText(req)).body : undefined;
+    await sessions.handle(req, res, body);
+  });
+  close = async () => {
+    await sessions.closeAll();
+    await server.close();
+  };
+  app = await startClientApp({
+    dlq: false,
+    servers: {
+      gw: {
+        url: `http://127.0.0.1:${server.port}/mcp`,
+        headers: { 'x-api-key': API_KEY, authorization: AUTHORIZATION },
+      },
+    },
+  });
+
+  const session = await app.client.connectWithRetry('gw');
+
+  expect(session.serverInfo).toEqual({
+    name: '[REDACTED]',
+    title: 'Gateway',
+    version: '[REDACTED]',
+  });
+  expect(session.instructions).toBe('Send [REDACTED] with every call.');
+  expect(app.client.getSession('gw')?.serverInfo.name).toBe('[REDACTED]');
+});
