@@ -1,4 +1,5 @@
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import { environmentProxyUrls } from '../transport/environment-proxy.js';
 import { percentDecoded } from './percent-decoded.js';
 
 /** `Bearer x`, `Basic x`, `Token x`: an auth scheme, then the credential. */
@@ -54,13 +55,27 @@ export function urlSecrets(url: string): string[] {
 function queryParamSecrets(url: URL): string[] {
   const secrets: string[] = [];
   for (const pair of url.search.slice(1).split('&')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) continue;
-    const written = pair.slice(at + 1);
-    if (!SECRET_PARAM.test(pair.slice(0, at)) && !CREDENTIAL_SHAPED.test(written)) continue;
+    if (!isCredentialPair(pair)) continue;
+    const written = pair.slice(pair.indexOf('=') + 1);
     secrets.push(written, decodedOrAsIs(written.replace(/\+/g, ' ')));
   }
   return secrets.filter((secret) => secret !== '');
+}
+
+/** A URL's query (`?a=1&api_key=x`) without the pairs that carry a credential, as written. */
+export function withoutCredentialParams(search: string): string {
+  const kept = search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !isCredentialPair(pair));
+  return kept.length > 0 ? `?${kept.join('&')}` : '';
+}
+
+/** `name=value` whose name or value says it is a credential. */
+function isCredentialPair(pair: string): boolean {
+  const at = pair.indexOf('=');
+  if (at <= 0) return false;
+  return SECRET_PARAM.test(pair.slice(0, at)) || CREDENTIAL_SHAPED.test(pair.slice(at + 1));
 }
 
 function decodedOrAsIs(text: string): string {
@@ -76,7 +91,10 @@ function userInfoSecrets({ username, password }: URL): string[] {
   return [...parts, Buffer.from(pair).toString('base64')].filter((part) => part !== '');
 }
 
-/** The secrets of the given headers, OAuth header and URL: what a server's upstream may echo. */
+/**
+ * The secrets of the given headers, OAuth header and URL, and of the proxy the environment names
+ * (a proxy's 407 page may quote the credentials it got): what a server's upstream may echo.
+ */
 export function targetSecrets(
   headers: Readonly<Record<string, string>> | undefined,
   url: string,
@@ -86,10 +104,11 @@ export function targetSecrets(
     ...Object.values(headers ?? {}).flatMap(headerValueSecrets),
     ...headerValueSecrets(authorization),
     ...urlSecrets(url),
+    ...environmentProxyUrls().flatMap(urlSecrets),
   ];
 }
 
-/** Every header value and URL credential the module's servers are configured with. */
+/** Every header value and URL credential the module's servers are configured with, and the proxy's. */
 export function configuredSecrets(
   options: Pick<ResolvedFastMcpOptions, 'servers' | 'baseUrl'>,
 ): string[] {
@@ -97,5 +116,6 @@ export function configuredSecrets(
   return [
     ...servers.flatMap((server) => targetSecrets(server.headers, server.url)),
     ...urlSecrets(options.baseUrl ?? ''),
+    ...environmentProxyUrls().flatMap(urlSecrets),
   ];
 }

@@ -1,11 +1,19 @@
 import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import { DiscoveryRefusedError } from './discovery-refused.error.js';
+import { withoutCredentialParams } from './configured-secrets.js';
 import { displayUrl } from './display-url.js';
 
-/** The MCP server's canonical URI, sent as `resource` (RFC 8707): its URL without fragment. */
+/**
+ * The MCP server's canonical URI, sent as `resource` (RFC 8707): its URL without fragment, and
+ * without credentials (`user:password@`, query pairs that carry one): the resource goes to the
+ * authorization server and, in the authorization URL, through a browser and its history.
+ */
 export function canonicalResource(serverUrl: string | URL): URL {
   const url = new URL(serverUrl);
   url.hash = '';
+  url.username = '';
+  url.password = '';
+  url.search = withoutCredentialParams(url.search);
   return url;
 }
 

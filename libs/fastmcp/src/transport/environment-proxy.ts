@@ -7,6 +7,11 @@ const PROXY_VARIABLES = [
   'all_proxy',
 ];
 
+/** The proxy URLs the environment names (their credentials are secrets a proxy may echo). */
+export function environmentProxyUrls(): string[] {
+  return PROXY_VARIABLES.flatMap((name) => process.env[name] ?? []);
+}
+
 /** True when the environment names an HTTP(S) proxy (axios and undici then use it). */
 export function environmentNamesProxy(): boolean {
   return PROXY_VARIABLES.some((name) => process.env[name]);
