@@ -53,6 +53,14 @@ const ECHOES: Record<string, Echo> = {
     forms: [SLASHY_KEY.replace(/\//g, '\\/'), SLASHY_KEY],
   },
   short: { says: (r) => `bad pin ${header(r, 'x-pin')}`, forms: [PIN] },
+  base64: {
+    says: (r) => `unknown key ${Buffer.from(header(r, 'x-api-key')).toString('base64')}`,
+    forms: [Buffer.from(SLASHY_KEY).toString('base64'), SLASHY_KEY],
+  },
+  base64url: {
+    says: (r) => `unknown key ${Buffer.from(header(r, 'x-api-key')).toString('base64url')}`,
+    forms: [Buffer.from(SLASHY_KEY).toString('base64url'), SLASHY_KEY],
+  },
   wrapped: {
     says: (r) => `bad key ${header(r, 'x-long').slice(0, 22)}\n  ${header(r, 'x-long').slice(22)}`,
     forms: [LONG_KEY.slice(0, 22), LONG_KEY.slice(22)],
@@ -86,6 +94,11 @@ const IN_BODY: Record<string, (request: ScriptedRequest) => void> = {
       method: 'notifications/progress',
       params: { progressToken: key, progress: 1, total: 2, _meta: { echoed: key } },
     };
+    const numeric = {
+      jsonrpc: '2.0',
+      method: 'notifications/progress',
+      params: { progressToken: Number(req.headers['x-numeric-pin']), progress: 2 },
+    };
     const log = {
       jsonrpc: '2.0',
       method: 'notifications/message',
@@ -93,7 +106,8 @@ const IN_BODY: Record<string, (request: ScriptedRequest) => void> = {
     };
     const result = { jsonrpc: '2.0', id: message.id, result: { content: [] } };
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    for (const event of [progress, log, result]) res.write(`data: ${JSON.stringify(event)}\n\n`);
+    for (const event of [progress, numeric, log, result])
+      res.write(`data: ${JSON.stringify(event)}\n\n`);
     res.end();
   },
 };
@@ -180,6 +194,7 @@ describe('configured secrets quoted back in another form', () => {
     await app.client.callTool('keyed', 'progress');
     expect(progress).toEqual([
       { clientId: 'keyed', progressToken: '[REDACTED]', progress: 1, total: 2 },
+      { clientId: 'keyed', progressToken: '[REDACTED]', progress: 2 },
     ]);
     expect(messages).toEqual([
       { clientId: 'keyed', level: 'info', logger: undefined, data: { pin: '[REDACTED]' } },

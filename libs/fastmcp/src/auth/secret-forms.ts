@@ -7,7 +7,8 @@ export function formEncoded(text: string): string {
  * The forms a secret takes when an upstream quotes it back: as is; percent-encoded as
  * `encodeURIComponent` does, as a form does (`URLSearchParams`: also `~ ! ' ( ) *`, `+` for a
  * space), as RFC 3986 does (all but `A-Z a-z 0-9 - . _ ~`) and as Python's `quote` does (that,
- * `/` kept), each in upper- and lower-case hex; and JSON-escaped (also with `\/`, as PHP writes it).
+ * `/` kept), each in upper- and lower-case hex; JSON-escaped (also with `\/`, as PHP writes it);
+ * and base64-encoded.
  */
 export function quotedForms(secret: string): string[] {
   const encoded = encodeURIComponent(secret);
@@ -32,6 +33,9 @@ export function quotedForms(secret: string): string[] {
     // Go's encoding/json escapes < > &; .NET's System.Text.Json also ' + ` and ".
     ...['<>&', `<>&'+\`"`].flatMap((chars) => unicodeEscaped(secret, chars)),
     ...htmlEscaped(secret),
+    // A server may log or echo what it got encoded: base64, and base64url (no padding).
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
   ];
 }
 

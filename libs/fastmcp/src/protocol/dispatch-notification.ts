@@ -34,8 +34,8 @@ export function dispatchNotification(
       const update: { progress: number; total?: number; message?: string } = { progress: done };
       if (total !== undefined) update.total = total;
       if (text !== undefined) update.message = context.upstream.scrub(text);
-      const token =
-        typeof progressToken === 'string' ? context.upstream.scrub(progressToken) : progressToken;
+      // A number too: one that spells a secret (a PIN header) becomes a redaction string.
+      const token = context.upstream.scrubJson(progressToken) as string | number;
       events.emit('server.progress', {
         clientId: context.clientId,
         progressToken: token,
