@@ -289,6 +289,38 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect((await queue.list()).items.map((e) => e.id)).toEqual([lines[2]?.id]);
     });
 
+    it('refuses to import counters an export cannot hold: negative, fractional or past 2^53', async () => {
+      const { dlq: queue } = await boot();
+      const entry = await queue.store(failedInput());
+      await queue.delete(entry.id);
+      const ids = new DlqIdGenerator();
+      const lines = [
+        // A negative redrive count would let the entry be redriven past its policy's maxRedrives.
+        { ...entry, id: ids.next(clock.now()), redriveCount: -1_000_000 },
+        { ...entry, id: ids.next(clock.now()), occurrences: 0 },
+        { ...entry, id: ids.next(clock.now()), replayCount: 1e308 },
+        { ...entry, id: ids.next(clock.now()), occurrences: 1.5 },
+        { ...entry, id: ids.next(clock.now()), occurrences: 3, redriveCount: 2, replayCount: 1 },
+      ];
+      const result = await queue.import(lines);
+      expect(result).toEqual({
+        imported: 1,
+        skipped: 0,
+        invalid: [
+          { line: 1, reason: 'invalid DLQ redriveCount: expected a whole number >= 0' },
+          { line: 2, reason: 'invalid DLQ occurrences: expected a whole number >= 1' },
+          { line: 3, reason: 'invalid DLQ replayCount: expected a whole number >= 0' },
+          { line: 4, reason: 'invalid DLQ occurrences: expected a whole number >= 1' },
+        ],
+        invalidCount: 4,
+      });
+      expect(await queue.get(lines[4].id)).toMatchObject({
+        occurrences: 3,
+        redriveCount: 2,
+        replayCount: 1,
+      });
+    });
+
     it('imports a line exported mid-replay as deliveryUnknown; keeps a planned redrive time', async () => {
       const { dlq: queue, replays, redriver } = await boot({ redrive: [{ after: '1h' }] });
       const entry = await queue.store(failedInput());

@@ -48,14 +48,17 @@ export function importedEntry(
     ...built,
     id: given.id,
     expiresAt: Number.isFinite(expiresAt) ? new Date(expiresAt).toISOString() : built.expiresAt,
-    replayCount: Number.isInteger(given.replayCount) ? Number(given.replayCount) : 0,
+    replayCount: countOf('replayCount', given.replayCount, 0) ?? 0,
     priority: priorityOf(given.priority),
   };
-  if (Number.isInteger(given.occurrences)) entry.occurrences = Number(given.occurrences);
+  const occurrences = countOf('occurrences', given.occurrences, 1);
+  if (occurrences !== undefined) entry.occurrences = occurrences;
   if (given.lastFailedAt !== undefined) {
     entry.lastFailedAt = isoDateOf('lastFailedAt', given.lastFailedAt, nowMs);
   }
-  if (Number.isInteger(given.redriveCount)) entry.redriveCount = Number(given.redriveCount);
+  // A negative count would let the entry be redriven past its policy's maxRedrives.
+  const redriveCount = countOf('redriveCount', given.redriveCount, 0);
+  if (redriveCount !== undefined) entry.redriveCount = redriveCount;
   if (given.redriveExhausted === true) entry.redriveExhausted = true;
   // Exported while a replay ran: that replay may have run the tool, so this copy needs `force`.
   if (given.status === 'replaying') entry.deliveryUnknown = true;
@@ -68,6 +71,13 @@ export function importedEntry(
     entry.argumentsTruncated = true;
   }
   return entry;
+}
+
+/** A counter as exported: absent, or a whole number from `min`; anything else refuses the line. */
+function countOf(field: string, value: unknown, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min) return value;
+  throw new DlqValidationError(field, `expected a whole number >= ${min}`);
 }
 
 function hasTruncationMarker(given: Partial<FailedOperation>): boolean {
