@@ -108,8 +108,9 @@ export class DeadLetterQueueService
 
   async onModuleInit(): Promise<void> {
     if (!this.parts) return;
-    // Only a store that can be down buffers, and so may spill at shutdown; before it opens.
-    this.parts.spill.assertUsable(this.parts.options.store === 'redis');
+    // Before the store opens: the Redis store spills its buffer at shutdown, the memory store
+    // every entry it holds, so a file that cannot be written would send them to the log.
+    this.parts.spill.assertUsable();
     await this.parts.storage.open();
     await this.parts.spill.importFile();
     this.timer = setInterval(() => void this.sweepQuietly(), DLQ_SWEEP_INTERVAL_MS).unref();
@@ -295,7 +296,7 @@ export class DeadLetterQueueService
   }
 
   /** Writes an entry as is (its id kept), with the write timeout: the buffer and the spill. */
-  async write(entry: FailedOperation, source?: DlqWriteSource): Promise<DlqWriteResult> {
+  private async write(entry: FailedOperation, source?: DlqWriteSource): Promise<DlqWriteResult> {
     const { writer } = this.active();
     return withTimeout(
       writer.write(entry, source),

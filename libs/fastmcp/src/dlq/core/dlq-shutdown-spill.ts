@@ -26,13 +26,13 @@ export class DlqShutdownSpill {
     this.file = path ? new DlqSpillFile(path) : undefined;
   }
 
-  /**
-   * Fails the start with FastMcpConfigError when the path cannot be a spill file, or (`writable`:
-   * a store that can be down, and so may spill) when the file could not be written.
-   */
-  assertUsable(writable: boolean): void {
-    const reason = writable ? this.file?.unwritableReason() : this.file?.notAFileReason();
-    if (reason) throw new FastMcpConfigError([{ field: 'dlq.spillFile', message: reason }]);
+  /** Fails the start with FastMcpConfigError when the spill file could not be written. */
+  assertUsable(): void {
+    const reason = this.file?.unwritableReason();
+    if (reason) {
+      const message = `${reason}: give a writable path, or false to log the entries instead`;
+      throw new FastMcpConfigError([{ field: 'dlq.spillFile', message }]);
+    }
   }
 
   /**
