@@ -5,7 +5,7 @@
 // or a cycle failed as "unexpected failure", and a bad priority, timeout or onProgress was
 // silently ignored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FastMcpConfigError, isFastMcpConfigError } from '@app/fastmcp';
+import { type FastMcpConfigError, isDlqValidationError, isFastMcpConfigError } from '@app/fastmcp';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
 import { answerJson, startScriptedMcpServer } from '../support/scripted-mcp-server.js';
 import type { ScriptedMcpServerHandle } from '../support/scripted-mcp-server.js';
@@ -121,6 +121,21 @@ describe('a call given what no typed caller could give', () => {
       const error = await refusal(() => client().callToolWithRetry(id, 'echo', { text: 'a' }));
       expect(error.message).toMatch(/^Invalid call: clientId: must be letters, digits/);
       await refusal(() => client().listToolsWithRetry(id));
+    }
+  });
+
+  it('a server config that is not an object is refused, naming config', async () => {
+    for (const config of ['http://elsewhere', [], 42]) {
+      const error = await refusal(() => client().connect('adhoc', config));
+      expect(error.message).toMatch(/^Invalid call: config: must be an object/);
+      expect(error.issues.map((i) => i.field)).toEqual(['config']);
+    }
+  });
+
+  it('a replay of what is not a dead-letter entry is refused with DlqValidationError', async () => {
+    for (const entry of [null, {}, 'entry']) {
+      const error = await app.client.replay(entry as never).catch((e: unknown) => e);
+      expect(isDlqValidationError(error), String(error)).toBe(true);
     }
   });
 

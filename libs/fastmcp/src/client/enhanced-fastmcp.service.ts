@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
+import { assertClientId } from '../dlq/core/dlq-input.validation.js';
 import type { AttemptRecord, FailedOperation } from '../dlq/core/failed-operation.interface.js';
+import { DlqValidationError } from '../errors/dlq-validation.error.js';
 import type {
   OperationReplayer,
   ReplayOutcome,
@@ -152,7 +154,11 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
    * lost) aborts it; the DLQ keeps or removes the entry.
    */
   async replay(entry: FailedOperation, signal?: AbortSignal): Promise<ReplayOutcome> {
+    if (typeof entry !== 'object' || entry === null) {
+      throw new DlqValidationError('entry', 'expected a dead-letter entry to replay');
+    }
     const { clientId } = entry;
+    assertClientId(clientId);
     this.borrowed.replayStarted(clientId, this.operations.inUse(clientId));
     try {
       return await this.replayOnce(entry, signal);

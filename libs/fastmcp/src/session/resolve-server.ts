@@ -24,6 +24,15 @@ export function resolveServer(
   config?: Partial<McpServerConfig>,
 ): McpServerConfig {
   assertClientIdArgument(clientId);
+  if (
+    config !== undefined &&
+    (typeof config !== 'object' || config === null || Array.isArray(config))
+  ) {
+    throw new FastMcpConfigError(
+      [{ field: 'config', message: 'must be an object ({ url, ... }) or left out' }],
+      'call',
+    );
+  }
   const known = options.servers[clientId];
   const url = config?.url ?? known?.url ?? options.baseUrl;
   if (!url) throw new UnknownClientError(clientId);
