@@ -750,6 +750,13 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         ['arguments', () => dlq.store(failedInput({ arguments: ['id-42'] as never }))],
         ['arguments', () => dlq.store(failedInput({ arguments: new Date(0) as never }))],
         ['toolName', () => dlq.store(failedInput({ toolName: 'a'.repeat(257) }))],
+        ['toolName', () => dlq.store(failedInput({ toolName: undefined }))],
+        // `'yes'` would read as false, and a fraction of a worker as fewer workers.
+        ['force', () => a.replays.replay(entry.id, { force: 'yes' as never })],
+        ['options.focre', () => a.replays.replay(entry.id, { focre: true } as never)],
+        ['force', () => a.jobs.start({ force: 'yes' as never })],
+        ['concurrency', () => a.jobs.start({ concurrency: 1.5 })],
+        ['limit', () => a.jobs.start({ limit: 2.5 })],
         // A misspelt key would read as no filter: a job over every entry.
         ['filter.client', () => a.jobs.start({ filter: { client: 'mail' } as never })],
         ['request.limt', () => a.jobs.start({ limt: 1 } as never)],

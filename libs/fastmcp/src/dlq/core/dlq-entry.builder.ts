@@ -53,6 +53,13 @@ export class DlqEntryBuilder {
     if (input.arguments !== undefined && !isRecord(input.arguments)) {
       throw new DlqValidationError('arguments', 'expected an object of the tool arguments');
     }
+    // A tools/call with no tool name could never be replayed.
+    if (
+      input.operation === 'call_tool' &&
+      (typeof input.toolName !== 'string' || !input.toolName)
+    ) {
+      throw new DlqValidationError('toolName', 'a call_tool entry needs the name of its tool');
+    }
     if (
       typeof input.toolName === 'string' &&
       Buffer.byteLength(input.toolName) > TOOL_NAME_MAX_BYTES

@@ -43,6 +43,12 @@ export function assertKnownKeys(field: string, value: object, known: readonly st
   }
 }
 
+/** `force` as given: true or false (left out: false). `'yes'` would otherwise read as false. */
+export function forceOf(field: string, force: unknown): boolean {
+  if (force === undefined || typeof force === 'boolean') return force === true;
+  throw new DlqValidationError(field, `expected true or false, got ${show(force)}`);
+}
+
 export function assertDlqId(id: unknown): asserts id is string {
   if (!isDlqId(id)) throw new DlqValidationError('id', `expected a 26-char ULID, got ${show(id)}`);
 }

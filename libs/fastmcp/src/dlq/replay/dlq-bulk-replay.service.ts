@@ -18,7 +18,12 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constant
 import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { assertFilter } from '../core/dlq-filter.js';
-import { assertKnownKeys, assertOptionsObject, show } from '../core/dlq-input.validation.js';
+import {
+  assertKnownKeys,
+  assertOptionsObject,
+  forceOf,
+  show,
+} from '../core/dlq-input.validation.js';
 import { describe } from '../core/dlq-notifier.js';
 import { asUnavailable, waitAtShutdown } from '../core/dlq-runtime.js';
 import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.interface.js';
@@ -420,11 +425,18 @@ function checked(request: BulkReplayRequest): Required<BulkReplayRequest> {
     }
     return value;
   };
+  const whole = (field: string, value: unknown, fallback: number, min: number, max: number) => {
+    const count = number(field, value, fallback, min, max);
+    if (!Number.isInteger(count)) {
+      throw new DlqValidationError(field, `expected a whole number, got ${show(value)}`);
+    }
+    return count;
+  };
   return {
     filter,
     ratePerSecond: number('ratePerSecond', request.ratePerSecond, 10, 0.1, 1000),
-    concurrency: Math.floor(number('concurrency', request.concurrency, 4, 1, 32)),
-    limit: Math.floor(number('limit', request.limit, 10_000, 1, 100_000)),
-    force: request.force === true,
+    concurrency: whole('concurrency', request.concurrency, 4, 1, 32),
+    limit: whole('limit', request.limit, 10_000, 1, 100_000),
+    force: forceOf('force', request.force),
   };
 }

@@ -5,7 +5,12 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constant
 import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
 import type { ReplayOptions, ReplayResult } from '../core/dead-letter-queue.interface.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
-import { assertDlqId, assertOptionsObject } from '../core/dlq-input.validation.js';
+import {
+  assertDlqId,
+  assertKnownKeys,
+  assertOptionsObject,
+  forceOf,
+} from '../core/dlq-input.validation.js';
 import { DlqRedrivePlan } from '../core/dlq-redrive.plan.js';
 import { OPERATION_REPLAYER, type OperationReplayer } from './operation-replayer.interface.js';
 import { type ReplayContext, runReplay, type RunReplayOptions } from './dlq-replay.runner.js';
@@ -41,7 +46,8 @@ export class DlqReplayService {
   async replay(id: string, options: ReplayOptions = {}): Promise<ReplayResult> {
     assertDlqId(id);
     assertOptionsObject('options', options);
-    return this.run(id, { force: options.force === true });
+    assertKnownKeys('options', options, ['force']);
+    return this.run(id, { force: forceOf('force', options.force) });
   }
 
   /** A replay for the redriver and bulk jobs (same lease, same accounting). */
