@@ -128,6 +128,28 @@ describe('client credentials (real authorization server, official SDK MCP server
     }
   });
 
+  it('keeps a private_key_jwt assertion the server quotes back out of the error', async () => {
+    // Signed with a key the server does not know: it answers quoting the signature alone, which
+    // no credential shape matches; the assertion the flow sent is a known secret.
+    const stranger = generateSigningKey('ec');
+    const { server, app } = await setUp(
+      () => ({
+        clientId: 'ec',
+        clientSecret: undefined,
+        privateKeyJwt: { key: stranger.privateKey, alg: 'ES256' },
+      }),
+      { echoCredentialsInErrors: true },
+    );
+    const error = (await app.client
+      .callToolWithRetry('github', 'whoami')
+      .catch((e: unknown) => e)) as McpAuthError;
+    expect(isMcpAuthError(error)).toBe(true);
+    expect(server.tokenRequests.map((r) => r.status)).toContain(401);
+    expect(error.reason).toBe(
+      'authorization server error invalid_client (client authentication failed (got "[REDACTED]"))',
+    );
+  });
+
   it('never sends the credentials to an authorization server other than the configured issuer', async () => {
     const { server, app } = await setUp(() => ({ issuer: 'https://auth.example.com' }));
     const error = await app.client.callToolWithRetry('github', 'whoami').catch((e: unknown) => e);

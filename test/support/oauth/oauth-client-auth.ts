@@ -82,7 +82,8 @@ export class OAuthClientAuthenticator {
       this.usedAssertions.add(payload.jti);
       return { client, method: 'private_key_jwt' };
     } catch {
-      throw new ClientAuthFailure(clientId, assertion);
+      // What such a server quotes: the signature that did not verify.
+      throw new ClientAuthFailure(clientId, assertion.split('.').at(-1) ?? '');
     }
   }
 }

@@ -4,6 +4,7 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { McpAuthError } from '../errors/mcp-auth.error.js';
 import type { InteractiveOAuthClientProvider } from '../options/auth-options.interface.js';
 import { fetchUntil, fetchWithTimeout } from './auth-fetch.js';
+import { fetchNotingCredentials } from './sent-credentials.js';
 import { exchangeCodeOnce } from './code-exchange.js';
 import { headerValueSecrets, urlSecrets } from './configured-secrets.js';
 import { flowFailure } from './flow-failure.js';
@@ -218,14 +219,15 @@ export class OAuthServerAuth implements ServerAuth {
     const startedAt = this.now();
     const before = await this.tokens().catch(() => undefined);
     const flow = new FlowProvider(this.provider, mode);
-    // The authorization code and PKCE verifier, once there are: kept out of every error.
+    // The authorization code and PKCE verifier, once there are, and every credential a request
+    // of the flow sends (a client assertion): kept out of every error.
     const secrets: string[] = [];
     try {
       const options = {
         serverUrl: this.serverUrl,
         resourceMetadataUrl: this.resourceMetadataUrl,
         scope,
-        fetchFn: fetchUntil(signal, this.fetchFn),
+        fetchFn: fetchNotingCredentials(fetchUntil(signal, this.fetchFn), secrets),
       };
       if ((await auth(flow.provider, options)) === 'REDIRECT') {
         this.scopes.asked(flow.requestedScope);
