@@ -217,6 +217,22 @@ describe('DLQ spill file', () => {
     for (const entry of stored) expect(await next.dlq.get(entry.id)).toEqual(entry);
   });
 
+  it('the in-memory store, once closed, logs a later store at ERROR as full JSON rather than keep it unread', async () => {
+    const first = await boot('memory');
+    const kept = await first.dlq.store(failedInput());
+    await first.module.close();
+    open.splice(open.indexOf(first), 1);
+    const error = vi.spyOn(Logger.prototype, 'error');
+
+    const late = await first.dlq.store(failedInput());
+
+    expect(spilledIds()).toEqual([kept.id]);
+    const lines = error.mock.calls.map(([line]) => String(line));
+    expect(lines.filter((line) => line.includes(late.id))).toEqual([
+      expect.stringMatching(/^DLQ entry could not be stored \(shutting down: .*full entry: \{/),
+    ]);
+  });
+
   it('the in-memory store brings back, apart and not counted again, entries of one failure', async () => {
     const first = await boot('memory');
     // The same failure twice, past the dedup window: two entries, each stored once.

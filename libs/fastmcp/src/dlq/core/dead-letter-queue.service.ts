@@ -324,8 +324,9 @@ export class DeadLetterQueueService
     await Promise.all(this.storing);
     await this.parts.spill.spill();
     await this.parts.buffer.close();
-    if (this.parts.options.store === 'memory') await this.keepMemoryEntries(this.parts.spill);
+    // Closed first: a store that comes later is refused and logged, not kept in memory unread.
     await this.parts.storage.close();
+    if (this.parts.options.store === 'memory') await this.keepMemoryEntries(this.parts.spill);
   }
 
   /** Memory dies with the process: its entries go to the spill file (or the log). */

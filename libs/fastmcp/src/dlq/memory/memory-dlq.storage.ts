@@ -1,4 +1,5 @@
 import { DlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
+import { DlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
 import type { DlqStats } from '../core/dead-letter-queue.interface.js';
 import { DLQ_SWEEP_BATCH, DLQ_TOMBSTONE_MS } from '../core/dlq.constants.js';
@@ -32,16 +33,20 @@ export class MemoryDlqStorage implements DlqStorage {
   private readonly fingerprints = new Map<string, { id: string; until: number }>();
   private readonly dueAt = new Map<string, number>();
   private readonly jobs = new Map<string, { state: string; ids: string[]; at: number }>();
+  private closed = false;
 
   open(): Promise<void> {
     return Promise.resolve();
   }
 
+  /** Refuses inserts from now on (they go to the log, as Redis's do); reads still work. */
   close(): Promise<void> {
+    this.closed = true;
     return Promise.resolve();
   }
 
   insert(entry: FailedOperation, options: DlqInsertOptions): Promise<DlqInsertResult> {
+    if (this.closed) return Promise.reject(new DlqUnavailableError('the memory store is closed'));
     const now = options.nowMs;
     const known = this.fingerprints.get(options.fingerprint);
     if (options.dedupWindowMs > 0 && !options.ignoreDedup && known && known.until > now) {
