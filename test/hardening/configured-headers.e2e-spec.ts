@@ -86,6 +86,7 @@ describe('in-memory store', () => {
     const stored = await dlq.store({
       operation: 'call_tool',
       clientId: 'secure',
+      toolName: 'whoami',
       serverUrl: server.url,
       request: {
         method: 'tools/call',

@@ -26,8 +26,16 @@ it("keeps the request's secrets out of a 2025 server's serverInfo and instructio
   const sessions = new StatefulSessions(
     () =>
       new McpServer(
-        { name: API_KEY, title: 'Gateway', version: AUTHORIZATION },
-        { instructions: `Send ${API_KEY.toUpperCase()} with every call.` },
+        {
+          name: API_KEY,
+          title: 'Gateway',
+          version: AUTHORIZATION,
+          websiteUrl: `https://gw.example/u/${API_KEY}`,
+        },
+        {
+          instructions: `Send ${API_KEY.toUpperCase()} with every call.`,
+          capabilities: { experimental: { [API_KEY]: { auth: AUTHORIZATION } } },
+        },
       ),
     {},
   );
@@ -56,7 +64,10 @@ it("keeps the request's secrets out of a 2025 server's serverInfo and instructio
     name: '[REDACTED]',
     title: 'Gateway',
     version: '[REDACTED]',
+    websiteUrl: 'https://gw.example/u/[REDACTED]',
   });
+  expect(session.capabilities.experimental).toEqual({ '[REDACTED]': { auth: '[REDACTED]' } });
+  expect(JSON.stringify(session).toLowerCase()).not.toContain('0123456789');
   expect(session.instructions).toBe('Send [REDACTED] with every call.');
   expect(app.client.getSession('gw')?.serverInfo.name).toBe('[REDACTED]');
 });

@@ -161,7 +161,7 @@ export class ServerMessageDispatcher {
       reply = { jsonrpc: '2.0', id: request.id, result: result as Record<string, unknown> };
     } catch (error) {
       outcome = error instanceof MethodNotFound ? 'unsupported' : 'failed';
-      this.warnInvalidResult(error, request.method, context);
+      this.warnInvalidResult(error, request.method, context.clientId, context.upstream);
       reply = { jsonrpc: '2.0', id: request.id, error: errorFor(error, request.method, context) };
     } finally {
       reclaimSlot?.();
@@ -179,12 +179,18 @@ export class ServerMessageDispatcher {
   }
 
   /** A handler that returned what its method cannot answer: the app's to fix, so said at WARN. */
-  private warnInvalidResult(error: unknown, method: string, context: ServerRequestContext): void {
+  private warnInvalidResult(
+    error: unknown,
+    method: string,
+    clientId: string,
+    upstream: UpstreamText,
+  ): void {
     if (!(error instanceof InvalidHandlerResult)) return;
     const named = method.slice(0, 100);
+    // Its message may quote the server's schema, whose names and values the server chose.
     this.logger.warn(
-      `The ${named} handler's answer to ${context.clientId} was not sent: ${error.message}`,
-      { event: 'server.request.invalid_result', clientId: context.clientId },
+      `The ${named} handler's answer to ${clientId} was not sent: ${upstream.scrub(error.message)}`,
+      { event: 'server.request.invalid_result', clientId },
     );
   }
 
@@ -223,10 +229,10 @@ export class ServerMessageDispatcher {
           fields,
         );
       }
-      this.warnInvalidResult(error, fields.method, context);
+      this.warnInvalidResult(error, fields.method, context.clientId, upstream);
       throw new McpInputRequiredError('handler_failed', `the ${fields.method} handler failed`, {
         ...fields,
-        cause: error,
+        cause: upstream.scrubError(error),
       });
     } finally {
       this.events.emit('server.request', {

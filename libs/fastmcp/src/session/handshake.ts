@@ -59,7 +59,7 @@ export async function performHandshake(
     throw error;
   }
   const { protocolVersion } = accepted;
-  const words = serverWords(accepted.serverInfo, accepted.instructions, new UpstreamText(target));
+  const words = serverWords(accepted, new UpstreamText(target));
   const connected: HttpTarget = { ...target, sessionId, protocolVersion, era: 'legacy' };
   try {
     await transport.send(
@@ -81,7 +81,7 @@ export async function performHandshake(
     protocolVersion,
     era: 'legacy' as const,
     serverInfo: words.serverInfo,
-    capabilities: accepted.capabilities,
+    capabilities: words.capabilities,
     instructions: words.instructions,
   };
   return new LegacySession(transport, session, connected);

@@ -23,14 +23,17 @@ export function modernSession(
       : UNKNOWN_SERVER;
   const instructions =
     typeof discover.instructions === 'string' ? discover.instructions : undefined;
-  const words = serverWords(serverInfo, instructions, upstream);
+  const words = serverWords(
+    { serverInfo, capabilities: discover.capabilities ?? {}, instructions },
+    upstream,
+  );
   return {
     clientId,
     url,
     protocolVersion: verdict.version,
     era: 'modern',
     serverInfo: words.serverInfo,
-    capabilities: discover.capabilities ?? {},
+    capabilities: words.capabilities,
     instructions: words.instructions,
   };
 }

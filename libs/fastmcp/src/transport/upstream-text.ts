@@ -38,6 +38,11 @@ export class UpstreamText {
     return this.get().excerpt(text, maxChars);
   }
 
+  /** A copy of an error, down its cause chain, with every string scrubbed. */
+  scrubError(error: unknown): unknown {
+    return this.get().scrubError(error);
+  }
+
   /** A copy of a JSON value (a JSON-RPC error's `data`) with every string scrubbed. */
   scrubJson(value: unknown): unknown {
     return value === undefined ? undefined : this.get().scrubJson(value);
