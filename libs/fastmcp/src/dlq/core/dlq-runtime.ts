@@ -45,16 +45,20 @@ export function isExpired(entry: FailedOperation, nowMs: number): boolean {
   return Number.isFinite(at) && at <= nowMs;
 }
 
-/** Rejects with `onTimeout()` when `promise` takes longer than `ms` (the timer is unref'd). */
+/**
+ * Rejects with `onTimeout()` when `promise` takes longer than `ms`. The timer is unref'd unless
+ * `keepAlive`: a wait that must end before the process does (shutdown) holds it open.
+ */
 export function withTimeout<T>(
   promise: Promise<T>,
   ms: number,
   onTimeout: () => Error,
+  keepAlive = false,
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(onTimeout()), ms);
-    timer.unref();
+    if (!keepAlive) timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -69,7 +73,9 @@ export async function waitAtShutdown(
   logger: { warn(message: string): void },
 ): Promise<void> {
   const late = () => new Error(`did not end within ${DLQ_SHUTDOWN_WAIT_MS} ms`);
-  await withTimeout(work, DLQ_SHUTDOWN_WAIT_MS, late).catch((error: unknown) => {
+  // Kept alive: work that keeps nothing else open (a hung custom replayer) would let the process
+  // exit in the middle of shutdown, before the memory store's entries are spilled.
+  await withTimeout(work, DLQ_SHUTDOWN_WAIT_MS, late, true).catch((error: unknown) => {
     logger.warn(`${what} left at shutdown: ${describe(error)}`);
   });
 }

@@ -135,9 +135,13 @@ describe('DlqShutdownSpill import', () => {
     new DlqSpillFile(path).save([held(good)]);
     const undated: Partial<FailedOperation> = entry();
     delete undated.expiresAt;
+    const noAttempts: Partial<FailedOperation> = entry();
+    delete noAttempts.attempts;
     const bad = [
       // An entry that lost its expiry: Redis would keep it half-indexed and never sweep it.
       JSON.stringify(undated),
+      // One without attempts failed the import, and so every start after it.
+      JSON.stringify(noAttempts),
       '{"id":"torn',
       'null',
       '"text"',

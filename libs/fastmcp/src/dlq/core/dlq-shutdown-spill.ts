@@ -59,7 +59,8 @@ export class DlqShutdownSpill {
           kept.push(held);
           continue;
         }
-        this.buffer.push(entry, error, mayHaveLanded, storedBefore);
+        // Not buffered (an error a retry cannot mend): the buffer has logged it as lost.
+        if (!this.buffer.push(entry, error, mayHaveLanded, storedBefore)) continue;
         this.notifier.buffered(entry, error);
         buffered++;
       }

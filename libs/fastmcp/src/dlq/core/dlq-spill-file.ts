@@ -159,8 +159,9 @@ export class DlqSpillFile {
 }
 
 /**
- * The entry of a line: a JSON object with an entry's id, operation, client id and dates (an
- * expiry that is not a date would leave a Redis entry half-indexed, and never swept).
+ * The entry of a line: a JSON object with an entry's id, operation, client id, dates (an expiry
+ * that is not a date would leave a Redis entry half-indexed, and never swept) and attempts (what
+ * its log lines count: without them the import failed, and so did every start after).
  */
 function heldOf(line: string): SpilledEntry | undefined {
   let parsed: unknown;
@@ -175,11 +176,11 @@ function heldOf(line: string): SpilledEntry | undefined {
     [STORED_BEFORE]: storedBefore,
     ...entry
   } = parsed as FailedOperation & Record<typeof MAY_HAVE_LANDED | typeof STORED_BEFORE, unknown>;
-  const { id, operation, clientId, expiresAt, failedAt } = entry as Partial<FailedOperation>;
+  const { id, operation, clientId, expiresAt, failedAt, attempts } =
+    entry as Partial<FailedOperation>;
   const dated = [expiresAt, failedAt].every((date) => Number.isFinite(dateMs(date)));
-  if (!isDlqId(id) || typeof operation !== 'string' || typeof clientId !== 'string' || !dated) {
-    return undefined;
-  }
+  const named = typeof operation === 'string' && typeof clientId === 'string';
+  if (!isDlqId(id) || !named || !dated || !Array.isArray(attempts)) return undefined;
   return {
     entry,
     mayHaveLanded: mayHaveLanded === true,
