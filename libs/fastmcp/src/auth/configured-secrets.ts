@@ -115,7 +115,6 @@ export function configuredSecrets(
   const servers = Object.values(options.servers);
   return [
     ...servers.flatMap((server) => targetSecrets(server.headers, server.url)),
-    ...urlSecrets(options.baseUrl ?? ''),
-    ...environmentProxyUrls().flatMap(urlSecrets),
+    ...targetSecrets(undefined, options.baseUrl ?? ''),
   ];
 }

@@ -14,8 +14,6 @@ import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
 import { RetryPolicies } from '../retry/retry-policies.js';
 import { RetryRun } from '../retry/retry-run.js';
 import { ServerPipelines } from '../pipeline/server-pipelines.js';
-import { traceableSessionId } from '../transport/attempt-trace.js';
-import { UpstreamText } from '../transport/upstream-text.js';
 import {
   FASTMCP_TRACER,
   type OperationTrace,
@@ -174,7 +172,7 @@ export class OperationRunner {
       ...(outcome.ok ? { value: outcome.value } : { error: outcome.error }),
       attempts: outcome.ok ? run.attempts.length + 1 : Math.max(run.attempts.length, 1),
       retries: run.retryCount,
-      sessionId: target && traceableSessionId(target.sessionId, new UpstreamText(target)),
+      sessionId: target?.traceSessionId,
       protocolVersion: target?.protocolVersion,
     });
   }

@@ -11,6 +11,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../client/json-depth.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import type { RetryRun } from '../retry/retry-run.js';
+import { traceableSessionId } from '../transport/attempt-trace.js';
 import { jsonRpcNotification } from '../transport/jsonrpc.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
@@ -59,8 +60,17 @@ export async function performHandshake(
     throw error;
   }
   const { protocolVersion } = accepted;
-  const words = serverWords(accepted, new UpstreamText(target));
-  const connected: HttpTarget = { ...target, sessionId, protocolVersion, era: 'legacy' };
+  const upstream = new UpstreamText(target);
+  const words = serverWords(accepted, upstream);
+  // Decided once here: the session's every traced request shows it, or none does.
+  const traceSessionId = traceableSessionId(sessionId, upstream);
+  const connected: HttpTarget = {
+    ...target,
+    sessionId,
+    traceSessionId,
+    protocolVersion,
+    era: 'legacy',
+  };
   try {
     await transport.send(
       connected,

@@ -13,14 +13,13 @@ export function traceAttempt(
   method: string,
   requestId: number,
   params: Record<string, unknown> | undefined,
-  upstream: UpstreamText,
 ): AttemptTrace | undefined {
   return run.trace?.attempt({
     method,
     requestId,
     url: target.url,
     toolName: method === 'tools/call' ? stringField(params, 'name') : undefined,
-    sessionId: traceableSessionId(target.sessionId, upstream),
+    sessionId: target.traceSessionId,
     protocolVersion:
       target.protocolVersion ??
       (method === 'initialize' ? stringField(params, 'protocolVersion') : undefined),

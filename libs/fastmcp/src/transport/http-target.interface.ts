@@ -7,6 +7,8 @@ export interface HttpTarget {
   /** The server's configured headers (may hold secrets: never logged). */
   headers: Record<string, string>;
   sessionId?: string;
+  /** The session id as a span may show it: absent when it holds a secret of the request. */
+  traceSessionId?: string;
   protocolVersion?: string;
   /**
    * The era spoken: `modern` streams are never resumed and a cancelled request's stream is just

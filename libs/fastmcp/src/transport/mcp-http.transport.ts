@@ -190,7 +190,7 @@ export class McpHttpTransport {
       throw await converter.convert(error);
     });
     const id = this.nextRequestId();
-    const attempt = traceAttempt(run, target, method, id, params, upstream);
+    const attempt = traceAttempt(run, target, method, id, params);
     const message = jsonRpcRequest(
       id,
       method,
@@ -218,7 +218,13 @@ export class McpHttpTransport {
       throw failure;
     }
     const sessionId = headerValue(response.headers['mcp-session-id']);
-    attempt?.responded(response.status, traceableSessionId(sessionId, upstream));
+    // The session's own id was checked when it began; only a new one (initialize) is checked here.
+    attempt?.responded(
+      response.status,
+      sessionId === target.sessionId
+        ? target.traceSessionId
+        : traceableSessionId(sessionId, upstream),
+    );
     // Object.assign, not a spread and a key: on Node 20 that costs about 1.5 us a key.
     const answering: HttpTarget = sessionId ? Object.assign({}, target, { sessionId }) : target;
     try {
