@@ -56,6 +56,38 @@ describe('a call given what no typed caller could give', () => {
       { toJSON: () => ['not', 'an', 'object'] },
       'args: must be JSON: it does not write as an object',
     ],
+    // JSON would write these as something else (null, {}, nothing): the tool would run with
+    // other arguments than the caller gave.
+    [
+      'a NaN argument',
+      'echo',
+      { n: NaN },
+      'args: must be JSON: NaN cannot be written (JSON would send null)',
+    ],
+    [
+      'an Infinity deep in the arguments',
+      'echo',
+      { a: [{ b: -Infinity }] },
+      'args: must be JSON: -Infinity cannot be written (JSON would send null)',
+    ],
+    [
+      'a Map argument',
+      'echo',
+      { m: new Map([['k', 1]]) },
+      'args: must be JSON: a Map cannot be written (JSON would send {})',
+    ],
+    [
+      'a Set argument',
+      'echo',
+      { s: new Set([1]) },
+      'args: must be JSON: a Set cannot be written (JSON would send {})',
+    ],
+    [
+      'a function argument',
+      'echo',
+      { f: () => 1 },
+      'args: must be JSON: a function cannot be written (JSON would leave it out)',
+    ],
     [
       'a tool name over 256 bytes',
       'é'.repeat(129),
@@ -65,6 +97,13 @@ describe('a call given what no typed caller could give', () => {
   ])('%s is refused before anything is sent', async (_, tool, args, issue) => {
     const error = await refusal(() => client().callToolWithRetry('s', tool, args));
     expect(error.message).toBe(`Invalid call: ${issue}`);
+  });
+
+  it('an undefined property is left out as JSON leaves it, and the call goes', async () => {
+    const before = server.posts.length;
+    await app.client.callToolWithRetry('s', 'echo', { text: 'a', optional: undefined });
+    const sent = server.posts.slice(before).map((post) => JSON.stringify(post.message));
+    expect(sent).toContainEqual(expect.stringContaining('"arguments":{"text":"a"}'));
   });
 
   it('arguments that refer to themselves are refused, for callTool too', async () => {

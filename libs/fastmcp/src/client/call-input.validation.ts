@@ -47,7 +47,7 @@ export function assertCallOptions(opts: unknown): asserts opts is CallOptions {
 
 /**
  * Refuses a tool name that is not a non-empty string, and arguments that are not an object JSON
- * can write (a BigInt, a cycle): the server would only refuse them, after a request and a
+ * can write as they are (a BigInt, a cycle, a NaN, a Map): the server would only refuse them, after a request and a
  * retry, and a dead letter of them could never be replayed.
  */
 export function assertToolCall(toolName: unknown, args: unknown): void {
@@ -78,15 +78,36 @@ function isSignal(value: unknown): value is AbortSignal {
   );
 }
 
-/** Why JSON.stringify cannot write `value` (its error names the kind, never the values). */
+/** A value JSON would write as something else, so the tool would run with other arguments. */
+class LossyValue extends Error {}
+
+/**
+ * Refuses what JSON.stringify would quietly change: NaN and Infinity (sent as null), a Map or a
+ * Set (sent as {}) and a function (left out).
+ */
+function refuseLossy(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new LossyValue(`${String(value)} cannot be written (JSON would send null)`);
+  }
+  if (value instanceof Map || value instanceof Set) {
+    throw new LossyValue(`a ${value.constructor.name} cannot be written (JSON would send {})`);
+  }
+  if (typeof value === 'function') {
+    throw new LossyValue('a function cannot be written (JSON would leave it out)');
+  }
+  return value;
+}
+
+/** Why JSON.stringify cannot write `value` as it is (named by kind, never by its values). */
 function jsonProblem(value: object): string | undefined {
   try {
     // A Date, a boxed string or a toJSON() that returns an array would be sent as that.
-    const json: unknown = JSON.stringify(value);
+    const json: unknown = JSON.stringify(value, refuseLossy);
     return typeof json === 'string' && json.startsWith('{')
       ? undefined
       : 'it does not write as an object';
   } catch (error) {
+    if (error instanceof LossyValue) return error.message;
     const message = error instanceof Error ? error.message : '';
     if (/BigInt/i.test(message)) return 'a BigInt cannot be written';
     if (/circular/i.test(message)) return 'it refers to itself (a cycle)';
