@@ -5,6 +5,7 @@ import type {
   ResolvedFastMcpOptions,
 } from '../../options/fastmcp-options.interface.js';
 import { DlqEntryBuilder } from './dlq-entry.builder.js';
+import { importedEntry } from './dlq-import.js';
 import { DlqEntryWriter, type DlqWriteResult } from './dlq-entry.writer.js';
 import { lateWriteOf, writeMayHaveLanded } from './dlq-late-write.js';
 import type { DlqNotifier } from './dlq-notifier.js';
@@ -64,7 +65,9 @@ export function assembleDlq(
     flushed: (count) => notifier.flushed(count),
     lost: (entry, reason, error, first) => notifier.lostToLog(entry, reason, error, first),
   });
-  const spill = new DlqShutdownSpill(dlq.spillFile, buffer, notifier, writeLate);
   const builder = new DlqEntryBuilder(dlq, configuredSecrets(options));
+  const spill = new DlqShutdownSpill(dlq.spillFile, buffer, notifier, writeLate, (entry) =>
+    importedEntry(entry, builder, clock.now()),
+  );
   return { options: dlq, storage, builder, writer, buffer, spill };
 }

@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
+import { DlqEntryBuilder } from './dlq-entry.builder.js';
 import { DlqIdGenerator } from './dlq-id.js';
+import { importedEntry } from './dlq-import.js';
 import { DlqNotifier } from './dlq-notifier.js';
 import { DlqShutdownSpill } from './dlq-shutdown-spill.js';
 import { DlqSpillFile } from './dlq-spill-file.js';
@@ -25,6 +27,7 @@ const entry = (): FailedOperation =>
     id: ids.next(Date.now()),
     operation: 'call_tool',
     clientId: 'github',
+    toolName: 'create_issue',
     errorClass: 'http_503',
     attempts: [],
     failedAt: new Date().toISOString(),
@@ -32,6 +35,12 @@ const entry = (): FailedOperation =>
   }) as unknown as FailedOperation;
 
 const held = (e: FailedOperation, mayHaveLanded = false) => ({ entry: e, mayHaveLanded });
+const builder = new DlqEntryBuilder({
+  ttlMs: 3_600_000,
+  maxArgumentBytes: 4096,
+  secretHeaders: [],
+});
+const rebuild = (e: FailedOperation) => importedEntry(e, builder, Date.now());
 
 /** A pid no process has: a child that has already exited. */
 function deadPid(): number {
@@ -44,7 +53,7 @@ describe('DlqShutdownSpill import', () => {
   let written: string[];
   let buffer: DlqWriteBuffer;
   const spill = (write: (e: FailedOperation, mayHaveLanded: boolean) => Promise<unknown>) =>
-    new DlqShutdownSpill(path, buffer, new DlqNotifier(new FastMcpEvents()), write);
+    new DlqShutdownSpill(path, buffer, new DlqNotifier(new FastMcpEvents()), write, rebuild);
   const stored = (e: FailedOperation) => {
     written.push(e.id);
     return Promise.resolve();
@@ -127,7 +136,8 @@ describe('DlqShutdownSpill import', () => {
     await spill(() => Promise.reject(new Error('store down'))).importFile();
     // The buffer (capacity 1) holds the first; the other two stay on disk.
     expect(buffer.size).toBe(1);
-    expect(new DlqSpillFile(path).read()).toEqual(entries.slice(1).map((e) => held(e)));
+    const savedBack = new DlqSpillFile(path).read();
+    expect(savedBack.map(({ entry }) => entry.id)).toEqual(entries.slice(1).map((e) => e.id));
   });
 
   it('keeps the lines that hold no entry in <file>.rejected, never drops them', async () => {
@@ -158,5 +168,37 @@ describe('DlqShutdownSpill import', () => {
     await spill(stored).importFile();
     expect(written).toEqual([good.id]);
     expect(readFileSync(`${path}.rejected`, 'utf8').split('\n')).toHaveLength(bad.length + 1);
+  });
+
+  it('refuses, into <file>.rejected, a line edited into an entry an import would refuse', async () => {
+    const good = entry();
+    const edited = [
+      { ...entry(), priority: 'urgent' },
+      { ...entry(), redriveCount: -1_000_000 },
+      { ...entry(), clientId: '' },
+      { ...entry(), toolName: undefined },
+    ];
+    new DlqSpillFile(path).save([good, ...edited].map((e) => held(e as FailedOperation)));
+    const errors: string[] = [];
+    const notifier = new DlqNotifier(new FastMcpEvents());
+    notifier.logger.error = (message: unknown) => void errors.push(String(message));
+    const stored: FailedOperation[] = [];
+    await new DlqShutdownSpill(
+      path,
+      buffer,
+      notifier,
+      (e) => Promise.resolve(void stored.push(e)),
+      rebuild,
+    ).importFile();
+    expect(stored.map((e) => e.id)).toEqual([good.id]);
+    expect(stored[0]).toMatchObject({ priority: 'normal', status: 'dead' });
+    const rejected = readFileSync(`${path}.rejected`, 'utf8').trim().split('\n');
+    expect(rejected.map((line) => (JSON.parse(line) as FailedOperation).id)).toEqual(
+      edited.map((e) => e.id),
+    );
+    expect(errors).toEqual([
+      expect.stringMatching(/4 lines of the spill file .* an import refuses \(.*priority.*\)/),
+    ]);
+    expect(existsSync(path)).toBe(false);
   });
 });

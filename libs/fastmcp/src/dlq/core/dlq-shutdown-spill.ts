@@ -1,7 +1,7 @@
 import { FastMcpConfigError } from '../../errors/fastmcp-config.error.js';
 import type { DlqWriteSource } from './dlq-entry.writer.js';
-import type { DlqNotifier } from './dlq-notifier.js';
-import { DlqSpillFile, type SpilledEntry } from './dlq-spill-file.js';
+import { describe, type DlqNotifier } from './dlq-notifier.js';
+import { DlqSpillFile, spillLine, type SpilledEntry } from './dlq-spill-file.js';
 import type { DlqWriteBuffer } from './dlq-write-buffer.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
@@ -22,6 +22,11 @@ export class DlqShutdownSpill {
       mayHaveLanded: boolean,
       source?: DlqWriteSource,
     ) => Promise<unknown>,
+    /**
+     * A spilled entry rebuilt as an import rebuilds one (importedEntry): a line edited by hand
+     * (a priority of "urgent", a negative count) is refused rather than stored as it reads.
+     */
+    private readonly rebuild: (entry: FailedOperation) => FailedOperation,
   ) {
     this.file = path ? new DlqSpillFile(path) : undefined;
   }
@@ -46,10 +51,12 @@ export class DlqShutdownSpill {
 
   private async importClaimed(claimed: DlqSpillFile, file: DlqSpillFile): Promise<void> {
     const { entries, unreadable } = claimed.contents();
-    this.keepUnreadable(unreadable, claimed, file);
+    this.keepRejected(unreadable, `hold no dead letter (torn or edited)`, claimed, file);
+    const { valid, refused, reason } = this.rebuilt(entries);
+    this.keepRejected(refused, `hold a dead letter an import refuses (${reason})`, claimed, file);
     const kept: SpilledEntry[] = [];
     let buffered = 0;
-    for (const held of entries) {
+    for (const held of valid) {
       const { entry, mayHaveLanded, storedBefore } = held;
       try {
         // The memory store's entries were stored apart (and announced): no fold, no recount.
@@ -67,15 +74,40 @@ export class DlqShutdownSpill {
     }
     file.save(kept);
     claimed.remove();
-    if (entries.length > 0) {
-      this.notifier.imported(entries.length - kept.length, file.path, buffered, kept.length);
+    if (valid.length > 0) {
+      this.notifier.imported(valid.length - kept.length, file.path, buffered, kept.length);
     }
   }
 
-  /** Lines that hold no entry go to `<spill file>.rejected`, or to the ERROR log: never away. */
-  private keepUnreadable(lines: string[], claimed: DlqSpillFile, file: DlqSpillFile): void {
+  /** The entries rebuilt, and the lines of those refused with the first refusal's reason. */
+  private rebuilt(entries: readonly SpilledEntry[]): {
+    valid: SpilledEntry[];
+    refused: string[];
+    reason: string;
+  } {
+    const valid: SpilledEntry[] = [];
+    const refused: string[] = [];
+    let reason = '';
+    for (const held of entries) {
+      try {
+        valid.push({ ...held, entry: this.rebuild(held.entry) });
+      } catch (error) {
+        refused.push(spillLine(held));
+        reason ||= describe(error);
+      }
+    }
+    return { valid, refused, reason };
+  }
+
+  /** Lines not imported go to `<spill file>.rejected`, or to the ERROR log: never away. */
+  private keepRejected(
+    lines: string[],
+    why: string,
+    claimed: DlqSpillFile,
+    file: DlqSpillFile,
+  ): void {
     if (lines.length === 0) return;
-    const what = `${lines.length} lines of the spill file ${claimed.path} hold no dead letter (torn or edited)`;
+    const what = `${lines.length} lines of the spill file ${claimed.path} ${why}`;
     try {
       this.notifier.logger.error(`${what}: kept in ${file.keepUnreadable(lines)} to mend by hand`);
     } catch (error) {

@@ -110,13 +110,7 @@ export class DlqSpillFile {
   /** Adds `entries` to the file in one write. */
   save(entries: readonly SpilledEntry[]): void {
     if (entries.length === 0) return;
-    const line = ({ entry, mayHaveLanded, storedBefore }: SpilledEntry) =>
-      JSON.stringify({
-        ...entry,
-        ...(mayHaveLanded ? { [MAY_HAVE_LANDED]: true } : {}),
-        ...(storedBefore ? { [STORED_BEFORE]: true } : {}),
-      });
-    const body = entries.map((held) => `${line(held)}\n`).join('');
+    const body = entries.map((held) => `${spillLine(held)}\n`).join('');
     appendFileSync(this.path, body, { mode: 0o600 });
   }
 
@@ -156,6 +150,15 @@ export class DlqSpillFile {
       .filter((name) => !isAlive(Number.parseInt(name.slice(prefix.length), 10)))
       .map((name) => join(directory, name));
   }
+}
+
+/** The line of a spilled entry: its JSON, with its marks as keys of their own. */
+export function spillLine({ entry, mayHaveLanded, storedBefore }: SpilledEntry): string {
+  return JSON.stringify({
+    ...entry,
+    ...(mayHaveLanded ? { [MAY_HAVE_LANDED]: true } : {}),
+    ...(storedBefore ? { [STORED_BEFORE]: true } : {}),
+  });
 }
 
 /**
