@@ -51,6 +51,24 @@ describe('sample tools API', () => {
         .expect(401, /missing/);
     });
 
+    it('is refused when x-api-key and Authorization: Bearer name different keys, either way round', async () => {
+      const key = sample.auth['x-api-key'];
+      const refused = [
+        { 'x-api-key': key, authorization: 'Bearer wrong' },
+        { 'x-api-key': 'wrong', authorization: `Bearer ${key}` },
+      ];
+      for (const headers of refused) {
+        const response = await sample.http.get('/mcp/clients').set(headers).expect(401);
+        expect(bodyOf<{ message: string }>(response).message).toBe(
+          'two different API keys: send one, or the same key as x-api-key and Authorization: Bearer',
+        );
+      }
+      await sample.http
+        .get('/mcp/clients')
+        .set({ 'x-api-key': key, authorization: `Bearer ${key}` })
+        .expect(200);
+    });
+
     it('is accepted as Authorization: Bearer', async () => {
       await sample.http
         .get('/mcp/clients')

@@ -31,7 +31,14 @@ export class ApiKeyGuard implements CanActivate {
     ]);
     if (ops === 'metrics' && this.config.metricsPublic) return true;
     if (ops === 'health' && this.config.healthPublic) return true;
-    const given = presentedKey(context.switchToHttp().getRequest<IncomingMessage>());
+    const { apiKey, bearer } = presentedKeys(context.switchToHttp().getRequest<IncomingMessage>());
+    // Two keys that disagree: whichever this guard read, the other was meant to be checked.
+    if (apiKey !== undefined && bearer !== undefined && !constantTimeEqual(apiKey, bearer)) {
+      throw new UnauthorizedException(
+        'two different API keys: send one, or the same key as x-api-key and Authorization: Bearer',
+      );
+    }
+    const given = apiKey ?? bearer;
     if (given === undefined) {
       throw new UnauthorizedException(
         'missing API key: send "Authorization: Bearer <key>" or "x-api-key: <key>"',
@@ -42,9 +49,9 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-function presentedKey(request: IncomingMessage): string | undefined {
+function presentedKeys(request: IncomingMessage): { apiKey?: string; bearer?: string } {
   const header = request.headers['x-api-key'];
-  if (typeof header === 'string' && header !== '') return header;
+  const apiKey = typeof header === 'string' && header !== '' ? header : undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  return match?.[1];
+  return { apiKey, bearer: match?.[1] };
 }
