@@ -217,7 +217,16 @@ describe('BODY_LIMIT', () => {
     );
   });
 
-  it.each(['1b', '100kb', '2MB'])('accepts %s', (limit) => {
+  it.each(['1025mb', '1048577kb', '99999999999999999999mb'])(
+    'refuses %s naming BODY_LIMIT',
+    (limit) => {
+      expect(startError({ BODY_LIMIT: limit })).toBe(
+        'Invalid configuration: BODY_LIMIT: must be at most 1024mb (a body is read into memory whole)',
+      );
+    },
+  );
+
+  it.each(['1b', '100kb', '2MB', '1024mb'])('accepts %s', (limit) => {
     expect(parseSampleEnv({ BODY_LIMIT: limit }).bodyLimit).toBe(limit.toLowerCase());
   });
 });

@@ -92,15 +92,22 @@ function adminApiKey(env: EnvReader): string | undefined {
   );
 }
 
+/** A body is parsed in memory: past this, BODY_LIMIT would not bound what one request costs. */
+const BODY_LIMIT_MAX_BYTES = 1024 ** 3;
+const BODY_LIMIT_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2 };
+
 function bodyLimit(env: EnvReader): string {
   const raw = env.string('BODY_LIMIT') ?? '100kb';
   const size = /^(\d+)(b|kb|mb)$/i.exec(raw);
-  if (size && Number(size[1]) > 0) return raw.toLowerCase();
+  const bytes = size ? Number(size[1]) * BODY_LIMIT_UNITS[size[2].toLowerCase()] : NaN;
+  if (bytes > 0 && bytes <= BODY_LIMIT_MAX_BYTES) return raw.toLowerCase();
   env.fail(
     'BODY_LIMIT',
-    size
-      ? 'must be more than 0 (every request body would get 413)'
-      : `expected a size such as 100kb or 1mb, got "${raw}"`,
+    !size
+      ? `expected a size such as 100kb or 1mb, got "${raw}"`
+      : bytes > 0
+        ? 'must be at most 1024mb (a body is read into memory whole)'
+        : 'must be more than 0 (every request body would get 413)',
   );
   return '100kb';
 }

@@ -2,7 +2,8 @@ import type { ResolvedFastMcpOptions } from './fastmcp-options.interface.js';
 import { isOptionsObject, type OptionChecks } from './option-checks.js';
 import { CLIENT_INFO_FIELDS, HANDLER_FIELDS, METRICS_FIELDS } from './option-fields.js';
 
-const METRIC_NAMESPACE_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
+/** A Prometheus name prefix; one starting `__` is reserved for Prometheus's own labels and names. */
+const METRIC_NAMESPACE_PATTERN = /^(?!__)[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
 
 /** Checks `metrics` as given (`raw`: its type and keys) and as resolved over the defaults. */
 export function checkMetrics(
@@ -20,7 +21,7 @@ export function checkMetrics(
     'metrics.namespace',
     metrics.namespace,
     METRIC_NAMESPACE_PATTERN,
-    'a Prometheus name prefix ([a-zA-Z_][a-zA-Z0-9_]*)',
+    'a Prometheus name prefix ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)',
   );
   checks.oneOf('metrics.clientIdLabel', metrics.clientIdLabel, [true, false]);
   checks.integer('metrics.maxClientIdLabels', metrics.maxClientIdLabels, 1, 10_000);

@@ -113,6 +113,20 @@ describe('wrong types', () => {
     [{ handlers: () => undefined }, 'handlers: must be an object'],
     [{ tracing: null }, 'tracing: must be one of true, false'],
     [{ shutdownGraceMs: null }, 'shutdownGraceMs: must be an integer, got null'],
+    // Prometheus keeps names starting __ for itself.
+    [
+      { metrics: { namespace: '__fastmcp' } },
+      'metrics.namespace: must be a Prometheus name prefix ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __), got "__fastmcp"',
+    ],
+    // No call can name such a tool, so its policy would never apply.
+    [
+      { servers: { a: { url: URL_, tools: { '': { retry: 'always' } } } } },
+      'servers.a.tools: each key must be a tool name of 1 to 256 bytes of UTF-8, got ""',
+    ],
+    [
+      { servers: { a: { url: URL_, tools: { ['t'.repeat(257)]: { retry: 'always' } } } } },
+      `servers.a.tools: each key must be a tool name of 1 to 256 bytes of UTF-8, got "${'t'.repeat(40)}"`,
+    ],
   ])('refuses %j', (options, issue) => {
     expect(issuesOf(options)).toEqual([issue]);
   });

@@ -1,3 +1,4 @@
+import { TOOL_NAME_MAX_BYTES } from '../dlq/core/dlq.constants.js';
 import { CLIENT_ID_PATTERN } from './client-id.js';
 import type { ResolvedFastMcpOptions } from './fastmcp-options.interface.js';
 import { HEADER_NAME, type OptionChecks } from './option-checks.js';
@@ -120,6 +121,15 @@ function checkToolPolicies(
 ): void {
   if (server.tools === undefined || !checks.plainObject(`${field}.tools`, server.tools)) return;
   for (const [name, policy] of Object.entries(server.tools)) {
+    // A call with such a name is refused (see assertToolCall), so this policy could never apply.
+    if (name === '' || Buffer.byteLength(name) > TOOL_NAME_MAX_BYTES) {
+      const why = `a tool name of 1 to ${TOOL_NAME_MAX_BYTES} bytes of UTF-8`;
+      checks.fail(
+        `${field}.tools`,
+        `each key must be ${why}, got ${JSON.stringify(name.slice(0, 40))}`,
+      );
+      continue;
+    }
     if (!checks.options(`${field}.tools.${name}`, policy, TOOL_FIELDS)) continue;
     if (policy.retry !== undefined || policy.priority === undefined) {
       checks.oneOf(`${field}.tools.${name}.retry`, policy.retry, TOOL_RETRY_MODES);
