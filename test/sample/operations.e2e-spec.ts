@@ -129,6 +129,56 @@ describe('sample operations endpoints: /metrics, /health, /docs, shutdown', () =
     }
   });
 
+  it('publishes the DLQ filter durations (olderThan, newerThan) as a duration string or ms, not an object', async () => {
+    const sample = await startSampleApp(env);
+    try {
+      interface Parameter {
+        name: string;
+        in: string;
+        schema: unknown;
+      }
+      const doc = bodyOf<{
+        paths: Record<string, Record<string, { parameters?: Parameter[] }>>;
+        components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+      }>(await sample.http.get('/docs-json').expect(200));
+      const durations = ['olderThan', 'newerThan'];
+      const schemas: [string, unknown][] = [];
+      for (const path of ['/dlq', '/dlq/export']) {
+        for (const parameter of doc.paths[path].get.parameters ?? []) {
+          if (durations.includes(parameter.name)) {
+            schemas.push([`GET ${path} ?${parameter.name}`, parameter.schema]);
+          }
+        }
+      }
+      const filter = doc.components.schemas.DlqFilterDto.properties ?? {};
+      for (const name of durations) schemas.push([`DlqFilterDto.${name}`, filter[name]]);
+      expect(schemas.map(([where]) => where)).toEqual([
+        'GET /dlq ?olderThan',
+        'GET /dlq ?newerThan',
+        'GET /dlq/export ?olderThan',
+        'GET /dlq/export ?newerThan',
+        'DlqFilterDto.olderThan',
+        'DlqFilterDto.newerThan',
+      ]);
+      for (const [where, schema] of schemas) {
+        const text = JSON.stringify(schema);
+        expect({ where, object: text.includes('"type":"object"') }).toEqual({
+          where,
+          object: false,
+        });
+        expect({ where, ref: text.includes('$ref') }).toEqual({ where, ref: false });
+        expect({ where, schema }).toMatchObject({
+          where,
+          schema: {
+            oneOf: [{ type: 'string' }, { type: 'integer', minimum: 0 }],
+          },
+        });
+      }
+    } finally {
+      await sample.close();
+    }
+  });
+
   it('uses one Redis connection (DLQ store and /health), and closing ends the sessions and closes it', async () => {
     const watcher = new Redis(redis.url);
     try {

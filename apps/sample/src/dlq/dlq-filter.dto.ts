@@ -7,11 +7,28 @@ import {
   OPERATION_NAMES,
   type OperationName,
 } from '@app/fastmcp';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { type ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
 import { IsOptionalNonNull } from '../validation/is-optional-non-null.js';
 import { durationToMs } from './duration.js';
 import { IsDuration } from './is-duration.validator.js';
+
+/**
+ * A duration as the API takes it, spelt out: a `string | number` property is reflected as
+ * `Object` and published as `type: object` (generated clients would send an object). With
+ * `oneOf` and the reflected type, a query parameter (`GET /dlq`, `/dlq/export`) still got
+ * `allOf: [{ $ref: Object }]` (nestjs/swagger#3549). An empty `type`, which the typings do not
+ * list, keeps the reflected `Object` out and names no type of its own (a body's schema drops it
+ * for the `oneOf`, a query parameter's leaves it out), so `oneOf` alone describes the value.
+ */
+const NO_TYPE = '' as unknown as 'string';
+const durationSchema = (example: string): ApiPropertyOptions => ({
+  type: NO_TYPE,
+  oneOf: [
+    { type: 'string', example },
+    { type: 'integer', minimum: 0 },
+  ],
+});
 
 /** Which entries an export or a bulk replay takes (query string or JSON body). */
 export class DlqFilterDto {
@@ -42,15 +59,15 @@ export class DlqFilterDto {
 
   @ApiPropertyOptional({
     description: 'Only entries created (first failed) longer ago than this (7d, 12h, ... or ms)',
-    example: '1h',
+    ...durationSchema('1h'),
   })
   @IsOptionalNonNull()
   @IsDuration()
   olderThan?: string | number;
 
   @ApiPropertyOptional({
-    description: 'Only entries created (first failed) more recently than this',
-    example: '7d',
+    description: 'Only entries created (first failed) more recently than this (7d, 12h, ... or ms)',
+    ...durationSchema('7d'),
   })
   @IsOptionalNonNull()
   @IsDuration()
