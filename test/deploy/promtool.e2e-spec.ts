@@ -45,8 +45,28 @@ describe('deploy/ with promtool', () => {
 
   it('accepts the alert rules', () => {
     const run = promtool(['check', 'rules', RULES]);
-    expect(run.output).toContain('SUCCESS: 4 rules found');
+    expect(run.output).toContain('SUCCESS: 5 rules found');
     expect(run.status).toBe(0);
+  });
+
+  it('has an alert of each kind, each with a unit test that makes it fire', () => {
+    const alerts = [
+      'FastMcpHighRetryRate',
+      'FastMcpDlqGrowing',
+      'FastMcpDlqOldestEntryTooOld',
+      'FastMcpSuccessRateDrop',
+      'FastMcpCircuitOpen',
+    ];
+    const named = (text: string, key: string): string[] =>
+      [...text.matchAll(new RegExp(`^\\s*-? ?${key}: (\\w+)$`, 'gm'))].map((m) => m[1]);
+    expect(named(readFileSync(RULES, 'utf8'), 'alert')).toEqual(alerts);
+    const tested = readFileSync(RULE_TESTS, 'utf8');
+    for (const alert of alerts) {
+      expect({
+        alert,
+        tested: tested.includes(`alertname: ${alert}\n        exp_alerts:\n          -`),
+      }).toEqual({ alert, tested: true });
+    }
   });
 
   it('passes the alert unit tests (each alert fires and stays quiet)', () => {
@@ -76,9 +96,15 @@ describe('deploy/ with promtool', () => {
         'DLQ size',
         'Operation latency p50 / p95 / p99',
         'Backoff duration',
+        'Operations by status',
+        'DLQ activity',
+        'Circuit state',
+        'DLQ redrives',
       ]),
     );
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    expect(exprs.join('\n')).toContain('${ns}_circuit_state{');
+    expect(exprs.join('\n')).toContain('${ns}_dlq_redrives_total{');
     const rules = exprs.map((expr, i) => ({
       record: `fastmcp:dashboard_query_${i}`,
       expr: expr
