@@ -149,6 +149,24 @@ describe('tools/call after a failure that may have reached the server', () => {
 
     it("retry.ambiguousToolCalls: 'always' re-sends the unannotated tool", () =>
       runsTwice(legacy.client, 'plain', 'pay'));
+
+    // callTool has no retries, yet a caller's own retry loop must learn that the tool may have
+    // run: the error keeps its type, marked delivery unknown.
+    it('callTool (one attempt) fails with the failure itself, marked delivery unknown', async () => {
+      arm(fault, 'pay');
+      const error = await app.client.callTool('plain', 'pay', { id: 'd' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ ...fault.cause, delivery: 'unknown', operation: 'call_tool' });
+      expect(server.executions('pay')).toBe(1);
+    });
+
+    it('callTool of a tool safe to repeat leaves the delivery as the failure had it', async () => {
+      arm(fault, 'pay');
+      const error = await app.client
+        .callTool('policy', 'pay', { id: 'e' })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject(fault.cause);
+      expect((error as FastMcpError).delivery).not.toBe('not_delivered');
+    });
   });
 
   it.each([503, 429])('re-sends pay after a %i the proxy answered in its stead', async (code) => {
@@ -157,6 +175,65 @@ describe('tools/call after a failure that may have reached the server', () => {
     expect(result.content).toEqual([{ type: 'text', text: 'c' }]);
     expect(callsSeen('pay')).toBe(2);
     expect(server.executions('pay')).toBe(1);
+  });
+});
+
+describe("the caller's abort", () => {
+  let app: ClientTestApp;
+  beforeAll(async () => {
+    const url = proxy.url;
+    app = await startClientApp({
+      servers: { plain: { url }, policy: { url, tools: { pay: { retry: 'always' } } } },
+      dlq: false,
+    });
+  });
+  afterAll(() => app?.close());
+
+  const abortedWhileRunning = async (id: string): Promise<FastMcpError> => {
+    server.slowNext('pay', SLOW_MS);
+    const controller = new AbortController();
+    const call = app.client.callToolWithRetry(
+      id,
+      'pay',
+      { id: 'f' },
+      { signal: controller.signal },
+    );
+    await expect.poll(() => server.executions('pay'), { timeout: 5000 }).toBe(1);
+    controller.abort();
+    return (await call.catch((e: unknown) => e)) as FastMcpError;
+  };
+
+  it('while a tool not safe to repeat runs says it may have run: McpAbortedError, delivery unknown', async () => {
+    const error = await abortedWhileRunning('plain');
+    expect(error).toMatchObject({
+      name: 'McpAbortedError',
+      delivery: 'unknown',
+      message: 'operation aborted by the caller after its request was sent (it may have run)',
+    });
+    expect(server.executions('pay')).toBe(1);
+  });
+
+  it('of a tool the caller lets repeat stays a plain abort', async () => {
+    const error = await abortedWhileRunning('policy');
+    expect(error).toMatchObject({
+      name: 'McpAbortedError',
+      message: 'operation aborted by the caller',
+    });
+    expect(error.delivery).toBeUndefined();
+  });
+
+  it('before anything was sent stays a plain abort', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = (await app.client
+      .callToolWithRetry('plain', 'pay', {}, { signal: controller.signal })
+      .catch((e: unknown) => e)) as FastMcpError;
+    expect(error).toMatchObject({
+      name: 'McpAbortedError',
+      message: 'operation aborted by the caller',
+    });
+    expect(error.delivery).toBeUndefined();
+    expect(server.executions('pay')).toBe(0);
   });
 });
 

@@ -5,6 +5,7 @@ import { isMcpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
+import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import {
   HEADER_MISMATCH,
   MISSING_CLIENT_CAPABILITY,
@@ -59,7 +60,8 @@ export function endedDeliveryUnknown(error: unknown): boolean {
     isFastMcpShutdownError(error) ||
     isMcpHttpError(error) ||
     isMcpProtocolError(error) ||
-    (isMcpTimeoutError(error) && error.scope === 'budget');
+    isMcpTransportError(error) ||
+    isMcpTimeoutError(error);
   return cut && error.delivery === 'unknown';
 }
 

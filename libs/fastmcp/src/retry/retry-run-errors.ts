@@ -1,8 +1,6 @@
 import type { Delivery, FastMcpError } from '../errors/fastmcp.error.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
 import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
-import { isMcpHttpError } from '../errors/mcp-http.error.js';
-import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import {
   isMcpResponseTooLargeError,
   McpResponseTooLargeError,
@@ -28,9 +26,10 @@ export class RetryRunErrors {
     return { clientId: this.clientId, operation: this.operation };
   }
 
-  /** The caller aborted. */
-  aborted(): McpAbortedError {
-    return new McpAbortedError({ ...this.context(), cause: this.callerSignal?.reason });
+  /** The caller aborted; `delivery` unknown when a request not safe to repeat was out. */
+  aborted(delivery?: 'unknown'): McpAbortedError {
+    const cause: unknown = this.callerSignal?.reason;
+    return new McpAbortedError({ ...this.context(), cause, ...(delivery ? { delivery } : {}) });
   }
 
   /** The budget ran out; `delivery` where it is known (before a request went out). */
@@ -40,9 +39,10 @@ export class RetryRunErrors {
 
   /**
    * The same failure with delivery `unknown`, for a request not safe to repeat: a budget that ran
-   * out while it was out, an answer to it too large to hold, or one that failed for good (an HTTP
-   * status not retried, an answer that is not valid MCP, a JSON-RPC error): the server may have
-   * run it. Its dead letter then needs `force` to run again. Any other error as it is.
+   * out while it was out, an answer to it too large to hold, one that failed for good (an HTTP
+   * status not retried, an answer that is not valid MCP, a JSON-RPC error), or the one attempt of
+   * a call without retries (a timeout, a cut stream): the server may have run it. Its dead letter
+   * then needs `force` to run again.
    */
   deliveryUnknown(error: FastMcpError): FastMcpError {
     const fields = {
@@ -57,10 +57,7 @@ export class RetryRunErrors {
     if (isMcpResponseTooLargeError(error)) {
       return new McpResponseTooLargeError(error.limit, error.limitBytes, fields);
     }
-    if (isMcpHttpError(error) || isMcpProtocolError(error)) {
-      return withDelivery(error, 'unknown', this.operation);
-    }
-    return error;
+    return withDelivery(error, 'unknown', this.operation);
   }
 
   /** No retry left: `attempts` attempts in `elapsedMs`, the last one failing with `last`. */

@@ -1,5 +1,6 @@
 import type { AttemptRecord } from '../dlq/core/failed-operation.interface.js';
 import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import { isMcpAbortedError, type McpAbortedError } from '../errors/mcp-aborted.error.js';
 import type { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { McpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
 import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
@@ -126,7 +127,7 @@ export class RetryRun {
     this.attemptRunning = true;
     const caller = this.init.signal;
     if (caller) {
-      const onAbort = (): void => this.attemptTimer.abort(this.errors.aborted());
+      const onAbort = (): void => this.attemptTimer.abort(this.abortedError());
       caller.addEventListener('abort', onAbort, { once: true });
       this.detachCaller = () => caller.removeEventListener('abort', onAbort);
     }
@@ -167,7 +168,7 @@ export class RetryRun {
       cumulativeMs: this.elapsedMs,
     });
     await this.init.clock.sleep(delayMs, this.attemptSignal).catch(() => {
-      throw this.explainAbort(this.errors.aborted());
+      throw this.explainAbort(this.abortedError());
     });
   }
 
@@ -223,9 +224,12 @@ export class RetryRun {
 
   /** Turns an abort of the attempt into the error that explains it; other errors pass through. */
   explainAbort(error: unknown): unknown {
-    if (this.init.signal?.aborted) return this.errors.aborted();
     const attempt = this.attemptTimer.signal;
     const reason: unknown = attempt?.reason;
+    if (this.init.signal?.aborted) {
+      // The abort as it came, while the attempt ran: it knows whether the request was out.
+      return attempt?.aborted && isMcpAbortedError(reason) ? reason : this.abortedError();
+    }
     if (attempt?.aborted && isFastMcpError(reason)) return reason;
     return error;
   }
@@ -269,7 +273,7 @@ export class RetryRun {
    */
   async waitBeforeRetry(error: FastMcpError): Promise<void> {
     const classification = this.recordFailure(error);
-    this.throwIfAborted();
+    if (this.init.signal?.aborted) throw isMcpAbortedError(error) ? error : this.errors.aborted();
     if (!classification.retryable || this.init.singleAttempt) throw this.finalError(error);
     if (this.withholds(error)) throw this.withheld(error);
     if (this.retriesUsed >= this.init.policy.maxRetries) {
@@ -296,10 +300,22 @@ export class RetryRun {
 
   /** True when `error` may have reached the server and the request is not safe to repeat. */
   private withholds(error: FastMcpError): boolean {
+    if (!this.unsafeToRepeat()) return false;
+    return deliveryOf(error, this.init.policy.notDeliveredStatusCodes) === 'unknown';
+  }
+
+  /** A request (a tool call) that must not run twice unasked: no `ambiguousToolCalls: 'always'`. */
+  private unsafeToRepeat(): boolean {
     const safeToRepeat = this.init.safeToRepeat;
     if (!safeToRepeat || this.init.policy.ambiguousToolCalls === 'always') return false;
-    const delivery = deliveryOf(error, this.init.policy.notDeliveredStatusCodes);
-    return delivery === 'unknown' && !safeToRepeat();
+    return !safeToRepeat();
+  }
+
+  /** The caller's abort: delivery unknown when it came while such a request was out. */
+  private abortedError(): McpAbortedError {
+    return this.errors.aborted(
+      this.requestMayBeOut && this.unsafeToRepeat() ? 'unknown' : undefined,
+    );
   }
 
   /**
