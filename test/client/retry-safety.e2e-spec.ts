@@ -102,7 +102,7 @@ describe('tools/call after a failure that may have reached the server', () => {
       dlq: false,
     });
     legacy = await startClientApp({
-      servers: { plain: { url } },
+      servers: { plain: { url }, never: { url, tools: { pay: { retry: 'never' } } } },
       retry: { ...retry, ambiguousToolCalls: 'always' },
       dlq: false,
     });
@@ -149,6 +149,19 @@ describe('tools/call after a failure that may have reached the server', () => {
 
     it("retry.ambiguousToolCalls: 'always' re-sends the unannotated tool", () =>
       runsTwice(legacy.client, 'plain', 'pay'));
+
+    it("a tool's own retry: 'never' wins over ambiguousToolCalls: 'always'", () =>
+      failsOnce(legacy.client, 'never', 'pay'));
+
+    it("a tool's own retry: 'never' wins over a call's ambiguousToolCalls: 'always' too", async () => {
+      arm(fault, 'pay');
+      const opts = { retry: { ambiguousToolCalls: 'always' as const } };
+      const error = await legacy.client
+        .callToolWithRetry('never', 'pay', { id: 'g' }, opts)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(McpDeliveryUnknownError);
+      expect(server.executions('pay')).toBe(1);
+    });
 
     // callTool has no retries, yet a caller's own retry loop must learn that the tool may have
     // run: the error keeps its type, marked delivery unknown.

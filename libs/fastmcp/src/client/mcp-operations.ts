@@ -1,3 +1,4 @@
+import type { RetryOptions } from '../options/retry-options.interface.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { FailedOperation } from '../dlq/core/failed-operation.interface.js';
@@ -134,11 +135,12 @@ export class McpOperations {
       },
     };
     let ownRequestOut = false;
-    const safeToRepeat = (): boolean =>
+    const safeToRepeat = (ambiguousToolCalls: RetryOptions['ambiguousToolCalls']): boolean =>
       isSafeToRepeat(
         this.explicitServers.get(clientId) ?? this.options.servers[clientId],
         toolName,
         this.catalog.tool(clientId, toolName),
+        ambiguousToolCalls,
       );
     return {
       clientId,

@@ -29,7 +29,8 @@ import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interf
 /** The call's shutdown signal, and whether its request was out when the grace ran out. */
 interface ShutdownWatch {
   readonly signal: AbortSignal;
-  readonly requestMayBeOut: boolean;
+  /** At the shutdown's abort: the operation's own request was out, and may not run twice. */
+  readonly unsafeRequestOut: boolean;
 }
 
 function watchShutdown(
@@ -37,10 +38,13 @@ function watchShutdown(
   run: RetryRun,
   spec: OperationSpec<unknown>,
 ): ShutdownWatch {
-  const watch = { signal, requestMayBeOut: false };
+  const watch = { signal, unsafeRequestOut: false };
   const onAbort = (): void => {
     // A handshake's request being out is not the operation's own.
-    watch.requestMayBeOut = run.requestMayBeOut && (spec.ownRequestOut?.() ?? true);
+    const out = run.requestMayBeOut && (spec.ownRequestOut?.() ?? true);
+    const unsafe =
+      spec.safeToRepeat !== undefined && !spec.safeToRepeat(run.policy.ambiguousToolCalls);
+    watch.unsafeRequestOut = out && unsafe;
   };
   signal.addEventListener('abort', onAbort, { once: true });
   return watch;
@@ -215,12 +219,11 @@ export class OperationRunner {
     spec: OperationSpec<unknown>,
   ): FastMcpError {
     const reason = shutdown.signal.reason as FastMcpError;
-    const unsafe = spec.safeToRepeat !== undefined && !spec.safeToRepeat();
     return new FastMcpShutdownError(reason.message.replace(/^shutting down: /, ''), {
       cause: error,
       clientId: spec.clientId,
       operation: spec.operation,
-      ...(shutdown.requestMayBeOut && unsafe ? { delivery: 'unknown' as const } : {}),
+      ...(shutdown.unsafeRequestOut ? { delivery: 'unknown' as const } : {}),
     });
   }
 

@@ -1,3 +1,4 @@
+import type { RetryOptions } from '../options/retry-options.interface.js';
 import type { OperationName } from '../events/operation-name.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
@@ -19,7 +20,7 @@ export interface OperationSpec<T> {
    * Whether the request may be re-sent after a failure that may have reached the server.
    * Absent for safe operations (connect, list_tools), which always may.
    */
-  safeToRepeat?(): boolean;
+  safeToRepeat?(ambiguousToolCalls: RetryOptions['ambiguousToolCalls']): boolean;
   /** Forgets the session so that the next attempt re-initialises. */
   dropSession(): void;
   /**

@@ -19,6 +19,21 @@ describe('isSafeToRepeat', () => {
     expect(isSafeToRepeat(server({ trustToolAnnotations: true }), 'pay', undefined)).toBe(false);
   });
 
+  it("makes a tool with no policy of its own safe under ambiguousToolCalls: 'always'", () => {
+    expect(isSafeToRepeat(server(), 'pay', tool(), 'always')).toBe(true);
+    expect(isSafeToRepeat(server(), 'pay', undefined, 'always')).toBe(true);
+    expect(isSafeToRepeat(server(), 'pay', tool(), 'when-safe')).toBe(false);
+  });
+
+  it("lets a tool's own policy win over ambiguousToolCalls: 'always'", () => {
+    const own = (retry: 'always' | 'never' | 'idempotent') => server({ tools: { pay: { retry } } });
+    expect(isSafeToRepeat(own('never'), 'pay', tool(), 'always')).toBe(false);
+    expect(isSafeToRepeat(own('idempotent'), 'pay', tool(), 'always')).toBe(false);
+    expect(isSafeToRepeat(own('idempotent'), 'pay', tool({ idempotentHint: true }), 'always')).toBe(
+      true,
+    );
+  });
+
   it('ignores annotations unless the server is trusted', () => {
     const idempotent = tool({ idempotentHint: true });
     const readOnly = tool({ readOnlyHint: true });

@@ -1,8 +1,12 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { RetryOptions } from '../options/retry-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
 
+type AmbiguousToolCalls = RetryOptions['ambiguousToolCalls'];
+
 /**
- * Whether a tool may run twice: the server's per-tool policy wins; otherwise its
+ * Whether a tool may run twice: the server's per-tool policy wins, over `ambiguousToolCalls` too
+ * (a tool said `never` is never repeated); otherwise `ambiguousToolCalls: 'always'`, or its
  * `idempotentHint`/`readOnlyHint` annotations, only on a server marked `trustToolAnnotations`.
  * A tool never listed has no annotations, so it is not safe.
  */
@@ -10,6 +14,7 @@ export function isSafeToRepeat(
   server: Readonly<McpServerConfig> | undefined,
   toolName: string,
   tool: Tool | undefined,
+  ambiguousToolCalls: AmbiguousToolCalls = 'when-safe',
 ): boolean {
   const annotations = tool?.annotations;
   const annotatedSafe = annotations?.idempotentHint === true || annotations?.readOnlyHint === true;
@@ -21,6 +26,7 @@ export function isSafeToRepeat(
     case 'idempotent':
       return annotatedSafe;
     default:
+      if (ambiguousToolCalls === 'always') return true;
       return annotatedSafe && server?.trustToolAnnotations === true;
   }
 }

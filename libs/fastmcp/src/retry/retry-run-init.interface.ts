@@ -23,10 +23,11 @@ export interface RetryRunInit {
   /** The tool of a `tools/call`, named when a retry is withheld. */
   toolName?: string;
   /**
-   * Whether the request may be sent again after a failure that may have reached the server.
-   * Absent: always (safe operations). Asked at decision time.
+   * Whether the request may be sent again after a failure that may have reached the server,
+   * under the call's `ambiguousToolCalls`. Absent: always (safe operations). Asked at decision
+   * time.
    */
-  safeToRepeat?: () => boolean;
+  safeToRepeat?: (ambiguousToolCalls: RetryOptions['ambiguousToolCalls']) => boolean;
   /** The operation's span, when it is traced: each request starts its attempt's span there. */
   trace?: OperationTrace;
 }

@@ -304,11 +304,10 @@ export class RetryRun {
     return deliveryOf(error, this.init.policy.notDeliveredStatusCodes) === 'unknown';
   }
 
-  /** A request (a tool call) that must not run twice unasked: no `ambiguousToolCalls: 'always'`. */
+  /** A request (a tool call) that must not run twice unasked. */
   private unsafeToRepeat(): boolean {
     const safeToRepeat = this.init.safeToRepeat;
-    if (!safeToRepeat || this.init.policy.ambiguousToolCalls === 'always') return false;
-    return !safeToRepeat();
+    return safeToRepeat !== undefined && !safeToRepeat(this.init.policy.ambiguousToolCalls);
   }
 
   /** The caller's abort: delivery unknown when it came while such a request was out. */

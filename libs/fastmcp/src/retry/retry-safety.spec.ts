@@ -12,7 +12,9 @@ import type { RetryOptions } from '../options/retry-options.interface.js';
 import { deliveryOf, rpcErrorDelivery } from './delivery.js';
 import { RetryRun } from './retry-run.js';
 
-function toolRun(safe: boolean, policy: Partial<RetryOptions> = {}) {
+type SafeToRepeat = (ambiguousToolCalls: RetryOptions['ambiguousToolCalls']) => boolean;
+
+function toolRun(safe: boolean | SafeToRepeat, policy: Partial<RetryOptions> = {}) {
   const clock = new FakeClock(undefined, true);
   const events = new FastMcpEvents();
   const withheld: RetryWithheldEvent[] = [];
@@ -24,7 +26,7 @@ function toolRun(safe: boolean, policy: Partial<RetryOptions> = {}) {
     clock,
     events,
     toolName: 'pay',
-    safeToRepeat: () => safe,
+    safeToRepeat: typeof safe === 'function' ? safe : () => safe,
   });
   return { clock, run, withheld };
 }
@@ -81,10 +83,25 @@ describe('retry safety of tools/call', () => {
     expect(clock.sleeps).toHaveLength(1);
   });
 
-  it("retries every tool with ambiguousToolCalls: 'always' (the seed's behaviour)", async () => {
-    const { clock, run } = toolRun(false, { ambiguousToolCalls: 'always' });
+  it("asks the tool's safety under the policy's ambiguousToolCalls, and retries when it says so", async () => {
+    const asked: string[] = [];
+    const unlessAlways: SafeToRepeat = (ambiguousToolCalls) => {
+      asked.push(ambiguousToolCalls);
+      return ambiguousToolCalls === 'always';
+    };
+    const { clock, run } = toolRun(unlessAlways, { ambiguousToolCalls: 'always' });
     await run.waitBeforeRetry(new McpHttpError(502));
+    expect(asked).toEqual(['always']);
     expect(clock.sleeps).toEqual([100]);
+  });
+
+  it("withholds a tool that says no, whatever ambiguousToolCalls says (its own retry: 'never')", async () => {
+    const { clock, run, withheld } = toolRun(false, { ambiguousToolCalls: 'always' });
+    await expect(run.waitBeforeRetry(new McpHttpError(502))).rejects.toBeInstanceOf(
+      McpDeliveryUnknownError,
+    );
+    expect(clock.sleeps).toEqual([]);
+    expect(withheld).toHaveLength(1);
   });
 
   it('takes the not-delivered statuses from the policy', () => {

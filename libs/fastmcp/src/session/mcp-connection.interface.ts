@@ -1,3 +1,4 @@
+import type { RetryOptions } from '../options/retry-options.interface.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
@@ -11,7 +12,7 @@ export interface ToolRouting {
   /** Lists the tools again and returns this one: a header mismatch asks for it. */
   refreshTool?: () => Promise<Tool | undefined>;
   /** Whether the tool may run again after an answer that says it may have run. */
-  safeToRepeat?: () => boolean;
+  safeToRepeat?: (ambiguousToolCalls: RetryOptions['ambiguousToolCalls']) => boolean;
 }
 
 /**

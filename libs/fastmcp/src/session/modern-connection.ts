@@ -245,5 +245,5 @@ function answeredRefusal(typed: unknown, error: unknown, method: string, run: Re
 
 /** Whether the run's rule lets a call that may have run be sent again. */
 function mayRepeat(run: RetryRun, routing: ToolRouting): boolean {
-  return run.policy.ambiguousToolCalls === 'always' || routing.safeToRepeat?.() === true;
+  return routing.safeToRepeat?.(run.policy.ambiguousToolCalls) === true;
 }
