@@ -7,6 +7,7 @@ import { linearPatternEngine } from './schema-pattern-engine.js';
 import { DEFAULT_PATTERN_BUDGET, SchemaPatternMeter } from './schema-pattern-meter.js';
 import { SchemaRefusal } from './schema-refusal.js';
 import { SchemaValidatorCache } from './schema-validator-cache.js';
+import { addWorkKeywords, meteredSchema, SchemaStepMeter } from './schema-work.js';
 
 /** `$schema` values of the drafts before 2019-09: checked as draft-07, as the 2025 specs wrote them. */
 const OLDER_DRAFT = /json-schema\.org\/draft-0[467]\/schema/;
@@ -50,17 +51,20 @@ const VALID: SchemaVerdict = { outcome: 'valid' };
  * The schemas are the servers' words, so: each is compiled by an Ajv of its own (no `$id` one
  * server declares can stand for another's schema, and nothing a compile registers outlives its
  * cache entry); compiled once per distinct schema (see SchemaValidatorCache); its patterns run on
- * RE2 with a budget; past MAX_OUTPUT_SCHEMA_BYTES, or when Ajv or RE2 refuses it, a schema is
+ * RE2 with a budget, and each check has a budget of subschema steps (see SchemaStepMeter); past MAX_OUTPUT_SCHEMA_BYTES, or when Ajv or RE2 refuses it, a schema is
  * not compiled and the check is `unchecked`, with the reason.
  */
 export class OutputSchemaValidators {
   private readonly meter = new SchemaPatternMeter();
+  private readonly steps = new SchemaStepMeter();
   private readonly ajvOptions: Options = {
     strict: false,
     validateFormats: true,
     validateSchema: false,
     // The first error only: every error of a large result would be an object each.
     allErrors: false,
+    // Its warnings quote the schema (an unknown format's name): server text, not for stderr.
+    logger: false,
     code: { regExp: linearPatternEngine(this.meter) },
   };
   private readonly limits: OutputSchemaLimits;
@@ -113,7 +117,7 @@ export class OutputSchemaValidators {
     this.meter.startCompile();
     try {
       ajv = this.newAjv(schema);
-      validate = ajv.compile(schema);
+      validate = ajv.compile(meteredSchema(schema));
     } catch (error) {
       return refused(whyNotCompiled(error));
     }
@@ -132,7 +136,10 @@ export class OutputSchemaValidators {
 
   private run(ajv: Ajv | Ajv2020, validate: ValidateFunction, value: unknown): SchemaVerdict {
     try {
-      if (this.meter.metered(this.limits.patternBudget, () => validate(value))) return VALID;
+      const valid = this.steps.metered(value, () =>
+        this.meter.metered(this.limits.patternBudget, () => validate(value)),
+      );
+      if (valid) return VALID;
       const errorMessage = ajv.errorsText(validate.errors);
       return { outcome: 'invalid', errorMessage };
     } catch (error) {
@@ -152,6 +159,7 @@ export class OutputSchemaValidators {
       ? new Ajv(this.ajvOptions)
       : new Ajv2020(this.ajvOptions);
     addFormats.default(ajv);
+    addWorkKeywords(ajv, this.steps);
     return ajv;
   }
 }
