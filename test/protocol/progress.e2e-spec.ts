@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { isMcpDeliveryUnknownError, McpTimeoutError, type ServerProgressEvent } from '@app/fastmcp';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
@@ -76,6 +77,30 @@ describe('progress notifications (official SDK server)', () => {
         message: `step ${n}`,
       })),
     );
+  });
+
+  it('an onProgress that throws is logged once at ERROR, and the call goes on to its result', async () => {
+    const errors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const result = await app.client.callToolWithRetry(
+        CLIENT,
+        'progress_work',
+        { steps: 3, intervalMs: 20 },
+        {
+          onProgress: () => {
+            throw new Error('a bug in the progress bar');
+          },
+        },
+      );
+      expect(result.structuredContent).toMatchObject({ steps: 3, sent: 3 });
+      const logged = errors.mock.calls.map((call) => String(call[0]));
+      expect(logged.filter((line) => line.includes('a bug in the progress bar'))).toEqual([
+        `onProgress of call_tool on ${CLIENT} threw (Error: a bug in the progress bar); the call goes on`,
+      ]);
+      expect(proxy.requests.filter((r) => r.jsonRpcMethod === 'tools/call')).toHaveLength(1);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('gives concurrent calls their own progressToken, and each onProgress only its own progress', async () => {

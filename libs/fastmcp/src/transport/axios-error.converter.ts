@@ -20,14 +20,12 @@ import type { UpstreamText } from './upstream-text.js';
 
 /** The code of a JSON-RPC error at the start of a body too long to parse whole. */
 const LEADING_CODE = /^\s*\{[^{]*"error"\s*:\s*\{\s*"code"\s*:\s*(-?\d+)\s*[,}]/;
-/** Connection failures that prove nothing was sent. */
-const NEVER_CONNECTED = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-]);
+/**
+ * Connection failures that prove nothing was sent. Not EHOSTUNREACH or ENETUNREACH: Linux also
+ * reports those when an established connection dies after an ICMP unreachable, perhaps after the
+ * request was written (they count as not delivered only when it was not).
+ */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** Turns what axios threw into the module's typed error, with what it proves about delivery. */
 export class AxiosErrorConverter {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type {
   ExchangeContext,
@@ -11,6 +12,7 @@ import type { UpstreamText } from './upstream-text.js';
 
 /** The abort reason of an exchange's handlers once its answer is in (made once: no stack per call). */
 const EXCHANGE_ENDED = new Error('the exchange ended');
+const logger = new Logger('FastMCP Enhanced');
 
 /**
  * The sink of one exchange's stream: what the server sends besides the answer goes to the
@@ -32,6 +34,7 @@ export function exchangeSink(
   let ended: AbortController | undefined;
   let signal: AbortSignal | undefined;
   let finished = false;
+  let progressFailed = false;
   const context: ExchangeContext = {
     clientId: run.clientId,
     get signal(): AbortSignal {
@@ -50,7 +53,16 @@ export function exchangeSink(
     lendSlot: () => run.lendSlot(),
     onProgress: (update) => {
       if (progress?.resetTimeout) run.extendAttempt(progress.maxAttemptMs);
-      progress?.onProgress?.(update);
+      try {
+        progress?.onProgress?.(update);
+      } catch (error) {
+        // The caller's bug: ending the call for it would lose a tool that already runs.
+        if (progressFailed) return;
+        progressFailed = true;
+        logger.error(
+          `onProgress of ${run.operation} on ${run.clientId} threw (${String(error)}); the call goes on`,
+        );
+      }
     },
   };
   return {
