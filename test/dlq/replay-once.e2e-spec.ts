@@ -151,6 +151,27 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
     expect(server.executions('pay')).toBe(2);
   });
 
+  it('a forced bulk job skips an entry replayed since the job started: its force was decided before that run', async () => {
+    const { a, b } = await twoInstances({});
+    await deadPay(a.app, a.queue, 'first');
+    const x = await deadPay(a.app, a.queue, 'x');
+    server.slowNext('pay', 800);
+    const job = await a.bulk.start({ force: true, concurrency: 1 });
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    // While the job is on `first`, an operator on B replays x: it runs, and its answer is lost.
+    proxy.inject({ match: { method: 'tools/call' }, fault: faults.loseAnswer({ code: 502 }) });
+    await expect(b.replays.replay(x.id)).rejects.toThrow();
+    expect(server.executions('pay')).toBe(2);
+    expect(await b.queue.get(x.id)).toMatchObject({ replayCount: 1, deliveryUnknown: true });
+
+    await vi.waitFor(async () => expect((await a.bulk.get(job.id))?.state).toBe('done'), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    expect(await a.bulk.get(job.id)).toMatchObject({ total: 2, succeeded: 1, skipped: 1 });
+    expect(server.executions('pay')).toBe(2);
+  });
+
   it('a forced replay of an entry whose replay was abandoned is refused once, sending nothing', async () => {
     const { a, b, cutA } = await twoInstances({ replayLeaseMs: 300 });
     const entry = await deadPay(a.app, a.queue, 'forced-abandoned');

@@ -161,6 +161,6 @@ export interface DlqStorage {
   job(id: string): Promise<DlqJobRecord | null>;
   /** Job ids, newest first. */
   jobIds(limit: number): Promise<string[]>;
-  /** Ids of a job's snapshot from position `from`, `count` at most. */
+  /** Lines of a job's snapshot (an id, and its replay count at the start) from `from`, `count` at most. */
   jobSnapshot(id: string, from: number, count: number): Promise<string[]>;
 }

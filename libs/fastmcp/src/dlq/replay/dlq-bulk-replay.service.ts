@@ -109,9 +109,9 @@ export class DlqBulkReplayService
     const running = (await this.listed()).filter((job) => job?.state === 'running').length;
     if (running >= DLQ_MAX_RUNNING_JOBS) throw new DlqJobLimitError(running, DLQ_MAX_RUNNING_JOBS);
     // Only what the order needs is kept: a snapshot of 100,000 stays small.
-    const ids: Array<Pick<FailedOperation, 'id' | 'priority'>> = [];
+    const ids: Array<Pick<FailedOperation, 'id' | 'priority' | 'replayCount'>> = [];
     for await (const entry of this.queue.export(settings.filter)) {
-      ids.push({ id: entry.id, priority: entry.priority });
+      ids.push({ id: entry.id, priority: entry.priority, replayCount: entry.replayCount });
       if (ids.length >= settings.limit) break;
     }
     const rank = (e: Pick<FailedOperation, 'priority'>): number =>
@@ -137,7 +137,7 @@ export class DlqBulkReplayService
     await storage
       .saveJob(
         { id: job.id, state: JSON.stringify(job) },
-        ids.map((e) => e.id),
+        ids.map((e) => `${e.id} ${e.replayCount}`),
       )
       .catch(asUnavailable);
     // The job is recorded, so a failed claim is not the caller's to retry (that would start a
@@ -260,10 +260,14 @@ export class DlqBulkReplayService
       if (!job || job.state !== 'running' || this.stopped) return;
       const leasedAt = performance.now();
       if (!(await storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now()))) return;
-      const ids = await storage.jobSnapshot(id, job.done, job.concurrency);
+      const { ids, countsAtStart } = snapshotOf(
+        await storage.jobSnapshot(id, job.done, job.concurrency),
+      );
       // A chunk recorded and not finished was the chunk of an instance that stopped: its counts
-      // tell which entries it replayed.
-      const counts = job.chunk ?? (await this.recordChunk(job, ids));
+      // tell which entries it replayed. A forced job's `force` was decided on the entries as they
+      // were at its start: one replayed since (by hand, by redrive) is skipped, not forced again.
+      const counts =
+        job.chunk ?? (await this.recordChunk(job, ids, job.force ? countsAtStart : {}));
       // A chunk may outlast the job lease: it is renewed meanwhile, so no other instance takes
       // the job over and starts this chunk again from the recorded progress.
       const renew = () => storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now());
@@ -340,13 +344,20 @@ export class DlqBulkReplayService
     return record ? (JSON.parse(record.state) as StoredJob) : null;
   }
 
-  /** Records the replay counts of the chunk's entries (those still there) before it runs. */
-  private async recordChunk(job: StoredJob, ids: string[]): Promise<Record<string, number>> {
+  /**
+   * Records the replay counts of the chunk's entries (those still there) before it runs: those
+   * of `known` (the job's start) where given, else as they are now.
+   */
+  private async recordChunk(
+    job: StoredJob,
+    ids: string[],
+    known: Record<string, number>,
+  ): Promise<Record<string, number>> {
     if (ids.length === 0) return {};
     const storage = this.queue.activeStorage();
     const entries = await storage.read(ids).catch(asUnavailable);
     const chunk: Record<string, number> = {};
-    for (const entry of entries) if (entry) chunk[entry.id] = entry.replayCount;
+    for (const entry of entries) if (entry) chunk[entry.id] = known[entry.id] ?? entry.replayCount;
     const state = JSON.stringify({ ...job, chunk });
     await storage.saveJob({ id: job.id, state });
     return chunk;
@@ -439,4 +450,22 @@ function checked(request: BulkReplayRequest): Required<BulkReplayRequest> {
     limit: whole('limit', request.limit, 10_000, 1, 100_000),
     force: forceOf('force', request.force),
   };
+}
+
+/**
+ * A snapshot's lines: `<id> <replay count at the job's start>` (a job recorded by an earlier
+ * version holds the id alone).
+ */
+function snapshotOf(lines: readonly string[]): {
+  ids: string[];
+  countsAtStart: Record<string, number>;
+} {
+  const ids: string[] = [];
+  const countsAtStart: Record<string, number> = {};
+  for (const line of lines) {
+    const [id, count] = line.split(' ');
+    ids.push(id);
+    if (count !== undefined && /^\d+$/.test(count)) countsAtStart[id] = Number(count);
+  }
+  return { ids, countsAtStart };
 }
