@@ -4,11 +4,11 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentele
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CircuitOpenError,
   DeadLetterQueueService,
-  FastMcpError,
   DlqBulkReplayService,
   DlqReplayService,
   RetryExhaustedError,
@@ -284,28 +284,27 @@ describe('tracing with a provider registered', () => {
     expect(activeInProgress).toBe(idOf(spanNamed('call_tool progress')));
   });
 
-  it("keeps the text of an error the caller's own code threw out of the attempt span: its class only", async () => {
+  it("leaves the spans untouched by an onProgress that throws: the call goes on, the caller's text stays out", async () => {
     const token = 'sk-live-0123456789abcdef';
-    const error = await app.client
-      .callToolWithRetry('traced', 'progress', undefined, {
+    const errors = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      await app.client.callToolWithRetry('traced', 'progress', undefined, {
         onProgress: () => {
           throw new TypeError(`handler failed with Bearer ${token}`);
         },
-      })
-      .catch((e: unknown) => e);
-    // The caller gets it as an unexpected failure, credential shapes scrubbed; the span says the same.
-    expect(error).toBeInstanceOf(FastMcpError);
-    expect((error as Error).message).toBe(
-      'unexpected failure: TypeError: handler failed with Bearer [REDACTED]',
-    );
+      });
+      const logged = errors.mock.calls.map((call) => String(call[0]));
+      expect(logged).toContainEqual(
+        'onProgress of call_tool on traced threw (TypeError: handler failed with Bearer [REDACTED]); the call goes on',
+      );
+      expect(logged.join('\n')).not.toContain(token);
+    } finally {
+      errors.mockRestore();
+    }
     const operation = spanNamed('call_tool progress');
     const [attempt, ...more] = childrenOf(operation);
     expect(more).toEqual([]);
-    expect(operation.status).toEqual({
-      code: SpanStatusCode.ERROR,
-      message: (error as Error).message,
-    });
-    expect(attempt.status).toEqual({ code: SpanStatusCode.ERROR, message: 'TypeError' });
+    expect(operation.status.code).not.toBe(SpanStatusCode.ERROR);
     for (const span of [operation, attempt]) {
       expect(JSON.stringify([span.status, span.attributes, span.events])).not.toContain(token);
     }

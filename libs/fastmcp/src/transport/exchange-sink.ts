@@ -59,8 +59,10 @@ export function exchangeSink(
         // The caller's bug: ending the call for it would lose a tool that already runs.
         if (progressFailed) return;
         progressFailed = true;
+        // Scrubbed as server text is: the caller's message may quote a credential.
+        const said = upstream.excerpt(String(error), 500);
         logger.error(
-          `onProgress of ${run.operation} on ${run.clientId} threw (${String(error)}); the call goes on`,
+          `onProgress of ${run.operation} on ${run.clientId} threw (${said}); the call goes on`,
         );
       }
     },
