@@ -9,8 +9,11 @@ import {
   TestClock,
 } from '../support/dlq/dlq-test-context.js';
 import { type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
+import { isDlqUnavailableError } from '../../libs/fastmcp/src/errors/dlq-unavailable.error.js';
 
 let cluster: RedisClusterHandle;
+/** Longer than the store's command timeout (6 s): without one, the read waits it out and succeeds. */
+const PAUSE_MS = 12_000;
 
 beforeAll(async () => {
   // One replica per master. The node timeout (3 s) is longer than the DLQ's write timeout (2 s),
@@ -96,6 +99,31 @@ describe('the Redis store when the master of its slot dies', () => {
       expect(problems).toEqual([]);
       expect(ids).toEqual([...expected].sort());
       expect((await a.dlq.getStats()).total).toBe(70);
+    } finally {
+      await a.module.close();
+    }
+  }, 60_000);
+});
+
+describe('the Redis store when a node of its slot stops answering', () => {
+  it('fails a read with DlqUnavailableError rather than wait as long as the node stays paused', async () => {
+    const prefix = `dlqpaused:${process.pid}`;
+    const options: DlqOptions = {
+      redis: { cluster: { nodes: [...cluster.nodes] } },
+      keyPrefix: prefix,
+    };
+    const a = await bootDlq(options, new TestClock(), new FakeReplayer());
+    try {
+      const entry = await a.dlq.store(failedInput({ clientId: 'paused' }));
+      const slot = Number(await cluster.client().cluster('KEYSLOT', `{${prefix}}`));
+      const owner = await cluster.ownerOf(slot);
+      // The node keeps its sockets open and answers nothing: a paused process, a cut-off host.
+      await cluster.node(owner).call('CLIENT', 'PAUSE', String(PAUSE_MS), 'ALL');
+      await expect(a.dlq.get(entry.id)).rejects.toSatisfy(isDlqUnavailableError);
+      await vi.waitFor(async () => expect((await a.dlq.get(entry.id))?.id).toBe(entry.id), {
+        timeout: PAUSE_MS + 10_000,
+        interval: 500,
+      });
     } finally {
       await a.module.close();
     }

@@ -23,7 +23,9 @@ export const DLQ_REDIS_CONNECTION_OPTIONS: RedisOptions = {
 /**
  * Options of a cluster the module opens. While a slot moves, a script whose keys are split
  * between the two nodes gets TRYAGAIN: it is sent again every 100 ms, up to 50 times (5 s),
- * after which the write is buffered like any other failure.
+ * after which the write is buffered like any other failure. A command times out after 6 s, past
+ * those retries: a paused or cut-off node (its socket never closes) held reads, jobs and redrive
+ * rounds for as long as it stayed so.
  */
 export const DLQ_CLUSTER_OPTIONS: ClusterOptions = {
   enableOfflineQueue: false,
@@ -32,7 +34,7 @@ export const DLQ_CLUSTER_OPTIONS: ClusterOptions = {
   retryDelayOnClusterDown: 100,
   maxRedirections: 50,
   clusterRetryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
-  redisOptions: { connectTimeout: 2000, maxRetriesPerRequest: 1 },
+  redisOptions: { connectTimeout: 2000, maxRetriesPerRequest: 1, commandTimeout: 6000 },
 };
 
 export interface DlqRedisConnection {
