@@ -753,6 +753,35 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(stored.chunk).toBeUndefined();
     });
 
+    // An instance cut off from the store past its job lease: another took the job over and ran it.
+    it('never renews a job lease that ran out: a renewal refuses it, where a new lease takes it', async () => {
+      const a = await boot();
+      const storage = a.dlq.activeStorage();
+      expect(await storage.lease('job:j', 'a', 1000, clock.now())).toBe(true);
+      expect(await storage.renewLease('job:j', 'a', 1000, clock.now())).toBe(true);
+      await sleep(1100);
+      clock.advance(1100);
+      expect(await storage.renewLease('job:j', 'a', 1000, clock.now())).toBe(false);
+      expect(await storage.lease('job:j', 'b', 1000, clock.now())).toBe(true);
+      expect(await storage.renewLease('job:j', 'a', 1000, clock.now())).toBe(false);
+      expect(await storage.renewLease('job:j', 'b', 1000, clock.now())).toBe(true);
+    });
+
+    it('refuses a stale save of a job: it never reopens a finished job nor lowers its progress', async () => {
+      const a = await boot();
+      const storage = a.dlq.activeStorage();
+      const id = randomUUID();
+      const saved = async () => JSON.parse((await storage.job(id))!.state) as BulkReplayJob;
+      const save = (job: Partial<BulkReplayJob>) =>
+        storage.saveJob({ id, state: JSON.stringify({ id, total: 40, ...job }) });
+      await save({ state: 'running', done: 8 });
+      await save({ state: 'running', done: 4 });
+      expect(await saved()).toMatchObject({ state: 'running', done: 8 });
+      await save({ state: 'done', done: 40 });
+      await save({ state: 'running', done: 40 });
+      expect(await saved()).toMatchObject({ state: 'done', done: 40 });
+    });
+
     it('keeps a job whose chunk outlasts the job lease: no other instance takes it over', async () => {
       // The job lease is 1 s (the replay lease, at least 1 s).
       const a = await boot({ replayLeaseMs: 1000 });

@@ -148,6 +148,11 @@ export interface DlqStorage {
 
   /** Takes (or renews, with the same token) a named lease; false when another holds it. */
   lease(name: string, token: string, ms: number, nowMs: number): Promise<boolean>;
+  /**
+   * Extends a named lease while this token holds it; never takes one that ran out (another
+   * holder may have taken it and let it go since). False when it is not held by this token.
+   */
+  renewLease(name: string, token: string, ms: number, nowMs: number): Promise<boolean>;
   releaseLease(name: string, token: string): Promise<void>;
 
   /** Saves a job's state (and, when given, its snapshot of ids). */

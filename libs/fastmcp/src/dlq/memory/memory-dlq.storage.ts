@@ -237,6 +237,13 @@ export class MemoryDlqStorage implements DlqStorage {
     return Promise.resolve(true);
   }
 
+  renewLease(name: string, token: string, ms: number, nowMs: number): Promise<boolean> {
+    const held = this.leases.get(`lease:${name}`);
+    if (held?.token !== token || held.until <= nowMs) return Promise.resolve(false);
+    held.until = nowMs + ms;
+    return Promise.resolve(true);
+  }
+
   releaseLease(name: string, token: string): Promise<void> {
     const key = `lease:${name}`;
     if (this.leases.get(key)?.token === token) this.leases.delete(key);
@@ -246,6 +253,7 @@ export class MemoryDlqStorage implements DlqStorage {
   /** As the Redis store: the latest 1000 jobs are kept, and a job no longer running drops its ids. */
   saveJob(job: DlqJobRecord, ids?: readonly string[]): Promise<void> {
     const known = this.jobs.get(job.id);
+    if (known && isStale(known.state, job.state)) return Promise.resolve();
     const state = known ? keepCancelled(known.state, job.state) : job.state;
     const snapshot = !isRunning(state) ? [] : ids ? [...ids] : (known?.ids ?? []);
     this.jobs.set(job.id, { state, ids: snapshot, at: known?.at ?? Date.now() });
@@ -333,6 +341,15 @@ function isRunning(state: string): boolean {
 }
 
 /** A cancelled job stays cancelled: a progress save that raced the cancel keeps only its counts. */
+/** As save-job.lua: a save that would reopen a finished job or lower its `done` is refused. */
+function isStale(saved: string, next: string): boolean {
+  const [was, now] = [saved, next].map(
+    (state) => JSON.parse(state) as { state?: string; done?: number },
+  );
+  if (was.state === 'done' && now.state !== 'done') return true;
+  return typeof was.done === 'number' && typeof now.done === 'number' && now.done < was.done;
+}
+
 function keepCancelled(saved: string, next: string): string {
   if ((JSON.parse(saved) as { state?: string }).state !== 'cancelled') return next;
   const job = JSON.parse(next) as { state?: string };

@@ -205,6 +205,12 @@ export class RedisDlqStorage implements DlqStorage {
     return (await DLQ_SCRIPTS.lease.run(redis, [key], [token, ms])) === 1;
   }
 
+  async renewLease(name: string, token: string, ms: number): Promise<boolean> {
+    const { redis } = await this.handle.connect();
+    const key = `${this.keys.base}:lease:${name}`;
+    return (await DLQ_SCRIPTS.renew.run(redis, [key], [token, ms])) === 1;
+  }
+
   async releaseLease(name: string, token: string): Promise<void> {
     const { redis } = await this.handle.connect();
     await DLQ_SCRIPTS.release.run(redis, [`${this.keys.base}:lease:${name}`], [token]);

@@ -270,7 +270,9 @@ export class DlqBulkReplayService
         job.chunk ?? (await this.recordChunk(job, ids, job.force ? countsAtStart : {}));
       // A chunk may outlast the job lease: it is renewed meanwhile, so no other instance takes
       // the job over and starts this chunk again from the recorded progress.
-      const renew = () => storage.lease(`job:${id}`, token, this.leaseMs, this.queue.clock.now());
+      // Renewed, never taken back: once it ran out, another instance may have run the job on.
+      const renew = () =>
+        storage.renewLease(`job:${id}`, token, this.leaseMs, this.queue.clock.now());
       const lease = new LeaseKeeper(renew, this.leaseMs, `bulk replay job ${id}`, leasedAt);
       let next: StoredJob;
       try {

@@ -2,8 +2,9 @@
   Saves a bulk replay job's state; on its first save, also its place in the job list (its
   snapshot of ids was pushed just before). Job records expire with the entries' retention.
   A cancelled job stays cancelled: a runner's progress save that raced the cancel keeps its
-  counts but not its 'running' state. A job no longer running drops its snapshot: nothing reads
-  it again, and a snapshot may hold 100,000 ids.
+  counts but not its 'running' state. A save never reopens a finished job nor lowers its `done`:
+  it is a stale save of an instance whose lease ran out while another ran the job on. A job no
+  longer running drops its snapshot: nothing reads it again, and a snapshot may hold 100,000 ids.
 
   Input:
     KEYS[1] job            KEYS[2] job snapshot (list of ids)     KEYS[3] jobs (by creation)
@@ -11,7 +12,7 @@
     ARGV[4] life (ms)      ARGV[5] 1 on the first save
 
   Output:
-    1
+    1 saved, 0 refused as stale
 ]]
 local state = ARGV[2]
 local decoded, next = pcall(cjson.decode, state)
@@ -19,9 +20,14 @@ if not decoded or type(next) ~= 'table' then next = {} end
 local current = redis.call('GET', KEYS[1])
 if current then
   local ok, saved = pcall(cjson.decode, current)
-  if ok and type(saved) == 'table' and saved.state == 'cancelled' and next.state ~= 'cancelled' then
-    next.state = 'cancelled'
-    state = cjson.encode(next)
+  if ok and type(saved) == 'table' then
+    if saved.state == 'done' and next.state ~= 'done' then return 0 end
+    local savedDone, nextDone = tonumber(saved.done), tonumber(next.done)
+    if savedDone and nextDone and nextDone < savedDone then return 0 end
+    if saved.state == 'cancelled' and next.state ~= 'cancelled' then
+      next.state = 'cancelled'
+      state = cjson.encode(next)
+    end
   end
 end
 redis.call('SET', KEYS[1], state, 'PX', tonumber(ARGV[4]))
