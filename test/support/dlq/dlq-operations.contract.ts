@@ -4,6 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FailedOperation } from '../../../libs/fastmcp/src/dlq/core/failed-operation.interface.js';
 import { DlqIdGenerator } from '../../../libs/fastmcp/src/dlq/core/dlq-id.js';
 import { isDlqValidationError } from '../../../libs/fastmcp/src/errors/dlq-validation.error.js';
+import {
+  DlqUnavailableError,
+  isDlqUnavailableError,
+} from '../../../libs/fastmcp/src/errors/dlq-unavailable.error.js';
 import { isDlqJobLimitError } from '../../../libs/fastmcp/src/errors/dlq-job-limit.error.js';
 import type { BulkReplayJob } from '../../../libs/fastmcp/src/dlq/replay/bulk-replay-job.interface.js';
 import { McpDeliveryUnknownError } from '../../../libs/fastmcp/src/errors/mcp-delivery-unknown.error.js';
@@ -413,6 +417,27 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
         'exhausted',
       ]);
       expect(replayer.calls.map((c) => c.id)).toEqual([entry.id, entry.id]);
+    });
+
+    it('ends a redrive round when the store is away before a replay begins: no failure counted, none run', async () => {
+      const { dlq: queue, redriver, events } = await boot({ redrive: [{ after: 100 }] });
+      const due = [
+        await queue.store(failedInput()),
+        await queue.store(failedInput({ toolName: 'b' })),
+      ];
+      clock.advance(100);
+      // The injected fault: the store answers the round's reads, then refuses the replays' leases.
+      const begin = vi
+        .spyOn(queue.activeStorage(), 'beginReplay')
+        .mockRejectedValue(new DlqUnavailableError('the store is away'));
+      await expect(redriver.redriveDue()).rejects.toSatisfy(isDlqUnavailableError);
+      expect(begin).toHaveBeenCalledTimes(1);
+      expect(replayer.calls).toEqual([]);
+      expect(eventsNamed(events, 'dlq.redriven')).toEqual([]);
+      begin.mockRestore();
+      // Back: the next round redrives both, as due as they were.
+      expect(await redriver.redriveDue()).toBe(2);
+      expect(replayer.calls.map((c) => c.id).sort()).toEqual(due.map((e) => e.id).sort());
     });
 
     it('never redrives deliveryUnknown entries; a redrive that succeeds removes the entry', async () => {

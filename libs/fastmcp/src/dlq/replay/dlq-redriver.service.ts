@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
+import { isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { isDlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
 import { isReplayConflictError } from '../../errors/replay-conflict.error.js';
 import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
@@ -116,6 +117,9 @@ export class DlqRedriver
       if (refused || isReplayConflictError(error) || isDlqEntryNotFoundError(error)) {
         return 'skipped';
       }
+      // The store is away (the replay never began): the round ends, the next one tries again.
+      // Going on would spend the store's timeout on every due entry and count each a failure.
+      if (isDlqUnavailableError(error)) throw error;
       const after = await this.queue.get(entry.id).catch(() => null);
       return after?.redriveExhausted ? 'exhausted' : 'failure';
     }
