@@ -17,6 +17,7 @@ import {
   startCountingToolsServer,
 } from '../support/counting-tools-server.js';
 import { type FaultProxy, faults, startFaultProxy } from '../support/fault-proxy.js';
+import { RedisDlqKeys } from '../../libs/fastmcp/src/dlq/redis/redis-dlq.keys.js';
 import { type RedisServerHandle, startRedisServer } from '../support/redis-server.js';
 
 /**
@@ -78,7 +79,7 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
     clients.push(connection);
     const a = await instance(shared, { client: connection }, requestTimeoutMs);
     const b = await instance(shared, { url: redis.url }, requestTimeoutMs);
-    return { a, b, cutA: () => connection.disconnect() };
+    return { a, b, cutA: () => connection.disconnect(), keys: new RedisDlqKeys(shared.keyPrefix) };
   }
 
   /** A dead letter of `pay` that never ran (the proxy answered 503 in the server's stead). */
@@ -189,6 +190,30 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
     expect(server.executions('pay')).toBe(1);
     expect(await b.queue.get(entry.id)).toMatchObject({ status: 'dead', deliveryUnknown: true });
 
+    await expect(b.replays.replay(entry.id, { force: true })).resolves.toMatchObject({
+      id: entry.id,
+    });
+    expect(server.executions('pay')).toBe(2);
+  });
+
+  it('a replay that lost its lease while its instance lives leaves the entry dead: one forced replay runs it', async () => {
+    const { a, b, keys } = await twoInstances({ replayLeaseMs: 300 });
+    const entry = await deadPay(a.app, a.queue, 'lease-lost');
+    server.slowNext('pay', 800);
+    const replay = a.replays.replay(entry.id);
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    // The injected fault: the lease is gone while pay runs (expired in a stall, say).
+    const admin = new Redis(redis.url);
+    clients.push(admin);
+    await admin.del(keys.lease(entry.id));
+    await replay.catch(() => undefined);
+    await vi.waitFor(async () =>
+      expect(await b.queue.get(entry.id)).toMatchObject({ deliveryUnknown: true }),
+    );
+    const stored = JSON.parse((await admin.get(keys.entry(entry.id)))!) as FailedOperation;
+    expect(stored.status).toBe('dead');
+
+    // The operator, seeing it deliveryUnknown, forces it once: it runs.
     await expect(b.replays.replay(entry.id, { force: true })).resolves.toMatchObject({
       id: entry.id,
     });

@@ -228,7 +228,13 @@ async function markLost(id: string, ctx: ReplayContext): Promise<void> {
       'marked deliveryUnknown',
   );
   try {
-    await ctx.storage.update(id, (entry) => (entry.deliveryUnknown ? null : mayHaveRun(entry)));
+    // Dead again, not `replaying`: the mark says it all, and an abandoned replay's refusal would
+    // make the operator force it twice.
+    await ctx.storage.update(id, (entry) =>
+      entry.deliveryUnknown && entry.status === 'dead'
+        ? null
+        : { ...mayHaveRun(entry), status: 'dead' },
+    );
     await ctx.storage.setDue(id, 0);
   } catch (error) {
     ctx.notifier.logger.error(`DLQ entry ${id} could not be marked: ${describe(error)}`);
