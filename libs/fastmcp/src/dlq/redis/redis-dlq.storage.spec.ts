@@ -29,6 +29,7 @@ import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { DlqIdGenerator } from '../core/dlq-id.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { RedisDlqKeys } from './redis-dlq.keys.js';
+import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
 import { RedisDlqRepository } from './redis-dlq.repository.js';
 
 const NO_DEDUP = { dueAt: 0, dedupKey: '-', dedupWindowMs: 0 };
@@ -144,6 +145,19 @@ describe('RedisDlqStorage on Redis', () => {
     const replayed = [...own.calls, ...replayer.calls].map((entry) => entry.id);
     expect(replayed.sort()).toEqual([...ids].sort());
     expect((await b.dlq.getStats()).total).toBe(0);
+  });
+
+  it('gives a job snapshot its life from the first id pushed: a start that fails before the record leaves no list for good', async () => {
+    const prefix = nextPrefix();
+    const a = await boot({ redis: { url: server.url }, keyPrefix: prefix });
+    for (let i = 0; i < 3; i++) await a.dlq.store(failedInput());
+    // The injected fault: the store goes away between the snapshot and the job's record.
+    vi.spyOn(DLQ_SCRIPTS.saveJob, 'run').mockRejectedValueOnce(new Error('connection lost'));
+    await expect(a.jobs.start({})).rejects.toThrow();
+    const snapshots = await admin.keys(`{${prefix}}:job:*`);
+    expect(snapshots).toHaveLength(1);
+    expect(await admin.llen(snapshots[0])).toBe(3);
+    expect(await admin.pttl(snapshots[0])).toBeGreaterThan(0);
   });
 
   it('keeps every key under one {prefix} hash tag and no dangling index member after TTL expiry', async () => {

@@ -221,8 +221,14 @@ export class RedisDlqStorage implements DlqStorage {
     const snapshot = this.keys.jobIds(job.id);
     if (ids) {
       await redis.del(snapshot);
-      for (let i = 0; i < ids.length; i += 1000)
-        await redis.rpush(snapshot, ...ids.slice(i, i + 1000));
+      // Each part with the job's life: a start that dies before the record leaves no list for good.
+      for (let i = 0; i < ids.length; i += 1000) {
+        await redis
+          .multi()
+          .rpush(snapshot, ...ids.slice(i, i + 1000))
+          .pexpire(snapshot, JOB_LIFE_MS)
+          .exec();
+      }
     }
     const keys = [this.keys.job(job.id), snapshot, this.keys.jobs];
     const args = [job.id, job.state, Date.now(), JOB_LIFE_MS, ids ? 1 : 0];
