@@ -48,6 +48,15 @@ const AMBIGUOUS: AmbiguousFault[] = [
     cause: { name: 'McpHttpError', status: 504 },
   },
   {
+    // Envoy and Istio: the upstream reset after the request reached it. A 503, yet it may have run.
+    name: "an Envoy 503 'reset before headers' (connection termination) after the server ran the call",
+    lose: faults.loseAnswer({
+      code: 503,
+      text: 'upstream connect error or disconnect/reset before headers. reset reason: connection termination',
+    }),
+    cause: { name: 'McpHttpError', status: 503, delivery: 'unknown' },
+  },
+  {
     name: 'the answer stream cut after the server answered',
     lose: faults.loseAnswer(),
     cause: { name: 'McpTransportError', failure: 'stream_cut' },

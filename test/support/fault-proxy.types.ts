@@ -46,6 +46,8 @@ export interface DropSessionFault {
 export interface LoseAnswerFault {
   readonly kind: 'loseAnswer';
   readonly code?: number;
+  /** The body of the `code` answer, as text/plain (a gateway's words). Default: none. */
+  readonly text?: string;
   readonly answer?: (id: unknown) => unknown;
 }
 

@@ -117,7 +117,8 @@ function loseAnswer(
     }
     if (fault.code !== undefined) {
       onStatus(fault.code);
-      res.writeHead(fault.code, { 'content-length': 0 }).end();
+      if (fault.text === undefined) res.writeHead(fault.code, { 'content-length': 0 }).end();
+      else res.writeHead(fault.code, { 'content-type': 'text/plain' }).end(fault.text);
       return;
     }
     onStatus(upstreamRes.statusCode ?? 502);

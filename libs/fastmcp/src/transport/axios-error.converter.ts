@@ -15,11 +15,14 @@ import type { RetryRun } from '../retry/retry-run.js';
 import { releaseErrorBody } from './error-body-release.js';
 import { type BodyText, ERROR_BODY_LIMIT, readBodyText } from './read-body.js';
 import { redirectDetail } from './redirect-detail.js';
+import { saysResetAfterSending } from './gateway-reset.js';
 import { saysSessionGone } from './session-gone.js';
 import type { UpstreamText } from './upstream-text.js';
 
 /** The code of a JSON-RPC error at the start of a body too long to parse whole. */
 const LEADING_CODE = /^\s*\{[^{]*"error"\s*:\s*\{\s*"code"\s*:\s*(-?\d+)\s*[,}]/;
+/** How much of a retryable 503 is read to tell a gateway's reset (its words come first). */
+const GATEWAY_TEXT_LIMIT = 4096;
 /**
  * Connection failures that prove nothing was sent. Not EHOSTUNREACH or ENETUNREACH: Linux also
  * reports those when an established connection dies after an ICMP unreachable, perhaps after the
@@ -68,9 +71,13 @@ export class AxiosErrorConverter {
     const stream = response.data as Readable | undefined;
     const status = response.status;
     if (this.retryableStatusCodes.includes(status)) {
-      releaseErrorBody(stream);
+      const reset = await this.gatewaySaysReset(status, stream);
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.run.now());
-      return new McpHttpError(status, { ...fields, retryAfterMs });
+      return new McpHttpError(status, {
+        ...fields,
+        retryAfterMs,
+        ...(reset ? { delivery: 'unknown' as const } : {}),
+      });
     }
     const unread: BodyText = { text: '', cut: false };
     let read: BodyText | undefined = unread;
@@ -109,6 +116,22 @@ export class AxiosErrorConverter {
       jsonRpc: cut ? leadingJsonRpcError(body) : jsonRpcError(body, this.upstream),
       bodyTruncated: cut,
     });
+  }
+
+  /**
+   * Whether a retryable answer is a gateway's reset of a request it had sent on (see
+   * saysResetAfterSending): only a 503's opening is read for it; any other body is let go unread.
+   */
+  private async gatewaySaysReset(status: number, stream: Readable | undefined): Promise<boolean> {
+    if (status !== 503 || !stream?.readable) {
+      releaseErrorBody(stream);
+      return false;
+    }
+    const read = await readBodyText(stream, GATEWAY_TEXT_LIMIT, this.run.attemptSignal).catch(
+      () => undefined,
+    );
+    releaseErrorBody(stream);
+    return read !== undefined && saysResetAfterSending(status, read.text);
   }
 
   private unknown(error: unknown): FastMcpError {
