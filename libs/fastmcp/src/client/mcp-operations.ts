@@ -12,7 +12,11 @@ import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interfac
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import { asNotDelivered } from '../retry/with-delivery.js';
 import type { RetryRun } from '../retry/retry-run.js';
-import type { McpConnection, ToolRouting } from '../session/mcp-connection.interface.js';
+import type {
+  InputRounds,
+  McpConnection,
+  ToolRouting,
+} from '../session/mcp-connection.interface.js';
 import { McpConnector } from '../session/mcp-connector.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
 import { assertClientIdArgument, resolveServer } from '../session/resolve-server.js';
@@ -135,6 +139,8 @@ export class McpOperations {
       },
     };
     let ownRequestOut = false;
+    // One call's input rounds, across its attempts: a retry resends the round that failed.
+    const rounds: InputRounds = { answered: 0 };
     const safeToRepeat = (ambiguousToolCalls: RetryOptions['ambiguousToolCalls']): boolean =>
       isSafeToRepeat(
         this.explicitServers.get(clientId) ?? this.options.servers[clientId],
@@ -161,6 +167,7 @@ export class McpOperations {
         const routing: ToolRouting = {
           tool: this.catalog.tool(clientId, toolName),
           safeToRepeat,
+          rounds,
           refreshTool: async () => {
             // Asked for by a refusal (-32020): the call did not run, whatever the listing met.
             await this.relist(clientId, connected, run).catch((error: unknown) => {

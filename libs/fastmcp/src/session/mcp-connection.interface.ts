@@ -13,6 +13,18 @@ export interface ToolRouting {
   refreshTool?: () => Promise<Tool | undefined>;
   /** Whether the tool may run again after an answer that says it may have run. */
   safeToRepeat?: (ambiguousToolCalls: RetryOptions['ambiguousToolCalls']) => boolean;
+  /**
+   * The call's input rounds so far, kept across its attempts (2026-07-28 `input_required`): a
+   * retry sends again the round that failed, never the rounds the server already answered.
+   */
+  rounds?: InputRounds;
+}
+
+/** The rounds a call's server answered with `input_required`, and what the next one sends. */
+export interface InputRounds {
+  answered: number;
+  /** The `inputResponses` and `requestState` of the next round. */
+  next?: Record<string, unknown>;
 }
 
 /**

@@ -82,9 +82,10 @@ export class ModernConnection implements McpConnection {
     let tool = routing.tool;
     let versionSwitched = false;
     let refreshed = false;
-    let rounds = 0;
-    let input: Record<string, unknown> = {};
+    // A retry goes on from the round that failed: those answered before it ran.
+    const rounds = routing.rounds ?? { answered: 0 };
     for (;;) {
+      const input = rounds.next ?? {};
       const version = this.current.protocolVersion ?? this.deps.versions[0];
       // Object.assign, not spreads: on Node 20 a spread followed by keys costs about 1.5 us a key.
       const body = withEnvelope(Object.assign({}, params, input), version, this.deps.client);
@@ -130,15 +131,15 @@ export class ModernConnection implements McpConnection {
       }
       const fields = { clientId: run.clientId, operation: run.operation };
       if (resultTypeOf(result, method, this.current, fields) === 'complete') return result;
-      rounds += 1;
-      if (rounds >= MAX_INPUT_ROUNDS) {
+      rounds.answered += 1;
+      if (rounds.answered >= MAX_INPUT_ROUNDS) {
         throw new McpInputRequiredError(
           'too_many_rounds',
-          `${method} still needs input after ${rounds} rounds`,
+          `${method} still needs input after ${rounds.answered} rounds`,
           fields,
         );
       }
-      input = await this.answer(result, run);
+      rounds.next = await this.answer(result, run);
     }
   }
 
