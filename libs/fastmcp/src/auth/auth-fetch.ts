@@ -73,13 +73,28 @@ function environmentFetch(): FetchLike {
     });
 }
 
-/** `fetchFn` whose every request (and the reading of its body) also stops when `signal` aborts. */
+/**
+ * `fetchFn` whose every request (and the reading of its body) also stops when `signal` aborts,
+ * but a token request that spends a one-time credential: a rotating refresh token or a code is
+ * used up once the server has it, so its answer (the new refresh token) must be read and saved
+ * whoever still waits. Stopped, the old one was sent again, and a server that detects the reuse
+ * revokes the whole grant. `fetchFn`'s own timeout still bounds it.
+ */
 export function fetchUntil(signal: AbortSignal, fetchFn: FetchLike): FetchLike {
   return (url, init) =>
-    fetchFn(url, {
-      ...init,
-      signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
-    });
+    spendsCredential(init)
+      ? fetchFn(url, init)
+      : fetchFn(url, {
+          ...init,
+          signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+        });
+}
+
+function spendsCredential(init: RequestInit | undefined): boolean {
+  const body = init?.body;
+  if (!(body instanceof URLSearchParams) && typeof body !== 'string') return false;
+  const grant = new URLSearchParams(body).get('grant_type');
+  return grant === 'refresh_token' || grant === 'authorization_code';
 }
 
 function capped(response: Response, origin: string): Response {

@@ -30,6 +30,8 @@ export async function exchangeCodeOnce(
   flow: FlowProvider,
   { serverUrl, fetchFn, secrets, signal }: CodeExchange,
 ): Promise<void> {
+  // Nobody waits any more: the app is not asked for a code no call would use.
+  signal.throwIfAborted();
   const authorizationCode = await untilAborted(app.authorizationCode(signal), signal);
   secrets.push(authorizationCode, await app.codeVerifier());
   // auth() discovers (and saves, or reads a saved state) before it sends anyone to authorize.
