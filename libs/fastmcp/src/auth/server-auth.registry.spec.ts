@@ -124,6 +124,33 @@ describe('ServerAuthRegistry', () => {
     expect(registry.forClient('y', { url: URL_A, auth: provider })).toBeDefined();
   });
 
+  // Its tokens were issued for the first server: the second would receive them.
+  it('refuses a provider given for another server, after a disconnect too, naming the first (no credentials)', () => {
+    const provider = providerWithToken('tok-for-a');
+    const registry = registryFor({});
+    expect(registry.forClient('x', { url: URL_A, auth: provider })).toBeDefined();
+    registry.forget('x');
+    const urlB = 'http://user:pw@127.0.0.1:10/mcp?key=k';
+    for (const clientId of ['x', 'y']) {
+      const refused = (() => {
+        try {
+          return registry.forClient(clientId, { url: urlB, auth: provider });
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(isFastMcpConfigError(refused) && refused.issues).toEqual([
+        {
+          field: `servers.${clientId}.auth`,
+          message:
+            "is the OAuthClientProvider used for http://127.0.0.1:9/mcp: it holds that server's tokens, so http://127.0.0.1:10/mcp needs a provider of its own",
+        },
+      ]);
+    }
+    // The same server again, by the same or another client id: its own tokens.
+    expect(registry.forClient('y', { url: URL_A, auth: provider })).toBeDefined();
+  });
+
   it('is provided by FastMcpModule', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [FastMcpModule.forRoot({ metrics: false, dlq: false })],

@@ -17,6 +17,8 @@ import {
 } from './client-credentials-provider.js';
 import { OAuthServerAuth } from './oauth-server-auth.js';
 import type { ServerAuth } from './server-auth.interface.js';
+import { canonicalResource } from './discovery-resource.js';
+import { displayUrl } from './display-url.js';
 
 interface Entry {
   auth: McpServerAuthOptions;
@@ -33,6 +35,8 @@ interface Entry {
 @Injectable()
 export class ServerAuthRegistry {
   private readonly byClientId = new Map<string, Entry>();
+  /** The server (canonical resource) each app provider was first used for: its tokens are its. */
+  private readonly providerServers = new WeakMap<McpServerAuthOptions, string>();
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
@@ -58,6 +62,7 @@ export class ServerAuthRegistry {
     if (cached && cached.auth === auth && cached.url === server.url) return cached.serverAuth;
     const owner = this.providerOwner(clientId, auth);
     if (owner) throw new FastMcpConfigError([sharedProviderIssue(clientId, owner)]);
+    this.bindProvider(clientId, auth, server.url);
     const serverAuth = this.create(clientId, server, auth);
     this.byClientId.set(clientId, { auth, url: server.url, serverAuth });
     return serverAuth;
@@ -84,6 +89,27 @@ export class ServerAuthRegistry {
       ...[...this.byClientId].map(([id, entry]) => [id, entry.auth] as const),
     ];
     return holders.find(([id, held]) => id !== clientId && held === auth)?.[0];
+  }
+
+  /**
+   * Binds an app's provider to the server it is first used for: after a disconnect, the same
+   * provider given for another server would send it the first server's tokens.
+   */
+  private bindProvider(clientId: string, auth: McpServerAuthOptions, url: string): void {
+    if (isClientCredentials(auth)) return;
+    const resource = canonicalResource(url).href;
+    const bound = this.providerServers.get(auth);
+    if (bound === undefined) {
+      this.providerServers.set(auth, resource);
+      return;
+    }
+    if (bound === resource) return;
+    throw new FastMcpConfigError([
+      {
+        field: `servers.${clientId}.auth`,
+        message: `is the OAuthClientProvider used for ${displayUrl(bound)}: it holds that server's tokens, so ${displayUrl(resource)} needs a provider of its own`,
+      },
+    ]);
   }
 
   private create(
