@@ -33,6 +33,9 @@ import { ToolCatalog } from './tool-catalog.js';
 import { ToolListing } from './tool-listing.js';
 import { isSafeToRepeat } from './tool-repeat-safety.js';
 
+/** Invalid tool names a WARN line shows; the rest are counted. */
+const SKIPPED_NAMES_SHOWN = 10;
+
 /** Builds each MCP operation as an OperationSpec over the client's connections, whatever their era. */
 @Injectable()
 export class McpOperations {
@@ -110,7 +113,7 @@ export class McpOperations {
           listing = current;
           listedOn = connected;
           const result = await this.send(clientId, connected, 'tools/list', current.params(), run);
-          if (current.add(this.toolsPage(result, clientId, connected))) {
+          if (current.add(this.toolsPage(result, clientId, connected, current))) {
             const { tools, ttlMs } = current;
             const fresh = this.cachesTools(clientId) && ttlMs > 0 ? run.now() + ttlMs : undefined;
             this.rememberTools(clientId, connected, tools, fresh);
@@ -290,7 +293,7 @@ export class McpOperations {
     const listing = this.newListing(clientId, connected);
     for (;;) {
       const result = await this.send(clientId, connected, 'tools/list', listing.params(), run);
-      if (listing.add(this.toolsPage(result, clientId, connected))) break;
+      if (listing.add(this.toolsPage(result, clientId, connected, listing))) break;
     }
     this.rememberTools(clientId, connected, listing.tools);
   }
@@ -316,14 +319,23 @@ export class McpOperations {
     );
   }
 
-  private toolsPage(result: unknown, clientId: string, connected: McpConnection) {
+  private toolsPage(
+    result: unknown,
+    clientId: string,
+    connected: McpConnection,
+    listing: ToolListing,
+  ) {
     const listed = parseToolsPage(result, clientId, connected.target.era);
-    if (listed.skipped.length > 0) {
-      // The names are the server's words: each scrubbed whole, then capped.
+    if (listing.notesSkipped(listed)) {
+      // The names are the server's words: the first few, each scrubbed whole, then capped.
       const upstream = new UpstreamText(connected.target);
-      const names = listed.skipped.map((name) => upstream.excerpt(name, 100)).join(', ');
+      const shown = listed.skipped.slice(0, SKIPPED_NAMES_SHOWN);
+      const names = shown.map((name) => upstream.excerpt(name, 100)).join(', ');
+      const more = listed.skipped.length - shown.length;
+      const pages = listing.skippedPages > 1 ? ` (page ${listing.skippedPages} with some)` : '';
       this.logger.warn(
-        `Skipped ${listed.skipped.length} invalid tool(s) from ${clientId}: ${names}`,
+        `Skipped ${listed.skipped.length} invalid tool(s) from ${clientId}${pages}: ${names}` +
+          (more > 0 ? ` and ${more} more` : ''),
       );
     }
     return listed;

@@ -24,6 +24,8 @@ export class ToolListing {
   private readonly cursorDigests = new Set<string>();
   private bytes = 0;
   private pages = 0;
+  /** Pages that held invalid (skipped) tools so far. */
+  private pagesWithSkipped = 0;
 
   constructor(
     private readonly clientId: string,
@@ -46,7 +48,9 @@ export class ToolListing {
         `tools/list gave a cursor of ${cursorBytes} bytes on page ${pages} (at most ${MAX_CURSOR_BYTES})`,
       );
     }
-    const bytes = this.bytes + Buffer.byteLength(JSON.stringify(page.tools)) + cursorBytes;
+    // The skipped tools' names count too: invalid tools are no way past the cap.
+    const listed = JSON.stringify(page.tools) + JSON.stringify(page.skipped);
+    const bytes = this.bytes + Buffer.byteLength(listed) + cursorBytes;
     if (bytes > this.maxBytes) {
       this.fail(`tools/list passed maxResponseBytes (${this.maxBytes} bytes) over ${pages} pages`);
     }
@@ -68,6 +72,21 @@ export class ToolListing {
     this.cursorDigests.add(digest);
     this.cursor = next;
     return false;
+  }
+
+  /**
+   * Counts a page that held invalid tools; true when it is worth a WARN line: the 1st, 10th,
+   * 100th... such page of the listing, so a server cannot turn each page into a log line.
+   */
+  notesSkipped(page: ToolsPage): boolean {
+    if (page.skipped.length === 0) return false;
+    this.pagesWithSkipped += 1;
+    return Number.isInteger(Math.log10(this.pagesWithSkipped));
+  }
+
+  /** How many pages held invalid tools so far. */
+  get skippedPages(): number {
+    return this.pagesWithSkipped;
   }
 
   private fail(message: string): never {
