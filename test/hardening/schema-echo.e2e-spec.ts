@@ -41,3 +41,30 @@ it("scrubs the request's secrets from the WARN of an answer that breaks the requ
   expect(warnings[0]).toContain('[REDACTED]');
   expect(warnings[0]).not.toContain('newsletter');
 });
+
+// The server chose the schema, so it can have every answer refused: a WARN each was about 500
+// lines a second from one server.
+it('logs the 1st and 10th refused answer of a client id, not each one', async () => {
+  server = await startProtocolSdkServer();
+  const logger = new CapturingLogger();
+  app = await startClientApp(
+    {
+      dlq: false,
+      servers: { proto: { url: server.url } },
+      handlers: {
+        elicitation: () =>
+          ({ action: 'accept', content: { name: 'Ada', newsletter: 'yes' } }) as never,
+      },
+    },
+    logger,
+  );
+
+  for (let i = 0; i < 12; i++) await app.client.callTool('proto', 'elicit_profile', {});
+
+  const warnings = logger.lines
+    .filter((line) => line.level === 'warn')
+    .map((line) => String(line.message))
+    .filter((message) => message.includes('was not sent'));
+  expect(warnings).toHaveLength(2);
+  expect(warnings[1]).toContain('was not sent (10 answers so far)');
+});

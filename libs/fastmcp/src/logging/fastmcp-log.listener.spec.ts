@@ -84,6 +84,26 @@ describe('FastMcpLogListener', () => {
     ]);
   });
 
+  // A server may cut its stream and ask for no wait, 20 times an attempt: nothing is sent again.
+  it("logs a stream's 1st and 10th resumption of an attempt, not each one; every retry", async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const { events } = await boot();
+    for (let n = 1; n <= 20; n++) {
+      events.emit('retry.scheduled', {
+        ...retry,
+        retry: n,
+        maxRetries: 20,
+        reason: 'stream_resume',
+      });
+    }
+    for (let n = 1; n <= 3; n++) events.emit('retry.scheduled', { ...retry, retry: n });
+    const lines = warn.mock.calls.map((call) => String(call[0]));
+    expect(
+      lines.filter((line) => line.startsWith('Retry 1/20') || line.startsWith('Retry 10/20')),
+    ).toHaveLength(2);
+    expect(lines).toHaveLength(5);
+  });
+
   it('warns about a failure that used no retries up', async () => {
     const warn = vi.spyOn(Logger.prototype, 'warn');
     const { events } = await boot();

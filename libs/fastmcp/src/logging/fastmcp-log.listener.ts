@@ -26,9 +26,11 @@ export class FastMcpLogListener implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     if (this.unsubscribes.length > 0) return;
     this.unsubscribes = [
-      this.events.on('retry.scheduled', (e) =>
-        this.logger.warn(retryScheduledLine(e), retryScheduledFields(e)),
-      ),
+      this.events.on('retry.scheduled', (e) => {
+        // A resumption sends nothing again, and the server sets its pace: its 1st and 10th only.
+        if (e.reason === 'stream_resume' && e.retry !== 1 && e.retry !== 10) return;
+        this.logger.warn(retryScheduledLine(e), retryScheduledFields(e));
+      }),
       this.events.on('retry.withheld', (e) =>
         this.logger.warn(retryWithheldLine(e), {
           event: 'retry.withheld',

@@ -69,6 +69,8 @@ export class ServerMessageDispatcher {
   private readonly limit = new ServerRequestLimit();
   private readonly results = new HandlerResults();
   private readonly logger = new Logger('FastMCP Enhanced');
+  /** Handler answers refused per client id (client ids are the app's: bounded). */
+  private readonly invalidResults = new Map<string, number>();
   /** Streams whose dropped 2026-07-28 request was logged: one WARN a stream, not one a request. */
   private readonly warned = new WeakSet<ExchangeContext>();
   /** The elicitation modes declared to servers; a request in another mode is refused. */
@@ -186,10 +188,16 @@ export class ServerMessageDispatcher {
     upstream: UpstreamText,
   ): void {
     if (!(error instanceof InvalidHandlerResult)) return;
+    // The server chose the schema the answer broke, so it can have every answer refused: the
+    // 1st, 10th, 100th... refusal of a client id is logged.
+    const count = (this.invalidResults.get(clientId) ?? 0) + 1;
+    this.invalidResults.set(clientId, count);
+    if (!Number.isInteger(Math.log10(count))) return;
     const named = method.slice(0, 100);
+    const times = count > 1 ? ` (${count} answers so far)` : '';
     // Its message may quote the server's schema, whose names and values the server chose.
     this.logger.warn(
-      `The ${named} handler's answer to ${clientId} was not sent: ${upstream.scrub(error.message)}`,
+      `The ${named} handler's answer to ${clientId} was not sent${times}: ${upstream.scrub(error.message)}`,
       { event: 'server.request.invalid_result', clientId },
     );
   }
