@@ -30,6 +30,7 @@ import type { CallOptions } from './call-options.interface.js';
 import { parseCallToolResult, parseToolsPage } from './mcp-results.js';
 import type { OperationSpec } from './operation-spec.interface.js';
 import { ToolCatalog } from './tool-catalog.js';
+import { toolsWithoutSecrets } from './tool-words.js';
 import { ToolListing } from './tool-listing.js';
 import { isSafeToRepeat } from './tool-repeat-safety.js';
 
@@ -325,10 +326,13 @@ export class McpOperations {
     connected: McpConnection,
     listing: ToolListing,
   ) {
-    const listed = parseToolsPage(result, clientId, connected.target.era);
+    const upstream = new UpstreamText(connected.target);
+    const listed = toolsWithoutSecrets(
+      parseToolsPage(result, clientId, connected.target.era),
+      upstream,
+    );
     if (listing.notesSkipped(listed)) {
       // The names are the server's words: the first few, each scrubbed whole, then capped.
-      const upstream = new UpstreamText(connected.target);
       const shown = listed.skipped.slice(0, SKIPPED_NAMES_SHOWN);
       const names = shown.map((name) => upstream.excerpt(name, 100)).join(', ');
       const more = listed.skipped.length - shown.length;

@@ -24,7 +24,7 @@ export function serverWords(words: ServerWords, upstream: UpstreamText): ServerW
 }
 
 /** A copy of a JSON value with `strip` applied to every string, keys too. */
-function withoutKnownDeep(value: unknown, strip: (text: string) => string): unknown {
+export function withoutKnownDeep(value: unknown, strip: (text: string) => string): unknown {
   if (typeof value === 'string') return strip(value);
   if (Array.isArray(value)) return value.map((item: unknown) => withoutKnownDeep(item, strip));
   if (typeof value !== 'object' || value === null) return value;
