@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-it('names at most 10 skipped tools a line, logs the 1st, 10th, 100th... such page, and counts them towards maxResponseBytes', async () => {
+it('names at most 10 skipped tools a line, logs the first 10 such pages then the 100th..., and counts them towards maxResponseBytes', async () => {
   let page = 0;
   const server = await startHostileToolServer({
     listing: () => {
@@ -40,11 +40,11 @@ it('names at most 10 skipped tools a line, logs the 1st, 10th, 100th... such pag
   // About 26 KB of names a page: the cap ends the listing at its 40th page or so.
   expect(page).toBeLessThan(60);
   const lines = logger.messages().filter((m) => m.startsWith('Skipped'));
-  expect(lines).toHaveLength(2);
+  expect(lines).toHaveLength(10);
   expect(lines[0]).toMatch(
     /^Skipped 2000 invalid tool\(s\) from h: bad-1-0, .*bad-1-9 and 1990 more$/,
   );
-  expect(lines[1]).toMatch(
+  expect(lines[9]).toMatch(
     /^Skipped 2000 invalid tool\(s\) from h \(page 10 with some\): bad-10-0, /,
   );
   for (const line of lines) expect(line.length).toBeLessThan(400);

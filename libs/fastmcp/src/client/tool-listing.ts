@@ -75,13 +75,15 @@ export class ToolListing {
   }
 
   /**
-   * Counts a page that held invalid tools; true when it is worth a WARN line: the 1st, 10th,
-   * 100th... such page of the listing, so a server cannot turn each page into a log line.
+   * Counts a page that held invalid tools; true when it is worth a WARN line: each of the first
+   * 10 such pages of the listing, then the 100th, 1000th, so a server cannot turn each page into
+   * a log line.
    */
   notesSkipped(page: ToolsPage): boolean {
     if (page.skipped.length === 0) return false;
     this.pagesWithSkipped += 1;
-    return Number.isInteger(Math.log10(this.pagesWithSkipped));
+    const n = this.pagesWithSkipped;
+    return n <= 10 || Number.isInteger(Math.log10(n));
   }
 
   /** How many pages held invalid tools so far. */

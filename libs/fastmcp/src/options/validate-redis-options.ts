@@ -15,6 +15,7 @@ export const DLQ_REDIS_COMMANDS = [
   'hmget',
   'lrange',
   'rpush',
+  'pexpire',
   'del',
   'zadd',
   'zrem',

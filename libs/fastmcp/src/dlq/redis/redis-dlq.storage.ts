@@ -223,11 +223,8 @@ export class RedisDlqStorage implements DlqStorage {
       await redis.del(snapshot);
       // Each part with the job's life: a start that dies before the record leaves no list for good.
       for (let i = 0; i < ids.length; i += 1000) {
-        await redis
-          .multi()
-          .rpush(snapshot, ...ids.slice(i, i + 1000))
-          .pexpire(snapshot, JOB_LIFE_MS)
-          .exec();
+        await redis.rpush(snapshot, ...ids.slice(i, i + 1000));
+        await redis.pexpire(snapshot, JOB_LIFE_MS);
       }
     }
     const keys = [this.keys.job(job.id), snapshot, this.keys.jobs];
