@@ -23,6 +23,20 @@ afterEach(async () => {
   app = close = undefined;
 });
 
+/** Serves the sessions on loopback (closed after the test); returns the port. */
+async function serveSessions(sessions: StatefulSessions): Promise<number> {
+  const server = await serveOnLoopback(async (req, res) => {
+    const body =
+      req.method === 'POST' ? parseJsonRpcBody(await readRequestText(req)).body : undefined;
+    await sessions.handle(req, res, body);
+  });
+  close = async () => {
+    await sessions.closeAll();
+    await server.close();
+  };
+  return server.port;
+}
+
 it("keeps the request's secrets out of a 2025 server's serverInfo and instructions", async () => {
   const sessions = new StatefulSessions(
     () =>
@@ -40,20 +54,12 @@ it("keeps the request's secrets out of a 2025 server's serverInfo and instructio
       ),
     {},
   );
-  const server = await serveOnLoopback(async (req, res) => {
-    const body =
-      req.method === 'POST' ? parseJsonRpcBody(await readRequestText(req)).body : undefined;
-    await sessions.handle(req, res, body);
-  });
-  close = async () => {
-    await sessions.closeAll();
-    await server.close();
-  };
+  const port = await serveSessions(sessions);
   app = await startClientApp({
     dlq: false,
     servers: {
       gw: {
-        url: `http://127.0.0.1:${server.port}/mcp`,
+        url: `http://127.0.0.1:${port}/mcp`,
         headers: { 'x-api-key': API_KEY, authorization: AUTHORIZATION },
       },
     },
@@ -82,21 +88,13 @@ it("skips a tool named after a secret of the request, and keeps the secrets out 
     mcp.registerTool('search', { description: `Search with key ${API_KEY}` }, ok);
     return mcp;
   }, {});
-  const server = await serveOnLoopback(async (req, res) => {
-    const body =
-      req.method === 'POST' ? parseJsonRpcBody(await readRequestText(req)).body : undefined;
-    await sessions.handle(req, res, body);
-  });
-  close = async () => {
-    await sessions.closeAll();
-    await server.close();
-  };
+  const port = await serveSessions(sessions);
   const logger = new CapturingLogger();
   app = await startClientApp(
     {
       dlq: false,
       servers: {
-        gw: { url: `http://127.0.0.1:${server.port}/mcp`, headers: { 'x-api-key': API_KEY } },
+        gw: { url: `http://127.0.0.1:${port}/mcp`, headers: { 'x-api-key': API_KEY } },
       },
     },
     logger,
