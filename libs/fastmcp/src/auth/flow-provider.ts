@@ -3,6 +3,7 @@ import type {
   OAuthDiscoveryState,
 } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { RefusedRefreshTokens } from './refused-refresh-tokens.js';
 
 /** What one flow may do with the app's provider. */
 export interface FlowMode {
@@ -34,6 +35,7 @@ type Overrides = Pick<
   | 'saveDiscoveryState'
   | 'saveCodeVerifier'
   | 'redirectToAuthorization'
+  | 'invalidateCredentials'
 >;
 
 /**
@@ -52,6 +54,7 @@ export class FlowProvider {
   constructor(
     private readonly app: OAuthClientProvider,
     private readonly mode: FlowMode,
+    private readonly refused: RefusedRefreshTokens,
   ) {
     const overrides: Overrides = {
       tokens: () => this.tokens(),
@@ -59,6 +62,7 @@ export class FlowProvider {
       saveDiscoveryState: (state) => this.saveDiscoveryState(state),
       saveCodeVerifier: (verifier) => this.saveCodeVerifier(verifier),
       redirectToAuthorization: (url) => this.redirectToAuthorization(url),
+      invalidateCredentials: (scope) => this.invalidateCredentials(scope),
     };
     this.provider = new Proxy(app, {
       get(target, key) {
@@ -71,7 +75,19 @@ export class FlowProvider {
 
   private async tokens(): Promise<OAuthTokens | undefined> {
     const tokens = await this.app.tokens();
-    return tokens && this.mode.reauthorize ? { ...tokens, refresh_token: undefined } : tokens;
+    const hidden = this.mode.reauthorize || this.refused.has(tokens?.refresh_token);
+    return tokens && hidden ? { ...tokens, refresh_token: undefined } : tokens;
+  }
+
+  /** The SDK drops credentials a server refused; the refresh token is never presented again. */
+  private async invalidateCredentials(
+    scope: Parameters<Required<OAuthClientProvider>['invalidateCredentials']>[0],
+  ): Promise<void> {
+    if (scope === 'all' || scope === 'tokens') {
+      const refreshToken = (await this.app.tokens())?.refresh_token;
+      if (refreshToken !== undefined) this.refused.add(refreshToken);
+    }
+    await this.app.invalidateCredentials?.(scope);
   }
 
   private async discoveryState(): Promise<OAuthDiscoveryState | undefined> {

@@ -10,6 +10,7 @@ import { headerValueSecrets, urlSecrets } from './configured-secrets.js';
 import { flowFailure } from './flow-failure.js';
 import { FlowProvider, type FlowMode } from './flow-provider.js';
 import { coversScopes } from './oauth-scopes.js';
+import { RefusedRefreshTokens } from './refused-refresh-tokens.js';
 import { isStepUp, parseChallenge } from './parse-challenge.js';
 import { canWidenScope } from './scope-widening.js';
 import { SecretScrubber } from './secret-scrubber.js';
@@ -57,6 +58,7 @@ export class OAuthServerAuth implements ServerAuth {
   private readonly stepUps: StepUpLimit;
   private readonly lifetime = new TokenLifetime();
   private readonly scopes = new StepUpScopes();
+  private readonly refusedRefreshTokens = new RefusedRefreshTokens();
   private flight?: SharedFlight;
   private resourceMetadataUrl?: URL;
   /** The header of the last token a server refused with 401: no call is sent with it again. */
@@ -218,7 +220,7 @@ export class OAuthServerAuth implements ServerAuth {
     const clientId = this.options.clientId;
     const startedAt = this.now();
     const before = await this.tokens().catch(() => undefined);
-    const flow = new FlowProvider(this.provider, mode);
+    const flow = new FlowProvider(this.provider, mode, this.refusedRefreshTokens);
     // The authorization code and PKCE verifier, once there are, and every credential a request
     // of the flow sends (a client assertion): kept out of every error.
     const secrets: string[] = [];
@@ -269,11 +271,13 @@ export class OAuthServerAuth implements ServerAuth {
   }
 
   /**
-   * A refresh token, or a grant that needs no user (no redirect URL, as the SDK tells a
-   * client_credentials flow).
+   * A refresh token not refused yet, or a grant that needs no user (no redirect URL, as the SDK
+   * tells a client_credentials flow).
    */
   private renewableWithoutUser(tokens: OAuthTokens | undefined): boolean {
-    return !this.provider.redirectUrl || Boolean(tokens?.refresh_token);
+    const refreshToken = tokens?.refresh_token;
+    if (!this.provider.redirectUrl) return true;
+    return Boolean(refreshToken) && !this.refusedRefreshTokens.has(refreshToken);
   }
 
   private async accessToken(): Promise<string | undefined> {
