@@ -210,6 +210,35 @@ describe('servers.*.auth options', () => {
     expect(issuesFor('Bearer abc')).toEqual(['servers.github.auth: must be an object']);
   });
 
+  it('names what a provider that sends a user to authorize lacks for that flow', () => {
+    const incomplete = {
+      ...plainProvider(),
+      redirectUrl: 'https://app.example.com/callback',
+      authorizationCode: () => Promise.resolve('code'),
+      redirectToAuthorization: undefined,
+      codeVerifier: 'v',
+    };
+    expect(issuesFor(incomplete)).toEqual([
+      'servers.github.auth.redirectToAuthorization: must be a function (OAuthClientProvider)',
+      'servers.github.auth.codeVerifier: must be a function (OAuthClientProvider)',
+    ]);
+    expect(issuesFor({ ...plainProvider(), redirectUrl: 'callback' })).toEqual([
+      'servers.github.auth.redirectUrl: must be an absolute URL (a string or a URL)',
+    ]);
+    expect(issuesFor({ ...plainProvider(), authorizationCode: () => 'code' })).toEqual([
+      'servers.github.auth.redirectUrl: is required with authorizationCode()',
+    ]);
+    expect(issuesFor({ ...plainProvider(), authorizationCode: 'code' })).toEqual([
+      'servers.github.auth.authorizationCode: must be a function (InteractiveOAuthClientProvider)',
+      'servers.github.auth.redirectUrl: is required with authorizationCode()',
+    ]);
+    // Without a redirect URL (a client-credentials provider) the flow's methods are not needed.
+    const machine = { ...plainProvider(), redirectToAuthorization: undefined };
+    expect(issuesFor(machine)).toEqual([]);
+    const url = { ...plainProvider(), redirectUrl: new URL('https://app.example.com/cb') };
+    expect(issuesFor(url)).toEqual([]);
+  });
+
   it('names a provider method whose getter throws', () => {
     class BrokenProvider {
       clientMetadata = { redirect_uris: [] };

@@ -1,10 +1,10 @@
 import { createPrivateKey } from 'node:crypto';
 import { ISSUER_REQUIRED } from '../auth/client-credentials-provider.js';
 import { PRIVATE_KEY_JWT_ALGORITHMS } from '../auth/jwt-algorithms.js';
-import { isAnyObject, type OptionChecks, unreadableMessage } from './option-checks.js';
+import { isAnyObject, type OptionChecks } from './option-checks.js';
 import { CLIENT_CREDENTIALS_FIELDS, PRIVATE_KEY_JWT_FIELDS } from './option-fields.js';
+import { checkOAuthProvider } from './validate-oauth-provider.js';
 
-const PROVIDER_METHODS = ['tokens', 'clientInformation', 'saveTokens'] as const;
 /** Hosts an `http:` issuer may name: the credentials then never leave the machine. */
 const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
 /** RFC 6749 (appendix A): a client id, a client secret and a scope are visible ASCII and space. */
@@ -28,7 +28,7 @@ export function checkServerAuth(checks: OptionChecks, field: string, auth: unkno
     return;
   }
   if ('type' in auth) checkClientCredentials(checks, field, auth);
-  else checkProvider(checks, field, auth);
+  else checkOAuthProvider(checks, field, auth);
 }
 
 function checkClientCredentials(
@@ -111,33 +111,6 @@ function keyProblem(key: string, alg: string): string | undefined {
     return `${alg} needs an RSA key, got ${String(type)}`;
   }
   return undefined;
-}
-
-function checkProvider(checks: OptionChecks, field: string, auth: Record<string, unknown>): void {
-  let metadata: unknown;
-  try {
-    metadata = auth.clientMetadata;
-  } catch {
-    metadata = undefined;
-  }
-  if (typeof metadata !== 'object' || metadata === null) {
-    checks.fail(
-      `${field}.clientMetadata`,
-      "must be an object: auth is { type: 'client_credentials', ... } or an OAuthClientProvider",
-    );
-  }
-  for (const method of PROVIDER_METHODS) {
-    let value: unknown;
-    try {
-      value = auth[method];
-    } catch (error) {
-      checks.fail(`${field}.${method}`, unreadableMessage(error));
-      continue;
-    }
-    if (typeof value !== 'function') {
-      checks.fail(`${field}.${method}`, 'must be a function (OAuthClientProvider)');
-    }
-  }
 }
 
 /** A client id, secret or scope: sent as is in a header or a form, so no newline slips in. */
