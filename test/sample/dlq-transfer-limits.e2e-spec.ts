@@ -213,6 +213,18 @@ describe('sample DLQ import/export against hostile clients (memory store)', () =
     await importNdjson('\n').expect(200, { imported: 0, skipped: 0, invalid: [], invalidCount: 0 });
   });
 
+  it('POST /dlq/import answers 415 to an encoding named after an Object member, and stays up', async () => {
+    // `constructor` once passed as a decoder: a 500, then the process died as the body ended.
+    for (const encoding of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const refused = await importEncoded(encoding, Buffer.from('{}\n')).expect(415);
+      expect(bodyOf(refused).message).toBe(
+        `unsupported content encoding "${encoding.toLowerCase()}": send gzip, deflate, br or none`,
+      );
+    }
+    await sleep(1_500);
+    await importNdjson('\n').expect(200, { imported: 0, skipped: 0, invalid: [], invalidCount: 0 });
+  });
+
   it('POST /dlq/import cut short by its client keeps what it read and logs one warning, no error', async () => {
     const ids = new DlqIdGenerator();
     const entry = () =>

@@ -2,12 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
-const DECODERS: Record<string, () => Readable & NodeJS.WritableStream> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
-};
+// A Map, not an object: `constructor` or `__proto__` must not name a decoder.
+const DECODERS = new Map<string, () => Readable & NodeJS.WritableStream>([
+  ['gzip', createGunzip],
+  ['x-gzip', createGunzip],
+  ['deflate', createInflate],
+  ['br', createBrotliDecompress],
+]);
 
 /** The body's `Content-Encoding`, lower case; undefined for none or `identity`. */
 export function contentEncodingOf(request: IncomingMessage): string | undefined {
@@ -18,7 +19,7 @@ export function contentEncodingOf(request: IncomingMessage): string | undefined 
 /** True when `decodedBody` can read the request's encoding. */
 export function isDecodable(request: IncomingMessage): boolean {
   const encoding = contentEncodingOf(request);
-  return encoding === undefined || encoding in DECODERS;
+  return encoding === undefined || DECODERS.has(encoding);
 }
 
 /**
@@ -27,8 +28,9 @@ export function isDecodable(request: IncomingMessage): boolean {
  */
 export function decodedBody(request: IncomingMessage): Readable {
   const encoding = contentEncodingOf(request);
-  if (encoding === undefined) return request;
-  const decoder = DECODERS[encoding]();
+  const create = encoding === undefined ? undefined : DECODERS.get(encoding);
+  if (create === undefined) return request;
+  const decoder = create();
   request.once('error', (error) => decoder.destroy(error));
   return request.pipe(decoder);
 }
