@@ -124,7 +124,7 @@ describe('the client dead-letters what fails for good (Redis store)', () => {
 });
 
 describe('replaying an entry of a client id this app does not know', () => {
-  it('fails with UnknownClientError and never calls the URL stored in the entry', async () => {
+  it('fails with UnknownClientError, never calls the URL stored in the entry, and keeps it as it was', async () => {
     const server = await startDemoMcpServer();
     const app = await startClientApp({ servers: {}, dlq: {} });
     try {
@@ -143,11 +143,13 @@ describe('replaying an entry of a client id this app does not know', () => {
         firstAttemptAt: new Date().toISOString(),
         failedAt: new Date().toISOString(),
       });
+      const before = await dlq.get(entry.id);
       await expect(app.moduleRef.get(DlqReplayService).replay(entry.id)).rejects.toBeInstanceOf(
         UnknownClientError,
       );
       expect(server.requestCounts()['initialize'] ?? 0).toBe(0);
-      expect(await dlq.get(entry.id)).toMatchObject({ replayCount: 1, status: 'dead' });
+      // Nothing was sent: the entry stays as it was, for an instance that has the client id.
+      expect(await dlq.get(entry.id)).toEqual(before);
     } finally {
       await app.close();
       await server.close();

@@ -60,4 +60,41 @@ describe('automatic redrive through the real client and a real MCP server', () =
     expect(entry.nextRedriveAt).toBeUndefined();
     expect((await dlq.getStats()).dueForRedrive).toBe(0);
   });
+
+  it('holds an entry whose client id is not configured here, as it was, for an instance that has it', async () => {
+    const now = Date.now();
+    const id = '01M8XD30TZ2YXC8N6JYPPSSTAD';
+    const result = await dlq.import([
+      {
+        id,
+        operation: 'list_tools',
+        clientId: 'elsewhere',
+        serverUrl: 'http://127.0.0.1:1/mcp',
+        request: { method: 'tools/list', headers: {} },
+        error: 'HTTP 503',
+        errorClass: 'http_503',
+        attempts: [],
+        retryCount: 0,
+        firstAttemptAt: new Date(now).toISOString(),
+        failedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + 3_600_000).toISOString(),
+        nextRedriveAt: new Date(now - 1_000).toISOString(),
+        replayCount: 0,
+        status: 'dead',
+      },
+    ]);
+    expect(result).toMatchObject({ imported: 1 });
+    const before = await dlq.get(id);
+    redriven.length = 0;
+    // Rounds run every 100 ms: each one holds it again, none counts a failure or a redrive.
+    await vi.waitFor(() => expect(redriven.length).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
+    expect(new Set(redriven.map((e) => e.result))).toEqual(new Set(['held']));
+    expect(await dlq.get(id)).toMatchObject({
+      error: before?.error,
+      errorClass: 'http_503',
+      failedAt: before?.failedAt,
+      replayCount: 0,
+    });
+    expect((await dlq.get(id))?.redriveCount ?? 0).toBe(0);
+  });
 });

@@ -93,9 +93,10 @@ describe('replaying imported dead letters through the sample API', () => {
     expect(replayed.text).not.toContain(QUERY_TOKEN);
   });
 
-  it('answers 409 for an entry whose client id is not configured here, and keeps it', async () => {
+  it('answers 409 for an entry whose client id is not configured here, and keeps it as it was', async () => {
     const id = '01M8XD30TZ2YXC8N6JYPPSSTAB';
     await importEntry(id, 'list_tools', 'elsewhere');
+    const before = bodyOf(await sample.http.get(`/dlq/${id}`).set(sample.auth).expect(200));
 
     const refused = await sample.http.post(`/dlq/${id}/replay`).set(sample.auth).expect(409);
     expect(refused.body).toMatchObject({
@@ -104,8 +105,26 @@ describe('replaying imported dead letters through the sample API', () => {
       clientId: 'elsewhere',
     });
     expect(bodyOf<{ message: string }>(refused).message).toContain('"elsewhere" is not connected');
+    // Nothing was sent: its error, class, failure time and replay count are the other instance's.
     const kept = await sample.http.get(`/dlq/${id}`).set(sample.auth).expect(200);
-    expect(kept.body).toMatchObject({ id, clientId: 'elsewhere', status: 'dead' });
+    expect(kept.body).toEqual(before);
+    expect(kept.body).toMatchObject({ errorClass: 'network', replayCount: 0, status: 'dead' });
+
+    // A bulk job counts it skipped, not failed, and leaves it as it was too.
+    const started = await sample.http
+      .post('/dlq/replay')
+      .set(sample.auth)
+      .send({ filter: { clientId: 'elsewhere' } })
+      .expect(202);
+    const jobId = bodyOf<{ id: string }>(started).id;
+    let job = bodyOf<Record<string, unknown>>(started);
+    for (let i = 0; i < 100 && job.state === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = bodyOf(await sample.http.get(`/dlq/jobs/${jobId}`).set(sample.auth).expect(200));
+    }
+    expect(job).toMatchObject({ state: 'done', total: 1, skipped: 1, failed: 0, succeeded: 0 });
+    const after = await sample.http.get(`/dlq/${id}`).set(sample.auth).expect(200);
+    expect(after.body).toEqual(before);
   });
 
   it("answers with a tool's result as it is, whatever fields it has beside its content", async () => {

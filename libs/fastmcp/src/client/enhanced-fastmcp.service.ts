@@ -11,6 +11,7 @@ import type {
 import { isFastMcpError } from '../errors/fastmcp.error.js';
 import { unexpectedFailure } from '../errors/unexpected-failure.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
+import { isUnknownClientError } from '../errors/unknown-client.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
@@ -184,6 +185,8 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     try {
       spec = this.operations.forEntry(entry);
     } catch (error) {
+      // Refused before anything was sent: the entry stays as it was (another instance has it).
+      if (isUnknownClientError(error)) throw error;
       return this.failedReplay(error, []);
     }
     const outcome = await this.runner.execute(spec, { signal }, { ...REPLAY, replayOf: entry.id });

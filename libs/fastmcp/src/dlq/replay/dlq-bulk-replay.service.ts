@@ -14,6 +14,7 @@ import { DlqUnavailableError, isDlqUnavailableError } from '../../errors/dlq-una
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import { isDlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
 import { isReplayConflictError } from '../../errors/replay-conflict.error.js';
+import { isUnknownClientError } from '../../errors/unknown-client.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
@@ -392,7 +393,9 @@ export class DlqBulkReplayService
     } catch (error) {
       if (refused) return 'refused';
       if (isDlqUnavailableError(error)) return 'storeAway';
-      return isReplayConflictError(error) || isDlqEntryNotFoundError(error) ? 'skipped' : 'failed';
+      // A client id not configured here: nothing was sent and the entry stays as it was.
+      const untouched = isReplayConflictError(error) || isUnknownClientError(error);
+      return untouched || isDlqEntryNotFoundError(error) ? 'skipped' : 'failed';
     }
   }
 

@@ -9,6 +9,7 @@ import {
 import { isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { isDlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
 import { isReplayConflictError } from '../../errors/replay-conflict.error.js';
+import { isUnknownClientError } from '../../errors/unknown-client.error.js';
 import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
 import type { DlqRedrivenEvent } from '../../events/fastmcp-events.interface.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constants.js';
@@ -116,6 +117,12 @@ export class DlqRedriver
       // Refused (shutting down): nothing sent, the entry is left as it was.
       if (refused || isReplayConflictError(error) || isDlqEntryNotFoundError(error)) {
         return 'skipped';
+      }
+      if (isUnknownClientError(error)) {
+        // Not configured on this instance: left for one that has it, looked at again next round.
+        const storage = this.queue.activeStorage();
+        await storage.setDue(entry.id, this.queue.clock.now() + this.intervalMs);
+        return 'held';
       }
       // The store is away (the replay never began): the round ends, the next one tries again.
       // Going on would spend the store's timeout on every due entry and count each a failure.

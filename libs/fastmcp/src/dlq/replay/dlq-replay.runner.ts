@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { FastMcpError, isFastMcpError } from '../../errors/fastmcp.error.js';
 import { isFastMcpShutdownError } from '../../errors/fastmcp-shutdown.error.js';
 import { isReplayConflictError, ReplayConflictError } from '../../errors/replay-conflict.error.js';
+import { isUnknownClientError } from '../../errors/unknown-client.error.js';
 import type { ReplayOptions, ReplayResult } from '../core/dead-letter-queue.interface.js';
 import { DLQ_MESSAGE_MAX_BYTES } from '../core/dlq.constants.js';
 import { capAttempts, capUtf8 } from '../core/dlq-capping.js';
@@ -73,8 +74,9 @@ function releaseUntouched(leased: LeasedReplay, entry: FailedOperation): Promise
  * an entry that may have run: it is marked `deliveryUnknown`, so it runs again only with `force`.
  * The replay that finds such an abandoned entry does not run it, even with `force` (that force was
  * decided before this uncertainty arose): it throws ReplayConflictError, and a later forced
- * replay runs it. A replay the client refuses before sending anything (the app is shutting down)
- * leaves the entry as it was (same error, count and redrive time) and throws FastMcpShutdownError.
+ * replay runs it. A replay the client refuses before sending anything leaves the entry as it was
+ * (same error, count and redrive time): FastMcpShutdownError once the app is shutting down,
+ * UnknownClientError for a client id not configured on this instance.
  */
 export async function runReplay(
   id: string,
@@ -143,14 +145,18 @@ async function runBegun(
   const outcome = await replayOnce(ctx.replayer, entry, leased.lease.signal);
   if ('refused' in outcome) {
     // Nothing was sent: this is not a failed replay, so nothing of it is written.
+    const why = outcome.shutdown
+      ? 'the app is shutting down'
+      : `its client id "${entry.clientId}" is not configured on this instance`;
     await releaseUntouched(leased, entry).catch((error: unknown) => {
       ctx.notifier.logger.error(
-        `DLQ entry ${id} was not replayed (shutting down) and its lease could not be released ` +
+        `DLQ entry ${id} was not replayed (${why}) and its lease could not be released ` +
           `(it is marked deliveryUnknown once the lease runs out): ${describe(error)}`,
       );
     });
-    ctx.notifier.logger.warn(`DLQ entry ${id} was not replayed: the app is shutting down`);
-    options.onRefused?.();
+    ctx.notifier.logger.warn(`DLQ entry ${id} was not replayed: ${why}; the entry stays as it was`);
+    if (outcome.shutdown) options.onRefused?.();
+    else ctx.notifier.replayed(id, 'conflict');
     throw outcome.refused;
   }
   if (outcome.ok) {
@@ -213,9 +219,10 @@ function refusal(id: string, abandoned: boolean): string {
         'replay it with force to run it again';
 }
 
-/** A replay the client refused before sending anything: the app is shutting down. */
+/** A replay the client refused before sending anything: shutdown, or an unknown client id. */
 interface ReplayRefused {
   refused: Error;
+  shutdown: boolean;
 }
 
 /**
@@ -287,8 +294,10 @@ async function replayOnce(
   try {
     return await replayer.replay(structuredClone(entry), signal);
   } catch (error) {
-    // Thrown, not returned: admission refused the call, so it made no attempt.
-    if (isFastMcpShutdownError(error)) return { refused: error };
+    // Thrown, not returned: admission refused the call, or its client id is not configured
+    // here (an entry imported from another instance), so it made no attempt.
+    if (isFastMcpShutdownError(error)) return { refused: error, shutdown: true };
+    if (isUnknownClientError(error)) return { refused: error, shutdown: false };
     return {
       ok: false,
       error,
