@@ -14,17 +14,30 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-/** SIGTERM or SIGINT stops the sample in order (see createApp), then ends the process with it. */
+/**
+ * SIGTERM or SIGINT stops the sample in order (see createApp), then ends the process with it. A
+ * repeated signal (Ctrl-C twice, a supervisor that forwards it again) does not cut the stop
+ * short: the memory store's dead letters reach the spill file only at its end. SIGKILL still does.
+ */
 function stopOnSignals(sample: SampleApp): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      sample
-        .close()
-        .catch((error: unknown) => new Logger('Sample').error(`Shutdown failed: ${String(error)}`))
-        // The handler is gone (once): the signal now ends the process as it normally would.
-        .finally(() => process.kill(process.pid, signal));
-    });
-  }
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    const logger = new Logger('Sample');
+    if (stopping) {
+      logger.warn(`${signal} again: already stopping (dead letters are kept first)`);
+      return;
+    }
+    stopping = true;
+    sample
+      .close()
+      .catch((error: unknown) => logger.error(`Shutdown failed: ${String(error)}`))
+      .finally(() => {
+        // Without a handler the signal ends the process as it normally would.
+        process.removeAllListeners('SIGTERM').removeAllListeners('SIGINT');
+        process.kill(process.pid, signal);
+      });
+  };
+  process.on('SIGTERM', stop).on('SIGINT', stop);
 }
 
 bootstrap().catch((error: unknown) => {
