@@ -113,6 +113,16 @@ describe('DlqShutdownSpill import', () => {
     expect(existsSync(liveClaim)).toBe(true);
   });
 
+  it("imports a claim named with this process's pid by another start (PID 1 in a container)", async () => {
+    const [legacy, earlier, spilled] = [entry(), entry(), entry()];
+    new DlqSpillFile(`${path}.importing-${process.pid}-0`).save([held(legacy)]);
+    new DlqSpillFile(`${path}.importing-${process.pid}-0a1b2c3d4e5f-0`).save([held(earlier)]);
+    new DlqSpillFile(path).save([held(spilled)]);
+    await spill(stored).importFile();
+    expect(written.sort()).toEqual([legacy.id, earlier.id, spilled.id].sort());
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('keeps, through the file, which entries had a write that may have landed', async () => {
     const [unsent, maybe] = [entry(), entry()];
     new DlqSpillFile(path).save([held(unsent), held(maybe, true)]);

@@ -1,14 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import {
   accessSync,
   appendFileSync,
+  closeSync,
   constants,
   existsSync,
+  fstatSync,
+  openSync,
   readdirSync,
   readFileSync,
   lstatSync,
   renameSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isDlqId } from './dlq-id.js';
@@ -17,6 +22,13 @@ import type { BufferedEntry } from './dlq-write-buffer.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
 const CLAIM = '.importing-';
+/**
+ * Names this process's claims beside its pid: a container's node runs as PID 1 on every start,
+ * so a pid alone made a claim left by the last start look like this one's own, never imported.
+ */
+const PROCESS_TAG = randomBytes(6).toString('hex');
+/** Appends of one spill that a start's claim took before they landed, at most, tried again. */
+const SAVE_TRIES = 3;
 
 /** What a spill file holds: its entries, and the lines that hold none. */
 export interface SpillContents {
@@ -107,11 +119,30 @@ export class DlqSpillFile {
     }
   }
 
-  /** Adds `entries` to the file in one write. */
+  /**
+   * Adds `entries` to the file in one write. A start may rename the file to its claim between
+   * this open and this write, and have read the claim already: the lines then go to the path
+   * again (an import skips an id it already has), so none is lost with the claim.
+   */
   save(entries: readonly SpilledEntry[]): void {
     if (entries.length === 0) return;
     const body = entries.map((held) => `${spillLine(held)}\n`).join('');
-    appendFileSync(this.path, body, { mode: 0o600 });
+    for (let tries = 1; tries <= SAVE_TRIES; tries++) {
+      if (this.appendedAtPath(body)) return;
+    }
+  }
+
+  /** Appends `body`; true when the file written is still the one at the path. */
+  private appendedAtPath(body: string): boolean {
+    const fd = openSync(this.path, 'a', 0o600);
+    try {
+      writeFileSync(fd, body);
+      const written = fstatSync(fd);
+      const atPath = statSync(this.path, { throwIfNoEntry: false });
+      return atPath?.ino === written.ino && atPath.dev === written.dev;
+    } finally {
+      closeSync(fd);
+    }
   }
 
   remove(): void {
@@ -123,13 +154,15 @@ export class DlqSpillFile {
    * the claims of processes that died while importing. Another process's claim is never taken.
    */
   claim(): DlqSpillFile[] {
-    const mine = (n: number) => `${this.path}${CLAIM}${process.pid}-${n}`;
     const sources = [this.path, ...this.orphanedClaims()];
     const claimed: DlqSpillFile[] = [];
+    let n = 0;
     for (const source of sources) {
       // Only a file is imported: anything else at the path is left exactly as it is.
       if (existsSync(source) && !lstatSync(source).isFile()) continue;
-      const target = mine(claimed.length);
+      // Never renamed onto a claim that is there: that would replace its entries.
+      while (existsSync(this.claimPath(n))) n++;
+      const target = this.claimPath(n);
       try {
         renameSync(source, target);
         claimed.push(new DlqSpillFile(target));
@@ -141,13 +174,21 @@ export class DlqSpillFile {
     return claimed;
   }
 
+  private claimPath(n: number): string {
+    return `${this.path}${CLAIM}${process.pid}-${PROCESS_TAG}-${n}`;
+  }
+
+  /**
+   * Claims whose process is gone: its pid is not running, or it is this process's pid but not
+   * this start's tag (the last start of a container, where node is PID 1 each time).
+   */
   private orphanedClaims(): string[] {
     const directory = dirname(this.path);
     const prefix = `${basename(this.path)}${CLAIM}`;
     if (!existsSync(directory)) return [];
     return readdirSync(directory)
       .filter((name) => name.startsWith(prefix))
-      .filter((name) => !isAlive(Number.parseInt(name.slice(prefix.length), 10)))
+      .filter((name) => isOrphaned(name.slice(prefix.length)))
       .map((name) => join(directory, name));
   }
 }
@@ -189,6 +230,14 @@ function heldOf(line: string): SpilledEntry | undefined {
     mayHaveLanded: mayHaveLanded === true,
     ...(storedBefore === true ? { storedBefore: true } : {}),
   };
+}
+
+/** `<pid>-<tag>-<n>`, or `<pid>-<n>` as earlier versions named claims (never this start's). */
+function isOrphaned(claim: string): boolean {
+  const [pidText, tag] = claim.split('-');
+  const pid = Number.parseInt(pidText, 10);
+  if (pid === process.pid) return tag !== PROCESS_TAG;
+  return !isAlive(pid);
 }
 
 function isAlive(pid: number): boolean {
