@@ -128,6 +128,10 @@ describe('sample DLQ operations API: priority, export/import, bulk replay jobs (
     expect(seen).toMatchObject({ state: 'done', total: 1, done: 1, failed: 1, succeeded: 0 });
     const list = await sample.http.get('/dlq/jobs').set(sample.auth).expect(200);
     expect(bodyOf<BulkReplayJob[]>(list).map((j) => j.id)).toContain(id);
+    // A UUID is read in either case (RFC 9562): the job, not a 400 "malformed".
+    const upper = await sample.http.get(`/dlq/jobs/${id.toUpperCase()}`).set(sample.auth);
+    expect(upper.status).toBe(200);
+    expect(bodyOf<BulkReplayJob>(upper).id).toBe(id);
     const cancelled = await sample.http.delete(`/dlq/jobs/${id}`).set(sample.auth).expect(200);
     expect(bodyOf<BulkReplayJob>(cancelled).state).toBe('done');
 

@@ -124,6 +124,13 @@ describe('sample operations endpoints: /metrics, /health, /docs, shutdown', () =
         '/metrics',
       ]);
       expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['api-key', 'bearer']);
+      // The key is an opaque string: a client generated from the document must not expect a JWT.
+      expect(doc.components.securitySchemes.bearer).toEqual({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque key',
+        description: 'the ADMIN_API_KEY',
+      });
     } finally {
       await sample.close();
     }

@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
 import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
@@ -67,6 +69,37 @@ describe('sample tools API', () => {
         .get('/mcp/clients')
         .set({ 'x-api-key': key, authorization: `Bearer ${key}` })
         .expect(200);
+    });
+
+    it('is refused with two Authorization headers, whichever comes first', async () => {
+      const key = sample.auth['x-api-key'];
+      const { port } = sample.app.getHttpServer().address() as AddressInfo;
+      const send = (first: string, second: string) =>
+        new Promise<{ status?: number; body: string }>((resolve, reject) => {
+          // Given as an array (so both go out), the headers get no Host of Node's own.
+          const headers = [
+            ...['Host', `127.0.0.1:${port}`],
+            ...['Authorization', `Bearer ${first}`, 'Authorization', `Bearer ${second}`],
+          ];
+          const get = request({ host: '127.0.0.1', port, path: '/mcp/clients', headers });
+          get.on('error', reject);
+          get.on('response', (response) => {
+            let body = '';
+            response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            response.on('end', () => resolve({ status: response.statusCode, body }));
+          });
+          get.end();
+        });
+      for (const [first, second] of [
+        [key, 'wrong-key-0123456789'],
+        ['wrong-key-0123456789', key],
+      ]) {
+        const answer = await send(first, second);
+        expect(answer.status).toBe(401);
+        expect(JSON.parse(answer.body)).toMatchObject({
+          message: 'two Authorization headers: send one',
+        });
+      }
     });
 
     it('is accepted as Authorization: Bearer', async () => {

@@ -31,7 +31,12 @@ export class ApiKeyGuard implements CanActivate {
     ]);
     if (ops === 'metrics' && this.config.metricsPublic) return true;
     if (ops === 'health' && this.config.healthPublic) return true;
-    const { apiKey, bearer } = presentedKeys(context.switchToHttp().getRequest<IncomingMessage>());
+    const request = context.switchToHttp().getRequest<IncomingMessage>();
+    // Node keeps the first of two Authorization headers: a second, other key went unseen.
+    if ((request.headersDistinct.authorization?.length ?? 0) > 1) {
+      throw new UnauthorizedException('two Authorization headers: send one');
+    }
+    const { apiKey, bearer } = presentedKeys(request);
     // Two keys that disagree: whichever this guard read, the other was meant to be checked.
     if (apiKey !== undefined && bearer !== undefined && !constantTimeEqual(apiKey, bearer)) {
       throw new UnauthorizedException(

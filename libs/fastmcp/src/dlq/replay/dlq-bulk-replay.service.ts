@@ -153,8 +153,8 @@ export class DlqBulkReplayService
     return job;
   }
 
-  async get(id: string): Promise<BulkReplayJob | null> {
-    assertJobId(id);
+  async get(jobId: string): Promise<BulkReplayJob | null> {
+    const id = canonicalJobId(jobId);
     const job = await this.read(id);
     if (job) delete job.chunk;
     return job;
@@ -177,8 +177,8 @@ export class DlqBulkReplayService
    * Stops a running job after the replays in flight; a finished job stays as it is. Returns the
    * job as stored after, null when there is no such job.
    */
-  async cancel(id: string): Promise<BulkReplayJob | null> {
-    assertJobId(id);
+  async cancel(jobId: string): Promise<BulkReplayJob | null> {
+    const id = canonicalJobId(jobId);
     // The store changes only the state, in one step: a read-modify-write here would undo a
     // progress save landing in between (or cancel a job that just finished).
     const record = await this.queue
@@ -415,10 +415,13 @@ export class DlqBulkReplayService
   }
 }
 
-function assertJobId(id: string): void {
-  if (typeof id !== 'string' || !JOB_ID.test(id)) {
+/** The job id as stored (lower case: a UUID is read either way, RFC 9562); throws if malformed. */
+function canonicalJobId(id: string): string {
+  const lower = typeof id === 'string' ? id.toLowerCase() : id;
+  if (typeof lower !== 'string' || !JOB_ID.test(lower)) {
     throw new DlqValidationError('jobId', 'expected a job id (a UUID)');
   }
+  return lower;
 }
 
 const REQUEST_KEYS = [
