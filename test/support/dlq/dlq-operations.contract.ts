@@ -256,7 +256,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(await other.dlq.import(exported)).toMatchObject({ imported: 0, skipped: 2 });
     });
 
-    it('refuses to import what could not stay or run: an expired entry, a call with no tool, a bad date, a future id', async () => {
+    it('refuses to import what could not stay or run: an expired entry, a call with no tool, a bad date, a future id, another tool named', async () => {
       const { dlq: queue } = await boot();
       const entry = await queue.store(failedInput());
       await queue.delete(entry.id);
@@ -269,6 +269,12 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
         { ...entry, id: ids.next(clock.now()), lastFailedAt: 'x'.repeat(900_000) },
         // An id from two hours ahead would sort as the newest entry for those two hours.
         { ...entry, id: new DlqIdGenerator().next(clock.now() + 2 * 3_600_000) },
+        // A replay runs `toolName`: the request would show operators another tool.
+        {
+          ...entry,
+          id: ids.next(clock.now()),
+          request: { ...entry.request, params: { ...entry.request.params, name: 'delete_all' } },
+        },
       ];
       const result = await queue.import(lines);
       expect(result).toEqual({
@@ -287,8 +293,9 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
             line: 5,
             reason: `invalid DLQ id: its time ${new Date(clock.now() + 2 * 3_600_000).toISOString()} is ahead of this clock`,
           },
+          { line: 6, reason: 'invalid DLQ request.params.name: names another tool than toolName' },
         ],
-        invalidCount: 4,
+        invalidCount: 5,
       });
       expect((await queue.list()).items.map((e) => e.id)).toEqual([lines[2]?.id]);
     });

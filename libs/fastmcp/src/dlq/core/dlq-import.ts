@@ -35,6 +35,11 @@ export function importedEntry(
     throw new DlqValidationError('id', `its time ${at} is ahead of this clock`);
   }
   const built = builder.build(given as FailedOperationInput, nowMs);
+  // A replay runs `toolName`: a request naming another tool would show operators the wrong one.
+  const namedTool = built.request.params?.name;
+  if (namedTool !== undefined && built.toolName !== undefined && namedTool !== built.toolName) {
+    throw new DlqValidationError('request.params.name', `names another tool than toolName`);
+  }
   const expiresAt = dateMs(given.expiresAt);
   // Stored, it would be swept at once: counted as imported, then gone.
   if (Number.isFinite(expiresAt) && expiresAt <= nowMs) {
