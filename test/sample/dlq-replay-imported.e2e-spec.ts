@@ -83,12 +83,18 @@ describe('replaying imported dead letters through the sample API', () => {
     const replayed = await sample.http.post(`/dlq/${ENTRY_ID}/replay`).set(sample.auth).expect(200);
     const body = bodyOf<{ id: string; result: Record<string, unknown> }>(replayed);
     expect(body.id).toBe(ENTRY_ID);
-    expect(body.result).toMatchObject({
+    const listed = bodyOf<Array<Record<string, unknown>>>(
+      await sample.http.get('/mcp/clients').set(sample.auth).expect(200),
+    ).find((client) => client.clientId === 'creds');
+    expect(body.result).toEqual({
       clientId: 'creds',
       url: `${new URL(demo.url).origin}/mcp`,
+      connected: listed?.connected,
       protocolVersion: expect.any(String) as string,
+      era: expect.any(String) as string,
+      serverName: expect.any(String) as string,
     });
-    expect(body.result).not.toHaveProperty('sessionId');
+    expect(body.result).toEqual({ ...listed, connected: body.result.connected });
     expect(replayed.text).not.toContain(PASSWORD);
     expect(replayed.text).not.toContain(QUERY_TOKEN);
   });

@@ -2,6 +2,7 @@ import {
   DlqEntryNotFoundError,
   DeadLetterQueueService,
   DlqReplayService,
+  EnhancedFastMcpService,
   type DlqStats,
   type DlqTimeline,
   type FailedOperation,
@@ -22,7 +23,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { isSession, sessionView } from '../tools/session-view.js';
+import { isSession, sessionClientView } from '../tools/session-view.js';
 import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { CleanupDlqDto } from './cleanup-dlq.dto.js';
 import { DlqBrowser } from './dlq-browser.service.js';
@@ -43,6 +44,7 @@ export class DlqController {
     @Inject(DeadLetterQueueService) private readonly dlq: DeadLetterQueueService,
     @Inject(DlqReplayService) private readonly replays: DlqReplayService,
     @Inject(DlqBrowser) private readonly browser: DlqBrowser,
+    @Inject(EnhancedFastMcpService) private readonly client: EnhancedFastMcpService,
   ) {}
 
   @Get()
@@ -144,8 +146,8 @@ export class DlqController {
       .replay(id, { force: query.force === 'true' })
       .catch(rethrowUnconfiguredClient);
     // A connect entry's result is the session: shown as GET /mcp/clients shows a server.
-    return isSession(replayed.result)
-      ? { ...replayed, result: sessionView(replayed.result) }
-      : replayed;
+    if (!isSession(replayed.result)) return replayed;
+    const connected = this.client.getSession(replayed.result.clientId) !== undefined;
+    return { ...replayed, result: sessionClientView(replayed.result, connected) };
   }
 }

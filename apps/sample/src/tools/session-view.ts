@@ -1,4 +1,5 @@
 import type { McpSession } from '@app/fastmcp';
+import type { McpClientView } from './mcp-client-view.interface.js';
 
 /** A server URL as the API shows it: no credentials, no query (either may hold a secret). */
 export function displayUrl(raw: string): string {
@@ -21,12 +22,17 @@ export function isSession(value: unknown): value is McpSession {
   );
 }
 
-/** A session as the API shows it: its URL through `displayUrl`, and no session id (a credential). */
-export function sessionView(session: McpSession): Omit<McpSession, 'sessionId'> {
-  const view: Omit<McpSession, 'sessionId'> & { sessionId?: string } = {
-    ...session,
+/**
+ * A session as GET /mcp/clients shows its client: the URL through `displayUrl`, no session id (a
+ * credential), no capabilities; `connected` says whether the client still holds a session.
+ */
+export function sessionClientView(session: McpSession, connected: boolean): McpClientView {
+  return {
+    clientId: session.clientId,
     url: displayUrl(session.url),
+    connected,
+    protocolVersion: session.protocolVersion,
+    era: session.era,
+    serverName: session.serverInfo.name,
   };
-  delete view.sessionId;
-  return view;
 }
