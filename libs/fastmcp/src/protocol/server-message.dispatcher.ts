@@ -38,11 +38,12 @@ export interface ExchangeContext {
   reply?: (message: JSONRPCMessage) => Promise<void>;
   onProgress?(progress: Progress): void;
   /**
-   * Lends the bulkhead slot of the attempt whose stream this is while a handler answers: the
-   * attempt waits on the client then, and a call the handler makes to the same server must not
-   * wait for that slot. Returns the take-back. Absent on a stream no attempt holds (the GET).
+   * The attempt whose stream this is waits on the client while a handler answers: its bulkhead
+   * slot is lent (a call the handler makes to the same server must not wait for it) and its
+   * timeout paused (the time is the person's or the model's, not the server's). Returns the
+   * end of the wait. Absent on a stream no attempt holds (the GET).
    */
-  lendSlot?(): () => void;
+  waitOnClient?(): () => void;
   /** Scrubs the server's words (a request's method) of the exchange's secrets before an event. */
   upstream: UpstreamText;
 }
@@ -157,7 +158,7 @@ export class ServerMessageDispatcher {
     context.handling.set(request.id, controller);
     let outcome: ServerRequestEvent['outcome'] = 'handled';
     let reply: JSONRPCMessage;
-    const reclaimSlot = context.lendSlot?.();
+    const endWait = context.waitOnClient?.();
     try {
       const result = await this.handle(request, { clientId: context.clientId, signal });
       reply = { jsonrpc: '2.0', id: request.id, result: result as Record<string, unknown> };
@@ -166,7 +167,7 @@ export class ServerMessageDispatcher {
       this.warnInvalidResult(error, request.method, context.clientId, context.upstream);
       reply = { jsonrpc: '2.0', id: request.id, error: errorFor(error, request.method, context) };
     } finally {
-      reclaimSlot?.();
+      endWait?.();
       context.handling.delete(request.id);
       linked.detach();
     }

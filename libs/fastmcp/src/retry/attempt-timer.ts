@@ -23,6 +23,8 @@ export class AttemptTimer {
   private timer?: ReturnType<typeof setTimeout>;
   private startedAt = 0;
   private socketWait = false;
+  /** Handlers of the attempt's stream answering the server: the attempt waits on the client. */
+  private waitingOnClient = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -53,6 +55,7 @@ export class AttemptTimer {
     const controller = new AbortController();
     this.controller = controller;
     this.startedAt = now;
+    this.waitingOnClient = 0;
     if (awaitSocket) this.armSocketWait(controller, timeoutMs, timeoutMs === remaining);
     else this.arm(controller, timeoutMs, timeoutMs === remaining);
     return controller.signal;
@@ -79,10 +82,35 @@ export class AttemptTimer {
     this.arm(controller, timeoutMs, timeoutMs === remaining);
   }
 
+  /**
+   * The client's own handler answers the server (a person filling in a form, a model sampling):
+   * that time is not the server's, so until the returned resume only the deadline bounds the
+   * attempt. The last resume restarts the timeout. Before, a form that took longer than the
+   * timeout was thrown away, and a retry asked the person again.
+   */
+  pauseForClient(): () => void {
+    const controller = this.controller;
+    if (!controller || controller.signal.aborted) return () => undefined;
+    if (this.waitingOnClient++ === 0) {
+      clearTimeout(this.timer);
+      this.arm(controller, Math.max(0, this.deadline - this.clock.now()), true);
+    }
+    let resumed = false;
+    return () => {
+      if (resumed || this.controller !== controller) return;
+      resumed = true;
+      if (--this.waitingOnClient > 0 || controller.signal.aborted) return;
+      clearTimeout(this.timer);
+      const remaining = this.deadline - this.clock.now();
+      const timeoutMs = Math.min(this.requestTimeoutMs, remaining);
+      this.arm(controller, Math.max(0, timeoutMs), timeoutMs === remaining);
+    };
+  }
+
   /** Restarts the timeout, never past `maxAttemptMs` from the attempt's start nor the deadline. */
   extend(maxAttemptMs: number): void {
     const controller = this.controller;
-    if (!controller || controller.signal.aborted) return;
+    if (!controller || controller.signal.aborted || this.waitingOnClient > 0) return;
     const now = this.clock.now();
     const limit = Math.min(this.startedAt + maxAttemptMs, this.deadline);
     const timeoutMs = Math.min(this.requestTimeoutMs, limit - now);

@@ -298,4 +298,36 @@ describe('RetryRun', () => {
       vi.useRealTimers();
     }
   });
+
+  it("pauses the attempt timeout while the client's handler answers, never past the budget", async () => {
+    vi.useFakeTimers();
+    try {
+      const { run } = setup({ requestTimeoutMs: 500, totalTimeoutMs: 5_000 });
+      const signal = await run.beginAttempt();
+      vi.advanceTimersByTime(400);
+      const endFirst = run.waitOnClient();
+      const endSecond = run.waitOnClient();
+      vi.advanceTimersByTime(2_000);
+      endFirst();
+      endFirst();
+      vi.advanceTimersByTime(1_000);
+      expect(signal.aborted).toBe(false);
+      // The last handler's answer restarts the timeout: the server's answer is due from then.
+      endSecond();
+      vi.advanceTimersByTime(499);
+      expect(signal.aborted).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect((signal.reason as McpTimeoutError).scope).toBe('attempt');
+
+      const budgeted = setup({ requestTimeoutMs: 500, totalTimeoutMs: 1_000 }).run;
+      const paused = await budgeted.beginAttempt();
+      budgeted.waitOnClient();
+      vi.advanceTimersByTime(999);
+      expect(paused.aborted).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect((paused.reason as McpTimeoutError).scope).toBe('budget');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -182,9 +182,18 @@ export class RetryRun {
     return runOutsideAttempt(work, this.bounds);
   }
 
-  /** Lends the running attempt's bulkhead slot while a handler answers the server (see ServerPipeline.lend). */
-  lendSlot(): () => void {
-    return this.pipeline.lend();
+  /**
+   * A handler answers the server on the running attempt's stream: its bulkhead slot is lent (see
+   * ServerPipeline.lend) and its timeout paused (see AttemptTimer.pauseForClient) until the
+   * returned function is called.
+   */
+  waitOnClient(): () => void {
+    const reclaimSlot = this.pipeline.lend();
+    const resumeTimeout = this.attemptTimer.pauseForClient();
+    return () => {
+      resumeTimeout();
+      reclaimSlot();
+    };
   }
 
   /** The attempt got an answer: the pipeline hears of it. */

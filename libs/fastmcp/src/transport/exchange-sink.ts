@@ -50,7 +50,7 @@ export function exchangeSink(
     progressToken: progress ? message.id : undefined,
     // 2026-07-28: the server may send no request on this stream, and the client no response.
     reply: target.era === 'modern' ? undefined : reply,
-    lendSlot: () => run.lendSlot(),
+    waitOnClient: () => run.waitOnClient(),
     onProgress: (update) => {
       if (progress?.resetTimeout) run.extendAttempt(progress.maxAttemptMs);
       try {
