@@ -83,6 +83,7 @@ export { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq/core/dlq.const
 export { DLQ_ID_PATTERN } from './dlq/core/dlq-id.js';
 export { DLQ_REDIS_CONNECTION_OPTIONS } from './dlq/redis/redis-dlq.connection.js';
 export { redisUrlProblem } from './options/redis-url.js';
+export { displayUrl } from './auth/display-url.js';
 export { ERROR_CLASS_PATTERN } from './dlq/core/dlq-input.validation.js';
 export type {
   DlqImportResult,

@@ -1,11 +1,12 @@
-import type { McpSession } from '@app/fastmcp';
+import { displayUrl as fastMcpDisplayUrl, type McpSession } from '@app/fastmcp';
 import type { McpClientView } from './mcp-client-view.interface.js';
 
-/** A server URL as the API shows it: no credentials, no query (either may hold a secret). */
+/**
+ * A server URL as the API shows it: no credentials, no query, no path segment shaped like a
+ * credential (each may hold a secret).
+ */
 export function displayUrl(raw: string): string {
-  if (!URL.canParse(raw)) return '[not a URL]';
-  const url = new URL(raw);
-  return `${url.origin}${url.pathname}`;
+  return fastMcpDisplayUrl(raw);
 }
 
 /**

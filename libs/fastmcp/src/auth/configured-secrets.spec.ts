@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { configuredSecrets, headerValueSecrets, urlSecrets } from './configured-secrets.js';
+import {
+  configuredSecrets,
+  headerValueSecrets,
+  urlSecrets,
+  withoutCredentialSegments,
+} from './configured-secrets.js';
 
 describe('configured secrets', () => {
   it('a header value, and its credential after a scheme', () => {
@@ -47,6 +52,15 @@ describe('configured secrets', () => {
     for (const ordinary of ['2025-11-25', 'eu-west-1', 'releasecandidate']) {
       expect(secrets).not.toContain(ordinary);
     }
+  });
+
+  it('path segments shaped like a credential (a gateway key), as written and decoded', () => {
+    const url = 'http://127.0.0.1/api/mcp/s/sk-ak%2BZq81nXcV0pLr7sYt4Wd/mcp/v2/2025-11-25/';
+    expect(urlSecrets(url)).toEqual(['sk-ak%2BZq81nXcV0pLr7sYt4Wd', 'sk-ak+Zq81nXcV0pLr7sYt4Wd']);
+    expect(withoutCredentialSegments(new URL(url).pathname)).toBe(
+      '/api/mcp/s/[redacted]/mcp/v2/2025-11-25/',
+    );
+    expect(withoutCredentialSegments('/mcp')).toBe('/mcp');
   });
 
   it('URL credentials as written, decoded, paired and Basic-encoded', () => {

@@ -49,7 +49,33 @@ function basicSecrets(credential: string): string[] {
 export function urlSecrets(url: string): string[] {
   if (!URL.canParse(url)) return [];
   const parsed = new URL(url);
-  return [...userInfoSecrets(parsed), ...queryParamSecrets(parsed)];
+  return [...userInfoSecrets(parsed), ...queryParamSecrets(parsed), ...pathSecrets(parsed)];
+}
+
+/** What stands for a path segment shaped like a credential wherever a URL is shown or kept. */
+const REDACTED_SEGMENT = '[redacted]';
+
+/**
+ * A URL path with each segment shaped like a credential replaced: a hosted gateway's URL often
+ * carries its key as a segment (`/s/<key>/mcp`).
+ */
+export function withoutCredentialSegments(pathname: string): string {
+  return pathname
+    .split('/')
+    .map((segment) => (isCredentialSegment(segment) ? REDACTED_SEGMENT : segment))
+    .join('/');
+}
+
+/** Path segments shaped like a credential, as written and decoded. */
+function pathSecrets(url: URL): string[] {
+  return url.pathname
+    .split('/')
+    .filter(isCredentialSegment)
+    .flatMap((segment) => [segment, decodedOrAsIs(segment)]);
+}
+
+function isCredentialSegment(segment: string): boolean {
+  return CREDENTIAL_SHAPED.test(segment);
 }
 
 function queryParamSecrets(url: URL): string[] {

@@ -1,3 +1,4 @@
+import { withoutCredentialSegments } from '../auth/configured-secrets.js';
 import { isFastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
@@ -50,7 +51,8 @@ export function isToolError(value: unknown): boolean {
 
 /**
  * The attributes of one attempt's span (MCP client span and HTTP client span in one). The URL
- * loses its credentials and query: neither may carry secrets into a trace.
+ * loses its credentials, query and path segments shaped like a credential: none may carry
+ * secrets into a trace.
  */
 export function requestAttributes(request: TracedRequest, attempt: number): TraceAttributes {
   const url = new URL(request.url);
@@ -67,7 +69,7 @@ export function requestAttributes(request: TracedRequest, attempt: number): Trac
     'http.request.method': 'POST',
     'server.address': url.hostname,
     'server.port': port,
-    'url.full': `${url.protocol}//${url.host}${url.pathname}`,
+    'url.full': `${url.protocol}//${url.host}${withoutCredentialSegments(url.pathname)}`,
     'fastmcp.attempt': attempt,
   };
 }

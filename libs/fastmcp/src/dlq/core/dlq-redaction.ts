@@ -1,3 +1,4 @@
+import { withoutCredentialSegments } from '../../auth/configured-secrets.js';
 import { capUtf8 } from './dlq-capping.js';
 
 /** What replaces a secret header value or URL credential. */
@@ -87,5 +88,6 @@ function withoutSecrets(url: string): string {
   parsed.password = '';
   parsed.search = '';
   parsed.hash = '';
+  parsed.pathname = withoutCredentialSegments(parsed.pathname);
   return parsed.toString();
 }
