@@ -16,7 +16,7 @@ import type {
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { DLQ_WRITE_TIMEOUT_MS } from '../core/dlq.constants.js';
 import { withTimeout } from '../core/dlq-runtime.js';
-import { DlqRedisHandle, waitUntilReady } from './redis-dlq.connection.js';
+import { type DlqRedisConnection, DlqRedisHandle, waitUntilReady } from './redis-dlq.connection.js';
 import { countByTime, pageIds, readStats } from './redis-dlq.index-reads.js';
 import { RedisDlqKeys } from './redis-dlq.keys.js';
 import { RedisDlqRepository } from './redis-dlq.repository.js';
@@ -39,7 +39,7 @@ export class RedisDlqStorage implements DlqStorage {
     keyPrefix: string,
     moduleRef: ModuleRef,
     private readonly corrupt: DlqCorruptEntries,
-    private readonly logger: { warn(message: string): void },
+    private readonly logger: { warn(message: string): void; error(message: string): void },
   ) {
     this.keys = new RedisDlqKeys(keyPrefix);
     this.handle = new DlqRedisHandle(options, moduleRef, (error) =>
@@ -59,6 +59,28 @@ export class RedisDlqStorage implements DlqStorage {
     await checks().catch(async (error: unknown) => {
       await this.handle.close();
       throw error;
+    });
+    // A Redis down at start, or a new one after a failover, is checked as it answers.
+    connection.redis.on('ready', () => void this.recheckDatabase(connection));
+  }
+
+  /**
+   * A database the server lacks, found after start: the module's own connection is closed, so
+   * dead letters stay in the buffer (spilled at shutdown) rather than go to database 0; an app's
+   * client is the app's to close.
+   */
+  private async recheckDatabase(connection: DlqRedisConnection): Promise<void> {
+    await assertRedisDatabase(connection).catch((error: unknown) => {
+      const what = error instanceof Error ? error.message : String(error);
+      if (!connection.owned) {
+        this.logger.error(`DLQ store: ${what}; every entry goes to database 0`);
+        return;
+      }
+      this.logger.error(
+        `DLQ store: ${what}; its connection is closed: dead letters stay buffered ` +
+          '(spilled at shutdown) until the app restarts with a database the server has',
+      );
+      connection.redis.disconnect();
     });
   }
 
