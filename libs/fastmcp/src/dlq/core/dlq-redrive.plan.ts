@@ -47,7 +47,8 @@ export class DlqRedrivePlan {
     if (!policy) return 0;
     const done = entry.redriveCount ?? 0;
     if (done >= policy.maxRedrives) return 'exhausted';
-    const delay = Math.min(policy.afterMs * policy.backoff ** done, MAX_DELAY_MS);
-    return nowMs + delay;
+    // 0 × Infinity (after 0 and a backoff^n past the largest number) is NaN: no delay then.
+    const grown = policy.afterMs === 0 ? 0 : policy.afterMs * policy.backoff ** done;
+    return nowMs + Math.min(grown, MAX_DELAY_MS);
   }
 }
