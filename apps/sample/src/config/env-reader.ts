@@ -26,8 +26,11 @@ export class EnvReader {
   number(name: string): number | undefined {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
-    const value = Number(raw);
-    return Number.isFinite(value) ? value : this.fail(name, `expected a number, got ${show(raw)}`);
+    // Decimal only: Number() also reads `0x10` (16) and `0b11`, a typo taken for a value.
+    const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : NaN;
+    return Number.isFinite(value)
+      ? value
+      : this.fail(name, `expected a decimal number, got ${show(raw)}`);
   }
 
   boolean(name: string, fallback: boolean): boolean {

@@ -201,6 +201,21 @@ describe('FASTMCP_RETRY_*', () => {
     );
   });
 
+  it('refuses a number that is not decimal (0x10 read as 16 ms), naming the variable', () => {
+    for (const raw of ['0x10', '0b11', '0o7', '1_000']) {
+      expect(startError({ FASTMCP_RETRY_INITIAL_DELAY_MS: raw })).toBe(
+        `Invalid configuration: FASTMCP_RETRY_INITIAL_DELAY_MS: expected a decimal number, got "${raw}"`,
+      );
+    }
+    expect(() => parseSampleEnv({ FASTMCP_RETRY_MULTIPLIER: '1.5e0' })).not.toThrow();
+  });
+
+  it('gives the documented range of FASTMCP_RETRY_MAX_RETRIES (0..100)', () => {
+    expect(startError({ FASTMCP_RETRY_MAX_RETRIES: '-1' })).toBe(
+      'Invalid configuration: FASTMCP_RETRY_MAX_RETRIES: expected an integer 0..100, got "-1"',
+    );
+  });
+
   it('names the maximum when both delays were set', () => {
     expect(
       startError({ FASTMCP_RETRY_INITIAL_DELAY_MS: '100', FASTMCP_RETRY_MAX_DELAY_MS: '50' }),

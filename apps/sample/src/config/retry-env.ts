@@ -18,7 +18,7 @@ export const RETRY_ENV: Readonly<Record<keyof RetryOptions, string>> = {
 /** The retry options set in the environment; ranges are checked by the module's own validation. */
 export function readRetryEnv(env: EnvReader): Partial<RetryOptions> {
   const retry: Partial<RetryOptions> = {
-    maxRetries: env.integer(RETRY_ENV.maxRetries, 0, Number.MAX_SAFE_INTEGER),
+    maxRetries: env.integer(RETRY_ENV.maxRetries, 0, 100),
     initialDelayMs: env.number(RETRY_ENV.initialDelayMs),
     multiplier: env.number(RETRY_ENV.multiplier),
     maxDelayMs: env.number(RETRY_ENV.maxDelayMs),
