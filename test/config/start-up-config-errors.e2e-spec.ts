@@ -145,12 +145,19 @@ describe('forRootAsync checks its own keys', () => {
     return [];
   };
   const factory = () => ({});
+  class OptionsClass {
+    createFastMcpOptions() {
+      return {};
+    }
+  }
 
   it.each([
     ['a misspelt key', { useFactory: factory, isGloabl: true }, ['isGloabl']],
     ['no source', {}, ['forRootAsync']],
     ['a misspelt source', { useFactroy: factory }, ['useFactroy', 'forRootAsync']],
-    ['two sources', { useFactory: factory, useClass: class {} }, ['forRootAsync']],
+    ['two sources', { useFactory: factory, useClass: OptionsClass }, ['forRootAsync']],
+    // Nest would call createFastMcpOptions() on an instance: a bare TypeError at start.
+    ['a class without createFastMcpOptions()', { useClass: class {} }, ['useClass']],
     ['a factory that is not a function', { useFactory: {} }, ['useFactory']],
     ['inject that is not an array', { useFactory: factory, inject: 'CONFIG' }, ['inject']],
     ['null', null, ['forRootAsync']],

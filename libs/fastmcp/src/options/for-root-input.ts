@@ -33,6 +33,8 @@ const ASYNC_FIELDS = [
   'extraProviders',
 ];
 const SOURCES = ['useFactory', 'useClass', 'useExisting'] as const;
+/** What Nest calls on an instance of `useClass` (the module definition's factory method name). */
+const FACTORY_METHOD = 'createFastMcpOptions';
 
 /**
  * What `forRootAsync` hands on to Nest, checked first: Nest ignores a key it does not know
@@ -60,6 +62,11 @@ export function forRootAsyncInput<T>(raw: T): T {
     if (typeof raw[source] !== 'function')
       issues.push({ field: source, message: 'must be a function (or class)' });
   }
+  // Nest would call it on an instance and fail with a bare TypeError.
+  const useClass: unknown = raw.useClass;
+  if (typeof useClass === 'function' && !hasFactoryMethod(useClass)) {
+    issues.push({ field: 'useClass', message: `must be a class with ${FACTORY_METHOD}()` });
+  }
   for (const list of ['imports', 'inject', 'provideInjectionTokensFrom']) {
     if (raw[list] !== undefined && !Array.isArray(raw[list])) {
       issues.push({ field: list, message: 'must be an array' });
@@ -67,4 +74,10 @@ export function forRootAsyncInput<T>(raw: T): T {
   }
   if (issues.length > 0) throw new FastMcpConfigError(issues);
   return raw;
+}
+
+function hasFactoryMethod(type: object): boolean {
+  const prototype: unknown = (type as { prototype?: unknown }).prototype;
+  if (typeof prototype !== 'object' || prototype === null) return false;
+  return typeof (prototype as Record<string, unknown>)[FACTORY_METHOD] === 'function';
 }
