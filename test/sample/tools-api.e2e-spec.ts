@@ -110,6 +110,21 @@ describe('sample tools API', () => {
     });
   });
 
+  it('a route that reads no body refuses one (400), rather than drop it without a word', async () => {
+    const refused = [
+      sample.http.post('/mcp/clients/demo/connect').send({ anything: 1 }),
+      sample.http.post('/mcp/clients/demo/connect').set('content-type', 'text/plain').send('hi'),
+      // force is a query parameter here: sent as a body it was dropped, and the replay ran without it.
+      sample.http.post('/dlq/01M8XD30TZ2YXC8N6JYPPSSTAB/replay').send({ force: true }),
+      sample.http.get('/mcp/clients').send({ a: 1 }),
+    ];
+    for (const request of refused) {
+      const response = await request.set(sample.auth).expect(400);
+      expect(bodyOf<{ message: string }>(response).message).toBe('this endpoint takes no body');
+    }
+    await sample.http.get('/mcp/clients').set(sample.auth).expect(200);
+  });
+
   it('GET /mcp/clients lists the configured client ids without headers', async () => {
     const response = await sample.http.get('/mcp/clients').set(sample.auth).expect(200);
     expect(bodyOf<unknown[]>(response)).toEqual([

@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ToolsModule } from './tools/tools.module.js';
 import { UnknownQueryGuard } from './validation/unknown-query.guard.js';
+import { BodylessRouteGuard } from './validation/bodyless-route.guard.js';
 
 /** The sample service: DLQ administration, MCP tools, /metrics, /health, behind the API key. */
 @Module({})
@@ -37,6 +38,7 @@ export class AppModule {
         adminApiKeyProvider,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: UnknownQueryGuard },
+        { provide: APP_GUARD, useClass: BodylessRouteGuard },
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
       ],
     };

@@ -1,0 +1,42 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  BadRequestException,
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+} from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+
+/** Parameters through which a route reads its body: `@Body()`, the raw body, the request. */
+const BODY_READERS = [RouteParamtypes.BODY, RouteParamtypes.RAW_BODY, RouteParamtypes.REQUEST];
+
+/**
+ * A route that reads no body refuses one: `{"force":true}` sent to POST /dlq/:id/replay (whose
+ * force is a query parameter) would otherwise be dropped without a word, and the entry replayed
+ * without force, or refused.
+ */
+@Injectable()
+export class BodylessRouteGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<IncomingMessage>();
+    if (!hasBody(request) || readsBody(context)) return true;
+    throw new BadRequestException('this endpoint takes no body');
+  }
+}
+
+function hasBody({ headers }: IncomingMessage): boolean {
+  const length = Number(headers['content-length'] ?? 0);
+  return headers['transfer-encoding'] !== undefined || (Number.isFinite(length) && length > 0);
+}
+
+function readsBody(context: ExecutionContext): boolean {
+  const params = Reflect.getMetadata(
+    ROUTE_ARGS_METADATA,
+    context.getClass(),
+    context.getHandler().name,
+  ) as Record<string, unknown> | undefined;
+  return Object.keys(params ?? {}).some((key) =>
+    BODY_READERS.some((type) => key.startsWith(`${type}:`)),
+  );
+}
