@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js';
 import { storedUrl } from '../dlq/core/dlq-redaction.js';
 import type { DlqPriority, FailedOperationInput } from '../dlq/core/failed-operation.interface.js';
@@ -12,11 +12,12 @@ import type { RetryRun } from '../retry/retry-run.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { protocolHeaders } from '../transport/request-headers.js';
 import type { OperationSpec } from './operation-spec.interface.js';
+import { InertLogger } from '../logging/inert-logger.js';
 
 /** Hands an operation that failed for good to the dead-letter queue, if its kind is stored. */
 @Injectable()
 export class DeadLetterWriter {
-  private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly logger = new InertLogger('FastMCP Enhanced');
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
 import { assertClientId } from '../dlq/core/dlq-input.validation.js';
@@ -28,6 +28,7 @@ import { OperationRunner } from './operation-runner.js';
 import type { OperationSpec, RunMode } from './operation-spec.interface.js';
 import { McpOperations } from './mcp-operations.js';
 import { ReplayBorrowedClientIds } from './replay-borrowed-client-ids.js';
+import { InertLogger } from '../logging/inert-logger.js';
 
 const WITH_RETRY: RunMode = { retry: true, deadLetter: true };
 const SINGLE_ATTEMPT: RunMode = { retry: false, deadLetter: false };
@@ -40,7 +41,7 @@ const REPLAY: RunMode = { retry: true, deadLetter: false };
  */
 @Injectable()
 export class EnhancedFastMcpService implements OperationReplayer, OnApplicationShutdown {
-  private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly logger = new InertLogger('FastMCP Enhanced');
   private readonly borrowed = new ReplayBorrowedClientIds();
 
   constructor(

@@ -1,15 +1,10 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  Optional,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Optional } from '@nestjs/common';
 import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js';
 import { FastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 import type { OperationName } from '../events/operation-name.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
+import { InertLogger } from '../logging/inert-logger.js';
 
 /** One running operation: its signal aborts (with FastMcpShutdownError) when the grace runs out. */
 export interface InFlightTicket {
@@ -24,7 +19,7 @@ export interface InFlightTicket {
  */
 @Injectable()
 export class InFlightOperations implements BeforeApplicationShutdown {
-  private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly logger = new InertLogger('FastMCP Enhanced');
   private readonly running = new Map<AbortController, Promise<void>>();
   private readonly settle = new Map<AbortController, () => void>();
   private closing = false;

@@ -1,5 +1,5 @@
 import type { RetryOptions } from '../options/retry-options.interface.js';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { FailedOperation } from '../dlq/core/failed-operation.interface.js';
 import { ReplayConflictError } from '../errors/replay-conflict.error.js';
@@ -33,6 +33,7 @@ import { ToolCatalog } from './tool-catalog.js';
 import { toolsWithoutSecrets } from './tool-words.js';
 import { ToolListing } from './tool-listing.js';
 import { isSafeToRepeat } from './tool-repeat-safety.js';
+import { InertLogger } from '../logging/inert-logger.js';
 
 /** Invalid tool names a WARN line shows; the rest are counted. */
 const SKIPPED_NAMES_SHOWN = 10;
@@ -42,7 +43,7 @@ const SKIPPED_NAMES_SHOWN = 10;
 export class McpOperations {
   readonly sessions = new SessionRegistry();
   private readonly catalog = new ToolCatalog();
-  private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly logger = new InertLogger('FastMCP Enhanced');
   /** Servers given to `connect*` explicitly, kept so a lost session re-initialises there. */
   private readonly explicitServers = new Map<string, McpServerConfig>();
   /**

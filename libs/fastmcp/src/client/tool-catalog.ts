@@ -1,9 +1,9 @@
-import { Logger } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { UpstreamText } from '../transport/upstream-text.js';
 import { OutputSchemaValidators } from './output-schema-validators.js';
+import { InertLogger } from '../logging/inert-logger.js';
 
 /** How much of a schema mismatch an error quotes (after scrubbing: a cut never splits a secret). */
 const MAX_ERROR_MESSAGE = 500;
@@ -15,7 +15,7 @@ const MAX_ERROR_MESSAGE = 500;
  */
 export class ToolCatalog {
   private readonly validators = new OutputSchemaValidators();
-  private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly logger = new InertLogger('FastMCP Enhanced');
   private readonly byClient = new Map<string, Map<string, Tool>>();
   /** Until when each client id's listing may answer `listTools` (a server's `ttlMs`). */
   private readonly freshUntil = new Map<string, number>();

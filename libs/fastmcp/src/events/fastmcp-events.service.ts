@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastMcpEventMap, FastMcpEventName } from './fastmcp-events.interface.js';
+import { InertLogger } from '../logging/inert-logger.js';
 
 type Listener<K extends FastMcpEventName> = (event: FastMcpEventMap[K]) => void;
 
@@ -10,7 +11,7 @@ type Listener<K extends FastMcpEventName> = (event: FastMcpEventMap[K]) => void;
  */
 @Injectable()
 export class FastMcpEvents {
-  private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly logger = new InertLogger('FastMCP Enhanced');
   private readonly listeners = new Map<FastMcpEventName, Set<Listener<never>>>();
 
   on<K extends FastMcpEventName>(name: K, listener: Listener<K>): () => void {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import {
   operationFailedFields,
@@ -10,6 +10,7 @@ import {
   circuitTransitionLine,
   retryBudgetExhaustedLine,
 } from './log-lines.js';
+import { InertLogger } from './inert-logger.js';
 
 /**
  * Logs retries and failures under the `FastMCP Enhanced` context. Each line passes its fields as
@@ -18,7 +19,7 @@ import {
  */
 @Injectable()
 export class FastMcpLogListener implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly logger = new InertLogger('FastMCP Enhanced');
   private unsubscribes: Array<() => void> = [];
 
   constructor(private readonly events: FastMcpEvents) {}

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js';
 import { withTimeout } from '../dlq/core/dlq-runtime.js';
 import { DLQ_STATS_CACHE_MS, FASTMCP_METRICS_CLOCK } from './fastmcp-metrics.constants.js';
+import { InertLogger } from '../logging/inert-logger.js';
 
 /** What the DLQ gauges show. */
 export interface DlqGaugeValues {
@@ -27,7 +28,7 @@ export const DLQ_STATS_TIMEOUT_MS = 1_000;
  */
 @Injectable()
 export class DlqStatsCache {
-  private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly logger = new InertLogger('FastMCP Enhanced');
   private last: DlqGaugeValues | null = null;
   private readAt = Number.NEGATIVE_INFINITY;
   private pending: Promise<DlqGaugeValues | null> | null = null;

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   CreateMessageRequestSchema,
   ElicitRequestSchema,
@@ -20,7 +21,12 @@ import type { UpstreamText } from '../transport/upstream-text.js';
 import { clientCapabilities } from './client-capabilities.js';
 import { dispatchNotification } from './dispatch-notification.js';
 import { HandlerResults, InvalidHandlerResult } from './handler-results.js';
-import { ServerRequestLimit } from './server-request-limit.js';
+import {
+  MAX_ANSWERING_PER_STREAM,
+  MAX_PINGS_PER_STREAM,
+  ServerRequestLimit,
+} from './server-request-limit.js';
+import { InertLogger } from '../logging/inert-logger.js';
 
 /** The request that a stream belongs to, and how to answer the server on it. */
 export interface ExchangeContext {
@@ -48,6 +54,9 @@ export interface ExchangeContext {
   upstream: UpstreamText;
 }
 
+/** Listeners a stream's signal may hold: every request answered at once, and the exchange's. */
+const STREAM_SIGNAL_LISTENERS = MAX_ANSWERING_PER_STREAM + MAX_PINGS_PER_STREAM + 4;
+
 class MethodNotFound extends Error {}
 class InvalidParams extends Error {}
 /** An elicitation in a mode the client did not declare (e.g. `url` when it declared `form`). */
@@ -69,7 +78,7 @@ class UndeclaredMode extends InvalidParams {
 export class ServerMessageDispatcher {
   private readonly limit = new ServerRequestLimit();
   private readonly results = new HandlerResults();
-  private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly logger = new InertLogger('FastMCP Enhanced');
   /** Handler answers refused per client id (client ids are the app's: bounded). */
   private readonly invalidResults = new Map<string, number>();
   /** Streams whose dropped 2026-07-28 request was logged: one WARN a stream, not one a request. */
@@ -151,6 +160,9 @@ export class ServerMessageDispatcher {
     send: NonNullable<ExchangeContext['reply']>,
   ): Promise<void> {
     const controller = new AbortController();
+    // Each request answered at once listens on the stream's signal: past Node's default of 10,
+    // a bounded count (see ServerRequestLimit) would be reported as a possible leak.
+    setMaxListeners(STREAM_SIGNAL_LISTENERS, context.signal);
     // Not AbortSignal.any: the session's GET stream lives as long as the session, and on Node 20
     // each one would leave an entry on it for every request answered there.
     const linked = linkedSignal([context.signal, controller.signal]);

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { InertLogger } from '../logging/inert-logger.js';
 
 /**
  * Server requests of one stream (a call's, or the session's GET stream) handled or answered at
@@ -30,7 +30,7 @@ interface StreamLoad {
  * A server times out a request it gets no answer to, as it would one lost on the way.
  */
 export class ServerRequestLimit {
-  private readonly logger = new Logger('FastMCP Enhanced');
+  private readonly logger = new InertLogger('FastMCP Enhanced');
   private readonly streams = new WeakMap<object, StreamLoad>();
 
   /**

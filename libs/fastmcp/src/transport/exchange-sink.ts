@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type {
   ExchangeContext,
@@ -9,10 +8,11 @@ import type { ExchangeOptions } from './exchange-options.interface.js';
 import type { HttpTarget } from './http-target.interface.js';
 import type { MessageSink } from './sse-response.reader.js';
 import type { UpstreamText } from './upstream-text.js';
+import { InertLogger } from '../logging/inert-logger.js';
 
 /** The abort reason of an exchange's handlers once its answer is in (made once: no stack per call). */
 const EXCHANGE_ENDED = new Error('the exchange ended');
-const logger = new Logger('FastMCP Enhanced');
+const logger = new InertLogger('FastMCP Enhanced');
 
 /**
  * The sink of one exchange's stream: what the server sends besides the answer goes to the

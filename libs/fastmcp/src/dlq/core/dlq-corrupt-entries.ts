@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
 import type { FastMcpEvents } from '../../events/fastmcp-events.service.js';
 import { DLQ_LOGGER_CONTEXT } from './dlq.constants.js';
+import { InertLogger } from '../../logging/inert-logger.js';
 
 /** Keys remembered as reported; past this many, a key may be reported (and counted) again. */
 const MAX_REMEMBERED_KEYS = 10_000;
@@ -10,7 +10,7 @@ const MAX_REMEMBERED_KEYS = 10_000;
  * raised as `dlq.corrupt_entry` once per key, however often reads meet it. Reads skip the entry.
  */
 export class DlqCorruptEntries {
-  private readonly logger = new Logger(DLQ_LOGGER_CONTEXT);
+  private readonly logger = new InertLogger(DLQ_LOGGER_CONTEXT);
   private readonly reported = new Set<string>();
 
   constructor(private readonly events: FastMcpEvents) {}

@@ -1,11 +1,11 @@
-import { Logger } from '@nestjs/common';
 import type { FastMcpEvents } from '../../events/fastmcp-events.service.js';
 import { DLQ_LOGGER_CONTEXT } from './dlq.constants.js';
 import type { FailedOperation } from './failed-operation.interface.js';
+import { InertLogger } from '../../logging/inert-logger.js';
 
 /** Logs and raises the DLQ's events; both stores use it so they log and count alike. */
 export class DlqNotifier {
-  readonly logger = new Logger(DLQ_LOGGER_CONTEXT);
+  readonly logger = new InertLogger(DLQ_LOGGER_CONTEXT);
 
   constructor(private readonly events: FastMcpEvents) {}
 
