@@ -81,6 +81,27 @@ export function registerClientRequestTools(mcp: McpServer): void {
   );
 
   mcp.registerTool(
+    'sample_with_tools',
+    {
+      description:
+        "Asks for a completion that may call a tool (SEP-1577) through the SDK's createMessage, which refuses unless the client declared sampling.tools",
+    },
+    async (extra) => {
+      const answer = await answerOf(() =>
+        mcp.server.createMessage(
+          {
+            messages: [{ role: 'user', content: { type: 'text', text: 'weather?' } }],
+            maxTokens: 64,
+            tools: [{ name: 'get_weather', inputSchema: { type: 'object', properties: {} } }],
+          },
+          { ...options, relatedRequestId: extra.requestId },
+        ),
+      );
+      return toolReport({ capability: capabilities().sampling ?? null, answer });
+    },
+  );
+
+  mcp.registerTool(
     'list_roots',
     { description: 'Asks the client for its roots (roots/list) and reports them' },
     async (extra) => {

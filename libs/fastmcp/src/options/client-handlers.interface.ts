@@ -1,6 +1,7 @@
 import type {
   CreateMessageRequest,
   CreateMessageResult,
+  CreateMessageResultWithTools,
   ElicitRequest,
   ElicitResult,
   ListRootsResult,
@@ -24,11 +25,20 @@ export interface McpClientHandlers {
     params: ElicitRequest['params'],
     context: ServerRequestContext,
   ) => Promise<ElicitResult> | ElicitResult;
-  /** `sampling/createMessage`. */
+  /** `sampling/createMessage`; with `tools` in `params` (see `samplingTools`), tool calls may answer. */
   sampling?: (
     params: CreateMessageRequest['params'],
     context: ServerRequestContext,
-  ) => Promise<CreateMessageResult> | CreateMessageResult;
+  ) =>
+    | Promise<CreateMessageResult | CreateMessageResultWithTools>
+    | CreateMessageResult
+    | CreateMessageResultWithTools;
+  /**
+   * Declare sampling with tools (`sampling: { tools: {} }`, SEP-1577): servers may then send the
+   * sampling handler `tools` and take tool calls in its answer; without it they must send none.
+   * Needs `sampling`. Default false.
+   */
+  samplingTools?: boolean;
   /** `roots/list`. */
   roots?: (context: ServerRequestContext) => Promise<ListRootsResult> | ListRootsResult;
 }

@@ -142,6 +142,7 @@ export const CLIENT_INFO_FIELDS = { name: true, version: true } as const satisfi
 export const HANDLER_FIELDS = {
   elicitation: true,
   sampling: true,
+  samplingTools: true,
   roots: true,
 } as const satisfies FieldSet<McpClientHandlers>;
 

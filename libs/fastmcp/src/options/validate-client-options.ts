@@ -45,13 +45,19 @@ export function checkClientInfo(checks: OptionChecks, clientInfo: unknown): void
   }
 }
 
-/** `handlers`: each one given is a function. */
+/** `handlers`: each one given is a function; `samplingTools` a boolean, with `sampling`. */
 export function checkHandlers(checks: OptionChecks, handlers: unknown): void {
   if (!checks.options('handlers', handlers, HANDLER_FIELDS)) return;
   for (const name of Object.keys(HANDLER_FIELDS)) {
     const handler = handlers[name];
-    if (handler !== undefined && typeof handler !== 'function') {
-      checks.fail(`handlers.${name}`, 'must be a function');
-    }
+    if (name === 'samplingTools' || handler === undefined) continue;
+    if (typeof handler !== 'function') checks.fail(`handlers.${name}`, 'must be a function');
+  }
+  const { samplingTools } = handlers;
+  if (samplingTools === undefined) return;
+  if (typeof samplingTools !== 'boolean') {
+    checks.fail('handlers.samplingTools', 'must be true or false');
+  } else if (samplingTools && handlers.sampling === undefined) {
+    checks.fail('handlers.samplingTools', 'needs handlers.sampling');
   }
 }

@@ -110,6 +110,8 @@ describe('wrong types', () => {
     [{ clientInfo: { name: 5, version: '1' } }, 'clientInfo.name: must be a non-empty string'],
     [{ clientInfo: { name: 'n' } }, 'clientInfo.version: must be a non-empty string'],
     [{ handlers: { elicitation: 'yes' } }, 'handlers.elicitation: must be a function'],
+    [{ handlers: { samplingTools: 'yes' } }, 'handlers.samplingTools: must be true or false'],
+    [{ handlers: { samplingTools: true } }, 'handlers.samplingTools: needs handlers.sampling'],
     [{ handlers: () => undefined }, 'handlers: must be an object'],
     [{ tracing: null }, 'tracing: must be one of true, false'],
     [{ shutdownGraceMs: null }, 'shutdownGraceMs: must be an integer, got null'],

@@ -5,7 +5,7 @@ import type { McpClientHandlers } from '../options/client-handlers.interface.js'
 export function clientCapabilities(handlers: Readonly<McpClientHandlers>): ClientCapabilities {
   const capabilities: ClientCapabilities = {};
   if (handlers.elicitation) capabilities.elicitation = { form: { applyDefaults: true } };
-  if (handlers.sampling) capabilities.sampling = {};
+  if (handlers.sampling) capabilities.sampling = handlers.samplingTools ? { tools: {} } : {};
   if (handlers.roots) capabilities.roots = {};
   return capabilities;
 }
