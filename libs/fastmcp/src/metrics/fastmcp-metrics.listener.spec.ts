@@ -122,6 +122,24 @@ describe('FastMcpMetricsListener', () => {
     );
   });
 
+  it('counts failures folded into a recent entry apart from the entries stored', async () => {
+    const { events, registry } = await boot();
+    for (const occurrences of [2, 3]) {
+      events.emit('dlq.deduplicated', {
+        id: 'e1',
+        operation: 'call_tool',
+        clientId: 'a',
+        occurrences,
+      });
+    }
+    expect(await registry.getSingleMetricAsString('fastmcp_dlq_deduplicated_total')).toContain(
+      'fastmcp_dlq_deduplicated_total 2',
+    );
+    expect(await registry.getSingleMetricAsString('fastmcp_dlq_operations_total')).toContain(
+      'fastmcp_dlq_operations_total 0',
+    );
+  });
+
   it('bounds the server label the same way; configured servers always keep theirs', async () => {
     const { events, registry } = await boot({
       servers: { pay: { url: 'http://127.0.0.1:1/mcp' } },
@@ -262,6 +280,7 @@ const ALL_NAMES = (ns: string): string[] =>
     'operations_total',
     'operation_duration_seconds',
     'dlq_operations_total',
+    'dlq_deduplicated_total',
     'inflight_operations',
     'dlq_entries',
     'dlq_oldest_entry_age_seconds',

@@ -78,6 +78,7 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
         m.operationDuration.observe(labels.base, e.durationMs / 1000);
       }),
       on('dlq.stored', () => m.dlqOperations.inc()),
+      on('dlq.deduplicated', () => m.dlqDeduplicated.inc()),
       // `buffered` is a write's first failure; a later `lost_to_log` of the same write is not new.
       on('dlq.store_failed', (e) => {
         if (e.firstWrite) m.dlqStoreFailures.inc();

@@ -66,6 +66,13 @@ export const METRIC_DEFINITIONS = {
     labelNames: [],
     perClient: false,
   },
+  dlqDeduplicated: {
+    suffix: 'dlq_deduplicated_total',
+    kind: 'counter',
+    help: 'Failures folded into a recent dead-letter entry of the same failure (its occurrences raised) instead of stored anew.',
+    labelNames: [],
+    perClient: false,
+  },
   inflight: {
     suffix: 'inflight_operations',
     kind: 'gauge',
