@@ -123,6 +123,13 @@ export class ServerMessageDispatcher {
         this.warnRequestOnModernStream(context);
         return;
       }
+      // Ids are unique among requests in flight (JSON-RPC): a second request with the id of one
+      // still being answered would run a handler again (ask the person twice), and the server's
+      // cancel of that id would reach only one of them. Any answer to it would end the first.
+      if (context.handling.has(message.id)) {
+        this.drop(message, context);
+        return;
+      }
       const ping = message.method === 'ping';
       if (!this.limit.admit(context, context.clientId, ping)) {
         this.drop(message, context);
