@@ -371,6 +371,38 @@ describe('combinations', () => {
     expect(checks.issues).toEqual([]);
   });
 
+  it('names every bad resilience field at once: a policy of the wrong shape does not hide the others', () => {
+    const fields = (options: unknown) => issuesOf(options).map((issue) => issue.split(':')[0]);
+    expect(
+      fields({
+        resilience: {
+          circuitBreaker: true,
+          rateLimit: { requestsPerSecond: 0, maxConcurrent: -1 },
+        },
+      }),
+    ).toEqual([
+      'resilience.circuitBreaker',
+      'resilience.rateLimit.requestsPerSecond',
+      'resilience.rateLimit.maxConcurrent',
+    ]);
+    expect(
+      fields({
+        resilience: {
+          rateLimit: { requestPerSecond: 5, maxConcurrent: 0 },
+          circuitBreaker: { openMs: -1 },
+        },
+      }),
+    ).toEqual(['resilience.rateLimit.requestPerSecond', 'resilience.circuitBreaker.openMs']);
+    expect(
+      fields({
+        resilience: {
+          rateLimit: { requestsPerSecond: 1, minRequestsPerSecond: 5 },
+          circuitBreaker: { openMs: 0 },
+        },
+      }),
+    ).toEqual(['resilience.circuitBreaker.openMs', 'resilience.rateLimit.minRequestsPerSecond']);
+  });
+
   it('checks a server rate limit over the module one, not over the defaults', () => {
     expect(
       issuesOf({

@@ -31,14 +31,15 @@ export function checkResilience(
   if (own === undefined) return true;
   const before = checks.issues.length;
   if (!checks.options(field, own, RESILIENCE_FIELDS)) return false;
+  // Each policy is checked on its own: one of the wrong shape is left out, the others still are.
+  const level: ResilienceOptions = {};
   for (const [key, value] of Object.entries(own)) {
     const known = POLICY_FIELDS[key as keyof ResilienceOptions] as FieldSet<object> | undefined;
-    if (known && value !== undefined && value !== false) {
-      checks.options(`${field}.${key}`, value, known);
-    }
+    if (!known) continue;
+    const issues = checks.issues.length;
+    if (value !== undefined && value !== false) checks.options(`${field}.${key}`, value, known);
+    if (checks.issues.length === issues) Object.assign(level, { [key]: value });
   }
-  if (checks.issues.length > before) return false;
-  const level = own as ResilienceOptions;
   const { circuitBreaker, retryBudget, rateLimit } = resolveResilience(inherited, level);
   if (circuitBreaker) {
     const at = `${field}.circuitBreaker`;
@@ -56,12 +57,15 @@ export function checkResilience(
   }
   if (rateLimit) {
     const at = `${field}.rateLimit`;
+    const rateIssues = checks.issues.length;
     checks.number(`${at}.requestsPerSecond`, rateLimit.requestsPerSecond, 0.001);
     checks.integer(`${at}.maxConcurrent`, rateLimit.maxConcurrent, 1);
     checks.integer(`${at}.maxQueue`, rateLimit.maxQueue, 0);
     checks.oneOf(`${at}.adaptive`, rateLimit.adaptive, [true, false]);
     checks.number(`${at}.minRequestsPerSecond`, rateLimit.minRequestsPerSecond, 0.001);
-    if (checks.issues.length === before) checkRateFloor(checks, field, rateLimit, level, inherited);
+    if (checks.issues.length === rateIssues) {
+      checkRateFloor(checks, field, rateLimit, level, inherited);
+    }
   }
   return checks.issues.length === before;
 }
