@@ -82,6 +82,21 @@ describe('the database of dlq.redis.url', () => {
     }
   });
 
+  it("leaves no listener on an app's client once the module closes", async () => {
+    const client = new Redis(`${server.url}/3`, { lazyConnect: true });
+    try {
+      await client.connect();
+      const before = client.listenerCount('ready');
+      const module = await start({ client });
+      expect(client.listenerCount('ready')).toBe(before + 1);
+      await module.close();
+      opened.splice(opened.indexOf(module), 1);
+      expect(client.listenerCount('ready')).toBe(before);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('checks it once Redis answers, when it was down at start: nothing goes to database 0', async () => {
     const port = await findFreePort();
     const logger = new CapturingLogger();

@@ -33,6 +33,7 @@ export class RedisDlqStorage implements DlqStorage {
   private readonly keys: RedisDlqKeys;
   private readonly handle: DlqRedisHandle;
   private current: RedisDlqRepository | undefined;
+  private stopRechecks: () => void = () => undefined;
 
   constructor(
     options: DlqRedisOptions | undefined,
@@ -61,7 +62,9 @@ export class RedisDlqStorage implements DlqStorage {
       throw error;
     });
     // A Redis down at start, or a new one after a failover, is checked as it answers.
-    connection.redis.on('ready', () => void this.recheckDatabase(connection));
+    const recheck = (): void => void this.recheckDatabase(connection);
+    connection.redis.on('ready', recheck);
+    this.stopRechecks = () => connection.redis.off('ready', recheck);
   }
 
   /**
@@ -90,6 +93,8 @@ export class RedisDlqStorage implements DlqStorage {
    * commands offline) was already given up on and kept by the write buffer: it is not waited for.
    */
   async close(): Promise<void> {
+    // An app's client outlives the module: it keeps no listener of the store's.
+    this.stopRechecks();
     const settled = this.current?.insertsSettled() ?? Promise.resolve();
     await withTimeout(settled, DLQ_WRITE_TIMEOUT_MS, () => new Error('stores unanswered')).catch(
       () => undefined,
