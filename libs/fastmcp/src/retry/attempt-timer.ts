@@ -25,6 +25,8 @@ export class AttemptTimer {
   private socketWait = false;
   /** Handlers of the attempt's stream answering the server: the attempt waits on the client. */
   private waitingOnClient = 0;
+  /** Bumped as an attempt starts and ends: a resume from an earlier one changes nothing. */
+  private epoch = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -56,6 +58,7 @@ export class AttemptTimer {
     this.controller = controller;
     this.startedAt = now;
     this.waitingOnClient = 0;
+    this.epoch++;
     if (awaitSocket) this.armSocketWait(controller, timeoutMs, timeoutMs === remaining);
     else this.arm(controller, timeoutMs, timeoutMs === remaining);
     return controller.signal;
@@ -95,9 +98,11 @@ export class AttemptTimer {
       clearTimeout(this.timer);
       this.arm(controller, Math.max(0, this.deadline - this.clock.now()), true);
     }
+    const epoch = this.epoch;
     let resumed = false;
     return () => {
-      if (resumed || this.controller !== controller) return;
+      // The attempt ended meanwhile (its answer came): no timer may start again for it.
+      if (resumed || this.epoch !== epoch) return;
       resumed = true;
       if (--this.waitingOnClient > 0 || controller.signal.aborted) return;
       clearTimeout(this.timer);
@@ -133,6 +138,8 @@ export class AttemptTimer {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.socketWait = false;
+    this.waitingOnClient = 0;
+    this.epoch++;
   }
 
   private armSocketWait(controller: AbortController, waitMs: number, atDeadline: boolean): void {

@@ -319,6 +319,16 @@ describe('RetryRun', () => {
       vi.advanceTimersByTime(1);
       expect((signal.reason as McpTimeoutError).scope).toBe('attempt');
 
+      // A handler that answers after its attempt ended starts no timer for it.
+      const ended = setup({ requestTimeoutMs: 500, totalTimeoutMs: 5_000 }).run;
+      const done = await ended.beginAttempt();
+      const endLate = ended.waitOnClient();
+      ended.endAttempt();
+      endLate();
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(1_000);
+      expect(done.aborted).toBe(false);
+
       const budgeted = setup({ requestTimeoutMs: 500, totalTimeoutMs: 1_000 }).run;
       const paused = await budgeted.beginAttempt();
       budgeted.waitOnClient();
