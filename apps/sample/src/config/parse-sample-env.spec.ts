@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSampleEnv } from './parse-sample-env.js';
 import { SampleConfigError } from './sample-config.error.js';
@@ -222,6 +224,19 @@ describe('FASTMCP_RETRY_*', () => {
     ).toBe(
       'Invalid configuration: FASTMCP_RETRY_MAX_DELAY_MS: retry.maxDelayMs: must be at least retry.initialDelayMs (100), got 50',
     );
+  });
+});
+
+describe('FASTMCP_DLQ_SPILL_FILE', () => {
+  it('refuses a directory, or a file in a directory that does not exist, naming the variable', () => {
+    expect(startError({ FASTMCP_DLQ_SPILL_FILE: tmpdir() })).toBe(
+      'Invalid configuration: FASTMCP_DLQ_SPILL_FILE: names something that is not a file (a directory?)',
+    );
+    expect(startError({ FASTMCP_DLQ_SPILL_FILE: '/nonexistent-fastmcp/spill.jsonl' })).toBe(
+      'Invalid configuration: FASTMCP_DLQ_SPILL_FILE: is in a directory that does not exist',
+    );
+    const path = join(tmpdir(), 'fastmcp-spill-env.jsonl');
+    expect(parseSampleEnv({ FASTMCP_DLQ_SPILL_FILE: path }).dlqSpillFile).toBe(path);
   });
 });
 

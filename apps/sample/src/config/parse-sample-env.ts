@@ -7,6 +7,7 @@ import { RETRY_ENV, readRetryEnv } from './retry-env.js';
 import type { SampleConfig } from './sample-config.interface.js';
 import { SampleConfigError } from './sample-config.error.js';
 import { BASE_URL_ENV, readServersEnv, SERVERS_ENV } from './servers-env.js';
+import { readSpillFileEnv } from './spill-file-env.js';
 
 /** Reads and checks every variable; throws SampleConfigError naming each bad one. */
 export function parseSampleEnv(source: Record<string, string | undefined>): SampleConfig {
@@ -17,7 +18,7 @@ export function parseSampleEnv(source: Record<string, string | undefined>): Samp
     servers: readServersEnv(env),
     redisUrl: readRedisUrlEnv(env),
     dlqStore: env.oneOf('FASTMCP_DLQ', ['auto', 'redis', 'memory'], 'auto'),
-    dlqSpillFile: env.string('FASTMCP_DLQ_SPILL_FILE'),
+    dlqSpillFile: readSpillFileEnv(env),
     shutdownGraceMs: env.integer('FASTMCP_SHUTDOWN_GRACE_MS', 0, 600_000),
     retry: readRetryEnv(env),
     resilience: readResilienceEnv(env),
