@@ -1,8 +1,7 @@
-import { EnhancedFastMcpService, type McpServerConfig } from '@app/fastmcp';
+import { displayUrl, EnhancedFastMcpService, type McpServerConfig } from '@app/fastmcp';
 import { Inject, Injectable } from '@nestjs/common';
 import { MCP_SERVERS } from '../bootstrap/bootstrap.constants.js';
 import type { McpClientView } from './mcp-client-view.interface.js';
-import { displayUrl } from './session-view.js';
 
 /** The configured client ids: the only ones a request can name. */
 @Injectable()

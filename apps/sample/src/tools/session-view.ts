@@ -1,13 +1,5 @@
-import { displayUrl as fastMcpDisplayUrl, type McpSession } from '@app/fastmcp';
+import { displayUrl, type McpSession } from '@app/fastmcp';
 import type { McpClientView } from './mcp-client-view.interface.js';
-
-/**
- * A server URL as the API shows it: no credentials, no query, no path segment shaped like a
- * credential (each may hold a secret).
- */
-export function displayUrl(raw: string): string {
-  return fastMcpDisplayUrl(raw);
-}
 
 /**
  * True for what `connect` resolves with (a replayed connect entry's result). A tool's result

@@ -5,8 +5,8 @@ import {
   type ExecutionContext,
   Injectable,
 } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { routeTakes } from './route-param-types.js';
 
 /** Parameters through which a route reads its body: `@Body()`, the raw body, the request. */
 const BODY_READERS = [RouteParamtypes.BODY, RouteParamtypes.RAW_BODY, RouteParamtypes.REQUEST];
@@ -20,7 +20,7 @@ const BODY_READERS = [RouteParamtypes.BODY, RouteParamtypes.RAW_BODY, RouteParam
 export class BodylessRouteGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<IncomingMessage>();
-    if (!hasBody(request) || readsBody(context)) return true;
+    if (!hasBody(request) || routeTakes(context, BODY_READERS)) return true;
     throw new BadRequestException('this endpoint takes no body');
   }
 }
@@ -28,15 +28,4 @@ export class BodylessRouteGuard implements CanActivate {
 function hasBody({ headers }: IncomingMessage): boolean {
   const length = Number(headers['content-length'] ?? 0);
   return headers['transfer-encoding'] !== undefined || (Number.isFinite(length) && length > 0);
-}
-
-function readsBody(context: ExecutionContext): boolean {
-  const params = Reflect.getMetadata(
-    ROUTE_ARGS_METADATA,
-    context.getClass(),
-    context.getHandler().name,
-  ) as Record<string, unknown> | undefined;
-  return Object.keys(params ?? {}).some((key) =>
-    BODY_READERS.some((type) => key.startsWith(`${type}:`)),
-  );
 }

@@ -5,10 +5,10 @@ import {
   Inject,
   Injectable,
 } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { Reflector } from '@nestjs/core';
 import { OPS_ENDPOINT } from '../auth/auth.constants.js';
+import { routeTakes } from './route-param-types.js';
 
 const NAMES_SHOWN = 5;
 const NAME_CHARS_SHOWN = 64;
@@ -25,21 +25,17 @@ export class UnknownQueryGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const { query } = context.switchToHttp().getRequest<{ query?: object }>();
     const names = Object.keys(query ?? {});
-    if (names.length === 0 || this.readsQuery(context) || this.isOpsEndpoint(context)) return true;
+    if (
+      names.length === 0 ||
+      routeTakes(context, [RouteParamtypes.QUERY]) ||
+      this.isOpsEndpoint(context)
+    )
+      return true;
     const shown = names.slice(0, NAMES_SHOWN).map((name) => name.slice(0, NAME_CHARS_SHOWN));
     throw new BadRequestException(
       `this endpoint takes no query parameters; got ${shown.join(', ')}` +
         (names.length > NAMES_SHOWN ? ` and ${names.length - NAMES_SHOWN} more` : ''),
     );
-  }
-
-  private readsQuery(context: ExecutionContext): boolean {
-    const params = Reflect.getMetadata(
-      ROUTE_ARGS_METADATA,
-      context.getClass(),
-      context.getHandler().name,
-    ) as Record<string, unknown> | undefined;
-    return Object.keys(params ?? {}).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
   }
 
   private isOpsEndpoint(context: ExecutionContext): boolean {
