@@ -152,6 +152,7 @@ export {
   McpDeliveryUnknownError,
   isMcpDeliveryUnknownError,
 } from './errors/mcp-delivery-unknown.error.js';
+export { McpToolResultError, isMcpToolResultError } from './errors/mcp-tool-result.error.js';
 export type { Delivery } from './errors/fastmcp.error.js';
 export { CircuitOpenError, isCircuitOpenError } from './errors/circuit-open.error.js';
 export { RateLimitedError, isRateLimitedError } from './errors/rate-limited.error.js';

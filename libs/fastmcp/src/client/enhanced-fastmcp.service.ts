@@ -28,6 +28,8 @@ import { OperationRunner } from './operation-runner.js';
 import type { OperationSpec, RunMode } from './operation-spec.interface.js';
 import { McpOperations } from './mcp-operations.js';
 import { ReplayBorrowedClientIds } from './replay-borrowed-client-ids.js';
+import { replayToolError } from './replay-tool-error.js';
+import { specScrubber } from './spec-scrubber.js';
 import { InertLogger } from '../logging/inert-logger.js';
 
 const WITH_RETRY: RunMode = { retry: true, deadLetter: true };
@@ -191,7 +193,10 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
       return this.failedReplay(error, []);
     }
     const outcome = await this.runner.execute(spec, { signal }, { ...REPLAY, replayOf: entry.id });
-    if (outcome.ok) return { ok: true, result: outcome.value };
+    if (outcome.ok) {
+      const scrub = (text: string) => specScrubber(this.options, spec).scrub(text);
+      return replayToolError(entry, outcome.value, scrub) ?? { ok: true, result: outcome.value };
+    }
     return this.failedReplay(outcome.error, outcome.run.attempts);
   }
 

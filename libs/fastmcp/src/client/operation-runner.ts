@@ -2,8 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 import { FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { unexpectedFailure } from '../errors/unexpected-failure.js';
-import { configuredSecrets, targetSecrets } from '../auth/configured-secrets.js';
-import { SecretScrubber } from '../auth/secret-scrubber.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
@@ -25,6 +23,7 @@ import { DeadLetterWriter } from './dead-letter.writer.js';
 import { InFlightOperations } from './in-flight-operations.js';
 import { linkedSignal } from './linked-signal.js';
 import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interface.js';
+import { specScrubber } from './spec-scrubber.js';
 
 /** The call's shutdown signal, and whether its request was out when the grace ran out. */
 interface ShutdownWatch {
@@ -231,11 +230,7 @@ export class OperationRunner {
     if (isFastMcpError(error)) return error;
     // A configured secret may be in it (a header value in a bug's message): rare enough to
     // build the scrubber here.
-    const target = spec.lastTarget();
-    const scrubber = new SecretScrubber([
-      ...configuredSecrets(this.options),
-      ...(target ? targetSecrets(target.headers, target.url) : []),
-    ]);
+    const scrubber = specScrubber(this.options, spec);
     const fields = { clientId: spec.clientId, operation: spec.operation };
     return unexpectedFailure(error, fields, (text) => scrubber.scrub(text));
   }
