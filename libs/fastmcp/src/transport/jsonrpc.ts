@@ -110,14 +110,18 @@ function isPlainCall(item: unknown): item is JSONRPCMessage {
  * The result of the response to `id`, if `message` is that response. A JSON-RPC error becomes a
  * typed McpProtocolError, its message and data scrubbed by `upstream` (a server may repeat the
  * request's headers in them; without one, of credential shapes only). Unrelated messages
- * (notifications, server requests) give `undefined`.
+ * (notifications, server requests) give `undefined`. Only an answer that carries no other
+ * request's response may be read with it: an error without an id is taken as `id`'s.
  */
 export function matchResponse(
   message: JSONRPCMessage,
   id: RequestId,
   upstream: UpstreamText = new UpstreamText({ headers: {}, url: '' }),
 ): { result: Record<string, unknown> } | undefined {
-  if (!('id' in message) || message.id !== id || 'method' in message) return undefined;
+  if ('method' in message) return undefined;
+  // An error without an id answers a request the server could not read (the spec allows that
+  // one case): on the answer to one request, that request is `id`.
+  if ('id' in message ? message.id !== id : !('error' in message)) return undefined;
   if ('error' in message) {
     const { code, message: text, data } = message.error;
     throw new McpProtocolError(code, upstream.scrub(text), {

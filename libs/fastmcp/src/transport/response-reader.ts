@@ -32,7 +32,7 @@ export async function readResponse(
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    if (headerValue(response.headers['content-type'])?.includes('text/event-stream')) {
+    if (isEventStream(response.headers['content-type'])) {
       return await readSseResponse(stream, id, sink, cursor, meter, signal, upstream);
     }
     const text = await readMeteredText(stream, meter).catch((error: unknown) => {
@@ -52,6 +52,11 @@ export async function readResponse(
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Whether a Content-Type names an SSE stream (media types are case-insensitive: RFC 9110). */
+export function isEventStream(contentType: unknown): boolean {
+  return headerValue(contentType)?.toLowerCase().includes('text/event-stream') ?? false;
 }
 
 export function headerValue(value: unknown): string | undefined {

@@ -15,7 +15,7 @@ import { releaseErrorBody } from './error-body-release.js';
 import { readBodyText } from './read-body.js';
 import { requestHeaders } from './request-headers.js';
 import { ResponseBudget } from './response-budget.js';
-import { headerValue, readResponse } from './response-reader.js';
+import { isEventStream, readResponse } from './response-reader.js';
 import { SESSION_TEXT_LIMIT, saysSessionGone } from './session-gone.js';
 import type { SseCursor } from './sse-response.reader.js';
 import { UpstreamText } from './upstream-text.js';
@@ -121,8 +121,7 @@ export class ServerStreamListener {
     }
     const response = sent.response;
     if (!response) return undefined;
-    const type = headerValue(response.headers['content-type']) ?? '';
-    if (response.status === 200 && type.includes('text/event-stream')) return response;
+    if (response.status === 200 && isEventStream(response.headers['content-type'])) return response;
     if (target.sessionId && reopening && (await this.saysSessionGone(response, signal))) {
       return 'session lost';
     }

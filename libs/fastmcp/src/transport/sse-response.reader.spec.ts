@@ -147,4 +147,17 @@ describe('readSseResponse of a batch of messages', () => {
       expect(cursor.lastEventId).toBe(kept);
     }
   });
+
+  it('hands no event of another type than message to the sink, and keeps its id', async () => {
+    const stream = new PassThrough();
+    const cursor: { lastEventId?: string } = {};
+    const sunk: unknown[] = [];
+    const reading = readSseResponse(stream, 1, (m) => void sunk.push(m), cursor, meter());
+    stream.write(`id: k1\nevent: heartbeat\ndata: ${log(7)}\n\n`);
+    await tick();
+    expect(cursor.lastEventId).toBe('k1');
+    stream.end(`event: message\ndata: ${log(8)}\n\ndata: ${response}\n\n`);
+    await expect(reading).resolves.toEqual({ content: [] });
+    expect(sunk).toHaveLength(1);
+  });
 });

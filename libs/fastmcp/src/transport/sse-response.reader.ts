@@ -21,8 +21,9 @@ export type MessageSink = (message: JSONRPCMessage) => void;
 
 /**
  * Reads an SSE stream until the JSON-RPC response to `id` arrives, then stops reading.
- * Server requests and notifications go to `sink`; events with empty data (priming events) and
- * `:` comments only move the cursor. A stream that ends or breaks first is a `stream_cut`;
+ * Server requests and notifications go to `sink`; events with empty data (priming events), events
+ * of another type than `message` (a keep-alive a server names) and `:` comments only move the
+ * cursor. A stream that ends or breaks first is a `stream_cut`;
  * `cursor` then tells whether it can be resumed. Its bytes are counted on `meter`: a line, an
  * event or a stream past the limits fails with McpResponseTooLargeError, the stream destroyed;
  * bytes stop counting against what answers in flight may hold once a blank line ends their event.
@@ -70,8 +71,7 @@ export async function readSseResponse(
       for (; e < batch.length; e += 1, parsed = undefined, m = 0) {
         if (found || failure) return undefined;
         const event = batch[e];
-        const messages =
-          parsed ?? (event.data.trim() === '' ? [] : parseMessages(event.data, meter.maxBytes));
+        const messages = parsed ?? messagesOf(event, meter.maxBytes);
         for (; m < messages.length; m += 1) {
           const message = messages[m];
           if (id !== undefined) found ??= matchResponse(message, id, upstream);
@@ -133,6 +133,12 @@ export async function readSseResponse(
     releaseStream(stream);
   }
   throw new McpTransportError('stream_cut', 'SSE stream ended before the response arrived');
+}
+
+/** The JSON-RPC messages of an event: none in a priming event or one of another type. */
+function messagesOf(event: EventSourceMessage, maxBytes: number): JSONRPCMessage[] {
+  if (event.event !== undefined && event.event !== 'message') return [];
+  return event.data.trim() === '' ? [] : parseMessages(event.data, maxBytes);
 }
 
 /**

@@ -11,7 +11,7 @@ import { withTraceHeaders } from './attempt-trace.js';
 import { releaseErrorBody } from './error-body-release.js';
 import type { HttpTarget } from './http-target.interface.js';
 import { requestHeaders } from './request-headers.js';
-import { headerValue } from './response-reader.js';
+import { isEventStream } from './response-reader.js';
 import type { SseCursor } from './sse-response.reader.js';
 
 /** Answers to a resumption GET that mean the stream cannot be resumed: re-sending is left. */
@@ -65,8 +65,9 @@ export class StreamResumption {
       }
       const response = sent.response;
       if (!response) continue;
-      const type = headerValue(response.headers['content-type']) ?? '';
-      if (response.status === 200 && type.includes('text/event-stream')) return response;
+      if (response.status === 200 && isEventStream(response.headers['content-type'])) {
+        return response;
+      }
       releaseErrorBody(response.data);
       if (response.status === 401 || RESUMPTION_REFUSED.includes(response.status)) {
         throw resumptionRefused(response.status, run, failure);
