@@ -112,7 +112,12 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
     // A's lease has run out (300 ms), and B's redriver looked every 100 ms.
     await sleep(1000);
     expect(server.executions('pay')).toBe(1);
-    expect(await b.queue.get(entry.id)).toMatchObject({ status: 'dead', deliveryUnknown: true });
+    // The abandoned replay counts: it may have run.
+    expect(await b.queue.get(entry.id)).toMatchObject({
+      status: 'dead',
+      deliveryUnknown: true,
+      replayCount: 1,
+    });
     expect((await b.queue.getStats()).dueForRedrive).toBe(0);
     expect(b.redriven.every((e) => e.result === 'skipped')).toBe(true);
 
@@ -218,6 +223,34 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
       id: entry.id,
     });
     expect(server.executions('pay')).toBe(2);
+  });
+
+  it('a forced bulk job whose replay lost its lease while its instance lives: the instance that takes the job over skips the entry', async () => {
+    const { a, b, keys } = await twoInstances({ replayLeaseMs: 300 });
+    const entry = await deadPay(a.app, a.queue, 'job-lease-lost');
+    server.slowNext('pay', 2000);
+    const job = await a.bulk.start({ force: true, concurrency: 1 });
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    // The injected faults, while pay runs: another holder has A's job lease for 1.5 s (A stops
+    // the job and records nothing), then A's replay loses its lease (A marks the entry
+    // deliveryUnknown). B takes the job over once that lease lapses, from the chunk A recorded.
+    const admin = new Redis(redis.url);
+    clients.push(admin);
+    await admin.set(keys.lease(`job:${job.id}`), 'another-holder', 'PX', 1500);
+    await sleep(500);
+    await admin.del(keys.lease(entry.id));
+    await vi.waitFor(async () => expect((await b.bulk.get(job.id))?.state).toBe('done'), {
+      timeout: 10_000,
+      interval: 200,
+    });
+
+    expect(server.executions('pay')).toBe(1);
+    expect(await b.bulk.get(job.id)).toMatchObject({ total: 1, succeeded: 0, skipped: 1 });
+    expect(await b.queue.get(entry.id)).toMatchObject({
+      status: 'dead',
+      deliveryUnknown: true,
+      replayCount: 1,
+    });
   });
 
   it('a replay slower than its lease keeps it: the other instance waits, pay runs once', async () => {

@@ -675,9 +675,10 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       await vi.waitFor(() => expect(replayer.signals[0]?.aborted).toBe(true));
       answer({ ok: true, result: 'late' });
       await expect(stuck).resolves.toEqual({ id: entry.id, result: 'late' });
+      // Two replays counted: the abandoned one (it may have run), and the forced one that failed.
       expect(await dlq.get(entry.id)).toMatchObject({
         status: 'dead',
-        replayCount: 1,
+        replayCount: 2,
         errorClass: 'http_502',
         deliveryUnknown: true,
       });

@@ -178,6 +178,8 @@ export class MemoryDlqStorage implements DlqStorage {
     const abandoned = entry.status === 'replaying';
     if (abandoned) {
       replaying.deliveryUnknown = true;
+      // The abandoned replay may have run: it counts, so a bulk job that recorded the count skips it.
+      replaying.replayCount = entry.replayCount + 1;
       delete replaying.nextRedriveAt;
       this.dueAt.delete(id);
     }

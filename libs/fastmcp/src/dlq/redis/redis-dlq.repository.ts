@@ -207,6 +207,8 @@ export class RedisDlqRepository {
       const abandoned = stored.status === 'replaying';
       if (abandoned) {
         replaying.deliveryUnknown = true;
+        // The abandoned replay may have run: it counts, so a bulk job that recorded the count skips it.
+        replaying.replayCount = stored.replayCount + 1;
         delete replaying.nextRedriveAt;
       }
       const reply = await DLQ_SCRIPTS.beginReplay.run(

@@ -236,11 +236,12 @@ async function markLost(id: string, ctx: ReplayContext): Promise<void> {
   );
   try {
     // Dead again, not `replaying`: the mark says it all, and an abandoned replay's refusal would
-    // make the operator force it twice.
+    // make the operator force it twice. The replay counts (it may have run): a forced bulk job
+    // that recorded the count skips the entry instead of forcing a run its operator never saw.
     await ctx.storage.update(id, (entry) =>
       entry.deliveryUnknown && entry.status === 'dead'
         ? null
-        : { ...mayHaveRun(entry), status: 'dead' },
+        : { ...mayHaveRun(entry), status: 'dead', replayCount: entry.replayCount + 1 },
     );
     await ctx.storage.setDue(id, 0);
   } catch (error) {
