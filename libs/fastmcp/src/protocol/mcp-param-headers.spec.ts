@@ -63,6 +63,36 @@ describe('x-mcp-header (2026-07-28 Streamable HTTP, custom headers from tool par
     expect(scanParamHeaders(under('anyOf', [annotated])).valid).toBe(false);
     expect(scanParamHeaders({ type: 'object', $defs: { x: annotated } }).valid).toBe(false);
   });
+
+  it.each([
+    [
+      'dependencies',
+      { dependencies: { a: { properties: { b: { type: 'string', 'x-mcp-header': 'B' } } } } },
+    ],
+    ['additionalItems', { additionalItems: { type: 'string', 'x-mcp-header': 'B' } }],
+    ['contentSchema', { contentSchema: { type: 'string', 'x-mcp-header': 'B' } }],
+    ['a vendor keyword', { 'x-vendor': { nested: { type: 'string', 'x-mcp-header': 'B' } } }],
+  ])(
+    'rejects an annotation under %s (any keyword but properties leaves the chain)',
+    (_k, extra) => {
+      const scan = scanParamHeaders({
+        type: 'object',
+        properties: { a: { type: 'string' } },
+        ...extra,
+      });
+      expect(!scan.valid && scan.reason).toContain('off a properties chain');
+    },
+  );
+
+  it('reads enum, const, default and examples as data: an x-mcp-header key there is a value', () => {
+    const value = { 'x-mcp-header': 'Not-A-Header' };
+    const scan = scanParamHeaders({
+      type: 'object',
+      properties: { a: { type: 'object', enum: [value], const: value, default: value } },
+      examples: [value],
+    });
+    expect(scan).toEqual({ valid: true, headers: [] });
+  });
 });
 
 describe('scanParamHeaders depth', () => {

@@ -10,27 +10,12 @@ const X_MCP_HEADER = 'x-mcp-header';
 /** RFC 9110 field-name token (`1*tchar`). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const PRIMITIVE_TYPES = new Set(['string', 'integer', 'boolean']);
-/** Keywords a `properties`-only chain must not pass through: an annotation under one is invalid. */
-const UNREACHABLE = [
-  'items',
-  'prefixItems',
-  'contains',
-  'additionalProperties',
-  'unevaluatedProperties',
-  'unevaluatedItems',
-  'propertyNames',
-  'patternProperties',
-  'dependentSchemas',
-  'oneOf',
-  'anyOf',
-  'allOf',
-  'not',
-  'if',
-  'then',
-  'else',
-  '$defs',
-  'definitions',
-];
+/**
+ * Keywords whose values are data, not subschemas (an `x-mcp-header` key in an `enum` value is a
+ * value). Every other keyword but `properties` leads off the `properties`-only chain the spec
+ * allows, whether this module knows it or not (`dependencies`, `contentSchema`, a vendor's).
+ */
+const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples', 'example']);
 /** Matches only a surrogate that is not half of a pair. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const SENTINEL_PREFIX = '=?base64?';
@@ -47,7 +32,14 @@ export type ParamHeaderScan =
 
 /** How deep `inputSchema` nesting may go before the tool is rejected (no real schema comes close). */
 export const MAX_SCHEMA_DEPTH = 64;
-const KEYED_KEYWORDS = new Set(['patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+/** Keywords whose value maps names to subschemas. */
+const KEYED_KEYWORDS = new Set([
+  'patternProperties',
+  'dependentSchemas',
+  'dependencies',
+  '$defs',
+  'definitions',
+]);
 
 /** A node still to visit; its path is built from `parent` only when a header needs it. */
 interface Pending {
@@ -88,12 +80,13 @@ export function scanParamHeaders(inputSchema: unknown): ParamHeaderScan {
     if (typeof properties === 'object' && properties !== null) {
       for (const [key, sub] of Object.entries(properties)) child(sub, key, item.reachable);
     }
-    for (const keyword of UNREACHABLE) {
+    for (const keyword in schema) {
       const sub = schema[keyword];
-      if (sub === undefined) continue;
+      if (keyword === 'properties' || DATA_KEYWORDS.has(keyword)) continue;
+      if (typeof sub !== 'object' || sub === null) continue;
       const branches = Array.isArray(sub)
         ? (sub as unknown[])
-        : KEYED_KEYWORDS.has(keyword) && typeof sub === 'object' && sub !== null
+        : KEYED_KEYWORDS.has(keyword)
           ? Object.values(sub)
           : [sub];
       for (const branch of branches) child(branch, `<${keyword}>`, false);
