@@ -397,8 +397,12 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
   });
 
   it('cleans up entries older than a chosen age', async () => {
-    await page.getByLabel('Remove entries that failed longer ago than').fill('0ms');
+    await page.getByLabel('Remove entries first dead-lettered longer ago than').fill('0ms');
     await page.getByRole('button', { name: 'Clean up…' }).click();
+    // It counts from when the entry was first dead-lettered, which the Failed column is not.
+    expect(await page.locator('#confirm-text').textContent()).toContain(
+      'first dead-lettered more than 0ms ago',
+    );
     await page.getByRole('dialog').getByRole('button', { name: 'Clean up' }).click();
     await expect
       .poll(() => page.locator('#cleanup-result').textContent())

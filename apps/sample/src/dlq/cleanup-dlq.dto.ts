@@ -4,7 +4,8 @@ import { IsDuration } from './is-duration.validator.js';
 
 export class CleanupDlqDto {
   @ApiProperty({
-    description: 'Remove entries that failed longer ago than this: 7d, 12h, 30m, 45s, 500ms or ms',
+    description:
+      'Remove entries first dead-lettered longer ago than this (a replay that failed since does not make one younger): 7d, 12h, 30m, 45s, 500ms or ms',
     oneOf: [
       { type: 'string', example: '7d' },
       { type: 'integer', minimum: 0 },

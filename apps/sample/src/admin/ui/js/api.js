@@ -42,8 +42,9 @@ export class ApiError extends Error {
  * The REST API that /docs documents, called with the admin key. The key lives only in this
  * closure: never in the URL, storage or a cookie, so a reload asks for it again.
  * @param {string} key
+ * @param {() => void} [onKeyRefused] called when any answer is 401: the key is no longer good
  */
-export function createApi(key) {
+export function createApi(key, onKeyRefused = () => undefined) {
   let closed = false;
 
   /**
@@ -91,7 +92,13 @@ export function createApi(key) {
     });
     if (response.status === 204) return undefined;
     const body = await response.json().catch(() => undefined);
+    if (response.status === 401) onKeyRefused();
     if (!response.ok) throw new ApiError(response.status, messageOf(response, body), body?.code);
+    if (body === undefined) {
+      // A login page of a proxy in front, say: not the API's answer, whatever its status.
+      const type = response.headers.get('content-type') || 'no content type';
+      throw new ApiError(response.status, `unexpected answer, not the API's JSON (${type})`);
+    }
     return body;
   }
 

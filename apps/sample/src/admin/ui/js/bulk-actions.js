@@ -94,7 +94,9 @@ export async function cleanupOlderThan(api, olderThan) {
   }
   const answer = await confirmAction({
     title: 'Clean up the queue?',
-    text: `Every dead letter that failed more than ${olderThan} ago is removed for good.`,
+    text:
+      `Every dead letter first dead-lettered more than ${olderThan} ago is removed for good, ` +
+      'also one whose replay failed since (the list shows when it last failed).',
     confirmLabel: 'Clean up',
     danger: true,
   });

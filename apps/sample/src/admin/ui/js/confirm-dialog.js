@@ -1,4 +1,4 @@
-import { byId } from './dom.js';
+import { byId, shown } from './dom.js';
 
 /**
  * @typedef {{ title: string, text: string, confirmLabel: string, danger?: boolean, option?: string }} Question
@@ -16,13 +16,13 @@ export function confirmAction(question) {
   const ok = byId('confirm-ok', HTMLButtonElement);
   const optionLabel = byId('confirm-option', HTMLLabelElement);
   const optionInput = byId('confirm-option-input', HTMLInputElement);
-  byId('confirm-title', HTMLHeadingElement).textContent = question.title;
-  byId('confirm-text', HTMLParagraphElement).textContent = question.text;
+  byId('confirm-title', HTMLHeadingElement).textContent = shown(question.title);
+  byId('confirm-text', HTMLParagraphElement).textContent = shown(question.text);
   ok.textContent = question.confirmLabel;
   ok.classList.toggle('button-danger', question.danger === true);
   optionLabel.hidden = question.option === undefined;
   optionInput.checked = false;
-  byId('confirm-option-text', HTMLSpanElement).textContent = question.option ?? '';
+  byId('confirm-option-text', HTMLSpanElement).textContent = shown(question.option ?? '');
   dialog.returnValue = '';
   const answered = new Promise((resolve) => {
     dialog.addEventListener(

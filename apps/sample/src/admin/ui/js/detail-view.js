@@ -1,6 +1,6 @@
 import { ApiError } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
-import { byId, el } from './dom.js';
+import { byId, el, shown } from './dom.js';
 import { formatTime, json } from './format.js';
 import { messageOf } from './bulk-actions.js';
 
@@ -94,7 +94,7 @@ export class DetailView {
     byId('detail-request', HTMLDListElement).replaceChildren(
       ...definitions([['Method', entry.request.method]]),
     );
-    byId('detail-params', HTMLPreElement).textContent = json(entry.request.params);
+    byId('detail-params', HTMLPreElement).textContent = shown(json(entry.request.params));
     byId('detail-headers', HTMLTableSectionElement).replaceChildren(
       ...Object.entries(entry.request.headers).map(([name, value]) =>
         el('tr', {}, [el('td', {}, [name]), el('td', {}, [value])]),

@@ -1,6 +1,26 @@
 // Every value from the API reaches the page through textContent or an attribute, never as HTML.
 
 /**
+ * Controls that change how text reads rather than what it says: bidi overrides, embeddings,
+ * isolates and marks (`safe_\u202Eexe.txt` reads as `safe_txt.exe`), and C0/C1 controls but tab
+ * and newline. Upstream error text and imported tool names may hold them.
+ */
+const HIDDEN_CONTROLS =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * `text` with every such control shown as its escape (`\u202E`), so what is read is what is stored.
+ * @param {string} text
+ */
+export function shown(text) {
+  return text.replace(
+    HIDDEN_CONTROLS,
+    (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
+}
+
+/**
  * An element with attributes and children; strings become text nodes.
  * @template {keyof HTMLElementTagNameMap} K
  * @param {K} tag
@@ -13,7 +33,7 @@ export function el(tag, attributes = {}, children = []) {
   setAttributes(node, attributes);
   for (const child of children) {
     if (child === null || child === undefined) continue;
-    node.append(typeof child === 'object' ? child : document.createTextNode(String(child)));
+    node.append(typeof child === 'object' ? child : document.createTextNode(shown(String(child))));
   }
   return node;
 }

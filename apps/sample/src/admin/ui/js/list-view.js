@@ -147,11 +147,11 @@ export class ListView {
       ]),
       el('td', {}, [entry.operation]),
       el('td', {}, [entry.clientId]),
-      el('td', {}, [entry.toolName ?? '']),
+      el('td', {}, [el('span', { class: 'clamp' }, [entry.toolName ?? ''])]),
       el('td', {}, [entry.errorClass]),
       el('td', {}, [entry.priority ?? '']),
       el('td', { class: 'error-cell' }, [
-        entry.error,
+        el('span', { class: 'clamp' }, [entry.error]),
         entry.deliveryUnknown ? ' ' : null,
         entry.deliveryUnknown ? el('span', { class: 'badge' }, ['delivery unknown']) : null,
       ]),

@@ -56,7 +56,10 @@ async function signIn(key) {
   signInError.textContent = '';
   keyInput.removeAttribute('aria-invalid');
   if (key === '') return refuse('Enter the API key.');
-  const candidate = createApi(key);
+  const candidate = createApi(key, () => {
+    // An action's 401 signs out at once, as a refresh's does.
+    if (api === candidate) signOut('The API key is no longer accepted: sign in again.');
+  });
   try {
     await candidate.stats();
   } catch (error) {
