@@ -133,6 +133,18 @@ describe('resultType of 2026-07-28 results (raw server)', () => {
       ask: { action: 'accept', content: { token: 'secret' } },
     });
   });
+
+  it('a ping among the input requests is invalid (2026-07-28 allows elicitation, sampling, roots)', async () => {
+    const { server, app } = await start((message) => {
+      if (message.method !== 'tools/call') return undefined;
+      if (message.params?.inputResponses) return { content: [] };
+      return { resultType: 'input_required', inputRequests: { p: { method: 'ping' } } };
+    });
+    const error = await app.client.callToolWithRetry('raw', 't', {}).catch((e: unknown) => e);
+    expect(isMcpInputRequiredError(error)).toBe(true);
+    expect((error as McpInputRequiredError).failure).toBe('invalid');
+    expect(server.requestsOf('tools/call')).toHaveLength(1);
+  });
 });
 
 describe('an empty nextCursor (raw 2026-07-28 server)', () => {

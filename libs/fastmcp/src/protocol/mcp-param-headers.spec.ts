@@ -41,6 +41,20 @@ describe('x-mcp-header (2026-07-28 Streamable HTTP, custom headers from tool par
     expect(paramHeaders(scan.headers, { region: null, target: {} })).toEqual({});
   });
 
+  it.each([2 ** 53 + 2, 1.5, Number.NaN])(
+    'refuses %s for an integer header, before sending',
+    (n) => {
+      const scan = scanParamHeaders({
+        type: 'object',
+        properties: { n: { type: 'integer', 'x-mcp-header': 'N' } },
+      });
+      if (!scan.valid) throw new Error(scan.reason);
+      expect(() => paramHeaders(scan.headers, { n })).toThrow(
+        expect.objectContaining({ code: -32602, delivery: 'not_delivered' }),
+      );
+    },
+  );
+
   it.each([
     ['a number', { a: { type: 'number', 'x-mcp-header': 'A' } }],
     ['an object', { a: { type: 'object', 'x-mcp-header': 'A' } }],

@@ -143,6 +143,15 @@ export function paramHeaders(
           ? (value as Record<string, unknown>)[key]
           : undefined;
     }
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+      // Left out, the header would be missing with the value in the body: a request the server
+      // must refuse (-32020), and the tools listed again for nothing.
+      throw new McpProtocolError(
+        -32602,
+        `argument ${path.join('.').slice(0, 200)} is not a safe integer, which its Mcp-Param header cannot carry`,
+        { delivery: 'not_delivered' },
+      );
+    }
     const text = headerText(value);
     if (text !== undefined && LONE_SURROGATE.test(text)) {
       throw new McpProtocolError(

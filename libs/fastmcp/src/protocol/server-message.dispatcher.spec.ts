@@ -26,11 +26,17 @@ describe('ServerMessageDispatcher input requests', () => {
     )) as McpInputRequiredError;
 
   it("names a request's method and key scrubbed and capped: they are the server's words", async () => {
-    const noHandler = await answer({ one: { method: `x/${API_KEY}` } });
-    expect(isMcpInputRequiredError(noHandler)).toBe(true);
+    const unknown = await answer({ one: { method: `x/${API_KEY}` } });
+    expect(isMcpInputRequiredError(unknown)).toBe(true);
+    expect(unknown.failure).toBe('invalid');
+    expect(unknown.message).toBe(
+      'MCP error -32603: input_required: input request one is x/[REDACTED], not elicitation, sampling or roots',
+    );
+    expect(unknown.method).toBe('x/[REDACTED]');
+
+    const noHandler = await answer({ one: { method: 'roots/list' } });
     expect(noHandler.failure).toBe('no_handler');
-    expect(noHandler.message).toBe('MCP error -32603: input_required: no handler for x/[REDACTED]');
-    expect(noHandler.method).toBe('x/[REDACTED]');
+    expect(noHandler.message).toBe('MCP error -32603: input_required: no handler for roots/list');
 
     const invalid = await answer({ [`${API_KEY}${'k'.repeat(500)}`]: { params: {} } });
     expect(invalid.failure).toBe('invalid');
@@ -77,7 +83,8 @@ describe('ServerMessageDispatcher server.request events', () => {
       dispatcher.answerInputRequests(requests, context, upstream).catch(() => undefined);
     await settle({ a: { method: 'ping' } });
     await settle({ b: { method: 42 } });
-    expect(outcomes).toEqual(['handled ping', 'failed 42']);
+    // A ping is no input request in 2026-07-28: refused unanswered.
+    expect(outcomes).toEqual(['unsupported ping', 'failed 42']);
   });
 });
 

@@ -28,6 +28,9 @@ import {
 } from './server-request-limit.js';
 import { InertLogger } from '../logging/inert-logger.js';
 
+/** What a 2026-07-28 `input_required` result may ask for. */
+const INPUT_METHODS = new Set(['elicitation/create', 'sampling/createMessage', 'roots/list']);
+
 /** The request that a stream belongs to, and how to answer the server on it. */
 export interface ExchangeContext {
   clientId: string;
@@ -237,6 +240,15 @@ export class ServerMessageDispatcher {
       throw new McpInputRequiredError(
         'invalid',
         `input request ${named(key)} has no method`,
+        fields,
+      );
+    }
+    if (!INPUT_METHODS.has(method)) {
+      // 2026-07-28 allows these three only (`ping` is gone from the revision).
+      this.events.emit('server.request', { ...fields, outcome: 'unsupported' });
+      throw new McpInputRequiredError(
+        'invalid',
+        `input request ${named(key)} is ${fields.method}, not elicitation, sampling or roots`,
         fields,
       );
     }
