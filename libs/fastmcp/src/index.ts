@@ -79,6 +79,7 @@ export type {
   DlqStorage,
 } from './dlq/core/dlq-storage.interface.js';
 export { DLQ_PRIORITIES } from './dlq/core/failed-operation.interface.js';
+export type { RepeatRule } from './dlq/core/repeat-rule.js';
 export { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq/core/dlq.constants.js';
 export { DLQ_ID_PATTERN } from './dlq/core/dlq-id.js';
 export { DLQ_REDIS_CONNECTION_OPTIONS } from './dlq/redis/redis-dlq.connection.js';

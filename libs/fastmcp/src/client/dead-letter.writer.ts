@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DeadLetterQueueService } from '../dlq/core/dead-letter-queue.service.js';
 import { storedUrl } from '../dlq/core/dlq-redaction.js';
 import type { DlqPriority, FailedOperationInput } from '../dlq/core/failed-operation.interface.js';
+import type { RepeatRule } from '../dlq/core/repeat-rule.js';
 import type { FastMcpError } from '../errors/fastmcp.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
@@ -29,6 +30,7 @@ export class DeadLetterWriter {
     run: RetryRun,
     error: FastMcpError,
     priority?: DlqPriority,
+    repeatRule?: RepeatRule,
   ): Promise<void> {
     const dlqOptions = this.options.dlq;
     const kind = deadLetterKindOf(error);
@@ -36,6 +38,7 @@ export class DeadLetterWriter {
     const input = this.entryFor(spec, run, error);
     const chosen = priority ?? this.toolPriority(spec.clientId, spec.toolName);
     if (chosen) input.priority = chosen;
+    if (repeatRule) input.repeatRule = repeatRule;
     try {
       await this.dlq.store(input);
     } catch (storeError) {

@@ -192,7 +192,13 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
       if (isUnknownClientError(error)) throw error;
       return this.failedReplay(error, []);
     }
-    const outcome = await this.runner.execute(spec, { signal }, { ...REPLAY, replayOf: entry.id });
+    // The call's own rule for sending it again holds for its replay too.
+    const retry = entry.repeatRule ? { retry: entry.repeatRule } : {};
+    const outcome = await this.runner.execute(
+      spec,
+      { signal, ...retry },
+      { ...REPLAY, replayOf: entry.id },
+    );
     if (outcome.ok) {
       const scrub = (text: string) => specScrubber(this.options, spec).scrub(text);
       return replayToolError(entry, outcome.value, scrub) ?? { ok: true, result: outcome.value };

@@ -24,6 +24,7 @@ import { InFlightOperations } from './in-flight-operations.js';
 import { linkedSignal } from './linked-signal.js';
 import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interface.js';
 import { specScrubber } from './spec-scrubber.js';
+import { repeatRuleOfCall } from '../dlq/core/repeat-rule.js';
 
 /** The call's shutdown signal, and whether its request was out when the grace ran out. */
 interface ShutdownWatch {
@@ -117,9 +118,9 @@ export class OperationRunner {
         trace,
       });
       const watch = watchShutdown(shutdown, run, spec);
-      if (!trace) return await this.perform(spec, run, mode, watch, opts.priority);
+      if (!trace) return await this.perform(spec, run, mode, watch, opts);
       return await trace.run(async () => {
-        const outcome = await this.perform(spec, run, mode, watch, opts.priority);
+        const outcome = await this.perform(spec, run, mode, watch, opts);
         this.endTrace(trace, spec, outcome);
         return outcome;
       });
@@ -133,7 +134,7 @@ export class OperationRunner {
     run: RetryRun,
     mode: RunMode,
     shutdown: ShutdownWatch,
-    priority: CallOptions['priority'],
+    opts: Pick<CallOptions, 'priority' | 'retry'>,
   ): Promise<RunOutcome<T>> {
     const { operation, clientId } = spec;
     this.events.emit('operation.started', { operation, clientId, startedAt: run.startedAt });
@@ -161,7 +162,10 @@ export class OperationRunner {
           isRetryExhaustedError(final) && isFastMcpError(failed) ? failed.message : final.message,
         retriesExhausted: isRetryExhaustedError(final),
       });
-      if (mode.deadLetter) await this.deadLetters.write(spec, run, final, priority);
+      if (mode.deadLetter) {
+        const { priority, retry } = opts;
+        await this.deadLetters.write(spec, run, final, priority, repeatRuleOfCall(retry));
+      }
       return { ok: false, error: final, run };
     } finally {
       run.endAttempt();

@@ -1,3 +1,4 @@
+import { repeatRuleOf } from './repeat-rule.js';
 import { SecretScrubber } from '../../auth/secret-scrubber.js';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import type { ResolvedDlqOptions } from '../../options/fastmcp-options.interface.js';
@@ -96,6 +97,8 @@ export class DlqEntryBuilder {
     if (args) entry.arguments = args.value;
     if (args?.truncated || request.truncated) entry.argumentsTruncated = true;
     if (input.deliveryUnknown === true) entry.deliveryUnknown = true;
+    const repeatRule = repeatRuleOf(input.repeatRule);
+    if (repeatRule && input.operation === 'call_tool') entry.repeatRule = repeatRule;
     return entry;
   }
 

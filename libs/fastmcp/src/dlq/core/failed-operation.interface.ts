@@ -1,3 +1,4 @@
+import type { RepeatRule } from './repeat-rule.js';
 import type { ErrorClass } from '../../events/fastmcp-events.interface.js';
 import type { OperationName } from '../../events/operation-name.js';
 
@@ -55,6 +56,8 @@ export interface FailedOperationInput {
    * the tool may already have run, so a replay needs `force`.
    */
   deliveryUnknown?: boolean;
+  /** A `tools/call`'s own `notDeliveredStatusCodes` / `ambiguousToolCalls`: its replay keeps to them. */
+  repeatRule?: RepeatRule;
   /** From `opts.priority` or the tool's config (`servers.*.tools.*.priority`). Default `normal`. */
   priority?: DlqPriority;
 }
