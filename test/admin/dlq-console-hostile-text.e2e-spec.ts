@@ -22,6 +22,7 @@ describe('the DLQ console with hostile text and foreign answers, in Chromium (me
   let browser: Browser;
   let page: Page;
   let consoleUrl = '';
+  let storeEntry: (toolName: string, error: string) => Promise<string>;
   const ids = { spoof: '', long: '' };
   const pageErrors: string[] = [];
   const row = (id: string) => page.locator(`#entries-body tr[data-id="${id}"]`);
@@ -38,7 +39,7 @@ describe('the DLQ console with hostile text and foreign answers, in Chromium (me
     consoleUrl = `http://127.0.0.1:${(sample.app.getHttpServer().address() as AddressInfo).port}/admin/`;
     const dlq = sample.app.get(DeadLetterQueueService, { strict: false });
     const at = new Date().toISOString();
-    const store = async (toolName: string, error: string) =>
+    const store = (storeEntry = async (toolName: string, error: string) =>
       (
         await dlq.store({
           operation: 'call_tool',
@@ -54,7 +55,7 @@ describe('the DLQ console with hostile text and foreign answers, in Chromium (me
           firstAttemptAt: at,
           failedAt: at,
         })
-      ).id;
+      ).id);
     ids.spoof = await store(SPOOFING_TOOL, 'refused\u0007 by upstream');
     ids.long = await store(LONG_TOOL, LONG_ERROR);
     browser = await launchChromium();
@@ -101,6 +102,28 @@ describe('the DLQ console with hostile text and foreign answers, in Chromium (me
       .poll(() => page.locator('#list-message').textContent(), { timeout: 8000 })
       .toContain("unexpected answer, not the API's JSON (text/html)");
     await page.unroute('**/dlq/stats');
+  });
+
+  it('keeps the focused control focused when a refresh redraws the list', async () => {
+    const box = page.getByRole('checkbox', { name: `Select entry ${ids.spoof}` });
+    await box.focus();
+    await storeEntry('newer', 'arrived while the operator was on a row');
+    await expect
+      .poll(() => page.locator('#entries-body tr[data-id]').count(), { timeout: 8000 })
+      .toBe(3);
+    expect(await page.locator(':focus').getAttribute('aria-label')).toBe(
+      `Select entry ${ids.spoof}`,
+    );
+  });
+
+  it('starts no job while the form holds filters that are not applied', async () => {
+    await page.locator('#filter-error-class').fill('http_599');
+    await page.getByRole('button', { name: 'Replay all matching…' }).click();
+    await expect
+      .poll(() => page.locator('#job-error').textContent())
+      .toContain('The filters in the form are not applied');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await page.locator('#filter-error-class').fill('');
   });
 
   it('signs out on the 401 of an action, not only of a refresh', async () => {

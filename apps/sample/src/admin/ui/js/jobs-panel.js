@@ -29,9 +29,11 @@ export class JobsPanel {
    * @param {() => JobFilter} filter the list's applied filters
    * @param {() => void} onFinished called when a watched job ends (the list changed)
    * @param {(text: string) => void} announce
+   * @param {() => boolean} filtersUnapplied whether the form holds filters not applied yet
    */
-  constructor(api, filter, onFinished, announce) {
+  constructor(api, filter, onFinished, announce, filtersUnapplied) {
     this.announce = announce;
+    this.filtersUnapplied = filtersUnapplied;
     this.api = api;
     this.filter = filter;
     this.onFinished = onFinished;
@@ -55,6 +57,12 @@ export class JobsPanel {
     const settings = this.settings();
     if (typeof settings === 'string') {
       error.textContent = settings;
+      return;
+    }
+    if (this.filtersUnapplied()) {
+      // The job would take the applied filters, not the ones typed: perhaps the whole queue.
+      error.textContent =
+        'The filters in the form are not applied: apply them (or clear them) before starting a job.';
       return;
     }
     const filter = this.filter();

@@ -122,7 +122,16 @@ export class ListView {
       body.replaceChildren(el('tr', {}, [el('td', { colspan: '10' }, [text])]));
       return;
     }
+    // A redraw (a refresh every 5 s) keeps the keyboard's place: the same control of the same row.
+    const focused = document.activeElement;
+    const inRow = focused instanceof HTMLElement && body.contains(focused);
+    const rowId = inRow ? focused.closest('tr')?.dataset.id : undefined;
+    const control = focused instanceof HTMLAnchorElement ? 'a' : 'input';
     body.replaceChildren(...this.items.map((entry) => this.row(entry)));
+    if (rowId) {
+      const again = body.querySelector(`tr[data-id="${CSS.escape(rowId)}"] ${control}`);
+      if (again instanceof HTMLElement) again.focus();
+    }
   }
 
   /** @param {Entry} entry */

@@ -34,6 +34,7 @@ const jobs = new JobsPanel(
   () => list.jobFilter(),
   () => void refresh(),
   announce,
+  () => filtersUnapplied(),
 );
 
 const keyInput = byId('api-key', HTMLInputElement);
@@ -198,19 +199,35 @@ function setListMessage(text, kind = 'info') {
   listMessage.className = kind === 'error' ? 'list-message error-text' : 'list-message';
 }
 
-filtersForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  setListMessage('');
+/** The filters as the form holds them now, applied or not. */
+function formFilters() {
   const value = (/** @type {string} */ name) =>
     String(new FormData(filtersForm).get(name) ?? '').trim();
-  list.setFilters({
+  return {
     operation: value('operation'),
     clientId: value('clientId'),
     errorClass: value('errorClass'),
     priority: value('priority'),
     sort: value('sort') || 'newest',
     age: value('age'),
-  });
+  };
+}
+
+/** Whether the form holds filters other than those applied (a job would not use them). */
+function filtersUnapplied() {
+  const typed = formFilters();
+  const applied = list.filters;
+  return ['operation', 'clientId', 'errorClass', 'priority', 'age'].some(
+    (key) =>
+      typed[/** @type {keyof typeof typed} */ (key)] !==
+      applied[/** @type {keyof typeof applied} */ (key)],
+  );
+}
+
+filtersForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  setListMessage('');
+  list.setFilters(formFilters());
   void refresh();
 });
 filtersForm.addEventListener('reset', () => {
