@@ -37,6 +37,20 @@ describe('answers in the forms a conformant server may use', () => {
     expect(server!.count('tools/call')).toBe(1);
   });
 
+  it('reads on past a notification with a member of its own (the tool ran)', async () => {
+    const outcome = await callWith(({ res, message }) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const note = {
+        jsonrpc: '2.0',
+        method: 'notifications/message',
+        params: { level: 'info', data: 'x' },
+      };
+      res.write(`data: ${JSON.stringify({ ...note, vendor: { trace: 1 } })}\n\n`);
+      res.end(`data: ${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: RESULT })}\n\n`);
+    });
+    expect(outcome).toEqual(RESULT);
+  });
+
   it('reads an SSE answer whose Content-Type is in capitals', async () => {
     const outcome = await callWith(({ res, message }) => {
       res.writeHead(200, { 'content-type': 'Text/Event-Stream; charset=UTF-8' });

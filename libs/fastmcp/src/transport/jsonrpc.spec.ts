@@ -25,8 +25,18 @@ describe('parseMessages', () => {
     expect(parseMessages(JSON.stringify(messages))).toEqual(messages);
   });
 
+  it('takes a request or notification with members of its own without them', () => {
+    const messages = [
+      { jsonrpc: '2.0', method: 'notifications/progress', params: { progress: 1 }, extra: 1 },
+      { jsonrpc: '2.0', id: 3, method: 'ping', trace: 'x' },
+    ];
+    expect(parseMessages(JSON.stringify(messages))).toEqual([
+      { jsonrpc: '2.0', method: 'notifications/progress', params: { progress: 1 } },
+      { jsonrpc: '2.0', id: 3, method: 'ping' },
+    ]);
+  });
+
   it.each([
-    ['an extra field', { jsonrpc: '2.0', method: 'x', extra: 1 }],
     ['params that are a list', { jsonrpc: '2.0', method: 'x', params: [1] }],
     ['a fractional id', { jsonrpc: '2.0', id: 1.5, method: 'ping' }],
     ['another version', { jsonrpc: '1.0', method: 'x' }],

@@ -56,7 +56,9 @@ export function parseMessages(text: string, maxBytes = Number.POSITIVE_INFINITY)
     throw new McpProtocolError(-32700, 'response is not valid JSON');
   }
   return batchItems(value).map((item) => {
-    if (isPlainResult(item) || isPlainCall(item)) return item;
+    if (isPlainResult(item)) return item;
+    const call = plainCallOf(item);
+    if (call) return call;
     const parsed = JSONRPCMessageSchema.safeParse(item);
     if (!parsed.success) throw new McpProtocolError(-32700, 'response is not a JSON-RPC message');
     return parsed.data;
@@ -88,22 +90,37 @@ const NOTIFICATION_FIELDS = new Set(['jsonrpc', 'method', 'params']);
 
 /**
  * A request or a notification in its plain shape: `jsonrpc`, a string `method`, an object
- * `params` if any, a string or integer `id` for a request, no other field. The envelope the
- * schema checks, without running it: a notification's params are read (by its method's schema)
- * only when the client handles that method, a request's when a handler answers it.
+ * `params` if any, a string or integer `id` for a request. The envelope the schema checks,
+ * without running it: a notification's params are read (by its method's schema) only when the
+ * client handles that method, a request's when a handler answers it. Other members are left
+ * out of a copy: one a server added to a notification failed the call whose answer it preceded,
+ * after the tool had run (the SDK's client reads on too).
  */
-function isPlainCall(item: unknown): item is JSONRPCMessage {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+function plainCallOf(item: unknown): JSONRPCMessage | undefined {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
   const message = item as Record<string, unknown>;
-  if (message.jsonrpc !== '2.0' || typeof message.method !== 'string') return false;
+  if (message.jsonrpc !== '2.0' || typeof message.method !== 'string') return undefined;
   const params = message.params;
-  if (params !== undefined && (typeof params !== 'object' || params === null)) return false;
-  if (Array.isArray(params)) return false;
+  if (params !== undefined && (typeof params !== 'object' || params === null)) return undefined;
+  if (Array.isArray(params)) return undefined;
   const isRequest = 'id' in message;
-  if (isRequest && !(typeof message.id === 'string' || Number.isInteger(message.id))) return false;
+  if (isRequest && !(typeof message.id === 'string' || Number.isInteger(message.id))) {
+    return undefined;
+  }
   const fields = isRequest ? REQUEST_FIELDS : NOTIFICATION_FIELDS;
-  for (const key in message) if (!fields.has(key)) return false;
-  return true;
+  for (const key in message) {
+    if (!fields.has(key)) return onlyFields(message, fields) as JSONRPCMessage;
+  }
+  return item as JSONRPCMessage;
+}
+
+function onlyFields(
+  message: Record<string, unknown>,
+  fields: Set<string>,
+): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of fields) if (key in message) copy[key] = message[key];
+  return copy;
 }
 
 /**
