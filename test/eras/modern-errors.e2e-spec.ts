@@ -35,7 +35,9 @@ describe('the errors of a modern server (2026-07-28)', () => {
     set.app.client.callToolWithRetry(clientId, tool, args).catch((e: unknown) => e);
 
   it('-32022 with no common version: a typed error naming both lists, then a new probe', async () => {
-    const data = { supported: ['2025-11-25'], requested: '2026-07-28' };
+    // A revision this client speaks in neither era (one it does speak in 2025 is tried: see
+    // legacy-fallback.e2e-spec.ts).
+    const data = { supported: ['2024-11-05'], requested: '2026-07-28' };
     set.proxy.inject({
       match: CALL,
       fault: faults.status(400, {
@@ -47,9 +49,9 @@ describe('the errors of a modern server (2026-07-28)', () => {
     expect(isMcpUnsupportedVersionError(error)).toBe(true);
     expect(error.code).toBe(-32022);
     expect(error.data).toEqual(data);
-    expect(error.serverVersions).toEqual(['2025-11-25']);
+    expect(error.serverVersions).toEqual(['2024-11-05']);
     expect(error.clientVersions).toEqual(['2026-07-28']);
-    expect(error.message).toMatch(/\[2025-11-25\].*\[2026-07-28\]/);
+    expect(error.message).toMatch(/\[2024-11-05\].*\[2026-07-28\]/);
     expect(set.app.retries).toEqual([]);
     // The verdict is forgotten: the next call probes again, and the server answers modern.
     set.proxy.clearRequests();

@@ -40,6 +40,7 @@ describe('-32022 on a modern request: one retry with a version from data.support
       dispatcher: get<ServerMessageDispatcher>(ServerMessageDispatcher),
       client: { clientInfo: options.clientInfo, capabilities: {} },
       versions,
+      legacyVersions: [],
     };
     const session = {
       clientId: 'm',

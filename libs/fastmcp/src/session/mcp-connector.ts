@@ -84,7 +84,10 @@ export class McpConnector {
       verdict = await probeEra(this.transport, this.targetOf(peer), this.envelope(), versions, run);
       if (this.forgets === forgetsBefore) this.verdicts.set(clientId, server.url, verdict);
     }
-    if (verdict.era === 'modern') return this.modern(peer, verdict, versions);
+    if (verdict.era === 'modern') {
+      const fallback = pinned && pinned !== 'auto' ? [] : NEGOTIABLE_PROTOCOL_VERSIONS;
+      return this.modern(peer, verdict, versions, fallback);
+    }
     if (pinned && pinned !== 'auto') {
       this.verdicts.delete(clientId, server.url);
       throw new McpUnsupportedVersionError(verdict.serverVersions ?? [], versions, { clientId });
@@ -138,6 +141,10 @@ export class McpConnector {
     if (broken || unreachable || isMcpUnsupportedVersionError(error)) {
       this.verdicts.delete(clientId, connection.session.url);
     }
+    // A modern server whose -32022 named only 2025 revisions of ours: the 2025 era from now on
+    // (a probe again would only find it modern, and fail the same way).
+    const legacy = legacyFallbackOf(error);
+    if (legacy) this.verdicts.set(clientId, connection.session.url, legacy);
     return broken;
   }
 
@@ -161,6 +168,7 @@ export class McpConnector {
     peer: Peer,
     verdict: Extract<EraVerdict, { era: 'modern' }>,
     versions: readonly string[],
+    legacyVersions: readonly string[],
   ): McpConnection {
     const target: HttpTarget = {
       ...this.targetOf(peer),
@@ -172,6 +180,7 @@ export class McpConnector {
       dispatcher: this.dispatcher,
       client: this.envelope(),
       versions: [verdict.version, ...versions.filter((v) => v !== verdict.version)],
+      legacyVersions,
     };
     const session = modernSession(
       peer.clientId,
@@ -204,4 +213,12 @@ function answeredRefusal(error: unknown): boolean {
   if (isMcpProtocolError(error)) return true;
   if (!isMcpHttpError(error)) return false;
   return error.status >= 400 && error.status < 500 && ![401, 403, 408].includes(error.status);
+}
+
+/** The 2025 verdict a modern connection's fallback asks for (see ModernConnection), if any. */
+function legacyFallbackOf(error: unknown): EraVerdict | undefined {
+  if (!isMcpTransportError(error) || error.failure !== 'session_lost') return undefined;
+  const refusal = error.cause;
+  if (!isMcpUnsupportedVersionError(refusal)) return undefined;
+  return { era: 'legacy', serverVersions: refusal.serverVersions };
 }

@@ -47,6 +47,11 @@ export interface ModernConnectionDeps {
   client: ClientEnvelope;
   /** The modern revisions this client offers, preferred first. */
   versions: readonly string[];
+  /**
+   * The 2025 revisions it may fall back to when a -32022 names only those (none when a revision
+   * is pinned): the request goes again, in the 2025 era.
+   */
+  legacyVersions: readonly string[];
 }
 
 /**
@@ -116,6 +121,11 @@ export class ModernConnection implements McpConnection {
             versionSwitched = true;
             this.current = { ...this.current, protocolVersion: next };
             continue;
+          }
+          if (!next && this.speaksLegacyOf(typed) && mayResend(error, method, run, routing)) {
+            // As a lost session: the connection is made again, in the 2025 era (see
+            // McpConnector.failed), and the refused request re-issued there.
+            throw eraChanged(typed, run, version);
           }
         }
         if (isMcpProtocolError(typed) && typed.code === HEADER_MISMATCH && routing.refreshTool) {
@@ -219,6 +229,10 @@ export class ModernConnection implements McpConnection {
     }
     if (declared.length === 0) return {};
     return paramHeaders(declared, params?.arguments as Record<string, unknown> | undefined);
+  }
+
+  private speaksLegacyOf(error: McpUnsupportedVersionError): boolean {
+    return this.deps.legacyVersions.some((version) => error.serverVersions.includes(version));
   }
 
   private commonVersion(error: McpUnsupportedVersionError): string | undefined {
