@@ -3,7 +3,7 @@
 // every call instead, naming "this client [2026-07-28]" though it speaks 2025-11-25 too.
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isMcpUnsupportedVersionError } from '@app/fastmcp';
+import { isMcpUnsupportedVersionError, isRetryExhaustedError } from '@app/fastmcp';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
 import {
   type RawModernMessage,
@@ -92,6 +92,18 @@ describe('a -32022 naming only a 2025 revision of this client', () => {
       'server/discover',
       'tools/call',
     ]);
+  });
+
+  it('a server that refuses both eras ends the call with a typed error, not a loop', async () => {
+    server = await startRawModernServer((message) =>
+      message.method === 'tools/call' ? refuseModern : undefined,
+    );
+    app = await startClientApp({ servers: { s: { url: server.url } }, dlq: false });
+    const error = await app.client.callToolWithRetry('s', 't', {}).catch((e: unknown) => e);
+    // Each round (modern refused, 2025 refused, probed again) is one attempt of the retry policy.
+    expect(isRetryExhaustedError(error)).toBe(true);
+    expect(server.requestsOf('tools/call').length).toBeLessThanOrEqual(5);
+    expect(server.requestsOf('initialize').length).toBeLessThanOrEqual(4);
   });
 
   it('does not fall back when 2026-07-28 is pinned', async () => {
