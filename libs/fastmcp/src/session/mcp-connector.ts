@@ -138,13 +138,13 @@ export class McpConnector {
       isMcpTransportError(error) &&
       error.failure === 'network' &&
       error.delivery === 'not_delivered';
-    if (broken || unreachable || isMcpUnsupportedVersionError(error)) {
-      this.verdicts.delete(clientId, connection.session.url);
-    }
     // A modern server whose -32022 named only 2025 revisions of ours: the 2025 era from now on
     // (a probe again would only find it modern, and fail the same way).
     const legacy = legacyFallbackOf(error);
     if (legacy) this.verdicts.set(clientId, connection.session.url, legacy);
+    else if (broken || unreachable || isMcpUnsupportedVersionError(error)) {
+      this.verdicts.delete(clientId, connection.session.url);
+    }
     return broken;
   }
 

@@ -17,8 +17,9 @@ const MAX_CODES = 100;
 export function repeatRuleOfCall(retry: Partial<RetryOptions> | undefined): RepeatRule | undefined {
   if (!retry) return undefined;
   const rule: RepeatRule = {};
-  if (retry.notDeliveredStatusCodes)
+  if (retry.notDeliveredStatusCodes) {
     rule.notDeliveredStatusCodes = [...retry.notDeliveredStatusCodes];
+  }
   if (retry.ambiguousToolCalls) rule.ambiguousToolCalls = retry.ambiguousToolCalls;
   return Object.keys(rule).length > 0 ? rule : undefined;
 }

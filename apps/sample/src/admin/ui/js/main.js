@@ -34,7 +34,7 @@ const jobs = new JobsPanel(
   () => list.jobFilter(),
   () => void refresh(),
   announce,
-  () => filtersUnapplied(),
+  filtersUnapplied,
 );
 
 const keyInput = byId('api-key', HTMLInputElement);
@@ -199,10 +199,19 @@ function setListMessage(text, kind = 'info') {
   listMessage.className = kind === 'error' ? 'list-message error-text' : 'list-message';
 }
 
+/** The filters a bulk replay job takes (the sort is the list's only). */
+const JOB_FILTER_KEYS = /** @type {const} */ ([
+  'operation',
+  'clientId',
+  'errorClass',
+  'priority',
+  'age',
+]);
+
 /** The filters as the form holds them now, applied or not. */
 function formFilters() {
-  const value = (/** @type {string} */ name) =>
-    String(new FormData(filtersForm).get(name) ?? '').trim();
+  const data = new FormData(filtersForm);
+  const value = (/** @type {string} */ name) => String(data.get(name) ?? '').trim();
   return {
     operation: value('operation'),
     clientId: value('clientId'),
@@ -216,12 +225,7 @@ function formFilters() {
 /** Whether the form holds filters other than those applied (a job would not use them). */
 function filtersUnapplied() {
   const typed = formFilters();
-  const applied = list.filters;
-  return ['operation', 'clientId', 'errorClass', 'priority', 'age'].some(
-    (key) =>
-      typed[/** @type {keyof typeof typed} */ (key)] !==
-      applied[/** @type {keyof typeof applied} */ (key)],
-  );
+  return JOB_FILTER_KEYS.some((key) => typed[key] !== list.filters[key]);
 }
 
 filtersForm.addEventListener('submit', (event) => {
