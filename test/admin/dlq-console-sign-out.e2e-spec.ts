@@ -154,6 +154,19 @@ describe('the DLQ console forgets everything on sign-out, in Chromium (memory st
     await expect.poll(() => text('#overview-totals')).toContain(`Dead letters${ENTRIES}`);
   });
 
+  it('moves the keyboard to the overview at sign-in, before the queue has been read', async () => {
+    await signOut();
+    const { held, release } = await hold('/dlq/timeline*');
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await held;
+    // The form is hidden: focus left on it would fall to the page body.
+    await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('overview-title');
+    release();
+    await expect.poll(() => text('#chart-caption')).toContain('24 bars of 60 s');
+    await page.unroute('**/dlq/timeline*');
+  });
+
   it('logged no script error', () => {
     expect(pageErrors).toEqual([]);
   });

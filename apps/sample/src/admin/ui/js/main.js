@@ -79,8 +79,11 @@ async function signIn(key) {
   announce('Signed in.');
   clearInterval(timer);
   timer = setInterval(() => void autoRefresh(), REFRESH_MS);
-  await route();
+  // route() shows the overview before it reads anything: the keyboard leaves the hidden form now,
+  // not once the queue has been read.
+  const routed = route();
   if (!ENTRY_ROUTE.test(window.location.hash)) byId('overview-title', HTMLHeadingElement).focus();
+  await routed;
 }
 
 /** @param {string} message */
