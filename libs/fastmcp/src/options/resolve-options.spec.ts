@@ -39,6 +39,21 @@ describe('resolveOptions', () => {
     expect(Object.isFrozen(resolved.retry.retryableStatusCodes)).toBe(true);
   });
 
+  it("freezes a copy: the caller's objects stay writable, and a later write changes nothing", () => {
+    const headers = { 'x-tenant': 'a' };
+    const servers = { a: { url: 'http://127.0.0.1:9/mcp', headers } };
+    const statusCodes = [503];
+    const resolved = resolveOptions({ servers, retry: { retryableStatusCodes: statusCodes } });
+    headers['x-tenant'] = 'b';
+    statusCodes.push(500);
+    servers.a.url = 'http://127.0.0.1:10/mcp';
+    expect(resolved.servers.a?.headers).toEqual({ 'x-tenant': 'a' });
+    expect(resolved.servers.a?.url).toBe('http://127.0.0.1:9/mcp');
+    expect(resolved.retry.retryableStatusCodes).toEqual([503]);
+    expect(Object.isFrozen(resolved.servers.a?.headers)).toBe(true);
+    expect(Object.getPrototypeOf(resolved.servers)).toBeNull();
+  });
+
   it('keeps given values over defaults and ignores undefined fields', () => {
     const resolved = resolveOptions({ retry: { maxRetries: 5, jitter: undefined } });
     expect(resolved.retry.maxRetries).toBe(5);

@@ -77,7 +77,7 @@ function resolveReadable(raw: FastMcpModuleOptions): ResolvedFastMcpOptions {
   };
   const checks = validateOptions(raw, resolved);
   if (checks.issues.length > 0) throw new FastMcpConfigError(checks.issues);
-  return deepFreeze(resolved, statefulAuth(resolved));
+  return frozenCopy(resolved, statefulAuth(resolved));
 }
 
 /** The value when given, else the default: `null` is kept, for the validation to name. */
@@ -122,10 +122,22 @@ function definedFields<T extends object>(value: T): Partial<T> {
   ) as Partial<T>;
 }
 
-function deepFreeze<T>(value: T, keep: ReadonlySet<unknown>): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+/**
+ * A frozen copy of the plain objects and arrays, not the caller's own: a config object the caller
+ * shares or changes later stays theirs (freezing it in place broke their next write).
+ */
+function frozenCopy<T>(value: T, keep: ReadonlySet<unknown>): T {
+  if (typeof value !== 'object' || value === null || keep.has(value)) return value;
+  if (Array.isArray(value)) {
+    return Object.freeze((value as unknown[]).map((item) => frozenCopy(item, keep))) as T;
+  }
   // A Redis client or an OAuth provider handed in by the user must stay usable.
-  if (keep.has(value) || !(isOptionsObject(value) || Array.isArray(value))) return value;
-  for (const field of Object.values(value)) deepFreeze(field, keep);
-  return Object.freeze(value);
+  if (!isOptionsObject(value)) return value;
+  // fromEntries defines own properties: a `__proto__` key stays a key.
+  const copy = Object.fromEntries(
+    Object.entries(value).map(([key, field]) => [key, frozenCopy(field, keep)]),
+  );
+  return Object.freeze(
+    Object.setPrototypeOf(copy, Object.getPrototypeOf(value) as object | null),
+  ) as T;
 }

@@ -254,7 +254,7 @@ describe('servers.*.auth options', () => {
     ]);
   });
 
-  it('freezes a client-credentials config but leaves a plain-object provider usable', () => {
+  it('freezes a copy of a client-credentials config but leaves a plain-object provider usable', () => {
     const provider = plainProvider();
     const credentials = {
       type: 'client_credentials' as const,
@@ -271,6 +271,7 @@ describe('servers.*.auth options', () => {
     expect(Object.isFrozen(provider.clientMetadata)).toBe(false);
     void provider.saveTokens({ access_token: 't', token_type: 'Bearer' });
     expect(provider.saved).toHaveLength(1);
-    expect(Object.isFrozen(credentials)).toBe(true);
+    expect(Object.isFrozen(resolved.servers.b?.auth)).toBe(true);
+    expect(Object.isFrozen(credentials)).toBe(false);
   });
 });
