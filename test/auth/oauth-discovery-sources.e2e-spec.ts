@@ -54,8 +54,12 @@ describe('OAuth discovery: where metadata came from, and the app provider hooks'
   }
 
   /** The ServerAuth the module's registry makes for the provider. */
-  function authFor(server: DiscoveryServer, provider: AutoConsentProvider): ServerAuth {
-    const config = { url: server.url, auth: provider };
+  function authFor(
+    server: DiscoveryServer,
+    provider: AutoConsentProvider,
+    url = server.url,
+  ): ServerAuth {
+    const config = { url, auth: provider };
     const registry = new ServerAuthRegistry(
       resolveOptions({ servers: { notes: config } }),
       systemClock,
@@ -82,6 +86,34 @@ describe('OAuth discovery: where metadata came from, and the app provider hooks'
       server.url,
     ]);
     expect(tokenResources(server)).toEqual([server.url]);
+  });
+
+  it('sends a server at a bare origin as resource without a trailing slash, as its metadata writes it', async () => {
+    const server = await serve((origin) => ({
+      [ROOT_PRM]: { resource: origin, authorization_servers: [origin] },
+      [AS_METADATA]: authorizationServerMetadata(origin),
+    }));
+    const provider = new AutoConsentProvider();
+    const auth = authFor(server, provider, server.origin);
+
+    await auth.onChallenge({ status: 401, wwwAuthenticate: 'Bearer' });
+    expect(await auth.authorization()).toBe('Bearer at_discovery');
+    expect(provider.authorizationUrls.map((url) => url.searchParams.get('resource'))).toEqual([
+      server.origin,
+    ]);
+    expect(tokenResources(server)).toEqual([server.origin]);
+  });
+
+  it("keeps the metadata's trailing slash when it writes one for the server", async () => {
+    const server = await serve((origin) => ({
+      [ROOT_PRM]: { resource: `${origin}/`, authorization_servers: [origin] },
+      [AS_METADATA]: authorizationServerMetadata(origin),
+    }));
+    const provider = new AutoConsentProvider();
+    const auth = authFor(server, provider, server.origin);
+
+    await auth.onChallenge({ status: 401, wwwAuthenticate: 'Bearer' });
+    expect(tokenResources(server)).toEqual([`${server.origin}/`]);
   });
 
   it('refuses metadata from the resource_metadata URL that names the origin, not the server URL', async () => {

@@ -3,7 +3,7 @@ import type {
   OAuthDiscoveryState,
 } from '@modelcontextprotocol/sdk/client/auth.js';
 import { checkDiscovery } from './discovery-checks.js';
-import { canonicalResource } from './discovery-resource.js';
+import { resourceIndicator } from './discovery-resource.js';
 
 type DiscoveryHooks = Required<
   Pick<OAuthClientProvider, 'discoveryState' | 'saveDiscoveryState' | 'validateResourceURL'>
@@ -17,8 +17,9 @@ type DiscoveryHooks = Required<
  *   own hook then gets only what passed.
  * - `discoveryState()`, read first (a cached state skips discovery and that call), hands the
  *   SDK the app's cached state only when it is complete and passes the same checks.
- * - `validateResourceURL()` makes `resource` always the server's canonical URI, also without
- *   protected resource metadata (the SDK then sends none), unless the app's own hook names one.
+ * - `validateResourceURL()` makes `resource` always the server's canonical URI (resourceIndicator),
+ *   also without protected resource metadata (the SDK then sends none), unless the app's own
+ *   hook names one.
  * Every other member, the app's extensions included (`authorizationCode`, `widenScope`), is read
  * from and called on the app's object, so its getters and private fields work as before.
  */
@@ -42,7 +43,9 @@ export function checkedProvider<P extends OAuthClientProvider>(provider: P, serv
       await provider.saveDiscoveryState?.(state);
     },
     validateResourceURL: async (url, resource) =>
-      (await provider.validateResourceURL?.(url, resource)) ?? canonicalResource(url),
+      (await provider.validateResourceURL?.(url, resource)) ??
+      // The SDK sends a string as it is (a URL by its href, which gives a pathless one a "/").
+      (resourceIndicator(url, resource) as unknown as URL),
   };
   return new Proxy(provider, {
     get(target, key) {

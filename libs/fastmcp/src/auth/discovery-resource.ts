@@ -18,6 +18,19 @@ export function canonicalResource(serverUrl: string | URL): URL {
 }
 
 /**
+ * The `resource` sent: the protected resource metadata's as written when it names this server
+ * (an exact-match authorization server registered that string), else the canonical URI, and for
+ * a pathless server without the "/" a URL adds (`https://mcp.example.com`, the spec's form).
+ */
+export function resourceIndicator(serverUrl: string | URL, named?: string): string {
+  const canonical = canonicalResource(serverUrl);
+  if (named !== undefined && URL.canParse(named) && new URL(named).href === canonical.href) {
+    return named;
+  }
+  return canonical.pathname === '/' && canonical.search === '' ? canonical.origin : canonical.href;
+}
+
+/**
  * RFC 9728 section 3.3: the protected resource metadata describes the resource it was fetched
  * for, or it is not used. Fetched from the server's `resource_metadata` URL, its `resource` is
  * the server's URL; fetched from a well-known URL, it is the resource that URL was built from:
