@@ -26,6 +26,7 @@ export type {
   ToolRetryMode,
 } from './options/server-config.interface.js';
 export type {
+  AuthorizationResponse,
   ClientCredentialsAuthOptions,
   InteractiveOAuthClientProvider,
   McpServerAuthOptions,

@@ -8,6 +8,8 @@ export interface DiscoveryServerOptions {
    * `resource_metadata` URL points), given the server's origin. Every other GET answers 404.
    */
   documents(origin: string): Record<string, object>;
+  /** The `iss` the authorization response carries (RFC 9207), given the origin. Default: none. */
+  iss?(origin: string): string;
 }
 
 /** One request the server received. */
@@ -45,7 +47,10 @@ export async function startDiscoveryServer(
     if (req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
       request.form = new URLSearchParams(body);
     }
-    answer(`${request.method} ${url.pathname}`, url, body, res, options.documents(origin));
+    answer(`${request.method} ${url.pathname}`, url, body, res, {
+      documents: options.documents(origin),
+      iss: options.iss?.(origin),
+    });
   });
   origin = `http://127.0.0.1:${server.port}`;
   return { origin, url: `${origin}/mcp`, requests, close: () => server.close() };
@@ -68,7 +73,7 @@ function answer(
   url: URL,
   body: string,
   res: ServerResponse<IncomingMessage>,
-  documents: Record<string, object>,
+  { documents, iss }: { documents: Record<string, object>; iss?: string },
 ): void {
   switch (route) {
     case 'POST /register':
@@ -83,6 +88,7 @@ function answer(
       location.searchParams.set('code', 'discovery-code');
       const state = url.searchParams.get('state');
       if (state) location.searchParams.set('state', state);
+      if (iss !== undefined) location.searchParams.set('iss', iss);
       res.writeHead(302, { location: location.href }).end();
       return;
     }

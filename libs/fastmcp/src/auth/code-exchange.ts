@@ -5,6 +5,7 @@ import {
 } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { InteractiveOAuthClientProvider } from '../options/auth-options.interface.js';
+import { checkedCode } from './authorization-response.js';
 import type { FlowProvider } from './flow-provider.js';
 import { untilAborted } from './until-aborted.js';
 
@@ -20,8 +21,8 @@ export interface CodeExchange {
 
 /**
  * After the SDK sent the user to authorize: waits for the app's `authorizationCode()` (left as
- * soon as `signal` aborts: a user who never comes back holds no later flow), then exchanges
- * the code in one token request, the SDK's `fetchToken`, and saves the tokens as `auth()` does.
+ * soon as `signal` aborts: a user who never comes back holds no later flow), checks the
+ * response's issuer (checkedCode), then exchanges the code in one token request, the SDK's `fetchToken`, and saves the tokens as `auth()` does.
  * `auth()` itself would post the same code again after an `invalid_grant` (it retries once);
  * RFC 6749 4.1.2 lets a code be used once.
  */
@@ -32,11 +33,12 @@ export async function exchangeCodeOnce(
 ): Promise<void> {
   // Nobody waits any more: the app is not asked for a code no call would use.
   signal.throwIfAborted();
-  const authorizationCode = await untilAborted(app.authorizationCode(signal), signal);
-  secrets.push(authorizationCode, await app.codeVerifier());
+  const response = await untilAborted(app.authorizationCode(signal), signal);
+  secrets.push(typeof response === 'string' ? response : response.code, await app.codeVerifier());
   // auth() discovers (and saves, or reads a saved state) before it sends anyone to authorize.
   if (!flow.discovery) throw new Error('no discovery state to exchange the code with');
   const { authorizationServerUrl, authorizationServerMetadata, resourceMetadata } = flow.discovery;
+  const authorizationCode = checkedCode(response, authorizationServerMetadata);
   const provider = flow.provider;
   const tokens = await fetchToken(provider, authorizationServerUrl, {
     metadata: authorizationServerMetadata,

@@ -33,6 +33,13 @@ export interface ClientCredentialsAuthOptions {
  */
 export type McpServerAuthOptions = OAuthClientProvider | ClientCredentialsAuthOptions;
 
+/** What the app's callback route received: the code, and the `iss` parameter when there is one. */
+export interface AuthorizationResponse {
+  code: string;
+  /** The callback's `iss` query parameter (RFC 9207), as `URLSearchParams.get` decodes it. */
+  iss?: string;
+}
+
 /**
  * A provider for the authorization-code flow in a server-side app: after the SDK calls
  * `redirectToAuthorization(url)`, the module awaits `authorizationCode()` (the app delivers the
@@ -41,5 +48,10 @@ export type McpServerAuthOptions = OAuthClientProvider | ClientCredentialsAuthOp
  * was aborted): the module stops waiting then, and the next call starts a new authorization.
  */
 export interface InteractiveOAuthClientProvider extends OAuthClientProvider {
-  authorizationCode(signal?: AbortSignal): Promise<string>;
+  /**
+   * The code from the callback, with its `iss` parameter when the callback has one: the module
+   * checks it (RFC 9207), and refuses a bare code when the authorization server says it sends
+   * `iss`.
+   */
+  authorizationCode(signal?: AbortSignal): Promise<string | AuthorizationResponse>;
 }
