@@ -106,7 +106,7 @@ describe('OAuth discovery checks the SDK does not make', () => {
   });
 
   it('sends resource (the server URL) in the authorization and token requests without protected resource metadata', async () => {
-    const { server, app, provider } = await setUp({ protectedResourceMetadata: () => undefined });
+    const { server, app, provider } = await setUp({ legacyDiscovery: true });
     const result = await app.client.callToolWithRetry('notes', 'echo', { text: 'hi' });
     expect(result.content).toEqual([{ type: 'text', text: 'hi' }]);
     expect(provider.authorizationUrls.map((url) => url.searchParams.get('resource'))).toEqual([
@@ -120,7 +120,7 @@ describe('OAuth discovery checks the SDK does not make', () => {
   it('does not ask client credentials for PKCE, and sends resource without protected resource metadata', async () => {
     const server = await startOAuthTestServer({
       clients: [{ clientId: 'svc', secret: SECRET, scopes: ['mcp:read'] }],
-      protectedResourceMetadata: () => undefined,
+      legacyDiscovery: true,
       authorizationServerMetadata: without('code_challenge_methods_supported'),
     });
     cleanups.push(() => server.close());

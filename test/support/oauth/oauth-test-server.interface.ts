@@ -49,6 +49,11 @@ export interface OAuthTestServerOptions {
    */
   protectedResourceMetadata?: MetadataRewrite;
   /**
+   * A 2025-03-26 server: no protected resource metadata (404), and no `resource_metadata` in
+   * its challenges. Default false.
+   */
+  legacyDiscovery?: boolean;
+  /**
    * Rewrites the authorization server metadata before it is served (given the default
    * document); undefined answers 404. Default: the default document.
    */
@@ -101,6 +106,8 @@ export interface OAuthTestServerHandle {
   revokeAccessTokens(): void;
   /** While down, the token endpoint answers 503 temporarily_unavailable. */
   setTokenEndpointDown(down: boolean): void;
+  /** While down, the protected resource metadata answers 503 temporarily_unavailable. */
+  setResourceMetadataDown(down: boolean): void;
   /** Empties the request records. */
   clearRecords(): void;
   close(): Promise<void>;

@@ -58,7 +58,7 @@ export async function startOAuthTestServer(
   const mcp = new ProtectedMcpEndpoint({
     tokens,
     resourceUrl: url,
-    resourceMetadataUrl: `${issuer}${PRM_PATH}`,
+    resourceMetadataUrl: options.legacyDiscovery ? undefined : `${issuer}${PRM_PATH}`,
     toolScopes: options.toolScopes ?? { admin_action: 'mcp:admin', root_action: 'mcp:root' },
     unavailableTools: options.unavailableTools ?? [],
     echoTokenInToolsList: options.echoTokenInToolsList ?? false,
@@ -67,11 +67,14 @@ export async function startOAuthTestServer(
   const registeredScopes = options.registeredClientScopes ?? ['mcp:read', 'mcp:admin'];
   let registrations = 0;
   const outage = { down: false };
+  const metadataOutage = { down: false };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', issuer);
     switch (`${req.method} ${path.pathname}`) {
       case `GET ${PRM_PATH}`:
+        if (metadataOutage.down) return sendJson(res, 503, { error: 'temporarily_unavailable' });
+        if (options.legacyDiscovery) return sendJson(res, 404, { error: 'not_found' });
         return sendMetadata(res, options.protectedResourceMetadata, {
           resource: url,
           authorization_servers: [issuer],
@@ -141,6 +144,7 @@ export async function startOAuthTestServer(
     },
     revokeAccessTokens: () => tokens.revokeAccessTokens(),
     setTokenEndpointDown: (down) => void (outage.down = down),
+    setResourceMetadataDown: (down) => void (metadataOutage.down = down),
     clearRecords: () => {
       tokenRequests.length = 0;
       mcpRequests.length = 0;

@@ -31,7 +31,8 @@ type BearerMiddleware = (
 export interface ProtectedMcpEndpointOptions {
   tokens: OAuthTokenStore;
   resourceUrl: string;
-  resourceMetadataUrl: string;
+  /** Named in challenges; a 2025-03-26 server names none. */
+  resourceMetadataUrl?: string;
   toolScopes: Record<string, string>;
   unavailableTools: string[];
   echoTokenInToolsList: boolean;
@@ -73,7 +74,8 @@ export class ProtectedMcpEndpoint {
     if (!passed || !req.auth) return;
     const needed = record.toolName ? this.options.toolScopes[record.toolName] : undefined;
     if (needed && !req.auth.scopes.includes(needed)) {
-      const challenge = `Bearer error="insufficient_scope", scope="${needed}", resource_metadata="${this.options.resourceMetadataUrl}"`;
+      const metadataUrl = this.options.resourceMetadataUrl;
+      const challenge = `Bearer error="insufficient_scope", scope="${needed}"${metadataUrl ? `, resource_metadata="${metadataUrl}"` : ''}`;
       return sendJson(res, 403, { error: 'insufficient_scope' }, { 'www-authenticate': challenge });
     }
     if (record.toolName && this.options.unavailableTools.includes(record.toolName)) {

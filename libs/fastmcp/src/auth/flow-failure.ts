@@ -2,6 +2,7 @@ import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.
 import { isMcpAuthError, McpAuthError } from '../errors/mcp-auth.error.js';
 import { authFailureReason } from './auth-failure-reason.js';
 import { urlSecrets } from './configured-secrets.js';
+import { ResourceMetadataUnavailableError } from './resource-metadata-unavailable.error.js';
 import { basicAuthForms } from './secret-forms.js';
 import { SecretScrubber } from './secret-scrubber.js';
 
@@ -47,5 +48,6 @@ export async function flowFailure(
   return new McpAuthError(status, server, authFailureReason(error, scrubber), {
     clientId,
     cause: scrubber.scrubError(error),
+    transient: error instanceof ResourceMetadataUnavailableError && error.transient,
   });
 }

@@ -19,6 +19,12 @@ export interface FlowMode {
   refreshOnly?: boolean;
 }
 
+/** Run around the saving of what discovery found. */
+export interface DiscoveryHooks {
+  /** Throws to refuse it, before the app's provider gets it. */
+  before(state: OAuthDiscoveryState): void;
+}
+
 /** A refresh-only flow that got no token: the SDK turned to a new authorization. */
 class RefreshFailedError extends Error {
   override readonly name = 'RefreshFailedError';
@@ -55,6 +61,7 @@ export class FlowProvider {
     private readonly app: OAuthClientProvider,
     private readonly mode: FlowMode,
     private readonly refused: RefusedRefreshTokens,
+    private readonly hooks?: DiscoveryHooks,
   ) {
     const overrides: Overrides = {
       tokens: () => this.tokens(),
@@ -97,6 +104,7 @@ export class FlowProvider {
   }
 
   private async saveDiscoveryState(state: OAuthDiscoveryState): Promise<void> {
+    this.hooks?.before(state);
     await this.app.saveDiscoveryState?.(state);
     this.discovery = state;
   }

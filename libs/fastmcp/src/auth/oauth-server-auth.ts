@@ -5,6 +5,7 @@ import { McpAuthError } from '../errors/mcp-auth.error.js';
 import type { InteractiveOAuthClientProvider } from '../options/auth-options.interface.js';
 import { fetchUntil, fetchWithTimeout } from './auth-fetch.js';
 import { fetchNotingCredentials } from './sent-credentials.js';
+import { ResourceMetadataFetches } from './resource-metadata-fetches.js';
 import { exchangeCodeOnce } from './code-exchange.js';
 import { headerValueSecrets, urlSecrets } from './configured-secrets.js';
 import { flowFailure } from './flow-failure.js';
@@ -220,7 +221,10 @@ export class OAuthServerAuth implements ServerAuth {
     const clientId = this.options.clientId;
     const startedAt = this.now();
     const before = await this.tokens().catch(() => undefined);
-    const flow = new FlowProvider(this.provider, mode, this.refusedRefreshTokens);
+    const metadataFetches = new ResourceMetadataFetches(this.serverUrl, this.resourceMetadataUrl);
+    const flow = new FlowProvider(this.provider, mode, this.refusedRefreshTokens, {
+      before: (state) => metadataFetches.check(state),
+    });
     // The authorization code and PKCE verifier, once there are, and every credential a request
     // of the flow sends (a client assertion): kept out of every error.
     const secrets: string[] = [];
@@ -229,7 +233,10 @@ export class OAuthServerAuth implements ServerAuth {
         serverUrl: this.serverUrl,
         resourceMetadataUrl: this.resourceMetadataUrl,
         scope,
-        fetchFn: fetchNotingCredentials(fetchUntil(signal, this.fetchFn), secrets),
+        fetchFn: fetchNotingCredentials(
+          fetchUntil(signal, metadataFetches.fetchFn(this.fetchFn)),
+          secrets,
+        ),
       };
       if ((await auth(flow.provider, options)) === 'REDIRECT') {
         this.scopes.asked(flow.requestedScope);

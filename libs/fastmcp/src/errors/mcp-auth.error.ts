@@ -7,16 +7,19 @@ export class McpAuthError extends FastMcpError {
   readonly server: string;
   /** Why, in words safe to log: `token request failed: invalid_client`, `scope step-up limit`. */
   readonly reason: string;
+  /** Another try may succeed (the protected resource metadata answered 5xx or not at all). */
+  readonly transient: boolean;
 
   constructor(
     status: number,
     server: string,
     reason: string,
-    fields: Omit<FastMcpErrorFields, 'status'> = {},
+    fields: Omit<FastMcpErrorFields, 'status'> & { transient?: boolean } = {},
   ) {
     super(`authorization failed for ${server} (HTTP ${status}): ${reason}`, { ...fields, status });
     this.server = server;
     this.reason = reason;
+    this.transient = fields.transient ?? false;
   }
 }
 

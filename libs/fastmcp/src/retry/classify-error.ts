@@ -27,7 +27,7 @@ export function classifyError(
   error: unknown,
   retryableStatusCodes: readonly number[],
 ): ErrorClassification {
-  if (isMcpAuthError(error)) return { errorClass: 'auth', retryable: false };
+  if (isMcpAuthError(error)) return { errorClass: 'auth', retryable: error.transient };
   if (isMcpDeliveryUnknownError(error)) return { errorClass: 'delivery_unknown', retryable: false };
   if (isCircuitOpenError(error)) return { errorClass: 'circuit_open', retryable: false };
   if (isRateLimitedError(error)) return { errorClass: 'rate_limited', retryable: false };
