@@ -174,7 +174,8 @@ describe('OAuth flow against hostile servers', () => {
     });
     const error = await failure(authFor(server).onChallenge({ status: 401 }));
     expect(error.reason).toBe(
-      `refused to fetch ${other.origin}: neither the MCP server's nor the issuer's origin`,
+      `refused to fetch ${other.origin}: not the origin of the MCP server, the issuer or the ` +
+        "token endpoint the issuer's metadata names",
     );
     expect(other.paths).toEqual([]);
     expect(JSON.stringify(error)).not.toContain('ami-id');

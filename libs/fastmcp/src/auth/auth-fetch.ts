@@ -22,14 +22,20 @@ export class OAuthOriginRefusedError extends Error {
   override readonly name = 'OAuthOriginRefusedError';
 
   constructor(readonly origin: string) {
-    super(`refused to fetch ${origin}: neither the MCP server's nor the issuer's origin`);
+    super(
+      `refused to fetch ${origin}: not the origin of the MCP server, the issuer or the token ` +
+        "endpoint the issuer's metadata names",
+    );
   }
 }
 
 export interface AuthFetchOptions {
   /** Timeout of each request, in ms. */
   timeoutMs: number;
-  /** Origins the flow may reach; every request elsewhere is refused. Default: any. */
+  /**
+   * Origins the flow may reach, read on each request (the list may grow); every request
+   * elsewhere is refused. Default: any.
+   */
   allowedOrigins?: readonly string[];
 }
 

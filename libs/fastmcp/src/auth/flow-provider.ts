@@ -23,6 +23,8 @@ export interface FlowMode {
 export interface DiscoveryHooks {
   /** Throws to refuse it, before the app's provider gets it. */
   before(state: OAuthDiscoveryState): void;
+  /** It passed every check. */
+  after(state: OAuthDiscoveryState): void;
 }
 
 /** A refresh-only flow that got no token: the SDK turned to a new authorization. */
@@ -107,6 +109,7 @@ export class FlowProvider {
     this.hooks?.before(state);
     await this.app.saveDiscoveryState?.(state);
     this.discovery = state;
+    this.hooks?.after(state);
   }
 
   /** The SDK saves the verifier just before it redirects: a refresh-only flow stops there. */

@@ -17,8 +17,9 @@ export interface OAuthServerAuthOptions {
   /** 403 step-ups in a row without a successful request in between. Default 2. */
   maxStepUps?: number;
   /**
-   * The authorization server's issuer URL: when set, the flow only ever reaches its origin and
-   * the MCP server's. Default: none (any origin discovery names).
+   * The authorization server's issuer URL: when set, the flow only ever reaches its origin, the
+   * MCP server's and that of the token endpoint its own metadata names. Default: none (any
+   * origin discovery names).
    */
   issuer?: string;
 }

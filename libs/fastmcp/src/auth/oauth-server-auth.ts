@@ -1,10 +1,15 @@
-import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import {
+  auth,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+} from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { McpAuthError } from '../errors/mcp-auth.error.js';
 import type { InteractiveOAuthClientProvider } from '../options/auth-options.interface.js';
 import { fetchUntil, fetchWithTimeout } from './auth-fetch.js';
 import { fetchNotingCredentials } from './sent-credentials.js';
+import { issuerTokenEndpointOrigin } from './issuer-token-endpoint.js';
 import { ResourceMetadataFetches } from './resource-metadata-fetches.js';
 import { exchangeCodeOnce } from './code-exchange.js';
 import { headerValueSecrets, urlSecrets } from './configured-secrets.js';
@@ -56,6 +61,8 @@ export class OAuthServerAuth implements ServerAuth {
   private readonly server: string;
   private readonly now: () => number;
   private readonly fetchFn: FetchLike;
+  /** With `issuer`: where the flow may send requests (grows by its token endpoint's origin). */
+  private readonly allowedOrigins?: string[];
   private readonly stepUps: StepUpLimit;
   private readonly lifetime = new TokenLifetime();
   private readonly scopes = new StepUpScopes();
@@ -72,11 +79,12 @@ export class OAuthServerAuth implements ServerAuth {
     this.serverUrl = options.serverUrl;
     this.server = displayUrl(options.serverUrl);
     this.now = options.now ?? Date.now;
+    this.allowedOrigins = options.issuer
+      ? [new URL(options.serverUrl).origin, new URL(options.issuer).origin]
+      : undefined;
     this.fetchFn = fetchWithTimeout({
       timeoutMs: options.requestTimeoutMs ?? 30_000,
-      allowedOrigins: options.issuer
-        ? [new URL(options.serverUrl).origin, new URL(options.issuer).origin]
-        : undefined,
+      allowedOrigins: this.allowedOrigins,
     });
     this.stepUps = new StepUpLimit(options.maxStepUps ?? 2);
   }
@@ -224,6 +232,7 @@ export class OAuthServerAuth implements ServerAuth {
     const metadataFetches = new ResourceMetadataFetches(this.serverUrl, this.resourceMetadataUrl);
     const flow = new FlowProvider(this.provider, mode, this.refusedRefreshTokens, {
       before: (state) => metadataFetches.check(state),
+      after: (state) => this.allowTokenEndpoint(state),
     });
     // The authorization code and PKCE verifier, once there are, and every credential a request
     // of the flow sends (a client assertion): kept out of every error.
@@ -262,6 +271,13 @@ export class OAuthServerAuth implements ServerAuth {
         ...secrets,
       ]);
     }
+  }
+
+  /** With `issuer`, lets the flow reach the token endpoint its own metadata names. */
+  private allowTokenEndpoint(state: OAuthDiscoveryState): void {
+    const issuer = this.options.issuer;
+    const origin = issuer ? issuerTokenEndpointOrigin(state, issuer) : undefined;
+    if (origin && !this.allowedOrigins?.includes(origin)) this.allowedOrigins?.push(origin);
   }
 
   /** `Bearer <token>`, never with a token that is not valid header syntax. */
