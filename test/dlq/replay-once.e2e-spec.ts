@@ -24,6 +24,9 @@ import { type RedisServerHandle, startRedisServer } from '../support/redis-serve
  * Two app instances on one redis-server replay and redrive the dead letters of a counting
  * `pay` tool: whatever happens to a replay, pay runs once unless an operator forces it.
  */
+/** A's lease in the tests that let it lapse: renewed every 500 ms, it survives a stall of 1 s. */
+const LAPSING_LEASE_MS = 1500;
+
 describe('a dead letter runs once across two instances (real Redis, real MCP server)', () => {
   let redis: RedisServerHandle;
   let server: CountingToolsServer;
@@ -71,13 +74,21 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
     return { app, queue, replays, bulk, redriven };
   }
 
-  /** Instances A and B on one key prefix; A talks to Redis over a connection the test can cut. */
-  async function twoInstances(dlq: DlqOptions, requestTimeoutMs = 5000) {
+  /**
+   * Instances A and B on one key prefix; A talks to Redis over a connection the test can cut.
+   * Only A's replays take `leaseOfA` (a lease the test lets lapse); B's keep the default (60 s),
+   * so no stall of a loaded machine makes B lose one.
+   */
+  async function twoInstances(
+    dlq: DlqOptions,
+    { leaseOfA, requestTimeoutMs = 5000 }: { leaseOfA?: number; requestTimeoutMs?: number } = {},
+  ) {
     const shared = { ...dlq, keyPrefix: `replay-once:${++prefixes}` };
     const connection = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     connection.on('error', () => undefined);
     clients.push(connection);
-    const a = await instance(shared, { client: connection }, requestTimeoutMs);
+    const ofA = leaseOfA === undefined ? shared : { ...shared, replayLeaseMs: leaseOfA };
+    const a = await instance(ofA, { client: connection }, requestTimeoutMs);
     const b = await instance(shared, { url: redis.url }, requestTimeoutMs);
     return { a, b, cutA: () => connection.disconnect(), keys: new RedisDlqKeys(shared.keyPrefix) };
   }
@@ -97,20 +108,25 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
   }
 
   it('a replay whose instance dies after the call ran: the other instance never runs it again', async () => {
-    const { a, b, cutA } = await twoInstances({
-      replayLeaseMs: 300,
-      redrive: [{ after: 300 }],
-    });
+    const { a, b, cutA } = await twoInstances(
+      { redrive: [{ after: 300 }] },
+      { leaseOfA: LAPSING_LEASE_MS },
+    );
     const entry = await deadPay(a.app, a.queue, 'lost-result');
     server.slowNext('pay', 800);
     const replay = a.replays.replay(entry.id);
-    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1), { timeout: 5000 });
     // A loses its store while pay runs: the call succeeds, but its end is never written.
     cutA();
     await expect(replay).resolves.toMatchObject({ id: entry.id });
 
-    // A's lease has run out (300 ms), and B's redriver looked every 100 ms.
-    await sleep(1000);
+    // Once A's lease has run out, B's redriver (looking every 100 ms) finds the replay abandoned;
+    // then a few more of its rounds.
+    await vi.waitFor(
+      async () => expect(await b.queue.get(entry.id)).toMatchObject({ deliveryUnknown: true }),
+      { timeout: 10_000, interval: 100 },
+    );
+    await sleep(500);
     expect(server.executions('pay')).toBe(1);
     // The abandoned replay counts: it may have run.
     expect(await b.queue.get(entry.id)).toMatchObject({
@@ -127,14 +143,14 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
   });
 
   it('a forced bulk job taken over by the other instance never runs the entry its replay left', async () => {
-    const { a, b, cutA } = await twoInstances({ replayLeaseMs: 300 });
+    const { a, b, cutA } = await twoInstances({}, { leaseOfA: LAPSING_LEASE_MS });
     const entry = await deadPay(a.app, a.queue, 'bulk-takeover');
     server.slowNext('pay', 800);
     const job = await a.bulk.start({ force: true, concurrency: 1 });
-    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1), { timeout: 5000 });
     // A loses its store while pay runs: neither the replay's end nor the job's progress is written.
     cutA();
-    // B takes the job over once its lease (1 s at least) ran out, from the recorded progress.
+    // B takes the job over once its lease (A's replay lease) ran out, from the recorded progress.
     await vi.waitFor(async () => expect((await b.bulk.get(job.id))?.state).toBe('done'), {
       timeout: 10_000,
       interval: 200,
@@ -163,7 +179,7 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
     const x = await deadPay(a.app, a.queue, 'x');
     server.slowNext('pay', 800);
     const job = await a.bulk.start({ force: true, concurrency: 1 });
-    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1), { timeout: 5000 });
     // While the job is on `first`, an operator on B replays x: it runs, and its answer is lost.
     proxy.inject({ match: { method: 'tools/call' }, fault: faults.loseAnswer({ code: 502 }) });
     await expect(b.replays.replay(x.id)).rejects.toThrow();
@@ -179,15 +195,19 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
   });
 
   it('a forced replay of an entry whose replay was abandoned is refused once, sending nothing', async () => {
-    const { a, b, cutA } = await twoInstances({ replayLeaseMs: 300 });
+    const { a, b, cutA, keys } = await twoInstances({}, { leaseOfA: LAPSING_LEASE_MS });
     const entry = await deadPay(a.app, a.queue, 'forced-abandoned');
     server.slowNext('pay', 800);
     const replay = a.replays.replay(entry.id);
-    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1), { timeout: 5000 });
     cutA();
     await replay.catch(() => undefined);
-    // A's lease ran out (300 ms).
-    await sleep(500);
+    const admin = new Redis(redis.url);
+    clients.push(admin);
+    await vi.waitFor(async () => expect(await admin.exists(keys.lease(entry.id))).toBe(0), {
+      timeout: 10_000,
+      interval: 100,
+    });
 
     const refused = await b.replays.replay(entry.id, { force: true }).catch((e: unknown) => e);
     expect(isReplayConflictError(refused)).toBe(true);
@@ -202,18 +222,19 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
   });
 
   it('a replay that lost its lease while its instance lives leaves the entry dead: one forced replay runs it', async () => {
-    const { a, b, keys } = await twoInstances({ replayLeaseMs: 300 });
+    const { a, b, keys } = await twoInstances({}, { leaseOfA: LAPSING_LEASE_MS });
     const entry = await deadPay(a.app, a.queue, 'lease-lost');
     server.slowNext('pay', 800);
     const replay = a.replays.replay(entry.id);
-    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1), { timeout: 5000 });
     // The injected fault: the lease is gone while pay runs (expired in a stall, say).
     const admin = new Redis(redis.url);
     clients.push(admin);
     await admin.del(keys.lease(entry.id));
     await replay.catch(() => undefined);
-    await vi.waitFor(async () =>
-      expect(await b.queue.get(entry.id)).toMatchObject({ deliveryUnknown: true }),
+    await vi.waitFor(
+      async () => expect(await b.queue.get(entry.id)).toMatchObject({ deliveryUnknown: true }),
+      { timeout: 5000 },
     );
     const stored = JSON.parse((await admin.get(keys.entry(entry.id)))!) as FailedOperation;
     expect(stored.status).toBe('dead');
@@ -226,11 +247,11 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
   });
 
   it('a forced bulk job whose replay lost its lease while its instance lives: the instance that takes the job over skips the entry', async () => {
-    const { a, b, keys } = await twoInstances({ replayLeaseMs: 300 });
+    const { a, b, keys } = await twoInstances({}, { leaseOfA: LAPSING_LEASE_MS });
     const entry = await deadPay(a.app, a.queue, 'job-lease-lost');
     server.slowNext('pay', 2000);
     const job = await a.bulk.start({ force: true, concurrency: 1 });
-    await vi.waitFor(() => expect(server.executions('pay')).toBe(1));
+    await vi.waitFor(() => expect(server.executions('pay')).toBe(1), { timeout: 5000 });
     // The injected faults, while pay runs: another holder has A's job lease for 1.5 s (A stops
     // the job and records nothing), then A's replay loses its lease (A marks the entry
     // deliveryUnknown). B takes the job over once that lease lapses, from the chunk A recorded.
@@ -254,9 +275,13 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
   });
 
   it('a replay slower than its lease keeps it: the other instance waits, pay runs once', async () => {
-    const { a, b } = await twoInstances({ replayLeaseMs: 300, redrive: [{ after: 100 }] });
+    const { a, b } = await twoInstances(
+      { redrive: [{ after: 100 }] },
+      { leaseOfA: LAPSING_LEASE_MS, requestTimeoutMs: 15_000 },
+    );
     const entry = await deadPay(a.app, a.queue, 'slow');
-    server.slowNext('pay', 1500);
+    // Over three times the lease: renewed every 500 ms, it survives a stall of a second.
+    server.slowNext('pay', 5000);
     const replay = a.replays.run(entry.id, {});
     // Every 100 ms B's redriver finds the entry due; A's lease, renewed, keeps it out.
     await expect(replay).resolves.toMatchObject({ id: entry.id });
@@ -267,13 +292,16 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
   });
 
   it('a replay that may have run (timeout) is marked deliveryUnknown: never redriven again', async () => {
-    const { a, b } = await twoInstances({ redrive: [{ after: 200, backoff: 1 }] }, 400);
+    const { a, b } = await twoInstances(
+      { redrive: [{ after: 200, backoff: 1 }] },
+      { requestTimeoutMs: 1500 },
+    );
     const entry = await deadPay(a.app, a.queue, 'timeout');
     // The first redrive (on either instance) meets a pay slower than requestTimeoutMs.
-    server.slowNext('pay', 2000);
+    server.slowNext('pay', 5000);
     await vi.waitFor(
       async () => expect(await b.queue.get(entry.id)).toMatchObject({ replayCount: 1 }),
-      { timeout: 3000 },
+      { timeout: 10_000 },
     );
     expect(server.executions('pay')).toBe(1);
     const after = (await b.queue.get(entry.id))!;
@@ -300,9 +328,9 @@ describe('a dead letter runs once across two instances (real Redis, real MCP ser
   });
 
   it('a manual replay that times out is marked deliveryUnknown too', async () => {
-    const { a } = await twoInstances({}, 400);
+    const { a } = await twoInstances({}, { requestTimeoutMs: 1500 });
     const entry = await deadPay(a.app, a.queue, 'manual-timeout');
-    server.slowNext('pay', 2000);
+    server.slowNext('pay', 5000);
     const error = await a.replays.replay(entry.id).catch((e: unknown) => e);
     expect(isMcpDeliveryUnknownError(error)).toBe(true);
     expect(await a.queue.get(entry.id)).toMatchObject({ deliveryUnknown: true, replayCount: 1 });

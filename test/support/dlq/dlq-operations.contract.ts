@@ -815,8 +815,9 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
     });
 
     it('keeps a job whose chunk outlasts the job lease: no other instance takes it over', async () => {
-      // The job lease is 1 s (the replay lease, at least 1 s).
-      const a = await boot({ replayLeaseMs: 1000 });
+      // The job lease follows the replay lease: 3 s, long enough to survive a stall of the loaded
+      // machine (a Redis lease runs on real time), and the chunk runs past it on both clocks.
+      const a = await boot({ replayLeaseMs: 3000 });
       const b = await store.boot();
       instances.push(b);
       await a.dlq.store(failedInput());
@@ -827,10 +828,10 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
         return { ok: true, result: 'ok' };
       };
       const job = await a.jobs.start({});
-      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
-      for (let i = 0; i < 6; i++) {
-        await sleep(250);
-        clock.advance(250);
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1), { timeout: 5000 });
+      for (let i = 0; i < 4; i++) {
+        await sleep(1000);
+        clock.advance(1000);
       }
       expect(await b.jobs.resumeOrphans()).toBe(0);
       release();
@@ -849,9 +850,10 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
         await gate;
         return { ok: true, result: 'ok' };
       };
-      // One batch of three, paced at 4/s: the second replay waits 250 ms, the third 500 ms.
-      const job = await a.jobs.start({ concurrency: 3, ratePerSecond: 4 });
-      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      // One batch of three, paced at 1/s: the second replay waits 1 s, the third 2 s (the
+      // cancel must reach the store before the second's turn, even on a loaded machine).
+      const job = await a.jobs.start({ concurrency: 3, ratePerSecond: 1 });
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1), { timeout: 5000 });
       await a.jobs.cancel(job.id);
       release();
       await a.jobs.settled(job.id);
