@@ -278,7 +278,7 @@ describe('circuit breaker', () => {
       proxy.requests.filter((r) => r.jsonRpcMethod === 'initialize').length;
     proxy.inject({ match: { method: 'initialize' }, fault: faults.hang() });
     const calls = ['a', 'b', 'c', 'd', 'e'].map((id) => lookup(app, id));
-    await vi.waitUntil(() => initializes() === 1);
+    await vi.waitUntil(() => initializes() === 1, { timeout: 5000 });
     await sleep(50);
     proxy.releaseHung();
 
@@ -299,7 +299,7 @@ describe('circuit breaker', () => {
     const stale = app.client
       .callToolWithRetry('s', 'upsert', { id: 'stale' })
       .catch((error: unknown) => error);
-    await vi.waitUntil(() => toolCallsSeen() === 1);
+    await vi.waitUntil(() => toolCallsSeen() === 1, { timeout: 5000 });
     failTools(faults.status(503), 1);
     await lookup(app, 'opens');
     expect(app.pipelines.circuitStates()).toEqual({ s: 'open' });
@@ -307,7 +307,7 @@ describe('circuit breaker', () => {
     await sleep(OPEN_MS + 30);
     server.slowNext('lookup', 1000);
     const probe = lookup(app, 'probe');
-    await vi.waitUntil(() => toolCallsSeen() === 3);
+    await vi.waitUntil(() => toolCallsSeen() === 3, { timeout: 5000 });
     proxy.releaseHung();
     // A transport failure counts against the server, but this attempt was admitted while closed.
     expect(await stale).toMatchObject({ cause: { failure: 'network' } });
@@ -341,6 +341,7 @@ const BUDGET = { ratio: 0.1, minPerSecond: 1 };
 const BUDGET_RESERVE = 10;
 
 describe.each(STORMS)('a storm of $name, rate limit and retry budget on', ({ fault }) => {
+  // 8 to 11 s on an idle machine, up to 20 s under load: a minute's timeout.
   it('lowers the allowed rate and keeps retries within the budget', async () => {
     const started = Date.now();
     const app = await connectedApp(
@@ -348,7 +349,8 @@ describe.each(STORMS)('a storm of $name, rate limit and retry budget on', ({ fau
         rateLimit: { requestsPerSecond: 200, maxConcurrent: 64, minRequestsPerSecond: 20 },
         retryBudget: BUDGET,
       },
-      { retry: { maxRetries: 3 } },
+      // No attempt times out however loaded the machine: every retry is one the storm caused.
+      { retry: { maxRetries: 3, requestTimeoutMs: 15_000 } },
       ['s', 'calm'],
     );
     failTools(fault, 10_000);
@@ -395,7 +397,7 @@ describe.each(STORMS)('a storm of $name, rate limit and retry budget on', ({ fau
     expect(await app.metric('fastmcp_ratelimit_wait_seconds_count', { server: 's' })).toBe(
       waits.length,
     );
-  });
+  }, 60_000);
 });
 
 describe('rate limit queue (bulkhead)', () => {
@@ -452,12 +454,12 @@ describe('rate limit queue (bulkhead)', () => {
       { retry: { maxRetries: 0, totalTimeoutMs: 500, requestTimeoutMs: 500 } },
     );
     const outcomes = await Promise.all(['a', 'b', 'c'].map((id) => lookup(app, id)));
-    // At most one token in the budget: the others end at the deadline, never sent.
+    // At most one token in the budget: the others end at the deadline, never sent (the one sent
+    // may end there too, on a loaded machine, before its answer came).
     const budgetEnded = outcomes.filter(
       (outcome) => isMcpTimeoutError(outcome) && outcome.scope === 'budget',
     );
-    expect(budgetEnded.length).toBeGreaterThanOrEqual(2);
-    expect(outcomes.length - budgetEnded.length).toBe(toolCallsSeen());
     expect(toolCallsSeen()).toBeLessThanOrEqual(1);
+    expect(budgetEnded.length).toBeGreaterThanOrEqual(outcomes.length - toolCallsSeen());
   });
 });

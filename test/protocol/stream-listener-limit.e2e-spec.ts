@@ -2,7 +2,7 @@
 // 10 listeners, 13 requests at once (the limit is 16 + 16 pings) printed "Possible EventTarget
 // memory leak detected", which operators read as a leak though every listener was removed.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import {
   type ScriptedMcpServerHandle,
@@ -50,11 +50,14 @@ describe('many server requests answered at once on one stream', () => {
     });
 
     await app.client.callTool('s', 't', {});
-    await sleep(100);
 
     expect(most).toBe(14);
-    const answers = server.posts.filter((post) => String(post.message.id).startsWith('e'));
-    expect(answers).toHaveLength(14);
+    const { posts } = server;
+    await vi.waitFor(
+      () =>
+        expect(posts.filter((post) => String(post.message.id).startsWith('e'))).toHaveLength(14),
+      { timeout: 5000 },
+    );
     expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
   });
 });
