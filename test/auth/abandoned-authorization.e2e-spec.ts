@@ -1,8 +1,8 @@
 // A user who never completes the authorization (closes the login tab) must not hold the server
 // for ever: once no call waits for that authorization, the module stops waiting (and tells the
 // app through authorizationCode's signal), and the next call starts a new one.
-import { afterEach, describe, expect, it } from 'vitest';
-import { isMcpTimeoutError } from '@app/fastmcp';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isMcpAbortedError } from '@app/fastmcp';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import { AutoConsentProvider } from '../support/oauth/auto-consent-provider.js';
 import { startOAuthTestServer } from '../support/oauth/oauth-test-server.js';
@@ -32,11 +32,22 @@ describe('an authorization the user never completes', () => {
     const provider = new FirstUserWalksAway();
     app = await startClientApp({ servers: { notes: { url: server.url, auth: provider } } });
 
-    const first = await app.client
-      .callToolWithRetry('notes', 'echo', { text: 'a' }, { timeoutMs: 500 })
+    // The only caller gives up once the flow waits for the user's code (however long the flow
+    // took to get there), and nothing else ends the call first.
+    const walkedAway = new AbortController();
+    const first = app.client
+      .callToolWithRetry(
+        'notes',
+        'echo',
+        { text: 'a' },
+        { signal: walkedAway.signal, retry: { requestTimeoutMs: 30_000 } },
+      )
       .catch((e: unknown) => e);
-    expect(isMcpTimeoutError(first)).toBe(true);
-    await expect.poll(() => provider.signals[0]?.aborted).toBe(true);
+    await vi.waitFor(() => expect(provider.signals).toHaveLength(1), { timeout: 10_000 });
+    expect(provider.signals[0]?.aborted).toBe(false);
+    walkedAway.abort();
+    expect(isMcpAbortedError(await first)).toBe(true);
+    await expect.poll(() => provider.signals[0]?.aborted, { timeout: 5000 }).toBe(true);
 
     const second = await app.client.callToolWithRetry(
       'notes',
