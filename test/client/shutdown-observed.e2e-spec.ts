@@ -15,11 +15,14 @@ import {
   startScriptedMcpServer,
 } from '../support/scripted-mcp-server.js';
 
-/** tools/call `slow` is refused (400) after 300 ms; `hang` never answers. */
+/** Refusals of tools/call `slow` the test has not let go yet. */
+const heldRefusals: Array<() => void> = [];
+
+/** tools/call `slow` is refused (400) once the test lets it go; `hang` never answers. */
 function answer({ res, message }: ScriptedRequest): void {
   const params = message.params as { name?: string } | undefined;
   if (params?.name === 'hang') return;
-  setTimeout(() => res.writeHead(400, { 'content-type': 'text/plain' }).end('refused'), 300);
+  heldRefusals.push(() => res.writeHead(400, { 'content-type': 'text/plain' }).end('refused'));
 }
 
 describe('calls that end during the shutdown grace', () => {
@@ -58,6 +61,7 @@ describe('calls that end during the shutdown grace', () => {
     const duringDrain = await registry.metrics();
     expect(duringDrain).toMatch(/fastmcp_inflight_operations\{[^}]*operation="call_tool"[^}]*\} 1/);
 
+    heldRefusals.splice(0).forEach((refuse) => refuse());
     const failure = await slow;
     const afterCall = await registry.metrics();
     await closed;

@@ -79,11 +79,13 @@ describe('shutdown with DLQ replays in flight', () => {
       await first.client.callToolWithRetry('s', 'work', { i }).catch(() => undefined);
     }
     const sentBefore = calls(mcp, 'work');
+    let replayed = 0;
+    first.events.on('dlq.replayed', () => replayed++);
     // One replay at once, then one every 2 s: the old shutdown waited for all of them (7.8 s).
     const job = await first.moduleRef
       .get(DlqBulkReplayService)
       .start({ ratePerSecond: 0.5, concurrency: 5 });
-    await sleep(200);
+    await until(() => replayed === 1);
 
     const t0 = Date.now();
     const closed = first.close();

@@ -1,10 +1,11 @@
 // A server that floods a stream with pings gets at most MAX_PINGS_PER_STREAM
 // answers in flight per stream: the rest are dropped, not queued as POSTs without limit.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import {
   MAX_ANSWERING_PER_STREAM,
   MAX_PINGS_PER_STREAM,
+  ServerRequestLimit,
 } from '../../libs/fastmcp/src/protocol/server-request-limit.js';
 import { CapturingLogger } from '../support/capturing-logger.js';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
@@ -26,6 +27,18 @@ async function until(check: () => boolean): Promise<void> {
   }
 }
 
+// Observed, not changed: the places the client's streams hold for answers not yet completed.
+const admits = vi.spyOn(ServerRequestLimit.prototype, 'admit');
+const releases = vi.spyOn(ServerRequestLimit.prototype, 'release');
+const placesHeld = (): number =>
+  admits.mock.results.filter((r) => r.value === true).length - releases.mock.calls.length;
+
+/** Answers every held reply and waits until the client has given back every place. */
+async function releaseReplies(): Promise<void> {
+  server.releaseReplies();
+  await until(() => placesHeld() === 0);
+}
+
 /** Waits for `expected` replies, then a while longer: no more may come. */
 async function expectReplies(expected: number): Promise<void> {
   await until(() => server.replies() >= expected);
@@ -38,6 +51,7 @@ beforeAll(async () => {
   app = await startClientApp({ servers: { flood: { url: server.url, listen: true } } }, logger);
 });
 afterAll(async () => {
+  vi.restoreAllMocks();
   server?.releaseReplies();
   await app?.close();
   await server?.close();
@@ -69,16 +83,14 @@ it('pings on the session GET stream: the same cap, and answers resume once repli
   const before = server.replies();
   server.pingOnGetStream(500);
   await expectReplies(before + MAX_PINGS_PER_STREAM);
-  server.releaseReplies();
-  await sleep(SETTLE_MS);
+  await releaseReplies();
   server.pingOnGetStream(MAX_PINGS_PER_STREAM);
   await expectReplies(before + 2 * MAX_PINGS_PER_STREAM);
 });
 
 it('answers a ping while every place for other requests is taken: pings have places of their own', async () => {
   await until(() => server.pingOnGetStream(0));
-  server.releaseReplies();
-  await sleep(SETTLE_MS);
+  await releaseReplies();
   const before = server.replies();
   // Answered at once (no roots handler): each answer's POST is held by the server, so the
   // places stay taken; the one past them is dropped.
