@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import { type EraServerHandle, startEraServer } from '../support/era-server/era-server.js';
 
-const TTL_MS = 400;
+/** Long enough that the second listing comes within it however loaded the machine. */
+const TTL_MS = 2000;
 
 describe('servers.*.toolListCache: a 2026-07-28 listing reused while its ttlMs lasts', () => {
   let modern: EraServerHandle;

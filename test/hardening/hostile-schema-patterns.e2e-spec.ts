@@ -7,7 +7,8 @@ import { CapturingLogger } from '../support/capturing-logger.js';
 import { type ClientTestApp, startClientApp } from '../support/client-test-app.js';
 import { onePage, startHostileToolServer } from '../support/hostile-tool-server.js';
 
-const BUDGET = { requestTimeoutMs: 500, totalTimeoutMs: 1000 };
+// Roomy for a loaded machine; a backtracking engine (16 s on V8) still passes the 5 s bound below.
+const BUDGET = { requestTimeoutMs: 3000, totalTimeoutMs: 4000 };
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -48,7 +49,7 @@ it('^(a|a)*$ against "a" x 30 + "b": refused as a mismatch, within the call budg
     'MCP error -32602: structuredContent of tool t does not match its outputSchema: ' +
       'data/s must match pattern "^(a|a)*$"',
   );
-  // V8 took ~16 s on this; the bound is the 1 s budget with a wide slack.
+  // V8 took ~16 s on this; the bound is the 4 s budget with some slack.
   expect(Date.now() - started).toBeLessThan(5000);
 });
 
