@@ -13,6 +13,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll waits 1 s by default: too short for server-side work on a loaded CI machine.
+    // (vi.waitFor and vi.waitUntil cannot be configured here: each slow one passes its timeout.)
+    expect: { poll: { timeout: 5000 } },
     // The browser suite runs after the rest, on its own: a real Chromium and the sample app share
     // the machine's cores with nothing else, so its waits measure the console, not the load.
     projects: [

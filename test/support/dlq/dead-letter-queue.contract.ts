@@ -577,7 +577,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       replayer.next = () =>
         new Promise((resolve) => (release = () => resolve({ ok: true, result: 1 })));
       const first = a.replays.replay(entry.id);
-      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1), { timeout: 5000 });
       expect((await b.dlq.get(entry.id))?.status).toBe('replaying');
       const second = await b.replays.replay(entry.id).catch((e: unknown) => e);
       expect(isReplayConflictError(second)).toBe(true);
@@ -597,7 +597,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       replayer.next = () =>
         new Promise((resolve) => (crash = () => resolve({ ok: true, result: 'late' })));
       const stuck = a.replays.replay(entry.id);
-      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1), { timeout: 5000 });
       await sleep(150);
       clock.advance(150);
       expect(await dlq.get(entry.id)).toMatchObject({ status: 'dead', deliveryUnknown: true });
@@ -626,7 +626,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
         new Promise((resolve) => (release = () => resolve({ ok: true, result: 1 })));
       const renewals = vi.spyOn(dlq.activeStorage(), 'renewReplay');
       const first = a.replays.replay(entry.id);
-      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1), { timeout: 5000 });
       // Past the lease on both clocks: the test clock (the memory store) moves a step after each
       // renewal, so it never runs past the lease between two; real time (a Redis TTL) passes five
       // renewal periods. A lease of seconds survives a stall of the loaded machine.
@@ -655,7 +655,7 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       let answer!: (outcome: ReplayOutcome) => void;
       replayer.next = () => new Promise((resolve) => (answer = resolve));
       const stuck = a.replays.replay(entry.id);
-      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1));
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(1), { timeout: 5000 });
       await sleep(150);
       clock.advance(150);
       // A forced replay finds the entry abandoned and does not run it (that force was decided

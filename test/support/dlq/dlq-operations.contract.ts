@@ -664,7 +664,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
         return { ok: true, result: 'ok' };
       };
       const job = await a.jobs.start({ concurrency: 2, ratePerSecond: 1000 });
-      await vi.waitFor(() => expect(replayer.calls).toHaveLength(2));
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(2), { timeout: 5000 });
       expect((await a.jobs.cancel(job.id))?.state).toBe('cancelled');
       release();
       await a.jobs.settled(job.id);
@@ -705,7 +705,7 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       const started: BulkReplayJob[] = [];
       for (let i = 0; i < 8; i++)
         started.push(await a.jobs.start({ filter: { clientId: `c${i}` } }));
-      await vi.waitFor(() => expect(replayer.calls).toHaveLength(8));
+      await vi.waitFor(() => expect(replayer.calls).toHaveLength(8), { timeout: 5000 });
 
       const refused = await a.jobs.start({ filter: { clientId: 'c8' } }).catch((e: unknown) => e);
       expect(isDlqJobLimitError(refused)).toBe(true);
