@@ -26,6 +26,11 @@ export interface TraceMetaServer {
   readonly url: string;
   /** What each `tools/call` that reached a tool carried, in order. */
   readonly received: ReceivedTraceContext[];
+  /**
+   * Sends `roots/list` from the newest session outside any request (on its GET stream), as a
+   * server does on its own; rejects when the client does not answer within `timeoutMs`.
+   */
+  askRoots(timeoutMs: number): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -37,8 +42,10 @@ export interface TraceMetaServer {
  */
 export async function startTraceMetaServer(newSessionId?: () => string): Promise<TraceMetaServer> {
   const received: ReceivedTraceContext[] = [];
+  let newest: McpServer | undefined;
   const newServer = (): McpServer => {
     const mcp = new McpServer({ name: 'trace-meta', version: '1.0.0' });
+    newest = mcp;
     const record = (tool: string, extra: ToolExtra): void => {
       const header = extra.requestInfo?.headers.traceparent;
       received.push({
@@ -76,6 +83,10 @@ export async function startTraceMetaServer(newSessionId?: () => string): Promise
   return {
     url: `http://127.0.0.1:${server.port}/mcp`,
     received,
+    askRoots: async (timeoutMs) => {
+      if (!newest) throw new Error('no session yet');
+      return newest.server.listRoots(undefined, { timeout: timeoutMs });
+    },
     close: async () => {
       await sessions.closeAll();
       await server.close();

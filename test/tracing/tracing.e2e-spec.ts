@@ -239,6 +239,36 @@ describe('tracing with a provider registered', () => {
     expect(replay.spanContext().traceId).not.toBe(caller.spanContext().traceId);
   });
 
+  it("handles the server's requests on the session's GET stream in traces of their own, not in the call that opened the session", async () => {
+    const handled: ReadableSpan[] = [];
+    const listening = await startClientApp({
+      servers: { traced: { url: server.url } },
+      handlers: {
+        roots: () =>
+          trace.getTracer('test').startActiveSpan('roots handler', (span) => {
+            span.end();
+            handled.push(span as unknown as ReadableSpan);
+            return { roots: [] };
+          }),
+      },
+      dlq: false,
+    });
+    try {
+      // The call opens the session, and with it the GET stream, under the caller's span.
+      await asCaller(() => listening.client.callToolWithRetry('traced', 'echo', { text: 'open' }));
+      const caller = spanNamed('caller');
+      // Asked again until the GET stream is open: a request sent before that finds no stream.
+      await vi.waitFor(() => server.askRoots(2000), { timeout: 30_000, interval: 100 });
+      expect(handled.length).toBeGreaterThan(0);
+      for (const span of handled) {
+        expect(span.parentSpanContext).toBeUndefined();
+        expect(span.spanContext().traceId).not.toBe(caller.spanContext().traceId);
+      }
+    } finally {
+      await listening.close();
+    }
+  });
+
   it('sends the context of a call the sampler left out, unsampled, and records no span', async () => {
     const parent = {
       traceId: '0af7651916cd43dd8448eb211c80319c',

@@ -9,6 +9,7 @@ import {
   ServerMessageDispatcher,
 } from '../protocol/server-message.dispatcher.js';
 import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
+import { FASTMCP_TRACER, type OperationTracer } from '../tracing/operation-tracer.interface.js';
 import type { HttpTarget } from './http-target.interface.js';
 import { McpHttpTransport } from './mcp-http.transport.js';
 import { releaseErrorBody } from './error-body-release.js';
@@ -46,12 +47,18 @@ export class ServerStreamListener {
     @Inject(ResponseBudget) private readonly budget: ResponseBudget,
     @Inject(McpHttpTransport) private readonly transport: McpHttpTransport,
     @Inject(FASTMCP_CLOCK) private readonly clock: Clock,
+    @Inject(FASTMCP_TRACER) private readonly tracer: OperationTracer,
   ) {}
 
-  /** Starts listening in the background; returns what stops it. */
+  /**
+   * Starts listening in the background; returns what stops it. Detached from the trace of the
+   * operation that opened the session: the stream outlives it, and what the app's handlers do
+   * for the server's requests on it is no part of that operation.
+   */
   listen(target: HttpTarget, clientId: string, onSessionLost?: () => void): () => void {
     const controller = new AbortController();
-    void this.keepListening(target, clientId, controller.signal)
+    void this.tracer
+      .detached(() => this.keepListening(target, clientId, controller.signal))
       .then((ended) => {
         if (ended === 'session lost' && !controller.signal.aborted) onSessionLost?.();
       })

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { util } from 'undici';
@@ -16,10 +17,14 @@ export interface AnswerEvents {
  * undici's dispatch handler for one request (its callback interface, the one that reports when
  * the request is fully written): the answer is handed over as a Readable that asks undici for
  * more only when it is read. `writableFinished` reads like a `node:http` request's, so the
- * error converter can tell a request that never left from one the server may have.
+ * error converter can tell a request that never left from one the server may have. undici calls
+ * it in the async context of the connection, i.e. of whichever request opened it; each callback
+ * runs in the context of the request's own dispatch instead (as node:http's do), so what the
+ * answer's stream sets off (the app's handlers, their spans) belongs to this request's caller.
  */
 export class UndiciAnswerHandler {
   writableFinished = false;
+  private readonly scope = new AsyncResource('FastMcpUndiciAnswer');
   private abortRequest?: (reason: Error) => void;
   private stopReason?: Error;
   private body?: Readable;
@@ -36,6 +41,31 @@ export class UndiciAnswerHandler {
   }
 
   onConnect(abort: (reason: Error) => void): void {
+    this.scope.runInAsyncScope(() => this.connected(abort));
+  }
+
+  onHeaders(
+    status: number,
+    rawHeaders: Buffer[],
+    resume: () => void,
+    statusText?: string,
+  ): boolean {
+    return this.scope.runInAsyncScope(() => this.head(status, rawHeaders, resume, statusText));
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.scope.runInAsyncScope(() => this.body?.push(chunk) ?? true);
+  }
+
+  onComplete(): void {
+    this.scope.runInAsyncScope(() => this.completed());
+  }
+
+  onError(error: Error): void {
+    this.scope.runInAsyncScope(() => this.failed(error));
+  }
+
+  private connected(abort: (reason: Error) => void): void {
     this.abortRequest = abort;
     if (this.stopReason) abort(this.stopReason);
     else this.events.onSocket?.();
@@ -45,7 +75,7 @@ export class UndiciAnswerHandler {
     this.writableFinished = true;
   }
 
-  onHeaders(
+  private head(
     status: number,
     rawHeaders: Buffer[],
     resume: () => void,
@@ -66,16 +96,12 @@ export class UndiciAnswerHandler {
     return true;
   }
 
-  onData(chunk: Buffer): boolean {
-    return this.body?.push(chunk) ?? true;
-  }
-
-  onComplete(): void {
+  private completed(): void {
     this.ended = true;
     this.body?.push(null);
   }
 
-  onError(error: Error): void {
+  private failed(error: Error): void {
     this.ended = true;
     if (this.body) this.body.destroy(error);
     else this.events.onFailure(error);
