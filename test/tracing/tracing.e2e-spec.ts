@@ -11,11 +11,17 @@ import {
   DeadLetterQueueService,
   DlqBulkReplayService,
   DlqReplayService,
+  FastMcpConfigError,
   RetryExhaustedError,
 } from '@app/fastmcp';
 import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
-import { registerOtel, traceparentOf, unregisterOtel } from '../support/otel-test-provider.js';
+import {
+  OpenSpans,
+  registerOtel,
+  traceparentOf,
+  unregisterOtel,
+} from '../support/otel-test-provider.js';
 import { startTraceMetaServer, type TraceMetaServer } from '../support/trace-meta-server.js';
 
 const CALL = { method: 'tools/call' } as const;
@@ -26,6 +32,7 @@ const idOf = (span: ReadableSpan): string => span.spanContext().spanId;
 
 describe('tracing with a provider registered', () => {
   const exporter = new InMemorySpanExporter();
+  const open = new OpenSpans();
   let server: TraceMetaServer;
   let proxy: FaultProxy;
   let app: ClientTestApp;
@@ -48,7 +55,7 @@ describe('tracing with a provider registered', () => {
     });
 
   beforeAll(async () => {
-    registerOtel(exporter);
+    registerOtel(exporter, open);
     server = await startTraceMetaServer();
     proxy = await startFaultProxy(server.url);
     app = await startClientApp({ servers: SERVERS(proxy.url), dlq: {} });
@@ -196,6 +203,25 @@ describe('tracing with a provider registered', () => {
     expect(childrenOf(replay).map((s) => [s.name, s.status.code])).toEqual([
       ['tools/call echo', SpanStatusCode.UNSET],
     ]);
+  });
+
+  it('refuses a replay of an entry with a bad repeatRule or signal before its span starts: a typed error, no span left open', async () => {
+    proxy.inject({ match: CALL, fault: faults.status(503), times: 4 });
+    await app.client.callToolWithRetry('traced', 'echo', { text: 'bad' }).catch(() => undefined);
+    const dlq = app.moduleRef.get(DeadLetterQueueService);
+    const [entry] = (await dlq.list()).items;
+    expect(entry).toBeDefined();
+    exporter.reset();
+    const badRule = { ...entry, repeatRule: { ambiguousToolCalls: 'sometimes' } } as never;
+    await expect(app.client.replay(badRule)).rejects.toThrow(FastMcpConfigError);
+    const notASignal = {} as AbortSignal;
+    await expect(app.client.replay(entry, notASignal)).rejects.toThrow(
+      /opts\.signal: must be an AbortSignal/,
+    );
+    expect(open.names()).toEqual([]);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(proxy.requests.filter((r) => r.jsonRpcMethod === 'tools/call')).toHaveLength(4);
+    await dlq.delete(entry.id);
   });
 
   it('gives a request the breaker refused no attempt span: it was never sent', async () => {

@@ -24,6 +24,7 @@ import { McpConnector } from '../session/mcp-connector.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
 import { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import type { CallOptions } from './call-options.interface.js';
+import { assertCallOptions } from './call-input.validation.js';
 import { OperationRunner } from './operation-runner.js';
 import type { OperationSpec, RunMode } from './operation-spec.interface.js';
 import { McpOperations } from './mcp-operations.js';
@@ -193,12 +194,9 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
       return this.failedReplay(error, []);
     }
     // The call's own rule for sending it again holds for its replay too.
-    const retry = entry.repeatRule ? { retry: entry.repeatRule } : {};
-    const outcome = await this.runner.execute(
-      spec,
-      { signal, ...retry },
-      { ...REPLAY, replayOf: entry.id },
-    );
+    const opts = { signal, ...(entry.repeatRule ? { retry: entry.repeatRule } : {}) };
+    assertCallOptions(opts);
+    const outcome = await this.runner.execute(spec, opts, { ...REPLAY, replayOf: entry.id });
     if (outcome.ok) {
       const scrub = (text: string) => specScrubber(this.options, spec).scrub(text);
       return replayToolError(entry, outcome.value, scrub) ?? { ok: true, result: outcome.value };

@@ -94,6 +94,8 @@ export class OperationRunner {
     mode: RunMode,
     shutdown: AbortSignal,
   ): Promise<RunOutcome<T>> {
+    // Before the span starts: a policy refused (a replayed entry's bad repeatRule) leaves no span open.
+    const policy = this.policies.forCall(spec.clientId, opts, spec.operation);
     const trace = this.tracer.start({
       operation: spec.operation,
       clientId: spec.clientId,
@@ -106,7 +108,7 @@ export class OperationRunner {
       const run = new RetryRun({
         operation: spec.operation,
         clientId: spec.clientId,
-        policy: this.policies.forCall(spec.clientId, opts, spec.operation),
+        policy,
         clock: this.clock,
         events: this.events,
         signal: callSignal?.signal ?? shutdown,
