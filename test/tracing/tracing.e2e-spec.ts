@@ -1,6 +1,13 @@
 // OpenTelemetry spans of the client, recorded by the SDK's in-memory exporter, against an
 // official-SDK server behind the fault proxy.
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -411,6 +418,24 @@ describe('tracing without a provider, or turned off', () => {
       expect(exporter.getFinishedSpans()).toEqual([]);
       expect(server.received).toEqual([
         { tool: 'echo', metaTraceparent: undefined, headerTraceparent: undefined },
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("forwards the caller's trace context unchanged, and makes no span, with a propagator but no provider", async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const app = await startClientApp({ servers: SERVERS(server.url) });
+    try {
+      const incoming = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const extracted = propagation.extract(ROOT_CONTEXT, { traceparent: incoming });
+      await context.with(extracted, () =>
+        app.client.callToolWithRetry('traced', 'echo', { text: 'passed through' }),
+      );
+      expect(server.received).toEqual([
+        { tool: 'echo', metaTraceparent: incoming, headerTraceparent: incoming },
       ]);
     } finally {
       await app.close();

@@ -11,7 +11,9 @@ import { definedAttributes, spanName } from './trace-attributes.js';
 /**
  * Spans through `@opentelemetry/api` only: whatever provider, sampler and propagator the app
  * registered. With none registered the operation's span does not record and has no context, so
- * `start` returns undefined and the call goes on untraced.
+ * `start` returns undefined and the call goes on untraced; unless the caller's context holds a
+ * trace (a propagator extracted it): the API's span then carries that context, which the call's
+ * requests forward unchanged, as OpenTelemetry does without an SDK.
  */
 export class OtelOperationTracer implements OperationTracer {
   private readonly scope = new AsyncLocalStorage<OperationTrace>();
