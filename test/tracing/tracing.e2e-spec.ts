@@ -231,6 +231,23 @@ describe('tracing with a provider registered', () => {
     await dlq.delete(entry.id);
   });
 
+  it('records the HTTP status on an attempt whose answer ended the session: 404, error.type=session_lost', async () => {
+    proxy.inject({ match: CALL, fault: faults.dropSession(), times: 1 });
+    await app.client.callToolWithRetry('traced', 'echo', { text: 'again' });
+    const attempts = childrenOf(spanNamed('call_tool echo'));
+    expect(
+      attempts.map((s) => [
+        s.name,
+        s.attributes['http.response.status_code'],
+        s.attributes['error.type'],
+      ]),
+    ).toEqual([
+      ['tools/call echo', 404, 'session_lost'],
+      ['initialize', 200, undefined],
+      ['tools/call echo', 200, undefined],
+    ]);
+  });
+
   it('gives a request the breaker refused no attempt span: it was never sent', async () => {
     const guarded = await startClientApp({
       servers: {

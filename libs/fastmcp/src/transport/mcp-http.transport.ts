@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
-import { type AxiosRequestConfig, type AxiosResponse, getAdapter } from 'axios';
+import { type AxiosRequestConfig, type AxiosResponse, getAdapter, isAxiosError } from 'axios';
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { isStepUp, parseChallenge } from '../auth/parse-challenge.js';
 import type { AuthChallenge } from '../auth/server-auth.interface.js';
@@ -212,6 +212,10 @@ export class McpHttpTransport {
       };
       response = await this.http.axiosRef.request<Readable>(config);
     } catch (error) {
+      // An answer with an error status is an answer: its span records the status, whatever the
+      // failure it becomes (a 404 that ends the session is `session_lost`, not an HTTP error).
+      const status = isAxiosError(error) ? error.response?.status : undefined;
+      if (status !== undefined) attempt?.responded(status);
       const failure = await converter.convert(error);
       attempt?.end({ error: failure });
       this.cancelIfInterrupted(target, message, failure);
