@@ -394,7 +394,12 @@ describe('tracing with a provider registered', () => {
     await app.client.disconnect('traced');
     await app.client.listToolsWithRetry('traced');
     const operation = spanNamed('list_tools');
-    expect(childrenOf(operation).map((s) => s.name)).toEqual(['initialize', 'tools/list']);
+    // The handshake's request is an attempt span, numbered with the rest, not counted as a try.
+    expect(childrenOf(operation).map((s) => [s.name, s.attributes['fastmcp.attempt']])).toEqual([
+      ['initialize', 1],
+      ['tools/list', 2],
+    ]);
+    expect(operation.attributes['fastmcp.attempts']).toBe(1);
     const [initialize] = childrenOf(operation);
     expect(initialize.attributes).toMatchObject({
       'mcp.method.name': 'initialize',
