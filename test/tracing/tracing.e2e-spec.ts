@@ -248,6 +248,33 @@ describe('tracing with a provider registered', () => {
     ]);
   });
 
+  it("sends the cancel of an interrupted call with that attempt's trace context, in _meta and the header", async () => {
+    proxy.inject({ match: CALL, fault: faults.hang(), times: 1 });
+    const caller = new AbortController();
+    const call = app.client
+      .callToolWithRetry('traced', 'echo', { text: 'hung' }, { signal: caller.signal })
+      .catch((e: unknown) => e);
+    await vi.waitFor(
+      () => expect(proxy.requests.some((r) => r.jsonRpcMethod === 'tools/call')).toBe(true),
+      { timeout: 30_000 },
+    );
+    caller.abort();
+    await call;
+    const cancel = await vi.waitFor(
+      () => {
+        const found = proxy.requests.find((r) => r.jsonRpcMethod === 'notifications/cancelled');
+        expect(found).toBeDefined();
+        return found!;
+      },
+      { timeout: 30_000 },
+    );
+    proxy.releaseHung();
+    const [attempt] = childrenOf(spanNamed('call_tool echo'));
+    const sent = JSON.parse(cancel.body) as { params: { _meta?: Record<string, unknown> } };
+    expect(sent.params._meta?.traceparent).toBe(traceparentOf(attempt));
+    expect(cancel.headers.traceparent).toBe(traceparentOf(attempt));
+  });
+
   it('gives a request the breaker refused no attempt span: it was never sent', async () => {
     const guarded = await startClientApp({
       servers: {

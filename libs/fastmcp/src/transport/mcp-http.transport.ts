@@ -118,14 +118,19 @@ export class McpHttpTransport {
   }
 
   /** Posts one message the server answers with 202 (a notification, or a response to it). */
-  async send(target: HttpTarget, message: JSONRPCMessage, signal?: AbortSignal): Promise<void> {
+  async send(
+    target: HttpTarget,
+    message: JSONRPCMessage,
+    signal?: AbortSignal,
+    trace?: AttemptTrace,
+  ): Promise<void> {
     const timeout = AbortSignal.timeout(MESSAGE_TIMEOUT_MS);
     const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const label = 'method' in message ? message.method : 'response';
     const authorization = await authorizationFor(target, bounded, label);
     const response = await this.http.axiosRef
       .post<Readable>(target.url, JSON.stringify(message), {
-        headers: requestHeaders(target, authorization),
+        headers: withTraceHeaders(requestHeaders(target, authorization), trace),
         responseType: 'stream',
         signal: bounded,
         validateStatus: () => true,
@@ -218,7 +223,7 @@ export class McpHttpTransport {
       if (status !== undefined) attempt?.responded(status);
       const failure = await converter.convert(error);
       attempt?.end({ error: failure });
-      this.cancelIfInterrupted(target, message, failure);
+      this.cancelIfInterrupted(target, message, failure, attempt);
       throw failure;
     }
     const sessionId = headerValue(response.headers['mcp-session-id']);
@@ -240,7 +245,7 @@ export class McpHttpTransport {
     } catch (error) {
       const failure = run.explainAbort(error);
       attempt?.end({ error: failure });
-      this.cancelIfInterrupted(answering, message, failure);
+      this.cancelIfInterrupted(answering, message, failure, attempt);
       // An initialize whose answer never came whole opened a session nobody will use.
       if (method === 'initialize' && sessionId && !target.sessionId) {
         void this.terminate(answering).catch(() => undefined);
@@ -301,15 +306,21 @@ export class McpHttpTransport {
    * Tells the server to stop work on a request we stopped waiting for (not `initialize`). In the
    * modern era the closed stream is the cancellation: nothing is sent.
    */
-  private cancelIfInterrupted(target: HttpTarget, message: JSONRPCRequest, failure: unknown): void {
+  /** The cancel goes with the interrupted attempt's trace context: the server can tie it to the request. */
+  private cancelIfInterrupted(
+    target: HttpTarget,
+    message: JSONRPCRequest,
+    failure: unknown,
+    attempt: AttemptTrace | undefined,
+  ): void {
     const interrupted = isMcpTimeoutError(failure) || isMcpAbortedError(failure);
     if (!interrupted || message.method === 'initialize' || target.era === 'modern') return;
     const reason = isMcpTimeoutError(failure) ? 'timeout' : 'aborted by the caller';
-    const cancelled = jsonRpcNotification('notifications/cancelled', {
-      requestId: message.id,
-      reason,
-    });
-    this.send(target, cancelled).catch(() => undefined);
+    const cancelled = jsonRpcNotification(
+      'notifications/cancelled',
+      withTraceMeta({ requestId: message.id, reason }, attempt),
+    );
+    this.send(target, cancelled, undefined, attempt).catch(() => undefined);
   }
 }
 
