@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createMetricsTestModule,
@@ -243,6 +244,32 @@ describe('FastMcpMetricsListener', () => {
     expect(await serverValues(registry)).toEqual(['other']);
     // The folded ones that are gone are not remembered: only dyn-a's slot, and dyn-c.
     expect(moduleRef.get(FastMcpMetricsListener)['clientIds'].remembered).toBe(2);
+  });
+
+  it('combines the server gauges of two modules on one registry: worst circuit, summed queues', async () => {
+    const registry = new Registry();
+    const a = await createMetricsTestModule({ registry });
+    open.push(a);
+    const b = await createMetricsTestModule({ registry });
+    open.push(b);
+    const demo = async (name: string) =>
+      lines(await registry.getSingleMetricAsString(name), 'demo');
+    a.events.emit('circuit.transition', { server: 'demo', from: 'closed', to: 'open' });
+    a.events.emit('bulkhead.queue', { server: 'demo', queued: 3 });
+    b.events.emit('circuit.transition', { server: 'demo', from: 'closed', to: 'open' });
+    b.events.emit('circuit.transition', { server: 'demo', from: 'open', to: 'half_open' });
+    b.events.emit('circuit.transition', { server: 'demo', from: 'half_open', to: 'closed' });
+    b.events.emit('bulkhead.queue', { server: 'demo', queued: 2 });
+    expect(await demo('fastmcp_circuit_state')).toEqual(['fastmcp_circuit_state{server="demo"} 2']);
+    expect(await demo('fastmcp_bulkhead_queue')).toEqual([
+      'fastmcp_bulkhead_queue{server="demo"} 5',
+    ]);
+    // B forgets its demo: A's part stays; once A closes, nothing of it stays.
+    b.events.emit('server.forgotten', { server: 'demo' });
+    expect(await demo('fastmcp_circuit_state')).toEqual(['fastmcp_circuit_state{server="demo"} 2']);
+    await a.moduleRef.close();
+    open.splice(open.indexOf(a), 1);
+    expect(await demo('fastmcp_circuit_state')).toEqual([]);
   });
 
   it('registers nothing and listens to nothing when metrics are off', async () => {

@@ -7,9 +7,14 @@ import { ClientIdLabels } from './client-id-labels.js';
 import type { FastMcpMetricSet } from './create-metric-set.js';
 import { OTHER_CLIENT_ID_LABEL } from './fastmcp-metrics.constants.js';
 import { FastMcpMetrics } from './fastmcp-metrics.service.js';
-import { FoldedServerGauge, sumOf, worstOf } from './folded-server-gauge.js';
 import { adderOf } from './metric-tally.js';
 import { OperationLabels } from './operation-labels.js';
+import {
+  sharedServerGauge,
+  sumOf,
+  worstOf,
+  type SharedServerGauge,
+} from './shared-server-gauge.js';
 
 type Labels = Record<string, string>;
 
@@ -24,9 +29,9 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
   private readonly clientIds: ClientIdLabels;
   private readonly clientIdLabel: boolean;
   private readonly operationLabels: OperationLabels;
-  /** Servers folded into `other`: their queues add up, and their worst circuit shows. */
-  private readonly queues = new FoldedServerGauge(sumOf);
-  private readonly circuits = new FoldedServerGauge(worstOf);
+  /** Shared with the other modules on the registry: queues add up, the worst circuit shows. */
+  private queues: SharedServerGauge | null = null;
+  private circuits: SharedServerGauge | null = null;
   private unsubscribes: Array<() => void> = [];
 
   constructor(
@@ -52,12 +57,16 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
   onApplicationShutdown(): void {
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     this.unsubscribes = [];
+    this.queues?.leave(this);
+    this.circuits?.leave(this);
   }
 
   private subscribe(m: FastMcpMetricSet): Array<() => void> {
     const on = this.events.on.bind(this.events);
     const inflight = adderOf(m.inflight);
     const operations = adderOf(m.operations);
+    const queues = (this.queues = sharedServerGauge(m.bulkheadQueue, sumOf));
+    const circuits = (this.circuits = sharedServerGauge(m.circuitState, worstOf));
     return [
       on('retry.scheduled', (e) => {
         m.retryAttempts.inc(this.labels(e, { reason: e.reason }));
@@ -91,34 +100,24 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
         m.rateLimitWait.observe(this.serverLabels(e.server), e.waitedMs / 1000),
       ),
       on('bulkhead.queue', (e) => {
-        const labels = this.serverLabels(e.server);
-        m.bulkheadQueue.set(labels, this.queues.valueFor(labels.server, e.server, e.queued));
+        queues.report(this, this.clientIds.label(e.server), e.server, e.queued);
       }),
       on('circuit.transition', (e) => {
-        const labels = this.serverLabels(e.server);
-        const state = CIRCUIT_STATE_VALUES[e.to];
-        m.circuitState.set(labels, this.circuits.valueFor(labels.server, e.server, state));
-        m.circuitTransitions.inc({ ...labels, to: e.to });
+        const label = this.clientIds.label(e.server);
+        circuits.report(this, label, e.server, CIRCUIT_STATE_VALUES[e.to]);
+        m.circuitTransitions.inc({ server: label, to: e.to });
       }),
       on('retry.budget_exhausted', (e) => m.retryBudgetExhausted.inc(this.serverLabels(e.server))),
       on('server.forgotten', (e) => {
+        queues.forget(this, e.server);
+        circuits.forget(this, e.server);
         removeServerSeries(m, e.server);
-        this.dropFolded(m, e.server);
         if (e.server === OTHER_CLIENT_ID_LABEL) return;
         // With client ids as labels too, its `client_id` series stay, and so does its slot.
         if (this.clientIdLabel) this.clientIds.unfold(e.server);
         else this.clientIds.release(e.server);
       }),
     ];
-  }
-
-  /** A server folded into `other` leaves that series' sum and worst state when it goes. */
-  private dropFolded(m: FastMcpMetricSet, server: string): void {
-    const other = { server: OTHER_CLIENT_ID_LABEL };
-    const queued = this.queues.without(server);
-    if (queued !== undefined) m.bulkheadQueue.set(other, queued);
-    const state = this.circuits.without(server);
-    if (state !== undefined) m.circuitState.set(other, state);
   }
 
   private labels(event: OperationContext, extra?: Labels): Labels {
@@ -133,15 +132,14 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
 }
 
 /**
- * Drops the series of a server that is gone (none if it was folded into `other`). A client id
- * named `other` shares its series with the folded ones, so they stay.
+ * Drops the counter series of a server that is gone (none if it was folded into `other`). A
+ * client id named `other` shares its series with the folded ones, so they stay. Its gauges'
+ * series go once no module reports them (SharedServerGauge).
  */
 function removeServerSeries(m: FastMcpMetricSet, server: string): void {
   if (server === OTHER_CLIENT_ID_LABEL) return;
   const labels = { server };
   m.rateLimitWait.remove(labels);
-  m.bulkheadQueue.remove(labels);
-  m.circuitState.remove(labels);
   m.retryBudgetExhausted.remove(labels);
   for (const to of CIRCUIT_STATES) m.circuitTransitions.remove({ ...labels, to });
 }
