@@ -45,7 +45,7 @@ describe('deploy/ with promtool', () => {
 
   it('accepts the alert rules', () => {
     const run = promtool(['check', 'rules', RULES]);
-    expect(run.output).toContain('SUCCESS: 5 rules found');
+    expect(run.output).toContain('SUCCESS: 6 rules found');
     expect(run.status).toBe(0);
   });
 
@@ -53,6 +53,7 @@ describe('deploy/ with promtool', () => {
     const alerts = [
       'FastMcpHighRetryRate',
       'FastMcpDlqGrowing',
+      'FastMcpDlqStoreFailing',
       'FastMcpDlqOldestEntryTooOld',
       'FastMcpSuccessRateDrop',
       'FastMcpCircuitOpen',

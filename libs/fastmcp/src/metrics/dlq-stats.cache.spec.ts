@@ -112,8 +112,25 @@ describe('DLQ gauges', () => {
     const scrape = gauges(app);
     await vi.advanceTimersByTimeAsync(DLQ_STATS_TIMEOUT_MS);
     expect(await scrape).toEqual([
-      'fastmcp_dlq_entries 0',
-      'fastmcp_dlq_oldest_entry_age_seconds 0',
+      'fastmcp_dlq_entries Nan',
+      'fastmcp_dlq_oldest_entry_age_seconds Nan',
+    ]);
+  });
+
+  it('shows NaN, not an empty queue, until the store has answered once', async () => {
+    const app = await boot();
+    store.next = () => Promise.reject(new Error('ECONNREFUSED'));
+    const text = await app.registry.metrics();
+    expect(text.split('\n').filter((l) => /^fastmcp_dlq_\w*(entries|seconds) /.test(l))).toEqual([
+      'fastmcp_dlq_entries Nan',
+      'fastmcp_dlq_oldest_entry_age_seconds Nan',
+      'fastmcp_dlq_due_entries Nan',
+    ]);
+    store.next = () => Promise.resolve(stats(3, 60));
+    now += 5_000;
+    expect(await gauges(app)).toEqual([
+      'fastmcp_dlq_entries 3',
+      'fastmcp_dlq_oldest_entry_age_seconds 60',
     ]);
   });
 

@@ -15,6 +15,12 @@ export interface DlqGaugeValues {
 /** What the gauges read from `DeadLetterQueueService`. */
 export type DlqStatsSource = Pick<DeadLetterQueueService, 'enabled' | 'getStats'>;
 
+/**
+ * Before the store has answered once, what the gauges show: not a number, rather than a 0 that
+ * reads as an empty queue while dead letters may be piling up in the write buffer.
+ */
+const UNKNOWN: DlqGaugeValues = { entries: NaN, oldestAgeSeconds: NaN, dueEntries: NaN };
+
 /** `() => epoch ms`. */
 export type MetricsClock = () => number;
 
@@ -24,12 +30,12 @@ export const DLQ_STATS_TIMEOUT_MS = 1_000;
 /**
  * Reads `DeadLetterQueueService.getStats()` for the DLQ gauges at most once per 5 s, however many
  * scrapes arrive; concurrent scrapes share one read. When the store fails or is slow, the last
- * values stay (null before the first success) and `read()` still resolves.
+ * values stay (NaN before the first success) and `read()` still resolves. Null: no DLQ.
  */
 @Injectable()
 export class DlqStatsCache {
   private readonly logger = new InertLogger('FastMCP Enhanced');
-  private last: DlqGaugeValues | null = null;
+  private last: DlqGaugeValues = UNKNOWN;
   private readAt = Number.NEGATIVE_INFINITY;
   private pending: Promise<DlqGaugeValues | null> | null = null;
   private failing = false;
