@@ -84,4 +84,32 @@ describe('metrics and logs of real calls (SDK server behind the fault proxy)', (
     expect(lines[1]).toMatch(/^Retry 2\/3 for call_tool after [45]ms /);
     expect(JSON.stringify(warn.mock.calls)).not.toContain('secret-argument');
   });
+
+  it('counts every call that may have run as delivery unknown, not only a retry withheld', async () => {
+    const client = moduleRef.get(EnhancedFastMcpService);
+    await client.connectWithRetry('demo');
+    const unknown = async (): Promise<string[]> =>
+      series(await registry.metrics(), 'fastmcp_delivery_unknown_total');
+    const before = await unknown();
+    // A retryable 502 (retry withheld), a 524 (not retryable), and the budget ending on a hang.
+    proxy.inject({ match: CALL, fault: faults.status(502), times: 1 });
+    const withheld = await client
+      .callToolWithRetry('demo', 'echo', { text: 'a' })
+      .catch((e: unknown) => e);
+    proxy.inject({ match: CALL, fault: faults.status(524), times: 1 });
+    const status = await client
+      .callToolWithRetry('demo', 'echo', { text: 'b' })
+      .catch((e: unknown) => e);
+    proxy.inject({ match: CALL, fault: faults.hang(), times: 1 });
+    const budget = await client
+      .callToolWithRetry('demo', 'echo', { text: 'c' }, { maxTotalTimeoutMs: 300 })
+      .catch((e: unknown) => e);
+    expect([withheld, status, budget].map((e) => (e as { delivery?: string }).delivery)).toEqual([
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
+    expect(before).toEqual([]);
+    expect(await unknown()).toEqual(['fastmcp_delivery_unknown_total{operation="call_tool"} 3']);
+  });
 });

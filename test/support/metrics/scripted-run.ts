@@ -51,6 +51,7 @@ export function emitScriptedRun(events: FastMcpEvents, clientId = 'client-1'): v
     errorClass: 'timeout',
     error: 'timeout after 1000ms',
     retriesExhausted: true,
+    deliveryUnknown: false,
   });
   events.emit('dlq.stored', {
     ...connect,

@@ -8,6 +8,7 @@ import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { classifyError } from '../retry/classify-error.js';
+import { endedDeliveryUnknown } from '../retry/delivery.js';
 import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
 import { RetryPolicies } from '../retry/retry-policies.js';
 import { RetryRun } from '../retry/retry-run.js';
@@ -163,6 +164,7 @@ export class OperationRunner {
         error:
           isRetryExhaustedError(final) && isFastMcpError(failed) ? failed.message : final.message,
         retriesExhausted: isRetryExhaustedError(final),
+        deliveryUnknown: endedDeliveryUnknown(final),
       });
       if (mode.deadLetter) {
         const { priority, retry } = opts;

@@ -57,6 +57,8 @@ export interface OperationFailedEvent extends OperationContext {
   error: string;
   /** True when every retry was used up (the "Max retries exceeded" case). */
   retriesExhausted: boolean;
+  /** True when the call may have run (its dead letter is marked `deliveryUnknown`). */
+  deliveryUnknown: boolean;
 }
 
 export interface DlqStoredEvent extends OperationContext {

@@ -27,6 +27,7 @@ const exhausted: OperationFailedEvent = {
   errorClass: 'http_503',
   error: 'HTTP 503',
   retriesExhausted: true,
+  deliveryUnknown: false,
 };
 const RETRY_LINE = 'Retry 2/3 for call_tool after 220ms (error: HTTP 503, cumulative time: 350ms)';
 const EXHAUSTED_LINE = 'Max retries exceeded for connect (total time: 1.2s, last error: HTTP 503)';

@@ -89,7 +89,7 @@ describe('FastMcpMetricsListener', () => {
     events.emit('operation.succeeded', { ...started, durationMs: 1, attempts: 1 });
     events.emit('operation.failed', {
       ...{ ...started, durationMs: 1, attempts: 1, errorClass: 'http_400', error: 'HTTP 400' },
-      retriesExhausted: false,
+      ...{ retriesExhausted: false, deliveryUnknown: false },
     });
     expect(await inflight()).toContain('fastmcp_inflight_operations{operation="list_tools"} 0');
   });

@@ -72,7 +72,6 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
         m.retryAttempts.inc(this.labels(e, { reason: e.reason }));
         m.retryBackoff.observe(this.labels(e), e.delayMs / 1000);
       }),
-      on('retry.withheld', (e) => m.deliveryUnknown.inc(this.labels(e))),
       on('operation.started', (e) => inflight.add(this.operationLabels.of(e).base, 1)),
       on('operation.succeeded', (e) => {
         const labels = this.operationLabels.of(e);
@@ -85,6 +84,7 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
         inflight.add(labels.base, -1);
         operations.add(labels.error, 1);
         m.operationDuration.observe(labels.base, e.durationMs / 1000);
+        if (e.deliveryUnknown) m.deliveryUnknown.inc(this.labels(e));
       }),
       on('dlq.stored', () => m.dlqOperations.inc()),
       on('dlq.deduplicated', () => m.dlqDeduplicated.inc()),

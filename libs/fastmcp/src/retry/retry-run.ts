@@ -337,7 +337,7 @@ export class RetryRun {
 
   /**
    * A resend withheld: the failed request may have run and is not safe to repeat. Raises
-   * `retry.withheld` (its WARN line and `fastmcp_delivery_unknown_total`); the error to throw.
+   * `retry.withheld` (its WARN line); the error to throw.
    */
   withheld(error: FastMcpError): McpDeliveryUnknownError {
     this.init.events.emit('retry.withheld', {
