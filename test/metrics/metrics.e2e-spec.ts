@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { EnhancedFastMcpService, FastMcpModule } from '@app/fastmcp';
+import { EnhancedFastMcpService, FastMcpModule, McpAbortedError } from '@app/fastmcp';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
 import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
 import { FASTMCP_METRICS_REGISTRY } from '../../libs/fastmcp/src/metrics/fastmcp-metrics.constants.js';
@@ -56,10 +56,13 @@ describe('metrics and logs of real calls (SDK server behind the fault proxy)', (
     expect(series(text, 'fastmcp_operations_total')).toEqual([
       'fastmcp_operations_total{operation="connect",status="success"} 1',
       'fastmcp_operations_total{operation="connect",status="error"} 0',
+      'fastmcp_operations_total{operation="connect",status="aborted"} 0',
       'fastmcp_operations_total{operation="list_tools",status="success"} 0',
       'fastmcp_operations_total{operation="list_tools",status="error"} 0',
+      'fastmcp_operations_total{operation="list_tools",status="aborted"} 0',
       'fastmcp_operations_total{operation="call_tool",status="success"} 1',
       'fastmcp_operations_total{operation="call_tool",status="error"} 0',
+      'fastmcp_operations_total{operation="call_tool",status="aborted"} 0',
     ]);
     // Delays of 2 ms and 4 ms (+/-10 %): both between 1 ms and 10 ms.
     expect(series(text, 'fastmcp_retry_backoff_seconds_bucket').slice(0, 3)).toEqual([
@@ -83,6 +86,27 @@ describe('metrics and logs of real calls (SDK server behind the fault proxy)', (
     );
     expect(lines[1]).toMatch(/^Retry 2\/3 for call_tool after [45]ms /);
     expect(JSON.stringify(warn.mock.calls)).not.toContain('secret-argument');
+  });
+
+  it('counts a call the caller aborted as aborted, not as an error', async () => {
+    const client = moduleRef.get(EnhancedFastMcpService);
+    await client.connectWithRetry('demo');
+    const callTool = async (status: string): Promise<string[]> =>
+      series(await registry.metrics(), 'fastmcp_operations_total').filter((line) =>
+        line.startsWith(`fastmcp_operations_total{operation="call_tool",status="${status}"}`),
+      );
+    const errorsBefore = await callTool('error');
+    proxy.inject({ match: CALL, fault: faults.hang(), times: 1 });
+    const caller = new AbortController();
+    const call = client
+      .callToolWithRetry('demo', 'echo', { text: 'x' }, { signal: caller.signal })
+      .catch((e: unknown) => e);
+    caller.abort();
+    expect((await call) as Error).toBeInstanceOf(McpAbortedError);
+    expect(await callTool('aborted')).toEqual([
+      'fastmcp_operations_total{operation="call_tool",status="aborted"} 1',
+    ]);
+    expect(await callTool('error')).toEqual(errorsBefore);
   });
 
   it('counts every call that may have run as delivery unknown, not only a retry withheld', async () => {

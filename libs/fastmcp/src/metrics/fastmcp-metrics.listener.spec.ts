@@ -66,10 +66,13 @@ describe('FastMcpMetricsListener', () => {
     expect(lines(await registry.getSingleMetricAsString('fastmcp_operations_total'), '{')).toEqual([
       'fastmcp_operations_total{operation="connect",status="success"} 0',
       'fastmcp_operations_total{operation="connect",status="error"} 0',
+      'fastmcp_operations_total{operation="connect",status="aborted"} 0',
       'fastmcp_operations_total{operation="list_tools",status="success"} 0',
       'fastmcp_operations_total{operation="list_tools",status="error"} 0',
+      'fastmcp_operations_total{operation="list_tools",status="aborted"} 0',
       'fastmcp_operations_total{operation="call_tool",status="success"} 1',
       'fastmcp_operations_total{operation="call_tool",status="error"} 0',
+      'fastmcp_operations_total{operation="call_tool",status="aborted"} 0',
     ]);
   });
 

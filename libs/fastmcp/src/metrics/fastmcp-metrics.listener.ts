@@ -82,7 +82,7 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
       on('operation.failed', (e) => {
         const labels = this.operationLabels.of(e);
         inflight.add(labels.base, -1);
-        operations.add(labels.error, 1);
+        operations.add(e.errorClass === 'aborted' ? labels.aborted : labels.error, 1);
         m.operationDuration.observe(labels.base, e.durationMs / 1000);
         if (e.deliveryUnknown) m.deliveryUnknown.inc(this.labels(e));
       }),

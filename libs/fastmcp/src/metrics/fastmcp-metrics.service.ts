@@ -12,7 +12,7 @@ import {
 import { DlqStatsCache } from './dlq-stats.cache.js';
 import { InjectFastMcpMetricsRegistry } from './inject-fastmcp-metrics-registry.decorator.js';
 
-const STATUSES = ['success', 'error'] as const;
+const STATUSES = ['success', 'error', 'aborted'] as const;
 const EVICTION_REASONS = ['ttl', 'cap'] as const;
 const REPLAY_RESULTS = ['success', 'failure', 'conflict'] as const;
 const REDRIVE_RESULTS = ['success', 'failure', 'exhausted', 'held', 'skipped'] as const;

@@ -46,7 +46,7 @@ export const METRIC_DEFINITIONS = {
   operations: {
     suffix: 'operations_total',
     kind: 'counter',
-    help: 'Operations finished, by operation and status (success or error), retries included.',
+    help: 'Operations finished, by operation and status (success, error or aborted by the caller), retries included.',
     labelNames: ['operation', 'status'],
     perClient: true,
     tallied: true,

@@ -8,6 +8,8 @@ export interface OperationLabelSet {
   readonly base: Labels;
   readonly success: Labels;
   readonly error: Labels;
+  /** Ended by the caller's own abort (`McpAbortedError`): not a failure of the server. */
+  readonly aborted: Labels;
 }
 
 /**
@@ -30,6 +32,7 @@ export class OperationLabels {
         base: Object.freeze(base),
         success: Object.freeze({ ...base, status: 'success' }),
         error: Object.freeze({ ...base, status: 'error' }),
+        aborted: Object.freeze({ ...base, status: 'aborted' }),
       });
       this.cache.set(key, set);
     }
