@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DeadLetterQueueService, type DlqRedrivenEvent } from '@app/fastmcp';
+import { DeadLetterQueueService, type DlqRedrivenEvent, type DlqReplayedEvent } from '@app/fastmcp';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
 import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
@@ -9,6 +9,7 @@ describe('automatic redrive through the real client and a real MCP server', () =
   let app: ClientTestApp;
   let dlq: DeadLetterQueueService;
   const redriven: DlqRedrivenEvent[] = [];
+  const replayed: DlqReplayedEvent[] = [];
 
   beforeAll(async () => {
     server = await startDemoMcpServer({ flakyFailures: 0 });
@@ -23,6 +24,7 @@ describe('automatic redrive through the real client and a real MCP server', () =
       },
     });
     app.events.on('dlq.redriven', (event) => redriven.push(event));
+    app.events.on('dlq.replayed', (event) => replayed.push(event));
     dlq = app.moduleRef.get(DeadLetterQueueService);
   });
 
@@ -43,6 +45,8 @@ describe('automatic redrive through the real client and a real MCP server', () =
       interval: 100,
     });
     expect(redriven.map((e) => e.result)).toEqual(['failure', 'success']);
+    // Counted as redrives only (fastmcp_dlq_redrives_total), not as replays too.
+    expect(replayed).toEqual([]);
   });
 
   it('never redrives a call marked deliveryUnknown; opts.priority goes over the tool priority', async () => {

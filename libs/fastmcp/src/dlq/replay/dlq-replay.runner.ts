@@ -89,7 +89,7 @@ export async function runReplay(
   try {
     started = await ctx.storage.beginReplay(id, token, ctx.leaseMs, ctx.now());
   } catch (error) {
-    if (isReplayConflictError(error)) ctx.notifier.replayed(id, 'conflict');
+    if (isReplayConflictError(error)) notifyReplayed(ctx, id, options, 'conflict');
     asUnavailable(error);
   }
   const renew = () => ctx.storage.renewReplay(id, token, ctx.leaseMs, ctx.now());
@@ -118,13 +118,13 @@ async function runBegun(
           'before it ended), so it is marked deliveryUnknown',
       );
     }
-    ctx.notifier.replayed(id, 'conflict');
+    notifyReplayed(ctx, id, options, 'conflict');
     throw new ReplayConflictError(id, { reason: refusal(id, abandoned) });
   }
   if (entry.argumentsTruncated && entry.operation === 'call_tool') {
     // The stored arguments are a marker, not the call's: running them would be another call.
     await releaseUntouched(leased, entry).catch(asUnavailable);
-    ctx.notifier.replayed(id, 'conflict');
+    notifyReplayed(ctx, id, options, 'conflict');
     throw new ReplayConflictError(id, {
       reason: `dead-letter entry ${id} cannot be replayed: its arguments were capped when it was stored`,
     });
@@ -156,7 +156,7 @@ async function runBegun(
     });
     ctx.notifier.logger.warn(`DLQ entry ${id} was not replayed: ${why}; the entry stays as it was`);
     if (outcome.shutdown) options.onRefused?.();
-    else ctx.notifier.replayed(id, 'conflict');
+    else notifyReplayed(ctx, id, options, 'conflict');
     throw outcome.refused;
   }
   if (outcome.ok) {
@@ -170,7 +170,7 @@ async function runBegun(
     });
     if (finished === 'lost') await markLost(id, ctx);
     ctx.notifier.logger.log(`Replayed DLQ entry ${id} (operation: ${entry.operation})`);
-    ctx.notifier.replayed(id, 'success');
+    notifyReplayed(ctx, id, options, 'success');
     return { id, result: outcome.result };
   }
   const failed = failedAgain(entry, outcome, ctx.now(), options.redrive === true);
@@ -192,7 +192,7 @@ async function runBegun(
     `Replay of DLQ entry ${id} failed (error: ${failed.error}); replayCount ${failed.replayCount}` +
       (failed.redriveExhausted ? '; automatic redrives exhausted' : ''),
   );
-  ctx.notifier.replayed(id, 'failure');
+  notifyReplayed(ctx, id, options, 'failure');
   // Anything but the client's own errors (a RangeError of an entry nested too deep) is wrapped:
   // a replay fails with a FastMcpError, never a bare error a REST layer would answer 500 to.
   throw isFastMcpError(outcome.error)
@@ -202,6 +202,16 @@ async function runBegun(
         clientId: entry.clientId,
         cause: outcome.error,
       });
+}
+
+/** A replay's end for `fastmcp_dlq_replays_total`; a redrive counts once, as a redrive only. */
+function notifyReplayed(
+  ctx: ReplayContext,
+  id: string,
+  options: RunReplayOptions,
+  result: 'success' | 'failure' | 'conflict',
+): void {
+  if (!options.redrive) ctx.notifier.replayed(id, result);
 }
 
 /** Whether the entry, read under the lease, is still due for an automatic redrive. */
