@@ -41,6 +41,9 @@ type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
  */
 const users = new WeakMap<object, number>();
 
+/** The metrics a set created; one the app registered itself is never removed by a module. */
+const created = new WeakSet<object>();
+
 /**
  * The collectors of the sets sharing each gauge, oldest first: the oldest still open is the one
  * read, so a gauge never reads the DLQ of a module that has closed.
@@ -66,9 +69,11 @@ export function createMetricSet(
   }
   assertNoClash(config, existing);
   const entries = METRIC_KEYS.map((key) => {
-    const metric =
-      existing.get(key) ??
-      createMetric(registry, config, METRIC_DEFINITIONS[key], key, collectors[key]);
+    let metric = existing.get(key);
+    if (!metric) {
+      metric = createMetric(registry, config, METRIC_DEFINITIONS[key], key, collectors[key]);
+      created.add(metric);
+    }
     users.set(metric, (users.get(metric) ?? 0) + 1);
     const collector = collectors[key];
     if (collector)
@@ -80,7 +85,7 @@ export function createMetricSet(
   return set;
 }
 
-/** Removes from `registry` the metrics of `set` that no other set uses (and still ours). */
+/** Removes from `registry` the metrics a set created that no other set uses (and still ours). */
 export function removeMetricSet(
   registry: Registry,
   namespace: string,
@@ -103,7 +108,9 @@ export function removeMetricSet(
     }
     users.delete(metric);
     const name = metricName(namespace, key);
-    if (registry.getSingleMetric(name) === metric) registry.removeSingleMetric(name);
+    if (created.has(metric) && registry.getSingleMetric(name) === metric) {
+      registry.removeSingleMetric(name);
+    }
   }
 }
 

@@ -135,11 +135,16 @@ describe('FastMcpMetrics', () => {
       labelNames: ['operation', 'status'],
       registers: [registry],
     });
-    const { events } = await boot({ registry });
+    const { moduleRef, events } = await createMetricsTestModule({ registry });
     emitScriptedRun(events);
     expect(await registry.getSingleMetricAsString('fastmcp_operations_total')).toContain(
       'fastmcp_operations_total{operation="call_tool",status="success"} 1\n',
     );
+    // The app's metric stays the app's: the module takes out only what it created.
+    await moduleRef.close();
+    expect(registry.getMetricsAsArray().map((metric) => metric.name)).toEqual([
+      'fastmcp_operations_total',
+    ]);
   });
 
   it('shares a registry between modules with different namespaces', async () => {
