@@ -18,7 +18,13 @@ import {
   failedInput,
   TestClock,
 } from '../support/dlq/dlq-test-context.js';
-import { moveSlot, type RedisClusterHandle, startRedisCluster } from '../support/redis-cluster.js';
+import {
+  moveSlot,
+  openSlotMove,
+  type RedisClusterHandle,
+  rejectedCalls,
+  startRedisCluster,
+} from '../support/redis-cluster.js';
 
 let cluster: RedisClusterHandle;
 let prefixes = 0;
@@ -149,6 +155,55 @@ describe('the Redis store through a live slot reshard', () => {
       } while (cursor);
       expect(listed.map((entry) => entry.id).sort()).toEqual([...expected].sort());
     }
+  }, 60_000);
+});
+
+describe('the Redis store while its slot is migrating (no key moved yet)', () => {
+  const clock = new TestClock();
+  let instances: DlqInstance[] = [];
+
+  afterEach(async () => {
+    for (const instance of instances) await instance.module.close();
+    instances = [];
+  });
+
+  it('removes a replayed entry once the slot settles, however often the cluster refused it', async () => {
+    const prefix = nextPrefix();
+    const replayer = new FakeReplayer();
+    // Few redirections: ioredis gives up on each removal quickly, and the replay sends it again.
+    const redis = { cluster: { nodes: [...cluster.nodes], options: { maxRedirections: 3 } } };
+    const instance = await bootDlq({ redis, keyPrefix: prefix }, clock, replayer);
+    instances.push(instance);
+    const slot = Number(
+      await cluster.node(cluster.nodes[0].port).cluster('KEYSLOT', `{${prefix}}`),
+    );
+    const entry = await instance.dlq.store(failedInput());
+    let succeed = (): void => undefined;
+    replayer.next = () =>
+      new Promise((resolve) => (succeed = () => resolve({ ok: true, result: 'done' })));
+    let settled = false;
+    const replay = instance.replays.replay(entry.id).finally(() => (settled = true));
+    await expect.poll(() => replayer.calls.length, { timeout: 20_000 }).toBe(1);
+
+    const move = await openSlotMove(cluster, slot);
+    const ports = [move.source, move.target];
+    const refusedBefore = await rejectedCalls(cluster, ports, 'evalsha');
+    succeed();
+    // Far more refusals than one removal's 4 attempts: the removal was sent again and again.
+    await expect
+      .poll(
+        async () =>
+          settled || (await rejectedCalls(cluster, ports, 'evalsha')) > refusedBefore + 20,
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(true);
+    await move.settle();
+
+    await expect(replay).resolves.toEqual({ id: entry.id, result: 'done' });
+    expect(await instance.dlq.get(entry.id)).toBeNull();
+    expect(replayer.calls).toHaveLength(1);
   }, 60_000);
 });
 

@@ -130,6 +130,43 @@ async function ownerOf(node: Redis, slot: number): Promise<number> {
   return Number(master[1]);
 }
 
+/**
+ * Opens a move of `slot` to another master without moving a key (IMPORTING on the target,
+ * MIGRATING on the source, as a reshard's first step). `settle()` makes the slot STABLE again on
+ * both: the move is given up, its keys stay on the source.
+ */
+export async function openSlotMove(
+  cluster: RedisClusterHandle,
+  slot: number,
+): Promise<{ source: number; target: number; settle(): Promise<void> }> {
+  const source = await cluster.ownerOf(slot);
+  const target = cluster.nodes.find((node) => node.port !== source)!.port;
+  const sourceId = String(await cluster.node(source).cluster('MYID'));
+  const targetId = String(await cluster.node(target).cluster('MYID'));
+  await cluster.node(target).cluster('SETSLOT', slot, 'IMPORTING', sourceId);
+  await cluster.node(source).cluster('SETSLOT', slot, 'MIGRATING', targetId);
+  const settle = async (): Promise<void> => {
+    for (const port of [source, target])
+      await cluster.node(port).cluster('SETSLOT', slot, 'STABLE');
+  };
+  return { source, target, settle };
+}
+
+/** How many `command` calls the nodes on `ports` refused (a redirection, TRYAGAIN) so far. */
+export async function rejectedCalls(
+  cluster: RedisClusterHandle,
+  ports: readonly number[],
+  command: string,
+): Promise<number> {
+  let total = 0;
+  for (const port of ports) {
+    const stats = await cluster.node(port).info('commandstats');
+    const line = new RegExp(`^cmdstat_${command}:.*rejected_calls=(\\d+)`, 'm').exec(stats);
+    total += Number(line?.[1] ?? 0);
+  }
+  return total;
+}
+
 export interface SlotMove {
   /** Keys moved per MIGRATE. Default 10. */
   batch?: number;

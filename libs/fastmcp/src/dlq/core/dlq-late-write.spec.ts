@@ -23,6 +23,21 @@ describe('writeMayHaveLanded', () => {
     expect(writeMayHaveLanded(new Error('Connection is closed.'))).toBe(true);
     expect(writeMayHaveLanded('a string')).toBe(true);
   });
+
+  it('is false for a cluster refusal, and for ioredis giving up after following refusals', () => {
+    const tryAgain = 'TRYAGAIN Multiple keys request during rehashing of slot';
+    const gaveUp = new Error(`Too many Cluster redirections. Last error: ReplyError: ${tryAgain}`);
+    expect(writeMayHaveLanded(gaveUp)).toBe(false);
+    expect(writeMayHaveLanded(new DlqUnavailableError(gaveUp.message, { cause: gaveUp }))).toBe(
+      false,
+    );
+    expect(writeMayHaveLanded(new Error(tryAgain))).toBe(false);
+    expect(writeMayHaveLanded(new Error('ASK 1386 127.0.0.1:7001'))).toBe(false);
+    expect(writeMayHaveLanded(new Error('MOVED 1386 127.0.0.1:7001'))).toBe(false);
+    expect(writeMayHaveLanded(new Error('CLUSTERDOWN The cluster is down'))).toBe(false);
+    const closed = 'Too many Cluster redirections. Last error: Error: Connection is closed.';
+    expect(writeMayHaveLanded(new Error(closed))).toBe(true);
+  });
 });
 
 describe('lateWriteOf', () => {

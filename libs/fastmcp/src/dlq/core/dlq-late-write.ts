@@ -5,12 +5,21 @@ import type { FailedOperation } from './failed-operation.interface.js';
 const NOT_SENT = /enableOfflineQueue options is false/;
 
 /**
- * False only when the failure shows the write never left this process. Anything else (a timeout,
- * a connection lost mid-command) may have reached Redis and been applied.
+ * Redis Cluster's refusals of a command it did not run (its slot is moving or unserved), as is or
+ * as ioredis reports them once it stops following them ("Too many Cluster redirections. Last
+ * error: ReplyError: TRYAGAIN ...").
+ */
+const CLUSTER_REFUSAL =
+  /^(?:Too many Cluster redirections\. Last error: (?:ReplyError: )?)?(?:TRYAGAIN|ASK|MOVED|CLUSTERDOWN) /;
+
+/**
+ * False only when the failure shows the write was never applied: it never left this process, or
+ * the cluster refused it before running it. Anything else (a timeout, a connection lost
+ * mid-command) may have reached Redis and been applied.
  */
 export function writeMayHaveLanded(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (NOT_SENT.test(cause.message)) return false;
+    if (NOT_SENT.test(cause.message) || CLUSTER_REFUSAL.test(cause.message)) return false;
   }
   return true;
 }
