@@ -207,6 +207,51 @@ describe('the Redis store while its slot is migrating (no key moved yet)', () =>
   }, 60_000);
 });
 
+describe("the Redis store while its slot is migrating, on the module's cluster options", () => {
+  const clock = new TestClock();
+  let instance: DlqInstance | undefined;
+
+  afterEach(async () => {
+    await instance?.module.close();
+    instance = undefined;
+  });
+
+  it('answers getStats, and holds a delete past many refusals until the slot settles', async () => {
+    const prefix = nextPrefix();
+    // A long command timeout: the delete below must end on the slot settling, not on a deadline.
+    const options = { redisOptions: { commandTimeout: 60_000 } };
+    const redis = { cluster: { nodes: [...cluster.nodes], options } };
+    instance = await bootDlq({ redis, keyPrefix: prefix }, clock, new FakeReplayer());
+    const slot = Number(
+      await cluster.node(cluster.nodes[0].port).cluster('KEYSLOT', `{${prefix}}`),
+    );
+    const kept = await instance.dlq.store(failedInput({ operation: 'list_tools' }));
+    const doomed = await instance.dlq.store(failedInput());
+
+    const move = await openSlotMove(cluster, slot);
+    const ports = [move.source, move.target];
+    try {
+      await expect(instance.dlq.getStats()).resolves.toMatchObject({
+        total: 2,
+        byOperation: { list_tools: 1, call_tool: 1 },
+      });
+      const refusedBefore = await rejectedCalls(cluster, ports, 'evalsha');
+      let settled = false;
+      const deleted = instance.dlq.delete(doomed.id).finally(() => (settled = true));
+      // Well past the 50 redirections ioredis was allowed before.
+      const refused = async () =>
+        settled || (await rejectedCalls(cluster, ports, 'evalsha')) > refusedBefore + 150;
+      await expect.poll(refused, { timeout: 50_000, interval: 200 }).toBe(true);
+      await move.settle();
+      await expect(deleted).resolves.toBe(true);
+    } finally {
+      await move.settle();
+    }
+    expect(await instance.dlq.get(doomed.id)).toBeNull();
+    expect(await instance.dlq.get(kept.id)).not.toBeNull();
+  }, 90_000);
+});
+
 describe('the eviction policy of the cluster the DLQ starts on', () => {
   it('warns at start when one master evicts, naming its policy', async () => {
     const { port } = cluster.nodes[1];

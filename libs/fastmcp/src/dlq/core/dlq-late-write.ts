@@ -1,3 +1,4 @@
+import { isClusterRefusal } from './cluster-refusal.js';
 import { DLQ_TOMBSTONE_MS } from './dlq.constants.js';
 import type { FailedOperation } from './failed-operation.interface.js';
 
@@ -5,21 +6,14 @@ import type { FailedOperation } from './failed-operation.interface.js';
 const NOT_SENT = /enableOfflineQueue options is false/;
 
 /**
- * Redis Cluster's refusals of a command it did not run (its slot is moving or unserved), as is or
- * as ioredis reports them once it stops following them ("Too many Cluster redirections. Last
- * error: ReplyError: TRYAGAIN ...").
- */
-const CLUSTER_REFUSAL =
-  /^(?:Too many Cluster redirections\. Last error: (?:ReplyError: )?)?(?:TRYAGAIN|ASK|MOVED|CLUSTERDOWN) /;
-
-/**
  * False only when the failure shows the write was never applied: it never left this process, or
  * the cluster refused it before running it. Anything else (a timeout, a connection lost
  * mid-command) may have reached Redis and been applied.
  */
 export function writeMayHaveLanded(error: unknown): boolean {
+  if (isClusterRefusal(error)) return false;
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (NOT_SENT.test(cause.message) || CLUSTER_REFUSAL.test(cause.message)) return false;
+    if (NOT_SENT.test(cause.message)) return false;
   }
   return true;
 }

@@ -21,18 +21,19 @@ export const DLQ_REDIS_CONNECTION_OPTIONS: RedisOptions = {
 };
 
 /**
- * Options of a cluster the module opens. While a slot moves, a script whose keys are split
- * between the two nodes gets TRYAGAIN: it is sent again every 100 ms, up to 50 times (5 s),
- * after which the write is buffered like any other failure. A command times out after 6 s, past
- * those retries: a paused or cut-off node (its socket never closes) held reads, jobs and redrive
- * rounds for as long as it stayed so.
+ * Options of a cluster the module opens. While the DLQ's slot moves, a script that declares a key
+ * not there yet (a new entry, a tombstone, a lease) is refused (TRYAGAIN, ASK, then MOVED) for
+ * the whole move: it is sent again every 100 ms, and its deadline is the 6 s command timeout, not
+ * a count of redirections (50 ran out in 2-4 s). A store still gives up at its own 2 s write
+ * timeout and is buffered. The 6 s also ends a command a paused or cut-off node (its socket
+ * never closes) would hold, with reads, jobs and redrive rounds, for as long as it stayed so.
  */
 export const DLQ_CLUSTER_OPTIONS: ClusterOptions = {
   enableOfflineQueue: false,
   retryDelayOnTryAgain: 100,
-  retryDelayOnMoved: 0,
+  retryDelayOnMoved: 100,
   retryDelayOnClusterDown: 100,
-  maxRedirections: 50,
+  maxRedirections: 1000,
   clusterRetryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
   redisOptions: { connectTimeout: 2000, maxRetriesPerRequest: 1, commandTimeout: 6000 },
 };

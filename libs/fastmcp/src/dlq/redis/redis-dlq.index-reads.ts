@@ -1,4 +1,5 @@
 import type { DlqStats } from '../core/dead-letter-queue.interface.js';
+import { isClusterRefusal } from '../core/cluster-refusal.js';
 import { DLQ_STATS_TOP_CLIENTS, DLQ_STATS_TOP_ERROR_CLASSES } from '../core/dlq.constants.js';
 import type { DlqCursor } from '../core/dlq-cursor.js';
 import { topCounts } from '../core/dlq-top-counts.js';
@@ -53,29 +54,54 @@ export async function countByTime(
   });
 }
 
+/** The reads behind `getStats()`, on a transaction or on the connection itself. */
+interface StatsReader<T> {
+  zcard(key: string): T;
+  hgetall(key: string): T;
+  zrange(key: string, start: number, stop: number, withScores: 'WITHSCORES'): T;
+}
+
+function statsReads<T>(reader: StatsReader<T>, keys: RedisDlqKeys): T[] {
+  return [
+    reader.zcard(keys.all),
+    reader.hgetall(keys.counts),
+    reader.zrange(keys.all, 0, 0, 'WITHSCORES'),
+    reader.zrange(keys.all, -1, -1, 'WITHSCORES'),
+    reader.zcard(keys.due),
+    ...OPERATION_NAMES.map((operation) => reader.zcard(keys.byOperation(operation))),
+    ...DLQ_PRIORITIES.map((priority) => reader.zcard(keys.byPriority(priority))),
+  ];
+}
+
 /**
- * The counts behind `getStats()`, read in one transaction (every key is in one slot): by
- * operation and priority the sizes of their indexes, by client id and error class the `counts`
- * hash (the largest first).
+ * Reads them in one transaction (every key is in one slot). While that slot moves, a cluster
+ * refuses the transaction (some keys do not exist) and ioredis does not retry one: they are then
+ * read one by one, each following the move on its own (the counts may be a write apart).
+ */
+async function readStatsValues(redis: DlqRedisClient, keys: RedisDlqKeys): Promise<unknown[]> {
+  const tx = redis.multi();
+  statsReads(tx, keys);
+  try {
+    return ((await tx.exec()) ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    });
+  } catch (error) {
+    if (!isClusterRefusal(error)) throw error;
+    return Promise.all(statsReads<Promise<unknown>>(redis, keys));
+  }
+}
+
+/**
+ * The counts behind `getStats()`: by operation and priority the sizes of their indexes, by
+ * client id and error class the `counts` hash (the largest first).
  */
 export async function readStats(
   redis: DlqRedisClient,
   keys: RedisDlqKeys,
   nowMs: number,
 ): Promise<DlqStats> {
-  let tx = redis
-    .multi()
-    .zcard(keys.all)
-    .hgetall(keys.counts)
-    .zrange(keys.all, 0, 0, 'WITHSCORES')
-    .zrange(keys.all, -1, -1, 'WITHSCORES')
-    .zcard(keys.due);
-  for (const operation of OPERATION_NAMES) tx = tx.zcard(keys.byOperation(operation));
-  for (const priority of DLQ_PRIORITIES) tx = tx.zcard(keys.byPriority(priority));
-  const values = ((await tx.exec()) ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
+  const values = await readStatsValues(redis, keys);
   const [total, counts, oldest, newest, due] = values as [
     number,
     Record<string, string>,
