@@ -32,6 +32,20 @@ export interface DlqRedisOptions {
    * (`'default'` for the default one). The app must import `RedisModule`.
    */
   namespace?: string;
+  /**
+   * Confirm a store only once `count` replicas have it (Redis `WAIT count timeoutMs` after the
+   * insert): a store that reached fewer stays buffered (then spilled) and is written again, so a
+   * master that fails over before replicating loses no confirmed dead letter. `count` 1..16,
+   * `timeoutMs` 1..1500 (within the store's 2 s write timeout). Default none (the master's answer
+   * confirms it).
+   */
+  replicas?: DlqRedisReplicas;
+}
+
+/** See `DlqRedisOptions.replicas`. */
+export interface DlqRedisReplicas {
+  count: number;
+  timeoutMs: number;
 }
 
 /**

@@ -110,7 +110,12 @@ export const DLQ_REDIS_FIELDS = {
   client: true,
   cluster: true,
   namespace: true,
+  replicas: true,
 } as const satisfies FieldSet<DlqRedisOptions>;
+
+export const DLQ_REPLICAS_FIELDS = { count: true, timeoutMs: true } as const satisfies FieldSet<
+  NonNullable<DlqRedisOptions['replicas']>
+>;
 
 export const DLQ_CLUSTER_FIELDS = { nodes: true, options: true } as const satisfies FieldSet<
   NonNullable<DlqRedisOptions['cluster']>

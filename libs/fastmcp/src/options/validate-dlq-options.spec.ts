@@ -130,7 +130,7 @@ describe('dlq.redis.client', () => {
   it('refuses an object that lacks the commands the store sends', () => {
     expect(issuesOf({ redis: { client: {} } })).toEqual([
       expect.stringMatching(
-        /^dlq\.redis\.client: must be an ioredis Redis or Cluster \(missing evalsha, eval, .*zrevrangebyscore, info, pipeline\)$/,
+        /^dlq\.redis\.client: must be an ioredis Redis or Cluster \(missing evalsha, eval, .*zrevrangebyscore, info, pipeline, multi\)$/,
       ),
     ]);
   });
@@ -191,6 +191,29 @@ describe('dlq.redis.namespace', () => {
   it.each(['', '  ', 5])('refuses %j', (namespace) => {
     expect(issuesOf({ redis: { namespace } })).toEqual([
       'dlq.redis.namespace: must be a non-empty string',
+    ]);
+  });
+});
+
+describe('dlq.redis.replicas', () => {
+  const url = 'redis://127.0.0.1:1';
+  it('accepts a count and a timeout within bounds', () => {
+    expect(issuesOf({ redis: { url, replicas: { count: 1, timeoutMs: 1000 } } })).toEqual([]);
+  });
+
+  it('names each field that is missing or out of bounds', () => {
+    expect(issuesOf({ redis: { url, replicas: { count: 0, timeoutMs: 5000 } } })).toEqual([
+      expect.stringMatching(/^dlq\.redis\.replicas\.count: /),
+      expect.stringMatching(/^dlq\.redis\.replicas\.timeoutMs: /),
+    ]);
+    expect(issuesOf({ redis: { url, replicas: { count: 1 } } })).toEqual([
+      expect.stringMatching(/^dlq\.redis\.replicas\.timeoutMs: /),
+    ]);
+    expect(issuesOf({ redis: { url, replicas: 1 } })).toEqual([
+      expect.stringMatching(/^dlq\.redis\.replicas: /),
+    ]);
+    expect(issuesOf({ redis: { url, replicas: { count: 1, timeoutMs: 10, wait: 1 } } })).toEqual([
+      expect.stringMatching(/^dlq\.redis\.replicas\.wait: is not an option/),
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { isAnyObject, isOptionsObject, kindOf, type OptionChecks } from './option-checks.js';
-import { DLQ_CLUSTER_FIELDS, DLQ_REDIS_FIELDS } from './option-fields.js';
+import { DLQ_CLUSTER_FIELDS, DLQ_REDIS_FIELDS, DLQ_REPLICAS_FIELDS } from './option-fields.js';
 import { redisUrlProblem } from './redis-url.js';
 
 /**
@@ -26,6 +26,7 @@ export const DLQ_REDIS_COMMANDS = [
   'zrevrangebyscore',
   'info',
   'pipeline',
+  'multi',
 ] as const;
 
 const CLUSTER_NODE = /^[^\s:]+:(\d{1,5})$/;
@@ -52,6 +53,13 @@ export function checkRedis(checks: OptionChecks, redis: unknown, store: string):
   }
   if (redis.client !== undefined) checkClient(checks, redis.client);
   if (redis.namespace !== undefined) checks.nonEmptyString('dlq.redis.namespace', redis.namespace);
+  if (
+    redis.replicas !== undefined &&
+    checks.options('dlq.redis.replicas', redis.replicas, DLQ_REPLICAS_FIELDS)
+  ) {
+    checks.integer('dlq.redis.replicas.count', redis.replicas.count, 1, 16);
+    checks.integer('dlq.redis.replicas.timeoutMs', redis.replicas.timeoutMs, 1, 1500);
+  }
   if (
     redis.cluster !== undefined &&
     checks.options('dlq.redis.cluster', redis.cluster, DLQ_CLUSTER_FIELDS)

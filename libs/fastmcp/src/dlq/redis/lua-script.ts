@@ -46,6 +46,43 @@ export class LuaScript {
     }
   }
 
+  /**
+   * Runs the script, then `WAIT count timeoutMs` on the same connection (one pipeline, routed by
+   * the script's keys on a cluster): throws unless `count` replicas have its writes.
+   */
+  async runReplicated(
+    redis: DlqRedisClient,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+    replicas: { count: number; timeoutMs: number },
+  ): Promise<unknown> {
+    const send = async (script: 'evalsha' | 'eval') => {
+      const body = script === 'evalsha' ? this.sha : this.source;
+      const replies = await redis
+        .pipeline()
+        [script](body, keys.length, ...keys, ...args)
+        .call('WAIT', replicas.count, replicas.timeoutMs)
+        .exec();
+      const [[scriptError, reply], [waitError, reached]] = replies as Array<
+        [Error | null, unknown]
+      >;
+      if (scriptError) throw scriptError;
+      if (waitError) throw waitError;
+      if (Number(reached) < replicas.count) {
+        throw new Error(
+          `not replicated: WAIT reached ${Number(reached)} of ${replicas.count} replicas in ${replicas.timeoutMs} ms`,
+        );
+      }
+      return reply;
+    };
+    try {
+      return await send('evalsha');
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return send('eval');
+    }
+  }
+
   private load(): { source: string; sha: string } {
     if (!this.loaded) {
       const source = loadLua(this.name);

@@ -1,3 +1,4 @@
+import type { DlqRedisReplicas } from '../../options/dlq-options.interface.js';
 import { dlqIdTime } from '../core/dlq-id.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { GroupCommit } from './group-commit.js';
@@ -58,6 +59,7 @@ export class RedisDlqInserts {
   constructor(
     private readonly redis: DlqRedisClient,
     private readonly keys: RedisDlqKeys,
+    private readonly replicas?: DlqRedisReplicas,
   ) {}
 
   insert(entry: FailedOperation, nowMs: number, options: InsertOptions): Promise<InsertReply> {
@@ -99,7 +101,10 @@ export class RedisDlqInserts {
     const keys = [...this.keys.core, ...items.flatMap((item) => item.keys)];
     const nowMs = Math.max(...items.map((item) => item.nowMs));
     const args = [nowMs, ...items.flatMap((item) => item.args)];
-    const reply = (await DLQ_SCRIPTS.insert.run(this.redis, keys, args)) as Array<number | string>;
+    const { insert } = DLQ_SCRIPTS;
+    const reply = (await (this.replicas
+      ? insert.runReplicated(this.redis, keys, args, this.replicas)
+      : insert.run(this.redis, keys, args))) as Array<number | string>;
     const total = Number(reply[0]);
     const expiredDue = Number(reply[1]);
     return items.map((_, i): InsertReply => {

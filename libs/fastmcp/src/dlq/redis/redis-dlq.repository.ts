@@ -1,3 +1,4 @@
+import type { DlqRedisReplicas } from '../../options/dlq-options.interface.js';
 import { DlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
 import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
 import { DLQ_SWEEP_BATCH, DLQ_TOMBSTONE_MS } from '../core/dlq.constants.js';
@@ -31,8 +32,9 @@ export class RedisDlqRepository {
     readonly redis: DlqRedisClient,
     readonly keys: RedisDlqKeys,
     private readonly corrupt?: DlqCorruptEntries,
+    replicas?: DlqRedisReplicas,
   ) {
-    this.inserts = new RedisDlqInserts(redis, keys);
+    this.inserts = new RedisDlqInserts(redis, keys, replicas);
   }
 
   /** Stores the entry (grouped with the stores that arrive together; see `RedisDlqInserts`). */

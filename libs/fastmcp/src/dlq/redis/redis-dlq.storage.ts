@@ -36,7 +36,7 @@ export class RedisDlqStorage implements DlqStorage {
   private stopRechecks: () => void = () => undefined;
 
   constructor(
-    options: DlqRedisOptions | undefined,
+    private readonly options: DlqRedisOptions | undefined,
     keyPrefix: string,
     moduleRef: ModuleRef,
     private readonly corrupt: DlqCorruptEntries,
@@ -301,7 +301,7 @@ export class RedisDlqStorage implements DlqStorage {
   private async repository(): Promise<RedisDlqRepository> {
     const { redis } = await this.handle.connect();
     if (this.current?.redis !== redis) {
-      this.current = new RedisDlqRepository(redis, this.keys, this.corrupt);
+      this.current = new RedisDlqRepository(redis, this.keys, this.corrupt, this.options?.replicas);
     }
     return this.current;
   }
