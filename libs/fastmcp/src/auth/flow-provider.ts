@@ -20,7 +20,7 @@ export interface FlowMode {
 }
 
 /** Run around the saving of what discovery found. */
-export interface DiscoveryHooks {
+export interface DiscoverySaveHooks {
   /** Throws to refuse it, before the app's provider gets it. */
   before(state: OAuthDiscoveryState): void;
   /** It passed every check. */
@@ -63,7 +63,7 @@ export class FlowProvider {
     private readonly app: OAuthClientProvider,
     private readonly mode: FlowMode,
     private readonly refused: RefusedRefreshTokens,
-    private readonly hooks?: DiscoveryHooks,
+    private readonly hooks?: DiscoverySaveHooks,
   ) {
     const overrides: Overrides = {
       tokens: () => this.tokens(),

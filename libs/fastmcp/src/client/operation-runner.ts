@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { repeatRuleOfCall } from '../dlq/core/repeat-rule.js';
 import { FastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 import { FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { unexpectedFailure } from '../errors/unexpected-failure.js';
@@ -25,7 +26,6 @@ import { InFlightOperations } from './in-flight-operations.js';
 import { linkedSignal } from './linked-signal.js';
 import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interface.js';
 import { specScrubber } from './spec-scrubber.js';
-import { repeatRuleOfCall } from '../dlq/core/repeat-rule.js';
 
 /** The call's shutdown signal, and whether its request was out when the grace ran out. */
 interface ShutdownWatch {

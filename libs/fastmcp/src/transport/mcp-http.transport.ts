@@ -303,10 +303,10 @@ export class McpHttpTransport {
   }
 
   /**
-   * Tells the server to stop work on a request we stopped waiting for (not `initialize`). In the
+   * Tells the server to stop work on a request we stopped waiting for (not `initialize`), with the
+   * interrupted attempt's trace context so the server can tie the cancel to the request. In the
    * modern era the closed stream is the cancellation: nothing is sent.
    */
-  /** The cancel goes with the interrupted attempt's trace context: the server can tie it to the request. */
   private cancelIfInterrupted(
     target: HttpTarget,
     message: JSONRPCRequest,

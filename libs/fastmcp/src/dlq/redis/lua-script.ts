@@ -38,12 +38,11 @@ export class LuaScript {
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
   ): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return redis.eval(this.source, keys.length, ...keys, ...args);
-    }
+    return this.withFallback((command, body) =>
+      command === 'evalsha'
+        ? redis.evalsha(body, keys.length, ...keys, ...args)
+        : redis.eval(body, keys.length, ...keys, ...args),
+    );
   }
 
   /**
@@ -56,11 +55,10 @@ export class LuaScript {
     args: ReadonlyArray<string | number>,
     replicas: { count: number; timeoutMs: number },
   ): Promise<unknown> {
-    const send = async (script: 'evalsha' | 'eval') => {
-      const body = script === 'evalsha' ? this.sha : this.source;
+    return this.withFallback(async (command, body) => {
       const replies = await redis
         .pipeline()
-        [script](body, keys.length, ...keys, ...args)
+        [command](body, keys.length, ...keys, ...args)
         .call('WAIT', replicas.count, replicas.timeoutMs)
         .exec();
       const [[scriptError, reply], [waitError, reached]] = replies as Array<
@@ -74,12 +72,18 @@ export class LuaScript {
         );
       }
       return reply;
-    };
+    });
+  }
+
+  /** `send` with EVALSHA, then once with EVAL when the server does not know the script. */
+  private async withFallback(
+    send: (command: 'evalsha' | 'eval', body: string) => Promise<unknown>,
+  ): Promise<unknown> {
     try {
-      return await send('evalsha');
+      return await send('evalsha', this.sha);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return send('eval');
+      return send('eval', this.source);
     }
   }
 
