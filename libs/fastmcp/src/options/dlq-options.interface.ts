@@ -35,9 +35,11 @@ export interface DlqRedisOptions {
   /**
    * Confirm a store only once `count` replicas have it (Redis `WAIT count timeoutMs` after the
    * insert): a store that reached fewer stays buffered (then spilled) and is written again, so a
-   * master that fails over before replicating loses no confirmed dead letter. `count` 1..16,
-   * `timeoutMs` 1..1500 (within the store's 2 s write timeout). Default none (the master's answer
-   * confirms it).
+   * master that fails over before replicating loses no confirmed dead letter. A replay runs the
+   * tool only once its lease is on `count` replicas too (else it fails with DlqUnavailableError,
+   * the entry given back as it was), so a failover cannot let another instance replay it
+   * meanwhile. `count` 1..16, `timeoutMs` 1..1500 (within the store's 2 s write timeout).
+   * Default none (the master's answer confirms both).
    */
   replicas?: DlqRedisReplicas;
 }

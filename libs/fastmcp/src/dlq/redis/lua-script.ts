@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { NotReplicatedError } from './not-replicated.error.js';
 import type { DlqRedisClient } from './redis-client.js';
 
 const INCLUDE = /^--- @include "([\w/-]+)"$/gm;
@@ -47,7 +48,8 @@ export class LuaScript {
 
   /**
    * Runs the script, then `WAIT count timeoutMs` on the same connection (one pipeline, routed by
-   * the script's keys on a cluster): throws unless `count` replicas have its writes.
+   * the script's keys on a cluster): throws NotReplicatedError unless `count` replicas have its
+   * writes.
    */
   async runReplicated(
     redis: DlqRedisClient,
@@ -67,9 +69,7 @@ export class LuaScript {
       if (scriptError) throw scriptError;
       if (waitError) throw waitError;
       if (Number(reached) < replicas.count) {
-        throw new Error(
-          `not replicated: WAIT reached ${Number(reached)} of ${replicas.count} replicas in ${replicas.timeoutMs} ms`,
-        );
+        throw new NotReplicatedError(reply, Number(reached), replicas);
       }
       return reply;
     });

@@ -1,11 +1,13 @@
 import type { DlqRedisReplicas } from '../../options/dlq-options.interface.js';
 import { DlqEntryNotFoundError } from '../../errors/dlq-entry-not-found.error.js';
+import { DlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
 import { DLQ_SWEEP_BATCH, DLQ_TOMBSTONE_MS } from '../core/dlq.constants.js';
 import type { DlqCorruptEntries } from '../core/dlq-corrupt-entries.js';
 import type { DlqReplayStart } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import type { DlqRedisClient } from './redis-client.js';
+import { NotReplicatedError } from './not-replicated.error.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
 import {
   type InsertOptions,
@@ -32,7 +34,7 @@ export class RedisDlqRepository {
     readonly redis: DlqRedisClient,
     readonly keys: RedisDlqKeys,
     private readonly corrupt?: DlqCorruptEntries,
-    replicas?: DlqRedisReplicas,
+    private readonly replicas?: DlqRedisReplicas,
   ) {
     this.inserts = new RedisDlqInserts(redis, keys, replicas);
   }
@@ -213,16 +215,33 @@ export class RedisDlqRepository {
         replaying.replayCount = stored.replayCount + 1;
         delete replaying.nextRedriveAt;
       }
-      const reply = await DLQ_SCRIPTS.beginReplay.run(
-        this.redis,
-        [this.keys.entry(id), this.keys.lease(id), this.keys.due],
-        [token, leaseMs, current, JSON.stringify(replaying), abandoned ? id : ''],
-      );
+      const keys = [this.keys.entry(id), this.keys.lease(id), this.keys.due];
+      const args = [token, leaseMs, current, JSON.stringify(replaying), abandoned ? id : ''];
+      const reply = await this.takeLease(keys, args).catch(async (error: unknown) => {
+        if (!(error instanceof NotReplicatedError)) throw error;
+        if (error.reply !== 'ok') return error.reply;
+        // A failover could lose this lease, and another instance replay the entry meanwhile:
+        // nothing is run, and the entry is given back as it was (else the lease expires and the
+        // entry reads abandoned: deliveryUnknown, which is safe too).
+        const untouched = abandoned ? { ...replaying, status: 'dead' as const } : stored;
+        await this.finishReplayFailure(id, token, untouched).catch(() => undefined);
+        throw new DlqUnavailableError(`replay of entry ${id} not started: ${error.message}`, {
+          cause: error,
+        });
+      });
       if (reply === 'ok') return { entry: replaying, abandoned };
       if (reply === 'missing') throw new DlqEntryNotFoundError(id);
       if (reply === 'conflict') throw new ReplayConflictError(id);
     }
     throw new ReplayConflictError(id);
+  }
+
+  /** begin-replay.lua; with `replicas`, its writes confirmed by that many replicas (WAIT). */
+  private takeLease(keys: string[], args: Array<string | number>): Promise<unknown> {
+    const { beginReplay } = DLQ_SCRIPTS;
+    return this.replicas
+      ? beginReplay.runReplicated(this.redis, keys, args, this.replicas)
+      : beginReplay.run(this.redis, keys, args);
   }
 
   /** Extends the lease while `token` holds it; false when it does not. */
