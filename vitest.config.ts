@@ -13,9 +13,10 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // expect.poll waits 1 s by default: too short for server-side work on a loaded CI machine.
-    // (vi.waitFor and vi.waitUntil cannot be configured here: each slow one passes its timeout.)
+    // expect.poll and vi.waitFor wait 1 s by default: too short for server-side work on a loaded
+    // CI machine. Both get 5 s (vi.waitFor through a setup file: it has no config option).
     expect: { poll: { timeout: 5000 } },
+    setupFiles: ['test/support/wait-for-default.ts'],
     // The browser suite runs after the rest, on its own: a real Chromium and the sample app share
     // the machine's cores with nothing else, so its waits measure the console, not the load.
     projects: [
