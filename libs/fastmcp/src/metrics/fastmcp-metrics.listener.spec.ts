@@ -275,6 +275,38 @@ describe('FastMcpMetricsListener', () => {
     expect(await demo('fastmcp_circuit_state')).toEqual([]);
   });
 
+  it("keeps a server's counters while another module on the registry counts into them", async () => {
+    const registry = new Registry();
+    const a = await createMetricsTestModule({ registry });
+    open.push(a);
+    const b = await createMetricsTestModule({ registry });
+    open.push(b);
+    const demo = async () =>
+      (
+        await Promise.all(
+          [
+            'fastmcp_circuit_transitions_total',
+            'fastmcp_ratelimit_wait_seconds',
+            'fastmcp_retry_budget_exhausted_total',
+          ].map(async (name) => lines(await registry.getSingleMetricAsString(name), 'demo')),
+        )
+      ).flat();
+    a.events.emit('circuit.transition', { server: 'demo', from: 'closed', to: 'open' });
+    b.events.emit('circuit.transition', { server: 'demo', from: 'closed', to: 'open' });
+    b.events.emit('ratelimit.waited', { server: 'demo', waitedMs: 50 });
+    b.events.emit('retry.budget_exhausted', { server: 'demo' });
+    const counted = await demo();
+    expect(counted).toContain('fastmcp_circuit_transitions_total{server="demo",to="open"} 2');
+    expect(counted).toContain('fastmcp_ratelimit_wait_seconds_count{server="demo"} 1');
+    expect(counted).toContain('fastmcp_retry_budget_exhausted_total{server="demo"} 1');
+    // A disconnects demo: B still counts into its series, which keep every count.
+    a.events.emit('server.forgotten', { server: 'demo' });
+    expect(await demo()).toEqual(counted);
+    // The last module that counted forgets it: they go.
+    b.events.emit('server.forgotten', { server: 'demo' });
+    expect(await demo()).toEqual([]);
+  });
+
   it('registers nothing and listens to nothing when metrics are off', async () => {
     const { moduleRef, events, registry } = await boot({ metrics: false });
     emitScriptedRun(events);

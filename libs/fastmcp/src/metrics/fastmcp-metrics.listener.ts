@@ -9,6 +9,7 @@ import { OTHER_CLIENT_ID_LABEL } from './fastmcp-metrics.constants.js';
 import { FastMcpMetrics } from './fastmcp-metrics.service.js';
 import { adderOf } from './metric-tally.js';
 import { OperationLabels } from './operation-labels.js';
+import { type SharedServerCounters, sharedServerCounters } from './shared-server-counters.js';
 import {
   sharedServerGauge,
   sumOf,
@@ -32,6 +33,7 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
   /** Shared with the other modules on the registry: queues add up, the worst circuit shows. */
   private queues: SharedServerGauge | null = null;
   private circuits: SharedServerGauge | null = null;
+  private counters: SharedServerCounters | null = null;
   private unsubscribes: Array<() => void> = [];
 
   constructor(
@@ -59,6 +61,7 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
     this.unsubscribes = [];
     this.queues?.leave(this);
     this.circuits?.leave(this);
+    this.counters?.leave(this);
   }
 
   private subscribe(m: FastMcpMetricSet): Array<() => void> {
@@ -67,6 +70,14 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
     const operations = adderOf(m.operations);
     const queues = (this.queues = sharedServerGauge(m.bulkheadQueue, sumOf));
     const circuits = (this.circuits = sharedServerGauge(m.circuitState, worstOf));
+    const counters = (this.counters = sharedServerCounters(m.circuitTransitions, (label) =>
+      removeServerSeries(m, label),
+    ));
+    const serverLabels = (server: string): Labels => {
+      const label = this.clientIds.label(server);
+      counters.counted(this, label);
+      return { server: label };
+    };
     return [
       on('retry.scheduled', (e) => {
         m.retryAttempts.inc(this.labels(e, { reason: e.reason }));
@@ -97,21 +108,21 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
       on('dlq.redriven', (e) => m.dlqRedrives.inc({ result: e.result })),
       on('dlq.corrupt_entry', () => m.dlqCorruptEntries.inc()),
       on('ratelimit.waited', (e) =>
-        m.rateLimitWait.observe(this.serverLabels(e.server), e.waitedMs / 1000),
+        m.rateLimitWait.observe(serverLabels(e.server), e.waitedMs / 1000),
       ),
       on('bulkhead.queue', (e) => {
         queues.report(this, this.clientIds.label(e.server), e.server, e.queued);
       }),
       on('circuit.transition', (e) => {
-        const label = this.clientIds.label(e.server);
+        const { server: label } = serverLabels(e.server);
         circuits.report(this, label, e.server, CIRCUIT_STATE_VALUES[e.to]);
         m.circuitTransitions.inc({ server: label, to: e.to });
       }),
-      on('retry.budget_exhausted', (e) => m.retryBudgetExhausted.inc(this.serverLabels(e.server))),
+      on('retry.budget_exhausted', (e) => m.retryBudgetExhausted.inc(serverLabels(e.server))),
       on('server.forgotten', (e) => {
         queues.forget(this, e.server);
         circuits.forget(this, e.server);
-        removeServerSeries(m, e.server);
+        if (e.server !== OTHER_CLIENT_ID_LABEL) counters.forget(this, e.server);
         if (e.server === OTHER_CLIENT_ID_LABEL) return;
         // With client ids as labels too, its `client_id` series stay, and so does its slot.
         if (this.clientIdLabel) this.clientIds.unfold(e.server);
@@ -125,19 +136,15 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
     if (this.clientIdLabel) labels.client_id = this.clientIds.label(event.clientId);
     return labels;
   }
-
-  private serverLabels(server: string): Labels {
-    return { server: this.clientIds.label(server) };
-  }
 }
 
 /**
- * Drops the counter series of a server that is gone (none if it was folded into `other`). A
- * client id named `other` shares its series with the folded ones, so they stay. Its gauges'
- * series go once no module reports them (SharedServerGauge).
+ * Drops the counter series of a server that is gone, once no module counts into them
+ * (SharedServerCounters; none if it was folded into `other`). A client id named `other` shares
+ * its series with the folded ones, so they stay. Its gauges' series go once no module reports
+ * them (SharedServerGauge).
  */
 function removeServerSeries(m: FastMcpMetricSet, server: string): void {
-  if (server === OTHER_CLIENT_ID_LABEL) return;
   const labels = { server };
   m.rateLimitWait.remove(labels);
   m.retryBudgetExhausted.remove(labels);
