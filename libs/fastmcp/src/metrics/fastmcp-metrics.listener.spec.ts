@@ -294,7 +294,11 @@ describe('FastMcpMetricsListener', () => {
     a.events.emit('circuit.transition', { server: 'demo', from: 'closed', to: 'open' });
     b.events.emit('circuit.transition', { server: 'demo', from: 'closed', to: 'open' });
     b.events.emit('ratelimit.waited', { server: 'demo', waitedMs: 50 });
-    b.events.emit('retry.budget_exhausted', { server: 'demo' });
+    b.events.emit('retry.budget_exhausted', {
+      server: 'demo',
+      clientId: 'demo',
+      operation: 'call_tool',
+    });
     const counted = await demo();
     expect(counted).toContain('fastmcp_circuit_transitions_total{server="demo",to="open"} 2');
     expect(counted).toContain('fastmcp_ratelimit_wait_seconds_count{server="demo"} 1');
