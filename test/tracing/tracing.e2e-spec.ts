@@ -417,6 +417,23 @@ describe('tracing with a provider registered', () => {
     }
   });
 
+  it("ends the era probe's span without error when a 2025 server refuses server/discover: that is its answer", async () => {
+    exporter.reset();
+    const fresh = await startClientApp({ servers: SERVERS(server.url), dlq: false });
+    try {
+      await fresh.client.connectWithRetry('traced');
+    } finally {
+      await fresh.close();
+    }
+    const connect = spanNamed('connect');
+    expect(childrenOf(connect).map((s) => s.name)).toEqual(['server/discover', 'initialize']);
+    const probe = spanNamed('server/discover');
+    expect(probe.attributes['http.response.status_code']).toBe(400);
+    expect(probe.attributes['error.type']).toBeUndefined();
+    expect(probe.status.code).toBe(SpanStatusCode.UNSET);
+    expect(connect.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
   it('traces connect and list_tools, the handshake as an initialize attempt', async () => {
     await app.client.disconnect('traced');
     await app.client.listToolsWithRetry('traced');

@@ -45,6 +45,8 @@ export async function probeEra(
   try {
     ({ result } = await transport.request(probeTarget, 'server/discover', params, run, {
       headers: standardHeaders('server/discover', params, version),
+      // Both eras' answers are answers: only a failure the probe throws marks its span.
+      expectedFailure: (error) => isModernError(error) || isLegacyRefusal(error),
     }));
   } catch (error) {
     if (isModernError(error)) {
@@ -55,9 +57,7 @@ export async function probeEra(
       return { era: 'legacy', serverVersions: typed.serverVersions };
     }
     if (isUnreadAnswer(error)) throw typedModernError(error, versions, run.clientId);
-    const legacy =
-      (isMcpHttpError(error) && LEGACY_STATUSES.has(error.status)) || isMcpProtocolError(error);
-    if (legacy) return { era: 'legacy' };
+    if (isLegacyRefusal(error)) return { era: 'legacy' };
     throw error;
   }
   // Neither input_required (mrtr) nor an unknown resultType is a discover result: both fail.
@@ -83,4 +83,9 @@ export async function probeEra(
     return { era: 'legacy', serverVersions: named };
   }
   return { era: 'modern', version: common, discover: parsed.data };
+}
+
+/** A 2025-era server's answer to a modern request: a 400/404/405, or a JSON-RPC error. */
+function isLegacyRefusal(error: unknown): boolean {
+  return (isMcpHttpError(error) && LEGACY_STATUSES.has(error.status)) || isMcpProtocolError(error);
 }

@@ -11,4 +11,9 @@ export interface ExchangeOptions {
   };
   /** Headers of this one request, over the target's (e.g. `Mcp-Method`, `Mcp-Param-*`). */
   headers?: Record<string, string>;
+  /**
+   * Failures that are this request's expected answer (a 2025-era server's refusal of an era
+   * probe): its span ends without an error status. The failure is thrown all the same.
+   */
+  expectedFailure?: (failure: unknown) => boolean;
 }

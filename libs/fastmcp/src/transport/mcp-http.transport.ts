@@ -222,7 +222,7 @@ export class McpHttpTransport {
       const status = isAxiosError(error) ? error.response?.status : undefined;
       if (status !== undefined) attempt?.responded(status);
       const failure = await converter.convert(error);
-      attempt?.end({ error: failure });
+      attempt?.end(spanEnd(failure, exchange));
       this.cancelIfInterrupted(target, message, failure, attempt);
       throw failure;
     }
@@ -244,7 +244,7 @@ export class McpHttpTransport {
       return { result, sessionId };
     } catch (error) {
       const failure = run.explainAbort(error);
-      attempt?.end({ error: failure });
+      attempt?.end(spanEnd(failure, exchange));
       this.cancelIfInterrupted(answering, message, failure, attempt);
       // An initialize whose answer never came whole opened a session nobody will use.
       if (method === 'initialize' && sessionId && !target.sessionId) {
@@ -365,4 +365,9 @@ function authChallengeOf(error: unknown): AuthChallenge | undefined {
   const forbidden: AuthChallenge = { status: 403, wwwAuthenticate };
   if (error.status === 403 && isStepUp(forbidden, parseChallenge(forbidden))) return forbidden;
   return undefined;
+}
+
+/** How a failed attempt's span ends: with the failure, unless it is the expected answer. */
+function spanEnd(failure: unknown, exchange: ExchangeOptions): { error?: unknown } {
+  return exchange.expectedFailure?.(failure) ? {} : { error: failure };
 }
