@@ -75,6 +75,39 @@ describe('sample DLQ API: bad requests replay nothing (Redis store)', () => {
     await Promise.all([redis?.close(), demo?.close()]);
   });
 
+  describe('a method a path does not take is 405 with Allow, not a 404 or a bad id', () => {
+    it.each([
+      ['get', '/dlq/replay', 'POST'],
+      ['delete', '/dlq/stats', 'GET, HEAD'],
+      ['post', '/dlq/stats', 'GET, HEAD'],
+      ['put', '/dlq/cleanup', 'POST'],
+      ['delete', '/dlq/jobs', 'GET, HEAD'],
+      ['post', '/dlq/export', 'GET, HEAD'],
+    ] as const)('%s %s', async (method, path, allow) => {
+      const before = flakyCalls();
+      const response = await sample.http[method](path).set(sample.auth).expect(405);
+      expect(response.headers.allow).toBe(allow);
+      expect(bodyOf(response)).toEqual({
+        statusCode: 405,
+        error: 'Method Not Allowed',
+        message: `${method.toUpperCase()} is not allowed here; allowed: ${allow}`,
+      });
+      expect(response.headers['cache-control']).toBe('no-store');
+      await expectNothingReplayed(before);
+    });
+
+    it("an entry's path: the methods of the :id routes", async () => {
+      const response = await sample.http.put(`/dlq/${entries[0].id}`).set(sample.auth).expect(405);
+      expect(response.headers.allow).toBe('GET, DELETE, HEAD');
+    });
+
+    it('leaves alone what a route takes, and a path no route has', async () => {
+      await sample.http.head('/dlq/stats').set(sample.auth).expect(200);
+      await sample.http.get('/dlq/not-an-id').set(sample.auth).expect(400);
+      await sample.http.get('/dlq/stats/nothing/here').set(sample.auth).expect(404);
+    });
+  });
+
   describe('POST /dlq/replay with a filter that is not an object is 400', () => {
     it.each([
       [{ filter: [{ clientId: 'nobody' }], rate: 0.1 }],

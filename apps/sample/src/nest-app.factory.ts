@@ -8,6 +8,7 @@ import type { AppModuleOptions } from './app-module-options.interface.js';
 import { AppModule } from './app.module.js';
 import type { SampleRuntime } from './bootstrap/sample-runtime.js';
 import type { SampleConfig } from './config/sample-config.interface.js';
+import { setupMethodNotAllowed } from './method-not-allowed.setup.js';
 import { setupSwagger } from './swagger.setup.js';
 import { BodyShapePipe } from './validation/body-shape.pipe.js';
 import { countJsonBodyBytes } from './validation/json-body-bytes.js';
@@ -19,8 +20,8 @@ export interface NestAppOptions extends AppModuleOptions {
 }
 
 /**
- * The Nest app: no-store headers, body limit, body depth and keys, validation, OpenAPI, the DLQ
- * console.
+ * The Nest app: no-store headers, 405 for a method a path does not take, body limit, body depth
+ * and keys, validation, OpenAPI, the DLQ console.
  */
 export async function createNestApp(
   config: SampleConfig,
@@ -36,6 +37,7 @@ export async function createNestApp(
     },
   );
   setupApiResponseHeaders(app);
+  setupMethodNotAllowed(app);
   app.useBodyParser('json', {
     limit: config.bodyLimit,
     verify: (request: IncomingMessage, response: unknown, body: Buffer) => {
