@@ -529,7 +529,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     await expect.poll(rowIds, { timeout: 12_000 }).not.toContain(first.id);
   });
 
-  it('pages with the next cursor, and a refresh stays on the page', async () => {
+  it('pages with the next cursor and back, and a refresh stays on the page', async () => {
     for (let i = 0; i < 30; i += 1) await dlq().store({ ...hostileEntry(), error: `bulk ${i}` });
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => rows().count()).toBe(25);
@@ -552,6 +552,12 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     await expect.poll(() => cursors.length, { timeout: 12_000 }).toBeGreaterThan(before);
     expect(new Set(cursors).size).toBe(1);
     expect(await page.locator('#page-label').textContent()).toBe('Page 2');
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await expect.poll(rowIds).toEqual(firstPage);
+    expect(await page.locator('#page-label').textContent()).toBe('Page 1');
+    expect(await page.getByRole('button', { name: 'Previous page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(rowIds).toEqual(secondPage);
     await page.getByRole('button', { name: 'First page' }).click();
     await expect.poll(rowIds).toEqual(firstPage);
   });

@@ -22,7 +22,8 @@ export const NO_FILTERS = {
 };
 
 /**
- * The list: filters, newest-first keyset pages ("Next page" follows nextCursor), selection.
+ * The list: filters, newest-first keyset pages ("Next page" follows nextCursor; "Previous page"
+ * goes back to the cursor the page before started at), selection.
  * `load()` keeps the filters, the page and the selection, so a refresh never loses them.
  */
 export class ListView {
@@ -51,6 +52,13 @@ export class ListView {
 
   firstPage() {
     this.cursors = [undefined];
+    this.selected.clear();
+  }
+
+  /** Moves back to the page before this one, when there is one. */
+  previousPage() {
+    if (this.cursors.length === 1) return;
+    this.cursors.pop();
     this.selected.clear();
   }
 
@@ -189,6 +197,7 @@ export class ListView {
     all.indeterminate = count > 0 && count < this.items.length;
     byId('page-label', HTMLSpanElement).textContent = `Page ${this.cursors.length}`;
     byId('page-first', HTMLButtonElement).disabled = this.cursors.length === 1;
+    byId('page-previous', HTMLButtonElement).disabled = this.cursors.length === 1;
     byId('page-next', HTMLButtonElement).disabled = this.nextCursor === undefined;
   }
 

@@ -249,6 +249,10 @@ byId('page-first', HTMLButtonElement).addEventListener('click', () => {
   list.firstPage();
   void refresh();
 });
+byId('page-previous', HTMLButtonElement).addEventListener('click', () => {
+  list.previousPage();
+  void refresh();
+});
 byId('page-next', HTMLButtonElement).addEventListener('click', () => {
   list.nextPage();
   void refresh();
