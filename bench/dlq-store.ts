@@ -176,7 +176,10 @@ export async function measureDlqStore(
   const clock = { now: () => Date.now() };
   // Default options (dedup on: every input differs, so each store adds an entry).
   const options = { redis: target.redis, keyPrefix: 'bench', maxEntries: entries * 2 };
-  const { module, dlq: queue } = await bootDlq(options, clock, new FakeReplayer());
+  // No event recorder (a test's): it would keep every stored entry's event in memory.
+  const { module, dlq: queue } = await bootDlq(options, clock, new FakeReplayer(), [], {
+    recordEvents: false,
+  });
   const p50 = (values: number[]): number => percentile(values, 50);
   const redis = target.client;
   try {

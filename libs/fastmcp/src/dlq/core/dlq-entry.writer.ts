@@ -62,7 +62,7 @@ export class DlqEntryWriter {
     };
     // A retry of a write that folded this failure and lost its answer (it timed out, then
     // landed) would count the failure twice: it gets the first fold's answer.
-    const foldedBefore = await this.foldedAnswer(entry);
+    const foldedBefore = this.folded.has(entry.id) ? await this.foldedAnswer(entry) : undefined;
     if (foldedBefore) return foldedBefore;
     let reply = await this.storage.insert(entry, options);
     if (reply.kind === 'duplicate') {
