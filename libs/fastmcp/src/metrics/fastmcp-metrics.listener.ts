@@ -122,8 +122,8 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
       on('server.forgotten', (e) => {
         queues.forget(this, e.server);
         circuits.forget(this, e.server);
-        if (e.server !== OTHER_CLIENT_ID_LABEL) counters.forget(this, e.server);
         if (e.server === OTHER_CLIENT_ID_LABEL) return;
+        counters.forget(this, e.server);
         // With client ids as labels too, its `client_id` series stay, and so does its slot.
         if (this.clientIdLabel) this.clientIds.unfold(e.server);
         else this.clientIds.release(e.server);

@@ -34,11 +34,17 @@ export class LuaScript {
     return this.load().sha;
   }
 
+  /**
+   * Runs the script. With `replicas`, its writes must also reach that many replicas (see
+   * runReplicated); without, the master's answer is enough.
+   */
   async run(
     redis: DlqRedisClient,
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
+    replicas?: { count: number; timeoutMs: number },
   ): Promise<unknown> {
+    if (replicas) return this.runReplicated(redis, keys, args, replicas);
     return this.withFallback((command, body) =>
       command === 'evalsha'
         ? redis.evalsha(body, keys.length, ...keys, ...args)
@@ -51,7 +57,7 @@ export class LuaScript {
    * the script's keys on a cluster): throws NotReplicatedError unless `count` replicas have its
    * writes.
    */
-  async runReplicated(
+  private async runReplicated(
     redis: DlqRedisClient,
     keys: readonly string[],
     args: ReadonlyArray<string | number>,

@@ -108,10 +108,9 @@ export class RedisDlqInserts {
       if (item.nowMs > nowMs) nowMs = item.nowMs;
     }
     args[0] = nowMs;
-    const { insert } = DLQ_SCRIPTS;
-    const reply = (await (this.replicas
-      ? insert.runReplicated(this.redis, keys, args, this.replicas)
-      : insert.run(this.redis, keys, args))) as Array<number | string>;
+    const reply = (await DLQ_SCRIPTS.insert.run(this.redis, keys, args, this.replicas)) as Array<
+      number | string
+    >;
     const total = Number(reply[0]);
     const expiredDue = Number(reply[1]);
     return items.map((_, i): InsertReply => {

@@ -217,7 +217,8 @@ export class RedisDlqRepository {
       }
       const keys = [this.keys.entry(id), this.keys.lease(id), this.keys.due];
       const args = [token, leaseMs, current, JSON.stringify(replaying), abandoned ? id : ''];
-      const reply = await this.takeLease(keys, args).catch(async (error: unknown) => {
+      const taking = DLQ_SCRIPTS.beginReplay.run(this.redis, keys, args, this.replicas);
+      const reply = await taking.catch(async (error: unknown) => {
         if (!(error instanceof NotReplicatedError)) throw error;
         if (error.reply !== 'ok') return error.reply;
         // A failover could lose this lease, and another instance replay the entry meanwhile:
@@ -234,14 +235,6 @@ export class RedisDlqRepository {
       if (reply === 'conflict') throw new ReplayConflictError(id);
     }
     throw new ReplayConflictError(id);
-  }
-
-  /** begin-replay.lua; with `replicas`, its writes confirmed by that many replicas (WAIT). */
-  private takeLease(keys: string[], args: Array<string | number>): Promise<unknown> {
-    const { beginReplay } = DLQ_SCRIPTS;
-    return this.replicas
-      ? beginReplay.runReplicated(this.redis, keys, args, this.replicas)
-      : beginReplay.run(this.redis, keys, args);
   }
 
   /** Extends the lease while `token` holds it; false when it does not. */
