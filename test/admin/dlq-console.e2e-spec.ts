@@ -26,6 +26,9 @@ const ATTACK_ARGUMENT = '<script>alert(2)</script>';
 // Each entry a different failure (its own arguments), or the DLQ's dedup would fold them into one.
 let entries = 0;
 
+/** The failed call's trace context, as the client stores it when the call was traced. */
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
 function hostileEntry(): Parameters<DeadLetterQueueService['store']>[0] {
   const at = new Date().toISOString();
   const n = ++entries;
@@ -134,7 +137,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     ids.flaky = entries.filter((e) => e.toolName === 'flaky').map((e) => e.id);
     ids.slow = entries.find((e) => e.toolName === 'slow')?.id ?? '';
     // Stored twice: the DLQ folds the repeat into one entry with two occurrences.
-    const hostile = { ...hostileEntry(), priority: 'low' as const };
+    const hostile = { ...hostileEntry(), priority: 'low' as const, traceparent: TRACEPARENT };
     ids.hostile = (await dlq().store(hostile)).id;
     expect((await dlq().store(hostile)).id).toBe(ids.hostile);
     expect(ids.flaky).toHaveLength(2);
@@ -373,6 +376,7 @@ describe('the DLQ console at /admin, in Chromium (Redis store, demo server)', ()
     expect(await page.locator('#detail-attempts').textContent()).toContain(ATTACK);
     const fields = await page.locator('#detail-fields').textContent();
     expect(fields).toContain('Prioritylow');
+    expect(fields).toContain(`Trace id${TRACEPARENT.split('-')[1]}`);
     expect(fields).toContain('Occurrences2');
     expect(fields).toContain('Last failed at');
     expect(await page.locator('#detail-view img, #detail-view script').count()).toBe(0);

@@ -21,6 +21,7 @@ import {
   FastMcpConfigError,
   RetryExhaustedError,
 } from '@app/fastmcp';
+import { failedInput } from '../support/dlq/dlq-test-context.js';
 import { faults, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
 import {
@@ -198,6 +199,9 @@ describe('tracing with a provider registered', () => {
     });
     const attempts = childrenOf(operation);
     expect(attempts.map((s) => s.attributes['error.type'])).toEqual(['503', '503', '503', '503']);
+    // The entry keeps the operation span's context, for its replay to link back to.
+    const failed = operation.spanContext();
+    expect(entry.traceparent).toBe(`00-${failed.traceId}-${failed.spanId}-01`);
 
     exporter.reset();
     await app.moduleRef.get(DlqReplayService).replay(entry.id);
@@ -210,6 +214,26 @@ describe('tracing with a provider registered', () => {
     expect(childrenOf(replay).map((s) => [s.name, s.status.code])).toEqual([
       ['tools/call echo', SpanStatusCode.UNSET],
     ]);
+    // A trace of its own (the failed one ended long ago), linked to the span that failed.
+    expect(replay.spanContext().traceId).not.toBe(failed.traceId);
+    expect(replay.links.map((link) => [link.context.traceId, link.context.spanId])).toEqual([
+      [failed.traceId, failed.spanId],
+    ]);
+  });
+
+  it('gives the replay of an entry stored without a trace no link', async () => {
+    const dlq = app.moduleRef.get(DeadLetterQueueService);
+    const stored = await dlq.store(
+      failedInput({
+        clientId: 'traced',
+        toolName: 'echo',
+        arguments: { text: 'untraced' },
+        request: { method: 'tools/call', headers: {} },
+      }),
+    );
+    expect(stored.traceparent).toBeUndefined();
+    await app.moduleRef.get(DlqReplayService).replay(stored.id);
+    expect(spanNamed('replay call_tool echo').links).toEqual([]);
   });
 
   it('refuses a replay of an entry with a bad repeatRule or signal before its span starts: a typed error, no span left open', async () => {

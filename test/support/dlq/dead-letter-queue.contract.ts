@@ -161,6 +161,30 @@ export function dlqContract(name: string, target: DlqContractTarget): void {
       expect((await dlq.get(entry.id))?.serverUrl).toBe('https://mcp.example.com:8443/mcp');
     });
 
+    it('keeps a well-formed traceparent, through an export and import too; drops a malformed one, never the entry', async () => {
+      await setup();
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const traced = await dlq.store(failedInput({ traceparent }));
+      expect((await dlq.get(traced.id))?.traceparent).toBe(traceparent);
+      for (const malformed of [
+        '00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01',
+        '00-00000000000000000000000000000000-b7ad6b7169203331-01',
+        '00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01',
+        'ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        `${traceparent}-extra`,
+        42,
+      ]) {
+        const entry = await dlq.store(failedInput({ traceparent: malformed as string }));
+        expect(entry.traceparent, String(malformed)).toBeUndefined();
+        expect(await dlq.get(entry.id)).toEqual(entry);
+      }
+      const exported = { ...traced, id: new DlqIdGenerator().next(clock.now() - 1000) };
+      expect(await dlq.import([JSON.parse(JSON.stringify(exported))])).toMatchObject({
+        imported: 1,
+      });
+      expect((await dlq.get(exported.id))?.traceparent).toBe(traceparent);
+    });
+
     it('caps oversized arguments and says so; keeps the last 10 attempts with 2 KiB messages', async () => {
       await setup({ maxArgumentBytes: 1024 });
       const big = { blob: 'x'.repeat(5000) };

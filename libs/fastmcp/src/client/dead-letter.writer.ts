@@ -15,6 +15,14 @@ import { protocolHeaders } from '../transport/request-headers.js';
 import type { OperationSpec } from './operation-spec.interface.js';
 import { InertLogger } from '../logging/inert-logger.js';
 
+/** What the call adds to its dead letter beside the failure itself. */
+export interface DeadLetterExtras {
+  priority?: DlqPriority;
+  repeatRule?: RepeatRule;
+  /** The operation span's, when the call was traced. */
+  traceparent?: string;
+}
+
 /** Hands an operation that failed for good to the dead-letter queue, if its kind is stored. */
 @Injectable()
 export class DeadLetterWriter {
@@ -29,8 +37,7 @@ export class DeadLetterWriter {
     spec: OperationSpec<unknown>,
     run: RetryRun,
     error: FastMcpError,
-    priority?: DlqPriority,
-    repeatRule?: RepeatRule,
+    { priority, repeatRule, traceparent }: DeadLetterExtras = {},
   ): Promise<void> {
     const dlqOptions = this.options.dlq;
     const kind = deadLetterKindOf(error);
@@ -39,6 +46,7 @@ export class DeadLetterWriter {
     const chosen = priority ?? this.toolPriority(spec.clientId, spec.toolName);
     if (chosen) input.priority = chosen;
     if (repeatRule) input.repeatRule = repeatRule;
+    if (traceparent) input.traceparent = traceparent;
     try {
       await this.dlq.store(input);
     } catch (storeError) {

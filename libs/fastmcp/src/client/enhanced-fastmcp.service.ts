@@ -196,7 +196,11 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     // The call's own rule for sending it again holds for its replay too.
     const opts = { signal, ...(entry.repeatRule ? { retry: entry.repeatRule } : {}) };
     assertCallOptions(opts);
-    const outcome = await this.runner.execute(spec, opts, { ...REPLAY, replayOf: entry.id });
+    const outcome = await this.runner.execute(spec, opts, {
+      ...REPLAY,
+      replayOf: entry.id,
+      replayedTrace: entry.traceparent,
+    });
     if (outcome.ok) {
       const scrub = (text: string) => specScrubber(this.options, spec).scrub(text);
       return replayToolError(entry, outcome.value, scrub) ?? { ok: true, result: outcome.value };

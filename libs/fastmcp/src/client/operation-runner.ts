@@ -103,6 +103,7 @@ export class OperationRunner {
       method: spec.method,
       toolName: spec.toolName,
       replayOf: mode.replayOf,
+      replayedTrace: mode.replayedTrace,
     });
     const callSignal = opts.signal ? linkedSignal([opts.signal, shutdown]) : undefined;
     try {
@@ -167,8 +168,11 @@ export class OperationRunner {
         deliveryUnknown: endedDeliveryUnknown(final),
       });
       if (mode.deadLetter) {
-        const { priority, retry } = opts;
-        await this.deadLetters.write(spec, run, final, priority, repeatRuleOfCall(retry));
+        await this.deadLetters.write(spec, run, final, {
+          priority: opts.priority,
+          repeatRule: repeatRuleOfCall(opts.retry),
+          traceparent: run.trace?.traceparent,
+        });
       }
       return { ok: false, error: final, run };
     } finally {

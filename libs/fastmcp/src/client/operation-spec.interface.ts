@@ -37,6 +37,8 @@ export interface RunMode {
   deadLetter: boolean;
   /** The id of the dead-letter entry being replayed (named on the operation's span). */
   replayOf?: string;
+  /** The `traceparent` that entry was stored with (its replay's span links to it). */
+  replayedTrace?: string;
 }
 
 export type RunOutcome<T> =

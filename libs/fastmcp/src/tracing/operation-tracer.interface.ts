@@ -26,6 +26,8 @@ export interface TracedOperation {
   toolName?: string;
   /** The dead-letter entry this run replays, if it is a replay. */
   replayOf?: string;
+  /** The `traceparent` of the operation that entry failed in: the replay's span links to it. */
+  replayedTrace?: string;
 }
 
 /** Where a request goes and what it is, for the attempt's span. */
@@ -53,6 +55,8 @@ export interface OperationTraceEnd {
 
 /** The span of one operation. */
 export interface OperationTrace {
+  /** The span's W3C `traceparent`, kept with a dead letter so that its replay can link back. */
+  readonly traceparent: string;
   /** Starts the span of one attempt (one request sent), a child of the operation's. */
   attempt(request: TracedRequest): AttemptTrace;
   /** Adds an event (a retry, a breaker transition, a DLQ write) to the operation's span. */

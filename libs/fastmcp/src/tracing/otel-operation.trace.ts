@@ -8,6 +8,7 @@ import type {
   TracedRequest,
 } from './operation-tracer.interface.js';
 import { OtelAttemptTrace } from './otel-attempt.trace.js';
+import { formatTraceparent } from './traceparent.js';
 import { recordOutcome } from './span-outcome.js';
 import { definedAttributes, requestAttributes, spanName } from './trace-attributes.js';
 
@@ -24,6 +25,10 @@ export class OtelOperationTrace implements OperationTrace {
     private readonly parent: otel.Context,
     private readonly scope: AsyncLocalStorage<OperationTrace>,
   ) {}
+
+  get traceparent(): string {
+    return formatTraceparent(this.span.spanContext());
+  }
 
   attempt(request: TracedRequest): AttemptTrace {
     this.attempts += 1;

@@ -7,6 +7,7 @@ import type {
 } from './operation-tracer.interface.js';
 import { OtelOperationTrace } from './otel-operation.trace.js';
 import { definedAttributes, spanName } from './trace-attributes.js';
+import { parseTraceparent } from './traceparent.js';
 
 /**
  * Spans through `@opentelemetry/api` only: whatever provider, sampler and propagator the app
@@ -30,7 +31,13 @@ export class OtelOperationTracer implements OperationTracer {
   start(operation: TracedOperation): OperationTrace | undefined {
     const parent = this.api.context.active();
     const name = spanName(operation.operation, operation.toolName);
-    const span = this.tracer.startSpan(operation.replayOf ? `replay ${name}` : name, {}, parent);
+    const span = operation.replayOf
+      ? this.tracer.startSpan(
+          `replay ${name}`,
+          { links: this.linkTo(operation.replayedTrace) },
+          parent,
+        )
+      : this.tracer.startSpan(name, {}, parent);
     // Not recording with a valid context: a sampler chose not to sample. The context still goes
     // out (sampled=0), or a server would start a sampled trace of its own for this call.
     const sampledOut = this.api.trace.isSpanContextValid(span.spanContext());
@@ -46,6 +53,12 @@ export class OtelOperationTracer implements OperationTracer {
       }),
     );
     return new OtelOperationTrace(this.api, this.tracer, span, parent, this.scope);
+  }
+
+  /** A link to the span a dead letter failed in (it ended long ago, in another trace). */
+  private linkTo(traceparent: string | undefined): otel.Link[] {
+    const fields = parseTraceparent(traceparent);
+    return fields ? [{ context: { ...fields, isRemote: true } }] : [];
   }
 
   current(): OperationTrace | undefined {

@@ -14,6 +14,7 @@ import {
   textOf,
 } from './dlq-input.validation.js';
 import { redactHeaders, storedUrl } from './dlq-redaction.js';
+import { formatTraceparent, parseTraceparent } from '../../tracing/traceparent.js';
 import type {
   FailedOperation,
   FailedOperationInput,
@@ -99,6 +100,9 @@ export class DlqEntryBuilder {
     if (input.deliveryUnknown === true) entry.deliveryUnknown = true;
     const repeatRule = repeatRuleOf(input.repeatRule);
     if (repeatRule && input.operation === 'call_tool') entry.repeatRule = repeatRule;
+    // Like an attempt, a trace link is history: a malformed one is dropped, never the entry.
+    const trace = parseTraceparent(input.traceparent);
+    if (trace) entry.traceparent = formatTraceparent(trace);
     return entry;
   }
 

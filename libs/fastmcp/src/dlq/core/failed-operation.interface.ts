@@ -60,6 +60,11 @@ export interface FailedOperationInput {
   repeatRule?: RepeatRule;
   /** From `opts.priority` or the tool's config (`servers.*.tools.*.priority`). Default `normal`. */
   priority?: DlqPriority;
+  /**
+   * The W3C `traceparent` of the failed operation's span, when it was traced: a replay's span
+   * links to it. Never sent with a replay, which has a trace of its own.
+   */
+  traceparent?: string;
 }
 
 export type FailedOperationStatus = 'dead' | 'replaying';

@@ -21,7 +21,7 @@ export class ApiError extends Error {
  *   error: string, errorClass: string, attempts: Attempt[], retryCount: number, firstAttemptAt: string,
  *   failedAt: string, expiresAt: string, replayCount: number, status: string,
  *   deliveryUnknown?: boolean, priority?: string, occurrences?: number, lastFailedAt?: string,
- *   redriveCount?: number, nextRedriveAt?: string, redriveExhausted?: boolean }} Entry
+ *   redriveCount?: number, nextRedriveAt?: string, redriveExhausted?: boolean, traceparent?: string }} Entry
  * @typedef {{ items: Entry[], nextCursor?: string }} EntryPage
  * @typedef {{ startAt: string, bucketMs: number,
  *   series: Array<{ errorClass: string | null, counts: number[] }> }} Timeline

@@ -87,6 +87,8 @@ export class DetailView {
       ['Expires at', formatTime(entry.expiresAt)],
     ];
     if (entry.priority !== undefined) fields.push(['Priority', entry.priority]);
+    // The id to look the failed call up by in the app's tracing backend.
+    if (entry.traceparent !== undefined) fields.push(['Trace id', entry.traceparent.split('-')[1]]);
     fields.push(...dedupAndRedrive(entry));
     if (entry.argumentsTruncated)
       fields.push(['Arguments', 'truncated (larger than the store keeps)']);
