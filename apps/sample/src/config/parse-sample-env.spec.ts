@@ -260,3 +260,13 @@ describe('BODY_LIMIT', () => {
     expect(parseSampleEnv({ BODY_LIMIT: limit }).bodyLimit).toBe(limit.toLowerCase());
   });
 });
+
+describe('IDEMPOTENCY_TTL_MS', () => {
+  it('defaults to 24 h, and refuses a value out of 60000..604800000, naming the variable', () => {
+    expect(parseSampleEnv({}).idempotencyTtlMs).toBe(86_400_000);
+    expect(parseSampleEnv({ IDEMPOTENCY_TTL_MS: '60000' }).idempotencyTtlMs).toBe(60_000);
+    expect(startError({ IDEMPOTENCY_TTL_MS: '59999' })).toBe(
+      'Invalid configuration: IDEMPOTENCY_TTL_MS: expected an integer 60000..604800000, got "59999"',
+    );
+  });
+});

@@ -28,6 +28,7 @@ export function parseSampleEnv(source: Record<string, string | undefined>): Samp
     healthTimeoutMs: env.integer('HEALTH_TIMEOUT_MS', 100, 60_000) ?? 2000,
     bodyLimit: bodyLimit(env),
     maxBodyDepth: env.integer('FASTMCP_MAX_BODY_DEPTH', 1, 1000) ?? 64,
+    idempotencyTtlMs: env.integer('IDEMPOTENCY_TTL_MS', 60_000, 604_800_000) ?? 86_400_000,
     demoFlakyFailures: env.integer('DEMO_FLAKY_FAILURES', 0, 1000) ?? 6,
   };
   if (config.dlqStore === 'redis' && !config.redisUrl) {

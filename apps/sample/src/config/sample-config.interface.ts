@@ -39,6 +39,8 @@ export interface SampleConfig {
   bodyLimit: string;
   /** FASTMCP_MAX_BODY_DEPTH: deepest nesting of a JSON body (the body is level 1). Default 64. */
   maxBodyDepth: number;
+  /** IDEMPOTENCY_TTL_MS: how long a tool call's Idempotency-Key is remembered. Default 24 h. */
+  idempotencyTtlMs: number;
   /** DEMO_FLAKY_FAILURES: 503s the demo server's `flaky` tool serves first. Default 6. */
   demoFlakyFailures: number;
 }

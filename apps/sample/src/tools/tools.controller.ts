@@ -9,14 +9,23 @@ import {
   Param,
   Post,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOperation,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { CallToolDto } from './call-tool.dto.js';
 import { ClientAbortSignal } from './client-abort-signal.decorator.js';
 import { ClientParamsDto } from './client-params.dto.js';
 import { ConfiguredClientPipe } from './configured-client.pipe.js';
 import { ConfiguredClients } from './configured-clients.service.js';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor.js';
 import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import type { McpClientView } from './mcp-client-view.interface.js';
 import { ToolParamsDto } from './tool-params.dto.js';
@@ -74,6 +83,13 @@ export class ToolsController {
   @Post(':clientId/tools/:toolName/call')
   @HttpCode(HttpStatus.OK)
   @UseGuards(new JsonBodyGuard('the tool call'))
+  @UseInterceptors(IdempotencyInterceptor)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Runs the call at most once per key (1-255 printable ASCII, e.g. a UUID): the same request again gets the first answer (Idempotent-Replayed: true) without running, for IDEMPOTENCY_TTL_MS',
+  })
   @ApiOperation({
     summary:
       'Call a tool with retries; a final failure goes to the DLQ; a client hanging up cancels it',
@@ -88,6 +104,15 @@ export class ToolsController {
       'Invalid body (too deeply nested, a forbidden key, an unknown priority...), a malformed client id or tool name, or a query parameter',
   })
   @ApiResponse({ status: 404, description: 'Not a configured client id' })
+  @ApiResponse({
+    status: 409,
+    description:
+      'A request with this Idempotency-Key is still running (Retry-After), or it did not finish or its answer was too large to keep: not run again',
+  })
+  @ApiResponse({
+    status: 422,
+    description: 'This Idempotency-Key was used for another request',
+  })
   @ApiResponse({ status: 413, description: 'The body is larger than BODY_LIMIT' })
   @ApiResponse({ status: 415, description: 'The body is not application/json' })
   @ApiResponse({ status: 502, description: 'The MCP server failed (the call is dead-lettered)' })

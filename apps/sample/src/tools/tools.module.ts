@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { McpClientModule } from '../bootstrap/mcp-client.module.js';
+import { idempotencyProviders } from '../idempotency/idempotency.providers.js';
 import { ConfiguredClients } from './configured-clients.service.js';
 import { ToolsController } from './tools.controller.js';
 
 @Module({
   imports: [McpClientModule],
   controllers: [ToolsController],
-  providers: [ConfiguredClients],
+  providers: [ConfiguredClients, ...idempotencyProviders],
   exports: [ConfiguredClients],
 })
 export class ToolsModule {}
