@@ -2,7 +2,13 @@ import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { EnhancedFastMcpService, FastMcpModule, McpAbortedError } from '@app/fastmcp';
+import {
+  EnhancedFastMcpService,
+  FastMcpModule,
+  DLQ_OPERATION_NAMES,
+  McpAbortedError,
+  OPERATION_NAMES,
+} from '@app/fastmcp';
 import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
 import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
 import { FASTMCP_METRICS_REGISTRY } from '../../libs/fastmcp/src/metrics/fastmcp-metrics.constants.js';
@@ -63,6 +69,12 @@ describe('metrics and logs of real calls (SDK server behind the fault proxy)', (
       'fastmcp_operations_total{operation="call_tool",status="success"} 1',
       'fastmcp_operations_total{operation="call_tool",status="error"} 0',
       'fastmcp_operations_total{operation="call_tool",status="aborted"} 0',
+      // The reads (resources, prompts, completions) exist at 0 too, before their first call.
+      ...OPERATION_NAMES.slice(DLQ_OPERATION_NAMES.length).flatMap((operation) =>
+        ['success', 'error', 'aborted'].map(
+          (status) => `fastmcp_operations_total{operation="${operation}",status="${status}"} 0`,
+        ),
+      ),
     ]);
     // Delays of 2 ms and 4 ms (+/-10 %): both between 1 ms and 10 ms.
     expect(series(text, 'fastmcp_retry_backoff_seconds_bucket').slice(0, 3)).toEqual([

@@ -36,6 +36,21 @@ function buildServer(): FastMCP {
     annotations: { readOnlyHint: true },
     execute: ({ a, b }) => Promise.resolve(String(a + b)),
   });
+  server.addResource({
+    uri: 'docs://readme',
+    name: 'readme',
+    mimeType: 'text/markdown',
+    load: () => Promise.resolve({ text: '# fastmcp readme' }),
+  });
+  server.addPrompt({
+    name: 'review',
+    description: 'Review code',
+    arguments: [
+      { name: 'code', required: true },
+      { name: 'language', enum: ['typescript', 'tcl', 'go'] },
+    ],
+    load: ({ code, language }) => Promise.resolve(`Review this ${language}: ${code}`),
+  });
   return server;
 }
 

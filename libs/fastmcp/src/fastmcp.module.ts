@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DeadLetterWriter } from './client/dead-letter.writer.js';
 import { EnhancedFastMcpService } from './client/enhanced-fastmcp.service.js';
 import { McpOperations } from './client/mcp-operations.js';
+import { McpReads } from './client/mcp-reads.js';
 import { InFlightOperations } from './client/in-flight-operations.js';
 import { OperationRunner } from './client/operation-runner.js';
 import { dlqExports, dlqProviders } from './dlq/dlq.providers.js';
@@ -59,6 +60,7 @@ import { tracingProviders } from './tracing/tracing.providers.js';
     RetryPolicies,
     ServerPipelines,
     McpOperations,
+    McpReads,
     DeadLetterWriter,
     InFlightOperations,
     OperationRunner,

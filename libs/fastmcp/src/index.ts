@@ -4,6 +4,7 @@ export { FASTMCP_MODULE_OPTIONS } from './fastmcp.module-definition.js';
 
 export { EnhancedFastMcpService } from './client/enhanced-fastmcp.service.js';
 export type { CallOptions } from './client/call-options.interface.js';
+export type { CompletionArgument, CompletionRef } from './client/mcp-reads.js';
 export type { McpSession } from './session/mcp-session.interface.js';
 export type { ProtocolEra } from './protocol/protocol-era.js';
 
@@ -47,8 +48,8 @@ export { CLIENT_ID_PATTERN } from './options/validate-options.js';
 
 export { FastMcpEvents } from './events/fastmcp-events.service.js';
 export type * from './events/fastmcp-events.interface.js';
-export { OPERATION_NAMES } from './events/operation-name.js';
-export type { OperationName } from './events/operation-name.js';
+export { DLQ_OPERATION_NAMES, OPERATION_NAMES } from './events/operation-name.js';
+export type { DlqOperationName, OperationName } from './events/operation-name.js';
 
 export { FASTMCP_CLOCK, systemClock } from './retry/clock.js';
 export type { Clock } from './retry/clock.js';

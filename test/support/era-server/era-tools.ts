@@ -9,6 +9,7 @@ import {
   type ProtocolEra,
 } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
+import { registerEraContent } from './era-content.js';
 
 /** The tool whose inputSchema mirrors `region` into `Mcp-Param-Region`. */
 export const ROUTE_INPUT_SCHEMA = {
@@ -146,6 +147,7 @@ export function buildEraServer(era: ProtocolEra, runs: ToolRuns, toolsTtlMs?: nu
       return { content: [] };
     },
   );
+  registerEraContent(server, era);
   return server;
 }
 

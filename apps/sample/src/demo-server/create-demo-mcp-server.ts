@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerDemoContent } from './demo-content.js';
 import { registerDemoTools } from './demo-tools.js';
 import { type FlakyGate } from './flaky-gate.js';
 import { installToolsPagination } from './tools-pagination.js';
@@ -14,5 +15,6 @@ export function createDemoMcpServer(blueprint: DemoMcpServerBlueprint): McpServe
   const mcp = new McpServer({ name: 'demo-mcp-server', version: '1.0.0' });
   const tools = registerDemoTools(mcp, blueprint.flakyGate, blueprint.extraTools);
   if (blueprint.toolsPageSize > 0) installToolsPagination(mcp, tools, blueprint.toolsPageSize);
+  registerDemoContent(mcp);
   return mcp;
 }

@@ -4,8 +4,8 @@ import {
   type DlqFilter,
   type DlqPriority,
   ERROR_CLASS_PATTERN,
-  OPERATION_NAMES,
-  type OperationName,
+  DLQ_OPERATION_NAMES,
+  type DlqOperationName,
 } from '@app/fastmcp';
 import { type ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, Matches } from 'class-validator';
@@ -32,10 +32,10 @@ const durationSchema = (example: string): ApiPropertyOptions => ({
 
 /** Which entries an export or a bulk replay takes (query string or JSON body). */
 export class DlqFilterDto {
-  @ApiPropertyOptional({ enum: OPERATION_NAMES })
+  @ApiPropertyOptional({ enum: DLQ_OPERATION_NAMES })
   @IsOptionalNonNull()
-  @IsIn(OPERATION_NAMES)
-  operation?: OperationName;
+  @IsIn(DLQ_OPERATION_NAMES)
+  operation?: DlqOperationName;
 
   @ApiPropertyOptional({ example: 'demo' })
   @IsOptionalNonNull()

@@ -5,6 +5,7 @@ import type { DlqPriority, FailedOperationInput } from '../dlq/core/failed-opera
 import type { RepeatRule } from '../dlq/core/repeat-rule.js';
 import type { FastMcpError } from '../errors/fastmcp.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
+import { type DlqOperationName, isDlqOperationName } from '../events/operation-name.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { classifyError, deadLetterKindOf } from '../retry/classify-error.js';
@@ -42,7 +43,10 @@ export class DeadLetterWriter {
     const dlqOptions = this.options.dlq;
     const kind = deadLetterKindOf(error);
     if (!this.dlq?.enabled || !dlqOptions || !kind || !dlqOptions.storeKinds.includes(kind)) return;
-    const input = this.entryFor(spec, run, error);
+    // A read (a resource, a prompt) has nothing to run later: its caller has the error.
+    const operation = spec.operation;
+    if (!isDlqOperationName(operation)) return;
+    const input = this.entryFor(spec, operation, run, error);
     const chosen = priority ?? this.toolPriority(spec.clientId, spec.toolName);
     if (chosen) input.priority = chosen;
     if (repeatRule) input.repeatRule = repeatRule;
@@ -63,6 +67,7 @@ export class DeadLetterWriter {
 
   private entryFor(
     spec: OperationSpec<unknown>,
+    operation: DlqOperationName,
     run: RetryRun,
     error: FastMcpError,
   ): FailedOperationInput {
@@ -70,7 +75,7 @@ export class DeadLetterWriter {
     // No target yet when the handshake failed: the configured server is where the call went.
     const target = spec.lastTarget() ?? this.configuredTarget(spec.clientId);
     return {
-      operation: spec.operation,
+      operation,
       clientId: spec.clientId,
       serverUrl: target?.url ?? '',
       ...(target?.era ? { protocolEra: target.era } : {}),

@@ -1,5 +1,14 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  CallToolResult,
+  CompleteResult,
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+  Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
 import { assertClientId } from '../dlq/core/dlq-input.validation.js';
 import type { AttemptRecord, FailedOperation } from '../dlq/core/failed-operation.interface.js';
@@ -28,6 +37,7 @@ import { assertCallOptions } from './call-input.validation.js';
 import { OperationRunner } from './operation-runner.js';
 import type { OperationSpec, RunMode } from './operation-spec.interface.js';
 import { McpOperations } from './mcp-operations.js';
+import { type CompletionArgument, type CompletionRef, McpReads } from './mcp-reads.js';
 import { ReplayBorrowedClientIds } from './replay-borrowed-client-ids.js';
 import { replayToolError } from './replay-tool-error.js';
 import { specScrubber } from './spec-scrubber.js';
@@ -36,6 +46,8 @@ import { InertLogger } from '../logging/inert-logger.js';
 const WITH_RETRY: RunMode = { retry: true, deadLetter: true };
 const SINGLE_ATTEMPT: RunMode = { retry: false, deadLetter: false };
 const REPLAY: RunMode = { retry: true, deadLetter: false };
+/** Reads (resources, prompts, completions) retry, and have nothing to dead-letter. */
+const READ: RunMode = { retry: true, deadLetter: false };
 
 /**
  * The MCP client: connects client ids to servers over Streamable HTTP, lists and calls tools.
@@ -56,6 +68,7 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     @Inject(McpConnector) private readonly connector: McpConnector,
     @Inject(RetryPolicies) private readonly retryPolicies: RetryPolicies,
     @Inject(ServerAuthRegistry) private readonly serverAuth: ServerAuthRegistry,
+    @Inject(McpReads) private readonly reads: McpReads,
   ) {}
 
   async connectWithRetry(
@@ -127,6 +140,68 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
       () => this.operations.callTool(clientId, toolName, args, opts),
       opts,
       SINGLE_ATTEMPT,
+    );
+  }
+
+  /** Every resource the server lists (all pages, `resources/list`), with retries. */
+  async listResourcesWithRetry(clientId: string, opts: CallOptions = {}): Promise<Resource[]> {
+    return await this.appCall(clientId, () => this.reads.listResources(clientId), opts, READ);
+  }
+
+  /** Every resource template (all pages, `resources/templates/list`), with retries. */
+  async listResourceTemplatesWithRetry(
+    clientId: string,
+    opts: CallOptions = {},
+  ): Promise<ResourceTemplate[]> {
+    return await this.appCall(
+      clientId,
+      () => this.reads.listResourceTemplates(clientId),
+      opts,
+      READ,
+    );
+  }
+
+  /** The contents of the resource at `uri` (`resources/read`), with retries. */
+  async readResourceWithRetry(
+    clientId: string,
+    uri: string,
+    opts: CallOptions = {},
+  ): Promise<ReadResourceResult> {
+    return await this.appCall(clientId, () => this.reads.readResource(clientId, uri), opts, READ);
+  }
+
+  /** Every prompt the server lists (all pages, `prompts/list`), with retries. */
+  async listPromptsWithRetry(clientId: string, opts: CallOptions = {}): Promise<Prompt[]> {
+    return await this.appCall(clientId, () => this.reads.listPrompts(clientId), opts, READ);
+  }
+
+  /** The prompt `name` filled with `args` (`prompts/get`), with retries. */
+  async getPromptWithRetry(
+    clientId: string,
+    name: string,
+    args?: Record<string, string>,
+    opts: CallOptions = {},
+  ): Promise<GetPromptResult> {
+    return await this.appCall(
+      clientId,
+      () => this.reads.getPrompt(clientId, name, args),
+      opts,
+      READ,
+    );
+  }
+
+  /** Suggested values for a prompt argument or a template variable (`completion/complete`). */
+  async completeWithRetry(
+    clientId: string,
+    ref: CompletionRef,
+    argument: CompletionArgument,
+    opts: CallOptions = {},
+  ): Promise<CompleteResult> {
+    return await this.appCall(
+      clientId,
+      () => this.reads.complete(clientId, ref, argument),
+      opts,
+      READ,
     );
   }
 

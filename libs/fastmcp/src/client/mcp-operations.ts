@@ -7,6 +7,7 @@ import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpDisconnectedError, McpDisconnectedError } from '../errors/mcp-disconnected.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import type { OperationName } from '../events/operation-name.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
@@ -27,7 +28,9 @@ import type { HttpTarget } from '../transport/http-target.interface.js';
 import { UpstreamText } from '../transport/upstream-text.js';
 import { assertToolCall } from './call-input.validation.js';
 import type { CallOptions } from './call-options.interface.js';
+import { parseReadResult, type ReadMethod, type ReadResult } from './mcp-read-results.js';
 import { parseCallToolResult, parseToolsPage } from './mcp-results.js';
+import { PageCollector } from './page-collector.js';
 import type { OperationSpec } from './operation-spec.interface.js';
 import { ToolCatalog } from './tool-catalog.js';
 import { toolsWithoutSecrets } from './tool-words.js';
@@ -121,6 +124,70 @@ export class McpOperations {
             this.rememberTools(clientId, connected, tools, fresh);
             return tools;
           }
+        }
+      },
+    };
+  }
+
+  /**
+   * One request that only reads (`resources/read`, `prompts/get`, `completion/complete`): safe to
+   * send again after any failure, and never dead-lettered.
+   */
+  read<M extends ReadMethod>(
+    clientId: string,
+    operation: OperationName,
+    method: M,
+    params: Record<string, unknown>,
+  ): OperationSpec<ReadResult<M>> {
+    this.assertKnown(clientId);
+    const tracker = this.tracker(clientId);
+    return {
+      clientId,
+      lastTarget: tracker.lastTarget,
+      dropSession: tracker.dropSession,
+      operation,
+      method,
+      params,
+      attempt: async (run) => {
+        tracker.assertNotDisconnected();
+        const connected = tracker.track(await this.sessionFor(clientId, run));
+        const result = await this.send(clientId, connected, method, params, run);
+        return parseReadResult(method, result, clientId);
+      },
+    };
+  }
+
+  /**
+   * Every page of a paginated read (`resources/list`, `prompts/list`...), as one operation. Pages
+   * already fetched are kept across retries, unless the session changed.
+   */
+  readAllPages<M extends ReadMethod, T>(
+    clientId: string,
+    operation: OperationName,
+    method: M,
+    itemsOf: (result: ReadResult<M>) => { items: readonly T[]; nextCursor?: string },
+  ): OperationSpec<T[]> {
+    this.assertKnown(clientId);
+    const tracker = this.tracker(clientId);
+    let pages: PageCollector<T> | undefined;
+    let listedOn: McpConnection | undefined;
+    return {
+      clientId,
+      lastTarget: tracker.lastTarget,
+      dropSession: tracker.dropSession,
+      operation,
+      method,
+      attempt: async (run) => {
+        for (;;) {
+          tracker.assertNotDisconnected();
+          const connected = tracker.track(await this.sessionFor(clientId, run));
+          if (!pages || listedOn !== connected) {
+            const maxBytes = connected.target.maxResponseBytes ?? this.options.maxResponseBytes;
+            pages = new PageCollector<T>(method, clientId, maxBytes);
+            listedOn = connected;
+          }
+          const result = await this.send(clientId, connected, method, pages.params(), run);
+          if (pages.add(itemsOf(parseReadResult(method, result, clientId)))) return pages.items;
         }
       },
     };

@@ -137,6 +137,14 @@ export interface ServerToolsChangedEvent {
   clientId: string;
 }
 
+/**
+ * `notifications/resources/list_changed` or `notifications/prompts/list_changed`: a listing the
+ * app keeps is out of date, and the next `listResourcesWithRetry`/`listPromptsWithRetry` lists anew.
+ */
+export interface ServerListChangedEvent {
+  clientId: string;
+}
+
 /** A request the server sent to the client, and how it was answered. */
 export interface ServerRequestEvent {
   clientId: string;
@@ -202,6 +210,8 @@ export interface FastMcpEventMap {
   'server.message': ServerMessageEvent;
   'server.request': ServerRequestEvent;
   'server.tools_changed': ServerToolsChangedEvent;
+  'server.resources_changed': ServerListChangedEvent;
+  'server.prompts_changed': ServerListChangedEvent;
   'circuit.transition': CircuitTransitionEvent;
   'retry.budget_exhausted': RetryBudgetExhaustedEvent;
   'ratelimit.waited': RateLimitWaitedEvent;

@@ -1,3 +1,24 @@
-export const OPERATION_NAMES = ['connect', 'list_tools', 'call_tool'] as const;
+/** The operations that can end in the dead-letter queue: what a replay can run again. */
+export const DLQ_OPERATION_NAMES = ['connect', 'list_tools', 'call_tool'] as const;
+
+/**
+ * Every operation: the dead-letterable ones, and the reads of resources, prompts and
+ * completions, which have nothing to run later (their caller gets the error).
+ */
+export const OPERATION_NAMES = [
+  ...DLQ_OPERATION_NAMES,
+  'list_resources',
+  'list_resource_templates',
+  'read_resource',
+  'list_prompts',
+  'get_prompt',
+  'complete',
+] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
+
+export type DlqOperationName = (typeof DLQ_OPERATION_NAMES)[number];
+
+export function isDlqOperationName(operation: string): operation is DlqOperationName {
+  return (DLQ_OPERATION_NAMES as readonly string[]).includes(operation);
+}

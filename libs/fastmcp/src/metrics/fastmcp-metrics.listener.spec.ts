@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DLQ_OPERATION_NAMES, OPERATION_NAMES } from '../events/operation-name.js';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -73,6 +74,12 @@ describe('FastMcpMetricsListener', () => {
       'fastmcp_operations_total{operation="call_tool",status="success"} 1',
       'fastmcp_operations_total{operation="call_tool",status="error"} 0',
       'fastmcp_operations_total{operation="call_tool",status="aborted"} 0',
+      // The reads (resources, prompts, completions) exist at 0 too, before their first call.
+      ...OPERATION_NAMES.slice(DLQ_OPERATION_NAMES.length).flatMap((operation) =>
+        ['success', 'error', 'aborted'].map(
+          (status) => `fastmcp_operations_total{operation="${operation}",status="${status}"} 0`,
+        ),
+      ),
     ]);
   });
 

@@ -1,5 +1,5 @@
 import type { Cluster, ClusterNode, ClusterOptions, Redis } from 'ioredis';
-import type { OperationName } from '../events/operation-name.js';
+import type { DlqOperationName } from '../events/operation-name.js';
 
 /** Error kinds that can be dead-lettered. */
 export type DeadLetterKind =
@@ -58,7 +58,7 @@ export interface DlqRedriveMatch {
   /** Error classes of the last failure (`ERROR_CLASS_PATTERN`), e.g. `['http_503', 'timeout']`. */
   errorClass?: string[];
   /** Operations: `connect`, `list_tools`, `call_tool`. */
-  operation?: OperationName[];
+  operation?: DlqOperationName[];
   /** Client ids (`CLIENT_ID_PATTERN`). */
   clientId?: string[];
 }

@@ -1,5 +1,5 @@
 import { ERROR_CLASS_PATTERN } from '../dlq/core/dlq-input.validation.js';
-import { OPERATION_NAMES } from '../events/operation-name.js';
+import { DLQ_OPERATION_NAMES } from '../events/operation-name.js';
 import { CLIENT_ID_PATTERN } from './client-id.js';
 import type { ResolvedDlqOptions, ResolvedRedrivePolicy } from './fastmcp-options.interface.js';
 import { ALL_DEAD_LETTER_KINDS } from './fastmcp-options.defaults.js';
@@ -100,7 +100,7 @@ function checkMatch(checks: OptionChecks, field: string, match: unknown): void {
     }
     values.forEach((value: string, j) => {
       const at = `${field}.${key}[${j}]`;
-      if (key === 'operation') checks.oneOf(at, value, OPERATION_NAMES);
+      if (key === 'operation') checks.oneOf(at, value, DLQ_OPERATION_NAMES);
       else if (key === 'errorClass') {
         checks.pattern(
           at,

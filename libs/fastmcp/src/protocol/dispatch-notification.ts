@@ -9,8 +9,9 @@ import type { ExchangeContext } from './server-message.dispatcher.js';
 
 /**
  * Handles a server's notification by its method, checked by that method's schema alone: a
- * cancellation aborts the handler concerned; progress, log messages and a tool list change are
- * raised as events, their text scrubbed of the request's secrets (a server may echo a header).
+ * cancellation aborts the handler concerned; progress, log messages and a change of the tool,
+ * resource or prompt list are raised as events, their text scrubbed of the request's secrets (a
+ * server may echo a header).
  * Any other method (or one whose params are not valid MCP) is ignored without reading its params,
  * so a flood of notifications the client does not use costs a string comparison each.
  */
@@ -46,6 +47,12 @@ export function dispatchNotification(
     }
     case 'notifications/tools/list_changed':
       events.emit('server.tools_changed', { clientId: context.clientId });
+      return;
+    case 'notifications/resources/list_changed':
+      events.emit('server.resources_changed', { clientId: context.clientId });
+      return;
+    case 'notifications/prompts/list_changed':
+      events.emit('server.prompts_changed', { clientId: context.clientId });
       return;
     case 'notifications/message': {
       const log = LoggingMessageNotificationSchema.safeParse(message);

@@ -1,4 +1,4 @@
-import type { OperationName } from '../../events/operation-name.js';
+import type { DlqOperationName } from '../../events/operation-name.js';
 import type { DlqPriority } from './failed-operation.interface.js';
 
 export interface PageRequest {
@@ -20,7 +20,7 @@ export interface Page<T> {
 
 export interface DlqStats {
   total: number;
-  byOperation: Partial<Record<OperationName, number>>;
+  byOperation: Partial<Record<DlqOperationName, number>>;
   /** The top client ids by entry count (20). */
   byClientId: Record<string, number>;
   /** The top error classes by entry count (50). */

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { DlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
-import type { OperationName } from '../../events/operation-name.js';
+import type { DlqOperationName } from '../../events/operation-name.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
 import { FASTMCP_CLOCK } from '../../retry/clock.js';
@@ -158,7 +158,7 @@ export class DeadLetterQueueService
   }
 
   async getByOperation(
-    operation: OperationName,
+    operation: DlqOperationName,
     page: PageRequest = {},
   ): Promise<Page<FailedOperation>> {
     assertOperation(operation);

@@ -1,6 +1,6 @@
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import type { DlqAges } from './dlq-age-window.js';
-import type { OperationName } from '../../events/operation-name.js';
+import type { DlqOperationName } from '../../events/operation-name.js';
 import {
   assertClientId,
   assertErrorClass,
@@ -18,7 +18,7 @@ import type { DlqPriority, FailedOperation } from './failed-operation.interface.
  * (`olderThanMs`, `newerThanMs`) count from creation: the read starts and ends at their bounds.
  */
 export interface DlqFilter extends DlqAges {
-  operation?: OperationName;
+  operation?: DlqOperationName;
   clientId?: string;
   /** The class of the last failure. */
   errorClass?: string;

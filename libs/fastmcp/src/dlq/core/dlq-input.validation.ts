@@ -1,5 +1,5 @@
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
-import { OPERATION_NAMES, type OperationName } from '../../events/operation-name.js';
+import { DLQ_OPERATION_NAMES, type DlqOperationName } from '../../events/operation-name.js';
 import { CLIENT_ID_PATTERN } from '../../options/validate-options.js';
 import { DLQ_DEFAULT_PAGE_LIMIT, DLQ_MAX_PAGE_LIMIT } from './dlq.constants.js';
 import { isDlqId } from './dlq-id.js';
@@ -74,11 +74,11 @@ export function assertErrorClass(errorClass: unknown): asserts errorClass is str
   }
 }
 
-export function assertOperation(operation: unknown): asserts operation is OperationName {
-  if (!OPERATION_NAMES.includes(operation as OperationName)) {
+export function assertOperation(operation: unknown): asserts operation is DlqOperationName {
+  if (!DLQ_OPERATION_NAMES.includes(operation as DlqOperationName)) {
     throw new DlqValidationError(
       'operation',
-      `expected one of ${OPERATION_NAMES.join(', ')}, got ${show(operation)}`,
+      `expected one of ${DLQ_OPERATION_NAMES.join(', ')}, got ${show(operation)}`,
     );
   }
 }

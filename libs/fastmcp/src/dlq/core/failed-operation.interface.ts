@@ -1,6 +1,6 @@
 import type { RepeatRule } from './repeat-rule.js';
 import type { ErrorClass } from '../../events/fastmcp-events.interface.js';
-import type { OperationName } from '../../events/operation-name.js';
+import type { DlqOperationName } from '../../events/operation-name.js';
 
 /** How urgent an entry is: redrive and bulk replay take high before normal before low. */
 export type DlqPriority = 'high' | 'normal' | 'low';
@@ -31,7 +31,7 @@ export interface FailedRequest {
 
 /** What the client hands to the DLQ; the store assigns identity, expiry and replay state. */
 export interface FailedOperationInput {
-  operation: OperationName;
+  operation: DlqOperationName;
   clientId: string;
   serverUrl: string;
   /**

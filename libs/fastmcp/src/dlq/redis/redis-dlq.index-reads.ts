@@ -4,7 +4,7 @@ import { DLQ_STATS_TOP_CLIENTS, DLQ_STATS_TOP_ERROR_CLASSES } from '../core/dlq.
 import type { DlqCursor } from '../core/dlq-cursor.js';
 import { topCounts } from '../core/dlq-top-counts.js';
 import { DLQ_PRIORITIES } from '../core/failed-operation.interface.js';
-import { OPERATION_NAMES } from '../../events/operation-name.js';
+import { DLQ_OPERATION_NAMES } from '../../events/operation-name.js';
 import type { DlqRedisClient } from './redis-client.js';
 import type { RedisDlqKeys } from './redis-dlq.keys.js';
 
@@ -68,7 +68,7 @@ function statsReads<T>(reader: StatsReader<T>, keys: RedisDlqKeys): T[] {
     reader.zrange(keys.all, 0, 0, 'WITHSCORES'),
     reader.zrange(keys.all, -1, -1, 'WITHSCORES'),
     reader.zcard(keys.due),
-    ...OPERATION_NAMES.map((operation) => reader.zcard(keys.byOperation(operation))),
+    ...DLQ_OPERATION_NAMES.map((operation) => reader.zcard(keys.byOperation(operation))),
     ...DLQ_PRIORITIES.map((priority) => reader.zcard(keys.byPriority(priority))),
   ];
 }
@@ -112,12 +112,12 @@ export async function readStats(
   const sizes = values.slice(5) as number[];
   return {
     total,
-    byOperation: nonZero(OPERATION_NAMES, sizes),
+    byOperation: nonZero(DLQ_OPERATION_NAMES, sizes),
     byClientId: top(counts, 'client:', DLQ_STATS_TOP_CLIENTS),
     byErrorClass: top(counts, 'class:', DLQ_STATS_TOP_ERROR_CLASSES),
     clientIdCount: countPositive(counts, 'client:'),
     errorClassCount: countPositive(counts, 'class:'),
-    byPriority: nonZero(DLQ_PRIORITIES, sizes.slice(OPERATION_NAMES.length)),
+    byPriority: nonZero(DLQ_PRIORITIES, sizes.slice(DLQ_OPERATION_NAMES.length)),
     oldestAgeSeconds:
       oldest.length === 2 ? Math.max(0, Math.floor((nowMs - Number(oldest[1])) / 1000)) : null,
     newestAt: newest.length === 2 ? new Date(Number(newest[1])).toISOString() : null,
