@@ -3,16 +3,11 @@
 // client raises them as events, and the next listing has the new ones.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  parseJsonRpcBody,
-  readRequestText,
-} from '../../apps/sample/src/demo-server/json-rpc-body.js';
-import { StatefulSessions } from '../../apps/sample/src/demo-server/stateful-sessions.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
-import { type LoopbackServer, serveOnLoopback } from '../support/loopback-server.js';
+import { type SdkSessionsServer, serveSdkSessions } from '../support/sdk-sessions-server.js';
 
 /** `publish` registers the resource `docs://news` and the prompt `summarize`. */
-async function startPublishingServer(): Promise<{ url: string; close: () => Promise<void> }> {
+function startPublishingServer(): Promise<SdkSessionsServer> {
   const newServer = (): McpServer => {
     const mcp = new McpServer({ name: 'publishing', version: '1.0.0' });
     mcp.registerResource('readme', 'docs://readme', {}, (uri) => ({
@@ -33,19 +28,7 @@ async function startPublishingServer(): Promise<{ url: string; close: () => Prom
     });
     return mcp;
   };
-  const sessions = new StatefulSessions(newServer, {});
-  const server: LoopbackServer = await serveOnLoopback(async (req, res) => {
-    const body =
-      req.method === 'POST' ? parseJsonRpcBody(await readRequestText(req)).body : undefined;
-    await sessions.handle(req, res, body);
-  });
-  return {
-    url: `http://127.0.0.1:${server.port}/mcp`,
-    close: async () => {
-      await sessions.closeAll();
-      await server.close();
-    },
-  };
+  return serveSdkSessions(newServer);
 }
 
 describe('notifications/resources/list_changed and notifications/prompts/list_changed', () => {

@@ -3,16 +3,11 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import {
-  parseJsonRpcBody,
-  readRequestText,
-} from '../../apps/sample/src/demo-server/json-rpc-body.js';
-import { StatefulSessions } from '../../apps/sample/src/demo-server/stateful-sessions.js';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
-import { type LoopbackServer, serveOnLoopback } from '../support/loopback-server.js';
+import { type SdkSessionsServer, serveSdkSessions } from '../support/sdk-sessions-server.js';
 
 /** `report` answers `{ count }` until `evolve` runs, then `{ total }`, with its schema changed. */
-async function startEvolvingServer(): Promise<{ url: string; close: () => Promise<void> }> {
+function startEvolvingServer(): Promise<SdkSessionsServer> {
   const newServer = (): McpServer => {
     const mcp = new McpServer({ name: 'evolving', version: '1.0.0' });
     let evolved = false;
@@ -28,19 +23,7 @@ async function startEvolvingServer(): Promise<{ url: string; close: () => Promis
     });
     return mcp;
   };
-  const sessions = new StatefulSessions(newServer, {});
-  const server: LoopbackServer = await serveOnLoopback(async (req, res) => {
-    const body =
-      req.method === 'POST' ? parseJsonRpcBody(await readRequestText(req)).body : undefined;
-    await sessions.handle(req, res, body);
-  });
-  return {
-    url: `http://127.0.0.1:${server.port}/mcp`,
-    close: async () => {
-      await sessions.closeAll();
-      await server.close();
-    },
-  };
+  return serveSdkSessions(newServer);
 }
 
 describe('notifications/tools/list_changed', () => {

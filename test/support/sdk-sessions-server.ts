@@ -1,0 +1,33 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  parseJsonRpcBody,
+  readRequestText,
+} from '../../apps/sample/src/demo-server/json-rpc-body.js';
+import { StatefulSessions } from '../../apps/sample/src/demo-server/stateful-sessions.js';
+import { serveOnLoopback } from './loopback-server.js';
+
+export interface SdkSessionsServer {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:41234/mcp`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves official-SDK 1.x servers on 127.0.0.1, one `newServer()` per session (stateful, as the
+ * sample's demo server does).
+ */
+export async function serveSdkSessions(newServer: () => McpServer): Promise<SdkSessionsServer> {
+  const sessions = new StatefulSessions(newServer, {});
+  const server = await serveOnLoopback(async (req, res) => {
+    const body =
+      req.method === 'POST' ? parseJsonRpcBody(await readRequestText(req)).body : undefined;
+    await sessions.handle(req, res, body);
+  });
+  return {
+    url: `http://127.0.0.1:${server.port}/mcp`,
+    close: async () => {
+      await sessions.closeAll();
+      await server.close();
+    },
+  };
+}
