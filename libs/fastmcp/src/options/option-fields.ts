@@ -69,6 +69,7 @@ export const SERVER_FIELDS = {
   resilience: true,
   listen: true,
   toolListCache: true,
+  logLevel: true,
   auth: true,
   maxResponseBytes: true,
 } as const satisfies FieldSet<McpServerConfig>;

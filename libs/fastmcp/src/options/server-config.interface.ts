@@ -1,3 +1,4 @@
+import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerAuthOptions } from './auth-options.interface.js';
 import type { ResilienceOptions } from './resilience-options.interface.js';
 import type { RetryOptionsInput } from './retry-options.interface.js';
@@ -48,6 +49,13 @@ export interface McpServerConfig {
    * `handlers` is set.
    */
   listen?: boolean;
+  /**
+   * The log messages (`notifications/message`, raised as `server.message`) to ask this server
+   * for, from this level up: a 2025-era session sends `logging/setLevel` after its handshake (when
+   * the server declares `logging`); a 2026-07-28 request carries it in `_meta` as
+   * `io.modelcontextprotocol/logLevel`. Default: not set (a 2026-07-28 server then sends none).
+   */
+  logLevel?: LoggingLevel;
   /**
    * Answer `listTools` from the last listing while the server's `ttlMs` (2026-07-28 list
    * results) lasts, without a request. A 2025-era server sends no `ttlMs`: nothing is cached.

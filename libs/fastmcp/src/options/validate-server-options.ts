@@ -1,3 +1,4 @@
+import { LOGGING_LEVELS } from '../protocol/logging-levels.js';
 import { TOOL_NAME_MAX_BYTES } from '../dlq/core/dlq.constants.js';
 import { CLIENT_ID_PATTERN } from './client-id.js';
 import type { ResolvedFastMcpOptions } from './fastmcp-options.interface.js';
@@ -63,6 +64,9 @@ export function checkServers(
         server.protocolVersion,
         CONFIGURABLE_PROTOCOL_VERSIONS,
       );
+    }
+    if (server.logLevel !== undefined) {
+      checks.oneOf(`${field}.logLevel`, server.logLevel, LOGGING_LEVELS);
     }
     checkToolPolicies(checks, field, server);
     for (const flag of ['trustToolAnnotations', 'listen', 'toolListCache'] as const) {

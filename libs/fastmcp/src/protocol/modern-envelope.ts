@@ -1,4 +1,8 @@
-import type { ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  ClientCapabilities,
+  Implementation,
+  LoggingLevel,
+} from '@modelcontextprotocol/sdk/types.js';
 import { encodeHeaderValue } from './mcp-param-headers.js';
 
 /** The `_meta` keys of the 2026-07-28 request envelope. */
@@ -13,10 +17,14 @@ const NAME_SOURCE: Record<string, string> = {
   'resources/read': 'uri',
 };
 
-/** Who the client is, sent with every modern request. */
+/** The `_meta` key of a 2026-07-28 request's log level (no key: no log messages for it). */
+export const LOG_LEVEL_META_KEY = 'io.modelcontextprotocol/logLevel';
+
+/** Who the client is, sent with every modern request, and the log level it asks for. */
 export interface ClientEnvelope {
   clientInfo: Implementation;
   capabilities: ClientCapabilities;
+  logLevel?: LoggingLevel;
 }
 
 /** `params` with the modern `_meta` envelope (any `_meta` the caller set is kept). */
@@ -27,13 +35,13 @@ export function withEnvelope(
 ): Record<string, unknown> {
   const meta = (params?._meta ?? {}) as Record<string, unknown>;
   // Object.assign, not spreads: on Node 20 a spread followed by keys costs about 1.5 us a key.
-  return Object.assign({}, params, {
-    _meta: Object.assign({}, meta, {
-      [PROTOCOL_VERSION_META_KEY]: protocolVersion,
-      [CLIENT_CAPABILITIES_META_KEY]: client.capabilities,
-      [CLIENT_INFO_META_KEY]: client.clientInfo,
-    }),
+  const envelope = Object.assign({}, meta, {
+    [PROTOCOL_VERSION_META_KEY]: protocolVersion,
+    [CLIENT_CAPABILITIES_META_KEY]: client.capabilities,
+    [CLIENT_INFO_META_KEY]: client.clientInfo,
   });
+  if (client.logLevel) envelope[LOG_LEVEL_META_KEY] = client.logLevel;
+  return Object.assign({}, params, { _meta: envelope });
 }
 
 /**

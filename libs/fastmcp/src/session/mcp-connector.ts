@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
 import type { ServerAuth } from '../auth/server-auth.interface.js';
 import { isMcpHttpError } from '../errors/mcp-http.error.js';
@@ -30,6 +31,7 @@ import type { McpConnection } from './mcp-connection.interface.js';
 import { modernSession } from './modern-session.js';
 import { UpstreamText } from '../transport/upstream-text.js';
 import { ModernConnection } from './modern-connection.js';
+import { InertLogger } from '../logging/inert-logger.js';
 
 /** A client id, its server, and that server's auth for this connect. */
 interface Peer {
@@ -47,6 +49,7 @@ interface Peer {
  */
 @Injectable()
 export class McpConnector {
+  private readonly logger = new InertLogger('FastMCP Enhanced');
   private readonly verdicts = new EraVerdicts();
   /** Counts forget() calls, so that a probe still out at a forget keeps no verdict. */
   private forgets = 0;
@@ -152,6 +155,7 @@ export class McpConnector {
     const { clientId, server } = peer;
     const client = { ...this.envelope(), auth: peer.auth };
     const connected = await performHandshake(this.transport, clientId, server, client, run);
+    if (server.logLevel) await this.setLogLevel(connected, server.logLevel, run);
     const handlers = this.options.handlers;
     const listen =
       server.listen ?? Boolean(handlers.elicitation ?? handlers.sampling ?? handlers.roots);
@@ -162,6 +166,26 @@ export class McpConnector {
       connected.stopListening = this.listener.listen(connected.target, clientId, lost);
     }
     return connected;
+  }
+
+  /**
+   * `logging/setLevel` on a new 2025 session whose server declares `logging`. Log messages are
+   * advice: a server that refuses it gets a WARN line, and the connect goes on.
+   */
+  private async setLogLevel(
+    connected: McpConnection,
+    level: LoggingLevel,
+    run: RetryRun,
+  ): Promise<void> {
+    if (!connected.session.capabilities?.logging) return;
+    try {
+      await connected.request('logging/setLevel', { level }, run);
+    } catch (error) {
+      if (!isMcpProtocolError(error) && !isMcpHttpError(error)) throw error;
+      this.logger.warn(
+        `${connected.session.clientId}: the server refused logging/setLevel ${level}: ${error.message}`,
+      );
+    }
   }
 
   private modern(
@@ -175,10 +199,11 @@ export class McpConnector {
       era: 'modern',
       protocolVersion: verdict.version,
     };
+    const { logLevel } = peer.server;
     const deps = {
       transport: this.transport,
       dispatcher: this.dispatcher,
-      client: this.envelope(),
+      client: logLevel ? { ...this.envelope(), logLevel } : this.envelope(),
       versions: [verdict.version, ...versions.filter((v) => v !== verdict.version)],
       legacyVersions,
     };

@@ -63,6 +63,7 @@ export function resolveServer(
     trustToolAnnotations: config?.trustToolAnnotations ?? known?.trustToolAnnotations,
     listen: config?.listen ?? known?.listen,
     toolListCache: config?.toolListCache ?? known?.toolListCache,
+    logLevel: config?.logLevel ?? known?.logLevel,
   };
 }
 
