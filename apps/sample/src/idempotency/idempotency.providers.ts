@@ -1,3 +1,4 @@
+import { FASTMCP_RESOLVED_OPTIONS, type ResolvedFastMcpOptions } from '@app/fastmcp';
 import type { Provider } from '@nestjs/common';
 import { DLQ_STORE } from '../bootstrap/bootstrap.constants.js';
 import type { DlqStore } from '../bootstrap/dlq-store.interface.js';
@@ -21,8 +22,9 @@ export const idempotencyProviders: Provider[] = [
   },
   {
     provide: IdempotencyPolicy,
-    useFactory: (config: SampleConfig) => new IdempotencyPolicy(config),
-    inject: [SAMPLE_CONFIG],
+    useFactory: (config: SampleConfig, options: ResolvedFastMcpOptions) =>
+      new IdempotencyPolicy(config.idempotencyTtlMs, options),
+    inject: [SAMPLE_CONFIG, FASTMCP_RESOLVED_OPTIONS],
   },
   IdempotencyInterceptor,
 ];
