@@ -9,6 +9,10 @@ import { serveOnLoopback } from './loopback-server.js';
 export interface SdkSessionsServer {
   /** The MCP endpoint, e.g. `http://127.0.0.1:41234/mcp`. */
   url: string;
+  /** The JSON-RPC methods POSTed so far, in order. */
+  methods: string[];
+  /** Ends every session, as a server that restarted would have. */
+  closeSessions(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -18,13 +22,18 @@ export interface SdkSessionsServer {
  */
 export async function serveSdkSessions(newServer: () => McpServer): Promise<SdkSessionsServer> {
   const sessions = new StatefulSessions(newServer, {});
+  const methods: string[] = [];
   const server = await serveOnLoopback(async (req, res) => {
     const body =
       req.method === 'POST' ? parseJsonRpcBody(await readRequestText(req)).body : undefined;
+    const method = (body as { method?: unknown } | undefined)?.method;
+    if (typeof method === 'string') methods.push(method);
     await sessions.handle(req, res, body);
   });
   return {
     url: `http://127.0.0.1:${server.port}/mcp`,
+    methods,
+    closeSessions: () => sessions.closeAll(),
     close: async () => {
       await sessions.closeAll();
       await server.close();

@@ -26,6 +26,8 @@ import { resolveOptions } from './options/resolve-options.js';
 import { ServerAuthRegistry } from './auth/server-auth.registry.js';
 import { ServerMessageDispatcher } from './protocol/server-message.dispatcher.js';
 import { McpConnector } from './session/mcp-connector.js';
+import { ResourceSubscriptions } from './session/resource-subscriptions.js';
+import { SubscriptionListeners } from './session/subscription-listeners.js';
 import { McpHttpTransport } from './transport/mcp-http.transport.js';
 import { ServerStreamListener } from './transport/server-stream.listener.js';
 import { ResponseBudget } from './transport/response-budget.js';
@@ -56,6 +58,8 @@ import { tracingProviders } from './tracing/tracing.providers.js';
     ResponseBudget,
     McpHttpTransport,
     ServerStreamListener,
+    ResourceSubscriptions,
+    SubscriptionListeners,
     McpConnector,
     RetryPolicies,
     ServerPipelines,

@@ -205,6 +205,34 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     );
   }
 
+  /**
+   * Subscribes to the resource at `uri`, with retries: its changes arrive as
+   * `server.resource_updated` events. The subscription is kept until `unsubscribeResourceWithRetry`
+   * or `disconnect`, and asked for again on each new session. Fails with McpProtocolError -32601
+   * when the server does not offer subscriptions (or, on 2026-07-28, does not acknowledge it).
+   */
+  async subscribeResourceWithRetry(
+    clientId: string,
+    uri: string,
+    opts: CallOptions = {},
+  ): Promise<void> {
+    await this.appCall(clientId, () => this.reads.subscription(clientId, uri, true), opts, READ);
+  }
+
+  /** Ends the subscription to `uri`, with retries. */
+  async unsubscribeResourceWithRetry(
+    clientId: string,
+    uri: string,
+    opts: CallOptions = {},
+  ): Promise<void> {
+    await this.appCall(clientId, () => this.reads.subscription(clientId, uri, false), opts, READ);
+  }
+
+  /** The URIs the client id is subscribed to. */
+  getResourceSubscriptions(clientId: string): string[] {
+    return this.operations.subscribedResources(clientId);
+  }
+
   /** The session of a connected client id. */
   getSession(clientId: string): McpSession | undefined {
     return this.operations.sessions.session(clientId);

@@ -6,6 +6,8 @@ import type { RetryRun } from '../retry/retry-run.js';
 import type { McpConnection, ToolRouting } from '../session/mcp-connection.interface.js';
 import type { McpConnector } from '../session/mcp-connector.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
+import type { ListenFilter } from '../session/listen-filter.js';
+import { ResourceSubscriptions } from '../session/resource-subscriptions.js';
 import { McpOperations } from './mcp-operations.js';
 
 const URL = 'http://127.0.0.1:1/mcp';
@@ -39,6 +41,7 @@ function fakeConnection() {
     options,
     connector as unknown as McpConnector,
     new FastMcpEvents(),
+    new ResourceSubscriptions(),
   );
   return { state, operations };
 }
@@ -63,5 +66,57 @@ describe('McpOperations relist (a header mismatch lists the tools again)', () =>
     state.refresh = false;
     const result = await operations.callTool('c', 'route').attempt(RUN);
     expect(result.content).toEqual([{ type: 'text', text: 'v1' }]);
+  });
+});
+
+describe('McpOperations subscription on a 2026-07-28 connection', () => {
+  const run = {
+    now: () => 0,
+    deadline: Infinity,
+    beginAttempt: () => Promise.resolve(new AbortController().signal),
+    recordSuccess: () => undefined,
+    explainAbort: (error: unknown) => error,
+  } as unknown as RetryRun;
+
+  function modernOperations(acknowledged: ListenFilter) {
+    const connection = {
+      session: { clientId: 'c', url: URL, capabilities: { resources: { subscribe: true } } },
+      target: { url: URL, headers: {}, era: 'modern' },
+      end: () => Promise.resolve(),
+      request: () => Promise.reject(new Error('no request is sent: the listen stream subscribes')),
+    } as unknown as McpConnection;
+    const connector = {
+      connect: () => Promise.resolve(connection),
+      failed: () => false,
+      relisten: () => Promise.resolve(acknowledged),
+    };
+    const subscriptions = new ResourceSubscriptions();
+    const operations = new McpOperations(
+      resolveOptions({ servers: { c: { url: URL } } }),
+      connector as unknown as McpConnector,
+      new FastMcpEvents(),
+      subscriptions,
+    );
+    return { operations, subscriptions };
+  }
+
+  it('keeps a subscription the server acknowledged', async () => {
+    const { operations, subscriptions } = modernOperations({ resourceSubscriptions: ['a://'] });
+    await operations.subscription('c', 'a://', true).attempt(run);
+    expect(subscriptions.uris('c')).toEqual(['a://']);
+  });
+
+  it('fails one the acknowledgment leaves out, and does not keep it', async () => {
+    const { operations, subscriptions } = modernOperations({ toolsListChanged: true });
+    const error = await operations
+      .subscription('c', 'a://', true)
+      .attempt(run)
+      .then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+    expect(isMcpProtocolError(error) && error.code).toBe(-32601);
+    expect((error as Error).message).toContain('did not acknowledge the subscription');
+    expect(subscriptions.uris('c')).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { FailedOperation } from '../dlq/core/failed-operation.interface.js';
 import { ReplayConflictError } from '../errors/replay-conflict.error.js';
+import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpDisconnectedError, McpDisconnectedError } from '../errors/mcp-disconnected.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
@@ -18,10 +19,12 @@ import type {
   McpConnection,
   ToolRouting,
 } from '../session/mcp-connection.interface.js';
+import type { ListenFilter } from '../session/listen-filter.js';
 import { McpConnector } from '../session/mcp-connector.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
 import { assertClientIdArgument, resolveServer } from '../session/resolve-server.js';
 import { raceSignal } from '../session/race-signal.js';
+import { ResourceSubscriptions } from '../session/resource-subscriptions.js';
 import { SessionRegistry } from '../session/session-registry.js';
 import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
@@ -59,6 +62,7 @@ export class McpOperations {
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
     @Inject(McpConnector) private readonly connector: McpConnector,
     @Inject(FastMcpEvents) events: FastMcpEvents,
+    @Inject(ResourceSubscriptions) private readonly subscriptions: ResourceSubscriptions,
   ) {
     events.on('server.tools_changed', ({ clientId }) => this.catalog.forget(clientId));
   }
@@ -193,6 +197,73 @@ export class McpOperations {
     };
   }
 
+  /**
+   * `resources/subscribe` (or `unsubscribe`) of `uri`. The client keeps its subscriptions and asks
+   * for them again on each new 2025 session; on a 2026-07-28 connection they make up the filter of
+   * its `subscriptions/listen` stream, opened anew, and a subscription the server does not
+   * acknowledge fails. Both are safe to send again, and never dead-lettered.
+   */
+  subscription(clientId: string, uri: string, subscribe: boolean): OperationSpec<void> {
+    this.assertKnown(clientId);
+    const tracker = this.tracker(clientId);
+    const method = subscribe ? 'resources/subscribe' : 'resources/unsubscribe';
+    const params = { uri };
+    return {
+      clientId,
+      lastTarget: tracker.lastTarget,
+      dropSession: tracker.dropSession,
+      operation: subscribe ? 'subscribe_resource' : 'unsubscribe_resource',
+      method,
+      params,
+      attempt: async (run) => {
+        tracker.assertNotDisconnected();
+        const connected = tracker.track(await this.sessionFor(clientId, run));
+        if (subscribe) assertSubscribable(connected.session);
+        const wasWanted = this.subscriptions.has(clientId, uri);
+        if (subscribe) this.subscriptions.add(clientId, uri);
+        else this.subscriptions.delete(clientId, uri);
+        try {
+          if (connected.target.era === 'modern') {
+            const acknowledged = await this.relisten(connected, run);
+            if (subscribe && !acknowledged.resourceSubscriptions?.includes(uri)) {
+              throw new McpProtocolError(
+                -32601,
+                'the server did not acknowledge the subscription',
+                {
+                  clientId,
+                  delivery: 'not_delivered',
+                },
+              );
+            }
+            return;
+          }
+          await this.send(clientId, connected, method, params, run);
+          if (subscribe) this.connector.listenOnSession(connected);
+        } catch (error) {
+          if (subscribe && !wasWanted) this.subscriptions.delete(clientId, uri);
+          throw error;
+        }
+      },
+    };
+  }
+
+  /** The client id's subscribed URIs. */
+  subscribedResources(clientId: string): string[] {
+    return this.subscriptions.uris(clientId);
+  }
+
+  /** Opens the modern connection's listen stream anew, as one attempt of `run`. */
+  private async relisten(connected: McpConnection, run: RetryRun): Promise<ListenFilter> {
+    const signal = await run.beginAttempt();
+    try {
+      const acknowledged = await this.connector.relisten(connected, signal);
+      run.recordSuccess();
+      return acknowledged;
+    } catch (error) {
+      throw run.explainAbort(error);
+    }
+  }
+
   callTool(
     clientId: string,
     toolName: string,
@@ -290,6 +361,7 @@ export class McpOperations {
     this.epochs.delete(clientId);
     this.explicitServers.delete(clientId);
     this.catalog.forget(clientId);
+    this.subscriptions.forget(clientId);
     return this.sessions.forget(clientId);
   }
 
@@ -460,4 +532,14 @@ export class McpOperations {
       },
     };
   }
+}
+
+/** Fails before anything is sent when the server does not offer `resources/subscribe`. */
+function assertSubscribable(session: McpSession): void {
+  if (session.capabilities?.resources?.subscribe) return;
+  throw new McpProtocolError(
+    -32601,
+    'the server does not offer resource subscriptions (capabilities.resources.subscribe)',
+    { clientId: session.clientId, delivery: 'not_delivered' },
+  );
 }

@@ -56,6 +56,14 @@ export class McpReads {
     return this.operations.read(clientId, 'read_resource', 'resources/read', { uri });
   }
 
+  /** `resources/subscribe` (or `unsubscribe`) of `uri`: see McpOperations.subscription. */
+  subscription(clientId: string, uri: string, subscribe: boolean): OperationSpec<void> {
+    const checks = new OptionChecks();
+    checks.nonEmptyString('uri', uri);
+    throwIfAny(checks);
+    return this.operations.subscription(clientId, uri, subscribe);
+  }
+
   listPrompts(clientId: string): OperationSpec<Prompt[]> {
     return this.operations.readAllPages(clientId, 'list_prompts', 'prompts/list', (page) => ({
       items: page.prompts,

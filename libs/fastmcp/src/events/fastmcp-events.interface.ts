@@ -145,6 +145,16 @@ export interface ServerListChangedEvent {
   clientId: string;
 }
 
+/**
+ * A resource the client id subscribed to changed on the server
+ * (`notifications/resources/updated`): read it again for its new contents.
+ */
+export interface ServerResourceUpdatedEvent {
+  clientId: string;
+  /** The resource's URI as the server sent it (scrubbed of the request's secrets). */
+  uri: string;
+}
+
 /** A request the server sent to the client, and how it was answered. */
 export interface ServerRequestEvent {
   clientId: string;
@@ -212,6 +222,7 @@ export interface FastMcpEventMap {
   'server.tools_changed': ServerToolsChangedEvent;
   'server.resources_changed': ServerListChangedEvent;
   'server.prompts_changed': ServerListChangedEvent;
+  'server.resource_updated': ServerResourceUpdatedEvent;
   'circuit.transition': CircuitTransitionEvent;
   'retry.budget_exhausted': RetryBudgetExhaustedEvent;
   'ratelimit.waited': RateLimitWaitedEvent;

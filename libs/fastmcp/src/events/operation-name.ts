@@ -2,8 +2,9 @@
 export const DLQ_OPERATION_NAMES = ['connect', 'list_tools', 'call_tool'] as const;
 
 /**
- * Every operation: the dead-letterable ones, and the reads of resources, prompts and
- * completions, which have nothing to run later (their caller gets the error).
+ * Every operation: the dead-letterable ones, the reads of resources, prompts and completions,
+ * which have nothing to run later (their caller gets the error), and resource subscriptions,
+ * which are kept by the client and asked for again on each new session instead.
  */
 export const OPERATION_NAMES = [
   ...DLQ_OPERATION_NAMES,
@@ -13,6 +14,8 @@ export const OPERATION_NAMES = [
   'list_prompts',
   'get_prompt',
   'complete',
+  'subscribe_resource',
+  'unsubscribe_resource',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];

@@ -3,14 +3,15 @@ import {
   type JSONRPCNotification,
   LoggingMessageNotificationSchema,
   ProgressNotificationSchema,
+  ResourceUpdatedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import type { ExchangeContext } from './server-message.dispatcher.js';
 
 /**
  * Handles a server's notification by its method, checked by that method's schema alone: a
- * cancellation aborts the handler concerned; progress, log messages and a change of the tool,
- * resource or prompt list are raised as events, their text scrubbed of the request's secrets (a
+ * cancellation aborts the handler concerned; progress, log messages, a change of the tool,
+ * resource or prompt list and of a subscribed resource are raised as events, their text scrubbed of the request's secrets (a
  * server may echo a header).
  * Any other method (or one whose params are not valid MCP) is ignored without reading its params,
  * so a flood of notifications the client does not use costs a string comparison each.
@@ -54,6 +55,13 @@ export function dispatchNotification(
     case 'notifications/prompts/list_changed':
       events.emit('server.prompts_changed', { clientId: context.clientId });
       return;
+    case 'notifications/resources/updated': {
+      const updated = ResourceUpdatedNotificationSchema.safeParse(message);
+      if (!updated.success) return;
+      const uri = context.upstream.scrub(updated.data.params.uri);
+      events.emit('server.resource_updated', { clientId: context.clientId, uri });
+      return;
+    }
     case 'notifications/message': {
       const log = LoggingMessageNotificationSchema.safeParse(message);
       if (!log.success) return;

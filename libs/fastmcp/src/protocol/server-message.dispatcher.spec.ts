@@ -116,11 +116,33 @@ describe('ServerMessageDispatcher notifications', () => {
   const context = exchange(new AbortController().signal);
 
   it('ignores a method it does not use without reading its params', () => {
-    for (const method of ['notifications/resources/updated', 'notifications/tools/list_changed']) {
+    for (const method of ['notifications/tasks/status', 'notifications/tools/list_changed']) {
       const { message, reads } = countingNotification(method, { uri: 'file:///x' });
       dispatcher.dispatch(message, context);
       expect(reads()).toBe(0);
     }
+  });
+
+  it('raises a subscribed resource update, its uri scrubbed of the request secrets', () => {
+    const raised: unknown[] = [];
+    const stop = events.on('server.resource_updated', (event) => raised.push(event));
+    const upstream = new UpstreamText({
+      url: 'http://127.0.0.1:1/mcp',
+      headers: { 'X-Api-Key': API_KEY },
+    });
+    const message = {
+      jsonrpc: '2.0',
+      method: 'notifications/resources/updated',
+      params: { uri: `config://app?key=${API_KEY}` },
+    } as JSONRPCMessage;
+    dispatcher.dispatch(message, { ...context, upstream });
+    dispatcher.dispatch({ ...message, params: { uri: 7 } }, context);
+    stop();
+    expect(raised).toHaveLength(1);
+    expect(JSON.stringify(raised)).not.toContain(API_KEY);
+    const [update] = raised as Array<{ clientId: string; uri: string }>;
+    expect(update.clientId).toBe('flood');
+    expect(update.uri.startsWith('config://app?key=')).toBe(true);
   });
 
   it("checks a log message with the log message's schema alone, and raises it", () => {

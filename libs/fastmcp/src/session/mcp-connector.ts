@@ -32,6 +32,10 @@ import { modernSession } from './modern-session.js';
 import { UpstreamText } from '../transport/upstream-text.js';
 import { ModernConnection } from './modern-connection.js';
 import { InertLogger } from '../logging/inert-logger.js';
+import type { LegacySession } from './legacy-session.js';
+import { isEmptyFilter, type ListenFilter, listenFilter } from './listen-filter.js';
+import { ResourceSubscriptions } from './resource-subscriptions.js';
+import { SubscriptionListeners } from './subscription-listeners.js';
 
 /** A client id, its server, and that server's auth for this connect. */
 interface Peer {
@@ -51,6 +55,8 @@ interface Peer {
 export class McpConnector {
   private readonly logger = new InertLogger('FastMCP Enhanced');
   private readonly verdicts = new EraVerdicts();
+  /** The server each modern connection was made for (its `listen` and `logLevel`). */
+  private readonly serverOf = new WeakMap<McpConnection, McpServerConfig>();
   /** Counts forget() calls, so that a probe still out at a forget keeps no verdict. */
   private forgets = 0;
 
@@ -60,6 +66,8 @@ export class McpConnector {
     @Inject(ServerMessageDispatcher) private readonly dispatcher: ServerMessageDispatcher,
     @Inject(ServerAuthRegistry) private readonly auth: ServerAuthRegistry,
     @Inject(ServerStreamListener) private readonly listener: ServerStreamListener,
+    @Inject(ResourceSubscriptions) private readonly subscriptions: ResourceSubscriptions,
+    @Inject(SubscriptionListeners) private readonly listeners: SubscriptionListeners,
   ) {}
 
   async connect(clientId: string, server: McpServerConfig, run: RetryRun): Promise<McpConnection> {
@@ -156,16 +164,65 @@ export class McpConnector {
     const client = { ...this.envelope(), auth: peer.auth };
     const connected = await performHandshake(this.transport, clientId, server, client, run);
     if (server.logLevel) await this.setLogLevel(connected, server.logLevel, run);
+    await this.resubscribe(connected, run);
     const handlers = this.options.handlers;
     const listen =
       server.listen ?? Boolean(handlers.elicitation ?? handlers.sampling ?? handlers.roots);
-    if (listen) {
-      // A 404 to the stream's GET: the server ended the session, so the next operation opens
-      // another (initialize) instead of sending its request into a session that is gone.
-      const lost = () => void (connected.lost = true);
-      connected.stopListening = this.listener.listen(connected.target, clientId, lost);
-    }
+    if (listen || this.subscriptions.uris(clientId).length > 0) this.listenOnSession(connected);
     return connected;
+  }
+
+  /**
+   * Opens a modern connection's `subscriptions/listen` stream anew for what its client id wants
+   * now; resolves with the filter the server acknowledged.
+   */
+  async relisten(connected: McpConnection, signal: AbortSignal): Promise<ListenFilter> {
+    return this.modernListen(connected).update(signal);
+  }
+
+  /** Opens a 2025 session's GET stream, unless it is open (a subscription's updates come there). */
+  listenOnSession(connected: McpConnection): void {
+    if (connected.stopListening) return;
+    // A 404 to the stream's GET: the server ended the session, so the next operation opens
+    // another (initialize) instead of sending its request into a session that is gone.
+    const session = connected as LegacySession;
+    const lost = () => void (session.lost = true);
+    const { clientId } = connected.session;
+    session.stopListening = this.listener.listen(connected.target, clientId, lost);
+  }
+
+  /**
+   * `resources/subscribe` again on a new 2025 session for each URI its client id subscribed to (a
+   * server keeps subscriptions per session). A refusal gets a WARN line; the connect goes on.
+   */
+  private async resubscribe(connected: LegacySession, run: RetryRun): Promise<void> {
+    const { clientId, capabilities } = connected.session;
+    const uris = this.subscriptions.uris(clientId);
+    if (uris.length === 0) return;
+    if (!capabilities?.resources?.subscribe) {
+      this.logger.warn(`${clientId}: the server no longer offers resource subscriptions`);
+      return;
+    }
+    for (const uri of uris) {
+      try {
+        await connected.request('resources/subscribe', { uri }, run);
+      } catch (error) {
+        if (!isMcpProtocolError(error) && !isMcpHttpError(error)) throw error;
+        this.logger.warn(`${clientId}: the server refused resources/subscribe: ${error.message}`);
+      }
+    }
+  }
+
+  /** The `subscriptions/listen` keeper of a modern connection. */
+  private modernListen(connected: McpConnection) {
+    const server = this.serverOf.get(connected);
+    const wanted = this.wantedBy(connected.session.clientId, server);
+    return this.listeners.of(connected, this.modernEnvelope(server), wanted);
+  }
+
+  /** What a client id wants to hear about: list changes with `listen: true`, its subscriptions. */
+  private wantedBy(clientId: string, server: McpServerConfig | undefined): () => ListenFilter {
+    return () => listenFilter(server?.listen === true, this.subscriptions.uris(clientId));
   }
 
   /**
@@ -199,11 +256,10 @@ export class McpConnector {
       era: 'modern',
       protocolVersion: verdict.version,
     };
-    const { logLevel } = peer.server;
     const deps = {
       transport: this.transport,
       dispatcher: this.dispatcher,
-      client: logLevel ? { ...this.envelope(), logLevel } : this.envelope(),
+      client: this.modernEnvelope(peer.server),
       versions: [verdict.version, ...versions.filter((v) => v !== verdict.version)],
       legacyVersions,
     };
@@ -213,7 +269,17 @@ export class McpConnector {
       verdict,
       new UpstreamText(target),
     );
-    return new ModernConnection(deps, session, target);
+    const connection = new ModernConnection(deps, session, target);
+    this.serverOf.set(connection, peer.server);
+    if (!isEmptyFilter(this.wantedBy(peer.clientId, peer.server)())) {
+      this.modernListen(connection).start();
+    }
+    return connection;
+  }
+
+  private modernEnvelope(server: McpServerConfig | undefined): ClientEnvelope {
+    const logLevel = server?.logLevel;
+    return logLevel ? { ...this.envelope(), logLevel } : this.envelope();
   }
 
   private targetOf({ server, auth }: Peer): HttpTarget {
