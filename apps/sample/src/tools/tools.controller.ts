@@ -20,6 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ApiUpstreamResponses, UPSTREAM_UNAVAILABLE } from './api-upstream-responses.decorator.js';
 import { CallToolDto } from './call-tool.dto.js';
 import { ClientAbortSignal } from './client-abort-signal.decorator.js';
 import { ClientParamsDto } from './client-params.dto.js';
@@ -29,9 +30,6 @@ import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor.j
 import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import type { McpClientView } from './mcp-client-view.interface.js';
 import { ToolParamsDto } from './tool-params.dto.js';
-
-const UNAVAILABLE =
-  "The server's circuit is open or its rate-limit queue is full (not sent), or the app is shutting down";
 
 @ApiTags('mcp')
 @ApiBearerAuth()
@@ -54,11 +52,7 @@ export class ToolsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Connect (MCP initialize) with retries' })
   @ApiResponse({ status: 200, description: 'The client, as GET /mcp/clients lists it' })
-  @ApiResponse({ status: 400, description: 'Malformed client id' })
-  @ApiResponse({ status: 404, description: 'Not a configured client id' })
-  @ApiResponse({ status: 502, description: 'The MCP server failed' })
-  @ApiResponse({ status: 503, description: UNAVAILABLE })
-  @ApiResponse({ status: 504, description: 'The MCP server timed out' })
+  @ApiUpstreamResponses()
   async connect(
     @Param(ConfiguredClientPipe) { clientId }: ClientParamsDto,
   ): Promise<McpClientView | undefined> {
@@ -69,11 +63,7 @@ export class ToolsController {
   @Get(':clientId/tools')
   @ApiOperation({ summary: "The server's tools, with retries" })
   @ApiResponse({ status: 200, description: '{ tools }' })
-  @ApiResponse({ status: 400, description: 'Malformed client id' })
-  @ApiResponse({ status: 404, description: 'Not a configured client id' })
-  @ApiResponse({ status: 502, description: 'The MCP server failed' })
-  @ApiResponse({ status: 503, description: UNAVAILABLE })
-  @ApiResponse({ status: 504, description: 'The MCP server timed out' })
+  @ApiUpstreamResponses()
   async tools(
     @Param(ConfiguredClientPipe) { clientId }: ClientParamsDto,
   ): Promise<{ tools: Tool[] }> {
@@ -116,7 +106,7 @@ export class ToolsController {
   @ApiResponse({ status: 413, description: 'The body is larger than BODY_LIMIT' })
   @ApiResponse({ status: 415, description: 'The body is not application/json' })
   @ApiResponse({ status: 502, description: 'The MCP server failed (the call is dead-lettered)' })
-  @ApiResponse({ status: 503, description: UNAVAILABLE })
+  @ApiResponse({ status: 503, description: UPSTREAM_UNAVAILABLE })
   @ApiResponse({ status: 504, description: 'The MCP server timed out' })
   call(
     @Param(ConfiguredClientPipe) { clientId, toolName }: ToolParamsDto,

@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { McpClientModule } from '../bootstrap/mcp-client.module.js';
 import { idempotencyProviders } from '../idempotency/idempotency.providers.js';
 import { ConfiguredClients } from './configured-clients.service.js';
+import { PromptsController } from '../content/prompts.controller.js';
+import { ResourcesController } from '../content/resources.controller.js';
 import { ToolsController } from './tools.controller.js';
 
 @Module({
   imports: [McpClientModule],
-  controllers: [ToolsController],
+  controllers: [ToolsController, ResourcesController, PromptsController],
   providers: [ConfiguredClients, ...idempotencyProviders],
   exports: [ConfiguredClients],
 })

@@ -237,8 +237,9 @@ export class McpOperations {
             }
             return;
           }
-          await this.send(clientId, connected, method, params, run);
+          // The GET stream first: an update sent right after the subscription has a way to come.
           if (subscribe) this.connector.listenOnSession(connected);
+          await this.send(clientId, connected, method, params, run);
         } catch (error) {
           if (subscribe && !wasWanted) this.subscriptions.delete(clientId, uri);
           throw error;
