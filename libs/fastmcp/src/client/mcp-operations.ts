@@ -224,17 +224,7 @@ export class McpOperations {
         else this.subscriptions.delete(clientId, uri);
         try {
           if (connected.target.era === 'modern') {
-            const acknowledged = await this.relisten(connected, run);
-            if (subscribe && !acknowledged.resourceSubscriptions?.includes(uri)) {
-              throw new McpProtocolError(
-                -32601,
-                'the server did not acknowledge the subscription',
-                {
-                  clientId,
-                  delivery: 'not_delivered',
-                },
-              );
-            }
+            await this.relisten(connected, run, subscribe ? uri : undefined);
             return;
           }
           // The GET stream first: an update sent right after the subscription has a way to come.
@@ -253,16 +243,24 @@ export class McpOperations {
     return this.subscriptions.uris(clientId);
   }
 
-  /** Opens the modern connection's listen stream anew, as one attempt of `run`. */
-  private async relisten(connected: McpConnection, run: RetryRun): Promise<ListenFilter> {
+  /**
+   * Opens the modern connection's listen stream anew, as one attempt of `run`; `uri`, when given,
+   * must be among the subscriptions the server acknowledged.
+   */
+  private async relisten(connected: McpConnection, run: RetryRun, uri?: string): Promise<void> {
     const signal = await run.beginAttempt();
+    let acknowledged: ListenFilter;
     try {
-      const acknowledged = await this.connector.relisten(connected, signal);
+      acknowledged = await this.connector.relisten(connected, signal);
       run.recordSuccess();
-      return acknowledged;
     } catch (error) {
       throw run.explainAbort(error);
     }
+    if (uri === undefined || acknowledged.resourceSubscriptions?.includes(uri)) return;
+    throw new McpProtocolError(-32601, 'the server did not acknowledge the subscription', {
+      clientId: connected.session.clientId,
+      delivery: 'not_delivered',
+    });
   }
 
   callTool(

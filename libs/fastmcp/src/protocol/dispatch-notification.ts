@@ -11,8 +11,8 @@ import type { ExchangeContext } from './server-message.dispatcher.js';
 /**
  * Handles a server's notification by its method, checked by that method's schema alone: a
  * cancellation aborts the handler concerned; progress, log messages, a change of the tool,
- * resource or prompt list and of a subscribed resource are raised as events, their text scrubbed of the request's secrets (a
- * server may echo a header).
+ * resource or prompt list and of a subscribed resource are raised as events, their text scrubbed
+ * of the request's secrets (a server may echo a header).
  * Any other method (or one whose params are not valid MCP) is ignored without reading its params,
  * so a flood of notifications the client does not use costs a string comparison each.
  */

@@ -55,8 +55,6 @@ interface Peer {
 export class McpConnector {
   private readonly logger = new InertLogger('FastMCP Enhanced');
   private readonly verdicts = new EraVerdicts();
-  /** The server each modern connection was made for (its `listen` and `logLevel`). */
-  private readonly serverOf = new WeakMap<McpConnection, McpServerConfig>();
   /** Counts forget() calls, so that a probe still out at a forget keeps no verdict. */
   private forgets = 0;
 
@@ -177,7 +175,7 @@ export class McpConnector {
    * now; resolves with the filter the server acknowledged.
    */
   async relisten(connected: McpConnection, signal: AbortSignal): Promise<ListenFilter> {
-    return this.modernListen(connected).update(signal);
+    return this.listeners.of(connected).update(signal);
   }
 
   /** Opens a 2025 session's GET stream, unless it is open (a subscription's updates come there). */
@@ -204,44 +202,49 @@ export class McpConnector {
       return;
     }
     for (const uri of uris) {
-      try {
-        await connected.request('resources/subscribe', { uri }, run);
-      } catch (error) {
-        if (!isMcpProtocolError(error) && !isMcpHttpError(error)) throw error;
-        this.logger.warn(`${clientId}: the server refused resources/subscribe: ${error.message}`);
-      }
+      await this.requestOrWarn(
+        connected,
+        'resources/subscribe',
+        { uri },
+        run,
+        'resources/subscribe',
+      );
     }
   }
 
-  /** The `subscriptions/listen` keeper of a modern connection. */
-  private modernListen(connected: McpConnection) {
-    const server = this.serverOf.get(connected);
-    const wanted = this.wantedBy(connected.session.clientId, server);
-    return this.listeners.of(connected, this.modernEnvelope(server), wanted);
-  }
-
   /** What a client id wants to hear about: list changes with `listen: true`, its subscriptions. */
-  private wantedBy(clientId: string, server: McpServerConfig | undefined): () => ListenFilter {
-    return () => listenFilter(server?.listen === true, this.subscriptions.uris(clientId));
+  private wantedBy(clientId: string, server: McpServerConfig): () => ListenFilter {
+    return () => listenFilter(server.listen === true, this.subscriptions.uris(clientId));
   }
 
-  /**
-   * `logging/setLevel` on a new 2025 session whose server declares `logging`. Log messages are
-   * advice: a server that refuses it gets a WARN line, and the connect goes on.
-   */
+  /** `logging/setLevel` on a new 2025 session whose server declares `logging`. */
   private async setLogLevel(
     connected: McpConnection,
     level: LoggingLevel,
     run: RetryRun,
   ): Promise<void> {
     if (!connected.session.capabilities?.logging) return;
+    const label = `logging/setLevel ${level}`;
+    await this.requestOrWarn(connected, 'logging/setLevel', { level }, run, label);
+  }
+
+  /**
+   * A request of a new 2025 session that asks the server for something it may refuse (a log level,
+   * a subscription): a refusal gets a WARN line, and the connect goes on.
+   */
+  private async requestOrWarn(
+    connected: McpConnection,
+    method: string,
+    params: Record<string, unknown>,
+    run: RetryRun,
+    label: string,
+  ): Promise<void> {
     try {
-      await connected.request('logging/setLevel', { level }, run);
+      await connected.request(method, params, run);
     } catch (error) {
       if (!isMcpProtocolError(error) && !isMcpHttpError(error)) throw error;
-      this.logger.warn(
-        `${connected.session.clientId}: the server refused logging/setLevel ${level}: ${error.message}`,
-      );
+      const { clientId } = connected.session;
+      this.logger.warn(`${clientId}: the server refused ${label}: ${error.message}`);
     }
   }
 
@@ -270,15 +273,14 @@ export class McpConnector {
       new UpstreamText(target),
     );
     const connection = new ModernConnection(deps, session, target);
-    this.serverOf.set(connection, peer.server);
-    if (!isEmptyFilter(this.wantedBy(peer.clientId, peer.server)())) {
-      this.modernListen(connection).start();
-    }
+    const wanted = this.wantedBy(peer.clientId, peer.server);
+    const listen = this.listeners.attach(connection, deps.client, wanted);
+    if (!isEmptyFilter(wanted())) listen.start();
     return connection;
   }
 
-  private modernEnvelope(server: McpServerConfig | undefined): ClientEnvelope {
-    const logLevel = server?.logLevel;
+  private modernEnvelope(server: McpServerConfig): ClientEnvelope {
+    const { logLevel } = server;
     return logLevel ? { ...this.envelope(), logLevel } : this.envelope();
   }
 

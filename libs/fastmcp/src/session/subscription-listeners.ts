@@ -11,8 +11,8 @@ import { ModernListen } from './modern-listen.js';
 import { SubscriptionStream } from './subscription-stream.js';
 
 /**
- * The `subscriptions/listen` streams of 2026-07-28 connections, one keeper per connection, made on
- * first need and stopped with the connection (its `stopListening`).
+ * The `subscriptions/listen` streams of 2026-07-28 connections: one keeper per connection, made
+ * with it and stopped with it (its `stopListening`).
  */
 @Injectable()
 export class SubscriptionListeners {
@@ -26,10 +26,12 @@ export class SubscriptionListeners {
     @Inject(FASTMCP_CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** The connection's keeper; `wanted` says what its client id wants to hear about now. */
-  of(connection: McpConnection, client: ClientEnvelope, wanted: () => ListenFilter): ModernListen {
-    const known = this.listens.get(connection);
-    if (known) return known;
+  /** Gives a new connection its keeper; `wanted` says what its client id wants to hear about now. */
+  attach(
+    connection: McpConnection,
+    client: ClientEnvelope,
+    wanted: () => ListenFilter,
+  ): ModernListen {
     const { clientId } = connection.session;
     const deps = { http: this.http, dispatcher: this.dispatcher, budget: this.budget, client };
     const listen = new ModernListen({
@@ -41,6 +43,13 @@ export class SubscriptionListeners {
     });
     this.listens.set(connection, listen);
     connection.stopListening = () => listen.stop();
+    return listen;
+  }
+
+  /** The keeper `attach` gave a modern connection. */
+  of(connection: McpConnection): ModernListen {
+    const listen = this.listens.get(connection);
+    if (!listen) throw new Error(`${connection.session.clientId}: not a 2026-07-28 connection`);
     return listen;
   }
 }

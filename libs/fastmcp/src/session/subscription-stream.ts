@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream';
 import type { HttpService } from '@nestjs/axios';
 import type { AxiosResponse } from 'axios';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { wwwAuthenticateOf } from '../auth/parse-challenge.js';
 import { McpHttpError } from '../errors/mcp-http.error.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
@@ -10,6 +9,7 @@ import { type ClientEnvelope, standardHeaders, withEnvelope } from '../protocol/
 import type { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import { releaseErrorBody } from '../transport/error-body-release.js';
+import { sendWithOneChallenge } from '../transport/one-challenge.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { jsonRpcRequest } from '../transport/jsonrpc.js';
 import { requestHeaders } from '../transport/request-headers.js';
@@ -99,15 +99,7 @@ export class SubscriptionStream {
   }
 
   private async open(signal: AbortSignal): Promise<AxiosResponse<Readable>> {
-    let sent = await this.post(signal);
-    if (sent.response.status === 401 && this.target.auth) {
-      releaseErrorBody(sent.response.data);
-      const wwwAuthenticate = wwwAuthenticateOf(sent.response.headers['www-authenticate']);
-      const { authorization } = sent;
-      await this.target.auth.onChallenge({ status: 401, wwwAuthenticate, authorization }, signal);
-      sent = await this.post(signal);
-    }
-    const { response } = sent;
+    const { response } = await sendWithOneChallenge(this.target, () => this.post(signal), signal);
     if (response.status === 200) return response;
     releaseErrorBody(response.data);
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], Date.now());

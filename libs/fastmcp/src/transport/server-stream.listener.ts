@@ -2,8 +2,6 @@ import type { Readable } from 'node:stream';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AxiosResponse } from 'axios';
-import { wwwAuthenticateOf } from '../auth/parse-challenge.js';
-import type { AuthChallenge } from '../auth/server-auth.interface.js';
 import {
   type ExchangeContext,
   ServerMessageDispatcher,
@@ -13,6 +11,7 @@ import { FASTMCP_TRACER, type OperationTracer } from '../tracing/operation-trace
 import type { HttpTarget } from './http-target.interface.js';
 import { McpHttpTransport } from './mcp-http.transport.js';
 import { releaseErrorBody } from './error-body-release.js';
+import { type SentRequest, sendWithOneChallenge } from './one-challenge.js';
 import { readBodyText } from './read-body.js';
 import { requestHeaders } from './request-headers.js';
 import { ResponseBudget } from './response-budget.js';
@@ -110,22 +109,13 @@ export class ServerStreamListener {
     signal: AbortSignal,
     reopening: boolean,
   ): Promise<AxiosResponse<Readable> | 'refused' | 'session lost' | undefined> {
-    let sent = await this.get(target, cursor, signal);
-    if (sent.response?.status === 401 && target.auth) {
-      releaseErrorBody(sent.response.data);
-      const challenge: AuthChallenge = {
-        status: 401,
-        wwwAuthenticate: wwwAuthenticateOf(sent.response.headers['www-authenticate']),
-        authorization: sent.authorization,
-      };
-      // No token to be had (or the session closed meanwhile): stop listening, as for any 4xx.
-      const renewed = await target.auth.onChallenge(challenge, signal).then(
-        () => true,
-        () => false,
-      );
-      if (!renewed) return 'refused';
-      sent = await this.get(target, cursor, signal);
-    }
+    const sent = await sendWithOneChallenge(
+      target,
+      () => this.get(target, cursor, signal),
+      signal,
+    ).catch(() => undefined);
+    // No token to be had (or the session closed meanwhile): stop listening, as for any 4xx.
+    if (!sent) return 'refused';
     const response = sent.response;
     if (!response) return undefined;
     if (response.status === 200 && isEventStream(response.headers['content-type'])) return response;
@@ -152,7 +142,7 @@ export class ServerStreamListener {
     target: HttpTarget,
     cursor: SseCursor,
     signal: AbortSignal,
-  ): Promise<{ response?: AxiosResponse<Readable>; authorization?: string }> {
+  ): Promise<SentRequest> {
     const authorization = await target.auth?.authorization(signal);
     const headers = {
       ...requestHeaders(target, authorization),
