@@ -6,6 +6,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { Logger } from '@nestjs/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   FastMcpConfigError,
@@ -13,7 +14,7 @@ import {
   type ServerResourceUpdatedEvent,
 } from '@app/fastmcp';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
-import { serveSdkSessions } from '../support/sdk-sessions-server.js';
+import { type SdkSessionsOptions, serveSdkSessions } from '../support/sdk-sessions-server.js';
 
 const CONFIG = 'config://app';
 
@@ -23,7 +24,10 @@ interface SubscribingSession {
   uris: Set<string>;
 }
 
-async function startSubscribingServer(subscribable: boolean) {
+async function startSubscribingServer(
+  subscribable: boolean,
+  { updateAtOnce = false, ...options }: SdkSessionsOptions & { updateAtOnce?: boolean } = {},
+) {
   const sessions: SubscribingSession[] = [];
   const requests: string[] = [];
   const served = await serveSdkSessions(() => {
@@ -38,6 +42,8 @@ async function startSubscribingServer(subscribable: boolean) {
       mcp.server.setRequestHandler(SubscribeRequestSchema, (request) => {
         requests.push(`subscribe ${request.params.uri}`);
         session.uris.add(request.params.uri);
+        // Before its answer, on the GET stream (dropped by the SDK when none is open).
+        if (updateAtOnce) void mcp.server.sendResourceUpdated({ uri: request.params.uri });
         return {};
       });
       mcp.server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
@@ -47,7 +53,7 @@ async function startSubscribingServer(subscribable: boolean) {
       });
     }
     return mcp;
-  });
+  }, options);
   /** Tells every session subscribed to `uri` that it changed (on its GET stream); closed ones throw. */
   const touch = async (uri: string): Promise<void> => {
     const subscribed = sessions.filter((session) => session.uris.has(uri));
@@ -95,6 +101,36 @@ describe('resource subscriptions on a 2025 session', () => {
     expect(server.requests.at(-1)).toBe(`unsubscribe ${CONFIG}`);
     expect(server.sessions.at(-1)?.uris.size).toBe(0);
     expect(client.getResourceSubscriptions('subs')).toEqual([]);
+  });
+
+  it('waits for the GET stream before subscribing, so an update sent at once arrives', async () => {
+    const slow = await startSubscribingServer(true, { updateAtOnce: true, getDelayMs: 300 });
+    try {
+      const { client } = await start(slow.url);
+      await client.subscribeResourceWithRetry('subs', CONFIG);
+      await vi.waitFor(() => expect(updates).toEqual([{ clientId: 'subs', uri: CONFIG }]), {
+        timeout: 2000,
+      });
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('says with a WARN when the server refuses the GET stream updates come on', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const closed = await startSubscribingServer(true, { refuseGet: true });
+    try {
+      const { client } = await start(closed.url);
+      await client.subscribeResourceWithRetry('subs', CONFIG);
+      expect(closed.requests).toEqual([`subscribe ${CONFIG}`]);
+      const warned = warn.mock.calls.map(([message]) => String(message));
+      expect(warned).toContainEqual(
+        expect.stringContaining("subs: the server refused the session's GET stream"),
+      );
+    } finally {
+      warn.mockRestore();
+      await closed.close();
+    }
   });
 
   it('subscribes again on a new session after the server lost the old one', async () => {

@@ -16,14 +16,32 @@ export interface SdkSessionsServer {
   close(): Promise<void>;
 }
 
+/** How the server answers a session's GET stream, besides as the SDK does. */
+export interface SdkSessionsOptions {
+  /** Serves each GET this much later, as a slow proxy in front would. */
+  getDelayMs?: number;
+  /** Answers each GET with 405: the server offers no such stream. */
+  refuseGet?: boolean;
+}
+
 /**
  * Serves official-SDK 1.x servers on 127.0.0.1, one `newServer()` per session (stateful, as the
  * sample's demo server does).
  */
-export async function serveSdkSessions(newServer: () => McpServer): Promise<SdkSessionsServer> {
+export async function serveSdkSessions(
+  newServer: () => McpServer,
+  { getDelayMs = 0, refuseGet = false }: SdkSessionsOptions = {},
+): Promise<SdkSessionsServer> {
   const sessions = new StatefulSessions(newServer, {});
   const methods: string[] = [];
   const server = await serveOnLoopback(async (req, res) => {
+    if (req.method === 'GET' && refuseGet) {
+      res.writeHead(405, { allow: 'POST, DELETE' }).end();
+      return;
+    }
+    if (req.method === 'GET' && getDelayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, getDelayMs));
+    }
     const body =
       req.method === 'POST' ? parseJsonRpcBody(await readRequestText(req)).body : undefined;
     const method = (body as { method?: unknown } | undefined)?.method;

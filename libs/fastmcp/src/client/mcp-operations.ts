@@ -228,7 +228,7 @@ export class McpOperations {
             return;
           }
           // The GET stream first: an update sent right after the subscription has a way to come.
-          if (subscribe) this.connector.listenOnSession(connected);
+          if (subscribe) await this.connector.listenFirst(connected, run);
           await this.send(clientId, connected, method, params, run);
         } catch (error) {
           if (subscribe && !wasWanted) this.subscriptions.delete(clientId, uri);

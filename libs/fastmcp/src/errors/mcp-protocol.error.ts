@@ -17,10 +17,16 @@ export class McpProtocolError extends FastMcpError {
   readonly data?: unknown;
 
   constructor(code: number, message: string, fields: FastMcpErrorFields & { data?: unknown } = {}) {
-    super(`MCP error ${code}: ${message}`, fields);
+    super(withCodePrefix(code, message), fields);
     this.code = code;
     this.data = fields.data;
   }
+}
+
+/** Servers built on the SDKs send their own `MCP error <code>: ` text; it is not repeated. */
+function withCodePrefix(code: number, message: string): string {
+  const prefix = `MCP error ${code}: `;
+  return message.startsWith(prefix) ? message : prefix + message;
 }
 
 /** True for McpProtocolError and its subclasses, also from another copy of the package. */

@@ -3,6 +3,7 @@ import type { RetryRun } from '../retry/retry-run.js';
 import type { ExchangeOptions } from '../transport/exchange-options.interface.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import type { McpHttpTransport } from '../transport/mcp-http.transport.js';
+import type { StreamOpening } from '../transport/server-stream.listener.js';
 import { isFastMcpError } from '../errors/fastmcp.error.js';
 import { withDelivery } from '../retry/with-delivery.js';
 import { eraChanged } from './era-changed.js';
@@ -12,6 +13,8 @@ import type { McpSession } from './mcp-session.interface.js';
 /** A 2025-era connection: the session `initialize` opened, ended with DELETE. */
 export class LegacySession implements McpConnection {
   stopListening?: () => void;
+  /** How the session's GET stream first opened, once it was asked for. */
+  listening?: Promise<StreamOpening>;
   lost = false;
 
   constructor(

@@ -23,7 +23,7 @@ import { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.j
 import type { RetryRun } from '../retry/retry-run.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { McpHttpTransport } from '../transport/mcp-http.transport.js';
-import { ServerStreamListener } from '../transport/server-stream.listener.js';
+import { ServerStreamListener, type StreamOpening } from '../transport/server-stream.listener.js';
 import { type EraVerdict, probeEra } from './discover-probe.js';
 import { EraVerdicts } from './era-verdicts.js';
 import { performHandshake } from './handshake.js';
@@ -31,6 +31,7 @@ import type { McpConnection } from './mcp-connection.interface.js';
 import { modernSession } from './modern-session.js';
 import { UpstreamText } from '../transport/upstream-text.js';
 import { ModernConnection } from './modern-connection.js';
+import { raceSignal } from './race-signal.js';
 import { InertLogger } from '../logging/inert-logger.js';
 import type { LegacySession } from './legacy-session.js';
 import { isEmptyFilter, type ListenFilter, listenFilter } from './listen-filter.js';
@@ -162,11 +163,13 @@ export class McpConnector {
     const client = { ...this.envelope(), auth: peer.auth };
     const connected = await performHandshake(this.transport, clientId, server, client, run);
     if (server.logLevel) await this.setLogLevel(connected, server.logLevel, run);
+    const subscribed = this.subscriptions.uris(clientId).length > 0;
+    if (subscribed) await this.listenFirst(connected, run);
     await this.resubscribe(connected, run);
     const handlers = this.options.handlers;
     const listen =
       server.listen ?? Boolean(handlers.elicitation ?? handlers.sampling ?? handlers.roots);
-    if (listen || this.subscriptions.uris(clientId).length > 0) this.listenOnSession(connected);
+    if (listen) void this.listenOnSession(connected);
     return connected;
   }
 
@@ -178,15 +181,48 @@ export class McpConnector {
     return this.listeners.of(connected).update(signal);
   }
 
-  /** Opens a 2025 session's GET stream, unless it is open (a subscription's updates come there). */
-  listenOnSession(connected: McpConnection): void {
-    if (connected.stopListening) return;
+  /**
+   * Opens a 2025 session's GET stream, unless it was opened already (a subscription's updates
+   * come there); settles at its first open. A server refusing it gets a WARN line: nothing it
+   * sends outside a call can arrive.
+   */
+  listenOnSession(connected: McpConnection): Promise<StreamOpening> {
+    const session = connected as LegacySession;
+    if (session.listening) return session.listening;
     // A 404 to the stream's GET: the server ended the session, so the next operation opens
     // another (initialize) instead of sending its request into a session that is gone.
-    const session = connected as LegacySession;
     const lost = () => void (session.lost = true);
     const { clientId } = connected.session;
-    session.stopListening = this.listener.listen(connected.target, clientId, lost);
+    const stream = this.listener.listen(connected.target, clientId, lost);
+    session.stopListening = () => stream.stop();
+    session.listening = stream.opened;
+    void stream.opened.then((opening) => {
+      if (opening !== 'refused') return;
+      this.logger.warn(
+        `${clientId}: the server refused the session's GET stream; resource updates, list changes and requests outside a call cannot arrive`,
+      );
+    });
+    return stream.opened;
+  }
+
+  /**
+   * Opens the session's GET stream and waits until it is open (or refused), at most an attempt's
+   * timeout and within the call's budget: a server drops what it sends while no stream is open,
+   * such as the update that follows a subscription at once.
+   */
+  async listenFirst(connected: McpConnection, run: RetryRun): Promise<void> {
+    const opening = this.listenOnSession(connected);
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, run.policy.requestTimeoutMs);
+    });
+    try {
+      await run.outsideAttempt((signal) =>
+        raceSignal(Promise.race([opening, patience]), signal, () => signal.reason as Error),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

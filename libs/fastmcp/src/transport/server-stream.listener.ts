@@ -29,6 +29,15 @@ const MAX_REOPEN_DELAY_MS = 60_000;
 /** Failed opens in a row (network errors, 5xx) before the client stops listening. */
 const MAX_FAILED_OPENS = 5;
 
+/** How a GET stream's first open went: open, refused by the server (a 4xx), or given up. */
+export type StreamOpening = 'open' | 'refused' | 'ended';
+
+export interface ServerStream {
+  /** Settles at the first open, or when listening ends before one. */
+  opened: Promise<StreamOpening>;
+  stop(): void;
+}
+
 /**
  * The session's own GET stream, on which a server sends requests and notifications that belong
  * to no call (an elicitation a tool asks for outside its answer, a ping). Its requests are
@@ -50,26 +59,31 @@ export class ServerStreamListener {
   ) {}
 
   /**
-   * Starts listening in the background; returns what stops it. Detached from the trace of the
-   * operation that opened the session: the stream outlives it, and what the app's handlers do
-   * for the server's requests on it is no part of that operation.
+   * Starts listening in the background. Detached from the trace of the operation that opened the
+   * session: the stream outlives it, and what the app's handlers do for the server's requests on
+   * it is no part of that operation.
    */
-  listen(target: HttpTarget, clientId: string, onSessionLost?: () => void): () => void {
+  listen(target: HttpTarget, clientId: string, onSessionLost?: () => void): ServerStream {
     const controller = new AbortController();
+    let settle!: (opening: StreamOpening) => void;
+    const opened = new Promise<StreamOpening>((resolve) => (settle = resolve));
+    const onOpen = (): void => settle('open');
     void this.tracer
-      .detached(() => this.keepListening(target, clientId, controller.signal))
+      .detached(() => this.keepListening(target, clientId, controller.signal, onOpen))
       .then((ended) => {
+        settle(ended === 'refused' && !controller.signal.aborted ? 'refused' : 'ended');
         if (ended === 'session lost' && !controller.signal.aborted) onSessionLost?.();
       })
-      .catch(() => undefined);
-    return () => controller.abort();
+      .catch(() => settle('ended'));
+    return { opened, stop: () => controller.abort() };
   }
 
   private async keepListening(
     target: HttpTarget,
     clientId: string,
     signal: AbortSignal,
-  ): Promise<'session lost' | undefined> {
+    onOpen: () => void,
+  ): Promise<'session lost' | 'refused' | undefined> {
     const cursor: SseCursor = {};
     // One context for every reopen: a server cannot reset the limit by ending its stream.
     const context: ExchangeContext = {
@@ -84,9 +98,9 @@ export class ServerStreamListener {
     let opened = false;
     for (let failed = 0; failed < MAX_FAILED_OPENS && !signal.aborted;) {
       const response = await this.open(target, cursor, signal, opened);
-      if (response === 'refused') return;
-      if (response === 'session lost') return response;
+      if (response === 'refused' || response === 'session lost') return response;
       if (response) {
+        if (!opened) onOpen();
         opened = true;
         failed = 0;
         const meter = this.budget.meter(target, { clientId });
