@@ -271,7 +271,7 @@ describe('retries of multi-page and budgeted operations', () => {
   let app: ClientTestApp;
 
   beforeAll(async () => {
-    server = await startDemoMcpServer({ extraTools: 25, toolsPageSize: 10 });
+    server = await startDemoMcpServer({ extraTools: 24, toolsPageSize: 10 });
     proxy = await startFaultProxy(server.url);
     app = await startClientApp({
       servers: { demo: { url: proxy.url, tools: ECHO_REPEATS } },

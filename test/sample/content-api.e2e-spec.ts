@@ -30,6 +30,7 @@ describe('sample resources and prompts API', () => {
       .expect(200);
     expect(bodyOf<{ resources: Array<{ uri: string }> }>(resources).resources).toEqual([
       expect.objectContaining({ uri: 'docs://readme', mimeType: 'text/markdown' }),
+      expect.objectContaining({ uri: 'counter://hits', mimeType: 'text/plain' }),
     ]);
     const templates = await sample.http
       .get('/mcp/clients/demo/resource-templates')

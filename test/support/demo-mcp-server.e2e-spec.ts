@@ -32,7 +32,7 @@ describe('demo MCP server (official SDK)', () => {
     const client = await connect(server);
 
     const { tools, nextCursor } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['echo', 'add', 'slow', 'fail', 'flaky']);
+    expect(tools.map((t) => t.name)).toEqual(['echo', 'add', 'slow', 'fail', 'flaky', 'bump']);
     expect(nextCursor).toBeUndefined();
     expect(tools[0]?.annotations?.readOnlyHint).toBe(true);
 
@@ -131,8 +131,8 @@ describe('demo MCP server (official SDK)', () => {
       pages += 1;
     } while (cursor !== undefined);
     expect(pages).toBe(3);
-    expect(names).toHaveLength(28);
-    expect(names.slice(0, 6)).toEqual(['echo', 'add', 'slow', 'fail', 'flaky', 'tool_0']);
+    expect(names).toHaveLength(29);
+    expect(names.slice(0, 7)).toEqual(['echo', 'add', 'slow', 'fail', 'flaky', 'bump', 'tool_0']);
     expect(names.at(-1)).toBe('tool_22');
     await expect(client.listTools({ cursor: 'bogus' })).rejects.toThrow(/Invalid cursor/);
     const first = await client.listTools();

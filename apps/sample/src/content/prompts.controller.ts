@@ -1,16 +1,6 @@
 import { EnhancedFastMcpService } from '@app/fastmcp';
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Inject,
-  Param,
-  Post,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, HttpStatus, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { GetPromptResult, Prompt } from '@modelcontextprotocol/sdk/types.js';
 import { ApiUpstreamResponses } from '../tools/api-upstream-responses.decorator.js';
 import { ClientAbortSignal } from '../tools/client-abort-signal.decorator.js';
@@ -19,12 +9,9 @@ import { ConfiguredClientPipe } from '../tools/configured-client.pipe.js';
 import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import { GetPromptDto } from './get-prompt.dto.js';
 import { PromptParamsDto } from './prompt-params.dto.js';
+import { McpClientsController } from '../tools/mcp-clients-controller.decorator.js';
 
-@ApiTags('mcp')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@ApiResponse({ status: 401, description: 'Missing or invalid API key' })
-@Controller('mcp/clients')
+@McpClientsController()
 export class PromptsController {
   constructor(@Inject(EnhancedFastMcpService) private readonly client: EnhancedFastMcpService) {}
 

@@ -1,6 +1,6 @@
 import { EnhancedFastMcpService } from '@app/fastmcp';
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type {
   ReadResourceResult,
   Resource,
@@ -10,13 +10,10 @@ import { ApiUpstreamResponses } from '../tools/api-upstream-responses.decorator.
 import { ClientAbortSignal } from '../tools/client-abort-signal.decorator.js';
 import { ClientParamsDto } from '../tools/client-params.dto.js';
 import { ConfiguredClientPipe } from '../tools/configured-client.pipe.js';
-import { ReadResourceQueryDto } from './read-resource-query.dto.js';
+import { ResourceUriDto } from './resource-uri.dto.js';
+import { McpClientsController } from '../tools/mcp-clients-controller.decorator.js';
 
-@ApiTags('mcp')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@ApiResponse({ status: 401, description: 'Missing or invalid API key' })
-@Controller('mcp/clients')
+@McpClientsController()
 export class ResourcesController {
   constructor(@Inject(EnhancedFastMcpService) private readonly client: EnhancedFastMcpService) {}
 
@@ -51,7 +48,7 @@ export class ResourcesController {
   @ApiUpstreamResponses('Malformed client id, or no uri (or a query parameter other than uri)')
   read(
     @Param(ConfiguredClientPipe) { clientId }: ClientParamsDto,
-    @Query() { uri }: ReadResourceQueryDto,
+    @Query() { uri }: ResourceUriDto,
     @ClientAbortSignal() signal: AbortSignal,
   ): Promise<ReadResourceResult> {
     return this.client.readResourceWithRetry(clientId, uri, { signal });

@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerDemoContent } from './demo-content.js';
+import { type DemoCounter } from './demo-counter.js';
 import { registerDemoTools } from './demo-tools.js';
 import { type FlakyGate } from './flaky-gate.js';
 import { installToolsPagination } from './tools-pagination.js';
@@ -7,14 +8,17 @@ import { installToolsPagination } from './tools-pagination.js';
 /** How each new McpServer (one per session, or per request when stateless) is built. */
 export interface DemoMcpServerBlueprint {
   readonly flakyGate: FlakyGate;
+  readonly counter: DemoCounter;
   readonly extraTools: number;
   readonly toolsPageSize: number;
 }
 
 export function createDemoMcpServer(blueprint: DemoMcpServerBlueprint): McpServer {
-  const mcp = new McpServer({ name: 'demo-mcp-server', version: '1.0.0' });
-  const tools = registerDemoTools(mcp, blueprint.flakyGate, blueprint.extraTools);
+  const capabilities = { resources: { subscribe: true } };
+  const mcp = new McpServer({ name: 'demo-mcp-server', version: '1.0.0' }, { capabilities });
+  const tools = registerDemoTools(mcp, blueprint);
   if (blueprint.toolsPageSize > 0) installToolsPagination(mcp, tools, blueprint.toolsPageSize);
   registerDemoContent(mcp);
+  blueprint.counter.register(mcp);
   return mcp;
 }

@@ -34,6 +34,8 @@ export interface DemoMcpServerHandle {
   resetFlaky(failures: number): void;
   /** How many `flaky` calls will still get HTTP 503. */
   flakyRemaining(): number;
+  /** The value of `counter://hits`: how many times `bump` ran. */
+  counterValue(): number;
 }
 
 /** Options with every default applied. */

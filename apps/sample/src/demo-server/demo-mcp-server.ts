@@ -6,6 +6,7 @@ import {
   type DemoMcpServerOptions,
   resolveDemoMcpServerOptions,
 } from './demo-mcp-server.interface.js';
+import { DemoCounter } from './demo-counter.js';
 import { FlakyGate } from './flaky-gate.js';
 import { replyServiceUnavailable } from './http-replies.js';
 import { parseJsonRpcBody, readRequestText } from './json-rpc-body.js';
@@ -22,7 +23,8 @@ export async function startDemoMcpServer(
   const resolved = resolveDemoMcpServerOptions(options);
   const flakyGate = new FlakyGate(resolved.flakyFailures);
   const counter = new RequestCounter();
-  const newServer = () => createDemoMcpServer({ ...resolved, flakyGate });
+  const demoCounter = new DemoCounter();
+  const newServer = () => createDemoMcpServer({ ...resolved, flakyGate, counter: demoCounter });
   const sessions = new StatefulSessions(newServer, { enableJsonResponse: resolved.jsonResponse });
   const mode = resolved.stateful
     ? sessions
@@ -76,5 +78,6 @@ export async function startDemoMcpServer(
     requestCounts: () => counter.snapshot(),
     resetFlaky: (failures) => flakyGate.reset(failures),
     flakyRemaining: () => flakyGate.remainingFailures(),
+    counterValue: () => demoCounter.value,
   };
 }

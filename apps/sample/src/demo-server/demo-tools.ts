@@ -2,6 +2,7 @@ import { type McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/s
 import { type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { abortableDelay } from './abortable-delay.js';
+import { COUNTER_URI, type DemoCounter } from './demo-counter.js';
 import { type FlakyGate } from './flaky-gate.js';
 
 /** A registered tool and its name, in registration order (what a paginated list walks). */
@@ -9,11 +10,14 @@ export type DemoToolEntry = readonly [name: string, tool: RegisteredTool];
 
 const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
 
-/** Registers echo, add, slow, fail, flaky and `extraTools` filler tools on `mcp`. */
+/** Registers echo, add, slow, fail, flaky, bump and `extraTools` filler tools on `mcp`. */
 export function registerDemoTools(
   mcp: McpServer,
-  flakyGate: FlakyGate,
-  extraTools: number,
+  {
+    flakyGate,
+    counter,
+    extraTools,
+  }: { flakyGate: FlakyGate; counter: DemoCounter; extraTools: number },
 ): DemoToolEntry[] {
   const entries: DemoToolEntry[] = [];
   const keep = (name: string, tool: RegisteredTool): void => void entries.push([name, tool]);
@@ -70,6 +74,14 @@ export function registerDemoTools(
       'flaky',
       { description: 'Succeeds once the HTTP layer has answered 503 enough times' },
       () => text(`ok after ${flakyGate.failuresServed()} failures`),
+    ),
+  );
+  keep(
+    'bump',
+    mcp.registerTool(
+      'bump',
+      { description: `Adds 1 to ${COUNTER_URI}; its subscribers hear of it` },
+      () => text(String(counter.bump())),
     ),
   );
   for (let i = 0; i < extraTools; i += 1) {

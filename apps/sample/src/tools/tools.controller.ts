@@ -1,7 +1,6 @@
 import { EnhancedFastMcpService } from '@app/fastmcp';
 import {
   Body,
-  Controller,
   Get,
   HttpCode,
   HttpStatus,
@@ -11,14 +10,7 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiHeader,
-  ApiOperation,
-  ApiResponse,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ApiUpstreamResponses, UPSTREAM_UNAVAILABLE } from './api-upstream-responses.decorator.js';
 import { CallToolDto } from './call-tool.dto.js';
@@ -30,12 +22,9 @@ import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor.j
 import { JsonBodyGuard } from '../validation/json-body.guard.js';
 import type { McpClientView } from './mcp-client-view.interface.js';
 import { ToolParamsDto } from './tool-params.dto.js';
+import { McpClientsController } from './mcp-clients-controller.decorator.js';
 
-@ApiTags('mcp')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@ApiResponse({ status: 401, description: 'Missing or invalid API key' })
-@Controller('mcp/clients')
+@McpClientsController()
 export class ToolsController {
   constructor(
     @Inject(EnhancedFastMcpService) private readonly client: EnhancedFastMcpService,

@@ -4,12 +4,14 @@ import { idempotencyProviders } from '../idempotency/idempotency.providers.js';
 import { ConfiguredClients } from './configured-clients.service.js';
 import { PromptsController } from '../content/prompts.controller.js';
 import { ResourcesController } from '../content/resources.controller.js';
+import { ResourceUpdateStreams } from '../content/resource-update-streams.js';
+import { SubscriptionsController } from '../content/subscriptions.controller.js';
 import { ToolsController } from './tools.controller.js';
 
 @Module({
   imports: [McpClientModule],
-  controllers: [ToolsController, ResourcesController, PromptsController],
-  providers: [ConfiguredClients, ...idempotencyProviders],
+  controllers: [ToolsController, ResourcesController, PromptsController, SubscriptionsController],
+  providers: [ConfiguredClients, ResourceUpdateStreams, ...idempotencyProviders],
   exports: [ConfiguredClients],
 })
 export class ToolsModule {}
