@@ -136,6 +136,7 @@ describe('a call given what no typed caller could give', () => {
       { resetTimeoutOnProgress: 'yes' },
       'opts.resetTimeoutOnProgress: must be true or false',
     ],
+    ['a task that is not a boolean', { task: 'yes' }, 'opts.task: must be true or false'],
     ['a misspelt option', { timeout: 5000 }, 'opts.timeout: is not an option'],
     [
       'a misspelt retry override',

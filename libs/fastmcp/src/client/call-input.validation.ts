@@ -14,6 +14,7 @@ const CALL_OPTION_FIELDS = {
   resetTimeoutOnProgress: true,
   maxTotalTimeoutMs: true,
   priority: true,
+  task: true,
 } satisfies FieldSet<CallOptions>;
 
 /**
@@ -39,6 +40,9 @@ export function assertCallOptions(opts: unknown): asserts opts is CallOptions {
       checks.number('opts.maxTotalTimeoutMs', maxTotalTimeoutMs, 1, MAX_TIMER_MS);
     }
     if (priority !== undefined) checks.oneOf('opts.priority', priority, DLQ_PRIORITIES);
+    if (opts.task !== undefined && typeof opts.task !== 'boolean') {
+      checks.fail('opts.task', 'must be true or false');
+    }
     // Unknown keys (a misspelt maxRetries) and non-objects; the values are checked with the policy.
     if (opts.retry !== undefined) checks.options('opts.retry', opts.retry, RETRY_POLICY_FIELDS);
   }

@@ -15,6 +15,11 @@ export interface CallOptions {
   resetTimeoutOnProgress?: boolean;
   /** Hard cap on one attempt however much progress arrives, in ms. Default: the call's budget. */
   maxTotalTimeoutMs?: number;
+  /**
+   * Runs the tool as a task (2025-11-25) when its server and its listing allow it. A tool whose
+   * listing says `execution.taskSupport: 'required'` runs as one whatever this says.
+   */
+  task?: boolean;
   /** DLQ priority if this call is dead-lettered. Default: the tool's `priority`, else `normal`. */
   priority?: 'high' | 'normal' | 'low';
 }

@@ -39,6 +39,8 @@ import { ToolCatalog } from './tool-catalog.js';
 import { toolsWithoutSecrets } from './tool-words.js';
 import { ToolListing } from './tool-listing.js';
 import { isSafeToRepeat } from './tool-repeat-safety.js';
+import { awaitTaskResult, type TaskChannel } from './task-polling.js';
+import { offersTaskCancel, offersToolTasks, runsAsTask } from './tool-task.js';
 import { InertLogger } from '../logging/inert-logger.js';
 
 /** Invalid tool names a WARN line shows; the rest are counted. */
@@ -238,6 +240,41 @@ export class McpOperations {
     };
   }
 
+  /**
+   * The listing of `toolName`, listed first when its server runs tools as tasks and the client id
+   * has none: whether the call goes as a task is the tool's to say (`execution.taskSupport`).
+   */
+  private async toolBeforeCall(
+    clientId: string,
+    connected: McpConnection,
+    toolName: string,
+    run: RetryRun,
+  ): Promise<Tool | undefined> {
+    const known = this.catalog.tool(clientId, toolName);
+    if (known || !offersToolTasks(connected.session) || this.catalog.has(clientId)) return known;
+    await this.relist(clientId, connected, run).catch((error: unknown) => {
+      throw asNotDelivered(error, 'call_tool');
+    });
+    return this.catalog.tool(clientId, toolName);
+  }
+
+  /** Follows the task a `tools/call` created to the tool's result (see awaitTaskResult). */
+  private followTask(
+    clientId: string,
+    connected: McpConnection,
+    created: Record<string, unknown>,
+    run: RetryRun,
+    toolName: string,
+  ): Promise<Record<string, unknown>> {
+    const channel: TaskChannel = {
+      request: (method, params) => this.send(clientId, connected, method, params, run),
+      cancel: offersTaskCancel(connected.session)
+        ? (taskId) => this.connector.cancelTask(connected, taskId)
+        : null,
+    };
+    return awaitTaskResult(created.task, channel, run, toolName);
+  }
+
   /** The client id's subscribed URIs. */
   subscribedResources(clientId: string): string[] {
     return this.subscriptions.uris(clientId);
@@ -305,9 +342,11 @@ export class McpOperations {
         ownRequestOut = false;
         tracker.assertNotDisconnected();
         const connected = tracker.track(await this.sessionFor(clientId, run));
+        const tool = await this.toolBeforeCall(clientId, connected, toolName, run);
+        const asTask = runsAsTask(connected.session, tool, opts.task);
         ownRequestOut = true;
         const routing: ToolRouting = {
-          tool: this.catalog.tool(clientId, toolName),
+          tool,
           safeToRepeat,
           rounds,
           refreshTool: async () => {
@@ -318,15 +357,19 @@ export class McpOperations {
             return this.catalog.tool(clientId, toolName);
           },
         };
-        const result = await this.send(
+        const sent = asTask ? Object.assign({ task: {} }, params) : params;
+        const answer = await this.send(
           clientId,
           connected,
           'tools/call',
-          params,
+          sent,
           run,
           exchange,
           routing,
         );
+        const result = asTask
+          ? await this.followTask(clientId, connected, answer, run, toolName)
+          : answer;
         const parsed = parseCallToolResult(result, clientId);
         this.catalog.checkResult(clientId, toolName, parsed, connected.target);
         return parsed;

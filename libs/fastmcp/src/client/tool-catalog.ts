@@ -39,6 +39,11 @@ export class ToolCatalog {
     return this.byClient.get(clientId)?.get(toolName);
   }
 
+  /** Whether the client id has a listing (one without the tool says the tool is not there). */
+  has(clientId: string): boolean {
+    return this.byClient.has(clientId);
+  }
+
   forget(clientId: string): void {
     this.byClient.delete(clientId);
     this.freshUntil.delete(clientId);

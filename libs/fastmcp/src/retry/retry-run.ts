@@ -172,6 +172,20 @@ export class RetryRun {
     });
   }
 
+  /**
+   * Waits `delayMs` between two requests of one attempt (a task's polls), outside any attempt and
+   * within the budget: a wait that would pass the deadline fails at once; the caller's abort ends it.
+   */
+  async pause(delayMs: number): Promise<void> {
+    this.endAttempt();
+    this.throwIfAborted();
+    if (this.init.clock.now() + delayMs >= this.deadline)
+      throw this.errors.budget(undefined, NOT_SENT);
+    await this.init.clock.sleep(delayMs, this.init.signal).catch(() => {
+      throw this.errors.aborted();
+    });
+  }
+
   /** The current attempt's signal (started by `beginAttempt`). */
   get attemptSignal(): AbortSignal | undefined {
     return this.attemptTimer.signal;
@@ -236,6 +250,8 @@ export class RetryRun {
     const attempt = this.attemptTimer.signal;
     const reason: unknown = attempt?.reason;
     if (this.init.signal?.aborted) {
+      // Already known to have found the request out (a task the server had accepted).
+      if (isMcpAbortedError(error) && error.delivery === 'unknown') return error;
       // The abort as it came, while the attempt ran: it knows whether the request was out.
       return attempt?.aborted && isMcpAbortedError(reason) ? reason : this.abortedError();
     }

@@ -173,6 +173,18 @@ export class McpConnector {
     return connected;
   }
 
+  /** Asks the server to cancel task `taskId`, best effort, in the background: its call is over. */
+  cancelTask(connected: McpConnection, taskId: string): void {
+    const params = { taskId };
+    const message = {
+      jsonrpc: '2.0' as const,
+      id: `cancel-${taskId}`,
+      method: 'tasks/cancel',
+      params,
+    };
+    void this.transport.send(connected.target, message).catch(() => undefined);
+  }
+
   /**
    * Opens a modern connection's `subscriptions/listen` stream anew for what its client id wants
    * now; resolves with the filter the server acknowledged.

@@ -1,0 +1,83 @@
+import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
+import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
+import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
+import { isMcpTransportError } from '../errors/mcp-transport.error.js';
+import type { RetryRun } from '../retry/retry-run.js';
+import { withDelivery } from '../retry/with-delivery.js';
+import { isTerminal, type TaskState, taskStateOf } from './tool-task.js';
+
+/** How a task is followed on its session. */
+export interface TaskChannel {
+  /** One request of the call (an attempt of its run): `tasks/get` or `tasks/result`. */
+  request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Asks the server to stop the task, best effort, outside the call (which is over); or null. */
+  cancel: ((taskId: string) => void) | null;
+}
+
+/**
+ * Follows a tool's task to its end: `tasks/get` at the server's poll interval until the task is
+ * done or needs input, then `tasks/result`, whose answer is the tool's (the server's requests for
+ * the input come on its stream). A poll or result request that fails is tried again at the next
+ * interval, up to `maxRetries` failures in a row: both are safe to repeat, the tool is never
+ * called again. What ends the call before the result (failures past that, the budget, the
+ * caller's abort) says the tool may have run (McpDeliveryUnknownError, or McpAbortedError with
+ * delivery unknown), and the server is asked to cancel the task.
+ */
+export async function awaitTaskResult(
+  created: unknown,
+  channel: TaskChannel,
+  run: RetryRun,
+  toolName: string,
+): Promise<Record<string, unknown>> {
+  let task: TaskState | undefined;
+  let failures = 0;
+  try {
+    task = taskStateOf(created, run.clientId);
+    for (;;) {
+      // The budget running out, or the caller's abort, ends the wait, and so the call.
+      if (task.status === 'working') await run.pause(task.pollIntervalMs);
+      try {
+        if (task.status === 'working') {
+          const polled = await channel.request('tasks/get', { taskId: task.taskId });
+          task = taskStateOf(polled, run.clientId);
+        }
+        if (isTerminal(task.status) || task.status === 'input_required') {
+          return await channel.request('tasks/result', { taskId: task.taskId });
+        }
+        failures = 0;
+      } catch (error) {
+        if (!isFastMcpError(error) || isMcpAbortedError(error) || isSessionLost(error)) throw error;
+        failures += 1;
+        const { retryable } = run.recordFailure(error);
+        run.endAttempt();
+        if (!retryable || failures > run.policy.maxRetries) throw error;
+        // Asked again after a wait: a task that needed input may be working again by then.
+        task = { ...task, status: 'working' };
+      }
+    }
+  } catch (error) {
+    if (task && !isTerminal(task.status)) channel.cancel?.(task.taskId);
+    throw mayHaveRun(error, toolName, task?.taskId, run);
+  }
+}
+
+/** The session is gone, and its tasks with it. */
+function isSessionLost(error: FastMcpError): boolean {
+  return isMcpTransportError(error) && error.failure === 'session_lost';
+}
+
+/** The error of a call whose tool ran as a task that may have run, or may still be running. */
+function mayHaveRun(
+  error: unknown,
+  toolName: string,
+  taskId: string | undefined,
+  run: RetryRun,
+): unknown {
+  if (!isFastMcpError(error)) return error;
+  if (isMcpAbortedError(error)) return withDelivery(error, 'unknown', 'call_tool');
+  return new McpDeliveryUnknownError(toolName, error, {
+    clientId: run.clientId,
+    operation: 'call_tool',
+    taskId,
+  });
+}
