@@ -1,6 +1,6 @@
 import { DLQ_PRIORITIES, type DlqPriority } from '@app/fastmcp';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject } from 'class-validator';
+import { IsBoolean, IsIn, IsObject } from 'class-validator';
 import { IsOptionalNonNull } from '../validation/is-optional-non-null.js';
 
 export class CallToolDto {
@@ -22,4 +22,12 @@ export class CallToolDto {
   @IsOptionalNonNull()
   @IsIn(DLQ_PRIORITIES)
   priority?: DlqPriority;
+
+  @ApiPropertyOptional({
+    description:
+      'Runs the tool as a task (MCP 2025-11-25) when its server and listing allow it; a tool that requires one runs as one anyway',
+  })
+  @IsOptionalNonNull()
+  @IsBoolean()
+  task?: boolean;
 }

@@ -105,6 +105,7 @@ export class ToolsController {
     return this.client.callToolWithRetry(clientId, toolName, body.arguments, {
       signal,
       priority: body.priority,
+      task: body.task,
     });
   }
 }
