@@ -7,6 +7,7 @@ import {
   DeadLetterQueueService,
   isMcpAbortedError,
   isMcpDeliveryUnknownError,
+  isMcpProtocolError,
   type McpDeliveryUnknownError,
 } from '@app/fastmcp';
 import { startClientApp, type ClientTestApp } from '../support/client-test-app.js';
@@ -115,7 +116,7 @@ describe('tools that run as tasks', () => {
     expect(items).toEqual([expect.objectContaining({ toolName: 'report', deliveryUnknown: true })]);
   });
 
-  it('cancels the task when the caller aborts or the budget runs out, and says it may have run', async () => {
+  it('cancels the task when the caller aborts, and says it may have run', async () => {
     const { client } = await start();
     const controller = new AbortController();
     const aborted = client
@@ -126,13 +127,26 @@ describe('tools that run as tasks', () => {
     const error = await aborted;
     expect(isMcpAbortedError(error) && error.delivery).toBe('unknown');
     await expectCancelled(1);
+  });
 
+  it('leaves a task running when the budget runs out; awaitToolTaskWithRetry gets its result', async () => {
+    const { client } = await start();
     const late: unknown = await client
-      .callToolWithRetry('tasks', 'report', { ms: 5000 }, { timeoutMs: 300 })
+      .callToolWithRetry('tasks', 'report', { ms: 600, label: 'late' }, { timeoutMs: 250 })
       .catch((e: unknown) => e);
     expect(isMcpDeliveryUnknownError(late)).toBe(true);
-    await expectCancelled(2);
-    expect(server.runs.get('report')).toBe(2);
+    const { taskId } = late as McpDeliveryUnknownError;
+    expect(String((late as Error).message)).toContain(`task ${taskId} of tool report`);
+    expect(methods()).not.toContain('tasks/cancel');
+
+    const result = await client.awaitToolTaskWithRetry('tasks', taskId ?? '');
+    expect(textOf(result)).toBe('report late');
+    expect(server.runs.get('report')).toBe(1);
+    expect(methods().filter((m) => m === 'tools/call')).toHaveLength(1);
+    const unknown: unknown = await client
+      .awaitToolTaskWithRetry('tasks', 'no-such-task')
+      .catch((e: unknown) => e);
+    expect(isMcpProtocolError(unknown) && unknown.code).toBe(-32602);
   });
 
   async function expectCancelled(times: number): Promise<void> {

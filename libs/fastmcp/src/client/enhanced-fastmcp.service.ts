@@ -228,6 +228,19 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     await this.appCall(clientId, () => this.reads.subscription(clientId, uri, false), opts, READ);
   }
 
+  /**
+   * Waits again for the task of a tool that a call left running: `McpDeliveryUnknownError.taskId`
+   * of a call whose budget ran out, or whose polls failed, while its session lives. Polls it and
+   * returns the tool's result, with retries; the tool is not called again. Never dead-lettered.
+   */
+  async awaitToolTaskWithRetry(
+    clientId: string,
+    taskId: string,
+    opts: CallOptions = {},
+  ): Promise<CallToolResult> {
+    return await this.appCall(clientId, () => this.reads.awaitTask(clientId, taskId), opts, READ);
+  }
+
   /** The URIs the client id is subscribed to. */
   getResourceSubscriptions(clientId: string): string[] {
     return this.operations.subscribedResources(clientId);

@@ -258,21 +258,45 @@ export class McpOperations {
     return this.catalog.tool(clientId, toolName);
   }
 
-  /** Follows the task a `tools/call` created to the tool's result (see awaitTaskResult). */
-  private followTask(
+  /**
+   * Follows task `taskId` of a tool that an earlier call left running (its McpDeliveryUnknownError
+   * named the task) to the tool's result, on the client id's session: safe to send again, never
+   * dead-lettered; an abort stops the wait, not the task.
+   */
+  awaitTask(clientId: string, taskId: string): OperationSpec<CallToolResult> {
+    this.assertKnown(clientId);
+    const tracker = this.tracker(clientId);
+    const params = { taskId };
+    return {
+      clientId,
+      lastTarget: tracker.lastTarget,
+      dropSession: tracker.dropSession,
+      operation: 'await_task',
+      method: 'tasks/get',
+      params,
+      attempt: async (run) => {
+        tracker.assertNotDisconnected();
+        const connected = tracker.track(await this.sessionFor(clientId, run));
+        const task = await this.send(clientId, connected, 'tasks/get', params, run);
+        const channel = this.taskChannel(clientId, connected, run, false);
+        const result = await awaitTaskResult(task, channel, run, undefined);
+        return parseCallToolResult(result, clientId);
+      },
+    };
+  }
+
+  /** The requests that follow a task on `connected`, as attempts of `run`. */
+  private taskChannel(
     clientId: string,
     connected: McpConnection,
-    created: Record<string, unknown>,
     run: RetryRun,
-    toolName: string,
-  ): Promise<Record<string, unknown>> {
-    const channel: TaskChannel = {
+    cancelOnAbort: boolean,
+  ): TaskChannel {
+    const cancel = cancelOnAbort && offersTaskCancel(connected.session);
+    return {
       request: (method, params) => this.send(clientId, connected, method, params, run),
-      cancel: offersTaskCancel(connected.session)
-        ? (taskId) => this.connector.cancelTask(connected, taskId)
-        : null,
+      cancel: cancel ? (taskId) => this.connector.cancelTask(connected, taskId) : null,
     };
-    return awaitTaskResult(created.task, channel, run, toolName);
   }
 
   /** The client id's subscribed URIs. */
@@ -368,7 +392,12 @@ export class McpOperations {
           routing,
         );
         const result = asTask
-          ? await this.followTask(clientId, connected, answer, run, toolName)
+          ? await awaitTaskResult(
+              answer.task,
+              this.taskChannel(clientId, connected, run, true),
+              run,
+              toolName,
+            )
           : answer;
         const parsed = parseCallToolResult(result, clientId);
         this.catalog.checkResult(clientId, toolName, parsed, connected.target);

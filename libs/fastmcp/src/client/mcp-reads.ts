@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
+  CallToolResult,
   CompleteResult,
   GetPromptResult,
   Prompt,
@@ -62,6 +63,14 @@ export class McpReads {
     checks.nonEmptyString('uri', uri);
     throwIfAny(checks);
     return this.operations.subscription(clientId, uri, subscribe);
+  }
+
+  /** The result of task `taskId` of a tool: see McpOperations.awaitTask. */
+  awaitTask(clientId: string, taskId: string): OperationSpec<CallToolResult> {
+    const checks = new OptionChecks();
+    checks.nonEmptyString('taskId', taskId);
+    throwIfAny(checks);
+    return this.operations.awaitTask(clientId, taskId);
   }
 
   listPrompts(clientId: string): OperationSpec<Prompt[]> {

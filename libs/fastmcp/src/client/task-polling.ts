@@ -10,7 +10,7 @@ import { isTerminal, type TaskState, taskStateOf } from './tool-task.js';
 export interface TaskChannel {
   /** One request of the call (an attempt of its run): `tasks/get` or `tasks/result`. */
   request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
-  /** Asks the server to stop the task, best effort, outside the call (which is over); or null. */
+  /** Asks the server to stop the task when the caller aborts, best effort, in the background; or null. */
   cancel: ((taskId: string) => void) | null;
 }
 
@@ -20,14 +20,14 @@ export interface TaskChannel {
  * the input come on its stream). A poll or result request that fails is tried again at the next
  * interval, up to `maxRetries` failures in a row: both are safe to repeat, the tool is never
  * called again. What ends the call before the result (failures past that, the budget, the
- * caller's abort) says the tool may have run (McpDeliveryUnknownError, or McpAbortedError with
- * delivery unknown), and the server is asked to cancel the task.
+ * caller's abort) says the tool may have run (McpDeliveryUnknownError naming the task, or
+ * McpAbortedError with delivery unknown); an abort also asks the server to cancel the task.
  */
 export async function awaitTaskResult(
   created: unknown,
   channel: TaskChannel,
   run: RetryRun,
-  toolName: string,
+  toolName: string | undefined,
 ): Promise<Record<string, unknown>> {
   let task: TaskState | undefined;
   let failures = 0;
@@ -56,7 +56,9 @@ export async function awaitTaskResult(
       }
     }
   } catch (error) {
-    if (task && !isTerminal(task.status)) channel.cancel?.(task.taskId);
+    // Only the caller's abort says the tool is not wanted: after any other end the task is left
+    // running, and awaitTask can follow it again by the id the error names.
+    if (task && !isTerminal(task.status) && isMcpAbortedError(error)) channel.cancel?.(task.taskId);
     throw mayHaveRun(error, toolName, task?.taskId, run);
   }
 }
@@ -69,7 +71,7 @@ function isSessionLost(error: FastMcpError): boolean {
 /** The error of a call whose tool ran as a task that may have run, or may still be running. */
 function mayHaveRun(
   error: unknown,
-  toolName: string,
+  toolName: string | undefined,
   taskId: string | undefined,
   run: RetryRun,
 ): unknown {

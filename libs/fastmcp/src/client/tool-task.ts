@@ -43,12 +43,12 @@ export function runsAsTask(
 
 /** The server takes task-augmented `tools/call` requests. */
 export function offersToolTasks(session: McpSession): boolean {
-  return session.capabilities.tasks?.requests?.tools?.call !== undefined;
+  return session.capabilities?.tasks?.requests?.tools?.call !== undefined;
 }
 
 /** The server takes `tasks/cancel`. */
 export function offersTaskCancel(session: McpSession): boolean {
-  return session.capabilities.tasks?.cancel !== undefined;
+  return session.capabilities?.tasks?.cancel !== undefined;
 }
 
 /** Completed, failed or cancelled: its result is ready, and the status will not change. */

@@ -3,8 +3,9 @@ export const DLQ_OPERATION_NAMES = ['connect', 'list_tools', 'call_tool'] as con
 
 /**
  * Every operation: the dead-letterable ones, the reads of resources, prompts and completions,
- * which have nothing to run later (their caller gets the error), and resource subscriptions,
- * which are kept by the client and asked for again on each new session instead.
+ * which have nothing to run later (their caller gets the error), resource subscriptions, which
+ * are kept by the client and asked for again on each new session instead, and the wait for a
+ * tool's task that an earlier call left running.
  */
 export const OPERATION_NAMES = [
   ...DLQ_OPERATION_NAMES,
@@ -16,6 +17,7 @@ export const OPERATION_NAMES = [
   'complete',
   'subscribe_resource',
   'unsubscribe_resource',
+  'await_task',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
