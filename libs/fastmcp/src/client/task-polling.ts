@@ -76,10 +76,10 @@ function mayHaveRun(
   run: RetryRun,
 ): unknown {
   if (!isFastMcpError(error)) return error;
-  if (isMcpAbortedError(error)) return withDelivery(error, 'unknown', 'call_tool');
+  if (isMcpAbortedError(error)) return withDelivery(error, 'unknown', run.operation);
   return new McpDeliveryUnknownError(toolName, error, {
     clientId: run.clientId,
-    operation: 'call_tool',
+    operation: run.operation,
     taskId,
   });
 }

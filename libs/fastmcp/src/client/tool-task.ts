@@ -3,9 +3,9 @@ import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
 
 /** The revision that brought tasks (experimental there; an extension from 2026-07-28 on). */
-export const TASKS_REVISION = '2025-11-25';
+const TASKS_REVISION = '2025-11-25';
 /** Waits between two polls when the server names none, and the bounds of one it names. */
-export const DEFAULT_POLL_MS = 1000;
+const DEFAULT_POLL_MS = 1000;
 const MIN_POLL_MS = 50;
 const MAX_POLL_MS = 30_000;
 

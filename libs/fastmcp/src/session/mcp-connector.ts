@@ -22,6 +22,7 @@ import { isModernError, jsonRpcErrorOf, supportedVersionsOf } from '../protocol/
 import { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
+import { jsonRpcRequest } from '../transport/jsonrpc.js';
 import { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import { ServerStreamListener, type StreamOpening } from '../transport/server-stream.listener.js';
 import { type EraVerdict, probeEra } from './discover-probe.js';
@@ -175,13 +176,7 @@ export class McpConnector {
 
   /** Asks the server to cancel task `taskId`, best effort, in the background: its call is over. */
   cancelTask(connected: McpConnection, taskId: string): void {
-    const params = { taskId };
-    const message = {
-      jsonrpc: '2.0' as const,
-      id: `cancel-${taskId}`,
-      method: 'tasks/cancel',
-      params,
-    };
+    const message = jsonRpcRequest(`cancel-${taskId}`, 'tasks/cancel', { taskId });
     void this.transport.send(connected.target, message).catch(() => undefined);
   }
 
