@@ -93,6 +93,35 @@ describe('tools that run as tasks', () => {
     expect(textOf(broken)).toBe('it broke');
   });
 
+  it("passes a task's progress to onProgress: the call's token lives as long as the task", async () => {
+    const { client } = await start();
+    const seen: Array<{ progress: number; total?: number }> = [];
+    const result = await client.callToolWithRetry(
+      'tasks',
+      'steps',
+      { ms: 150 },
+      { onProgress: ({ progress, total }) => seen.push({ progress, total }) },
+    );
+    expect(textOf(result)).toBe('stepped');
+    expect(seen).toEqual([
+      { progress: 1, total: 2 },
+      { progress: 2, total: 2 },
+    ]);
+    // The token went with the call only: the requests that follow the task hear it, never send it.
+    const tokens = proxy.requests.map((request): [string, unknown] => {
+      const body = JSON.parse(request.body || '{}') as {
+        params?: { _meta?: Record<string, unknown> };
+      };
+      return [request.jsonRpcMethod ?? '', body.params?._meta?.progressToken];
+    });
+    expect(tokens.filter(([method]) => method === 'tools/call')).toEqual([
+      ['tools/call', expect.stringMatching(/^task-call-\d+$/)],
+    ]);
+    const followed = tokens.filter(([method]) => method.startsWith('tasks/'));
+    expect(followed.length).toBeGreaterThan(1);
+    expect(followed.filter(([, token]) => token !== undefined)).toEqual([]);
+  });
+
   it('polls again after a failed poll: the tool runs once', async () => {
     const { client } = await start();
     proxy.inject({ match: { method: 'tasks/get' }, fault: faults.status(503), times: 2 });

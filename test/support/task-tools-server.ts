@@ -1,4 +1,7 @@
-import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
+import {
+  InMemoryTaskMessageQueue,
+  InMemoryTaskStore,
+} from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -17,7 +20,9 @@ const text = (value: string): CallToolResult => ({ content: [{ type: 'text', tex
  *  - `report` (taskSupport `required`): done after `ms` with `report <label>`;
  *  - `export` (`optional`): the same, `export <label>`; also callable without a task;
  *  - `ask` (`required`): `input_required` until `ms` pass, then done with `answered`;
- *  - `broken` (`required`): failed after `ms`, its result a tool error.
+ *  - `broken` (`required`): failed after `ms`, its result a tool error;
+ *  - `steps` (`required`): reports progress 1 of 2 and 2 of 2 on the call's token while it
+ *    works (the SDK queues it for the task's `tasks/result` stream), done after `ms` with `stepped`.
  */
 export async function startTaskToolsServer(): Promise<TaskToolsServer> {
   const runs = new Map<string, number>();
@@ -26,7 +31,11 @@ export async function startTaskToolsServer(): Promise<TaskToolsServer> {
     const capabilities = { tasks: { requests: { tools: { call: {} } }, cancel: {}, list: {} } };
     const mcp = new McpServer(
       { name: 'task-tools', version: '1.0.0' },
-      { capabilities, taskStore: new InMemoryTaskStore() },
+      {
+        capabilities,
+        taskStore: new InMemoryTaskStore(),
+        taskMessageQueue: new InMemoryTaskMessageQueue(),
+      },
     );
     const inputSchema = { ms: z.number(), label: z.string().optional() };
     const finishing = (
@@ -77,6 +86,40 @@ export async function startTaskToolsServer(): Promise<TaskToolsServer> {
       status: 'failed',
       result: { ...text('it broke'), isError: true },
     }));
+    mcp.experimental.tasks.registerToolTask(
+      'steps',
+      {
+        description: 'reports progress as a task',
+        inputSchema,
+        execution: { taskSupport: 'required' },
+      },
+      {
+        createTask: async ({ ms }, extra) => {
+          ran('steps');
+          const task = await extra.taskStore.createTask({ ttl: 60_000, pollInterval: 20 });
+          const progressToken = extra._meta?.progressToken;
+          const report = (progress: number): void => {
+            if (progressToken === undefined) return;
+            const params = { progressToken, progress, total: 2 };
+            const options = { relatedTask: { taskId: task.taskId } };
+            void mcp.server
+              .notification({ method: 'notifications/progress', params }, options)
+              .catch(() => {});
+          };
+          setTimeout(() => report(1), ms / 3);
+          setTimeout(() => report(2), (2 * ms) / 3);
+          setTimeout(() => {
+            void extra.taskStore
+              .storeTaskResult(task.taskId, 'completed', text('stepped'))
+              .catch(() => {});
+          }, ms);
+          return { task };
+        },
+        getTask: async (_args, extra) => extra.taskStore.getTask(extra.taskId),
+        getTaskResult: async (_args, extra) =>
+          (await extra.taskStore.getTaskResult(extra.taskId)) as CallToolResult,
+      },
+    );
     mcp.registerTool('plain', { description: 'no task' }, () => {
       ran('plain');
       return text('plain');

@@ -59,6 +59,8 @@ export class McpOperations {
    * once its client id is disconnected its next attempt fails instead of connecting it again.
    */
   private readonly epochs = new Map<string, object>();
+  /** Tool calls sent as tasks so far: each has a progress token of its own (see callTool). */
+  private taskCalls = 0;
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
@@ -285,16 +287,21 @@ export class McpOperations {
     };
   }
 
-  /** The requests that follow a task on `connected`, as attempts of `run`. */
+  /**
+   * The requests that follow a task on `connected`, as attempts of `run`; with `progress`, the
+   * task's progress on their streams (under the call's token) reaches the caller.
+   */
   private taskChannel(
     clientId: string,
     connected: McpConnection,
     run: RetryRun,
     cancelOnAbort: boolean,
+    progress?: ExchangeOptions['progress'],
   ): TaskChannel {
     const cancel = cancelOnAbort && offersTaskCancel(connected.session);
+    const exchange = progress && { progress: Object.assign({}, progress, { heardOnly: true }) };
     return {
-      request: (method, params) => this.send(clientId, connected, method, params, run),
+      request: (method, params) => this.send(clientId, connected, method, params, run, exchange),
       cancel: cancel ? (taskId) => this.connector.cancelTask(connected, taskId) : null,
     };
   }
@@ -382,19 +389,23 @@ export class McpOperations {
           },
         };
         const sent = asTask ? Object.assign({ task: {} }, params) : params;
+        // A task's progress comes on later requests' streams, under a token of the call's own.
+        const progress = asTask
+          ? Object.assign({}, exchange.progress, { token: `task-call-${++this.taskCalls}` })
+          : exchange.progress;
         const answer = await this.send(
           clientId,
           connected,
           'tools/call',
           sent,
           run,
-          exchange,
+          { progress },
           routing,
         );
         const result = asTask
           ? await awaitTaskResult(
               answer.task,
-              this.taskChannel(clientId, connected, run, true),
+              this.taskChannel(clientId, connected, run, true, progress),
               run,
               toolName,
             )

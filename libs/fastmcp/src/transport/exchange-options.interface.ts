@@ -8,6 +8,13 @@ export interface ExchangeOptions {
     /** Progress restarts the attempt timeout, up to `maxAttemptMs` from the attempt's start. */
     resetTimeout: boolean;
     maxAttemptMs?: number;
+    /**
+     * The token, when not the request's id: a tool call that runs as a task hears its token on
+     * the requests that follow the task too, since the token lives as long as the task.
+     */
+    token?: string;
+    /** Hear `token` without sending it: it is an earlier request's, still alive. */
+    heardOnly?: boolean;
   };
   /** Headers of this one request, over the target's (e.g. `Mcp-Method`, `Mcp-Param-*`). */
   headers?: Record<string, string>;

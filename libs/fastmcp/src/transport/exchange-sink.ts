@@ -47,7 +47,7 @@ export function exchangeSink(
     },
     handling: new Map(),
     upstream,
-    progressToken: progress ? message.id : undefined,
+    progressToken: progress ? (progress.token ?? message.id) : undefined,
     // 2026-07-28: the server may send no request on this stream, and the client no response.
     reply: target.era === 'modern' ? undefined : reply,
     waitOnClient: () => run.waitOnClient(),

@@ -199,7 +199,7 @@ export class McpHttpTransport {
     const message = jsonRpcRequest(
       id,
       method,
-      withTraceMeta(exchange.progress ? withProgressToken(params, id) : params, attempt),
+      withTraceMeta(progressParams(params, id, exchange), attempt),
     );
     let response: AxiosResponse<Readable>;
     try {
@@ -370,4 +370,15 @@ function authChallengeOf(error: unknown): AuthChallenge | undefined {
 /** How a failed attempt's span ends: with the failure, unless it is the expected answer. */
 function spanEnd(failure: unknown, exchange: ExchangeOptions): { error?: unknown } {
   return exchange.expectedFailure?.(failure) ? {} : { error: failure };
+}
+
+/** `params` with the progress token the exchange asks for, if it sends one. */
+function progressParams(
+  params: Record<string, unknown> | undefined,
+  id: number,
+  exchange: ExchangeOptions,
+): Record<string, unknown> | undefined {
+  const progress = exchange.progress;
+  if (!progress || progress.heardOnly) return params;
+  return withProgressToken(params, progress.token ?? id);
 }
