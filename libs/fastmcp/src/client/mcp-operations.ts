@@ -303,6 +303,7 @@ export class McpOperations {
     return {
       request: (method, params) => this.send(clientId, connected, method, params, run, exchange),
       cancel: cancel ? (taskId) => this.connector.cancelTask(connected, taskId) : null,
+      upstream: new UpstreamText(connected.target),
     };
   }
 

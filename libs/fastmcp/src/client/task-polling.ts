@@ -3,6 +3,7 @@ import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
 import type { RetryRun } from '../retry/retry-run.js';
+import type { UpstreamText } from '../transport/upstream-text.js';
 import { withDelivery } from '../retry/with-delivery.js';
 import { isTerminal, type TaskState, taskStateOf } from './tool-task.js';
 
@@ -12,6 +13,8 @@ export interface TaskChannel {
   request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Asks the server to stop the task when the caller aborts, best effort, in the background; or null. */
   cancel: ((taskId: string) => void) | null;
+  /** Scrubs what the server says of the task of the request's secrets. */
+  upstream: UpstreamText;
 }
 
 /**
@@ -32,14 +35,14 @@ export async function awaitTaskResult(
   let task: TaskState | undefined;
   let failures = 0;
   try {
-    task = taskStateOf(created, run.clientId);
+    task = taskStateOf(created, run.clientId, channel.upstream);
     for (;;) {
       // The budget running out, or the caller's abort, ends the wait, and so the call.
       if (task.status === 'working') await run.pause(task.pollIntervalMs);
       try {
         if (task.status === 'working') {
           const polled = await channel.request('tasks/get', { taskId: task.taskId });
-          task = taskStateOf(polled, run.clientId);
+          task = taskStateOf(polled, run.clientId, channel.upstream);
         }
         if (isTerminal(task.status) || task.status === 'input_required') {
           return await channel.request('tasks/result', { taskId: task.taskId });

@@ -1,7 +1,8 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import type { McpSession } from '../session/mcp-session.interface.js';
-import { runsAsTask, taskStateOf } from './tool-task.js';
+import { UpstreamText } from '../transport/upstream-text.js';
+import { runsAsTask, taskStateOf as readTask } from './tool-task.js';
 
 const session = (overrides: Partial<McpSession> = {}): McpSession => ({
   clientId: 'jobs',
@@ -12,6 +13,12 @@ const session = (overrides: Partial<McpSession> = {}): McpSession => ({
   capabilities: { tasks: { requests: { tools: { call: {} } } } },
   ...overrides,
 });
+const SECRET = 'key-0123456789abcdef';
+const upstream = new UpstreamText({
+  headers: { 'x-api-key': SECRET },
+  url: 'http://127.0.0.1/mcp',
+});
+const taskStateOf = (value: unknown, clientId: string) => readTask(value, clientId, upstream);
 const tool = (taskSupport?: 'required' | 'optional' | 'forbidden'): Tool => ({
   name: 'report',
   inputSchema: { type: 'object' },
@@ -64,5 +71,21 @@ describe('taskStateOf', () => {
       /unknown status sleeping/,
     );
     expect(() => taskStateOf(undefined, 'jobs')).toThrow(/MCP error -32603/);
+  });
+
+  it('refuses a task id that carries a secret of the request, and never quotes it', () => {
+    for (const taskId of [SECRET, `job-${SECRET}`, 'Bearer abcdefghijklmnop']) {
+      let error: unknown;
+      try {
+        taskStateOf({ taskId, status: 'working' }, 'jobs');
+      } catch (caught) {
+        error = caught;
+      }
+      expect(String(error)).toMatch(/task id in the answer carries a credential/);
+      expect(JSON.stringify(error) + String(error)).not.toContain(taskId);
+    }
+    expect(() => taskStateOf({ taskId: 't', status: `odd ${SECRET}` }, 'jobs')).toThrow(
+      /unknown status odd \[REDACTED\]/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
+import type { UpstreamText } from '../transport/upstream-text.js';
 
 /** The revision that brought tasks (experimental there; an extension from 2026-07-28 on). */
 const TASKS_REVISION = '2025-11-25';
@@ -56,8 +57,12 @@ export function isTerminal(status: TaskStatus): boolean {
   return status === 'completed' || status === 'failed' || status === 'cancelled';
 }
 
-/** The task of a `CreateTaskResult` (`{ task }`) or of a `tasks/get` result (the task itself). */
-export function taskStateOf(value: unknown, clientId: string): TaskState {
+/**
+ * The task of a `CreateTaskResult` (`{ task }`) or of a `tasks/get` result (the task itself). A
+ * task id is sent back and named in errors and dead letters as it is, so one that carries a
+ * secret of the request (a server echoing its token) is refused, unquoted.
+ */
+export function taskStateOf(value: unknown, clientId: string, upstream: UpstreamText): TaskState {
   const task =
     typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
   const { taskId, status, statusMessage, pollInterval } = task;
@@ -66,10 +71,14 @@ export function taskStateOf(value: unknown, clientId: string): TaskState {
       clientId,
     });
   }
-  if (!STATUSES.has(status)) {
-    throw new McpProtocolError(-32603, `the task has an unknown status ${status.slice(0, 40)}`, {
+  if (upstream.scrub(taskId) !== taskId) {
+    throw new McpProtocolError(-32603, 'the task id in the answer carries a credential', {
       clientId,
     });
+  }
+  if (!STATUSES.has(status)) {
+    const shown = upstream.excerpt(status, 40);
+    throw new McpProtocolError(-32603, `the task has an unknown status ${shown}`, { clientId });
   }
   const state: TaskState = {
     taskId,
