@@ -118,7 +118,8 @@ describe.each(SERVERS)('resources, prompts and completions from %s', (_, start) 
       (name) =>
         !DLQ_OPERATION_NAMES.some((dlq) => dlq === name) &&
         !name.endsWith('subscribe_resource') &&
-        name !== 'await_task',
+        name !== 'await_task' &&
+        name !== 'list_tasks',
     );
     expect(reads).toHaveLength(6);
     for (const operation of reads) {

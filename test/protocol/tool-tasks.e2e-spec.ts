@@ -158,7 +158,7 @@ describe('tools that run as tasks', () => {
     await expectCancelled(1);
   });
 
-  it('leaves a task running when the budget runs out; awaitToolTaskWithRetry gets its result', async () => {
+  it('leaves a task running when the budget runs out; tasks/list names it, awaitToolTaskWithRetry gets its result', async () => {
     const { client } = await start();
     const late: unknown = await client
       .callToolWithRetry('tasks', 'report', { ms: 600, label: 'late' }, { timeoutMs: 250 })
@@ -167,9 +167,15 @@ describe('tools that run as tasks', () => {
     const { taskId } = late as McpDeliveryUnknownError;
     expect(String((late as Error).message)).toContain(`task ${taskId} of tool report`);
     expect(methods()).not.toContain('tasks/cancel');
+    // The session's tasks name it, still working.
+    const listed = await client.listToolTasksWithRetry('tasks');
+    expect(listed).toEqual([expect.objectContaining({ taskId, status: 'working' })]);
 
     const result = await client.awaitToolTaskWithRetry('tasks', taskId ?? '');
     expect(textOf(result)).toBe('report late');
+    expect(await client.listToolTasksWithRetry('tasks')).toEqual([
+      expect.objectContaining({ taskId, status: 'completed' }),
+    ]);
     expect(server.runs.get('report')).toBe(1);
     expect(methods().filter((m) => m === 'tools/call')).toHaveLength(1);
     const unknown: unknown = await client

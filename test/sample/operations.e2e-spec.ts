@@ -126,6 +126,8 @@ describe('sample operations endpoints: /metrics, /health, /docs, shutdown', () =
         '/mcp/clients/{clientId}/resources',
         '/mcp/clients/{clientId}/resources/read',
         '/mcp/clients/{clientId}/subscriptions',
+        '/mcp/clients/{clientId}/tasks',
+        '/mcp/clients/{clientId}/tasks/{taskId}/result',
         '/mcp/clients/{clientId}/tools',
         '/mcp/clients/{clientId}/tools/{toolName}/call',
         '/metrics',

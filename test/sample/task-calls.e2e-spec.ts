@@ -1,5 +1,6 @@
 // The sample's tool call route with a server whose tools run as tasks (official SDK 1.x with the
-// SDK's task store): a required one runs as a task by itself, an optional one with "task": true.
+// SDK's task store): a required one runs as a task by itself, an optional one with "task": true;
+// a call whose budget runs out names its task, which the task routes list and wait for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTaskToolsServer, type TaskToolsServer } from '../support/task-tools-server.js';
 import {
@@ -44,5 +45,53 @@ describe('sample tool calls that run as tasks', () => {
     const response = await call('export', { arguments: { ms: 1 }, task: 'yes' }).expect(400);
     expect(JSON.stringify(bodyOf(response).message)).toContain('task');
     expect(server.runs.get('export') ?? 0).toBe(runs);
+  });
+});
+
+describe('sample task routes', () => {
+  let server: TaskToolsServer;
+  let sample: SampleTestApp;
+
+  beforeAll(async () => {
+    server = await startTaskToolsServer();
+    sample = await startSampleApp({
+      FASTMCP_SERVERS: serversEnv('jobs', server.url),
+      FASTMCP_RETRY_TOTAL_TIMEOUT_MS: '500',
+    });
+  });
+  afterAll(async () => {
+    await sample?.close();
+    await server?.close();
+  });
+
+  it('names the task a call left running; lists it, and waits for its result', async () => {
+    const late = await sample.http
+      .post('/mcp/clients/jobs/tools/report/call')
+      .set(sample.auth)
+      .send({ arguments: { ms: 900, label: 'late' } });
+    expect(late.status).toBe(504);
+    const failure = bodyOf<{ code: string; taskId?: string }>(late);
+    expect(failure.code).toBe('McpDeliveryUnknownError');
+    const taskId = failure.taskId ?? '';
+    expect(taskId).toMatch(/\w/);
+
+    const listed = await sample.http.get('/mcp/clients/jobs/tasks').set(sample.auth).expect(200);
+    expect(bodyOf(listed).tasks).toEqual([expect.objectContaining({ taskId, status: 'working' })]);
+    const result = await sample.http
+      .get(`/mcp/clients/jobs/tasks/${encodeURIComponent(taskId)}/result`)
+      .set(sample.auth)
+      .expect(200);
+    expect(bodyOf(result).content).toEqual([{ type: 'text', text: 'report late' }]);
+    expect(server.runs.get('report')).toBe(1);
+  });
+
+  it('answers a malformed task id with 400, an unknown one with 502, an unknown client with 404', async () => {
+    const get = (path: string) => sample.http.get(path).set(sample.auth);
+    const malformed = await get('/mcp/clients/jobs/tasks/bad%20id/result').expect(400);
+    expect(JSON.stringify(bodyOf(malformed).message)).toContain('taskId');
+    const unknown = await get('/mcp/clients/jobs/tasks/no-such-task/result').expect(502);
+    expect(bodyOf(unknown).code).toBe('McpProtocolError');
+    await get('/mcp/clients/nope/tasks').expect(404);
+    await sample.http.get('/mcp/clients/jobs/tasks').expect(401);
   });
 });

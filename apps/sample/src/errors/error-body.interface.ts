@@ -9,4 +9,9 @@ export interface ErrorBody {
   code?: string;
   /** The MCP client id involved, when known. */
   clientId?: string;
+  /**
+   * The task a tool call left running when it failed with delivery unknown: its result is at
+   * `GET /mcp/clients/:clientId/tasks/:taskId/result`.
+   */
+  taskId?: string;
 }

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { isFastMcpError } from '@app/fastmcp';
+import { isFastMcpError, isMcpDeliveryUnknownError } from '@app/fastmcp';
 import { HttpException, HttpStatus, type Logger } from '@nestjs/common';
 import type { ErrorBody } from './error-body.interface.js';
 import { fastMcpErrorStatus } from './fastmcp-error-status.js';
@@ -18,9 +18,11 @@ export interface ErrorReply {
 export function errorReply(exception: unknown, logger: Logger): ErrorReply {
   if (isFastMcpError(exception)) {
     const status = fastMcpErrorStatus(exception);
+    const taskId = isMcpDeliveryUnknownError(exception) ? exception.taskId : undefined;
     return plainReply(status, exception.message, {
       code: exception.name,
       ...(exception.clientId ? { clientId: exception.clientId } : {}),
+      ...(taskId ? { taskId } : {}),
     });
   }
   // Nest turns body-parser's JSON error into a 400 with JSON.parse's message, which quotes the

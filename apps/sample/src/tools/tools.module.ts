@@ -6,11 +6,18 @@ import { PromptsController } from '../content/prompts.controller.js';
 import { ResourcesController } from '../content/resources.controller.js';
 import { ResourceUpdateStreams } from '../content/resource-update-streams.js';
 import { SubscriptionsController } from '../content/subscriptions.controller.js';
+import { TasksController } from './tasks.controller.js';
 import { ToolsController } from './tools.controller.js';
 
 @Module({
   imports: [McpClientModule],
-  controllers: [ToolsController, ResourcesController, PromptsController, SubscriptionsController],
+  controllers: [
+    ToolsController,
+    TasksController,
+    ResourcesController,
+    PromptsController,
+    SubscriptionsController,
+  ],
   providers: [ConfiguredClients, ResourceUpdateStreams, ...idempotencyProviders],
   exports: [ConfiguredClients],
 })

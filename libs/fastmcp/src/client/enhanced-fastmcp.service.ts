@@ -7,6 +7,7 @@ import type {
   ReadResourceResult,
   Resource,
   ResourceTemplate,
+  Task,
   Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ServerAuthRegistry } from '../auth/server-auth.registry.js';
@@ -239,6 +240,15 @@ export class EnhancedFastMcpService implements OperationReplayer, OnApplicationS
     opts: CallOptions = {},
   ): Promise<CallToolResult> {
     return await this.appCall(clientId, () => this.reads.awaitTask(clientId, taskId), opts, READ);
+  }
+
+  /**
+   * The tasks the server keeps for the client id's session (`tasks/list`, every page), with
+   * retries: e.g. to find a task a call left running, by `McpDeliveryUnknownError.taskId`.
+   * Fails with the server's McpProtocolError (-32601) when it does not offer `tasks/list`.
+   */
+  async listToolTasksWithRetry(clientId: string, opts: CallOptions = {}): Promise<Task[]> {
+    return await this.appCall(clientId, () => this.reads.listTasks(clientId), opts, READ);
   }
 
   /** The URIs the client id is subscribed to. */

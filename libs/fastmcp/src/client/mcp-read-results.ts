@@ -4,6 +4,7 @@ import {
   ListPromptsResultSchema,
   ListResourcesResultSchema,
   ListResourceTemplatesResultSchema,
+  ListTasksResultSchema,
   ReadResourceResultSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
@@ -18,6 +19,7 @@ export const READ_RESULT_SCHEMAS = {
   'prompts/list': ListPromptsResultSchema,
   'prompts/get': GetPromptResultSchema,
   'completion/complete': CompleteResultSchema,
+  'tasks/list': ListTasksResultSchema,
 } as const;
 
 export type ReadMethod = keyof typeof READ_RESULT_SCHEMAS;

@@ -7,6 +7,7 @@ import type {
   ReadResourceResult,
   Resource,
   ResourceTemplate,
+  Task,
 } from '@modelcontextprotocol/sdk/types.js';
 import { FastMcpConfigError } from '../errors/fastmcp-config.error.js';
 import { isAnyObject, OptionChecks } from '../options/option-checks.js';
@@ -71,6 +72,14 @@ export class McpReads {
     checks.nonEmptyString('taskId', taskId);
     throwIfAny(checks);
     return this.operations.awaitTask(clientId, taskId);
+  }
+
+  /** The session's tasks, every page (`tasks/list`): those a server keeps for this session. */
+  listTasks(clientId: string): OperationSpec<Task[]> {
+    return this.operations.readAllPages(clientId, 'list_tasks', 'tasks/list', (page) => ({
+      items: page.tasks,
+      nextCursor: page.nextCursor,
+    }));
   }
 
   listPrompts(clientId: string): OperationSpec<Prompt[]> {

@@ -4,8 +4,8 @@ export const DLQ_OPERATION_NAMES = ['connect', 'list_tools', 'call_tool'] as con
 /**
  * Every operation: the dead-letterable ones, the reads of resources, prompts and completions,
  * which have nothing to run later (their caller gets the error), resource subscriptions, which
- * are kept by the client and asked for again on each new session instead, and the wait for a
- * tool's task that an earlier call left running.
+ * are kept by the client and asked for again on each new session instead, the wait for a
+ * tool's task that an earlier call left running, and the listing of a session's tasks.
  */
 export const OPERATION_NAMES = [
   ...DLQ_OPERATION_NAMES,
@@ -18,6 +18,7 @@ export const OPERATION_NAMES = [
   'subscribe_resource',
   'unsubscribe_resource',
   'await_task',
+  'list_tasks',
 ] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
