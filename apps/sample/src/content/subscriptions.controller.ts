@@ -4,6 +4,7 @@ import {
   Body,
   Delete,
   Get,
+  Headers,
   Inject,
   type MessageEvent,
   Param,
@@ -13,7 +14,7 @@ import {
   Sse,
   UseGuards,
 } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiProduces, ApiResponse } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { ApiUpstreamResponses } from '../tools/api-upstream-responses.decorator.js';
 import { ClientAbortSignal } from '../tools/client-abort-signal.decorator.js';
@@ -75,7 +76,12 @@ export class SubscriptionsController {
   @Sse(':clientId/resource-updates')
   @ApiOperation({
     summary:
-      'Server-sent events: resource_updated ({ uri }) for each update of a subscribed resource, ping every 30 s',
+      'Server-sent events: resource_updated ({ uri }) for each update of a subscribed resource, ping every 30 s; with Last-Event-ID, the updates missed since (or resync when they are not all kept)',
+  })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last event received, as an EventSource sends it when it reconnects',
   })
   @ApiProduces('text/event-stream')
   @ApiResponse({ status: 200, description: 'An event stream, open until the client leaves' })
@@ -84,7 +90,8 @@ export class SubscriptionsController {
   updates(
     @Param(ConfiguredClientPipe) { clientId }: ClientParamsDto,
     @Res() response: ServerResponse,
+    @Headers('last-event-id') lastEventId?: string,
   ): Observable<MessageEvent> {
-    return this.streams.stream(clientId, response);
+    return this.streams.stream(clientId, response, lastEventId);
   }
 }

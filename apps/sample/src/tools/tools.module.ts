@@ -4,6 +4,7 @@ import { idempotencyProviders } from '../idempotency/idempotency.providers.js';
 import { ConfiguredClients } from './configured-clients.service.js';
 import { PromptsController } from '../content/prompts.controller.js';
 import { ResourcesController } from '../content/resources.controller.js';
+import { ResourceUpdateLog } from '../content/resource-update-log.js';
 import { ResourceUpdateStreams } from '../content/resource-update-streams.js';
 import { SubscriptionsController } from '../content/subscriptions.controller.js';
 import { TasksController } from './tasks.controller.js';
@@ -18,7 +19,7 @@ import { ToolsController } from './tools.controller.js';
     PromptsController,
     SubscriptionsController,
   ],
-  providers: [ConfiguredClients, ResourceUpdateStreams, ...idempotencyProviders],
+  providers: [ConfiguredClients, ResourceUpdateLog, ResourceUpdateStreams, ...idempotencyProviders],
   exports: [ConfiguredClients],
 })
 export class ToolsModule {}
