@@ -273,7 +273,7 @@ describe('paginated reads, and results that are not MCP', () => {
     answers = { 'prompts/list': () => ({ prompts: [{ name: 'again' }], nextCursor: 'same' }) };
     const failure = await app.client.listPromptsWithRetry('paged').catch((e: unknown) => e);
     expect(isMcpProtocolError(failure) && failure.message).toBe(
-      'MCP error -32603: prompts/list repeated a cursor',
+      'MCP error -32603: prompts/list repeated the cursor "same" on page 2',
     );
     expect(server.count('prompts/list')).toBe(2);
   });

@@ -191,7 +191,7 @@ export class McpOperations {
           const connected = tracker.track(await this.sessionFor(clientId, run));
           if (!pages || listedOn !== connected) {
             const maxBytes = connected.target.maxResponseBytes ?? this.options.maxResponseBytes;
-            pages = new PageCollector<T>(method, clientId, maxBytes);
+            pages = new PageCollector<T>(method, clientId, connected.target, maxBytes, operation);
             listedOn = connected;
           }
           const result = await this.send(clientId, connected, method, pages.params(), run);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { McpProtocolError } from '../errors/mcp-protocol.error.js';
-import { MAX_CURSOR_BYTES, ToolListing } from './tool-listing.js';
+import { MAX_CURSOR_BYTES } from './page-collector.js';
+import { ToolListing } from './tool-listing.js';
 
 const API_KEY = 'configured-api-key-0123456';
 const TARGET = { url: 'http://127.0.0.1:1/mcp', headers: { 'X-Api-Key': API_KEY } };
