@@ -104,6 +104,8 @@ describe('one FastMcpModule with default options, three servers: modern only, du
       const error = await app.client.callToolWithRetry(setUp, 'nope', {}).catch((e: unknown) => e);
       expect(isMcpProtocolError(error)).toBe(true);
       expect((error as { code: number }).code).toBe(-32602);
+      // The server's error knows nothing of who asked: the exchange names it.
+      expect(error).toMatchObject({ clientId: setUp, operation: 'call_tool' });
       expect(callsOf(servers[setUp], 'nope')).toHaveLength(1);
       expect(app.retries.length).toBe(before);
     });

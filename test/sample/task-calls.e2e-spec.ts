@@ -56,7 +56,7 @@ describe('sample task routes', () => {
     server = await startTaskToolsServer();
     sample = await startSampleApp({
       FASTMCP_SERVERS: serversEnv('jobs', server.url),
-      FASTMCP_RETRY_TOTAL_TIMEOUT_MS: '500',
+      FASTMCP_RETRY_TOTAL_TIMEOUT_MS: '1000',
     });
   });
   afterAll(async () => {
@@ -68,7 +68,7 @@ describe('sample task routes', () => {
     const late = await sample.http
       .post('/mcp/clients/jobs/tools/report/call')
       .set(sample.auth)
-      .send({ arguments: { ms: 900, label: 'late' } });
+      .send({ arguments: { ms: 1500, label: 'late' } });
     expect(late.status).toBe(504);
     const failure = bodyOf<{ code: string; taskId?: string }>(late);
     expect(failure.code).toBe('McpDeliveryUnknownError');
@@ -90,7 +90,7 @@ describe('sample task routes', () => {
     const malformed = await get('/mcp/clients/jobs/tasks/bad%20id/result').expect(400);
     expect(JSON.stringify(bodyOf(malformed).message)).toContain('taskId');
     const unknown = await get('/mcp/clients/jobs/tasks/no-such-task/result').expect(502);
-    expect(bodyOf(unknown).code).toBe('McpProtocolError');
+    expect(bodyOf(unknown)).toMatchObject({ code: 'McpProtocolError', clientId: 'jobs' });
     await get('/mcp/clients/nope/tasks').expect(404);
     await sample.http.get('/mcp/clients/jobs/tasks').expect(401);
   });

@@ -13,6 +13,8 @@ import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
+import { isFastMcpError } from '../errors/fastmcp.error.js';
+import { withFields } from '../errors/with-fields.js';
 import { AxiosErrorConverter } from './axios-error.converter.js';
 import {
   traceableSessionId,
@@ -243,7 +245,8 @@ export class McpHttpTransport {
       attempt?.end({ result });
       return { result, sessionId };
     } catch (error) {
-      const failure = run.explainAbort(error);
+      // What the answer said (a JSON-RPC error, a broken stream) knows nothing of who asked.
+      const failure = attributed(run.explainAbort(error), run);
       attempt?.end(spanEnd(failure, exchange));
       this.cancelIfInterrupted(answering, message, failure, attempt);
       // An initialize whose answer never came whole opened a session nobody will use.
@@ -381,4 +384,10 @@ function progressParams(
   const progress = exchange.progress;
   if (!progress || progress.heardOnly) return params;
   return withProgressToken(params, progress.token ?? id);
+}
+
+/** `error` naming the client id and operation of the exchange it ended, when it names none. */
+function attributed(error: unknown, run: RetryRun): unknown {
+  if (!isFastMcpError(error) || error.clientId !== undefined) return error;
+  return withFields(error, { clientId: run.clientId, operation: error.operation ?? run.operation });
 }
