@@ -160,8 +160,10 @@ describe('tools that run as tasks', () => {
 
   it('leaves a task running when the budget runs out; tasks/list names it, awaitToolTaskWithRetry gets its result', async () => {
     const { client } = await start();
+    // Connected and listed first, so the budget is the task's alone even on a loaded machine.
+    await client.listToolsWithRetry('tasks');
     const late: unknown = await client
-      .callToolWithRetry('tasks', 'report', { ms: 600, label: 'late' }, { timeoutMs: 250 })
+      .callToolWithRetry('tasks', 'report', { ms: 1500, label: 'late' }, { timeoutMs: 500 })
       .catch((e: unknown) => e);
     expect(isMcpDeliveryUnknownError(late)).toBe(true);
     const { taskId } = late as McpDeliveryUnknownError;

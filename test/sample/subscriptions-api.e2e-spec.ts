@@ -14,6 +14,9 @@ import {
   startSampleApp,
 } from './support/sample-test-app.js';
 
+/** How long an event may take to reach a stream: the whole path runs in this process. */
+const WAIT = { timeout: 5000 };
+
 /** An open event stream of the sample: its status, and the text received so far. */
 interface EventStream {
   response: IncomingMessage;
@@ -71,7 +74,7 @@ describe('sample subscriptions API', () => {
       expect(bodyOf(listed)).toEqual({ uris: [COUNTER_URI] });
 
       await sample.http.post('/mcp/clients/demo/tools/bump/call').set(sample.auth).send({});
-      await vi.waitFor(() => expect(updatesIn(stream.text())).toHaveLength(1));
+      await vi.waitFor(() => expect(updatesIn(stream.text())).toHaveLength(1), WAIT);
       const read = await sample.http
         .get('/mcp/clients/demo/resources/read')
         .query({ uri: COUNTER_URI })
@@ -107,14 +110,14 @@ describe('sample subscriptions API', () => {
     const path = '/mcp/clients/demo/resource-updates';
     const first = await openEventStream(sample, path);
     await bump();
-    await vi.waitFor(() => expect(updatesIn(first.text())).toHaveLength(1));
+    await vi.waitFor(() => expect(updatesIn(first.text())).toHaveLength(1), WAIT);
     first.response.destroy();
     const [{ id: lastSeen }] = updatesIn(first.text());
     await bump();
     await bump();
     const again = await openEventStream(sample, path, { 'last-event-id': lastSeen });
     try {
-      await vi.waitFor(() => expect(updatesIn(again.text())).toHaveLength(2));
+      await vi.waitFor(() => expect(updatesIn(again.text())).toHaveLength(2), WAIT);
       const missed = updatesIn(again.text());
       expect(missed.map((update) => update.uri)).toEqual([COUNTER_URI, COUNTER_URI]);
       expect(new Set([lastSeen, ...missed.map((update) => update.id)]).size).toBe(3);
@@ -124,10 +127,12 @@ describe('sample subscriptions API', () => {
     // An id the app cannot place (from before a restart, say): resync, never a silent gap.
     const lost = await openEventStream(sample, path, { 'last-event-id': 'before-restart-7' });
     try {
-      await vi.waitFor(() =>
-        expect(lost.text()).toMatch(
-          /event: resync\nid: \S+\ndata: .*read the subscribed resources again/,
-        ),
+      await vi.waitFor(
+        () =>
+          expect(lost.text()).toMatch(
+            /event: resync\nid: \S+\ndata: .*read the subscribed resources again/,
+          ),
+        WAIT,
       );
       expect(updatesIn(lost.text())).toEqual([]);
     } finally {

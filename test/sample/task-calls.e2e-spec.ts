@@ -65,6 +65,8 @@ describe('sample task routes', () => {
   });
 
   it('names the task a call left running; lists it, and waits for its result', async () => {
+    // Connected and listed first, so the budget is the task's alone even on a loaded machine.
+    await sample.http.get('/mcp/clients/jobs/tools').set(sample.auth).expect(200);
     const late = await sample.http
       .post('/mcp/clients/jobs/tools/report/call')
       .set(sample.auth)
