@@ -163,7 +163,7 @@ describe('tools that run as tasks', () => {
     // Connected and listed first, so the budget is the task's alone even on a loaded machine.
     await client.listToolsWithRetry('tasks');
     const late: unknown = await client
-      .callToolWithRetry('tasks', 'report', { ms: 1500, label: 'late' }, { timeoutMs: 500 })
+      .callToolWithRetry('tasks', 'report', { ms: 5000, label: 'late' }, { timeoutMs: 2000 })
       .catch((e: unknown) => e);
     expect(isMcpDeliveryUnknownError(late)).toBe(true);
     const { taskId } = late as McpDeliveryUnknownError;

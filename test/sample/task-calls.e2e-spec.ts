@@ -56,7 +56,7 @@ describe('sample task routes', () => {
     server = await startTaskToolsServer();
     sample = await startSampleApp({
       FASTMCP_SERVERS: serversEnv('jobs', server.url),
-      FASTMCP_RETRY_TOTAL_TIMEOUT_MS: '1000',
+      FASTMCP_RETRY_TOTAL_TIMEOUT_MS: '2000',
     });
   });
   afterAll(async () => {
@@ -70,7 +70,7 @@ describe('sample task routes', () => {
     const late = await sample.http
       .post('/mcp/clients/jobs/tools/report/call')
       .set(sample.auth)
-      .send({ arguments: { ms: 1500, label: 'late' } });
+      .send({ arguments: { ms: 3000, label: 'late' } });
     expect(late.status).toBe(504);
     const failure = bodyOf<{ code: string; taskId?: string }>(late);
     expect(failure.code).toBe('McpDeliveryUnknownError');

@@ -14,6 +14,16 @@ export interface TaskToolsServer extends SdkSessionsServer {
 
 const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
 
+/** What a task tool does while it works, besides finishing after `ms`. */
+type Meanwhile = (
+  taskId: string,
+  ms: number,
+  extra: {
+    taskStore: { updateTaskStatus(taskId: string, status: 'input_required'): Promise<unknown> };
+    _meta?: { progressToken?: string | number };
+  },
+) => void;
+
 /**
  * An official SDK 1.x server (2025-11-25, stateful) whose tools run as tasks, kept in the SDK's
  * InMemoryTaskStore (one per session), polled every 20 ms:
@@ -38,11 +48,28 @@ export async function startTaskToolsServer(): Promise<TaskToolsServer> {
       },
     );
     const inputSchema = { ms: z.number(), label: z.string().optional() };
+    /** Needs input once the answer is out: a poll finds it (the answer tells the task as created). */
+    const inputRequired: Meanwhile = (taskId, _ms, extra) =>
+      void setTimeout(() => void extra.taskStore.updateTaskStatus(taskId, 'input_required'), 0);
+    /** Reports 1 of 2 and 2 of 2 on the call's token, queued by the SDK for `tasks/result`. */
+    const twoSteps: Meanwhile = (taskId, ms, extra) => {
+      const progressToken = extra._meta?.progressToken;
+      if (progressToken === undefined) return;
+      const report = (progress: number): void => {
+        const params = { progressToken, progress, total: 2 };
+        const options = { relatedTask: { taskId } };
+        void mcp.server
+          .notification({ method: 'notifications/progress', params }, options)
+          .catch(() => {});
+      };
+      setTimeout(() => report(1), ms / 3);
+      setTimeout(() => report(2), (2 * ms) / 3);
+    };
     const finishing = (
       name: string,
       taskSupport: 'required' | 'optional',
       finish: (label: string) => { status: 'completed' | 'failed'; result: CallToolResult },
-      waiting: 'working' | 'input_required' = 'working',
+      meanwhile?: Meanwhile,
     ) =>
       mcp.experimental.tasks.registerToolTask(
         name,
@@ -51,12 +78,7 @@ export async function startTaskToolsServer(): Promise<TaskToolsServer> {
           createTask: async ({ ms, label = '' }, extra) => {
             ran(name);
             const task = await extra.taskStore.createTask({ ttl: 60_000, pollInterval: 20 });
-            if (waiting === 'input_required') {
-              // Once the answer is out: a poll finds it (the answer tells the task as created).
-              setTimeout(() => {
-                void extra.taskStore.updateTaskStatus(task.taskId, 'input_required');
-              }, 0);
-            }
+            meanwhile?.(task.taskId, ms, extra);
             setTimeout(() => {
               const { status, result } = finish(label);
               void extra.taskStore.storeTaskResult(task.taskId, status, result).catch(() => {});
@@ -80,45 +102,17 @@ export async function startTaskToolsServer(): Promise<TaskToolsServer> {
       'ask',
       'required',
       () => ({ status: 'completed', result: text('answered') }),
-      'input_required',
+      inputRequired,
     );
     finishing('broken', 'required', () => ({
       status: 'failed',
       result: { ...text('it broke'), isError: true },
     }));
-    mcp.experimental.tasks.registerToolTask(
+    finishing(
       'steps',
-      {
-        description: 'reports progress as a task',
-        inputSchema,
-        execution: { taskSupport: 'required' },
-      },
-      {
-        createTask: async ({ ms }, extra) => {
-          ran('steps');
-          const task = await extra.taskStore.createTask({ ttl: 60_000, pollInterval: 20 });
-          const progressToken = extra._meta?.progressToken;
-          const report = (progress: number): void => {
-            if (progressToken === undefined) return;
-            const params = { progressToken, progress, total: 2 };
-            const options = { relatedTask: { taskId: task.taskId } };
-            void mcp.server
-              .notification({ method: 'notifications/progress', params }, options)
-              .catch(() => {});
-          };
-          setTimeout(() => report(1), ms / 3);
-          setTimeout(() => report(2), (2 * ms) / 3);
-          setTimeout(() => {
-            void extra.taskStore
-              .storeTaskResult(task.taskId, 'completed', text('stepped'))
-              .catch(() => {});
-          }, ms);
-          return { task };
-        },
-        getTask: async (_args, extra) => extra.taskStore.getTask(extra.taskId),
-        getTaskResult: async (_args, extra) =>
-          (await extra.taskStore.getTaskResult(extra.taskId)) as CallToolResult,
-      },
+      'required',
+      () => ({ status: 'completed', result: text('stepped') }),
+      twoSteps,
     );
     mcp.registerTool('plain', { description: 'no task' }, () => {
       ran('plain');

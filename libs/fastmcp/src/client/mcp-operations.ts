@@ -342,13 +342,13 @@ export class McpOperations {
     this.assertKnown(clientId);
     const tracker = this.tracker(clientId);
     const params = { name: toolName, arguments: args ?? {} };
-    const exchange = {
-      progress: {
-        onProgress: opts.onProgress,
-        resetTimeout: opts.resetTimeoutOnProgress ?? true,
-        maxAttemptMs: opts.maxTotalTimeoutMs,
-      },
+    const progress = {
+      onProgress: opts.onProgress,
+      resetTimeout: opts.resetTimeoutOnProgress ?? true,
+      maxAttemptMs: opts.maxTotalTimeoutMs,
     };
+    // Made once: a plain call's attempts share it.
+    const exchange = { progress };
     let ownRequestOut = false;
     // One call's input rounds, across its attempts: a retry resends the round that failed.
     const rounds: InputRounds = { answered: 0 };
@@ -391,22 +391,22 @@ export class McpOperations {
         };
         const sent = asTask ? Object.assign({ task: {} }, params) : params;
         // A task's progress comes on later requests' streams, under a token of the call's own.
-        const progress = asTask
-          ? Object.assign({}, exchange.progress, { token: `task-call-${++this.taskCalls}` })
-          : exchange.progress;
+        const taskProgress = asTask
+          ? Object.assign({}, progress, { token: `task-call-${++this.taskCalls}` })
+          : undefined;
         const answer = await this.send(
           clientId,
           connected,
           'tools/call',
           sent,
           run,
-          { progress },
+          taskProgress ? { progress: taskProgress } : exchange,
           routing,
         );
-        const result = asTask
+        const result = taskProgress
           ? await awaitTaskResult(
               answer.task,
-              this.taskChannel(clientId, connected, run, true, progress),
+              this.taskChannel(clientId, connected, run, true, taskProgress),
               run,
               toolName,
             )

@@ -80,7 +80,7 @@ export class PageCollector<T> {
   private fail(what: string): never {
     throw new McpProtocolError(-32603, `${this.method} ${what}`, {
       clientId: this.clientId,
-      ...(this.operation ? { operation: this.operation } : {}),
+      operation: this.operation,
     });
   }
 }

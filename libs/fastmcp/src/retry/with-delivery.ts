@@ -1,6 +1,6 @@
 import { type Delivery, type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
-import type { OperationName } from '../events/operation-name.js';
 import { withFields } from '../errors/with-fields.js';
+import type { OperationName } from '../events/operation-name.js';
 
 /**
  * `error` as the failure of `operation`'s request, never sent because what failed came before it

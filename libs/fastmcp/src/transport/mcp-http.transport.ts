@@ -6,15 +6,15 @@ import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/t
 import { isStepUp, parseChallenge } from '../auth/parse-challenge.js';
 import type { AuthChallenge } from '../auth/server-auth.interface.js';
 import { detachCause } from '../errors/detach-cause.js';
+import { isFastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpHttpError, McpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
+import { withFields } from '../errors/with-fields.js';
 import { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
-import { isFastMcpError } from '../errors/fastmcp.error.js';
-import { withFields } from '../errors/with-fields.js';
 import { AxiosErrorConverter } from './axios-error.converter.js';
 import {
   traceableSessionId,
