@@ -1,7 +1,10 @@
 // The sample's tool call route with a server whose tools run as tasks (official SDK 1.x with the
 // SDK's task store): a required one runs as a task by itself, an optional one with "task": true;
-// a call whose budget runs out names its task, which the task routes list and wait for.
+// a call whose budget runs out names its task, which the task routes list and wait for. The
+// sample's own demo server offers one such tool, `report`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoMcpServer } from '../../apps/sample/src/demo-server/demo-mcp-server.js';
+import type { DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo-mcp-server.interface.js';
 import { startTaskToolsServer, type TaskToolsServer } from '../support/task-tools-server.js';
 import {
   bodyOf,
@@ -95,5 +98,38 @@ describe('sample task routes', () => {
     expect(bodyOf(unknown)).toMatchObject({ code: 'McpProtocolError', clientId: 'jobs' });
     await get('/mcp/clients/nope/tasks').expect(404);
     await sample.http.get('/mcp/clients/jobs/tasks').expect(401);
+  });
+});
+
+describe("the demo server's report tool, through the sample", () => {
+  let demo: DemoMcpServerHandle;
+  let sample: SampleTestApp;
+
+  beforeAll(async () => {
+    demo = await startDemoMcpServer();
+    sample = await startSampleApp({ FASTMCP_SERVERS: serversEnv('demo', demo.url) });
+  });
+  afterAll(async () => {
+    await sample?.close();
+    await demo?.close();
+  });
+
+  it('runs as a task when the body asks, and the task routes list it and give its result', async () => {
+    const called = await sample.http
+      .post('/mcp/clients/demo/tools/report/call')
+      .set(sample.auth)
+      .send({ arguments: { ms: 50, label: 'q3' }, task: true })
+      .expect(200);
+    expect(bodyOf(called).content).toEqual([{ type: 'text', text: 'report q3' }]);
+    expect(demo.requestCounts()['tasks/result']).toBe(1);
+
+    const listed = await sample.http.get('/mcp/clients/demo/tasks').set(sample.auth).expect(200);
+    const tasks = bodyOf<{ tasks: Array<{ taskId: string; status: string }> }>(listed).tasks;
+    expect(tasks).toEqual([expect.objectContaining({ status: 'completed' })]);
+    const result = await sample.http
+      .get(`/mcp/clients/demo/tasks/${encodeURIComponent(tasks[0].taskId)}/result`)
+      .set(sample.auth)
+      .expect(200);
+    expect(bodyOf(result).content).toEqual([{ type: 'text', text: 'report q3' }]);
   });
 });

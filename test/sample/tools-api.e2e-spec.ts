@@ -155,7 +155,7 @@ describe('sample tools API', () => {
   it("GET /mcp/clients/:clientId/tools lists the server's tools", async () => {
     const response = await sample.http.get('/mcp/clients/demo/tools').set(sample.auth).expect(200);
     const names = bodyOf<{ tools: Array<{ name: string }> }>(response).tools.map((t) => t.name);
-    expect(names).toEqual(['echo', 'add', 'slow', 'fail', 'flaky', 'bump']);
+    expect(names).toEqual(['echo', 'add', 'slow', 'fail', 'flaky', 'bump', 'report']);
   });
 
   it('POST .../tools/:toolName/call calls the tool with { arguments }', async () => {

@@ -5,6 +5,8 @@ import { type DemoMcpServerHandle } from '../../apps/sample/src/demo-server/demo
 import { INITIALIZE_REQUEST, postJsonRpc, toolCall } from './raw-mcp-request.js';
 import { connectSdkClient } from './sdk-client.js';
 
+const DEMO_TOOLS = ['echo', 'add', 'slow', 'fail', 'flaky', 'bump', 'report'];
+
 describe('demo MCP server (official SDK)', () => {
   const cleanups: (() => Promise<void>)[] = [];
   const start = async (...args: Parameters<typeof startDemoMcpServer>) => {
@@ -32,7 +34,7 @@ describe('demo MCP server (official SDK)', () => {
     const client = await connect(server);
 
     const { tools, nextCursor } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['echo', 'add', 'slow', 'fail', 'flaky', 'bump']);
+    expect(tools.map((t) => t.name)).toEqual(DEMO_TOOLS);
     expect(nextCursor).toBeUndefined();
     expect(tools[0]?.annotations?.readOnlyHint).toBe(true);
 
@@ -118,6 +120,41 @@ describe('demo MCP server (official SDK)', () => {
     await noSession.text();
   });
 
+  it.each([{ stateful: true }, { stateful: false }])(
+    'runs report as a task when asked, and plainly when not (%o)',
+    async (options) => {
+      const server = await start(options);
+      const client = await connect(server);
+      const { tools } = await client.listTools();
+      expect(tools.find((t) => t.name === 'report')?.execution).toEqual({
+        taskSupport: 'optional',
+      });
+      const plain = await client.callTool({ name: 'report', arguments: { ms: 5, label: 'now' } });
+      expect(plain).toMatchObject({ content: [{ type: 'text', text: 'report now' }] });
+
+      const kinds: string[] = [];
+      let result: unknown;
+      const params = { name: 'report', arguments: { ms: 50, label: 'later' } };
+      const stream = client.experimental.tasks.callToolStream(params, undefined, {
+        task: { ttl: 60_000 },
+      });
+      for await (const message of stream) {
+        kinds.push(message.type);
+        if (message.type === 'result') result = message.result;
+      }
+      expect(kinds[0]).toBe('taskCreated');
+      expect(kinds.at(-1)).toBe('result');
+      expect(result).toMatchObject({ content: [{ type: 'text', text: 'report later' }] });
+      expect(server.requestCounts()['tasks/get']).toBeGreaterThan(0);
+    },
+  );
+
+  it('refuses a report longer than a minute', async () => {
+    const client = await connect(await start());
+    const long = await client.callTool({ name: 'report', arguments: { ms: 60_001 } });
+    expect(long).toMatchObject({ isError: true });
+  });
+
   it('paginates tools/list when extraTools is set', async () => {
     const server = await start({ extraTools: 23, toolsPageSize: 10 });
     const client = await connect(server);
@@ -131,11 +168,12 @@ describe('demo MCP server (official SDK)', () => {
       pages += 1;
     } while (cursor !== undefined);
     expect(pages).toBe(3);
-    expect(names).toHaveLength(29);
-    expect(names.slice(0, 7)).toEqual(['echo', 'add', 'slow', 'fail', 'flaky', 'bump', 'tool_0']);
+    expect(names).toHaveLength(30);
+    expect(names.slice(0, 8)).toEqual([...DEMO_TOOLS, 'tool_0']);
     expect(names.at(-1)).toBe('tool_22');
     await expect(client.listTools({ cursor: 'bogus' })).rejects.toThrow(/Invalid cursor/);
     const first = await client.listTools();
     expect(first.tools[1]?.outputSchema).toMatchObject({ properties: { sum: { type: 'number' } } });
+    expect(first.tools[6]?.execution).toEqual({ taskSupport: 'optional' });
   });
 });

@@ -1,3 +1,4 @@
+import { type InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerDemoContent } from './demo-content.js';
 import { type DemoCounter } from './demo-counter.js';
@@ -11,11 +12,19 @@ export interface DemoMcpServerBlueprint {
   readonly counter: DemoCounter;
   readonly extraTools: number;
   readonly toolsPageSize: number;
+  /** Shared by every session's server: a task is found by the session that started it. */
+  readonly taskStore: InMemoryTaskStore;
 }
 
 export function createDemoMcpServer(blueprint: DemoMcpServerBlueprint): McpServer {
-  const capabilities = { resources: { subscribe: true } };
-  const mcp = new McpServer({ name: 'demo-mcp-server', version: '1.0.0' }, { capabilities });
+  const capabilities = {
+    resources: { subscribe: true },
+    tasks: { requests: { tools: { call: {} } }, list: {}, cancel: {} },
+  };
+  const mcp = new McpServer(
+    { name: 'demo-mcp-server', version: '1.0.0' },
+    { capabilities, taskStore: blueprint.taskStore },
+  );
   const tools = registerDemoTools(mcp, blueprint);
   if (blueprint.toolsPageSize > 0) installToolsPagination(mcp, tools, blueprint.toolsPageSize);
   registerDemoContent(mcp);

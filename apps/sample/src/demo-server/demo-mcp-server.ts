@@ -1,3 +1,4 @@
+import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { createDemoMcpServer } from './create-demo-mcp-server.js';
@@ -24,7 +25,9 @@ export async function startDemoMcpServer(
   const flakyGate = new FlakyGate(resolved.flakyFailures);
   const counter = new RequestCounter();
   const demoCounter = new DemoCounter();
-  const newServer = () => createDemoMcpServer({ ...resolved, flakyGate, counter: demoCounter });
+  const taskStore = new InMemoryTaskStore();
+  const newServer = () =>
+    createDemoMcpServer({ ...resolved, flakyGate, counter: demoCounter, taskStore });
   const sessions = new StatefulSessions(newServer, { enableJsonResponse: resolved.jsonResponse });
   const mode = resolved.stateful
     ? sessions
@@ -61,6 +64,7 @@ export async function startDemoMcpServer(
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await sessions.closeAll();
+      taskStore.cleanup();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -2,6 +2,7 @@ import { type McpServer, type RegisteredTool } from '@modelcontextprotocol/sdk/s
 import { type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { abortableDelay } from './abortable-delay.js';
+import { registerReportTool } from './demo-task-tools.js';
 import { COUNTER_URI, type DemoCounter } from './demo-counter.js';
 import { type FlakyGate } from './flaky-gate.js';
 
@@ -10,7 +11,7 @@ export type DemoToolEntry = readonly [name: string, tool: RegisteredTool];
 
 const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
 
-/** Registers echo, add, slow, fail, flaky, bump and `extraTools` filler tools on `mcp`. */
+/** Registers echo, add, slow, fail, flaky, bump, report and `extraTools` filler tools on `mcp`. */
 export function registerDemoTools(
   mcp: McpServer,
   {
@@ -84,6 +85,7 @@ export function registerDemoTools(
       () => text(String(counter.bump())),
     ),
   );
+  keep('report', registerReportTool(mcp));
   for (let i = 0; i < extraTools; i += 1) {
     const name = `tool_${i}`;
     keep(

@@ -38,6 +38,7 @@ function toListedTool(name: string, tool: DemoToolEntry[1]): Tool {
     name,
     title: tool.title,
     description: tool.description,
+    ...(tool.execution ? { execution: tool.execution } : {}),
     inputSchema: input
       ? (toJsonSchemaCompat(input, {
           strictUnions: true,
