@@ -271,7 +271,7 @@ describe('retries of multi-page and budgeted operations', () => {
   let app: ClientTestApp;
 
   beforeAll(async () => {
-    server = await startDemoMcpServer({ extraTools: 24, toolsPageSize: 10 });
+    server = await startDemoMcpServer({ extraTools: 23, toolsPageSize: 10 });
     proxy = await startFaultProxy(server.url);
     app = await startClientApp({
       servers: { demo: { url: proxy.url, tools: ECHO_REPEATS } },
@@ -335,7 +335,8 @@ describe('a retried request whose new id is one digit longer', () => {
     const app = await startClientApp({ servers: { demo: { url: proxy.url } }, dlq: false });
     try {
       await app.client.connectWithRetry('demo'); // request ids 1 (server/discover), 2 (initialize)
-      for (let id = 3; id <= 8; id += 1)
+      // 3 is tools/list: the server declares tasks, so the first call reads each tool's taskSupport.
+      for (let id = 4; id <= 8; id += 1)
         await app.client.callToolWithRetry('demo', 'echo', { text: 'x' });
       proxy.inject({ match: { method: 'tools/call' }, fault: faults.status(503), times: 1 });
       const result = await app.client.callToolWithRetry('demo', 'echo', { text: 'ten' }); // ids 9, 10
