@@ -337,7 +337,9 @@ describe('capabilities declared in initialize (raw server)', () => {
   it.each([
     ['no handler', undefined, []],
     ['roots only', { roots }, ['roots']],
-    ['sampling and roots', { sampling, roots }, ['roots', 'sampling']],
+    // 2025-11-25: a server may send sampling as a task (see client-tasks.e2e-spec.ts).
+    ['sampling and roots', { sampling, roots }, ['roots', 'sampling', 'tasks']],
+    ['sampling without tasks', { sampling, taskRequests: false }, ['sampling']],
   ] as const)('with %s, declares exactly those', async (_label, handlers, expected) => {
     server = await startRawMcpServer();
     ({ app } = await startApp(server.url, handlers));

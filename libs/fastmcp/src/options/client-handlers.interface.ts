@@ -10,8 +10,14 @@ import type {
 /** Where a server's request came from. */
 export interface ServerRequestContext {
   clientId: string;
-  /** Aborts when the call that carried the request ends, or when the server cancels it. */
+  /**
+   * Aborts when the call that carried the request ends, or when the server cancels it. For a
+   * request sent as a task: when the server cancels the task (`tasks/cancel`), its ttl runs out,
+   * or the session ends; not when the stream that carried it does.
+   */
   signal: AbortSignal;
+  /** The task's id, when the server sent the request as a task (2025-11-25). */
+  taskId?: string;
 }
 
 /**
@@ -39,6 +45,13 @@ export interface McpClientHandlers {
    * Needs `sampling`. Default false.
    */
   samplingTools?: boolean;
+  /**
+   * Let servers send `elicitation/create` and `sampling/createMessage` as tasks (2025-11-25
+   * sessions): declares `tasks` in `initialize` for those whose handler is set, and answers the
+   * server's `tasks/get`, `tasks/result`, `tasks/list` and `tasks/cancel`. With false, nothing is
+   * declared and a request's `task` is ignored (answered as a plain request). Default true.
+   */
+  taskRequests?: boolean;
   /** `roots/list`. */
   roots?: (context: ServerRequestContext) => Promise<ListRootsResult> | ListRootsResult;
 }

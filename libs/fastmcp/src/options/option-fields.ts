@@ -149,6 +149,7 @@ export const HANDLER_FIELDS = {
   elicitation: true,
   sampling: true,
   samplingTools: true,
+  taskRequests: true,
   roots: true,
 } as const satisfies FieldSet<McpClientHandlers>;
 

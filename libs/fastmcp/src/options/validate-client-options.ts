@@ -45,13 +45,23 @@ export function checkClientInfo(checks: OptionChecks, clientInfo: unknown): void
   }
 }
 
-/** `handlers`: each one given is a function; `samplingTools` a boolean, with `sampling`. */
+/** Fields of `handlers` that are switches, not handlers. */
+const HANDLER_SWITCHES = new Set(['samplingTools', 'taskRequests']);
+
+/**
+ * `handlers`: each one given is a function; `samplingTools` a boolean, with `sampling`;
+ * `taskRequests` a boolean.
+ */
 export function checkHandlers(checks: OptionChecks, handlers: unknown): void {
   if (!checks.options('handlers', handlers, HANDLER_FIELDS)) return;
   for (const name of Object.keys(HANDLER_FIELDS)) {
     const handler = handlers[name];
-    if (name === 'samplingTools' || handler === undefined) continue;
+    if (HANDLER_SWITCHES.has(name) || handler === undefined) continue;
     if (typeof handler !== 'function') checks.fail(`handlers.${name}`, 'must be a function');
+  }
+  const { taskRequests } = handlers;
+  if (taskRequests !== undefined && typeof taskRequests !== 'boolean') {
+    checks.fail('handlers.taskRequests', 'must be true or false');
   }
   const { samplingTools } = handlers;
   if (samplingTools === undefined) return;

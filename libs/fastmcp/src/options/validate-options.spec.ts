@@ -112,6 +112,7 @@ describe('wrong types', () => {
     [{ handlers: { elicitation: 'yes' } }, 'handlers.elicitation: must be a function'],
     [{ handlers: { samplingTools: 'yes' } }, 'handlers.samplingTools: must be true or false'],
     [{ handlers: { samplingTools: true } }, 'handlers.samplingTools: needs handlers.sampling'],
+    [{ handlers: { taskRequests: 'no' } }, 'handlers.taskRequests: must be true or false'],
     [{ handlers: () => undefined }, 'handlers: must be an object'],
     [{ tracing: null }, 'tracing: must be one of true, false'],
     [{ shutdownGraceMs: null }, 'shutdownGraceMs: must be an integer, got null'],

@@ -1,15 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  CreateMessageRequestSchema,
-  ElicitRequestSchema,
-  ErrorCode,
-  type JSONRPCErrorResponse,
-  type JSONRPCMessage,
-  type JSONRPCRequest,
-  type McpError,
-  type Progress,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, JSONRPCRequest, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { linkedSignal } from '../client/linked-signal.js';
 import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
@@ -18,9 +9,13 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.j
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { ServerRequestContext } from '../options/client-handlers.interface.js';
 import type { UpstreamText } from '../transport/upstream-text.js';
-import { clientCapabilities } from './client-capabilities.js';
+import { ClientHandlerCalls } from './client-handler-calls.js';
+import { answerTaskRequest, TASK_METHODS } from './client-task-requests.js';
+import { ClientTaskStarter } from './client-task-starter.js';
+import type { ClientTaskStore } from './client-task-store.js';
 import { dispatchNotification } from './dispatch-notification.js';
-import { HandlerResults, InvalidHandlerResult } from './handler-results.js';
+import { InvalidResultWarnings } from './invalid-result-warnings.js';
+import { errorFor, MethodNotFound, UndeclaredMode } from './server-request-errors.js';
 import {
   MAX_ANSWERING_PER_STREAM,
   MAX_PINGS_PER_STREAM,
@@ -55,19 +50,19 @@ export interface ExchangeContext {
   waitOnClient?(): () => void;
   /** Scrubs the server's words (a request's method) of the exchange's secrets before an event. */
   upstream: UpstreamText;
+  /**
+   * The session's tasks, when the client declared them (a 2025-11-25 session): the server's
+   * `tasks/*` requests are answered from it, and its task-augmented elicitation and sampling
+   * become tasks in it. Absent elsewhere: `task` in a request is then ignored.
+   */
+  tasks?: ClientTaskStore;
 }
 
 /** Listeners a stream's signal may hold: every request answered at once, and the exchange's. */
 const STREAM_SIGNAL_LISTENERS = MAX_ANSWERING_PER_STREAM + MAX_PINGS_PER_STREAM + 4;
 
-class MethodNotFound extends Error {}
-class InvalidParams extends Error {}
-/** An elicitation in a mode the client did not declare (e.g. `url` when it declared `form`). */
-class UndeclaredMode extends InvalidParams {
-  constructor(readonly mode: string) {
-    super();
-  }
-}
+/** The abort reason of a task whose creation could not be told to the server. */
+const CREATION_NOT_SENT = new Error('the answer that created the task could not be sent');
 
 /**
  * Handles what a server sends on a stream besides the awaited response: its requests (ping,
@@ -75,26 +70,27 @@ class UndeclaredMode extends InvalidParams {
  * log notifications are raised as events, its cancellations abort the handler concerned. A
  * stream has at most MAX_ANSWERING_PER_STREAM requests being answered at once; the rest are
  * dropped, so a flood of requests costs no memory. A 2026-07-28 response stream carries no
- * requests: any there are dropped unanswered, and no handler runs for them.
+ * requests: any there are dropped unanswered, and no handler runs for them. On a session that
+ * takes tasks (see ExchangeContext.tasks), an elicitation or sampling sent as a task is answered
+ * at once with the task, its handler run in the background, and the server's `tasks/*` requests
+ * are answered from the session's tasks.
  */
 @Injectable()
 export class ServerMessageDispatcher {
   private readonly limit = new ServerRequestLimit();
-  private readonly results = new HandlerResults();
+  private readonly calls: ClientHandlerCalls;
+  private readonly warnings = new InvalidResultWarnings();
+  private readonly taskStarter: ClientTaskStarter;
   private readonly logger = new InertLogger('FastMCP Enhanced');
-  /** Handler answers refused per client id (client ids are the app's: bounded). */
-  private readonly invalidResults = new Map<string, number>();
   /** Streams whose dropped 2026-07-28 request was logged: one WARN a stream, not one a request. */
   private readonly warned = new WeakSet<ExchangeContext>();
-  /** The elicitation modes declared to servers; a request in another mode is refused. */
-  private readonly elicitationModes: ReadonlySet<string>;
 
   constructor(
-    @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
+    @Inject(FASTMCP_RESOLVED_OPTIONS) options: ResolvedFastMcpOptions,
     @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
   ) {
-    const declared = clientCapabilities(options.handlers).elicitation ?? {};
-    this.elicitationModes = new Set(Object.keys(declared));
+    this.calls = new ClientHandlerCalls(options.handlers);
+    this.taskStarter = new ClientTaskStarter(this.calls, events, this.warnings);
   }
 
   /**
@@ -180,49 +176,56 @@ export class ServerMessageDispatcher {
     context.handling.set(request.id, controller);
     let outcome: ServerRequestEvent['outcome'] = 'handled';
     let reply: JSONRPCMessage;
+    let created: string | undefined;
     const endWait = context.waitOnClient?.();
     try {
-      const result = await this.handle(request, { clientId: context.clientId, signal });
+      const task = signal.aborted ? undefined : this.taskStarter.start(request, context);
+      created = task?.taskId;
+      const result = task
+        ? { task }
+        : await this.handle(request, { clientId: context.clientId, signal }, context);
       reply = { jsonrpc: '2.0', id: request.id, result: result as Record<string, unknown> };
     } catch (error) {
       outcome = error instanceof MethodNotFound ? 'unsupported' : 'failed';
-      this.warnInvalidResult(error, request.method, context.clientId, context.upstream);
-      reply = { jsonrpc: '2.0', id: request.id, error: errorFor(error, request.method, context) };
+      this.warnings.warn(error, request.method, context.clientId, context.upstream);
+      const answer = errorFor(error, request.method, context.upstream);
+      reply = { jsonrpc: '2.0', id: request.id, error: answer };
     } finally {
       endWait?.();
       context.handling.delete(request.id);
       linked.detach();
     }
-    this.events.emit('server.request', {
-      clientId: context.clientId,
-      method: context.upstream.excerpt(request.method, 100),
-      outcome,
-    });
+    // A task's request is raised once its handler is done (see ClientTaskStarter), as a plain
+    // one's is.
+    if (created === undefined) {
+      this.events.emit('server.request', {
+        clientId: context.clientId,
+        method: context.upstream.excerpt(request.method, 100),
+        outcome,
+      });
+    }
     // A request the server cancelled, or whose exchange is over, is not answered.
     if (signal.aborted) return;
-    await send(reply).catch(() => undefined);
+    await send(reply).catch(() => {
+      // The server may never learn of the task: no one is asked for what no one will fetch.
+      if (created !== undefined) context.tasks?.cancel(created, CREATION_NOT_SENT);
+    });
   }
 
-  /** A handler that returned what its method cannot answer: the app's to fix, so said at WARN. */
-  private warnInvalidResult(
-    error: unknown,
-    method: string,
-    clientId: string,
-    upstream: UpstreamText,
-  ): void {
-    if (!(error instanceof InvalidHandlerResult)) return;
-    // The server chose the schema the answer broke, so it can have every answer refused: the
-    // 1st, 10th, 100th... refusal of a client id is logged.
-    const count = (this.invalidResults.get(clientId) ?? 0) + 1;
-    this.invalidResults.set(clientId, count);
-    if (!Number.isInteger(Math.log10(count))) return;
-    const named = method.slice(0, 100);
-    const times = count > 1 ? ` (${count} answers so far)` : '';
-    // Its message may quote the server's schema, whose names and values the server chose.
-    this.logger.warn(
-      `The ${named} handler's answer to ${clientId} was not sent${times}: ${upstream.scrub(error.message)}`,
-      { event: 'server.request.invalid_result', clientId },
-    );
+  /**
+   * A request of the session's server answered at once: a `tasks/*` one from the session's
+   * tasks, any other by its handler.
+   */
+  private async handle(
+    request: JSONRPCRequest,
+    handlerContext: ServerRequestContext,
+    exchange?: ExchangeContext,
+  ): Promise<unknown> {
+    const tasks = exchange?.tasks;
+    if (tasks && TASK_METHODS.has(request.method)) {
+      return answerTaskRequest(request, tasks, handlerContext.signal);
+    }
+    return this.calls.prepare(request)(handlerContext);
   }
 
   private async answerInput(
@@ -269,7 +272,7 @@ export class ServerMessageDispatcher {
           fields,
         );
       }
-      this.warnInvalidResult(error, fields.method, context.clientId, upstream);
+      this.warnings.warn(error, fields.method, context.clientId, upstream);
       throw new McpInputRequiredError('handler_failed', `the ${fields.method} handler failed`, {
         ...fields,
         cause: upstream.scrubError(error),
@@ -282,72 +285,4 @@ export class ServerMessageDispatcher {
       });
     }
   }
-
-  private async handle(request: JSONRPCRequest, context: ServerRequestContext): Promise<unknown> {
-    const { handlers } = this.options;
-    switch (request.method) {
-      case 'ping':
-        return {};
-      case 'elicitation/create': {
-        if (!handlers.elicitation) break;
-        const { params } = parseRequest(ElicitRequestSchema, request);
-        // Only the modes declared in the capabilities reach the handler (form, not url).
-        const mode = params.mode ?? 'form';
-        if (!this.elicitationModes.has(mode)) throw new UndeclaredMode(mode);
-        return this.results.elicitation(params, await handlers.elicitation(params, context));
-      }
-      case 'sampling/createMessage': {
-        if (!handlers.sampling) break;
-        const { params } = parseRequest(CreateMessageRequestSchema, request);
-        const withTools = params.tools !== undefined;
-        return this.results.sampling(withTools, await handlers.sampling(params, context));
-      }
-      case 'roots/list':
-        if (!handlers.roots) break;
-        return this.results.roots(await handlers.roots(context));
-    }
-    throw new MethodNotFound();
-  }
-}
-
-function parseRequest<T>(
-  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
-  request: JSONRPCRequest,
-): T {
-  const parsed = schema.safeParse(request);
-  if (!parsed.success) throw new InvalidParams();
-  return parsed.data;
-}
-
-function errorFor(
-  error: unknown,
-  method: string,
-  context: ExchangeContext,
-): JSONRPCErrorResponse['error'] {
-  if (error instanceof MethodNotFound) {
-    return { code: ErrorCode.MethodNotFound, message: `Method not found: ${method}` };
-  }
-  if (error instanceof UndeclaredMode) {
-    return {
-      code: ErrorCode.InvalidParams,
-      message: `Elicitation mode not declared: ${error.mode.slice(0, 100)}`,
-    };
-  }
-  if (error instanceof InvalidParams) {
-    return { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}` };
-  }
-  // An McpError the handler threw on purpose keeps its code: -1 when a person refused sampling.
-  if (isThrownMcpError(error)) {
-    return { code: error.code, message: context.upstream.excerpt(error.message, 200) };
-  }
-  return { code: ErrorCode.InternalError, message: `The client could not answer ${method}` };
-}
-
-/** An McpError of the SDK (by name: the app may have its own copy of the SDK). */
-function isThrownMcpError(error: unknown): error is McpError {
-  return (
-    error instanceof Error &&
-    error.name === 'McpError' &&
-    Number.isInteger((error as { code?: unknown }).code)
-  );
 }

@@ -5,6 +5,8 @@ import {
   LATEST_PROTOCOL_VERSION,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerAuth } from '../auth/server-auth.interface.js';
+import { takesTasks } from '../protocol/client-task-capability.js';
+import type { ClientTaskStore } from '../protocol/client-task-store.js';
 import { NEGOTIABLE_PROTOCOL_VERSIONS } from '../options/protocol-versions.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../client/json-depth.js';
@@ -24,6 +26,17 @@ export interface HandshakeClient {
   clientInfo: { name: string; version: string };
   capabilities: ClientCapabilities;
   auth?: ServerAuth;
+  /**
+   * Where the session keeps the tasks its server gives the client, when `capabilities` declares
+   * `tasks`: the session's target carries it when the server agrees on a revision with tasks.
+   */
+  tasks?: ClientTaskStore;
+}
+
+/** The revision `initialize` asks for: the pinned 2025 one, else the latest. */
+export function initializeVersion(server: McpServerConfig): string {
+  const pinned = server.protocolVersion;
+  return pinned && NEGOTIABLE_PROTOCOL_VERSIONS.includes(pinned) ? pinned : LATEST_PROTOCOL_VERSION;
 }
 
 /** `initialize`, then `notifications/initialized`: the 2025-era handshake with one server. */
@@ -35,9 +48,7 @@ export async function performHandshake(
   run: RetryRun,
 ): Promise<LegacySession> {
   const { clientInfo, capabilities } = client;
-  const pinned = server.protocolVersion;
-  const requested =
-    pinned && NEGOTIABLE_PROTOCOL_VERSIONS.includes(pinned) ? pinned : LATEST_PROTOCOL_VERSION;
+  const requested = initializeVersion(server);
   const target: HttpTarget = {
     url: server.url,
     headers: server.headers ?? {},
@@ -70,6 +81,7 @@ export async function performHandshake(
     traceSessionId,
     protocolVersion,
     era: 'legacy',
+    ...(client.tasks && takesTasks(protocolVersion) ? { tasks: client.tasks } : {}),
   };
   try {
     await transport.send(

@@ -17,9 +17,12 @@ import {
 } from '../options/protocol-versions.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import { clientCapabilities } from '../protocol/client-capabilities.js';
+import { takesTasks } from '../protocol/client-task-capability.js';
+import { ClientTaskStore } from '../protocol/client-task-store.js';
 import type { ClientEnvelope } from '../protocol/modern-envelope.js';
 import { isModernError, jsonRpcErrorOf, supportedVersionsOf } from '../protocol/modern-errors.js';
 import { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
+import { type Clock, FASTMCP_CLOCK } from '../retry/clock.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { jsonRpcRequest } from '../transport/jsonrpc.js';
@@ -27,7 +30,7 @@ import { McpHttpTransport } from '../transport/mcp-http.transport.js';
 import { ServerStreamListener, type StreamOpening } from '../transport/server-stream.listener.js';
 import { type EraVerdict, probeEra } from './discover-probe.js';
 import { EraVerdicts } from './era-verdicts.js';
-import { performHandshake } from './handshake.js';
+import { initializeVersion, performHandshake } from './handshake.js';
 import type { McpConnection } from './mcp-connection.interface.js';
 import { modernSession } from './modern-session.js';
 import { UpstreamText } from '../transport/upstream-text.js';
@@ -68,6 +71,7 @@ export class McpConnector {
     @Inject(ServerStreamListener) private readonly listener: ServerStreamListener,
     @Inject(ResourceSubscriptions) private readonly subscriptions: ResourceSubscriptions,
     @Inject(SubscriptionListeners) private readonly listeners: SubscriptionListeners,
+    @Inject(FASTMCP_CLOCK) private readonly clock: Clock,
   ) {}
 
   async connect(clientId: string, server: McpServerConfig, run: RetryRun): Promise<McpConnection> {
@@ -161,13 +165,17 @@ export class McpConnector {
 
   private async legacy(peer: Peer, run: RetryRun): Promise<McpConnection> {
     const { clientId, server } = peer;
-    const client = { ...this.envelope(), auth: peer.auth };
+    const { handlers } = this.options;
+    // Tasks are declared in a 2025-11-25 initialize only, and kept in a store of the session's.
+    const withTasks = takesTasks(initializeVersion(server));
+    const capabilities = clientCapabilities(handlers, { withTasks });
+    const tasks = capabilities.tasks ? new ClientTaskStore(this.clock) : undefined;
+    const client = { clientInfo: this.options.clientInfo, capabilities, auth: peer.auth, tasks };
     const connected = await performHandshake(this.transport, clientId, server, client, run);
     if (server.logLevel) await this.setLogLevel(connected, server.logLevel, run);
     const subscribed = this.subscriptions.uris(clientId).length > 0;
     if (subscribed) await this.listenFirst(connected, run);
     await this.resubscribe(connected, run);
-    const handlers = this.options.handlers;
     const listen =
       server.listen ?? Boolean(handlers.elicitation ?? handlers.sampling ?? handlers.roots);
     if (listen) void this.listenOnSession(connected);
@@ -198,7 +206,11 @@ export class McpConnector {
     if (session.listening) return session.listening;
     // A 404 to the stream's GET: the server ended the session, so the next operation opens
     // another (initialize) instead of sending its request into a session that is gone.
-    const lost = () => void (session.lost = true);
+    const lost = (): void => {
+      session.lost = true;
+      // Nobody can ask after the session's tasks any more: their handlers stop now.
+      session.target.tasks?.close();
+    };
     const { clientId } = connected.session;
     const stream = this.listener.listen(connected.target, clientId, lost);
     session.stopListening = () => stream.stop();

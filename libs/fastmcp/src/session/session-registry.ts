@@ -72,7 +72,7 @@ export class SessionRegistry {
     connect: () => Promise<McpConnection>,
   ): Promise<{ connected: McpConnection; replaced?: McpConnection }> {
     const previous = this.sessions.get(clientId);
-    previous?.stopListening?.();
+    if (previous) letGo(previous);
     this.sessions.delete(clientId);
     this.supersede(clientId, 'reconnected');
     try {
@@ -90,7 +90,7 @@ export class SessionRegistry {
     const current = this.sessions.get(clientId);
     if (!current || (onlyIf && current !== onlyIf)) return undefined;
     this.sessions.delete(clientId);
-    current.stopListening?.();
+    letGo(current);
     return current;
   }
 
@@ -102,10 +102,11 @@ export class SessionRegistry {
 
   /**
    * Ends a connection no one holds any more, without making anyone wait for it; its server
-   * stream, if it listens, is closed first (a handshake that lands superseded already listens).
+   * stream, if it listens, is closed first (a handshake that lands superseded already listens),
+   * and the tasks its server gave the client are dropped.
    */
   endInBackground(connection: McpConnection): void {
-    connection.stopListening?.();
+    letGo(connection);
     const ending = connection
       .end()
       .catch(() => undefined)
@@ -148,4 +149,13 @@ export class SessionRegistry {
     this.handshakes.set(clientId, handshake);
     return handshake.promise;
   }
+}
+
+/**
+ * What the client holds for a connection no one uses any more: its server stream is closed, and
+ * the tasks its server gave the client are forgotten (their handlers' signals aborted).
+ */
+function letGo(connection: McpConnection): void {
+  connection.stopListening?.();
+  connection.target.tasks?.close();
 }

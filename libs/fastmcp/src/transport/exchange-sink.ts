@@ -51,6 +51,7 @@ export function exchangeSink(
     // 2026-07-28: the server may send no request on this stream, and the client no response.
     reply: target.era === 'modern' ? undefined : reply,
     waitOnClient: () => run.waitOnClient(),
+    tasks: target.tasks,
     onProgress: (update) => {
       if (progress?.resetTimeout) run.extendAttempt(progress.maxAttemptMs);
       try {

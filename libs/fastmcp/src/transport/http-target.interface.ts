@@ -1,4 +1,5 @@
 import type { ServerAuth } from '../auth/server-auth.interface.js';
+import type { ClientTaskStore } from '../protocol/client-task-store.js';
 import type { ProtocolEra } from '../protocol/protocol-era.js';
 
 /** Where one JSON-RPC message goes, and the headers that go with it. */
@@ -19,6 +20,11 @@ export interface HttpTarget {
   auth?: ServerAuth;
   /** The server's own `maxResponseBytes`; default: the module's. */
   maxResponseBytes?: number;
+  /**
+   * The tasks the server gave the client on this session (2025-11-25, when the client declared
+   * them), whichever of the session's streams asks after them.
+   */
+  tasks?: ClientTaskStore;
 }
 
 /** What a server answered to one request. */

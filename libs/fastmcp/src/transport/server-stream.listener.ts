@@ -92,6 +92,7 @@ export class ServerStreamListener {
       handling: new Map(),
       upstream: new UpstreamText(target),
       reply: (answer) => this.transport.send(target, answer),
+      tasks: target.tasks,
     };
     const sink = (message: Parameters<ServerMessageDispatcher['dispatch']>[0]): void =>
       this.dispatcher.dispatch(message, context);

@@ -1,0 +1,78 @@
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  type JSONRPCRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import type {
+  McpClientHandlers,
+  ServerRequestContext,
+} from '../options/client-handlers.interface.js';
+import { clientCapabilities } from './client-capabilities.js';
+import { HandlerResults } from './handler-results.js';
+import { InvalidParams, MethodNotFound, UndeclaredMode } from './server-request-errors.js';
+
+/** One server request, checked and ready to run through the app's handler. */
+export type HandlerCall = (context: ServerRequestContext) => Promise<unknown>;
+
+/**
+ * The app's handlers for a server's requests (ping, elicitation, sampling, roots): a request is
+ * checked before any handler runs (-32601 without a handler, -32602 for params that are not
+ * valid MCP or an elicitation mode not declared), and what the handler returns is checked
+ * before it is answered (see HandlerResults).
+ */
+export class ClientHandlerCalls {
+  private readonly results = new HandlerResults();
+  /** The elicitation modes declared to servers; a request in another mode is refused. */
+  private readonly elicitationModes: ReadonlySet<string>;
+
+  constructor(private readonly handlers: Readonly<McpClientHandlers>) {
+    const declared = clientCapabilities(handlers).elicitation ?? {};
+    this.elicitationModes = new Set(Object.keys(declared));
+  }
+
+  /**
+   * The call that answers `request`; throws MethodNotFound, InvalidParams or UndeclaredMode (at
+   * once, before any handler runs) when it cannot be answered.
+   */
+  prepare(request: JSONRPCRequest): HandlerCall {
+    // Called on `handlers`, as methods: a handler written as one may use `this`.
+    const { handlers } = this;
+    switch (request.method) {
+      case 'ping':
+        return () => Promise.resolve({});
+      case 'elicitation/create': {
+        const { elicitation } = handlers;
+        if (!elicitation) break;
+        const { params } = parseRequest(ElicitRequestSchema, request);
+        // Only the modes declared in the capabilities reach the handler (form, not url).
+        const mode = params.mode ?? 'form';
+        if (!this.elicitationModes.has(mode)) throw new UndeclaredMode(mode);
+        return async (context) =>
+          this.results.elicitation(params, await elicitation.call(handlers, params, context));
+      }
+      case 'sampling/createMessage': {
+        const { sampling } = handlers;
+        if (!sampling) break;
+        const { params } = parseRequest(CreateMessageRequestSchema, request);
+        const withTools = params.tools !== undefined;
+        return async (context) =>
+          this.results.sampling(withTools, await sampling.call(handlers, params, context));
+      }
+      case 'roots/list': {
+        const { roots } = handlers;
+        if (!roots) break;
+        return async (context) => this.results.roots(await roots.call(handlers, context));
+      }
+    }
+    throw new MethodNotFound();
+  }
+}
+
+function parseRequest<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  request: JSONRPCRequest,
+): T {
+  const parsed = schema.safeParse(request);
+  if (!parsed.success) throw new InvalidParams();
+  return parsed.data;
+}
