@@ -1,8 +1,7 @@
 import { setMaxListeners } from 'node:events';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   CreateMessageRequestSchema,
-  ElicitRequestSchema,
   ErrorCode,
   type JSONRPCErrorResponse,
   type JSONRPCMessage,
@@ -18,8 +17,11 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.j
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { ServerRequestContext } from '../options/client-handlers.interface.js';
 import type { UpstreamText } from '../transport/upstream-text.js';
+import { type Clock, FASTMCP_CLOCK, systemClock } from '../retry/clock.js';
 import { clientCapabilities } from './client-capabilities.js';
 import { dispatchNotification } from './dispatch-notification.js';
+import { ElicitationCompletions } from './elicitation-completions.js';
+import { readElicitation } from './elicitation-request.js';
 import { HandlerResults, InvalidHandlerResult } from './handler-results.js';
 import {
   MAX_ANSWERING_PER_STREAM,
@@ -61,6 +63,7 @@ export interface ExchangeContext {
 const STREAM_SIGNAL_LISTENERS = MAX_ANSWERING_PER_STREAM + MAX_PINGS_PER_STREAM + 4;
 
 class MethodNotFound extends Error {}
+/** Params that are not valid; its message, if any, says why in the client's words. */
 class InvalidParams extends Error {}
 /** An elicitation in a mode the client did not declare (e.g. `url` when it declared `form`). */
 class UndeclaredMode extends InvalidParams {
@@ -88,13 +91,17 @@ export class ServerMessageDispatcher {
   private readonly warned = new WeakSet<ExchangeContext>();
   /** The elicitation modes declared to servers; a request in another mode is refused. */
   private readonly elicitationModes: ReadonlySet<string>;
+  /** Accepted url elicitations, until the server says they are complete. */
+  private readonly completions: ElicitationCompletions;
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
     @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
+    @Optional() @Inject(FASTMCP_CLOCK) clock?: Clock,
   ) {
     const declared = clientCapabilities(options.handlers).elicitation ?? {};
     this.elicitationModes = new Set(Object.keys(declared));
+    this.completions = new ElicitationCompletions(events, clock ?? systemClock);
   }
 
   /**
@@ -141,6 +148,7 @@ export class ServerMessageDispatcher {
       void this.answer(message, context, reply).finally(() => this.limit.release(context, ping));
       return;
     }
+    if (this.completions.completed(message, context.clientId)) return;
     dispatchNotification(message, context, this.events);
   }
 
@@ -182,7 +190,7 @@ export class ServerMessageDispatcher {
     let reply: JSONRPCMessage;
     const endWait = context.waitOnClient?.();
     try {
-      const result = await this.handle(request, { clientId: context.clientId, signal });
+      const result = await this.handle(request, { clientId: context.clientId, signal }, false);
       reply = { jsonrpc: '2.0', id: request.id, result: result as Record<string, unknown> };
     } catch (error) {
       outcome = error instanceof MethodNotFound ? 'unsupported' : 'failed';
@@ -200,6 +208,7 @@ export class ServerMessageDispatcher {
     });
     // A request the server cancelled, or whose exchange is over, is not answered.
     if (signal.aborted) return;
+    this.completions.answered(context.clientId, request, reply);
     await send(reply).catch(() => undefined);
   }
 
@@ -255,7 +264,7 @@ export class ServerMessageDispatcher {
     const request = { jsonrpc: '2.0' as const, id: key, method, params } as JSONRPCRequest;
     let outcome: ServerRequestEvent['outcome'] = 'handled';
     try {
-      return await this.handle(request, context);
+      return await this.handle(request, context, true);
     } catch (error) {
       outcome = error instanceof MethodNotFound ? 'unsupported' : 'failed';
       if (error instanceof MethodNotFound) {
@@ -266,6 +275,14 @@ export class ServerMessageDispatcher {
         throw new McpInputRequiredError(
           'invalid',
           `${fields.method} asks for mode ${mode}, which the client did not declare`,
+          fields,
+        );
+      }
+      if (error instanceof InvalidParams) {
+        const problem = error.message ? `: ${error.message}` : '';
+        throw new McpInputRequiredError(
+          'invalid',
+          `${fields.method} is not valid${problem}`,
           fields,
         );
       }
@@ -283,17 +300,23 @@ export class ServerMessageDispatcher {
     }
   }
 
-  private async handle(request: JSONRPCRequest, context: ServerRequestContext): Promise<unknown> {
+  /** Answers one request with its handler; `modern`: a 2026-07-28 input request. */
+  private async handle(
+    request: JSONRPCRequest,
+    context: ServerRequestContext,
+    modern: boolean,
+  ): Promise<unknown> {
     const { handlers } = this.options;
     switch (request.method) {
       case 'ping':
         return {};
       case 'elicitation/create': {
         if (!handlers.elicitation) break;
-        const { params } = parseRequest(ElicitRequestSchema, request);
-        // Only the modes declared in the capabilities reach the handler (form, not url).
-        const mode = params.mode ?? 'form';
-        if (!this.elicitationModes.has(mode)) throw new UndeclaredMode(mode);
+        // Only the modes declared in the capabilities reach the handler, their params checked.
+        const read = readElicitation(request, this.elicitationModes, modern);
+        if (read.kind === 'undeclared') throw new UndeclaredMode(read.mode);
+        if (read.kind === 'invalid') throw new InvalidParams(read.problem);
+        const { params } = read;
         return this.results.elicitation(params, await handlers.elicitation(params, context));
       }
       case 'sampling/createMessage': {
@@ -334,7 +357,8 @@ function errorFor(
     };
   }
   if (error instanceof InvalidParams) {
-    return { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}` };
+    const problem = error.message ? `: ${error.message}` : '';
+    return { code: ErrorCode.InvalidParams, message: `Invalid params for ${method}${problem}` };
   }
   // An McpError the handler threw on purpose keeps its code: -1 when a person refused sampling.
   if (isThrownMcpError(error)) {
