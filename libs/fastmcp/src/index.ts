@@ -13,6 +13,7 @@ export type {
   ResolvedFastMcpOptions,
 } from './options/fastmcp-options.interface.js';
 export type {
+  ElicitationMode,
   McpClientHandlers,
   ServerRequestContext,
 } from './options/client-handlers.interface.js';
@@ -137,6 +138,11 @@ export {
   isMcpInputRequiredError,
 } from './errors/mcp-input-required.error.js';
 export type { InputRequiredFailure } from './errors/mcp-input-required.error.js';
+export {
+  McpUrlElicitationRequiredError,
+  isMcpUrlElicitationRequiredError,
+} from './errors/mcp-url-elicitation-required.error.js';
+export type { UrlElicitation } from './errors/mcp-url-elicitation-required.error.js';
 export {
   McpResponseTooLargeError,
   isMcpResponseTooLargeError,

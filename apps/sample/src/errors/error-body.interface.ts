@@ -14,4 +14,9 @@ export interface ErrorBody {
    * `GET /mcp/clients/:clientId/tasks/:taskId/result`.
    */
   taskId?: string;
+  /**
+   * What the user must complete, each at its URL, before the server takes the call
+   * (`McpUrlElicitationRequiredError`, 409): show the URL, then send the call again.
+   */
+  elicitations?: Array<{ elicitationId: string; url: string; message: string }>;
 }

@@ -1,5 +1,9 @@
 import { STATUS_CODES } from 'node:http';
-import { isFastMcpError, isMcpDeliveryUnknownError } from '@app/fastmcp';
+import {
+  isFastMcpError,
+  isMcpDeliveryUnknownError,
+  isMcpUrlElicitationRequiredError,
+} from '@app/fastmcp';
 import { HttpException, HttpStatus, type Logger } from '@nestjs/common';
 import type { ErrorBody } from './error-body.interface.js';
 import { fastMcpErrorStatus } from './fastmcp-error-status.js';
@@ -19,10 +23,18 @@ export function errorReply(exception: unknown, logger: Logger): ErrorReply {
   if (isFastMcpError(exception)) {
     const status = fastMcpErrorStatus(exception);
     const taskId = isMcpDeliveryUnknownError(exception) ? exception.taskId : undefined;
+    const elicitations = isMcpUrlElicitationRequiredError(exception)
+      ? exception.elicitations.map(({ elicitationId, url, message }) => ({
+          elicitationId,
+          url,
+          message,
+        }))
+      : undefined;
     return plainReply(status, exception.message, {
       code: exception.name,
       ...(exception.clientId ? { clientId: exception.clientId } : {}),
       ...(taskId ? { taskId } : {}),
+      ...(elicitations ? { elicitations } : {}),
     });
   }
   // Nest turns body-parser's JSON error into a 400 with JSON.parse's message, which quotes the

@@ -3,9 +3,9 @@ import type { OperationName } from './operation-name.js';
 /**
  * Error classes, used as the metrics' `reason` label and the DLQ's `errorClass`:
  * `http_<status>`, `timeout`, `socket_wait`, `network`, `stream_cut`, `session_lost`,
- * `protocol_<code>`, `budget_exhausted`, `response_too_large`, `auth`, `delivery_unknown`,
- * `circuit_open`, `rate_limited`, `aborted`, `disconnected`, `shutdown`, `unknown`
- * (`retry/classify-error.ts`).
+ * `protocol_<code>`, `budget_exhausted`, `response_too_large`, `url_elicitation_required`, `auth`,
+ * `delivery_unknown`, `circuit_open`, `rate_limited`, `aborted`, `disconnected`, `shutdown`,
+ * `unknown` (`retry/classify-error.ts`).
  */
 export type ErrorClass = string;
 
@@ -155,6 +155,17 @@ export interface ServerResourceUpdatedEvent {
   uri: string;
 }
 
+/**
+ * A server said a url elicitation is complete (`notifications/elicitation/complete`, 2025-11-25):
+ * raised once, and only for an id whose `accept` the client id's elicitation handler sent (not
+ * yet completed, within the last 1,000 of the client id and 24 hours); others are ignored.
+ */
+export interface ServerElicitationCompleteEvent {
+  clientId: string;
+  /** The id as the handler accepted it. */
+  elicitationId: string;
+}
+
 /** A request the server sent to the client, and how it was answered. */
 export interface ServerRequestEvent {
   clientId: string;
@@ -223,6 +234,7 @@ export interface FastMcpEventMap {
   'server.resources_changed': ServerListChangedEvent;
   'server.prompts_changed': ServerListChangedEvent;
   'server.resource_updated': ServerResourceUpdatedEvent;
+  'server.elicitation_complete': ServerElicitationCompleteEvent;
   'circuit.transition': CircuitTransitionEvent;
   'retry.budget_exhausted': RetryBudgetExhaustedEvent;
   'ratelimit.waited': RateLimitWaitedEvent;

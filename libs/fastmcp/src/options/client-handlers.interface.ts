@@ -7,6 +7,9 @@ import type {
   ListRootsResult,
 } from '@modelcontextprotocol/sdk/types.js';
 
+/** An elicitation mode a client may declare (`form`: data through the client; `url`: a link). */
+export type ElicitationMode = 'form' | 'url';
+
 /** Where a server's request came from. */
 export interface ServerRequestContext {
   clientId: string;
@@ -26,11 +29,21 @@ export interface ServerRequestContext {
  * With `forRootAsync`, build these in `useFactory` to use injected services.
  */
 export interface McpClientHandlers {
-  /** `elicitation/create` (form mode; schema defaults are filled into an accepted answer). */
+  /**
+   * `elicitation/create` in the modes of `elicitationModes`: form (schema defaults are filled into
+   * an accepted answer) and, if declared, url (its `url` checked and given as parsed; answer with
+   * the action alone, after the person consented; in a 2026-07-28 round it has no
+   * `elicitationId`, which that revision dropped).
+   */
   elicitation?: (
     params: ElicitRequest['params'],
     context: ServerRequestContext,
   ) => Promise<ElicitResult> | ElicitResult;
+  /**
+   * The elicitation modes declared with `elicitation` (it needs that handler): `['form']` by
+   * default; add `'url'` to let servers send people to URLs (`['form', 'url']`, or `['url']`).
+   */
+  elicitationModes?: readonly ElicitationMode[];
   /** `sampling/createMessage`; with `tools` in `params` (see `samplingTools`), tool calls may answer. */
   sampling?: (
     params: CreateMessageRequest['params'],

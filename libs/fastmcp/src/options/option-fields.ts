@@ -147,6 +147,7 @@ export const CLIENT_INFO_FIELDS = { name: true, version: true } as const satisfi
 
 export const HANDLER_FIELDS = {
   elicitation: true,
+  elicitationModes: true,
   sampling: true,
   samplingTools: true,
   taskRequests: true,

@@ -1,6 +1,7 @@
 import type { ResolvedFastMcpOptions } from './fastmcp-options.interface.js';
 import { isOptionsObject, type OptionChecks } from './option-checks.js';
 import { CLIENT_INFO_FIELDS, HANDLER_FIELDS, METRICS_FIELDS } from './option-fields.js';
+import { checkElicitationModes } from './validate-elicitation-modes.js';
 
 /** A Prometheus name prefix; one starting `__` is reserved for Prometheus's own labels and names. */
 const METRIC_NAMESPACE_PATTERN = /^(?!__)[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
@@ -45,24 +46,25 @@ export function checkClientInfo(checks: OptionChecks, clientInfo: unknown): void
   }
 }
 
-/** Fields of `handlers` that are switches, not handlers. */
-const HANDLER_SWITCHES = new Set(['samplingTools', 'taskRequests']);
+/** Fields of `handlers` that are settings, not functions. */
+const HANDLER_SETTINGS = new Set(['samplingTools', 'taskRequests', 'elicitationModes']);
 
 /**
  * `handlers`: each one given is a function; `samplingTools` a boolean, with `sampling`;
- * `taskRequests` a boolean.
+ * `taskRequests` a boolean; `elicitationModes` as checkElicitationModes says.
  */
 export function checkHandlers(checks: OptionChecks, handlers: unknown): void {
   if (!checks.options('handlers', handlers, HANDLER_FIELDS)) return;
   for (const name of Object.keys(HANDLER_FIELDS)) {
     const handler = handlers[name];
-    if (HANDLER_SWITCHES.has(name) || handler === undefined) continue;
+    if (HANDLER_SETTINGS.has(name) || handler === undefined) continue;
     if (typeof handler !== 'function') checks.fail(`handlers.${name}`, 'must be a function');
   }
   const { taskRequests } = handlers;
   if (taskRequests !== undefined && typeof taskRequests !== 'boolean') {
     checks.fail('handlers.taskRequests', 'must be true or false');
   }
+  checkElicitationModes(checks, handlers);
   const { samplingTools } = handlers;
   if (samplingTools === undefined) return;
   if (typeof samplingTools !== 'boolean') {

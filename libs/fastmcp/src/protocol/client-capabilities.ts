@@ -1,6 +1,7 @@
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { McpClientHandlers } from '../options/client-handlers.interface.js';
 import { clientTaskCapability } from './client-task-capability.js';
+import { elicitationCapability } from './elicitation-capability.js';
 
 /**
  * The capabilities declared: one for each handler that is set. `withTasks` (a 2025-11-25
@@ -12,7 +13,7 @@ export function clientCapabilities(
   { withTasks = false }: { withTasks?: boolean } = {},
 ): ClientCapabilities {
   const capabilities: ClientCapabilities = {};
-  if (handlers.elicitation) capabilities.elicitation = { form: { applyDefaults: true } };
+  if (handlers.elicitation) capabilities.elicitation = elicitationCapability(handlers);
   if (handlers.sampling) capabilities.sampling = handlers.samplingTools ? { tools: {} } : {};
   if (handlers.roots) capabilities.roots = {};
   const tasks = withTasks ? clientTaskCapability(handlers) : undefined;

@@ -1,6 +1,5 @@
 import {
   CreateMessageRequestSchema,
-  ElicitRequestSchema,
   type JSONRPCRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type {
@@ -8,8 +7,14 @@ import type {
   ServerRequestContext,
 } from '../options/client-handlers.interface.js';
 import { clientCapabilities } from './client-capabilities.js';
+import { readElicitation } from './elicitation-request.js';
 import { HandlerResults } from './handler-results.js';
-import { InvalidParams, MethodNotFound, UndeclaredMode } from './server-request-errors.js';
+import {
+  InvalidElicitation,
+  InvalidParams,
+  MethodNotFound,
+  UndeclaredMode,
+} from './server-request-errors.js';
 
 /** One server request, checked and ready to run through the app's handler. */
 export type HandlerCall = (context: ServerRequestContext) => Promise<unknown>;
@@ -31,10 +36,11 @@ export class ClientHandlerCalls {
   }
 
   /**
-   * The call that answers `request`; throws MethodNotFound, InvalidParams or UndeclaredMode (at
-   * once, before any handler runs) when it cannot be answered.
+   * The call that answers `request` (`modern`: an input request of a 2026-07-28 round); throws
+   * MethodNotFound, InvalidParams or UndeclaredMode (at once, before any handler runs) when it
+   * cannot be answered.
    */
-  prepare(request: JSONRPCRequest): HandlerCall {
+  prepare(request: JSONRPCRequest, modern = false): HandlerCall {
     // Called on `handlers`, as methods: a handler written as one may use `this`.
     const { handlers } = this;
     switch (request.method) {
@@ -43,10 +49,13 @@ export class ClientHandlerCalls {
       case 'elicitation/create': {
         const { elicitation } = handlers;
         if (!elicitation) break;
-        const { params } = parseRequest(ElicitRequestSchema, request);
-        // Only the modes declared in the capabilities reach the handler (form, not url).
-        const mode = params.mode ?? 'form';
-        if (!this.elicitationModes.has(mode)) throw new UndeclaredMode(mode);
+        // Only the modes declared in the capabilities reach the handler, their params checked.
+        const read = readElicitation(request, this.elicitationModes, modern);
+        if (read.kind === 'undeclared') throw new UndeclaredMode(read.mode);
+        if (read.kind === 'invalid') {
+          throw read.problem ? new InvalidElicitation(read.problem) : new InvalidParams();
+        }
+        const { params } = read;
         return async (context) =>
           this.results.elicitation(params, await elicitation.call(handlers, params, context));
       }

@@ -18,7 +18,8 @@ const REQUESTED_SCHEMAS_KEPT = 32;
 /**
  * Checks what the app's handlers return before it goes to the server, as the official SDK
  * client does: each result against its method's result schema, and the content of an accepted
- * form elicitation against the schema the server requested (its defaults filled in first).
+ * form elicitation against the schema the server requested (its defaults filled in first); a
+ * url-mode elicitation's answer carries no content.
  */
 export class HandlerResults {
   private readonly requestedSchemas = new OutputSchemaValidators({
@@ -27,6 +28,10 @@ export class HandlerResults {
 
   elicitation(params: ElicitRequest['params'], result: unknown): ElicitResult {
     const answer = applyElicitationDefaults(params, parsed(ElicitResultSchema, result));
+    // The interaction happens at the URL, out of the client's sight: the answer is only an action.
+    if (params.mode === 'url' && answer.content !== undefined) {
+      throw new InvalidHandlerResult('a url-mode answer has no content, only its action');
+    }
     if (answer.action !== 'accept' || !('requestedSchema' in params)) return answer;
     const schema = params.requestedSchema as Parameters<OutputSchemaValidators['check']>[0];
     const verdict = this.requestedSchemas.check(schema, answer.content ?? {});

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { JSONRPCMessage, JSONRPCRequest, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { linkedSignal } from '../client/linked-signal.js';
 import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
@@ -9,13 +9,21 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.j
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { ServerRequestContext } from '../options/client-handlers.interface.js';
 import type { UpstreamText } from '../transport/upstream-text.js';
+import { type Clock, FASTMCP_CLOCK, systemClock } from '../retry/clock.js';
 import { ClientHandlerCalls } from './client-handler-calls.js';
 import { answerTaskRequest, TASK_METHODS } from './client-task-requests.js';
 import { ClientTaskStarter } from './client-task-starter.js';
 import type { ClientTaskStore } from './client-task-store.js';
 import { dispatchNotification } from './dispatch-notification.js';
+import { ElicitationCompletions } from './elicitation-completions.js';
 import { InvalidResultWarnings } from './invalid-result-warnings.js';
-import { errorFor, MethodNotFound, UndeclaredMode } from './server-request-errors.js';
+import {
+  errorFor,
+  InvalidElicitation,
+  InvalidParams,
+  MethodNotFound,
+  UndeclaredMode,
+} from './server-request-errors.js';
 import {
   MAX_ANSWERING_PER_STREAM,
   MAX_PINGS_PER_STREAM,
@@ -84,13 +92,17 @@ export class ServerMessageDispatcher {
   private readonly logger = new InertLogger('FastMCP Enhanced');
   /** Streams whose dropped 2026-07-28 request was logged: one WARN a stream, not one a request. */
   private readonly warned = new WeakSet<ExchangeContext>();
+  /** Accepted url elicitations, until the server says they are complete. */
+  private readonly completions: ElicitationCompletions;
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) options: ResolvedFastMcpOptions,
     @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
+    @Optional() @Inject(FASTMCP_CLOCK) clock?: Clock,
   ) {
     this.calls = new ClientHandlerCalls(options.handlers);
     this.taskStarter = new ClientTaskStarter(this.calls, events, this.warnings);
+    this.completions = new ElicitationCompletions(events, clock ?? systemClock);
   }
 
   /**
@@ -137,6 +149,7 @@ export class ServerMessageDispatcher {
       void this.answer(message, context, reply).finally(() => this.limit.release(context, ping));
       return;
     }
+    if (this.completions.completed(message, context.clientId)) return;
     dispatchNotification(message, context, this.events);
   }
 
@@ -206,6 +219,7 @@ export class ServerMessageDispatcher {
     }
     // A request the server cancelled, or whose exchange is over, is not answered.
     if (signal.aborted) return;
+    this.completions.answered(context.clientId, request, reply);
     await send(reply).catch(() => {
       // The server may never learn of the task: no one is asked for what no one will fetch.
       if (created !== undefined) context.tasks?.cancel(created, CREATION_NOT_SENT);
@@ -258,7 +272,7 @@ export class ServerMessageDispatcher {
     const request = { jsonrpc: '2.0' as const, id: key, method, params } as JSONRPCRequest;
     let outcome: ServerRequestEvent['outcome'] = 'handled';
     try {
-      return await this.handle(request, context);
+      return await this.calls.prepare(request, true)(context);
     } catch (error) {
       outcome = error instanceof MethodNotFound ? 'unsupported' : 'failed';
       if (error instanceof MethodNotFound) {
@@ -269,6 +283,14 @@ export class ServerMessageDispatcher {
         throw new McpInputRequiredError(
           'invalid',
           `${fields.method} asks for mode ${mode}, which the client did not declare`,
+          fields,
+        );
+      }
+      if (error instanceof InvalidParams) {
+        const problem = error instanceof InvalidElicitation ? `: ${error.problem}` : '';
+        throw new McpInputRequiredError(
+          'invalid',
+          `${fields.method} is not valid${problem}`,
           fields,
         );
       }

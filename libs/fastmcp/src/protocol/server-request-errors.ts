@@ -24,6 +24,13 @@ export class UndeclaredMode extends InvalidParams {
   }
 }
 
+/** An elicitation whose params are not valid: `problem` says why, in the client's words. */
+export class InvalidElicitation extends InvalidParams {
+  constructor(readonly problem: string) {
+    super(`Invalid params for elicitation/create: ${problem}`);
+  }
+}
+
 /**
  * A request whose answer is already decided: this JSON-RPC error (the `tasks/result` of a task
  * that failed or was cancelled, a task refused for want of room).

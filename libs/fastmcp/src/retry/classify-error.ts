@@ -13,6 +13,7 @@ import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.err
 import { isMcpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
+import { isMcpUrlElicitationRequiredError } from '../errors/mcp-url-elicitation-required.error.js';
 import { isRetryExhaustedError } from '../errors/retry-exhausted.error.js';
 
 export interface ErrorClassification {
@@ -49,6 +50,10 @@ export function classifyError(
   }
   if (isMcpResponseTooLargeError(error)) {
     return { errorClass: 'response_too_large', retryable: false };
+  }
+  // A person must complete an interaction at a URL first: sending it again cannot succeed.
+  if (isMcpUrlElicitationRequiredError(error)) {
+    return { errorClass: 'url_elicitation_required', retryable: false };
   }
   if (isMcpProtocolError(error)) return { errorClass: `protocol_${error.code}`, retryable: false };
   if (isMcpAbortedError(error)) return { errorClass: 'aborted', retryable: false };

@@ -6,6 +6,7 @@ import { isMcpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
 import { isMcpTransportError } from '../errors/mcp-transport.error.js';
+import { URL_ELICITATION_REQUIRED } from '../errors/mcp-url-elicitation-required.error.js';
 import {
   HEADER_MISMATCH,
   MISSING_CLIENT_CAPABILITY,
@@ -14,7 +15,8 @@ import {
 
 /**
  * JSON-RPC errors a server answers before it runs anything: a request it could not parse, one
- * that is not a valid request, a method it does not have, invalid params (an unknown tool), and
+ * that is not a valid request, a method it does not have, invalid params (an unknown tool), a URL
+ * elicitation required first (2025-11-25: the request cannot be processed until it is done), and
  * the 2026-07-28 revision's header mismatch, missing capability and unsupported version.
  */
 const REFUSAL_RPC_CODES: ReadonlySet<number> = new Set([
@@ -22,6 +24,7 @@ const REFUSAL_RPC_CODES: ReadonlySet<number> = new Set([
   -32600,
   -32601,
   -32602,
+  URL_ELICITATION_REQUIRED,
   HEADER_MISMATCH,
   MISSING_CLIENT_CAPABILITY,
   UNSUPPORTED_PROTOCOL_VERSION,

@@ -6,6 +6,11 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { McpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
+import {
+  McpUrlElicitationRequiredError,
+  URL_ELICITATION_REQUIRED,
+} from '../errors/mcp-url-elicitation-required.error.js';
+import { requiredElicitationsOf } from '../protocol/url-elicitation.js';
 import { rpcErrorDelivery } from '../retry/delivery.js';
 import { jsonShapeLimits, jsonShapeOver } from './json-shape.js';
 import { batchItems } from './message-batch.js';
@@ -125,10 +130,11 @@ function onlyFields(
 
 /**
  * The result of the response to `id`, if `message` is that response. A JSON-RPC error becomes a
- * typed McpProtocolError, its message and data scrubbed by `upstream` (a server may repeat the
- * request's headers in them; without one, of credential shapes only). Unrelated messages
- * (notifications, server requests) give `undefined`. Only an answer that carries no other
- * request's response may be read with it: an error without an id is taken as `id`'s.
+ * typed McpProtocolError (-32042: McpUrlElicitationRequiredError, with its checked elicitations),
+ * its message and data scrubbed by `upstream` (a server may repeat the request's headers in them;
+ * without one, of credential shapes only). Unrelated messages (notifications, server requests)
+ * give `undefined`. Only an answer that carries no other request's response may be read with it:
+ * an error without an id is taken as `id`'s.
  */
 export function matchResponse(
   message: JSONRPCMessage,
@@ -141,10 +147,12 @@ export function matchResponse(
   if ('id' in message ? message.id !== id : !('error' in message)) return undefined;
   if ('error' in message) {
     const { code, message: text, data } = message.error;
-    throw new McpProtocolError(code, upstream.scrub(text), {
-      data: upstream.scrubJson(data),
-      delivery: rpcErrorDelivery(code),
-    });
+    const fields = { data: upstream.scrubJson(data), delivery: rpcErrorDelivery(code) };
+    if (code === URL_ELICITATION_REQUIRED) {
+      const elicitations = requiredElicitationsOf(data, upstream);
+      throw new McpUrlElicitationRequiredError(elicitations, upstream.scrub(text), fields);
+    }
+    throw new McpProtocolError(code, upstream.scrub(text), fields);
   }
   if ('result' in message) return { result: message.result };
   return undefined;
