@@ -33,7 +33,10 @@ export class FakeClock implements Clock {
       signal?.addEventListener(
         'abort',
         () => {
-          this.waiting.splice(this.waiting.indexOf(entry), 1);
+          // An abort after the sleep ended must not take another sleep's place in the list.
+          const at = this.waiting.indexOf(entry);
+          if (at < 0) return;
+          this.waiting.splice(at, 1);
           reject(new McpAbortedError());
         },
         { once: true },
