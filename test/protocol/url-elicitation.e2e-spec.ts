@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import {
   DeadLetterQueueService,
@@ -259,6 +259,22 @@ describe('url-mode elicitation, 2025-11-25 (official SDK 1.x server)', () => {
       expect(t.app.retries.length).toBe(retriesBefore);
       const entry = (await dlq.list({ limit: 100 })).items.find((e) => e.clientId === 'safe');
       expect(entry?.errorClass).toBe('url_elicitation_required');
+    });
+
+    it("raises the completion of a listed id once, sent on the session's GET stream", async () => {
+      const finish = (id: string) => report(t.app, 'sdk', 'finish', { id });
+      t.completed.length = 0;
+      await fail('sdk');
+      // Unknown ids, and the listed ones left out of the error, raise nothing.
+      for (const id of ['unknown-id', 'script-1', 'leak-1']) await finish(id);
+      expect(t.completed).toEqual([]);
+      // The app would send the call again when this arrives.
+      await report(t.app, 'sdk', 'finish_on_session', { id: 'files-1' });
+      await vi.waitFor(() =>
+        expect(t.completed).toEqual([{ clientId: 'sdk', elicitationId: 'files-1' }]),
+      );
+      await finish('files-1');
+      expect(t.completed).toHaveLength(1);
     });
   });
 });

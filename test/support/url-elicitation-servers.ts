@@ -62,6 +62,8 @@ const structured = (report: Record<string, unknown>): CallToolResult => ({
  *    `elicitation` capability the client declared;
  *  - `finish` `{ id }` sends `notifications/elicitation/complete` for `id` on the call's stream
  *    (the SDK's `createElicitationCompletionNotifier`), then answers;
+ *  - `finish_on_session` `{ id }` sends it outside the call: on the session's GET stream (the SDK
+ *    drops it when none is open);
  *  - `needs_auth` throws the SDK's `UrlElicitationRequiredError` (-32042) listing
  *    `requiredElicitations(secret)` (one valid, one `javascript:`, one carrying `secret`) and a
  *    message that quotes `secret`.
@@ -96,6 +98,11 @@ export async function startUrlElicitationSdkServer(
       ran('finish');
       const options = { relatedRequestId: extra.requestId };
       await mcp.server.createElicitationCompletionNotifier(id, options)();
+      return structured({ finished: id });
+    });
+    mcp.registerTool('finish_on_session', { inputSchema: { id: z.string() } }, async ({ id }) => {
+      ran('finish_on_session');
+      await mcp.server.createElicitationCompletionNotifier(id)();
       return structured({ finished: id });
     });
     mcp.registerTool('needs_auth', {}, () => {

@@ -24,6 +24,7 @@ import type { FastMcpModuleOptions } from './options/fastmcp-options.interface.j
 import { forRootAsyncInput, forRootInput } from './options/for-root-input.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { ServerAuthRegistry } from './auth/server-auth.registry.js';
+import { ElicitationCompletions } from './protocol/elicitation-completions.js';
 import { ServerMessageDispatcher } from './protocol/server-message.dispatcher.js';
 import { McpConnector } from './session/mcp-connector.js';
 import { ResourceSubscriptions } from './session/resource-subscriptions.js';
@@ -53,6 +54,7 @@ import { tracingProviders } from './tracing/tracing.providers.js';
     SYSTEM_CLOCK,
     FastMcpEvents,
     FastMcpLogListener,
+    ElicitationCompletions,
     ServerMessageDispatcher,
     ServerAuthRegistry,
     ResponseBudget,

@@ -2,6 +2,7 @@ import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/t
 import { describe, expect, it } from 'vitest';
 import type { ServerElicitationCompleteEvent } from '../events/fastmcp-events.interface.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
+import { McpUrlElicitationRequiredError } from '../errors/mcp-url-elicitation-required.error.js';
 import {
   ElicitationCompletions,
   MAX_PENDING_ELICITATIONS,
@@ -58,6 +59,26 @@ describe('ElicitationCompletions', () => {
       expect(completions.completed(complete(id), 'c')).toBe(true);
     }
     expect(ids()).toEqual([]);
+  });
+
+  it('raises the completion of an id a -32042 error listed once, for its client id only', () => {
+    const { completions, advance, ids } = setUp();
+    const listed = (...elicitationIds: string[]) =>
+      elicitationIds.map((elicitationId) => ({
+        elicitationId,
+        url: 'https://a.example/',
+        message: 'm',
+      }));
+    completions.required(new McpUrlElicitationRequiredError(listed('r-1', 'r-2'), 'x'));
+    completions.required(
+      new McpUrlElicitationRequiredError(listed('r-1', 'r-2'), 'x', { clientId: 'c' }),
+    );
+    completions.completed(complete('r-1'), 'other');
+    completions.completed(complete('r-1'), 'c');
+    completions.completed(complete('r-1'), 'c');
+    advance(PENDING_ELICITATION_TTL_MS);
+    completions.completed(complete('r-2'), 'c');
+    expect(ids()).toEqual(['c:r-1']);
   });
 
   it('leaves other notifications to the dispatcher', () => {

@@ -9,7 +9,6 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.j
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import type { ServerRequestContext } from '../options/client-handlers.interface.js';
 import type { UpstreamText } from '../transport/upstream-text.js';
-import { type Clock, FASTMCP_CLOCK, systemClock } from '../retry/clock.js';
 import { ClientHandlerCalls } from './client-handler-calls.js';
 import { answerTaskRequest, TASK_METHODS } from './client-task-requests.js';
 import { ClientTaskStarter } from './client-task-starter.js';
@@ -92,17 +91,17 @@ export class ServerMessageDispatcher {
   private readonly logger = new InertLogger('FastMCP Enhanced');
   /** Streams whose dropped 2026-07-28 request was logged: one WARN a stream, not one a request. */
   private readonly warned = new WeakSet<ExchangeContext>();
-  /** Accepted url elicitations, until the server says they are complete. */
+  /** Url elicitations waited on, until the server says they are complete. */
   private readonly completions: ElicitationCompletions;
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) options: ResolvedFastMcpOptions,
     @Inject(FastMcpEvents) private readonly events: FastMcpEvents,
-    @Optional() @Inject(FASTMCP_CLOCK) clock?: Clock,
+    @Optional() @Inject(ElicitationCompletions) completions?: ElicitationCompletions,
   ) {
     this.calls = new ClientHandlerCalls(options.handlers);
     this.taskStarter = new ClientTaskStarter(this.calls, events, this.warnings);
-    this.completions = new ElicitationCompletions(events, clock ?? systemClock);
+    this.completions = completions ?? new ElicitationCompletions(events);
   }
 
   /**

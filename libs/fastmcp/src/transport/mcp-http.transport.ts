@@ -10,8 +10,10 @@ import { isFastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpAbortedError } from '../errors/mcp-aborted.error.js';
 import { isMcpHttpError, McpHttpError } from '../errors/mcp-http.error.js';
 import { isMcpTimeoutError } from '../errors/mcp-timeout.error.js';
+import { isMcpUrlElicitationRequiredError } from '../errors/mcp-url-elicitation-required.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
 import { withFields } from '../errors/with-fields.js';
+import { ElicitationCompletions } from '../protocol/elicitation-completions.js';
 import { ServerMessageDispatcher } from '../protocol/server-message.dispatcher.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
 import type { RetryRun } from '../retry/retry-run.js';
@@ -72,6 +74,7 @@ export class McpHttpTransport {
     @Inject(HttpService) private readonly http: HttpService,
     @Inject(ServerMessageDispatcher) private readonly dispatcher: ServerMessageDispatcher,
     @Inject(ResponseBudget) private readonly budget: ResponseBudget,
+    @Inject(ElicitationCompletions) private readonly completions: ElicitationCompletions,
   ) {
     const axios = http.axiosRef;
     trimAxiosDefaults(axios.defaults);
@@ -247,6 +250,8 @@ export class McpHttpTransport {
     } catch (error) {
       // What the answer said (a JSON-RPC error, a broken stream) knows nothing of who asked.
       const failure = attributed(run.explainAbort(error), run);
+      // Its elicitations' completion tells the app when to send the request again.
+      if (isMcpUrlElicitationRequiredError(failure)) this.completions.required(failure);
       attempt?.end(spanEnd(failure, exchange));
       this.cancelIfInterrupted(answering, message, failure, attempt);
       // An initialize whose answer never came whole opened a session nobody will use.
