@@ -346,6 +346,34 @@ describe('the client as a task receiver (official SDK 1.x server)', () => {
     expect(proxy.requests.filter((r) => r.jsonRpcMethod === 'tools/call')).toHaveLength(1);
   });
 
+  it('waits on a url elicitation accepted as a task for its completion, as on a plain one', async () => {
+    const accepted = person({ action: 'accept' });
+    await start({ elicitation: accepted.elicitation, elicitationModes: ['form', 'url'] });
+    const completions: unknown[] = [];
+    app?.events.on('server.elicitation_complete', (event) => completions.push(event));
+    const link = { mode: 'url', message: 'Sign in', url: 'https://auth.example.com/go' };
+    const created = await ask('elicitation/create', {
+      ...link,
+      elicitationId: 'sign-in-1',
+      task: { ttl: 20_000 },
+    });
+    expect(created.ok).toBe(true);
+    const { taskId } = (created as { result: { task: Task } }).result.task;
+    const result = await ask('tasks/result', { taskId });
+    expect(result).toMatchObject({ ok: true, result: { action: 'accept' } });
+    await getStreamOpen();
+    const complete = (elicitationId: string) =>
+      server.latest().server.notification({
+        method: 'notifications/elicitation/complete',
+        params: { elicitationId },
+      });
+    await complete('never-asked');
+    await complete('sign-in-1');
+    await vi.waitFor(() =>
+      expect(completions).toEqual([{ clientId: CLIENT, elicitationId: 'sign-in-1' }]),
+    );
+  });
+
   it('answers a request sent as a task as a plain one with taskRequests: false', async () => {
     await start({ elicitation: person(ADA).elicitation, taskRequests: false });
     const run = await report('elicit_as_task');

@@ -5,6 +5,7 @@ import type { ClientHandlerCalls, HandlerCall } from './client-handler-calls.js'
 import { requestedTask, TASK_AUGMENTABLE_METHODS } from './client-task-requests.js';
 import { MAX_TASKS_PER_SESSION, type TaskOutcome } from './client-task-store.js';
 import type { InvalidResultWarnings } from './invalid-result-warnings.js';
+import type { ElicitationCompletions } from './elicitation-completions.js';
 import type { ExchangeContext } from './server-message.dispatcher.js';
 import { ErrorAnswer, errorFor } from './server-request-errors.js';
 
@@ -18,6 +19,7 @@ export class ClientTaskStarter {
     private readonly calls: ClientHandlerCalls,
     private readonly events: FastMcpEvents,
     private readonly warnings: InvalidResultWarnings,
+    private readonly completions: ElicitationCompletions,
   ) {}
 
   /**
@@ -33,7 +35,7 @@ export class ClientTaskStarter {
     const requested = requestedTask(request);
     if (!requested) return undefined;
     const task = tasks.create(requested.ttl, (signal, taskId) =>
-      this.run(call, request.method, context, signal, taskId),
+      this.run(call, request, context, signal, taskId),
     );
     if (task) return task;
     throw new ErrorAnswer({
@@ -49,21 +51,24 @@ export class ClientTaskStarter {
    * carried the request waits on the client, as for a plain request (the server polls while a
    * person or a model answers: that time is not the server's), until the handler is done or the
    * task is cancelled or forgotten. Its `server.request` event is raised when the handler is done.
+   * An accepted url elicitation is waited on for its completion, as a plain one is.
    */
   private async run(
     call: HandlerCall,
-    method: string,
+    request: JSONRPCRequest,
     context: ExchangeContext,
     signal: AbortSignal,
     taskId: string,
   ): Promise<TaskOutcome> {
     const { clientId, upstream } = context;
+    const { method } = request;
     const endWait = once(context.waitOnClient?.());
     signal.addEventListener('abort', endWait, { once: true });
     let outcome: ServerRequestEvent['outcome'] = 'handled';
     try {
-      const result = await call({ clientId, signal, taskId });
-      return { result: result as Record<string, unknown> };
+      const result = (await call({ clientId, signal, taskId })) as Record<string, unknown>;
+      this.completions.answered(clientId, request, { jsonrpc: '2.0', id: request.id, result });
+      return { result };
     } catch (error) {
       outcome = 'failed';
       this.warnings.warn(error, method, clientId, upstream);

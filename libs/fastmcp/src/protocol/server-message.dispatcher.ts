@@ -100,8 +100,8 @@ export class ServerMessageDispatcher {
     @Optional() @Inject(ElicitationCompletions) completions?: ElicitationCompletions,
   ) {
     this.calls = new ClientHandlerCalls(options.handlers);
-    this.taskStarter = new ClientTaskStarter(this.calls, events, this.warnings);
     this.completions = completions ?? new ElicitationCompletions(events);
+    this.taskStarter = new ClientTaskStarter(this.calls, events, this.warnings, this.completions);
   }
 
   /**
