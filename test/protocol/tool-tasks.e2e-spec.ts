@@ -160,10 +160,11 @@ describe('tools that run as tasks', () => {
 
   it('leaves a task running when the budget runs out; tasks/list names it, awaitToolTaskWithRetry gets its result', async () => {
     const { client } = await start();
-    // Connected and listed first, so the budget is the task's alone even on a loaded machine.
+    // Connected and listed first, so the budget is the task's alone. A full `npm test` run once
+    // stalled a 2 s budget before the task existed: 5 s, against a 9 s task.
     await client.listToolsWithRetry('tasks');
     const late: unknown = await client
-      .callToolWithRetry('tasks', 'report', { ms: 5000, label: 'late' }, { timeoutMs: 2000 })
+      .callToolWithRetry('tasks', 'report', { ms: 9000, label: 'late' }, { timeoutMs: 5000 })
       .catch((e: unknown) => e);
     expect(isMcpDeliveryUnknownError(late)).toBe(true);
     const { taskId } = late as McpDeliveryUnknownError;
