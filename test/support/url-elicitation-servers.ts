@@ -14,13 +14,9 @@ import {
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import * as z4 from 'zod/v4';
-import { serveFetch } from './era-server/fetch-on-node.js';
-import type { SeenRequest } from './era-server/era-server.js';
-import { serveOnLoopback } from './loopback-server.js';
+import { type SeenRequest, serveRecordingRequests } from './era-server/era-server.js';
+import type { ToolRuns } from './era-server/era-tools.js';
 import { type SdkSessionsServer, serveSdkSessions } from './sdk-sessions-server.js';
-
-/** How often each tool ran, by name. */
-export type ToolRuns = Map<string, number>;
 
 export interface UrlElicitationSdkServer extends SdkSessionsServer {
   runs: ToolRuns;
@@ -156,20 +152,7 @@ export async function startModernUrlServer(): Promise<ModernUrlServer> {
     },
     { legacy: 'reject' },
   );
-  const server = await serveOnLoopback(async (req, res) => {
-    const seen: SeenRequest = { httpMethod: req.method ?? 'GET', headers: req.headers };
-    requests.push(seen);
-    await serveFetch(
-      async (request) => {
-        if (request.method === 'POST') {
-          seen.body = (await request.clone().json()) as SeenRequest['body'];
-        }
-        return mcp.fetch(request);
-      },
-      req,
-      res,
-    );
-  });
+  const server = await serveRecordingRequests(requests, (request) => mcp.fetch(request));
   return {
     url: `http://127.0.0.1:${server.port}/mcp`,
     runs,

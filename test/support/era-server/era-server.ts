@@ -40,23 +40,7 @@ export async function startEraServer(
   const requests: SeenRequest[] = [];
   const { handler, close } =
     setUp === 'legacy' ? legacyHandler(runs) : modernHandler(setUp, runs, options.toolsTtlMs);
-  const server = await serveOnLoopback(async (req, res) => {
-    const seen: SeenRequest = { httpMethod: req.method ?? 'GET', headers: req.headers };
-    requests.push(seen);
-    await serveFetch(
-      async (request) => {
-        if (request.method === 'POST') {
-          seen.body = (await request
-            .clone()
-            .json()
-            .catch(() => undefined)) as SeenRequest['body'];
-        }
-        return handler(request);
-      },
-      req,
-      res,
-    );
-  });
+  const server = await serveRecordingRequests(requests, handler);
   return {
     url: `http://127.0.0.1:${server.port}/mcp`,
     port: server.port,
@@ -103,4 +87,28 @@ function legacyHandler(runs: ToolRuns): { handler: FetchHandler; close: () => Pr
       sessions.clear();
     },
   };
+}
+
+/**
+ * Serves `handler` on 127.0.0.1, noting each HTTP request in `requests` first (a POST's JSON body
+ * too, when it parses).
+ */
+export function serveRecordingRequests(requests: SeenRequest[], handler: FetchHandler) {
+  return serveOnLoopback(async (req, res) => {
+    const seen: SeenRequest = { httpMethod: req.method ?? 'GET', headers: req.headers };
+    requests.push(seen);
+    await serveFetch(
+      async (request) => {
+        if (request.method === 'POST') {
+          seen.body = (await request
+            .clone()
+            .json()
+            .catch(() => undefined)) as SeenRequest['body'];
+        }
+        return handler(request);
+      },
+      req,
+      res,
+    );
+  });
 }

@@ -6,7 +6,7 @@ import type {
   McpClientHandlers,
   ServerRequestContext,
 } from '../options/client-handlers.interface.js';
-import { clientCapabilities } from './client-capabilities.js';
+import { elicitationCapability } from './elicitation-capability.js';
 import { readElicitation } from './elicitation-request.js';
 import { HandlerResults } from './handler-results.js';
 import {
@@ -31,8 +31,7 @@ export class ClientHandlerCalls {
   private readonly elicitationModes: ReadonlySet<string>;
 
   constructor(private readonly handlers: Readonly<McpClientHandlers>) {
-    const declared = clientCapabilities(handlers).elicitation ?? {};
-    this.elicitationModes = new Set(Object.keys(declared));
+    this.elicitationModes = new Set(Object.keys(elicitationCapability(handlers)));
   }
 
   /**

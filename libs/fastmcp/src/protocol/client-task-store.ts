@@ -102,7 +102,7 @@ export class ClientTaskStore {
     };
     this.entries.set(taskId, entry);
     void this.clock.sleep(ttl, entry.expiry.signal).then(
-      () => this.forget(entry, EXPIRED, false),
+      () => this.forget(entry, EXPIRED),
       () => undefined,
     );
     void Promise.resolve()
@@ -204,11 +204,11 @@ export class ClientTaskStore {
     wake(entry);
   }
 
-  /** Drops a task; `endTimer` false when its ttl's wait is what ended. */
-  private forget(entry: Entry, reason: Error, endTimer = true): void {
+  /** Drops a task: its ttl's wait ends (a no-op once the wait is over) and its work is aborted. */
+  private forget(entry: Entry, reason: Error): void {
     if (this.entries.get(entry.task.taskId) !== entry) return;
     this.entries.delete(entry.task.taskId);
-    if (endTimer) entry.expiry.abort();
+    entry.expiry.abort();
     entry.work.abort(reason);
     wake(entry);
   }

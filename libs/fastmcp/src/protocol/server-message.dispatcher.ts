@@ -232,9 +232,9 @@ export class ServerMessageDispatcher {
   private async handle(
     request: JSONRPCRequest,
     handlerContext: ServerRequestContext,
-    exchange?: ExchangeContext,
+    exchange: ExchangeContext,
   ): Promise<unknown> {
-    const tasks = exchange?.tasks;
+    const { tasks } = exchange;
     if (tasks && TASK_METHODS.has(request.method)) {
       return answerTaskRequest(request, tasks, handlerContext.signal);
     }
