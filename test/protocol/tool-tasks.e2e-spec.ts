@@ -145,6 +145,22 @@ describe('tools that run as tasks', () => {
     expect(items).toEqual([expect.objectContaining({ toolName: 'report', deliveryUnknown: true })]);
   });
 
+  // The budget ending while a poll is out aborts that poll's attempt: the error still names the
+  // task (it once came out as the attempt's bare budget McpTimeoutError, now and then in full runs).
+  it('names the task when the budget runs out while a poll is out', async () => {
+    const { client } = await start();
+    await client.listToolsWithRetry('tasks');
+    proxy.inject({ match: { method: 'tasks/get' }, fault: faults.hang(), after: 1 });
+    const error: unknown = await client
+      .callToolWithRetry('tasks', 'report', { ms: 5000, label: 'z' }, { timeoutMs: 1000 })
+      .catch((e: unknown) => e);
+    proxy.releaseHung();
+    expect(isMcpDeliveryUnknownError(error)).toBe(true);
+    expect((error as McpDeliveryUnknownError).taskId).toMatch(/\w/);
+    expect(methods().filter((m) => m === 'tasks/get')).toHaveLength(2);
+    expect(server.runs.get('report')).toBe(1);
+  });
+
   it('cancels the task when the caller aborts, and says it may have run', async () => {
     const { client } = await start();
     const controller = new AbortController();
@@ -158,43 +174,33 @@ describe('tools that run as tasks', () => {
     await expectCancelled(1);
   });
 
-  // Retried: two full `.ci/run`s on one day each left a tools/call of this scenario unanswered for
-  // its whole budget (McpTimeoutError, no task), once in the lib and once in the sample, never in
-  // 16 runs of the files alone. Not understood yet; the counts below are of this attempt only.
-  it(
-    'leaves a task running when the budget runs out; tasks/list names it, awaitToolTaskWithRetry gets its result',
-    { retry: 2 },
-    async () => {
-      const { client } = await start();
-      const runsBefore = server.runs.get('report') ?? 0;
-      const callsBefore = methods().filter((m) => m === 'tools/call').length;
-      // Connected and listed first, so the budget is the task's alone. A full `npm test` run once
-      // stalled a 2 s budget before the task existed: 5 s, against a 9 s task.
-      await client.listToolsWithRetry('tasks');
-      const late: unknown = await client
-        .callToolWithRetry('tasks', 'report', { ms: 9000, label: 'late' }, { timeoutMs: 5000 })
-        .catch((e: unknown) => e);
-      expect(isMcpDeliveryUnknownError(late)).toBe(true);
-      const { taskId } = late as McpDeliveryUnknownError;
-      expect(String((late as Error).message)).toContain(`task ${taskId} of tool report`);
-      expect(methods()).not.toContain('tasks/cancel');
-      // The session's tasks name it, still working.
-      const listed = await client.listToolTasksWithRetry('tasks');
-      expect(listed).toEqual([expect.objectContaining({ taskId, status: 'working' })]);
+  it('leaves a task running when the budget runs out; tasks/list names it, awaitToolTaskWithRetry gets its result', async () => {
+    const { client } = await start();
+    // Connected and listed first, so the budget is the task's alone even on a loaded machine.
+    await client.listToolsWithRetry('tasks');
+    const late: unknown = await client
+      .callToolWithRetry('tasks', 'report', { ms: 5000, label: 'late' }, { timeoutMs: 2000 })
+      .catch((e: unknown) => e);
+    expect(isMcpDeliveryUnknownError(late)).toBe(true);
+    const { taskId } = late as McpDeliveryUnknownError;
+    expect(String((late as Error).message)).toContain(`task ${taskId} of tool report`);
+    expect(methods()).not.toContain('tasks/cancel');
+    // The session's tasks name it, still working.
+    const listed = await client.listToolTasksWithRetry('tasks');
+    expect(listed).toEqual([expect.objectContaining({ taskId, status: 'working' })]);
 
-      const result = await client.awaitToolTaskWithRetry('tasks', taskId ?? '');
-      expect(textOf(result)).toBe('report late');
-      expect(await client.listToolTasksWithRetry('tasks')).toEqual([
-        expect.objectContaining({ taskId, status: 'completed' }),
-      ]);
-      expect(server.runs.get('report')).toBe(runsBefore + 1);
-      expect(methods().filter((m) => m === 'tools/call')).toHaveLength(callsBefore + 1);
-      const unknown: unknown = await client
-        .awaitToolTaskWithRetry('tasks', 'no-such-task')
-        .catch((e: unknown) => e);
-      expect(isMcpProtocolError(unknown) && unknown.code).toBe(-32602);
-    },
-  );
+    const result = await client.awaitToolTaskWithRetry('tasks', taskId ?? '');
+    expect(textOf(result)).toBe('report late');
+    expect(await client.listToolTasksWithRetry('tasks')).toEqual([
+      expect.objectContaining({ taskId, status: 'completed' }),
+    ]);
+    expect(server.runs.get('report')).toBe(1);
+    expect(methods().filter((m) => m === 'tools/call')).toHaveLength(1);
+    const unknown: unknown = await client
+      .awaitToolTaskWithRetry('tasks', 'no-such-task')
+      .catch((e: unknown) => e);
+    expect(isMcpProtocolError(unknown) && unknown.code).toBe(-32602);
+  });
 
   async function expectCancelled(times: number): Promise<void> {
     for (let waited = 0; waited < 2000; waited += 10) {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../../../test/support/fake-clock.js';
 import { McpAbortedError } from '../errors/mcp-aborted.error.js';
+import { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
 import { McpHttpError } from '../errors/mcp-http.error.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { McpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
@@ -216,6 +217,11 @@ describe('RetryRun', () => {
       expect(signal.reason).toBeInstanceOf(McpTimeoutError);
       expect((signal.reason as McpTimeoutError).timeoutMs).toBe(1000);
       expect(run.explainAbort(new Error('canceled'))).toBe(signal.reason);
+      // An error that already says the request may have run (naming a task) is kept.
+      const named = new McpDeliveryUnknownError('report', signal.reason as McpTimeoutError, {
+        taskId: 't-1',
+      });
+      expect(run.explainAbort(named)).toBe(named);
     } finally {
       vi.useRealTimers();
     }

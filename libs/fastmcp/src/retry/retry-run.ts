@@ -1,7 +1,10 @@
 import type { AttemptRecord } from '../dlq/core/failed-operation.interface.js';
 import { type FastMcpError, isFastMcpError } from '../errors/fastmcp.error.js';
 import { isMcpAbortedError, type McpAbortedError } from '../errors/mcp-aborted.error.js';
-import type { McpDeliveryUnknownError } from '../errors/mcp-delivery-unknown.error.js';
+import {
+  isMcpDeliveryUnknownError,
+  type McpDeliveryUnknownError,
+} from '../errors/mcp-delivery-unknown.error.js';
 import { McpSocketWaitError } from '../errors/mcp-socket-wait.error.js';
 import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import type { OperationName } from '../events/operation-name.js';
@@ -255,6 +258,8 @@ export class RetryRun {
       // The abort as it came, while the attempt ran: it knows whether the request was out.
       return attempt?.aborted && isMcpAbortedError(reason) ? reason : this.abortedError();
     }
+    // Already says what may have run, and names more than the abort does (a task's id).
+    if (isMcpDeliveryUnknownError(error)) return error;
     if (attempt?.aborted && isFastMcpError(reason)) return reason;
     return error;
   }
