@@ -42,7 +42,11 @@ describe('input_required rounds answered by the sampling and roots handlers (202
     ]);
     const calls = server.requests.filter((r) => r.body?.method === 'tools/call');
     const meta = calls[0].body?.params?._meta as Record<string, unknown>;
-    expect(meta['io.modelcontextprotocol/clientCapabilities']).toEqual({ sampling: {}, roots: {} });
+    expect(meta['io.modelcontextprotocol/clientCapabilities']).toEqual({
+      sampling: {},
+      roots: {},
+      extensions: { 'io.modelcontextprotocol/tasks': {} },
+    });
     expect(Object.keys(calls[1].body?.params?.inputResponses as object).sort()).toEqual([
       'roots',
       'sample',

@@ -55,7 +55,7 @@ describe('resultType of 2026-07-28 results (raw server)', () => {
     return { server, app };
   }
 
-  it.each([['task'], ['COMPLETE'], [7], [null]])(
+  it.each([['deferred'], ['COMPLETE'], [7], [null]])(
     'an unknown resultType %j is invalid: McpProtocolError, not retried',
     async (resultType) => {
       const { server, app } = await start((message) => {
@@ -68,6 +68,19 @@ describe('resultType of 2026-07-28 results (raw server)', () => {
       expect(server.requestsOf('tools/call')).toHaveLength(1);
     },
   );
+
+  it('a task handle is valid only for tools/call: a tools/list page that says task is invalid', async () => {
+    const { app } = await start((message) =>
+      message.method === 'tools/list'
+        ? { resultType: 'task', taskId: 't1', status: 'working' }
+        : undefined,
+    );
+    const error = await app.client.listToolsWithRetry('raw').catch((e: unknown) => e);
+    expect(isMcpProtocolError(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /the tools\/list result has an unknown resultType "task"/,
+    );
+  });
 
   it('an unknown resultType of a tools/list page is invalid too', async () => {
     const { app } = await start((message) =>

@@ -96,9 +96,11 @@ describe('what goes over the wire, next to the official v2 client (versionNegoti
       expect(mine['io.modelcontextprotocol/clientInfo']).toEqual(
         theirs['io.modelcontextprotocol/clientInfo'],
       );
-      expect(mine['io.modelcontextprotocol/clientCapabilities']).toEqual(
-        theirs['io.modelcontextprotocol/clientCapabilities'],
-      );
+      // The same, and the tasks extension, which this client follows and the v2 client does not.
+      expect(mine['io.modelcontextprotocol/clientCapabilities']).toEqual({
+        ...(theirs['io.modelcontextprotocol/clientCapabilities'] as object),
+        extensions: { 'io.modelcontextprotocol/tasks': {} },
+      });
     },
   );
 });

@@ -72,6 +72,7 @@ describe('elicitation modes the client did not declare', () => {
     const meta = calls[0]?.message.params?._meta as Record<string, unknown>;
     expect(meta['io.modelcontextprotocol/clientCapabilities']).toEqual({
       elicitation: { form: { applyDefaults: true } },
+      extensions: { 'io.modelcontextprotocol/tasks': {} },
     });
     expect(requests).toEqual([
       { clientId: CLIENT, method: 'elicitation/create', outcome: 'failed' },

@@ -317,6 +317,7 @@ describe('url-mode elicitation in a 2026-07-28 input round (@modelcontextprotoco
     const meta = first.body?.params?._meta as Record<string, unknown>;
     expect(meta['io.modelcontextprotocol/clientCapabilities']).toEqual({
       elicitation: { form: { applyDefaults: true }, url: {} },
+      extensions: { 'io.modelcontextprotocol/tasks': {} },
     });
     expect(second.body?.params?.inputResponses).toEqual({ signIn: { action: 'accept' } });
     expect(second.body?.params?.requestState).toBe('waiting-for-sign-in');

@@ -39,8 +39,9 @@ import { ToolCatalog } from './tool-catalog.js';
 import { toolsWithoutSecrets } from './tool-words.js';
 import { ToolListing } from './tool-listing.js';
 import { isSafeToRepeat } from './tool-repeat-safety.js';
-import { awaitTaskResult, type TaskChannel } from './task-polling.js';
-import { offersTaskCancel, offersToolTasks, runsAsTask } from './tool-task.js';
+import { pollInlineResult } from './modern-task-steps.js';
+import { awaitTaskResult, pollThenFetchResult, type TaskChannel } from './task-polling.js';
+import { isTaskHandle, offersTaskCancel, offersToolTasks, runsAsTask } from './tool-task.js';
 import { InertLogger } from '../logging/inert-logger.js';
 
 /** Invalid tool names a WARN line shows; the rest are counted. */
@@ -300,10 +301,13 @@ export class McpOperations {
   ): TaskChannel {
     const cancel = cancelOnAbort && offersTaskCancel(connected.session);
     const exchange = progress && { progress: Object.assign({}, progress, { heardOnly: true }) };
+    const modern = connected.session.era === 'modern';
     return {
       request: (method, params) => this.send(clientId, connected, method, params, run, exchange),
       cancel: cancel ? (taskId) => this.connector.cancelTask(connected, taskId) : null,
       upstream: new UpstreamText(connected.target),
+      steps: modern ? pollInlineResult() : pollThenFetchResult,
+      answerInput: connected.answerInput && ((result) => connected.answerInput!(result, run)),
     };
   }
 
@@ -403,9 +407,11 @@ export class McpOperations {
           taskProgress ? { progress: taskProgress } : exchange,
           routing,
         );
-        const result = taskProgress
+        // A 2025-11-25 task the call asked for, or a task handle a 2026-07-28 server chose.
+        const task = taskProgress ? answer.task : isTaskHandle(answer) ? answer : undefined;
+        const result = task
           ? await awaitTaskResult(
-              answer.task,
+              task,
               this.taskChannel(clientId, connected, run, true, taskProgress),
               run,
               toolName,

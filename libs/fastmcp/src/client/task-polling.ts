@@ -9,20 +9,48 @@ import { isTerminal, type TaskState, taskStateOf } from './tool-task.js';
 
 /** How a task is followed on its session. */
 export interface TaskChannel {
-  /** One request of the call (an attempt of its run): `tasks/get` or `tasks/result`. */
+  /** One request of the call (an attempt of its run): `tasks/get`, `tasks/result`, `tasks/update`. */
   request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Asks the server to stop the task when the caller aborts, best effort, in the background; or null. */
   cancel: ((taskId: string) => void) | null;
   /** Scrubs what the server says of the task of the request's secrets. */
   upstream: UpstreamText;
+  /** How this revision's tasks are followed: see `TaskSteps`. */
+  steps: TaskSteps;
+  /** The handlers' answers to a task's `inputRequests` (2026-07-28), when the era has them. */
+  answerInput?: (result: Record<string, unknown>) => Promise<Record<string, unknown>>;
 }
 
 /**
- * Follows a tool's task to its end: `tasks/get` at the server's poll interval until the task is
- * done or needs input, then `tasks/result`, whose answer is the tool's (the server's requests for
- * the input come on its stream). A poll or result request that fails is tried again at the next
- * interval, up to `maxRetries` failures in a row: both are safe to repeat, the tool is never
- * called again. What ends the call before the result (failures past that, the budget, the
+ * One step of following a task, as its revision does it: the task's next state, or its end (the
+ * tool's result, or the failure it ended with, which says the tool may have run).
+ */
+export type TaskSteps = (task: TaskState, channel: TaskChannel, run: RetryRun) => Promise<TaskStep>;
+export type TaskStep =
+  { task: TaskState } | { result: Record<string, unknown> } | { failure: FastMcpError };
+
+/**
+ * The 2025-11-25 way: `tasks/get` while the task works; once it is done or needs input,
+ * `tasks/result`, whose answer is the tool's (the server's requests for the input come on its
+ * stream).
+ */
+export const pollThenFetchResult: TaskSteps = async (task, channel, run) => {
+  let next = task;
+  if (next.status === 'working') {
+    const polled = await channel.request('tasks/get', { taskId: task.taskId });
+    next = taskStateOf(polled, run.clientId, channel.upstream);
+  }
+  if (isTerminal(next.status) || next.status === 'input_required') {
+    return { result: await channel.request('tasks/result', { taskId: task.taskId }) };
+  }
+  return { task: next };
+};
+
+/**
+ * Follows a tool's task to its end, a step at a time (see `TaskSteps`), waiting the server's poll
+ * interval while it works. A step that fails is tried again at the next interval, up to
+ * `maxRetries` failures in a row: each is safe to repeat, the tool is never called again. What
+ * ends the call before the result (failures past that, the task's own failure, the budget, the
  * caller's abort) says the tool may have run (McpDeliveryUnknownError naming the task, or
  * McpAbortedError with delivery unknown); an abort also asks the server to cancel the task.
  */
@@ -39,14 +67,9 @@ export async function awaitTaskResult(
     for (;;) {
       // The budget running out, or the caller's abort, ends the wait, and so the call.
       if (task.status === 'working') await run.pause(task.pollIntervalMs);
+      let step: TaskStep;
       try {
-        if (task.status === 'working') {
-          const polled = await channel.request('tasks/get', { taskId: task.taskId });
-          task = taskStateOf(polled, run.clientId, channel.upstream);
-        }
-        if (isTerminal(task.status) || task.status === 'input_required') {
-          return await channel.request('tasks/result', { taskId: task.taskId });
-        }
+        step = await channel.steps(task, channel, run);
         failures = 0;
       } catch (error) {
         if (!isFastMcpError(error) || isMcpAbortedError(error) || isSessionLost(error)) throw error;
@@ -56,7 +79,11 @@ export async function awaitTaskResult(
         if (!retryable || failures > run.policy.maxRetries) throw error;
         // Asked again after a wait: a task that needed input may be working again by then.
         task = { ...task, status: 'working' };
+        continue;
       }
+      if ('result' in step) return step.result;
+      if ('failure' in step) throw step.failure;
+      task = step.task;
     }
   } catch (error) {
     // Only the caller's abort says the tool is not wanted: after any other end the task is left

@@ -1,5 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
+import { offersTasksExtension } from '../protocol/tasks-extension.js';
 import type { McpSession } from '../session/mcp-session.interface.js';
 import type { UpstreamText } from '../transport/upstream-text.js';
 
@@ -47,9 +48,15 @@ export function offersToolTasks(session: McpSession): boolean {
   return session.capabilities?.tasks?.requests?.tools?.call !== undefined;
 }
 
-/** The server takes `tasks/cancel`. */
+/** The server takes `tasks/cancel` (in 2026-07-28, every server of the tasks extension does). */
 export function offersTaskCancel(session: McpSession): boolean {
+  if (session.era === 'modern') return offersTasksExtension(session.capabilities);
   return session.capabilities?.tasks?.cancel !== undefined;
+}
+
+/** A 2026-07-28 `tools/call` result that is a task handle (the tasks extension), not the result. */
+export function isTaskHandle(result: Record<string, unknown>): boolean {
+  return result.resultType === 'task';
 }
 
 /** Completed, failed or cancelled: its result is ready, and the status will not change. */
@@ -58,14 +65,16 @@ export function isTerminal(status: TaskStatus): boolean {
 }
 
 /**
- * The task of a `CreateTaskResult` (`{ task }`) or of a `tasks/get` result (the task itself). A
+ * The task of a `CreateTaskResult` (2025: its `task`; 2026-07-28: the result itself) or of a
+ * `tasks/get` result (the task itself). A
  * task id is sent back and named in errors and dead letters as it is, so one that carries a
  * secret of the request (a server echoing its token) is refused, unquoted.
  */
 export function taskStateOf(value: unknown, clientId: string, upstream: UpstreamText): TaskState {
   const task =
     typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  const { taskId, status, statusMessage, pollInterval } = task;
+  // `pollInterval` in 2025-11-25, `pollIntervalMs` in the 2026-07-28 tasks extension.
+  const { taskId, status, statusMessage, pollInterval, pollIntervalMs } = task;
   if (typeof taskId !== 'string' || taskId === '' || typeof status !== 'string') {
     throw new McpProtocolError(-32603, 'the task in the answer has no taskId or status', {
       clientId,
@@ -83,7 +92,7 @@ export function taskStateOf(value: unknown, clientId: string, upstream: Upstream
   const state: TaskState = {
     taskId,
     status: status as TaskStatus,
-    pollIntervalMs: pollDelay(pollInterval),
+    pollIntervalMs: pollDelay(pollIntervalMs ?? pollInterval),
   };
   if (typeof statusMessage === 'string') state.statusMessage = statusMessage;
   return state;

@@ -15,6 +15,10 @@ const NAME_SOURCE: Record<string, string> = {
   'tools/call': 'name',
   'prompts/get': 'name',
   'resources/read': 'uri',
+  // The tasks extension: routes a task's requests to the instance that holds it.
+  'tasks/get': 'taskId',
+  'tasks/update': 'taskId',
+  'tasks/cancel': 'taskId',
 };
 
 /** The `_meta` key of a 2026-07-28 request's log level (no key: no log messages for it). */
@@ -46,7 +50,7 @@ export function withEnvelope(
 
 /**
  * The standard request headers of a modern POST: `MCP-Protocol-Version` (equal to the `_meta`
- * value), `Mcp-Method`, and `Mcp-Name` for the methods that name a tool, prompt or resource.
+ * value), `Mcp-Method`, and `Mcp-Name` for the methods that name a tool, prompt, resource or task.
  */
 export function standardHeaders(
   method: string,

@@ -35,7 +35,13 @@ describe('resultTypeOf', () => {
     },
   );
 
-  it.each([['task'], [''], [1], [null], [{}]])('refuses the unknown resultType %j', (value) => {
+  it('takes task (the tasks extension) for tools/call and tasks/get, and for nothing else', () => {
+    expect(resultTypeOf({ resultType: 'task' }, 'tools/call', TARGET, {})).toBe('task');
+    expect(resultTypeOf({ resultType: 'task' }, 'tasks/get', TARGET, {})).toBe('task');
+    expect(failure('task', 'tools/list').message).toContain('unknown resultType "task"');
+  });
+
+  it.each([['deferred'], [''], [1], [null], [{}]])('refuses the unknown resultType %j', (value) => {
     const error = failure(value);
     expect(isMcpProtocolError(error)).toBe(true);
     expect(isMcpInputRequiredError(error)).toBe(false);

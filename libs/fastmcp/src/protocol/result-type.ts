@@ -4,18 +4,26 @@ import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import type { HttpTarget } from '../transport/http-target.interface.js';
 import { UpstreamText } from '../transport/upstream-text.js';
 
-/** What a 2026-07-28 result is: a complete answer, or a request for input (mrtr). */
-export type ResultType = 'complete' | 'input_required';
+/**
+ * What a 2026-07-28 result is: a complete answer, a request for input (mrtr), or a task to poll
+ * (the tasks extension).
+ */
+export type ResultType = 'complete' | 'input_required' | 'task';
 
 /** The only requests a 2026-07-28 server may answer with `input_required` (mrtr). */
 const ASKS_FOR_INPUT = new Set(['tools/call', 'prompts/get', 'resources/read']);
+/**
+ * The requests whose result may say `task` (the tasks extension): `tools/call`, and `tasks/get`,
+ * which should say `complete` but says `task` in the extension's own examples of a failed task.
+ */
+const MAY_BE_TASK = new Set(['tools/call', 'tasks/get']);
 
 /**
  * The `resultType` of a 2026-07-28 result to `method`: absent means `complete`. Any other value
  * is invalid (the client MUST NOT read it as complete): it throws McpProtocolError. So is
  * `input_required` to a request other than `tools/call`, `prompts/get` and `resources/read`: it
  * throws McpInputRequiredError (`invalid`). Either way nothing of the result is used and no
- * handler runs.
+ * handler runs. `task` is valid only for `tools/call` and `tasks/get` (elsewhere it is an unknown resultType).
  */
 export function resultTypeOf(
   result: Record<string, unknown>,
@@ -25,6 +33,7 @@ export function resultTypeOf(
 ): ResultType {
   const { resultType } = result;
   if (resultType === undefined || resultType === 'complete') return 'complete';
+  if (resultType === 'task' && MAY_BE_TASK.has(method)) return 'task';
   if (resultType === 'input_required') {
     if (ASKS_FOR_INPUT.has(method)) return 'input_required';
     throw new McpInputRequiredError(

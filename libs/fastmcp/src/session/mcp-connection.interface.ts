@@ -48,6 +48,13 @@ export interface McpConnection {
     exchange?: ExchangeOptions,
     routing?: ToolRouting,
   ): Promise<Record<string, unknown>>;
+  /**
+   * The handlers' answers to the `inputRequests` of a task that needs input (2026-07-28 tasks
+   * extension): `{ inputResponses }`. Only a modern connection has it.
+   */
+  answerInput?(result: Record<string, unknown>, run: RetryRun): Promise<Record<string, unknown>>;
+  /** Asks the server to stop a task, in the background (a modern connection's own way). */
+  cancelTask?(taskId: string): void;
   /** True when this failure means the connection must be negotiated again. Default: never. */
   isBroken?(error: unknown): boolean;
   /** Ends the connection on the server (a 2025 session's DELETE); nothing for a modern one. */

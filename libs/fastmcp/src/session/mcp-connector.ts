@@ -17,6 +17,7 @@ import {
 } from '../options/protocol-versions.js';
 import type { McpServerConfig } from '../options/server-config.interface.js';
 import { clientCapabilities } from '../protocol/client-capabilities.js';
+import { withTasksExtension } from '../protocol/tasks-extension.js';
 import { takesTasks } from '../protocol/client-task-capability.js';
 import { ClientTaskStore } from '../protocol/client-task-store.js';
 import type { ClientEnvelope } from '../protocol/modern-envelope.js';
@@ -184,6 +185,7 @@ export class McpConnector {
 
   /** Asks the server to cancel task `taskId`, best effort, in the background: its call is over. */
   cancelTask(connected: McpConnection, taskId: string): void {
+    if (connected.cancelTask) return connected.cancelTask(taskId);
     const message = jsonRpcRequest(`cancel-${taskId}`, 'tasks/cancel', { taskId });
     void this.transport.send(connected.target, message).catch(() => undefined);
   }
@@ -351,7 +353,7 @@ export class McpConnector {
   private envelope(): ClientEnvelope {
     return {
       clientInfo: this.options.clientInfo,
-      capabilities: clientCapabilities(this.options.handlers),
+      capabilities: withTasksExtension(clientCapabilities(this.options.handlers)),
     };
   }
 }

@@ -140,7 +140,8 @@ export class ModernConnection implements McpConnection {
         throw answeredRefusal(typed, error, method, run);
       }
       const fields = { clientId: run.clientId, operation: run.operation };
-      if (resultTypeOf(result, method, this.current, fields) === 'complete') return result;
+      // A task handle (the tasks extension) is followed by the operation, as a 2025 task is.
+      if (resultTypeOf(result, method, this.current, fields) !== 'input_required') return result;
       rounds.answered += 1;
       if (rounds.answered >= MAX_INPUT_ROUNDS) {
         throw new McpInputRequiredError(
@@ -149,7 +150,7 @@ export class ModernConnection implements McpConnection {
           fields,
         );
       }
-      rounds.next = await this.answer(result, run);
+      rounds.next = await this.answerInput(result, run);
     }
   }
 
@@ -165,8 +166,26 @@ export class ModernConnection implements McpConnection {
     // Nothing lives on the server between requests: there is nothing to end.
   }
 
-  /** The `inputResponses` (and the exact `requestState`) of the next round. */
-  private async answer(
+  /**
+   * Tells the server to stop a task (the tasks extension), in the background: best effort, and
+   * nothing waits for it.
+   */
+  cancelTask(taskId: string): void {
+    const version = this.current.protocolVersion ?? this.deps.versions[0];
+    const body = withEnvelope({ taskId }, version, this.deps.client);
+    const message = { jsonrpc: '2.0' as const, id: `cancel-${taskId}`, method: 'tasks/cancel' };
+    void this.deps.transport
+      .send(this.current, Object.assign(message, { params: body }), undefined, undefined, {
+        headers: standardHeaders('tasks/cancel', body, version),
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * The `inputResponses` (and the exact `requestState`) of the next round, from the handlers: of
+   * an `input_required` result, or of a task that needs input (its `inputRequests` alone).
+   */
+  async answerInput(
     result: Record<string, unknown>,
     run: RetryRun,
   ): Promise<Record<string, unknown>> {

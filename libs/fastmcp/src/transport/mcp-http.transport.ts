@@ -122,12 +122,16 @@ export class McpHttpTransport {
     }
   }
 
-  /** Posts one message the server answers with 202 (a notification, or a response to it). */
+  /**
+   * Posts one message the server answers with 202 (a notification, or a response to it), or a
+   * request whose answer nobody reads (a modern `tasks/cancel`, with its standard `headers`).
+   */
   async send(
     target: HttpTarget,
     message: JSONRPCMessage,
     signal?: AbortSignal,
     trace?: AttemptTrace,
+    { headers }: { headers?: Record<string, string> } = {},
   ): Promise<void> {
     const timeout = AbortSignal.timeout(MESSAGE_TIMEOUT_MS);
     const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -135,7 +139,10 @@ export class McpHttpTransport {
     const authorization = await authorizationFor(target, bounded, label);
     const response = await this.http.axiosRef
       .post<Readable>(target.url, JSON.stringify(message), {
-        headers: withTraceHeaders(requestHeaders(target, authorization), trace),
+        headers: withTraceHeaders(
+          Object.assign(requestHeaders(target, authorization), headers),
+          trace,
+        ),
         responseType: 'stream',
         signal: bounded,
         validateStatus: () => true,
