@@ -85,3 +85,33 @@ describe('DlqEntryWriter', () => {
     expect(await storage.read([second.id, third.id])).toEqual([null, null]);
   });
 });
+
+describe('DlqEntryWriter at its cap', () => {
+  function cappedWriter(maxEntries: number) {
+    const storage = new MemoryDlqStorage();
+    let trims = 0;
+    const evictBeyond = storage.evictBeyond.bind(storage);
+    storage.evictBeyond = (max, now) => {
+      trims += 1;
+      return evictBeyond(max, now);
+    };
+    const rules = { maxEntries, dedupWindowMs: 0, now: () => Date.now(), dueAt: () => 0 };
+    const writer = new DlqEntryWriter(storage, rules, new DlqNotifier(new FastMcpEvents()));
+    return { writer, storage, trims: () => trims };
+  }
+
+  it('lets stores that arrive together share a trim, and holds the cap when they return', async () => {
+    const { writer, storage, trims } = cappedWriter(5);
+    const entries = Array.from({ length: 40 }, () => builder.build(failedInput(), Date.now()));
+    await Promise.all(entries.map((entry) => writer.write(entry)));
+    expect((await storage.stats(Date.now())).total).toBe(5);
+    expect(trims()).toBeLessThan(10);
+  });
+
+  it('trims after each store that finds the queue over its cap, one at a time', async () => {
+    const { writer, storage, trims } = cappedWriter(2);
+    for (let i = 0; i < 6; i += 1) await writer.write(builder.build(failedInput(), Date.now()));
+    expect((await storage.stats(Date.now())).total).toBe(2);
+    expect(trims()).toBe(4);
+  });
+});

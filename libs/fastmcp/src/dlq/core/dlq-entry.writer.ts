@@ -2,6 +2,7 @@ import { describe, type DlqNotifier } from './dlq-notifier.js';
 import { failureFingerprint } from './dlq-fingerprint.js';
 import type { DlqStorage } from './dlq-storage.interface.js';
 import type { FailedOperation } from './failed-operation.interface.js';
+import { CoalescedRun } from './coalesced-run.js';
 import { RecentIds } from './recent-ids.js';
 import { TurnsByKey } from './turns-by-key.js';
 
@@ -36,6 +37,18 @@ export class DlqEntryWriter {
   private readonly folded = new RecentIds(ANNOUNCED_IDS_KEPT);
   /** Bumps of one entry from this instance run in turn (see bump). */
   private readonly bumps = new TurnsByKey();
+  /**
+   * Retention and the cap after stores that found them due. At the cap every store finds them
+   * due: stores that arrive together share a trim instead of running one each.
+   */
+  private readonly trimAfterStores = new CoalescedRun(() =>
+    this.trim().then(
+      () => undefined,
+      (error: unknown) => {
+        this.notifier.logger.warn(`DLQ retention after a store failed: ${describe(error)}`);
+      },
+    ),
+  );
 
   constructor(
     private readonly storage: DlqStorage,
@@ -83,11 +96,8 @@ export class DlqEntryWriter {
       return { entry, outcome: 'known' };
     }
     if (source !== 'restore') this.announce(entry);
-    if (reply.expiredDue > 0 || reply.total > this.rules.maxEntries) {
-      await this.trim().catch((error: unknown) => {
-        this.notifier.logger.warn(`DLQ retention after a store failed: ${describe(error)}`);
-      });
-    }
+    if (reply.expiredDue > 0 || reply.total > this.rules.maxEntries)
+      await this.trimAfterStores.run();
     return { entry, outcome: 'stored' };
   }
 
