@@ -301,13 +301,14 @@ export class McpOperations {
   ): TaskChannel {
     const cancel = cancelOnAbort && offersTaskCancel(connected.session);
     const exchange = progress && { progress: Object.assign({}, progress, { heardOnly: true }) };
-    const modern = connected.session.era === 'modern';
     return {
       request: (method, params) => this.send(clientId, connected, method, params, run, exchange),
       cancel: cancel ? (taskId) => this.connector.cancelTask(connected, taskId) : null,
       upstream: new UpstreamText(connected.target),
-      steps: modern ? pollInlineResult() : pollThenFetchResult,
-      answerInput: connected.answerInput && ((result) => connected.answerInput!(result, run)),
+      // Only a modern connection answers input outside a stream: its tasks carry their end inline.
+      steps: connected.answerInput
+        ? pollInlineResult((result) => connected.answerInput!(result, run))
+        : pollThenFetchResult,
     };
   }
 

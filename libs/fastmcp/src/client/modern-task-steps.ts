@@ -1,4 +1,5 @@
 import type { FastMcpError, FastMcpErrorFields } from '../errors/fastmcp.error.js';
+import { isRecord } from '../dlq/core/dlq-capping.js';
 import { McpInputRequiredError } from '../errors/mcp-input-required.error.js';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { MAX_INPUT_ROUNDS } from '../session/modern-connection.js';
@@ -13,7 +14,9 @@ import { taskStateOf } from './tool-task.js';
  * is not asked again, as the extension advises) and `tasks/update` sends the answers, again after
  * a failed update, until the server took them. At most `MAX_INPUT_ROUNDS` rounds of new keys.
  */
-export function pollInlineResult(): TaskSteps {
+export function pollInlineResult(
+  answerInput: (result: Record<string, unknown>) => Promise<Record<string, unknown>>,
+): TaskSteps {
   const answers = new Map<string, unknown>();
   const delivered = new Set<string>();
   let rounds = 0;
@@ -41,9 +44,8 @@ export function pollInlineResult(): TaskSteps {
         const message = `the task still needs input after ${MAX_INPUT_ROUNDS} rounds`;
         throw new McpInputRequiredError('too_many_rounds', message, fields);
       }
-      if (!channel.answerInput) throw new McpProtocolError(-32603, 'no input rounds here', fields);
       const inputRequests = Object.fromEntries(fresh.map((key) => [key, asked[key]]));
-      const { inputResponses } = await channel.answerInput({ inputRequests });
+      const { inputResponses } = await answerInput({ inputRequests });
       for (const [key, value] of Object.entries(inputResponses as Record<string, unknown>)) {
         answers.set(key, value);
       }
@@ -59,34 +61,31 @@ export function pollInlineResult(): TaskSteps {
   };
 }
 
-type Fields = FastMcpErrorFields;
-
 /** A `completed` task's `result`: what the `tools/call` would have returned. */
-function resultOf(polled: Record<string, unknown>, fields: Fields): Record<string, unknown> {
+function resultOf(
+  polled: Record<string, unknown>,
+  fields: FastMcpErrorFields,
+): Record<string, unknown> {
   const { result } = polled;
-  if (typeof result === 'object' && result !== null && !Array.isArray(result)) {
-    return result as Record<string, unknown>;
-  }
+  if (isRecord(result)) return result;
   throw new McpProtocolError(-32603, 'the completed task has no result', fields);
 }
 
 /** A `failed` task's JSON-RPC `error`, as the error it is (scrubbed, as any server's words). */
-function executionError(error: unknown, upstream: UpstreamText, fields: Fields): FastMcpError {
-  const rpc = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
+function executionError(
+  error: unknown,
+  upstream: UpstreamText,
+  fields: FastMcpErrorFields,
+): FastMcpError {
+  const rpc = isRecord(error) ? error : {};
   const code = typeof rpc.code === 'number' && Number.isInteger(rpc.code) ? rpc.code : -32603;
   const text = typeof rpc.message === 'string' ? upstream.excerpt(rpc.message, 500) : '';
   return new McpProtocolError(code, `the task failed: ${text || 'no error given'}`, fields);
 }
 
 /** The `inputRequests` of a task that needs input: an object of requests by key. */
-function requestsOf(inputRequests: unknown, fields: Fields): Record<string, unknown> {
-  if (
-    typeof inputRequests === 'object' &&
-    inputRequests !== null &&
-    !Array.isArray(inputRequests)
-  ) {
-    return inputRequests as Record<string, unknown>;
-  }
+function requestsOf(inputRequests: unknown, fields: FastMcpErrorFields): Record<string, unknown> {
+  if (isRecord(inputRequests)) return inputRequests;
   throw new McpInputRequiredError(
     'invalid',
     'the task needs input but names no inputRequests',

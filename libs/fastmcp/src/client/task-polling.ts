@@ -17,8 +17,6 @@ export interface TaskChannel {
   upstream: UpstreamText;
   /** How this revision's tasks are followed: see `TaskSteps`. */
   steps: TaskSteps;
-  /** The handlers' answers to a task's `inputRequests` (2026-07-28), when the era has them. */
-  answerInput?: (result: Record<string, unknown>) => Promise<Record<string, unknown>>;
 }
 
 /**

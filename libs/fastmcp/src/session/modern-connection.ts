@@ -26,6 +26,7 @@ import type { McpConnection, ToolRouting } from './mcp-connection.interface.js';
 import type { McpSession } from './mcp-session.interface.js';
 import { withDelivery } from '../retry/with-delivery.js';
 import { raceSignal } from './race-signal.js';
+import { jsonRpcRequest } from '../transport/jsonrpc.js';
 
 /** Rounds of `input_required` one request may take before the client gives up. */
 export const MAX_INPUT_ROUNDS = 8;
@@ -173,11 +174,10 @@ export class ModernConnection implements McpConnection {
   cancelTask(taskId: string): void {
     const version = this.current.protocolVersion ?? this.deps.versions[0];
     const body = withEnvelope({ taskId }, version, this.deps.client);
-    const message = { jsonrpc: '2.0' as const, id: `cancel-${taskId}`, method: 'tasks/cancel' };
+    const message = jsonRpcRequest(`cancel-${taskId}`, 'tasks/cancel', body);
+    const headers = standardHeaders('tasks/cancel', body, version);
     void this.deps.transport
-      .send(this.current, Object.assign(message, { params: body }), undefined, undefined, {
-        headers: standardHeaders('tasks/cancel', body, version),
-      })
+      .send(this.current, message, undefined, undefined, { headers })
       .catch(() => undefined);
   }
 

@@ -96,8 +96,9 @@ export class DlqEntryWriter {
       return { entry, outcome: 'known' };
     }
     if (source !== 'restore') this.announce(entry);
-    if (reply.expiredDue > 0 || reply.total > this.rules.maxEntries)
+    if (reply.expiredDue > 0 || reply.total > this.rules.maxEntries) {
       await this.trimAfterStores.run();
+    }
     return { entry, outcome: 'stored' };
   }
 
