@@ -447,6 +447,20 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(replayer.calls.map((c) => c.id).sort()).toEqual(due.map((e) => e.id).sort());
     });
 
+    it('never redrives an entry past its TTL before the sweep removes it, nor looks at it again', async () => {
+      const { dlq: queue, redriver } = await boot({ ttlMs: 1000, redrive: [{ after: 500 }] });
+      const expiring = await queue.store(failedInput());
+      clock.advance(1000);
+      const fresh = await queue.store(failedInput({ toolName: 'b' }));
+      clock.advance(500);
+      expect(await redriver.redriveDue()).toBe(1);
+      expect(replayer.calls.map((c) => c.id)).toEqual([fresh.id]);
+      // Out of the due index: no round reads it again while it waits for the sweep.
+      expect(await queue.activeStorage().due(clock.now() + 60_000, 10)).toEqual([]);
+      expect(await queue.sweepExpired()).toBe(1);
+      expect(await queue.activeStorage().read([expiring.id])).toEqual([null]);
+    });
+
     it('never redrives deliveryUnknown entries; a redrive that succeeds removes the entry', async () => {
       const { dlq: queue, redriver, events } = await boot({ redrive: [{ after: 100 }] });
       const unknown = await queue.store(failedInput({ deliveryUnknown: true }));

@@ -88,7 +88,7 @@ export interface DlqOptions {
   keyPrefix?: string;
   /** How long an entry is kept, in ms (1000 to 10 years). Default 7 days. */
   ttlMs?: number;
-  /** Entries kept at most; the oldest are evicted (counted and logged). Default 100000. */
+  /** Entries kept at most; the oldest are evicted, to 1 % below it (counted and logged). Default 100000. */
   maxEntries?: number;
   /** Serialized tool arguments kept at most, in bytes; larger ones are capped. Default 262144. */
   maxArgumentBytes?: number;

@@ -216,7 +216,7 @@ export class DeadLetterQueueService
     });
   }
 
-  /** Removes every expired entry (and any beyond the cap). Runs on a timer and after stores. */
+  /** Removes every expired entry (and any beyond the cap). Runs on a timer, and before stats and timelines. */
   async sweepExpired(): Promise<number> {
     const { writer } = this.active();
     return writer.trim().catch(asUnavailable);

@@ -3,7 +3,7 @@ import { failedInput } from '../../../../../test/support/dlq/dlq-test-context.js
 import { FastMcpEvents } from '../../events/fastmcp-events.service.js';
 import { MemoryDlqStorage } from '../memory/memory-dlq.storage.js';
 import { DlqEntryBuilder } from './dlq-entry.builder.js';
-import { DlqEntryWriter } from './dlq-entry.writer.js';
+import { DlqEntryWriter, evictionSlack } from './dlq-entry.writer.js';
 import { DlqNotifier } from './dlq-notifier.js';
 
 function writerWithEvents(): { writer: DlqEntryWriter; stored: string[] } {
@@ -90,15 +90,50 @@ describe('DlqEntryWriter at its cap', () => {
   function cappedWriter(maxEntries: number) {
     const storage = new MemoryDlqStorage();
     let trims = 0;
+    let sweeps = 0;
     const evictBeyond = storage.evictBeyond.bind(storage);
     storage.evictBeyond = (max, now) => {
       trims += 1;
       return evictBeyond(max, now);
     };
+    const sweep = storage.sweep.bind(storage);
+    storage.sweep = (...args) => {
+      sweeps += 1;
+      return sweep(...args);
+    };
     const rules = { maxEntries, dedupWindowMs: 0, now: () => Date.now(), dueAt: () => 0 };
     const writer = new DlqEntryWriter(storage, rules, new DlqNotifier(new FastMcpEvents()));
-    return { writer, storage, trims: () => trims };
+    return { writer, storage, trims: () => trims, sweeps: () => sweeps };
   }
+
+  it('evicts 1 % below a cap of 1,000, so a full queue trims once every 11 stores', async () => {
+    const { writer, storage, trims } = cappedWriter(1000);
+    const fill = Array.from({ length: 1000 }, () => builder.build(failedInput(), Date.now()));
+    for (const entry of fill) await writer.write(entry);
+    expect(trims()).toBe(0);
+
+    for (let i = 0; i < 25; i += 1) await writer.write(builder.build(failedInput(), Date.now()));
+
+    // Store 1,001 trims to 990; the next 10 fit; the 11th trims again, and so on.
+    expect(trims()).toBe(3);
+    expect((await storage.stats(Date.now())).total).toBe(992);
+    expect(evictionSlack(1000)).toBe(10);
+    expect(evictionSlack(99)).toBe(0);
+    expect(evictionSlack(10_000_000)).toBe(400);
+  });
+
+  it('leaves expired entries to the sweep: a store under the cap does not wait for one', async () => {
+    const { writer, storage, sweeps } = cappedWriter(1000);
+    const shortLived = new DlqEntryBuilder({ ttlMs: 1, maxArgumentBytes: 4096, secretHeaders: [] });
+    const expired = shortLived.build(failedInput(), Date.now() - 60_000);
+    await writer.write(expired);
+
+    await writer.write(builder.build(failedInput(), Date.now()));
+
+    expect(sweeps()).toBe(0);
+    expect((await storage.stats(Date.now())).total).toBe(2);
+    expect(await writer.trim()).toBe(1);
+  });
 
   it('lets stores that arrive together share a trim, and holds the cap when they return', async () => {
     const { writer, storage, trims } = cappedWriter(5);

@@ -1,3 +1,4 @@
+import { DLQ_SWEEP_BATCH } from './dlq.constants.js';
 import { describe, type DlqNotifier } from './dlq-notifier.js';
 import { failureFingerprint } from './dlq-fingerprint.js';
 import type { DlqStorage } from './dlq-storage.interface.js';
@@ -7,6 +8,14 @@ import { RecentIds } from './recent-ids.js';
 import { TurnsByKey } from './turns-by-key.js';
 
 const ANNOUNCED_IDS_KEPT = 10_000;
+
+/**
+ * How far below the cap a store's trim evicts: 1 % of it (none below 100 entries, at most a
+ * sweep batch), so that a full queue trims once per that many stores rather than after each.
+ */
+export function evictionSlack(maxEntries: number): number {
+  return Math.min(Math.floor(maxEntries / 100), DLQ_SWEEP_BATCH - 100);
+}
 
 export interface DlqWriteResult {
   entry: FailedOperation;
@@ -28,7 +37,8 @@ export type DlqWriteSource = 'failure' | 'import' | 'restore';
 /**
  * Writes one entry: idempotent by id (a retried write never duplicates), folded into a recent
  * entry of the same failure (dedup: `occurrences` and `lastFailedAt` go up), then retention and
- * the cap when the insert says they are due.
+ * the cap when the insert finds the queue over its cap. Expired entries alone do not make a
+ * store wait: reads hide them at once and the timer's sweep removes them.
  */
 export class DlqEntryWriter {
   /** Ids announced as stored lately, so a write whose answer was lost is counted once. */
@@ -38,11 +48,11 @@ export class DlqEntryWriter {
   /** Bumps of one entry from this instance run in turn (see bump). */
   private readonly bumps = new TurnsByKey();
   /**
-   * Retention and the cap after stores that found them due. At the cap every store finds them
-   * due: stores that arrive together share a trim instead of running one each.
+   * Retention and the cap after stores that found the queue over its cap. Stores that arrive
+   * together share a trim instead of running one each, and the trim leaves room (evictionSlack).
    */
   private readonly trimAfterStores = new CoalescedRun(() =>
-    this.trim().then(
+    this.trim(this.rules.maxEntries - evictionSlack(this.rules.maxEntries)).then(
       () => undefined,
       (error: unknown) => {
         this.notifier.logger.warn(`DLQ retention after a store failed: ${describe(error)}`);
@@ -96,9 +106,7 @@ export class DlqEntryWriter {
       return { entry, outcome: 'known' };
     }
     if (source !== 'restore') this.announce(entry);
-    if (reply.expiredDue > 0 || reply.total > this.rules.maxEntries) {
-      await this.trimAfterStores.run();
-    }
+    if (reply.total > this.rules.maxEntries) await this.trimAfterStores.run();
     return { entry, outcome: 'stored' };
   }
 
@@ -116,14 +124,14 @@ export class DlqEntryWriter {
     this.notifier.stored(entry);
   }
 
-  /** Retention, then the cap. */
-  async trim(): Promise<number> {
+  /** Retention, then the cap: the oldest beyond `keep` entries (the cap by default) go. */
+  async trim(keep = this.rules.maxEntries): Promise<number> {
     const max = this.rules.maxEntries;
     const now = this.rules.now();
     const expired = await this.storage.sweep('expired', now, now, (ids) =>
       this.notifier.evicted('ttl', ids, max),
     );
-    const evicted = await this.storage.evictBeyond(max, now);
+    const evicted = await this.storage.evictBeyond(keep, now);
     this.notifier.evicted('cap', evicted, max);
     return expired + evicted.length;
   }

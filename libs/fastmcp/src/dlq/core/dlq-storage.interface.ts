@@ -19,7 +19,7 @@ export interface DlqInsertOptions {
 
 export type DlqInsertResult =
   /** `known`: the id was stored before (or deleted lately): nothing changed. */
-  | { kind: 'stored' | 'known'; total: number; expiredDue: number }
+  | { kind: 'stored' | 'known'; total: number }
   /** A recent entry has the same fingerprint. */
   | { kind: 'duplicate'; id: string };
 

@@ -4,7 +4,7 @@ export const DLQ_LOGGER_CONTEXT = 'FastMCP Enhanced';
 /** Entries removed at most by one retention or cleanup script call. */
 export const DLQ_SWEEP_BATCH = 500;
 
-/** How often the retention sweep runs besides each store, in ms. */
+/** How often the retention sweep runs, in ms (also before stats and timelines). */
 export const DLQ_SWEEP_INTERVAL_MS = 30_000;
 
 /** Attempts kept per entry (the last ones). */

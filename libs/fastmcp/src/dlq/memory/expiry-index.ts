@@ -30,10 +30,6 @@ export class ExpiryIndex {
     return item && item.at <= boundMs ? item.id : undefined;
   }
 
-  countBy(boundMs: number): number {
-    return this.position(boundMs, '\uffff');
-  }
-
   /** Index of the first item at or after (`at`, `id`) (binary search). */
   private position(at: number, id: string): number {
     let low = 0;

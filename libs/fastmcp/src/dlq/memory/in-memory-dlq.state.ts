@@ -65,11 +65,6 @@ export class InMemoryDlqState {
     return chosen;
   }
 
-  /** How many entries have expired by `boundMs`. */
-  countExpired(boundMs: number): number {
-    return this.expiries.countBy(boundMs);
-  }
-
   /** Removes up to `max` ids, oldest first, while `test` holds, passing over ids `keep` holds. */
   removeOldest(
     max: number,

@@ -62,11 +62,7 @@ export class MemoryDlqStorage implements DlqStorage {
         this.fingerprints.set(options.fingerprint, { id: entry.id, until });
       }
     }
-    return Promise.resolve({
-      kind: stored ? 'stored' : 'known',
-      total: this.state.size,
-      expiredDue: this.state.countExpired(now),
-    });
+    return Promise.resolve({ kind: stored ? 'stored' : 'known', total: this.state.size });
   }
 
   remove(id: string): Promise<boolean> {

@@ -13,8 +13,7 @@ import {
 } from './redis-dlq.keys.js';
 
 export type InsertReply =
-  | { kind: 'stored' | 'known'; total: number; expiredDue: number }
-  | { kind: 'duplicate'; id: string };
+  { kind: 'stored' | 'known'; total: number } | { kind: 'duplicate'; id: string };
 
 export interface InsertOptions {
   /** First redrive time (ms), 0 for none. */
@@ -28,7 +27,6 @@ export interface InsertOptions {
 
 /** One store's part of an insert.lua run: its keys after the core ones, its arguments. */
 interface InsertItem {
-  nowMs: number;
   json: string;
   keys: string[];
   args: Array<string | number>;
@@ -62,14 +60,13 @@ export class RedisDlqInserts {
     private readonly replicas?: DlqRedisReplicas,
   ) {}
 
-  insert(entry: FailedOperation, nowMs: number, options: InsertOptions): Promise<InsertReply> {
+  insert(entry: FailedOperation, options: InsertOptions): Promise<InsertReply> {
     const meta = metaOf(entry);
     const k = this.keys;
     const entryKey = k.entry(entry.id);
     const dedup = options.dedupWindowMs > 0;
     const json = JSON.stringify(entry);
     return this.batches.submit({
-      nowMs,
       json,
       keys: [
         entryKey,
@@ -100,23 +97,19 @@ export class RedisDlqInserts {
   private async insertAll(items: InsertItem[]): Promise<InsertReply[]> {
     // Loops, not spreads and flatMap: a batch holds up to 32 stores of 17 values each.
     const keys: string[] = this.keys.core.slice();
-    const args: Array<string | number> = [0];
-    let nowMs = 0;
+    const args: Array<string | number> = [];
     for (const item of items) {
       for (const key of item.keys) keys.push(key);
       for (const arg of item.args) args.push(arg);
-      if (item.nowMs > nowMs) nowMs = item.nowMs;
     }
-    args[0] = nowMs;
     const reply = (await DLQ_SCRIPTS.insert.run(this.redis, keys, args, this.replicas)) as Array<
       number | string
     >;
     const total = Number(reply[0]);
-    const expiredDue = Number(reply[1]);
     return items.map((_, i): InsertReply => {
-      const code = Number(reply[2 + 2 * i]);
-      if (code === 2) return { kind: 'duplicate', id: String(reply[3 + 2 * i]) };
-      return { kind: code === 1 ? 'stored' : 'known', total, expiredDue };
+      const code = Number(reply[1 + 2 * i]);
+      if (code === 2) return { kind: 'duplicate', id: String(reply[2 + 2 * i]) };
+      return { kind: code === 1 ? 'stored' : 'known', total };
     });
   }
 }

@@ -40,8 +40,8 @@ export class RedisDlqRepository {
   }
 
   /** Stores the entry (grouped with the stores that arrive together; see `RedisDlqInserts`). */
-  insert(entry: FailedOperation, nowMs: number, options: InsertOptions): Promise<InsertReply> {
-    return this.inserts.insert(entry, nowMs, options);
+  insert(entry: FailedOperation, options: InsertOptions): Promise<InsertReply> {
+    return this.inserts.insert(entry, options);
   }
 
   /** Resolves once every insert made so far has its answer. */

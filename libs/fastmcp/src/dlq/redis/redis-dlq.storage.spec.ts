@@ -175,6 +175,7 @@ describe('RedisDlqStorage on Redis', () => {
     expect((await keysOf(prefix)).every((key) => key.startsWith(`{${prefix}}:`))).toBe(true);
     clock.advance(1500);
     const fresh = await dlq.store(failedInput({ clientId: 'fresh' }));
+    expect(await dlq.sweepExpired()).toBe(6);
     expect(await danglingMembers(prefix)).toEqual([]);
     expect(await admin.zrange(`{${prefix}}:all`, 0, -1)).toEqual([fresh.id]);
     expect(await admin.zrange(`{${prefix}}:exp`, 0, -1)).toEqual([fresh.id]);
@@ -256,7 +257,7 @@ describe('RedisDlqStorage on Redis', () => {
     const { dlq } = await boot({ redis: { url: server.url }, keyPrefix: prefix });
     const entry = await dlq.store(failedInput());
     const repository = new RedisDlqRepository(admin, new RedisDlqKeys(prefix));
-    expect(await repository.insert(entry, clock.now(), NO_DEDUP)).toMatchObject({ kind: 'known' });
+    expect(await repository.insert(entry, NO_DEDUP)).toMatchObject({ kind: 'known' });
     expect(await dlq.getStats()).toMatchObject({ total: 1, byClientId: { github: 1 } });
   });
 
@@ -280,10 +281,10 @@ describe('RedisDlqStorage on Redis', () => {
       const apart = Array.from({ length: 12 }, (_, i) => fresh(`c${i % 3}`));
       const twins = [fresh('twin'), fresh('twin')];
       const replies = await Promise.all([
-        ...apart.map((entry, i) => repository.insert(entry, clock.now(), dedup(`apart-${i}`))),
-        ...twins.map((entry) => repository.insert(entry, clock.now(), dedup('twin'))),
-        repository.insert(known, clock.now(), NO_DEDUP),
-        repository.insert(deleted, clock.now(), NO_DEDUP),
+        ...apart.map((entry, i) => repository.insert(entry, dedup(`apart-${i}`))),
+        ...twins.map((entry) => repository.insert(entry, dedup('twin'))),
+        repository.insert(known, NO_DEDUP),
+        repository.insert(deleted, NO_DEDUP),
       ]);
 
       expect(scriptRuns.mock.calls.length).toBeLessThan(replies.length / 2);
@@ -291,7 +292,7 @@ describe('RedisDlqStorage on Redis', () => {
       expect(replies[12]).toMatchObject({ kind: 'stored' });
       expect(replies[13]).toEqual({ kind: 'duplicate', id: twins[0].id });
       expect(replies.slice(14).map((r) => r.kind)).toEqual(['known', 'known']);
-      expect(replies[15]).toMatchObject({ total: 14, expiredDue: 0 });
+      expect(replies[15]).toMatchObject({ total: 14 });
       expect(await danglingMembers(prefix)).toEqual([]);
       expect(await dlq.getStats()).toMatchObject({
         total: 14,
@@ -327,7 +328,7 @@ describe('RedisDlqStorage on Redis', () => {
     const entry = await dlq.store(failedInput());
     await dlq.delete(entry.id);
     const repository = new RedisDlqRepository(admin, new RedisDlqKeys(prefix));
-    expect(await repository.insert(entry, clock.now(), NO_DEDUP)).toMatchObject({ kind: 'known' });
+    expect(await repository.insert(entry, NO_DEDUP)).toMatchObject({ kind: 'known' });
     expect(await dlq.get(entry.id)).toBeNull();
     expect(await dlq.getStats()).toMatchObject({ total: 0 });
   });

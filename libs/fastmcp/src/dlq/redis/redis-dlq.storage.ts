@@ -103,7 +103,8 @@ export class RedisDlqStorage implements DlqStorage {
   }
 
   async insert(entry: FailedOperation, options: DlqInsertOptions): Promise<DlqInsertResult> {
-    return (await this.repository()).insert(entry, options.nowMs, {
+    const repository = this.current ?? (await this.repository());
+    return repository.insert(entry, {
       dueAt: options.dueAt,
       dedupKey: options.fingerprint,
       dedupWindowMs: options.dedupWindowMs,

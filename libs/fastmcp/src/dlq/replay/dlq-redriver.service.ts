@@ -16,7 +16,7 @@ import { FASTMCP_RESOLVED_OPTIONS } from '../../options/fastmcp-options.constant
 import type { ResolvedFastMcpOptions } from '../../options/fastmcp-options.interface.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { describe } from '../core/dlq-notifier.js';
-import { waitAtShutdown } from '../core/dlq-runtime.js';
+import { isExpired, waitAtShutdown } from '../core/dlq-runtime.js';
 import { DLQ_PRIORITIES, type FailedOperation } from '../core/failed-operation.interface.js';
 import { DlqReplayService } from './dlq-replay.service.js';
 import { REDRIVE_GATE, type RedriveGate } from './redrive-gate.interface.js';
@@ -92,7 +92,8 @@ export class DlqRedriver
     let tried = 0;
     for (const entry of entries) {
       if (this.stopped) break;
-      if (!this.replays.redrivePlan.policyFor(entry)) {
+      // Past its TTL (reads hide it; the next sweep removes it), or no policy matches it any more.
+      if (isExpired(entry, this.queue.clock.now()) || !this.replays.redrivePlan.policyFor(entry)) {
         await storage.setDue(entry.id, 0);
         continue;
       }

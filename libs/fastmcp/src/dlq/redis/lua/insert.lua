@@ -12,8 +12,7 @@
       entry    tombstone    op index    client index    class index    priority index
       dedup key (the entry key again when the entry has no dedup window)
 
-    ARGV[1] now (ms)
-    then 10 per entry, from ARGV[2]:
+    10 per entry, from ARGV[1]:
       id    entry JSON    creation time (ms, the id's)    expiry (ms)
       meta ("operation\nclientId\nerrorClass\npriority")
       client count field    class count field
@@ -22,8 +21,8 @@
       1 to store even when the dedup key names another entry (that entry is gone)
 
   Output:
-    { total, expiredDue, code, other, code, other, ... }: how many entries there are and how
-    many are past expiry once all are in, then per entry:
+    { total, code, other, code, other, ... }: how many entries there are once all are in, then
+    per entry:
       1, ''        stored
       0, ''        the id is known: nothing changed
       2, otherId   a recent entry of the same failure: the caller bumps it
@@ -58,13 +57,12 @@ local function insertOne(k, a)
   return 1, ''
 end
 
-local reply = { 0, 0 }
+local reply = { 0 }
 local entries = (#KEYS - 5) / KEYS_PER_ENTRY
 for i = 0, entries - 1 do
-  local code, other = insertOne(5 + i * KEYS_PER_ENTRY, 1 + i * ARGS_PER_ENTRY)
+  local code, other = insertOne(5 + i * KEYS_PER_ENTRY, i * ARGS_PER_ENTRY)
   reply[#reply + 1] = code
   reply[#reply + 1] = other
 end
 reply[1] = redis.call('ZCARD', KEYS[1])
-reply[2] = redis.call('ZCOUNT', KEYS[2], '-inf', ARGV[1])
 return reply
