@@ -2,7 +2,8 @@
  * The Redis DLQ on real servers started here (never 6379): a single `redis-server`, or a
  * 3-master Redis Cluster (`redis-cli --cluster create`).
  *  - store() latency p50/p99, CPU per call (Node's and Redis's) and throughput with 64 in
- *    flight, against plain ioredis SET+ZADD of the same JSON on the same connection;
+ *    flight, against plain ioredis SET+ZADD of the same JSON on the same connection; the same
+ *    ratios again with the queue at its cap (every store evicts: 10,000 entries kept);
  *  - with `entries` stored: a page of 100 from list() (first page and at half depth), from
  *    each filter (client id, operation, error class, priority) and sorted by priority;
  *    getStats(); timeline(); cleanup() of all of them, with the process's peak RSS while it runs.
@@ -39,6 +40,8 @@ const THROUGHPUT_CALLS_PER_TURN = 5_000;
 const CLASSES = ['http_503', 'http_502', 'timeout', 'network', 'circuit_open'] as const;
 const OPERATIONS = ['call_tool', 'call_tool', 'call_tool', 'list_tools', 'connect'] as const;
 const PRIORITIES = ['normal', 'normal', 'normal', 'high', 'low'] as const;
+/** The cap of the queue measured at its cap: filled to it first, so each store is past it. */
+const AT_CAP_ENTRIES = 10_000;
 
 function arg(args: string[], name: string, fallback: number): number {
   const at = args.indexOf(`--${name}`);
@@ -115,6 +118,9 @@ export interface DlqStoreFigures {
   cpuRatio: number;
   /** plain throughput / store throughput (how many times slower the store is), likewise. */
   throughputRatio: number;
+  /** The two ratios again with the queue at its cap (AT_CAP_ENTRIES): each store evicts one. */
+  atCapP50Ratio: number;
+  atCapThroughputRatio: number;
   fillSeconds: number;
   listFirstPageP50Ms: number;
   listDeepPageP50Ms: number;
@@ -194,6 +200,7 @@ export async function measureDlqStore(
     await queue.cleanup(0);
     const versus = await storeVersusPlain(queue, redis, json, samples, inputs);
     await queue.cleanup(0);
+    const atCap = await versusAtCap(target, clock, sample, json, samples, inputs);
 
     const fillStart = performance.now();
     await fill(queue, sample, entries);
@@ -231,6 +238,8 @@ export async function measureDlqStore(
     return {
       entryBytes: Buffer.byteLength(json),
       ...versus,
+      atCapP50Ratio: atCap.p50Ratio,
+      atCapThroughputRatio: atCap.throughputRatio,
       fillSeconds,
       listFirstPageP50Ms: p50(listFirst),
       listDeepPageP50Ms: p50(listDeep),
@@ -248,6 +257,31 @@ export async function measureDlqStore(
   } finally {
     await module.close();
     await target.close();
+  }
+}
+
+/**
+ * `storeVersusPlain` on a second queue (its own key prefix) filled to a cap of AT_CAP_ENTRIES
+ * first: every store then finds the queue past its cap and the oldest entries are evicted.
+ */
+async function versusAtCap(
+  target: Target,
+  clock: { now(): number },
+  template: FailedOperation,
+  json: string,
+  samples: number,
+  inputs: (count: number) => FailedOperationInput[],
+): Promise<StoreVersusPlain> {
+  const options = { redis: target.redis, keyPrefix: 'bench-cap', maxEntries: AT_CAP_ENTRIES };
+  const { module, dlq: queue } = await bootDlq(options, clock, new FakeReplayer(), [], {
+    recordEvents: false,
+  });
+  try {
+    await fill(queue, template, AT_CAP_ENTRIES);
+    return await storeVersusPlain(queue, target.client, json, samples, inputs, 'bench-cap');
+  } finally {
+    await queue.cleanup(0);
+    await module.close();
   }
 }
 
@@ -279,6 +313,7 @@ async function storeVersusPlain(
   json: string,
   samples: number,
   inputs: (count: number) => FailedOperationInput[],
+  keyPrefix = 'bench',
 ): Promise<StoreVersusPlain> {
   const perTurn = Math.max(1, Math.floor(samples / TURNS));
   const store: number[] = [];
@@ -294,8 +329,8 @@ async function storeVersusPlain(
   const plainWrite = (key: string, i: number) =>
     redis
       .pipeline()
-      .set(`{bench}:plain:${key}:${i}`, json)
-      .zadd(`{bench}:plain:${key}`, i, `id${i}`)
+      .set(`{${keyPrefix}}:plain:${key}:${i}`, json)
+      .zadd(`{${keyPrefix}}:plain:${key}`, i, `id${i}`)
       .exec();
   for (let turn = 0; turn < TURNS; turn++) {
     const sequential = inputs(perTurn);

@@ -307,6 +307,7 @@ function dlqRows(
 ): Row[] {
   const at = entries >= 1_000_000 ? `@${entries / 1_000_000}M` : `@${entries / 1000}k`;
   const plain = 'plain ioredis SET+ZADD, same JSON, same connection';
+  const atCap = 'a queue of 10,000 at its cap: each store evicts (no target)';
   const row = (figure: string, summary: RoundSummary, unit: string, note?: string): Row => ({
     section: d,
     figure,
@@ -326,6 +327,8 @@ function dlqRows(
     row('plain write CPU a call, Node + Redis', dlq.plainCpuMicros, 'us', plain),
     row('store() / plain CPU a call', dlq.cpuRatio, 'x', 'median of 5 turns; the cost under p50'),
     row('plain / store() throughput', dlq.throughputRatio, 'x', storeTarget(dlq.throughputRatio)),
+    row('store() at its cap / plain p50', dlq.atCapP50Ratio, 'x', atCap),
+    row('plain / store() at its cap throughput', dlq.atCapThroughputRatio, 'x', atCap),
     row(`list() page of 100 ${at}, p50`, dlq.listFirstPageP50Ms, 'ms'),
     row('list() page of 100 at 50 % depth, p50', dlq.listDeepPageP50Ms, 'ms'),
     row(`getByClientId() page of 100 ${at}, p50`, dlq.clientPageP50Ms, 'ms', '50 client ids'),
