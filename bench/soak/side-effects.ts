@@ -44,7 +44,7 @@ export interface SideEffectTotals {
   executions: number;
   /** Call ids that ran more than once (must be 0). */
   duplicates: number;
-  /** Calls that failed with McpDeliveryUnknownError, and how many of them did run. */
+  /** Calls that failed saying they may have run, and how many of them did run. */
   deliveryUnknown: number;
   deliveryUnknownRan: number;
 }
@@ -52,7 +52,9 @@ export interface SideEffectTotals {
 /**
  * The non-idempotent calls against the server's own count of executions (by call id): none ran
  * twice, every success ran exactly once, nothing ran that no one called; every call that failed
- * with McpDeliveryUnknownError is in the DLQ marked deliveryUnknown, and only those are.
+ * saying it may have run (McpDeliveryUnknownError, or `delivery: 'unknown'` on another error) is
+ * in the DLQ marked deliveryUnknown, and only those are; only McpDeliveryUnknownError has the
+ * error class `delivery_unknown`.
  */
 export function checkSideEffects(
   records: readonly OpRecord[],
@@ -69,7 +71,7 @@ export function checkSideEffects(
   const successNotOnce = pays.filter((r) => r.outcome === 'succeeded' && ran(r) !== 1).length;
   const unknown = pays.filter((r) => r.deliveryUnknown);
   const misclassed = records.filter(
-    (r) => (r.errorClass === 'delivery_unknown') !== (r.deliveryUnknown === true),
+    (r) => (r.errorClass === 'delivery_unknown') !== (r.retryWithheld === true),
   ).length;
   const flagged = new Set(dlqEntries.filter((e) => e.deliveryUnknown).map(opOf));
   const unflagged = unknown.filter((r) => !flagged.has(r.op)).length;
@@ -105,7 +107,8 @@ export function checkSideEffects(
           misclassed === 0 &&
           deliveryUnknownMetric === unknownOps.size,
         'delivery-unknown failures: in the DLQ marked deliveryUnknown, counted once',
-        `${unknown.length} ${PAY_TOOL} calls failed with McpDeliveryUnknownError ` +
+        `${unknown.length} ${PAY_TOOL} calls failed saying they may have run ` +
+          `(${unknown.filter((r) => r.retryWithheld).length} McpDeliveryUnknownError) ` +
           `(${totals.deliveryUnknownRan} of them had run); ${unflagged} not flagged in the DLQ, ` +
           `${wronglyFlagged} flagged without one, ${misclassed} with the wrong error class; ` +
           `delivery_unknown_total ${deliveryUnknownMetric}/${unknownOps.size}`,

@@ -22,8 +22,14 @@ export interface OpRecord {
   errorClass?: string;
   /** A success whose text was not the one sent. */
   wrongResult?: boolean;
-  /** The caller got McpDeliveryUnknownError. */
+  /**
+   * The caller was told the call may have run: McpDeliveryUnknownError (a retry withheld), or
+   * another typed error with `delivery: 'unknown'` (the budget ending while the request was out,
+   * a status not retried). Either way its dead letter is marked `deliveryUnknown`.
+   */
   deliveryUnknown?: boolean;
+  /** The caller got McpDeliveryUnknownError (error class `delivery_unknown`). */
+  retryWithheld?: boolean;
 }
 
 /** What the run measured besides the operations themselves. */

@@ -1,6 +1,7 @@
 import {
   FastMcpEvents,
   isCircuitOpenError,
+  isFastMcpError,
   isMcpDeliveryUnknownError,
   type McpServerConfig,
   DeadLetterQueueService,
@@ -126,7 +127,11 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
           const echoed = (result.content[0] as { text?: string } | undefined)?.text;
           accounting.end(record, 'succeeded', echoed !== record.callId);
         } catch (error) {
-          record.deliveryUnknown = isMcpDeliveryUnknownError(error) || undefined;
+          record.retryWithheld = isMcpDeliveryUnknownError(error) || undefined;
+          record.deliveryUnknown =
+            record.retryWithheld || (isFastMcpError(error) && error.delivery === 'unknown')
+              ? true
+              : undefined;
           accounting.end(record, 'failed');
           // As a well-behaved caller does: no spinning on a circuit that fails fast.
           if (isCircuitOpenError(error)) await pause(error.retryAt - Date.now(), endAt);
