@@ -103,15 +103,16 @@ function callRows(mode: string, result: CallComparison, concurrent: boolean): Ro
   }
   const axios = result.clients[RAW_AXIOS];
   if (concurrent && axios) {
-    const p99 = result.clients[ours].p99Ms.median;
+    // Judged on the figure the row shows (the median of the rounds' ratios), as the other ratios.
+    const p99Ratio = summarize(
+      result.clients[ours].p99Ms.rounds.map((v, i) => v / axios.p99Ms.rounds[i]),
+    );
     rows.push({
       section,
       figure: `p99 fastmcp / ${RAW_AXIOS}`,
-      summary: summarize(
-        result.clients[ours].p99Ms.rounds.map((v, i) => v / axios.p99Ms.rounds[i]),
-      ),
+      summary: p99Ratio,
       unit: 'x',
-      note: `target <= 1x: ${p99 <= axios.p99Ms.median ? 'met' : 'MISSED'}`,
+      note: `target <= 1x: ${p99Ratio.median <= 1 ? 'met' : 'MISSED'}`,
     });
   }
   return rows;
