@@ -32,11 +32,15 @@ export function capUtf8(text: string, maxBytes: number): string {
   return bytes.subarray(0, end).toString('utf8') + suffix;
 }
 
+/** What capJson keeps, and at most how many bytes of JSON that is. */
+export interface CappedJson {
+  value: Record<string, unknown>;
+  truncated: boolean;
+  bytesAtMost: number;
+}
+
 /** The value, or a truncation marker when its JSON is larger than `maxBytes` or not JSON at all. */
-export function capJson(
-  value: Record<string, unknown>,
-  maxBytes: number,
-): { value: Record<string, unknown>; truncated: boolean } {
+export function capJson(value: Record<string, unknown>, maxBytes: number): CappedJson {
   let json: string | undefined;
   try {
     json = JSON.stringify(value);
@@ -49,18 +53,28 @@ export function capJson(
       originalBytes: -1,
       preview: '[unserializable]',
     };
-    return { value: { ...marker }, truncated: true };
+    return markerOf(marker);
   }
   // As in capUtf8: short JSON is within the cap without being measured.
-  const size = json.length * 3 <= maxBytes ? json.length : Buffer.byteLength(json, 'utf8');
-  if (size <= maxBytes)
-    return { value: JSON.parse(json) as Record<string, unknown>, truncated: false };
+  const size = json.length * 3 <= maxBytes ? json.length * 3 : Buffer.byteLength(json, 'utf8');
+  if (size <= maxBytes) {
+    return {
+      value: JSON.parse(json) as Record<string, unknown>,
+      truncated: false,
+      bytesAtMost: size,
+    };
+  }
   const marker: TruncatedValue = {
     truncated: true,
     originalBytes: size,
     preview: capUtf8(json, Math.min(1024, Math.floor(maxBytes / 2))),
   };
-  return { value: { ...marker }, truncated: true };
+  return markerOf(marker);
+}
+
+function markerOf(marker: TruncatedValue): CappedJson {
+  const bytesAtMost = Buffer.byteLength(JSON.stringify(marker), 'utf8');
+  return { value: { ...marker }, truncated: true, bytesAtMost };
 }
 
 /**

@@ -3,7 +3,7 @@ import { SecretScrubber } from '../../auth/secret-scrubber.js';
 import { DlqValidationError } from '../../errors/dlq-validation.error.js';
 import type { ResolvedDlqOptions } from '../../options/fastmcp-options.interface.js';
 import { DLQ_MESSAGE_MAX_BYTES, DLQ_URL_MAX_BYTES, TOOL_NAME_MAX_BYTES } from './dlq.constants.js';
-import { capAttempts, capJson, capUtf8, isRecord } from './dlq-capping.js';
+import { capAttempts, type CappedJson, capJson, capUtf8, isRecord } from './dlq-capping.js';
 import { DlqIdGenerator } from './dlq-id.js';
 import {
   assertClientId,
@@ -73,7 +73,7 @@ export class DlqEntryBuilder {
     if (args && !isRecord(args.value)) {
       throw new DlqValidationError('arguments', 'does not write as a JSON object');
     }
-    const request = this.request(input.request, args?.value);
+    const request = this.request(input.request, args);
     const entry: FailedOperation = {
       id: this.ids.next(nowMs),
       operation: input.operation,
@@ -112,7 +112,7 @@ export class DlqEntryBuilder {
 
   private request(
     raw: unknown,
-    cappedArgs: Record<string, unknown> | undefined,
+    cappedArgs: CappedJson | undefined,
   ): { value: FailedRequest; truncated: boolean } {
     const request = isRecord(raw) ? raw : {};
     const out: FailedRequest = {
@@ -120,18 +120,34 @@ export class DlqEntryBuilder {
       headers: redactHeaders(request.headers, this.secret, (value) => this.isSecretValue(value)),
     };
     if (!isRecord(request.params)) return { value: out, truncated: false };
-    const params = { ...request.params };
-    let truncated = false;
-    if (isRecord(params.arguments)) {
-      const capped = cappedArgs
-        ? { value: cappedArgs, truncated: false }
-        : capJson(params.arguments, this.limits.maxArgumentBytes);
-      params.arguments = capped.value;
-      truncated = capped.truncated;
+    const params = this.params(request.params, cappedArgs);
+    out.params = params.value;
+    return { value: out, truncated: params.truncated };
+  }
+
+  /**
+   * The request's params, capped at twice `maxArgumentBytes`, with its arguments capped on their
+   * own (the entry's capped copy when there is one, whose truncation the entry reports). The
+   * arguments are written as JSON once: the rest of the params is capped apart and they are put
+   * back, unless together they may pass the cap (then all of it is capped as one, as before).
+   */
+  private params(params: Record<string, unknown>, cappedArgs: CappedJson | undefined): CappedJson {
+    const max = this.limits.maxArgumentBytes * 2;
+    if (!isRecord(params.arguments)) return capJson(params, max);
+    const args = cappedArgs
+      ? { ...cappedArgs, truncated: false }
+      : capJson(params.arguments, this.limits.maxArgumentBytes);
+    // No prototype: a `__proto__` key of parsed params stays a key, as in a spread copy.
+    const rest = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(params)) if (key !== 'arguments') rest[key] = params[key];
+    const head = capJson(rest, max);
+    // `,"arguments":` joins them: 13 bytes.
+    if (!head.truncated && head.bytesAtMost + 13 + args.bytesAtMost <= max) {
+      head.value.arguments = args.value;
+      return { value: head.value, truncated: args.truncated, bytesAtMost: max };
     }
-    const capped = capJson(params, this.limits.maxArgumentBytes * 2);
-    out.params = capped.value;
-    return { value: out, truncated: truncated || capped.truncated };
+    const whole = capJson({ ...rest, arguments: args.value }, max);
+    return { ...whole, truncated: whole.truncated || args.truncated };
   }
 }
 

@@ -18,25 +18,32 @@ export function failureFingerprint(entry: FailedOperation): string {
 
 /**
  * The arguments with their keys sorted. Arguments nested past the stack (JSON.stringify, which
- * capped them, goes deeper than this recursion) are not deduplicated: the entry's id stands in.
+ * capped them, goes as deep as this) are not deduplicated: the entry's id stands in.
  */
 function argumentsKey(entry: FailedOperation): string {
   try {
-    return stableJson(entry.arguments ?? null);
+    return JSON.stringify(entry.arguments ?? null, withSortedKeys);
   } catch {
     return `not deduplicated: ${entry.id}`;
   }
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const fields = Object.keys(value)
-      .sort()
-      .map(
-        (key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`,
-      );
-    return `{${fields.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+/**
+ * A JSON.stringify replacer that writes each object's keys in sorted order: native serialising
+ * with a call per value, several times faster on large arguments than building the text by hand.
+ * An object whose keys are already in order is written as it is, without a copy.
+ */
+function withSortedKeys(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (isSorted(keys)) return value;
+  // No prototype: a `__proto__` key (JSON.parse makes it an own key) stays a key here too.
+  const sorted = Object.create(null) as Record<string, unknown>;
+  for (const key of keys.sort()) sorted[key] = (value as Record<string, unknown>)[key];
+  return sorted;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
 }
