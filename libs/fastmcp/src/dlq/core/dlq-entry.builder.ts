@@ -134,20 +134,22 @@ export class DlqEntryBuilder {
   private params(params: Record<string, unknown>, cappedArgs: CappedJson | undefined): CappedJson {
     const max = this.limits.maxArgumentBytes * 2;
     if (!isRecord(params.arguments)) return capJson(params, max);
-    const args = cappedArgs
-      ? { ...cappedArgs, truncated: false }
-      : capJson(params.arguments, this.limits.maxArgumentBytes);
+    const args = cappedArgs ?? capJson(params.arguments, this.limits.maxArgumentBytes);
+    const argsTruncated = !cappedArgs && args.truncated;
     // No prototype: a `__proto__` key of parsed params stays a key, as in a spread copy.
     const rest = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(params)) if (key !== 'arguments') rest[key] = params[key];
     const head = capJson(rest, max);
     // `,"arguments":` joins them: 13 bytes.
-    if (!head.truncated && head.bytesAtMost + 13 + args.bytesAtMost <= max) {
+    const bytesAtMost = head.bytesAtMost + 13 + args.bytesAtMost;
+    if (!head.truncated && bytesAtMost <= max) {
       head.value.arguments = args.value;
-      return { value: head.value, truncated: args.truncated, bytesAtMost: max };
+      return { value: head.value, truncated: argsTruncated, bytesAtMost };
     }
-    const whole = capJson({ ...rest, arguments: args.value }, max);
-    return { ...whole, truncated: whole.truncated || args.truncated };
+    rest.arguments = args.value;
+    const whole = capJson(rest, max);
+    whole.truncated ||= argsTruncated;
+    return whole;
   }
 }
 

@@ -10,8 +10,9 @@ import { TurnsByKey } from './turns-by-key.js';
 const ANNOUNCED_IDS_KEPT = 10_000;
 
 /**
- * How far below the cap a store's trim evicts: 1 % of it (none below 100 entries, at most a
- * sweep batch), so that a full queue trims once per that many stores rather than after each.
+ * How far below the cap a store's trim evicts: 1 % of it (none below 100 entries, at most 400,
+ * so that with the stores in flight one eviction batch still covers it), so that a full queue
+ * trims once per that many stores rather than after each.
  */
 export function evictionSlack(maxEntries: number): number {
   return Math.min(Math.floor(maxEntries / 100), DLQ_SWEEP_BATCH - 100);

@@ -1,5 +1,6 @@
 import type { DlqRedisReplicas } from '../../options/dlq-options.interface.js';
 import { dlqIdTime } from '../core/dlq-id.js';
+import type { DlqInsertResult } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { GroupCommit } from './group-commit.js';
 import type { DlqRedisClient } from './redis-client.js';
@@ -12,8 +13,8 @@ import {
   type RedisDlqKeys,
 } from './redis-dlq.keys.js';
 
-export type InsertReply =
-  { kind: 'stored' | 'known'; total: number } | { kind: 'duplicate'; id: string };
+/** insert.lua's answer for one entry: the storage's insert result as it is. */
+export type InsertReply = DlqInsertResult;
 
 export interface InsertOptions {
   /** First redrive time (ms), 0 for none. */
