@@ -1,4 +1,5 @@
 import type { FailedOperation, FastMcpEvents } from '@app/fastmcp';
+import type { SoakMetrics } from './soak-evidence.js';
 
 /** One operation of one caller, from start to outcome. */
 export interface OpRecord {
@@ -38,7 +39,7 @@ export interface SoakEvidence {
   /** Entries still in the DLQ's write buffer when the wait ended. */
   bufferedAtEnd: number;
   flushWaitMs: number;
-  metrics: { success: number; error: number; dlqStored: number; retries: number };
+  metrics: SoakMetrics;
   heap: { startBytes: number; endBytes: number };
   unhandledRejections: readonly unknown[];
 }
@@ -210,10 +211,14 @@ export class SoakAccounting {
       m.success === succeeded.length &&
         m.error === failed.length &&
         m.dlqStored === evidence.dlqEntries.length &&
+        m.dlqBuffered === evidence.bufferedAtEnd &&
+        m.dlqLostToLog === this.lostToLog &&
         m.retries === retries,
       "metrics' totals agree with the accounting",
       `operations_total success ${m.success}/${succeeded.length}, error ${m.error}/${failed.length}; ` +
         `dlq_operations_total ${m.dlqStored}/${evidence.dlqEntries.length} entries; ` +
+        `dlq_buffered_entries ${m.dlqBuffered}/${evidence.bufferedAtEnd}; ` +
+        `dlq_lost_to_log_total ${m.dlqLostToLog}/${this.lostToLog}; ` +
         `retry_attempts_total ${m.retries}/${retries} retry events`,
     );
     return checks;

@@ -17,14 +17,18 @@ export async function readAll(dlq: DeadLetterQueueService): Promise<FailedOperat
 }
 
 /** The totals of the metrics the soak's checks compare with its own accounting. */
-export async function readMetrics(registry: Registry): Promise<{
+export interface SoakMetrics {
   success: number;
   error: number;
   dlqStored: number;
+  dlqBuffered: number;
+  dlqLostToLog: number;
   retries: number;
   deliveryUnknown: number;
   pipeline: PipelineMetrics;
-}> {
+}
+
+export async function readMetrics(registry: Registry): Promise<SoakMetrics> {
   const values = async (name: string): Promise<Sample[]> =>
     (await registry.getSingleMetric(name)?.get())?.values ?? [];
   const sum = (list: Sample[], match = {}) =>
@@ -44,6 +48,8 @@ export async function readMetrics(registry: Registry): Promise<{
     success: sum(operations, { operation: 'call_tool', status: 'success' }),
     error: sum(operations, { operation: 'call_tool', status: 'error' }),
     dlqStored: sum(await values('fastmcp_dlq_operations_total')),
+    dlqBuffered: sum(await values('fastmcp_dlq_buffered_entries')),
+    dlqLostToLog: sum(await values('fastmcp_dlq_lost_to_log_total')),
     retries: sum(await values('fastmcp_retry_attempts_total')),
     deliveryUnknown: sum(await values('fastmcp_delivery_unknown_total')),
     pipeline: {

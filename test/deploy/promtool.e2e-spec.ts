@@ -45,7 +45,7 @@ describe('deploy/ with promtool', () => {
 
   it('accepts the alert rules', () => {
     const run = promtool(['check', 'rules', RULES]);
-    expect(run.output).toContain('SUCCESS: 6 rules found');
+    expect(run.output).toContain('SUCCESS: 7 rules found');
     expect(run.status).toBe(0);
   });
 
@@ -54,6 +54,7 @@ describe('deploy/ with promtool', () => {
       'FastMcpHighRetryRate',
       'FastMcpDlqGrowing',
       'FastMcpDlqStoreFailing',
+      'FastMcpDlqLostToLog',
       'FastMcpDlqOldestEntryTooOld',
       'FastMcpSuccessRateDrop',
       'FastMcpCircuitOpen',
@@ -106,6 +107,8 @@ describe('deploy/ with promtool', () => {
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
     expect(exprs.join('\n')).toContain('${ns}_circuit_state{');
     expect(exprs.join('\n')).toContain('${ns}_dlq_redrives_total{');
+    expect(exprs.join('\n')).toContain('${ns}_dlq_buffered_entries{');
+    expect(exprs.join('\n')).toContain('${ns}_dlq_lost_to_log_total{');
     const rules = exprs.map((expr, i) => ({
       record: `fastmcp:dashboard_query_${i}`,
       expr: expr

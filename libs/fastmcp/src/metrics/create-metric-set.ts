@@ -21,7 +21,7 @@ export type FastMcpMetricSet = {
 };
 
 /** A scrape-time reader of a gauge, e.g. the DLQ size. It must never reject. */
-type GaugeCollector = (gauge: Gauge<string>) => Promise<void>;
+type GaugeCollector = (gauge: Gauge<string>) => void | Promise<void>;
 
 export type GaugeCollectors = Partial<Record<MetricKey, GaugeCollector>>;
 

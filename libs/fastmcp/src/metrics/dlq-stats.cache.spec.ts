@@ -7,9 +7,10 @@ import type { DlqStats } from '../dlq/core/dead-letter-queue.interface.js';
 import { DLQ_STATS_TIMEOUT_MS } from './dlq-stats.cache.js';
 import { FASTMCP_METRICS_CLOCK } from './fastmcp-metrics.constants.js';
 
-/** A queue that answers `getStats()` only; enough for the gauges. */
+/** A queue that answers `getStats()` and its buffer's size only; enough for the gauges. */
 class FakeStatsStore {
   readonly enabled = true;
+  bufferedCount = 0;
   calls = 0;
   next: () => Promise<DlqStats> = () => Promise.resolve(stats(0, null));
 
@@ -55,7 +56,21 @@ describe('DLQ gauges', () => {
     vi.useRealTimers();
     await booted?.moduleRef.close();
     store.calls = 0;
+    store.bufferedCount = 0;
     store.next = () => Promise.resolve(stats(0, null));
+  });
+
+  it('reads the write buffer at every scrape, uncached, while the store fails too', async () => {
+    const module = await boot();
+    const buffered = async (): Promise<string[]> =>
+      (await module.registry.metrics())
+        .split('\n')
+        .filter((l) => l.startsWith('fastmcp_dlq_buffered_entries '));
+    store.next = () => Promise.reject(new Error('store down'));
+    store.bufferedCount = 3;
+    expect(await buffered()).toEqual(['fastmcp_dlq_buffered_entries 3']);
+    store.bufferedCount = 0;
+    expect(await buffered()).toEqual(['fastmcp_dlq_buffered_entries 0']);
   });
 
   it('reads the store at scrape time, at most once per 5 s', async () => {
@@ -125,6 +140,8 @@ describe('DLQ gauges', () => {
       'fastmcp_dlq_entries Nan',
       'fastmcp_dlq_oldest_entry_age_seconds Nan',
       'fastmcp_dlq_due_entries Nan',
+      // Counted in this process: known whatever the store says.
+      'fastmcp_dlq_buffered_entries 0',
     ]);
     store.next = () => Promise.resolve(stats(3, 60));
     now += 5_000;

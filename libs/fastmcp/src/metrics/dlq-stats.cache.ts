@@ -13,7 +13,7 @@ export interface DlqGaugeValues {
 }
 
 /** What the gauges read from `DeadLetterQueueService`. */
-export type DlqStatsSource = Pick<DeadLetterQueueService, 'enabled' | 'getStats'>;
+export type DlqStatsSource = Pick<DeadLetterQueueService, 'enabled' | 'getStats' | 'bufferedCount'>;
 
 /**
  * Before the store has answered once, what the gauges show: not a number, rather than a 0 that
@@ -46,6 +46,11 @@ export class DlqStatsCache {
     @Inject(DeadLetterQueueService)
     private readonly dlq: DlqStatsSource | null = null,
   ) {}
+
+  /** Dead letters in the write buffer now: counted in memory, so never cached nor unknown. */
+  bufferedEntries(): number {
+    return this.dlq?.enabled ? this.dlq.bufferedCount : 0;
+  }
 
   read(): Promise<DlqGaugeValues | null> {
     const dlq = this.dlq;

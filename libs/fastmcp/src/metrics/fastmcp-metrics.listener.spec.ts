@@ -89,6 +89,19 @@ describe('FastMcpMetricsListener', () => {
     expect(await registry.metrics()).toBe(SCRIPTED_RUN_TEXT);
   });
 
+  it('counts a dead letter lost to the log once, whether its first write or its buffered one was lost', async () => {
+    const { events, registry } = await boot();
+    const failure = { operation: 'call_tool' as const, clientId: 'c', error: 'ECONNREFUSED' };
+    // The buffer was full: lost at its first write.
+    events.emit('dlq.store_failed', { ...failure, outcome: 'lost_to_log', firstWrite: true });
+    // Buffered, then lost (the spill file could not be written at shutdown).
+    events.emit('dlq.store_failed', { ...failure, outcome: 'buffered', firstWrite: true });
+    events.emit('dlq.store_failed', { ...failure, outcome: 'lost_to_log', firstWrite: false });
+    const text = await registry.metrics();
+    expect(text).toContain('fastmcp_dlq_store_failures_total 2\n');
+    expect(text).toContain('fastmcp_dlq_lost_to_log_total 2\n');
+  });
+
   it('tracks operations in flight', async () => {
     const { events, registry } = await boot();
     const started = { clientId: 'c', operation: 'list_tools' as const, startedAt: 0 };
@@ -358,8 +371,10 @@ const ALL_NAMES = (ns: string): string[] =>
     'dlq_entries',
     'dlq_oldest_entry_age_seconds',
     'dlq_due_entries',
+    'dlq_buffered_entries',
     'dlq_redrives_total',
     'dlq_store_failures_total',
+    'dlq_lost_to_log_total',
     'dlq_evictions_total',
     'dlq_replays_total',
     'ratelimit_wait_seconds',

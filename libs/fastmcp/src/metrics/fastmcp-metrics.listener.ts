@@ -102,6 +102,7 @@ export class FastMcpMetricsListener implements OnModuleInit, OnApplicationShutdo
       // `buffered` is a write's first failure; a later `lost_to_log` of the same write is not new.
       on('dlq.store_failed', (e) => {
         if (e.firstWrite) m.dlqStoreFailures.inc();
+        if (e.outcome === 'lost_to_log') m.dlqLostToLog.inc();
       }),
       on('dlq.evicted', (e) => m.dlqEvictions.inc({ reason: e.reason }, e.count)),
       on('dlq.replayed', (e) => m.dlqReplays.inc({ result: e.result })),

@@ -82,6 +82,7 @@ describe('FastMcpMetrics', () => {
   it('reads the shared DLQ gauges from the oldest module still open', async () => {
     const dlqOf = (total: number): DlqStatsSource => ({
       enabled: true,
+      bufferedCount: 0,
       getStats: () => Promise.resolve({ total, oldestAgeSeconds: 1 } as DlqStats),
     });
     const running: MetricsTestModule[] = [];

@@ -61,6 +61,7 @@ function createAndZero(
       const values = await dlqStats.read();
       if (values) gauge.set(values.dueEntries);
     },
+    dlqBuffered: (gauge) => gauge.set(dlqStats.bufferedEntries()),
   });
   zeroKnownSeries(set, config.clientIdLabel);
   return set;

@@ -102,6 +102,13 @@ export const METRIC_DEFINITIONS = {
     labelNames: [],
     perClient: false,
   },
+  dlqBuffered: {
+    suffix: 'dlq_buffered_entries',
+    kind: 'gauge',
+    help: 'Dead letters held in memory until the store answers again (the write buffer), read at scrape time.',
+    labelNames: [],
+    perClient: false,
+  },
   dlqRedrives: {
     suffix: 'dlq_redrives_total',
     kind: 'counter',
@@ -113,6 +120,13 @@ export const METRIC_DEFINITIONS = {
     suffix: 'dlq_store_failures_total',
     kind: 'counter',
     help: 'Dead-letter writes that could not reach the store at first.',
+    labelNames: [],
+    perClient: false,
+  },
+  dlqLostToLog: {
+    suffix: 'dlq_lost_to_log_total',
+    kind: 'counter',
+    help: 'Dead letters that could be neither stored nor buffered, written in full to the log at ERROR instead.',
     labelNames: [],
     perClient: false,
   },
