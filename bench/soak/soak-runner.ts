@@ -128,10 +128,9 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
           accounting.end(record, 'succeeded', echoed !== record.callId);
         } catch (error) {
           record.retryWithheld = isMcpDeliveryUnknownError(error) || undefined;
+          // McpDeliveryUnknownError says `delivery: 'unknown'` too.
           record.deliveryUnknown =
-            record.retryWithheld || (isFastMcpError(error) && error.delivery === 'unknown')
-              ? true
-              : undefined;
+            (isFastMcpError(error) && error.delivery === 'unknown') || undefined;
           accounting.end(record, 'failed');
           // As a well-behaved caller does: no spinning on a circuit that fails fast.
           if (isCircuitOpenError(error)) await pause(error.retryAt - Date.now(), endAt);

@@ -13,9 +13,6 @@ import {
   type RedisDlqKeys,
 } from './redis-dlq.keys.js';
 
-/** insert.lua's answer for one entry: the storage's insert result as it is. */
-export type InsertReply = DlqInsertResult;
-
 export interface InsertOptions {
   /** First redrive time (ms), 0 for none. */
   dueAt: number;
@@ -50,7 +47,7 @@ export function metaOf(entry: FailedOperation): DlqEntryMeta {
  */
 export class RedisDlqInserts {
   /** Stores that arrive together go to Redis as one insert.lua run (see `GroupCommit`). */
-  private readonly batches = new GroupCommit<InsertItem, InsertReply>(
+  private readonly batches = new GroupCommit<InsertItem, DlqInsertResult>(
     (items) => this.insertAll(items),
     (item) => item.json.length,
   );
@@ -61,7 +58,7 @@ export class RedisDlqInserts {
     private readonly replicas?: DlqRedisReplicas,
   ) {}
 
-  insert(entry: FailedOperation, options: InsertOptions): Promise<InsertReply> {
+  insert(entry: FailedOperation, options: InsertOptions): Promise<DlqInsertResult> {
     const meta = metaOf(entry);
     const k = this.keys;
     const entryKey = k.entry(entry.id);
@@ -95,7 +92,7 @@ export class RedisDlqInserts {
     return this.batches.idle();
   }
 
-  private async insertAll(items: InsertItem[]): Promise<InsertReply[]> {
+  private async insertAll(items: InsertItem[]): Promise<DlqInsertResult[]> {
     // Loops, not spreads and flatMap: a batch holds up to 32 stores of 17 values each.
     const keys: string[] = this.keys.core.slice();
     const args: Array<string | number> = [];
@@ -107,7 +104,7 @@ export class RedisDlqInserts {
       number | string
     >;
     const total = Number(reply[0]);
-    return items.map((_, i): InsertReply => {
+    return items.map((_, i): DlqInsertResult => {
       const code = Number(reply[1 + 2 * i]);
       if (code === 2) return { kind: 'duplicate', id: String(reply[2 + 2 * i]) };
       return { kind: code === 1 ? 'stored' : 'known', total };

@@ -4,17 +4,12 @@ import { DlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { ReplayConflictError } from '../../errors/replay-conflict.error.js';
 import { DLQ_SWEEP_BATCH, DLQ_TOMBSTONE_MS } from '../core/dlq.constants.js';
 import type { DlqCorruptEntries } from '../core/dlq-corrupt-entries.js';
-import type { DlqReplayStart } from '../core/dlq-storage.interface.js';
+import type { DlqInsertResult, DlqReplayStart } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import type { DlqRedisClient } from './redis-client.js';
 import { NotReplicatedError } from './not-replicated.error.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
-import {
-  type InsertOptions,
-  type InsertReply,
-  metaOf,
-  RedisDlqInserts,
-} from './redis-dlq.inserts.js';
+import { type InsertOptions, metaOf, RedisDlqInserts } from './redis-dlq.inserts.js';
 import { decodeMeta, encodeMeta, type RedisDlqKeys } from './redis-dlq.keys.js';
 
 /** Times a compare-and-set is tried again after the entry changed under it. */
@@ -40,7 +35,7 @@ export class RedisDlqRepository {
   }
 
   /** Stores the entry (grouped with the stores that arrive together; see `RedisDlqInserts`). */
-  insert(entry: FailedOperation, options: InsertOptions): Promise<InsertReply> {
+  insert(entry: FailedOperation, options: InsertOptions): Promise<DlqInsertResult> {
     return this.inserts.insert(entry, options);
   }
 
