@@ -14,6 +14,7 @@ import {
   sdkClient,
   sdkV2Client,
 } from './support/bench-clients.js';
+import { watchGcPauses } from './support/gc-pauses.js';
 import { percentile, type RoundSummary, rounds } from './support/stats.js';
 
 export interface CallOverheadOptions {
@@ -36,6 +37,8 @@ export interface LoadResult {
   p99Ms: number;
   /** CPU time of this process per call (the server runs in its own): steadier than calls/s on a shared machine. */
   cpuUsPerCall: number;
+  /** The collector's pauses per call, part of the CPU time above. */
+  gcUsPerCall: number;
 }
 
 /** Per client its figures; per other client the throughput ratio of the first (ours) to it. */
@@ -64,7 +67,9 @@ export async function load(
   };
   const start = performance.now();
   const cpu = process.cpuUsage();
+  const gc = watchGcPauses();
   await Promise.all(Array.from({ length: concurrency }, worker));
+  const gcMs = gc.stop();
   const used = process.cpuUsage(cpu);
   const elapsed = performance.now() - start;
   const all = Array.from(latencies);
@@ -73,6 +78,7 @@ export async function load(
     p50Ms: percentile(all, 50),
     p99Ms: percentile(all, 99),
     cpuUsPerCall: (used.user + used.system) / calls,
+    gcUsPerCall: (gcMs * 1000) / calls,
   };
 }
 
@@ -133,6 +139,7 @@ async function compare(
       out[`${client.name}|p50Ms`] = result.p50Ms;
       out[`${client.name}|p99Ms`] = result.p99Ms;
       out[`${client.name}|cpuUsPerCall`] = result.cpuUsPerCall;
+      out[`${client.name}|gcUsPerCall`] = result.gcUsPerCall;
     }
     for (const name of names.slice(1)) {
       out[`ratio|${name}`] = out[`${ours}|callsPerSec`] / out[`${name}|callsPerSec`];
@@ -146,6 +153,7 @@ async function compare(
       p50Ms: perClient[`${name}|p50Ms`],
       p99Ms: perClient[`${name}|p99Ms`],
       cpuUsPerCall: perClient[`${name}|cpuUsPerCall`],
+      gcUsPerCall: perClient[`${name}|gcUsPerCall`],
     };
     if (name !== ours) result.ratios[name] = perClient[`ratio|${name}`];
   }

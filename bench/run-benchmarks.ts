@@ -79,6 +79,12 @@ function callRows(mode: string, result: CallComparison, concurrent: boolean): Ro
       summary: figures.cpuUsPerCall,
       unit: 'us',
     });
+    rows.push({
+      section,
+      figure: `${name}: GC pauses per call`,
+      summary: figures.gcUsPerCall,
+      unit: 'us',
+    });
   }
   const ours = Object.keys(result.clients)[0];
   for (const [baseline, ratio] of Object.entries(result.ratios)) {
