@@ -48,12 +48,28 @@ describe('trimAxiosDefaults', () => {
     expect(response.data).toBeInstanceOf(Readable);
   });
 
-  it('keeps what the module relies on: the status check, the redirect limit, the timeout default', () => {
+  it('keeps what the module relies on: the status check and the redirect limit', () => {
     const instance = axios.create({ maxRedirects: 0 });
     trimAxiosDefaults(instance.defaults);
     expect(instance.defaults.maxRedirects).toBe(0);
     expect(instance.defaults.validateStatus?.(500)).toBe(false);
-    expect(instance.defaults.timeout).toBe(0);
-    expect(instance.defaults.transitional).toBeUndefined();
+    expect(instance.defaults.validateStatus?.(204)).toBe(true);
+    expect(Object.keys(instance.defaults).sort()).toEqual([
+      'adapter',
+      'headers',
+      'maxRedirects',
+      'validateStatus',
+    ]);
+  });
+
+  it('sends the request with no timeout, size limits or transforms merged in', async () => {
+    const { sent, request } = capturingInstance();
+    await request({ method: 'post', url: 'http://127.0.0.1:9/mcp', data: '{}' });
+    const config = sent[0];
+    expect(config.timeout).toBeUndefined();
+    expect(config.maxContentLength).toBeUndefined();
+    expect(config.maxBodyLength).toBeUndefined();
+    expect(config.transformRequest).toBeUndefined();
+    expect(config.env).toBeUndefined();
   });
 });

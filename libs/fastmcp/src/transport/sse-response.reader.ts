@@ -9,6 +9,7 @@ import { MessagePacer } from './message-batch.pacer.js';
 import { releaseStream } from './release-stream.js';
 import { bytesAfterBlankLine } from './sse-held-bytes.js';
 import type { UpstreamText } from './upstream-text.js';
+import { Utf8Chunks } from './utf8-chunks.js';
 
 /** Where a stream stands for resumption: the last event id seen and the server's `retry`. */
 export interface SseCursor {
@@ -94,14 +95,13 @@ export async function readSseResponse(
     return undefined;
   };
 
-  // A character split across chunks is decoded whole, once its last byte arrives.
-  const decoder = new TextDecoder();
+  const text = new Utf8Chunks();
   let lastByte: number | undefined;
   try {
     await readUntil(stream, (chunk) => {
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
       meter.add(buffer.length);
-      parser.feed(decoder.decode(buffer, { stream: true }));
+      parser.feed(text.decode(buffer));
       const held = bytesAfterBlankLine(buffer, lastByte);
       lastByte = buffer.at(-1) ?? lastByte;
       // The chunk's events count against the budget until they are handled.
