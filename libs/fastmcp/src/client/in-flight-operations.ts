@@ -5,12 +5,7 @@ import type { OperationName } from '../events/operation-name.js';
 import { FASTMCP_RESOLVED_OPTIONS } from '../options/fastmcp-options.constants.js';
 import type { ResolvedFastMcpOptions } from '../options/fastmcp-options.interface.js';
 import { InertLogger } from '../logging/inert-logger.js';
-
-/** One running operation: its signal aborts (with FastMcpShutdownError) when the grace runs out. */
-export interface InFlightTicket {
-  readonly signal: AbortSignal;
-  done(): void;
-}
+import { InFlightTicket } from './in-flight-ticket.js';
 
 /**
  * The operations running now. Shutdown, in order: stop admitting new ones, spill the DLQ buffer
@@ -20,9 +15,13 @@ export interface InFlightTicket {
 @Injectable()
 export class InFlightOperations implements BeforeApplicationShutdown {
   private readonly logger = new InertLogger('FastMCP Enhanced');
-  private readonly running = new Map<AbortController, Promise<void>>();
-  private readonly settle = new Map<AbortController, () => void>();
+  private readonly running = new Set<InFlightTicket>();
+  /** Resolves the wait for the running operations, when there is one, as the last one ends. */
+  private drained?: () => void;
   private closing = false;
+  private readonly release = (ticket: InFlightTicket): void => {
+    if (this.running.delete(ticket) && this.running.size === 0) this.drained?.();
+  };
 
   constructor(
     @Inject(FASTMCP_RESOLVED_OPTIONS) private readonly options: ResolvedFastMcpOptions,
@@ -45,18 +44,9 @@ export class InFlightOperations implements BeforeApplicationShutdown {
     if (this.closing) {
       throw new FastMcpShutdownError('no new call is accepted', { clientId, operation });
     }
-    const controller = new AbortController();
-    let resolve: () => void = () => undefined;
-    this.running.set(controller, new Promise<void>((r) => (resolve = r)));
-    this.settle.set(controller, resolve);
-    return {
-      signal: controller.signal,
-      done: () => {
-        this.running.delete(controller);
-        this.settle.get(controller)?.();
-        this.settle.delete(controller);
-      },
-    };
+    const ticket = new InFlightTicket(this.release);
+    this.running.add(ticket);
+    return ticket;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -65,18 +55,18 @@ export class InFlightOperations implements BeforeApplicationShutdown {
     await this.dlq?.beforeApplicationShutdown();
     if (this.running.size === 0) return;
     const graceMs = this.options.shutdownGraceMs;
+    const allDone = new Promise<void>((resolve) => (this.drained = resolve));
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-    await Promise.race([Promise.all(this.running.values()), graceOver]);
+    await Promise.race([allDone, graceOver]);
     clearTimeout(timer);
     if (this.running.size === 0) return;
     this.logger.warn(
       `Shutdown grace of ${graceMs}ms over: ending ${this.running.size} calls still running`,
     );
-    const left = [...this.running.entries()];
-    for (const [controller] of left) {
-      controller.abort(new FastMcpShutdownError(`call still running after ${graceMs}ms of grace`));
+    for (const ticket of [...this.running]) {
+      ticket.shutDown(new FastMcpShutdownError(`call still running after ${graceMs}ms of grace`));
     }
-    await Promise.all(left.map(([, settled]) => settled));
+    await allDone;
   }
 }

@@ -491,7 +491,7 @@ export class McpOperations {
   private failedForAnotherCaller(error: unknown, run: RetryRun): boolean {
     // Connected anew meanwhile: this operation goes on with the new connection.
     if (isMcpDisconnectedError(error)) return error.reason === 'reconnected';
-    if (isMcpAbortedError(error)) return !run.callerSignal?.aborted;
+    if (isMcpAbortedError(error)) return !run.aborted;
     if (isMcpTimeoutError(error) && error.scope === 'budget') return run.now() < run.deadline;
     return false;
   }

@@ -23,31 +23,32 @@ import type { CallOptions } from './call-options.interface.js';
 import { assertCallOptions } from './call-input.validation.js';
 import { DeadLetterWriter } from './dead-letter.writer.js';
 import { InFlightOperations } from './in-flight-operations.js';
-import { linkedSignal } from './linked-signal.js';
+import type { InFlightTicket } from './in-flight-ticket.js';
 import type { OperationSpec, RunMode, RunOutcome } from './operation-spec.interface.js';
 import { specScrubber } from './spec-scrubber.js';
 
-/** The call's shutdown signal, and whether its request was out when the grace ran out. */
+/** The call's in-flight ticket, and whether its request was out when the grace ran out. */
 interface ShutdownWatch {
-  readonly signal: AbortSignal;
+  readonly ticket: InFlightTicket;
   /** At the shutdown's abort: the operation's own request was out, and may not run twice. */
   readonly unsafeRequestOut: boolean;
 }
 
+/** At the grace's end: notes whether the request was out, then aborts the run. */
 function watchShutdown(
-  signal: AbortSignal,
+  ticket: InFlightTicket,
   run: RetryRun,
   spec: OperationSpec<unknown>,
 ): ShutdownWatch {
-  const watch = { signal, unsafeRequestOut: false };
-  const onAbort = (): void => {
+  const watch = { ticket, unsafeRequestOut: false };
+  ticket.onShutdown((reason) => {
     // A handshake's request being out is not the operation's own.
     const out = run.requestMayBeOut && (spec.ownRequestOut?.() ?? true);
     const unsafe =
       spec.safeToRepeat !== undefined && !spec.safeToRepeat(run.policy.ambiguousToolCalls);
     watch.unsafeRequestOut = out && unsafe;
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
+    run.abort(reason);
+  });
   return watch;
 }
 
@@ -83,7 +84,7 @@ export class OperationRunner {
   ): Promise<RunOutcome<T>> {
     const ticket = this.inFlight.admit(spec.clientId, spec.operation);
     try {
-      return await this.executeAdmitted(spec, opts, mode, ticket.signal);
+      return await this.executeAdmitted(spec, opts, mode, ticket);
     } finally {
       ticket.done();
     }
@@ -93,7 +94,7 @@ export class OperationRunner {
     spec: OperationSpec<T>,
     opts: CallOptions,
     mode: RunMode,
-    shutdown: AbortSignal,
+    ticket: InFlightTicket,
   ): Promise<RunOutcome<T>> {
     // Before the span starts: a policy refused (a replayed entry's bad repeatRule) leaves no span open.
     const policy = this.policies.forCall(spec.clientId, opts, spec.operation);
@@ -105,23 +106,22 @@ export class OperationRunner {
       replayOf: mode.replayOf,
       replayedTrace: mode.replayedTrace,
     });
-    const callSignal = opts.signal ? linkedSignal([opts.signal, shutdown]) : undefined;
+    const run = new RetryRun({
+      operation: spec.operation,
+      clientId: spec.clientId,
+      policy,
+      clock: this.clock,
+      events: this.events,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      singleAttempt: !mode.retry,
+      toolName: spec.toolName,
+      pipeline: this.pipelines.forServer(spec.clientId),
+      safeToRepeat: spec.safeToRepeat?.bind(spec),
+      trace,
+    });
     try {
-      const run = new RetryRun({
-        operation: spec.operation,
-        clientId: spec.clientId,
-        policy,
-        clock: this.clock,
-        events: this.events,
-        signal: callSignal?.signal ?? shutdown,
-        timeoutMs: opts.timeoutMs,
-        singleAttempt: !mode.retry,
-        toolName: spec.toolName,
-        pipeline: this.pipelines.forServer(spec.clientId),
-        safeToRepeat: spec.safeToRepeat?.bind(spec),
-        trace,
-      });
-      const watch = watchShutdown(shutdown, run, spec);
+      const watch = watchShutdown(ticket, run, spec);
       if (!trace) return await this.perform(spec, run, mode, watch, opts);
       return await trace.run(async () => {
         const outcome = await this.perform(spec, run, mode, watch, opts);
@@ -129,7 +129,7 @@ export class OperationRunner {
         return outcome;
       });
     } finally {
-      callSignal?.detach();
+      run.dispose();
     }
   }
 
@@ -152,7 +152,7 @@ export class OperationRunner {
       });
       return { ok: true, value, run };
     } catch (error) {
-      const final = shutdown.signal.aborted
+      const final = shutdown.ticket.shutdownReason
         ? this.endedByShutdown(shutdown, error, spec)
         : this.asFastMcpError(error, spec);
       const failed = isRetryExhaustedError(final) ? final.lastError : final;
@@ -229,7 +229,7 @@ export class OperationRunner {
     error: unknown,
     spec: OperationSpec<unknown>,
   ): FastMcpError {
-    const reason = shutdown.signal.reason as FastMcpError;
+    const reason = shutdown.ticket.shutdownReason as FastMcpError;
     return new FastMcpShutdownError(reason.message.replace(/^shutting down: /, ''), {
       cause: error,
       clientId: spec.clientId,

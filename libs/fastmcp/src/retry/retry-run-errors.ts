@@ -19,7 +19,8 @@ export class RetryRunErrors {
     private readonly clientId: string,
     private readonly operation: OperationName,
     private readonly budgetMs: number,
-    private readonly callerSignal: AbortSignal | undefined,
+    /** What aborted the call, and why (the caller's signal, or the module's shutdown). */
+    private readonly stop: { readonly reason: unknown } | undefined,
   ) {}
 
   context(): { clientId: string; operation: OperationName } {
@@ -28,7 +29,7 @@ export class RetryRunErrors {
 
   /** The caller aborted; `delivery` unknown when a request not safe to repeat was out. */
   aborted(delivery?: 'unknown'): McpAbortedError {
-    const cause: unknown = this.callerSignal?.reason;
+    const cause: unknown = this.stop?.reason;
     return new McpAbortedError({ ...this.context(), cause, ...(delivery ? { delivery } : {}) });
   }
 

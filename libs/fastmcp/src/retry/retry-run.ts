@@ -10,6 +10,7 @@ import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import type { OperationName } from '../events/operation-name.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
 import { AttemptTimer } from './attempt-timer.js';
+import { CallStop } from './call-stop.js';
 import { calculateBackoffWithJitter } from './backoff.js';
 import { classifyError, type ErrorClassification } from './classify-error.js';
 import { deliveryOf } from './delivery.js';
@@ -42,7 +43,9 @@ export class RetryRun {
    * another's handshake admitted nothing: the handshake's failure is reported once, by its own run.
    */
   private outcomeOwed = false;
-  /** The caller's signal has `onCallerAbort` as a listener (only while an attempt runs). */
+  /** What ends the call early: the caller's signal, or `abort` (the module's shutdown). */
+  private readonly stop: CallStop;
+  /** The call's stop has `onCallerAbort` as a listener (only while an attempt runs). */
   private listeningToCaller = false;
   private readonly recorded = new WeakMap<object, ErrorClassification>();
   private releaseAdmission?: () => void;
@@ -60,9 +63,10 @@ export class RetryRun {
     this.startedAt = init.clock.now();
     const budget = Math.min(init.policy.totalTimeoutMs, init.timeoutMs ?? Infinity);
     this.deadline = this.startedAt + budget;
-    const errors = new RetryRunErrors(init.clientId, init.operation, budget, init.signal);
+    this.stop = new CallStop(init.signal);
+    const errors = new RetryRunErrors(init.clientId, init.operation, budget, this.stop);
     this.errors = errors;
-    this.bounds = { deadline: this.deadline, clock: init.clock, caller: init.signal, errors };
+    this.bounds = { deadline: this.deadline, clock: init.clock, stop: this.stop, errors };
     this.attemptTimer = new AttemptTimer(init.clock, this.deadline, init.policy.requestTimeoutMs, {
       budget: (notSent) => errors.budget(undefined, notSent ? NOT_SENT : {}),
       socketWait: (waitMs) => new McpSocketWaitError(waitMs, errors.context()),
@@ -110,8 +114,30 @@ export class RetryRun {
     return this.init.trace;
   }
 
-  get callerSignal(): AbortSignal | undefined {
-    return this.init.signal;
+  /** The call was aborted: by the caller, or by the module's shutdown. */
+  get aborted(): boolean {
+    return this.stop.aborted;
+  }
+
+  /** Why the call was aborted, once it was. */
+  get abortReason(): unknown {
+    return this.stop.reason;
+  }
+
+  /** A signal that aborts with the call (made on first use; see CallStop). */
+  get callSignal(): AbortSignal {
+    return this.stop.signal;
+  }
+
+  /** Ends the call with `reason` (the module's shutdown), as the caller's abort would. */
+  abort(reason: unknown): void {
+    this.stop.abort(reason);
+  }
+
+  /** The call is over: nothing stays listening on the caller's signal. */
+  dispose(): void {
+    this.endAttempt();
+    this.stop.detach();
   }
 
   /**
@@ -127,7 +153,7 @@ export class RetryRun {
     if (this.deadline - this.init.clock.now() <= 0) throw this.errors.budget(undefined, NOT_SENT);
     this.releaseAdmission = await admitWithinBudget(this.pipeline, this.attemptInfo, this.bounds);
     // The caller may have aborted in the microtasks since the grant, before its listener below.
-    if (this.init.signal?.aborted) {
+    if (this.stop.aborted) {
       this.endAttempt();
       throw this.errors.aborted();
     }
@@ -136,11 +162,8 @@ export class RetryRun {
     this.outcomeOwed = true;
     const signal = this.attemptTimer.start(now, awaitSocket);
     this.attemptRunning = true;
-    const caller = this.init.signal;
-    if (caller) {
-      caller.addEventListener('abort', this.onCallerAbort, { once: true });
-      this.listeningToCaller = true;
-    }
+    this.stop.onAbort(this.onCallerAbort);
+    this.listeningToCaller = true;
     return signal;
   }
 
@@ -191,7 +214,7 @@ export class RetryRun {
     this.throwIfAborted();
     if (this.init.clock.now() + delayMs >= this.deadline)
       throw this.errors.budget(undefined, NOT_SENT);
-    await this.init.clock.sleep(delayMs, this.init.signal).catch(() => {
+    await this.init.clock.sleep(delayMs, this.stop.signal).catch(() => {
       throw this.errors.aborted();
     });
   }
@@ -253,7 +276,7 @@ export class RetryRun {
     // A caller's signal often outlives many calls: leave no listener on it.
     if (this.listeningToCaller) {
       this.listeningToCaller = false;
-      this.init.signal?.removeEventListener('abort', this.onCallerAbort);
+      this.stop.offAbort(this.onCallerAbort);
     }
   }
 
@@ -261,7 +284,7 @@ export class RetryRun {
   explainAbort(error: unknown): unknown {
     const attempt = this.attemptTimer.signal;
     const reason: unknown = attempt?.reason;
-    if (this.init.signal?.aborted) {
+    if (this.stop.aborted) {
       // Already known to have found the request out (a task the server had accepted).
       if (isMcpAbortedError(error) && error.delivery === 'unknown') return error;
       // The abort as it came, while the attempt ran: it knows whether the request was out.
@@ -312,7 +335,7 @@ export class RetryRun {
    */
   async waitBeforeRetry(error: FastMcpError): Promise<void> {
     const classification = this.recordFailure(error);
-    if (this.init.signal?.aborted) throw isMcpAbortedError(error) ? error : this.errors.aborted();
+    if (this.stop.aborted) throw isMcpAbortedError(error) ? error : this.errors.aborted();
     if (!classification.retryable || this.init.singleAttempt) throw this.finalError(error);
     if (this.withholds(error)) throw this.withheld(error);
     if (this.retriesUsed >= this.init.policy.maxRetries) {
@@ -332,7 +355,7 @@ export class RetryRun {
       error: error.message,
       cumulativeMs: this.elapsedMs,
     });
-    await this.init.clock.sleep(delayMs, this.init.signal).catch(() => {
+    await this.init.clock.sleep(delayMs, this.stop.signal).catch(() => {
       throw this.errors.aborted();
     });
   }
@@ -396,6 +419,6 @@ export class RetryRun {
 
   /** McpAbortedError once the caller aborted. */
   throwIfAborted(): void {
-    if (this.init.signal?.aborted) throw this.errors.aborted();
+    if (this.stop.aborted) throw this.errors.aborted();
   }
 }

@@ -1,14 +1,15 @@
 import type { FastMcpError } from '../errors/fastmcp.error.js';
 import type { AttemptInfo } from '../pipeline/attempt-policy.interface.js';
 import type { ServerPipeline } from '../pipeline/server-pipeline.js';
+import type { CallStop } from './call-stop.js';
 import type { Clock } from './clock.js';
 import { NOT_SENT, type RetryRunErrors } from './retry-run-errors.js';
 
-/** What bounds a call's work between its attempts: its deadline, the caller's signal. */
+/** What bounds a call's work between its attempts: its deadline, the caller's abort. */
 export interface CallBounds {
   deadline: number;
   clock: Clock;
-  caller: AbortSignal | undefined;
+  stop: CallStop;
   errors: RetryRunErrors;
 }
 
@@ -16,17 +17,17 @@ export interface CallBounds {
 export async function admitWithinBudget(
   pipeline: ServerPipeline,
   attempt: AttemptInfo,
-  { deadline, clock, caller, errors }: CallBounds,
+  { deadline, clock, stop, errors }: CallBounds,
 ): Promise<() => void> {
   // Nothing may wait: no timer, no signal.
   if (!pipeline.admitMayWait) return await pipeline.admit(attempt);
   const timeUp = new AbortController();
   const timer = setTimeout(() => timeUp.abort(), deadline - clock.now());
-  const signal = caller ? AbortSignal.any([caller, timeUp.signal]) : timeUp.signal;
+  const signal = AbortSignal.any([stop.signal, timeUp.signal]);
   try {
     return await pipeline.admit(attempt, signal);
   } catch (error) {
-    if (caller?.aborted) throw errors.aborted();
+    if (stop.aborted) throw errors.aborted();
     if (timeUp.signal.aborted) throw errors.budget(error, NOT_SENT);
     throw error;
   } finally {
@@ -41,7 +42,7 @@ export async function admitWithinBudget(
  */
 export async function runOutsideAttempt<T>(
   work: (signal: AbortSignal) => Promise<T>,
-  { deadline, clock, caller, errors }: CallBounds,
+  { deadline, clock, stop, errors }: CallBounds,
 ): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(
@@ -49,14 +50,14 @@ export async function runOutsideAttempt<T>(
     Math.max(deadline - clock.now(), 0),
   );
   const onAbort = (): void => controller.abort(errors.aborted());
-  caller?.addEventListener('abort', onAbort, { once: true });
-  if (caller?.aborted) onAbort();
+  stop.onAbort(onAbort);
+  if (stop.aborted) onAbort();
   try {
     return await work(controller.signal);
   } catch (error) {
     throw controller.signal.aborted ? (controller.signal.reason as FastMcpError) : error;
   } finally {
     clearTimeout(timer);
-    caller?.removeEventListener('abort', onAbort);
+    stop.offAbort(onAbort);
   }
 }

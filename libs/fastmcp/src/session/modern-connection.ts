@@ -212,7 +212,7 @@ export class ModernConnection implements McpConnection {
     // Aborted however the round ends, so a sibling of a failed handler stops at once.
     const round = new AbortController();
     const signal = AbortSignal.any([
-      ...(run.callerSignal ? [run.callerSignal] : []),
+      run.callSignal,
       AbortSignal.timeout(Math.max(run.deadline - run.now(), 0)),
       round.signal,
     ]);
@@ -225,8 +225,8 @@ export class ModernConnection implements McpConnection {
         ),
         signal,
         () =>
-          run.callerSignal?.aborted
-            ? new McpAbortedError({ ...fields, cause: run.callerSignal.reason })
+          run.aborted
+            ? new McpAbortedError({ ...fields, cause: run.abortReason })
             : new McpTimeoutError('budget', run.deadline - run.startedAt, fields),
       );
     } finally {

@@ -86,7 +86,7 @@ export class StreamResumption {
     // A token that cannot be had now ends the resumption as a refusal does: the request is out,
     // so the call's delivery stays unknown (an McpAuthError would say it was never sent).
     const authorization = await target.auth?.authorization(run.attemptSignal).catch((error) => {
-      if (run.attemptSignal?.aborted || run.callerSignal?.aborted) throw run.explainAbort(error);
+      if (run.attemptSignal?.aborted || run.aborted) throw run.explainAbort(error);
       throw resumptionRefused(401, run, failure, error);
     });
     const headers = Object.assign(requestHeaders(target, authorization), {
@@ -122,7 +122,7 @@ export class StreamResumption {
     try {
       await auth.onChallenge(challenge, run.attemptSignal);
     } catch (error) {
-      if (run.attemptSignal?.aborted || run.callerSignal?.aborted) throw run.explainAbort(error);
+      if (run.attemptSignal?.aborted || run.aborted) throw run.explainAbort(error);
       throw resumptionRefused(401, run, failure, error);
     }
   }

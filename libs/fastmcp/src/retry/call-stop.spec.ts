@@ -1,0 +1,76 @@
+import { getEventListeners } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
+import { CallStop } from './call-stop.js';
+
+describe('CallStop', () => {
+  it('is aborted by the caller, with its reason', () => {
+    const caller = new AbortController();
+    const stop = new CallStop(caller.signal);
+    const listener = vi.fn();
+    stop.onAbort(listener);
+    expect(stop.aborted).toBe(false);
+    caller.abort('caller');
+    expect(stop.aborted).toBe(true);
+    expect(stop.reason).toBe('caller');
+    expect(listener).toHaveBeenCalledOnce();
+  });
+
+  it('is aborted by abort, the first abort winning', () => {
+    const caller = new AbortController();
+    const stop = new CallStop(caller.signal);
+    const listener = vi.fn();
+    stop.onAbort(listener);
+    stop.abort('shutdown');
+    caller.abort('caller');
+    stop.abort('again');
+    expect(stop.reason).toBe('shutdown');
+    expect(listener).toHaveBeenCalledOnce();
+
+    const callerFirst = new AbortController();
+    const other = new CallStop(callerFirst.signal);
+    callerFirst.abort('caller');
+    other.abort('shutdown');
+    expect(other.reason).toBe('caller');
+  });
+
+  it('calls no listener taken off before the abort', () => {
+    const stop = new CallStop();
+    const listener = vi.fn();
+    stop.onAbort(listener);
+    stop.offAbort(listener);
+    stop.abort('shutdown');
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('gives a signal that follows the caller and abort, made aborted when the call was', () => {
+    const caller = new AbortController();
+    const followsCaller = new CallStop(caller.signal).signal;
+    caller.abort('caller');
+    expect(followsCaller.reason).toBe('caller');
+
+    const stop = new CallStop();
+    const signal = stop.signal;
+    expect(stop.signal).toBe(signal);
+    expect(signal.aborted).toBe(false);
+    stop.abort('shutdown');
+    expect(signal.reason).toBe('shutdown');
+
+    const late = new CallStop();
+    late.abort('before');
+    expect(late.signal.aborted).toBe(true);
+    expect(late.signal.reason).toBe('before');
+  });
+
+  it('leaves no listener on the caller once detached', () => {
+    const caller = new AbortController();
+    const stop = new CallStop(caller.signal);
+    const listener = vi.fn();
+    stop.onAbort(listener);
+    void stop.signal;
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(2);
+    stop.detach();
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    caller.abort('late');
+    expect(listener).not.toHaveBeenCalled();
+  });
+});
