@@ -3,7 +3,7 @@ import type { FastMcpShutdownError } from '../errors/fastmcp-shutdown.error.js';
 /**
  * One running operation, as shutdown sees it: `shutDown` ends it (FastMcpShutdownError) when the
  * grace runs out. No AbortSignal: the operation says how it is ended (`onShutdown`), so a call
- * that is never shut down makes none (see CallStop).
+ * that is never shut down makes none (see AbortHandle).
  */
 export class InFlightTicket {
   private stopper?: (reason: FastMcpShutdownError) => void;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isMcpProtocolError } from '../errors/mcp-protocol.error.js';
 import { FastMcpEvents } from '../events/fastmcp-events.service.js';
 import { resolveOptions } from '../options/resolve-options.js';
+import { AbortHandle } from '../retry/abort-handle.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { McpConnection, ToolRouting } from '../session/mcp-connection.interface.js';
 import type { McpConnector } from '../session/mcp-connector.js';
@@ -73,7 +74,7 @@ describe('McpOperations subscription on a 2026-07-28 connection', () => {
   const run = {
     now: () => 0,
     deadline: Infinity,
-    beginAttempt: () => Promise.resolve(new AbortController().signal),
+    beginAttempt: () => Promise.resolve(new AbortHandle()),
     recordSuccess: () => undefined,
     explainAbort: (error: unknown) => error,
   } as unknown as RetryRun;

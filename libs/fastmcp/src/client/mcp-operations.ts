@@ -322,10 +322,10 @@ export class McpOperations {
    * must be among the subscriptions the server acknowledged.
    */
   private async relisten(connected: McpConnection, run: RetryRun, uri?: string): Promise<void> {
-    const signal = await run.beginAttempt();
+    const attempt = await run.beginAttempt();
     let acknowledged: ListenFilter;
     try {
-      acknowledged = await this.connector.relisten(connected, signal);
+      acknowledged = await this.connector.relisten(connected, attempt.signal);
       run.recordSuccess();
     } catch (error) {
       throw run.explainAbort(error);

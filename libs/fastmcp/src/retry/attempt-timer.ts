@@ -1,4 +1,5 @@
 import type { FastMcpError } from '../errors/fastmcp.error.js';
+import { AbortHandle } from './abort-handle.js';
 import type { Clock } from './clock.js';
 
 /** The errors an attempt's timer aborts it with, made by the run that owns the budget. */
@@ -12,14 +13,14 @@ export interface AttemptTimeouts {
 }
 
 /**
- * The running attempt's abort controller and its one timer: first the wait for a pooled socket
+ * The running attempt's abort handle and its one timer: first the wait for a pooled socket
  * (bounded by the request timeout), then the attempt timeout from the moment the request is
  * written, restarted by progress. Never past the call's deadline: a timer cut short by the
  * deadline ends the budget, whatever the clock reads when it fires (a timer may fire a
  * millisecond early).
  */
 export class AttemptTimer {
-  private controller?: AbortController;
+  private handle?: AbortHandle;
   private timer?: ReturnType<typeof setTimeout>;
   private startedAt = 0;
   private socketWait = false;
@@ -35,9 +36,9 @@ export class AttemptTimer {
     private readonly timeouts: AttemptTimeouts,
   ) {}
 
-  /** The current attempt's signal, aborted by its timer or by `abort`. */
-  get signal(): AbortSignal | undefined {
-    return this.controller?.signal;
+  /** The current attempt's handle, aborted by its timer or by `abort`. */
+  get current(): AbortHandle | undefined {
+    return this.handle;
   }
 
   /** When the current attempt started (its request written, with a socket wait); 0 before one. */
@@ -50,39 +51,39 @@ export class AttemptTimer {
     return this.socketWait;
   }
 
-  /** Starts an attempt at `now`; its signal. With `awaitSocket`, the socket wait runs first. */
-  start(now: number, awaitSocket: boolean): AbortSignal {
+  /** Starts an attempt at `now`; its handle. With `awaitSocket`, the socket wait runs first. */
+  start(now: number, awaitSocket: boolean): AbortHandle {
     const remaining = this.deadline - now;
     const timeoutMs = Math.min(this.requestTimeoutMs, remaining);
-    const controller = new AbortController();
-    this.controller = controller;
+    const handle = new AbortHandle();
+    this.handle = handle;
     this.startedAt = now;
     this.waitingOnClient = 0;
     this.epoch++;
-    if (awaitSocket) this.armSocketWait(controller, timeoutMs, timeoutMs === remaining);
-    else this.arm(controller, timeoutMs, timeoutMs === remaining);
-    return controller.signal;
+    if (awaitSocket) this.armSocketWait(handle, timeoutMs, timeoutMs === remaining);
+    else this.arm(handle, timeoutMs, timeoutMs === remaining);
+    return handle;
   }
 
   abort(reason: FastMcpError): void {
-    this.controller?.abort(reason);
+    this.handle?.abort(reason);
   }
 
-  /** The attempt whose signal is `signal` got its socket: its timeout starts now. */
-  requestWritten(signal: AbortSignal): void {
-    const controller = this.controller;
-    if (!controller || controller.signal !== signal || signal.aborted || !this.socketWait) return;
+  /** The attempt of `handle` got its socket: its timeout starts now. */
+  requestWritten(written: AbortHandle): void {
+    const handle = this.handle;
+    if (!handle || handle !== written || handle.aborted || !this.socketWait) return;
     this.socketWait = false;
     clearTimeout(this.timer);
     const now = this.clock.now();
     this.startedAt = now;
     const remaining = this.deadline - now;
     if (remaining <= 0) {
-      controller.abort(this.timeouts.budget(false));
+      handle.abort(this.timeouts.budget(false));
       return;
     }
     const timeoutMs = Math.min(this.requestTimeoutMs, remaining);
-    this.arm(controller, timeoutMs, timeoutMs === remaining);
+    this.arm(handle, timeoutMs, timeoutMs === remaining);
   }
 
   /**
@@ -92,11 +93,11 @@ export class AttemptTimer {
    * timeout was thrown away, and a retry asked the person again.
    */
   pauseForClient(): () => void {
-    const controller = this.controller;
-    if (!controller || controller.signal.aborted) return () => undefined;
+    const handle = this.handle;
+    if (!handle || handle.aborted) return () => undefined;
     if (this.waitingOnClient++ === 0) {
       clearTimeout(this.timer);
-      this.arm(controller, Math.max(0, this.deadline - this.clock.now()), true);
+      this.arm(handle, Math.max(0, this.deadline - this.clock.now()), true);
     }
     const epoch = this.epoch;
     let resumed = false;
@@ -104,36 +105,36 @@ export class AttemptTimer {
       // The attempt ended meanwhile (its answer came): no timer may start again for it.
       if (resumed || this.epoch !== epoch) return;
       resumed = true;
-      if (--this.waitingOnClient > 0 || controller.signal.aborted) return;
+      if (--this.waitingOnClient > 0 || handle.aborted) return;
       clearTimeout(this.timer);
       const remaining = this.deadline - this.clock.now();
       const timeoutMs = Math.min(this.requestTimeoutMs, remaining);
-      this.arm(controller, Math.max(0, timeoutMs), timeoutMs === remaining);
+      this.arm(handle, Math.max(0, timeoutMs), timeoutMs === remaining);
     };
   }
 
   /** Restarts the timeout, never past `maxAttemptMs` from the attempt's start nor the deadline. */
   extend(maxAttemptMs: number): void {
-    const controller = this.controller;
-    if (!controller || controller.signal.aborted || this.waitingOnClient > 0) return;
+    const handle = this.handle;
+    if (!handle || handle.aborted || this.waitingOnClient > 0) return;
     const now = this.clock.now();
     const limit = Math.min(this.startedAt + maxAttemptMs, this.deadline);
     const timeoutMs = Math.min(this.requestTimeoutMs, limit - now);
     if (timeoutMs <= 0) return;
     clearTimeout(this.timer);
-    this.arm(controller, timeoutMs, timeoutMs === this.deadline - now);
+    this.arm(handle, timeoutMs, timeoutMs === this.deadline - now);
   }
 
   /**
-   * Before the next attempt is admitted: the last one's signal, and the reason it was aborted
+   * Before the next attempt is admitted: the last one's handle, and the reason it was aborted
    * for, no longer explain anything (a refusal by the breaker is not that attempt's timeout).
    */
   reset(): void {
     this.stop();
-    this.controller = undefined;
+    this.handle = undefined;
   }
 
-  /** The attempt ended: its timer is cleared (its signal stays as it is). */
+  /** The attempt ended: its timer is cleared (its handle stays as it is). */
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -142,20 +143,18 @@ export class AttemptTimer {
     this.epoch++;
   }
 
-  private armSocketWait(controller: AbortController, waitMs: number, atDeadline: boolean): void {
+  private armSocketWait(handle: AbortHandle, waitMs: number, atDeadline: boolean): void {
     this.socketWait = true;
     this.timer = setTimeout(() => {
       const budgetSpent = atDeadline || this.clock.now() >= this.deadline;
-      controller.abort(budgetSpent ? this.timeouts.budget(true) : this.timeouts.socketWait(waitMs));
+      handle.abort(budgetSpent ? this.timeouts.budget(true) : this.timeouts.socketWait(waitMs));
     }, waitMs);
   }
 
-  private arm(controller: AbortController, timeoutMs: number, atDeadline: boolean): void {
+  private arm(handle: AbortHandle, timeoutMs: number, atDeadline: boolean): void {
     this.timer = setTimeout(() => {
       const budgetSpent = atDeadline || this.clock.now() >= this.deadline;
-      controller.abort(
-        budgetSpent ? this.timeouts.budget(false) : this.timeouts.attempt(timeoutMs),
-      );
+      handle.abort(budgetSpent ? this.timeouts.budget(false) : this.timeouts.attempt(timeoutMs));
     }, timeoutMs);
   }
 }

@@ -209,16 +209,16 @@ describe('RetryRun', () => {
     vi.useFakeTimers();
     try {
       const { run } = setup({ totalTimeoutMs: 1000, requestTimeoutMs: 30_000 });
-      const signal = await run.beginAttempt();
+      const attempt = await run.beginAttempt();
       vi.advanceTimersByTime(999);
-      expect(signal.aborted).toBe(false);
+      expect(attempt.aborted).toBe(false);
       vi.advanceTimersByTime(1);
-      expect(signal.aborted).toBe(true);
-      expect(signal.reason).toBeInstanceOf(McpTimeoutError);
-      expect((signal.reason as McpTimeoutError).timeoutMs).toBe(1000);
-      expect(run.explainAbort(new Error('canceled'))).toBe(signal.reason);
+      expect(attempt.aborted).toBe(true);
+      expect(attempt.reason).toBeInstanceOf(McpTimeoutError);
+      expect((attempt.reason as McpTimeoutError).timeoutMs).toBe(1000);
+      expect(run.explainAbort(new Error('canceled'))).toBe(attempt.reason);
       // An error that already says the request may have run (naming a task) is kept.
-      const named = new McpDeliveryUnknownError('report', signal.reason as McpTimeoutError, {
+      const named = new McpDeliveryUnknownError('report', attempt.reason as McpTimeoutError, {
         taskId: 't-1',
       });
       expect(run.explainAbort(named)).toBe(named);
@@ -233,9 +233,9 @@ describe('RetryRun', () => {
       const budget = { totalTimeoutMs: 1000, requestTimeoutMs: 30_000 };
       const finalError = async (safeToRepeat?: () => boolean): Promise<unknown> => {
         const { run } = setup(budget, { safeToRepeat });
-        const signal = await run.beginAttempt();
+        const attempt = await run.beginAttempt();
         vi.advanceTimersByTime(1000);
-        return run.waitBeforeRetry(signal.reason as McpTimeoutError).catch((e: unknown) => e);
+        return run.waitBeforeRetry(attempt.reason as McpTimeoutError).catch((e: unknown) => e);
       };
       expect(await finalError(() => false)).toMatchObject({ scope: 'budget', delivery: 'unknown' });
       // Safe to repeat, or not a tool call: the error stays as it was.
@@ -258,13 +258,13 @@ describe('RetryRun', () => {
     vi.useFakeTimers();
     try {
       const { run } = setup({ requestTimeoutMs: 500 });
-      const signal = await run.beginAttempt({ awaitSocket: true });
+      const attempt = await run.beginAttempt({ awaitSocket: true });
       vi.advanceTimersByTime(499);
-      expect(signal.aborted).toBe(false);
+      expect(attempt.aborted).toBe(false);
       vi.advanceTimersByTime(1);
-      expect(signal.reason).toBeInstanceOf(McpSocketWaitError);
-      expect(signal.reason).toMatchObject({ waitedMs: 500, delivery: 'not_delivered' });
-      expect(classifyError(signal.reason, [])).toEqual({
+      expect(attempt.reason).toBeInstanceOf(McpSocketWaitError);
+      expect(attempt.reason).toMatchObject({ waitedMs: 500, delivery: 'not_delivered' });
+      expect(classifyError(attempt.reason, [])).toEqual({
         errorClass: 'socket_wait',
         retryable: true,
       });
@@ -277,14 +277,14 @@ describe('RetryRun', () => {
     vi.useFakeTimers();
     try {
       const { run } = setup({ requestTimeoutMs: 500 });
-      const signal = await run.beginAttempt({ awaitSocket: true });
+      const attempt = await run.beginAttempt({ awaitSocket: true });
       vi.advanceTimersByTime(400);
-      run.requestWritten(signal);
+      run.requestWritten(attempt);
       vi.advanceTimersByTime(499);
-      expect(signal.aborted).toBe(false);
+      expect(attempt.aborted).toBe(false);
       vi.advanceTimersByTime(1);
-      expect(signal.reason).toBeInstanceOf(McpTimeoutError);
-      expect((signal.reason as McpTimeoutError).scope).toBe('attempt');
+      expect(attempt.reason).toBeInstanceOf(McpTimeoutError);
+      expect((attempt.reason as McpTimeoutError).scope).toBe('attempt');
     } finally {
       vi.useRealTimers();
     }
@@ -309,7 +309,7 @@ describe('RetryRun', () => {
     vi.useFakeTimers();
     try {
       const { run } = setup({ requestTimeoutMs: 500, totalTimeoutMs: 5_000 });
-      const signal = await run.beginAttempt();
+      const attempt = await run.beginAttempt();
       vi.advanceTimersByTime(400);
       const endFirst = run.waitOnClient();
       const endSecond = run.waitOnClient();
@@ -317,13 +317,13 @@ describe('RetryRun', () => {
       endFirst();
       endFirst();
       vi.advanceTimersByTime(1_000);
-      expect(signal.aborted).toBe(false);
+      expect(attempt.aborted).toBe(false);
       // The last handler's answer restarts the timeout: the server's answer is due from then.
       endSecond();
       vi.advanceTimersByTime(499);
-      expect(signal.aborted).toBe(false);
+      expect(attempt.aborted).toBe(false);
       vi.advanceTimersByTime(1);
-      expect((signal.reason as McpTimeoutError).scope).toBe('attempt');
+      expect((attempt.reason as McpTimeoutError).scope).toBe('attempt');
 
       // A handler that answers after its attempt ended starts no timer for it.
       const ended = setup({ requestTimeoutMs: 500, totalTimeoutMs: 5_000 }).run;

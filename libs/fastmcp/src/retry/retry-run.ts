@@ -10,7 +10,7 @@ import { McpTimeoutError } from '../errors/mcp-timeout.error.js';
 import type { OperationName } from '../events/operation-name.js';
 import type { RetryOptions } from '../options/retry-options.interface.js';
 import { AttemptTimer } from './attempt-timer.js';
-import { CallStop } from './call-stop.js';
+import { AbortHandle } from './abort-handle.js';
 import { calculateBackoffWithJitter } from './backoff.js';
 import { classifyError, type ErrorClassification } from './classify-error.js';
 import { deliveryOf } from './delivery.js';
@@ -44,7 +44,7 @@ export class RetryRun {
    */
   private outcomeOwed = false;
   /** What ends the call early: the caller's signal, or `abort` (the module's shutdown). */
-  private readonly stop: CallStop;
+  private readonly stop: AbortHandle;
   /** The call's stop has `onCallerAbort` as a listener (only while an attempt runs). */
   private listeningToCaller = false;
   private readonly recorded = new WeakMap<object, ErrorClassification>();
@@ -63,7 +63,7 @@ export class RetryRun {
     this.startedAt = init.clock.now();
     const budget = Math.min(init.policy.totalTimeoutMs, init.timeoutMs ?? Infinity);
     this.deadline = this.startedAt + budget;
-    this.stop = new CallStop(init.signal);
+    this.stop = new AbortHandle(init.signal);
     const errors = new RetryRunErrors(init.clientId, init.operation, budget, this.stop);
     this.errors = errors;
     this.bounds = { deadline: this.deadline, clock: init.clock, stop: this.stop, errors };
@@ -124,7 +124,7 @@ export class RetryRun {
     return this.stop.reason;
   }
 
-  /** A signal that aborts with the call (made on first use; see CallStop). */
+  /** A signal that aborts with the call (made on first use; see AbortHandle). */
   get callSignal(): AbortSignal {
     return this.stop.signal;
   }
@@ -136,17 +136,16 @@ export class RetryRun {
 
   /** The call is over: nothing stays listening on the caller's signal. */
   dispose(): void {
-    this.endAttempt();
     this.stop.detach();
   }
 
   /**
    * Starts an attempt once the server's pipeline admits it (a breaker, a rate limit); its
-   * signal aborts on the caller's abort or the attempt's own timeout. With `awaitSocket`, the
+   * handle aborts on the caller's abort or the attempt's own timeout. With `awaitSocket`, the
    * timeout starts at `requestWritten`; until then the wait for a pooled socket has its own
    * bound of `requestTimeoutMs`, past which the attempt fails with McpSocketWaitError.
    */
-  async beginAttempt({ awaitSocket = false } = {}): Promise<AbortSignal> {
+  async beginAttempt({ awaitSocket = false } = {}): Promise<AbortHandle> {
     this.endAttempt();
     this.attemptTimer.reset();
     this.throwIfAborted();
@@ -160,19 +159,19 @@ export class RetryRun {
     const now = this.init.clock.now();
     if (this.deadline - now <= 0) throw this.errors.budget(undefined, NOT_SENT);
     this.outcomeOwed = true;
-    const signal = this.attemptTimer.start(now, awaitSocket);
+    const attempt = this.attemptTimer.start(now, awaitSocket);
     this.attemptRunning = true;
     this.stop.onAbort(this.onCallerAbort);
     this.listeningToCaller = true;
-    return signal;
+    return attempt;
   }
 
   /**
-   * The request of the attempt whose signal is `signal` got its socket and is being written:
-   * its timeout starts now (within the budget). Ignored for an attempt that has ended.
+   * The request of the attempt of `attempt` got its socket and is being written: its timeout
+   * starts now (within the budget). Ignored for an attempt that has ended.
    */
-  requestWritten(signal: AbortSignal): void {
-    this.attemptTimer.requestWritten(signal);
+  requestWritten(attempt: AbortHandle): void {
+    this.attemptTimer.requestWritten(attempt);
   }
 
   /**
@@ -219,9 +218,14 @@ export class RetryRun {
     });
   }
 
-  /** The current attempt's signal (started by `beginAttempt`). */
+  /** The current attempt's abort (started by `beginAttempt`): what hot paths listen to. */
+  get attemptAbort(): AbortHandle | undefined {
+    return this.attemptTimer.current;
+  }
+
+  /** The current attempt's abort as a signal, for work that takes only one (made on first use). */
   get attemptSignal(): AbortSignal | undefined {
-    return this.attemptTimer.signal;
+    return this.attemptTimer.current?.signal;
   }
 
   /** Runs work of the call outside its attempts (the OAuth flow): see `runOutsideAttempt`. */
@@ -282,7 +286,7 @@ export class RetryRun {
 
   /** Turns an abort of the attempt into the error that explains it; other errors pass through. */
   explainAbort(error: unknown): unknown {
-    const attempt = this.attemptTimer.signal;
+    const attempt = this.attemptTimer.current;
     const reason: unknown = attempt?.reason;
     if (this.stop.aborted) {
       // Already known to have found the request out (a task the server had accepted).

@@ -1,7 +1,7 @@
 import type { FastMcpError } from '../errors/fastmcp.error.js';
 import type { AttemptInfo } from '../pipeline/attempt-policy.interface.js';
 import type { ServerPipeline } from '../pipeline/server-pipeline.js';
-import type { CallStop } from './call-stop.js';
+import type { AbortHandle } from './abort-handle.js';
 import type { Clock } from './clock.js';
 import { NOT_SENT, type RetryRunErrors } from './retry-run-errors.js';
 
@@ -9,7 +9,7 @@ import { NOT_SENT, type RetryRunErrors } from './retry-run-errors.js';
 export interface CallBounds {
   deadline: number;
   clock: Clock;
-  stop: CallStop;
+  stop: AbortHandle;
   errors: RetryRunErrors;
 }
 

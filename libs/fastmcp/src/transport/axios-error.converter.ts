@@ -83,7 +83,7 @@ export class AxiosErrorConverter {
     let read: BodyText | undefined = unread;
     if (stream?.readable) {
       try {
-        read = await readBodyText(stream, ERROR_BODY_LIMIT, this.run.attemptSignal);
+        read = await readBodyText(stream, ERROR_BODY_LIMIT, this.run.attemptAbort);
       } catch (readError) {
         // The attempt's timeout or the caller's abort stopped the read: that is the failure.
         const stopped = this.run.explainAbort(readError);
@@ -127,7 +127,7 @@ export class AxiosErrorConverter {
       releaseErrorBody(stream);
       return false;
     }
-    const read = await readBodyText(stream, GATEWAY_TEXT_LIMIT, this.run.attemptSignal).catch(
+    const read = await readBodyText(stream, GATEWAY_TEXT_LIMIT, this.run.attemptAbort).catch(
       () => undefined,
     );
     releaseErrorBody(stream);

@@ -1,13 +1,15 @@
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createUnzip } from 'node:zlib';
 import type { InternalAxiosRequestConfig } from 'axios';
+import type { Abortable } from '../retry/abort-handle.js';
 import type { AnswerHead } from './adapter-answer.js';
+import { abortOf } from './attempt-abort.js';
 
 /**
  * The body of an answer, decompressed when the server compressed it (as axios's adapter does).
- * The decoder is tied to the request's signal for as long as it lives: a few compressed bytes
+ * The decoder is tied to the request's abort for as long as it lives: a few compressed bytes
  * can expand to gigabytes long after the raw body has ended (and the adapter let go of the
- * signal), so an abort (the attempt's timeout, the caller's) destroys the decoder itself.
+ * abort), so an abort (the attempt's timeout, the caller's) destroys the decoder itself.
  */
 export function decodedBody(config: InternalAxiosRequestConfig, head: AnswerHead): Readable {
   const { body, headers } = head;
@@ -22,7 +24,7 @@ export function decodedBody(config: InternalAxiosRequestConfig, head: AnswerHead
   delete headers['content-encoding'];
   body.once('error', (error) => decoder.destroy(error));
   decoder.once('close', () => body.destroy());
-  stopOnAbort(decoder, config.signal as AbortSignal | undefined);
+  stopOnAbort(decoder, abortOf(config));
   return body.pipe(decoder);
 }
 
@@ -31,7 +33,7 @@ export function decodedBody(config: InternalAxiosRequestConfig, head: AnswerHead
  * may be reading it (an error with no listener would end the process); a reader sees a premature
  * close, which its own signal explains.
  */
-function stopOnAbort(stream: Readable, signal: AbortSignal | undefined): void {
+function stopOnAbort(stream: Readable, signal: Abortable | undefined): void {
   if (!signal) return;
   const onAbort = (): void => {
     stream.destroy();

@@ -3,6 +3,7 @@ import type {
   ExchangeContext,
   ServerMessageDispatcher,
 } from '../protocol/server-message.dispatcher.js';
+import type { AbortHandle } from '../retry/abort-handle.js';
 import type { RetryRun } from '../retry/retry-run.js';
 import type { ExchangeOptions } from './exchange-options.interface.js';
 import type { HttpTarget } from './http-target.interface.js';
@@ -48,7 +49,7 @@ class StreamExchangeContext implements ExchangeContext {
   readonly reply?: (message: JSONRPCMessage) => Promise<void>;
   readonly tasks: HttpTarget['tasks'];
   private readonly progress: ExchangeOptions['progress'];
-  private readonly attempt: AbortSignal | undefined;
+  private readonly attempt: AbortHandle | undefined;
   // Made only when the server sends a request on the stream: most answers have none.
   private ended?: AbortController;
   private endedSignal?: AbortSignal;
@@ -65,7 +66,7 @@ class StreamExchangeContext implements ExchangeContext {
   ) {
     this.clientId = run.clientId;
     this.progress = exchange.progress;
-    this.attempt = run.attemptSignal;
+    this.attempt = run.attemptAbort;
     this.progressToken = this.progress ? (this.progress.token ?? message.id) : undefined;
     // 2026-07-28: the server may send no request on this stream, and the client no response.
     this.reply = target.era === 'modern' ? undefined : reply;
@@ -78,7 +79,7 @@ class StreamExchangeContext implements ExchangeContext {
       this.ended = ended;
       if (this.finished) ended.abort(EXCHANGE_ENDED);
       this.endedSignal = this.attempt
-        ? AbortSignal.any([ended.signal, this.attempt])
+        ? AbortSignal.any([ended.signal, this.attempt.signal])
         : ended.signal;
     }
     return this.endedSignal;

@@ -15,28 +15,35 @@ import {
   getAdapter,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import type { AbortHandle } from '../retry/abort-handle.js';
 import { isPlainRequest, plainHeaders, settleAnswer } from './adapter-answer.js';
+import { abortOf, signalledFallback } from './attempt-abort.js';
 
-/** A request's own hook, called when it gets its socket (it leaves the agent's queue). */
+/** A request's own hooks, beside axios's config. */
 export interface SocketHook {
+  /** Called when the request gets its socket (it leaves the agent's queue). */
   onSocket?: () => void;
+  /** Its attempt's abort, listened to in place of an AbortSignal (see AbortHandle). */
+  attemptAbort?: AbortHandle;
 }
 
 /**
  * The module's axios adapter: one `node:http(s)` request over the configured agents, written in
  * one go (`end(body)`: headers and body in one packet), the answer handed over as a stream.
- * axios itself (interceptors, `validateStatus`, AxiosError, cancellation by `signal`) is kept;
+ * axios itself (interceptors, `validateStatus`, AxiosError, cancellation) is kept;
  * what it skips of axios's own http adapter (redirects, proxies, upload progress, body
  * transforms) the module never uses, and a request that asks for any of it, or that could meet
  * a proxy from the environment, goes through axios's http adapter as before.
  */
-export function leanHttpAdapter(fallback: AxiosAdapter = getAdapter('http')): AxiosAdapter {
+export function leanHttpAdapter(
+  fallback: AxiosAdapter = signalledFallback(getAdapter('http')),
+): AxiosAdapter {
   return (config) => (isPlainRequest(config) ? send(config) : fallback(config));
 }
 
 function send(config: InternalAxiosRequestConfig): Promise<AxiosResponse<Readable>> {
   return new Promise((resolve, reject) => {
-    const signal = config.signal as AbortSignal | undefined;
+    const signal = abortOf(config);
     if (signal?.aborted) {
       reject(new CanceledError(undefined, config));
       return;
@@ -62,7 +69,7 @@ function send(config: InternalAxiosRequestConfig): Promise<AxiosResponse<Readabl
       reject(AxiosError.from(error, undefined, config, req));
     });
     req.once('response', (res) => {
-      // The request is over with its raw body; a decoder has its own tie to the signal.
+      // The request is over with its raw body; a decoder has its own tie to the abort.
       res.once('close', done);
       const head = {
         status: res.statusCode ?? 0,

@@ -28,6 +28,7 @@ import type { ExchangeOptions } from './exchange-options.interface.js';
 import { exchangeSink } from './exchange-sink.js';
 import type { HttpTarget, TransportResponse } from './http-target.interface.js';
 import { trimAxiosDefaults } from './lean-axios-defaults.js';
+import { signalledFallback } from './attempt-abort.js';
 import { leanHttpAdapter, type SocketHook } from './lean-http.adapter.js';
 import { OriginPools } from './origin-pools.js';
 import { undiciAdapter } from './undici.adapter.js';
@@ -80,7 +81,9 @@ export class McpHttpTransport {
     trimAxiosDefaults(axios.defaults);
     axios.defaults.httpAgent = this.agents.http;
     axios.defaults.httpsAgent = this.agents.https;
-    const lean = leanHttpAdapter(watchedFallback(this.sockets, getAdapter('http')));
+    const lean = leanHttpAdapter(
+      watchedFallback(this.sockets, signalledFallback(getAdapter('http'))),
+    );
     axios.defaults.adapter = undiciAdapter(this.pools, this.agents.http, lean);
     this.resumption = new StreamResumption(axios);
   }
@@ -203,9 +206,11 @@ export class McpHttpTransport {
     );
     // Admitted first (breaker, rate limit): a request refused there is never sent, so it gets
     // no request id, no attempt span and no cancellation.
-    const signal = await run.beginAttempt({ awaitSocket: true }).catch(async (error: unknown) => {
-      throw await converter.convert(error);
-    });
+    const attemptAbort = await run
+      .beginAttempt({ awaitSocket: true })
+      .catch(async (error: unknown) => {
+        throw await converter.convert(error);
+      });
     const id = this.nextRequestId();
     const attempt = traceAttempt(run, target, method, id, params);
     const message = jsonRpcRequest(
@@ -224,8 +229,8 @@ export class McpHttpTransport {
           attempt,
         ),
         responseType: 'stream',
-        signal,
-        onSocket: () => run.requestWritten(signal),
+        attemptAbort,
+        onSocket: () => run.requestWritten(attemptAbort),
       };
       response = await this.http.axiosRef.request<Readable>(config);
     } catch (error) {
@@ -296,8 +301,8 @@ export class McpHttpTransport {
     try {
       for (;;) {
         try {
-          const signal = run.attemptSignal;
-          return await readResponse(stream, message.id, sink, cursor, meter, signal, upstream);
+          const abort = run.attemptAbort;
+          return await readResponse(stream, message.id, sink, cursor, meter, abort, upstream);
         } catch (error) {
           const failure = run.explainAbort(error);
           // A modern stream cannot be resumed: the request is lost, a retry re-issues it.

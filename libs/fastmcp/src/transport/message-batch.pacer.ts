@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { type Abortable, throwIfAborted } from '../retry/abort-handle.js';
 
 /** Messages handled in one turn of the event loop before the reader lets timers run. */
 export const MESSAGES_PER_TURN = 100;
@@ -11,7 +12,7 @@ export const MESSAGES_PER_TURN = 100;
 export class MessagePacer {
   private handled = 0;
 
-  constructor(private readonly signal: AbortSignal | undefined) {}
+  constructor(private readonly signal: Abortable | undefined) {}
 
   /** Counts one handled message; true when the reader should `yield()` before the next. */
   due(): boolean {
@@ -22,6 +23,6 @@ export class MessagePacer {
   /** Lets the event loop run; throws the signal's reason if it aborted meanwhile. */
   async yield(): Promise<void> {
     await nextTurn();
-    this.signal?.throwIfAborted();
+    throwIfAborted(this.signal);
   }
 }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Abortable } from '../retry/abort-handle.js';
 import type { AnswerMeter } from './answer-meter.js';
 
 /** How much of an error body is read: enough for a JSON-RPC error with its `data`, still bounded. */
@@ -19,7 +20,7 @@ export interface BodyText {
 export async function readBodyText(
   stream: Readable,
   limit: number,
-  signal?: AbortSignal,
+  signal?: Abortable,
 ): Promise<BodyText> {
   const onAbort = (): void => {
     stream.destroy(signal?.reason instanceof Error ? signal.reason : undefined);

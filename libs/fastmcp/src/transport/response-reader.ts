@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { AxiosResponse } from 'axios';
 import { McpProtocolError } from '../errors/mcp-protocol.error.js';
 import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
+import type { Abortable } from '../retry/abort-handle.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
 import type { AnswerMeter } from './answer-meter.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
@@ -23,7 +24,7 @@ export async function readResponse(
   sink: MessageSink,
   cursor: SseCursor,
   meter: AnswerMeter,
-  signal: AbortSignal | undefined,
+  signal: Abortable | undefined,
   upstream?: UpstreamText,
 ): Promise<Record<string, unknown>> {
   const stream = response.data;

@@ -3,6 +3,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { isMcpResponseTooLargeError } from '../errors/mcp-response-too-large.error.js';
 import { McpTransportError } from '../errors/mcp-transport.error.js';
+import type { Abortable } from '../retry/abort-handle.js';
 import type { AnswerMeter } from './answer-meter.js';
 import { matchResponse, parseMessages, type RequestId } from './jsonrpc.js';
 import { MessagePacer } from './message-batch.pacer.js';
@@ -37,7 +38,7 @@ export async function readSseResponse(
   sink: MessageSink,
   cursor: SseCursor,
   meter: AnswerMeter,
-  signal?: AbortSignal,
+  signal?: Abortable,
   upstream?: UpstreamText,
 ): Promise<Record<string, unknown>> {
   let found: { result: Record<string, unknown> } | undefined;

@@ -9,6 +9,7 @@ import {
 } from 'axios';
 import type { Dispatcher } from 'undici';
 import { isPlainRequest, plainHeaders, settleAnswer } from './adapter-answer.js';
+import { abortOf } from './attempt-abort.js';
 import type { SocketHook } from './lean-http.adapter.js';
 import type { OriginPools } from './origin-pools.js';
 import { UndiciAnswerHandler } from './undici-answer.handler.js';
@@ -27,8 +28,8 @@ const MAX_ROUTES = 256;
 /**
  * The module's axios adapter for plain `http:` requests: one request dispatched on the origin's
  * undici `Pool` (keep-alive connections, headers and body written together), the answer handed
- * over as a stream. axios itself (interceptors, `validateStatus`, AxiosError, cancellation by
- * `signal`) is kept. Anything else (`https:`, another agent than the module's, or what the lean
+ * over as a stream. axios itself (interceptors, `validateStatus`, AxiosError, cancellation) is
+ * kept. Anything else (`https:`, another agent than the module's, or what the lean
  * adapters never do: redirects, proxies, other response types) goes to `fallback`.
  */
 export function undiciAdapter(
@@ -63,7 +64,7 @@ function send(
   route: Route,
 ): Promise<AxiosResponse<Readable>> {
   return new Promise((resolve, reject) => {
-    const signal = config.signal as AbortSignal | undefined;
+    const signal = abortOf(config);
     if (signal?.aborted) {
       reject(new CanceledError(undefined, config));
       return;
@@ -78,7 +79,7 @@ function send(
     const handler: UndiciAnswerHandler = new UndiciAnswerHandler({
       onSocket: (config as SocketHook).onSocket,
       onHead: (head) => {
-        // The request is over with its raw body; a decoder has its own tie to the signal.
+        // The request is over with its raw body; a decoder has its own tie to the abort.
         head.body.once('close', done);
         settleAnswer(config, handler, head, resolve, reject);
       },
