@@ -7,7 +7,7 @@ describe('AbortHandle', () => {
     const caller = new AbortController();
     const stop = new AbortHandle(caller.signal);
     const listener = vi.fn();
-    stop.onAbort(listener);
+    stop.addEventListener('abort', listener);
     expect(stop.aborted).toBe(false);
     caller.abort('caller');
     expect(stop.aborted).toBe(true);
@@ -19,7 +19,7 @@ describe('AbortHandle', () => {
     const caller = new AbortController();
     const stop = new AbortHandle(caller.signal);
     const listener = vi.fn();
-    stop.onAbort(listener);
+    stop.addEventListener('abort', listener);
     stop.abort('shutdown');
     caller.abort('caller');
     stop.abort('again');
@@ -36,8 +36,8 @@ describe('AbortHandle', () => {
   it('calls no listener taken off before the abort', () => {
     const stop = new AbortHandle();
     const listener = vi.fn();
-    stop.onAbort(listener);
-    stop.offAbort(listener);
+    stop.addEventListener('abort', listener);
+    stop.removeEventListener('abort', listener);
     stop.abort('shutdown');
     expect(listener).not.toHaveBeenCalled();
   });
@@ -65,7 +65,7 @@ describe('AbortHandle', () => {
     const caller = new AbortController();
     const stop = new AbortHandle(caller.signal);
     const listener = vi.fn();
-    stop.onAbort(listener);
+    stop.addEventListener('abort', listener);
     void stop.signal;
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(2);
     stop.detach();

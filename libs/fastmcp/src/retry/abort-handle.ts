@@ -44,7 +44,7 @@ export class AbortHandle implements Abortable {
     if (!this.controller) {
       this.controller = new AbortController();
       if (this.aborted) this.controller.abort(this.reason);
-      else if (this.caller) this.onAbort(this.follow);
+      else if (this.caller) this.addEventListener('abort', this.follow);
     }
     return this.controller.signal;
   }
@@ -55,33 +55,24 @@ export class AbortHandle implements Abortable {
     this.own = { reason };
     this.controller?.abort(reason);
     for (const listener of [...(this.listeners ?? [])]) {
-      this.offAbort(listener);
+      this.removeEventListener('abort', listener);
       listener();
     }
   }
 
-  /** Calls `listener` once on the abort, unless `offAbort` comes first. */
-  onAbort(listener: () => void): void {
+  /** Calls `listener` once on the abort (always once), unless it is removed first. */
+  addEventListener(_type: 'abort', listener: () => void): void {
     (this.listeners ??= new Set()).add(listener);
     this.caller?.addEventListener('abort', listener, { once: true });
   }
 
-  offAbort(listener: () => void): void {
+  removeEventListener(_type: 'abort', listener: () => void): void {
     this.listeners?.delete(listener);
     this.caller?.removeEventListener('abort', listener);
   }
 
-  /** As an AbortSignal's: every listener is called once. */
-  addEventListener(_type: 'abort', listener: () => void): void {
-    this.onAbort(listener);
-  }
-
-  removeEventListener(_type: 'abort', listener: () => void): void {
-    this.offAbort(listener);
-  }
-
   /** No listener stays on the caller's signal, which may outlive many calls. */
   detach(): void {
-    for (const listener of [...(this.listeners ?? [])]) this.offAbort(listener);
+    for (const listener of [...(this.listeners ?? [])]) this.removeEventListener('abort', listener);
   }
 }

@@ -161,7 +161,7 @@ export class RetryRun {
     this.outcomeOwed = true;
     const attempt = this.attemptTimer.start(now, awaitSocket);
     this.attemptRunning = true;
-    this.stop.onAbort(this.onCallerAbort);
+    this.stop.addEventListener('abort', this.onCallerAbort);
     this.listeningToCaller = true;
     return attempt;
   }
@@ -280,7 +280,7 @@ export class RetryRun {
     // A caller's signal often outlives many calls: leave no listener on it.
     if (this.listeningToCaller) {
       this.listeningToCaller = false;
-      this.stop.offAbort(this.onCallerAbort);
+      this.stop.removeEventListener('abort', this.onCallerAbort);
     }
   }
 

@@ -50,7 +50,7 @@ export async function runOutsideAttempt<T>(
     Math.max(deadline - clock.now(), 0),
   );
   const onAbort = (): void => controller.abort(errors.aborted());
-  stop.onAbort(onAbort);
+  stop.addEventListener('abort', onAbort);
   if (stop.aborted) onAbort();
   try {
     return await work(controller.signal);
@@ -58,6 +58,6 @@ export async function runOutsideAttempt<T>(
     throw controller.signal.aborted ? (controller.signal.reason as FastMcpError) : error;
   } finally {
     clearTimeout(timer);
-    stop.offAbort(onAbort);
+    stop.removeEventListener('abort', onAbort);
   }
 }

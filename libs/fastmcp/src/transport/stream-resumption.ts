@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { wwwAuthenticateOf } from '../auth/parse-challenge.js';
 import type { AuthChallenge, ServerAuth } from '../auth/server-auth.interface.js';
 import type { FastMcpError } from '../errors/fastmcp.error.js';
@@ -10,6 +10,7 @@ import type { AttemptTrace } from '../tracing/operation-tracer.interface.js';
 import { withTraceHeaders } from './attempt-trace.js';
 import { releaseErrorBody } from './error-body-release.js';
 import type { HttpTarget } from './http-target.interface.js';
+import type { SocketHook } from './lean-http.adapter.js';
 import { requestHeaders } from './request-headers.js';
 import { isEventStream } from './response-reader.js';
 import type { SseCursor } from './sse-response.reader.js';
@@ -86,24 +87,23 @@ export class StreamResumption {
     // A token that cannot be had now ends the resumption as a refusal does: the request is out,
     // so the call's delivery stays unknown (an McpAuthError would say it was never sent).
     const authorization = await target.auth?.authorization(run.attemptSignal).catch((error) => {
-      if (run.attemptSignal?.aborted || run.aborted) throw run.explainAbort(error);
+      if (run.attemptAbort?.aborted || run.aborted) throw run.explainAbort(error);
       throw resumptionRefused(401, run, failure, error);
     });
     const headers = Object.assign(requestHeaders(target, authorization), {
       accept: 'text/event-stream',
       'last-event-id': cursor.lastEventId ?? '',
     });
-    const response = await this.http
-      .get<Readable>(target.url, {
-        headers: withTraceHeaders(headers, attempt),
-        responseType: 'stream',
-        signal: run.attemptSignal,
-        validateStatus: () => true,
-      })
-      .catch((error: unknown) => {
-        if (run.attemptSignal?.aborted) throw run.explainAbort(error);
-        return undefined;
-      });
+    const config: AxiosRequestConfig & SocketHook = {
+      headers: withTraceHeaders(headers, attempt),
+      responseType: 'stream',
+      attemptAbort: run.attemptAbort,
+      validateStatus: () => true,
+    };
+    const response = await this.http.get<Readable>(target.url, config).catch((error: unknown) => {
+      if (run.attemptAbort?.aborted) throw run.explainAbort(error);
+      return undefined;
+    });
     return { response, authorization };
   }
 
@@ -122,7 +122,7 @@ export class StreamResumption {
     try {
       await auth.onChallenge(challenge, run.attemptSignal);
     } catch (error) {
-      if (run.attemptSignal?.aborted || run.aborted) throw run.explainAbort(error);
+      if (run.attemptAbort?.aborted || run.aborted) throw run.explainAbort(error);
       throw resumptionRefused(401, run, failure, error);
     }
   }
