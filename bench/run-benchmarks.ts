@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { GO_SEED_NS_PER_OP, runBackoff } from './backoff.js';
 import { type CallComparison, DEFAULT_CALL_OVERHEAD, runCallOverhead } from './call-overhead.js';
+import { measureDlqMemory } from './dlq-memory.js';
 import { type DlqStoreFigures, measureDlqStore } from './dlq-store.js';
 import { modernCallRows, runModernCallOverhead } from './modern-call-overhead.js';
 import { runMetricsCost } from './metrics-cost.js';
@@ -29,6 +30,8 @@ const DLQ_ENTRIES = Number(process.env.DLQ_BENCH_ENTRIES ?? 1_000_000);
 const DLQ_CLUSTER_ENTRIES = Number(process.env.DLQ_BENCH_CLUSTER_ENTRIES ?? 100_000);
 const DLQ_SAMPLES = Number(process.env.DLQ_BENCH_SAMPLES ?? 5_000);
 const DLQ_ROUNDS = Number(process.env.DLQ_BENCH_ROUNDS ?? 1);
+/** Entries the in-memory DLQ is filled with, each a live dedup fingerprint. */
+const DLQ_MEMORY_ENTRIES = 100_000;
 
 /** The SDK client's undici requests pile abort listeners on one signal; Node warns at 1,500. */
 function quietSdkListenerWarnings(): void {
@@ -272,6 +275,30 @@ export async function main(): Promise<number> {
     summary: metrics.costNsPerOp,
     unit: 'ns/op',
   });
+
+  log(`DLQ (memory), store() empty and with ${DLQ_MEMORY_ENTRIES} entries`);
+  const memory = await rounds(3, () => measureDlqMemory(DLQ_MEMORY_ENTRIES));
+  results.dlqMemory = memory;
+  const memoryRow = (figure: string, summary: RoundSummary, unit: string, note?: string): Row => ({
+    section: 'DLQ (memory)',
+    figure,
+    summary,
+    unit,
+    note,
+  });
+  rows.push(
+    memoryRow('store() CPU, queue empty', memory.emptyCpuMicros, 'us'),
+    memoryRow(`store() CPU, ${DLQ_MEMORY_ENTRIES} entries held`, memory.fullCpuMicros, 'us'),
+    memoryRow(
+      'store() CPU, held / empty',
+      memory.ratio,
+      'x',
+      'each entry a live dedup fingerprint',
+    ),
+    memoryRow(`getStats() @${DLQ_MEMORY_ENTRIES / 1000}k, p50`, memory.statsMs, 'ms'),
+    memoryRow('getByPriority() page of 100, p50', memory.rarePriorityPageMs, 'ms', '1 in 1,000'),
+    memoryRow('timeline(), p50', memory.timelineMs, 'ms', '24 buckets x 8 series'),
+  );
 
   for (const [kind, entries] of [
     ['single', DLQ_ENTRIES],

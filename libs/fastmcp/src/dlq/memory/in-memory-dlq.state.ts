@@ -1,20 +1,34 @@
 import type { DlqStats } from '../core/dead-letter-queue.interface.js';
 import { DLQ_STATS_TOP_CLIENTS, DLQ_STATS_TOP_ERROR_CLASSES } from '../core/dlq.constants.js';
 import type { DlqCursor } from '../core/dlq-cursor.js';
+import { type DlqEntryMeta, inIndex, metaOf } from '../core/dlq-entry-meta.js';
 import { dlqIdTime } from '../core/dlq-id.js';
 import { topCounts } from '../core/dlq-top-counts.js';
+import type { DlqIndex } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
+import { EntryCounts } from './entry-counts.js';
 import { ExpiryIndex } from './expiry-index.js';
 import { keepOnly } from './keep-only.js';
 
+/** An entry as kept: its JSON, and what reads filter, count and order by. */
+interface Kept {
+  id: string;
+  json: string;
+  fields: DlqEntryMeta;
+  /** When the entry was created (its id's time), in ms. */
+  createdMs: number;
+}
+
 /**
- * The in-memory store's data: entries by id, ids in time order and ids in expiry order. Entries
- * are kept as JSON strings, so what goes in and out is copied exactly as the Redis store does.
+ * The in-memory store's data: entries by id, in time order and in expiry order, and counts by
+ * field. Entries are kept as JSON strings, so what goes in and out is copied exactly as the Redis
+ * store does; their filter fields beside them, so pages, counts and stats parse none.
  */
 export class InMemoryDlqState {
-  private readonly entries = new Map<string, string>();
-  /** Ids ascending; ids sort by the time they failed. */
-  private readonly ids: string[] = [];
+  private readonly entries = new Map<string, Kept>();
+  private readonly counts = new EntryCounts();
+  /** Entries by id ascending; ids sort by the time they failed. */
+  private readonly order: Kept[] = [];
   /**
    * Ids by expiry, soonest first, as the Redis store's expiry set: an imported or restored entry
    * keeps its own expiry, so time order is not expiry order.
@@ -22,7 +36,7 @@ export class InMemoryDlqState {
   private readonly expiries = new ExpiryIndex();
 
   get size(): number {
-    return this.ids.length;
+    return this.order.length;
   }
 
   has(id: string): boolean {
@@ -30,26 +44,46 @@ export class InMemoryDlqState {
   }
 
   get(id: string): FailedOperation | undefined {
-    const json = this.entries.get(id);
-    return json === undefined ? undefined : (JSON.parse(json) as FailedOperation);
+    const kept = this.entries.get(id);
+    return kept === undefined ? undefined : (JSON.parse(kept.json) as FailedOperation);
   }
 
   /** Adds or replaces; adding an id that is present changes nothing (idempotent store). */
   put(entry: FailedOperation, replace = false): boolean {
-    const present = this.entries.has(entry.id);
+    const present = this.entries.get(entry.id);
     if (present && !replace) return false;
     if (!present && replace) return false;
-    this.entries.set(entry.id, JSON.stringify(entry));
-    if (!present) this.ids.splice(this.position(entry.id), 0, entry.id);
+    const fields = metaOf(entry);
+    const json = JSON.stringify(entry);
+    if (present) {
+      // Changed in place: `order` holds the same object.
+      this.counts.remove(present.fields);
+      present.json = json;
+      present.fields = fields;
+    } else {
+      const kept: Kept = { id: entry.id, json, fields, createdMs: dlqIdTime(entry.id) };
+      this.entries.set(entry.id, kept);
+      this.order.splice(this.position(entry.id), 0, kept);
+    }
+    this.counts.add(fields);
     this.expiries.set(entry.id, expiryMs(entry));
     return true;
   }
 
   remove(id: string): boolean {
     this.expiries.delete(id);
-    if (!this.entries.delete(id)) return false;
+    if (!this.forget(id)) return false;
     const at = this.position(id);
-    if (this.ids[at] === id) this.ids.splice(at, 1);
+    if (this.order[at]?.id === id) this.order.splice(at, 1);
+    return true;
+  }
+
+  /** Drops the entry and its counts, not its place in `order`. */
+  private forget(id: string): boolean {
+    const kept = this.entries.get(id);
+    if (!kept) return false;
+    this.entries.delete(id);
+    this.counts.remove(kept.fields);
     return true;
   }
 
@@ -72,7 +106,7 @@ export class InMemoryDlqState {
     keep: (id: string) => boolean,
   ): string[] {
     const chosen: string[] = [];
-    for (const id of this.ids) {
+    for (const { id } of this.order) {
       if (chosen.length === max || !test(id)) break;
       if (!keep(id)) chosen.push(id);
     }
@@ -84,56 +118,62 @@ export class InMemoryDlqState {
   private removeAll(ids: readonly string[]): void {
     if (ids.length === 0) return;
     const gone = new Set(ids);
-    for (const id of ids) this.entries.delete(id);
-    keepOnly(this.ids, (id) => !gone.has(id));
+    for (const id of ids) this.forget(id);
+    keepOnly(this.order, (kept) => !gone.has(kept.id));
     this.expiries.deleteAll(gone);
   }
 
-  /** Entries newest first, strictly after the cursor (older than it). */
-  *newestFirst(cursor: DlqCursor | undefined): Generator<FailedOperation> {
-    let at = cursor ? this.position(cursor.id) - 1 : this.ids.length - 1;
-    for (; at >= 0; at--) {
-      const entry = this.get(this.ids[at]);
-      if (entry) yield entry;
+  /**
+   * Up to `count` ids of `index`, newest first, strictly after the cursor (older than it), none
+   * created before `oldestMs`: one loop over `order`, reading only the fields.
+   */
+  page(index: DlqIndex, cursor: DlqCursor | undefined, count: number, oldestMs: number): string[] {
+    const ids: string[] = [];
+    let at = cursor ? this.position(cursor.id) - 1 : this.order.length - 1;
+    for (; at >= 0 && ids.length < count; at--) {
+      const kept = this.order[at];
+      if (kept.createdMs < oldestMs) break;
+      if (inIndex(kept.fields, index)) ids.push(kept.id);
     }
+    return ids;
+  }
+
+  /** How many ids of `index` were created in each of `buckets` spans of `bucketMs` from `fromMs`. */
+  countByTime(index: DlqIndex, fromMs: number, bucketMs: number, buckets: number): number[] {
+    const counts = new Array<number>(buckets).fill(0);
+    for (let at = this.order.length - 1; at >= 0; at--) {
+      const kept = this.order[at];
+      const bucket = Math.floor((kept.createdMs - fromMs) / bucketMs);
+      if (bucket < 0) break;
+      if (bucket < buckets && inIndex(kept.fields, index)) counts[bucket] += 1;
+    }
+    return counts;
   }
 
   stats(nowMs: number): Omit<DlqStats, 'dueForRedrive'> {
-    const byOperation: DlqStats['byOperation'] = {};
-    const byClient = new Map<string, number>();
-    const byClass = new Map<string, number>();
-    const byPriority: DlqStats['byPriority'] = {};
-    for (const id of this.ids) {
-      const entry = this.get(id);
-      if (!entry) continue;
-      byOperation[entry.operation] = (byOperation[entry.operation] ?? 0) + 1;
-      byClient.set(entry.clientId, (byClient.get(entry.clientId) ?? 0) + 1);
-      byClass.set(entry.errorClass, (byClass.get(entry.errorClass) ?? 0) + 1);
-      const priority = entry.priority ?? 'normal';
-      byPriority[priority] = (byPriority[priority] ?? 0) + 1;
-    }
-    const oldest = this.ids[0];
-    const newest = this.ids[this.ids.length - 1];
+    const { byOperation, byClientId, byErrorClass, byPriority } = this.counts;
+    const oldest = this.order[0]?.id;
+    const newest = this.order[this.order.length - 1]?.id;
     return {
-      total: this.ids.length,
-      byOperation,
-      byClientId: topCounts(byClient, DLQ_STATS_TOP_CLIENTS),
-      byErrorClass: topCounts(byClass, DLQ_STATS_TOP_ERROR_CLASSES),
-      clientIdCount: byClient.size,
-      errorClassCount: byClass.size,
-      byPriority,
+      total: this.order.length,
+      byOperation: Object.fromEntries(byOperation),
+      byClientId: topCounts(byClientId, DLQ_STATS_TOP_CLIENTS),
+      byErrorClass: topCounts(byErrorClass, DLQ_STATS_TOP_ERROR_CLASSES),
+      clientIdCount: byClientId.size,
+      errorClassCount: byErrorClass.size,
+      byPriority: Object.fromEntries(byPriority),
       oldestAgeSeconds: oldest ? Math.max(0, Math.floor((nowMs - dlqIdTime(oldest)) / 1000)) : null,
       newestAt: newest ? new Date(dlqIdTime(newest)).toISOString() : null,
     };
   }
 
-  /** Index of the first id >= `id` (binary search). */
+  /** Index in `order` of the first id >= `id` (binary search). */
   private position(id: string): number {
     let low = 0;
-    let high = this.ids.length;
+    let high = this.order.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (this.ids[mid] < id) low = mid + 1;
+      if (this.order[mid].id < id) low = mid + 1;
       else high = mid;
     }
     return low;

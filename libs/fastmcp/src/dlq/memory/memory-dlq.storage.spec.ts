@@ -16,6 +16,8 @@ import {
 import { isDlqUnavailableError } from '../../errors/dlq-unavailable.error.js';
 import { DeadLetterQueueService } from '../core/dead-letter-queue.service.js';
 import { DLQ_TOMBSTONE_MS } from '../core/dlq.constants.js';
+import { DlqIdGenerator } from '../core/dlq-id.js';
+import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { DLQ_STORAGE } from '../core/dlq-storage.token.js';
 import { DlqReplayService } from '../replay/dlq-replay.service.js';
 import { MemoryDlqStorage } from './memory-dlq.storage.js';
@@ -91,5 +93,61 @@ describe('MemoryDlqStorage tombstones', () => {
     vi.setSystemTime(Date.now() + DLQ_TOMBSTONE_MS + 1);
     await storage.sweep('expired', Date.now(), Date.now(), () => undefined);
     expect(tombstones()).toBe(0);
+  });
+});
+
+describe('MemoryDlqStorage fingerprints', () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** Stores an entry that claims `fingerprint` for `windowMs` (dedup). */
+  function storeWithFingerprint(
+    storage: MemoryDlqStorage,
+    ids: DlqIdGenerator,
+    fingerprint: string,
+    windowMs: number,
+  ) {
+    const entry = {
+      ...failedInput(),
+      id: ids.next(Date.now()),
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      replayCount: 0,
+      status: 'dead',
+    } as FailedOperation;
+    const options = { nowMs: Date.now(), dueAt: 0, fingerprint, dedupWindowMs: windowMs };
+    return storage.insert(entry, options);
+  }
+
+  it('forgets fingerprints past their window, reading them at most once a second', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const storage = new MemoryDlqStorage();
+    const ids = new DlqIdGenerator();
+    const fingerprints = (): number => storage['fingerprints'].size;
+    for (let i = 0; i < 12_000; i++) {
+      expect((await storeWithFingerprint(storage, ids, `f${i}`, 500)).kind).toBe('stored');
+    }
+    expect(fingerprints()).toBe(12_000);
+
+    // Past their window, but not a second since the last pass (at 10,000): they stay a while.
+    vi.setSystemTime(Date.now() + 600);
+    await storeWithFingerprint(storage, ids, 'late-1', 500);
+    expect(fingerprints()).toBe(12_001);
+
+    vi.setSystemTime(Date.now() + 500);
+    await storeWithFingerprint(storage, ids, 'late-2', 500);
+    expect(fingerprints()).toBe(1);
+  });
+
+  it('passes over them at once when they have doubled since the last pass', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const storage = new MemoryDlqStorage();
+    const ids = new DlqIdGenerator();
+    const fingerprints = (): number => storage['fingerprints'].size;
+    // Each expires 1 ms after its store, and the clock never moves a second.
+    for (let i = 0; i < 20_000; i++) {
+      await storeWithFingerprint(storage, ids, `f${i}`, 1);
+      vi.setSystemTime(Date.now() + (i % 1000 === 999 ? 1 : 0));
+    }
+    // The pass at 10,000 kept 10,000 (none had expired); at 20,000 those go.
+    expect(fingerprints()).toBeLessThan(10_001);
   });
 });

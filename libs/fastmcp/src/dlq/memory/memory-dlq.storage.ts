@@ -17,6 +17,10 @@ import type {
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { InMemoryDlqState } from './in-memory-dlq.state.js';
 
+/** Tombstones and fingerprints kept before a prune is worth its pass over them. */
+const PRUNE_FROM = 10_000;
+const PRUNE_INTERVAL_MS = 1000;
+
 interface Held {
   token: string;
   until: number;
@@ -34,6 +38,8 @@ export class MemoryDlqStorage implements DlqStorage {
   private readonly dueAt = new Map<string, number>();
   private readonly jobs = new Map<string, { state: string; ids: string[]; at: number }>();
   private closed = false;
+  private lastPruneAt = 0;
+  private keptAtLastPrune = 0;
 
   open(): Promise<void> {
     return Promise.resolve();
@@ -83,11 +89,7 @@ export class MemoryDlqStorage implements DlqStorage {
     count: number,
     oldestMs = -Infinity,
   ): Promise<string[]> {
-    const ids: string[] = [];
-    for (const entry of this.state.newestFirst(cursor)) {
-      if (ids.length === count || dlqIdTime(entry.id) < oldestMs) break;
-      if (matches(entry, index)) ids.push(entry.id);
-    }
+    const ids = this.state.page(index, cursor, count, oldestMs);
     return Promise.resolve(ids);
   }
 
@@ -105,12 +107,7 @@ export class MemoryDlqStorage implements DlqStorage {
     bucketMs: number,
     buckets: number,
   ): Promise<number[]> {
-    const counts = new Array<number>(buckets).fill(0);
-    for (const entry of this.state.newestFirst(undefined)) {
-      const bucket = Math.floor((dlqIdTime(entry.id) - fromMs) / bucketMs);
-      if (bucket < 0) break;
-      if (bucket < buckets && matches(entry, index)) counts[bucket] += 1;
-    }
+    const counts = this.state.countByTime(index, fromMs, bucketMs, buckets);
     return Promise.resolve(counts);
   }
 
@@ -286,14 +283,21 @@ export class MemoryDlqStorage implements DlqStorage {
   }
 
   /**
-   * Forgets tombstones and fingerprints past their time, once there are many: at every insert,
-   * delete and retention sweep, so neither a stream of deletes nor a quiet queue keeps them.
+   * Forgets tombstones and fingerprints past their time, once there are many: at an insert,
+   * delete or retention sweep, so neither a stream of deletes nor a quiet queue keeps them. A pass
+   * reads them all, so it runs once a second at most, or sooner when they have doubled since the
+   * last: tens of thousands of live fingerprints (dedup windows are long) made every store a scan.
    */
   private prune(nowMs: number): void {
-    if (this.tombstones.size + this.fingerprints.size < 10_000) return;
-    for (const [id, until] of this.tombstones) if (until <= Date.now()) this.tombstones.delete(id);
+    const size = this.tombstones.size + this.fingerprints.size;
+    if (size < PRUNE_FROM) return;
+    const wallMs = Date.now();
+    if (size < 2 * this.keptAtLastPrune && wallMs - this.lastPruneAt < PRUNE_INTERVAL_MS) return;
+    for (const [id, until] of this.tombstones) if (until <= wallMs) this.tombstones.delete(id);
     for (const [key, seen] of this.fingerprints)
       if (seen.until <= nowMs) this.fingerprints.delete(key);
+    this.lastPruneAt = wallMs;
+    this.keptAtLastPrune = this.tombstones.size + this.fingerprints.size;
   }
 
   private holds(id: string, token: string, nowMs: number): boolean {
@@ -313,21 +317,6 @@ export class MemoryDlqStorage implements DlqStorage {
 
   private forget(id: string): void {
     this.dueAt.delete(id);
-  }
-}
-
-function matches(entry: FailedOperation, index: DlqIndex): boolean {
-  switch (index.by) {
-    case 'all':
-      return true;
-    case 'operation':
-      return entry.operation === index.value;
-    case 'clientId':
-      return entry.clientId === index.value;
-    case 'errorClass':
-      return entry.errorClass === index.value;
-    case 'priority':
-      return (entry.priority ?? 'normal') === index.value;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DlqRedisReplicas } from '../../options/dlq-options.interface.js';
+import { metaOf } from '../core/dlq-entry-meta.js';
 import { dlqIdTime } from '../core/dlq-id.js';
 import type { DlqInsertResult } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
@@ -8,7 +9,6 @@ import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
 import {
   classCountField,
   clientCountField,
-  type DlqEntryMeta,
   encodeMeta,
   type RedisDlqKeys,
 } from './redis-dlq.keys.js';
@@ -28,16 +28,6 @@ interface InsertItem {
   json: string;
   keys: string[];
   args: Array<string | number>;
-}
-
-/** The fields an entry is indexed and counted by. */
-export function metaOf(entry: FailedOperation): DlqEntryMeta {
-  return {
-    operation: entry.operation,
-    clientId: entry.clientId,
-    errorClass: entry.errorClass,
-    priority: entry.priority ?? 'normal',
-  };
 }
 
 /**

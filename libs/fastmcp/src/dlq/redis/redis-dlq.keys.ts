@@ -1,10 +1,5 @@
+import type { DlqEntryMeta } from '../core/dlq-entry-meta.js';
 /** The fields of an entry its indexes are keyed by, as the `meta` hash keeps them. */
-export interface DlqEntryMeta {
-  operation: string;
-  clientId: string;
-  errorClass: string;
-  priority: string;
-}
 
 export function encodeMeta(meta: DlqEntryMeta): string {
   return `${meta.operation}\n${meta.clientId}\n${meta.errorClass}\n${meta.priority}`;

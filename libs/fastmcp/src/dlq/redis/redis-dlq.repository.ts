@@ -9,7 +9,8 @@ import type { FailedOperation } from '../core/failed-operation.interface.js';
 import type { DlqRedisClient } from './redis-client.js';
 import { NotReplicatedError } from './not-replicated.error.js';
 import { DLQ_SCRIPTS } from './redis-dlq.scripts.js';
-import { type InsertOptions, metaOf, RedisDlqInserts } from './redis-dlq.inserts.js';
+import { metaOf } from '../core/dlq-entry-meta.js';
+import { type InsertOptions, RedisDlqInserts } from './redis-dlq.inserts.js';
 import { decodeMeta, encodeMeta, type RedisDlqKeys } from './redis-dlq.keys.js';
 
 /** Times a compare-and-set is tried again after the entry changed under it. */
