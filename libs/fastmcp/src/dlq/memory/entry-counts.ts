@@ -7,18 +7,18 @@ export class EntryCounts {
   readonly byErrorClass = new Map<string, number>();
   readonly byPriority = new Map<string, number>();
 
-  add(fields: DlqEntryMeta): void {
-    bump(this.byOperation, fields.operation, 1);
-    bump(this.byClientId, fields.clientId, 1);
-    bump(this.byErrorClass, fields.errorClass, 1);
-    bump(this.byPriority, fields.priority, 1);
+  add(meta: DlqEntryMeta): void {
+    bump(this.byOperation, meta.operation, 1);
+    bump(this.byClientId, meta.clientId, 1);
+    bump(this.byErrorClass, meta.errorClass, 1);
+    bump(this.byPriority, meta.priority, 1);
   }
 
-  remove(fields: DlqEntryMeta): void {
-    bump(this.byOperation, fields.operation, -1);
-    bump(this.byClientId, fields.clientId, -1);
-    bump(this.byErrorClass, fields.errorClass, -1);
-    bump(this.byPriority, fields.priority, -1);
+  remove(meta: DlqEntryMeta): void {
+    bump(this.byOperation, meta.operation, -1);
+    bump(this.byClientId, meta.clientId, -1);
+    bump(this.byErrorClass, meta.errorClass, -1);
+    bump(this.byPriority, meta.priority, -1);
   }
 }
 

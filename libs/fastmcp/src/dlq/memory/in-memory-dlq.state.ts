@@ -14,7 +14,7 @@ import { keepOnly } from './keep-only.js';
 interface Kept {
   id: string;
   json: string;
-  fields: DlqEntryMeta;
+  meta: DlqEntryMeta;
   /** When the entry was created (its id's time), in ms. */
   createdMs: number;
 }
@@ -53,19 +53,19 @@ export class InMemoryDlqState {
     const present = this.entries.get(entry.id);
     if (present && !replace) return false;
     if (!present && replace) return false;
-    const fields = metaOf(entry);
+    const meta = metaOf(entry);
     const json = JSON.stringify(entry);
     if (present) {
       // Changed in place: `order` holds the same object.
-      this.counts.remove(present.fields);
+      this.counts.remove(present.meta);
       present.json = json;
-      present.fields = fields;
+      present.meta = meta;
     } else {
-      const kept: Kept = { id: entry.id, json, fields, createdMs: dlqIdTime(entry.id) };
+      const kept: Kept = { id: entry.id, json, meta, createdMs: dlqIdTime(entry.id) };
       this.entries.set(entry.id, kept);
       this.order.splice(this.position(entry.id), 0, kept);
     }
-    this.counts.add(fields);
+    this.counts.add(meta);
     this.expiries.set(entry.id, expiryMs(entry));
     return true;
   }
@@ -83,7 +83,7 @@ export class InMemoryDlqState {
     const kept = this.entries.get(id);
     if (!kept) return false;
     this.entries.delete(id);
-    this.counts.remove(kept.fields);
+    this.counts.remove(kept.meta);
     return true;
   }
 
@@ -125,7 +125,7 @@ export class InMemoryDlqState {
 
   /**
    * Up to `count` ids of `index`, newest first, strictly after the cursor (older than it), none
-   * created before `oldestMs`: one loop over `order`, reading only the fields.
+   * created before `oldestMs`: one loop over `order`, reading only the meta.
    */
   page(index: DlqIndex, cursor: DlqCursor | undefined, count: number, oldestMs: number): string[] {
     const ids: string[] = [];
@@ -133,7 +133,7 @@ export class InMemoryDlqState {
     for (; at >= 0 && ids.length < count; at--) {
       const kept = this.order[at];
       if (kept.createdMs < oldestMs) break;
-      if (inIndex(kept.fields, index)) ids.push(kept.id);
+      if (inIndex(kept.meta, index)) ids.push(kept.id);
     }
     return ids;
   }
@@ -145,7 +145,7 @@ export class InMemoryDlqState {
       const kept = this.order[at];
       const bucket = Math.floor((kept.createdMs - fromMs) / bucketMs);
       if (bucket < 0) break;
-      if (bucket < buckets && inIndex(kept.fields, index)) counts[bucket] += 1;
+      if (bucket < buckets && inIndex(kept.meta, index)) counts[bucket] += 1;
     }
     return counts;
   }

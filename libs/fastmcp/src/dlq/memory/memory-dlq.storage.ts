@@ -89,8 +89,7 @@ export class MemoryDlqStorage implements DlqStorage {
     count: number,
     oldestMs = -Infinity,
   ): Promise<string[]> {
-    const ids = this.state.page(index, cursor, count, oldestMs);
-    return Promise.resolve(ids);
+    return Promise.resolve(this.state.page(index, cursor, count, oldestMs));
   }
 
   heal(): Promise<void> {
@@ -107,8 +106,7 @@ export class MemoryDlqStorage implements DlqStorage {
     bucketMs: number,
     buckets: number,
   ): Promise<number[]> {
-    const counts = this.state.countByTime(index, fromMs, bucketMs, buckets);
-    return Promise.resolve(counts);
+    return Promise.resolve(this.state.countByTime(index, fromMs, bucketMs, buckets));
   }
 
   sweep(
