@@ -3,11 +3,13 @@
  * `entries` held, every one still inside its dedup window (a live fingerprint each). A store
  * should cost the same at both sizes: a ratio near 1x. Then, with `entries` held (1 in 1,000 of
  * priority `high`), the reads that go through all of them: `getStats()`, a page of the rare
- * priority and `timeline()`. Each blocks the event loop while it runs.
+ * priority and `timeline()`; and, with `entries` due for redrive, a redrive round's read of the
+ * first 100 due. Each blocks the event loop while it runs.
  *
  *   node bench/run-ts.mjs bench/dlq-memory.ts [--entries 100000]
  */
 import { performance } from 'node:perf_hooks';
+import { DlqIdGenerator } from '../libs/fastmcp/src/dlq/core/dlq-id.js';
 import { bootDlq, FakeReplayer, failedInput } from '../test/support/dlq/dlq-test-context.js';
 import type { DeadLetterQueueService } from '../libs/fastmcp/src/dlq/core/dead-letter-queue.service.js';
 import { median } from './support/stats.js';
@@ -26,6 +28,8 @@ export interface DlqMemoryFigures {
   statsMs: number;
   rarePriorityPageMs: number;
   timelineMs: number;
+  /** Median ms of a redrive round's read (the first 100 due) with `entries` due. */
+  dueRoundMs: number;
 }
 
 async function medianMs(run: () => Promise<unknown>): Promise<number> {
@@ -71,10 +75,30 @@ export async function measureDlqMemory(entries: number): Promise<DlqMemoryFigure
       timelineMs: await medianMs(() =>
         queue.timeline({ bucketMs: 3600_000, buckets: 24, classes: 7 }),
       ),
+      dueRoundMs: await measureDueRound(queue, entries),
     };
   } finally {
     await module.close();
   }
+}
+
+/**
+ * Empties the queue and fills it with `entries` due for redrive an hour on (a millisecond apart,
+ * through the storage's insert, as a redrive policy's stores would), then times the read a
+ * redrive round makes once they are due.
+ */
+async function measureDueRound(queue: DeadLetterQueueService, entries: number): Promise<number> {
+  const template = await queue.store(failedInput());
+  await queue.cleanup(0);
+  const storage = queue.activeStorage();
+  const ids = new DlqIdGenerator();
+  const nowMs = Date.now();
+  const dueFrom = nowMs + 3600_000;
+  for (let i = 0; i < entries; i++) {
+    const entry = { ...template, id: ids.next(nowMs) };
+    await storage.insert(entry, { nowMs, dueAt: dueFrom + i, fingerprint: '-', dedupWindowMs: 0 });
+  }
+  return medianMs(() => storage.due(dueFrom + entries, 100));
 }
 
 export async function main(args: string[]): Promise<number> {

@@ -298,6 +298,7 @@ export async function main(): Promise<number> {
     memoryRow(`getStats() @${DLQ_MEMORY_ENTRIES / 1000}k, p50`, memory.statsMs, 'ms'),
     memoryRow('getByPriority() page of 100, p50', memory.rarePriorityPageMs, 'ms', '1 in 1,000'),
     memoryRow('timeline(), p50', memory.timelineMs, 'ms', '24 buckets x 8 series'),
+    memoryRow('due() of a redrive round, p50', memory.dueRoundMs, 'ms', 'the first 100 of all due'),
   );
 
   for (const [kind, entries] of [

@@ -461,6 +461,43 @@ export function dlqOperationsContract(name: string, target: DlqContractTarget): 
       expect(await queue.activeStorage().read([expiring.id])).toEqual([null]);
     });
 
+    it('reads due entries soonest first, a round at most; a delete, the cap and the sweep take them out', async () => {
+      const { dlq: queue } = await boot({
+        ttlMs: 60_000,
+        maxEntries: 3,
+        redrive: [{ after: 1000 }],
+      });
+      const storage = queue.activeStorage();
+      const stored: FailedOperation[] = [];
+      for (const tool of ['a', 'b', 'c']) {
+        stored.push(await queue.store(failedInput({ toolName: tool })));
+        clock.advance(10);
+      }
+      const [first, second, third] = stored;
+      // Moved later: due after the others, though stored first.
+      await storage.setDue(first.id, clock.now() + 5000);
+      expect(await storage.due(clock.now() + 1000, 100)).toEqual([second.id, third.id]);
+      expect(await storage.due(clock.now() + 60_000, 2)).toEqual([second.id, third.id]);
+      expect(await storage.due(clock.now() + 60_000, 100)).toEqual([second.id, third.id, first.id]);
+      expect(await storage.due(clock.now(), 100)).toEqual([]);
+
+      expect(await queue.delete(second.id)).toBe(true);
+      // Past the cap of 3: the oldest (first) is evicted, and leaves the due index with it.
+      await queue.store(failedInput({ toolName: 'd' }));
+      const fourth = await queue.store(failedInput({ toolName: 'e' }));
+      expect((await queue.get(first.id)) ?? undefined).toBeUndefined();
+      const dueIds = await storage.due(clock.now() + 60_000, 100);
+      expect(dueIds).not.toContain(first.id);
+      expect(dueIds).not.toContain(second.id);
+      expect(dueIds).toContain(fourth.id);
+      expect((await queue.getStats()).dueForRedrive).toBe(dueIds.length);
+
+      clock.advance(60_001);
+      expect(await queue.sweepExpired()).toBe(3);
+      expect(await storage.due(clock.now() + 60_000, 100)).toEqual([]);
+      expect((await queue.getStats()).dueForRedrive).toBe(0);
+    });
+
     it('never redrives deliveryUnknown entries; a redrive that succeeds removes the entry', async () => {
       const { dlq: queue, redriver, events } = await boot({ redrive: [{ after: 100 }] });
       const unknown = await queue.store(failedInput({ deliveryUnknown: true }));

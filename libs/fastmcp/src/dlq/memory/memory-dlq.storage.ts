@@ -16,10 +16,17 @@ import type {
 } from '../core/dlq-storage.interface.js';
 import type { FailedOperation } from '../core/failed-operation.interface.js';
 import { InMemoryDlqState } from './in-memory-dlq.state.js';
+import { DueIndex } from './due-index.js';
 
 /** Tombstones and fingerprints kept before a prune is worth its pass over them. */
 const PRUNE_FROM = 10_000;
 const PRUNE_INTERVAL_MS = 1000;
+/**
+ * Entries a sweep removes per batch. Each batch is a pass over the store's time and expiry order,
+ * and a sweep runs its batches without a pause, so batches of Redis's 500 made a cleanup of
+ * 200,000 entries 400 passes (7.4 s); 10,000 make it 20.
+ */
+const SWEEP_BATCH = 10_000;
 
 interface Held {
   token: string;
@@ -35,7 +42,8 @@ export class MemoryDlqStorage implements DlqStorage {
   private readonly leases = new Map<string, Held>();
   private readonly tombstones = new Map<string, number>();
   private readonly fingerprints = new Map<string, { id: string; until: number }>();
-  private readonly dueAt = new Map<string, number>();
+  /** Ids by the time their redrive is due: a round reads the first ones, never sorts them all. */
+  private readonly dueAt = new DueIndex();
   private readonly jobs = new Map<string, { state: string; ids: string[]; at: number }>();
   private closed = false;
   private lastPruneAt = 0;
@@ -122,12 +130,12 @@ export class MemoryDlqStorage implements DlqStorage {
     for (;;) {
       const ids =
         mode === 'expired'
-          ? this.state.removeExpired(DLQ_SWEEP_BATCH, boundMs, keep)
-          : this.state.removeOldest(DLQ_SWEEP_BATCH, before, keep);
-      for (const id of ids) this.forget(id);
+          ? this.state.removeExpired(SWEEP_BATCH, boundMs, keep)
+          : this.state.removeOldest(SWEEP_BATCH, before, keep);
+      this.dueAt.deleteAll(ids);
       if (ids.length > 0) onBatch(ids);
       removed += ids.length;
-      if (ids.length < DLQ_SWEEP_BATCH) return Promise.resolve(removed);
+      if (ids.length < SWEEP_BATCH) return Promise.resolve(removed);
     }
   }
 
@@ -142,7 +150,7 @@ export class MemoryDlqStorage implements DlqStorage {
       () => seen++ < count,
       (id) => this.held(id, nowMs),
     );
-    for (const id of ids) this.forget(id);
+    this.dueAt.deleteAll(ids);
     return Promise.resolve(ids);
   }
 
@@ -208,8 +216,7 @@ export class MemoryDlqStorage implements DlqStorage {
   }
 
   due(nowMs: number, limit: number): Promise<string[]> {
-    const ids = [...this.dueAt].filter(([, at]) => at <= nowMs).sort((a, b) => a[1] - b[1]);
-    return Promise.resolve(ids.slice(0, limit).map(([id]) => id));
+    return Promise.resolve(this.dueAt.upTo(nowMs, limit));
   }
 
   setDue(id: string, dueAt: number): Promise<void> {
@@ -309,12 +316,8 @@ export class MemoryDlqStorage implements DlqStorage {
   }
 
   private drop(id: string): boolean {
-    this.forget(id);
-    return this.state.remove(id);
-  }
-
-  private forget(id: string): void {
     this.dueAt.delete(id);
+    return this.state.remove(id);
   }
 }
 
